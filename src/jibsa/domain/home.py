@@ -1,0 +1,114 @@
+"""The home: rooms, devices and scenes, as described by a home file (contract section 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from jibsa.domain.device_types import DeviceType, PropertySpec, TypeSpec, sensor_property, type_spec
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+    type: DeviceType
+    room: str | None = None
+    aliases: tuple[str, ...] = ()
+    vendor: str = "sim"
+    measures: tuple[str, ...] = ()
+    maker: str = ""  # who made it (LG, Samsung, Navien, ...): shown to people, not used for routing
+    options: Mapping[str, Any] = field(default_factory=dict)  # vendor-specific settings, passed to the adapter
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    @cached_property
+    def spec(self) -> TypeSpec:
+        """The type's spec; for sensors, one read-only property per measure."""
+        base = type_spec(self.type)
+        if self.type is not DeviceType.SENSOR:
+            return base
+        props = tuple(sensor_property(m) for m in self.measures)
+        return TypeSpec(base.type, props, base.intents)
+
+    def property_spec(self, name: str) -> PropertySpec | None:
+        return self.spec.property_spec(name)
+
+
+@dataclass(frozen=True, slots=True)
+class SceneAction:
+    intent: str
+    targets: tuple[str, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    actions: tuple[SceneAction, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Home:
+    """A validated home. Build one with `jibsa.domain.home_schema.home_from_mapping`."""
+
+    name: str
+    rooms: tuple[Room, ...]
+    devices: tuple[Device, ...]
+    scenes: tuple[Scene, ...] = ()
+    id: str = "home"
+    language: str = "ko"
+    city: str = "서울"
+
+    @cached_property
+    def _devices_by_id(self) -> dict[str, Device]:
+        return {d.id: d for d in self.devices}
+
+    @cached_property
+    def _rooms_by_id(self) -> dict[str, Room]:
+        return {r.id: r for r in self.rooms}
+
+    @cached_property
+    def _scenes_by_id(self) -> dict[str, Scene]:
+        return {s.id: s for s in self.scenes}
+
+    def device(self, device_id: str) -> Device | None:
+        return self._devices_by_id.get(device_id)
+
+    def room(self, room_id: str) -> Room | None:
+        return self._rooms_by_id.get(room_id)
+
+    def scene(self, scene_id: str) -> Scene | None:
+        return self._scenes_by_id.get(scene_id)
+
+    def devices_in(self, room_id: str | None) -> tuple[Device, ...]:
+        """The devices of one room; with None, the whole-home devices that belong to no room."""
+        return tuple(d for d in self.devices if d.room == room_id)
+
+    def devices_of_type(self, kind: DeviceType, room_id: str | None = None) -> tuple[Device, ...]:
+        return tuple(d for d in self.devices if d.type is kind and (room_id is None or d.room == room_id))
+
+    def summary(self) -> str:
+        """One line: name, counts of rooms, devices and scenes."""
+        return f"{self.name}: {len(self.rooms)} rooms, {len(self.devices)} devices, {len(self.scenes)} scenes"

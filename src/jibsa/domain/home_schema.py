@@ -1,0 +1,232 @@
+"""Validating a home file's data (already parsed from YAML) into a `Home`.
+
+Every rule of the contract's section 1 is checked here; the first broken rule raises a
+`HomeFileError` naming the field path, e.g. ``devices[3].room: no room 'garage'``. Fields this
+module does not know are kept out of the model and reported back as warnings, so that newer
+files still load in older versions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jibsa.domain.commands import INTENTS
+from jibsa.domain.device_types import SENSOR_MEASURES, DeviceType
+from jibsa.domain.errors import HomeFileError
+from jibsa.domain.home import Device, Home, Room, Scene, SceneAction
+
+ID_PATTERN = re.compile(r"[a-z0-9_]+")
+LANGUAGES = ("ko", "en")
+_TOP_KEYS = {"id", "name", "language", "city", "rooms", "devices", "scenes"}
+_ROOM_KEYS = {"id", "name", "aliases"}
+_DEVICE_KEYS = {"id", "name", "aliases", "room", "type", "vendor", "measures", "maker", "options"}
+_SCENE_KEYS = {"id", "name", "aliases", "actions"}
+_ACTION_KEYS = {"intent", "targets", "params"}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedHome:
+    home: Home
+    warnings: tuple[str, ...]
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.warnings: list[str] = []
+
+    def fail(self, path: str, problem: str) -> HomeFileError:
+        return HomeFileError(self.source, path, problem)
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+        return value
+
+    def sequence(self, value: Any, path: str) -> Sequence[Any]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise self.fail(path, f"expected a list, got {_kind(value)}")
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"{path}.{key}" if path else key, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail(f"{path}.{key}" if path else key, f"expected text, got {_kind(value)}")
+        text = str(value).strip()
+        if required and not text:
+            raise self.fail(f"{path}.{key}" if path else key, "must not be empty")
+        return text
+
+    def identifier(self, data: Mapping[str, Any], path: str) -> str:
+        ident = self.text(data, "id", path, required=True)
+        assert ident is not None
+        if not ID_PATTERN.fullmatch(ident):
+            raise self.fail(f"{path}.id", f"'{ident}' must use only a-z, 0-9 and _")
+        return ident
+
+    def aliases(self, data: Mapping[str, Any], path: str) -> tuple[str, ...]:
+        raw = data.get("aliases")
+        if isinstance(raw, str):
+            raw = [raw]
+        out: list[str] = []
+        for i, alias in enumerate(self.sequence(raw, f"{path}.aliases")):
+            if not isinstance(alias, (str, int)) or isinstance(alias, bool) or not str(alias).strip():
+                raise self.fail(f"{path}.aliases[{i}]", "expected a non-empty name")
+            out.append(str(alias).strip())
+        return tuple(out)
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else str(key)
+                self.warnings.append(f"{self.source}: {where}: unknown field, ignored")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def home_from_mapping(data: Any, source: str = "home.yaml") -> LoadedHome:
+    """Validate parsed home-file data; raises `HomeFileError` on the first broken rule."""
+    check = _Checker(source)
+    if data is None:
+        raise check.fail("", "the file is empty")
+    top = check.mapping(data, "(top level)")
+    check.unknown_keys(top, _TOP_KEYS, "")
+    language = check.text(top, "language", "", required=False) or "ko"
+    if language not in LANGUAGES:
+        raise check.fail("language", f"'{language}' is not one of {', '.join(LANGUAGES)}")
+    rooms = _rooms(check, top.get("rooms"))
+    devices = _devices(check, top.get("devices"), {r.id for r in rooms})
+    scenes = _scenes(check, top.get("scenes"), {d.id for d in devices})
+    home_id = check.text(top, "id", "", required=False) or "home"
+    if not ID_PATTERN.fullmatch(home_id):
+        raise check.fail("id", f"'{home_id}' must use only a-z, 0-9 and _")
+    home = Home(
+        name=check.text(top, "name", "", required=False) or "jibsa",
+        rooms=rooms,
+        devices=devices,
+        scenes=scenes,
+        id=home_id,
+        language=language,
+        city=check.text(top, "city", "", required=False) or "서울",
+    )
+    return LoadedHome(home, tuple(check.warnings))
+
+
+def _rooms(check: _Checker, raw: Any) -> tuple[Room, ...]:
+    rooms: list[Room] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(check.sequence(raw, "rooms")):
+        path = f"rooms[{i}]"
+        data = check.mapping(item, path)
+        check.unknown_keys(data, _ROOM_KEYS, path)
+        room_id = check.identifier(data, path)
+        if room_id in seen:
+            raise check.fail(f"{path}.id", f"'{room_id}' is already used by rooms[{seen[room_id]}]")
+        seen[room_id] = i
+        name = check.text(data, "name", path, required=True)
+        assert name is not None
+        rooms.append(Room(room_id, name, check.aliases(data, path)))
+    return tuple(rooms)
+
+
+def _devices(check: _Checker, raw: Any, room_ids: set[str]) -> tuple[Device, ...]:
+    devices: list[Device] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(check.sequence(raw, "devices")):
+        path = f"devices[{i}]"
+        data = check.mapping(item, path)
+        check.unknown_keys(data, _DEVICE_KEYS, path)
+        device_id = check.identifier(data, path)
+        if device_id in seen:
+            raise check.fail(f"{path}.id", f"'{device_id}' is already used by devices[{seen[device_id]}]")
+        seen[device_id] = i
+        devices.append(_device(check, data, path, device_id, room_ids))
+    return tuple(devices)
+
+
+def _device(check: _Checker, data: Mapping[str, Any], path: str, device_id: str, room_ids: set[str]) -> Device:
+    name = check.text(data, "name", path, required=True)
+    type_name = check.text(data, "type", path, required=True)
+    assert name is not None and type_name is not None
+    try:
+        kind = DeviceType(type_name)
+    except ValueError:
+        raise check.fail(f"{path}.type", f"unknown type '{type_name}'") from None
+    room = check.text(data, "room", path, required=False)
+    if room is not None and room not in room_ids:
+        raise check.fail(f"{path}.room", f"no room '{room}'")
+    measures = tuple(str(m) for m in check.sequence(data.get("measures"), f"{path}.measures"))
+    if measures and kind is not DeviceType.SENSOR:
+        raise check.fail(f"{path}.measures", "only sensors have measures")
+    if kind is DeviceType.SENSOR and not measures:
+        raise check.fail(f"{path}.measures", "a sensor must list what it measures")
+    for j, measure in enumerate(measures):
+        if measure not in SENSOR_MEASURES:
+            raise check.fail(f"{path}.measures[{j}]", f"unknown measure '{measure}'")
+    options = data.get("options") or {}
+    check.mapping(options, f"{path}.options")
+    return Device(
+        id=device_id,
+        name=name,
+        type=kind,
+        room=room,
+        aliases=check.aliases(data, path),
+        vendor=check.text(data, "vendor", path, required=False) or "sim",
+        measures=tuple(dict.fromkeys(measures)),
+        maker=check.text(data, "maker", path, required=False) or "",
+        options=dict(options),
+    )
+
+
+def _scenes(check: _Checker, raw: Any, device_ids: set[str]) -> tuple[Scene, ...]:
+    scenes: list[Scene] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(check.sequence(raw, "scenes")):
+        path = f"scenes[{i}]"
+        data = check.mapping(item, path)
+        check.unknown_keys(data, _SCENE_KEYS, path)
+        scene_id = check.identifier(data, path)
+        if scene_id in seen:
+            raise check.fail(f"{path}.id", f"'{scene_id}' is already used by scenes[{seen[scene_id]}]")
+        seen[scene_id] = i
+        name = check.text(data, "name", path, required=True)
+        assert name is not None
+        actions = tuple(
+            _action(check, a, f"{path}.actions[{j}]", device_ids)
+            for j, a in enumerate(check.sequence(data.get("actions"), f"{path}.actions"))
+        )
+        scenes.append(Scene(scene_id, name, check.aliases(data, path), actions))
+    return tuple(scenes)
+
+
+def _action(check: _Checker, raw: Any, path: str, device_ids: set[str]) -> SceneAction:
+    data = check.mapping(raw, path)
+    check.unknown_keys(data, _ACTION_KEYS, path)
+    intent = check.text(data, "intent", path, required=True)
+    assert intent is not None
+    if intent not in INTENTS:
+        raise check.fail(f"{path}.intent", f"unknown intent '{intent}'")
+    targets = data.get("targets")
+    if isinstance(targets, str):
+        targets = [targets]
+    target_ids = tuple(str(t) for t in check.sequence(targets, f"{path}.targets"))
+    for k, target in enumerate(target_ids):
+        if target not in device_ids:
+            raise check.fail(f"{path}.targets[{k}]", f"no device '{target}'")
+    params = check.mapping(data.get("params") or {}, f"{path}.params")
+    return SceneAction(intent, target_ids, dict(params))

@@ -1,0 +1,76 @@
+"""What carrying out a command yields: one result per target, and state-change events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class ErrorCode(str, Enum):
+    """Why a command did not take effect on a target. Stable: the API and tests rely on these."""
+
+    UNKNOWN_DEVICE = "unknown_device"
+    UNSUPPORTED_INTENT = "unsupported_intent"
+    UNSUPPORTED_PROPERTY = "unsupported_property"
+    READ_ONLY_PROPERTY = "read_only_property"
+    BAD_VALUE = "bad_value"
+    REFUSED_FOR_SAFETY = "refused_for_safety"
+    NOT_ANSWERING = "not_answering"
+    DEVICE_ERROR = "device_error"
+    NOT_ALLOWED = "not_allowed"
+    NEEDS_CONFIRMATION = "needs_confirmation"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    """The outcome of one command on one device.
+
+    `changes` are the properties the command set, after clamping; `notes` say what a person should
+    hear besides success (a value clamped to the device's range, for instance).
+    """
+
+    target: str
+    ok: bool
+    error: ErrorCode | None = None
+    message: str = ""
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    state: Mapping[str, Any] | None = None  # the device's state after (for query_state: what was asked)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"target": self.target, "ok": self.ok}
+        if self.error is not None:
+            out["error"] = self.error.value
+            out["message"] = self.message
+        if self.changes:
+            out["changes"] = dict(self.changes)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.state is not None:
+            out["state"] = dict(self.state)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged:
+    """A device's state changed: the whole old and new state, and when (clock seconds)."""
+
+    home_id: str
+    device_id: str
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+    at: float
+
+    @property
+    def changed(self) -> dict[str, Any]:
+        return {k: v for k, v in self.new.items() if self.old.get(k) != v}
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityChanged:
+    home_id: str
+    device_id: str
+    available: bool
+    at: float

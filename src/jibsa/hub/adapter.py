@@ -1,0 +1,71 @@
+"""The one way the hub reaches devices: an adapter. The simulator, MQTT, ThinQ and SmartThings
+each satisfy `DeviceAdapter`; the hub never knows which one it talks to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jibsa.domain import Device, DeviceAction, Home
+from jibsa.hub.clock import Clock
+
+
+class AdapterSink(Protocol):
+    """What an adapter tells the hub. Both calls are cheap and never block."""
+
+    def state_reported(self, device_id: str, values: Mapping[str, Any]) -> None:
+        """The device reports these property values (a partial state is fine)."""
+        ...
+
+    def availability_reported(self, device_id: str, available: bool) -> None:
+        """The device went offline (False) or came back (True)."""
+        ...
+
+
+class DeviceError(Exception):
+    """An adapter could not carry out an action. `code` is an ErrorCode value."""
+
+    def __init__(self, message: str, code: str = "device_error") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class DeviceNotAnswering(DeviceError):
+    """The device (or its cloud, or the broker) did not answer."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "not_answering")
+
+
+class DeviceAdapter(Protocol):
+    """An adapter drives the devices of one vendor for one home."""
+
+    name: str
+
+    async def start(self, devices: Sequence[Device], sink: AdapterSink) -> None:
+        """Begin driving `devices`; report their current state through `sink` as it becomes known."""
+        ...
+
+    async def stop(self) -> None:
+        """Release everything; no call to `sink` after this returns."""
+        ...
+
+    async def send(self, action: DeviceAction) -> None:
+        """Carry out `action`. Returns once the device accepted it; raises `DeviceError` otherwise.
+        The new state comes back through the sink (the simulator reports it before returning)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterContext:
+    """What an adapter factory gets: the home, its clock, the state last persisted for its devices,
+    and the adapter's settings (from the command line or configuration)."""
+
+    home: Home
+    clock: Clock
+    saved_states: Mapping[str, Mapping[str, Any]]
+    settings: Mapping[str, Any]
+
+
+AdapterFactory = Callable[[AdapterContext], DeviceAdapter]

@@ -1,0 +1,59 @@
+"""What the hub needs from persistence. `jibsa.storage` implements it on SQLite and PostgreSQL;
+the hub only ever sees this interface."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class PendingJob:
+    """A command kept for later: a timer, a delayed command or a schedule.
+
+    `kind` is "timer" (set_timer: fires a notice), "command" (a device command or run_scene).
+    `due` is clock seconds; `repeat` (daily/weekdays/weekends) with `at` ("HH:MM") makes it recur.
+    """
+
+    id: str
+    kind: str
+    due: float
+    command: Mapping[str, Any]
+    repeat: str | None = None
+    at: str | None = None
+    name: str = ""
+    created: float = 0.0
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    device_id: str
+    at: float
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+
+
+class HubStore(Protocol):
+    """Durable state of many homes. A write returns only once it is durable (survives kill -9)."""
+
+    async def load_states(self, home_id: str) -> dict[str, dict[str, Any]]: ...
+
+    async def save_state(
+        self, home_id: str, device_id: str, old: Mapping[str, Any], new: Mapping[str, Any], at: float
+    ) -> None:
+        """Keep `new` as the device's state and record the change in its history."""
+        ...
+
+    async def history(
+        self, home_id: str, device_id: str | None = None, since: float | None = None, limit: int = 1000
+    ) -> Sequence[HistoryEntry]: ...
+
+    async def save_job(self, home_id: str, job: PendingJob) -> None: ...
+
+    async def delete_job(self, home_id: str, job_id: str) -> None: ...
+
+    async def load_jobs(self, home_id: str) -> list[PendingJob]: ...
+
+    async def close(self) -> None: ...
