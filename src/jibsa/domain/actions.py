@@ -8,6 +8,7 @@ refused for safety. Adapters receive only actions that passed this check.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from jibsa.domain.commands import Command
 from jibsa.domain.device_types import DeviceType, PropertySpec, ValueKind
 from jibsa.domain.home import Device
-from jibsa.domain.results import ErrorCode
+from jibsa.domain.results import Clamp, ErrorCode
 
 # How far "올려/내려" moves a property when no amount is said.
 DEFAULT_STEPS: Mapping[str, float] = {
@@ -36,13 +37,6 @@ class DeviceAction:
     property: str | None = None
     value: Any = None
     options: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Clamp:
-    property: str
-    asked: float
-    applied: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +152,13 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if value == value else None  # NaN is not a number a device can take
+        return float(value) if math.isfinite(value) else None  # NaN is not a number a device can take
     if isinstance(value, str):
         try:
             number = float(value.strip().rstrip("%"))
         except ValueError:
             return None
-        return number if number == number and abs(number) != float("inf") else None
+        return number if math.isfinite(number) else None
     return None
 
 

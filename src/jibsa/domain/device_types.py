@@ -7,10 +7,10 @@ against it, the simulator keeps to it, and the parser uses it to decide which in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class DeviceType(str, Enum):
+class DeviceType(StrEnum):
     LIGHT = "light"
     SWITCH = "switch"
     FAN = "fan"
@@ -36,7 +36,7 @@ class DeviceType(str, Enum):
     SENSOR = "sensor"
 
 
-class ValueKind(str, Enum):
+class ValueKind(StrEnum):
     BOOL = "bool"
     NUMBER = "number"
     CHOICE = "choice"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     """Why a command did not take effect on a target. Stable: the API and tests rely on these."""
 
     UNKNOWN_DEVICE = "unknown_device"
@@ -21,6 +21,15 @@ class ErrorCode(str, Enum):
     DEVICE_ERROR = "device_error"
     NOT_ALLOWED = "not_allowed"
     NEEDS_CONFIRMATION = "needs_confirmation"
+
+
+@dataclass(frozen=True, slots=True)
+class Clamp:
+    """A value asked for outside a property's range, and the value applied instead."""
+
+    property: str
+    asked: float
+    applied: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,8 @@ class TargetResult:
     changes: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     state: Mapping[str, Any] | None = None  # the device's state after (for query_state: what was asked)
+    clamps: tuple[Clamp, ...] = ()
+    detail: Mapping[str, Any] = field(default_factory=dict)  # structured facts behind `error`
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"target": self.target, "ok": self.ok}
@@ -50,6 +61,8 @@ class TargetResult:
             out["notes"] = list(self.notes)
         if self.state is not None:
             out["state"] = dict(self.state)
+        if self.clamps:
+            out["clamped"] = [{"property": c.property, "asked": c.asked, "applied": c.applied} for c in self.clamps]
         return out
 
 

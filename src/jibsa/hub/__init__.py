@@ -1,0 +1,23 @@
+"""The hub: device state, the event bus, command execution, timers and schedules."""
+
+from jibsa.hub.adapter import (
+    AdapterContext,
+    AdapterFactory,
+    AdapterSink,
+    DeviceAdapter,
+    DeviceError,
+    DeviceNotAnswering,
+)
+from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
+from jibsa.hub.events import EventBus, Subscription
+from jibsa.hub.hub import Hub
+from jibsa.hub.outcome import Actor, Outcome, Skill
+from jibsa.hub.states import public_state
+from jibsa.hub.store import HistoryEntry, HubStore, PendingJob
+from jibsa.hub.timers import JobFired, TimerFinished
+
+__all__ = [
+    "Actor", "AdapterContext", "AdapterFactory", "AdapterSink", "Clock", "DeviceAdapter", "DeviceError",
+    "DeviceNotAnswering", "EventBus", "HistoryEntry", "Hub", "HubStore", "JobFired", "ManualClock", "Outcome",
+    "PendingJob", "Skill", "Subscription", "SystemClock", "TimerFinished", "public_state", "settle",
+]  # fmt: skip

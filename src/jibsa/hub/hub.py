@@ -1,0 +1,189 @@
+"""The hub: one home's devices, state, events and pending work, and the carrying out of commands.
+
+A process may run many hubs (one per home) over one store. The hub reaches devices only through
+adapters and persistence only through the `HubStore` interface.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
+from jibsa.domain.commands import DEVICE_INTENTS
+from jibsa.hub.adapter import DeviceAdapter
+from jibsa.hub.clock import Clock
+from jibsa.hub.events import EventBus
+from jibsa.hub.outcome import Actor, Outcome, Skill
+from jibsa.hub.persistence import StateWriter
+from jibsa.hub.scheduler import Scheduler
+from jibsa.hub.states import StateTable, public_state
+from jibsa.hub.store import HubStore, PendingJob
+from jibsa.hub.targets import TargetRunner
+from jibsa.hub.timers import TimerBook
+
+log = logging.getLogger(__name__)
+
+
+class _Sink:
+    """What adapters report into: the state table (which publishes) for this hub's devices only."""
+
+    def __init__(self, states: StateTable) -> None:
+        self._states = states
+
+    def state_reported(self, device_id: str, values: Mapping[str, Any]) -> None:
+        self._states.report(device_id, values)
+
+    def availability_reported(self, device_id: str, available: bool) -> None:
+        self._states.set_available(device_id, available)
+
+
+class Hub:
+    def __init__(
+        self,
+        home: Home,
+        store: HubStore,
+        clock: Clock,
+        adapters: Mapping[str, DeviceAdapter],
+        *,
+        skills: Mapping[str, Skill] | None = None,
+        command_timeout: float = 5.0,
+        timezone: str = "Asia/Seoul",
+    ) -> None:
+        self.home = home
+        self.clock = clock
+        self.store = store
+        self.bus = EventBus()
+        self.states = StateTable(home, self.bus, clock)
+        self.adapters = dict(adapters)
+        self.skills = dict(skills or {})
+        self.timezone = ZoneInfo(timezone)
+        self._writer = StateWriter(store, home.id)
+        self._unlisten = self.bus.listen(self._on_event)
+        self.scheduler = Scheduler(store, home.id, clock, self.timezone, self._fire)
+        self.timers = TimerBook(self, self.scheduler)
+        self._targets = TargetRunner(self, command_timeout)
+        self._started: list[DeviceAdapter] = []
+
+    # -- lifetime -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Restore saved state, start the adapters (a failing one marks its devices unavailable),
+        then the scheduler, which fires anything that fell due while jibsa was stopped."""
+        self.states.restore(await self.store.load_states(self.home.id))
+        self._writer.start()
+        sink = _Sink(self.states)
+        for vendor, devices in self._devices_by_vendor().items():
+            adapter = self.adapters.get(vendor)
+            if adapter is None:
+                log.warning("no adapter for vendor %r: %d devices will not answer", vendor, len(devices))
+                self._mark_unavailable(devices)
+                continue
+            try:
+                await adapter.start(devices, sink)
+            except Exception:
+                log.exception("adapter %r failed to start; its devices will not answer", vendor)
+                self._mark_unavailable(devices)
+                continue
+            self._started.append(adapter)
+        await self.scheduler.start()
+
+    async def stop(self) -> None:
+        await self.scheduler.stop()
+        for adapter in reversed(self._started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("adapter %r failed to stop cleanly", adapter.name)
+        self._started.clear()
+        await self._writer.stop()
+        self._unlisten()
+
+    async def __aenter__(self) -> Hub:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- commands -------------------------------------------------------------------------------
+
+    async def execute(
+        self, command: Command, *, actor: Actor | None = None, confirmed: bool = False, session: str | None = None
+    ) -> Outcome:
+        """Carry out one command (or keep it for later when it says when); one result per target."""
+        actor = actor or Actor()
+        if command.is_deferred and (command.intent in DEVICE_INTENTS or command.intent == "run_scene"):
+            return await self.timers.defer(command, actor, session)
+        if command.intent in DEVICE_INTENTS:
+            results = await self._targets.run(command, command.targets, actor, confirmed)
+            return Outcome(command, results)
+        if command.intent == "run_scene":
+            return await self._run_scene(command, actor, confirmed)
+        if command.intent in TimerBook.INTENTS:
+            return await self.timers.handle(command, session)
+        skill = self.skills.get(command.intent)
+        if skill is None:
+            return Outcome(command, error="unsupported_intent")
+        return await skill(command, self)
+
+    async def execute_all(
+        self,
+        commands: Iterable[Command],
+        *,
+        actor: Actor | None = None,
+        confirmed: bool = False,
+        session: str | None = None,
+    ) -> list[Outcome]:
+        """Carry out commands in order (a later one may depend on an earlier one's effect)."""
+        return [await self.execute(c, actor=actor, confirmed=confirmed, session=session) for c in commands]
+
+    async def _run_scene(self, command: Command, actor: Actor, confirmed: bool) -> Outcome:
+        scene = self.home.scene(str(command.params.get("scene", "")))
+        if scene is None:
+            return Outcome(command, error="unknown_scene")
+        results: list[TargetResult] = []
+        for action in scene.actions:
+            step = Command(action.intent, action.targets, dict(action.params))
+            results.extend(await self._targets.run(step, step.targets, actor, confirmed))
+        return Outcome(command, tuple(results), answer={"scene": scene.id, "name": scene.name})
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def state(self, device_id: str) -> dict[str, Any]:
+        """A device's state as people see it."""
+        return public_state(self.states.get(device_id))
+
+    def snapshot(self) -> dict[str, dict[str, Any]]:
+        return {d.id: self.state(d.id) for d in self.home.devices}
+
+    def pending_jobs(self) -> list[PendingJob]:
+        return self.scheduler.pending()
+
+    async def flush(self) -> None:
+        """Wait until every state change so far is durable."""
+        await self._writer.flush()
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, StateChanged):
+            self._writer.enqueue(event)
+
+    def _devices_by_vendor(self) -> dict[str, list[Device]]:
+        grouped: dict[str, list[Device]] = {}
+        for device in self.home.devices:
+            grouped.setdefault(device.vendor, []).append(device)
+        return grouped
+
+    def _mark_unavailable(self, devices: Sequence[Device]) -> None:
+        for device in devices:
+            self.states.set_available(device.id, False)
+
+    async def _fire(self, job: PendingJob, late: bool) -> None:
+        await self.timers.fire(job, late)
+
+    def adapter_for(self, device: Device) -> DeviceAdapter | None:
+        return self.adapters.get(device.vendor)

@@ -1,0 +1,54 @@
+"""Who asks, and what carrying out one command yields."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jibsa.domain import Command, Role, TargetResult
+from jibsa.hub.store import PendingJob
+
+if TYPE_CHECKING:
+    from jibsa.hub.hub import Hub
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who a command comes from: recorded in the audit log, checked against their role."""
+
+    name: str = "local"
+    role: Role = Role.OWNER
+    source: str = "cli"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one command: a result per target, a job kept for later, or a skill's answer.
+
+    `answer` carries facts for the reply (the time, a timer's remaining seconds, a scene's name);
+    `error` is a code when the command as a whole could not be taken (an unknown scene)."""
+
+    command: Command
+    results: tuple[TargetResult, ...] = ()
+    scheduled: PendingJob | None = None
+    answer: Mapping[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(r.ok for r in self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"command": self.command.to_dict(), "ok": self.ok,
+                               "results": [r.to_dict() for r in self.results]}
+        if self.scheduled is not None:
+            out["scheduled"] = {"id": self.scheduled.id, "due": self.scheduled.due, "repeat": self.scheduled.repeat}
+        if self.answer:
+            out["answer"] = dict(self.answer)
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+Skill = Callable[[Command, "Hub"], Awaitable[Outcome]]

@@ -1,0 +1,60 @@
+"""The live state of a home's devices, and the availability of each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jibsa.domain import AvailabilityChanged, Home, StateChanged
+from jibsa.hub.clock import Clock
+from jibsa.hub.events import EventBus
+
+
+def public_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The state people see: without the adapters' bookkeeping keys (those starting with "_")."""
+    return {k: v for k, v in state.items() if not k.startswith("_")}
+
+
+class StateTable:
+    """Holds every device's state; turns each report into a `StateChanged` event on the bus."""
+
+    def __init__(self, home: Home, bus: EventBus, clock: Clock) -> None:
+        self._home = home
+        self._bus = bus
+        self._clock = clock
+        self._states: dict[str, dict[str, Any]] = {d.id: {} for d in home.devices}
+        self._available: dict[str, bool] = {d.id: True for d in home.devices}
+
+    def restore(self, saved: Mapping[str, Mapping[str, Any]]) -> None:
+        """Take states from storage before adapters start (no events: nothing changed)."""
+        for device_id, state in saved.items():
+            if device_id in self._states:
+                self._states[device_id] = dict(state)
+
+    def get(self, device_id: str) -> dict[str, Any]:
+        return self._states.get(device_id, {})
+
+    def all(self) -> Mapping[str, Mapping[str, Any]]:
+        return self._states
+
+    def available(self, device_id: str) -> bool:
+        return self._available.get(device_id, False)
+
+    def report(self, device_id: str, values: Mapping[str, Any]) -> StateChanged | None:
+        """Merge `values` into the device's state; publish and return the change, if any."""
+        old = self._states.get(device_id)
+        if old is None:
+            return None
+        if all(k in old and old[k] == v for k, v in values.items()):
+            return None
+        new = {**old, **values}
+        self._states[device_id] = new
+        event = StateChanged(self._home.id, device_id, old, new, self._clock.now())
+        self._bus.publish(event)
+        return event
+
+    def set_available(self, device_id: str, available: bool) -> None:
+        if device_id not in self._available or self._available[device_id] == available:
+            return
+        self._available[device_id] = available
+        self._bus.publish(AvailabilityChanged(self._home.id, device_id, available, self._clock.now()))

@@ -1,0 +1,106 @@
+"""Carrying one command out on each of its targets, side by side, each with its own result.
+
+A device that does not answer within the timeout, or whose adapter fails, gets a failed result
+naming it; the other targets carry on. An acknowledged result is returned only once the change it
+made is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from jibsa.domain import Command, Device, ErrorCode, TargetResult, needs_confirmation, plan_action, refusal_for_role
+from jibsa.domain.actions import Plan
+from jibsa.hub.adapter import DeviceError
+from jibsa.hub.outcome import Actor
+from jibsa.hub.states import public_state
+
+if TYPE_CHECKING:
+    from jibsa.hub.hub import Hub
+
+log = logging.getLogger(__name__)
+
+
+def _failed(target: str, code: ErrorCode, message: str, **detail: Any) -> TargetResult:
+    return TargetResult(target, False, code, message, detail=detail)
+
+
+class TargetRunner:
+    def __init__(self, hub: Hub, timeout: float) -> None:
+        self._hub = hub
+        self._timeout = timeout
+
+    async def run(
+        self, command: Command, targets: Sequence[str], actor: Actor, confirmed: bool
+    ) -> tuple[TargetResult, ...]:
+        if not targets:
+            return ()
+        unique = list(dict.fromkeys(targets))
+        results = await asyncio.gather(*(self._one(command, t, actor, confirmed) for t in unique))
+        if any(r.ok and r.changes for r in results):
+            await self._hub.flush()
+        return tuple(results)
+
+    def precheck(self, command: Command, target: str, actor: Actor) -> TargetResult | None:
+        """The refusal `command` would meet on `target` now, before anything is sent."""
+        device = self._hub.home.device(target)
+        if device is None:
+            return _failed(target, ErrorCode.UNKNOWN_DEVICE, f"no device '{target}'")
+        refusal = refusal_for_role(actor.role, device, command)
+        plan = plan_action(device, command, self._hub.states.get(target))
+        refusal = refusal or plan.refusal
+        if refusal is not None:
+            return _failed(target, refusal.code, refusal.message, **refusal.detail)
+        return None
+
+    async def _one(self, command: Command, target: str, actor: Actor, confirmed: bool) -> TargetResult:
+        refused = self.precheck(command, target, actor)
+        if refused is not None:
+            return refused
+        device = self._hub.home.device(target)
+        assert device is not None
+        plan = plan_action(device, command, self._hub.states.get(target))
+        if plan.query is not None:
+            return self._query(device, plan.query)
+        if needs_confirmation(device, command) and not confirmed:
+            return _failed(target, ErrorCode.NEEDS_CONFIRMATION, f"{target}: needs confirmation", intent="unlock")
+        return await self._send(device, plan)
+
+    def _query(self, device: Device, prop: str) -> TargetResult:
+        state = public_state(self._hub.states.get(device.id))
+        shown = {prop: state.get(prop)} if prop else state
+        if not self._hub.states.available(device.id):
+            return TargetResult(device.id, False, ErrorCode.NOT_ANSWERING, f"{device.id} is not answering",
+                                state=shown, detail={"last_known": True})
+        return TargetResult(device.id, True, state=shown, detail={"property": prop} if prop else {})
+
+    async def _send(self, device: Device, plan: Plan) -> TargetResult:
+        assert plan.action is not None
+        if not self._hub.states.available(device.id):
+            return _failed(device.id, ErrorCode.NOT_ANSWERING, f"{device.id} is not answering")
+        adapter = self._hub.adapter_for(device)
+        if adapter is None:
+            return _failed(device.id, ErrorCode.NOT_ANSWERING, f"no adapter '{device.vendor}' for {device.id}")
+        before = public_state(self._hub.states.get(device.id))
+        try:
+            await asyncio.wait_for(adapter.send(plan.action), self._timeout)
+        except TimeoutError:
+            return _failed(device.id, ErrorCode.NOT_ANSWERING, f"{device.id} did not answer in {self._timeout:g} s")
+        except DeviceError as exc:
+            return _failed(device.id, _code(exc.code), str(exc))
+        except Exception as exc:  # an adapter bug must not take the hub down; say which device
+            log.exception("adapter %r failed on %s", adapter.name, device.id)
+            return _failed(device.id, ErrorCode.DEVICE_ERROR, f"{device.id}: {type(exc).__name__}")
+        after = public_state(self._hub.states.get(device.id))
+        changes = {k: v for k, v in after.items() if before.get(k) != v}
+        return TargetResult(device.id, True, changes=changes, state=after, clamps=plan.clamps)
+
+
+def _code(value: str) -> ErrorCode:
+    try:
+        return ErrorCode(value)
+    except ValueError:
+        return ErrorCode.DEVICE_ERROR

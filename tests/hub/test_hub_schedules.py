@@ -1,0 +1,108 @@
+"""Timers, delayed and scheduled commands: fired on time by the clock, kept across a restart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jibsa.domain import Command
+from jibsa.hub import Hub, JobFired, ManualClock, TimerFinished
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def at_seoul(clock: ManualClock) -> datetime:
+    return datetime.fromtimestamp(clock.now(), SEOUL)
+
+
+async def test_delayed_command_fires_after_its_delay(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        await hub.execute(Command("turn_on", ("lamp",)))
+        outcome = await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 1800}))
+        assert outcome.scheduled is not None and outcome.scheduled.due == clock.now() + 1800
+        await clock.advance(1799)
+        assert hub.state("lamp")["power"] is True
+        await clock.advance(2)
+        assert hub.state("lamp")["power"] is False
+        assert hub.pending_jobs() == []
+
+
+async def test_delayed_command_survives_a_restart(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        await hub.execute(Command("turn_on", ("lamp",)))
+        await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 600}))
+    await clock.advance(300)
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        assert [j.command["intent"] for j in hub.pending_jobs()] == ["turn_off"]
+        assert hub.state("lamp")["power"] is True
+        await clock.advance(301)
+        assert hub.state("lamp")["power"] is False
+
+
+async def test_job_due_while_stopped_fires_at_start(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        await hub.execute(Command("turn_on", ("lamp",)))
+        await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 60}))
+    await clock.advance(3600)
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        fired: list[JobFired] = []
+        hub.bus.listen(lambda e: fired.append(e) if isinstance(e, JobFired) else None)
+        await clock.advance(0)
+        assert hub.state("lamp")["power"] is False
+        assert fired and fired[0].late
+
+
+async def test_scheduled_daily_command_repeats(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        start = at_seoul(clock)
+        outcome = await hub.execute(Command("turn_on", ("lamp",), {"at": "21:00", "repeat": "daily"}))
+        assert outcome.scheduled is not None
+        due = datetime.fromtimestamp(outcome.scheduled.due, SEOUL)
+        assert (due.hour, due.minute) == (21, 0) and due.date() == start.date()
+        await clock.advance(outcome.scheduled.due - clock.now() + 1)
+        assert hub.state("lamp")["power"] is True
+        (following,) = hub.pending_jobs()
+        assert following.due - outcome.scheduled.due == 24 * 3600
+
+
+async def test_weekday_schedule_skips_the_weekend(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        outcome = await hub.execute(Command("turn_on", ("lamp",), {"at": "07:00", "repeat": "weekdays"}))
+        assert outcome.scheduled is not None
+        assert datetime.fromtimestamp(outcome.scheduled.due, SEOUL).weekday() < 5
+        weekend = await hub.execute(Command("turn_on", ("bed_light",), {"at": "07:00", "repeat": "weekends"}))
+        assert weekend.scheduled is not None
+        assert datetime.fromtimestamp(weekend.scheduled.due, SEOUL).weekday() >= 5
+
+
+async def test_scheduled_command_to_unknown_device_is_refused_now(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        outcome = await hub.execute(Command("turn_on", ("nothing",), {"delay_s": 60}))
+        assert outcome.scheduled is None and not outcome.ok
+        assert hub.pending_jobs() == []
+
+
+async def test_timer_rings_and_can_be_queried_and_cancelled(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        rung: list[TimerFinished] = []
+        hub.bus.listen(lambda e: rung.append(e) if isinstance(e, TimerFinished) else None)
+        await hub.execute(Command("set_timer", (), {"duration_s": 600, "name": "라면"}))
+        await hub.execute(Command("set_timer", (), {"duration_s": 60}))
+        await clock.advance(30)
+        query = await hub.execute(Command("query_timer"))
+        assert sorted(t["remaining_s"] for t in query.answer["timers"]) == [30, 570]
+        await clock.advance(31)
+        assert len(rung) == 1 and rung[0].job.name == ""
+        cancelled = await hub.execute(Command("cancel_timer", (), {"name": "라면"}))
+        assert cancelled.answer["cancelled"] == 1
+        await clock.advance(1000)
+        assert len(rung) == 1
+
+
+async def test_cancel_drops_what_the_session_just_asked_for(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 1800}), session="a")
+        await hub.execute(Command("turn_off", ("bed_light",), {"delay_s": 1800}), session="b")
+        outcome = await hub.execute(Command("cancel"), session="a")
+        assert outcome.answer["cancelled"] == 1
+        assert [j.command["targets"] for j in hub.pending_jobs()] == [["bed_light"]]
