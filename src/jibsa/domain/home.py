@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -108,6 +108,12 @@ class Home:
 
     def devices_of_type(self, kind: DeviceType, room_id: str | None = None) -> tuple[Device, ...]:
         return tuple(d for d in self.devices if d.type is kind and (room_id is None or d.room == room_id))
+
+    def with_devices(self, added: tuple[Device, ...], removed: frozenset[str] = frozenset()) -> Home:
+        """A copy with `added` devices (replacing any with the same id) and without `removed` ids."""
+        replaced = {d.id for d in added} | removed
+        kept = tuple(d for d in self.devices if d.id not in replaced)
+        return replace(self, devices=kept + added)
 
     def summary(self) -> str:
         """One line: name, counts of rooms, devices and scenes."""

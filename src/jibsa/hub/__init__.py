@@ -10,7 +10,7 @@ from jibsa.hub.adapter import (
 )
 from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
 from jibsa.hub.events import EventBus, Subscription
-from jibsa.hub.hub import Hub
+from jibsa.hub.hub import HomeChanged, Hub
 from jibsa.hub.outcome import Actor, Outcome, Skill
 from jibsa.hub.states import public_state
 from jibsa.hub.store import HistoryEntry, HubStore, PendingJob
@@ -18,6 +18,7 @@ from jibsa.hub.timers import JobFired, TimerFinished
 
 __all__ = [
     "Actor", "AdapterContext", "AdapterFactory", "AdapterSink", "Clock", "DeviceAdapter", "DeviceError",
-    "DeviceNotAnswering", "EventBus", "HistoryEntry", "Hub", "HubStore", "JobFired", "ManualClock", "Outcome",
+    "DeviceNotAnswering", "EventBus", "HistoryEntry", "HomeChanged", "Hub", "HubStore", "JobFired", "ManualClock",
+    "Outcome",
     "PendingJob", "Skill", "Subscription", "SystemClock", "TimerFinished", "public_state", "settle",
 ]  # fmt: skip

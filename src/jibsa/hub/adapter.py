@@ -22,6 +22,15 @@ class AdapterSink(Protocol):
         """The device went offline (False) or came back (True)."""
         ...
 
+    def devices_discovered(self, devices: Sequence[Device]) -> None:
+        """New devices announced themselves (MQTT discovery, a cloud account): the home gains them.
+        A device whose id the home already has from another vendor is refused and logged."""
+        ...
+
+    def devices_removed(self, device_ids: Sequence[str]) -> None:
+        """Devices this adapter announced earlier are gone."""
+        ...
+
 
 class DeviceError(Exception):
     """An adapter could not carry out an action. `code` is an ErrorCode value."""

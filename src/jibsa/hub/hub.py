@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,17 +28,33 @@ from jibsa.hub.timers import TimerBook
 log = logging.getLogger(__name__)
 
 
-class _Sink:
-    """What adapters report into: the state table (which publishes) for this hub's devices only."""
+@dataclass(frozen=True, slots=True)
+class HomeChanged:
+    """Devices were added or removed at run time (discovery); `home` is the new home."""
 
-    def __init__(self, states: StateTable) -> None:
-        self._states = states
+    home: Home
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+class _Sink:
+    """What one adapter reports into: the state table (which publishes), and the hub for discovery."""
+
+    def __init__(self, hub: Hub, vendor: str) -> None:
+        self._hub = hub
+        self._vendor = vendor
 
     def state_reported(self, device_id: str, values: Mapping[str, Any]) -> None:
-        self._states.report(device_id, values)
+        self._hub.states.report(device_id, values)
 
     def availability_reported(self, device_id: str, available: bool) -> None:
-        self._states.set_available(device_id, available)
+        self._hub.states.set_available(device_id, available)
+
+    def devices_discovered(self, devices: Sequence[Device]) -> None:
+        self._hub.add_devices(devices, self._vendor)
+
+    def devices_removed(self, device_ids: Sequence[str]) -> None:
+        self._hub.remove_devices(device_ids, self._vendor)
 
 
 class Hub:
@@ -74,15 +91,16 @@ class Hub:
         then the scheduler, which fires anything that fell due while jibsa was stopped."""
         self.states.restore(await self.store.load_states(self.home.id))
         self._writer.start()
-        sink = _Sink(self.states)
-        for vendor, devices in self._devices_by_vendor().items():
+        by_vendor = self._devices_by_vendor()
+        for vendor in sorted(set(by_vendor) | set(self.adapters)):
+            devices = by_vendor.get(vendor, [])
             adapter = self.adapters.get(vendor)
             if adapter is None:
                 log.warning("no adapter for vendor %r: %d devices will not answer", vendor, len(devices))
                 self._mark_unavailable(devices)
                 continue
             try:
-                await adapter.start(devices, sink)
+                await adapter.start(devices, _Sink(self, vendor))
             except Exception:
                 log.exception("adapter %r failed to start; its devices will not answer", vendor)
                 self._mark_unavailable(devices)
@@ -165,6 +183,35 @@ class Hub:
     async def flush(self) -> None:
         """Wait until every state change so far is durable."""
         await self._writer.flush()
+
+    def add_devices(self, devices: Sequence[Device], vendor: str) -> tuple[str, ...]:
+        """Add devices an adapter discovered; ids the home has from another vendor are refused."""
+        accepted: list[Device] = []
+        for device in devices:
+            known = self.home.device(device.id)
+            if known is not None and known.vendor != vendor:
+                log.warning("%s: device id %r is already %s's; announcement ignored", vendor, device.id, known.vendor)
+                continue
+            accepted.append(replace(device, vendor=vendor) if device.vendor != vendor else device)
+        if not accepted:
+            return ()
+        self.home = self.home.with_devices(tuple(accepted))
+        self.states.home = self.home
+        for device in accepted:
+            self.states.add(device.id)
+        added = tuple(d.id for d in accepted)
+        self.bus.publish(HomeChanged(self.home, added, ()))
+        return added
+
+    def remove_devices(self, device_ids: Sequence[str], vendor: str) -> None:
+        gone = frozenset(i for i in device_ids if (d := self.home.device(i)) is not None and d.vendor == vendor)
+        if not gone:
+            return
+        self.home = self.home.with_devices((), gone)
+        self.states.home = self.home
+        for device_id in gone:
+            self.states.remove(device_id)
+        self.bus.publish(HomeChanged(self.home, (), tuple(sorted(gone))))
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ class StateTable:
     """Holds every device's state; turns each report into a `StateChanged` event on the bus."""
 
     def __init__(self, home: Home, bus: EventBus, clock: Clock) -> None:
-        self._home = home
+        self.home = home
         self._bus = bus
         self._clock = clock
         self._states: dict[str, dict[str, Any]] = {d.id: {} for d in home.devices}
@@ -30,6 +30,14 @@ class StateTable:
         for device_id, state in saved.items():
             if device_id in self._states:
                 self._states[device_id] = dict(state)
+
+    def add(self, device_id: str) -> None:
+        self._states.setdefault(device_id, {})
+        self._available.setdefault(device_id, True)
+
+    def remove(self, device_id: str) -> None:
+        self._states.pop(device_id, None)
+        self._available.pop(device_id, None)
 
     def get(self, device_id: str) -> dict[str, Any]:
         return self._states.get(device_id, {})
@@ -49,7 +57,7 @@ class StateTable:
             return None
         new = {**old, **values}
         self._states[device_id] = new
-        event = StateChanged(self._home.id, device_id, old, new, self._clock.now())
+        event = StateChanged(self.home.id, device_id, old, new, self._clock.now())
         self._bus.publish(event)
         return event
 
@@ -57,4 +65,4 @@ class StateTable:
         if device_id not in self._available or self._available[device_id] == available:
             return
         self._available[device_id] = available
-        self._bus.publish(AvailabilityChanged(self._home.id, device_id, available, self._clock.now()))
+        self._bus.publish(AvailabilityChanged(self.home.id, device_id, available, self._clock.now()))

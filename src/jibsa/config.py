@@ -1,0 +1,70 @@
+"""Adapter settings: tokens, broker addresses. From a YAML file (`--config`, or `jibsa.yaml` in the
+data directory) and environment variables, the environment winning.
+
+```yaml
+mqtt: {url: "mqtt://user:pass@broker:1883"}
+thinq: {token: "thinqpat_…", country: KR}
+smartthings: {token: "…"}
+```
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jibsa.domain import JibsaError
+
+CONFIG_FILE = "jibsa.yaml"
+# Environment variable -> (adapter, setting)
+ENVIRONMENT = {
+    "JIBSA_MQTT_URL": ("mqtt", "url"),
+    "JIBSA_THINQ_TOKEN": ("thinq", "token"),
+    "JIBSA_THINQ_COUNTRY": ("thinq", "country"),
+    "JIBSA_THINQ_CLIENT_ID": ("thinq", "client_id"),
+    "JIBSA_THINQ_BASE_URL": ("thinq", "base_url"),
+    "JIBSA_SMARTTHINGS_TOKEN": ("smartthings", "token"),
+    "JIBSA_SMARTTHINGS_BASE_URL": ("smartthings", "base_url"),
+}
+
+
+class ConfigError(JibsaError):
+    """A configuration file that cannot be used: names the file and the problem."""
+
+
+def load_adapter_settings(
+    path: str | Path | None, data_dir: Path | None, environ: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Settings per adapter name. A missing default file is fine; a missing `--config` file is not."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, dict[str, Any]] = {}
+    file = Path(path) if path else (data_dir / CONFIG_FILE if data_dir else None)
+    if file is not None and (path or file.exists()):
+        settings = _read(file)
+    for variable, (adapter, key) in ENVIRONMENT.items():
+        if environ.get(variable):
+            settings.setdefault(adapter, {})[key] = environ[variable]
+    return settings
+
+
+def _read(file: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{file}: cannot be read: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{file}: expected a mapping of adapter names to settings")
+    out: dict[str, dict[str, Any]] = {}
+    for name, section in data.items():
+        if not isinstance(section, Mapping):
+            raise ConfigError(f"{file}: {name}: expected a mapping of settings")
+        out[str(name)] = dict(section)
+    return out
