@@ -1,0 +1,57 @@
+"""plan_action: the one check every command passes before it reaches a device."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from jibsa.domain import Command, Device, DeviceType, ErrorCode, plan_action
+
+FAN = Device("fan", "선풍기", DeviceType.FAN)
+LIGHT = Device("lamp", "스탠드", DeviceType.LIGHT)
+DOOR = Device("door", "현관문", DeviceType.DOOR_LOCK)
+CURTAIN = Device("curtain", "커튼", DeviceType.CURTAIN)
+FRIDGE = Device("fridge", "냉장고", DeviceType.REFRIGERATOR)
+
+
+def test_adjust_steps_through_choices_and_stops_at_the_end() -> None:
+    command = Command("adjust", ("fan",), {"property": "fan_speed", "direction": "up"})
+    up = plan_action(FAN, command, {"fan_speed": "low"})
+    top = plan_action(FAN, Command("adjust", ("fan",), {"direction": "up"}), {"fan_speed": "high"})
+    assert up.action is not None and up.action.value == "mid"
+    assert top.action is not None and top.action.value == "high"
+
+
+def test_adjust_without_amount_uses_the_default_step_and_clamps() -> None:
+    plan = plan_action(LIGHT, Command("adjust", ("lamp",), {"direction": "up"}), {"brightness": 90})
+    assert plan.action is not None and plan.action.value == 100
+    assert [(c.asked, c.applied) for c in plan.clamps] == [(110, 100)]
+
+
+def test_words_for_doors_and_curtains_mean_what_people_mean() -> None:
+    assert plan_action(DOOR, Command("open", ("door",)), {}).action.intent == "unlock"  # type: ignore[union-attr]
+    assert plan_action(CURTAIN, Command("turn_on", ("curtain",)), {}).action.intent == "open"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("value", ["뜨겁게", None, math.nan, math.inf, True, [1]])
+def test_values_that_are_not_numbers_are_refused(value: object) -> None:
+    plan = plan_action(FRIDGE, Command("set", ("fridge",), {"property": "temperature", "value": value}), {})
+    assert plan.refusal is not None and plan.refusal.code is ErrorCode.BAD_VALUE
+
+
+def test_choice_values_are_checked_and_canonicalised() -> None:
+    ok = plan_action(LIGHT, Command("set", ("lamp",), {"property": "color", "value": " RED "}), {})
+    bad = plan_action(LIGHT, Command("set", ("lamp",), {"property": "color", "value": "plaid"}), {})
+    assert ok.action is not None and ok.action.value == "red"
+    assert bad.refusal is not None and "white" in bad.refusal.message
+
+
+def test_set_without_property_uses_the_types_main_one() -> None:
+    plan = plan_action(FRIDGE, Command("set", ("fridge",), {"value": "2"}), {})
+    assert plan.action is not None and (plan.action.property, plan.action.value) == ("temperature", 2)
+
+
+def test_query_of_a_property_the_type_lacks_is_refused() -> None:
+    plan = plan_action(DOOR, Command("query_state", ("door",), {"property": "battery"}), {})
+    assert plan.refusal is not None and plan.refusal.code is ErrorCode.UNSUPPORTED_PROPERTY
