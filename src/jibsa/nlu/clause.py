@@ -1,0 +1,216 @@
+"""Splitting a sentence into requests, and gathering what each one says: which devices, rooms and
+kinds, which verb, property, value, and whether it is negated or a question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jibsa.domain import Device, DeviceType, Home
+from jibsa.nlu.scanner import Token
+
+_CONNECTIVE = re.compile(r"(?:고|고서|구|고나서|면서|며)$")
+_NEGATIVE_TAIL = re.compile(r"지\s*마|지\s*말|지\s*않|면\s*안|지\s*맙|말고")
+_STATE_TAIL = re.compile(r"^(?:져|졌|진|되어|돼|된|되|됐)|^(?:어|아)?있")
+_ALSO = re.compile(r"^\s*(?:도|에도|까지|도\s)")
+_ONLY = re.compile(r"^\s*(?:만|에만)")
+_ALSO_OR_ONLY = re.compile(r"^\s*(?:도|만)")
+_ENGLISH_ALSO = re.compile(r"\b(?:too|as well)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSpec:
+    """Devices of one kind (None: any kind) in some rooms (empty: not said), as said in one place."""
+
+    kind: DeviceType | None
+    rooms: tuple[str, ...]
+    text: str
+    all: bool = False
+
+
+@dataclass
+class Clause:
+    """What one request in a sentence says. Built by `read_clause`; read by the grammar."""
+
+    text: str
+    tokens: list[Token]
+    sentence: str = ""
+    offset: int = 0
+    devices: list[tuple[str, ...]] = field(default_factory=list)
+    specs: list[TargetSpec] = field(default_factory=list)
+    rooms: list[str] = field(default_factory=list)
+    bare_rooms: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    also: bool = False
+    verbs: list[tuple[str, Token]] = field(default_factory=list)
+    numbers: list[tuple[float, str, str]] = field(default_factory=list)
+    negated: bool = False
+    state_question: bool = False
+    question: bool = False
+
+    def tagged(self, tag: str) -> list[Any]:
+        return [value for token in self.tokens for t, value in token.entries if t == tag]
+
+    def has(self, tag: str) -> bool:
+        return any(token.has(tag) for token in self.tokens)
+
+    def verb_names(self) -> list[str]:
+        return [name for name, _ in self.verbs]
+
+    @property
+    def names_targets(self) -> bool:
+        return bool(self.devices or self.specs or self.bare_rooms or self.has("ref"))
+
+
+def split_clauses(tokens: list[Token]) -> list[list[Token]]:
+    """Requests end at a conjunction (그리고, and) or a verb with a connective ending (끄고, 켜주고)."""
+    clauses: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.has("conj") and not token.has("verb") and clauses[-1]:
+            clauses.append([])
+            continue
+        clauses[-1].append(token)
+        if token.has("neg") and token.text.endswith("고"):
+            clauses.append([])
+        if token.has("verb") and (_CONNECTIVE.search(token.tail.replace(" ", "")) or token.text.endswith("고")):
+            clauses.append([])
+    return [c for c in clauses if c]
+
+
+def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0) -> Clause:
+    """Gather one request's parts (its text starts after the previous request's last word, `floor`)."""
+    end = tokens[-1].end
+    clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8])
+    pending: list[str] = []
+    for i, token in enumerate(tokens):
+        after = text[token.end : token.end + 3]
+        if _read_target(clause, token, pending, home, after):
+            continue
+        _read_other(clause, token, tokens[i - 1] if i else None)
+    clause.bare_rooms = [r for r in pending if r not in clause.bare_rooms]
+    end = tokens[-1].end
+    clause.also = clause.also or bool(_ENGLISH_ALSO.search(text[floor : end + 12]))
+    if clause.bare_rooms and clause.specs and not any(s.rooms for s in clause.specs):
+        clause.specs = [TargetSpec(s.kind, tuple(clause.bare_rooms), s.text, s.all) for s in clause.specs]
+        clause.bare_rooms = []
+    return clause
+
+
+def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, after: str) -> bool:
+    devices = token.values("device")
+    if devices and not token.has("shadow"):
+        _add_device(clause, token, tuple(devices), pending, home)
+        return True
+    rooms = token.values("room")
+    if rooms:
+        room = rooms[0]
+        pending.append(room)
+        clause.rooms.append(room)
+        clause.also = clause.also or bool(_ALSO.match(after))
+        return True
+    if token.has("unknown_room"):
+        clause.unknown.append(token.text)
+        return True
+    kinds = token.values("kind")
+    if kinds and token.has("verb") and not clause.verbs:
+        return False
+    if kinds and not token.has("shadow") and not token.has("scene"):
+        spec = TargetSpec(kinds[0], tuple(pending), token.text, _all_before(clause))
+        clause.specs.append(spec)
+        pending.clear()
+        return True
+    if token.has("any") and pending and _ALSO_OR_ONLY.match(after):
+        clause.also = True  # "거실 것도", "안방 거만": the last request's devices, in that room
+        return True
+    if token.has("any") and not token.has("verb") and not clause.specs and not clause.devices:
+        clause.specs.append(TargetSpec(None, tuple(pending), token.text, _all_before(clause)))
+        pending.clear()
+        return True
+    return False
+
+
+def _all_before(clause: Clause) -> bool:
+    return clause.has("all")
+
+
+def _add_device(clause: Clause, token: Token, ids: tuple[str, ...], pending: list[str], home: Home) -> None:
+    """A name with a room before it that the device is not in means its kind in that room ("안방 TV")."""
+    found = [home.device(i) for i in ids]
+    devices = [d for d in found if d is not None]
+    own_room = _room_in_name(home, devices[0], token.text) if devices else None
+    if own_room is not None:
+        clause.rooms.append(own_room)
+    if pending and devices and not any(d.room in pending for d in devices):
+        rooms = (*pending, own_room) if own_room is not None else tuple(pending)
+        clause.specs.append(TargetSpec(devices[0].type, rooms, token.text, _all_before(clause)))
+    else:
+        clause.devices.append(ids)
+    pending.clear()
+
+
+def _room_in_name(home: Home, device: Device, said: str) -> str | None:
+    """The device's room when the words said for it include the room's name ("욕실 등")."""
+    room = home.room(device.room) if device.room else None
+    if room is None:
+        return None
+    said = "".join(said.split())
+    return room.id if any("".join(n.lower().split()) in said for n in room.names) else None
+
+
+def _read_other(clause: Clause, token: Token, previous: Token | None) -> None:
+    for tag, value in token.entries:
+        if tag == "verb":
+            clause.verbs.append((value, token))
+        elif tag == "number":
+            clause.numbers.append(value)
+    tail = token.tail.replace(" ", "")
+    if token.has("verb") or token.has("state"):
+        if _NEGATIVE_TAIL.search(tail):
+            clause.negated = True
+        is_state = token.has("state") and (not token.has("verb") or clause.question)
+        if is_state or _STATE_TAIL.search(tail):
+            clause.state_question = clause.state_question or is_state or not _NEGATIVE_TAIL.search(tail)
+        if previous is not None and previous.has("neg_before") and previous.end >= token.start - 1:
+            clause.negated = True
+    if token.has("neg") and not token.has("verb"):
+        clause.negated = True
+    if token.has("verb") and _past_tense(token.text + token.tail) and (clause.question or "?" in token.tail):
+        clause.state_question = True
+
+
+def _past_tense(word: str) -> bool:
+    """켰어, 껐어, 잠갔어, 닫았어: a final ㅆ marks the past ("did you ...?" asks about state)."""
+    return any(0 <= ord(ch) - 0xAC00 < 11172 and (ord(ch) - 0xAC00) % 28 == 20 and ch not in "겠있없싶" for ch in word)
+
+
+_PARTICLES = re.compile(r"(?:은|는|을|를|에|에서|의|도|만|이랑|랑|하고|에게|한테|까지|부터|쪽)$")
+_ONLY_PARTICLES = re.compile(
+    r"(?:으로|로|에서|에게|한테|께|이랑|랑|하고|과|와|이|가|은|는|을|를|에|의|도|만|요|까지|부터|들)+"
+)
+
+
+def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
+    """Words of the request no list knows, particles and fillers aside ("거실 스팀다리미 꺼줘" -> 스팀다리미)."""
+    covered = [False] * len(clause.sentence)
+    for token in clause.tokens:
+        if token.tags() == {"shadow"}:
+            continue  # a word that only hides a device word is not understood
+        for i in range(token.start, min(token.end, len(covered))):
+            covered[i] = True
+    start = clause.offset
+    end = clause.tokens[-1].end
+    chars = [ch if not covered[i] else " " for i, ch in enumerate(clause.sentence[start:end], start)]
+    words = []
+    for chunk in "".join(chars).split():
+        if _ONLY_PARTICLES.fullmatch(chunk):
+            continue
+        word = _PARTICLES.sub("", chunk) if len(chunk) > 2 else chunk
+        if len(word) >= 2 and word not in fillers and re.search(r"[가-힣a-z]", word):
+            words.append(word)
+    return words
+
+
+def only_marked(text: str, token: Token) -> bool:
+    """True when the word is followed by 만 ("불만 꺼": only the lights)."""
+    return bool(_ONLY.match(text[token.end : token.end + 3]))

@@ -1,0 +1,367 @@
+"""From what a request says to commands: which intent, for whom, with which property and value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from jibsa.domain import Command, Device, DeviceType, Home
+from jibsa.domain.actions import canonical_intent
+from jibsa.nlu.clause import Clause, unread_words
+from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
+from jibsa.nlu.lexicon import Lexicon
+from jibsa.nlu.numbers import as_int_if_whole
+from jibsa.nlu.setting import Setting, default_prop, read_setting, set_commands
+from jibsa.nlu.targets import (
+    Context,
+    first_kind_with_devices,
+    kind_devices,
+    resolve,
+    room_devices,
+    sensors_measuring,
+)  # fmt: skip
+
+_CYCLE = re.compile(r"([가-힣]{1,6})\s*(?:코스|course|cycle)")
+ACTIONS = ("turn_on", "turn_off", "open", "close", "lock", "unlock", "start", "stop", "pause", "dock")
+_COVERS = frozenset({DeviceType.CURTAIN, DeviceType.BLIND, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
+_APPLIANCES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER})
+_OPEN_STATES = ("opening", "door", "window", "garage_door")
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last command of a session or sentence, for "그거", "밝기 50으로" and "안방도" (rule 6)."""
+
+    intent: str
+    params: dict[str, Any]
+    targets: tuple[str, ...]
+    kinds: tuple[DeviceType, ...]
+
+
+@dataclass
+class Outcome:
+    commands: list[Command] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    reason: str = ""  # why nothing was done: negated, keep, cancel, unclear
+
+
+def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
+    """The commands one request asks for, or why there are none."""
+    if clause.unknown:
+        return Outcome(not_found=[*clause.unknown], reason="not_found")
+    home_command = _home_intent(clause)
+    if home_command is not None:
+        return Outcome(commands=[home_command] if home_command.intent != "none" else [])
+    if clause.negated or (clause.has("cancel") and clause.names_targets and not clause.question):
+        return Outcome(reason="negated")
+    if "keep" in clause.verb_names():
+        return Outcome(reason="keep")
+    scenes = clause.tagged("scene")
+    if scenes and not clause.devices and "turn_off" not in clause.verb_names():
+        return Outcome(commands=[Command("run_scene", (), {"scene": scenes[0]})])
+    if _is_query(clause):
+        return _query(clause, home, lex, ctx, previous)
+    if clause.has("feeling") and not _action_verbs(clause) and not _has_value(clause):
+        return _feeling(clause, home, lex, ctx)
+    return _action(clause, home, lex, ctx, previous)
+
+
+def _home_intent(clause: Clause) -> Command | None:
+    named = bool(clause.devices or clause.specs or clause.bare_rooms)
+    if _cancels(clause) and not clause.has("timer") and not clause.names_targets and not _action_verbs(clause):
+        return Command("cancel")
+    if clause.has("timer"):
+        return timer_command(clause, clause.text)
+    if clause.has("list") and (clause.has("list_add") or clause.verbs) and not clause.devices:
+        return add_item_command(clause) or Command("none")
+    if named:
+        return None
+    if clause.has("weather") or clause.has("city"):
+        return weather_command(clause)
+    if clause.has("date"):
+        return Command("get_date")
+    if clause.has("time"):
+        return Command("get_time")
+    if clause.has("day") and _asks_about_air(clause):
+        return weather_command(clause)
+    return None
+
+
+def _asks_about_air(clause: Clause) -> bool:
+    return bool({"temperature", "air_quality", "humidity", "pm25"} & set(clause.tagged("prop"))) or clause.question
+
+
+def _cancels(clause: Clause) -> bool:
+    """"됐어" cancels when it stands alone, not as the end of "감지됐어"."""
+    for token in clause.tokens:
+        if token.has("cancel") and not (clause.has("measure") or clause.has("prop")):
+            attached = token.start > 0 and clause.text[: token.start - clause.tokens[0].start][-1:].strip() != ""
+            return not attached
+    return False
+
+
+def _action_verbs(clause: Clause) -> list[str]:
+    return [v for v in clause.verb_names() if v in ACTIONS or v in ("up", "down")]
+
+
+def _has_value(clause: Clause) -> bool:
+    return bool(clause.numbers or clause.has("value") or clause.has("extreme"))
+
+
+def _is_query(clause: Clause) -> bool:
+    if clause.state_question:
+        return True
+    if _action_verbs(clause) or "set" in clause.verb_names() or _has_value(clause):
+        return False
+    return clause.has("query") or clause.question or clause.has("measure") or (
+        clause.has("prop") and not clause.has("feeling"))
+
+
+def _query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
+    props = [p for p in clause.tagged("prop") if p not in ("run_state",)]
+    feelings = [f for f in lex.feelings if f.name in clause.tagged("feeling") and f.query]
+    prop = props[0] if props else (feelings[0].query if feelings else None)
+    measures = clause.tagged("measure")
+    params: dict[str, Any] = {"property": prop} if prop else {}
+    rooms = tuple(clause.bare_rooms) or ctx.carried
+    res = resolve(home, clause, replace(ctx, carried=rooms))
+    if res.not_found:
+        return Outcome(not_found=res.not_found, reason="not_found")
+    ids = _query_named(clause, home, res.ids, measures)
+    if not ids and not clause.devices:
+        ids = _query_unnamed(clause, home, lex, replace(ctx, carried=rooms), prop=prop, measures=measures,
+                             previous=previous)
+    if not ids:
+        return Outcome(reason="unclear")
+    return Outcome(commands=[Command("query_state", tuple(ids), params)])
+
+
+def _query_named(clause: Clause, home: Home, ids: list[str], measures: list[str]) -> list[str]:
+    """Named targets; "기기"/"문" with a state word become the sensors that measure that state."""
+    if clause.devices:
+        return ids
+    specs = clause.specs
+    if not specs:
+        return []
+    rooms = tuple(r for s in specs for r in s.rooms)
+    if any(s.kind is None for s in specs):
+        if not measures and "power" in clause.tagged("state"):
+            measures = ["power"]
+        found = sensors_measuring(home, measures[::-1], rooms) if measures else []
+        return [d.id for d in found] or ids
+    if all(s.kind is DeviceType.DOOR_LOCK for s in specs) and ("position" in clause.tagged("state") or measures):
+        found = sensors_measuring(home, measures or _OPEN_STATES, rooms)
+        return [d.id for d in found] or ids
+    if all(s.kind is DeviceType.SENSOR for s in specs) and measures:
+        found = sensors_measuring(home, measures, rooms)
+        return [d.id for d in found] or ids
+    return ids
+
+
+def _query_unnamed(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, prop: str | None,
+                   measures: list[str], previous: Previous | None) -> list[str]:
+    if measures:
+        found = sensors_measuring(home, measures, ctx.carried)
+        if found:
+            return [d.id for d in found]
+    if prop:
+        kinds = _kinds(lex, "query_kinds", prop) or _kinds(lex, "property_kinds", prop)
+        found = first_kind_with_devices(home, kinds, ctx, prop)
+        if found:
+            return [d.id for d in found]
+    if clause.bare_rooms:
+        return [d.id for d in room_devices(home, clause.bare_rooms)]
+    if previous is not None and (clause.has("ref") or prop):
+        return list(previous.targets)
+    return []
+
+
+def _kinds(lex: Lexicon, section: str, key: str) -> list[DeviceType]:
+    return [DeviceType(k) for k in lex.section(section).get(key, ())]
+
+
+def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Outcome:
+    name = clause.tagged("feeling")[0]
+    feeling = next(f for f in lex.feelings if f.name == name)
+    rooms = tuple(clause.bare_rooms) or ctx.carried
+    devices = first_kind_with_devices(home, feeling.kinds, replace(ctx, carried=rooms))
+    if not devices:
+        return Outcome(reason="unclear")
+    params: dict[str, Any] = {}
+    if feeling.property:
+        params = {"property": feeling.property, "direction": feeling.direction}
+    return Outcome(commands=_by_intent(devices, feeling.intent, params))
+
+
+def _cleaning(clause: Clause, home: Home) -> Outcome | None:
+    """"거실 청소해줘": start the robot vacuum, with the room as its area."""
+    if not any(n == "start" and ("청소" in t.text or t.text.startswith("clean")) for n, t in clause.verbs):
+        return None
+    if {"stop", "pause", "dock"} & set(clause.verb_names()):
+        return None
+    named = [d for ids in clause.devices for d in (home.device(i) for i in ids)
+             if d is not None and d.type is DeviceType.ROBOT_VACUUM]
+    robots = named or [d for d in home.devices if d.type is DeviceType.ROBOT_VACUUM]
+    if not robots:
+        return Outcome(not_found=["로봇청소기"], reason="not_found")
+    rooms = [*clause.bare_rooms, *(r for s in clause.specs for r in s.rooms)]
+    params: dict[str, Any] = {"area": rooms[0]} if rooms else {}
+    return Outcome(commands=[Command("start", tuple(d.id for d in robots), params)])
+
+
+def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
+    cleaning = _cleaning(clause, home)
+    if cleaning is not None:
+        return cleaning
+    setting = read_setting(clause, lex)
+    if clause.has("more") and setting.direction is None and previous is not None and previous.intent == "adjust":
+        setting.direction = previous.params.get("direction")
+        setting.prop = setting.prop or previous.params.get("property")
+        if isinstance(setting.value, (int, float)):
+            setting.amount, setting.value = setting.value, None
+        setting.said = True
+    devices, not_found = _targets(clause, home, lex, ctx, previous=previous, setting=setting)
+    if not_found:
+        return Outcome(not_found=not_found, reason="not_found")
+    unread = unread_words(clause, ctx.fillers) if not clause.devices and not clause.specs else []
+    if unread and (clause.bare_rooms or not devices):
+        return Outcome(not_found=[" ".join([*_room_names(home, clause.bare_rooms), unread[0]])], reason="not_found")
+    if not devices:
+        return Outcome(reason="unclear")
+    if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
+        return Outcome(commands=_by_intent(devices, previous.intent, previous.params))
+    if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
+        devices = [d for d in devices if d.property_spec("power") is not None]
+    commands = _commands(clause, devices, setting)
+    cycle = _CYCLE.search(clause.text)
+    if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
+        commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
+                    for c in commands]
+    return Outcome(commands=commands, reason="" if devices else "unclear")
+
+
+def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
+             setting: Setting) -> tuple[list[Device], list[str]]:
+    res = resolve(home, clause, ctx)
+    devices = [d for d in (home.device(i) for i in res.ids) if d is not None]
+    if res.not_found or devices:
+        return devices, res.not_found
+    if clause.bare_rooms:
+        return _room_targets(clause, home, previous, setting)
+    if previous is not None and (clause.has("ref") or not clause.names_targets):
+        found = [d for d in (home.device(i) for i in previous.targets) if d is not None]
+        if setting.prop:
+            found = [d for d in found if d.property_spec(setting.prop) is not None] or found
+        if found:
+            return found, []
+    kinds = _implied_kinds(lex, setting) or _verb_kinds(clause, lex)
+    if not kinds and clause.has("all") and not clause.names_targets:
+        return kind_devices(home, None, ()), []
+    return first_kind_with_devices(home, kinds, ctx), []
+
+
+def _verb_kinds(clause: Clause, lex: Lexicon) -> list[DeviceType]:
+    """Kinds a verb names by itself: 청소 -> the robot vacuum."""
+    for word, kinds in lex.section("verb_kinds").items():
+        if any(word in token.text for _, token in clause.verbs):
+            return [DeviceType(k) for k in kinds]
+    return []
+
+
+def _room_names(home: Home, rooms: Sequence[str]) -> list[str]:
+    return [r.name for r in (home.room(i) for i in rooms) if r is not None]
+
+
+def _broad(clause: Clause) -> bool:
+    """A room alone, or "전부" alone: everything there, not one kind."""
+    if clause.devices or any(s.kind is not None for s in clause.specs):
+        return False
+    return bool(clause.bare_rooms or clause.has("all") or clause.specs)
+
+
+def _room_targets(clause: Clause, home: Home, previous: Previous | None,
+                  setting: Setting) -> tuple[list[Device], list[str]]:
+    rooms = clause.bare_rooms
+    if clause.also and previous is not None:
+        found = [d for k in previous.kinds for d in kind_devices(home, k, rooms)]
+        if found:
+            return found, []
+        names = [r.name for r in (home.room(i) for i in rooms) if r is not None]
+        return [], [" ".join(names)]
+    if setting.direction is not None or (setting.prop and setting.value is None and setting.extreme is None):
+        return room_devices(home, rooms, setting.prop or "brightness"), []
+    return room_devices(home, rooms), []
+
+
+def _implied_kinds(lex: Lexicon, setting: Setting) -> list[DeviceType]:
+    if setting.prop == "mode" and isinstance(setting.value, str):
+        return _kinds(lex, "mode_kinds", setting.value)
+    if setting.prop:
+        return _kinds(lex, "property_kinds", setting.prop)
+    return []
+
+
+def _commands(clause: Clause, devices: Sequence[Device], setting: Setting) -> list[Command]:
+    verbs = _action_verbs(clause)
+    base = next((v for v in reversed(verbs) if v in ACTIONS), None)  # Korean puts the main verb last
+    explicit_set = "set" in clause.verb_names() and setting.prop and setting.direction is None
+    if setting.value is not None or setting.extreme is not None or explicit_set:
+        return set_commands(devices, setting)
+    if setting.direction is not None:
+        return _adjust_commands(devices, setting, base)
+    if base is None:
+        return []
+    return _by_intent(devices, base, {})
+
+
+def _adjust_commands(devices: Sequence[Device], s: Setting, base: str | None) -> list[Command]:
+    covers = [d for d in devices if d.type in _COVERS]
+    others = [d for d in devices if d.type not in _COVERS]
+    out: list[Command] = []
+    if covers and s.amount is None:
+        out += _by_intent(covers, "open" if s.direction == "up" else "close", {})
+    elif covers:
+        others = [*covers, *others]
+    if others:
+        prop = s.prop or default_prop(others, s.unit)
+        params: dict[str, Any] = {"property": prop, "direction": s.direction}
+        if s.amount is not None:
+            params["amount"] = as_int_if_whole(s.amount)
+        out.append(Command("adjust", tuple(d.id for d in others), params))
+    return out
+
+
+def _by_intent(devices: Sequence[Device], intent: str, params: dict[str, Any]) -> list[Command]:
+    """One command per intent as each device's type understands it (열어 on a lock unlocks)."""
+    groups: dict[str, list[str]] = {}
+    for device in devices:
+        groups.setdefault(device_intent(device, intent), []).append(device.id)
+    return [Command(name, tuple(ids), dict(params)) for name, ids in groups.items()]
+
+
+def device_intent(device: Device, intent: str) -> str:
+    if device.type in (DeviceType.ROBOT_VACUUM, *_APPLIANCES) and intent in ("turn_on",):
+        return "start" if device.type is DeviceType.ROBOT_VACUUM else intent
+    if device.type is DeviceType.ROBOT_VACUUM and intent == "turn_off":
+        return "stop"
+    if device.type not in (DeviceType.ROBOT_VACUUM, *_APPLIANCES) and intent == "start":
+        return canonical_intent(device, "turn_on")
+    if device.type is DeviceType.GAS_VALVE and intent in ("turn_off", "lock"):
+        return "close"
+    return canonical_intent(device, intent)
+
+
+def previous_of(commands: Sequence[Command], home: Home) -> Previous | None:
+    """What later requests refer back to: the last device command."""
+    for command in reversed(commands):
+        if command.targets:
+            kinds = []
+            for device in (home.device(i) for i in command.targets):
+                if device is not None and device.type not in kinds:
+                    kinds.append(device.type)
+            return Previous(command.intent, command.without_timing().to_dict()["params"], command.targets,
+                            tuple(kinds))
+    return None
+

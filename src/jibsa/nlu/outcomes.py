@@ -1,0 +1,163 @@
+"""The reply after acting: what changed, what failed and why, and answers to questions about state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jibsa.domain import Command, Device, DeviceType, Home, TargetResult
+from jibsa.nlu.josa import duration_text, join_names, josa, number_text
+from jibsa.nlu.texts import reply_texts as _lang
+
+_CYCLE_NOUN = {DeviceType.WASHER: "세탁", DeviceType.DRYER: "건조", DeviceType.DISHWASHER: "세척"}
+_SENSOR_ORDER = ("temperature", "current_temperature", "humidity", "current_humidity", "pm25", "co2",
+                 "air_quality", "battery")  # fmt: skip
+
+
+def describe(home: Home, commands: Sequence[Command], per_command: Sequence[Sequence[TargetResult]],
+             lang: dict[str, Any], language: str) -> str:
+    parts: list[str] = []
+    for command, results in zip(commands, per_command, strict=False):
+        parts.extend(_describe_command(home, command, results, lang, language))
+    return " ".join(p for p in parts if p) or ("Done." if language == "en" else "처리했어요.")
+
+
+def _name(home: Home, target: str) -> str:
+    device = home.device(target)
+    return device.name if device is not None else target
+
+
+def _describe_command(home: Home, command: Command, results: Sequence[TargetResult], lang: dict[str, Any],
+                      language: str) -> list[str]:
+    ok = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    parts: list[str] = []
+    if command.intent == "query_state":
+        parts += [_answer(home, r, command.params.get("property"), language) for r in ok]
+    elif ok:
+        parts.append(_done(home, command, ok, lang, language))
+    parts += [_failure(home, r, lang, language) for r in failed]
+    return parts
+
+
+def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
+    names_list = [_name(home, r.target) for r in ok]
+    if language == "en":
+        return str(lang["done"]["ok"]).format(targets=", ".join(names_list))
+    names = join_names(names_list) if len(names_list) <= 3 else f"기기 {len(names_list)}개"
+    template = lang["done"].get(command.intent)
+    if template is None:
+        return "처리했어요."
+    prop = str(command.params.get("property", ""))
+    applied = next((r.changes.get(prop) for r in ok if prop in r.changes), command.params.get("value"))
+    prop_name = lang["properties"].get(prop, prop)
+    value = _value(lang, prop, applied)
+    text = str(template).format(targets=josa(names, "을"), owner=josa(names, "의"), prop=josa(prop_name, "을"),
+                                value=josa(value, "으로"), scene=_scene(home, command))
+    return text + _clamp_note(command, applied, prop, lang, ok)
+
+
+def _scene(home: Home, command: Command) -> str:
+    scene = home.scene(str(command.params.get("scene", "")))
+    return josa(scene.name if scene is not None else str(command.params.get("scene", "")), "을")
+
+
+def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any],
+                ok: Sequence[TargetResult]) -> str:
+    asked = command.params.get("value")
+    noted = any(r.notes for r in ok)
+    if not isinstance(applied, (int, float)) or not isinstance(asked, (int, float)) or applied == asked:
+        return f" ({'; '.join(n for r in ok for n in r.notes)})" if noted else ""
+    key = "clamp" if asked > applied else "clamp_low"
+    prop_name = lang["properties"].get(prop, prop)
+    return " " + str(lang[key]).format(prop=josa(prop_name, "이"), value=_value(lang, prop, applied))
+
+
+def _value(lang: dict[str, Any], prop: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "켬" if value else "끔"
+    if isinstance(value, (int, float)):
+        return number_text(value) + str(lang.get("units", {}).get(prop, ""))
+    return str(lang.get("values", {}).get(str(value), value))
+
+
+def _failure(home: Home, result: TargetResult, lang: dict[str, Any], language: str) -> str:
+    name = _name(home, result.target)
+    code = result.error.value if result.error is not None else "device_error"
+    if language == "en":
+        template = lang["errors"].get(code, lang["errors"]["other"])
+        return str(template).format(target=name, message=result.message)
+    template = lang["errors"].get(code, lang["errors"]["device_error"])
+    particle = "을" if code in ("refused_for_safety", "not_allowed", "needs_confirmation", "unknown_device") else "이"
+    if code in ("unsupported_intent", "unsupported_property"):
+        particle = "에는"
+        return str(template).format(target=name + "에는")
+    return str(template).format(target=josa(name, particle))
+
+
+def _answer(home: Home, result: TargetResult, prop: Any, language: str) -> str:
+    device = home.device(result.target)
+    state = dict(result.state or {})
+    name = _name(home, result.target)
+    if language == "en":
+        shown = ", ".join(f"{k} {v}" for k, v in state.items())
+        return f"{name}: {shown}." if shown else f"{name}: no reading."
+    if device is None:
+        return f"{name}: {state}"
+    if isinstance(prop, str) and prop in state and device.type is not DeviceType.SENSOR:
+        return _property_answer(device, prop, state[prop])
+    return _state_answer(home, device, state)
+
+
+def _property_answer(device: Device, prop: str, value: Any) -> str:
+    if prop == "remaining_time":
+        return _remaining(device, {"remaining_time": value, "run_state": "running"})
+    lang = _lang("ko")
+    prop_name = lang["properties"].get(prop, prop)
+    return f"{josa(device.name, '의')} {josa(prop_name, '은')} {josa(_value(lang, prop, value), '이에요')}."
+
+
+def _state_answer(home: Home, device: Device, state: Mapping[str, Any]) -> str:
+    if device.type in _CYCLE_NOUN:
+        return _remaining(device, state)
+    if device.type is DeviceType.DOOR_LOCK and "lock" in state:
+        return f"{josa(device.name, '은')} {'잠겨' if state['lock'] == 'locked' else '열려'} 있어요."
+    if device.type is DeviceType.SENSOR:
+        return _sensor_answer(home, device, state)
+    if "position" in state:
+        pos = state["position"]
+        shown = "닫혀" if pos == 0 else "열려" if pos == 100 else f"{number_text(pos)}% 열려"
+        return f"{josa(device.name, '은')} {shown} 있어요."
+    if "power" in state:
+        return f"{josa(device.name, '은')} {'켜져' if state['power'] else '꺼져'} 있어요."
+    if "valve" in state:
+        return f"{josa(device.name, '은')} {'열려' if state['valve'] == 'open' else '잠겨'} 있어요."
+    return f"{josa(device.name, '은')} {state}."
+
+
+def _remaining(device: Device, state: Mapping[str, Any]) -> str:
+    noun = _CYCLE_NOUN.get(device.type, device.name)
+    run = state.get("run_state")
+    if run == "finished":
+        return f"{josa(noun, '이')} 끝났어요."
+    if run in ("idle", None) or not state.get("remaining_time"):
+        return f"{josa(device.name, '은')} 지금 쉬고 있어요."
+    return f"{josa(noun, '이')} {duration_text(float(state['remaining_time']))} 뒤에 끝나요."
+
+
+def _sensor_answer(home: Home, device: Device, state: Mapping[str, Any]) -> str:
+    lang = _lang("ko")
+    room = home.room(device.room) if device.room else None
+    subject = josa(room.name if room is not None else device.name, "은")
+    readings = []
+    for key in [k for k in _SENSOR_ORDER if k in state] + [k for k in state if k not in _SENSOR_ORDER]:
+        value = state[key]
+        if isinstance(value, bool):
+            readings.append(f"{lang['properties'].get(key, key)} {'감지됨' if value else '없음'}")
+        elif key in ("temperature", "current_temperature"):
+            readings.append(_value(lang, key, value))
+        else:
+            readings.append(f"{lang['properties'].get(key, key)} {_value(lang, key, value)}")
+    if not readings:
+        return f"{josa(device.name, '은')} 아직 값이 없어요."
+    return f"{subject} {josa(', '.join(readings), '이에요')}."

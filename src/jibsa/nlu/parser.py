@@ -1,0 +1,173 @@
+"""`Parser`: one home's understanding of what people say, with memory per session."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from jibsa.domain import Command, Home, needs_confirmation
+from jibsa.nlu.clause import Clause, read_clause, split_clauses
+from jibsa.nlu.intents import Outcome, Previous, interpret, previous_of
+from jibsa.nlu.lexicon import load_lexicon
+from jibsa.nlu.normalise import looks_english, normalise
+from jibsa.nlu.replies import promise
+from jibsa.nlu.scanner import Token, scan
+from jibsa.nlu.targets import Context
+from jibsa.nlu.timing import find_timing
+from jibsa.nlu.vocabulary import build_gazetteer
+
+MAX_SESSIONS = 1000
+_TIMED = frozenset({"turn_on", "turn_off", "open", "close", "lock", "unlock", "set", "adjust", "start", "stop",
+                    "pause", "dock", "run_scene"})  # fmt: skip
+# Tags that make a clause ask for something; a clause with none only names targets for the next one.
+_ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "state", "feeling", "measure", "scene",
+                     "cancel", "weather", "time", "date", "timer", "list", "neg", "smalltalk", "ref"})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a request means: the commands, the reply promised before acting, and what was not found."""
+
+    text: str
+    commands: tuple[Command, ...]
+    reply: str
+    needs_confirmation: bool = False
+    language: str = "ko"
+    not_found: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The line object of `jibsa parse` (contract section 5)."""
+        return {
+            "text": self.text,
+            "commands": [c.to_dict() for c in self.commands],
+            "reply": self.reply,
+            "needs_confirmation": self.needs_confirmation,
+        }
+
+
+@dataclass(frozen=True)
+class _Session:
+    previous: Previous | None = None
+    pending: tuple[Command, ...] = ()
+
+
+@dataclass
+class _Result:
+    commands: list[Command] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+class Parser:
+    """Built once per home; `parse` is a pure function of the text, the room and the session's past."""
+
+    def __init__(self, home: Home, language: str = "ko", *, morphology: bool = False) -> None:
+        self.home = home
+        self.language = language
+        self.morphology = morphology
+        self._lexicon = load_lexicon()
+        self._gazetteer = build_gazetteer(home, self._lexicon)
+        self._sessions: OrderedDict[str, _Session] = OrderedDict()
+        self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
+        self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
+
+    def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
+        """Understand one request said in `room` (a room id), continuing `session` when given."""
+        language = "en" if looks_english(text) else self.language
+        room = room if room is not None and self.home.room(room) is not None else None
+        state = self._sessions.get(session, _Session()) if session is not None else _Session()
+        result = self._understand(normalise(text), room, state.previous)
+        confirm = any(self._confirm(c) for c in result.commands)
+        reason = result.reasons[0] if result.reasons else ""
+        reply = promise(self.home, result.commands, result.not_found, reason, language=language,
+                        needs_confirmation=confirm)
+        if session is not None:
+            self._remember(session, state, result.commands)
+        return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found))
+
+    def _understand(self, text: str, room: str | None, previous: Previous | None) -> _Result:
+        timing = find_timing(text)
+        blanked = _blank(text, timing.spans)
+        tokens = scan(blanked, self._gazetteer)
+        result = _Result()
+        carried: tuple[str, ...] = ()
+        for clause in _clauses(tokens, blanked, self.home):
+            if self.morphology:
+                self._add_stems(clause)
+            ctx = Context(room, carried, self._narrow, self._fillers)
+            outcome: Outcome = interpret(clause, self.home, self._lexicon, ctx, previous)
+            if clause.rooms:
+                carried = tuple(dict.fromkeys(clause.rooms))
+            result.commands += outcome.commands
+            result.not_found += outcome.not_found
+            if outcome.reason:
+                result.reasons.append(outcome.reason)
+            previous = previous_of(outcome.commands, self.home) or previous
+        if timing.params:
+            result.commands = [_timed(c, timing.params) for c in result.commands]
+        return result
+
+    def _add_stems(self, clause: Clause) -> None:
+        """The Kiwi fallback: a request naming devices but no verb we know gets the verbs Kiwi finds."""
+        if clause.verbs or not clause.names_targets or clause.numbers or clause.question:
+            return
+        from jibsa.nlu.morphology import verb_stems
+
+        lemmas = self._lexicon.section("lemmas")
+        last = clause.tokens[-1]
+        for stem in verb_stems(clause.text):
+            if stem in lemmas:
+                clause.verbs.append((str(lemmas[stem]), Token(last.start, last.end, stem, (("verb", lemmas[stem]),))))
+
+    def _confirm(self, command: Command) -> bool:
+        devices = (self.home.device(t) for t in command.targets)
+        return any(d is not None and needs_confirmation(d, command) for d in devices)
+
+    def _remember(self, session: str, state: _Session, commands: list[Command]) -> None:
+        if any(c.intent == "cancel" for c in commands):
+            new = _Session(state.previous, ())
+        else:
+            previous = previous_of(commands, self.home) or state.previous
+            pending = tuple(c for c in commands if c.is_deferred or self._confirm(c)) or state.pending
+            new = _Session(previous, pending)
+        self._sessions[session] = new
+        self._sessions.move_to_end(session)
+        while len(self._sessions) > MAX_SESSIONS:
+            self._sessions.popitem(last=False)
+
+    def pending(self, session: str) -> tuple[Command, ...]:
+        """Commands of the session still waiting (timed ones, or ones needing a second word)."""
+        state = self._sessions.get(session)
+        return state.pending if state is not None else ()
+
+
+def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _clauses(tokens: list[Token], text: str, home: Home) -> list[Clause]:
+    """Requests of the sentence; a part that only names targets joins the request after it."""
+    groups = split_clauses(tokens)
+    merged: list[list[Token]] = []
+    carry: list[Token] = []
+    for group in groups:
+        joined = carry + group
+        if not any(t.tags() & _ASKING for t in joined):
+            carry = joined
+            continue
+        carry = []
+        merged.append(joined)
+    if carry:
+        merged.append(carry)
+    floors = [0, *(g[-1].end for g in merged)][: len(merged)]
+    return [read_clause(g, text, home, floor) for g, floor in zip(merged, floors, strict=True)]
+
+
+def _timed(command: Command, timing: dict[str, Any]) -> Command:
+    if command.intent not in _TIMED:
+        return command
+    return replace(command, params={**command.params, **timing})

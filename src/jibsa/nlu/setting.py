@@ -1,0 +1,103 @@
+"""What a request says about a value: the property, the number or word, a direction, an extreme."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jibsa.domain import Command, Device, DeviceType
+from jibsa.nlu.clause import Clause
+from jibsa.nlu.lexicon import Lexicon
+from jibsa.nlu.numbers import as_int_if_whole
+
+_FAN_STEPS = {1: "low", 2: "mid", 3: "high"}
+_NEGATIVE = re.compile(r"영하|마이너스|minus")
+
+
+@dataclass
+class Setting:
+    """The property, value and direction a request says, before its devices are known."""
+
+    prop: str | None = None
+    value: Any = None
+    direction: str | None = None
+    amount: float | None = None
+    extreme: str | None = None
+    unit: str = ""
+    said: bool = False
+
+
+def read_setting(clause: Clause, lex: Lexicon) -> Setting:
+    s = Setting()
+    props = [p for p in clause.tagged("prop") if p not in ("remaining_time", "run_state")]
+    s.prop = props[0] if props else None
+    named = bool(clause.devices or clause.specs)  # with a device named, "외출 모드" is its mode, not the scene
+    values = [v for t in clause.tokens if named or not t.has("scene") for v in t.values("value")]
+    if values:
+        value_prop, s.value = values[0]
+        s.prop = s.prop if s.prop in ("fan_speed", "mode") else value_prop
+    extremes = clause.tagged("extreme")
+    s.extreme = extremes[0] if extremes else None
+    direction_props = lex.section("direction_props")
+    for name, token in clause.verbs:
+        if name in ("up", "down"):
+            s.direction = name
+            s.prop = s.prop or direction_props.get(token.text.replace(" ", ""))
+    for token in clause.tokens:
+        if token.has("extreme") and s.prop is None and "밝" in token.text:
+            s.prop = "brightness"
+    if s.extreme == "max" and s.direction == "down":
+        s.extreme = "min"  # "끝까지 내려": all the way down
+    numbers = [n for n in clause.numbers if n[1] not in ("분", "초", "시간")]
+    if numbers:
+        value, unit, to = numbers[0]
+        if value > 0 and (_NEGATIVE.search(clause.text) or s.prop == "freezer_temperature"):
+            value = -value
+        s.unit = unit
+        if s.direction and to not in ("로", "으로", "까지"):
+            s.amount = value
+        else:
+            s.value = as_int_if_whole(value)
+        if unit == "도" and s.prop is None:
+            s.prop = "temperature"
+    s.said = s.value is not None or s.extreme is not None or s.direction is not None or s.prop is not None
+    return s
+
+
+def set_commands(devices: Sequence[Device], s: Setting) -> list[Command]:
+    prop = s.prop or default_prop(devices, s.unit)
+    if prop is None:
+        return []
+    value = s.value
+    if s.extreme is not None:
+        value = _extreme_value(devices, prop, s.extreme)
+    if prop == "fan_speed" and isinstance(value, (int, float)):
+        value = _FAN_STEPS.get(int(value), "high" if value > 3 else "low")
+    if value is None:
+        return []
+    return [Command("set", tuple(d.id for d in devices), {"property": prop, "value": value})]
+
+
+def default_prop(devices: Sequence[Device], unit: str) -> str | None:
+    if unit == "도":
+        return "temperature"
+    for device in devices:
+        if device.type is DeviceType.LIGHT:
+            return "brightness"
+    for device in devices:
+        if device.spec.default_property:
+            return device.spec.default_property
+    return "brightness" if devices else None
+
+
+def _extreme_value(devices: Sequence[Device], prop: str, extreme: str) -> Any:
+    spec = next((d.property_spec(prop) for d in devices if d.property_spec(prop) is not None), None)
+    if prop == "fan_speed":
+        return {"max": "high", "min": "low", "half": "mid"}[extreme]
+    if extreme == "half":
+        return 50
+    if spec is not None and spec.minimum is not None and spec.maximum is not None:
+        return as_int_if_whole(spec.maximum if extreme == "max" else spec.minimum)
+    return 100 if extreme == "max" else 1

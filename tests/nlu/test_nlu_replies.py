@@ -1,0 +1,88 @@
+"""Replies in natural Korean: particles by the final sound, numbers and units, results and answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from jibsa.domain import Command, ErrorCode, TargetResult
+from jibsa.home_file import load_home
+from jibsa.nlu import Parser, describe_results
+from jibsa.nlu.josa import clock_text, duration_text, josa
+from jibsa.nlu.numbers import parse_number
+from jibsa.nlu.timing import find_timing, parse_duration
+
+HOME = load_home(None).home
+
+
+@pytest.mark.parametrize(
+    ("word", "particle", "expected"),
+    [("거실 조명", "을", "거실 조명을"), ("에어컨", "을", "에어컨을"), ("TV", "을", "TV를"),
+     ("보일러", "이", "보일러가"), ("세탁기", "가", "세탁기가"), ("현관문", "는", "현관문은"), ("거실", "와", "거실과"),
+     ("스탠드", "과", "스탠드와"),
+     ("서울", "으로", "서울로"), ("24도", "으로", "24도로"), ("3", "로", "3으로"), ("7", "으로", "7로"),
+     ("50%", "으로", "50%로"), ("안방", "로", "안방으로"), ("LG", "이", "LG가"), ("Hue", "를", "Hue를")],
+)  # fmt: skip
+def test_josa(word: str, particle: str, expected: str) -> None:
+    assert josa(word, particle) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [("25", 25), ("이십오", 25), ("스물다섯", 25), ("이십삼", 23), ("열두", 12), ("백", 100), ("한", 1), ("서른", 30)],
+)
+def test_numbers(word: str, value: float) -> None:
+    assert parse_number(word) == value
+
+
+def test_durations_and_clock_times() -> None:
+    assert parse_duration("3분 30초") == 210
+    assert parse_duration("한 시간 반") == 5400
+    assert find_timing("저녁 9시에 켜줘").params == {"at": "21:00"}
+    assert find_timing("6시 반에").params == {"at": "06:30"}
+    assert find_timing("매일 아침 7시").params == {"at": "07:00", "repeat": "daily"}
+    assert find_timing("30분 뒤에 꺼").params == {"delay_s": 1800}
+    assert duration_text(5400) == "1시간 30분"
+    assert clock_text("21:00") == "저녁 9시"
+
+
+def test_promise_reply_matches_the_contract_example() -> None:
+    parsed = Parser(HOME).parse("거실 불 꺼줘")
+    assert parsed.reply == "거실 천장등과 거실 스탠드를 끌게요."
+    assert not parsed.needs_confirmation
+
+
+def test_unlocking_needs_confirmation_and_not_found_is_said() -> None:
+    parser = Parser(HOME)
+    assert parser.parse("현관문 열어줘").needs_confirmation
+    parsed = parser.parse("안방 TV 꺼줘")
+    assert parsed.commands == ()
+    assert parsed.not_found == ("안방 TV",)
+    assert "안방 TV를 찾지 못했어요" in parsed.reply
+
+
+def test_reply_after_acting_names_clamps_and_failures() -> None:
+    set_ac = Command("set", ("living_ac",), {"property": "temperature", "value": 35})
+    text = describe_results(HOME, [set_ac], [[TargetResult("living_ac", True, changes={"temperature": 30})]], "ko")
+    assert text == "거실 에어컨의 온도를 30도로 맞췄어요. (최고 온도가 30도예요)"
+    failed = describe_results(HOME, [Command("turn_on", ("master_ac",))],
+                              [[TargetResult("master_ac", False, ErrorCode.NOT_ANSWERING)]], "ko")
+    assert failed == "안방 에어컨이 응답하지 않아요."
+
+
+def test_answers_to_questions() -> None:
+    washer = describe_results(HOME, [Command("query_state", ("washer",), {"property": "remaining_time"})],
+                              [TargetResult("washer", True, state={"remaining_time": 1500, "run_state": "running"})])
+    assert washer == "세탁이 25분 뒤에 끝나요."
+    door = describe_results(HOME, [Command("query_state", ("front_door",))],
+                            [TargetResult("front_door", True, state={"lock": "locked"})])
+    assert door == "현관문은 잠겨 있어요."
+    sensor = describe_results(HOME, [Command("query_state", ("living_sensor",))],
+                              [TargetResult("living_sensor", True, state={"temperature": 26.5, "humidity": 48})])
+    assert sensor == "거실은 26.5도, 습도 48%예요."
+
+
+def test_flat_results_are_shared_out_by_command() -> None:
+    commands = [Command("turn_on", ("living_ac",)),
+                Command("set", ("living_ac",), {"property": "temperature", "value": 24})]
+    results = [TargetResult("living_ac", True), TargetResult("living_ac", True, changes={"temperature": 24})]
+    assert describe_results(HOME, commands, results) == "거실 에어컨을 켰어요. 거실 에어컨의 온도를 24도로 맞췄어요."
