@@ -308,7 +308,9 @@ def _commands(clause: Clause, devices: Sequence[Device], setting: Setting) -> li
     base = next((v for v in reversed(verbs) if v in ACTIONS), None)  # Korean puts the main verb last
     explicit_set = "set" in clause.verb_names() and setting.prop and setting.direction is None
     if setting.value is not None or setting.extreme is not None or explicit_set:
-        return set_commands(devices, setting)
+        # "에어컨 켜서 23도로 맞춰줘": both verbs were said, so both are done, power first.
+        powered = [d for d in devices if "power" in d.spec.property_names] if "turn_on" in verbs else []
+        return _by_intent(powered, "turn_on", {}) + set_commands(devices, setting)
     if setting.direction is not None:
         return _adjust_commands(devices, setting, base)
     if base is None:
