@@ -1,0 +1,105 @@
+"""From what a person configures (a data directory, a SQLite file or a database URL) to an async engine."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from jibsa.storage.errors import StorageConfigError
+
+DB_FILE_NAME = "jibsa.db"
+_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url(target: str | os.PathLike[str]) -> URL:
+    """The async SQLAlchemy URL for `target`: a directory (its `jibsa.db`), a `.db` file, `sqlite:///…`
+    or `postgresql://…`. Creates the directory of a SQLite file (private to the user) if missing."""
+    text = os.fspath(target)
+    if "://" not in text:
+        return _sqlite_url(_sqlite_file(Path(text).expanduser()))
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError) as error:  # a malformed URL or port: say which setting is wrong
+        raise StorageConfigError(f"database URL {_hide_password(text)!r}: {error}") from error
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        if "sslmode" in url.query:  # libpq's name; asyncpg takes the same values as `ssl`
+            url = url.update_query_dict({"ssl": url.query["sslmode"]}).difference_update_query(["sslmode"])
+        return url.set(drivername="postgresql+asyncpg")
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise StorageConfigError("sqlite: an in-memory database keeps nothing; give a file or a data directory")
+        return _sqlite_url(_sqlite_file(Path(url.database).expanduser()))
+    raise StorageConfigError(f"database URL {_hide_password(text)!r}: use a directory, sqlite:/// or postgresql://")
+
+
+def create_engine(url: URL, *, exclusive_begin: bool = False) -> AsyncEngine:
+    """An engine whose JSON keeps Korean text as it is. `exclusive_begin` (SQLite only) makes every
+    transaction take the write lock at BEGIN, so that two processes migrating at once wait for each other."""
+    options: dict[str, Any] = {"json_serializer": _dumps}
+    if url.get_backend_name() == "sqlite":
+        if exclusive_begin:
+            options["poolclass"] = NullPool
+        engine = create_async_engine(url, **options)
+        _configure_sqlite(engine, exclusive_begin=exclusive_begin)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, **options)
+
+
+def _sqlite_file(path: Path) -> Path:
+    if path.is_dir() or (not path.exists() and path.suffix.lower() not in _SQLITE_SUFFIXES):
+        path = path / DB_FILE_NAME
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageConfigError(f"{path.parent}: cannot create the data directory: {error.strerror}") from error
+    return path.resolve()
+
+
+def _sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite+aiosqlite", database=str(path))
+
+
+def _configure_sqlite(engine: AsyncEngine, *, exclusive_begin: bool) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if exclusive_begin:
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        # WAL with synchronous=NORMAL: a COMMIT is in the WAL file (the OS's page cache at least) before
+        # it returns, so it survives the process being killed (kill -9); only a power cut or OS crash may
+        # lose the last commits, and the database stays consistent even then.
+        for pragma in (
+            f"busy_timeout = {BUSY_TIMEOUT_MS}",
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "foreign_keys = ON",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    if exclusive_begin:
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hide_password(text: str) -> str:
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):  # not a URL at all: nothing to hide beyond what the person typed
+        return text

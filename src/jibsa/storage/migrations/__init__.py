@@ -1,0 +1,1 @@
+"""Alembic migrations of the jibsa schema (run by `jibsa.storage.migrate`, not imported)."""

@@ -1,0 +1,105 @@
+"""The tables, as SQLAlchemy Core. Every row of a home's data carries its `home_id`, so many homes
+share one database. Times are epoch seconds (double precision); documents are JSON (JSONB on PostgreSQL).
+
+The migrations in `migrations/versions/` create exactly these tables; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+# Integer on SQLite so that the column is the rowid and numbers itself.
+_SERIAL = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_DOC = sa.JSON().with_variant(JSONB(), "postgresql")
+_ID = sa.String(64)
+_NAME = sa.String(200)
+
+metadata = sa.MetaData()
+
+device_states = sa.Table(
+    "device_states", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("device_id", _ID, primary_key=True),
+    sa.Column("state", _DOC, nullable=False),
+    sa.Column("updated", sa.Double(), nullable=False),
+)  # fmt: skip
+
+state_history = sa.Table(
+    "state_history", metadata,
+    sa.Column("id", _SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("home_id", _ID, nullable=False),
+    sa.Column("device_id", _ID, nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Column("old", _DOC, nullable=False),
+    sa.Column("new", _DOC, nullable=False),
+    sa.Index("ix_state_history_home_at", "home_id", "at"),
+    sa.Index("ix_state_history_home_device_at", "home_id", "device_id", "at"),
+)  # fmt: skip
+
+pending_jobs = sa.Table(
+    "pending_jobs", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("due", sa.Double(), nullable=False),
+    sa.Column("command", _DOC, nullable=False),
+    sa.Column("repeat", sa.String(32), nullable=True),
+    sa.Column("repeat_at", sa.String(16), nullable=True),
+    sa.Column("name", _NAME, nullable=False),
+    sa.Column("created", sa.Double(), nullable=False),
+    sa.Column("meta", _DOC, nullable=False),
+)  # fmt: skip
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("home_id", _ID, nullable=False),
+    sa.Column("name", _NAME, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=True),
+    sa.Column("created", sa.Double(), nullable=False),
+    sa.UniqueConstraint("home_id", "name", name="uq_users_home_name"),
+)  # fmt: skip
+
+access_tokens = sa.Table(
+    "access_tokens", metadata,
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("user_id", _ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(128), nullable=False, unique=True),
+    sa.Column("label", _NAME, nullable=False),
+    sa.Column("created", sa.Double(), nullable=False),
+    sa.Column("last_used", sa.Double(), nullable=True),
+)  # fmt: skip
+
+login_sessions = sa.Table(
+    "login_sessions", metadata,
+    sa.Column("session_hash", sa.String(128), primary_key=True),
+    sa.Column("user_id", _ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("expires", sa.Double(), nullable=False),
+    sa.Column("csrf_token", sa.String(128), nullable=False),
+)  # fmt: skip
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", _SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("home_id", _ID, nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Column("user_name", _NAME, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("source", _NAME, nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("detail", _DOC, nullable=False),
+    sa.Column("ok", sa.Boolean(), nullable=False),
+    sa.Column("result", _DOC, nullable=False),
+    sa.Index("ix_audit_log_home_at", "home_id", "at"),
+)  # fmt: skip
+
+list_items = sa.Table(
+    "list_items", metadata,
+    sa.Column("id", _SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("home_id", _ID, nullable=False),
+    sa.Column("list_name", _NAME, nullable=False),
+    sa.Column("item", sa.String(500), nullable=False),
+    sa.UniqueConstraint("home_id", "list_name", "item", name="uq_list_items_home_list_item"),
+)  # fmt: skip

@@ -1,0 +1,73 @@
+"""`SqlStore`: the hub's store and the server's accounts on SQLite or PostgreSQL, and `open_store`."""
+
+from __future__ import annotations
+
+import os
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+
+from jibsa.hub.store import HubStore
+from jibsa.storage.accounts import AccountRecords
+from jibsa.storage.base import Clock
+from jibsa.storage.engine import create_engine, database_url
+from jibsa.storage.errors import StorageUnavailable
+from jibsa.storage.home_state import HomeStateRecords
+from jibsa.storage.migrate import upgrade_to_head
+
+
+class SqlStore(HomeStateRecords, AccountRecords):
+    """Durable state of many homes (implements `jibsa.hub.HubStore` and the API's account store).
+
+    Each write runs in one transaction and returns after COMMIT, so an acknowledged change survives
+    the process being killed. Open it with `open_store`; close it with `close()` or `async with`.
+    """
+
+    @property
+    def dialect(self) -> str:
+        """The database in use: "sqlite" or "postgresql"."""
+        return self._engine.dialect.name
+
+    async def close(self) -> None:
+        """Close every connection. Idempotent."""
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> SqlStore:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+if TYPE_CHECKING:
+
+    def _is_a_hub_store(store: SqlStore) -> HubStore:
+        return store  # mypy checks SqlStore against the hub's protocol here
+
+
+async def open_store(target: str | os.PathLike[str], *, clock: Clock = time.time) -> SqlStore:
+    """Open the store at `target` — a data directory (its `jibsa.db`), a SQLite file, `sqlite:///…` or
+    `postgresql://…` — after bringing its schema to the newest version."""
+    url = database_url(target)
+    await _check_reachable(url)
+    await upgrade_to_head(url)
+    return SqlStore(create_engine(url), clock)
+
+
+async def _check_reachable(url: URL) -> None:
+    """Fail with a clear `StorageUnavailable` before migrating, rather than a migration error."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError) as error:
+        where = url.render_as_string(hide_password=True)
+        raise StorageUnavailable(f"{where}: cannot open the database: {error}") from error
+    finally:
+        await engine.dispose()
