@@ -1,0 +1,111 @@
+"""Wiring: a home file, a store, adapters, a hub, the parser and the conversation, started together.
+
+`open_home` is what the CLI and the server use; many homes may be opened in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from jibsa.conversation import Conversation
+from jibsa.domain import Home
+from jibsa.home_file import load_home
+from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
+from jibsa.skills import default_skills
+
+log = logging.getLogger(__name__)
+ADAPTER_GROUP = "jibsa.adapters"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to run one home. `adapter_settings` maps a vendor to its settings (tokens, broker URL)."""
+
+    home_file: str | None = None
+    data_dir: Path | None = None
+    db_url: str | None = None
+    adapter_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    command_timeout: float = 5.0
+    timezone: str = "Asia/Seoul"
+
+
+def adapter_factories() -> dict[str, AdapterFactory]:
+    """Adapters installed as entry points (group "jibsa.adapters"): ours and other packages'."""
+    found: dict[str, AdapterFactory] = {}
+    for point in entry_points(group=ADAPTER_GROUP):
+        try:
+            found[point.name] = point.load()
+        except Exception:  # a broken plugin must not stop the home; its devices will not answer
+            log.exception("adapter plugin %r could not be loaded", point.name)
+    return found
+
+
+def build_adapters(
+    home: Home, clock: Clock, saved: Mapping[str, Mapping[str, Any]], settings: Settings,
+    factories: Mapping[str, AdapterFactory] | None = None,
+) -> dict[str, DeviceAdapter]:
+    """One adapter per vendor the home uses (and per vendor given settings, e.g. MQTT discovery)."""
+    factories = adapter_factories() if factories is None else factories
+    vendors = {d.vendor for d in home.devices} | set(settings.adapter_settings)
+    adapters: dict[str, DeviceAdapter] = {}
+    for vendor in sorted(vendors):
+        factory = factories.get(vendor)
+        if factory is None:
+            log.warning("no adapter installed for vendor %r", vendor)
+            continue
+        context = AdapterContext(home, clock, saved, settings.adapter_settings.get(vendor, {}))
+        adapters[vendor] = factory(context)
+    return adapters
+
+
+async def open_store(settings: Settings) -> HubStore:
+    from jibsa.storage import open_store as open_sql_store
+
+    target = settings.db_url or str(settings.data_dir or Path.home() / ".local" / "share" / "jibsa")
+    store: HubStore = await open_sql_store(target)
+    return store
+
+
+@dataclass
+class RunningHome:
+    home: Home
+    hub: Hub
+    conversation: Conversation
+    store: HubStore
+    warnings: tuple[str, ...] = ()
+
+    async def close(self) -> None:
+        await self.hub.stop()
+        await self.store.close()
+
+    async def __aenter__(self) -> RunningHome:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+async def open_home(
+    settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None
+) -> RunningHome:
+    """Load the home (the sample when no file is given), open its store, start its hub."""
+    from jibsa.nlu import Parser
+
+    warnings: tuple[str, ...] = ()
+    if home is None:
+        loaded = load_home(settings.home_file)
+        home, warnings = loaded.home, loaded.warnings
+    clock = clock or SystemClock()
+    store = store or await open_store(settings)
+    saved = await store.load_states(home.id)
+    adapters = build_adapters(home, clock, saved, settings)
+    hub = Hub(home, store, clock, adapters, skills=default_skills(), command_timeout=settings.command_timeout,
+              timezone=settings.timezone)
+    await hub.start()
+    conversation = Conversation(hub, Parser(home, home.language))
+    return RunningHome(home, hub, conversation, store, warnings)

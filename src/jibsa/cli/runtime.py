@@ -1,0 +1,34 @@
+"""Opening the home for a one-shot command (`say`, `status`, `chat`) from the shared options."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from jibsa.app import RunningHome, Settings, open_home
+from jibsa.cli.common import data_dir, load_home_or_exit
+
+T = TypeVar("T")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    load_home_or_exit(args.home)  # a refused home file exits with its one-line reason, status 2
+    return Settings(home_file=args.home, data_dir=data_dir(args), db_url=getattr(args, "db", None))
+
+
+def run_with_home(args: argparse.Namespace, body: Callable[[RunningHome], Awaitable[T]]) -> T:
+    """Start the home from the command's options, run `body`, stop the home cleanly."""
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    async def main() -> T:
+        running = await open_home(settings)
+        try:
+            return await body(running)
+        finally:
+            await running.close()
+
+    return asyncio.run(main())

@@ -1,0 +1,55 @@
+"""The whole path on the sample home: a sentence, the parser, the hub, the simulated device, the reply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jibsa.app import Settings, open_home
+from jibsa.domain import Command, StateChanged
+from jibsa.hub import ManualClock
+
+
+@pytest.fixture
+async def running(tmp_path: Path):
+    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
+    yield home
+    await home.close()
+
+
+async def test_turning_a_light_off_changes_state_and_says_so(running) -> None:
+    hub = running.hub
+    await hub.execute(Command("turn_on", ("living_ceiling",)))
+    events: list[StateChanged] = []
+    hub.bus.listen(lambda e: events.append(e) if isinstance(e, StateChanged) else None)
+    turn = await running.conversation.handle("거실 천장등 꺼줘")
+    assert [c.intent for c in turn.commands] == ["turn_off"]
+    assert hub.state("living_ceiling")["power"] is False
+    assert any(e.device_id == "living_ceiling" and e.old["power"] and not e.new["power"] for e in events)
+    assert "천장등" in turn.reply
+
+
+async def test_unlocking_the_front_door_waits_for_a_yes(running) -> None:
+    hub = running.hub
+    first = await running.conversation.handle("현관문 열어줘", session="s")
+    assert first.needs_confirmation and hub.state("front_door")["lock"] == "locked"
+    second = await running.conversation.handle("응", session="s")
+    assert not second.needs_confirmation
+    assert hub.state("front_door")["lock"] == "unlocked"
+
+
+async def test_washer_question_is_answered_from_the_simulated_cycle(running) -> None:
+    await running.conversation.handle("세탁기 돌려줘")
+    await running.hub.clock.advance(600)  # type: ignore[attr-defined]
+    turn = await running.conversation.handle("세탁 언제 끝나?")
+    assert [c.intent for c in turn.commands] == ["query_state"]
+    assert running.hub.state("washer")["remaining_time"] == 60 * 60  # a 70-minute cycle, 10 minutes in
+    assert turn.reply == "세탁이 1시간 뒤에 끝나요."
+
+
+async def test_talk_that_asks_for_nothing_changes_nothing(running) -> None:
+    before = running.hub.snapshot()
+    turn = await running.conversation.handle("오늘 기분이 좋네")
+    assert turn.commands == () and running.hub.snapshot() == before
+    assert turn.reply
