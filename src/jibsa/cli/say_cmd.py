@@ -37,6 +37,8 @@ def _say(args: argparse.Namespace) -> int:
             print(json.dumps(turn.to_dict(), ensure_ascii=False, indent=2))
         else:
             print_turn(running.home, turn)
+            if turn.needs_confirmation:
+                print("  (확인하려면 --yes 를 붙여 다시 말씀해 주세요 / add --yes to confirm)")
         return 0
 
     result: int = run_with_home(args, body)
@@ -45,7 +47,7 @@ def _say(args: argparse.Namespace) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     from jibsa.cli.runtime import run_with_home
-    from jibsa.cli.turn_printer import print_turn
+    from jibsa.cli.turn_printer import announce, print_turn
 
     history = _enable_history(data_dir(args) / "chat_history")
 
@@ -53,6 +55,7 @@ def _chat(args: argparse.Namespace) -> int:
         import asyncio
 
         print(f"{running.home.name} — 무엇을 도와드릴까요? (나가려면 Ctrl-D)")
+        running.hub.bus.listen(lambda event: announce(running.home, event))
         while True:
             try:
                 text = await asyncio.to_thread(input, "> ")
