@@ -16,6 +16,11 @@ from jibsa import __version__
 # Modules under jibsa.cli, each adding its sub-commands.
 COMMAND_MODULES: tuple[str, ...] = (
     "home_cmd",
+    "parse_cmd",
+    "say_cmd",
+    "serve_cmd",
+    "status_cmd",
+    "user_cmd",
 )
 
 

@@ -1,0 +1,113 @@
+"""Who is asking: an access token (``Authorization: Bearer jibsa_…``) or a session cookie.
+
+Requests authenticated by the session cookie that change anything (POST, PUT, PATCH, DELETE) must
+also carry the session's CSRF token in the ``X-CSRF-Token`` header; the cookie is HttpOnly and
+SameSite=Strict as well. Bearer-token requests need no CSRF token: a browser never adds one itself.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
+
+from jibsa.api.accounts import role_of, secret_hash
+from jibsa.api.context import CSRF_HEADER, SESSION_COOKIE, ApiContext, client_address
+from jibsa.api.errors import ApiError
+from jibsa.domain import Role
+from jibsa.hub import Actor
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated person, how they proved it, and where the request came from."""
+
+    user: Any
+    role: Role
+    via: str  # "token" | "session"
+    source: str  # the client's address
+    csrf: str | None = None
+    session_hash: str | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.user.name)
+
+    @property
+    def user_key(self) -> str:
+        return str(self.user.id)
+
+    def actor(self, channel: str) -> Actor:
+        """The hub's view of this person; `channel` says through which endpoint ("api", "conversation")."""
+        return Actor(self.name, self.role, f"{channel}:{self.source}")
+
+
+def _bearer(connection: HTTPConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def identify(connection: HTTPConnection, context: ApiContext, *, query_token: bool = False) -> Principal:
+    """The principal behind a request or WebSocket, or `ApiError("not_authenticated")`."""
+    source = client_address(connection, context)
+    token = _bearer(connection) or (connection.query_params.get("token") if query_token else None)
+    if token:
+        token_hash = secret_hash(token)
+        user = context.tokens.get(token_hash)
+        if user is None:
+            user = await context.accounts.find_token(token_hash)
+            if user is not None:
+                context.tokens.put(token_hash, user)
+        if user is not None and user.home_id == context.home_id:
+            return Principal(user, role_of(user), "token", source)
+        raise ApiError("not_authenticated")
+    cookie = connection.cookies.get(SESSION_COOKIE)
+    if cookie:
+        session_hash = secret_hash(cookie)
+        found = await context.accounts.find_session(session_hash, time.time())
+        if found is not None:
+            user, csrf = found
+            if user.home_id == context.home_id:
+                return Principal(user, role_of(user), "session", source, csrf, session_hash)
+    raise ApiError("not_authenticated")
+
+
+def _context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.jibsa
+    return context
+
+
+async def current_principal(request: Request) -> Principal:
+    """Dependency: the authenticated principal; checks the CSRF token of cookie requests that change things."""
+    principal = await identify(request, _context(request))
+    if principal.via == "session" and request.method in STATE_CHANGING:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not principal.csrf or not hmac.compare_digest(sent.encode(), principal.csrf.encode()):
+            raise ApiError("csrf_failed")
+    return principal
+
+
+def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """Dependency: the principal, when their role is one of `roles`; otherwise 403 forbidden."""
+
+    async def check(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008 - FastAPI idiom
+        if principal.role not in roles:
+            raise ApiError("forbidden", {"role": principal.role.value, "needs": [r.value for r in roles]})
+        return principal
+
+    return check
+
+
+anyone = current_principal
+owner_only = require_role(Role.OWNER)
+member_or_owner = require_role(Role.OWNER, Role.MEMBER)

@@ -1,0 +1,110 @@
+"""Errors of the HTTP API: one exception type, one table of stable codes with Korean and English
+messages, and the handlers that turn anything that goes wrong into that JSON (never a traceback).
+
+Every error body is ``{"code": "...", "message": "한국어", "message_en": "English"}``, sometimes with
+``"detail"`` (which field was wrong, which device refused).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+# code -> (HTTP status, Korean message, English message). Codes are stable: clients rely on them.
+MESSAGES: dict[str, tuple[int, str, str]] = {
+    "invalid_request": (422, "요청 형식이 올바르지 않아요.", "The request is not valid."),
+    "not_authenticated": (401, "로그인이 필요해요.", "You need to log in or send an access token."),
+    "bad_credentials": (401, "이름이나 비밀번호가 맞지 않아요.", "Wrong name or password."),
+    "csrf_failed": (403, "요청을 확인할 수 없어요. 페이지를 새로 고쳐 주세요.",
+                    "The request could not be verified (CSRF token missing or wrong). Reload the page."),
+    "forbidden": (403, "이 작업을 할 권한이 없어요.", "Your role does not allow this."),
+    "not_allowed": (403, "이 작업을 할 권한이 없어요.", "Your role does not allow this."),
+    "refused_for_safety": (403, "안전을 위해 할 수 없어요.", "Refused for safety."),
+    "wrong_pin": (403, "PIN이 맞지 않아요.", "Wrong PIN."),
+    "not_found": (404, "찾을 수 없어요.", "Not found."),
+    "unknown_device": (404, "그런 기기가 없어요.", "No such device."),
+    "unknown_scene": (404, "그런 장면이 없어요.", "No such scene."),
+    "unknown_user": (404, "그런 사용자가 없어요.", "No such user."),
+    "unknown_job": (404, "그런 예약이 없어요.", "No such timer or schedule."),
+    "method_not_allowed": (405, "이 주소에서는 그 방법을 쓸 수 없어요.", "Method not allowed here."),
+    "needs_confirmation": (409, "한 번 더 확인해 주세요.",
+                           "This needs a confirmation: send it again with \"confirm\": true (and the PIN if set)."),
+    "user_exists": (409, "이미 있는 이름이에요.", "A user with this name already exists."),
+    "cannot_remove_self": (409, "자기 자신은 지울 수 없어요.", "You cannot remove yourself."),
+    "device_refused": (409, "기기가 그 명령을 받지 않았어요.", "The device refused the command."),
+    "unsupported_intent": (422, "그 기기로는 할 수 없는 일이에요.", "The device does not support this intent."),
+    "unsupported_property": (422, "그 기기에는 그런 속성이 없어요.", "The device has no such property."),
+    "read_only_property": (422, "그 속성은 바꿀 수 없어요.", "That property is read-only."),
+    "bad_value": (422, "값이 올바르지 않아요.", "The value is not valid."),
+    "too_many_requests": (429, "시도가 너무 많아요. 잠시 뒤에 다시 해 주세요.", "Too many attempts; try again later."),
+    "not_answering": (504, "기기가 응답하지 않아요.", "The device is not answering."),
+    "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
+}
+_STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "needs_confirmation", 422: "invalid_request",
+                 429: "too_many_requests"}  # fmt: skip
+
+
+class ApiError(Exception):
+    """An error the API answers with: a code from `MESSAGES`, optional detail and extra headers."""
+
+    def __init__(self, code: str, detail: Any = None, *, headers: Mapping[str, str] | None = None,
+                 status: int | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.status = status or MESSAGES.get(code, MESSAGES["internal_error"])[0]
+
+
+def error_body(code: str, detail: Any = None) -> dict[str, Any]:
+    """The JSON body for `code`."""
+    _, ko, en = MESSAGES.get(code, MESSAGES["internal_error"])
+    body: dict[str, Any] = {"code": code, "message": ko, "message_en": en}
+    if detail is not None:
+        body["detail"] = detail
+    return body
+
+
+def error_response(code: str, detail: Any = None, *, status: int | None = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    status = status or MESSAGES.get(code, MESSAGES["internal_error"])[0]
+    return JSONResponse(error_body(code, detail), status_code=status, headers=dict(headers or {}))
+
+
+async def _api_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.code, exc.detail, status=exc.status, headers=exc.headers)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "invalid_request" if exc.status_code < 500 else "internal_error")
+    return error_response(code, status=exc.status_code, headers=exc.headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    detail = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+    return error_response("invalid_request", detail)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response("internal_error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error, expected or not, the same JSON shape."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,73 @@
+"""Events as the WebSocket sends them: the hub's events, and the API's own (a conversation's result,
+the list of pending jobs changing), each as one JSON object with a ``type``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jibsa.domain import AvailabilityChanged, StateChanged
+from jibsa.hub import HomeChanged, JobFired, TimerFinished
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationHandled:
+    """Someone talked to the home: what they said, the reply and the results (published by the API)."""
+
+    user: str
+    text: str
+    turn: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class JobsChanged:
+    """A timer or schedule was added or cancelled through the API."""
+
+    reason: str
+
+
+def event_to_dict(event: object) -> dict[str, Any] | None:
+    """The JSON form of an event, or None for events clients are not sent."""
+    if isinstance(event, StateChanged):
+        return {"type": "state_changed", "device": event.device_id, "state": _public(event.new),
+                "changed": _public(event.changed), "at": event.at}
+    if isinstance(event, AvailabilityChanged):
+        return {"type": "availability_changed", "device": event.device_id, "available": event.available,
+                "at": event.at}
+    if isinstance(event, ConversationHandled):
+        return {"type": "conversation", "user": event.user, "text": event.text, **event.turn}
+    if isinstance(event, JobsChanged):
+        return {"type": "jobs_changed", "reason": event.reason}
+    if isinstance(event, HomeChanged):
+        return {"type": "home_changed", "added": list(event.added), "removed": list(event.removed)}
+    if isinstance(event, JobFired):
+        return {"type": "job_fired", "job": event.job.id, "name": event.job.name, "late": event.late,
+                "outcome": event.outcome.to_dict()}
+    if isinstance(event, TimerFinished):
+        return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
+    return None
+
+
+def encode_event(event: object) -> str | None:
+    data = event_to_dict(event)
+    return None if data is None else json.dumps(data, ensure_ascii=False, default=str)
+
+
+class EventEncoder:
+    """`encode_event` that remembers the last event: every WebSocket client sends the same events in
+    the same order, so one encoding serves them all."""
+
+    def __init__(self) -> None:
+        self._event: object = None
+        self._text: str | None = None
+
+    def __call__(self, event: object) -> str | None:
+        if event is not self._event:
+            self._event, self._text = event, encode_event(event)
+        return self._text
+
+
+def _public(state: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if not k.startswith("_")}

@@ -1,0 +1,120 @@
+"""Devices: list them with their state, read one, send one a command."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from jibsa.api.audit import record
+from jibsa.api.auth import Principal, anyone
+from jibsa.api.confirmation import is_confirmed
+from jibsa.api.context import api_context
+from jibsa.api.errors import ApiError
+from jibsa.api.schemas import ERROR_RESPONSES, DeviceBody, DeviceCommandRequest, OutcomeBody
+from jibsa.domain import Command, CommandFormatError, Device, ErrorCode, Role, needs_confirmation, refusal_for_role
+from jibsa.domain.commands import DEVICE_INTENTS
+from jibsa.hub import Hub, Outcome
+
+router = APIRouter(prefix="/api", tags=["devices"], responses=ERROR_RESPONSES)
+
+# A failed result on the device endpoint -> the API error code (and so the HTTP status) it answers with.
+RESULT_ERRORS: dict[ErrorCode, str] = {
+    ErrorCode.UNKNOWN_DEVICE: "unknown_device",
+    ErrorCode.UNSUPPORTED_INTENT: "unsupported_intent",
+    ErrorCode.UNSUPPORTED_PROPERTY: "unsupported_property",
+    ErrorCode.READ_ONLY_PROPERTY: "read_only_property",
+    ErrorCode.BAD_VALUE: "bad_value",
+    ErrorCode.REFUSED_FOR_SAFETY: "refused_for_safety",
+    ErrorCode.NOT_ANSWERING: "not_answering",
+    ErrorCode.DEVICE_ERROR: "device_refused",
+    ErrorCode.NOT_ALLOWED: "not_allowed",
+    ErrorCode.NEEDS_CONFIRMATION: "needs_confirmation",
+}
+
+
+def device_body(hub: Hub, device: Device) -> dict[str, Any]:
+    """A device as the API shows it: what it is, its live state, and the controls its type allows."""
+    properties = [
+        {"name": p.name, "kind": p.kind.value, "minimum": p.minimum, "maximum": p.maximum, "unit": p.unit,
+         "choices": list(p.choices), "writable": p.writable, "step": p.step}
+        for p in device.spec.properties
+    ]  # fmt: skip
+    return {
+        "id": device.id, "name": device.name, "type": device.type.value, "room": device.room,
+        "aliases": list(device.aliases), "maker": device.maker, "available": hub.states.available(device.id),
+        "state": hub.state(device.id), "properties": properties, "intents": sorted(device.spec.intents),
+    }  # fmt: skip
+
+
+def _device(hub: Hub, device_id: str) -> Device:
+    device = hub.home.device(device_id)
+    if device is None:
+        raise ApiError("unknown_device", {"device": device_id})
+    return device
+
+
+@router.get("/devices", response_model=list[DeviceBody], summary="Every device, with its state")
+async def list_devices(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+    hub = api_context(request).running.hub
+    return [device_body(hub, d) for d in hub.home.devices]
+
+
+@router.get("/devices/{device_id}", response_model=DeviceBody, summary="One device, with its state")
+async def get_device(device_id: str, request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+    hub = api_context(request).running.hub
+    return device_body(hub, _device(hub, device_id))
+
+
+@router.post("/devices/{device_id}/commands", response_model=OutcomeBody, summary="Send a device a command")
+async def send_command(
+    device_id: str, body: DeviceCommandRequest, request: Request,
+    principal: Principal = Depends(anyone),  # noqa: B008
+) -> dict[str, Any]:
+    """Carry out `intent` on the device. Unlocking answers 409 `needs_confirmation` until confirmed:
+    the same request again with `"confirm": true` within a minute, or with the home's PIN when it has one."""
+    context = api_context(request)
+    hub = context.running.hub
+    device = _device(hub, device_id)
+    command = _command(device_id, body)
+    detail = {"device": device_id, **command.to_dict()}
+    refusal = _refusal(principal.role, device, command)
+    if refusal is not None:
+        await record(context, principal, "device_command", detail, ok=False, result={"error": refusal})
+        raise ApiError(refusal, {"device": device_id, "intent": command.intent})
+    if needs_confirmation(device, command):
+        key = "device:" + json.dumps(command.to_dict(), sort_keys=True, default=str)
+        if not await is_confirmed(context, principal, key, body.confirm, body.pin):
+            await record(context, principal, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
+            raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent})
+    outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=True)
+    await record(context, principal, "device_command", detail, ok=outcome.ok, result=outcome.to_dict())
+    return _answer(outcome)
+
+
+def _command(device_id: str, body: DeviceCommandRequest) -> Command:
+    if body.intent not in DEVICE_INTENTS:
+        raise ApiError("invalid_request", {"intent": f"not a device intent: {body.intent!r}"})
+    try:
+        return Command.from_dict({"intent": body.intent, "targets": [device_id], "params": body.params})
+    except CommandFormatError as exc:
+        raise ApiError("invalid_request", {"params": str(exc)}) from None
+
+
+def _refusal(role: Role, device: Device, command: Command) -> str | None:
+    """What the person's role forbids here: the hub's rule, plus no repeating schedules for guests."""
+    if refusal_for_role(role, device, command) is not None:
+        return "not_allowed"
+    if role is Role.GUEST and "repeat" in command.params:
+        return "not_allowed"  # a repeating schedule is an automation; guests may not change those
+    return None
+
+
+def _answer(outcome: Outcome) -> dict[str, Any]:
+    if outcome.ok:
+        return outcome.to_dict()
+    failed = next((r for r in outcome.results if not r.ok and r.error is not None), None)
+    if failed is None or failed.error is None:
+        raise ApiError("invalid_request", outcome.to_dict())
+    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome.to_dict())

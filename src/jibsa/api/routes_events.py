@@ -1,0 +1,85 @@
+"""`WS /api/events`: a live stream of state changes, conversation results and pending-job changes.
+
+Authenticate with ``Authorization: Bearer …``, the session cookie (the web page), or ``?token=…``
+(clients that cannot set headers). With the cookie, the Origin must be this server, so another
+site cannot open the stream in a visitor's browser. Each client has its own bounded queue: a slow
+client loses its oldest events and is told how many (``{"type": "dropped"}``) to resync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from jibsa.api.auth import Principal, identify
+from jibsa.api.context import ApiContext
+from jibsa.api.errors import ApiError
+from jibsa.api.events import EventEncoder
+from jibsa.hub import Subscription
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api")
+POLICY_VIOLATION = 1008
+QUEUE_SIZE = 1000
+
+
+@router.websocket("/events")
+async def events(websocket: WebSocket) -> None:
+    context: ApiContext = websocket.app.state.jibsa
+    try:
+        principal = await identify(websocket, context, query_token=True)
+    except ApiError:
+        await websocket.close(code=POLICY_VIOLATION, reason="not authenticated")
+        return
+    if principal.via == "session" and not _same_origin(websocket):
+        await websocket.close(code=POLICY_VIOLATION, reason="cross-origin")
+        return
+    await websocket.accept()
+    with context.running.hub.bus.subscribe(QUEUE_SIZE) as subscription:
+        await websocket.send_text(json.dumps({"type": "hello", "user": principal.name, "role": principal.role.value}))
+        sender = asyncio.create_task(_forward(websocket, subscription, context.encode_event))
+        try:
+            await _drain(websocket, principal)
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+
+
+async def _forward(websocket: WebSocket, subscription: Subscription, encode: EventEncoder) -> None:
+    dropped = 0
+    try:
+        while True:
+            event = await subscription.get()
+            if subscription.dropped != dropped:
+                await websocket.send_text(json.dumps({"type": "dropped", "count": subscription.dropped - dropped}))
+                dropped = subscription.dropped
+            text = encode(event)
+            if text is not None:
+                await websocket.send_text(text)
+    except (WebSocketDisconnect, RuntimeError, OSError):  # the client went away while we were sending
+        return
+
+
+async def _drain(websocket: WebSocket, principal: Principal) -> None:
+    """Read until the client leaves; it has nothing to say except "ping"."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            log.debug("event stream of %s closed", principal.name)
+            return
+        if message.get("text") == "ping":
+            await websocket.send_text('{"type": "pong"}')
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: browsers always send Origin on WebSocket handshakes
+    host = websocket.headers.get("host", "")
+    return urlsplit(origin).netloc.lower() == host.lower()

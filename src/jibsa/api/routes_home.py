@@ -1,0 +1,112 @@
+"""The home as a whole: rooms, scenes (and running one), recorded history, timers and schedules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+
+from jibsa.api.audit import record
+from jibsa.api.auth import Principal, anyone, member_or_owner
+from jibsa.api.confirmation import is_confirmed
+from jibsa.api.context import api_context
+from jibsa.api.errors import ApiError
+from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody, RoomBody, SceneBody, SceneRunRequest
+from jibsa.domain import Command, needs_confirmation
+from jibsa.hub import Hub, PendingJob
+
+router = APIRouter(prefix="/api", tags=["home"], responses=ERROR_RESPONSES)
+
+
+@router.get("/home", summary="The home's name, id and language")
+async def get_home(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+    home = api_context(request).running.hub.home
+    return {"id": home.id, "name": home.name, "language": home.language, "city": home.city}
+
+
+@router.get("/rooms", response_model=list[RoomBody], summary="Every room and its devices")
+async def list_rooms(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+    home = api_context(request).running.hub.home
+    rooms = [{"id": r.id, "name": r.name, "aliases": list(r.aliases), "devices": [d.id for d in home.devices_in(r.id)]}
+             for r in home.rooms]  # fmt: skip
+    whole = home.devices_in(None)
+    if whole:
+        rooms.append({"id": "", "name": "집 전체", "aliases": ["whole home"], "devices": [d.id for d in whole]})
+    return rooms
+
+
+@router.get("/scenes", response_model=list[SceneBody], summary="Every scene")
+async def list_scenes(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+    home = api_context(request).running.hub.home
+    return [{"id": s.id, "name": s.name, "aliases": list(s.aliases)} for s in home.scenes]
+
+
+@router.post("/scenes/{scene_id}/run", response_model=OutcomeBody, summary="Run a scene")
+async def run_scene(
+    scene_id: str, request: Request, body: SceneRunRequest | None = Body(None),  # noqa: B008
+    principal: Principal = Depends(anyone),  # noqa: B008
+) -> dict[str, Any]:
+    """Carry out every action of the scene; each device's result is in `results` (200 even when some fail)."""
+    context = api_context(request)
+    hub = context.running.hub
+    scene = hub.home.scene(scene_id)
+    if scene is None:
+        raise ApiError("unknown_scene", {"scene": scene_id})
+    body = body or SceneRunRequest()
+    confirmed = False
+    if _scene_needs_confirmation(hub, scene_id):
+        confirmed = await is_confirmed(context, principal, f"scene:{scene_id}", body.confirm, body.pin)
+    command = Command("run_scene", (), {"scene": scene_id})
+    outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=confirmed)
+    await record(context, principal, "run_scene", {"scene": scene_id}, ok=outcome.ok, result=outcome.to_dict())
+    return outcome.to_dict()
+
+
+def _scene_needs_confirmation(hub: Hub, scene_id: str) -> bool:
+    scene = hub.home.scene(scene_id)
+    if scene is None:
+        return False
+    for action in scene.actions:
+        step = Command(action.intent, action.targets, dict(action.params))
+        if any((d := hub.home.device(t)) is not None and needs_confirmation(d, step) for t in action.targets):
+            return True
+    return False
+
+
+@router.get("/history", response_model=list[HistoryBody], summary="Recorded state changes")
+async def history(
+    request: Request,
+    device: str | None = Query(None, max_length=100, description="a device id; all devices when omitted"),
+    since: float | None = Query(None, description="seconds since the epoch (UTC)"),
+    limit: int = Query(500, ge=1, le=5000),
+    _: Principal = Depends(anyone),  # noqa: B008
+) -> list[dict[str, Any]]:
+    context = api_context(request)
+    hub = context.running.hub
+    if device is not None and hub.home.device(device) is None:
+        raise ApiError("unknown_device", {"device": device})
+    if since is not None and not (-1e12 < since < 1e12):
+        raise ApiError("invalid_request", {"since": "out of range"})
+    entries = await context.running.store.history(hub.home.id, device, since, limit)
+    return [{"device": e.device_id, "at": e.at, "old": dict(e.old), "new": dict(e.new)} for e in entries]
+
+
+def job_body(job: PendingJob) -> dict[str, Any]:
+    return {"id": job.id, "kind": job.kind, "due": job.due, "command": dict(job.command), "repeat": job.repeat,
+            "at": job.at, "name": job.name}
+
+
+@router.get("/jobs", response_model=list[JobBody], summary="Timers and schedules pending")
+async def list_jobs(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+    return [job_body(j) for j in api_context(request).running.hub.pending_jobs()]
+
+
+@router.delete("/jobs/{job_id}", response_model=JobBody, summary="Cancel a timer or schedule (not guests)")
+async def cancel_job(job_id: str, request: Request,
+                     principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:  # noqa: B008
+    context = api_context(request)
+    job = await context.running.hub.scheduler.cancel(job_id)
+    await record(context, principal, "cancel_job", {"job": job_id}, ok=job is not None, result={})
+    if job is None:
+        raise ApiError("unknown_job", {"job": job_id})
+    return job_body(job)

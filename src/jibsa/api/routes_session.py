@@ -1,0 +1,70 @@
+"""Logging in with a password (for the web page), logging out, and who am I."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from jibsa.api.accounts import role_of, secret_hash, verify_password
+from jibsa.api.audit import record
+from jibsa.api.auth import Principal, anyone
+from jibsa.api.context import SESSION_COOKIE, ApiContext, api_context, client_address
+from jibsa.api.errors import ApiError
+from jibsa.api.schemas import ERROR_RESPONSES, LoginRequest, MeBody
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api", tags=["session"], responses=ERROR_RESPONSES)
+
+
+@router.post("/login", response_model=MeBody, summary="Log in with a name and password (sets a session cookie)")
+async def login(body: LoginRequest, request: Request, response: Response) -> dict[str, Any]:
+    """Starts a session: an HttpOnly, SameSite=Strict cookie, and a CSRF token to send back in the
+    `X-CSRF-Token` header with every request that changes something. Attempts are rate limited."""
+    context = api_context(request)
+    address = client_address(request, context)
+    keys = (f"ip:{address}", f"name:{body.name}")
+    wait = max(context.login_limiter.retry_after(k) for k in keys)
+    if wait:
+        raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
+    for key in keys:
+        context.login_limiter.record(key)
+    user = await context.accounts.get_user(context.home_id, body.name)
+    if not verify_password(user.password_hash if user is not None else None, body.password):
+        log.warning("failed login for %r from %s", body.name, address)
+        raise ApiError("bad_credentials")
+    context.login_limiter.reset(keys[1])
+    session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    ttl = context.auth.session_ttl_s
+    await context.accounts.delete_expired_sessions(time.time())  # logins are rare: a good time to tidy
+    await context.accounts.create_session(secret_hash(session), user.id, time.time() + ttl, csrf)
+    response.set_cookie(SESSION_COOKIE, session, max_age=int(ttl), httponly=True, samesite="strict",
+                        secure=context.auth.secure_cookies, path="/")
+    principal = Principal(user, role_of(user), "session", address, csrf)
+    await record(context, principal, "login", {}, ok=True, result={})
+    return _me(context, principal)
+
+
+@router.post("/logout", summary="End this session")
+async def logout(request: Request, response: Response,
+                 principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+    context = api_context(request)
+    if principal.session_hash is not None:
+        await context.accounts.delete_session(principal.session_hash)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=context.auth.secure_cookies)
+    return {"ok": True}
+
+
+@router.get("/me", response_model=MeBody, summary="Who is asking, and the session's CSRF token")
+async def me(request: Request, principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+    return _me(api_context(request), principal)
+
+
+def _me(context: ApiContext, principal: Principal) -> dict[str, Any]:
+    home = context.running.hub.home
+    return {"name": principal.name, "role": principal.role.value, "via": principal.via,
+            "csrf_token": principal.csrf, "home": {"id": home.id, "name": home.name, "language": home.language}}

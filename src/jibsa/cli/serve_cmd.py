@@ -1,0 +1,208 @@
+"""`jibsa serve`: the home's HTTP API, event WebSocket and dashboard, on uvicorn.
+
+With no arguments it serves the sample home with simulated appliances on http://127.0.0.1:8700/.
+Listening beyond this machine needs TLS (`--tls-cert/--tls-key`) or an explicit `--insecure`
+(for a TLS reverse proxy in front; see docs/remote-access.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import logging
+import os
+import re
+import sys
+from typing import Any
+
+from jibsa.cli.common import EXIT_REFUSED, add_home_options
+
+DEFAULT_PORT = 8700
+PIN_VARIABLE = "JIBSA_UNLOCK_PIN"
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="serve the home: HTTP API, live events and the dashboard")
+    add_home_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
+    serve.add_argument("--config", metavar="FILE", help="adapter settings (YAML; default: DATA/jibsa.yaml)")
+    serve.add_argument("--mqtt", metavar="URL", help="MQTT broker, e.g. mqtt://user:pass@broker:1883")
+    serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate chain (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
+    serve.add_argument("--insecure", action="store_true",
+                       help="allow a non-loopback --host without TLS (only behind a TLS reverse proxy)")
+    serve.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                       help="believe X-Forwarded-For from this address (the reverse proxy); repeatable")
+    serve.add_argument("--secure-cookies", action="store_true",
+                       help="mark session cookies Secure (automatic with --tls-cert; use behind a TLS proxy)")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.set_defaults(handler=_serve)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refusal(args: argparse.Namespace) -> str | None:
+    """Why these options must not be served, or None."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        return "--tls-cert and --tls-key go together"
+    if not is_loopback(args.host) and not args.tls_cert and not args.insecure:
+        return (f"refusing to listen on {args.host} without TLS: anyone on the network could read passwords "
+                "and tokens. Give --tls-cert/--tls-key, or --insecure when a TLS reverse proxy is in front "
+                "(see docs/remote-access.md).")
+    return None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    reason = refusal(args)
+    if reason is not None:
+        print(f"jibsa serve: {reason}", file=sys.stderr)
+        return EXIT_REFUSED
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    if args.log_level != "debug":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # schema checks on every start are not news
+    settings, server_settings = _settings(args)
+    return asyncio.run(_run(args, settings, server_settings))
+
+
+def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    from jibsa.app import Settings
+    from jibsa.cli.common import data_dir, load_home_or_exit
+    from jibsa.config import ConfigError, load_adapter_settings
+
+    load_home_or_exit(args.home)
+    directory = data_dir(args)
+    try:
+        adapters = load_adapter_settings(args.config, directory)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED) from None
+    server = adapters.pop("server", {})  # the server's own section, not an adapter's
+    if args.mqtt:
+        adapters.setdefault("mqtt", {})["url"] = args.mqtt
+    return Settings(home_file=args.home, data_dir=directory, db_url=args.db, adapter_settings=adapters), server
+
+
+def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:
+    from jibsa.api import AuthSettings
+    from jibsa.api.accounts import hash_password
+
+    pin = os.environ.get(PIN_VARIABLE) or server.get("unlock_pin")
+    pin_hash = None
+    if pin:
+        pin = str(pin)
+        pin_hash = pin if pin.startswith("$argon2") else hash_password(pin)
+    return AuthSettings(secure_cookies=bool(args.tls_cert or args.secure_cookies), unlock_pin_hash=pin_hash,
+                        trusted_proxies=tuple(args.trusted_proxy))
+
+
+async def _announce(server: Any, line: str) -> None:
+    """Say where the home is served once it is (tests and scripts wait for this line)."""
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+        await asyncio.sleep(0.05)
+    print(line, flush=True)
+
+
+async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any]) -> int:
+    import uvicorn
+
+    from jibsa.api import create_app
+    from jibsa.app import open_home
+
+    running = await open_home(settings)
+    try:
+        await first_run(running)
+        app = create_app(running, _auth_settings(args, server_settings))
+        config = uvicorn.Config(
+            app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
+            log_level=args.log_level, ws="websockets-sansio", proxy_headers=False, server_header=False,
+            lifespan="off",
+        )  # fmt: skip
+        _redact_tokens_in_logs()
+        scheme = "https" if args.tls_cert else "http"
+        server = _server_class()(config)
+        announce = asyncio.create_task(_announce(server, f"jibsa: {running.home.name} — {scheme}://{args.host}:"
+                                                         f"{args.port}/"))
+        try:
+            await server.serve()
+        finally:
+            announce.cancel()
+    finally:
+        await running.close()
+    return 0
+
+
+class _RedactTokens(logging.Filter):
+    """uvicorn logs WebSocket paths with their query: hide `?token=…` (an access token) from logs."""
+
+    _TOKEN = re.compile(r"(token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = self._TOKEN.sub(r"\1***", record.msg)
+        return True
+
+
+def _redact_tokens_in_logs() -> None:
+    for name in ("uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).addFilter(_RedactTokens())
+
+
+def _server_class() -> Any:
+    import contextlib
+    import signal
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that Ctrl-C or SIGTERM end `serve()` without re-raising the signal,
+        so the home is closed cleanly and the command exits 0."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Any:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.handle_exit, sig, None)
+            try:
+                yield
+            finally:
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
+
+    return Server
+
+
+async def first_run(running: Any) -> None:
+    """A home without users gets an owner "admin"; its password and token are printed this once."""
+    from jibsa.api.accounts import add_user_with_token, new_password
+    from jibsa.domain import Role
+
+    home_id = running.hub.home.id
+    if await running.store.list_users(home_id):
+        return
+    password = new_password()
+    _, token = await add_user_with_token(running.store, home_id, "admin", Role.OWNER, password)
+    print(
+        "\n".join([
+            "",
+            "처음 실행: 관리자 계정을 만들었어요 (first run: an owner account was created).",
+            "  이름 (name):      admin",
+            f"  비밀번호 (password): {password}",
+            f"  토큰 (token):     {token}",
+            "이 비밀번호와 토큰은 다시 보여 주지 않아요. 지금 적어 두세요 (shown only this once).",
+            "다른 사람 추가: jibsa user add NAME --role member|guest · 비밀번호 바꾸기: jibsa user passwd admin",
+            "",
+        ]),
+        flush=True,
+    )

@@ -1,0 +1,159 @@
+"""`jibsa user add|list|passwd|token|remove`: the people who may use the home, and their access.
+
+`add` prints a long-lived access token once; jibsa keeps only its SHA-256 hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from jibsa.cli.common import EXIT_REFUSED, add_home_options
+
+EXIT_NOT_FOUND = 1
+ROLES = ("owner", "member", "guest")
+
+
+def register(subparsers: Any) -> None:
+    user = subparsers.add_parser("user", help="manage the people who may use the home")
+    actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a person; prints their access token once")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, default="member")
+    add.add_argument("--password", action="store_true", help="also set a password for the web page (asked)")
+    add.set_defaults(handler=_add)
+    listing = actions.add_parser("list", help="list the people and their roles")
+    listing.set_defaults(handler=_list)
+    passwd = actions.add_parser("passwd", help="set a person's password for the web page (asked)")
+    passwd.add_argument("name")
+    passwd.set_defaults(handler=_passwd)
+    token = actions.add_parser("token", help="issue a new access token (--revoke: drop the old ones first)")
+    token.add_argument("name")
+    token.add_argument("--revoke", action="store_true")
+    token.set_defaults(handler=_token)
+    remove = actions.add_parser("remove", help="remove a person and their tokens and sessions")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_remove)
+    for parser in (add, listing, passwd, token, remove):
+        add_home_options(parser)
+        parser.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
+
+
+def ask_password(prompt: str = "비밀번호 (password): ") -> str:
+    """Asked twice on a terminal; read as one line from standard input otherwise (scripts, tests)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(prompt)
+    if first != getpass.getpass("한 번 더 (again): "):
+        raise SystemExit("passwords differ")
+    return first
+
+
+def _with_store(args: argparse.Namespace, body: Callable[[Any, str], Awaitable[int]]) -> int:
+    from jibsa.app import Settings, open_store
+    from jibsa.cli.common import data_dir, load_home_or_exit
+
+    home_id = load_home_or_exit(args.home).home.id
+
+    async def main() -> int:
+        store = await open_store(Settings(home_file=args.home, data_dir=data_dir(args), db_url=args.db))
+        try:
+            return await body(store, home_id)
+        finally:
+            await store.close()
+
+    return asyncio.run(main())
+
+
+def _add(args: argparse.Namespace) -> int:
+    from jibsa.api.accounts import add_user_with_token
+    from jibsa.domain import Role
+    from jibsa.storage.errors import StorageConflict
+
+    password = ask_password() if args.password else None
+    if password is not None and len(password) < 8:
+        print("password: at least 8 characters", file=sys.stderr)
+        return EXIT_REFUSED
+
+    async def body(store: Any, home_id: str) -> int:
+        try:
+            _, token = await add_user_with_token(store, home_id, args.name, Role(args.role), password)
+        except StorageConflict:
+            print(f"user {args.name!r} already exists", file=sys.stderr)
+            return EXIT_REFUSED
+        print(f"{args.name} ({args.role}) 추가했어요. 접근 토큰 (shown only this once):")
+        print(token)
+        return 0
+
+    return _with_store(args, body)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from jibsa.api.accounts import role_of
+
+    async def body(store: Any, home_id: str) -> int:
+        for user in await store.list_users(home_id):
+            print(f"{user.name}\t{role_of(user).value}\t{'password' if user.password_hash else '-'}")
+        return 0
+
+    return _with_store(args, body)
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    from jibsa.api.accounts import hash_password
+
+    password = ask_password()
+    if len(password) < 8:
+        print("password: at least 8 characters", file=sys.stderr)
+        return EXIT_REFUSED
+
+    async def body(store: Any, home_id: str) -> int:
+        user = await _find(store, home_id, args.name)
+        if user is None:
+            return EXIT_NOT_FOUND
+        await store.set_password(user.id, hash_password(password))
+        print(f"{args.name}: 비밀번호를 바꿨어요 (password set).")
+        return 0
+
+    return _with_store(args, body)
+
+
+def _token(args: argparse.Namespace) -> int:
+    from jibsa.api.accounts import new_token, secret_hash
+
+    async def body(store: Any, home_id: str) -> int:
+        user = await _find(store, home_id, args.name)
+        if user is None:
+            return EXIT_NOT_FOUND
+        if args.revoke:
+            await store.revoke_tokens(user.id)
+        token = new_token()
+        await store.add_token(user.id, secret_hash(token), "jibsa user token")
+        print(token)
+        return 0
+
+    return _with_store(args, body)
+
+
+def _remove(args: argparse.Namespace) -> int:
+    async def body(store: Any, home_id: str) -> int:
+        user = await _find(store, home_id, args.name)
+        if user is None:
+            return EXIT_NOT_FOUND
+        await store.revoke_tokens(user.id)
+        await store.delete_user(user.id)
+        print(f"{args.name}: 지웠어요 (removed).")
+        return 0
+
+    return _with_store(args, body)
+
+
+async def _find(store: Any, home_id: str, name: str) -> Any:
+    user = await store.get_user(home_id, name)
+    if user is None:
+        print(f"no user {name!r}", file=sys.stderr)
+    return user

@@ -1,0 +1,57 @@
+"""schemathesis, run against the OpenAPI document of a live `jibsa serve`, finds no server error (5xx)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests_api_support import free_port, read_until
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+# Real ids, so that generated bodies reach the hub instead of stopping at 404 unknown_device.
+CONFIG = """
+[parameters]
+"path.device_id" = "living_stand"
+"path.scene_id" = "movie"
+"""
+MAX_EXAMPLES = int(os.environ.get("JIBSA_SCHEMATHESIS_EXAMPLES", "25"))
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error(tmp_path: Path) -> None:
+    if not SCHEMATHESIS.exists():
+        pytest.skip(f"schemathesis is not installed next to {sys.executable}")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(tmp_path / "data"), "--port", str(port),
+         "--log-level", "warning"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        lines = read_until(server, "jibsa: ")
+        token = re.search(r"(jibsa_\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
+        report = tmp_path / "report"
+        config = tmp_path / "schemathesis.toml"
+        config.write_text(CONFIG, encoding="utf-8")
+        run = subprocess.run(
+            [str(SCHEMATHESIS), "--config-file", str(config), "run", f"http://127.0.0.1:{port}/api/openapi.json",
+             "--checks", "not_a_server_error", "--header", f"Authorization: Bearer {token}",
+             "--max-examples", str(MAX_EXAMPLES), "--seed", "5",
+             "--workers", "1", "--no-color", "--report-dir", str(report), "--request-timeout", "30"],
+            check=False, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        )  # fmt: skip
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(30)
+        if server.stdout:
+            server.stdout.close()
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-6000:]
+    assert "not_a_server_error" in output or "passed" in output.lower(), output[-3000:]
+    shutil.rmtree(report, ignore_errors=True)
