@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from jibsa.domain import Command
-from jibsa.hub import Hub, JobFired, ManualClock, TimerFinished
+from jibsa.domain import Command, ErrorCode, Role
+from jibsa.hub import Actor, Hub, JobFired, ManualClock, TimerFinished
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -106,3 +106,22 @@ async def test_cancel_drops_what_the_session_just_asked_for(home, store, clock, 
         outcome = await hub.execute(Command("cancel"), session="a")
         assert outcome.answer["cancelled"] == 1
         assert [j.command["targets"] for j in hub.pending_jobs()] == [["bed_light"]]
+
+
+async def test_guests_may_not_make_repeating_schedules(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        guest = Actor("손님", Role.GUEST)
+        repeating = await hub.execute(Command("turn_on", ("lamp",), {"at": "07:00", "repeat": "daily"}), actor=guest)
+        once = await hub.execute(Command("turn_on", ("lamp",), {"delay_s": 60}), actor=guest)
+        assert repeating.error == "not_allowed" and once.scheduled is not None
+        assert len(hub.pending_jobs()) == 1
+
+
+async def test_a_delayed_unlock_needs_its_confirmation_when_asked(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        asked = await hub.execute(Command("unlock", ("door",), {"delay_s": 60}))
+        assert asked.scheduled is None and asked.results[0].error is ErrorCode.NEEDS_CONFIRMATION
+        confirmed = await hub.execute(Command("unlock", ("door",), {"delay_s": 60}), confirmed=True)
+        assert confirmed.scheduled is not None
+        await clock.advance(61)
+        assert hub.state("door")["lock"] == "unlocked"

@@ -134,7 +134,7 @@ class Hub:
         """Carry out one command (or keep it for later when it says when); one result per target."""
         actor = actor or Actor()
         if command.is_deferred and (command.intent in DEVICE_INTENTS or command.intent == "run_scene"):
-            return await self.timers.defer(command, actor, session)
+            return await self.timers.defer(command, actor, session, confirmed=confirmed)
         if command.intent in DEVICE_INTENTS:
             results = await self._targets.run(command, command.targets, actor, confirmed)
             return Outcome(command, results)

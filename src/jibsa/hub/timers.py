@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jibsa.domain import Command, Role, TargetResult
+from jibsa.domain import Command, ErrorCode, Role, TargetResult, needs_confirmation
 from jibsa.hub.outcome import Actor, Outcome
 from jibsa.hub.schedule_time import next_occurrence
 from jibsa.hub.scheduler import Scheduler
@@ -43,12 +43,20 @@ class TimerBook:
         self._hub = hub
         self._scheduler = scheduler
 
-    async def defer(self, command: Command, actor: Actor, session: str | None) -> Outcome:
-        """Keep a device command or scene for later; targets that would be refused are refused now."""
+    async def defer(self, command: Command, actor: Actor, session: str | None, *, confirmed: bool = False) -> Outcome:
+        """Keep a device command or scene for later; targets that would be refused are refused now.
+
+        A repeating schedule is an automation: guests may not make one. An unlock kept for later
+        needs its confirmation now, since nobody will be asked when it fires."""
+        if command.params.get("repeat") and actor.role is Role.GUEST:
+            return Outcome(command, error="not_allowed")
         refusals: list[TargetResult] = []
         accepted: list[str] = []
         for target in command.targets:
             refused = self._hub._targets.precheck(command.without_timing(), target, actor)
+            device = self._hub.home.device(target)
+            if refused is None and device is not None and needs_confirmation(device, command) and not confirmed:
+                refused = TargetResult(target, False, ErrorCode.NEEDS_CONFIRMATION, f"{target}: needs confirmation")
             if refused is None:
                 accepted.append(target)
             else:
