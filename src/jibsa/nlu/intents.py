@@ -309,13 +309,19 @@ def _commands(clause: Clause, devices: Sequence[Device], setting: Setting) -> li
     explicit_set = "set" in clause.verb_names() and setting.prop and setting.direction is None
     if setting.value is not None or setting.extreme is not None or explicit_set:
         # "에어컨 켜서 23도로 맞춰줘": both verbs were said, so both are done, power first.
-        powered = [d for d in devices if "power" in d.spec.property_names] if "turn_on" in verbs else []
+        powered = [d for d in devices if "power" in d.spec.property_names] if _turns_on_first(clause) else []
         return _by_intent(powered, "turn_on", {}) + set_commands(devices, setting)
     if setting.direction is not None:
         return _adjust_commands(devices, setting, base)
     if base is None:
         return []
     return _by_intent(devices, base, {})
+
+
+def _turns_on_first(clause: Clause) -> bool:
+    """"켜서 23도로" turns on, then sets; "23도로 켜줘" and "채널 11번 틀어줘" only set."""
+    return any(name == "turn_on" and (token.tail + " ").lstrip().startswith(("서", "어서", "가지고"))
+               for name, token in clause.verbs)
 
 
 def _adjust_commands(devices: Sequence[Device], s: Setting, base: str | None) -> list[Command]:
