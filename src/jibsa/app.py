@@ -12,14 +12,17 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.skills import default_skills
+from jibsa.skills.weather import WeatherSource
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
+NOT_ADAPTERS = frozenset({"server", "weather"})  # configuration sections that configure something else
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def build_adapters(
 ) -> dict[str, DeviceAdapter]:
     """One adapter per vendor the home uses (and per vendor given settings, e.g. MQTT discovery)."""
     factories = adapter_factories() if factories is None else factories
-    vendors = {d.vendor for d in home.devices} | set(settings.adapter_settings)
+    vendors = {d.vendor for d in home.devices} | (set(settings.adapter_settings) - NOT_ADAPTERS)
     adapters: dict[str, DeviceAdapter] = {}
     for vendor in sorted(vendors):
         factory = factories.get(vendor)
@@ -61,6 +64,19 @@ def build_adapters(
         context = AdapterContext(home, clock, saved, settings.adapter_settings.get(vendor, {}))
         adapters[vendor] = factory(context)
     return adapters
+
+
+def weather_source(settings: Settings) -> WeatherSource | None:
+    """The configured weather source (`weather: {provider: open-meteo}`), or None: no network by default."""
+    weather = settings.adapter_settings.get("weather") or {}
+    provider = str(weather.get("provider", "")).lower()
+    if not provider:
+        return None
+    if provider != "open-meteo":
+        raise ConfigError(f"weather.provider: unknown provider '{provider}' (known: open-meteo)")
+    from jibsa.skills.open_meteo import DEFAULT_BASE_URL, OpenMeteoSource
+
+    return OpenMeteoSource(str(weather.get("base_url") or DEFAULT_BASE_URL))
 
 
 async def open_store(settings: Settings) -> HubStore:
@@ -104,7 +120,8 @@ async def open_home(
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
-    hub = Hub(home, store, clock, adapters, skills=default_skills(), command_timeout=settings.command_timeout,
+    hub = Hub(home, store, clock, adapters, skills=default_skills(weather_source(settings)),
+              command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
     conversation = Conversation(hub, Parser(home, home.language))

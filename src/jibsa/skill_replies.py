@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jibsa.domain import Home
 from jibsa.hub import Outcome
+from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
 
 WEEKDAYS_KO = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -17,6 +18,7 @@ LISTS_KO = {"shopping": "장보기 목록"}
 ERRORS_KO = {
     "no_weather_source": "날씨 정보를 가져올 곳이 아직 설정되어 있지 않아요.",
     "weather_unavailable": "지금은 날씨 정보를 가져올 수 없어요.",
+    "unknown_city": "그 지역의 날씨는 아직 알 수 없어요.",
     "unknown_scene": "그런 장면은 없어요.",
     "bad_duration": "타이머 시간을 알아듣지 못했어요.",
     "no_item": "무엇을 추가할지 알아듣지 못했어요.",
@@ -25,6 +27,7 @@ ERRORS_KO = {
 ERRORS_EN = {
     "no_weather_source": "No weather source is set up yet.",
     "weather_unavailable": "I can't get the weather right now.",
+    "unknown_city": "I don't know the weather for that place yet.",
     "unknown_scene": "There is no such scene.",
     "bad_duration": "I didn't catch how long the timer should be.",
     "no_item": "I didn't catch what to add.",
@@ -32,18 +35,8 @@ ERRORS_EN = {
 }
 
 
-def _clock_ko(hour: int, minute: int) -> str:
-    half = "오전" if hour < 12 else "오후"
-    shown = hour % 12 or 12
-    return f"{half} {shown}시" + (f" {minute}분" if minute else "")
 
 
-def _duration_ko(seconds: float) -> str:
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours}시간"] * bool(hours) + [f"{minutes}분"] * bool(minutes) + [f"{secs}초"] * bool(secs)
-    return " ".join(parts) or "0초"
 
 
 def _duration_en(seconds: float) -> str:
@@ -51,11 +44,6 @@ def _duration_en(seconds: float) -> str:
     return f"{minutes} minute{'s' * (minutes != 1)}" if seconds >= 60 else f"{int(seconds)} seconds"
 
 
-def _ends_with_batchim(word: str) -> bool:
-    last = word.strip()[-1:] if word.strip() else ""
-    if "가" <= last <= "힣":
-        return (ord(last) - 0xAC00) % 28 != 0
-    return last in "013678"  # 영, 일, 삼, 육, 칠, 팔 end in a consonant
 
 
 def describe_outcome(home: Home, outcome: Outcome, language: str, tz: ZoneInfo, now: float) -> str:
@@ -70,9 +58,8 @@ def describe_outcome(home: Home, outcome: Outcome, language: str, tz: ZoneInfo, 
 
 
 def _time(answer: Mapping[str, Any], ko: bool) -> str:
-    if ko:
-        return f"지금은 {_clock_ko(answer['hour'], answer['minute'])}이에요."
-    return f"It's {answer['hour']:02d}:{answer['minute']:02d}."
+    shown = "{:02d}:{:02d}".format(answer["hour"], answer["minute"])
+    return f"지금은 {clock_text(shown)}이에요." if ko else f"It's {shown}."
 
 
 def _date(answer: Mapping[str, Any], ko: bool) -> str:
@@ -83,13 +70,19 @@ def _date(answer: Mapping[str, Any], ko: bool) -> str:
 
 def _weather(answer: Mapping[str, Any], ko: bool) -> str:
     day = DAYS_KO.get(answer.get("day", "today"), "오늘")
+    span = (f", 최고 {number_text(answer['high'])}도 최저 {number_text(answer['low'])}도"
+            if "high" in answer and "low" in answer else "")
     if ko:
-        return f"{day} {answer['city']} 날씨는 {answer.get('summary', '')}, {answer.get('temperature', '?')}도예요."
+        if answer.get("day", "today") == "today" and "temperature" in answer:
+            now = number_text(answer["temperature"])
+            return f"{day} {josa(answer['city'], '은')} {answer['summary']}, 지금 {now}도{span}예요."
+        return f"{day} {josa(answer['city'], '은')} {answer['summary']}{span}예요."
     return f"{answer['city']}: {answer.get('summary', '')}, {answer.get('temperature', '?')}°C."
 
 
+
 def _timer_set(answer: Mapping[str, Any], ko: bool) -> str:
-    length = _duration_ko(answer["duration_s"]) if ko else _duration_en(answer["duration_s"])
+    length = duration_text(answer["duration_s"]) if ko else _duration_en(answer["duration_s"])
     return f"{length} 타이머를 맞췄어요." if ko else f"Timer set for {length}."
 
 
@@ -97,7 +90,7 @@ def _timers(answer: Mapping[str, Any], ko: bool) -> str:
     timers = answer.get("timers", [])
     if not timers:
         return "맞춰 둔 타이머가 없어요." if ko else "There are no timers."
-    left = ", ".join(_duration_ko(t["remaining_s"]) if ko else _duration_en(t["remaining_s"]) for t in timers)
+    left = ", ".join(duration_text(t["remaining_s"]) if ko else _duration_en(t["remaining_s"]) for t in timers)
     return f"타이머가 {left} 남았어요." if ko else f"Time left: {left}."
 
 
@@ -111,7 +104,7 @@ def _cancelled(answer: Mapping[str, Any], ko: bool) -> str:
 def _item_added(answer: Mapping[str, Any], ko: bool) -> str:
     item, list_name = answer["item"], LISTS_KO.get(answer["list"], answer["list"])
     if ko:
-        return f"{item}{'을' if _ends_with_batchim(item) else '를'} {list_name}에 추가했어요."
+        return f"{josa(item, '을')} {list_name}에 추가했어요."
     return f"Added {item} to your {answer['list']} list."
 
 

@@ -5,18 +5,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from jibsa.app import RunningHome, Settings, open_home
-from jibsa.cli.common import data_dir, load_home_or_exit
+from jibsa.cli.common import EXIT_REFUSED, data_dir, load_home_or_exit
+from jibsa.config import ConfigError, load_adapter_settings
 
 T = TypeVar("T")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     load_home_or_exit(args.home)  # a refused home file exits with its one-line reason, status 2
-    return Settings(home_file=args.home, data_dir=data_dir(args), db_url=getattr(args, "db", None))
+    directory = data_dir(args)
+    try:
+        adapters = load_adapter_settings(None, directory)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED) from None
+    adapters.pop("server", None)
+    return Settings(home_file=args.home, data_dir=directory, db_url=getattr(args, "db", None),
+                    adapter_settings=adapters)
 
 
 def run_with_home(args: argparse.Namespace, body: Callable[[RunningHome], Awaitable[T]]) -> T:

@@ -28,6 +28,8 @@ def weather_skill(source: WeatherSource | None) -> Skill:
             return Outcome(command, error="no_weather_source", answer={"city": city, "day": day})
         try:
             forecast = await source.forecast(city, day)
+        except LookupError:
+            return Outcome(command, error="unknown_city", answer={"city": city, "day": day})
         except Exception as exc:  # a weather service being down is an answer, not a crash
             return Outcome(command, error="weather_unavailable", answer={"city": city, "day": day,
                                                                           "reason": type(exc).__name__})
