@@ -9,7 +9,7 @@ files still load in older versions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,42 +127,46 @@ def home_from_mapping(data: Any, source: str = "home.yaml") -> LoadedHome:
     return LoadedHome(home, tuple(check.warnings))
 
 
-def _rooms(check: _Checker, raw: Any) -> tuple[Room, ...]:
-    rooms: list[Room] = []
+def _entries(
+    check: _Checker, raw: Any, section: str, allowed: set[str]
+) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """Each entry of a list section as (path, data, id), with unique, well-formed ids."""
     seen: dict[str, int] = {}
-    for i, item in enumerate(check.sequence(raw, "rooms")):
-        path = f"rooms[{i}]"
+    for i, item in enumerate(check.sequence(raw, section)):
+        path = f"{section}[{i}]"
         data = check.mapping(item, path)
-        check.unknown_keys(data, _ROOM_KEYS, path)
-        room_id = check.identifier(data, path)
-        if room_id in seen:
-            raise check.fail(f"{path}.id", f"'{room_id}' is already used by rooms[{seen[room_id]}]")
-        seen[room_id] = i
-        name = check.text(data, "name", path, required=True)
-        assert name is not None
-        rooms.append(Room(room_id, name, check.aliases(data, path)))
-    return tuple(rooms)
+        check.unknown_keys(data, allowed, path)
+        ident = check.identifier(data, path)
+        if ident in seen:
+            raise check.fail(f"{path}.id", f"'{ident}' is already used by {section}[{seen[ident]}]")
+        seen[ident] = i
+        yield path, data, ident
+
+
+def _name(check: _Checker, data: Mapping[str, Any], path: str) -> str:
+    name = check.text(data, "name", path, required=True)
+    assert name is not None
+    return name
+
+
+def _rooms(check: _Checker, raw: Any) -> tuple[Room, ...]:
+    return tuple(
+        Room(room_id, _name(check, data, path), check.aliases(data, path))
+        for path, data, room_id in _entries(check, raw, "rooms", _ROOM_KEYS)
+    )
 
 
 def _devices(check: _Checker, raw: Any, room_ids: set[str]) -> tuple[Device, ...]:
-    devices: list[Device] = []
-    seen: dict[str, int] = {}
-    for i, item in enumerate(check.sequence(raw, "devices")):
-        path = f"devices[{i}]"
-        data = check.mapping(item, path)
-        check.unknown_keys(data, _DEVICE_KEYS, path)
-        device_id = check.identifier(data, path)
-        if device_id in seen:
-            raise check.fail(f"{path}.id", f"'{device_id}' is already used by devices[{seen[device_id]}]")
-        seen[device_id] = i
-        devices.append(_device(check, data, path, device_id, room_ids))
-    return tuple(devices)
+    return tuple(
+        _device(check, data, path, device_id, room_ids)
+        for path, data, device_id in _entries(check, raw, "devices", _DEVICE_KEYS)
+    )
 
 
 def _device(check: _Checker, data: Mapping[str, Any], path: str, device_id: str, room_ids: set[str]) -> Device:
-    name = check.text(data, "name", path, required=True)
+    name = _name(check, data, path)
     type_name = check.text(data, "type", path, required=True)
-    assert name is not None and type_name is not None
+    assert type_name is not None
     try:
         kind = DeviceType(type_name)
     except ValueError:
@@ -195,17 +199,8 @@ def _device(check: _Checker, data: Mapping[str, Any], path: str, device_id: str,
 
 def _scenes(check: _Checker, raw: Any, device_ids: set[str]) -> tuple[Scene, ...]:
     scenes: list[Scene] = []
-    seen: dict[str, int] = {}
-    for i, item in enumerate(check.sequence(raw, "scenes")):
-        path = f"scenes[{i}]"
-        data = check.mapping(item, path)
-        check.unknown_keys(data, _SCENE_KEYS, path)
-        scene_id = check.identifier(data, path)
-        if scene_id in seen:
-            raise check.fail(f"{path}.id", f"'{scene_id}' is already used by scenes[{seen[scene_id]}]")
-        seen[scene_id] = i
-        name = check.text(data, "name", path, required=True)
-        assert name is not None
+    for path, data, scene_id in _entries(check, raw, "scenes", _SCENE_KEYS):
+        name = _name(check, data, path)
         actions = tuple(
             _action(check, a, f"{path}.actions[{j}]", device_ids)
             for j, a in enumerate(check.sequence(data.get("actions"), f"{path}.actions"))
