@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
@@ -35,6 +35,7 @@ class Settings:
     adapter_settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     command_timeout: float = 5.0
     timezone: str = "Asia/Seoul"
+    devices_over_mqtt: bool = False  # the home's simulated devices run elsewhere (`jibsa simulate`), over MQTT
 
 
 def adapter_factories() -> dict[str, AdapterFactory]:
@@ -87,6 +88,10 @@ async def open_store(settings: Settings) -> HubStore:
     return store
 
 
+class Service(Protocol):
+    async def stop(self) -> None: ...
+
+
 @dataclass
 class RunningHome:
     home: Home
@@ -94,8 +99,11 @@ class RunningHome:
     conversation: Conversation
     store: HubStore
     warnings: tuple[str, ...] = ()
+    services: list[Service] = field(default_factory=list)
 
     async def close(self) -> None:
+        for service in reversed(self.services):
+            await service.stop()
         await self.hub.stop()
         await self.store.close()
 
@@ -116,6 +124,8 @@ async def open_home(
     if home is None:
         loaded = load_home(settings.home_file)
         home, warnings = loaded.home, loaded.warnings
+    if settings.devices_over_mqtt:
+        home = home.with_devices(tuple(replace(d, vendor="mqtt") for d in home.devices if d.vendor == "sim"))
     clock = clock or SystemClock()
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
@@ -125,4 +135,18 @@ async def open_home(
               timezone=settings.timezone)
     await hub.start()
     conversation = Conversation(hub, Parser(home, home.language))
-    return RunningHome(home, hub, conversation, store, warnings)
+    running = RunningHome(home, hub, conversation, store, warnings)
+    mqtt = settings.adapter_settings.get("mqtt") or {}
+    if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
+        running.services.append(await _announce_on_mqtt(hub, str(mqtt["url"])))
+    return running
+
+
+async def _announce_on_mqtt(hub: Hub, url: str) -> Service:
+    """Announce the hub's other devices on the broker, so Home Assistant and other hubs see them."""
+    from jibsa.adapters.mqtt import parse_broker_url
+    from jibsa.adapters.mqtt.hub_announcer import HubAnnouncer
+
+    announcer = HubAnnouncer(hub, parse_broker_url(url))
+    await announcer.start()
+    return announcer

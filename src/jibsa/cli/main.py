@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parse_cmd",
     "say_cmd",
     "serve_cmd",
+    "simulate_cmd",
     "status_cmd",
     "user_cmd",
 )

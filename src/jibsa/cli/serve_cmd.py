@@ -89,7 +89,10 @@ def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     server = adapters.pop("server", {})  # the server's own section, not an adapter's
     if args.mqtt:
         adapters.setdefault("mqtt", {})["url"] = args.mqtt
-    return Settings(home_file=args.home, data_dir=directory, db_url=args.db, adapter_settings=adapters), server
+    # With a broker and no home file, the sample home's appliances are the ones `jibsa simulate` runs.
+    over_mqtt = bool(args.mqtt) and args.home is None
+    return Settings(home_file=args.home, data_dir=directory, db_url=args.db, adapter_settings=adapters,
+                    devices_over_mqtt=over_mqtt), server
 
 
 def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:

@@ -1,0 +1,315 @@
+"""The MQTT adapter: devices that announce themselves with Home Assistant's MQTT discovery.
+
+Faults, and what they cost:
+- The broker goes away: the adapter reconnects with backoff (0.1 s doubling to 5 s), resubscribes,
+  and the retained discovery and state messages bring every device's state back. A command given
+  while the broker is down waits for it and is delivered when it returns; if it does not return
+  within the hub's command timeout (default 5 s), the hub reports the device as not answering.
+  Nothing is dropped silently.
+- A device's availability topic says offline: the device is reported unavailable, and the hub
+  answers commands to it with "not answering" at once.
+- Malformed discovery payloads, state messages that are not JSON or out of range, and ids
+  announced twice are logged with their topic and skipped. A flood on one state topic costs one
+  state update per message, never a growing queue: incoming messages are bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import socket
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiomqtt
+
+from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
+from jibsa.adapters.mqtt.driver import EntityDriver
+from jibsa.adapters.mqtt.drivers import device_from, device_id_for, driver_for
+from jibsa.adapters.mqtt.templates import TemplateError, render
+from jibsa.adapters.mqtt.url import BrokerUrl
+from jibsa.domain import Device, DeviceAction, DeviceType, Home
+from jibsa.hub import AdapterSink, DeviceError
+
+log = logging.getLogger("jibsa.adapters.mqtt")
+NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+MAX_QUEUED_MESSAGES = 100_000
+_NOT_ID = re.compile(r"[^a-z0-9_]+")
+
+
+@dataclass
+class _Entity:
+    topic: str  # its config topic
+    device_id: str
+    driver: EntityDriver
+
+
+@dataclass
+class _DeviceEntry:
+    device: Device
+    entities: dict[str, _Entity] = field(default_factory=dict)  # by config topic
+    announced: bool = False  # discovered by us (not from the home file)
+
+
+class MqttAdapter:
+    name = "mqtt"
+
+    def __init__(self, home: Home, url: BrokerUrl, *, prefix: str = "homeassistant", nodelay: bool = True,
+                 client_id: str | None = None) -> None:
+        self._home = home
+        self._url = url
+        self._prefix = prefix
+        self._nodelay = nodelay
+        self._client_id = client_id
+        self._sink: AdapterSink | None = None
+        self._client: aiomqtt.Client | None = None
+        self._connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._devices: dict[str, _DeviceEntry] = {}
+        self._entities: dict[str, _Entity] = {}  # by config topic
+        self._unique_ids: dict[str, str] = {}  # unique id -> config topic
+        self._state_routes: dict[str, list[_Entity]] = {}
+        self._availability_routes: dict[str, list[tuple[str, Availability]]] = {}
+        self._bound: dict[str, Device] = {}  # home-file devices, by their mqtt unique id and by id
+        self._to_announce: list[Device] = []
+        self._flush_scheduled = False
+        self.connections = 0
+
+    # -- lifetime -------------------------------------------------------------------------------
+
+    async def start(self, devices: Sequence[Device], sink: AdapterSink) -> None:
+        self._sink = sink
+        for device in devices:
+            self._bound[device.id] = device
+            if device.options.get("mqtt_unique_id"):
+                self._bound[str(device.options["mqtt_unique_id"])] = device
+        self._task = asyncio.create_task(self._run(), name="mqtt-adapter")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        self._sink = None
+
+    async def wait_connected(self) -> None:
+        """Return once connected to the broker (callers bound the wait with asyncio.timeout)."""
+        await self._connected.wait()
+
+    # -- commands -------------------------------------------------------------------------------
+
+    async def send(self, action: DeviceAction) -> None:
+        entry = self._devices.get(action.device_id)
+        if entry is None or not entry.entities:
+            raise DeviceError(f"{action.device_id} has not been announced on MQTT", "not_answering")
+        driver = self._driver_for(entry, action)
+        messages = driver.write(action)
+        while True:
+            await self._connected.wait()
+            client = self._client
+            try:
+                assert client is not None
+                for topic, payload in messages:
+                    await client.publish(topic, payload, qos=1)
+                break
+            except (aiomqtt.MqttError, AssertionError):
+                self._connected.clear()  # the session loop reconnects; this command waits for it
+        if driver.optimistic and self._sink is not None:
+            self._sink.state_reported(action.device_id, driver.assumed(action))
+
+    def _driver_for(self, entry: _DeviceEntry, action: DeviceAction) -> EntityDriver:
+        drivers = [e.driver for e in entry.entities.values()]
+        for driver in drivers:
+            try:
+                driver.write(action)
+            except DeviceError:
+                continue
+            return driver
+        return drivers[0]  # its write() raises the reason
+
+    # -- the connection -------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        delay = 0.1
+        while True:
+            try:
+                async with self._make_client() as client:
+                    self._client = client
+                    self.connections += 1
+                    delay = 0.1
+                    await self._session(client)
+            except aiomqtt.MqttError as exc:
+                log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
+            finally:
+                self._connected.clear()
+                self._client = None
+            await asyncio.sleep(delay)
+            delay = min(5.0, delay * 2)
+
+    def _make_client(self) -> aiomqtt.Client:
+        tls = aiomqtt.TLSParameters() if self._url.tls else None
+        return aiomqtt.Client(
+            self._url.host, self._url.port, username=self._url.username, password=self._url.password,
+            identifier=self._client_id, tls_params=tls, max_queued_incoming_messages=MAX_QUEUED_MESSAGES,
+            socket_options=NODELAY if self._nodelay else None, keepalive=15,
+        )  # fmt: skip
+
+    async def _session(self, client: aiomqtt.Client) -> None:
+        topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
+                  *self._state_routes, *self._availability_routes]
+        for start in range(0, len(topics), 500):
+            await client.subscribe([(t, 1) for t in topics[start:start + 500]])
+        self._connected.set()
+        log.info("connected to %s", self._url)
+        async for message in client.messages:
+            payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
+            await self._dispatch(client, str(message.topic), payload)
+
+    async def _dispatch(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
+        try:
+            if topic in self._state_routes or topic in self._availability_routes:
+                self._on_state(topic, payload)
+            elif parse_topic(topic) is not None and topic.startswith(self._prefix + "/"):
+                await self._on_config(client, topic, payload)
+        except Exception:  # one bad message must never stop the session
+            log.exception("%s: message could not be handled; skipped", topic)
+
+    # -- discovery ------------------------------------------------------------------------------
+
+    async def _on_config(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
+        try:
+            cfg = parse_config(topic, payload)
+        except DiscoveryError as exc:
+            log.warning("%s: discovery skipped: %s", topic, exc)
+            return
+        if cfg is None:
+            self._forget(topic)
+            return
+        if cfg.node_id == f"jibsa_{self._home.id}":
+            return  # our own hub's announcements of its other devices
+        owner = self._unique_ids.get(cfg.unique_id)
+        if owner is not None and owner != topic:
+            log.warning("%s: unique id %r is already announced on %s; skipped", topic, cfg.unique_id, owner)
+            return
+        try:
+            driver = driver_for(cfg)
+        except DiscoveryError as exc:
+            log.warning("%s: discovery skipped: %s", topic, exc)
+            return
+        if topic in self._entities:
+            self._forget(topic, keep_device=True)
+        device_id = self._device_id(cfg, driver)
+        entry = self._devices.get(device_id)
+        if entry is not None and entry.entities and not self._merges(entry, driver, cfg):
+            log.warning("%s: device id %r is already used by %s; skipped", topic, device_id,
+                        next(iter(entry.entities)))
+            return
+        entity = _Entity(topic, device_id, driver)
+        self._register(entity, cfg)
+        await self._subscribe(client, driver, cfg)
+
+    def _device_id(self, cfg: DiscoveryConfig, driver: EntityDriver) -> str:
+        jibsa_id = str(cfg.config.get("jibsa_id") or "")  # announced by a jibsa (simulate, or another hub)
+        bound = self._bound.get(cfg.unique_id) or self._bound.get(jibsa_id)
+        if bound is not None:
+            return bound.id
+        if jibsa_id and not _NOT_ID.search(jibsa_id):
+            return jibsa_id
+        if driver.kind is DeviceType.SENSOR and "jibsa_type" not in cfg.config and cfg.device:
+            name = str(cfg.device.get("name") or cfg.device_key)
+            return _NOT_ID.sub("_", name.lower()).strip("_") or device_id_for(cfg)
+        return device_id_for(cfg)
+
+    def _merges(self, entry: _DeviceEntry, driver: EntityDriver, cfg: DiscoveryConfig) -> bool:
+        """Sensor entities of one physical device merge into one jibsa sensor."""
+        first = next(iter(entry.entities.values()))
+        return (driver.kind is DeviceType.SENSOR and first.driver.kind is DeviceType.SENSOR
+                and first.driver.cfg.device_key == cfg.device_key)
+
+    def _register(self, entity: _Entity, cfg: DiscoveryConfig) -> None:
+        entry = self._devices.get(entity.device_id)
+        if entry is None:
+            entry = self._devices[entity.device_id] = _DeviceEntry(self._bound.get(entity.device_id) or Device(
+                entity.device_id, entity.device_id, entity.driver.kind))
+        entry.entities[entity.topic] = entity
+        self._entities[entity.topic] = entity
+        self._unique_ids[cfg.unique_id] = entity.topic
+        for state_topic in entity.driver.state_topics():
+            self._state_routes.setdefault(state_topic, []).append(entity)
+        for availability in cfg.availability:
+            self._availability_routes.setdefault(availability.topic, []).append((entity.device_id, availability))
+        if entity.device_id in self._bound:
+            return
+        device = device_from(self._home, entity.device_id, [e.driver for e in entry.entities.values()])
+        entry.device, entry.announced = device, True
+        self._announce(device)
+
+    async def _subscribe(self, client: aiomqtt.Client, driver: EntityDriver, cfg: DiscoveryConfig) -> None:
+        topics = [*driver.state_topics(), *(a.topic for a in cfg.availability)]
+        if topics:
+            await client.subscribe([(t, 1) for t in dict.fromkeys(topics)])
+
+    def _announce(self, device: Device) -> None:
+        self._to_announce = [d for d in self._to_announce if d.id != device.id] + [device]
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_later(0.02, self._flush_announcements)
+
+    def _flush_announcements(self) -> None:
+        self._flush_scheduled = False
+        devices, self._to_announce = self._to_announce, []
+        if devices and self._sink is not None:
+            self._sink.devices_discovered(devices)
+
+    def _forget(self, topic: str, *, keep_device: bool = False) -> None:
+        entity = self._entities.pop(topic, None)
+        if entity is None:
+            return
+        self._unique_ids = {u: t for u, t in self._unique_ids.items() if t != topic}
+        for routes in self._state_routes.values():
+            if entity in routes:
+                routes.remove(entity)
+        entry = self._devices.get(entity.device_id)
+        if entry is None:
+            return
+        entry.entities.pop(topic, None)
+        if not entry.entities and not keep_device:
+            del self._devices[entity.device_id]
+            if entry.announced and self._sink is not None:
+                self._sink.devices_removed([entity.device_id])
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _on_state(self, topic: str, payload: bytes) -> None:
+        text = payload.decode("utf-8", errors="replace")
+        for device_id, availability in self._availability_routes.get(topic, ()):
+            self._on_availability(topic, device_id, availability, text)
+        for entity in self._state_routes.get(topic, ()):
+            try:
+                values = entity.driver.read(topic, text)
+            except (ValueError, TemplateError, KeyError, TypeError) as exc:
+                log.warning("%s: state of %s skipped: %s", topic, entity.device_id, exc)
+                continue
+            if values and self._sink is not None:
+                self._sink.state_reported(entity.device_id, _known(self._devices[entity.device_id].device, values))
+
+    def _on_availability(self, topic: str, device_id: str, availability: Availability, text: str) -> None:
+        try:
+            value = str(render(availability.value_template, text)).strip()
+        except TemplateError as exc:
+            log.warning("%s: availability skipped: %s", topic, exc)
+            return
+        if value not in (availability.payload_available, availability.payload_not_available):
+            log.warning("%s: availability %r is neither %r nor %r; skipped", topic, value,
+                        availability.payload_available, availability.payload_not_available)
+            return
+        if self._sink is not None:
+            self._sink.availability_reported(device_id, value == availability.payload_available)
+
+
+def _known(device: Device, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the properties the device's type has (a native device may send more)."""
+    names = set(device.spec.property_names)
+    return {k: v for k, v in values.items() if k in names or k.startswith("_")} if names else dict(values)
