@@ -1,0 +1,121 @@
+"""The whole path over a real Mosquitto: discovery, commands, states, availability, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import aiomqtt
+import pytest
+
+from jibsa.adapters.mqtt import parse_broker_url
+from jibsa.adapters.mqtt.simulated_devices import MqttSimulator
+from jibsa.app import RunningHome, Settings, open_home
+from jibsa.domain import Command, ErrorCode, StateChanged
+from jibsa.home_file import load_home
+from jibsa.hub import Hub, SystemClock
+
+pytestmark = pytest.mark.mosquitto
+
+
+async def until(hub: Hub, condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
+    """Wait, event by event on the hub's bus, until `condition()` holds; fail saying what did not happen."""
+    with hub.bus.subscribe(maxsize=100_000) as events:
+        try:
+            async with asyncio.timeout(limit):
+                while not condition():
+                    await events.get()
+        except TimeoutError:
+            pytest.fail(f"{what}: did not happen within {limit} s")
+
+
+@pytest.fixture
+async def simulator(broker) -> AsyncIterator[MqttSimulator]:  # type: ignore[no-untyped-def]
+    simulator = MqttSimulator(load_home(None).home, parse_broker_url(broker.url), SystemClock())
+    await simulator.start()
+    async with asyncio.timeout(10):
+        await simulator.publisher.wait_connected()
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
+    home = await open_home(Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": broker.url}},
+                                    devices_over_mqtt=True, command_timeout=2.0))
+    await until(home.hub, lambda: home.hub.state("living_sensor").get("temperature") is not None,
+                "sensor state over MQTT")
+    yield home
+    await home.close()
+
+
+async def test_sentence_to_device_and_back_over_the_broker(running: RunningHome) -> None:
+    hub = running.hub
+    changes: list[StateChanged] = []
+    hub.bus.listen(lambda e: changes.append(e) if isinstance(e, StateChanged) else None)
+    turn = await running.conversation.handle("거실 천장등 밝기 40으로", room="living")
+    assert [r.ok for r in turn.results] == [True]
+    await until(hub, lambda: hub.state("living_ceiling").get("brightness") == 40, "brightness 40 came back")
+    assert any(c.device_id == "living_ceiling" and c.new.get("power") is True for c in changes)
+    await running.conversation.handle("안방 에어컨 23도로 맞춰줘")
+    await until(hub, lambda: hub.state("master_ac").get("temperature") == 23, "temperature came back")
+    await running.conversation.handle("가스 잠가")
+    await until(hub, lambda: hub.state("gas_valve").get("valve") == "closed", "valve closed")
+    assert hub.home.device("living_ceiling").vendor == "mqtt"  # type: ignore[union-attr]
+
+
+async def test_offline_device_is_not_answering(broker, running: RunningHome) -> None:  # type: ignore[no-untyped-def]
+    async with aiomqtt.Client("127.0.0.1", broker.port) as client:
+        await client.publish("jibsa/jibsa_sim/status", "offline", qos=1, retain=True)
+    await until(running.hub, lambda: not running.hub.states.available("living_ceiling"), "marked unavailable")
+    outcome = await running.hub.execute(Command("turn_off", ("living_ceiling",)))
+    assert outcome.results[0].error is ErrorCode.NOT_ANSWERING
+
+
+async def test_malformed_messages_are_logged_with_their_topic_and_skipped(
+    broker, running: RunningHome, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+) -> None:
+    caplog.set_level(logging.WARNING, logger="jibsa.adapters.mqtt")
+    async with aiomqtt.Client("127.0.0.1", broker.port) as client:
+        await client.publish("homeassistant/light/bad/thing/config", b"{oops", qos=1)
+        await client.publish("jibsa/jibsa_sim/living_sensor/state", b"not json", qos=1)
+        await client.publish("jibsa/jibsa_sim/living_sensor/state", json.dumps({"temperature": 900}), qos=1)
+        duplicate = {"unique_id": "jibsa_sim_living_ceiling", "command_topic": "x/set", "schema": "json"}
+        await client.publish("homeassistant/light/other/copy/config", json.dumps(duplicate), qos=1)
+        for i in range(2000):  # a flood on one topic
+            await client.publish("jibsa/jibsa_sim/living_sensor/state", json.dumps({"temperature": 20 + i % 5}))
+    # Messages are handled in order: once the flood's last state is in, everything before it was handled.
+    await until(running.hub, lambda: running.hub.state("living_sensor").get("temperature") == 24, "flood absorbed", 20)
+    assert "unique id 'jibsa_sim_living_ceiling' is already announced" in caplog.text
+    assert "homeassistant/light/bad/thing/config: discovery skipped: payload is not JSON" in caplog.text
+    assert "jibsa/jibsa_sim/living_sensor/state: state of living_sensor skipped" in caplog.text
+    assert "out of range" in caplog.text
+    assert running.hub.home.device("copy") is None
+    outcome = await running.hub.execute(Command("turn_on", ("living_ceiling",)))
+    assert outcome.ok
+
+
+async def test_broker_restart_reconnects_and_delivers_commands_given_while_down(
+    broker, running: RunningHome  # type: ignore[no-untyped-def]
+) -> None:
+    hub = running.hub
+    broker.stop()
+    pending = asyncio.create_task(hub.execute(Command("turn_on", ("kitchen_light",))))
+    done, _ = await asyncio.wait({pending}, timeout=0.3)
+    assert not done  # the command is waiting for the broker, not dropped
+    broker.start()
+    outcome = await pending
+    assert outcome.ok, outcome
+    await until(hub, lambda: hub.state("kitchen_light").get("power") is True, "state after the restart")
+
+
+async def test_command_while_broker_stays_down_fails_within_the_timeout(
+    broker, running: RunningHome  # type: ignore[no-untyped-def]
+) -> None:
+    broker.stop()
+    outcome = await running.hub.execute(Command("turn_on", ("study_light",)))
+    assert outcome.results[0].error is ErrorCode.NOT_ANSWERING
+    assert "did not answer in 2 s" in outcome.results[0].message
