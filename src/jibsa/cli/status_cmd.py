@@ -56,7 +56,8 @@ def _status(args: argparse.Namespace) -> int:
     from jibsa.cli.runtime import run_with_home
 
     async def body(running: Any) -> int:
-        home, hub = running.home, running.hub
+        hub = running.hub
+        home = hub.home  # the home as it is now, with devices discovered at start (MQTT, ThinQ, SmartThings)
         table = Table(title=f"{home.name}", show_lines=False, header_style="bold")
         table.add_column("방")
         table.add_column("기기")

@@ -1,12 +1,15 @@
 """Writing state changes to the store in batches, with a way to wait until they are durable.
 
 The hub acknowledges a command only after `flush()` returns, so an acknowledged change survives a
-killed process; changes reported on their own (a sensor drifting) are written within one batch.
+killed process. `flush()` waits only for the changes enqueued before it was called, never for a
+stream that keeps coming. Changes nobody waits for (a sensor drifting, a flood of reports) linger
+a few milliseconds so that many go into one transaction; the newest state of a device wins.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -14,17 +17,21 @@ from jibsa.domain import StateChanged
 from jibsa.hub.store import HubStore
 
 log = logging.getLogger(__name__)
+LINGER_S = 0.02
 
 
 class StateWriter:
-    def __init__(self, store: HubStore, home_id: str, batch_size: int = 500) -> None:
+    def __init__(self, store: HubStore, home_id: str, batch_size: int = 2000) -> None:
         self._store = store
         self._home_id = home_id
         self._batch_size = batch_size
         self._pending: dict[str, tuple[dict[str, Any], dict[str, Any], float]] = {}
         self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._urgent = asyncio.Event()  # someone waits in flush(): stop lingering
+        self._progress = asyncio.Condition()
+        self._enqueued = 0  # changes enqueued so far
+        self._written = 0  # of those, how many are durable (every change enqueued before is)
+        self._waiters = 0
         self._task: asyncio.Task[None] | None = None
         self.failures = 0
 
@@ -42,24 +49,40 @@ class StateWriter:
         previous = self._pending.get(event.device_id)
         old = previous[0] if previous else dict(event.old)
         self._pending[event.device_id] = (old, dict(event.new), event.at)
-        self._idle.clear()
+        self._enqueued += 1
         self._wake.set()
 
     async def flush(self) -> None:
-        """Return once every change enqueued so far is in the store."""
+        """Return once every change enqueued before this call is in the store."""
+        target = self._enqueued
         if self._task is None:
             await self._write_pending()
             return
-        await self._idle.wait()
+        self._waiters += 1
+        self._urgent.set()
+        self._wake.set()
+        try:
+            async with self._progress:
+                await self._progress.wait_for(lambda: self._written >= target)
+        finally:
+            self._waiters -= 1
 
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            if not self._waiters:  # nobody waits: let more changes join this transaction
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(LINGER_S):
+                        await self._urgent.wait()
+            self._urgent.clear()
             await self._write_pending()
 
     async def _write_pending(self) -> None:
         while self._pending:
+            reached = self._enqueued
+            complete = len(self._pending) <= self._batch_size  # this batch holds every change up to `reached`
             batch = dict(list(self._pending.items())[: self._batch_size])
             for device_id in batch:
                 del self._pending[device_id]
@@ -76,4 +99,10 @@ class StateWriter:
                 await asyncio.sleep(min(5.0, 0.1 * self.failures))
                 continue
             self.failures = 0
-        self._idle.set()
+            if complete:
+                await self._advance(reached)
+
+    async def _advance(self, reached: int) -> None:
+        async with self._progress:
+            self._written = max(self._written, reached)
+            self._progress.notify_all()

@@ -86,7 +86,8 @@ class TargetRunner:
             return _failed(device.id, ErrorCode.NOT_ANSWERING, f"no adapter '{device.vendor}' for {device.id}")
         before = public_state(self._hub.states.get(device.id))
         try:
-            await asyncio.wait_for(adapter.send(plan.action), self._timeout)
+            async with asyncio.timeout(self._timeout):  # not wait_for: it can swallow a cancellation on 3.11
+                await adapter.send(plan.action)
         except TimeoutError:
             return _failed(device.id, ErrorCode.NOT_ANSWERING, f"{device.id} did not answer in {self._timeout:g} s")
         except DeviceError as exc:
