@@ -1,0 +1,65 @@
+"""The ThinQ adapter as the hub uses it: built from settings, commands carried out with results per
+device, a refused token reaching the person in Korean, and the other devices carrying on."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from jibsa.adapters.thinq import messages as msg
+from jibsa.adapters.thinq.mapping import device_id_for
+from jibsa.app import Settings, build_adapters
+from jibsa.domain import Command
+from jibsa.home_file import parse_home_text
+from jibsa.hub import Hub
+from jibsa.storage import open_store
+from jibsa.testing import Fault, WatchedClock
+from jibsa.testing import thinq_server as lg
+from jibsa.testing.thinq_server import ThinQServer
+
+HOME = f"""
+id: t
+name: 시험 집
+rooms:
+  - {{id: living, name: 거실}}
+devices:
+  - {{id: ac, name: 거실 에어컨, room: living, type: air_conditioner, vendor: thinq,
+      options: {{thinq_device_id: "{lg.AIR_CONDITIONER}"}}}}
+  - {{id: lamp, name: 거실 스탠드, room: living, type: light}}
+"""
+
+
+@pytest.fixture
+async def hub(tmp_path: Path) -> AsyncIterator[tuple[Hub, ThinQServer]]:
+    home = parse_home_text(HOME, "home.yaml").home
+    clock = WatchedClock()
+    async with ThinQServer() as server:
+        settings = Settings(adapter_settings={"thinq": {"token": lg.TOKEN, "base_url": server.base_url}})
+        store = await open_store(tmp_path)
+        running = Hub(home, store, clock, build_adapters(home, clock, {}, settings))
+        await running.start()
+        try:
+            yield running, server
+        finally:
+            await running.stop()
+            await store.close()
+
+
+async def test_commands_reach_the_cloud_and_account_devices_join_the_home(hub: tuple[Hub, ThinQServer]) -> None:
+    running, server = hub
+    assert running.home.device(device_id_for(lg.WASHER)) is not None  # announced from the account
+    assert running.state("ac")["mode"] == "cool"
+    outcome = await running.execute(Command("set", ("ac",), {"property": "temperature", "value": 22}))
+    assert outcome.ok and outcome.results[0].changes == {"temperature": 22}
+    assert server.state(lg.AIR_CONDITIONER)["temperature"]["targetTemperature"] == 22
+
+
+async def test_a_refused_token_is_told_in_korean_and_other_devices_carry_on(hub: tuple[Hub, ThinQServer]) -> None:
+    running, server = hub
+    server.faults.fail_next(Fault.UNAUTHORIZED, path_contains="/control")
+    outcome = await running.execute(Command("turn_on", ("ac", "lamp")))
+    by_target = {r.target: r for r in outcome.results}
+    assert not by_target["ac"].ok and by_target["ac"].message == msg.TOKEN_EXPIRED
+    assert by_target["lamp"].ok
