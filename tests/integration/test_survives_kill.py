@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -32,8 +33,9 @@ CHILD = textwrap.dedent(
 )
 
 
-async def test_acknowledged_state_and_schedule_survive_kill_9(tmp_path: Path) -> None:
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path)], stdout=subprocess.PIPE,
+def acknowledge_then_kill(data: Path) -> int:
+    """Run the child until it acknowledges, kill -9 it; its exit status."""
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(data)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
         line = child.stdout.readline() if child.stdout else ""
@@ -44,7 +46,11 @@ async def test_acknowledged_state_and_schedule_survive_kill_9(tmp_path: Path) ->
         for stream in (child.stdout, child.stderr):
             if stream:
                 stream.close()
-    assert child.returncode == -signal.SIGKILL
+    return child.returncode
+
+
+async def test_acknowledged_state_and_schedule_survive_kill_9(tmp_path: Path) -> None:
+    assert await asyncio.to_thread(acknowledge_then_kill, tmp_path) == -signal.SIGKILL
     running = await open_home(Settings(data_dir=tmp_path))
     try:
         assert running.hub.state("living_ceiling")["power"] is True

@@ -5,12 +5,20 @@ Faults, and what they cost:
   and the retained discovery and state messages bring every device's state back. A command given
   while the broker is down waits for it and is delivered when it returns; if it does not return
   within the hub's command timeout (default 5 s), the hub reports the device as not answering.
-  Nothing is dropped silently.
+  A command published on a connection that dies before the broker acknowledges it (QoS 1) is
+  published again once connected, so it arrives at least once. Nothing is dropped silently.
 - A device's availability topic says offline: the device is reported unavailable, and the hub
   answers commands to it with "not answering" at once.
 - Malformed discovery payloads, state messages that are not JSON or out of range, and ids
-  announced twice are logged with their topic and skipped. A flood on one state topic costs one
-  state update per message, never a growing queue: incoming messages are bounded.
+  announced twice are logged with their topic and skipped. A flood on one topic never grows a
+  queue: while the adapter is behind, a topic's newer message replaces its older one still waiting
+  (latest wins, see inbox.py).
+
+Scale: a topic is subscribed once, however many entities share it (Zigbee2MQTT's bridge state,
+`jibsa simulate`'s status topic), in batches sent beside the message loop rather than one
+round trip per announcement; an entity that joins a topic already subscribed is given the last
+payload seen on it. States that arrive before their device is announced to the hub are held and
+reported right after the announcement.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import aiomqtt
 from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
 from jibsa.adapters.mqtt.driver import EntityDriver
 from jibsa.adapters.mqtt.drivers import device_from, device_id_for, driver_for
+from jibsa.adapters.mqtt.inbox import LatestPerTopic
 from jibsa.adapters.mqtt.templates import TemplateError, render
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, DeviceType, Home
@@ -35,7 +44,13 @@ from jibsa.hub import AdapterSink, DeviceError
 
 log = logging.getLogger("jibsa.adapters.mqtt")
 NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-MAX_QUEUED_MESSAGES = 100_000
+MAX_QUEUED_MESSAGES = 100_000  # distinct topics waiting (the queue keeps only the newest per topic)
+DRAIN_BATCH = 500  # messages handled at once before letting other tasks (commands) run
+SUBSCRIBE_BATCH = 500
+PUBLISH_TIMEOUT_S = 1.0  # a command the broker has not acknowledged by then is published again
+RETRY_S = 0.01
+ANNOUNCE_WINDOW_S = 0.1  # devices announced within this window reach the hub as one batch
+MAX_INFLIGHT = 1000  # QoS 1 commands awaiting the broker's ack (paho's default of 20 throttles bursts)
 _NOT_ID = re.compile(r"[^a-z0-9_]+")
 
 
@@ -73,8 +88,15 @@ class MqttAdapter:
         self._state_routes: dict[str, list[_Entity]] = {}
         self._availability_routes: dict[str, list[tuple[str, Availability]]] = {}
         self._bound: dict[str, Device] = {}  # home-file devices, by their mqtt unique id and by id
-        self._to_announce: list[Device] = []
+        self._to_announce: dict[str, Device] = {}
+        self._early: dict[str, dict[str, Any]] = {}  # states of devices not yet announced to the hub
+        self._early_available: dict[str, bool] = {}
         self._flush_scheduled = False
+        self._subscribed: set[str] = set()  # in this session, or asked for
+        self._to_subscribe: dict[str, None] = {}  # ordered set, sent by the subscriber task
+        self._subscribe_wake = asyncio.Event()
+        self._last: dict[str, bytes] = {}  # the last payload on each routed topic (retained ones included)
+        self._inbox: LatestPerTopic | None = None
         self.connections = 0
 
     # -- lifetime -------------------------------------------------------------------------------
@@ -104,30 +126,34 @@ class MqttAdapter:
         entry = self._devices.get(action.device_id)
         if entry is None or not entry.entities:
             raise DeviceError(f"{action.device_id} has not been announced on MQTT", "not_answering")
-        driver = self._driver_for(entry, action)
-        messages = driver.write(action)
+        driver, messages = self._messages_for(entry, action)
         while True:
             await self._connected.wait()
             client = self._client
+            if client is None:  # the session is just ending
+                await asyncio.sleep(RETRY_S)
+                continue
             try:
-                assert client is not None
                 for topic, payload in messages:
-                    await client.publish(topic, payload, qos=1)
+                    await client.publish(topic, payload, qos=1, timeout=PUBLISH_TIMEOUT_S)
                 break
-            except (aiomqtt.MqttError, AssertionError):
-                self._connected.clear()  # the session loop reconnects; this command waits for it
+            except aiomqtt.MqttError as exc:  # lost with its connection: publish again on the next one
+                log.info("%s: command not acknowledged by the broker (%s); sending it again", action.device_id, exc)
+                await asyncio.sleep(RETRY_S)
         if driver.optimistic and self._sink is not None:
             self._sink.state_reported(action.device_id, driver.assumed(action))
 
-    def _driver_for(self, entry: _DeviceEntry, action: DeviceAction) -> EntityDriver:
-        drivers = [e.driver for e in entry.entities.values()]
-        for driver in drivers:
+    def _messages_for(self, entry: _DeviceEntry, action: DeviceAction) -> tuple[EntityDriver, list[tuple[str, str]]]:
+        """The first of the device's entities that can carry out `action`, and its messages; else the
+        first entity's reason for refusing."""
+        refusal: DeviceError | None = None
+        for entity in entry.entities.values():
             try:
-                driver.write(action)
-            except DeviceError:
-                continue
-            return driver
-        return drivers[0]  # its write() raises the reason
+                return entity.driver, entity.driver.write(action)
+            except DeviceError as exc:
+                refusal = refusal or exc
+        assert refusal is not None
+        raise refusal
 
     # -- the connection -------------------------------------------------------------------------
 
@@ -153,32 +179,77 @@ class MqttAdapter:
         return aiomqtt.Client(
             self._url.host, self._url.port, username=self._url.username, password=self._url.password,
             identifier=self._client_id, tls_params=tls, max_queued_incoming_messages=MAX_QUEUED_MESSAGES,
-            socket_options=NODELAY if self._nodelay else None, keepalive=15,
+            queue_type=self._inbox_class(),
+            socket_options=NODELAY if self._nodelay else None, keepalive=15, max_inflight_messages=MAX_INFLIGHT,
         )  # fmt: skip
 
     async def _session(self, client: aiomqtt.Client) -> None:
+        client.pending_calls_threshold = MAX_INFLIGHT  # many commands in flight is normal, not a leak
         topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
                   *self._state_routes, *self._availability_routes]
-        for start in range(0, len(topics), 500):
-            await client.subscribe([(t, 1) for t in topics[start:start + 500]])
+        self._subscribed, self._to_subscribe = set(topics), {}
+        for start in range(0, len(topics), SUBSCRIBE_BATCH):
+            await client.subscribe([(t, 1) for t in topics[start:start + SUBSCRIBE_BATCH]])
         self._connected.set()
         log.info("connected to %s", self._url)
-        async for message in client.messages:
-            payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
-            await self._dispatch(client, str(message.topic), payload)
+        subscriber = asyncio.create_task(self._subscriber(client), name="mqtt-subscriber")
+        try:
+            async for message in client.messages:
+                self._handle(message)
+                # What is already waiting is handled without a round through the iterator (a task
+                # and a wait per message), a bounded batch at a time.
+                for _ in range(DRAIN_BATCH):
+                    if self._inbox is None or self._inbox.empty():
+                        break
+                    self._handle(self._inbox.get_nowait())
+        finally:
+            subscriber.cancel()
+            await asyncio.gather(subscriber, return_exceptions=True)
 
-    async def _dispatch(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
+    async def _subscriber(self, client: aiomqtt.Client) -> None:
+        """Send the subscriptions new announcements need, many to a SUBSCRIBE packet."""
+        while True:
+            await self._subscribe_wake.wait()
+            self._subscribe_wake.clear()
+            while self._to_subscribe:
+                batch = list(self._to_subscribe)[:SUBSCRIBE_BATCH]
+                for topic in batch:
+                    del self._to_subscribe[topic]
+                try:
+                    await client.subscribe([(t, 1) for t in batch])
+                except aiomqtt.MqttError as exc:  # asked again; a reconnect subscribes to everything anyway
+                    log.warning("broker %s: subscribing to %d topics failed (%s); trying again", self._url,
+                                len(batch), exc)
+                    self._to_subscribe.update(dict.fromkeys(batch))
+                    await asyncio.sleep(10 * RETRY_S)
+
+    def _inbox_class(self) -> type[LatestPerTopic]:
+        adapter = self
+
+        class _Inbox(LatestPerTopic):  # keeps a handle on the queue aiomqtt makes, to drain it
+            def __init__(self, maxsize: int = 0) -> None:
+                super().__init__(maxsize)
+                adapter._inbox = self
+
+        return _Inbox
+
+    def _handle(self, message: aiomqtt.Message) -> None:
+        payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
+        self._dispatch(str(message.topic), payload)
+
+    def _dispatch(self, topic: str, payload: bytes) -> None:
         try:
             if topic in self._state_routes or topic in self._availability_routes:
+                self._last[topic] = payload
                 self._on_state(topic, payload)
             elif parse_topic(topic) is not None and topic.startswith(self._prefix + "/"):
-                await self._on_config(client, topic, payload)
+                self._on_config(topic, payload)
         except Exception:  # one bad message must never stop the session
             log.exception("%s: message could not be handled; skipped", topic)
 
     # -- discovery ------------------------------------------------------------------------------
 
-    async def _on_config(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
+    def _on_config(self, topic: str, payload: bytes) -> None:
         try:
             cfg = parse_config(topic, payload)
         except DiscoveryError as exc:
@@ -208,7 +279,7 @@ class MqttAdapter:
             return
         entity = _Entity(topic, device_id, driver)
         self._register(entity, cfg)
-        await self._subscribe(client, driver, cfg)
+        self._subscribe(entity, cfg)
 
     def _device_id(self, cfg: DiscoveryConfig, driver: EntityDriver) -> str:
         jibsa_id = str(cfg.config.get("jibsa_id") or "")  # announced by a jibsa (simulate, or another hub)
@@ -246,38 +317,69 @@ class MqttAdapter:
         entry.device, entry.announced = device, True
         self._announce(device)
 
-    async def _subscribe(self, client: aiomqtt.Client, driver: EntityDriver, cfg: DiscoveryConfig) -> None:
-        topics = [*driver.state_topics(), *(a.topic for a in cfg.availability)]
-        if topics:
-            await client.subscribe([(t, 1) for t in dict.fromkeys(topics)])
+    def _subscribe(self, entity: _Entity, cfg: DiscoveryConfig) -> None:
+        """Subscribe to the entity's new topics; on topics already subscribed, replay the last payload
+        to this entity alone (subscribing again would replay it to every entity on the topic)."""
+        for availability in cfg.availability:
+            if availability.topic not in self._subscribed:
+                self._ask_subscription(availability.topic)
+            elif availability.topic in self._last:
+                text = self._last[availability.topic].decode("utf-8", errors="replace")
+                self._on_availability(availability.topic, entity.device_id, availability, text)
+        for topic in entity.driver.state_topics():
+            if topic not in self._subscribed:
+                self._ask_subscription(topic)
+            elif topic in self._last:
+                self._read_state(topic, entity, self._last[topic].decode("utf-8", errors="replace"))
+
+    def _ask_subscription(self, topic: str) -> None:
+        self._subscribed.add(topic)
+        self._to_subscribe[topic] = None
+        self._subscribe_wake.set()
 
     def _announce(self, device: Device) -> None:
-        self._to_announce = [d for d in self._to_announce if d.id != device.id] + [device]
+        self._to_announce[device.id] = device
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_later(0.02, self._flush_announcements)
+            asyncio.get_running_loop().call_later(ANNOUNCE_WINDOW_S, self._flush_announcements)
 
     def _flush_announcements(self) -> None:
+        """Tell the hub about the devices announced in the last few milliseconds, then their states."""
         self._flush_scheduled = False
-        devices, self._to_announce = self._to_announce, []
-        if devices and self._sink is not None:
-            self._sink.devices_discovered(devices)
+        devices, self._to_announce = list(self._to_announce.values()), {}
+        early, self._early = self._early, {}
+        available, self._early_available = self._early_available, {}
+        if not devices or self._sink is None:
+            return
+        self._sink.devices_discovered(devices)
+        for device_id, values in early.items():
+            self._sink.state_reported(device_id, values)
+        for device_id, is_available in available.items():
+            self._sink.availability_reported(device_id, is_available)
 
     def _forget(self, topic: str, *, keep_device: bool = False) -> None:
         entity = self._entities.pop(topic, None)
         if entity is None:
             return
-        self._unique_ids = {u: t for u, t in self._unique_ids.items() if t != topic}
-        for routes in self._state_routes.values():
+        self._unique_ids.pop(entity.driver.cfg.unique_id, None)
+        for state_topic in entity.driver.state_topics():
+            routes = self._state_routes.get(state_topic, [])
             if entity in routes:
                 routes.remove(entity)
+        for availability in entity.driver.cfg.availability:
+            pairs = self._availability_routes.get(availability.topic, [])
+            if (entity.device_id, availability) in pairs:
+                pairs.remove((entity.device_id, availability))
         entry = self._devices.get(entity.device_id)
         if entry is None:
             return
         entry.entities.pop(topic, None)
         if not entry.entities and not keep_device:
             del self._devices[entity.device_id]
-            if entry.announced and self._sink is not None:
+            if self._to_announce.pop(entity.device_id, None) is not None:  # the hub never heard of it
+                self._early.pop(entity.device_id, None)
+                self._early_available.pop(entity.device_id, None)
+            elif entry.announced and self._sink is not None:
                 self._sink.devices_removed([entity.device_id])
 
     # -- state ----------------------------------------------------------------------------------
@@ -287,13 +389,21 @@ class MqttAdapter:
         for device_id, availability in self._availability_routes.get(topic, ()):
             self._on_availability(topic, device_id, availability, text)
         for entity in self._state_routes.get(topic, ()):
-            try:
-                values = entity.driver.read(topic, text)
-            except (ValueError, TemplateError, KeyError, TypeError) as exc:
-                log.warning("%s: state of %s skipped: %s", topic, entity.device_id, exc)
-                continue
-            if values and self._sink is not None:
-                self._sink.state_reported(entity.device_id, _known(self._devices[entity.device_id].device, values))
+            self._read_state(topic, entity, text)
+
+    def _read_state(self, topic: str, entity: _Entity, text: str) -> None:
+        try:
+            values = entity.driver.read(topic, text)
+        except (ValueError, TemplateError, KeyError, TypeError) as exc:
+            log.warning("%s: state of %s skipped: %s", topic, entity.device_id, exc)
+            return
+        if not values or self._sink is None:
+            return
+        known = _known(self._devices[entity.device_id].device, values)
+        if entity.device_id in self._to_announce:  # the hub does not know the device yet
+            self._early.setdefault(entity.device_id, {}).update(known)
+        else:
+            self._sink.state_reported(entity.device_id, known)
 
     def _on_availability(self, topic: str, device_id: str, availability: Availability, text: str) -> None:
         try:
@@ -305,7 +415,9 @@ class MqttAdapter:
             log.warning("%s: availability %r is neither %r nor %r; skipped", topic, value,
                         availability.payload_available, availability.payload_not_available)
             return
-        if self._sink is not None:
+        if device_id in self._to_announce:
+            self._early_available[device_id] = value == availability.payload_available
+        elif self._sink is not None:
             self._sink.availability_reported(device_id, value == availability.payload_available)
 
 

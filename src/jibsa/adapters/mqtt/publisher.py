@@ -28,8 +28,9 @@ class DevicePublisher:
     """Publishes `devices` under `jibsa/<node>/…` and hands their commands to `carry`."""
 
     def __init__(self, home: Home, devices: Sequence[Device], url: BrokerUrl, carry: Carry, *,
-                 node: str = "jibsa_sim", prefix: str = "homeassistant") -> None:
+                 node: str = "jibsa_sim", prefix: str = "homeassistant", nodelay: bool = True) -> None:
         self._url = url
+        self._nodelay = nodelay
         self._carry = carry
         self._prefix = prefix
         self.node = node
@@ -74,7 +75,8 @@ class DevicePublisher:
             try:
                 will = aiomqtt.Will(self.status_topic, "offline", qos=1, retain=True)
                 async with aiomqtt.Client(self._url.host, self._url.port, username=self._url.username,
-                                          password=self._url.password, will=will, socket_options=NODELAY,
+                                          password=self._url.password, will=will,
+                                          socket_options=NODELAY if self._nodelay else None,
                                           tls_params=aiomqtt.TLSParameters() if self._url.tls else None,
                                           max_queued_incoming_messages=100_000) as client:
                     delay = 0.1
@@ -87,6 +89,7 @@ class DevicePublisher:
             delay = min(5.0, delay * 2)
 
     async def _session(self, client: aiomqtt.Client) -> None:
+        client.pending_calls_threshold = 10_000  # a burst of state publishes is normal, not a leak
         await client.subscribe(f"jibsa/{self.node}/+/#", qos=1)
         for announced in self.devices.values():
             for item in announced.announcements():

@@ -43,10 +43,10 @@ class MqttSimulator:
     """Simulated devices behind discovery, state and command topics on a real broker."""
 
     def __init__(self, home: Home, url: BrokerUrl, clock: Clock, *, node: str = "jibsa_sim",
-                 tick_s: float = 1.0) -> None:
+                 tick_s: float = 1.0, nodelay: bool = True) -> None:
         devices = [d for d in home.devices if d.vendor in ("sim", "mqtt")]
         self.sim = SimAdapter(clock, tick_s=tick_s)
-        self.publisher = DevicePublisher(home, devices, url, self.sim.send, node=node)
+        self.publisher = DevicePublisher(home, devices, url, self.sim.send, node=node, nodelay=nodelay)
         self._devices = devices
 
     async def start(self) -> None:
