@@ -39,30 +39,34 @@ class TargetRunner:
         if not targets:
             return ()
         unique = list(dict.fromkeys(targets))
-        results = await asyncio.gather(*(self._one(command, t, actor, confirmed) for t in unique))
+        if len(unique) == 1:  # the common case: no task to create
+            results = [await self._one(command, unique[0], actor, confirmed)]
+        else:
+            results = await asyncio.gather(*(self._one(command, t, actor, confirmed) for t in unique))
         if any(r.ok and r.changes for r in results):
             await self._hub.flush()
         return tuple(results)
 
     def precheck(self, command: Command, target: str, actor: Actor) -> TargetResult | None:
         """The refusal `command` would meet on `target` now, before anything is sent."""
+        checked = self._check(command, target, actor)
+        return checked if isinstance(checked, TargetResult) else None
+
+    def _check(self, command: Command, target: str, actor: Actor) -> TargetResult | tuple[Device, Plan]:
         device = self._hub.home.device(target)
         if device is None:
             return _failed(target, ErrorCode.UNKNOWN_DEVICE, f"no device '{target}'")
-        refusal = refusal_for_role(actor.role, device, command)
         plan = plan_action(device, command, self._hub.states.get(target))
-        refusal = refusal or plan.refusal
+        refusal = refusal_for_role(actor.role, device, command) or plan.refusal
         if refusal is not None:
             return _failed(target, refusal.code, refusal.message, **refusal.detail)
-        return None
+        return device, plan
 
     async def _one(self, command: Command, target: str, actor: Actor, confirmed: bool) -> TargetResult:
-        refused = self.precheck(command, target, actor)
-        if refused is not None:
-            return refused
-        device = self._hub.home.device(target)
-        assert device is not None
-        plan = plan_action(device, command, self._hub.states.get(target))
+        checked = self._check(command, target, actor)
+        if isinstance(checked, TargetResult):
+            return checked
+        device, plan = checked
         if plan.query is not None:
             return self._query(device, plan.query)
         if needs_confirmation(device, command) and not confirmed:
