@@ -60,6 +60,7 @@ class Turn:
 class _Held:
     commands: tuple[Command, ...]
     room: str | None = None
+    language: str = "ko"
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,21 +95,20 @@ class Conversation:
         if held is not None:
             word = _PUNCTUATION.sub("", text.strip().lower())
             if word in CONFIRM_WORDS:
-                return await self._carry_out(text, held.commands, "", actor, confirmed=True, session=session)
+                return await self._carry_out(text, held.commands, "", actor, confirmed=True, session=session,
+                                             language=held.language)
             if word in DECLINE_WORDS:
-                return Turn(text, (), "알겠어요, 그대로 둘게요." if self._ko else "OK, I'll leave it.", False)
+                ko = held.language != "en"
+                return Turn(text, (), "알겠어요, 그대로 둘게요." if ko else "OK, I'll leave it.", False)
         understanding = self.parser.parse(text, room=room, session=session)
         commands = tuple(understanding.commands)
         if understanding.needs_confirmation and not confirmed:
-            self._hold(key, _Held(commands, room))
+            self._hold(key, _Held(commands, room, understanding.language))
             return Turn(text, commands, understanding.reply, True, (), understanding.language, understanding.reply)
         if not commands:
             return Turn(text, (), understanding.reply, False, (), understanding.language, understanding.reply)
-        return await self._carry_out(text, commands, understanding.reply, actor, confirmed=confirmed, session=session)
-
-    @property
-    def _ko(self) -> bool:
-        return bool(self.parser.language != "en")
+        return await self._carry_out(text, commands, understanding.reply, actor, confirmed=confirmed, session=session,
+                                     language=understanding.language)
 
     def _hold(self, key: str, held: _Held) -> None:
         self._held[key] = held
@@ -117,15 +117,15 @@ class Conversation:
 
     async def _carry_out(
         self, text: str, commands: Sequence[Command], promised: str, actor: Actor | None, *, confirmed: bool,
-        session: str | None,
+        session: str | None, language: str,
     ) -> Turn:
         outcomes = tuple(await self.hub.execute_all(commands, actor=actor, confirmed=confirmed, session=session))
-        reply = self.reply_for(outcomes, promised)
-        return Turn(text, tuple(commands), reply, False, outcomes, self.parser.language, promised)
+        reply = self.reply_for(outcomes, promised, language)
+        return Turn(text, tuple(commands), reply, False, outcomes, language, promised)
 
-    def reply_for(self, outcomes: Sequence[Outcome], promised: str) -> str:
-        """Device results in one sentence; each skill's or schedule's answer in its own."""
-        language = self.parser.language
+    def reply_for(self, outcomes: Sequence[Outcome], promised: str, language: str) -> str:
+        """Device results in one sentence; each skill's or schedule's answer in its own, in the
+        language the request was made in."""
         device_outcomes = [o for o in outcomes if o.results and o.scheduled is None]
         parts: list[str] = []
         if device_outcomes:
