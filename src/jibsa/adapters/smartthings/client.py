@@ -13,12 +13,12 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import ClientSession
 
+from jibsa.adapters.cloud.retry import AccountError, Retryable, RetryPolicy, call_with_retries
 from jibsa.hub.adapter import DeviceError, DeviceNotAnswering
 from jibsa.hub.clock import Clock
 
@@ -27,30 +27,6 @@ from .mapping import Command
 
 log = logging.getLogger(__name__)
 API_BASE = "https://api.smartthings.com"
-
-
-class AccountError(DeviceError):
-    """The token is refused (401/403): nothing works until a person sets a new one. Never retried."""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """`attempts` tries in all; waits of `base_s`, 2×, 4×... between them, or what Retry-After asks
-    when it asks for more. A Retry-After beyond `cap_s` is not waited for: the call fails at once."""
-
-    attempts: int = 3
-    base_s: float = 0.5
-    cap_s: float = 8.0
-
-    def wait(self, attempt: int, retry_after: float | None) -> float:
-        return float(max(min(self.cap_s, self.base_s * 2**attempt), retry_after or 0.0))
-
-
-class _Retryable(Exception):
-    def __init__(self, final: DeviceError, retry_after: float | None = None) -> None:
-        super().__init__(str(final))
-        self.final = final
-        self.retry_after = retry_after
 
 
 class SmartThingsClient:
@@ -101,16 +77,9 @@ class SmartThingsClient:
 
     async def _request(self, method: str, path: str, name: str, payload: Any = None) -> Any:
         url = path if path.startswith("http") else self.base_url + path
-        for attempt in range(self.retry.attempts):
-            try:
-                return await self._once(method, url, name, payload)
-            except _Retryable as exc:
-                wait = self.retry.wait(attempt, exc.retry_after)
-                if attempt + 1 >= self.retry.attempts or wait > self.retry.cap_s:
-                    raise exc.final from None
-                log.info("smartthings: %s: %s; trying again in %g s", name, exc.final, wait)
-                await self._clock.sleep_until(self._clock.now() + wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await call_with_retries(
+            lambda: self._once(method, url, name, payload), self.retry, self._clock, vendor="smartthings", name=name
+        )
 
     async def _once(self, method: str, url: str, name: str, payload: Any) -> Any:
         headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
@@ -123,7 +92,7 @@ class SmartThingsClient:
             raise DeviceNotAnswering(messages.NOT_ANSWERING.format(name=name, seconds=self.timeout_s)) from None
         except aiohttp.ClientError as exc:
             log.warning("smartthings: %s: %s", name, exc)
-            raise _Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
+            raise Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
         body = _json(text)
         if status < 300:
             return body
@@ -134,9 +103,9 @@ def _failure(status: int, body: Any, name: str, retry_after: float | None) -> Ex
     if status in (401, 403):
         return AccountError(messages.TOKEN_EXPIRED)
     if status == 429:
-        return _Retryable(DeviceError(messages.RATE_LIMITED), retry_after)
+        return Retryable(DeviceError(messages.RATE_LIMITED), retry_after)
     if status >= 500:
-        return _Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
+        return Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
     if status == 404:
         return DeviceError(messages.GONE.format(name=name), "unknown_device")
     error = body.get("error") if isinstance(body, Mapping) else None

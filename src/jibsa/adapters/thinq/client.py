@@ -14,7 +14,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
@@ -22,6 +21,7 @@ from aiohttp import ClientHandlerType, ClientRequest, ClientResponse, ClientSess
 from thinqconnect import ThinQApi, ThinQAPIException
 from yarl import URL
 
+from jibsa.adapters.cloud.retry import AccountError, Retryable, RetryPolicy, call_with_retries
 from jibsa.hub.adapter import DeviceError, DeviceNotAnswering
 from jibsa.hub.clock import Clock
 
@@ -36,30 +36,6 @@ SERVER_CODES = frozenset({"0000", "2000", "2209", "2210", "2212", "2214"})  # th
 OFFLINE_CODES = frozenset({"1222"})
 REMOTE_OFF_CODES = frozenset({"2301"})
 POWER_OFF_CODES = frozenset({"2304"})
-
-
-class AccountError(DeviceError):
-    """The account's token is refused: nothing works until a person sets a new one. Never retried."""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """`attempts` tries in all; waits of `base_s`, 2×, 4×... between them, or what Retry-After asks
-    when it asks for more. A Retry-After beyond `cap_s` is not waited for: the call fails at once."""
-
-    attempts: int = 3
-    base_s: float = 0.5
-    cap_s: float = 8.0
-
-    def wait(self, attempt: int, retry_after: float | None = None) -> float:
-        return float(max(min(self.cap_s, self.base_s * 2**attempt), retry_after or 0.0))
-
-
-class _Retryable(Exception):
-    def __init__(self, final: DeviceError, retry_after: float | None = None) -> None:
-        super().__init__(str(final))
-        self.final = final
-        self.retry_after = retry_after
 
 
 # The Retry-After of the last answer in this task: set by the session's middleware, which runs in
@@ -118,16 +94,9 @@ class ThinQClient:
         await self._call(lambda: self._api.async_post_device_control(device_id, payload), name)
 
     async def _call(self, request: Callable[[], Awaitable[T]], name: str) -> T:
-        for attempt in range(self.retry.attempts):
-            try:
-                return await self._within(request(), name)
-            except _Retryable as exc:
-                wait = self.retry.wait(attempt, exc.retry_after)
-                if attempt + 1 >= self.retry.attempts or wait > self.retry.cap_s:
-                    raise exc.final from None
-                log.info("thinq: %s: %s; trying again in %g s", name, exc.final, wait)
-                await self._clock.sleep_until(self._clock.now() + wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await call_with_retries(
+            lambda: self._within(request(), name), self.retry, self._clock, vendor="thinq", name=name
+        )
 
     async def _within(self, request: Awaitable[T], name: str) -> T:
         """`request`'s answer, or `DeviceNotAnswering` after `timeout_s` (real time: the network's)."""
@@ -141,7 +110,7 @@ class ThinQClient:
             raise _translate(exc, name, _RETRY_AFTER.get()) from None
         except (aiohttp.ClientError, ValueError) as exc:  # refused connection, a body that is not JSON
             log.warning("thinq: %s: %s", name, exc)
-            raise _Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
+            raise Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
 
 
 def _translate(exc: ThinQAPIException, name: str, retry_after: float | None) -> Exception:
@@ -149,9 +118,9 @@ def _translate(exc: ThinQAPIException, name: str, retry_after: float | None) -> 
     if code in AUTH_CODES:
         return AccountError(messages.TOKEN_EXPIRED)
     if code in RATE_CODES:
-        return _Retryable(DeviceError(messages.RATE_LIMITED), retry_after)
+        return Retryable(DeviceError(messages.RATE_LIMITED), retry_after)
     if code in SERVER_CODES:
-        return _Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
+        return Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
     if code in OFFLINE_CODES:
         return DeviceNotAnswering(messages.OFFLINE.format(name=name))
     if code in REMOTE_OFF_CODES:

@@ -1,0 +1,257 @@
+"""`AccountPoller`: the part of a cloud adapter that does not depend on the vendor.
+
+It links the account's devices to home-file devices (by `options.<vendor>_device_id`, or failing
+that by name), announces the others, polls every device concurrently on the injected clock, marks a
+device that fails its poll unavailable while the others carry on, relists the account every
+`relist_s` seconds, and keeps a refused token's message in `problem` (the last known states stay).
+A vendor's adapter subclasses it and supplies the calls: listing, linking, reading and commanding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from aiohttp import ClientSession
+
+from jibsa.domain import Device, DeviceAction
+from jibsa.hub.adapter import AdapterSink, DeviceError
+from jibsa.hub.clock import Clock
+
+from .retry import AccountError
+
+log = logging.getLogger(__name__)
+
+
+class Linked(Protocol):
+    """A jibsa device bound to one device of the account."""
+
+    @property
+    def device(self) -> Device: ...
+
+    @property
+    def vendor_id(self) -> str: ...
+
+
+class PollingSettings(Protocol):
+    """The settings `AccountPoller` reads."""
+
+    @property
+    def poll_s(self) -> float: ...
+
+    @property
+    def start_wait_s(self) -> float: ...
+
+    @property
+    def relist_s(self) -> float: ...
+
+    @property
+    def discover(self) -> bool: ...
+
+
+L = TypeVar("L", bound=Linked)
+E = TypeVar("E")  # one entry of the account's device listing, as the vendor reads it
+
+
+class AccountPoller(ABC, Generic[L, E]):
+    """One cloud account for one home: a `DeviceAdapter` whose vendor calls are the subclass's."""
+
+    name: str  # the adapter's name, also the prefix of its log lines
+    device_option: str  # a home-file device option: the account's device this device is
+    account_label: str  # how log lines name the account, e.g. "the LG account"
+    not_linked_message: str  # Korean, with {name}: a command for a device the account has not got
+
+    def __init__(self, settings: PollingSettings, clock: Clock) -> None:
+        self.clock = clock
+        self.problem: str | None = None  # what is wrong with the account now, in Korean
+        self._polling = settings
+        self._claims: dict[str, Device] = {}
+        self._by_name: dict[str, Device] = {}
+        self._home_ids: set[str] = set()
+        self._linked: dict[str, L] = {}  # by jibsa id
+        self._unavailable: set[str] = set()
+        self._synced = False
+        self._opened = False
+        self._session: ClientSession | None = None
+        self._next_listing = 0.0
+        self._sink: AdapterSink | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # -- what a vendor supplies -------------------------------------------------------------------
+
+    @abstractmethod
+    async def _open(self) -> ClientSession:
+        """Open the client; the session it returns is closed on `stop`."""
+
+    @abstractmethod
+    async def _list_entries(self) -> Sequence[E]:
+        """The account's devices, as listed now."""
+
+    @abstractmethod
+    def _vendor_id(self, entry: E) -> str:
+        """The account's id of the device `entry` lists."""
+
+    @abstractmethod
+    def _link(self, entry: E) -> L | None:
+        """A new link for `entry` (to a home device from `_home_device`, or a new one), or None."""
+
+    @abstractmethod
+    async def _read_values(self, linked: L) -> dict[str, Any]:
+        """The device's state values now; raises `DeviceError` (or `AccountError`)."""
+
+    @abstractmethod
+    async def _perform(self, linked: L, action: DeviceAction) -> None:
+        """Send `action` to the device; raises `DeviceError` when it cannot."""
+
+    # -- DeviceAdapter ----------------------------------------------------------------------------
+
+    async def start(self, devices: Sequence[Device], sink: AdapterSink) -> None:
+        """Link and announce the account's devices and report their states; keep polling."""
+        self._sink = sink
+        self._home_ids = {d.id for d in devices}
+        for device in devices:
+            claimed = device.options.get(self.device_option)
+            if claimed:
+                self._claims[str(claimed)] = device
+            else:
+                self._by_name[device.name] = device
+        self._session = await self._open()
+        self._opened = True
+        # The first listing runs in the polling task: a slow cloud delays the hub's start by at
+        # most `start_wait_s`, and the devices join when the cloud answers.
+        first = asyncio.Event()
+        self._task = asyncio.create_task(self._run(first), name=f"jibsa-{self.name}-poll")
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._polling.start_wait_s):
+                await first.wait()
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._sink = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(self, action: DeviceAction) -> None:
+        """Send `action`, then read the device back and report its state."""
+        linked = self._linked.get(action.device_id)
+        if linked is None and not self._synced and self.problem is not None:
+            raise AccountError(self.problem)  # the account could not even be listed: say why
+        if linked is None or not self._opened:  # opened once, the client stays
+            raise DeviceError(self.not_linked_message.format(name=action.device_id), "unknown_device")
+        try:
+            await self._perform(linked, action)
+        except AccountError as exc:
+            self.problem = str(exc)
+            raise
+        await self._poll(linked)
+
+    # -- inside -----------------------------------------------------------------------------------
+
+    @property
+    def devices(self) -> tuple[Device, ...]:
+        """The jibsa devices this adapter drives now."""
+        return tuple(linked.device for linked in self._linked.values())
+
+    async def poll_now(self) -> None:
+        """Read every device once (what the loop does every `poll_s`)."""
+        await self._refresh()
+
+    def _home_device(self, vendor_id: str, name: str) -> Device | None:
+        """The home-file device that claims `vendor_id`, or failing that one named `name` (once)."""
+        return self._claims.get(vendor_id) or self._by_name.pop(name, None)
+
+    async def _run(self, first: asyncio.Event) -> None:
+        try:
+            await self._refresh()
+        except Exception:  # the loop must outlive any one bad answer
+            log.exception("%s: the first listing failed", self.name)
+        finally:
+            first.set()
+        poll_s = self._polling.poll_s
+        next_poll = self.clock.now() + poll_s
+        while True:
+            await self.clock.sleep_until(next_poll)
+            next_poll = max(next_poll + poll_s, self.clock.now())
+            try:
+                await self._refresh()
+            except Exception:  # the loop must outlive any one bad answer
+                log.exception("%s: polling failed", self.name)
+
+    async def _refresh(self) -> None:
+        if not self._synced or self.clock.now() >= self._next_listing:
+            try:
+                await self._sync()
+            except DeviceError as exc:
+                self._account_trouble(exc)
+                if not self._synced:
+                    return
+        await asyncio.gather(*(self._poll(linked) for linked in list(self._linked.values())))
+
+    async def _sync(self) -> None:
+        """List the account's devices: link the claimed ones, announce new ones, drop gone ones."""
+        entries = await self._list_entries()
+        known = {linked.vendor_id: linked for linked in self._linked.values()}
+        now: dict[str, L] = {}
+        announced: list[Device] = []
+        for entry in entries:
+            vendor_id = self._vendor_id(entry)
+            linked = known.get(vendor_id) or self._link(entry)
+            if linked is None:
+                continue
+            now[linked.device.id] = linked
+            if vendor_id not in known and linked.device.id not in self._home_ids:
+                announced.append(linked.device)
+        gone = [device_id for device_id in self._linked if device_id not in now]
+        self._linked = now
+        self._synced, self.problem = True, None
+        self._next_listing = self.clock.now() + self._polling.relist_s
+        self._report_listing(sorted(self._home_ids - set(now)), announced, gone)
+
+    def _report_listing(self, missing: list[str], announced: list[Device], gone: list[str]) -> None:
+        for device_id in missing:
+            log.warning("%s: %s is not in %s", self.name, device_id, self.account_label)
+            self._set_available(device_id, False)
+        if self._sink is not None and announced:
+            self._sink.devices_discovered(announced)
+        removed = [device_id for device_id in gone if device_id not in self._home_ids]
+        if self._sink is not None and removed:
+            self._sink.devices_removed(removed)
+
+    async def _poll(self, linked: L) -> None:
+        device = linked.device
+        try:
+            values = await self._read_values(linked)
+        except AccountError as exc:
+            self._account_trouble(exc)
+            return
+        except DeviceError as exc:
+            log.warning("%s: %s: %s", self.name, device.id, exc)
+            self._set_available(device.id, False)
+            return
+        self._set_available(device.id, True)
+        if values and self._sink is not None:
+            self._sink.state_reported(device.id, values)
+
+    def _account_trouble(self, exc: DeviceError) -> None:
+        if isinstance(exc, AccountError):
+            self.problem = str(exc)
+        log.error("%s: %s", self.name, exc)
+
+    def _set_available(self, device_id: str, available: bool) -> None:
+        if (device_id not in self._unavailable) == available:
+            return
+        if available:
+            self._unavailable.discard(device_id)
+        else:
+            self._unavailable.add(device_id)
+        if self._sink is not None:
+            self._sink.availability_reported(device_id, available)
