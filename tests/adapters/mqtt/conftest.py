@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import socket
 import subprocess
@@ -23,12 +24,20 @@ def free_port() -> int:
 class Broker:
     """A throw-away Mosquitto: no persistence, anonymous, loopback only, TCP_NODELAY on."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, login: tuple[str, str] | None = None) -> None:
+        """`login`: only this user name and password are let in (mosquitto_passwd makes the file)."""
         assert MOSQUITTO is not None
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
         self.config = directory / "mosquitto.conf"
-        self.config.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        access = "allow_anonymous true\n"
+        if login is not None:
+            passwords = directory / "passwords"
+            subprocess.run(["mosquitto_passwd", "-c", "-b", str(passwords), *login], check=True, capture_output=True)
+            passwords.chmod(0o600)
+            # Run as the test's own user (as root, mosquitto would drop to a user who cannot read it).
+            access = f"allow_anonymous false\npassword_file {passwords}\nuser {getpass.getuser()}\n"
+        self.config.write_text(f"listener {self.port} 127.0.0.1\n{access}persistence false\n"
                                "set_tcp_nodelay true\n", encoding="utf-8")
         self.log = directory / "mosquitto.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -57,6 +66,17 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
     if MOSQUITTO is None:
         pytest.skip("needs the mosquitto binary (Debian package mosquitto)")
     running = Broker(tmp_path)
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def login_broker(tmp_path: Path) -> Iterator[Broker]:
+    """A broker that lets in only user `jibsa` with password `right`."""
+    if MOSQUITTO is None:
+        pytest.skip("needs the mosquitto binary (Debian package mosquitto)")
+    running = Broker(tmp_path, login=("jibsa", "right"))
     running.start()
     yield running
     running.stop()

@@ -26,13 +26,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiomqtt
-
+from jibsa.adapters.mqtt.client import MqttClient, MqttError
 from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
 from jibsa.adapters.mqtt.driver import EntityDriver
 from jibsa.adapters.mqtt.drivers import device_from, device_id_for, driver_for
@@ -43,14 +41,13 @@ from jibsa.domain import Device, DeviceAction, DeviceType, Home
 from jibsa.hub import AdapterSink, DeviceError
 
 log = logging.getLogger("jibsa.adapters.mqtt")
-NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 MAX_QUEUED_MESSAGES = 100_000  # distinct topics waiting (the queue keeps only the newest per topic)
 DRAIN_BATCH = 500  # messages handled at once before letting other tasks (commands) run
 SUBSCRIBE_BATCH = 500
 PUBLISH_TIMEOUT_S = 1.0  # a command the broker has not acknowledged by then is published again
 RETRY_S = 0.01
 ANNOUNCE_WINDOW_S = 0.1  # devices announced within this window reach the hub as one batch
-MAX_INFLIGHT = 1000  # QoS 1 commands awaiting the broker's ack (paho's default of 20 throttles bursts)
+MAX_INFLIGHT = 1000  # QoS 1 commands awaiting the broker's ack; more wait for a free slot
 _NOT_ID = re.compile(r"[^a-z0-9_]+")
 
 
@@ -79,7 +76,7 @@ class MqttAdapter:
         self._nodelay = nodelay
         self._client_id = client_id
         self._sink: AdapterSink | None = None
-        self._client: aiomqtt.Client | None = None
+        self._client: MqttClient | None = None
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._devices: dict[str, _DeviceEntry] = {}
@@ -96,7 +93,7 @@ class MqttAdapter:
         self._to_subscribe: dict[str, None] = {}  # ordered set, sent by the subscriber task
         self._subscribe_wake = asyncio.Event()
         self._last: dict[str, bytes] = {}  # the last payload on each routed topic (retained ones included)
-        self._inbox: LatestPerTopic | None = None
+        self._inbox = LatestPerTopic(MAX_QUEUED_MESSAGES)
         self.connections = 0
 
     # -- lifetime -------------------------------------------------------------------------------
@@ -134,10 +131,11 @@ class MqttAdapter:
                 await asyncio.sleep(RETRY_S)
                 continue
             try:
-                for topic, payload in messages:
-                    await client.publish(topic, payload, qos=1, timeout=PUBLISH_TIMEOUT_S)
+                async with asyncio.timeout(PUBLISH_TIMEOUT_S):
+                    for topic, payload in messages:
+                        await client.publish(topic, payload, qos=1)
                 break
-            except aiomqtt.MqttError as exc:  # lost with its connection: publish again on the next one
+            except (MqttError, TimeoutError) as exc:  # lost with its connection: publish again on the next one
                 log.info("%s: command not acknowledged by the broker (%s); sending it again", action.device_id, exc)
                 await asyncio.sleep(RETRY_S)
         if driver.optimistic and self._sink is not None:
@@ -158,33 +156,32 @@ class MqttAdapter:
     # -- the connection -------------------------------------------------------------------------
 
     async def _run(self) -> None:
+        drain = asyncio.create_task(self._drain(), name="mqtt-inbox")
         delay = 0.1
-        while True:
-            try:
-                async with self._make_client() as client:
-                    self._client = client
-                    self.connections += 1
-                    delay = 0.1
-                    await self._session(client)
-            except aiomqtt.MqttError as exc:
-                log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
-            finally:
-                self._connected.clear()
-                self._client = None
-            await asyncio.sleep(delay)
-            delay = min(5.0, delay * 2)
+        try:
+            while True:
+                try:
+                    async with self._make_client() as client:
+                        self._client = client
+                        self.connections += 1
+                        delay = 0.1
+                        await self._session(client)
+                except MqttError as exc:
+                    log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
+                finally:
+                    self._connected.clear()
+                    self._client = None
+                await asyncio.sleep(delay)
+                delay = min(5.0, delay * 2)
+        finally:
+            drain.cancel()
+            await asyncio.gather(drain, return_exceptions=True)
 
-    def _make_client(self) -> aiomqtt.Client:
-        tls = aiomqtt.TLSParameters() if self._url.tls else None
-        return aiomqtt.Client(
-            self._url.host, self._url.port, username=self._url.username, password=self._url.password,
-            identifier=self._client_id, tls_params=tls, max_queued_incoming_messages=MAX_QUEUED_MESSAGES,
-            queue_type=self._inbox_class(),
-            socket_options=NODELAY if self._nodelay else None, keepalive=15, max_inflight_messages=MAX_INFLIGHT,
-        )  # fmt: skip
+    def _make_client(self) -> MqttClient:
+        return MqttClient(self._url, on_message=self._inbox.put, client_id=self._client_id, keepalive=15,
+                          nodelay=self._nodelay, max_inflight=MAX_INFLIGHT)
 
-    async def _session(self, client: aiomqtt.Client) -> None:
-        client.pending_calls_threshold = MAX_INFLIGHT  # many commands in flight is normal, not a leak
+    async def _session(self, client: MqttClient) -> None:
         topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
                   *self._state_routes, *self._availability_routes]
         self._subscribed, self._to_subscribe = set(topics), {}
@@ -194,19 +191,21 @@ class MqttAdapter:
         log.info("connected to %s", self._url)
         subscriber = asyncio.create_task(self._subscriber(client), name="mqtt-subscriber")
         try:
-            async for message in client.messages:
-                self._handle(message)
-                # What is already waiting is handled without a round through the iterator (a task
-                # and a wait per message), a bounded batch at a time.
-                for _ in range(DRAIN_BATCH):
-                    if self._inbox is None or self._inbox.empty():
-                        break
-                    self._handle(self._inbox.get_nowait())
+            await client.closed()
         finally:
             subscriber.cancel()
             await asyncio.gather(subscriber, return_exceptions=True)
 
-    async def _subscriber(self, client: aiomqtt.Client) -> None:
+    async def _drain(self) -> None:
+        """Handle what the broker sent, a bounded batch at a time so that commands run in between."""
+        inbox = self._inbox
+        while True:
+            await inbox.wait()
+            for topic, payload in inbox.take(DRAIN_BATCH):
+                self._dispatch(topic, payload)
+            await asyncio.sleep(0)
+
+    async def _subscriber(self, client: MqttClient) -> None:
         """Send the subscriptions new announcements need, many to a SUBSCRIBE packet."""
         while True:
             await self._subscribe_wake.wait()
@@ -217,25 +216,11 @@ class MqttAdapter:
                     del self._to_subscribe[topic]
                 try:
                     await client.subscribe([(t, 1) for t in batch])
-                except aiomqtt.MqttError as exc:  # asked again; a reconnect subscribes to everything anyway
+                except MqttError as exc:  # asked again; a reconnect subscribes to everything anyway
                     log.warning("broker %s: subscribing to %d topics failed (%s); trying again", self._url,
                                 len(batch), exc)
                     self._to_subscribe.update(dict.fromkeys(batch))
                     await asyncio.sleep(10 * RETRY_S)
-
-    def _inbox_class(self) -> type[LatestPerTopic]:
-        adapter = self
-
-        class _Inbox(LatestPerTopic):  # keeps a handle on the queue aiomqtt makes, to drain it
-            def __init__(self, maxsize: int = 0) -> None:
-                super().__init__(maxsize)
-                adapter._inbox = self
-
-        return _Inbox
-
-    def _handle(self, message: aiomqtt.Message) -> None:
-        payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
-        self._dispatch(str(message.topic), payload)
 
     def _dispatch(self, topic: str, payload: bytes) -> None:
         try:

@@ -13,15 +13,16 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-import aiomqtt
-
-from jibsa.adapters.mqtt.adapter import NODELAY
 from jibsa.adapters.mqtt.announce import AnnouncedDevice
+from jibsa.adapters.mqtt.client import MqttClient, MqttError, Will
+from jibsa.adapters.mqtt.inbox import InOrder
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, Home
 
 log = logging.getLogger("jibsa.adapters.mqtt.devices")
 Carry = Callable[[DeviceAction], Awaitable[None]]
+ANNOUNCE_BATCH = 500  # discovery configs awaiting the broker's ack at once
+COMMAND_BATCH = 200  # messages handled before letting other tasks run
 
 
 class DevicePublisher:
@@ -70,52 +71,63 @@ class DevicePublisher:
         await self._connected.wait()
 
     async def _run(self) -> None:
+        commands = InOrder()
+        handler = asyncio.create_task(self._handle_commands(commands), name=f"mqtt-commands:{self.node}")
         delay = 0.1
-        while True:
-            try:
-                will = aiomqtt.Will(self.status_topic, "offline", qos=1, retain=True)
-                async with aiomqtt.Client(self._url.host, self._url.port, username=self._url.username,
-                                          password=self._url.password, will=will,
-                                          socket_options=NODELAY if self._nodelay else None,
-                                          tls_params=aiomqtt.TLSParameters() if self._url.tls else None,
-                                          max_queued_incoming_messages=100_000) as client:
-                    delay = 0.1
-                    await self._session(client)
-            except aiomqtt.MqttError as exc:
-                log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
-            finally:
-                self._connected.clear()
-            await asyncio.sleep(delay)
-            delay = min(5.0, delay * 2)
+        will = Will(self.status_topic, "offline", qos=1, retain=True)
+        try:
+            while True:
+                try:
+                    async with MqttClient(self._url, on_message=commands.put, will=will,
+                                          nodelay=self._nodelay) as client:
+                        delay = 0.1
+                        await self._session(client)
+                except MqttError as exc:
+                    log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
+                finally:
+                    self._connected.clear()
+                await asyncio.sleep(delay)
+                delay = min(5.0, delay * 2)
+        finally:
+            handler.cancel()
+            await asyncio.gather(handler, return_exceptions=True)
 
-    async def _session(self, client: aiomqtt.Client) -> None:
-        client.pending_calls_threshold = 10_000  # a burst of state publishes is normal, not a leak
-        await client.subscribe(f"jibsa/{self.node}/+/#", qos=1)
-        for announced in self.devices.values():
-            for item in announced.announcements():
-                topic = f"{self._prefix}/{item.component}/{self.node}/{item.object_id}/config"
-                await client.publish(topic, _json(item.config), qos=1, retain=True)
-        for topic, payload in list(self._sent.items()):  # states again: a restarted broker may have lost them
-            if topic not in self._latest:
-                await client.publish(topic, payload, qos=1, retain=True)
+    async def _session(self, client: MqttClient) -> None:
+        await client.subscribe([(f"jibsa/{self.node}/+/#", 1)])
+        configs = [(f"{self._prefix}/{item.component}/{self.node}/{item.object_id}/config", _json(item.config))
+                   for announced in self.devices.values() for item in announced.announcements()]
+        # States again too: a restarted broker may have lost them.
+        states = [(topic, payload) for topic, payload in self._sent.items() if topic not in self._latest]
+        messages = configs + states
+        for start in range(0, len(messages), ANNOUNCE_BATCH):  # acknowledged, many in flight
+            batch = messages[start:start + ANNOUNCE_BATCH]
+            await asyncio.gather(*(client.publish(t, p, qos=1, retain=True) for t, p in batch))
         await client.publish(self.status_topic, "online", qos=1, retain=True)
         self._connected.set()
         sender = asyncio.create_task(self._send(client))
         try:
-            async for message in client.messages:
-                raw = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
-                await self._on_command(str(message.topic), raw.decode("utf-8", errors="replace"))
+            await client.closed()
         finally:
             sender.cancel()
             await asyncio.gather(sender, return_exceptions=True)
 
-    async def _send(self, client: aiomqtt.Client) -> None:
+    async def _handle_commands(self, commands: InOrder) -> None:
+        while True:
+            await commands.wait()
+            for topic, raw in commands.take(COMMAND_BATCH):
+                await self._on_command(topic, raw.decode("utf-8", errors="replace"))
+
+    async def _send(self, client: MqttClient) -> None:
+        sent = 0
         while True:
             topic, _ = await self._outbox.get()
             payload = self._latest.pop(topic, None)
             if payload is not None:
                 self._sent[topic] = payload
-                await client.publish(topic, payload, qos=0, retain=True)
+                await client.publish(topic, payload, qos=0, retain=True)  # waits only if the socket is full
+                sent += 1
+                if sent % COMMAND_BATCH == 0:
+                    await asyncio.sleep(0)
 
     async def _on_command(self, topic: str, payload: str) -> None:
         parts = topic.split("/")
