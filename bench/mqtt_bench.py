@@ -1,6 +1,6 @@
 """Benchmark of the hub over a real broker (Mosquitto, started here on a free loopback port).
 
-    .venv/bin/python bench/mqtt_bench.py [--devices 10000] [--commands 5000] [--round-trips 500]
+    .venv/bin/python bench/mqtt_bench.py [--devices 10000] [--commands 20000] [--round-trips 500]
 
 Reports:
 - command-to-state round trip (p50/p99): hub.execute -> broker -> simulated device -> broker -> hub
@@ -244,7 +244,7 @@ def bus_rate(events: int = 1_000_000) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, default=10_000)
-    parser.add_argument("--commands", type=int, default=5_000)
+    parser.add_argument("--commands", type=int, default=20_000)
     parser.add_argument("--round-trips", type=int, default=500)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="jibsa-mqtt-bench-"))

@@ -11,6 +11,9 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
     echo "jibsa needs Python 3.11 or newer ($python is $("$python" --version 2>&1))." >&2
     exit 1
 fi
+# One set-up at a time: `./jibsa simulate` and `./jibsa serve` started together must not both install.
+exec 9<"${BASH_SOURCE[0]}"
+command -v flock >/dev/null && flock 9
 if [ ! -x "$venv/bin/python" ]; then
     if ! "$python" -m venv "$venv" 2>/dev/null; then
         rm -rf "$venv"
