@@ -64,6 +64,9 @@ async def test_sentence_to_device_and_back_over_the_broker(running: RunningHome)
     await until(hub, lambda: hub.state("master_ac").get("temperature") == 23, "temperature came back")
     await running.conversation.handle("가스 잠가")
     await until(hub, lambda: hub.state("gas_valve").get("valve") == "closed", "valve closed")
+    turn = await running.conversation.handle("거실 스탠드 파란색으로 바꿔줘", room="living")
+    assert [r.ok for r in turn.results] == [True], turn.reply
+    await until(hub, lambda: hub.state("living_stand").get("color") == "blue", "colour came back")
     assert hub.home.device("living_ceiling").vendor == "mqtt"  # type: ignore[union-attr]
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jibsa.adapters.mqtt import colors
 from jibsa.domain import Device, DeviceAction, DeviceType
 from jibsa.domain.device_types import BINARY_SENSOR_CLASSES
 
@@ -88,7 +89,7 @@ class AnnouncedDevice:
         kind = self.kind
         if kind == "light":
             return {"schema": "json", "command_topic": f"{r}/set", "state_topic": f"{r}/state", "brightness": True,
-                    "brightness_scale": BRIGHTNESS_SCALE}
+                    "brightness_scale": BRIGHTNESS_SCALE, "supported_color_modes": ["hs"]}
         if kind in ("switch", "lock"):
             return {"command_topic": f"{r}/set", "state_topic": f"{r}/state"}
         if kind == "valve":
@@ -125,7 +126,11 @@ class AnnouncedDevice:
         on = "ON" if state.get("power") else "OFF"
         if kind == "light":
             scaled = round(float(state.get("brightness", 100)) * BRIGHTNESS_SCALE / 100)
-            return [(f"{r}/state", json.dumps({"state": on, "brightness": scaled}))]
+            body: dict[str, Any] = {"state": on, "brightness": scaled}
+            if state.get("color") in colors.NAMED_HS:
+                hue, sat = colors.hs_of(str(state["color"]))
+                body.update(color_mode="hs", color={"h": hue, "s": sat})
+            return [(f"{r}/state", json.dumps(body))]
         if kind == "switch":
             return [(f"{r}/state", on)]
         if kind == "lock":
@@ -165,20 +170,17 @@ class AnnouncedDevice:
         return self._one(part, payload.strip())
 
     def _one(self, part: str, payload: str) -> list[DeviceAction]:
+        if self.kind == "light" and part == "set":
+            return self._light_actions(payload)
         action = self._action(part, payload)
         return [action] if action is not None else []
 
     def _action(self, part: str, payload: str) -> DeviceAction | None:
-        act, kind = self._make, self.kind
+        act = self._make
         if part == "command":
             body = json.loads(payload)
             return DeviceAction(self.device.id, str(body["intent"]), body.get("property"), body.get("value"),
                                 dict(body.get("options") or {}))
-        if kind == "light":
-            body = json.loads(payload)
-            if body.get("brightness") is not None:
-                return act("set", "brightness", max(1, round(float(body["brightness"]) * 100 / BRIGHTNESS_SCALE)))
-            return act("turn_on" if str(body.get("state", "ON")).upper() == "ON" else "turn_off")
         words = {"ON": "turn_on", "OFF": "turn_off", "LOCK": "lock", "UNLOCK": "unlock", "OPEN": "open",
                  "CLOSE": "close", "STOP": "stop", "start": "start", "stop": "stop", "pause": "pause",
                  "return_to_base": "dock"}  # fmt: skip
@@ -194,6 +196,21 @@ class AnnouncedDevice:
         if part == "fan/set":
             return act("set", "fan_speed", "mid" if payload == "medium" else payload)
         return None
+
+    def _light_actions(self, payload: str) -> list[DeviceAction]:
+        """A JSON-schema light command: on or off, or the brightness and colour it sets (each also
+        switching the light on)."""
+        body = json.loads(payload)
+        if str(body.get("state", "ON")).upper() != "ON":
+            return [self._make("turn_off")]
+        actions = []
+        color = body.get("color")
+        if isinstance(color, dict) and color.get("h") is not None and color.get("s") is not None:
+            actions.append(self._make("set", "color", colors.nearest_name(float(color["h"]), float(color["s"]))))
+        if body.get("brightness") is not None:
+            percent = max(1, round(float(body["brightness"]) * 100 / BRIGHTNESS_SCALE))
+            actions.append(self._make("set", "brightness", percent))
+        return actions or [self._make("turn_on")]
 
     def _make(self, intent: str, prop: str | None = None, value: Any = None) -> DeviceAction:
         return DeviceAction(self.device.id, intent, prop, value)
