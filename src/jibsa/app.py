@@ -22,7 +22,7 @@ from jibsa.skills.weather import WeatherSource
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
-NOT_ADAPTERS = frozenset({"server", "weather"})  # configuration sections that configure something else
+NOT_ADAPTERS = frozenset({"server", "weather", "history"})  # configuration sections that configure something else
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,26 @@ async def open_store(settings: Settings) -> HubStore:
     from jibsa.storage import open_store as open_sql_store
 
     target = settings.db_url or str(settings.data_dir or Path.home() / ".local" / "share" / "jibsa")
-    store: HubStore = await open_sql_store(target)
+    store: HubStore = await open_sql_store(target, history_days=history_days(settings))
     return store
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise ConfigError, naming the field, for a setting that cannot be used (before anything starts)."""
+    history_days(settings)
+    weather_source(settings)
+
+
+def history_days(settings: Settings) -> float:
+    """How many days of state history to keep (`history: {days: N}`; default 30; 0 keeps everything)."""
+    raw = (settings.adapter_settings.get("history") or {}).get("days", 30)
+    try:
+        days = float(raw)
+    except (TypeError, ValueError):
+        days = -1.0
+    if not days >= 0 or days == float("inf"):
+        raise ConfigError(f"history.days: {raw!r} is not a number of days (0 keeps all history)")
+    return days
 
 
 class Service(Protocol):

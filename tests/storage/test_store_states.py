@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from jibsa.storage import SqlStore
+from tests_storage_support import empty_every_table
+
+from jibsa.storage import SqlStore, open_store
 
 KOREAN = {"power": True, "mode": "제습", "label": "거실 에어컨 😊", "target": 24.5, "fan": ["약", "강"]}
 
@@ -76,3 +78,36 @@ async def test_concurrent_writers_all_land(store: SqlStore) -> None:
     assert len(await store.history("home")) == 40
     assert len(await store.load_states("home")) == 5
     assert len(await store.list_items("home", "장보기")) == 10
+
+
+DAY = 86_400.0
+
+
+async def test_history_older_than_the_retention_is_deleted_as_new_changes_come(target: str) -> None:
+    store = await open_store(target, history_days=1)
+    try:
+        await store.save_states("home", [("lamp", {}, {"power": True}, 1000.0)])
+        await store.save_states("other", [("lamp", {}, {"power": True}, 1000.0)])
+        await store.save_states("home", [("lamp", {"power": True}, {"power": False}, 1000.0 + 0.5 * DAY)])
+        assert len(await store.history("home")) == 2  # half a day old: kept
+        await store.save_states("home", [("lamp", {"power": False}, {"power": True}, 1000.0 + 1.3 * DAY)])
+        kept = await store.history("home")
+        assert [e.at for e in kept] == [1000.0 + 0.5 * DAY, 1000.0 + 1.3 * DAY]
+        assert len(await store.history("other")) == 1  # another home's history is its own
+        assert (await store.load_states("home"))["lamp"] == {"power": True}  # states are never pruned
+    finally:
+        if store.dialect == "postgresql":
+            await empty_every_table(store)
+        await store.close()
+
+
+async def test_history_is_kept_for_ever_when_asked(target: str) -> None:
+    store = await open_store(target, history_days=0)
+    try:
+        await store.save_states("forever", [("lamp", {}, {"power": True}, 1000.0)])
+        await store.save_states("forever", [("lamp", {"power": True}, {"power": False}, 1000.0 + 400 * DAY)])
+        assert len(await store.history("forever")) == 2
+    finally:
+        if store.dialect == "postgresql":
+            await empty_every_table(store)
+        await store.close()

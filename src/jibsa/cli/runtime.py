@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from jibsa.app import RunningHome, Settings, open_home
+from jibsa.app import RunningHome, Settings, check_settings, open_home
 from jibsa.cli.common import EXIT_REFUSED, data_dir, load_home_or_exit
 from jibsa.config import ConfigError, load_adapter_settings
 
@@ -25,8 +25,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
         print(exc, file=sys.stderr)
         raise SystemExit(EXIT_REFUSED) from None
     adapters.pop("server", None)
-    return Settings(home_file=args.home, data_dir=directory, db_url=getattr(args, "db", None),
-                    adapter_settings=adapters)
+    settings = Settings(home_file=args.home, data_dir=directory, db_url=getattr(args, "db", None),
+                        adapter_settings=adapters)
+    try:
+        check_settings(settings)
+    except ConfigError as exc:
+        print(f"{directory / 'jibsa.yaml'}: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED) from None
+    return settings
 
 
 def run_with_home(args: argparse.Namespace, body: Callable[[RunningHome], Awaitable[T]]) -> T:

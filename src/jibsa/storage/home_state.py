@@ -16,7 +16,16 @@ from jibsa.storage.schema import device_states, list_items, pending_jobs, state_
 Change = tuple[str, Mapping[str, Any], Mapping[str, Any], float]
 
 
+PRUNE_EVERY_S = 3600.0
+
+
 class HomeStateRecords(StoreBase):
+    _pruned: dict[str, float]  # home id -> when its history was last pruned
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pruned = {}
+
     async def load_states(self, home_id: str) -> dict[str, dict[str, Any]]:
         """The last saved state of every device of the home, by device id."""
         query = sa.select(device_states.c.device_id, device_states.c.state).where(device_states.c.home_id == home_id)
@@ -47,9 +56,20 @@ class HomeStateRecords(StoreBase):
         async with self._engine.begin() as connection:
             if self._engine.dialect.name == "sqlite":
                 await _save_sqlite(connection, latest.values(), history)
-                return
-            await connection.execute(self._upsert(device_states, ("home_id", "device_id")), list(latest.values()))
-            await connection.execute(sa.insert(state_history), history)
+            else:
+                await connection.execute(self._upsert(device_states, ("home_id", "device_id")), list(latest.values()))
+                await connection.execute(sa.insert(state_history), history)
+            await self._prune_history(connection, home_id, max(at for *_, at in changes))
+
+    async def _prune_history(self, connection: AsyncConnection, home_id: str, now: float) -> None:
+        """At most once an hour of the home's own time (its changes' `at`, so a test clock works too),
+        delete its history older than the retention."""
+        if self._history_days is None or now - self._pruned.get(home_id, float("-inf")) < PRUNE_EVERY_S:
+            return
+        self._pruned[home_id] = now
+        cutoff = now - self._history_days * 86_400
+        await connection.execute(sa.delete(state_history).where(state_history.c.home_id == home_id,
+                                                                state_history.c.at < cutoff))
 
     async def history(
         self, home_id: str, device_id: str | None = None, since: float | None = None, limit: int = 1000

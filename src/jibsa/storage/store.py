@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jibsa.hub.store import HubStore
 from jibsa.storage.accounts import AccountRecords
-from jibsa.storage.base import Clock
+from jibsa.storage.base import DEFAULT_HISTORY_DAYS, Clock
 from jibsa.storage.engine import create_engine, database_url
 from jibsa.storage.errors import StorageUnavailable
 from jibsa.storage.home_state import HomeStateRecords
@@ -51,13 +51,15 @@ if TYPE_CHECKING:
         return store  # mypy checks SqlStore against the hub's protocol here
 
 
-async def open_store(target: str | os.PathLike[str], *, clock: Clock = time.time) -> SqlStore:
+async def open_store(target: str | os.PathLike[str], *, clock: Clock = time.time,
+                     history_days: float | None = DEFAULT_HISTORY_DAYS) -> SqlStore:
     """Open the store at `target` — a data directory (its `jibsa.db`), a SQLite file, `sqlite:///…` or
-    `postgresql://…` — after bringing its schema to the newest version."""
+    `postgresql://…` — after bringing its schema to the newest version. State history older than
+    `history_days` is deleted as new changes come in (None or 0: kept for ever)."""
     url = database_url(target)
     await _check_reachable(url)
     await upgrade_to_head(url)
-    return SqlStore(create_engine(url), clock)
+    return SqlStore(create_engine(url), clock, history_days=history_days)
 
 
 async def _check_reachable(url: URL) -> None:
