@@ -5,8 +5,10 @@ SmartThingsServer` Samsung's SmartThings REST API: the same paths, headers, JSON
 codes, with a few canned devices whose state changes when controlled. Each has a `FaultSwitch`
 (`server.faults`) that makes the next requests answer 401, 429 (with Retry-After), 500 or hang,
 so the adapters' error handling can be tested against the real SDK and a real HTTP connection.
+`RecordingSink` records what an adapter reports, for any adapter's tests.
 """
 
+from jibsa.testing.sink import RecordingSink
 from jibsa.testing.standin import Fault, FaultSwitch, StandInServer, WatchedClock
 
-__all__ = ["Fault", "FaultSwitch", "StandInServer", "WatchedClock"]
+__all__ = ["Fault", "FaultSwitch", "RecordingSink", "StandInServer", "WatchedClock"]

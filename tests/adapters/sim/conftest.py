@@ -1,4 +1,4 @@
-"""Fixtures for the simulator's tests."""
+"""Fixtures for the simulator's tests: its sink refuses discoveries (see sim_support)."""
 
 from __future__ import annotations
 

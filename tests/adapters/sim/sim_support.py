@@ -4,9 +4,10 @@ devices of any type, a sink that records what it is told, and a way to run a mod
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from jibsa import testing
 from jibsa.adapters.sim import Simulator
 from jibsa.domain import Device, DeviceType
 
@@ -15,29 +16,14 @@ def make_device(kind: str, device_id: str | None = None, **fields: Any) -> Devic
     return Device(id=device_id or kind, name=kind, type=DeviceType(kind), **fields)
 
 
-class RecordingSink:
-    """An AdapterSink that keeps every report, in order, and the merged state per device."""
-
-    def __init__(self) -> None:
-        self.reports: list[tuple[str, dict[str, Any]]] = []
-        self.availability: list[tuple[str, bool]] = []
-        self.states: dict[str, dict[str, Any]] = {}
-
-    def state_reported(self, device_id: str, values: Mapping[str, Any]) -> None:
-        self.reports.append((device_id, dict(values)))
-        self.states.setdefault(device_id, {}).update(values)
-
-    def availability_reported(self, device_id: str, available: bool) -> None:
-        self.availability.append((device_id, available))
+class RecordingSink(testing.RecordingSink):
+    """Records like any adapter's test sink; the simulator discovering or removing a device is a bug."""
 
     def devices_discovered(self, devices: Sequence[Device]) -> None:
         raise AssertionError("the simulator discovers nothing")
 
     def devices_removed(self, device_ids: Sequence[str]) -> None:
         raise AssertionError("the simulator removes nothing")
-
-    def reports_for(self, device_id: str) -> list[dict[str, Any]]:
-        return [values for d, values in self.reports if d == device_id]
 
 
 def drive(sim: Simulator, state: dict[str, Any], seconds: float, step: float = 1.0,

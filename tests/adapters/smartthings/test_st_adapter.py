@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from st_support import RecordingSink, settings_for
+from st_support import settings_for
 
 from jibsa.adapters.smartthings import DEVICE_OPTION, AccountError, SmartThingsAdapter, create_adapter
 from jibsa.adapters.smartthings import messages as msg
 from jibsa.adapters.smartthings.mapping import device_id_for
 from jibsa.domain import Device, DeviceAction, DeviceType, Home
 from jibsa.hub.adapter import AdapterContext, DeviceError, DeviceNotAnswering
-from jibsa.testing import Fault, WatchedClock
+from jibsa.testing import Fault, RecordingSink, WatchedClock
 from jibsa.testing import smartthings_server as st
 from jibsa.testing.smartthings_server import SmartThingsServer
 

@@ -1,14 +1,15 @@
-"""Fixtures for the ThinQ adapter: LG's stand-in cloud on a free port and an adapter pointed at it."""
+"""Fixtures for the ThinQ adapter: LG's stand-in cloud on a free port and an adapter pointed at it
+(the clock and the sink come from tests/adapters/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from thinq_support import RecordingSink, settings_for
+from thinq_support import settings_for
 
 from jibsa.adapters.thinq import ThinQAdapter
-from jibsa.testing import WatchedClock
+from jibsa.testing import RecordingSink, WatchedClock
 from jibsa.testing.thinq_server import ThinQServer
 
 
@@ -16,16 +17,6 @@ from jibsa.testing.thinq_server import ThinQServer
 async def server() -> AsyncIterator[ThinQServer]:
     async with ThinQServer() as running:
         yield running
-
-
-@pytest.fixture
-def clock() -> WatchedClock:
-    return WatchedClock()
-
-
-@pytest.fixture
-def sink() -> RecordingSink:
-    return RecordingSink()
 
 
 @pytest.fixture

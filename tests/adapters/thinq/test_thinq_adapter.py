@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from thinq_support import RecordingSink, settings_for
+from thinq_support import settings_for
 
 from jibsa.adapters.thinq import DEVICE_OPTION, AccountError, ThinQAdapter, create_adapter
 from jibsa.adapters.thinq import messages as msg
 from jibsa.adapters.thinq.mapping import device_id_for
 from jibsa.domain import Device, DeviceAction, DeviceType
 from jibsa.hub.adapter import AdapterContext, DeviceError, DeviceNotAnswering
-from jibsa.testing import Fault, WatchedClock
+from jibsa.testing import Fault, RecordingSink, WatchedClock
 from jibsa.testing import thinq_server as lg
 from jibsa.testing.thinq_server import ThinQServer
 
