@@ -5,31 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiomqtt
 import pytest
+from mqtt_support import until
 
 from jibsa.adapters.mqtt import parse_broker_url
 from jibsa.adapters.mqtt.simulated_devices import MqttSimulator
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, ErrorCode, StateChanged
 from jibsa.home_file import load_home
-from jibsa.hub import Hub, SystemClock
+from jibsa.hub import SystemClock
 
 pytestmark = pytest.mark.mosquitto
-
-
-async def until(hub: Hub, condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
-    """Wait, event by event on the hub's bus, until `condition()` holds; fail saying what did not happen."""
-    with hub.bus.subscribe(maxsize=100_000) as events:
-        try:
-            async with asyncio.timeout(limit):
-                while not condition():
-                    await events.get()
-        except TimeoutError:
-            pytest.fail(f"{what}: did not happen within {limit} s")
 
 
 @pytest.fixture

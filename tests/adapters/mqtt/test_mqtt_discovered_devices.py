@@ -3,30 +3,19 @@ their retained state arrives with them, and one availability topic shared by man
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiomqtt
 import pytest
+from mqtt_support import until
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, ErrorCode
-from jibsa.hub import Hub
 
 pytestmark = pytest.mark.mosquitto
 BRIDGE = "zigbee2mqtt/bridge/state"
-
-
-async def until(hub: Hub, condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
-    with hub.bus.subscribe(maxsize=100_000) as events:
-        try:
-            async with asyncio.timeout(limit):
-                while not condition():
-                    await events.get()
-        except TimeoutError:
-            pytest.fail(f"{what}: did not happen within {limit} s")
 
 
 def z2m_light(name: str) -> bytes:

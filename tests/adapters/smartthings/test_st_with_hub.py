@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from jibsa.adapters.smartthings.mapping import device_id_for
-from jibsa.app import Settings, build_adapters
+from jibsa.app import Settings, open_home
 from jibsa.domain import Command
 from jibsa.home_file import parse_home_text
 from jibsa.hub import Hub
-from jibsa.storage import open_store
 from jibsa.testing import Fault, WatchedClock
 from jibsa.testing import smartthings_server as st
 from jibsa.testing.smartthings_server import SmartThingsServer
@@ -31,18 +30,11 @@ devices:
 @pytest.fixture
 async def hub(tmp_path: Path) -> AsyncIterator[tuple[Hub, SmartThingsServer]]:
     home = parse_home_text(HOME, "home.yaml").home
-    clock = WatchedClock()
     async with SmartThingsServer() as server:
         config = {"token": st.TOKEN, "base_url": server.base_url, "timeout_s": 0.3}
-        settings = Settings(adapter_settings={"smartthings": config})
-        store = await open_store(tmp_path)
-        running = Hub(home, store, clock, build_adapters(home, clock, {}, settings))
-        await running.start()
-        try:
-            yield running, server
-        finally:
-            await running.stop()
-            await store.close()
+        settings = Settings(data_dir=tmp_path, adapter_settings={"smartthings": config})
+        async with await open_home(settings, clock=WatchedClock(), home=home) as running:
+            yield running.hub, server
 
 
 async def test_account_devices_join_their_rooms_and_take_commands(hub: tuple[Hub, SmartThingsServer]) -> None:

@@ -10,11 +10,10 @@ import pytest
 
 from jibsa.adapters.thinq import messages as msg
 from jibsa.adapters.thinq.mapping import device_id_for
-from jibsa.app import Settings, build_adapters
+from jibsa.app import Settings, open_home
 from jibsa.domain import Command
 from jibsa.home_file import parse_home_text
 from jibsa.hub import Hub
-from jibsa.storage import open_store
 from jibsa.testing import Fault, WatchedClock
 from jibsa.testing import thinq_server as lg
 from jibsa.testing.thinq_server import ThinQServer
@@ -34,17 +33,11 @@ devices:
 @pytest.fixture
 async def hub(tmp_path: Path) -> AsyncIterator[tuple[Hub, ThinQServer]]:
     home = parse_home_text(HOME, "home.yaml").home
-    clock = WatchedClock()
     async with ThinQServer() as server:
-        settings = Settings(adapter_settings={"thinq": {"token": lg.TOKEN, "base_url": server.base_url}})
-        store = await open_store(tmp_path)
-        running = Hub(home, store, clock, build_adapters(home, clock, {}, settings))
-        await running.start()
-        try:
-            yield running, server
-        finally:
-            await running.stop()
-            await store.close()
+        settings = Settings(data_dir=tmp_path, adapter_settings={"thinq": {"token": lg.TOKEN,
+                                                                         "base_url": server.base_url}})
+        async with await open_home(settings, clock=WatchedClock(), home=home) as running:
+            yield running.hub, server
 
 
 async def test_commands_reach_the_cloud_and_account_devices_join_the_home(hub: tuple[Hub, ThinQServer]) -> None:
