@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jibsa.adapters.mqtt.client import MqttClient, MqttError
+from jibsa.adapters.mqtt.client import MqttClient, MqttError, stay_connected
 from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
 from jibsa.adapters.mqtt.driver import EntityDriver
 from jibsa.adapters.mqtt.drivers import device_from, device_id_for, driver_for
@@ -157,31 +157,23 @@ class MqttAdapter:
 
     async def _run(self) -> None:
         drain = asyncio.create_task(self._drain(), name="mqtt-inbox")
-        delay = 0.1
         try:
-            while True:
-                try:
-                    async with self._make_client() as client:
-                        self._client = client
-                        self.connections += 1
-                        delay = 0.1
-                        await self._session(client)
-                except MqttError as exc:
-                    log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
-                finally:
-                    self._connected.clear()
-                    self._client = None
-                await asyncio.sleep(delay)
-                delay = min(5.0, delay * 2)
+            await stay_connected(self._make_client, self._session, self._lost)
         finally:
             drain.cancel()
             await asyncio.gather(drain, return_exceptions=True)
+
+    def _lost(self) -> None:
+        self._connected.clear()
+        self._client = None
 
     def _make_client(self) -> MqttClient:
         return MqttClient(self._url, on_message=self._inbox.put, client_id=self._client_id, keepalive=15,
                           nodelay=self._nodelay, max_inflight=MAX_INFLIGHT)
 
     async def _session(self, client: MqttClient) -> None:
+        self._client = client
+        self.connections += 1
         topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
                   *self._state_routes, *self._availability_routes]
         self._subscribed, self._to_subscribe = set(topics), {}

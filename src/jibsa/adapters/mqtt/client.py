@@ -11,8 +11,8 @@ What it does: CONNECT (clean session, credentials, last will, keep-alive), TLS (
 SUBSCRIBE with per-topic QoS up to 1, PUBLISH QoS 0 and 1 (with retain) in both directions, PUBACK,
 PINGREQ, DISCONNECT. Not QoS 2 and not persistent sessions: jibsa's messages are states and
 commands that are published again on a new connection, so a clean session is what it wants.
-It never reconnects by itself: the adapter and the device publisher own reconnection, with backoff.
-When the connection is lost, every call waiting on it fails with `MqttError`.
+A client is one connection: when it is lost, every call waiting on it fails with `MqttError`.
+`stay_connected` makes a new one each time, with backoff; the adapter and the device publisher use it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ _SUBSCRIBE, _SUBACK, _PINGREQ, _PINGRESP, _DISCONNECT = 0x82, 0x90, 0xC0, 0xD0, 
 _REFUSALS = {1: "unacceptable protocol version", 2: "client id rejected", 3: "server unavailable",
              4: "bad user name or password", 5: "not authorised"}
 _MAX_PACKET = 64 * 1024 * 1024  # a packet claiming more than this is a broken stream
+FIRST_RETRY_S, LAST_RETRY_S = 0.1, 5.0  # reconnection backoff: 0.1 s, doubling up to 5 s
 
 
 class MqttError(Exception):
@@ -348,3 +349,23 @@ class MqttClient:
     def _abort(self) -> None:
         if self._transport is not None:
             self._transport.close()
+
+
+async def stay_connected(connect: Callable[[], MqttClient], session: Callable[[MqttClient], Awaitable[None]],
+                         lost: Callable[[], None]) -> None:
+    """Forever: connect with a new client from `connect()`, run `session` on it until the connection
+    ends, call `lost()`, and try again after a backoff (0.1 s doubling to 5 s; back to 0.1 s once
+    connected). Cancel the task running it to stop."""
+    delay = FIRST_RETRY_S
+    while True:
+        client = connect()
+        try:
+            async with client:
+                delay = FIRST_RETRY_S
+                await session(client)
+        except MqttError as exc:
+            log.warning("broker %s: %s; reconnecting in %.1f s", client.url, exc, delay)
+        finally:
+            lost()
+        await asyncio.sleep(delay)
+        delay = min(LAST_RETRY_S, delay * 2)

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from jibsa.adapters.mqtt.announce import AnnouncedDevice
-from jibsa.adapters.mqtt.client import MqttClient, MqttError, Will
+from jibsa.adapters.mqtt.client import MqttClient, Will, stay_connected
 from jibsa.adapters.mqtt.inbox import InOrder
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, Home
@@ -73,21 +73,11 @@ class DevicePublisher:
     async def _run(self) -> None:
         commands = InOrder()
         handler = asyncio.create_task(self._handle_commands(commands), name=f"mqtt-commands:{self.node}")
-        delay = 0.1
         will = Will(self.status_topic, "offline", qos=1, retain=True)
         try:
-            while True:
-                try:
-                    async with MqttClient(self._url, on_message=commands.put, will=will,
-                                          nodelay=self._nodelay) as client:
-                        delay = 0.1
-                        await self._session(client)
-                except MqttError as exc:
-                    log.warning("broker %s: %s; reconnecting in %.1f s", self._url, exc, delay)
-                finally:
-                    self._connected.clear()
-                await asyncio.sleep(delay)
-                delay = min(5.0, delay * 2)
+            await stay_connected(lambda: MqttClient(self._url, on_message=commands.put, will=will,
+                                                    nodelay=self._nodelay),
+                                 self._session, self._connected.clear)
         finally:
             handler.cancel()
             await asyncio.gather(handler, return_exceptions=True)
