@@ -7,9 +7,9 @@ import aiohttp
 import pytest
 from pysmartthings.models import DeviceResponse, DeviceStatus, LocationResponse, RoomResponse
 
+from jibsa.adapters.cloud.mapping import UnsupportedAction
 from jibsa.adapters.smartthings.mapping import (
     Command,
-    UnsupportedAction,
     commands_for,
     describe,
     device_id_for,

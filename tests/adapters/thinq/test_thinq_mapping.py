@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from jibsa.adapters.cloud.mapping import UnsupportedAction
 from jibsa.adapters.thinq.mapping import (
-    UnsupportedAction,
     control_for,
     device_id_for,
     jibsa_type,

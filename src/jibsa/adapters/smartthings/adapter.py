@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import ClientSession
 
 from jibsa.adapters.cloud import AccountPoller, RetryPolicy
+from jibsa.adapters.cloud.mapping import UnsupportedAction
 from jibsa.adapters.cloud.settings import polling_settings
 from jibsa.domain import Device, DeviceAction, Home
 from jibsa.hub.adapter import AdapterContext, DeviceError
@@ -29,7 +30,7 @@ from jibsa.hub.clock import Clock
 
 from . import messages
 from .client import API_BASE, SmartThingsClient
-from .mapping import Described, UnsupportedAction, commands_for, describe, device_id_for, values_from_status
+from .mapping import Described, commands_for, describe, device_id_for, values_from_status
 
 log = logging.getLogger(__name__)
 DEVICE_OPTION = "smartthings_device_id"  # a home-file device option: the SmartThings device it is

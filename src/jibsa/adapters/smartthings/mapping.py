@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from jibsa.adapters.cloud.mapping import UnsupportedAction, vendor_word
 from jibsa.domain import DeviceAction, DeviceType
 
 CATEGORIES: Mapping[str, DeviceType] = {
@@ -71,10 +72,6 @@ class Described:
     kind: DeviceType | None
     room_id: str | None
     capabilities: Mapping[str, frozenset[str]] = field(default_factory=dict)  # by component
-
-
-class UnsupportedAction(ValueError):
-    """The action has no SmartThings command on this device."""
 
 
 def describe(raw: Mapping[str, Any]) -> Described:
@@ -226,17 +223,10 @@ def _set_command(kind: DeviceType, prop: str, value: Any) -> Command:
     if prop in table:
         return table[prop]
     if prop == "mode" and kind is DeviceType.AIR_CONDITIONER:
-        return Command("airConditionerMode", "setAirConditionerMode", (_reverse(AC_MODES, value),))
+        return Command("airConditionerMode", "setAirConditionerMode", (vendor_word(AC_MODES, value),))
     if prop == "fan_speed" and kind is DeviceType.AIR_CONDITIONER:
-        return Command("airConditionerFanMode", "setFanMode", (_reverse(FAN_MODES, value),))
+        return Command("airConditionerFanMode", "setFanMode", (vendor_word(FAN_MODES, value),))
     raise UnsupportedAction(f"set {prop}")
-
-
-def _reverse(table: Mapping[str, str], value: Any) -> str:
-    for theirs, ours in table.items():
-        if ours == value:
-            return theirs
-    raise UnsupportedAction(f"value {value!r}")
 
 
 def _timestamp(text: str) -> float:

@@ -24,6 +24,7 @@ from thinqconnect import ThinQApi
 from thinqconnect.country import get_region_from_country
 
 from jibsa.adapters.cloud import AccountPoller, RetryPolicy
+from jibsa.adapters.cloud.mapping import UnsupportedAction
 from jibsa.adapters.cloud.settings import polling_settings
 from jibsa.domain import Device, DeviceAction
 from jibsa.hub.adapter import AdapterContext, DeviceError
@@ -31,7 +32,7 @@ from jibsa.hub.clock import Clock
 
 from . import messages
 from .client import ThinQClient, cloud_session
-from .mapping import UnsupportedAction, control_for, device_id_for, jibsa_type, values_from_state
+from .mapping import control_for, device_id_for, jibsa_type, values_from_state
 
 log = logging.getLogger(__name__)
 DEVICE_OPTION = "thinq_device_id"  # a home-file device option: the LG device this device is

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from jibsa.adapters.cloud.mapping import UnsupportedAction, vendor_word
 from jibsa.domain import DeviceAction, DeviceType
 
 THINQ_TYPES: Mapping[str, DeviceType] = {
@@ -66,10 +67,6 @@ _APPLIANCE_CONTROLS: Mapping[str, str] = {
 }  # fmt: skip
 _VACUUM_CONTROLS: Mapping[str, str] = {"start": "START", "pause": "PAUSE", "stop": "PAUSE", "dock": "HOMING"}
 _APPLIANCES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER})
-
-
-class UnsupportedAction(ValueError):
-    """The action has no ThinQ control for this device."""
 
 
 def jibsa_type(thinq_type: str) -> DeviceType | None:
@@ -199,19 +196,12 @@ def _set_control(kind: DeviceType, prop: str, value: Any) -> dict[str, Any]:
         return {"temperature": {"targetTemperature": value, "unit": "C"}}
     if prop == "mode" and kind in _JOB_RESOURCES:
         modes = AC_MODES if kind is DeviceType.AIR_CONDITIONER else PURIFIER_MODES
-        return {_JOB_RESOURCES[kind]: {"currentJobMode": _reverse(modes, value)}}
+        return {_JOB_RESOURCES[kind]: {"currentJobMode": vendor_word(modes, value)}}
     if prop == "fan_speed" and kind in (DeviceType.AIR_CONDITIONER, DeviceType.AIR_PURIFIER, DeviceType.FAN):
-        return {"airFlow": {"windStrength": _reverse(WIND, value)}}
+        return {"airFlow": {"windStrength": vendor_word(WIND, value)}}
     if prop == "humidity" and kind in (DeviceType.HUMIDIFIER, DeviceType.DEHUMIDIFIER):
         return {"humidity": {"targetHumidity": value}}
     raise UnsupportedAction(f"set {prop}")
-
-
-def _reverse(table: Mapping[str, str], value: Any) -> str:
-    for lg, ours in table.items():
-        if ours == value:
-            return lg
-    raise UnsupportedAction(f"value {value!r}")
 
 
 def _get(state: Mapping[str, Any], resource: str, prop: str) -> Any:
