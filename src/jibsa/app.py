@@ -88,10 +88,14 @@ async def open_store(settings: Settings) -> HubStore:
     return store
 
 
-def check_settings(settings: Settings) -> None:
-    """Raise ConfigError, naming the field, for a setting that cannot be used (before anything starts)."""
-    history_days(settings)
-    weather_source(settings)
+def check_settings(settings: Settings, source: str = "configuration") -> None:
+    """Raise ConfigError naming `source` (the file) and the field, for a setting that cannot be used,
+    before anything starts."""
+    try:
+        history_days(settings)
+        weather_source(settings)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
 
 
 def history_days(settings: Settings) -> float:

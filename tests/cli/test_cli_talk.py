@@ -43,3 +43,11 @@ def test_a_refused_home_file_stops_say_with_status_2(tmp_path: Path) -> None:
     said = jibsa(tmp_path, "say", "--home", str(home), "불 켜")
     assert said.returncode == 2
     assert said.stderr.strip() == f"{home}: devices[0].type: unknown type 'lamp'"
+
+
+def test_a_setting_that_cannot_be_used_stops_the_command_naming_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "jibsa.yaml").write_text("history:\n  days: lots\n", encoding="utf-8")
+    refused = jibsa(tmp_path, "status")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (f"{tmp_path / 'jibsa.yaml'}: history.days: 'lots' is not a number of days "
+                                      "(0 keeps all history)")

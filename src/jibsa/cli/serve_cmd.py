@@ -75,30 +75,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
-    from jibsa.app import Settings, check_settings
-    from jibsa.cli.common import data_dir, load_home_or_exit
-    from jibsa.config import ConfigError, load_adapter_settings
+    from jibsa.cli.runtime import settings_from
 
-    load_home_or_exit(args.home)
-    directory = data_dir(args)
-    try:
-        adapters = load_adapter_settings(args.config, directory)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        raise SystemExit(EXIT_REFUSED) from None
-    server = adapters.pop("server", {})  # the server's own section, not an adapter's
-    if args.mqtt:
-        adapters.setdefault("mqtt", {})["url"] = args.mqtt
-    # With a broker and no home file, the sample home's appliances are the ones `jibsa simulate` runs.
-    over_mqtt = bool(args.mqtt) and args.home is None
-    settings = Settings(home_file=args.home, data_dir=directory, db_url=args.db, adapter_settings=adapters,
-                        devices_over_mqtt=over_mqtt)
-    try:
-        check_settings(settings)
-    except ConfigError as exc:
-        print(f"{args.config or directory / 'jibsa.yaml'}: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_REFUSED) from None
-    return settings, server
+    return settings_from(args, config=args.config, mqtt=args.mqtt)
 
 
 def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:
