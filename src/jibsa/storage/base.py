@@ -12,17 +12,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 Clock = Callable[[], float]
-DEFAULT_HISTORY_DAYS = 30.0  # state history older than this is deleted (0 or None: kept for ever)
 
 
 class StoreBase:
     """Holds the engine. Every write method runs in one transaction and returns after its COMMIT."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
-                 history_days: float | None = DEFAULT_HISTORY_DAYS) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Clock = time.time) -> None:
         self._engine = engine
         self._now = clock
-        self._history_days = history_days if history_days and history_days > 0 else None  # None: keep all
 
     @property
     def engine(self) -> AsyncEngine:

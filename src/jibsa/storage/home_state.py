@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jibsa.hub.store import HistoryEntry, PendingJob
-from jibsa.storage.base import StoreBase
+from jibsa.storage.base import Clock, StoreBase
 from jibsa.storage.schema import device_states, list_items, pending_jobs, state_history
 
 Change = tuple[str, Mapping[str, Any], Mapping[str, Any], float]
 
 
+DEFAULT_HISTORY_DAYS = 30.0  # state history older than this is deleted (0 or None: kept for ever)
 PRUNE_EVERY_S = 3600.0
 
 
 class HomeStateRecords(StoreBase):
-    _pruned: dict[str, float]  # home id -> when its history was last pruned
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pruned = {}
+    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
+                 history_days: float | None = DEFAULT_HISTORY_DAYS) -> None:
+        super().__init__(engine, clock)
+        self._history_days = history_days if history_days and history_days > 0 else None  # None: keep all
+        self._pruned: dict[str, float] = {}  # home id -> when its history was last pruned
 
     async def load_states(self, home_id: str) -> dict[str, dict[str, Any]]:
         """The last saved state of every device of the home, by device id."""

@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from jibsa.hub.store import HubStore
 from jibsa.storage.accounts import AccountRecords
-from jibsa.storage.base import DEFAULT_HISTORY_DAYS, Clock
+from jibsa.storage.base import Clock
 from jibsa.storage.engine import create_engine, database_url
 from jibsa.storage.errors import StorageUnavailable
-from jibsa.storage.home_state import HomeStateRecords
+from jibsa.storage.home_state import DEFAULT_HISTORY_DAYS, HomeStateRecords
 from jibsa.storage.migrate import upgrade_to_head
 
 

@@ -230,7 +230,7 @@ class MqttClient:
         flags = _PUBLISH | (0x01 if retain else 0)
         if qos <= 0:
             if not self._writable.is_set():
-                await self._wait_writable()
+                await self._wait(self._writable.wait())
             self._write(_packet(flags, _text(topic) + raw))
             return
         while len(self._acks) >= self._max_inflight:
@@ -309,9 +309,6 @@ class MqttClient:
         if self._transport is None or self._transport.is_closing() or self._closed is None or self._closed.done():
             raise MqttError("not connected")
         self._transport.write(data)
-
-    async def _wait_writable(self) -> None:
-        await self._wait(self._writable.wait())
 
     async def _wait(self, what: Awaitable[object]) -> None:
         """Wait for `what`, or fail with the connection."""
