@@ -100,7 +100,9 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
 
 def history_days(settings: Settings) -> float:
     """How many days of state history to keep (`history: {days: N}`; default 30; 0 keeps everything)."""
-    raw = (settings.adapter_settings.get("history") or {}).get("days", 30)
+    from jibsa.storage.home_state import DEFAULT_HISTORY_DAYS
+
+    raw = (settings.adapter_settings.get("history") or {}).get("days", DEFAULT_HISTORY_DAYS)
     try:
         days = float(raw)
     except (TypeError, ValueError):
