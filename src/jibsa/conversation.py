@@ -1,36 +1,30 @@
 """A conversation: understand what was said, carry it out on the hub, and say what happened.
 
 This is what `jibsa say`, `jibsa chat` and `POST /api/conversation` share. Commands that need a
-second word (unlocking a door) are held per session until the person confirms ("응", "열어줘")
-or the same request comes again with `confirmed=True` (the API's PIN or second request).
+second word (unlocking a door) wait in `jibsa.confirmations` until the person confirms ("응") or
+sends the same request again marked as a confirmation.
 """
 
 from __future__ import annotations
 
-import re
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from jibsa.answers import describe_outcome, said
+from jibsa.confirmations import Answer, Confirmations, answer_in
 from jibsa.domain import Command, TargetResult
+from jibsa.domain.policy import refusal_for_request
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
-from jibsa.nlu.replies import describe_results
-from jibsa.skill_replies import describe_outcome
-
-# Words that confirm or decline a held request, in either language.
-CONFIRM_WORDS = frozenset(
-    {"응", "어", "네", "예", "그래", "좋아", "열어", "열어줘", "확인", "yes", "yeah", "ok", "okay", "sure", "confirm"}
-)
-DECLINE_WORDS = frozenset({"아니", "아니요", "아니야", "싫어", "됐어", "취소", "no", "nope", "cancel"})
-_PUNCTUATION = re.compile(r"[\s.,!?~…]+")
-MAX_HELD = 1000
+from jibsa.nlu.replies import describe_results, promise
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One exchange: what was understood, what was done, and the reply to say."""
+    """One exchange: what was understood, what was done, and the reply to say.
+
+    `refused` is set when the person may not ask for this at all (a guest's repeating schedule)."""
 
     text: str
     commands: tuple[Command, ...]
@@ -38,7 +32,7 @@ class Turn:
     needs_confirmation: bool
     outcomes: tuple[Outcome, ...] = ()
     language: str = "ko"
-    understood_reply: str = ""
+    refused: str | None = None
 
     @property
     def results(self) -> list[TargetResult]:
@@ -56,20 +50,15 @@ class Turn:
         }
 
 
-@dataclass
-class _Held:
-    commands: tuple[Command, ...]
-    room: str | None = None
-    language: str = "ko"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 class Conversation:
-    def __init__(self, hub: Hub, parser: Parser) -> None:
+    """Understands and carries out what people say to one home; requests that need a second word
+    wait in `confirmations` (shared with the API's device endpoint)."""
+
+    def __init__(self, hub: Hub, parser: Parser, confirmations: Confirmations | None = None) -> None:
         self.hub = hub
+        self.confirmations = confirmations or Confirmations()
         self._parser = parser
         self._parser_home = hub.home
-        self._held: OrderedDict[str, _Held] = OrderedDict()
 
     @property
     def parser(self) -> Parser:
@@ -80,6 +69,11 @@ class Conversation:
             self._parser_home = self.hub.home
         return self._parser
 
+    @staticmethod
+    def who(actor: Actor | None, session: str | None) -> str:
+        """The key a person's held request is kept under: one per person and session."""
+        return f"{actor.name if actor else 'local'}|{session or ''}"
+
     async def handle(
         self,
         text: str,
@@ -88,40 +82,49 @@ class Conversation:
         session: str | None = None,
         actor: Actor | None = None,
         confirmed: bool = False,
+        confirm: bool = False,
     ) -> Turn:
-        """Understand `text` and carry it out. Safe on any input: bad text gets a reply, not an error."""
-        key = session or (actor.name if actor else "local")
-        held = self._held.pop(key, None)
-        if held is not None:
-            word = _PUNCTUATION.sub("", text.strip().lower())
-            if word in CONFIRM_WORDS:
-                return await self._carry_out(text, held.commands, "", actor, confirmed=True, session=session,
-                                             language=held.language)
-            if word in DECLINE_WORDS:
-                ko = held.language != "en"
-                return Turn(text, (), "알겠어요, 그대로 둘게요." if ko else "OK, I'll leave it.", False)
-        understanding = self.parser.parse(text, room=room, session=session)
-        commands = tuple(understanding.commands)
-        if understanding.needs_confirmation and not confirmed:
-            self._hold(key, _Held(commands, room, understanding.language))
-            return Turn(text, commands, understanding.reply, True, (), understanding.language, understanding.reply)
-        if not commands:
-            return Turn(text, (), understanding.reply, False, (), understanding.language, understanding.reply)
-        return await self._carry_out(text, commands, understanding.reply, actor, confirmed=confirmed, session=session,
-                                     language=understanding.language)
+        """Understand `text` and carry it out. Safe on any input: bad text gets a reply, not an error.
 
-    def _hold(self, key: str, held: _Held) -> None:
-        self._held[key] = held
-        while len(self._held) > MAX_HELD:
-            self._held.popitem(last=False)
+        `confirmed`: the caller has already had the second word (a PIN, `say --yes`). `confirm`: this
+        is the person sending the request they were asked to confirm again; it confirms only exactly
+        that request. A bare yes or no answers what the person has waiting in this session."""
+        actor = actor or Actor()
+        who = self.who(actor, session)
+        held = self.confirmations.waiting(who)
+        if held is not None:
+            answer = answer_in(text)
+            if answer is Answer.YES:
+                self.confirmations.drop(who)
+                return await self._carry_out(text, held.commands, held.promised, actor, confirmed=True,
+                                             session=session, language=held.language)
+            if answer is Answer.NO:
+                self.confirmations.drop(who)
+                return Turn(text, (), said("declined", held.language), False, (), held.language)
+        understanding = self.parser.parse(text, room=room, session=session)
+        commands, language = tuple(understanding.commands), understanding.language
+        refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
+        if refusal is not None:
+            return Turn(text, commands, said("not_allowed", language), False, (), language, refused=refusal)
+        if understanding.needs_confirmation and not confirmed:
+            if confirm and self.confirmations.take(who, commands) is not None:
+                confirmed = True
+            else:
+                promised = promise(self.hub.home, commands, (), "", language=language)
+                self.confirmations.hold(who, commands, promised, language)
+                return Turn(text, commands, understanding.reply, True, (), language)
+        if not commands:
+            return Turn(text, (), understanding.reply, False, (), language)
+        return await self._carry_out(text, commands, understanding.reply, actor, confirmed=confirmed,
+                                     session=session, language=language)
 
     async def _carry_out(
-        self, text: str, commands: Sequence[Command], promised: str, actor: Actor | None, *, confirmed: bool,
+        self, text: str, commands: Sequence[Command], promised: str, actor: Actor, *, confirmed: bool,
         session: str | None, language: str,
     ) -> Turn:
         outcomes = tuple(await self.hub.execute_all(commands, actor=actor, confirmed=confirmed, session=session))
         reply = self.reply_for(outcomes, promised, language)
-        return Turn(text, tuple(commands), reply, False, outcomes, language, promised)
+        return Turn(text, tuple(commands), reply, False, outcomes, language)
 
     def reply_for(self, outcomes: Sequence[Outcome], promised: str, language: str) -> str:
         """Device results in one sentence; each skill's or schedule's answer in its own, in the
@@ -135,6 +138,6 @@ class Conversation:
         for outcome in outcomes:
             if outcome in device_outcomes:
                 continue
-            said = describe_outcome(self.hub.home, outcome, language, self.hub.timezone, self.hub.clock.now())
-            parts.append(said or promised)
+            sentence = describe_outcome(self.hub.home, outcome, language, intents=self.hub.intents)
+            parts.append(sentence or promised)
         return " ".join(p for p in dict.fromkeys(parts) if p) or promised

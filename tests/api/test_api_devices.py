@@ -86,9 +86,8 @@ async def test_pending_jobs_are_listed(harness) -> None:
 
 
 async def test_unlock_by_second_request_expires(harness, monkeypatch) -> None:
-    context = harness.app.state.jibsa
     now = [1000.0]
-    monkeypatch.setattr(context.gate, "_clock", lambda: now[0])
+    monkeypatch.setattr(harness.running.conversation.confirmations, "_clock", lambda: now[0])
     body = {"intent": "unlock"}
     assert (await harness.as_(MEMBER, "POST", "/api/devices/front_door/commands", json=body)).status_code == 409
     now[0] += 61

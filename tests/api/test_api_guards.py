@@ -1,10 +1,9 @@
-"""The small guards behind the API: attempt limits, the confirmation gate, the intents it accepts."""
+"""The small guards behind the API: attempt limits, the intents it accepts."""
 
 from __future__ import annotations
 
 from typing import get_args
 
-from jibsa.api.confirm import ConfirmationGate
 from jibsa.api.limits import AttemptLimiter
 from jibsa.api.schemas import DeviceIntent
 from jibsa.cli.serve_cmd import is_loopback
@@ -33,20 +32,6 @@ def test_attempt_limiter_memory_is_bounded() -> None:
     for i in range(100):
         limiter.record(f"ip:{i}")
     assert len(limiter._attempts) <= 10
-
-
-def test_gate_confirms_once_within_the_window_for_the_same_user_and_request() -> None:
-    now = [0.0]
-    gate = ConfirmationGate(60.0, clock=lambda: now[0])
-    gate.ask("u1", "unlock door")
-    assert gate.waiting("u1", "unlock door") and not gate.waiting("u2", "unlock door")
-    assert not gate.take("u2", "unlock door")
-    assert not gate.take("u1", "unlock window")
-    assert gate.take("u1", "unlock door")
-    assert not gate.take("u1", "unlock door")  # once
-    gate.ask("u1", "unlock door")
-    now[0] = 61.0
-    assert not gate.take("u1", "unlock door")
 
 
 def test_the_api_accepts_exactly_the_device_intents() -> None:

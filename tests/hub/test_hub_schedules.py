@@ -6,7 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Command, ErrorCode, Role
-from jibsa.hub import Actor, Hub, JobFired, ManualClock, TimerFinished
+from jibsa.domain.policy import LATE_GRACE_S, SAFETY_LATE_GRACE_S, pending_job_limit
+from jibsa.hub import Actor, Hub, JobFired, JobSkipped, ManualClock, TimerFinished
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -39,17 +40,65 @@ async def test_delayed_command_survives_a_restart(home, store, clock, adapter) -
         assert hub.state("lamp")["power"] is False
 
 
-async def test_job_due_while_stopped_fires_at_start(home, store, clock, adapter) -> None:
+async def test_job_due_while_stopped_fires_at_start_within_its_grace(home, store, clock, adapter) -> None:
     async with Hub(home, store, clock, {"sim": adapter}) as hub:
         await hub.execute(Command("turn_on", ("lamp",)))
         await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 60}))
-    await clock.advance(3600)
+    await clock.advance(60 + LATE_GRACE_S / 2)
     async with Hub(home, store, clock, {"sim": adapter}) as hub:
         fired: list[JobFired] = []
         hub.bus.listen(lambda e: fired.append(e) if isinstance(e, JobFired) else None)
         await clock.advance(0)
         assert hub.state("lamp")["power"] is False
         assert fired and fired[0].late
+
+
+async def test_job_later_than_its_grace_is_skipped_and_said(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        await hub.execute(Command("turn_on", ("lamp",)))
+        await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 60}))
+    await clock.advance(3600)
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        skipped: list[JobSkipped] = []
+        hub.bus.listen(lambda e: skipped.append(e) if isinstance(e, JobSkipped) else None)
+        await clock.advance(0)
+        assert hub.state("lamp")["power"] is True
+        assert len(skipped) == 1 and skipped[0].late_s >= 3600 - 60
+        assert hub.pending_jobs() == []
+
+
+async def test_a_late_unlock_never_fires(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        kept = await hub.execute(Command("unlock", ("door",), {"delay_s": 30}), confirmed=True)
+        assert kept.scheduled is not None
+    await clock.advance(30 + SAFETY_LATE_GRACE_S + 1)  # far inside the ordinary grace, past the safety one
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        skipped: list[JobSkipped] = []
+        hub.bus.listen(lambda e: skipped.append(e) if isinstance(e, JobSkipped) else None)
+        await clock.advance(0)
+        assert hub.state("door").get("lock") != "unlocked" and len(skipped) == 1
+
+
+async def test_a_guest_cannot_cancel_someone_elses_timer(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        member, guest = Actor("엄마", Role.MEMBER), Actor("손님", Role.GUEST)
+        await hub.execute(Command("set_timer", (), {"duration_s": 600}), actor=member)
+        mine = await hub.execute(Command("set_timer", (), {"duration_s": 300}), actor=guest)
+        cancelled = await hub.execute(Command("cancel_timer"), actor=guest)
+        assert cancelled.answer == {"cancelled": 1, "others": 1}
+        assert [j.meta["actor"] for j in hub.pending_jobs()] == ["엄마"]
+        assert mine.scheduled is not None
+
+
+async def test_pending_jobs_per_person_are_bounded(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        guest = Actor("손님", Role.GUEST)
+        outcomes = [await hub.execute(Command("set_timer", (), {"duration_s": 600}), actor=guest)
+                    for _ in range(pending_job_limit(Role.GUEST) + 3)]
+        assert [o.error for o in outcomes].count("too_many_jobs") == 3
+        assert len(hub.pending_jobs()) == pending_job_limit(Role.GUEST)
+        year = await hub.execute(Command("set_timer", (), {"duration_s": 365 * 24 * 3600}))
+        assert year.error == "bad_duration"
 
 
 async def test_scheduled_daily_command_repeats(home, store, clock, adapter) -> None:

@@ -11,10 +11,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from jibsa.answers import describe_outcome
 from jibsa.domain import Command
 from jibsa.home_file import load_home
 from jibsa.hub import Outcome
-from jibsa.skill_replies import describe_outcome
 from jibsa.skills.open_meteo import OpenMeteoSource, UnknownCity, weather_words
 from jibsa.skills.weather import weather_skill
 
@@ -81,6 +81,6 @@ def test_weather_replies_read_naturally() -> None:
                                                     "temperature": 12.4, "high": 14.0, "low": 8.0})
     tomorrow = Outcome(Command("get_weather"), answer={"city": "제주", "day": "tomorrow", "summary": "맑음",
                                                        "temperature": 16.5, "high": 16.5, "low": 6.0})
-    assert describe_outcome(home, today, "ko", SEOUL, 0) == "오늘 부산은 약한 비, 지금 12.4도, 최고 14도 최저 8도예요."
-    assert describe_outcome(home, tomorrow, "ko", SEOUL, 0) == "내일 제주는 맑음, 최고 16.5도 최저 6도예요."
+    assert describe_outcome(home, today, "ko") == "오늘 부산은 약한 비, 지금 12.4도, 최고 14도 최저 8도예요."
+    assert describe_outcome(home, tomorrow, "ko") == "내일 제주는 맑음, 최고 16.5도 최저 6도예요."
     assert weather_words(95, "en") == "thunderstorm" and weather_words(1234) == "알 수 없음"

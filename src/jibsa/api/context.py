@@ -10,7 +10,6 @@ from fastapi import Request
 from starlette.requests import HTTPConnection
 
 from jibsa.api.accounts import AccountStore
-from jibsa.api.confirm import ConfirmationGate
 from jibsa.api.events import EventEncoder
 from jibsa.api.limits import AttemptLimiter
 from jibsa.app import RunningHome
@@ -67,7 +66,6 @@ class ApiContext:
     running: RunningHome
     accounts: AccountStore
     auth: AuthSettings
-    gate: ConfirmationGate = field(default_factory=ConfirmationGate)
     login_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 60.0))
     pin_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 300.0))
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_CACHE_S))

@@ -2,72 +2,60 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
 from jibsa.api.audit import record
 from jibsa.api.auth import Principal, anyone
-from jibsa.api.confirmation import is_confirmed
+from jibsa.api.confirmation import pin_confirms
 from jibsa.api.context import ApiContext, api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.events import ConversationHandled, JobsChanged
 from jibsa.api.schemas import ERROR_RESPONSES, ConversationRequest, ConversationResponse
-from jibsa.conversation import CONFIRM_WORDS, Turn
-from jibsa.domain import Role
+from jibsa.confirmations import Answer, answer_in
+from jibsa.conversation import Turn
+from jibsa.domain.intents import IntentSpec
 
 router = APIRouter(prefix="/api", tags=["conversation"], responses=ERROR_RESPONSES)
-CONFIRM_KEY = "conversation"
-_JOB_INTENTS = frozenset({"set_timer", "cancel_timer", "cancel"})
-_PUNCTUATION = re.compile(r"[\s.,!?~…]+")
 
 
 @router.post("/conversation", response_model=ConversationResponse, summary="Say something to the home")
 async def converse(body: ConversationRequest, request: Request,
                    principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
     """Understand `text` and carry it out. Unlocking a door answers `needs_confirmation: true`; a
-    following "응" in the same session, or the request again with `confirm: true` (and the PIN when
-    the home has one), carries it out."""
+    following "응" in the same session, or the same request again with `confirm: true` (with the PIN
+    when the home has one), carries it out."""
     context = api_context(request)
     conversation = context.running.conversation
     session = f"{principal.user_key}:{body.session}" if body.session else None
-    if principal.role is Role.GUEST:
-        _refuse_automations(context, body)
-    confirmed = False
-    if body.confirm:
-        confirmed = await is_confirmed(context, principal, CONFIRM_KEY, True, body.pin)
-    elif _is_bare_yes(body.text) and context.auth.unlock_pin_hash and context.gate.waiting(principal.user_key,
-                                                                                           CONFIRM_KEY):
+    actor = principal.actor("conversation")
+    vouched = bool(body.confirm) and await pin_confirms(context, principal, body.pin)
+    if (not vouched and context.auth.unlock_pin_hash and answer_in(body.text) is Answer.YES
+            and conversation.confirmations.waiting(conversation.who(actor, session))):
         raise ApiError("wrong_pin")  # with a PIN set, "응" alone does not open the door
-    turn = await conversation.handle(body.text, room=body.room, session=session, actor=principal.actor("conversation"),
-                                     confirmed=confirmed)
-    if turn.needs_confirmation:
-        context.gate.ask(principal.user_key, CONFIRM_KEY)
+    turn = await conversation.handle(body.text, room=body.room, session=session, actor=actor, confirmed=vouched,
+                                     confirm=bool(body.confirm))
     answer = turn.to_dict()
     await _tell(context, principal, body, turn, answer)
+    if turn.refused is not None:
+        raise ApiError("not_allowed", {"reason": turn.refused})
     return answer
-
-
-def _refuse_automations(context: ApiContext, body: ConversationRequest) -> None:
-    """Guests may not set up repeating schedules ("매일 7시에 …"): those are the home's automations."""
-    understanding = context.running.conversation.parser.parse(body.text, room=body.room)
-    if any("repeat" in c.params for c in understanding.commands):
-        raise ApiError("not_allowed", {"reason": "guests may not set up repeating schedules"})
-
-
-def _is_bare_yes(text: str) -> bool:
-    return _PUNCTUATION.sub("", text.strip().lower()) in CONFIRM_WORDS
 
 
 async def _tell(context: ApiContext, principal: Principal, body: ConversationRequest, turn: Turn,
                 answer: dict[str, Any]) -> None:
     """Record the turn in the audit log and publish it for the WebSocket's listeners."""
-    ok = all(o.ok for o in turn.outcomes)
+    ok = turn.refused is None and all(o.ok for o in turn.outcomes)
     summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "results")}
     detail = {"text": body.text, "room": body.room, "session": body.session}
     await record(context, principal, "conversation", detail, ok=ok, result=summary)
     bus = context.running.hub.bus
     bus.publish(ConversationHandled(principal.name, body.text, summary))
-    if any(o.scheduled is not None or o.command.intent in _JOB_INTENTS for o in turn.outcomes):
+    intents = context.running.hub.intents
+    if any(o.scheduled is not None or _changes_jobs(intents.get(o.command.intent)) for o in turn.outcomes):
         bus.publish(JobsChanged("conversation"))
+
+
+def _changes_jobs(spec: IntentSpec | None) -> bool:
+    return spec is not None and spec.changes_jobs

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
 from jibsa.api.audit import record
 from jibsa.api.auth import Principal, anyone
-from jibsa.api.confirmation import is_confirmed
+from jibsa.api.confirmation import command_confirmed
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES, DeviceBody, DeviceCommandRequest, OutcomeBody
-from jibsa.domain import Command, CommandFormatError, Device, ErrorCode, Role, needs_confirmation, refusal_for_role
+from jibsa.domain import Command, CommandFormatError, Device, ErrorCode, needs_confirmation, refusal_for_role
 from jibsa.domain.commands import DEVICE_INTENTS
+from jibsa.domain.policy import refusal_for_request
 from jibsa.hub import Hub, Outcome
 
 router = APIRouter(prefix="/api", tags=["devices"], responses=ERROR_RESPONSES)
@@ -79,15 +79,14 @@ async def send_command(
     device = _device(hub, device_id)
     command = _command(device_id, body)
     detail = {"device": device_id, **command.to_dict()}
-    refusal = _refusal(principal.role, device, command)
+    refusal = refusal_for_role(principal.role, device, command) or refusal_for_request(principal.role, command)
     if refusal is not None:
-        await record(context, principal, "device_command", detail, ok=False, result={"error": refusal})
-        raise ApiError(refusal, {"device": device_id, "intent": command.intent})
-    if needs_confirmation(device, command):
-        key = "device:" + json.dumps(command.to_dict(), sort_keys=True, default=str)
-        if not await is_confirmed(context, principal, key, body.confirm, body.pin):
-            await record(context, principal, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
-            raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent})
+        await record(context, principal, "device_command", detail, ok=False, result={"error": "not_allowed"})
+        raise ApiError("not_allowed", {"device": device_id, "intent": command.intent})
+    if needs_confirmation(device, command) and not await command_confirmed(context, principal, command,
+                                                                          body.confirm, body.pin):
+        await record(context, principal, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
+        raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent})
     outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=True)
     await record(context, principal, "device_command", detail, ok=outcome.ok, result=outcome.to_dict())
     return _answer(outcome)
@@ -100,15 +99,6 @@ def _command(device_id: str, body: DeviceCommandRequest) -> Command:
         return Command.from_dict({"intent": body.intent, "targets": [device_id], "params": body.params})
     except CommandFormatError as exc:
         raise ApiError("invalid_request", {"params": str(exc)}) from None
-
-
-def _refusal(role: Role, device: Device, command: Command) -> str | None:
-    """What the person's role forbids here: the hub's rule, plus no repeating schedules for guests."""
-    if refusal_for_role(role, device, command) is not None:
-        return "not_allowed"
-    if role is Role.GUEST and "repeat" in command.params:
-        return "not_allowed"  # a repeating schedule is an automation; guests may not change those
-    return None
 
 
 def _answer(outcome: Outcome) -> dict[str, Any]:

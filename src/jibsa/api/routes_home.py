@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from jibsa.api.audit import record
-from jibsa.api.auth import Principal, anyone, member_or_owner
-from jibsa.api.confirmation import is_confirmed
+from jibsa.api.auth import Principal, anyone
+from jibsa.api.confirmation import command_confirmed
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody, RoomBody, SceneBody, SceneRunRequest
@@ -53,10 +53,10 @@ async def run_scene(
     if scene is None:
         raise ApiError("unknown_scene", {"scene": scene_id})
     body = body or SceneRunRequest()
+    command = Command("run_scene", (), {"scene": scene_id})
     confirmed = False
     if _scene_needs_confirmation(hub, scene_id):
-        confirmed = await is_confirmed(context, principal, f"scene:{scene_id}", body.confirm, body.pin)
-    command = Command("run_scene", (), {"scene": scene_id})
+        confirmed = await command_confirmed(context, principal, command, body.confirm, body.pin)
     outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=confirmed)
     await record(context, principal, "run_scene", {"scene": scene_id}, ok=outcome.ok, result=outcome.to_dict())
     return outcome.to_dict()
@@ -101,11 +101,16 @@ async def list_jobs(request: Request, _: Principal = Depends(anyone)) -> list[di
     return [job_body(j) for j in api_context(request).running.hub.pending_jobs()]
 
 
-@router.delete("/jobs/{job_id}", response_model=JobBody, summary="Cancel a timer or schedule (not guests)")
+@router.delete("/jobs/{job_id}", response_model=JobBody,
+               summary="Cancel a timer or schedule (guests: only their own)")
 async def cancel_job(job_id: str, request: Request,
-                     principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:  # noqa: B008
+                     principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
     context = api_context(request)
-    job = await context.running.hub.scheduler.cancel(job_id)
+    try:
+        job = await context.running.hub.timers.cancel(job_id, principal.actor("api"))
+    except PermissionError:
+        await record(context, principal, "cancel_job", {"job": job_id}, ok=False, result={"error": "not_allowed"})
+        raise ApiError("not_allowed", {"job": job_id}) from None
     await record(context, principal, "cancel_job", {"job": job_id}, ok=job is not None, result={})
     if job is None:
         raise ApiError("unknown_job", {"job": job_id})

@@ -6,22 +6,19 @@ inside ``params`` so that a reader that only knows ``params`` still sees all of 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-DEVICE_INTENTS = frozenset(
-    {"turn_on", "turn_off", "open", "close", "lock", "unlock", "set", "adjust", "start", "stop", "pause", "dock",
-     "query_state"}
-)  # fmt: skip
-HOME_INTENTS = frozenset(
-    {"run_scene", "set_timer", "cancel_timer", "query_timer", "get_weather", "get_time", "get_date", "add_item",
-     "cancel"}
-)  # fmt: skip
-INTENTS = DEVICE_INTENTS | HOME_INTENTS
+from jibsa.domain.intents import BUILTIN_INTENTS, Handler
+
+DEVICE_INTENTS = BUILTIN_INTENTS.names(handler=Handler.DEVICE)
+INTENTS = frozenset(spec.name for spec in BUILTIN_INTENTS)
 TIMING_KEYS = ("delay_s", "at", "repeat")
 REPEATS = ("daily", "weekdays", "weekends")
+MAX_DELAY_S = 7 * 24 * 3600.0  # the longest delay or timer: a week ("다음 주 이맘때")
 _CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -70,8 +67,8 @@ class Command:
 def check_timing(params: Mapping[str, Any]) -> None:
     """Raise `CommandFormatError` when delay_s, at or repeat is malformed."""
     delay = params.get("delay_s")
-    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0):
-        raise CommandFormatError("params.delay_s: must be a number of seconds, 0 or more")
+    if delay is not None and not is_duration(delay, allow_zero=True):
+        raise CommandFormatError(f"params.delay_s: must be a number of seconds from 0 to {MAX_DELAY_S:g}")
     at = params.get("at")
     if at is not None and (not isinstance(at, str) or not _CLOCK_TIME.fullmatch(at)):
         raise CommandFormatError("params.at: must be a 24-hour time HH:MM")
@@ -80,6 +77,13 @@ def check_timing(params: Mapping[str, Any]) -> None:
         raise CommandFormatError(f"params.repeat: must be one of {', '.join(REPEATS)}")
     if repeat is not None and at is None:
         raise CommandFormatError("params.repeat: needs params.at")
+
+
+def is_duration(value: Any, *, allow_zero: bool = False) -> bool:
+    """A finite number of seconds within `MAX_DELAY_S` (more than 0 unless `allow_zero`)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    return (value >= 0 if allow_zero else value > 0) and value <= MAX_DELAY_S
 
 
 def parse_clock(at: str) -> tuple[int, int]:

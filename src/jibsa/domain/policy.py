@@ -1,4 +1,11 @@
-"""Who may do what: roles, and the commands that need a second word before they are carried out."""
+"""Who may do what — the one place that decides it.
+
+The HTTP API, the conversation, timers and schedules, and rules all ask these functions; none of them
+keeps a rule of its own. Roles: owners may do everything; members everything but manage people; guests
+may use the home but not unlock doors, open the gas valve or a garage door, make automations (repeating
+schedules, rules), or cancel other people's timers. Some commands need a second word whoever asks
+(unlocking a door), and some must never fire late (anything that opens the home).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ from enum import StrEnum
 from jibsa.domain.actions import Refusal, canonical_intent
 from jibsa.domain.commands import Command
 from jibsa.domain.device_types import DeviceType
-from jibsa.domain.home import Device
+from jibsa.domain.home import Device, Home
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.domain.results import ErrorCode
 
 
@@ -23,6 +31,13 @@ _GUEST_FORBIDDEN: dict[DeviceType, frozenset[str]] = {
     DeviceType.GAS_VALVE: frozenset({"open"}),
     DeviceType.GARAGE_DOOR: frozenset({"open"}),
 }
+# Device types whose commands never fire late: a door unlocked an hour after it was asked is a door
+# unlocked when nobody expects it.
+SAFETY_TYPES = frozenset({DeviceType.DOOR_LOCK, DeviceType.GAS_VALVE, DeviceType.GARAGE_DOOR})
+LATE_GRACE_S = 300.0  # a delayed or scheduled command later than this (jibsa was down) is skipped
+SAFETY_LATE_GRACE_S = 30.0  # ... and for commands to SAFETY_TYPES, later than this
+# How many timers and schedules one person may keep pending at once.
+MAX_PENDING_JOBS: dict[Role, int] = {Role.OWNER: 500, Role.MEMBER: 200, Role.GUEST: 10}
 
 
 def refusal_for_role(role: Role, device: Device, command: Command) -> Refusal | None:
@@ -35,6 +50,42 @@ def refusal_for_role(role: Role, device: Device, command: Command) -> Refusal | 
     return None
 
 
+def refusal_for_request(role: Role, command: Command, intents: IntentRegistry = BUILTIN_INTENTS) -> str | None:
+    """Why `role` may not ask for `command` at all (whatever its targets), or None when it may.
+
+    The answer is a reason a person can be told: guests make no automations."""
+    spec = intents.get(command.intent)
+    if role is not Role.GUEST:
+        return None
+    if spec is not None and not spec.guests:
+        return "guests may not do this"
+    if command.params.get("repeat"):
+        return "guests may not set up repeating schedules"
+    return None
+
+
+def may_cancel_job(role: Role, person: str, job_owner: str | None) -> bool:
+    """Owners and members may cancel any timer or schedule; a guest only the ones they made."""
+    return role is not Role.GUEST or (job_owner is not None and job_owner == person)
+
+
+def pending_job_limit(role: Role) -> int:
+    return MAX_PENDING_JOBS[role]
+
+
 def needs_confirmation(device: Device, command: Command) -> bool:
     """Unlocking a door needs a second word (a PIN or a confirming request), whoever asks."""
     return device.type is DeviceType.DOOR_LOCK and canonical_intent(device, command.intent) == "unlock"
+
+
+def late_grace_s(home: Home, command: Command) -> float:
+    """How late a kept command may still be carried out; later than this it is skipped and the
+    person told. Commands to doors, valves and garage doors get almost none."""
+    targets = list(command.targets)
+    scene = home.scene(str(command.params.get("scene", ""))) if command.intent == "run_scene" else None
+    if scene is not None:
+        targets += [t for action in scene.actions for t in action.targets]
+    devices = (home.device(t) for t in targets)
+    if any(d is not None and d.type in SAFETY_TYPES for d in devices):
+        return SAFETY_LATE_GRACE_S
+    return LATE_GRACE_S

@@ -11,14 +11,35 @@ from jibsa.hub.adapter import (
 from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
 from jibsa.hub.events import EventBus, Subscription
 from jibsa.hub.hub import HomeChanged, Hub
-from jibsa.hub.outcome import Actor, Outcome, Skill
+from jibsa.hub.outcome import Actor, Outcome, Skill, SkillHost
 from jibsa.hub.states import public_state
 from jibsa.hub.store import HistoryEntry, HubStore, PendingJob
-from jibsa.hub.timers import JobFired, TimerFinished
+from jibsa.hub.timers import JobFired, JobSkipped, TimerFinished
 
 __all__ = [
-    "Actor", "AdapterContext", "AdapterFactory", "AdapterSink", "Clock", "DeviceAdapter", "DeviceError",
-    "DeviceNotAnswering", "EventBus", "HistoryEntry", "HomeChanged", "Hub", "HubStore", "JobFired", "ManualClock",
+    "Actor",
+    "AdapterContext",
+    "AdapterFactory",
+    "AdapterSink",
+    "Clock",
+    "DeviceAdapter",
+    "DeviceError",
+    "DeviceNotAnswering",
+    "EventBus",
+    "HistoryEntry",
+    "HomeChanged",
+    "Hub",
+    "HubStore",
+    "JobFired",
+    "JobSkipped",
+    "ManualClock",
     "Outcome",
-    "PendingJob", "Skill", "Subscription", "SystemClock", "TimerFinished", "public_state", "settle",
+    "PendingJob",
+    "Skill",
+    "SkillHost",
+    "Subscription",
+    "SystemClock",
+    "TimerFinished",
+    "public_state",
+    "settle",
 ]  # fmt: skip

@@ -13,7 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
-from jibsa.domain.commands import DEVICE_INTENTS
+from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
+from jibsa.domain.policy import refusal_for_request
 from jibsa.hub.adapter import DeviceAdapter
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
@@ -68,6 +69,7 @@ class Hub:
         skills: Mapping[str, Skill] | None = None,
         command_timeout: float = 5.0,
         timezone: str = "Asia/Seoul",
+        intents: IntentRegistry = BUILTIN_INTENTS,
     ) -> None:
         self.home = home
         self.clock = clock
@@ -76,12 +78,14 @@ class Hub:
         self.states = StateTable(home, self.bus, clock)
         self.adapters = dict(adapters)
         self.skills = dict(skills or {})
+        self.intents = intents
         self.timezone = ZoneInfo(timezone)
         self._writer = StateWriter(store, home.id)
         self._unlisten = self.bus.listen(self._on_event)
         self.scheduler = Scheduler(store, home.id, clock, self.timezone, self._fire)
-        self.timers = TimerBook(self, self.scheduler)
         self._targets = TargetRunner(self, command_timeout)
+        self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
+                                precheck=self._targets.precheck, execute=self.execute)
         self._started: list[DeviceAdapter] = []
 
     # -- lifetime -------------------------------------------------------------------------------
@@ -133,15 +137,20 @@ class Hub:
     ) -> Outcome:
         """Carry out one command (or keep it for later when it says when); one result per target."""
         actor = actor or Actor()
-        if command.is_deferred and (command.intent in DEVICE_INTENTS or command.intent == "run_scene"):
+        spec = self.intents.get(command.intent)
+        refusal = refusal_for_request(actor.role, command, self.intents)
+        if refusal is not None:
+            return Outcome(command, error="not_allowed", answer={"reason": refusal})
+        if spec is not None and command.is_deferred and spec.timeable:
             return await self.timers.defer(command, actor, session, confirmed=confirmed)
-        if command.intent in DEVICE_INTENTS:
+        handler = spec.handler if spec is not None else Handler.SKILL
+        if handler is Handler.DEVICE:
             results = await self._targets.run(command, command.targets, actor, confirmed)
             return Outcome(command, results)
-        if command.intent == "run_scene":
+        if handler is Handler.SCENE:
             return await self._run_scene(command, actor, confirmed)
-        if command.intent in TimerBook.INTENTS:
-            return await self.timers.handle(command, session)
+        if handler is Handler.TIMERS:
+            return await self.timers.handle(command, actor, session)
         skill = self.skills.get(command.intent)
         if skill is None:
             return Outcome(command, error="unsupported_intent")
@@ -229,8 +238,8 @@ class Hub:
         for device in devices:
             self.states.set_available(device.id, False)
 
-    async def _fire(self, job: PendingJob, late: bool) -> None:
-        await self.timers.fire(job, late)
+    async def _fire(self, job: PendingJob, late_s: float) -> None:
+        await self.timers.fire(job, late_s)
 
     def adapter_for(self, device: Device) -> DeviceAdapter | None:
         return self.adapters.get(device.vendor)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
-from jibsa.domain import Command, Role, TargetResult
-from jibsa.hub.store import PendingJob
-
-if TYPE_CHECKING:
-    from jibsa.hub.hub import Hub
+from jibsa.domain import Command, Home, Role, TargetResult
+from jibsa.hub.clock import Clock
+from jibsa.hub.store import HubStore, PendingJob
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,4 +50,20 @@ class Outcome:
         return out
 
 
-Skill = Callable[[Command, "Hub"], Awaitable[Outcome]]
+class SkillHost(Protocol):
+    """What a skill may read of the hub: the home, its clock and time zone, and its store."""
+
+    @property
+    def home(self) -> Home: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def timezone(self) -> ZoneInfo: ...
+
+    @property
+    def store(self) -> HubStore: ...
+
+
+Skill = Callable[[Command, SkillHost], Awaitable[Outcome]]

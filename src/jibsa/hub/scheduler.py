@@ -14,7 +14,7 @@ from jibsa.hub.store import HubStore, PendingJob
 
 log = logging.getLogger(__name__)
 
-Fire = Callable[[PendingJob, bool], Awaitable[None]]  # (job, late) -> carried out
+Fire = Callable[[PendingJob, float], Awaitable[None]]  # (job, seconds late) -> carried out
 
 
 class Scheduler:
@@ -31,7 +31,8 @@ class Scheduler:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Load kept jobs; repeating jobs missed while stopped move on, one-off ones fire late."""
+        """Load kept jobs; repeating jobs missed while stopped move on to their next time, one-off ones
+        fire now (the fire callback is told how late, and decides whether it is too late)."""
         for kept in await self._store.load_jobs(self._home_id):
             job = kept
             if job.repeat and job.at and job.due <= self._clock.now():
@@ -86,13 +87,13 @@ class Scheduler:
             await asyncio.gather(sleeper, changed, return_exceptions=True)
 
     async def _carry_out(self, job: PendingJob) -> None:
-        late = self._clock.now() - job.due > 60
+        late_s = max(0.0, self._clock.now() - job.due)
         if job.repeat and job.at:
             following = replace(job, due=next_occurrence(job.at, max(job.due, self._clock.now()), self._tz, job.repeat))
             await self.add(following)
         else:
             await self.cancel(job.id)
         try:
-            await self._fire(job, late)
+            await self._fire(job, late_s)
         except Exception:  # a failing job must not stop the ones after it
             log.exception("scheduled job %s (%s) failed", job.id, job.name or job.kind)

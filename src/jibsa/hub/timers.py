@@ -1,25 +1,33 @@
 """Timers ("10분 타이머"), delayed and scheduled commands ("30분 뒤에 보일러 꺼"), and "취소".
 
 Every one of them is a `PendingJob` in the scheduler, so they are durable and fire after a restart.
-When a job fires, a `JobFired` (a command carried out) or `TimerFinished` event goes on the bus.
+When a job fires, a `JobFired` (a command carried out) or `TimerFinished` event goes on the bus; a
+command that fell due while jibsa was down and is later than the policy allows is not carried out:
+a `JobSkipped` event says so instead. Who may make, see and cancel what is the policy's to say.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from jibsa.domain import Command, ErrorCode, Role, TargetResult, needs_confirmation
+from jibsa.domain import Command, ErrorCode, Home, Role, TargetResult, needs_confirmation
+from jibsa.domain.commands import is_duration
+from jibsa.domain.policy import late_grace_s, may_cancel_job, pending_job_limit
+from jibsa.hub.clock import Clock
+from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome
 from jibsa.hub.schedule_time import next_occurrence
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.store import PendingJob
 
-if TYPE_CHECKING:
-    from jibsa.hub.hub import Hub
-
 RECENT_FOR_CANCEL_S = 600.0  # "취소" drops what the session asked for in the last ten minutes
+
+Precheck = Callable[[Command, str, Actor], TargetResult | None]
+Execute = Callable[..., Awaitable[Outcome]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,100 +39,143 @@ class JobFired:
 
 
 @dataclass(frozen=True, slots=True)
+class JobSkipped:
+    """A kept command fell due while jibsa was down and is too late to carry out now."""
+
+    home_id: str
+    job: PendingJob
+    late_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFinished:
     home_id: str
     job: PendingJob
 
 
 class TimerBook:
-    INTENTS = frozenset({"set_timer", "cancel_timer", "query_timer", "cancel"})
+    """Keeps and fires one home's timers and kept commands. `home` is read at each call (devices
+    discovered at run time included); `precheck` and `execute` are the hub's."""
 
-    def __init__(self, hub: Hub, scheduler: Scheduler) -> None:
-        self._hub = hub
+    def __init__(self, scheduler: Scheduler, clock: Clock, timezone: ZoneInfo, bus: EventBus, *,
+                 home: Callable[[], Home], precheck: Precheck, execute: Execute) -> None:
         self._scheduler = scheduler
+        self._clock = clock
+        self._tz = timezone
+        self._bus = bus
+        self._home = home
+        self._precheck = precheck
+        self._execute = execute
 
     async def defer(self, command: Command, actor: Actor, session: str | None, *, confirmed: bool = False) -> Outcome:
         """Keep a device command or scene for later; targets that would be refused are refused now.
 
-        A repeating schedule is an automation: guests may not make one. An unlock kept for later
-        needs its confirmation now, since nobody will be asked when it fires."""
-        if command.params.get("repeat") and actor.role is Role.GUEST:
-            return Outcome(command, error="not_allowed")
+        An unlock kept for later needs its confirmation now, since nobody will be asked when it fires."""
+        if self._over_limit(actor):
+            return Outcome(command, error="too_many_jobs")
+        home = self._home()
         refusals: list[TargetResult] = []
         accepted: list[str] = []
         for target in command.targets:
-            refused = self._hub._targets.precheck(command.without_timing(), target, actor)
-            device = self._hub.home.device(target)
+            refused = self._precheck(command.without_timing(), target, actor)
+            device = home.device(target)
             if refused is None and device is not None and needs_confirmation(device, command) and not confirmed:
                 refused = TargetResult(target, False, ErrorCode.NEEDS_CONFIRMATION, f"{target}: needs confirmation")
             if refused is None:
                 accepted.append(target)
             else:
                 refusals.append(refused)
-        if command.intent == "run_scene" and self._hub.home.scene(str(command.params.get("scene"))) is None:
+        if command.intent == "run_scene" and home.scene(str(command.params.get("scene"))) is None:
             return Outcome(command, error="unknown_scene")
         if command.targets and not accepted:
             return Outcome(command, tuple(refusals))
-        now = self._hub.clock.now()
+        now = self._clock.now()
         at, repeat = command.params.get("at"), command.params.get("repeat")
-        due = next_occurrence(at, now, self._hub.timezone, repeat) if at else now + float(command.params["delay_s"])
+        due = next_occurrence(at, now, self._tz, repeat) if at else now + float(command.params["delay_s"])
         kept = Command(command.intent, tuple(accepted), command.without_timing().params)
-        job = PendingJob(
-            id=uuid.uuid4().hex, kind="command", due=due, command=kept.to_dict(), repeat=repeat, at=at,
-            created=now, meta={"actor": actor.name, "role": actor.role.value, "source": actor.source,
-                               "session": session},
-        )  # fmt: skip
+        job = PendingJob(id=uuid.uuid4().hex, kind="command", due=due, command=kept.to_dict(), repeat=repeat, at=at,
+                         created=now, meta=_meta(actor, session))
         await self._scheduler.add(job)
         return Outcome(command, tuple(refusals), scheduled=job, answer={"due": due})
 
-    async def handle(self, command: Command, session: str | None) -> Outcome:
+    async def handle(self, command: Command, actor: Actor, session: str | None) -> Outcome:
         if command.intent == "set_timer":
-            return await self._set_timer(command, session)
+            return await self._set_timer(command, actor, session)
         if command.intent == "cancel_timer":
             name = command.params.get("name")
-            gone = [j for j in self._timers() if not name or j.name == name]
+            named = [j for j in self._timers() if not name or j.name == name]
+            gone = [j for j in named if _may_cancel(actor, j)]
             for job in gone:
                 await self._scheduler.cancel(job.id)
-            return Outcome(command, answer={"cancelled": len(gone)})
+            return Outcome(command, answer={"cancelled": len(gone), "others": len(named) - len(gone)})
         if command.intent == "query_timer":
-            now = self._hub.clock.now()
+            now = self._clock.now()
             timers = [{"name": j.name, "remaining_s": max(0, round(j.due - now))} for j in self._timers()]
             return Outcome(command, answer={"timers": timers})
-        return await self._cancel_recent(command, session)
+        return await self._cancel_recent(command, actor, session)
 
-    async def _set_timer(self, command: Command, session: str | None) -> Outcome:
+    async def _set_timer(self, command: Command, actor: Actor, session: str | None) -> Outcome:
         duration = command.params.get("duration_s")
-        if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration <= 0:
+        if duration is None or not is_duration(duration):
             return Outcome(command, error="bad_duration")
-        now = self._hub.clock.now()
+        if self._over_limit(actor):
+            return Outcome(command, error="too_many_jobs")
+        now = self._clock.now()
         name = str(command.params.get("name") or "")
         job = PendingJob(id=uuid.uuid4().hex, kind="timer", due=now + float(duration), command=command.to_dict(),
-                         name=name, created=now, meta={"session": session})
+                         name=name, created=now, meta=_meta(actor, session))
         await self._scheduler.add(job)
         return Outcome(command, scheduled=job, answer={"duration_s": duration, "name": name})
 
-    async def _cancel_recent(self, command: Command, session: str | None) -> Outcome:
-        now = self._hub.clock.now()
+    async def _cancel_recent(self, command: Command, actor: Actor, session: str | None) -> Outcome:
+        now = self._clock.now()
         gone = [
             j for j in self._scheduler.pending()
             if session is not None and j.meta.get("session") == session and not j.repeat
-            and now - j.created <= RECENT_FOR_CANCEL_S
+            and now - j.created <= RECENT_FOR_CANCEL_S and _may_cancel(actor, j)
         ]  # fmt: skip
         for job in gone:
             await self._scheduler.cancel(job.id)
         return Outcome(command, answer={"cancelled": len(gone)})
 
+    async def cancel(self, job_id: str, actor: Actor) -> PendingJob | None:
+        """Cancel one job by id; None when there is no such job. Raises `PermissionError` when the
+        policy does not let `actor` cancel it."""
+        job = next((j for j in self._scheduler.pending() if j.id == job_id), None)
+        if job is None:
+            return None
+        if not _may_cancel(actor, job):
+            raise PermissionError(f"{actor.name} may not cancel job {job_id}")
+        return await self._scheduler.cancel(job_id)
+
     def _timers(self) -> list[PendingJob]:
         return [j for j in self._scheduler.pending() if j.kind == "timer"]
 
-    async def fire(self, job: PendingJob, late: bool) -> None:
+    def _over_limit(self, actor: Actor) -> bool:
+        mine = sum(1 for j in self._scheduler.pending() if j.meta.get("actor") == actor.name)
+        return mine >= pending_job_limit(actor.role)
+
+    async def fire(self, job: PendingJob, late_s: float) -> None:
+        home_id = self._home().id
         if job.kind == "timer":
-            self._hub.bus.publish(TimerFinished(self._hub.home.id, job))
+            self._bus.publish(TimerFinished(home_id, job))
             return
         command = Command.from_dict(job.command)
+        if late_s > late_grace_s(self._home(), command):
+            self._bus.publish(JobSkipped(home_id, job, late_s))
+            return
         actor = Actor(str(job.meta.get("actor", "scheduler")), _role(job.meta.get("role")), "schedule")
-        outcome = await self._hub.execute(command, actor=actor, confirmed=True)
-        self._hub.bus.publish(JobFired(self._hub.home.id, job, outcome, late))
+        outcome = await self._execute(command, actor=actor, confirmed=True)
+        self._bus.publish(JobFired(home_id, job, outcome, late_s > 60))
+
+
+def _meta(actor: Actor, session: str | None) -> dict[str, Any]:
+    return {"actor": actor.name, "role": actor.role.value, "source": actor.source, "session": session}
+
+
+def _may_cancel(actor: Actor, job: PendingJob) -> bool:
+    owner = job.meta.get("actor")
+    return may_cancel_job(actor.role, actor.name, str(owner) if owner is not None else None)
 
 
 def _role(value: Any) -> Role:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from jibsa.domain import Command
-from jibsa.hub import Hub, Outcome
+from jibsa.hub import Outcome, SkillHost
 
 
-async def add_item(command: Command, hub: Hub) -> Outcome:
+async def add_item(command: Command, hub: SkillHost) -> Outcome:
     item = str(command.params.get("item") or "").strip()
     list_name = str(command.params.get("list") or "shopping")
     if not item:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from jibsa.domain import Command
-from jibsa.hub import Hub, Outcome, Skill
+from jibsa.hub import Outcome, Skill, SkillHost
 
 
 class WeatherSource(Protocol):
@@ -21,7 +21,7 @@ class WeatherSource(Protocol):
 
 
 def weather_skill(source: WeatherSource | None) -> Skill:
-    async def get_weather(command: Command, hub: Hub) -> Outcome:
+    async def get_weather(command: Command, hub: SkillHost) -> Outcome:
         city = str(command.params.get("city") or hub.home.city)
         day = str(command.params.get("day") or "today")
         if source is None:

@@ -1,0 +1,132 @@
+"""What jibsa says about answers that are not device results: time, date, weather, timers, lists,
+scenes, kept commands and refusals. The sentences live in `data/answers.<language>.yaml`; this module
+only fills in their fields (numbers, particles, names) and picks the sentence the intent registry names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from jibsa.domain import Home
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
+from jibsa.hub import Outcome
+from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+
+
+@cache
+def texts(language: str) -> dict[str, Any]:
+    """The sentences of `language` ("en", else Korean)."""
+    name = "answers.en.yaml" if language == "en" else "answers.ko.yaml"
+    loaded: dict[str, Any] = yaml.safe_load(resources.files("jibsa.data").joinpath(name).read_text("utf-8"))
+    return loaded
+
+
+def said(key: str, language: str, **fields: Any) -> str:
+    """One of the conversation's own sentences ("declined", "not_allowed", ...), filled in."""
+    return str(texts(language)["conversation"][key]).format(**fields)
+
+
+def error_text(code: str, language: str) -> str:
+    """Why a request as a whole could not be carried out, or "" for a code with no sentence."""
+    return str(texts(language)["errors"].get(code, ""))
+
+
+def describe_outcome(home: Home, outcome: Outcome, language: str, *,
+                     intents: IntentRegistry = BUILTIN_INTENTS) -> str:
+    """The sentence for one non-device outcome; "" when the parser's promise says it best."""
+    if outcome.error:
+        return error_text(outcome.error, language)
+    if outcome.scheduled is not None and outcome.command.intent != "set_timer":
+        return ""  # the parser already said "30분 뒤에 보일러를 끌게요."
+    spec = intents.get(outcome.command.intent)
+    speak = _SPEAKERS.get(spec.reply_key) if spec is not None else None
+    return speak(_Say(language, home), outcome.answer) if speak else ""
+
+
+class _Say:
+    """The sentences of one language, and the number and particle helpers that fill them in."""
+
+    def __init__(self, language: str, home: Home) -> None:
+        self.ko = language != "en"
+        self.home = home
+        self.texts = texts(language)
+
+    def __call__(self, key: str, **fields: Any) -> str:
+        return str(self.texts["answers"][key]).format(**fields)
+
+    def duration(self, seconds: float) -> str:
+        if self.ko:
+            return duration_text(seconds)
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'s' * (minutes != 1)}" if seconds >= 60 else f"{int(seconds)} seconds"
+
+    def particle(self, word: str, particle: str) -> str:
+        return josa(word, particle) if self.ko else word
+
+
+def _time(say: _Say, answer: Mapping[str, Any]) -> str:
+    shown = "{:02d}:{:02d}".format(answer["hour"], answer["minute"])
+    return say("get_time", clock=clock_text(shown) if say.ko else shown)
+
+
+def _date(say: _Say, answer: Mapping[str, Any]) -> str:
+    weekday = say.texts["weekdays"][answer["weekday"]]
+    return say("get_date", month=answer["month"], day=answer["day"], weekday=weekday, iso=answer["iso"])
+
+
+def _weather(say: _Say, answer: Mapping[str, Any]) -> str:
+    day_key = answer.get("day", "today")
+    day = say.texts["days"].get(day_key, say.texts["days"]["today"])
+    span = (say("weather_span", high=number_text(answer["high"]), low=number_text(answer["low"]))
+            if "high" in answer and "low" in answer else "")
+    city = say.particle(str(answer["city"]), "은")
+    summary = answer.get("summary", "")
+    if day_key == "today" and "temperature" in answer:
+        return say("weather_now", day=day, city=city, summary=summary, now=number_text(answer["temperature"]),
+                   span=span)
+    return say("weather_day", day=day, city=city, summary=summary, span=span)
+
+
+def _timer_set(say: _Say, answer: Mapping[str, Any]) -> str:
+    return say("timer_set", duration=say.duration(answer["duration_s"]))
+
+
+def _timers_left(say: _Say, answer: Mapping[str, Any]) -> str:
+    timers = answer.get("timers", [])
+    if not timers:
+        return say("timers_none")
+    return say("timers_left", left=", ".join(say.duration(t["remaining_s"]) for t in timers))
+
+
+def _counted(key: str) -> Callable[[_Say, Mapping[str, Any]], str]:
+    """None, one, or how many: "취소할 타이머가 없어요." / "타이머를 취소했어요." / "타이머 2개를 …"."""
+
+    def speak(say: _Say, answer: Mapping[str, Any]) -> str:
+        count = int(answer.get("cancelled", 0))
+        text = say(f"{key}_none") if count == 0 else say(f"{key}_one") if count == 1 else say(key, count=count)
+        if answer.get("others"):
+            text += " " + say(f"{key}_others")
+        return text
+
+    return speak
+
+
+def _item_added(say: _Say, answer: Mapping[str, Any]) -> str:
+    listed = say.texts["lists"].get(answer["list"], answer["list"])
+    return say("item_added", item=say.particle(str(answer["item"]), "을"), list=listed)
+
+
+def _scene_run(say: _Say, answer: Mapping[str, Any]) -> str:
+    return say("run_scene", scene=say.particle(str(answer.get("name", "")), "을")) if answer.get("name") else ""
+
+
+_SPEAKERS: dict[str, Callable[[_Say, Mapping[str, Any]], str]] = {
+    "get_time": _time, "get_date": _date, "get_weather": _weather, "timer_set": _timer_set,
+    "timers_left": _timers_left, "cancelled_timers": _counted("cancelled_timers"),
+    "cancelled_recent": _counted("cancelled_recent"), "item_added": _item_added, "run_scene": _scene_run,
+}  # fmt: skip

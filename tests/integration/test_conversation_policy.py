@@ -1,0 +1,66 @@
+"""The conversation asks the same policy and the same confirmations as the API: exact confirmations,
+a reply after "응", guests' limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jibsa.app import Settings, open_home
+from jibsa.domain import Command, Role
+from jibsa.hub import Actor, ManualClock
+
+GUEST = Actor("손님", Role.GUEST, "test")
+MEMBER = Actor("엄마", Role.MEMBER, "test")
+
+
+@pytest.fixture
+async def running(tmp_path: Path):
+    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
+    yield home
+    await home.close()
+
+
+async def test_a_confirmation_confirms_only_the_request_it_was_asked_for(running) -> None:
+    talk = running.conversation
+    held = await talk.handle("5초 뒤에 현관문 열어줘", session="s", actor=MEMBER)
+    assert held.needs_confirmation
+    other = await talk.handle("현관문 열어줘", session="s", actor=MEMBER, confirm=True)
+    assert other.needs_confirmation and other.outcomes == ()
+    assert running.hub.state("front_door")["lock"] == "locked" and running.hub.pending_jobs() == []
+
+
+async def test_yes_to_a_delayed_unlock_keeps_it_and_says_so(running) -> None:
+    talk = running.conversation
+    await talk.handle("5초 뒤에 현관문 열어줘", session="s", actor=MEMBER)
+    yes = await talk.handle("응", session="s", actor=MEMBER)
+    assert yes.reply.strip() and "현관문" in yes.reply
+    assert [j.command["intent"] for j in running.hub.pending_jobs()] == ["unlock"]
+
+
+async def test_yes_from_someone_else_confirms_nothing(running) -> None:
+    talk = running.conversation
+    await talk.handle("현관문 열어줘", session="s", actor=MEMBER)
+    other = await talk.handle("응", session="s", actor=Actor("아빠", Role.MEMBER, "test"))
+    assert other.outcomes == () and running.hub.state("front_door")["lock"] == "locked"
+
+
+async def test_a_guest_cannot_cancel_a_members_timer_by_talking(running) -> None:
+    talk = running.conversation
+    await talk.handle("10분 타이머 맞춰줘", actor=MEMBER)
+    turn = await talk.handle("타이머 취소해줘", actor=GUEST)
+    assert [j.meta["actor"] for j in running.hub.pending_jobs()] == ["엄마"]
+    assert "취소할 타이머가 없어요" in turn.reply
+
+
+async def test_a_guests_repeating_schedule_is_refused_before_anything_runs(running) -> None:
+    turn = await running.conversation.handle("매일 아침 7시에 보일러 켜줘", actor=GUEST)
+    assert turn.refused is not None and turn.outcomes == ()
+    assert "손님" in turn.reply and running.hub.pending_jobs() == []
+
+
+async def test_the_hub_refuses_a_guests_automation_whatever_path_it_takes(running) -> None:
+    daily = Command("turn_on", ("boiler",), {"at": "07:00", "repeat": "daily"})
+    outcome = await running.hub.execute(daily, actor=GUEST)
+    assert outcome.error == "not_allowed" and running.hub.pending_jobs() == []
