@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from jibsa.domain import AvailabilityChanged, StateChanged
-from jibsa.hub import HomeChanged, JobFired, TimerFinished
+from jibsa.answers import said
+from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
+from jibsa.nlu.josa import duration_text, join_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,9 @@ def event_to_dict(event: object) -> dict[str, Any] | None:
     if isinstance(event, JobFired):
         return {"type": "job_fired", "job": event.job.id, "name": event.job.name, "late": event.late,
                 "outcome": event.outcome.to_dict()}
+    if isinstance(event, JobSkipped):
+        return {"type": "job_skipped", "job": event.job.id, "late_s": round(event.late_s),
+                "message": _skipped(event, "ko"), "message_en": _skipped(event, "en")}
     if isinstance(event, TimerFinished):
         return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
     return None
@@ -71,3 +76,10 @@ class EventEncoder:
 
 def _public(state: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if not k.startswith("_")}
+
+
+def _skipped(event: JobSkipped, language: str) -> str:
+    if language == "en":
+        late = f"{round(event.late_s / 60)} min" if event.late_s >= 60 else f"{round(event.late_s)} s"
+        return said("job_skipped", "en", what=" and ".join(event.names), late=late)
+    return said("job_skipped", "ko", what=join_names(list(event.names)), late=duration_text(event.late_s))

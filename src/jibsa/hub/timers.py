@@ -45,6 +45,7 @@ class JobSkipped:
     home_id: str
     job: PendingJob
     late_s: float
+    names: tuple[str, ...]  # what it was for: the devices' names, or the scene's
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +162,20 @@ class TimerBook:
             self._bus.publish(TimerFinished(home_id, job))
             return
         command = Command.from_dict(job.command)
-        if late_s > late_grace_s(self._home(), command):
-            self._bus.publish(JobSkipped(home_id, job, late_s))
+        home = self._home()
+        if late_s > late_grace_s(home, command):
+            self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command)))
             return
         actor = Actor(str(job.meta.get("actor", "scheduler")), _role(job.meta.get("role")), "schedule")
         outcome = await self._execute(command, actor=actor, confirmed=True)
         self._bus.publish(JobFired(home_id, job, outcome, late_s > 60))
+
+
+def _names(home: Home, command: Command) -> tuple[str, ...]:
+    scene = home.scene(str(command.params.get("scene", ""))) if command.intent == "run_scene" else None
+    if scene is not None:
+        return (scene.name,)
+    return tuple(d.name if (d := home.device(t)) is not None else t for t in command.targets)
 
 
 def _meta(actor: Actor, session: str | None) -> dict[str, Any]:

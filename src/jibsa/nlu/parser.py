@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jibsa.domain import Command, Home, needs_confirmation
+from jibsa.domain.intents import BUILTIN_INTENTS
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
 from jibsa.nlu.intents import Outcome, Previous, interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
@@ -18,8 +19,7 @@ from jibsa.nlu.timing import find_timing
 from jibsa.nlu.vocabulary import build_gazetteer
 
 MAX_SESSIONS = 1000
-_TIMED = frozenset({"turn_on", "turn_off", "open", "close", "lock", "unlock", "set", "adjust", "start", "stop",
-                    "pause", "dock", "run_scene"})  # fmt: skip
+_TIMED = BUILTIN_INTENTS.names(timeable=True)  # what "30분 뒤에" may be added to
 # Tags that make a clause ask for something; a clause with none only names targets for the next one.
 _ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "state", "feeling", "measure", "scene",
                      "cancel", "weather", "time", "date", "timer", "list", "neg", "smalltalk", "ref"})  # fmt: skip
