@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jibsa.domain import AvailabilityChanged, StateChanged
 from jibsa.answers import said
+from jibsa.domain import AvailabilityChanged, StateChanged
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
 from jibsa.nlu.josa import duration_text, join_names
 
