@@ -39,10 +39,6 @@ class IntentSpec:
     reply: str = ""
 
     @property
-    def acts_on_devices(self) -> bool:
-        return self.handler is Handler.DEVICE
-
-    @property
     def reply_key(self) -> str:
         return self.reply or self.name
 
