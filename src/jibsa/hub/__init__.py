@@ -7,6 +7,7 @@ from jibsa.hub.adapter import (
     DeviceAdapter,
     DeviceError,
     DeviceNotAnswering,
+    Receipt,
 )
 from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
 from jibsa.hub.events import EventBus, Subscription
@@ -20,5 +21,5 @@ __all__ = [
     "Actor", "AdapterContext", "AdapterFactory", "AdapterSink", "Clock", "DeviceAdapter", "DeviceError",
     "DeviceNotAnswering", "EventBus", "HistoryEntry", "HomeChanged", "Hub", "HubStore", "JobFired", "ManualClock",
     "Outcome",
-    "PendingJob", "Skill", "Subscription", "SystemClock", "TimerFinished", "public_state", "settle",
+    "PendingJob", "Receipt", "Skill", "Subscription", "SystemClock", "TimerFinished", "public_state", "settle",
 ]  # fmt: skip

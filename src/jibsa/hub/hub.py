@@ -67,6 +67,7 @@ class Hub:
         *,
         skills: Mapping[str, Skill] | None = None,
         command_timeout: float = 5.0,
+        confirm_timeout: float | None = None,
         timezone: str = "Asia/Seoul",
     ) -> None:
         self.home = home
@@ -81,7 +82,9 @@ class Hub:
         self._unlisten = self.bus.listen(self._on_event)
         self.scheduler = Scheduler(store, home.id, clock, self.timezone, self._fire)
         self.timers = TimerBook(self, self.scheduler)
-        self._targets = TargetRunner(self, command_timeout)
+        # How long a device that reports state has to show a command's effect (default: the command timeout).
+        confirm_s = command_timeout if confirm_timeout is None else confirm_timeout
+        self._targets = TargetRunner(self, command_timeout, confirm_s)
         self._started: list[DeviceAdapter] = []
 
     # -- lifetime -------------------------------------------------------------------------------
