@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
-from jibsa.config import ConfigError
+from jibsa.config import ConfigError, check_mqtt
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.home_file import load_home
@@ -94,6 +94,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     try:
         history_days(settings)
         weather_source(settings)
+        check_mqtt(settings.adapter_settings)
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
 
@@ -162,15 +163,15 @@ async def open_home(
     running = RunningHome(home, hub, conversation, store, warnings)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
-        running.services.append(await _announce_on_mqtt(hub, str(mqtt["url"])))
+        running.services.append(await _announce_on_mqtt(hub, mqtt))
     return running
 
 
-async def _announce_on_mqtt(hub: Hub, url: str) -> Service:
+async def _announce_on_mqtt(hub: Hub, mqtt: Mapping[str, Any]) -> Service:
     """Announce the hub's other devices on the broker, so Home Assistant and other hubs see them."""
-    from jibsa.adapters.mqtt import parse_broker_url
+    from jibsa.adapters.mqtt import broker_from_settings
     from jibsa.adapters.mqtt.hub_announcer import HubAnnouncer
 
-    announcer = HubAnnouncer(hub, parse_broker_url(url))
+    announcer = HubAnnouncer(hub, broker_from_settings(mqtt))
     await announcer.start()
     return announcer

@@ -2,7 +2,7 @@
 data directory) and environment variables, the environment winning.
 
 ```yaml
-mqtt: {url: "mqtt://user:pass@broker:1883"}
+mqtt: {url: "mqtts://user:pass@broker:8883", ca_file: /etc/jibsa/broker-ca.pem}  # cert_file, key_file, insecure
 thinq: {token: "thinqpat_…", country: KR}
 smartthings: {token: "…"}
 ```
@@ -68,3 +68,17 @@ def _read(file: Path) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{file}: {name}: expected a mapping of settings")
         out[str(name)] = dict(section)
     return out
+
+
+def check_mqtt(settings: Mapping[str, Mapping[str, Any]]) -> None:
+    """ConfigError naming the field, for `mqtt:` settings that cannot be used (a TLS file that is missing,
+    TLS files with a plain mqtt:// url)."""
+    section = settings.get("mqtt")
+    if not section or not section.get("url"):
+        return
+    from jibsa.adapters.mqtt.url import broker_from_settings
+
+    try:
+        broker_from_settings(section)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None

@@ -46,6 +46,8 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "bad_value": (422, "값이 올바르지 않아요.", "The value is not valid."),
     "too_many_requests": (429, "시도가 너무 많아요. 잠시 뒤에 다시 해 주세요.", "Too many attempts; try again later."),
     "not_answering": (504, "기기가 응답하지 않아요.", "The device is not answering."),
+    "unconfirmed": (504, "명령을 보냈지만 기기 상태로 확인하지 못했어요.",
+                    "The command was sent, but the device's own state did not confirm it in time."),
     "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",

@@ -31,6 +31,7 @@ RESULT_ERRORS: dict[ErrorCode, str] = {
     ErrorCode.DEVICE_ERROR: "device_refused",
     ErrorCode.NOT_ALLOWED: "not_allowed",
     ErrorCode.NEEDS_CONFIRMATION: "needs_confirmation",
+    ErrorCode.UNCONFIRMED: "unconfirmed",
 }
 
 

@@ -7,7 +7,7 @@ from jibsa.domain.errors import HomeFileError, JibsaError
 from jibsa.domain.home import Device, Home, Room, Scene, SceneAction
 from jibsa.domain.home_schema import LoadedHome, home_from_mapping
 from jibsa.domain.policy import Role, needs_confirmation, refusal_for_role
-from jibsa.domain.results import AvailabilityChanged, Clamp, ErrorCode, StateChanged, TargetResult
+from jibsa.domain.results import AvailabilityChanged, Clamp, Delivery, ErrorCode, StateChanged, TargetResult
 
 __all__ = [
     "INTENTS",
@@ -15,6 +15,7 @@ __all__ = [
     "Clamp",
     "Command",
     "CommandFormatError",
+    "Delivery",
     "Device",
     "DeviceAction",
     "DeviceType",

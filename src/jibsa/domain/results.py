@@ -21,6 +21,20 @@ class ErrorCode(StrEnum):
     DEVICE_ERROR = "device_error"
     NOT_ALLOWED = "not_allowed"
     NEEDS_CONFIRMATION = "needs_confirmation"
+    UNCONFIRMED = "unconfirmed"  # sent, but the device's own state did not show the change in time
+
+
+class Delivery(StrEnum):
+    """How far a command is known to have reached a device.
+
+    DONE: the device's own reported state shows the change. SENT: the device has no way to report
+    (an MQTT entity without a state topic, a button), so the command was delivered but cannot be
+    confirmed. UNCONFIRMED: the device reports its state but did not show the change in time.
+    """
+
+    DONE = "done"
+    SENT = "sent"
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +63,12 @@ class TargetResult:
     state: Mapping[str, Any] | None = None  # the device's state after (for query_state: what was asked)
     clamps: tuple[Clamp, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict)  # structured facts behind `error`
+    delivery: Delivery = Delivery.DONE
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"target": self.target, "ok": self.ok}
+        if self.delivery is not Delivery.DONE:
+            out["delivery"] = self.delivery.value
         if self.error is not None:
             out["error"] = self.error.value
             out["message"] = self.message

@@ -7,6 +7,7 @@ from jibsa.hub.adapter import (
     DeviceAdapter,
     DeviceError,
     DeviceNotAnswering,
+    Receipt,
 )
 from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
 from jibsa.hub.events import EventBus, Subscription
@@ -35,6 +36,7 @@ __all__ = [
     "ManualClock",
     "Outcome",
     "PendingJob",
+    "Receipt",
     "Skill",
     "SkillHost",
     "Subscription",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from jibsa.domain import Device, DeviceAction, Home
@@ -47,6 +48,17 @@ class DeviceNotAnswering(DeviceError):
         super().__init__(message, "not_answering")
 
 
+class Receipt(StrEnum):
+    """What `DeviceAdapter.send` says about the device once the action has gone out.
+
+    An adapter that returns None means APPLIED (the protocol predates this type: plug-in adapters
+    written before it keep working unchanged)."""
+
+    APPLIED = "applied"  # the device's reported state already shows the action (the simulator)
+    AWAIT_STATE = "await_state"  # the device reports its state: the hub waits for it to show the action
+    NO_STATE = "no_state"  # the device cannot report (no state topic, a button): delivered, unconfirmable
+
+
 class DeviceAdapter(Protocol):
     """An adapter drives the devices of one vendor for one home."""
 
@@ -60,9 +72,10 @@ class DeviceAdapter(Protocol):
         """Release everything; no call to `sink` after this returns."""
         ...
 
-    async def send(self, action: DeviceAction) -> None:
-        """Carry out `action`. Returns once the device accepted it; raises `DeviceError` otherwise.
-        The new state comes back through the sink (the simulator reports it before returning)."""
+    async def send(self, action: DeviceAction) -> Receipt | None:
+        """Carry out `action`. Returns once the device (or its broker or cloud) accepted it, saying
+        whether its state already shows it (None or APPLIED), will show it (AWAIT_STATE: the hub
+        waits for the state to confirm), or cannot (NO_STATE); raises `DeviceError` otherwise."""
         ...
 
 

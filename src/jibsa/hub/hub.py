@@ -68,6 +68,7 @@ class Hub:
         *,
         skills: Mapping[str, Skill] | None = None,
         command_timeout: float = 5.0,
+        confirm_timeout: float | None = None,
         timezone: str = "Asia/Seoul",
         intents: IntentRegistry = BUILTIN_INTENTS,
     ) -> None:
@@ -83,7 +84,9 @@ class Hub:
         self._writer = StateWriter(store, home.id)
         self._unlisten = self.bus.listen(self._on_event)
         self.scheduler = Scheduler(store, home.id, clock, self.timezone, self._fire)
-        self._targets = TargetRunner(self, command_timeout)
+        # How long a device that reports state has to show a command's effect (default: the command timeout).
+        confirm_s = command_timeout if confirm_timeout is None else confirm_timeout
+        self._targets = TargetRunner(self, command_timeout, confirm_s)
         self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
                                 precheck=self._targets.precheck, execute=self.execute)
         self._started: list[DeviceAdapter] = []

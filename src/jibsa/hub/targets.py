@@ -1,8 +1,10 @@
 """Carrying one command out on each of its targets, side by side, each with its own result.
 
 A device that does not answer within the timeout, or whose adapter fails, gets a failed result
-naming it; the other targets carry on. An acknowledged result is returned only once the change it
-made is durable.
+naming it; the other targets carry on. A result is ok only when the device's own state shows the
+change (`Delivery.DONE`) or the device has no way to report it (`Delivery.SENT`); a device that
+reports state but did not show the change within the confirmation timeout gets `UNCONFIRMED`.
+An acknowledged result is returned only once the change it made is durable.
 """
 
 from __future__ import annotations
@@ -12,9 +14,19 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from jibsa.domain import Command, Device, ErrorCode, TargetResult, needs_confirmation, plan_action, refusal_for_role
-from jibsa.domain.actions import Plan
-from jibsa.hub.adapter import DeviceError
+from jibsa.domain import (
+    Command,
+    Delivery,
+    Device,
+    ErrorCode,
+    TargetResult,
+    needs_confirmation,
+    plan_action,
+    refusal_for_role,
+)
+from jibsa.domain.actions import DeviceAction, Plan
+from jibsa.hub.adapter import DeviceAdapter, DeviceError, Receipt
+from jibsa.hub.expectations import Expected, StateWatch, expected_state, shows
 from jibsa.hub.outcome import Actor
 from jibsa.hub.states import public_state
 
@@ -29,9 +41,11 @@ def _failed(target: str, code: ErrorCode, message: str, **detail: Any) -> Target
 
 
 class TargetRunner:
-    def __init__(self, hub: Hub, timeout: float) -> None:
+    def __init__(self, hub: Hub, timeout: float, confirm_timeout: float) -> None:
         self._hub = hub
         self._timeout = timeout
+        self._confirm_timeout = confirm_timeout
+        self._watch = StateWatch(hub.bus)
 
     async def run(
         self, command: Command, targets: Sequence[str], actor: Actor, confirmed: bool
@@ -89,9 +103,25 @@ class TargetRunner:
         if adapter is None:
             return _failed(device.id, ErrorCode.NOT_ANSWERING, f"no adapter '{device.vendor}' for {device.id}")
         before = public_state(self._hub.states.get(device.id))
+        expected = expected_state(device, plan.action)
+        shown = self._watch.expect(device, expected)  # before sending: the state may come back at once
+        try:
+            delivered = await self._deliver(adapter, device, plan.action, expected, shown)
+        finally:
+            self._watch.forget(device.id, shown)
+        if isinstance(delivered, TargetResult):
+            return delivered
+        after = public_state(self._hub.states.get(device.id))
+        changes = {k: v for k, v in after.items() if before.get(k) != v}
+        return TargetResult(device.id, True, changes=changes, state=after, clamps=plan.clamps, delivery=delivered)
+
+    async def _deliver(self, adapter: DeviceAdapter, device: Device, action: DeviceAction, expected: Expected,
+                       shown: asyncio.Future[None]) -> TargetResult | Delivery:
+        """Send `action` and, when the device reports state, wait for the state to show it (`shown`):
+        how far the delivery got, or the failed result."""
         try:
             async with asyncio.timeout(self._timeout):  # not wait_for: it can swallow a cancellation on 3.11
-                await adapter.send(plan.action)
+                receipt = await adapter.send(action)
         except TimeoutError:
             return _failed(device.id, ErrorCode.NOT_ANSWERING, f"{device.id} did not answer in {self._timeout:g} s")
         except DeviceError as exc:
@@ -99,9 +129,20 @@ class TargetRunner:
         except Exception as exc:  # an adapter bug must not take the hub down; say which device
             log.exception("adapter %r failed on %s", adapter.name, device.id)
             return _failed(device.id, ErrorCode.DEVICE_ERROR, f"{device.id}: {type(exc).__name__}")
-        after = public_state(self._hub.states.get(device.id))
-        changes = {k: v for k, v in after.items() if before.get(k) != v}
-        return TargetResult(device.id, True, changes=changes, state=after, clamps=plan.clamps)
+        if receipt is None or receipt is Receipt.APPLIED:
+            return Delivery.DONE
+        if receipt is Receipt.NO_STATE:
+            return Delivery.SENT
+        if expected is not None and shows(device, self._hub.states.get(device.id), expected):
+            return Delivery.DONE
+        try:
+            async with asyncio.timeout(self._confirm_timeout):
+                await shown
+        except TimeoutError:
+            return TargetResult(device.id, False, ErrorCode.UNCONFIRMED,
+                                f"{device.id}: sent, but its state did not show it within {self._confirm_timeout:g} s",
+                                detail={"expected": dict(expected or {})}, delivery=Delivery.UNCONFIRMED)
+        return Delivery.DONE
 
 
 def _code(value: str) -> ErrorCode:

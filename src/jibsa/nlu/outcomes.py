@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jibsa.domain import Command, Device, DeviceType, Home, TargetResult
+from jibsa.domain import Command, Delivery, Device, DeviceType, Home, TargetResult
 from jibsa.nlu.josa import duration_text, join_names, josa, number_text
 from jibsa.nlu.texts import reply_texts as _lang
 
@@ -29,13 +29,16 @@ def _name(home: Home, target: str) -> str:
 
 def _describe_command(home: Home, command: Command, results: Sequence[TargetResult], lang: dict[str, Any],
                       language: str) -> list[str]:
-    ok = [r for r in results if r.ok]
+    ok = [r for r in results if r.ok and r.delivery is not Delivery.SENT]
+    sent = [r for r in results if r.ok and r.delivery is Delivery.SENT]
     failed = [r for r in results if not r.ok]
     parts: list[str] = []
     if command.intent == "query_state":
         parts += [_answer(home, r, command.params.get("property"), language) for r in ok]
     elif ok:
         parts.append(_done(home, command, ok, lang, language))
+    if sent:
+        parts.append(_sent(home, sent, lang, language))
     parts += [_failure(home, r, lang, language) for r in failed]
     return parts
 
@@ -55,6 +58,15 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[s
     text = str(template).format(targets=josa(names, "을"), owner=josa(names, "의"), prop=josa(prop_name, "을"),
                                 value=josa(value, "으로"), scene=_scene(home, command))
     return text + _clamp_note(command, applied, prop, lang, ok)
+
+
+def _sent(home: Home, sent: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
+    """Delivered to devices that cannot report back: never "done", only "sent"."""
+    names_list = [_name(home, r.target) for r in sent]
+    if language == "en":
+        return str(lang["sent"]).format(targets=", ".join(names_list))
+    names = join_names(names_list) if len(names_list) <= 3 else f"기기 {len(names_list)}개"
+    return str(lang["sent"]).format(targets=names + "에")
 
 
 def _scene(home: Home, command: Command) -> str:
@@ -92,6 +104,8 @@ def _failure(home: Home, result: TargetResult, lang: dict[str, Any], language: s
     if code in ("unsupported_intent", "unsupported_property"):
         particle = "에는"
         return str(template).format(target=name + "에는")
+    if code == "unconfirmed":
+        return str(template).format(target=name + "에")
     return str(template).format(target=josa(name, particle))
 
 

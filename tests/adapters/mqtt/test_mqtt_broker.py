@@ -74,8 +74,10 @@ async def test_malformed_messages_are_logged_with_their_topic_and_skipped(
     caplog.set_level(logging.WARNING, logger="jibsa.adapters.mqtt")
     async with aiomqtt.Client("127.0.0.1", broker.port) as client:
         await client.publish("homeassistant/light/bad/thing/config", b"{oops", qos=1)
-        await client.publish("jibsa/jibsa_sim/living_sensor/state", b"not json", qos=1)
-        await client.publish("jibsa/jibsa_sim/living_sensor/state", json.dumps({"temperature": 900}), qos=1)
+        # On topics of their own: the flood below would supersede them on the sensor's (newest per topic).
+        await client.publish("jibsa/jibsa_sim/living_ceiling/state", b"not json", qos=1)
+        await client.publish("jibsa/jibsa_sim/kids_sensor/state", json.dumps({"temperature": 900, "humidity": 40}),
+                             qos=1)
         duplicate = {"unique_id": "jibsa_sim_living_ceiling", "command_topic": "x/set", "schema": "json"}
         await client.publish("homeassistant/light/other/copy/config", json.dumps(duplicate), qos=1)
         for i in range(2000):  # a flood on one topic
@@ -84,7 +86,8 @@ async def test_malformed_messages_are_logged_with_their_topic_and_skipped(
     await until(running.hub, lambda: running.hub.state("living_sensor").get("temperature") == 24, "flood absorbed", 20)
     assert "unique id 'jibsa_sim_living_ceiling' is already announced" in caplog.text
     assert "homeassistant/light/bad/thing/config: discovery skipped: payload is not JSON" in caplog.text
-    assert "jibsa/jibsa_sim/living_sensor/state: state of living_sensor skipped" in caplog.text
+    assert "jibsa/jibsa_sim/living_ceiling/state: state of living_ceiling skipped" in caplog.text
+    assert "jibsa/jibsa_sim/kids_sensor/state: state of kids_sensor skipped" in caplog.text
     assert "out of range" in caplog.text
     assert running.hub.home.device("copy") is None
     outcome = await running.hub.execute(Command("turn_on", ("living_ceiling",)))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from jibsa.adapters.mqtt.adapter import MqttAdapter
-from jibsa.adapters.mqtt.url import BrokerUrl, parse_broker_url
+from jibsa.adapters.mqtt.url import BrokerUrl, broker_from_settings, parse_broker_url
 from jibsa.hub import AdapterContext
 
-__all__ = ["BrokerUrl", "MqttAdapter", "create_adapter", "parse_broker_url"]
+__all__ = ["BrokerUrl", "MqttAdapter", "broker_from_settings", "create_adapter", "parse_broker_url"]
 
 
 def create_adapter(ctx: AdapterContext) -> MqttAdapter:
-    """The entry point: settings `url` (required), `prefix` (default homeassistant), `nodelay`."""
-    url = ctx.settings.get("url")
-    if not url:
-        raise ValueError("mqtt: a broker url is needed (--mqtt mqtt://host:1883, or mqtt: {url: ...})")
-    return MqttAdapter(ctx.home, parse_broker_url(str(url)), prefix=str(ctx.settings.get("prefix", "homeassistant")),
+    """The entry point: settings `url` (required), `ca_file`, `cert_file`, `key_file`, `insecure` (TLS),
+    `prefix` (default homeassistant), `nodelay`."""
+    return MqttAdapter(ctx.home, broker_from_settings(ctx.settings),
+                       prefix=str(ctx.settings.get("prefix", "homeassistant")),
                        nodelay=str(ctx.settings.get("nodelay", "true")).lower() != "false")

@@ -1,12 +1,17 @@
 """The MQTT adapter: devices that announce themselves with Home Assistant's MQTT discovery.
 
 Faults, and what they cost:
-- The broker goes away: the adapter reconnects with backoff (0.1 s doubling to 5 s), resubscribes,
-  and the retained discovery and state messages bring every device's state back. A command given
-  while the broker is down waits for it and is delivered when it returns; if it does not return
-  within the hub's command timeout (default 5 s), the hub reports the device as not answering.
-  A command published on a connection that dies before the broker acknowledges it (QoS 1) is
-  published again once connected, so it arrives at least once. Nothing is dropped silently.
+- The broker goes away: the adapter reconnects with jittered backoff (0.1 s doubling to 5 s),
+  resubscribes, and the retained discovery and state messages bring every device's state back. A
+  command given while the broker is down waits for it; paho sends a QoS 1 command the broker had
+  not acknowledged again, with the DUP flag, on the next connection. Acknowledged is not applied:
+  `send` returns `Receipt.AWAIT_STATE` for a device with a state topic, and the hub waits for its
+  state to show the change (else "unconfirmed"); a device without one gets `Receipt.NO_STATE`
+  ("sent", never "done").
+- After a reconnect, a device's availability is unknown until it says something (a retained or a
+  live message on one of its state or availability topics): a device not yet back may not have
+  subscribed to its command topic again. Commands to it are held (at most MAX_HELD, for at most
+  HOLD_S) and sent once it is heard, else refused as not answering.
 - A device's availability topic says offline: the device is reported unavailable, and the hub
   answers commands to it with "not answering" at once.
 - Malformed discovery payloads, state messages that are not JSON or out of range, and ids
@@ -25,12 +30,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jibsa.adapters.mqtt.client import MqttClient, MqttError, stay_connected
+import aiomqtt
+
+from jibsa.adapters.mqtt.connection import MqttError, new_client, stay_connected
 from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
 from jibsa.adapters.mqtt.driver import EntityDriver
 from jibsa.adapters.mqtt.drivers import device_from, device_id_for, driver_for
@@ -38,16 +46,15 @@ from jibsa.adapters.mqtt.inbox import LatestPerTopic
 from jibsa.adapters.mqtt.templates import TemplateError, render
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, DeviceType, Home
-from jibsa.hub import AdapterSink, DeviceError
+from jibsa.hub import AdapterSink, DeviceError, DeviceNotAnswering, Receipt
 
 log = logging.getLogger("jibsa.adapters.mqtt")
-MAX_QUEUED_MESSAGES = 100_000  # distinct topics waiting (the queue keeps only the newest per topic)
-DRAIN_BATCH = 500  # messages handled at once before letting other tasks (commands) run
+DRAIN_BATCH = 500  # messages handled in a row before letting other tasks (commands) run
 SUBSCRIBE_BATCH = 500
-PUBLISH_TIMEOUT_S = 1.0  # a command the broker has not acknowledged by then is published again
 RETRY_S = 0.01
 ANNOUNCE_WINDOW_S = 0.1  # devices announced within this window reach the hub as one batch
-MAX_INFLIGHT = 1000  # QoS 1 commands awaiting the broker's ack; more wait for a free slot
+HOLD_S = 3.0  # how long a command waits for a device not yet heard from since a reconnect
+MAX_HELD = 10_000  # commands held at once; more are refused as not answering
 _NOT_ID = re.compile(r"[^a-z0-9_]+")
 
 
@@ -76,7 +83,7 @@ class MqttAdapter:
         self._nodelay = nodelay
         self._client_id = client_id
         self._sink: AdapterSink | None = None
-        self._client: MqttClient | None = None
+        self._client: aiomqtt.Client | None = None
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._devices: dict[str, _DeviceEntry] = {}
@@ -93,7 +100,8 @@ class MqttAdapter:
         self._to_subscribe: dict[str, None] = {}  # ordered set, sent by the subscriber task
         self._subscribe_wake = asyncio.Event()
         self._last: dict[str, bytes] = {}  # the last payload on each routed topic (retained ones included)
-        self._inbox = LatestPerTopic(MAX_QUEUED_MESSAGES)
+        self._unheard: dict[str, asyncio.Event] = {}  # devices not heard from since the last reconnect
+        self._held = 0
         self.connections = 0
 
     # -- lifetime -------------------------------------------------------------------------------
@@ -119,27 +127,49 @@ class MqttAdapter:
 
     # -- commands -------------------------------------------------------------------------------
 
-    async def send(self, action: DeviceAction) -> None:
+    async def send(self, action: DeviceAction) -> Receipt:
         entry = self._devices.get(action.device_id)
         if entry is None or not entry.entities:
             raise DeviceError(f"{action.device_id} has not been announced on MQTT", "not_answering")
         driver, messages = self._messages_for(entry, action)
-        while True:
+        session = await self._publish(action.device_id, messages)
+        if driver.optimistic:
+            if self._sink is not None:
+                self._sink.state_reported(action.device_id, driver.assumed(action))
+            return Receipt.NO_STATE
+        if session != self.connections:
+            # Acknowledged on a later connection than it was sent on: perhaps before the device had
+            # subscribed again. Its state will tell; send it once more when the device is heard.
+            await self._publish(action.device_id, messages)
+        return Receipt.AWAIT_STATE
+
+    async def _publish(self, device_id: str, messages: list[tuple[str, str]]) -> int:
+        """Publish once connected and the device is heard from; the connection it went out on."""
+        await self._connected.wait()
+        await self._until_heard(device_id)
+        while (client := self._client) is None or not self._connected.is_set():
             await self._connected.wait()
-            client = self._client
-            if client is None:  # the session is just ending
-                await asyncio.sleep(RETRY_S)
-                continue
-            try:
-                async with asyncio.timeout(PUBLISH_TIMEOUT_S):
-                    for topic, payload in messages:
-                        await client.publish(topic, payload, qos=1)
-                break
-            except (MqttError, TimeoutError) as exc:  # lost with its connection: publish again on the next one
-                log.info("%s: command not acknowledged by the broker (%s); sending it again", action.device_id, exc)
-                await asyncio.sleep(RETRY_S)
-        if driver.optimistic and self._sink is not None:
-            self._sink.state_reported(action.device_id, driver.assumed(action))
+            await asyncio.sleep(0)
+        session = self.connections
+        for topic, payload in messages:  # acknowledged by the broker (QoS 1); the hub bounds the wait
+            await client.publish(topic, payload, qos=1, timeout=math.inf)
+        return session
+
+    async def _until_heard(self, device_id: str) -> None:
+        """Hold a command to a device not heard from since the reconnect; bounded in number and time."""
+        heard = self._unheard.get(device_id)
+        if heard is None:
+            return
+        if self._held >= MAX_HELD:
+            raise DeviceNotAnswering(f"{device_id}: not heard from since the broker came back ({MAX_HELD} held)")
+        self._held += 1
+        try:
+            async with asyncio.timeout(HOLD_S):
+                await heard.wait()
+        except TimeoutError:
+            raise DeviceNotAnswering(f"{device_id}: not heard from in {HOLD_S:g} s since the broker returned") from None
+        finally:
+            self._held -= 1
 
     def _messages_for(self, entry: _DeviceEntry, action: DeviceAction) -> tuple[EntityDriver, list[tuple[str, str]]]:
         """The first of the device's entities that can carry out `action`, and its messages; else the
@@ -156,24 +186,18 @@ class MqttAdapter:
     # -- the connection -------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        drain = asyncio.create_task(self._drain(), name="mqtt-inbox")
-        try:
-            await stay_connected(self._make_client, self._session, self._lost)
-        finally:
-            drain.cancel()
-            await asyncio.gather(drain, return_exceptions=True)
+        client = new_client(self._url, client_id=self._client_id, nodelay=self._nodelay, queue_type=LatestPerTopic)
+        await stay_connected(client, self._url, self._session, self._lost)
 
     def _lost(self) -> None:
         self._connected.clear()
         self._client = None
 
-    def _make_client(self) -> MqttClient:
-        return MqttClient(self._url, on_message=self._inbox.put, client_id=self._client_id, keepalive=15,
-                          nodelay=self._nodelay, max_inflight=MAX_INFLIGHT)
-
-    async def _session(self, client: MqttClient) -> None:
+    async def _session(self, client: aiomqtt.Client) -> None:
         self._client = client
         self.connections += 1
+        self._unheard = {device_id: asyncio.Event() for device_id, entry in self._devices.items()
+                         if any(e.driver.state_topics() or e.driver.cfg.availability for e in entry.entities.values())}
         topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
                   *self._state_routes, *self._availability_routes]
         self._subscribed, self._to_subscribe = set(topics), {}
@@ -183,21 +207,22 @@ class MqttAdapter:
         log.info("connected to %s", self._url)
         subscriber = asyncio.create_task(self._subscriber(client), name="mqtt-subscriber")
         try:
-            await client.closed()
+            await self._receive(client)
         finally:
             subscriber.cancel()
             await asyncio.gather(subscriber, return_exceptions=True)
 
-    async def _drain(self) -> None:
-        """Handle what the broker sent, a bounded batch at a time so that commands run in between."""
-        inbox = self._inbox
-        while True:
-            await inbox.wait()
-            for topic, payload in inbox.take(DRAIN_BATCH):
-                self._dispatch(topic, payload)
-            await asyncio.sleep(0)
+    async def _receive(self, client: aiomqtt.Client) -> None:
+        """Handle what the broker sends (newest per topic, see inbox.py), letting commands run between batches."""
+        handled = 0
+        async for message in client.messages:
+            payload = message.payload
+            self._dispatch(message.topic.value, payload if isinstance(payload, bytes) else str(payload).encode())
+            handled += 1
+            if handled % DRAIN_BATCH == 0:
+                await asyncio.sleep(0)
 
-    async def _subscriber(self, client: MqttClient) -> None:
+    async def _subscriber(self, client: aiomqtt.Client) -> None:
         """Send the subscriptions new announcements need, many to a SUBSCRIBE packet."""
         while True:
             await self._subscribe_wake.wait()
@@ -364,9 +389,18 @@ class MqttAdapter:
     def _on_state(self, topic: str, payload: bytes) -> None:
         text = payload.decode("utf-8", errors="replace")
         for device_id, availability in self._availability_routes.get(topic, ()):
+            self._heard(device_id)
             self._on_availability(topic, device_id, availability, text)
         for entity in self._state_routes.get(topic, ()):
+            self._heard(entity.device_id)
             self._read_state(topic, entity, text)
+
+    def _heard(self, device_id: str) -> None:
+        """The device said something since the reconnect: commands held for it may go."""
+        if self._unheard:
+            heard = self._unheard.pop(device_id, None)
+            if heard is not None:
+                heard.set()
 
     def _read_state(self, topic: str, entity: _Entity, text: str) -> None:
         try:

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+import aiomqtt
+
 from jibsa.adapters.mqtt.announce import AnnouncedDevice
-from jibsa.adapters.mqtt.client import MqttClient, Will, stay_connected
-from jibsa.adapters.mqtt.inbox import InOrder
+from jibsa.adapters.mqtt.connection import new_client, stay_connected
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, Home
 
@@ -71,19 +72,18 @@ class DevicePublisher:
         await self._connected.wait()
 
     async def _run(self) -> None:
-        commands = InOrder()
+        commands: asyncio.Queue[tuple[str, str]] = asyncio.Queue()  # every command, in order
         handler = asyncio.create_task(self._handle_commands(commands), name=f"mqtt-commands:{self.node}")
-        will = Will(self.status_topic, "offline", qos=1, retain=True)
+        will = aiomqtt.Will(self.status_topic, "offline", qos=1, retain=True)
+        client = new_client(self._url, will=will, nodelay=self._nodelay)
         try:
-            await stay_connected(lambda: MqttClient(self._url, on_message=commands.put, will=will,
-                                                    nodelay=self._nodelay),
-                                 self._session, self._connected.clear)
+            await stay_connected(client, self._url, lambda c: self._session(c, commands), self._connected.clear)
         finally:
             handler.cancel()
             await asyncio.gather(handler, return_exceptions=True)
 
-    async def _session(self, client: MqttClient) -> None:
-        await client.subscribe([(f"jibsa/{self.node}/+/#", 1)])
+    async def _session(self, client: aiomqtt.Client, commands: asyncio.Queue[tuple[str, str]]) -> None:
+        await client.subscribe(f"jibsa/{self.node}/+/#", qos=1)
         configs = [(f"{self._prefix}/{item.component}/{self.node}/{item.object_id}/config", _json(item.config))
                    for announced in self.devices.values() for item in announced.announcements()]
         # States again too: a restarted broker may have lost them.
@@ -96,25 +96,27 @@ class DevicePublisher:
         self._connected.set()
         sender = asyncio.create_task(self._send(client))
         try:
-            await client.closed()
+            async for message in client.messages:
+                payload = message.payload
+                text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
+                commands.put_nowait((message.topic.value, text))
         finally:
             sender.cancel()
             await asyncio.gather(sender, return_exceptions=True)
 
-    async def _handle_commands(self, commands: InOrder) -> None:
+    async def _handle_commands(self, commands: asyncio.Queue[tuple[str, str]]) -> None:
         while True:
-            await commands.wait()
-            for topic, raw in commands.take(COMMAND_BATCH):
-                await self._on_command(topic, raw.decode("utf-8", errors="replace"))
+            topic, payload = await commands.get()
+            await self._on_command(topic, payload)
 
-    async def _send(self, client: MqttClient) -> None:
+    async def _send(self, client: aiomqtt.Client) -> None:
         sent = 0
         while True:
             topic, _ = await self._outbox.get()
             payload = self._latest.pop(topic, None)
             if payload is not None:
                 self._sent[topic] = payload
-                await client.publish(topic, payload, qos=0, retain=True)  # waits only if the socket is full
+                await client.publish(topic, payload, qos=0, retain=True)
                 sent += 1
                 if sent % COMMAND_BATCH == 0:
                     await asyncio.sleep(0)
