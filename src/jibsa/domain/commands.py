@@ -17,7 +17,7 @@ DEVICE_INTENTS = frozenset(
 )  # fmt: skip
 HOME_INTENTS = frozenset(
     {"run_scene", "set_timer", "cancel_timer", "query_timer", "get_weather", "get_time", "get_date", "add_item",
-     "cancel"}
+     "cancel", "list_jobs", "query_home"}
 )  # fmt: skip
 INTENTS = DEVICE_INTENTS | HOME_INTENTS
 TIMING_KEYS = ("delay_s", "at", "repeat")

@@ -17,6 +17,10 @@ _ALSO = re.compile(r"^\s*(?:도|에도|까지|도\s)")
 _ONLY = re.compile(r"^\s*(?:만|에만)")
 _ALSO_OR_ONLY = re.compile(r"^\s*(?:도|만)")
 _ENGLISH_ALSO = re.compile(r"\b(?:too|as well)\b")
+# An English request that opens like a question asks about state; it never acts ("what is left on the washer").
+_ENGLISH_QUESTION = re.compile(
+    r"(?:what|what's|whats|which|when|where|who|how|is|are|was|were|does|do|did|has|have|why)(?![a-z'])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,8 @@ def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0) -> C
     """Gather one request's parts (its text starts after the previous request's last word, `floor`)."""
     end = tokens[-1].end
     clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8])
+    if _ENGLISH_QUESTION.match(text[floor:end].lstrip(" ?")):
+        clause.question = clause.state_question = True
     pending: list[str] = []
     for i, token in enumerate(tokens):
         after = text[token.end : token.end + 3]
