@@ -74,7 +74,7 @@ def settable(device: Device, prop: str | None) -> bool:
 
 def set_commands(devices: Sequence[Device], s: Setting) -> list[Command]:
     prop = s.prop or default_prop(devices, s.unit)
-    if prop is None:
+    if prop is None or not devices:
         return []
     value = s.value
     if s.extreme is not None:
