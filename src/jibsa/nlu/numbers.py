@@ -27,13 +27,14 @@ _ENGLISH_PATTERN = (
     rf"(?<![a-z])(?:(?:{_EN_TENS_RE})(?:[ -](?:{_EN_DIGIT_RE}))?|{_EN_ONES_RE})"
     rf"(?: point(?: (?:{_EN_DIGIT_RE}))+)?(?![a-z])"
 )
-# One number, in any of the three ways of saying it. Longest alternatives first.
+# One number, in any of the three ways of saying it. Longest alternatives first. Runs are bounded (no
+# number people say is longer) so that a line of 2,000 "이" is not read in quadratic time.
 NUMBER_PATTERN = (
-    r"(?:\d+(?:\.\d+)?"
+    r"(?:\d{1,12}(?:\.\d{1,6})?"
     rf"|(?:{_NATIVE_TENS_RE})(?: ?(?:{_NATIVE_ONES_RE}))?"
     rf"|(?:{_NATIVE_ONES_RE})"
-    r"|[영공일이삼사오육륙칠팔구십백천]*[십백천] ?[일이삼사오육륙칠팔구]"
-    r"|[영공일이삼사오육륙칠팔구십백천]+"
+    r"|[영공일이삼사오육륙칠팔구십백천]{0,8}[십백천] ?[일이삼사오육륙칠팔구]"
+    r"|[영공일이삼사오육륙칠팔구십백천]{1,9}"
     rf"|{_ENGLISH_PATTERN})"
 )
 NUMBER_RE = re.compile(NUMBER_PATTERN)

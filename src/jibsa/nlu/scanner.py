@@ -37,15 +37,19 @@ class Token:
     text: str
     entries: tuple[Entry, ...]
     tail: str = ""
+    _tags: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tags", frozenset(tag for tag, _ in self.entries))  # asked for on every read
 
     def tags(self) -> frozenset[str]:
-        return frozenset(tag for tag, _ in self.entries)
+        return self._tags
 
     def values(self, tag: str) -> list[Any]:
         return [value for t, value in self.entries if t == tag]
 
     def has(self, tag: str) -> bool:
-        return any(t == tag for t, _ in self.entries)
+        return tag in self._tags
 
 
 @dataclass
