@@ -33,7 +33,7 @@ def _check(line: dict[str, object]) -> None:
         assert line["commands"] == []
     if "error" in line:
         error = line["error"]
-        assert isinstance(error, dict) and error["code"] in ("unknown_room", "too_long")
+        assert isinstance(error, dict) and error["code"] in ("unknown_room", "too_long", "bad_request")
         assert error["message"] and error["message_en"]
     json.dumps(line, ensure_ascii=False)
 

@@ -77,6 +77,10 @@ def test_jibsa_parse_prints_the_error_field() -> None:
     line = answer_line(PARSER, raw, None, "ko")
     assert line["commands"] == [] and line["error"]["code"] == "unknown_room"
     assert "error" not in answer_line(PARSER, json.dumps({"text": "불 꺼", "room": "living"}).encode(), None, "ko")
+    odd_room = answer_line(PARSER, json.dumps({"text": "불 꺼", "room": 5}).encode(), None, "ko")
+    assert odd_room["commands"] == [] and odd_room["error"]["code"] == "unknown_room"
+    broken = answer_line(PARSER, b'{"text": "broken', None, "en")
+    assert broken["error"]["code"] == "bad_request" and broken["reply"] == broken["error"]["message_en"]
 
 
 def test_a_long_line_is_read_whole() -> None:
