@@ -39,11 +39,19 @@ def test_the_answer_completes_the_request_with_its_values(answer: str, chosen: t
     assert _commands(parser, answer, session="s") == []  # answered once: the question is closed
 
 
+def test_an_answer_may_repeat_the_verb() -> None:
+    parser = Parser(HOME)
+    parser.parse("에어컨 켜줘", session="s")
+    assert _commands(parser, "거실 거 켜줘", session="s") == [("turn_on", ("living_ac",), {})]
+
+
 def test_a_new_request_instead_of_an_answer_is_taken_as_it_is() -> None:
     parser = Parser(HOME)
     parser.parse("에어컨 꺼", session="s")
     assert _commands(parser, "주방 불 꺼줘", session="s") == [("turn_off", ("kitchen_light",), {})]
     assert _commands(parser, "거실", session="s") == []
+    parser.parse("에어컨 꺼", session="s")
+    assert _commands(parser, "거실 불 꺼줘", session="s") == [("turn_off", ("living_ceiling", "living_stand"), {})]
 
 
 def test_without_a_session_it_still_asks_and_does_nothing() -> None:
