@@ -7,6 +7,10 @@ and on our natural-Korean set (tests/nlu/data), per-utterance latency p50/p99 an
 in this process, start-up (time from launching a server process to its first answer) and peak memory
 (VmHWM) of that process. hassil runs with home_assistant_intents' Korean sentences and slot lists
 built from the same home files. Scoring follows /work/shared/tools/score_parse.py.
+
+HA accuracy is given twice: as converted, and as Home Assistant itself reads the suite (`HA acc*`:
+HassLightSet on an area sets only the area's lights; see tests/nlu/nlu_scoring.py). Last, jibsa's
+slowest parse of adversarial lines: 2,000 characters (the longest read) and 10,000 (refused).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ NATURAL_ITEMS = REPO / "tests" / "nlu" / "data" / "natural_ko.jsonl"
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests" / "nlu"))
 
-from nlu_scoring import load_items, matches  # noqa: E402
+from nlu_scoring import lights_only_for_light_set, load_items, matches  # noqa: E402
 
 from hassil_adapter import HassilMatcher  # noqa: E402 - the paths above must be set first
 from jibsa.home_file import load_home  # noqa: E402
@@ -96,9 +100,33 @@ def serve_stats(command: list[str], items: Sequence[dict[str, Any]]) -> dict[str
     return {"startup_s": startup, "rss_mb": rss}
 
 
+def worst_lines(parser: Parser) -> list[tuple[str, float]]:
+    """The slowest of three parses of each adversarial line, in ms."""
+    words = ["거실", "불", "꺼줘", "켜", "에어컨", "이십삼", "도로", "그리고", "안방도", "됐어", "더워", "30분", "뒤에",
+             "다", "모든", "?", "밝기", "50%", "그거"]  # fmt: skip
+    lines = {
+        "10,000 x 가 (refused)": "가" * 10_000,
+        "2,000 x 이 (number words)": "이" * 1999,
+        "2,000 digits": "1 " * 999,
+        "2,000 거실불꺼": ("거실불꺼" * 500)[:1999],
+        "2,000 request words": " ".join(words[i % len(words)] for i in range(700))[:1999],
+        "2,000 English": ("turn on the living room light and set it to twenty three " * 40)[:1999],
+    }
+    out = []
+    for name, text in lines.items():
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            parser.parse(text)
+            times.append((time.perf_counter() - start) * 1000)
+        out.append((name, min(times)))
+    return out
+
+
 def _row(name: str, values: dict[str, float]) -> str:
     return (
-        f"  {name:28s} {values.get('ha', 0):7.1%} {values.get('natural', 0):9.1%} {values['p50_ms']:8.3f} "
+        f"  {name:28s} {values.get('ha', 0):7.1%} {values.get('ha_read', 0):7.1%} {values.get('natural', 0):9.1%} "
+        f"{values['p50_ms']:8.3f} "
         f"{values['p99_ms']:8.3f} {values['per_s']:10.0f} {values['startup_s']:8.2f} {values['rss_mb']:8.1f}"
     )
 
@@ -124,6 +152,11 @@ def main() -> int:
                 figures = measure(recognise, items, repeat)
                 results[name][suite] = figures["accuracy"]
                 latency[name].append(figures)
+        ha_home = load_home(suites["ha"][0]).home
+        for name, recognise in (("jibsa", _jibsa(Parser(ha_home))), ("hassil", _hassil(HassilMatcher(ha_home)))):
+            corrected = lights_only_for_light_set(suites["ha"][1], ha_home)
+            results[name]["ha_read"] = sum(any(matches(alt, recognise(it)) for alt in it["expect"])
+                                           for it in corrected) / len(corrected)
         every = [*suites["ha"][1], *suites["natural"][1]]
         ha_home = str(suites["ha"][0])
         servers = {
@@ -137,12 +170,15 @@ def main() -> int:
             results[name].update(serve_stats(servers[name], every))
     print(f"parse bench: {len(suites['ha'][1])} HA sentences + {len(suites['natural'][1])} natural, "
           f"{repeat} latency passes, {os.cpu_count()} CPUs")  # fmt: skip
-    print(f"  {'system':28s} {'HA acc':>7s} {'natural':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'utt/s':>10s} "
-          f"{'start s':>8s} {'RSS MB':>8s}")  # fmt: skip
+    print(f"  {'system':28s} {'HA acc':>7s} {'HA acc*':>7s} {'natural':>9s} {'p50 ms':>8s} {'p99 ms':>8s} "
+          f"{'utt/s':>10s} {'start s':>8s} {'RSS MB':>8s}")  # fmt: skip
     print(_row("jibsa (jibsa parse)", results["jibsa"]))
     print(_row("hassil + HA Korean intents", results["hassil"]))
     ratio = results["jibsa"]["p50_ms"] / results["hassil"]["p50_ms"]
     print(f"  jibsa p50 / hassil p50 = {ratio:.2f}")
+    print("  jibsa, slowest parse of adversarial lines (best of 3):")
+    for name, ms in worst_lines(Parser(load_home(NATURAL_HOME).home)):
+        print(f"    {name:28s} {ms:8.1f} ms")
     return 0
 
 

@@ -43,6 +43,9 @@ def describe_outcome(home: Home, outcome: Outcome, language: str, *,
         return error_text(outcome.error, language)
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
         return ""  # the parser already said "30분 뒤에 보일러를 끌게요."
+    told = outcome.answer.get("said")
+    if isinstance(told, Mapping) and told:  # a skill that words its own answer, in each language
+        return str(told.get("en" if language == "en" else "ko", ""))
     spec = intents.get(outcome.command.intent)
     speak = _SPEAKERS.get(spec.reply_key) if spec is not None else None
     return speak(_Say(language, home), outcome.answer) if speak else ""

@@ -110,7 +110,7 @@ class Conversation:
             if confirm and self.confirmations.take(who, commands) is not None:
                 confirmed = True
             else:
-                promised = promise(self.hub.home, commands, (), "", language=language)
+                promised = promise(self.hub.home, commands, (), (), language=language)
                 self.confirmations.hold(who, commands, promised, language)
                 return Turn(text, commands, understanding.reply, True, (), language)
         if not commands:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from jibsa.domain import DeviceType, Home
 from jibsa.nlu import Parser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -73,3 +74,21 @@ def score(parser: Parser, items: Sequence[dict[str, Any]]) -> tuple[float, list[
         if not any(matches(alt, got) for alt in item["expect"]):
             failures.append((item, got))
     return 1 - len(failures) / len(items), failures
+
+
+def lights_only_for_light_set(items: Sequence[dict[str, Any]], home: Home) -> list[dict[str, Any]]:
+    """Home Assistant's suite as Home Assistant itself reads it: the converter expects HassLightSet on an
+    area ("침실 밝기를 50%로") to set brightness or colour on every device there (covers and a switch
+    included), but Home Assistant's handler (`light/intent.py`: `ServiceIntentHandler(INTENT_SET, DOMAIN,
+    ...)`, DOMAIN = "light") sets only the area's lights, and jibsa never sets a property on a device
+    that lacks it (issue 11). Only those expectations change; every other item is kept as converted."""
+    lights = {d.id for d in home.devices if d.type is DeviceType.LIGHT}
+    out = []
+    for item in items:
+        if str(item.get("cat", "")).startswith("light_HassLightSet"):
+            expect = [[{**c, "targets": [t for t in c["targets"] if t in lights]} for c in alt]
+                      for alt in item["expect"]]
+            out.append({**item, "expect": expect})
+        else:
+            out.append(item)
+    return out

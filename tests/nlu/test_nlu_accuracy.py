@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from nlu_scoring import DATA, SHARED, load_items, score
+from nlu_scoring import DATA, SHARED, lights_only_for_light_set, load_items, score
 
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
@@ -67,6 +67,23 @@ def test_third_home_written_by_another_hand() -> None:
 @pytest.mark.skipif(not HA_CONVERT.exists(), reason=f"Home Assistant's Korean suite is not at {HA_CONVERT}")
 def test_home_assistant_korean_suite(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(HA_CONVERT), str(tmp_path)], check=True, capture_output=True)
-    parser = Parser(load_home(tmp_path / "home.yaml").home)
-    accuracy, failures = score(parser, load_items(tmp_path / "items.jsonl"))
+    home = load_home(tmp_path / "home.yaml").home
+    items = lights_only_for_light_set(load_items(tmp_path / "items.jsonl"), home)
+    accuracy, failures = score(Parser(home), items)
     assert accuracy >= 0.95, _report(failures)
+
+
+@pytest.mark.skipif(not HA_CONVERT.exists(), reason=f"Home Assistant's Korean suite is not at {HA_CONVERT}")
+def test_home_assistant_light_set_touches_only_lights(tmp_path: Path) -> None:
+    """The converted expectations that set brightness or colour on a room's covers and switch are the
+    only ones corrected; jibsa's answer to each is the room's lights, never nothing."""
+    subprocess.run([sys.executable, str(HA_CONVERT), str(tmp_path)], check=True, capture_output=True)
+    home = load_home(tmp_path / "home.yaml").home
+    raw = load_items(tmp_path / "items.jsonl")
+    corrected = lights_only_for_light_set(raw, home)
+    changed = [(a, b) for a, b in zip(raw, corrected, strict=True) if a != b]
+    assert changed and all(a["cat"].startswith("light_HassLightSet") for a, _ in changed)
+    parser = Parser(home)
+    for _, item in changed:
+        commands = parser.parse(item["text"], room=item.get("room")).commands
+        assert commands and all(home.device(t).type.value == "light" for c in commands for t in c.targets)

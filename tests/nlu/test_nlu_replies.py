@@ -86,3 +86,58 @@ def test_flat_results_are_shared_out_by_command() -> None:
                 Command("set", ("living_ac",), {"property": "temperature", "value": 24})]
     results = [TargetResult("living_ac", True), TargetResult("living_ac", True, changes={"temperature": 24})]
     assert describe_results(HOME, commands, results) == "거실 에어컨을 켰어요. 거실 에어컨의 온도를 24도로 맞췄어요."
+
+
+LIGHTS = [d.id for d in HOME.devices if d.type.value == "light"]
+
+
+def test_many_devices_of_one_kind_are_named_by_kind() -> None:
+    off = Command("turn_off", tuple(LIGHTS))
+    results = [TargetResult(i, True) for i in LIGHTS]
+    assert describe_results(HOME, [off], results) == "불을 모두 껐어요."
+    assert Parser(HOME).parse("불 다 꺼").reply == "불을 모두 끌게요."
+    dim = Command("set", tuple(LIGHTS), {"property": "brightness", "value": 30})
+    assert describe_results(HOME, [dim], results) == "모든 불의 밝기를 30%로 맞췄어요."
+    some = Command("turn_off", tuple(LIGHTS[:5]))
+    assert describe_results(HOME, [some], results[:5]) == "불 5개를 껐어요."
+
+
+def test_a_scene_says_it_ran() -> None:
+    scene = Command("run_scene", (), {"scene": "sleep"})
+    results = [TargetResult("living_ceiling", True), TargetResult("master_light", True)]
+    assert describe_results(HOME, [scene], results) == "취침 모드를 실행했어요."
+
+
+def test_english_replies_say_what_was_done() -> None:
+    off = Command("turn_off", ("living_tv",))
+    assert describe_results(HOME, [off], [TargetResult("living_tv", True)], "en") == "I turned off 거실 TV."
+
+
+def test_unlocking_is_asked_first() -> None:
+    parsed = Parser(HOME).parse("현관문 열어줘")
+    assert parsed.needs_confirmation and parsed.reply == "현관문을 열까요?"
+    assert Parser(HOME).parse("unlock the front door").reply == "Shall I unlock 현관문?"
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [("고마워", "천만에요. 언제든 불러 주세요."), ("안녕", "안녕하세요! 무엇을 도와 드릴까요?"),
+     ("ㅋㅋㅋ", "즐거우시다니 저도 좋아요."), ("thanks", "You're welcome. Call me any time.")],
+)  # fmt: skip
+def test_small_talk_gets_a_short_friendly_answer(text: str, reply: str) -> None:
+    parsed = Parser(HOME).parse(text)
+    assert parsed.commands == () and parsed.reply == reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("예약 뭐 있어?", "list_jobs"), ("예약된 거 알려줘", "list_jobs"), ("지금 집 상태 어때?", "query_home"),
+     ("how is the house", "query_home")],
+)  # fmt: skip
+def test_schedules_and_the_home_are_asked_about(text: str, intent: str) -> None:
+    assert [c.intent for c in Parser(HOME).parse(text).commands] == [intent]
+
+
+def test_scheduling_with_the_word_for_it_still_schedules() -> None:
+    commands = Parser(HOME).parse("저녁 7시에 거실 불 켜게 예약해줘").commands
+    assert [(c.intent, c.params.get("at")) for c in commands] == [("turn_on", "19:00")]

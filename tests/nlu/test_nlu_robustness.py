@@ -26,8 +26,15 @@ texts = st.one_of(st.text(max_size=300), sentences)
 
 
 def _check(line: dict[str, object]) -> None:
-    assert set(line) == {"text", "commands", "reply", "needs_confirmation"}
+    required = {"text", "commands", "reply", "needs_confirmation"}
+    assert required <= set(line) <= required | {"error", "needs_choice"}
     assert isinstance(line["reply"], str) and line["reply"]
+    if "error" in line or "needs_choice" in line:
+        assert line["commands"] == []
+    if "error" in line:
+        error = line["error"]
+        assert isinstance(error, dict) and error["code"] in ("unknown_room", "too_long", "bad_request")
+        assert error["message"] and error["message_en"]
     json.dumps(line, ensure_ascii=False)
 
 

@@ -8,12 +8,7 @@ import sys
 from typing import IO, Any, Protocol
 
 from jibsa.cli.common import add_home_options, load_home_or_exit
-
-_BAD_JSON_REPLY = {
-    "ko": "요청을 읽지 못했어요. JSON 형식이 올바르지 않아요.",
-    "en": "I couldn't read that request: it is not valid JSON.",
-}
-_ERROR_REPLY = {"ko": "요청을 처리하지 못했어요.", "en": "I couldn't handle that request."}
+from jibsa.nlu.replies import refusal
 
 
 class _Understands(Protocol):
@@ -53,19 +48,24 @@ def answer_line(parser: _Understands, raw: bytes, room: str | None, language: st
         try:
             request = json.loads(line)
         except ValueError:
-            return _empty(line, _BAD_JSON_REPLY[language])
+            return _refused(line, "bad_request", language)
         if not isinstance(request, dict):
-            return _empty(line, _BAD_JSON_REPLY[language])
+            return _refused(line, "bad_request", language)
         text = request["text"] if isinstance(request.get("text"), str) else ""
+        if request.get("room") is not None and not isinstance(request["room"], str):
+            return _refused(text, "unknown_room", language)  # a room must be a room id: never "no room"
         line_room = request["room"] if isinstance(request.get("room"), str) else room
         session = str(request["session"]) if request.get("session") is not None else None
     try:
         result: dict[str, Any] = parser.parse(text, room=line_room, session=session).to_json()
     except Exception as exc:
         print(f"jibsa parse: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return _empty(text, _ERROR_REPLY[language])
+        return _refused(text, "failed", language)
     return result
 
 
-def _empty(text: str, reply: str) -> dict[str, Any]:
-    return {"text": text, "commands": [], "reply": reply, "needs_confirmation": False}
+def _refused(text: str, code: str, language: str) -> dict[str, Any]:
+    """The line for a request that was not understood, with the usual fields and an `error`."""
+    error = {"code": code, "message": refusal(code, "ko"), "message_en": refusal(code, "en")}
+    return {"text": text, "commands": [], "reply": refusal(code, language), "needs_confirmation": False,
+            "error": error}

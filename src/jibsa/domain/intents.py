@@ -70,6 +70,8 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("get_time", Handler.SKILL),
     IntentSpec("get_date", Handler.SKILL),
     IntentSpec("add_item", Handler.SKILL, ("item", "list"), reply="item_added"),
+    IntentSpec("list_jobs", Handler.SKILL),
+    IntentSpec("query_home", Handler.SKILL),
 )
 
 

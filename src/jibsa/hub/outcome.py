@@ -51,7 +51,8 @@ class Outcome:
 
 
 class SkillHost(Protocol):
-    """What a skill may read of the hub: the home, its clock and time zone, and its store."""
+    """What a skill may read of the hub: the home, its clock and time zone, its store, the devices'
+    states and the pending timers and schedules."""
 
     @property
     def home(self) -> Home: ...
@@ -64,6 +65,10 @@ class SkillHost(Protocol):
 
     @property
     def store(self) -> HubStore: ...
+
+    def state(self, device_id: str) -> dict[str, Any]: ...
+
+    def pending_jobs(self) -> list[PendingJob]: ...
 
 
 Skill = Callable[[Command, SkillHost], Awaitable[Outcome]]

@@ -17,6 +17,10 @@ _ALSO = re.compile(r"^\s*(?:도|에도|까지|도\s)")
 _ONLY = re.compile(r"^\s*(?:만|에만)")
 _ALSO_OR_ONLY = re.compile(r"^\s*(?:도|만)")
 _ENGLISH_ALSO = re.compile(r"\b(?:too|as well)\b")
+# An English request that opens like a question asks about state; it never acts ("what is left on the washer").
+_ENGLISH_QUESTION = re.compile(
+    r"(?:what|what's|whats|which|when|where|who|how|is|are|was|were|does|do|did|has|have|why)(?![a-z'])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class Clause:
     negated: bool = False
     state_question: bool = False
     question: bool = False
+    all_said: bool = False  # "다", "전부", "모든" somewhere in the request
 
     def tagged(self, tag: str) -> list[Any]:
         return [value for token in self.tokens for t, value in token.entries if t == tag]
@@ -82,6 +87,9 @@ def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0) -> C
     """Gather one request's parts (its text starts after the previous request's last word, `floor`)."""
     end = tokens[-1].end
     clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8])
+    clause.all_said = any(token.has("all") for token in tokens)
+    if _ENGLISH_QUESTION.match(text[floor:end].lstrip(" ?")):
+        clause.question = clause.state_question = True
     pending: list[str] = []
     for i, token in enumerate(tokens):
         after = text[token.end : token.end + 3]
@@ -116,7 +124,7 @@ def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, a
     if kinds and token.has("verb") and not clause.verbs:
         return False
     if kinds and not token.has("shadow") and not token.has("scene"):
-        spec = TargetSpec(kinds[0], tuple(pending), token.text, _all_before(clause))
+        spec = TargetSpec(kinds[0], tuple(pending), token.text, clause.all_said)
         clause.specs.append(spec)
         pending.clear()
         return True
@@ -124,14 +132,10 @@ def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, a
         clause.also = True  # "거실 것도", "안방 거만": the last request's devices, in that room
         return True
     if token.has("any") and not token.has("verb") and not clause.specs and not clause.devices:
-        clause.specs.append(TargetSpec(None, tuple(pending), token.text, _all_before(clause)))
+        clause.specs.append(TargetSpec(None, tuple(pending), token.text, clause.all_said))
         pending.clear()
         return True
     return False
-
-
-def _all_before(clause: Clause) -> bool:
-    return clause.has("all")
 
 
 def _add_device(clause: Clause, token: Token, ids: tuple[str, ...], pending: list[str], home: Home) -> None:
@@ -143,7 +147,7 @@ def _add_device(clause: Clause, token: Token, ids: tuple[str, ...], pending: lis
         clause.rooms.append(own_room)
     if pending and devices and not any(d.room in pending for d in devices):
         rooms = (*pending, own_room) if own_room is not None else tuple(pending)
-        clause.specs.append(TargetSpec(devices[0].type, rooms, token.text, _all_before(clause)))
+        clause.specs.append(TargetSpec(devices[0].type, rooms, token.text, clause.all_said))
     else:
         clause.devices.append(ids)
     pending.clear()

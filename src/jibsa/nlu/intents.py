@@ -13,7 +13,7 @@ from jibsa.nlu.clause import Clause, unread_words
 from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
-from jibsa.nlu.setting import Setting, default_prop, read_setting, set_commands
+from jibsa.nlu.setting import Setting, default_prop, read_setting, set_commands, settable
 from jibsa.nlu.targets import (
     Context,
     first_kind_with_devices,
@@ -21,6 +21,7 @@ from jibsa.nlu.targets import (
     resolve,
     room_devices,
     sensors_measuring,
+    unplaced_spread,
 )  # fmt: skip
 
 _CYCLE = re.compile(r"([가-힣]{1,6})\s*(?:코스|course|cycle)")
@@ -44,7 +45,9 @@ class Previous:
 class Outcome:
     commands: list[Command] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
-    reason: str = ""  # why nothing was done: negated, keep, cancel, unclear
+    reason: str = ""  # why nothing was done: negated, keep, unclear, choose, no_property, smalltalk
+    devices: list[Device] = field(default_factory=list)  # choose: the candidates; no_property: those lacking it
+    detail: str = ""  # no_property: the property; smalltalk: which kind of small talk
 
 
 def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
@@ -58,8 +61,11 @@ def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: 
         return Outcome(reason="negated")
     if "keep" in clause.verb_names():
         return Outcome(reason="keep")
+    talk = clause.tagged("smalltalk")
+    if talk and not clause.names_targets and not clause.verbs and not clause.numbers:
+        return Outcome(reason="smalltalk", detail=talk[0])
     scenes = clause.tagged("scene")
-    if scenes and not clause.devices and "turn_off" not in clause.verb_names():
+    if scenes and not clause.devices and "turn_off" not in clause.verb_names() and not clause.state_question:
         return Outcome(commands=[Command("run_scene", (), {"scene": scenes[0]})])
     if _is_query(clause):
         return _query(clause, home, lex, ctx, previous)
@@ -78,6 +84,10 @@ def _home_intent(clause: Clause) -> Command | None:
         return add_item_command(clause) or Command("none")
     if named:
         return None
+    if clause.has("home_status"):
+        return Command("query_home")
+    if clause.has("jobs") and (clause.question or clause.has("query")) and not _action_verbs(clause):
+        return Command("list_jobs")
     if clause.has("weather") or clause.has("city"):
         return weather_command(clause)
     if clause.has("date"):
@@ -186,9 +196,14 @@ def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Outcome:
     name = clause.tagged("feeling")[0]
     feeling = next(f for f in lex.feelings if f.name == name)
     rooms = tuple(clause.bare_rooms) or ctx.carried
-    devices = first_kind_with_devices(home, feeling.kinds, replace(ctx, carried=rooms))
+    devices = first_kind_with_devices(home, feeling.kinds, replace(ctx, carried=rooms, chosen=frozenset()))
     if not devices:
         return Outcome(reason="unclear")
+    if unplaced_spread(clause, replace(ctx, carried=rooms), devices):
+        chosen = [d for d in devices if d.id in ctx.chosen]
+        if not chosen:
+            return Outcome(reason="choose", devices=devices)
+        devices = chosen
     params: dict[str, Any] = {}
     if feeling.property:
         params = {"property": feeling.property, "direction": feeling.direction}
@@ -222,7 +237,7 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         if isinstance(setting.value, (int, float)):
             setting.amount, setting.value = setting.value, None
         setting.said = True
-    devices, not_found = _targets(clause, home, lex, ctx, previous=previous, setting=setting)
+    devices, not_found, inherited = _targets(clause, home, lex, ctx, previous=previous, setting=setting)
     if not_found:
         return Outcome(not_found=not_found, reason="not_found")
     unread = unread_words(clause, ctx.fillers) if not clause.devices and not clause.specs else []
@@ -230,11 +245,19 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         return Outcome(not_found=[" ".join([*_room_names(home, clause.bare_rooms), unread[0]])], reason="not_found")
     if not devices:
         return Outcome(reason="unclear")
+    if not inherited and unplaced_spread(clause, ctx, devices):
+        devices = [d for d in devices if d.id in ctx.chosen]
+        if not devices:
+            return Outcome(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
+                                                                setting=setting))
     if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
         return Outcome(commands=_by_intent(devices, previous.intent, previous.params))
     if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
         devices = [d for d in devices if d.property_spec("power") is not None]
     commands = _commands(clause, devices, setting)
+    if not commands and _changes_value(clause, setting):
+        prop = setting.prop or default_prop(devices, setting.unit) or ""
+        return Outcome(reason="no_property", devices=list(devices), detail=prop)
     cycle = _CYCLE.search(clause.text)
     if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
@@ -243,23 +266,40 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
 
 
 def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
-             setting: Setting) -> tuple[list[Device], list[str]]:
+             setting: Setting) -> tuple[list[Device], list[str], bool]:
+    """The request's devices, what was not found, and whether the devices come from the last command."""
     res = resolve(home, clause, ctx)
     devices = [d for d in (home.device(i) for i in res.ids) if d is not None]
     if res.not_found or devices:
-        return devices, res.not_found
+        return devices, res.not_found, False
     if clause.bare_rooms:
-        return _room_targets(clause, home, previous, setting)
+        return (*_room_targets(clause, home, previous, setting), False)
     if previous is not None and (clause.has("ref") or not clause.names_targets):
         found = [d for d in (home.device(i) for i in previous.targets) if d is not None]
         if setting.prop:
             found = [d for d in found if d.property_spec(setting.prop) is not None] or found
         if found:
-            return found, []
+            return found, [], True
     kinds = _implied_kinds(lex, setting) or _verb_kinds(clause, lex)
-    if not kinds and clause.has("all") and not clause.names_targets:
-        return kind_devices(home, None, ()), []
-    return first_kind_with_devices(home, kinds, ctx), []
+    if not kinds and clause.has("all") and not clause.names_targets and _action_verbs(clause):
+        return kind_devices(home, None, ()), [], False
+    return first_kind_with_devices(home, kinds, ctx), [], False
+
+
+def _candidates(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
+                setting: Setting) -> list[Device]:
+    """The devices to choose among: those of the request that could take it."""
+    devices, _, _ = _targets(clause, home, lex, replace(ctx, chosen=frozenset()), previous=previous,
+                             setting=setting)
+    if not _changes_value(clause, setting):
+        return devices
+    prop = setting.prop or default_prop(devices, setting.unit)
+    return [d for d in devices if settable(d, prop)] or devices
+
+
+def _changes_value(clause: Clause, setting: Setting) -> bool:
+    explicit_set = "set" in clause.verb_names() and setting.prop is not None
+    return setting.value is not None or setting.extreme is not None or setting.direction is not None or explicit_set
 
 
 def _verb_kinds(clause: Clause, lex: Lexicon) -> list[DeviceType]:
@@ -309,8 +349,11 @@ def _commands(clause: Clause, devices: Sequence[Device], setting: Setting) -> li
     explicit_set = "set" in clause.verb_names() and setting.prop and setting.direction is None
     if setting.value is not None or setting.extreme is not None or explicit_set:
         # "에어컨 켜서 23도로 맞춰줘": both verbs were said, so both are done, power first.
-        powered = [d for d in devices if "power" in d.spec.property_names] if _turns_on_first(clause) else []
-        return _by_intent(powered, "turn_on", {}) + set_commands(devices, setting)
+        prop = setting.prop or default_prop(devices, setting.unit)
+        capable = [d for d in devices if settable(d, prop)]
+        powered = [d for d in capable if "power" in d.spec.property_names] if _turns_on_first(clause) else []
+        setting_commands = set_commands(capable, setting)
+        return _by_intent(powered, "turn_on", {}) + setting_commands if setting_commands else []
     if setting.direction is not None:
         return _adjust_commands(devices, setting, base)
     if base is None:
@@ -332,8 +375,9 @@ def _adjust_commands(devices: Sequence[Device], s: Setting, base: str | None) ->
         out += _by_intent(covers, "open" if s.direction == "up" else "close", {})
     elif covers:
         others = [*covers, *others]
+    prop = s.prop or default_prop(others, s.unit)
+    others = [d for d in others if settable(d, prop)]
     if others:
-        prop = s.prop or default_prop(others, s.unit)
         params: dict[str, Any] = {"property": prop, "direction": s.direction}
         if s.amount is not None:
             params["amount"] = as_int_if_whole(s.amount)

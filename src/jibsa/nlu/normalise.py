@@ -8,9 +8,13 @@ from functools import cache
 
 from jibsa.nlu.lexicon import load_lexicon
 
-MAX_CHARS = 300  # a spoken request is never longer; the rest of a longer line is not read
+# The longest request read, after spaces and symbols are collapsed; a longer one is refused ("too_long"),
+# never cut: what is cut off could change what the rest means.
+MAX_CHARS = 2000
 _KEEP = re.compile(r"[^0-9a-z가-힣ㄱ-ㅎㅏ-ㅣ%:.?/'\-\s]")
 _SPACES = re.compile(r"\s+")
+# NFKC would turn the letters of "ㅋㅋㅋ" into jamo that join syllables; everything else is normalised.
+_BESIDE_JAMO = re.compile(r"[^ㄱ-ㅣ]+")
 _HANGUL = re.compile(r"[가-힣]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -24,7 +28,7 @@ def _typo_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 def normalise(text: str) -> str:
     """NFC, lower case, typos fixed, everything but letters, digits and a few marks turned into spaces."""
-    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])[:MAX_CHARS].lower()
+    text = _BESIDE_JAMO.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text).lower()
     text = _KEEP.sub(" ", text)
     pattern, typos = _typo_pattern()
     text = pattern.sub(lambda m: typos[m.group(0)], text)

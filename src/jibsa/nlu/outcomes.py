@@ -7,6 +7,7 @@ from typing import Any
 
 from jibsa.domain import Command, Delivery, Device, DeviceType, Home, TargetResult
 from jibsa.nlu.josa import duration_text, join_names, josa, number_text
+from jibsa.nlu.naming import target_phrase
 from jibsa.nlu.texts import reply_texts as _lang
 
 _CYCLE_NOUN = {DeviceType.WASHER: "세탁", DeviceType.DRYER: "건조", DeviceType.DISHWASHER: "세척"}
@@ -44,20 +45,20 @@ def _describe_command(home: Home, command: Command, results: Sequence[TargetResu
 
 
 def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
-    names_list = [_name(home, r.target) for r in ok]
-    if language == "en":
-        return str(lang["done"]["ok"]).format(targets=", ".join(names_list))
-    names = join_names(names_list) if len(names_list) <= 3 else f"기기 {len(names_list)}개"
-    template = lang["done"].get(command.intent)
+    ids = [r.target for r in ok]
+    ko = language != "en"
+    template = lang["done"].get(command.intent, lang["done"]["ok"] if not ko else None)
     if template is None:
         return "처리했어요."
     prop = str(command.params.get("property", ""))
     applied = next((r.changes.get(prop) for r in ok if prop in r.changes), command.params.get("value"))
-    prop_name = lang["properties"].get(prop, prop)
+    prop_name = lang["properties"].get(prop, prop) if ko else prop.replace("_", " ")
     value = _value(lang, prop, applied)
-    text = str(template).format(targets=josa(names, "을"), owner=josa(names, "의"), prop=josa(prop_name, "을"),
-                                value=josa(value, "으로"), scene=_scene(home, command))
-    return text + _clamp_note(command, applied, prop, lang, ok)
+    text = str(template).format(
+        targets=target_phrase(home, ids, "을", lang, language), owner=target_phrase(home, ids, "의", lang, language),
+        prop=josa(prop_name, "을") if ko else prop_name, value=josa(value, "으로") if ko else value,
+        scene=_scene(home, command, ko))
+    return text + (_clamp_note(command, applied, prop, lang, ok) if ko else "")
 
 
 def _sent(home: Home, sent: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
@@ -69,9 +70,10 @@ def _sent(home: Home, sent: Sequence[TargetResult], lang: dict[str, Any], langua
     return str(lang["sent"]).format(targets=names + "에")
 
 
-def _scene(home: Home, command: Command) -> str:
+def _scene(home: Home, command: Command, ko: bool) -> str:
     scene = home.scene(str(command.params.get("scene", "")))
-    return josa(scene.name if scene is not None else str(command.params.get("scene", "")), "을")
+    name = scene.name if scene is not None else str(command.params.get("scene", ""))
+    return josa(name, "을") if ko else name
 
 
 def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any],
@@ -87,7 +89,7 @@ def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any],
 
 def _value(lang: dict[str, Any], prop: str, value: Any) -> str:
     if isinstance(value, bool):
-        return "켬" if value else "끔"
+        return ("켬" if value else "끔") if "properties" in lang else ("on" if value else "off")
     if isinstance(value, (int, float)):
         return number_text(value) + str(lang.get("units", {}).get(prop, ""))
     return str(lang.get("values", {}).get(str(value), value))

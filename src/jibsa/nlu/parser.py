@@ -6,13 +6,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from jibsa.domain import Command, Home, needs_confirmation
+from jibsa.domain import Command, Device, Home, needs_confirmation
 from jibsa.domain.intents import BUILTIN_INTENTS
+from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
 from jibsa.nlu.intents import Outcome, Previous, interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
-from jibsa.nlu.normalise import looks_english, normalise
-from jibsa.nlu.replies import promise
+from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
+from jibsa.nlu.replies import choice_question, promise, refusal
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
 from jibsa.nlu.timing import find_timing
@@ -22,7 +23,8 @@ MAX_SESSIONS = 1000
 _TIMED = BUILTIN_INTENTS.names(timeable=True)  # what "30분 뒤에" may be added to
 # Tags that make a clause ask for something; a clause with none only names targets for the next one.
 _ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "state", "feeling", "measure", "scene",
-                     "cancel", "weather", "time", "date", "timer", "list", "neg", "smalltalk", "ref"})  # fmt: skip
+                     "cancel", "weather", "time", "date", "timer", "list", "neg", "smalltalk", "ref", "jobs",
+                     "home_status"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,28 +37,43 @@ class Understanding:
     needs_confirmation: bool = False
     language: str = "ko"
     not_found: tuple[str, ...] = ()
+    error: str | None = None  # why the request was refused: unknown_room, too_long
+    needs_choice: tuple[str, ...] = ()  # the devices the reply asks the person to choose among
 
     def to_json(self) -> dict[str, Any]:
-        """The line object of `jibsa parse` (contract section 5)."""
-        return {
+        """The line object of `jibsa parse` (contract section 5, plus `error` and `needs_choice` when set)."""
+        out: dict[str, Any] = {
             "text": self.text,
             "commands": [c.to_dict() for c in self.commands],
             "reply": self.reply,
             "needs_confirmation": self.needs_confirmation,
         }
+        if self.needs_choice:
+            out["needs_choice"] = list(self.needs_choice)
+        if self.error is not None:
+            out["error"] = self.error_json()
+        return out
+
+    def error_json(self) -> dict[str, str]:
+        """`{"code", "message" (Korean), "message_en"}` for a refused request; {} when it was not refused."""
+        if self.error is None:
+            return {}
+        return {"code": self.error, "message": refusal(self.error, "ko"), "message_en": refusal(self.error, "en")}
 
 
 @dataclass(frozen=True)
 class _Session:
     previous: Previous | None = None
     pending: tuple[Command, ...] = ()
+    choice: PendingChoice | None = None
 
 
 @dataclass
 class _Result:
     commands: list[Command] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    why: list[Outcome] = field(default_factory=list)  # outcomes that did nothing, with their reason
+    choices: list[Device] = field(default_factory=list)
 
 
 class Parser:
@@ -75,18 +92,38 @@ class Parser:
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
         language = "en" if looks_english(text) else self.language
-        room = room if room is not None and self.home.room(room) is not None else None
+        normalised = normalise(text) if len(text) <= MAX_CHARS * 4 else ""
+        error = self._refused(text, normalised, room)
+        if error is not None:
+            return Understanding(text, (), refusal(error, language), language=language, error=error)
+        room = room or None
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
-        result = self._understand(normalise(text), room, state.previous)
-        confirm = any(self._confirm(c) for c in result.commands)
-        reason = result.reasons[0] if result.reasons else ""
-        reply = promise(self.home, result.commands, result.not_found, reason, language=language,
-                        needs_confirmation=confirm)
+        asked = PendingChoice(normalised, room, ())
+        if state.choice is not None:
+            chosen = picked(scan(normalised, self._gazetteer), self.home, state.choice.candidates)
+            asked = replace(state.choice, chosen=state.choice.chosen | chosen) if chosen else asked
+        result = self._understand(asked.text, asked.room, state.previous, asked.chosen)
+        choice = replace(asked, candidates=tuple(d.id for d in result.choices)) if result.choices else None
         if session is not None:
-            self._remember(session, state, result.commands)
+            self._remember(session, state, result.commands, choice)
+        if choice is not None:
+            reply = choice_question(self.home, result.choices, language)
+            return Understanding(text, (), reply, False, language, needs_choice=choice.candidates)
+        confirm = any(self._confirm(c) for c in result.commands)
+        reply = promise(self.home, result.commands, result.not_found, result.why, language=language,
+                        needs_confirmation=confirm)
         return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found))
 
-    def _understand(self, text: str, room: str | None, previous: Previous | None) -> _Result:
+    def _refused(self, text: str, normalised: str, room: str | None) -> str | None:
+        """A request jibsa will not read: one longer than MAX_CHARS, or said in a room the home lacks."""
+        if len(text) > MAX_CHARS * 4 or len(normalised) > MAX_CHARS:
+            return "too_long"
+        if room and self.home.room(room) is None:
+            return "unknown_room"
+        return None
+
+    def _understand(self, text: str, room: str | None, previous: Previous | None,
+                    chosen: frozenset[str] = frozenset()) -> _Result:
         timing = find_timing(text)
         blanked = _blank(text, timing.spans)
         tokens = scan(blanked, self._gazetteer)
@@ -95,14 +132,16 @@ class Parser:
         for clause in _clauses(tokens, blanked, self.home):
             if self.morphology:
                 self._add_stems(clause)
-            ctx = Context(room, carried, self._narrow, self._fillers)
+            ctx = Context(room, carried, self._narrow, self._fillers, chosen)
             outcome: Outcome = interpret(clause, self.home, self._lexicon, ctx, previous)
             if clause.rooms:
                 carried = tuple(dict.fromkeys(clause.rooms))
+            if outcome.reason == "choose" and not result.choices:
+                result.choices = outcome.devices
             result.commands += outcome.commands
             result.not_found += outcome.not_found
             if outcome.reason:
-                result.reasons.append(outcome.reason)
+                result.why.append(outcome)
             previous = previous_of(outcome.commands, self.home) or previous
         if timing.params:
             result.commands = [_timed(c, timing.params) for c in result.commands]
@@ -124,13 +163,13 @@ class Parser:
         devices = (self.home.device(t) for t in command.targets)
         return any(d is not None and needs_confirmation(d, command) for d in devices)
 
-    def _remember(self, session: str, state: _Session, commands: list[Command]) -> None:
+    def _remember(self, session: str, state: _Session, commands: list[Command], choice: PendingChoice | None) -> None:
         if any(c.intent == "cancel" for c in commands):
             new = _Session(state.previous, ())
         else:
             previous = previous_of(commands, self.home) or state.previous
             pending = tuple(c for c in commands if c.is_deferred or self._confirm(c)) or state.pending
-            new = _Session(previous, pending)
+            new = _Session(previous, pending, choice)
         self._sessions[session] = new
         self._sessions.move_to_end(session)
         while len(self._sessions) > MAX_SESSIONS:

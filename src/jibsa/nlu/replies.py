@@ -6,22 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jibsa.domain import Command, Home, TargetResult
-from jibsa.nlu.josa import clock_text, duration_text, join_names, josa, number_text
+from jibsa.domain import Command, Device, Home, TargetResult
+from jibsa.nlu.intents import Outcome
+from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
+from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.outcomes import describe
 from jibsa.nlu.texts import reply_texts as _lang
-
-_MAX_NAMED = 3
-
-
-def target_names(home: Home, ids: Sequence[str], language: str = "ko") -> str:
-    """"거실 천장등과 거실 스탠드", or "조명 5개" when there are many."""
-    names = [d.name if d is not None else i for i, d in ((i, home.device(i)) for i in ids)]
-    if len(names) > _MAX_NAMED:
-        return f"{len(names)} devices" if language == "en" else f"기기 {len(names)}개"
-    if language == "en":
-        return " and ".join(names)
-    return join_names(names)
 
 
 def _value_text(lang: dict[str, Any], prop: str, value: Any) -> str:
@@ -32,11 +23,10 @@ def _value_text(lang: dict[str, Any], prop: str, value: Any) -> str:
     return str(lang.get("values", {}).get(str(value), value))
 
 
-def _promise_one(home: Home, command: Command, language: str) -> str:
+def _promise_one(home: Home, command: Command, language: str, *, ask: bool = False) -> str:
     lang = _lang(language)
-    templates = lang["promise"]
+    templates = lang["ask"] if ask and command.intent in lang["ask"] else lang["promise"]
     params = command.params
-    names = target_names(home, command.targets, language)
     ko = language != "en"
     prop = str(params.get("property", ""))
     prop_name = lang.get("properties", {}).get(prop, prop) if ko else prop.replace("_", " ")
@@ -48,8 +38,8 @@ def _promise_one(home: Home, command: Command, language: str) -> str:
         return ""
     value = _value_text(lang, prop, params.get("value"))
     fields = {
-        "targets": josa(names, "을") if ko else names,
-        "owner": josa(names, "의") if ko else names,
+        "targets": target_phrase(home, command.targets, "을", lang, language),
+        "owner": target_phrase(home, command.targets, "의", lang, language),
         "prop": josa(prop_name, "을") if ko else prop_name,
         "value": josa(value, "으로") if ko else value,
         "scene": _scene_name(home, params, ko),
@@ -91,19 +81,58 @@ def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
     return " ".join([*prefix, text]) if prefix else text
 
 
-def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], reason: str, *,
+def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], why: Sequence[Outcome], *,
             language: str = "ko", needs_confirmation: bool = False) -> str:
-    """The reply given before acting: what will be done, what was not found, or why nothing."""
+    """The reply given before acting: what will be done (asked first when it needs a yes), what was
+    not found, what the devices lack, or why nothing."""
     lang = _lang(language)
-    parts = [p for p in (_promise_one(home, c, language) for c in commands) if p]
+    parts = [p for p in (_promise_one(home, c, language, ask=needs_confirmation) for c in commands) if p]
     if not_found:
         names = ", ".join(dict.fromkeys(not_found))
         parts.append(str(lang["not_found"]).format(names=josa(names, "을") if language != "en" else names))
-    if needs_confirmation:
-        parts.append(str(lang["confirm"]))
+    parts += [_lacking(home, o, lang, language) for o in why if o.reason == "no_property"][:1]
     if not parts:
-        parts.append(str(lang["negated"] if reason in ("negated", "keep") else lang["nothing"]))
+        parts.append(_nothing(why, lang))
     return " ".join(parts)
+
+
+def _nothing(why: Sequence[Outcome], lang: dict[str, Any]) -> str:
+    reasons = [o.reason for o in why]
+    if "negated" in reasons or "keep" in reasons:
+        return str(lang["negated"])
+    talk = next((o.detail for o in why if o.reason == "smalltalk"), None)
+    if talk is not None:
+        return str(lang["smalltalk"].get(talk, lang["smalltalk"]["other"]))
+    return str(lang["nothing"])
+
+
+def _lacking(home: Home, outcome: Outcome, lang: dict[str, Any], language: str) -> str:
+    """"거실 TV에는 밝기 설정이 없어요.": said once, for every named device that lacks the property."""
+    prop = lang.get("properties", {}).get(outcome.detail, outcome.detail.replace("_", " "))
+    names = target_phrase(home, [d.id for d in outcome.devices], "", lang, language)
+    return str(lang["lacking"]).format(targets=names, prop=prop)
+
+
+def choice_question(home: Home, devices: Sequence[Device], language: str) -> str:
+    """"거실 에어컨이요, 안방 에어컨이요?": which of the rooms' devices the person means."""
+    lang = _lang(language)
+    kind = kind_word(devices, lang)
+    places: dict[str, str] = {}
+    for device in devices:
+        room = home.room(device.room) if device.room else None
+        places.setdefault(room.id if room is not None else device.id, room.name if room is not None else device.name)
+    ko = language != "en"
+    if len(places) > MAX_NAMED:
+        return str(lang["choose_many"]).format(kind=kind, places=", ".join(places.values()))
+    if ko:
+        options = [f"{place} {kind}" if place != kind else place for place in places.values()]
+        return ", ".join(josa(o, "이요") for o in options) + "?"
+    return str(lang["choose"]).format(options=" or ".join(f"the one in {place}" for place in places.values()))
+
+
+def refusal(code: str, language: str) -> str:
+    """Why a request was not read (unknown_room, too_long), in `language`."""
+    return str(_lang(language)["refused"][code]).format(limit=f"{MAX_CHARS:,}")
 
 
 def describe_results(home: Home, commands: Sequence[Command], results: Sequence[Any], language: str = "ko") -> str:
@@ -112,6 +141,7 @@ def describe_results(home: Home, commands: Sequence[Command], results: Sequence[
 
 
 def _per_command(commands: Sequence[Command], results: Sequence[Any]) -> list[list[TargetResult]]:
+    """Flat results shared out by target; a scene (no targets of its own) takes what is left."""
     if results and all(isinstance(r, TargetResult) for r in results):
         left = [r for r in results if isinstance(r, TargetResult)]
         out: list[list[TargetResult]] = []
@@ -123,5 +153,8 @@ def _per_command(commands: Sequence[Command], results: Sequence[Any]) -> list[li
                     mine.append(found)
                     left.remove(found)
             out.append(mine)
+        scene = next((i for i, c in enumerate(commands) if not c.targets and c.intent == "run_scene"), None)
+        if scene is not None:
+            out[scene] = left
         return out
     return [list(r) for r in results]

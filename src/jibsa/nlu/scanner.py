@@ -25,6 +25,7 @@ _ENDING_CHARS = frozenset(
     "해했돼되다잖네죠는데습십쇼렴자용염든냐던된될됐쯤요랑하 "
 )
 _HANGUL = re.compile(r"[가-힣]")
+_ENGLISH_TO = re.compile(r"(?<![a-z])to $")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +37,19 @@ class Token:
     text: str
     entries: tuple[Entry, ...]
     tail: str = ""
+    _tags: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tags", frozenset(tag for tag, _ in self.entries))  # asked for on every read
 
     def tags(self) -> frozenset[str]:
-        return frozenset(tag for tag, _ in self.entries)
+        return self._tags
 
     def values(self, tag: str) -> list[Any]:
         return [value for t, value in self.entries if t == tag]
 
     def has(self, tag: str) -> bool:
-        return any(t == tag for t, _ in self.entries)
+        return tag in self._tags
 
 
 @dataclass
@@ -168,6 +173,7 @@ def _number_at(text: str, i: int, tokens: list[Token]) -> Token | None:
     if match is None:
         return None
     word, unit, to = match.group("num"), match.group("unit") or "", match.group("to") or ""
+    to = to or ("to" if _ENGLISH_TO.search(text, max(0, i - 4), i) else "")  # "set it to twenty three"
     digits = word[0].isdigit()
     if not digits and not unit and not to and not (tokens and tokens[-1].has("prop")):
         return None

@@ -50,13 +50,13 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.prop = "brightness"
     if s.extreme == "max" and s.direction == "down":
         s.extreme = "min"  # "끝까지 내려": all the way down
-    numbers = [n for n in clause.numbers if n[1] not in ("분", "초", "시간")]
+    numbers = [n for n in clause.numbers if n[1] not in ("분", "초", "시간") and (n[1] or n[2] or s.prop)]
     if numbers:
         value, unit, to = numbers[0]
         if value > 0 and (_NEGATIVE.search(clause.text) or s.prop == "freezer_temperature"):
             value = -value
         s.unit = unit
-        if s.direction and to not in ("로", "으로", "까지"):
+        if s.direction and to not in ("로", "으로", "까지", "to"):
             s.amount = value
         else:
             s.value = as_int_if_whole(value)
@@ -66,9 +66,15 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
     return s
 
 
+def settable(device: Device, prop: str | None) -> bool:
+    """True when `device` has `prop` and it can be changed."""
+    spec = device.property_spec(prop) if prop else None
+    return spec is not None and spec.writable
+
+
 def set_commands(devices: Sequence[Device], s: Setting) -> list[Command]:
     prop = s.prop or default_prop(devices, s.unit)
-    if prop is None:
+    if prop is None or not devices:
         return []
     value = s.value
     if s.extreme is not None:

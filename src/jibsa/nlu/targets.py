@@ -18,6 +18,7 @@ class Context:
     carried: tuple[str, ...] = ()
     narrow: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
+    chosen: frozenset[str] = frozenset()  # devices the person picked when asked "which one?"
 
 
 @dataclass
@@ -137,3 +138,12 @@ def sensors_measuring(home: Home, measures: Sequence[str], rooms: Sequence[str])
         if found:
             return found
     return []
+
+
+def unplaced_spread(clause: Clause, ctx: Context, devices: Sequence[Device]) -> bool:
+    """True when a request names no room, no device by name and no "all", none is known from the
+    sentence, and its devices are in several rooms: the person is asked which ones."""
+    said = clause.rooms or clause.bare_rooms or any(s.rooms for s in clause.specs) or ctx.carried
+    if said or clause.devices or clause.has("all") or clause.also:
+        return False
+    return len({d.room for d in devices}) > 1

@@ -10,12 +10,13 @@ from jibsa.nlu.scanner import Gazetteer
 # Sections of the lexicon that are plain word lists, and the tag each gets.
 _LISTS = {
     "any_device": "any", "all_words": "all", "shadows": "shadow", "query_words": "query", "cancel": "cancel",
-    "negation": "neg", "negation_before": "neg_before", "conjunctions": "conj", "smalltalk": "smalltalk",
+    "negation": "neg", "negation_before": "neg_before", "conjunctions": "conj", "jobs_words": "jobs",
+    "home_status_words": "home_status",
     "references": "ref", "time_words": "time", "date_words": "date", "more_words": "more",
 }  # fmt: skip
 # Sections that map a name to words.
 _GROUPS = {"verbs": "verb", "states": "state", "properties": "prop", "extremes": "extreme", "measures": "measure",
-           "cities": "city"}  # fmt: skip
+           "cities": "city", "smalltalk": "smalltalk"}  # fmt: skip
 
 
 def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:

@@ -1,0 +1,107 @@
+"""list_jobs ("예약 뭐 있어?") and query_home ("지금 집 상태 어때?"): answers from the scheduler and
+the state table. Each answer carries its facts and, under "said", the sentence in Korean and English
+(texts in data/home_summary.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from jibsa.domain import Command, Device, DeviceType
+from jibsa.hub import Outcome, SkillHost
+from jibsa.hub.store import PendingJob
+from jibsa.nlu.josa import clock_text, duration_text, join_names, josa, number_text
+
+_OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
+
+
+@cache
+def _texts() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        resources.files("jibsa.data").joinpath("home_summary.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+async def list_jobs(command: Command, hub: SkillHost) -> Outcome:
+    """The timers, delayed commands and schedules still waiting, soonest first."""
+    jobs = hub.pending_jobs()
+    now = hub.clock.now()
+    facts = [{"id": j.id, "kind": j.kind, "intent": j.command.get("intent"), "targets": list(j.command.get("targets")
+              or []), "due": j.due, "repeat": j.repeat, "name": j.name} for j in jobs]  # fmt: skip
+    said = {lang: _jobs_sentence(hub, jobs, now, lang) for lang in ("ko", "en")}
+    return Outcome(command, answer={"jobs": facts, "said": said})
+
+
+async def query_home(command: Command, hub: SkillHost) -> Outcome:
+    """What is on, what is open, and the temperatures the sensors read."""
+    states = {d.id: hub.state(d.id) for d in hub.home.devices}
+    on = [d for d in hub.home.devices if d.type is not DeviceType.SENSOR and states[d.id].get("power") is True]
+    opened = [d for d in hub.home.devices if d.type in _OPENABLE and _is_open(states[d.id])]
+    temperatures = _temperatures(hub, states)
+    said = {lang: _home_sentence(on, opened, temperatures, lang) for lang in ("ko", "en")}
+    return Outcome(command, answer={"on": [d.id for d in on], "open": [d.id for d in opened],
+                                    "temperatures": temperatures, "said": said})
+
+
+def _is_open(state: Mapping[str, Any]) -> bool:
+    position = state.get("position")
+    return state.get("lock") == "unlocked" or (isinstance(position, (int, float)) and position > 0)
+
+
+def _temperatures(hub: SkillHost, states: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
+    """The first temperature read in each room, by room name."""
+    out: dict[str, float] = {}
+    for device in hub.home.devices:
+        value = states[device.id].get("temperature") if device.type is DeviceType.SENSOR else None
+        room = hub.home.room(device.room) if device.room else None
+        if isinstance(value, (int, float)) and room is not None:
+            out.setdefault(room.name, float(value))
+    return out
+
+
+def _home_sentence(on: list[Device], opened: list[Device], temperatures: Mapping[str, float], lang: str) -> str:
+    texts = _texts()[lang]
+    parts = [str(texts["powered"]).format(names=_names([d.name for d in on], lang)) if on
+             else str(texts["none_powered"]),
+             str(texts["opened"]).format(names=_names([d.name for d in opened], lang)) if opened
+             else str(texts["none_opened"])]  # fmt: skip
+    if temperatures:
+        unit = "도" if lang == "ko" else "°C"
+        readings = ", ".join(f"{room} {number_text(value)}{unit}" for room, value in temperatures.items())
+        readings = josa(readings, "이에요") if lang == "ko" else readings
+        parts.append(str(texts["temperatures"]).format(readings=readings))
+    return " ".join(parts)
+
+
+def _names(names: list[str], lang: str) -> str:
+    """"거실 TV와 보일러예요" in Korean (the ending agrees with the last name), "거실 TV, 보일러" in English."""
+    return josa(join_names(names), "이에요") if lang == "ko" else ", ".join(names)
+
+
+def _jobs_sentence(hub: SkillHost, jobs: list[PendingJob], now: float, lang: str) -> str:
+    texts = _texts()[lang]
+    if not jobs:
+        return str(texts["no_jobs"])
+    described = ", ".join(_job_words(hub, job, now, lang) for job in jobs)
+    return str(texts["jobs"]).format(count=len(jobs), jobs=described)
+
+
+def _job_words(hub: SkillHost, job: PendingJob, now: float, lang: str) -> str:
+    texts = _texts()[lang]
+    if job.kind == "timer":
+        left = max(0.0, job.due - now)
+        return str(texts["timer"]).format(left=duration_text(left) if lang == "ko" else f"{round(left / 60)} min")
+    shown = datetime.fromtimestamp(job.due, hub.timezone).strftime("%H:%M")
+    when = clock_text(shown) if lang == "ko" else shown
+    if job.repeat:
+        when = f"{texts['repeats'].get(job.repeat, job.repeat)} {when}"
+    intent = str(job.command.get("intent", ""))
+    targets = [d.name for d in (hub.home.device(t) for t in job.command.get("targets") or []) if d is not None]
+    scene = hub.home.scene(str((job.command.get("params") or {}).get("scene", "")))
+    what = " ".join([*targets, *([scene.name] if scene is not None else []), texts["actions"].get(intent, intent)])
+    return f"{when} {what}"

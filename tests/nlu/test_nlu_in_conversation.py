@@ -1,0 +1,61 @@
+"""Issue 11's examples through the whole path on the sample home: parser, hub, simulated devices, reply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jibsa.app import Settings, open_home
+from jibsa.domain import Command
+from jibsa.hub import ManualClock
+
+LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study_light", "kitchen_light",
+          "utility_light", "entrance_light")  # fmt: skip
+
+
+@pytest.fixture
+async def running(tmp_path: Path):
+    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
+    yield home
+    await home.close()
+
+
+async def test_a_bare_number_changes_nothing(running) -> None:
+    hub = running.hub
+    before = {d.id: hub.state(d.id) for d in hub.home.devices}
+    turn = await running.conversation.handle("다3")
+    assert turn.commands == () and turn.outcomes == ()
+    assert {d.id: hub.state(d.id) for d in hub.home.devices} == before
+
+
+async def test_all_the_lights_are_named_as_such(running) -> None:
+    for light in LIGHTS:
+        await running.hub.execute(Command("turn_on", (light,)))
+    turn = await running.conversation.handle("불 다 꺼")
+    assert turn.reply == "불을 모두 껐어요."
+    assert all(running.hub.state(light)["power"] is False for light in LIGHTS)
+
+
+async def test_a_scene_reply_names_the_scene(running) -> None:
+    turn = await running.conversation.handle("취침 모드")
+    assert turn.reply == "취침 모드를 실행했어요."
+
+
+async def test_which_air_conditioner_is_asked_then_done(running) -> None:
+    hub = running.hub
+    asked = await running.conversation.handle("에어컨 켜서 23도로", session="s")
+    assert asked.commands == () and asked.reply == "거실 에어컨이요, 안방 에어컨이요?"
+    assert hub.state("living_ac")["power"] is False and hub.state("master_ac")["power"] is False
+    done = await running.conversation.handle("거실", session="s")
+    assert hub.state("living_ac")["power"] is True and hub.state("living_ac")["temperature"] == 23
+    assert hub.state("master_ac")["power"] is False
+    assert done.reply.count("거실 에어컨") == 2 and "안방" not in done.reply
+
+
+async def test_an_unknown_room_acts_on_nothing(running) -> None:
+    for light in LIGHTS:
+        await running.hub.execute(Command("turn_on", (light,)))
+    turn = await running.conversation.handle("불 꺼", room="nowhere")
+    assert turn.commands == ()
+    assert all(running.hub.state(light)["power"] is True for light in LIGHTS)

@@ -1,0 +1,51 @@
+"""list_jobs and query_home on the sample home: answers read from the scheduler and the state table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jibsa.app import Settings, open_home
+from jibsa.domain import Command
+from jibsa.hub import ManualClock
+
+
+@pytest.fixture
+async def running(tmp_path: Path):
+    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
+    yield home
+    await home.close()
+
+
+async def test_no_jobs_then_the_kept_ones(running) -> None:
+    hub = running.hub
+    empty = await hub.execute(Command("list_jobs"))
+    assert empty.answer["jobs"] == [] and empty.answer["said"]["ko"] == "예약해 둔 일이 없어요."
+    await running.conversation.handle("30분 뒤에 보일러 꺼")
+    await running.conversation.handle("5분 타이머")
+    listed = await hub.execute(Command("list_jobs"))
+    assert sorted(j["kind"] for j in listed.answer["jobs"]) == ["command", "timer"]
+    said = listed.answer["said"]["ko"]
+    assert said.startswith("예약된 일이 2개 있어요") and "보일러 끄기" in said and "타이머 5분 남음" in said
+    assert "boiler" in listed.answer["said"]["en"] or "보일러" in listed.answer["said"]["en"]
+
+
+async def test_the_home_summary_reads_the_states(running) -> None:
+    hub = running.hub
+    await hub.execute(Command("turn_on", ("living_tv",)))
+    await hub.execute(Command("unlock", ("front_door",)), confirmed=True)
+    summary = await hub.execute(Command("query_home"))
+    assert "living_tv" in summary.answer["on"] and summary.answer["open"] == ["front_door"]
+    said = summary.answer["said"]["ko"]
+    assert "거실 TV" in said and "열려 있는 건 현관문이에요." in said
+    assert summary.answer["temperatures"] and "온도는 거실" in said
+    await hub.execute(Command("lock", ("front_door",)))
+    assert (await hub.execute(Command("query_home"))).answer["open"] == []
+
+
+async def test_asking_in_words_reaches_the_skills(running) -> None:
+    turn = await running.conversation.handle("예약 뭐 있어?")
+    assert [o.command.intent for o in turn.outcomes] == ["list_jobs"] and turn.outcomes[0].ok
+    turn = await running.conversation.handle("지금 집 상태 어때?")
+    assert [o.command.intent for o in turn.outcomes] == ["query_home"] and turn.outcomes[0].ok
