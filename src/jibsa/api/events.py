@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jibsa.domain import AvailabilityChanged, StateChanged
+from jibsa.domain import AvailabilityChanged, Role, StateChanged
 from jibsa.hub import HomeChanged, JobFired, TimerFinished
 
 
@@ -26,6 +26,15 @@ class JobsChanged:
     """A timer or schedule was added or cancelled through the API."""
 
     reason: str
+
+
+def may_see(event: object, user: str, role: Role) -> bool:
+    """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
+    to the home's owners only; device states, timers and the home's shape are for everyone, who may
+    all see every device."""
+    if isinstance(event, ConversationHandled):
+        return event.user == user or role is Role.OWNER
+    return True
 
 
 def event_to_dict(event: object) -> dict[str, Any] | None:

@@ -82,12 +82,12 @@ async def send_command(
     refusal = _refusal(principal.role, device, command)
     if refusal is not None:
         await record(context, principal, "device_command", detail, ok=False, result={"error": refusal})
-        raise ApiError(refusal, {"device": device_id, "intent": command.intent})
+        raise ApiError(refusal, {"device": device_id, "intent": command.intent}, audited=True)
     if needs_confirmation(device, command):
         key = "device:" + json.dumps(command.to_dict(), sort_keys=True, default=str)
         if not await is_confirmed(context, principal, key, body.confirm, body.pin):
             await record(context, principal, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
-            raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent})
+            raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent}, audited=True)
     outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=True)
     await record(context, principal, "device_command", detail, ok=outcome.ok, result=outcome.to_dict())
     return _answer(outcome)
@@ -112,9 +112,10 @@ def _refusal(role: Role, device: Device, command: Command) -> str | None:
 
 
 def _answer(outcome: Outcome) -> dict[str, Any]:
+    """The outcome, or the error its first failure maps to (the caller has audited it either way)."""
     if outcome.ok:
         return outcome.to_dict()
     failed = next((r for r in outcome.results if not r.ok and r.error is not None), None)
     if failed is None or failed.error is None:
-        raise ApiError("invalid_request", outcome.to_dict())
-    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome.to_dict())
+        raise ApiError("invalid_request", outcome.to_dict(), audited=True)
+    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome.to_dict(), audited=True)
