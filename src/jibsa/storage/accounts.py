@@ -24,6 +24,7 @@ from jibsa.storage.schema import access_tokens, audit_log, login_sessions, users
 DEFAULT_AUDIT_DAYS = 90.0  # audit entries older than this are deleted (0 or None: kept for ever)
 AUDIT_PRUNE_EVERY_S = 3600.0
 MAX_AUDIT_DOC_CHARS = 16_384  # an entry's detail or result, as JSON; longer ones keep a marked preview
+AUDIT_PREVIEW_CHARS = 1024
 TRUNCATED = "_truncated"  # the key of a shortened document: how many characters the whole one had
 
 
@@ -204,7 +205,7 @@ def bounded_document(document: Mapping[str, Any]) -> dict[str, Any]:
     text = json.dumps(document, ensure_ascii=False, default=str)
     if len(text) <= MAX_AUDIT_DOC_CHARS:
         return dict(document)
-    return {TRUNCATED: len(text), "preview": text[: MAX_AUDIT_DOC_CHARS // 2]}
+    return {TRUNCATED: len(text), "preview": text[:AUDIT_PREVIEW_CHARS]}
 
 
 def _cut(text: str, limit: int) -> str:
