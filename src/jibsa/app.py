@@ -22,7 +22,8 @@ from jibsa.skills.weather import WeatherSource
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
-NOT_ADAPTERS = frozenset({"server", "weather", "history"})  # configuration sections that configure something else
+# Configuration sections that configure something other than an adapter.
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit"})
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ async def open_store(settings: Settings) -> HubStore:
     from jibsa.storage import open_store as open_sql_store
 
     target = settings.db_url or str(settings.data_dir or Path.home() / ".local" / "share" / "jibsa")
-    store: HubStore = await open_sql_store(target, history_days=history_days(settings))
+    store: HubStore = await open_sql_store(target, history_days=history_days(settings),
+                                           audit_days=audit_days(settings))
     return store
 
 
@@ -93,6 +95,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     before anything starts."""
     try:
         history_days(settings)
+        audit_days(settings)
         weather_source(settings)
         check_mqtt(settings.adapter_settings)
     except ConfigError as exc:
@@ -103,13 +106,24 @@ def history_days(settings: Settings) -> float:
     """How many days of state history to keep (`history: {days: N}`; default 30; 0 keeps everything)."""
     from jibsa.storage.home_state import DEFAULT_HISTORY_DAYS
 
-    raw = (settings.adapter_settings.get("history") or {}).get("days", DEFAULT_HISTORY_DAYS)
+    return _retention_days(settings, "history", DEFAULT_HISTORY_DAYS)
+
+
+def audit_days(settings: Settings) -> float:
+    """How many days of the audit log to keep (`audit: {days: N}`; default 90; 0 keeps everything)."""
+    from jibsa.storage.accounts import DEFAULT_AUDIT_DAYS
+
+    return _retention_days(settings, "audit", DEFAULT_AUDIT_DAYS)
+
+
+def _retention_days(settings: Settings, section: str, default: float) -> float:
+    raw = (settings.adapter_settings.get(section) or {}).get("days", default)
     try:
         days = float(raw)
     except (TypeError, ValueError):
         days = -1.0
     if not days >= 0 or days == float("inf"):
-        raise ConfigError(f"history.days: {raw!r} is not a number of days (0 keeps all history)")
+        raise ConfigError(f"{section}.days: {raw!r} is not a number of days (0 keeps all {section})")
     return days
 
 

@@ -8,6 +8,11 @@ import subprocess
 import threading
 import time
 
+from jibsa.domain import Role
+
+# The password each role's test account logs in with.
+PASSWORDS = {role: f"{role.value}-password-1" for role in Role}
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -15,9 +15,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from jibsa import __version__
 from jibsa.api import routes_conversation, routes_devices, routes_events, routes_home, routes_session, routes_users
 from jibsa.api.accounts import AccountStore
+from jibsa.api.audit import record_refusal
+from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from jibsa.api.context import ApiContext, AuthSettings
 from jibsa.api.errors import install_error_handlers
-from jibsa.api.limits import AttemptLimiter
+from jibsa.api.limits import LoginThrottle
 from jibsa.app import RunningHome
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
@@ -63,19 +65,22 @@ def web_root() -> Path:
     return Path(str(files("jibsa").joinpath("web")))
 
 
-def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts: AccountStore | None = None) -> FastAPI:
-    """The application for `running`. `accounts` defaults to the home's store (jibsa.storage's SqlStore)."""
+def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts: AccountStore | None = None, *,
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+    """The application for `running`. `accounts` defaults to the home's store (jibsa.storage's SqlStore);
+    request bodies over `max_body_bytes` are refused (413) before they are read."""
     auth = auth or AuthSettings()
     app = FastAPI(title="jibsa", version=__version__, description=DESCRIPTION, openapi_url="/api/openapi.json",
                   docs_url=None, redoc_url=None)  # the interactive docs load from a CDN: not served
     app.state.jibsa = ApiContext(
         running, accounts or cast(AccountStore, running.store), auth,
-        login_limiter=AttemptLimiter(auth.login_attempts, auth.login_window_s),
+        login_throttle=LoginThrottle(auth.login_attempts, auth.login_window_s),
     )  # fmt: skip
-    install_error_handlers(app)
+    install_error_handlers(app, on_refused=record_refusal)
     for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
         app.include_router(module.router)
     _mount_dashboard(app)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_SecurityHeaders)
     return app
 

@@ -7,8 +7,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.requests import Request
+
 from jibsa.api.auth import Principal
-from jibsa.api.context import ApiContext
+from jibsa.api.context import ApiContext, api_context
+from jibsa.api.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,21 @@ async def record(context: ApiContext, principal: Principal, action: str, detail:
     except Exception:
         log.exception("audit write failed for %s by %s", action, principal.name)
         raise
+
+
+async def record_refusal(request: Request, error: ApiError) -> None:
+    """Record a refused request (403) of an authenticated person: which endpoint, and why it was refused.
+    A failing write is logged (by `record`); the refusal is answered all the same."""
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):
+        return
+    route = request.scope.get("route")
+    action = getattr(route, "name", None) or "request"
+    detail = {"method": request.method, "path": request.url.path, **request.path_params}
+    try:
+        await record(api_context(request), principal, action, detail, ok=False, result={"error": error.code})
+    except Exception:  # already logged by `record`; nothing was carried out, so the refusal stands
+        return
 
 
 def audit_to_dict(entry: Any) -> dict[str, Any]:

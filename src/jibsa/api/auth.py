@@ -90,6 +90,7 @@ def _context(request: Request) -> ApiContext:
 async def current_principal(request: Request) -> Principal:
     """Dependency: the authenticated principal; checks the CSRF token of cookie requests that change things."""
     principal = await identify(request, _context(request))
+    request.state.principal = principal  # for the audit of a refusal (jibsa.api.audit.record_refusal)
     if principal.via == "session" and request.method in STATE_CHANGING:
         sent = request.headers.get(CSRF_HEADER, "")
         if not principal.csrf or not hmac.compare_digest(sent.encode(), principal.csrf.encode()):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +13,7 @@ from starlette.requests import HTTPConnection
 
 from jibsa.api.accounts import AccountStore
 from jibsa.api.events import EventEncoder
-from jibsa.api.limits import AttemptLimiter
+from jibsa.api.limits import AttemptLimiter, LoginThrottle
 from jibsa.app import RunningHome
 
 SESSION_COOKIE = "jibsa_session"
@@ -32,7 +34,7 @@ class AuthSettings:
     secure_cookies: bool = False
     session_ttl_s: float = 7 * 24 * 3600
     unlock_pin_hash: str | None = None
-    login_attempts: int = 5
+    login_attempts: int = 5  # failed logins from one address in the window, then 429 for that address
     login_window_s: float = 60.0
     trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-For is believed (the reverse proxy)
 
@@ -66,10 +68,11 @@ class ApiContext:
     running: RunningHome
     accounts: AccountStore
     auth: AuthSettings
-    login_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 60.0))
+    login_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(5, 60.0))
     pin_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 300.0))
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_CACHE_S))
     encode_event: EventEncoder = field(default_factory=EventEncoder)
+    pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # how a slowed-down login waits (tests: record it)
 
     @property
     def home_id(self) -> str:

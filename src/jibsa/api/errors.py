@@ -8,7 +8,7 @@ Every error body is ``{"code": "...", "message": "한국어", "message_en": "Eng
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -34,6 +34,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "unknown_scene": (404, "그런 장면이 없어요.", "No such scene."),
     "unknown_user": (404, "그런 사용자가 없어요.", "No such user."),
     "unknown_job": (404, "그런 예약이 없어요.", "No such timer or schedule."),
+    "unknown_room": (422, "그런 방이 없어요.", "The home has no such room."),
     "method_not_allowed": (405, "이 주소에서는 그 방법을 쓸 수 없어요.", "Method not allowed here."),
     "needs_confirmation": (409, "한 번 더 확인해 주세요.",
                            "This needs a confirmation: send it again with \"confirm\": true (and the PIN if set)."),
@@ -44,6 +45,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "unsupported_property": (422, "그 기기에는 그런 속성이 없어요.", "The device has no such property."),
     "read_only_property": (422, "그 속성은 바꿀 수 없어요.", "That property is read-only."),
     "bad_value": (422, "값이 올바르지 않아요.", "The value is not valid."),
+    "payload_too_large": (413, "요청이 너무 커요.", "The request body is too large."),
     "too_many_requests": (429, "시도가 너무 많아요. 잠시 뒤에 다시 해 주세요.", "Too many attempts; try again later."),
     "not_answering": (504, "기기가 응답하지 않아요.", "The device is not answering."),
     "unconfirmed": (504, "명령을 보냈지만 기기 상태로 확인하지 못했어요.",
@@ -51,20 +53,25 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "needs_confirmation", 422: "invalid_request",
+                 405: "method_not_allowed", 409: "needs_confirmation", 413: "payload_too_large", 422: "invalid_request",
                  429: "too_many_requests"}  # fmt: skip
 
 
 class ApiError(Exception):
-    """An error the API answers with: a code from `MESSAGES`, optional detail and extra headers."""
+    """An error the API answers with: a code from `MESSAGES`, optional detail and extra headers.
+    `audited` says the handler already wrote the attempt to the audit log."""
 
     def __init__(self, code: str, detail: Any = None, *, headers: Mapping[str, str] | None = None,
-                 status: int | None = None) -> None:
+                 status: int | None = None, audited: bool = False) -> None:
         super().__init__(code)
         self.code = code
         self.detail = detail
         self.headers = dict(headers or {})
         self.status = status or MESSAGES.get(code, MESSAGES["internal_error"])[0]
+        self.audited = audited
+
+
+RefusalHook = Callable[[Request, ApiError], Awaitable[None]]
 
 
 def error_body(code: str, detail: Any = None) -> dict[str, Any]:
@@ -82,9 +89,14 @@ def error_response(code: str, detail: Any = None, *, status: int | None = None,
     return JSONResponse(error_body(code, detail), status_code=status, headers=dict(headers or {}))
 
 
-async def _api_error(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ApiError)
-    return error_response(exc.code, exc.detail, status=exc.status, headers=exc.headers)
+def _api_error(on_refused: RefusalHook | None) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def answer(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        if on_refused is not None and exc.status == 403 and not exc.audited:
+            await on_refused(request, exc)
+        return error_response(exc.code, exc.detail, status=exc.status, headers=exc.headers)
+
+    return answer
 
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -104,9 +116,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return error_response("internal_error")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Make every error, expected or not, the same JSON shape."""
-    app.add_exception_handler(ApiError, _api_error)
+def install_error_handlers(app: FastAPI, on_refused: RefusalHook | None = None) -> None:
+    """Make every error, expected or not, the same JSON shape; `on_refused` hears of each 403 that its
+    route did not audit itself."""
+    app.add_exception_handler(ApiError, _api_error(on_refused))
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

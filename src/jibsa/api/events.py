@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jibsa.answers import said
-from jibsa.domain import AvailabilityChanged, StateChanged
+from jibsa.domain import AvailabilityChanged, Role, StateChanged
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
 from jibsa.nlu.josa import duration_text, join_names
 
@@ -28,6 +28,15 @@ class JobsChanged:
     """A timer or schedule was added or cancelled through the API."""
 
     reason: str
+
+
+def may_see(event: object, user: str, role: Role) -> bool:
+    """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
+    to the home's owners only; device states, timers and the home's shape are for everyone, who may
+    all see every device."""
+    if isinstance(event, ConversationHandled):
+        return event.user == user or role is Role.OWNER
+    return True
 
 
 def event_to_dict(event: object) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ async def converse(body: ConversationRequest, request: Request,
     following "응" in the same session, or the same request again with `confirm: true` (with the PIN
     when the home has one), carries it out."""
     context = api_context(request)
+    body = body.model_copy(update={"room": _room_id(context, body.room)})
     conversation = context.running.conversation
     session = f"{principal.user_key}:{body.session}" if body.session else None
     actor = principal.actor("conversation")
@@ -39,8 +40,23 @@ async def converse(body: ConversationRequest, request: Request,
     answer = turn.to_dict()
     await _tell(context, principal, body, turn, answer)
     if turn.refused is not None:
-        raise ApiError("not_allowed", {"reason": turn.refused})
+        raise ApiError("not_allowed", {"reason": turn.refused}, audited=True)
     return answer
+
+
+def _room_id(context: ApiContext, room: str | None) -> str | None:
+    """The id of the room the request names (by id, name or alias); an unknown room is an error, never
+    "no room" (which would let "불 꺼" reach every light in the home)."""
+    if room is None:
+        return None
+    home = context.running.hub.home
+    if home.room(room) is not None:
+        return room
+    wanted = room.strip().casefold()
+    for candidate in home.rooms:
+        if wanted in (name.casefold() for name in candidate.names):
+            return candidate.id
+    raise ApiError("unknown_room", {"room": room, "rooms": [r.id for r in home.rooms]})
 
 
 async def _tell(context: ApiContext, principal: Principal, body: ConversationRequest, turn: Turn,

@@ -83,11 +83,11 @@ async def send_command(
     refusal = refusal_for_role(principal.role, device, command) or refusal_for_request(principal.role, command)
     if refusal is not None:
         await record(context, principal, "device_command", detail, ok=False, result={"error": "not_allowed"})
-        raise ApiError("not_allowed", {"device": device_id, "intent": command.intent})
+        raise ApiError("not_allowed", {"device": device_id, "intent": command.intent}, audited=True)
     if needs_confirmation(device, command) and not await command_confirmed(context, principal, command,
                                                                           body.confirm, body.pin):
         await record(context, principal, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
-        raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent})
+        raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent}, audited=True)
     outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=True)
     await record(context, principal, "device_command", detail, ok=outcome.ok, result=outcome.to_dict())
     return _answer(outcome)
@@ -103,9 +103,10 @@ def _command(device_id: str, body: DeviceCommandRequest) -> Command:
 
 
 def _answer(outcome: Outcome) -> dict[str, Any]:
+    """The outcome, or the error its first failure maps to (the caller has audited it either way)."""
     if outcome.ok:
         return outcome.to_dict()
     failed = next((r for r in outcome.results if not r.ok and r.error is not None), None)
     if failed is None or failed.error is None:
-        raise ApiError("invalid_request", outcome.to_dict())
-    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome.to_dict())
+        raise ApiError("invalid_request", outcome.to_dict(), audited=True)
+    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome.to_dict(), audited=True)

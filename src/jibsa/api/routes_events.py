@@ -19,7 +19,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from jibsa.api.auth import Principal, identify
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError
-from jibsa.api.events import EventEncoder
+from jibsa.api.events import EventEncoder, may_see
 from jibsa.hub import Subscription
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ async def events(websocket: WebSocket) -> None:
     await websocket.accept()
     with context.running.hub.bus.subscribe(QUEUE_SIZE) as subscription:
         await websocket.send_text(json.dumps({"type": "hello", "user": principal.name, "role": principal.role.value}))
-        sender = asyncio.create_task(_forward(websocket, subscription, context.encode_event))
+        sender = asyncio.create_task(_forward(websocket, subscription, context.encode_event, principal))
         try:
             await _drain(websocket, principal)
         finally:
@@ -51,7 +51,8 @@ async def events(websocket: WebSocket) -> None:
                 await sender
 
 
-async def _forward(websocket: WebSocket, subscription: Subscription, encode: EventEncoder) -> None:
+async def _forward(websocket: WebSocket, subscription: Subscription, encode: EventEncoder,
+                   principal: Principal) -> None:
     dropped = 0
     try:
         while True:
@@ -59,6 +60,8 @@ async def _forward(websocket: WebSocket, subscription: Subscription, encode: Eve
             if subscription.dropped != dropped:
                 await websocket.send_text(json.dumps({"type": "dropped", "count": subscription.dropped - dropped}))
                 dropped = subscription.dropped
+            if not may_see(event, principal.name, principal.role):
+                continue
             text = encode(event)
             if text is not None:
                 await websocket.send_text(text)

@@ -110,7 +110,7 @@ async def cancel_job(job_id: str, request: Request,
         job = await context.running.hub.timers.cancel(job_id, principal.actor("api"))
     except PermissionError:
         await record(context, principal, "cancel_job", {"job": job_id}, ok=False, result={"error": "not_allowed"})
-        raise ApiError("not_allowed", {"job": job_id}) from None
+        raise ApiError("not_allowed", {"job": job_id}, audited=True) from None
     await record(context, principal, "cancel_job", {"job": job_id}, ok=job is not None, result={})
     if job is None:
         raise ApiError("unknown_job", {"job": job_id})

@@ -23,20 +23,24 @@ router = APIRouter(prefix="/api", tags=["session"], responses=ERROR_RESPONSES)
 @router.post("/login", response_model=MeBody, summary="Log in with a name and password (sets a session cookie)")
 async def login(body: LoginRequest, request: Request, response: Response) -> dict[str, Any]:
     """Starts a session: an HttpOnly, SameSite=Strict cookie, and a CSRF token to send back in the
-    `X-CSRF-Token` header with every request that changes something. Attempts are rate limited."""
+    `X-CSRF-Token` header with every request that changes something. Failed attempts are limited per
+    address (429 with Retry-After) and slow down further logins as the same name (never a lock-out)."""
     context = api_context(request)
     address = client_address(request, context)
-    keys = (f"ip:{address}", f"name:{body.name}")
-    wait = max(context.login_limiter.retry_after(k) for k in keys)
+    throttle = context.login_throttle
+    wait = throttle.retry_after(address)
     if wait:
         raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
-    for key in keys:
-        context.login_limiter.record(key)
+    throttle.attempt(address)
+    delay = throttle.delay(body.name)
+    if delay:
+        await context.pause(delay)
     user = await context.accounts.get_user(context.home_id, body.name)
     if not verify_password(user.password_hash if user is not None else None, body.password):
         log.warning("failed login for %r from %s", body.name, address)
+        throttle.failed(body.name)
         raise ApiError("bad_credentials")
-    context.login_limiter.reset(keys[1])
+    throttle.succeeded(address, body.name)
     session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     ttl = context.auth.session_ttl_s
     await context.accounts.delete_expired_sessions(time.time())  # logins are rare: a good time to tidy

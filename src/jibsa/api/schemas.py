@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 RoleName = Literal["owner", "member", "guest"]
 DeviceIntent = Literal["turn_on", "turn_off", "open", "close", "lock", "unlock", "set", "adjust", "start", "stop",
                        "pause", "dock", "query_state"]  # jibsa.domain.commands.DEVICE_INTENTS
 _ID = r"^[A-Za-z0-9_.-]{1,100}$"
+
+
+def _finite(value: Any) -> Any:
+    """`value` when every number in it is finite: JSON has no NaN or infinity (Python's parser accepts
+    `NaN` and turns `1e999` into infinity; neither can be stored or sent back)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite (no NaN or infinity)")
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _finite(item)
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        for item in value:
+            _finite(item)
+    return value
+
+
+FiniteParams = Annotated[dict[str, Any], AfterValidator(_finite)]
 
 
 class ErrorBody(BaseModel):
@@ -24,7 +43,8 @@ class ConversationRequest(BaseModel):
     text: str = Field(max_length=2000, description='what was said, e.g. "거실 불 꺼줘"')
     room: str | None = Field(default=None, max_length=100, description="the room the request comes from (a room id)")
     session: str | None = Field(default=None, max_length=100, description="requests of one session share context")
-    confirm: bool = Field(default=False, description="confirm what needs confirming (with `pin` when the home has one)")
+    confirm: StrictBool = Field(default=False,
+                                description="confirm what needs confirming (with `pin` when the home has one)")
     pin: str | None = Field(default=None, max_length=32)
 
 
@@ -50,14 +70,14 @@ class ConversationResponse(BaseModel):
 class DeviceCommandRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     intent: DeviceIntent
-    params: dict[str, Any] = Field(default_factory=dict, description="e.g. {property: brightness, value: 40}")
-    confirm: bool = False
+    params: FiniteParams = Field(default_factory=dict, description="e.g. {property: brightness, value: 40}")
+    confirm: StrictBool = False
     pin: str | None = Field(default=None, max_length=32)
 
 
 class SceneRunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    confirm: bool = False
+    confirm: StrictBool = False
     pin: str | None = Field(default=None, max_length=32)
 
 
@@ -168,5 +188,5 @@ class AuditBody(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (401, 403, 404, 409, 422, 429)
+    status: {"model": ErrorBody} for status in (401, 403, 404, 409, 413, 422, 429)
 }

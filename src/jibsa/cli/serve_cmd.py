@@ -71,7 +71,14 @@ def _serve(args: argparse.Namespace) -> int:
     if args.log_level != "debug":
         logging.getLogger("alembic").setLevel(logging.WARNING)  # schema checks on every start are not news
     settings, server_settings = _settings(args)
-    return asyncio.run(_run(args, settings, server_settings))
+    from jibsa.config import ConfigError
+
+    try:
+        body_limit = max_body_bytes(server_settings)
+    except ConfigError as exc:
+        print(f"jibsa serve: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    return asyncio.run(_run(args, settings, server_settings, body_limit))
 
 
 def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
@@ -93,6 +100,17 @@ def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:
                         trusted_proxies=tuple(args.trusted_proxy))
 
 
+def max_body_bytes(server: dict[str, Any]) -> int:
+    """`server: {max_body_bytes: N}` in jibsa.yaml: the largest request body accepted (default 64 KiB)."""
+    from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES
+    from jibsa.config import ConfigError
+
+    raw = server.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise ConfigError(f"server.max_body_bytes: {raw!r} is not a positive number of bytes")
+    return raw
+
+
 async def _announce(server: Any, line: str) -> None:
     """Say where the home is served once it is (tests and scripts wait for this line)."""
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
@@ -100,7 +118,7 @@ async def _announce(server: Any, line: str) -> None:
     print(line, flush=True)
 
 
-async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any]) -> int:
+async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int) -> int:
     import uvicorn
 
     from jibsa.api import create_app
@@ -109,7 +127,8 @@ async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[st
     running = await open_home(settings)
     try:
         await first_run(running)
-        app = create_app(running, _auth_settings(args, server_settings))
+        app = create_app(running, _auth_settings(args, server_settings),
+                         max_body_bytes=body_limit)
         config = uvicorn.Config(
             app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
             log_level=args.log_level, ws="websockets-sansio", proxy_headers=False, server_header=False,

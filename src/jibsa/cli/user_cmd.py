@@ -31,7 +31,8 @@ def register(subparsers: Any) -> None:
     passwd = actions.add_parser("passwd", help="set a person's password for the web page (asked)")
     passwd.add_argument("name")
     passwd.set_defaults(handler=_passwd)
-    token = actions.add_parser("token", help="issue a new access token (--revoke: drop the old ones first)")
+    token = actions.add_parser("token", help="issue a new access token (--revoke: first end the old tokens "
+                                             "and the login sessions)")
     token.add_argument("name")
     token.add_argument("--revoke", action="store_true")
     token.set_defaults(handler=_token)
@@ -115,8 +116,8 @@ def _passwd(args: argparse.Namespace) -> int:
         user = await _find(store, home_id, args.name)
         if user is None:
             return EXIT_NOT_FOUND
-        await store.set_password(user.id, hash_password(password))
-        print(f"{args.name}: 비밀번호를 바꿨어요 (password set).")
+        await store.set_password(user.id, hash_password(password))  # also ends the person's login sessions
+        print(f"{args.name}: 비밀번호를 바꿨어요. 로그인된 곳은 모두 로그아웃돼요 (password set; sessions ended).")
         return 0
 
     return _with_store(args, body)
@@ -129,8 +130,9 @@ def _token(args: argparse.Namespace) -> int:
         user = await _find(store, home_id, args.name)
         if user is None:
             return EXIT_NOT_FOUND
-        if args.revoke:
+        if args.revoke:  # whoever held the old access, by token or by a logged-in browser, loses it
             await store.revoke_tokens(user.id)
+            await store.end_sessions(user.id)
         token = new_token()
         await store.add_token(user.id, secret_hash(token), "jibsa user token")
         print(token)

@@ -6,16 +6,26 @@ in clear.
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jibsa.storage.base import StoreBase
+from jibsa.storage.base import Clock, StoreBase
 from jibsa.storage.errors import StorageConflict, StorageNotFound
 from jibsa.storage.records import ROLES, AuditEntry, User
 from jibsa.storage.schema import access_tokens, audit_log, login_sessions, users
+
+DEFAULT_AUDIT_DAYS = 90.0  # audit entries older than this are deleted (0 or None: kept for ever)
+AUDIT_PRUNE_EVERY_S = 3600.0
+MAX_AUDIT_DOC_CHARS = 16_384  # an entry's detail or result, as JSON; longer ones keep a marked preview
+AUDIT_PREVIEW_CHARS = 1024
+TRUNCATED = "_truncated"  # the key of a shortened document: how many characters the whole one had
 
 
 def _user(row: Any) -> User:
@@ -23,6 +33,12 @@ def _user(row: Any) -> User:
 
 
 class AccountRecords(StoreBase):
+    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
+                 audit_days: float | None = DEFAULT_AUDIT_DAYS) -> None:
+        super().__init__(engine, clock)
+        self._audit_days = audit_days if audit_days and audit_days > 0 else None  # None: keep all
+        self._audit_pruned: dict[str, float] = {}  # home id -> when its audit log was last pruned
+
     async def create_user(self, home_id: str, name: str, role: str, password_hash: str | None = None) -> User:
         """A new user of the home; `StorageConflict` if the home has a user of that name."""
         role = str(role)
@@ -49,11 +65,13 @@ class AccountRecords(StoreBase):
             return [_user(row) for row in (await connection.execute(query)).all()]
 
     async def set_password(self, user_id: str, password_hash: str) -> None:
-        """Replace the user's password hash; `StorageNotFound` for an unknown user."""
+        """Replace the user's password hash and end their login sessions (whoever knew the old password
+        is logged out); `StorageNotFound` for an unknown user."""
         query = sa.update(users).where(users.c.id == user_id).values(password_hash=password_hash)
         async with self._engine.begin() as connection:
             if (await connection.execute(query)).rowcount == 0:
                 raise StorageNotFound(f"no user with id {user_id!r}")
+            await connection.execute(sa.delete(login_sessions).where(login_sessions.c.user_id == user_id))
 
     async def delete_user(self, user_id: str) -> None:
         """Remove the user with their tokens and sessions; nothing happens for an unknown id."""
@@ -127,20 +145,37 @@ class AccountRecords(StoreBase):
         async with self._engine.begin() as connection:
             await connection.execute(sa.delete(login_sessions).where(login_sessions.c.session_hash == session_hash))
 
+    async def end_sessions(self, user_id: str) -> int:
+        """End every login session of the user; returns how many there were."""
+        async with self._engine.begin() as connection:
+            query = sa.delete(login_sessions).where(login_sessions.c.user_id == user_id)
+            return (await connection.execute(query)).rowcount
+
     async def delete_expired_sessions(self, now: float) -> int:
         """Forget every session that expired by `now`; returns how many."""
         async with self._engine.begin() as connection:
             return (await connection.execute(sa.delete(login_sessions).where(login_sessions.c.expires <= now))).rowcount
 
     async def append_audit(self, entry: AuditEntry) -> None:
-        """Record one entry of the audit log; returns once it is durable."""
+        """Record one entry of the audit log, every field within its bound (longer text is cut, a larger
+        document keeps a preview marked `_truncated`); returns once it is durable. Entries older than
+        the retention are deleted now and then."""
         row = {
-            "home_id": entry.home_id, "at": entry.at, "user_name": entry.user, "role": str(entry.role),
-            "source": entry.source, "action": entry.action, "detail": dict(entry.detail), "ok": bool(entry.ok),
-            "result": dict(entry.result),
+            "home_id": entry.home_id, "at": entry.at, "user_name": _cut(entry.user, 200),
+            "role": _cut(str(entry.role), 16), "source": _cut(entry.source, 200), "action": _cut(entry.action, 64),
+            "detail": bounded_document(entry.detail), "ok": bool(entry.ok), "result": bounded_document(entry.result),
         }  # fmt: skip
         async with self._engine.begin() as connection:
             await connection.execute(sa.insert(audit_log), [row])
+            await self._prune_audit(connection, entry.home_id, entry.at)
+
+    async def _prune_audit(self, connection: AsyncConnection, home_id: str, now: float) -> None:
+        """At most once an hour of the home's own time, delete its entries older than the retention."""
+        if self._audit_days is None or now - self._audit_pruned.get(home_id, float("-inf")) < AUDIT_PRUNE_EVERY_S:
+            return
+        self._audit_pruned[home_id] = now
+        cutoff = now - self._audit_days * 86_400
+        await connection.execute(sa.delete(audit_log).where(audit_log.c.home_id == home_id, audit_log.c.at < cutoff))
 
     async def audit(self, home_id: str, limit: int = 100, since: float | None = None) -> list[AuditEntry]:
         """The latest `limit` entries at or after `since`, NEWEST FIRST (as an audit view shows them)."""
@@ -162,6 +197,19 @@ class AccountRecords(StoreBase):
         async with self._engine.connect() as connection:
             row = (await connection.execute(sa.select(users).where(where))).first()
         return None if row is None else _user(row)
+
+
+def bounded_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """`document` when its JSON is at most `MAX_AUDIT_DOC_CHARS` long; otherwise the start of that JSON
+    and the whole length: `{"_truncated": 20971520, "preview": "{\"params\": …"}`."""
+    text = json.dumps(document, ensure_ascii=False, default=str)
+    if len(text) <= MAX_AUDIT_DOC_CHARS:
+        return dict(document)
+    return {TRUNCATED: len(text), "preview": text[:AUDIT_PREVIEW_CHARS]}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _user_row(user: User) -> dict[str, Any]:

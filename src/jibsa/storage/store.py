@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.hub.store import HubStore
-from jibsa.storage.accounts import AccountRecords
+from jibsa.storage.accounts import DEFAULT_AUDIT_DAYS, AccountRecords
 from jibsa.storage.base import Clock
 from jibsa.storage.engine import create_engine, database_url
 from jibsa.storage.errors import StorageUnavailable
@@ -26,6 +27,13 @@ class SqlStore(HomeStateRecords, AccountRecords):
     Each write runs in one transaction and returns after COMMIT, so an acknowledged change survives
     the process being killed. Open it with `open_store`; close it with `close()` or `async with`.
     """
+
+    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
+                 history_days: float | None = DEFAULT_HISTORY_DAYS,
+                 audit_days: float | None = DEFAULT_AUDIT_DAYS) -> None:
+        # Each part keeps its own retention; both set the same engine and clock on StoreBase.
+        HomeStateRecords.__init__(self, engine, clock, history_days=history_days)
+        AccountRecords.__init__(self, engine, clock, audit_days=audit_days)
 
     @property
     def dialect(self) -> str:
@@ -52,14 +60,16 @@ if TYPE_CHECKING:
 
 
 async def open_store(target: str | os.PathLike[str], *, clock: Clock = time.time,
-                     history_days: float | None = DEFAULT_HISTORY_DAYS) -> SqlStore:
+                     history_days: float | None = DEFAULT_HISTORY_DAYS,
+                     audit_days: float | None = DEFAULT_AUDIT_DAYS) -> SqlStore:
     """Open the store at `target` — a data directory (its `jibsa.db`), a SQLite file, `sqlite:///…` or
     `postgresql://…` — after bringing its schema to the newest version. State history older than
-    `history_days` is deleted as new changes come in (None or 0: kept for ever)."""
+    `history_days`, and audit entries older than `audit_days`, are deleted as new ones come in (None or
+    0: kept for ever)."""
     url = database_url(target)
     await _check_reachable(url)
     await upgrade_to_head(url)
-    return SqlStore(create_engine(url), clock, history_days=history_days)
+    return SqlStore(create_engine(url), clock, history_days=history_days, audit_days=audit_days)
 
 
 async def _check_reachable(url: URL) -> None:
