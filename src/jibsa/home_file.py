@@ -10,6 +10,7 @@ import yaml
 from jibsa.domain import HomeFileError, LoadedHome, home_from_mapping
 
 SAMPLE_HOME = "sample_home.yaml"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def sample_home_text() -> str:
@@ -40,7 +41,7 @@ def load_home(path: str | Path | None) -> LoadedHome:
 def parse_home_text(text: str, source: str) -> LoadedHome:
     """Validate home-file YAML text; `source` names it in errors."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

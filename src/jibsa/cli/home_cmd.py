@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED
-from jibsa.domain import HomeFileError
-from jibsa.home_file import load_home, sample_home_text
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +23,9 @@ def register(subparsers: Any) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from jibsa.domain import HomeFileError
+    from jibsa.home_file import load_home
+
     try:
         loaded = load_home(args.file)
     except HomeFileError as exc:
@@ -37,6 +38,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from jibsa.home_file import sample_home_text
+
     path = Path(args.path)
     if path.exists() and not args.force:
         print(f"{path}: already exists (use --force to overwrite)", file=sys.stderr)
