@@ -150,7 +150,7 @@ async def open_home(
     warnings: tuple[str, ...] = ()
     if home is None:
         loaded = load_home(settings.home_file)
-        home, warnings = loaded.home, loaded.warnings
+        home, warnings = loaded.home, tuple(str(w) for w in loaded.warnings)
     if settings.devices_over_mqtt:
         home = home.with_devices(tuple(replace(d, vendor="mqtt") for d in home.devices if d.vendor == "sim"))
     clock = clock or SystemClock()

@@ -42,6 +42,9 @@ def test_a_refused_home_file_stops_say_with_status_2(tmp_path: Path) -> None:
     home.write_text("rooms: [{id: a, name: 방}]\ndevices: [{id: x, name: 불, type: lamp}]\n", encoding="utf-8")
     said = jibsa(tmp_path, "say", "--home", str(home), "불 켜")
     assert said.returncode == 2
+    assert said.stderr.strip() == f"{home}: devices[0].type: 'lamp'는 모르는 기기 종류예요"
+    said = jibsa(tmp_path, "say", "--lang", "en", "--home", str(home), "불 켜")
+    assert said.returncode == 2
     assert said.stderr.strip() == f"{home}: devices[0].type: unknown type 'lamp'"
 
 

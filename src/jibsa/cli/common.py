@@ -36,26 +36,30 @@ def add_language_option(parser: argparse.ArgumentParser) -> None:
                         help="language of jibsa's own words (default: $JIBSA_LANG, else $LANG's, else ko)")
 
 
-def cli_language(args: argparse.Namespace) -> str:
+def cli_language(args: argparse.Namespace | None) -> str:
     """--lang, else $JIBSA_LANG, else the language of $LANG (en_US.UTF-8 -> en) when jibsa speaks it, else ko."""
-    for choice in (getattr(args, "lang", None), os.environ.get("JIBSA_LANG"), os.environ.get("LANG", "")[:2]):
+    asked = getattr(args, "lang", None) if args is not None else None
+    for choice in (asked, os.environ.get("JIBSA_LANG"), os.environ.get("LANG", "")[:2]):
         if choice in LANGUAGES:
             return str(choice)
     return "ko"
 
 
-def load_home_or_exit(path: str | None) -> LoadedHome:
-    """Load the home file; on a refused file print its one-line reason and exit with status 2."""
+def load_home_or_exit(path: str | None, language: str | None = None) -> LoadedHome:
+    """Load the home file; on a refused file print its one-line reason (in `language`, else the
+    environment's) and exit with status 2."""
     from jibsa.domain import HomeFileError
-    from jibsa.home_file import load_home
+    from jibsa.home_file import describe_problem, load_home
+    from jibsa.presentation.state_words import state_words
 
+    language = language or cli_language(None)
     try:
         loaded = load_home(path)
     except HomeFileError as exc:
-        print(exc, file=sys.stderr)
+        print(describe_problem(exc, language), file=sys.stderr)
         raise SystemExit(EXIT_REFUSED) from None
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(state_words(language).phrase("warning", problem=describe_problem(warning, language)), file=sys.stderr)
     return loaded
 
 
