@@ -27,6 +27,13 @@ def jibsa(data: Path, *args: str, stdin: str | None = None, lang: str | None = N
                           env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "HOME": str(data), **(env or {})})
 
 
+def jibsa_home(cwd: Path, action: str, *args: str, lang: str) -> subprocess.CompletedProcess[str]:
+    """`jibsa home ACTION --lang LANG ARGS…` (the home commands take no data directory)."""
+    return subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", action, "--lang", lang, *args],
+                          capture_output=True, text=True, timeout=60, check=False,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
