@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, server  # noqa: F401 - the `server` fixture
