@@ -8,14 +8,16 @@ This module is on the one-shot commands' start-up path: it imports only the stan
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import http.client
 
 SERVER_FILE = "server.json"
 TOKEN_HEADER = "X-Jibsa-Local-Token"
@@ -65,6 +67,8 @@ class LocalServer:
 
 
 def _connection(scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
+    import http.client  # only when a server is there to ask
+
     if scheme == "https":
         import ssl  # only for a server with TLS: a tenth of the start-up of a plain one
 

@@ -7,10 +7,12 @@ imported only when its command runs, so `jibsa parse` does not pay for the web s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from jibsa import __version__
 
@@ -58,5 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> NoReturn:
+    """The `jibsa` command: `main`, then exit at once. Every command has closed what it opened by
+    then; the interpreter's own teardown (SQLAlchemy's many objects) would cost a one-shot command
+    about a quarter of its time (measured with farm-bench)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a reader that has gone (`jibsa status | head`)
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
