@@ -77,7 +77,7 @@ def test_user_list_passwd_token_and_remove(tmp_path, capsys, monkeypatch) -> Non
     ],
 )
 def test_serve_refuses_the_network_without_tls(tmp_path, capsys, args, reason) -> None:
-    assert main(["serve", "--data", str(tmp_path), *args]) == 2
+    assert main(["serve", "--data", str(tmp_path), "--lang", "en", *args]) == 2
     assert reason in capsys.readouterr().err
 
 

@@ -19,7 +19,8 @@ ENGLISH_SENTENCES = ["turn on the living room lights", "open the gas valve", "un
                      "in 30 minutes turn off the living room air conditioner", "start the washer"]  # fmt: skip
 # What may stay in Latin letters in Korean output: what is typed (commands, options), units, formats.
 LATIN_ALLOWED = {"jibsa", "say", "yes", "force", "home", "check", "user", "add", "role", "member", "guest",
-                 "passwd", "admin", "Ctrl", "YAML", "UTF", "id", "measures", "lang", "ppm", "PM", "CO"}  # fmt: skip
+                 "passwd", "admin", "Ctrl", "YAML", "UTF", "id", "measures", "lang", "ppm", "PM", "CO", "TLS", "tls",
+                 "cert", "key", "insecure", "serve"}  # fmt: skip
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")
 # Not words: job ids, tokens, passwords, URLs, file paths, a home file's field paths and quoted values.
@@ -42,6 +43,8 @@ def _runs(data: Path, sentences: list[str], lang: str) -> str:
     confirmed = jibsa(data, "say", "--yes", "현관문 열어줘" if lang == "ko" else "unlock the front door", lang=lang)
     out += [confirmed.stdout, jibsa(data, "say", " ", lang=lang).stderr]
     out.append(jibsa(data, "status", lang=lang).stdout)
+    out.append(jibsa(data, "serve", "--host", "0.0.0.0", lang=lang).stderr)  # refused: no TLS
+    out.append(jibsa(data, "serve", "--tls-cert", "cert.pem", lang=lang).stderr)  # refused: no key
     chat = jibsa(data, "chat", lang=lang, stdin="\n".join(sentences[:2]) + "\n")
     out += [chat.stdout, chat.stderr]
     home = data / "my-home.yaml"

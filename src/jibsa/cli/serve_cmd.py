@@ -53,13 +53,14 @@ def is_loopback(host: str) -> bool:
 
 
 def refusal(args: argparse.Namespace) -> str | None:
-    """Why these options must not be served, or None."""
+    """Why these options must not be served (in the command's language), or None."""
+    from jibsa.presentation.state_words import state_words
+
+    words = state_words(cli_language(args))
     if bool(args.tls_cert) != bool(args.tls_key):
-        return "--tls-cert and --tls-key go together"
+        return words.phrase("tls_pair")
     if not is_loopback(args.host) and not args.tls_cert and not args.insecure:
-        return (f"refusing to listen on {args.host} without TLS: anyone on the network could read passwords "
-                "and tokens. Give --tls-cert/--tls-key, or --insecure when a TLS reverse proxy is in front "
-                "(see docs/remote-access.md).")
+        return words.phrase("needs_tls", host=args.host)
     return None
 
 
