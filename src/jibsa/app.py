@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -39,10 +39,13 @@ class Settings:
     devices_over_mqtt: bool = False  # the home's simulated devices run elsewhere (`jibsa simulate`), over MQTT
 
 
-def adapter_factories() -> dict[str, AdapterFactory]:
-    """Adapters installed as entry points (group "jibsa.adapters"): ours and other packages'."""
+def adapter_factories(vendors: Collection[str] | None = None) -> dict[str, AdapterFactory]:
+    """Adapters installed as entry points (group "jibsa.adapters"): ours and other packages'; only
+    `vendors`' when given (each adapter's imports cost start-up time: the cloud SDKs, aiohttp)."""
     found: dict[str, AdapterFactory] = {}
     for point in entry_points(group=ADAPTER_GROUP):
+        if vendors is not None and point.name not in vendors:
+            continue
         try:
             found[point.name] = point.load()
         except Exception:  # a broken plugin must not stop the home; its devices will not answer
@@ -55,8 +58,8 @@ def build_adapters(
     factories: Mapping[str, AdapterFactory] | None = None,
 ) -> dict[str, DeviceAdapter]:
     """One adapter per vendor the home uses (and per vendor given settings, e.g. MQTT discovery)."""
-    factories = adapter_factories() if factories is None else factories
     vendors = {d.vendor for d in home.devices} | (set(settings.adapter_settings) - NOT_ADAPTERS)
+    factories = adapter_factories(vendors) if factories is None else factories
     adapters: dict[str, DeviceAdapter] = {}
     for vendor in sorted(vendors):
         factory = factories.get(vendor)
@@ -162,7 +165,7 @@ async def open_home(
     warnings: tuple[str, ...] = ()
     if home is None:
         loaded = load_home(settings.home_file)
-        home, warnings = loaded.home, loaded.warnings
+        home, warnings = loaded.home, tuple(str(w) for w in loaded.warnings)
     if settings.devices_over_mqtt:
         home = home.with_devices(tuple(replace(d, vendor="mqtt") for d in home.devices if d.vendor == "sim"))
     clock = clock or SystemClock()

@@ -77,7 +77,7 @@ def test_user_list_passwd_token_and_remove(tmp_path, capsys, monkeypatch) -> Non
     ],
 )
 def test_serve_refuses_the_network_without_tls(tmp_path, capsys, args, reason) -> None:
-    assert main(["serve", "--data", str(tmp_path), *args]) == 2
+    assert main(["serve", "--data", str(tmp_path), "--lang", "en", *args]) == 2
     assert reason in capsys.readouterr().err
 
 
@@ -112,7 +112,7 @@ def serve(tmp_path: Path) -> Iterator[object]:
 def test_first_run_creates_an_owner_and_prints_credentials_once(serve) -> None:
     process, port, lines = serve()  # type: ignore[operator]
     text = "\n".join(lines)
-    password = re.search(r"password\): (\S+)", text).group(1)  # type: ignore[union-attr]
+    password = re.search(r"(?:비밀번호|password): +(\S+)", text).group(1)  # type: ignore[union-attr]
     token = re.search(r"(jibsa_\S+)", text).group(1)  # type: ignore[union-attr]
     base = f"http://127.0.0.1:{port}"
     me = httpx.get(f"{base}/api/me", headers={"Authorization": f"Bearer {token}"}).json()
@@ -134,7 +134,7 @@ def test_serves_tls_with_a_certificate(serve, tmp_path) -> None:
                     str(cert), "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
     _, port, lines = serve("--tls-cert", str(cert), "--tls-key", str(key))  # type: ignore[operator]
     assert lines[-1].rstrip().endswith(f"https://127.0.0.1:{port}/")
-    password = re.search(r"password\): (\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
+    password = re.search(r"(?:비밀번호|password): +(\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
     with httpx.Client(verify=False) as client:  # a self-signed certificate made for this test
         login = client.post(f"https://127.0.0.1:{port}/api/login", json={"name": "admin", "password": password})
     assert login.status_code == 200

@@ -18,7 +18,7 @@ def test_say_carries_out_and_the_change_is_kept(tmp_path: Path) -> None:
     said = jibsa(tmp_path, "say", "거실 불 켜줘")
     assert said.returncode == 0, said.stderr
     assert said.stdout.splitlines()[0] == "거실 천장등과 거실 스탠드를 켰어요."
-    assert "✓ 거실 천장등: power → 켜짐" in said.stdout
+    assert "✓ 거실 천장등: 켜짐" in said.stdout
     status = jibsa(tmp_path, "status")
     line = next(row for row in status.stdout.splitlines() if "거실 천장등" in row)
     assert "켜짐" in line
@@ -26,21 +26,24 @@ def test_say_carries_out_and_the_change_is_kept(tmp_path: Path) -> None:
 
 def test_say_asks_before_unlocking_and_yes_confirms(tmp_path: Path) -> None:
     asked = jibsa(tmp_path, "say", "현관문 열어줘")
-    assert "--yes" in asked.stdout and "unlocked" not in asked.stdout
+    assert "--yes" in asked.stdout and "✓" not in asked.stdout
     done = jibsa(tmp_path, "say", "--yes", "현관문 열어줘")
-    assert "✓ 현관문: lock → unlocked" in done.stdout
+    assert "✓ 현관문: 열림" in done.stdout
 
 
 def test_chat_keeps_context_and_leaves_on_end_of_input(tmp_path: Path) -> None:
     chat = jibsa(tmp_path, "chat", stdin="거실 스탠드 켜줘\n밝기 30으로\n")
     assert chat.returncode == 0, chat.stderr
-    assert "✓ 거실 스탠드: brightness → 30" in chat.stdout
+    assert "✓ 거실 스탠드: 밝기 30%" in chat.stdout
 
 
 def test_a_refused_home_file_stops_say_with_status_2(tmp_path: Path) -> None:
     home = tmp_path / "home.yaml"
     home.write_text("rooms: [{id: a, name: 방}]\ndevices: [{id: x, name: 불, type: lamp}]\n", encoding="utf-8")
     said = jibsa(tmp_path, "say", "--home", str(home), "불 켜")
+    assert said.returncode == 2
+    assert said.stderr.strip() == f"{home}: devices[0].type: 'lamp'는 모르는 기기 종류예요"
+    said = jibsa(tmp_path, "say", "--lang", "en", "--home", str(home), "불 켜")
     assert said.returncode == 2
     assert said.stderr.strip() == f"{home}: devices[0].type: unknown type 'lamp'"
 

@@ -99,7 +99,7 @@ def test_duplicate_scene_ids_are_refused() -> None:
 
 def test_unknown_fields_load_with_a_warning() -> None:
     loaded = parse_home_text(yaml.safe_dump(changed("devices.0.colour", "red"), allow_unicode=True), "home.yaml")
-    assert loaded.warnings == ("home.yaml: devices[0].colour: unknown field, ignored",)
+    assert [str(w) for w in loaded.warnings] == ["home.yaml: devices[0].colour: unknown field, ignored"]
 
 
 def test_missing_and_undecodable_files_are_named(tmp_path: Path) -> None:
@@ -136,12 +136,12 @@ def test_any_yaml_document_either_loads_or_is_refused_cleanly(document: object) 
 def test_cli_check_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "home.yaml"
     bad.write_text(yaml.safe_dump(changed("devices.0.room", "garage"), allow_unicode=True), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(bad)],
+    run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(bad), "--lang", "en"],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 2
     assert run.stdout.strip().splitlines() == [f"{bad}: devices[0].room: no room 'garage'"]
     good = tmp_path / "good.yaml"
     good.write_text(yaml.safe_dump(GOOD, allow_unicode=True), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(good)],
+    run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(good), "--lang", "en"],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0 and run.stdout.strip() == f"{good}: ok: 우리 집: 2 rooms, 2 devices, 1 scenes"

@@ -13,7 +13,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jibsa import __version__
-from jibsa.api import routes_conversation, routes_devices, routes_events, routes_home, routes_session, routes_users
+from jibsa.api import (
+    routes_conversation,
+    routes_devices,
+    routes_events,
+    routes_home,
+    routes_local,
+    routes_session,
+    routes_users,
+)
 from jibsa.api.accounts import AccountStore
 from jibsa.api.audit import record_refusal
 from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
@@ -79,6 +87,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     install_error_handlers(app, on_refused=record_refusal)
     for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
         app.include_router(module.router)
+    app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     _mount_dashboard(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_SecurityHeaders)

@@ -71,8 +71,11 @@ class ApiContext:
     login_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(5, 60.0))
     pin_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 300.0))
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_CACHE_S))
-    encode_event: EventEncoder = field(default_factory=EventEncoder)
     pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # how a slowed-down login waits (tests: record it)
+    encode_event: EventEncoder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.encode_event = EventEncoder(lambda: self.running.hub.home)
 
     @property
     def home_id(self) -> str:

@@ -4,14 +4,15 @@ the list of pending jobs changing), each as one JSON object with a ``type``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jibsa.answers import said
-from jibsa.domain import AvailabilityChanged, Role, StateChanged
+from jibsa.domain import AvailabilityChanged, Home, Role, StateChanged
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
 from jibsa.nlu.josa import duration_text, join_names
+from jibsa.presentation.state_words import summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +40,16 @@ def may_see(event: object, user: str, role: Role) -> bool:
     return True
 
 
-def event_to_dict(event: object) -> dict[str, Any] | None:
-    """The JSON form of an event, or None for events clients are not sent."""
+def event_to_dict(event: object, home: Home | None = None) -> dict[str, Any] | None:
+    """The JSON form of an event, or None for events clients are not sent. With the `home`, a state
+    change carries the device's `summary` in people's words ({"ko", "en"})."""
     if isinstance(event, StateChanged):
-        return {"type": "state_changed", "device": event.device_id, "state": _public(event.new),
+        data = {"type": "state_changed", "device": event.device_id, "state": _public(event.new),
                 "changed": _public(event.changed), "at": event.at}
+        device = home.device(event.device_id) if home is not None else None
+        if device is not None:
+            data["summary"] = summary(device.type, event.new)
+        return data
     if isinstance(event, AvailabilityChanged):
         return {"type": "availability_changed", "device": event.device_id, "available": event.available,
                 "at": event.at}
@@ -64,8 +70,8 @@ def event_to_dict(event: object) -> dict[str, Any] | None:
     return None
 
 
-def encode_event(event: object) -> str | None:
-    data = event_to_dict(event)
+def encode_event(event: object, home: Home | None = None) -> str | None:
+    data = event_to_dict(event, home)
     return None if data is None else json.dumps(data, ensure_ascii=False, default=str)
 
 
@@ -73,13 +79,14 @@ class EventEncoder:
     """`encode_event` that remembers the last event: every WebSocket client sends the same events in
     the same order, so one encoding serves them all."""
 
-    def __init__(self) -> None:
+    def __init__(self, home: Callable[[], Home] | None = None) -> None:
+        self._home = home  # the home as it is now (for device summaries)
         self._event: object = None
         self._text: str | None = None
 
     def __call__(self, event: object) -> str | None:
         if event is not self._event:
-            self._event, self._text = event, encode_event(event)
+            self._event, self._text = event, encode_event(event, self._home() if self._home else None)
         return self._text
 
 

@@ -16,6 +16,7 @@ from jibsa.domain import Command, CommandFormatError, Device, ErrorCode, needs_c
 from jibsa.domain.commands import DEVICE_INTENTS
 from jibsa.domain.policy import refusal_for_request
 from jibsa.hub import Hub, Outcome
+from jibsa.presentation.state_words import summary
 
 router = APIRouter(prefix="/api", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -36,16 +37,19 @@ RESULT_ERRORS: dict[ErrorCode, str] = {
 
 
 def device_body(hub: Hub, device: Device) -> dict[str, Any]:
-    """A device as the API shows it: what it is, its live state, and the controls its type allows."""
+    """A device as the API shows it: what it is, its live state (and its key state in people's words,
+    `summary`: {"ko", "en"}), and the controls its type allows."""
     properties = [
         {"name": p.name, "kind": p.kind.value, "minimum": p.minimum, "maximum": p.maximum, "unit": p.unit,
          "choices": list(p.choices), "writable": p.writable, "step": p.step}
         for p in device.spec.properties
     ]  # fmt: skip
+    state = hub.state(device.id)
     return {
         "id": device.id, "name": device.name, "type": device.type.value, "room": device.room,
         "aliases": list(device.aliases), "maker": device.maker, "available": hub.states.available(device.id),
-        "state": hub.state(device.id), "properties": properties, "intents": sorted(device.spec.intents),
+        "state": state, "summary": summary(device.type, state), "properties": properties,
+        "intents": sorted(device.spec.intents),
     }  # fmt: skip
 
 

@@ -101,6 +101,7 @@ class DeviceBody(BaseModel):
     maker: str
     available: bool
     state: dict[str, Any]
+    summary: dict[str, str]  # the key state in people's words, per language: {"ko": "켜짐 · 밝기 80%", "en": …}
     properties: list[PropertyBody]
     intents: list[str]
 

@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jibsa.domain import HomeFileError, LoadedHome
-from jibsa.home_file import load_home
+if TYPE_CHECKING:
+    from jibsa.domain import LoadedHome
 
 EXIT_REFUSED = 2
+LANGUAGES = ("ko", "en")  # as jibsa.presentation.state_words.LANGUAGES, without importing it
 
 
 def default_data_dir() -> Path:
@@ -29,15 +31,35 @@ def add_home_options(parser: argparse.ArgumentParser, *, data: bool = True) -> N
                             help="data directory (default: ~/.local/share/jibsa)")
 
 
-def load_home_or_exit(path: str | None) -> LoadedHome:
-    """Load the home file; on a refused file print its one-line reason and exit with status 2."""
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="language of jibsa's own words (default: $JIBSA_LANG, else $LANG's, else ko)")
+
+
+def cli_language(args: argparse.Namespace | None) -> str:
+    """--lang, else $JIBSA_LANG, else the language of $LANG (en_US.UTF-8 -> en) when jibsa speaks it, else ko."""
+    asked = getattr(args, "lang", None) if args is not None else None
+    for choice in (asked, os.environ.get("JIBSA_LANG"), os.environ.get("LANG", "")[:2]):
+        if choice in LANGUAGES:
+            return str(choice)
+    return "ko"
+
+
+def load_home_or_exit(path: str | None, language: str | None = None) -> LoadedHome:
+    """Load the home file; on a refused file print its one-line reason (in `language`, else the
+    environment's) and exit with status 2."""
+    from jibsa.domain import HomeFileError
+    from jibsa.home_file import describe_problem, load_home
+    from jibsa.presentation.state_words import state_words
+
+    language = language or cli_language(None)
     try:
         loaded = load_home(path)
     except HomeFileError as exc:
-        print(exc, file=sys.stderr)
+        print(describe_problem(exc, language), file=sys.stderr)
         raise SystemExit(EXIT_REFUSED) from None
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(state_words(language).phrase("warning", problem=describe_problem(warning, language)), file=sys.stderr)
     return loaded
 
 

@@ -1,4 +1,4 @@
-"""`jibsa home check FILE` and `jibsa home init PATH`."""
+"""`jibsa home check FILE` and `jibsa home init PATH`, in the chosen language (--lang)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jibsa.cli.common import EXIT_REFUSED
-from jibsa.domain import HomeFileError
-from jibsa.home_file import load_home, sample_home_text
+from jibsa.cli.common import EXIT_REFUSED, add_language_option, cli_language
 
 
 def register(subparsers: Any) -> None:
@@ -17,31 +15,46 @@ def register(subparsers: Any) -> None:
     sub = home.add_subparsers(dest="home_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="validate a home file")
     check.add_argument("file", help="the home file (YAML)")
+    add_language_option(check)
     check.set_defaults(handler=_check)
     init = sub.add_parser("init", help="write a copy of the sample home to edit")
     init.add_argument("path", help="where to write it")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    add_language_option(init)
     init.set_defaults(handler=_init)
 
 
 def _check(args: argparse.Namespace) -> int:
+    """One line: the file is fine (with its counts), or the file, field path and problem."""
+    from jibsa.domain import HomeFileError
+    from jibsa.home_file import describe_problem, load_home
+    from jibsa.presentation.state_words import state_words
+
+    language = cli_language(args)
+    words = state_words(language)
     try:
         loaded = load_home(args.file)
     except HomeFileError as exc:
-        print(exc)
+        print(describe_problem(exc, language))
         return EXIT_REFUSED
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"{args.file}: ok: {loaded.home.summary()}")
+        print(words.phrase("warning", problem=describe_problem(warning, language)), file=sys.stderr)
+    home = loaded.home
+    print(words.phrase("check_ok", file=args.file, home=home.name, rooms=len(home.rooms), devices=len(home.devices),
+                       scenes=len(home.scenes)))
     return 0
 
 
 def _init(args: argparse.Namespace) -> int:
+    from jibsa.home_file import sample_home_text
+    from jibsa.presentation.state_words import state_words
+
+    words = state_words(cli_language(args))
     path = Path(args.path)
     if path.exists() and not args.force:
-        print(f"{path}: already exists (use --force to overwrite)", file=sys.stderr)
+        print(words.phrase("init_exists", path=path), file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(sample_home_text(), encoding="utf-8")
-    print(f"wrote {path}: edit it, then `jibsa home check {path}`")
+    print(words.phrase("init_written", path=path))
     return 0

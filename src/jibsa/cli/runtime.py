@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from jibsa.app import RunningHome, Settings, check_settings, open_home
-from jibsa.cli.common import EXIT_REFUSED, data_dir, load_home_or_exit
+from jibsa.cli.common import EXIT_REFUSED, cli_language, data_dir, load_home_or_exit
 from jibsa.config import CONFIG_FILE, ConfigError, load_adapter_settings
 
 T = TypeVar("T")
@@ -22,7 +22,7 @@ def settings_from(
     """The home's settings from the command's options and the configuration file (`config`, or
     jibsa.yaml in the data directory), and the file's `server` section apart. A refused home file or
     configuration exits with its one-line reason, status 2."""
-    load_home_or_exit(args.home)
+    load_home_or_exit(args.home, cli_language(args))
     directory = data_dir(args)
     try:
         adapters = load_adapter_settings(config, directory)

@@ -1,19 +1,29 @@
-"""`jibsa say "거실 불 꺼줘"` and `jibsa chat`: talk to the home."""
+"""`jibsa say "거실 불 꺼줘"` and `jibsa chat`: talk to the home.
+
+When a `jibsa serve` owns the data directory, both ask it (`local_server`); otherwise they run the
+home themselves. Either way the lines printed are the same."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jibsa.cli.common import add_home_options, data_dir
+from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language, data_dir
+from jibsa.cli.local_server import LocalServer, ServerGone, ServerRefused, find_server
+
+EXIT_FAILED = 1
 
 
 def register(subparsers: Any) -> None:
     say = subparsers.add_parser("say", help="say one sentence to the home and carry it out")
     add_home_options(say)
+    add_language_option(say)
     say.add_argument("--room", help="the room the request comes from (a room id)")
     say.add_argument("--yes", action="store_true", help="confirm what needs confirming (unlocking a door)")
     say.add_argument("--json", action="store_true", help="print the whole turn as JSON")
@@ -21,41 +31,110 @@ def register(subparsers: Any) -> None:
     say.set_defaults(handler=_say)
     chat = subparsers.add_parser("chat", help="talk to the home interactively (Ctrl-D to leave)")
     add_home_options(chat)
+    add_language_option(chat)
     chat.add_argument("--room", help="the room you are in (a room id)")
     chat.set_defaults(handler=_chat)
 
 
 def _say(args: argparse.Namespace) -> int:
+    language = cli_language(args)
+    if not args.text.strip():
+        from jibsa.presentation.state_words import state_words
+
+        print(state_words(language).phrase("empty_request"), file=sys.stderr)
+        return EXIT_REFUSED
+    request = {"text": args.text, "room": args.room, "confirm": args.yes, "lang": language}
+    server = find_server(data_dir(args), args.home)
+    if server is not None:
+        try:
+            answer = server.call("POST", "/api/local/say", request)
+        except ServerGone:
+            server.forget()
+        except ServerRefused as exc:
+            return _refused(exc, language)
+        else:
+            _print_answer(answer, args.json)
+            return 0
+    return _say_here(args, language)
+
+
+def _say_here(args: argparse.Namespace, language: str) -> int:
     from jibsa.cli.runtime import run_with_home
-    from jibsa.cli.turn_printer import print_turn
+    from jibsa.presentation.lines import turn_lines
 
     async def body(running: Any) -> int:
-        turn = await running.conversation.handle(args.text, room=args.room, confirmed=args.yes)
-        if args.json:
-            import json
-
-            print(json.dumps(turn.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            print_turn(running.home, turn)
-            if turn.needs_confirmation:
-                print("  (확인하려면 --yes 를 붙여 다시 말씀해 주세요 / add --yes to confirm)")
+        turn = (await running.conversation.handle(args.text, room=args.room, confirmed=args.yes)).to_dict()
+        _print_answer({"turn": turn, "lines": turn_lines(running.hub.home, turn, language, running.hub.timezone)},
+                      args.json)
         return 0
 
     result: int = run_with_home(args, body)
     return result
 
 
-def _chat(args: argparse.Namespace) -> int:
-    from jibsa.cli.runtime import run_with_home
-    from jibsa.cli.turn_printer import announce, print_turn
+def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer["turn"], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(answer["lines"]), flush=True)
 
-    history = _enable_history(data_dir(args) / "chat_history")
+
+def _refused(exc: Exception, language: str) -> int:
+    from jibsa.presentation.state_words import state_words
+
+    print(state_words(language).phrase("server_refused", reason=exc), file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _chat(args: argparse.Namespace) -> int:
+    language = cli_language(args)
+    directory = data_dir(args)
+    history = _enable_history(directory / "chat_history", language)
+    try:
+        server = find_server(directory, args.home)
+        if server is not None and _chat_with_server(server, args, language):
+            return 0
+        return _chat_here(args, language)
+    finally:
+        history()
+
+
+def _chat_with_server(server: LocalServer, args: argparse.Namespace, language: str) -> bool:
+    """Chat through the running server; False when it is gone before the chat begins."""
+    from jibsa.presentation.state_words import state_words
+
+    words = state_words(language)
+    try:
+        home = server.call("GET", f"/api/local/status?lang={language}")["home"]
+    except ServerGone:
+        server.forget()
+        return False
+    print(words.phrase("chat_greeting", home=home))
+    session = f"chat-{os.getpid()}"
+    for text in _sentences():
+        request = {"text": text, "room": args.room, "session": session, "lang": language}
+        try:
+            _print_answer(server.call("POST", "/api/local/say", request), as_json=False)
+        except ServerGone as exc:
+            print(words.phrase("server_unreachable", url=server.url, reason=exc), file=sys.stderr)
+            break
+        except ServerRefused as exc:
+            _refused(exc, language)
+    return True
+
+
+def _chat_here(args: argparse.Namespace, language: str) -> int:
+    from jibsa.cli.runtime import run_with_home
+    from jibsa.presentation.lines import turn_lines
+    from jibsa.presentation.state_words import state_words
 
     async def body(running: Any) -> int:
         import asyncio
 
-        print(f"{running.home.name} — 무엇을 도와드릴까요? (나가려면 Ctrl-D)")
-        running.hub.bus.listen(lambda event: announce(running.home, event))
+        from jibsa.cli.announcements import announcer
+
+        print(state_words(language).phrase("chat_greeting", home=running.home.name))
+        running.hub.bus.listen(announcer(running.hub, language))
         while True:
             try:
                 text = await asyncio.to_thread(input, "> ")
@@ -64,18 +143,27 @@ def _chat(args: argparse.Namespace) -> int:
                 break
             if not text.strip():
                 continue
-            turn = await running.conversation.handle(text, room=args.room, session="chat")
-            print_turn(running.home, turn)
+            turn = (await running.conversation.handle(text, room=args.room, session="chat")).to_dict()
+            print("\n".join(turn_lines(running.hub.home, turn, language, running.hub.timezone)), flush=True)
         return 0
 
-    try:
-        result: int = run_with_home(args, body)
-    finally:
-        history()
+    result: int = run_with_home(args, body)
     return result
 
 
-def _enable_history(path: Path) -> Any:
+def _sentences() -> Any:
+    """What is typed, a line at a time, blank lines skipped, until end of input."""
+    while True:
+        try:
+            text = input("> ")
+        except EOFError:
+            print()
+            return
+        if text.strip():
+            yield text
+
+
+def _enable_history(path: Path, language: str) -> Callable[[], None]:
     """Arrow-key history across chats, where the platform has readline."""
     try:
         import readline
@@ -89,6 +177,8 @@ def _enable_history(path: Path) -> Any:
         try:
             readline.write_history_file(path)
         except OSError as exc:
-            print(f"could not save chat history: {exc}", file=sys.stderr)
+            from jibsa.presentation.state_words import state_words
+
+            print(state_words(language).phrase("history_not_saved", reason=exc.strerror), file=sys.stderr)
 
     return save

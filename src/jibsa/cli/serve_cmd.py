@@ -16,7 +16,7 @@ import re
 import sys
 from typing import Any
 
-from jibsa.cli.common import EXIT_REFUSED, add_home_options
+from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language
 
 DEFAULT_PORT = 8700
 PIN_VARIABLE = "JIBSA_UNLOCK_PIN"
@@ -25,6 +25,7 @@ PIN_VARIABLE = "JIBSA_UNLOCK_PIN"
 def register(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="serve the home: HTTP API, live events and the dashboard")
     add_home_options(serve)
+    add_language_option(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     serve.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
@@ -52,13 +53,14 @@ def is_loopback(host: str) -> bool:
 
 
 def refusal(args: argparse.Namespace) -> str | None:
-    """Why these options must not be served, or None."""
+    """Why these options must not be served (in the command's language), or None."""
+    from jibsa.presentation.state_words import state_words
+
+    words = state_words(cli_language(args))
     if bool(args.tls_cert) != bool(args.tls_key):
-        return "--tls-cert and --tls-key go together"
+        return words.phrase("tls_pair")
     if not is_loopback(args.host) and not args.tls_cert and not args.insecure:
-        return (f"refusing to listen on {args.host} without TLS: anyone on the network could read passwords "
-                "and tokens. Give --tls-cert/--tls-key, or --insecure when a TLS reverse proxy is in front "
-                "(see docs/remote-access.md).")
+        return words.phrase("needs_tls", host=args.host)
     return None
 
 
@@ -111,11 +113,19 @@ def max_body_bytes(server: dict[str, Any]) -> int:
     return raw
 
 
-async def _announce(server: Any, line: str) -> None:
-    """Say where the home is served once it is (tests and scripts wait for this line)."""
+async def _announce(server: Any, app: Any, args: argparse.Namespace, running: Any, data_dir: Any) -> Any:
+    """Once the home is served: tell commands on this machine where (`server.json`, see
+    jibsa.cli.local_server) and say where it is served (tests and scripts wait for this line)."""
+    from jibsa.cli.local_server import announce_server, loopback_url
+
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.05)
-    print(line, flush=True)
+    scheme = "https" if args.tls_cert else "http"
+    port = server.servers[0].sockets[0].getsockname()[1] if server.servers else args.port
+    local = announce_server(data_dir, loopback_url(scheme, args.host, port), args.home)
+    app.state.local_token = local.token
+    print(f"jibsa: {running.home.name} — {scheme}://{args.host}:{args.port}/", flush=True)
+    return local
 
 
 async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int) -> int:
@@ -126,7 +136,7 @@ async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[st
 
     running = await open_home(settings)
     try:
-        await first_run(running)
+        await first_run(running, cli_language(args))
         app = create_app(running, _auth_settings(args, server_settings),
                          max_body_bytes=body_limit)
         config = uvicorn.Config(
@@ -135,14 +145,14 @@ async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[st
             lifespan="off",
         )  # fmt: skip
         _redact_tokens_in_logs()
-        scheme = "https" if args.tls_cert else "http"
         server = _server_class()(config)
-        announce = asyncio.create_task(_announce(server, f"jibsa: {running.home.name} — {scheme}://{args.host}:"
-                                                         f"{args.port}/"))
+        announce = asyncio.create_task(_announce(server, app, args, running, settings.data_dir))
         try:
             await server.serve()
         finally:
             announce.cancel()
+            if announce.done() and not announce.cancelled() and announce.exception() is None:
+                announce.result().forget()  # commands run on their own again
     finally:
         await running.close()
     return 0
@@ -190,26 +200,16 @@ def _server_class() -> Any:
     return Server
 
 
-async def first_run(running: Any) -> None:
+async def first_run(running: Any, language: str) -> None:
     """A home without users gets an owner "admin"; its password and token are printed this once."""
     from jibsa.api.accounts import add_user_with_token, new_password
     from jibsa.domain import Role
+    from jibsa.presentation.state_words import state_words
 
     home_id = running.hub.home.id
     if await running.store.list_users(home_id):
         return
     password = new_password()
     _, token = await add_user_with_token(running.store, home_id, "admin", Role.OWNER, password)
-    print(
-        "\n".join([
-            "",
-            "처음 실행: 관리자 계정을 만들었어요 (first run: an owner account was created).",
-            "  이름 (name):      admin",
-            f"  비밀번호 (password): {password}",
-            f"  토큰 (token):     {token}",
-            "이 비밀번호와 토큰은 다시 보여 주지 않아요. 지금 적어 두세요 (shown only this once).",
-            "다른 사람 추가: jibsa user add NAME --role member|guest · 비밀번호 바꾸기: jibsa user passwd admin",
-            "",
-        ]),
-        flush=True,
-    )
+    words = state_words(language)
+    print("\n" + words.phrase("first_run", password=password, token=token) + "\n", flush=True)

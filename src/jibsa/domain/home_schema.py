@@ -25,52 +25,76 @@ _ROOM_KEYS = {"id", "name", "aliases"}
 _DEVICE_KEYS = {"id", "name", "aliases", "room", "type", "vendor", "measures", "maker", "options"}
 _SCENE_KEYS = {"id", "name", "aliases", "actions"}
 _ACTION_KEYS = {"intent", "targets", "params"}
+# Every problem a home file can have, by code, in English (jibsa/data/home_file_problems.yaml: Korean).
+PROBLEMS: Mapping[str, str] = {
+    "not_mapping": "expected a mapping, got {kind}",
+    "not_list": "expected a list, got {kind}",
+    "required": "is required",
+    "not_text": "expected text, got {kind}",
+    "empty": "must not be empty",
+    "bad_id": "'{id}' must use only a-z, 0-9 and _",
+    "empty_alias": "expected a non-empty name",
+    "unknown_field": "unknown field, ignored",
+    "empty_file": "the file is empty",
+    "bad_language": "'{language}' is not one of {languages}",
+    "duplicate_id": "'{id}' is already used by {other}",
+    "unknown_type": "unknown type '{type}'",
+    "no_room": "no room '{room}'",
+    "measures_not_sensor": "only sensors have measures",
+    "sensor_without_measures": "a sensor must list what it measures",
+    "unknown_measure": "unknown measure '{measure}'",
+    "unknown_intent": "unknown intent '{intent}'",
+    "no_device": "no device '{device}'",
+}
+KINDS: Mapping[str, str] = {"nothing": "nothing", "mapping": "a mapping", "list": "a list", "text": "text",
+                            "bool": "true/false", "number": "a number"}
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedHome:
     home: Home
-    warnings: tuple[str, ...]
+    warnings: tuple[HomeFileError, ...]  # what was ignored (unknown fields), each naming file and field
 
 
 class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
-        self.warnings: list[str] = []
+        self.warnings: list[HomeFileError] = []
 
-    def fail(self, path: str, problem: str) -> HomeFileError:
-        return HomeFileError(self.source, path, problem)
+    def fail(self, path: str, code: str, **values: Any) -> HomeFileError:
+        english = PROBLEMS[code].format(**{k: KINDS.get(v, v) if k == "kind" else v for k, v in values.items()})
+        return HomeFileError(self.source, path, english, code, values)
 
     def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+            raise self.fail(path, "not_mapping", kind=_kind(value))
         return value
 
     def sequence(self, value: Any, path: str) -> Sequence[Any]:
         if value is None:
             return ()
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise self.fail(path, f"expected a list, got {_kind(value)}")
+            raise self.fail(path, "not_list", kind=_kind(value))
         return value
 
     def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool) -> str | None:
         value = data.get(key)
         if value is None:
             if required:
-                raise self.fail(f"{path}.{key}" if path else key, "is required")
+                raise self.fail(f"{path}.{key}" if path else key, "required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail(f"{path}.{key}" if path else key, f"expected text, got {_kind(value)}")
+            raise self.fail(f"{path}.{key}" if path else key, "not_text", kind=_kind(value))
         text = str(value).strip()
         if required and not text:
-            raise self.fail(f"{path}.{key}" if path else key, "must not be empty")
+            raise self.fail(f"{path}.{key}" if path else key, "empty")
         return text
 
     def identifier(self, data: Mapping[str, Any], path: str) -> str:
         ident = self.text(data, "id", path, required=True)
         assert ident is not None
         if not ID_PATTERN.fullmatch(ident):
-            raise self.fail(f"{path}.id", f"'{ident}' must use only a-z, 0-9 and _")
+            raise self.fail(f"{path}.id", "bad_id", id=ident)
         return ident
 
     def aliases(self, data: Mapping[str, Any], path: str) -> tuple[str, ...]:
@@ -80,7 +104,7 @@ class _Checker:
         out: list[str] = []
         for i, alias in enumerate(self.sequence(raw, f"{path}.aliases")):
             if not isinstance(alias, (str, int)) or isinstance(alias, bool) or not str(alias).strip():
-                raise self.fail(f"{path}.aliases[{i}]", "expected a non-empty name")
+                raise self.fail(f"{path}.aliases[{i}]", "empty_alias")
             out.append(str(alias).strip())
         return tuple(out)
 
@@ -88,13 +112,14 @@ class _Checker:
         for key in data:
             if key not in allowed:
                 where = f"{path}.{key}" if path else str(key)
-                self.warnings.append(f"{self.source}: {where}: unknown field, ignored")
+                self.warnings.append(self.fail(where, "unknown_field"))
 
 
 def _kind(value: Any) -> str:
+    """What a value is, as a code of KINDS (or its Python type's name)."""
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+    return {dict: "mapping", list: "list", str: "text", bool: "bool", int: "number", float: "number"}.get(
         type(value), type(value).__name__
     )
 
@@ -103,18 +128,18 @@ def home_from_mapping(data: Any, source: str = "home.yaml") -> LoadedHome:
     """Validate parsed home-file data; raises `HomeFileError` on the first broken rule."""
     check = _Checker(source)
     if data is None:
-        raise check.fail("", "the file is empty")
+        raise check.fail("", "empty_file")
     top = check.mapping(data, "(top level)")
     check.unknown_keys(top, _TOP_KEYS, "")
     language = check.text(top, "language", "", required=False) or "ko"
     if language not in LANGUAGES:
-        raise check.fail("language", f"'{language}' is not one of {', '.join(LANGUAGES)}")
+        raise check.fail("language", "bad_language", language=language, languages=", ".join(LANGUAGES))
     rooms = _rooms(check, top.get("rooms"))
     devices = _devices(check, top.get("devices"), {r.id for r in rooms})
     scenes = _scenes(check, top.get("scenes"), {d.id for d in devices})
     home_id = check.text(top, "id", "", required=False) or "home"
     if not ID_PATTERN.fullmatch(home_id):
-        raise check.fail("id", f"'{home_id}' must use only a-z, 0-9 and _")
+        raise check.fail("id", "bad_id", id=home_id)
     home = Home(
         name=check.text(top, "name", "", required=False) or "jibsa",
         rooms=rooms,
@@ -138,7 +163,7 @@ def _entries(
         check.unknown_keys(data, allowed, path)
         ident = check.identifier(data, path)
         if ident in seen:
-            raise check.fail(f"{path}.id", f"'{ident}' is already used by {section}[{seen[ident]}]")
+            raise check.fail(f"{path}.id", "duplicate_id", id=ident, other=f"{section}[{seen[ident]}]")
         seen[ident] = i
         yield path, data, ident
 
@@ -170,18 +195,18 @@ def _device(check: _Checker, data: Mapping[str, Any], path: str, device_id: str,
     try:
         kind = DeviceType(type_name)
     except ValueError:
-        raise check.fail(f"{path}.type", f"unknown type '{type_name}'") from None
+        raise check.fail(f"{path}.type", "unknown_type", type=type_name) from None
     room = check.text(data, "room", path, required=False)
     if room is not None and room not in room_ids:
-        raise check.fail(f"{path}.room", f"no room '{room}'")
+        raise check.fail(f"{path}.room", "no_room", room=room)
     measures = tuple(str(m) for m in check.sequence(data.get("measures"), f"{path}.measures"))
     if measures and kind is not DeviceType.SENSOR:
-        raise check.fail(f"{path}.measures", "only sensors have measures")
+        raise check.fail(f"{path}.measures", "measures_not_sensor")
     if kind is DeviceType.SENSOR and not measures:
-        raise check.fail(f"{path}.measures", "a sensor must list what it measures")
+        raise check.fail(f"{path}.measures", "sensor_without_measures")
     for j, measure in enumerate(measures):
         if measure not in SENSOR_MEASURES:
-            raise check.fail(f"{path}.measures[{j}]", f"unknown measure '{measure}'")
+            raise check.fail(f"{path}.measures[{j}]", "unknown_measure", measure=measure)
     options = data.get("options") or {}
     check.mapping(options, f"{path}.options")
     return Device(
@@ -215,13 +240,13 @@ def _action(check: _Checker, raw: Any, path: str, device_ids: set[str]) -> Scene
     intent = check.text(data, "intent", path, required=True)
     assert intent is not None
     if intent not in INTENTS:
-        raise check.fail(f"{path}.intent", f"unknown intent '{intent}'")
+        raise check.fail(f"{path}.intent", "unknown_intent", intent=intent)
     targets = data.get("targets")
     if isinstance(targets, str):
         targets = [targets]
     target_ids = tuple(str(t) for t in check.sequence(targets, f"{path}.targets"))
     for k, target in enumerate(target_ids):
         if target not in device_ids:
-            raise check.fail(f"{path}.targets[{k}]", f"no device '{target}'")
+            raise check.fail(f"{path}.targets[{k}]", "no_device", device=target)
     params = check.mapping(data.get("params") or {}, f"{path}.params")
     return SceneAction(intent, target_ids, dict(params))

@@ -46,7 +46,8 @@ class Lexicon:
 
 
 def _read(name: str) -> Any:
-    return yaml.safe_load(resources.files("jibsa.nlu.data").joinpath(name).read_text(encoding="utf-8"))
+    text = resources.files("jibsa.nlu.data").joinpath(name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @cache

@@ -11,9 +11,8 @@ import yaml
 
 @cache
 def _texts() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("jibsa.nlu.data").joinpath("replies.yaml").read_text(encoding="utf-8")
-    )
+    text = resources.files("jibsa.nlu.data").joinpath("replies.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 

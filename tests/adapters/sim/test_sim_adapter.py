@@ -48,7 +48,8 @@ async def test_start_reports_the_full_state_of_every_device(sink: RecordingSink)
     assert sink.reports[0] == ("lamp", {"power": False, "brightness": 100, "color": "white"})
     assert public(sink.states["washer"]) == {"power": False, "run_state": "idle", "remaining_time": 0,
                                              "cycle": "표준"}
-    assert sink.states["thermo"] == {"temperature": 24.5, "humidity": 45}
+    # One room: the thermometer reads the air the air conditioner reads (rooms.py).
+    assert sink.states["thermo"] == {"temperature": sink.states["ac"]["current_temperature"], "humidity": 45}
     assert sink.availability == []
     assert adapter.name == "sim"
     await adapter.stop()

@@ -21,6 +21,7 @@ from jibsa.hub.clock import Clock
 
 from .base import Simulator, changed
 from .registry import simulator_for
+from .rooms import RoomReadings
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class SimAdapter:
         self._advanced_at: dict[str, float] = {}
         self._active: dict[str, None] = {}  # an ordered set: ticks run in a repeatable order
         self._drifting: list[str] = []
+        self._rooms = RoomReadings(self._sims, self._states)  # one temperature and humidity per room
         self._silent: set[str] = set()
         self._last_drift = 0.0
         self._sink: AdapterSink | None = None
@@ -56,10 +58,12 @@ class SimAdapter:
 
     async def start(self, devices: Sequence[Device], sink: AdapterSink) -> None:
         """Take each device's saved state over its out-of-the-box one, report it, and start ticking."""
-        self._sink = sink
         now = self.clock.now()
         for device in devices:
             self._add(device, now)
+        for leader in self._rooms.leaders:
+            self._share(leader)  # before the sink: the full states reported next already agree
+        self._sink = sink
         self._last_drift = now
         for device_id, state in self._states.items():
             if device_id in self._silent:
@@ -88,6 +92,7 @@ class SimAdapter:
         self._advance(device_id, self.clock.now())
         values = self._sims[device_id].apply(action, self._states[device_id], self.clock.now())
         self._merge(device_id, values, command=True)
+        self._share(device_id)
 
     # -- for tests and demos ---------------------------------------------------------------------
 
@@ -114,6 +119,7 @@ class SimAdapter:
         self._require(device_id)
         self._advance(device_id, self.clock.now())
         self._merge(device_id, values, command=True)
+        self._share(device_id)
 
     def state(self, device_id: str) -> dict[str, Any]:
         """A copy of a device's full state, bookkeeping included."""
@@ -140,6 +146,7 @@ class SimAdapter:
         state.update({k: v for k, v in saved.items() if k in state or k.startswith("_")})
         self._sims[device.id] = sim
         self._states[device.id] = state
+        self._rooms.add(device, sim)
         self._pending[device.id] = {}
         self._advanced_at[device.id] = now
         if sim.drifts:
@@ -179,7 +186,14 @@ class SimAdapter:
         if dt <= 0:
             return
         values = self._sims[device_id].advance(self._states[device_id], dt, self._rng)
-        self._merge(device_id, values, command=False)
+        followed = self._rooms.not_own(device_id)
+        self._merge(device_id, {k: v for k, v in values.items() if k not in followed}, command=False)
+        self._share(device_id)
+
+    def _share(self, device_id: str) -> None:
+        """Give the room's other devices the reading `device_id` leads (see rooms.py)."""
+        for other, values in self._rooms.shares(device_id):
+            self._merge(other, values, command=False)
 
     def _merge(self, device_id: str, values: Mapping[str, Any], *, command: bool) -> None:
         state = self._states[device_id]

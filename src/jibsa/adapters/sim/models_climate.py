@@ -58,6 +58,16 @@ class ClimateSimulator(Simulator):
         self._target = target_key
         self._current = current_key
 
+    @property
+    def reading_key(self) -> str:
+        """The property that reads the room ("current_temperature")."""
+        return self._current
+
+    def works_on_room(self, state: Mapping[str, Any]) -> bool:
+        """Whether the device is moving the room's reading (on, in a mode that heats, cools or dries)."""
+        rule = self._rules.get(str(state.get("mode", "on")))
+        return bool(state.get("power")) and rule is not None and rule.way != "none"
+
     def initial_state(self, device: Device) -> dict[str, Any]:
         current = float(self._defaults[self._current])
         return {**self._defaults, "_current": current, "_ambient": float(self._defaults.get("_ambient", current))}
@@ -88,9 +98,9 @@ class ClimateSimulator(Simulator):
     def _goal(self, state: Mapping[str, Any]) -> tuple[float, float]:
         ambient = float(state.get("_ambient", self._defaults[self._current]))
         target = float(state.get(self._target, self._defaults[self._target]))
-        rule = self._rules.get(str(state.get("mode", "on")))
-        if not state.get("power") or rule is None or rule.way == "none":
+        if not self.works_on_room(state):
             return ambient, self._off_tau
+        rule = self._rules[str(state.get("mode", "on"))]
         factor = FAN_FACTOR.get(str(state.get("fan_speed", "auto")), 1.0)
         return goal_of(rule.way, target, ambient), rule.tau * factor
 

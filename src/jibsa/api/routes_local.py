@@ -1,0 +1,57 @@
+"""The local-control endpoint: `jibsa say`, `chat` and `status` on the server's own machine talk to
+the running home here, so there is one home state. The credential is a token the server wrote to
+`server.json` in its data directory (mode 0600): whoever can read it owns the data directory, and
+could open the home's database directly anyway. It acts as the local owner, as the CLI always has.
+
+The answers are the lines the CLI prints, rendered here with the home as the server has it."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from jibsa.api.context import api_context
+from jibsa.api.errors import ApiError
+from jibsa.presentation.lines import hub_status, turn_lines
+from jibsa.presentation.state_words import LANGUAGES
+
+router = APIRouter(prefix="/api/local", include_in_schema=False)
+TOKEN_HEADER = "X-Jibsa-Local-Token"  # the same as jibsa.cli.local_server's
+
+
+def local_owner(request: Request) -> None:
+    """Only a request carrying the token of `server.json` passes."""
+    expected: str | None = getattr(request.app.state, "local_token", None)
+    sent = request.headers.get(TOKEN_HEADER, "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise ApiError("not_authenticated")
+
+
+class LocalSay(BaseModel):
+    text: str = Field(max_length=10_000)
+    room: str | None = None
+    session: str | None = None
+    confirm: bool = False
+    lang: str = "ko"
+
+
+@router.post("/say", dependencies=[Depends(local_owner)])
+async def local_say(body: LocalSay, request: Request) -> dict[str, Any]:
+    """Carry out one sentence; answer with the turn and the lines to print."""
+    if not body.text.strip():
+        raise ApiError("invalid_request", {"text": "empty"})
+    running = api_context(request).running
+    turn = await running.conversation.handle(body.text, room=body.room, session=body.session, confirmed=body.confirm)
+    answer = turn.to_dict()
+    language = body.lang if body.lang in LANGUAGES else "ko"
+    return {"turn": answer, "lines": turn_lines(running.hub.home, answer, language, running.hub.timezone)}
+
+
+@router.get("/status", dependencies=[Depends(local_owner)])
+async def local_status(request: Request, lang: str = "ko") -> dict[str, Any]:
+    """Every device's state, by room, as the lines `jibsa status` prints."""
+    hub = api_context(request).running.hub
+    return {"home": hub.home.name, "lines": hub_status(hub, lang if lang in LANGUAGES else "ko")}

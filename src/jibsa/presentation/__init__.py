@@ -1,0 +1,1 @@
+"""How jibsa says things to people: state words, CLI lines."""

@@ -1,0 +1,90 @@
+"""What the CLI prints, as plain lines in one language: a conversation turn (the reply, then what
+changed on which device) and the home's status table. The server's local endpoint renders the same
+lines, so `jibsa say` reads the same whether it runs the home itself or asks a running server."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from jibsa.domain import DeviceType, Home
+from jibsa.presentation.state_words import StateWords, state_words
+
+if TYPE_CHECKING:
+    from jibsa.hub import Hub
+
+
+def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzinfo) -> list[str]:
+    """A turn (`Turn.to_dict()`): the reply, then a line per change, failure and scheduled job."""
+    words = state_words(language)
+    lines = [str(turn["reply"])]
+    for outcome in turn.get("outcomes", ()):
+        if "scheduled" in outcome:
+            lines.append("  " + _scheduled(home, outcome, words, timezone))
+        for result in outcome.get("results", ()):
+            lines.extend("  " + line for line in _result_lines(home, result, words))
+    if turn.get("needs_confirmation"):
+        lines.append("  " + words.phrase("confirm_hint"))
+    return lines
+
+
+def command_words(home: Home, command: Mapping[str, Any], words: StateWords) -> str:
+    """A command as people say it: "거실 에어컨, 안방 에어컨 끄기"."""
+    names = ", ".join(_name(home, str(t)) for t in command.get("targets", ()))
+    what = words.intent(str(command.get("intent", "")))
+    return f"{names} {what}".strip()
+
+
+def _scheduled(home: Home, outcome: Mapping[str, Any], words: StateWords, timezone: tzinfo) -> str:
+    job = outcome["scheduled"]
+    when = datetime.fromtimestamp(float(job["due"]), timezone).strftime("%H:%M")
+    return words.phrase("scheduled", what=command_words(home, outcome["command"], words), when=when,
+                        job=str(job["id"])[:8])
+
+
+def _result_lines(home: Home, result: Mapping[str, Any], words: StateWords) -> list[str]:
+    name = _name(home, str(result["target"]))
+    if not result.get("ok"):
+        reason = words.error(str(result.get("error", "")))
+        detail = result.get("message") if words.language == "en" else None  # adapters explain in English
+        return [f"✗ {name}: {reason}" + (f" ({detail})" if detail else "")]
+    device = home.device(str(result["target"]))
+    kind = device.type if device is not None else DeviceType.SENSOR
+    said = [words.property(kind, prop, value) for prop, value in (result.get("changes") or {}).items()]
+    return [f"✓ {name}: {s}" for s in said if s]
+
+
+def _name(home: Home, device_id: str) -> str:
+    device = home.device(device_id)
+    return device.name if device else device_id
+
+
+def hub_status(hub: Hub, language: str) -> list[str]:
+    """Every device's state by room, as an aligned table, and how many jobs are pending."""
+    words = state_words(language)
+    home = hub.home  # the home as it is now, with devices discovered at start (MQTT, ThinQ, SmartThings)
+    rows: list[tuple[str, str, str]] = [(words.phrase("room"), words.phrase("device"), words.phrase("state"))]
+    groups = [(room.name, home.devices_in(room.id)) for room in home.rooms]
+    groups.append((words.phrase("whole_home"), home.devices_in(None)))
+    for room_name, devices in groups:
+        for i, device in enumerate(devices):
+            said = words.describe(device.type, hub.state(device.id))
+            if not hub.states.available(device.id):
+                said = f"{words.word('unavailable')} · {said}"
+            rows.append((room_name if i == 0 else "", device.name, said))
+    lines = [home.name, *_aligned(rows)]
+    if pending := len(hub.pending_jobs()):
+        lines.append(words.phrase("pending_jobs", count=pending))
+    return lines
+
+
+def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

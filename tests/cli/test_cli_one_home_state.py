@@ -1,0 +1,96 @@
+"""One home state: while `jibsa serve` owns the data directory, `say`, `chat` and `status` talk to it
+(through server.json, readable only by the directory's owner); without it they run on their own."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from cli_runs import free_port, jibsa, owner_only, serving
+
+pytestmark = pytest.mark.slow
+
+
+def _token(lines: list[str]) -> str:
+    found = re.search(r"(jibsa_\S+)", "\n".join(lines))
+    assert found, lines
+    return found.group(1)
+
+
+def _power(url: str, token: str, device: str) -> bool:
+    body = httpx.get(f"{url}/api/devices/{device}", headers={"Authorization": f"Bearer {token}"}).json()
+    return bool(body["state"]["power"])
+
+
+def test_say_changes_the_state_the_server_shows(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        token = _token(server.lines)
+        assert owner_only(tmp_path / "server.json")
+        said = jibsa(tmp_path, "say", "거실 천장등 켜줘")
+        assert said.returncode == 0, said.stderr
+        assert "✓ 거실 천장등: 켜짐" in said.stdout
+        assert _power(server.url, token, "living_ceiling") is True
+        assert jibsa(tmp_path, "say", "거실 천장등 꺼줘").returncode == 0
+        assert _power(server.url, token, "living_ceiling") is False
+        headers = {"Authorization": f"Bearer {token}"}
+        httpx.post(f"{server.url}/api/devices/living_stand/commands", json={"intent": "turn_on"}, headers=headers)
+        status = jibsa(tmp_path, "status").stdout.splitlines()
+        assert "켜짐" in next(line for line in status if "거실 스탠드" in line)
+        assert "꺼짐" in next(line for line in status if "거실 천장등" in line)
+
+
+def test_chat_talks_to_the_server_and_keeps_its_context(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        token = _token(server.lines)
+        chat = jibsa(tmp_path, "chat", stdin="거실 스탠드 켜줘\n밝기 30으로\n")
+        assert chat.returncode == 0, chat.stderr
+        assert "✓ 거실 스탠드: 밝기 30%" in chat.stdout
+        body = httpx.get(f"{server.url}/api/devices/living_stand", headers={"Authorization": f"Bearer {token}"})
+        assert body.json()["state"]["brightness"] == 30
+
+
+def test_the_local_endpoint_wants_the_token_of_server_json(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        url = f"{server.url}/api/local/say"
+        assert httpx.post(url, json={"text": "거실 불 꺼줘"}).status_code == 401
+        wrong = httpx.post(url, json={"text": "거실 불 꺼줘"}, headers={"X-Jibsa-Local-Token": "guess"})
+        assert wrong.status_code == 401
+        token = json.loads((tmp_path / "server.json").read_text(encoding="utf-8"))["token"]
+        right = httpx.post(url, json={"text": "거실 불 꺼줘"}, headers={"X-Jibsa-Local-Token": token})
+        assert right.status_code == 200 and right.json()["lines"][0] == "거실 천장등과 거실 스탠드를 껐어요."
+
+
+def test_when_the_server_stops_commands_run_on_their_own(tmp_path: Path) -> None:
+    with serving(tmp_path):
+        assert (tmp_path / "server.json").exists()
+    assert not (tmp_path / "server.json").exists()
+    said = jibsa(tmp_path, "say", "거실 천장등 켜줘")
+    assert said.returncode == 0 and "✓ 거실 천장등: 켜짐" in said.stdout
+
+
+def test_a_stale_server_file_is_ignored_and_removed(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    # A process that is gone; then one that lives (init) but is no jibsa server listening there.
+    for pid, (sentence, said_line) in zip((dead.pid, 1), [("거실 천장등 켜줘", "✓ 거실 천장등: 켜짐"),
+                                                          ("거실 천장등 꺼줘", "✓ 거실 천장등: 꺼짐")], strict=True):
+        file = tmp_path / "server.json"
+        file.write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}", "token": "t", "pid": pid,
+                                    "home": None}), encoding="utf-8")
+        said = jibsa(tmp_path, "say", sentence)
+        assert said.returncode == 0, said.stderr
+        assert said_line in said.stdout
+        assert not file.exists()
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t\n"])
+def test_an_empty_request_is_an_error_in_the_chosen_language(tmp_path: Path, text: str) -> None:
+    korean = jibsa(tmp_path, "say", text)
+    assert korean.returncode == 2 and korean.stdout == ""
+    assert "할 말이 비어 있어요" in korean.stderr
+    english = jibsa(tmp_path, "say", text, lang="en")
+    assert english.returncode == 2 and "the request is empty" in english.stderr
