@@ -22,7 +22,7 @@ from jibsa.skills.weather import WeatherSource
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
-NOT_ADAPTERS = frozenset({"server", "weather", "history"})  # configuration sections that configure something else
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "voice"})  # configuration sections that configure something else
 
 
 @dataclass(frozen=True)

@@ -104,12 +104,14 @@ async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[st
     import uvicorn
 
     from jibsa.api import create_app
+    from jibsa.api.routes_voice import enable_voice
     from jibsa.app import open_home
 
     running = await open_home(settings)
     try:
         await first_run(running)
         app = create_app(running, _auth_settings(args, server_settings))
+        enable_voice(app, settings.data_dir, dict(settings.adapter_settings.get("voice") or {}))
         config = uvicorn.Config(
             app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
             log_level=args.log_level, ws="websockets-sansio", proxy_headers=False, server_header=False,

@@ -59,7 +59,7 @@ def pcm16_samples(pcm: bytes) -> Samples:
 def to_mono_16k(samples: Samples, channels: int, rate: int) -> Samples:
     """Interleaved `samples` of `channels` at `rate` as 16 kHz mono (channels averaged)."""
     usable = len(samples) - len(samples) % channels
-    mono = samples[:usable].reshape(-1, channels).mean(axis=1).astype(np.float32)
+    mono: Samples = samples[:usable].reshape(-1, channels).mean(axis=1).astype(np.float32)
     if rate == RATE or len(mono) == 0:
         return mono
     frame = av.AudioFrame.from_ndarray(mono.reshape(1, -1), format="flt", layout="mono")

@@ -64,7 +64,7 @@ class Recognizer(Protocol):
 class WhisperRecognizer:
     """A CTranslate2 Whisper model loaded once; safe to call from one thread at a time per model."""
 
-    languages = ("ko", "en")
+    languages: tuple[str, ...] = ("ko", "en")
 
     def __init__(self, model_dir: Path, *, beam_size: int = 3, cpu_threads: int = 0) -> None:
         from faster_whisper import WhisperModel

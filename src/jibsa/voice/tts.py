@@ -28,7 +28,7 @@ class Synthesizer(Protocol):
 class EspeakSynthesizer:
     """espeak-ng, run once per sentence (`--stdout` gives a WAV)."""
 
-    languages = ("ko", "en")
+    languages: tuple[str, ...] = ("ko", "en")
 
     def __init__(self, binary: str | None = None, speed: int = 165, pitch: int = 50) -> None:
         found = binary or shutil.which("espeak-ng")
