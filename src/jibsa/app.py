@@ -22,7 +22,8 @@ from jibsa.skills.weather import WeatherSource
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
-NOT_ADAPTERS = frozenset({"server", "weather", "history", "voice"})  # configuration sections that configure something else
+# configuration sections that configure something else
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "voice"})
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "simulate_cmd",
     "status_cmd",
     "user_cmd",
+    "voice_cmd",
 )
 
 

@@ -17,7 +17,8 @@ def register(subparsers: Any) -> None:
     say.add_argument("--room", help="the room the request comes from (a room id)")
     say.add_argument("--yes", action="store_true", help="confirm what needs confirming (unlocking a door)")
     say.add_argument("--json", action="store_true", help="print the whole turn as JSON")
-    say.add_argument("text", help='what you say, e.g. "거실 불 꺼줘"')
+    say.add_argument("text", nargs="?", help='what you say, e.g. "거실 불 꺼줘"')
+    say.add_argument("--audio", type=Path, metavar="FILE.wav", help="say it with a recording instead (jibsa.voice)")
     say.set_defaults(handler=_say)
     chat = subparsers.add_parser("chat", help="talk to the home interactively (Ctrl-D to leave)")
     add_home_options(chat)
@@ -28,6 +29,11 @@ def register(subparsers: Any) -> None:
 def _say(args: argparse.Namespace) -> int:
     from jibsa.cli.runtime import run_with_home
     from jibsa.cli.turn_printer import print_turn
+
+    if args.audio is not None or args.text is None:
+        from jibsa.cli.voice_cmd import say_audio
+
+        return say_audio(args)
 
     async def body(running: Any) -> int:
         turn = await running.conversation.handle(args.text, room=args.room, confirmed=args.yes)
