@@ -16,6 +16,8 @@ from jibsa.voice.errors import VoiceError
 RATE = 16_000
 MAX_UTTERANCE_S = 30.0  # one Whisper window; a spoken command is far shorter
 Samples = npt.NDArray[np.float32]
+_EXTENSIBLE = (0xFFFE).to_bytes(2, "little")
+_PCM = (1).to_bytes(2, "little")
 _INT_SCALE = {1: 128.0, 2: 32768.0, 3: 8388608.0, 4: 2147483648.0}
 
 
@@ -38,7 +40,7 @@ def read_wav(data: bytes, max_seconds: float = MAX_UTTERANCE_S) -> Samples:
     """A WAV file's audio as 16 kHz mono float32 in [-1, 1]. Refuses what is not PCM WAV and what
     is longer than `max_seconds` (judged from the header, before anything is decoded)."""
     try:
-        with wave.open(io.BytesIO(data)) as wav:
+        with wave.open(io.BytesIO(_plain_pcm_header(data))) as wav:
             channels, width, rate, frames = wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getnframes()
             if width not in _INT_SCALE or channels < 1 or rate < 1000:
                 raise VoiceError("not_audio")
@@ -82,6 +84,15 @@ def wav_bytes(pcm: bytes, rate: int, channels: int = 1) -> bytes:
 
 def float_to_pcm16(samples: Samples) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+
+
+def _plain_pcm_header(data: bytes) -> bytes:
+    """WAVE_FORMAT_EXTENSIBLE holding plain PCM (what sox and many recorders write for 24-bit or
+    multichannel audio) relabelled as PCM: Python 3.11's wave module reads only the plain tag."""
+    at = data.find(b"fmt ", 12, 200)
+    if at < 0 or len(data) < at + 34 or data[at + 8:at + 10] != _EXTENSIBLE or data[at + 32:at + 34] != _PCM:
+        return data
+    return data[: at + 8] + _PCM + data[at + 10:]
 
 
 def _as_float(raw: bytes, width: int) -> Samples:

@@ -63,6 +63,8 @@ def sino_korean(number: int, reading: KoreanReading | None = None) -> str:
     reading = reading or korean_reading()
     if number == 0:
         return reading.sino_digits[0]
+    if number >= 10_000 ** len(reading.sino_large_units):  # beyond 조: digit by digit, as people read codes
+        return " ".join(reading.sino_digits[int(digit)] for digit in str(number))
     groups: list[str] = []
     for index in range(len(reading.sino_large_units)):
         group = number // 10_000**index % 10_000
@@ -72,7 +74,7 @@ def sino_korean(number: int, reading: KoreanReading | None = None) -> str:
             if large and group == 1 and index == 1:
                 words = ""  # 만, not 일만
             groups.append(words + large)
-    return " ".join(reversed(groups)) if number < 10_000 ** len(reading.sino_large_units) else str(number)
+    return " ".join(reversed(groups))
 
 
 def native_korean(number: int, reading: KoreanReading | None = None) -> str:
