@@ -84,13 +84,15 @@ async def voice(websocket: WebSocket) -> None:
             await _send(websocket, "error", exc.to_dict())
             await websocket.close()
             return
-        while await _one_turn(websocket, context, principal, service):
-            pass
+        first = True
+        while await _one_turn(websocket, context, principal, service, first=first):
+            first = False
 
 
-async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService) -> bool:
+async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService, *,
+                    first: bool) -> bool:
     """Wait for `start`, hear one utterance, carry it out. False when the client has gone."""
-    start = await _next_start(websocket)
+    start = await _next_start(websocket, first=first)
     if start is None:
         return False
     language = "en" if start.get("language") == "en" else "ko"
@@ -108,7 +110,9 @@ async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Princi
     return True
 
 
-async def _next_start(websocket: WebSocket) -> dict[str, Any] | None:
+async def _next_start(websocket: WebSocket, *, first: bool) -> dict[str, Any] | None:
+    """The next `start`. Audio before the first one is an error; audio and `stop` arriving after an
+    utterance the VAD already ended are the tail of that utterance, and ignored."""
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -116,9 +120,8 @@ async def _next_start(websocket: WebSocket) -> dict[str, Any] | None:
         request = _json(message.get("text"))
         if request.get("type") == "start":
             return request
-        if message.get("bytes") is None and request.get("type") == "stop":
-            continue  # a stop after the VAD already ended the utterance
-        if message.get("bytes") is None:
+        tail = not first and (message.get("bytes") is not None or request.get("type") == "stop")
+        if not tail:
             await _send(websocket, "error", VoiceError("bad_message").to_dict())
 
 
