@@ -23,7 +23,6 @@ from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
 
 
-
 @pytest.fixture(scope="session")
 def whisper(tmp_path_factory: pytest.TempPathFactory) -> WhisperRecognizer:
     """One loaded model for the whole session (loading takes seconds; a test must not pay it again)."""

@@ -9,6 +9,7 @@ import threading
 
 import numpy as np
 import pytest
+from voice_doubles import ScriptedRecognizer
 
 from jibsa.domain import Home
 from jibsa.home_file import load_home
@@ -18,7 +19,6 @@ from jibsa.voice.choice import choose_understood
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import Hypothesis, WhisperRecognizer
-from voice_doubles import ScriptedRecognizer
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,9 @@ async def test_silence_and_noise_command_nothing(whisper: WhisperRecognizer, hom
 
 def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) -> None:
     parser = Parser(home)
-    alternatives = [Hypothesis("거실 커트 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3), Hypothesis("커튼", -0.5)]
-    choice = choose_understood(alternatives, lambda text: parser.parse(text))
+    alternatives = [Hypothesis("거실 커트 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3),
+                    Hypothesis("커튼", -0.4)]
+    choice = choose_understood(alternatives, parser.parse)
     assert choice.text == "거실 커튼 열어줘" and choice.rank == 1
     assert choice.understanding is not None and choice.understanding.commands[0].intent == "open"
 

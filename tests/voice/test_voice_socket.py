@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 import websockets
+from voice_doubles import ScriptedRecognizer
 
 from jibsa.app import RunningHome
 from jibsa.voice.audio import RATE, float_to_pcm16, read_wav
 from jibsa.voice.service import VoiceService
 from jibsa.voice.tts import EspeakSynthesizer
-from voice_doubles import ScriptedRecognizer
 
 FRAME = 3200  # bytes: 0.1 s, as the page sends
 
