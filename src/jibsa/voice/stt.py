@@ -70,6 +70,7 @@ class WhisperRecognizer:
         from faster_whisper import WhisperModel
 
         self.beam_size = beam_size
+        self.model_dir = model_dir
         self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8",
                                    cpu_threads=cpu_threads or (os.cpu_count() or 1))
 
