@@ -27,6 +27,7 @@ from jibsa.api.errors import ApiError
 from jibsa.api.events import ConversationHandled
 from jibsa.api.routes_events import POLICY_VIOLATION, _same_origin
 from jibsa.conversation import Turn
+from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.listener import Listener
 from jibsa.voice.service import VoiceService, load_voice_service
@@ -103,8 +104,9 @@ async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Princi
     try:
         if not await _listen(websocket, listener):
             return False
+        check = str(start["expected_text"]) if start.get("check") and start.get("expected_text") else None
         await _answer(websocket, context, principal, service, listener, room=room, session=session,
-                      speak=bool(start.get("speak")))
+                      speak=bool(start.get("speak")), check=check)
     except VoiceError as exc:
         await _send(websocket, "error", exc.to_dict())
     return True
@@ -163,7 +165,8 @@ async def _send_partial(websocket: WebSocket, listener: Listener) -> None:
 
 
 async def _answer(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService,
-                  listener: Listener, *, room: str | None, session: str | None, speak: bool) -> None:
+                  listener: Listener, *, room: str | None, session: str | None, speak: bool,
+                  check: str | None = None) -> None:
     async def tell_busy() -> None:
         await _send(websocket, "busy", VoiceError("busy").to_dict())
 
@@ -175,6 +178,9 @@ async def _answer(websocket: WebSocket, context: ApiContext, principal: Principa
     await _send(websocket, "transcript", {
         "text": heard.transcript, "alternatives": [h.text for h in recognition.alternatives],
         "rank": heard.choice.rank, "stt_ms": round(recognition.stt_ms), "vad_ms": round(recognition.vad_ms)})
+    if check is not None:  # the voice check: understand only, and compare with the sentence as typed
+        await _send(websocket, "understood", _compared(conversation.parser, heard.transcript, check, room))
+        return
     turn = await carry_out(context, principal, heard.transcript, room, session)
     await _send(websocket, "turn", turn.to_dict())
     if speak and turn.reply:
@@ -182,6 +188,13 @@ async def _answer(websocket: WebSocket, context: ApiContext, principal: Principa
         wav = speech.to_wav()
         await _send(websocket, "audio", {"rate": speech.rate, "bytes": len(wav)})
         await websocket.send_bytes(wav)
+
+
+def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[str, Any]:
+    """What the heard words mean beside what the typed sentence means (the voice check's line)."""
+    understood = parser.parse(heard, room=room).to_json()
+    expected = parser.parse(typed, room=room).to_json()["commands"]
+    return {**understood, "expected": expected, "matches": bool(expected) and understood["commands"] == expected}
 
 
 async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
