@@ -14,13 +14,14 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, server  # noqa: E402  (the dashboard test's `jibsa serve`)
+from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, server  # the dashboard test's `jibsa serve`
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="needs espeak-ng and sox"),
+    pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+                       reason="needs espeak-ng and sox"),
 ]
 __all__ = ["server"]
 
@@ -60,7 +61,8 @@ def test_the_microphone_button_turns_the_light_off(server, spoken_wav: Path) -> 
             mic = page.locator('[data-voice="mic"]')
             expect(mic).to_have_text(re.compile("Talk"))
             mic.click()
-            expect(page.locator('[data-voice="heard"]')).to_contain_text(re.compile("living room", re.I), timeout=60_000)
+            heard = page.locator('[data-voice="heard"]')
+            expect(heard).to_contain_text(re.compile("living room", re.I), timeout=60_000)
             expect(ceiling.locator(".power-toggle")).to_have_attribute("aria-pressed", "false", timeout=30_000)
             expect(page.locator("#reply")).to_contain_text("거실", timeout=30_000)
         finally:
