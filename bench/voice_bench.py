@@ -5,15 +5,17 @@ real recogniser and parser.
     .venv/bin/python bench/voice_bench.py --manifest FILE    # score any manifest, e.g. real recordings
 
 A manifest is JSONL, one utterance a line: {"file", "text", "language", "room"?, "expected": [{"intent",
-"targets"}], "variant"?}; `file` is relative to the manifest. The dashboard's "목소리 점검" downloads
-recordings in this format. Reported per variant: typed accuracy (the parser on the sentence itself),
-spoken accuracy with plain recognition (the recogniser's best hypothesis) and home-aware recognition
-(the hypothesis the parser understands), character error rate, and decoding time.
+"targets"}], "variant"?, "wav_base64"?}; `file` is relative to the manifest unless the recording is
+inline (`wav_base64`, as the dashboard's "목소리 점검" downloads it). Reported per variant: typed
+accuracy (the parser on the sentence itself), spoken accuracy with plain recognition (the recogniser's
+best hypothesis) and home-aware recognition (the hypothesis the parser understands), character error
+rate, and decoding time.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import shutil
 import statistics
@@ -118,7 +120,8 @@ def score(manifest: Path, recognizer: WhisperRecognizer) -> list[dict[str, Any]]
     results = []
     for line in manifest.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
-        audio = read_wav((manifest.parent / item["file"]).read_bytes())
+        inline = item.get("wav_base64")
+        audio = read_wav(base64.b64decode(inline) if inline else (manifest.parent / item["file"]).read_bytes())
         results.append(score_one(item, audio, recognizer, parsers[item.get("language", "ko")]))
     return results
 

@@ -177,7 +177,8 @@ async def _answer(websocket: WebSocket, context: ApiContext, principal: Principa
     heard = service.choose(recognition, conversation.parser, room)
     await _send(websocket, "transcript", {
         "text": heard.transcript, "alternatives": [h.text for h in recognition.alternatives],
-        "rank": heard.choice.rank, "stt_ms": round(recognition.stt_ms), "vad_ms": round(recognition.vad_ms)})
+        "rank": heard.choice.rank, "stt_ms": round(recognition.stt_ms), "vad_ms": round(recognition.vad_ms),
+        "decoded_while_speaking": listener.reused_partial})
     if check is not None:  # the voice check: understand only, and compare with the sentence as typed
         await _send(websocket, "understood", _compared(conversation.parser, heard.transcript, check, room))
         return

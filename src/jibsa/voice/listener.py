@@ -29,6 +29,7 @@ class Listener:
         self._decoded_at = 0  # samples heard by the last partial
         self._last: Recognition | None = None
         self._checked_at = 0
+        self.reused_partial = False  # whether the final transcript is a partial decoded while the person spoke
 
     @property
     def seconds(self) -> float:
@@ -76,5 +77,6 @@ class Listener:
             return Recognition((), 0.0)
         last = self._last
         if last is not None and last.heard_speech and end <= self._decoded_at / RATE - COVER_MARGIN_S:
+            self.reused_partial = True
             return last
         return await self.service.recognize(audio, self.language, on_busy)
