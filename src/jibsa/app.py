@@ -23,7 +23,7 @@ from jibsa.skills.weather import WeatherSource
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
 # Configuration sections that configure something other than an adapter.
-NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit"})
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice"})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from jibsa.api.context import ApiContext, AuthSettings
 from jibsa.api.errors import install_error_handlers
 from jibsa.api.limits import LoginThrottle
+from jibsa.api.routes_voice import router as voice_router
 from jibsa.app import RunningHome
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
@@ -88,6 +89,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
         app.include_router(module.router)
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
+    app.include_router(voice_router)
     _mount_dashboard(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_SecurityHeaders)

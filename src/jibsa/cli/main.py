@@ -26,6 +26,9 @@ COMMAND_MODULES: dict[str, str] = {
     "simulate": "simulate_cmd",
     "status": "status_cmd",
     "user": "user_cmd",
+    "hear": "voice_cmd",
+    "speak": "voice_cmd",
+    "voice": "voice_cmd",
 }
 
 

@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
     say.add_argument("--room", help="the room the request comes from (a room id)")
     say.add_argument("--yes", action="store_true", help="confirm what needs confirming (unlocking a door)")
     say.add_argument("--json", action="store_true", help="print the whole turn as JSON")
-    say.add_argument("text", help='what you say, e.g. "거실 불 꺼줘"')
+    say.add_argument("text", nargs="?", help='what you say, e.g. "거실 불 꺼줘"')
+    say.add_argument("--audio", type=Path, metavar="FILE.wav", help="say it with a recording instead (jibsa.voice)")
     say.set_defaults(handler=_say)
     chat = subparsers.add_parser("chat", help="talk to the home interactively (Ctrl-D to leave)")
     add_home_options(chat)
@@ -38,7 +39,11 @@ def register(subparsers: Any) -> None:
 
 def _say(args: argparse.Namespace) -> int:
     language = cli_language(args)
-    if not args.text.strip():
+    if args.audio is not None:
+        from jibsa.cli.voice_cmd import say_audio
+
+        return say_audio(args)
+    if args.text is None or not args.text.strip():
         from jibsa.presentation.state_words import state_words
 
         print(state_words(language).phrase("empty_request"), file=sys.stderr)

@@ -132,6 +132,7 @@ async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[st
     import uvicorn
 
     from jibsa.api import create_app
+    from jibsa.api.routes_voice import enable_voice
     from jibsa.app import open_home
 
     running = await open_home(settings)
@@ -139,6 +140,7 @@ async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[st
         await first_run(running, cli_language(args))
         app = create_app(running, _auth_settings(args, server_settings),
                          max_body_bytes=body_limit)
+        enable_voice(app, settings.data_dir, dict(settings.adapter_settings.get("voice") or {}))
         config = uvicorn.Config(
             app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
             log_level=args.log_level, ws="websockets-sansio", proxy_headers=False, server_header=False,

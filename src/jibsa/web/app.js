@@ -4,6 +4,7 @@ import { api, ApiError, openEvents, setCsrf } from "./api.js";
 import { h, label, renderCard, summary } from "./cards.js";
 import { drawLineChart } from "./chart.js";
 import { TEXT } from "./i18n.js";
+import { mount as mountVoice } from "./voice.js";
 
 const state = {
   lang: localStorage.getItem("jibsa.lang") || "ko",
@@ -76,6 +77,7 @@ async function enter(me) {
     $("#live").className = up ? "live up" : "live down";
   });
   setInterval(renderJobs, 15000);
+  mountVoice($("#voice"), { lang: () => state.lang, session: state.session, showReply });
 }
 
 function renderAll() {

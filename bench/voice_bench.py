@@ -1,0 +1,186 @@
+"""Spoken-command accuracy: the voice test set, generated with espeak-ng (and sox), scored through the
+real recogniser and parser.
+
+    .venv/bin/python bench/voice_bench.py                    # generate (cached) and score the espeak set
+    .venv/bin/python bench/voice_bench.py --manifest FILE    # score any manifest, e.g. real recordings
+
+A manifest is JSONL, one utterance a line: {"file", "text", "language", "room"?, "expected": [{"intent",
+"targets"}], "variant"?, "wav_base64"?}; `file` is relative to the manifest unless the recording is
+inline (`wav_base64`, as the dashboard's "목소리 점검" downloads it). Reported per variant: typed
+accuracy (the parser on the sentence itself), spoken accuracy with plain recognition (the recogniser's
+best hypothesis) and home-aware recognition (the hypothesis the parser understands), character error
+rate, and decoding time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import wave
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from jibsa.home_file import load_home
+from jibsa.nlu import Parser
+from jibsa.voice.audio import RATE, read_wav
+from jibsa.voice.choice import choose_understood
+from jibsa.voice.model import model_folder
+from jibsa.voice.stt import WhisperRecognizer
+
+HERE = Path(__file__).parent
+CACHE = HERE / ".voice-cache"
+VOICES = {"en": "en-us", "ko": "ko"}
+CLEAN = [("s130-p40", 130, 40), ("s160-p50", 160, 50), ("s190-p65", 190, 65)]
+NOISE_DB = (20, 10)
+TEMPI = (0.9, 1.1)
+
+
+def generate(cache: Path) -> Path:
+    """Write the espeak set (once) and its manifest into `cache`."""
+    manifest = cache / "manifest.jsonl"
+    if manifest.exists():
+        return manifest
+    cache.mkdir(parents=True, exist_ok=True)
+    sentences = yaml.safe_load((HERE / "voice_commands.yaml").read_text(encoding="utf-8"))
+    rng = np.random.default_rng(12)
+    lines = []
+    for language, items in sentences.items():
+        for index, item in enumerate(items):
+            for variant, path in _variants(cache, language, index, item["text"], rng):
+                lines.append({"file": path.name, "text": item["text"], "language": language,
+                              "expected": item["expected"], "variant": f"{language}-{variant}"})
+    manifest.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    return manifest
+
+
+def _variants(cache: Path, language: str, index: int, text: str, rng: np.random.Generator) -> list[tuple[str, Path]]:
+    made = []
+    clean = CLEAN if language == "en" else CLEAN[1:2]
+    for name, speed, pitch in clean:
+        path = cache / f"{language}{index:02d}-{name}.wav"
+        subprocess.run(["espeak-ng", "-v", VOICES[language], "-s", str(speed), "-p", str(pitch), "-w", str(path), text],
+                       check=True)
+        made.append((f"clean-{name}", path))
+    if language != "en":
+        return made
+    base = made[1][1]
+    for snr in NOISE_DB:
+        made.append((f"noise-{snr}dB", _with_noise(base, cache / f"{base.stem}-n{snr}.wav", snr, rng)))
+    for tempo in TEMPI:
+        path = cache / f"{base.stem}-t{tempo}.wav"
+        subprocess.run(["sox", str(base), str(path), "tempo", str(tempo)], check=True)
+        made.append((f"tempo-{tempo}", path))
+    return made
+
+
+def _with_noise(source: Path, target: Path, snr_db: float, rng: np.random.Generator) -> Path:
+    """White noise at `snr_db` below the speech's power (measured where the signal is not silent)."""
+    samples = read_wav(source.read_bytes())
+    speech = samples[np.abs(samples) > 0.01]
+    power = float(np.mean(speech**2)) if len(speech) else 1e-4
+    noisy = samples + rng.standard_normal(len(samples)).astype(np.float32) * np.sqrt(power / 10 ** (snr_db / 10))
+    with wave.open(str(target), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((np.clip(noisy, -1, 1) * 32767).astype("<i2").tobytes())
+    return target
+
+
+def matches(commands: list[Any], expected: list[dict[str, Any]]) -> bool:
+    got = [(c.intent, sorted(c.targets)) for c in commands]
+    return got == [(e["intent"], sorted(e["targets"])) for e in expected]
+
+
+def cer(heard: str, said: str) -> float:
+    """Character error rate (edit distance / length), ignoring case, spaces and punctuation."""
+    a = [c for c in heard.lower() if c.isalnum()]
+    b = [c for c in said.lower() if c.isalnum()]
+    row = list(range(len(a) + 1))
+    for j, cb in enumerate(b, 1):
+        previous, row[0] = row[0], j
+        for i, ca in enumerate(a, 1):
+            previous, row[i] = row[i], min(row[i] + 1, row[i - 1] + 1, previous + (ca != cb))
+    return row[len(a)] / max(1, len(b))
+
+
+def score(manifest: Path, recognizer: WhisperRecognizer) -> list[dict[str, Any]]:
+    home = load_home(None).home
+    parsers = {lang: Parser(home, lang) for lang in ("ko", "en")}
+    results = []
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        inline = item.get("wav_base64")
+        audio = read_wav(base64.b64decode(inline) if inline else (manifest.parent / item["file"]).read_bytes())
+        results.append(score_one(item, audio, recognizer, parsers[item.get("language", "ko")]))
+    return results
+
+
+def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecognizer, parser: Parser) -> dict[str, Any]:
+    room = item.get("room")
+
+    def understand(text: str) -> Any:
+        return parser.parse(text, room=room)
+
+    started = time.perf_counter()
+    recognition = recognizer.recognize(audio, item.get("language", "ko"))
+    seconds = time.perf_counter() - started
+    aware = choose_understood(recognition.alternatives, understand)
+    expected = item["expected"]
+    return {
+        "variant": item.get("variant", "recorded"), "text": item["text"], "heard": recognition.text,
+        "chosen": aware.text, "typed": matches(list(understand(item["text"]).commands), expected),
+        "plain": matches(list(understand(recognition.text).commands), expected),
+        "aware": matches(list(aware.understanding.commands) if aware.understanding else [], expected),
+        "cer": cer(recognition.text, item["text"]), "seconds": seconds, "audio_s": len(audio) / RATE,
+    }
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in results:
+        groups[result["variant"]].append(result)
+        groups[result["variant"].split("-")[0] + "-" + result["variant"].split("-")[1] + " (all)"].append(result)
+    print(f"{'variant':<22}{'n':>4}{'typed':>8}{'plain':>8}{'aware':>8}{'CER':>7}{'decode p50':>12}{'p95':>7}")
+    for name in sorted(groups):
+        rows = groups[name]
+        pct = {k: 100 * sum(r[k] for r in rows) / len(rows) for k in ("typed", "plain", "aware")}
+        times = sorted(r["seconds"] for r in rows)
+        print(f"{name:<22}{len(rows):>4}{pct['typed']:>7.0f}%{pct['plain']:>7.0f}%{pct['aware']:>7.0f}%"
+              f"{statistics.mean(r['cer'] for r in rows):>7.2f}{times[len(times) // 2]:>11.2f}s"
+              f"{times[int(len(times) * 0.95)]:>6.2f}s")
+    misses = [r for r in results if not r["aware"] and r["variant"].startswith("en")]
+    for r in misses[:15]:
+        print(f"  miss {r['variant']}: said {r['text']!r}, heard {r['heard']!r}, chose {r['chosen']!r}")
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    options.add_argument("--manifest", type=Path, help="score this manifest instead of the espeak set")
+    options.add_argument("--beam", type=int, default=3, help="beam size = hypotheses (default 3)")
+    options.add_argument("--json", type=Path, help="also write every result here")
+    args = options.parse_args()
+    if args.manifest is None and not (shutil.which("espeak-ng") and shutil.which("sox")):
+        print("needs espeak-ng and sox (apt-get install espeak-ng sox)", file=sys.stderr)
+        return 2
+    manifest = args.manifest or generate(CACHE)
+    recognizer = WhisperRecognizer(model_folder(CACHE / "data"), beam_size=args.beam)
+    results = score(manifest, recognizer)
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

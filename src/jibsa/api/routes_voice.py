@@ -1,0 +1,225 @@
+"""`WS /api/voice`: talk to the home. Authentication as for `/api/events`.
+
+The client sends `{"type": "start", "language": "ko"|"en", "room"?, "session"?, "speak"?: bool}`, then
+the utterance as binary frames of 16 kHz mono 16-bit little-endian PCM, then `{"type": "stop"}` (or
+nothing: the end of speech is found by the VAD). The server answers `{"type": "partial", "text"}` while
+the person speaks, then `{"type": "transcript", "text", "alternatives", "stt_ms"}`, the conversation's
+`{"type": "turn", …}` and, when asked to speak, `{"type": "audio", "rate", "bytes"}` followed by one
+binary WAV frame. Problems are `{"type": "error"|"notice"|"busy", "code", "message", "message_en"}`.
+The socket stays open for the next `start`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
+
+from jibsa.api.audit import record
+from jibsa.api.auth import Principal, identify
+from jibsa.api.context import ApiContext
+from jibsa.api.errors import ApiError
+from jibsa.api.events import ConversationHandled
+from jibsa.api.routes_events import POLICY_VIOLATION, _same_origin
+from jibsa.conversation import Turn
+from jibsa.nlu import Parser
+from jibsa.voice.errors import VoiceError
+from jibsa.voice.listener import Listener
+from jibsa.voice.service import VoiceService, load_voice_service
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api")
+STALL_S = 3.0  # no audio for this long in the middle of an utterance: hear what came
+MAX_FRAME = 64_000  # bytes of PCM in one frame (2 s); the page sends ~0.1 s at a time
+
+
+class VoiceHolder:
+    """The service, loaded on first use (joining and loading the model takes a few seconds)."""
+
+    def __init__(self, data_dir: Path | None = None, settings: dict[str, Any] | None = None,
+                 service: VoiceService | None = None) -> None:
+        self._data_dir = data_dir
+        self._settings = settings or {}
+        self._service = service
+        self._lock = asyncio.Lock()
+
+    async def service(self) -> VoiceService:
+        async with self._lock:
+            if self._service is None:
+                if self._data_dir is None:
+                    raise VoiceError("model_missing", path="(voice not configured)")
+                self._service = await asyncio.to_thread(load_voice_service, self._data_dir, self._settings)
+            return self._service
+
+
+def enable_voice(app: FastAPI, data_dir: Path | None, settings: dict[str, Any] | None = None,
+                 service: VoiceService | None = None) -> None:
+    """Turn on `/api/voice` for `app`: the model from `data_dir` and `voice:` settings, or `service`."""
+    app.state.voice = VoiceHolder(data_dir, settings, service)
+
+
+@router.websocket("/voice")
+async def voice(websocket: WebSocket) -> None:
+    context: ApiContext = websocket.app.state.jibsa
+    try:
+        principal = await identify(websocket, context, query_token=True)
+    except ApiError:
+        await websocket.close(code=POLICY_VIOLATION, reason="not authenticated")
+        return
+    if principal.via == "session" and not _same_origin(websocket):
+        await websocket.close(code=POLICY_VIOLATION, reason="cross-origin")
+        return
+    await websocket.accept()
+    holder: VoiceHolder | None = getattr(websocket.app.state, "voice", None)
+    with contextlib.suppress(WebSocketDisconnect):
+        try:
+            if holder is None:
+                raise VoiceError("model_missing", path="(voice not enabled)")
+            service = await holder.service()
+        except VoiceError as exc:
+            await _send(websocket, "error", exc.to_dict())
+            await websocket.close()
+            return
+        first = True
+        while await _one_turn(websocket, context, principal, service, first=first):
+            first = False
+
+
+async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService, *,
+                    first: bool) -> bool:
+    """Wait for `start`, hear one utterance, carry it out. False when the client has gone."""
+    start = await _next_start(websocket, first=first)
+    if start is None:
+        return False
+    language = "en" if start.get("language") == "en" else "ko"
+    room = start["room"] if isinstance(start.get("room"), str) else None
+    session = f"{principal.user_key}:{start['session']}" if start.get("session") else None
+    await _send(websocket, "ready", {})
+    listener = Listener(service, language)
+    try:
+        if not await _listen(websocket, listener):
+            return False
+        check = str(start["expected_text"]) if start.get("check") and start.get("expected_text") else None
+        await _answer(websocket, context, principal, service, listener, room=room, session=session,
+                      speak=bool(start.get("speak")), check=check)
+    except VoiceError as exc:
+        await _send(websocket, "error", exc.to_dict())
+    return True
+
+
+async def _next_start(websocket: WebSocket, *, first: bool) -> dict[str, Any] | None:
+    """The next `start`. Audio before the first one is an error; audio and `stop` arriving after an
+    utterance the VAD already ended are the tail of that utterance, and ignored."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return None
+        request = _json(message.get("text"))
+        if request.get("type") == "start":
+            return request
+        tail = not first and (message.get("bytes") is not None or request.get("type") == "stop")
+        if not tail:
+            await _send(websocket, "error", VoiceError("bad_message").to_dict())
+
+
+async def _listen(websocket: WebSocket, listener: Listener) -> bool:
+    """Take audio until `stop`, the end of speech, the length limit or a stall. False if the client left."""
+    partial: asyncio.Task[None] | None = None
+    try:
+        while not listener.full:
+            try:
+                message = await asyncio.wait_for(websocket.receive(), STALL_S)
+            except TimeoutError:
+                await _send(websocket, "notice", VoiceError("stream_stalled", seconds=round(STALL_S)).to_dict())
+                return True
+            if message["type"] == "websocket.disconnect":
+                return False
+            data = message.get("bytes")
+            if data is None:
+                if _json(message.get("text")).get("type") == "stop":
+                    return True
+                continue
+            if len(data) > MAX_FRAME:
+                raise VoiceError("bad_stream")
+            listener.add(data)
+            if listener.partial_due() and (partial is None or partial.done()):
+                partial = asyncio.create_task(_send_partial(websocket, listener))
+            if await listener.ended():
+                return True
+        return True
+    finally:
+        if partial is not None:
+            with contextlib.suppress(Exception):
+                await partial  # the final transcript may reuse it
+
+
+async def _send_partial(websocket: WebSocket, listener: Listener) -> None:
+    found = await listener.partial()
+    if found is not None and found.text:
+        await _send(websocket, "partial", {"text": found.text})
+
+
+async def _answer(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService,
+                  listener: Listener, *, room: str | None, session: str | None, speak: bool,
+                  check: str | None = None) -> None:
+    async def tell_busy() -> None:
+        await _send(websocket, "busy", VoiceError("busy").to_dict())
+
+    recognition = await listener.final(tell_busy)
+    if not recognition.heard_speech:
+        raise VoiceError("no_speech")
+    conversation = context.running.conversation
+    heard = service.choose(recognition, conversation.parser, room)
+    await _send(websocket, "transcript", {
+        "text": heard.transcript, "alternatives": [h.text for h in recognition.alternatives],
+        "rank": heard.choice.rank, "stt_ms": round(recognition.stt_ms), "vad_ms": round(recognition.vad_ms),
+        "decoded_while_speaking": listener.reused_partial})
+    if check is not None:  # the voice check: understand only, and compare with the sentence as typed
+        await _send(websocket, "understood", _compared(conversation.parser, heard.transcript, check, room))
+        return
+    turn = await carry_out(context, principal, heard.transcript, room, session)
+    await _send(websocket, "turn", turn.to_dict())
+    if speak and turn.reply:
+        speech = await service.speak(turn.reply, turn.language)
+        wav = speech.to_wav()
+        await _send(websocket, "audio", {"rate": speech.rate, "bytes": len(wav)})
+        await websocket.send_bytes(wav)
+
+
+def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[str, Any]:
+    """What the heard words mean beside what the typed sentence means (the voice check's line)."""
+    understood = parser.parse(heard, room=room).to_json()
+    expected = parser.parse(typed, room=room).to_json()["commands"]
+    return {**understood, "expected": expected, "matches": bool(expected) and understood["commands"] == expected}
+
+
+async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
+                    session: str | None) -> Turn:
+    """What the conversation endpoint does with a sentence: carry it out, audit it, tell the event stream."""
+    turn = await context.running.conversation.handle(text, room=room, session=session,
+                                                     actor=principal.actor("voice"))
+    answer = turn.to_dict()
+    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "results")}
+    await record(context, principal, "conversation", {"text": text, "room": room, "via": "voice"},
+                 ok=all(o.ok for o in turn.outcomes), result=summary)
+    context.running.hub.bus.publish(ConversationHandled(principal.name, text, summary))
+    return turn
+
+
+async def _send(websocket: WebSocket, kind: str, body: dict[str, Any]) -> None:
+    await websocket.send_text(json.dumps({"type": kind, **body}, ensure_ascii=False))
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

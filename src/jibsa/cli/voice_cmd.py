@@ -1,0 +1,153 @@
+"""`jibsa hear FILE.wav…` (understand spoken requests, change nothing), `jibsa speak TEXT -o OUT.wav`,
+`jibsa say --audio FILE.wav` (carry a spoken request out) and `jibsa voice serve` (Wyoming)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from jibsa.cli.common import EXIT_REFUSED, add_home_options, data_dir, load_home_or_exit
+
+DEFAULT_URI = "tcp://127.0.0.1:10300"
+
+
+def register(subparsers: Any) -> None:
+    hear = subparsers.add_parser("hear", help="understand spoken requests (WAV files), one JSON line each")
+    add_home_options(hear)
+    hear.add_argument("--room", help="the room requests come from (a room id)")
+    hear.add_argument("--lang", choices=("ko", "en"), default=None, help="spoken language (default: the home's)")
+    hear.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
+    hear.set_defaults(handler=_hear)
+    speak = subparsers.add_parser("speak", help="say TEXT into a 16-bit PCM WAV file")
+    speak.add_argument("text")
+    speak.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav")
+    speak.add_argument("--lang", choices=("ko", "en"), default="ko")
+    speak.set_defaults(handler=_speak)
+    voice = subparsers.add_parser("voice", help="voice services")
+    actions = voice.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
+    serve = actions.add_parser("serve", help="speech to text, voice and understanding over Wyoming")
+    add_home_options(serve)
+    serve.add_argument("--uri", default=DEFAULT_URI, help=f"where to listen (default {DEFAULT_URI})")
+    serve.add_argument("--room", help="the room the satellite is in (a room id)")
+    serve.add_argument("--zeroconf", action="store_true", help="announce the service for Home Assistant (mDNS)")
+    serve.set_defaults(handler=_serve)
+
+
+def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any:
+    from jibsa.config import ConfigError, load_adapter_settings
+    from jibsa.voice.errors import VoiceError
+    from jibsa.voice.service import load_voice_service, voice_settings
+
+    directory = data_dir(args)
+    try:
+        settings = voice_settings(load_adapter_settings(getattr(args, "config", None), directory))
+        return load_voice_service(directory, settings, with_voice=with_voice)
+    except (ConfigError, VoiceError) as exc:
+        print(_both(exc), file=sys.stderr)
+        raise SystemExit(EXIT_REFUSED) from None
+
+
+def _hear(args: argparse.Namespace) -> int:
+    from jibsa.nlu import Parser
+
+    home = load_home_or_exit(args.home).home
+    language = args.lang or home.language
+    parser = Parser(home, language)
+    service = _voice_service(args)
+    failed = 0
+    for path in args.files:
+        line = asyncio.run(hear_file(service, parser, path, language, args.room))
+        failed += "error" in line
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+async def hear_file(service: Any, parser: Any, path: Path, language: str, room: str | None) -> dict[str, Any]:
+    """`jibsa parse`'s line for what `path` says, with "file", "transcript" and "stt_ms"; a file that
+    cannot be heard gets the same line with no commands and an "error"."""
+    from jibsa.voice.audio import read_wav
+    from jibsa.voice.errors import VoiceError
+
+    try:
+        heard = await service.hear(read_wav(_read(path)), language, parser, room)
+        if not heard.recognition.heard_speech:
+            raise VoiceError("no_speech")
+    except VoiceError as exc:
+        message = exc.message_en if language == "en" else exc.message_ko
+        return {"text": "", "commands": [], "reply": message, "needs_confirmation": False, "file": str(path),
+                "transcript": "", "stt_ms": 0, "error": exc.to_dict()}
+    understanding = heard.choice.understanding or parser.parse(heard.transcript, room=room)
+    return {**understanding.to_json(), "file": str(path), "transcript": heard.transcript,
+            "stt_ms": round(heard.recognition.vad_ms + heard.recognition.stt_ms),
+            "alternatives": [h.text for h in heard.recognition.alternatives]}
+
+
+def _read(path: Path) -> bytes:
+    from jibsa.voice.errors import VoiceError
+
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise VoiceError("not_audio") from exc
+
+
+def _speak(args: argparse.Namespace) -> int:
+    from jibsa.voice.errors import VoiceError
+    from jibsa.voice.tts import EspeakSynthesizer
+
+    try:
+        speech = EspeakSynthesizer().synthesize(args.text, args.lang)
+        args.output.write_bytes(speech.to_wav())
+    except (VoiceError, OSError) as exc:
+        print(_both(exc), file=sys.stderr)
+        return 1
+    print(f"{args.output}: {speech.seconds:.1f} s, {speech.rate} Hz, 16-bit PCM")
+    return 0
+
+
+def say_audio(args: argparse.Namespace) -> int:
+    """`jibsa say --audio FILE.wav`: hear the file, then carry out what was said (as `jibsa say` does)."""
+    from jibsa.cli.common import cli_language
+    from jibsa.cli.runtime import run_with_home
+    from jibsa.presentation.lines import turn_lines
+
+    if args.audio is None:
+        print("무엇을 말할지 적거나 --audio FILE.wav 를 주세요 / give TEXT or --audio FILE.wav", file=sys.stderr)
+        return EXIT_REFUSED
+    service = _voice_service(args)
+
+    async def body(running: Any) -> int:
+        line = await hear_file(service, running.conversation.parser, args.audio, running.home.language, args.room)
+        if "error" in line:
+            print(line["reply"], file=sys.stderr)
+            return 1
+        print(f"🎤 {line['transcript']}")
+        turn = await running.conversation.handle(line["transcript"], room=args.room, confirmed=args.yes)
+        print("\n".join(turn_lines(running.hub.home, turn.to_dict(), cli_language(args), running.hub.timezone)))
+        return 0
+
+    result: int = run_with_home(args, body)
+    return result
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from jibsa.cli.runtime import run_with_home
+    from jibsa.voice.wyoming_server import serve_wyoming
+
+    service = _voice_service(args, with_voice=True)
+
+    async def body(running: Any) -> int:
+        await serve_wyoming(service, running.conversation, args.uri, room=args.room, zeroconf=args.zeroconf)
+        return 0
+
+    result: int = run_with_home(args, body)
+    return result
+
+
+def _both(exc: Exception) -> str:
+    korean = getattr(exc, "message_ko", None)
+    return f"{korean} / {exc}" if korean else str(exc)

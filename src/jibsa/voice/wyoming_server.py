@@ -1,0 +1,149 @@
+"""jibsa as a Wyoming service (Home Assistant's voice protocol, through the `wyoming` package):
+speech to text (ko, en), text to speech (ko, en) and intent handling (a `transcript` in, the home's
+reply out as `handled`/`not-handled`). One handler per connection; recognitions share the service's
+bound, so a satellite that talks while another is heard waits its turn."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+from wyoming.asr import Transcribe, Transcript
+from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStart, AudioStop
+from wyoming.error import Error
+from wyoming.event import Event
+from wyoming.handle import Handled, NotHandled
+from wyoming.info import (
+    AsrModel,
+    AsrProgram,
+    Attribution,
+    Describe,
+    HandleModel,
+    HandleProgram,
+    Info,
+    TtsProgram,
+    TtsVoice,
+)
+from wyoming.server import AsyncEventHandler
+from wyoming.tts import Synthesize
+
+from jibsa import __version__
+from jibsa.conversation import Conversation
+from jibsa.domain import Role
+from jibsa.hub import Actor
+from jibsa.voice.audio import MAX_UTTERANCE_S, RATE, Samples, pcm16_samples
+from jibsa.voice.errors import VoiceError
+from jibsa.voice.service import VoiceService
+
+log = logging.getLogger(__name__)
+CHUNK_SAMPLES = 1024
+_JIBSA = Attribution(name="jibsa", url="https://github.com/jibsa")
+_WHISPER = Attribution(name="OpenAI Whisper (faster-whisper)", url="https://github.com/SYSTRAN/faster-whisper")
+_ESPEAK = Attribution(name="eSpeak NG", url="https://github.com/espeak-ng/espeak-ng")
+
+
+def describe() -> Info:
+    """What this server offers, as Home Assistant's Wyoming integration reads it."""
+    asr_model = AsrModel(name="whisper", attribution=_WHISPER, installed=True, description="Whisper (CTranslate2)",
+                         version=__version__, languages=["ko", "en"])
+    voices = [TtsVoice(name=f"espeak-ng-{lang}", attribution=_ESPEAK, installed=True, description=f"eSpeak NG {lang}",
+                       version=__version__, languages=[lang]) for lang in ("ko", "en")]
+    handle_model = HandleModel(name="jibsa", attribution=_JIBSA, installed=True, description="jibsa conversation",
+                               version=__version__, languages=["ko", "en"])
+    return Info(
+        asr=[AsrProgram(name="jibsa-stt", attribution=_JIBSA, installed=True, description="jibsa speech to text",
+                        version=__version__, models=[asr_model])],
+        tts=[TtsProgram(name="jibsa-tts", attribution=_JIBSA, installed=True, description="jibsa voice",
+                        version=__version__, voices=voices)],
+        handle=[HandleProgram(name="jibsa", attribution=_JIBSA, installed=True, description="jibsa understanding",
+                              version=__version__, models=[handle_model], supports_home_control=True)],
+    )
+
+
+class JibsaEventHandler(AsyncEventHandler):
+    """One Wyoming connection."""
+
+    def __init__(self, service: VoiceService, conversation: Conversation, room: str | None, *args: Any) -> None:
+        super().__init__(*args)
+        self.service = service
+        self.conversation = conversation
+        self.room = room
+        self._language = "ko"
+        self._chunks: list[Samples] = []
+        self._samples = 0
+        self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
+
+    async def handle_event(self, event: Event) -> bool:
+        try:
+            await self._dispatch(event)
+        except VoiceError as exc:
+            await self.write_event(Error(text=f"{exc.message_ko} / {exc.message_en}", code=exc.code).event())
+        return True
+
+    async def _dispatch(self, event: Event) -> None:
+        if Describe.is_type(event.type):
+            await self.write_event(describe().event())
+        elif Transcribe.is_type(event.type):
+            self._language = "en" if Transcribe.from_event(event).language == "en" else "ko"
+        elif AudioStart.is_type(event.type):
+            self._chunks, self._samples = [], 0
+        elif AudioChunk.is_type(event.type):
+            self._add(AudioChunk.from_event(event))
+        elif AudioStop.is_type(event.type):
+            await self._transcribe()
+        elif Synthesize.is_type(event.type):
+            await self._synthesize(Synthesize.from_event(event))
+        elif Transcript.is_type(event.type):
+            await self._handle(Transcript.from_event(event))
+
+    def _add(self, chunk: AudioChunk) -> None:
+        if self._samples < MAX_UTTERANCE_S * RATE:
+            samples = pcm16_samples(self._converter.convert(chunk).audio)
+            self._chunks.append(samples)
+        self._samples += len(chunk.audio) // max(1, chunk.width * chunk.channels) * RATE // max(1, chunk.rate)
+
+    async def _transcribe(self) -> None:
+        seconds = self._samples / RATE
+        if seconds > MAX_UTTERANCE_S:
+            raise VoiceError("too_long", limit=round(MAX_UTTERANCE_S), seconds=round(seconds))
+        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
+        self._chunks, self._samples = [], 0
+        heard = await self.service.hear(audio, self._language, self.conversation.parser, self.room)
+        if not heard.recognition.heard_speech:
+            raise VoiceError("no_speech")
+        await self.write_event(Transcript(text=heard.transcript, language=self._language).event())
+
+    async def _synthesize(self, request: Synthesize) -> None:
+        language = "en" if request.voice is not None and request.voice.language == "en" else "ko"
+        speech = await self.service.speak(request.text, language)
+        await self.write_event(AudioStart(rate=speech.rate, width=2, channels=1).event())
+        step = CHUNK_SAMPLES * 2
+        for offset in range(0, len(speech.pcm), step):
+            chunk = AudioChunk(rate=speech.rate, width=2, channels=1, audio=speech.pcm[offset:offset + step])
+            await self.write_event(chunk.event())
+        await self.write_event(AudioStop().event())
+
+    async def _handle(self, transcript: Transcript) -> None:
+        actor = Actor("wyoming", Role.MEMBER, "wyoming")
+        turn = await self.conversation.handle(transcript.text, room=self.room, session="wyoming", actor=actor)
+        answer = Handled if turn.commands or turn.outcomes else NotHandled
+        await self.write_event(answer(text=turn.reply).event())
+
+
+async def serve_wyoming(service: VoiceService, conversation: Conversation, uri: str, *, room: str | None = None,
+                        zeroconf: bool = False) -> None:
+    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) until cancelled."""
+    from functools import partial
+    from urllib.parse import urlsplit
+
+    from wyoming.server import AsyncServer
+
+    server = AsyncServer.from_uri(uri)
+    if zeroconf:
+        from wyoming.zeroconf import HomeAssistantZeroconf
+
+        port = urlsplit(uri).port or 10300
+        await HomeAssistantZeroconf(port=port, name="jibsa").register_server()
+    print(f"jibsa voice: Wyoming on {uri}", flush=True)
+    await server.run(partial(JibsaEventHandler, service, conversation, room))

@@ -1,0 +1,90 @@
+"""Voice test fixtures: the real Whisper base model (joined from the PyPI parts once per session and
+shared by every test), espeak-ng recordings made at test time, and the sample home with a token."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from jibsa.api import AuthSettings, create_app
+from jibsa.api.accounts import add_user_with_token
+from jibsa.api.routes_voice import enable_voice
+from jibsa.app import RunningHome, Settings, open_home
+from jibsa.domain import Role
+from jibsa.voice.model import model_folder
+from jibsa.voice.service import VoiceService
+from jibsa.voice.stt import WhisperRecognizer
+
+
+@pytest.fixture(scope="session")
+def whisper(tmp_path_factory: pytest.TempPathFactory) -> WhisperRecognizer:
+    """One loaded model for the whole session (loading takes seconds; a test must not pay it again)."""
+    return WhisperRecognizer(model_folder(tmp_path_factory.mktemp("voice-data")))
+
+
+@pytest.fixture
+def espeak(tmp_path: Path) -> Callable[..., Path]:
+    """Make a WAV of `text` spoken by espeak-ng (22,050 Hz mono), optionally through sox effects."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("needs espeak-ng (Debian package)")
+
+    def make(text: str, voice: str = "en-us", name: str = "said.wav", output: tuple[str, ...] = (),
+             effects: tuple[str, ...] = ()) -> Path:
+        """`output`: sox's options for the written file (-r 48000 -c 2 -b 8); `effects`: sox effects."""
+        out = tmp_path / name
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(out), text], check=True)
+        if output or effects:
+            if shutil.which("sox") is None:
+                pytest.skip("needs sox (Debian package)")
+            changed = tmp_path / f"sox-{name}"
+            subprocess.run(["sox", str(out), *output, str(changed), *effects], check=True)
+            return changed
+        return out
+
+    return make
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[RunningHome]:
+    home = await open_home(Settings(data_dir=tmp_path / "home"))
+    yield home
+    await home.close()
+
+
+@pytest.fixture
+async def owner_token(running: RunningHome) -> str:
+    _, token = await add_user_with_token(running.store, running.hub.home.id, "owner", Role.OWNER,  # type: ignore[arg-type]
+                                         "owner-password-1")
+    return str(token)
+
+
+@pytest.fixture
+async def serve_voice(running: RunningHome) -> AsyncIterator[Callable[[VoiceService], Awaitable[str]]]:
+    """Serve the home's app with `/api/voice` backed by the given service, on a free loopback port."""
+    servers: list[tuple[uvicorn.Server, asyncio.Task[None], socket.socket]] = []
+
+    async def start(service: VoiceService) -> str:
+        app = create_app(running, AuthSettings())
+        enable_voice(app, None, service=service)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="off"))
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+            await asyncio.sleep(0.01)
+        servers.append((server, task, sock))
+        return f"127.0.0.1:{sock.getsockname()[1]}"
+
+    yield start
+    for server, task, sock in servers:
+        server.should_exit = True
+        server.force_exit = True  # do not wait for sockets a failed test left open
+        await task
+        sock.close()

@@ -1,0 +1,41 @@
+"""A recogniser double for tests that need a Korean transcript (espeak-ng's Korean voice is not
+intelligible to Whisper): `ScriptedRecognizer` hears whatever it was told to, for any audio that
+is not silent. The English path in these tests goes through the real Whisper model."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from jibsa.voice.audio import RATE, Samples
+from jibsa.voice.stt import Hypothesis, Recognition
+
+_SPEECH_LEVEL = 0.01
+_WINDOW = RATE // 50
+
+
+class ScriptedRecognizer:
+    """Returns `alternatives` (best first) for audio with sound in it; optionally waits for `gate`."""
+
+    languages: tuple[str, ...] = ("ko", "en")
+
+    def __init__(self, *alternatives: str, gate: threading.Event | None = None) -> None:
+        self.alternatives = alternatives
+        self.gate = gate
+        self.calls = 0
+
+    def speech_end(self, audio: Samples) -> float | None:
+        usable = len(audio) - len(audio) % _WINDOW
+        loud = np.flatnonzero(np.abs(audio[:usable]).reshape(-1, _WINDOW).max(axis=1) > _SPEECH_LEVEL)
+        return float((loud[-1] + 1) * _WINDOW / RATE) if len(loud) else None
+
+    def recognize(self, audio: Samples, language: str) -> Recognition:
+        self.calls += 1
+        if self.gate is not None:
+            self.gate.wait(30)
+        end = self.speech_end(audio)
+        if end is None:
+            return Recognition((), 0.0)
+        hypotheses = tuple(Hypothesis(text, -float(rank)) for rank, text in enumerate(self.alternatives))
+        return Recognition(hypotheses, end)
