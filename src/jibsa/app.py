@@ -19,6 +19,7 @@ from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.skills import default_skills
 from jibsa.skills.weather import WeatherSource
+from jibsa.skills.weather.settings import home_city
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
@@ -68,16 +69,10 @@ def build_adapters(
 
 
 def weather_source(settings: Settings) -> WeatherSource | None:
-    """The configured weather source (`weather: {provider: open-meteo}`), or None: no network by default."""
-    weather = settings.adapter_settings.get("weather") or {}
-    provider = str(weather.get("provider", "")).lower()
-    if not provider:
-        return None
-    if provider != "open-meteo":
-        raise ConfigError(f"weather.provider: unknown provider '{provider}' (known: open-meteo)")
-    from jibsa.skills.open_meteo import DEFAULT_BASE_URL, OpenMeteoSource
+    """The configured weather source (`weather: {provider: kma | open-meteo}`), or None: no network by default."""
+    from jibsa.skills.weather.settings import weather_source as configured_source
 
-    return OpenMeteoSource(str(weather.get("base_url") or DEFAULT_BASE_URL))
+    return configured_source(settings.adapter_settings.get("weather") or {})
 
 
 async def open_store(settings: Settings) -> HubStore:
@@ -154,7 +149,8 @@ async def open_home(
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
-    hub = Hub(home, store, clock, adapters, skills=default_skills(weather_source(settings)),
+    hub = Hub(home, store, clock, adapters, skills=default_skills(weather_source(settings),
+                                        home_city(settings.adapter_settings.get("weather") or {})),
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()

@@ -5,6 +5,7 @@ data directory) and environment variables, the environment winning.
 mqtt: {url: "mqtt://user:pass@broker:1883"}
 thinq: {token: "thinqpat_…", country: KR}
 smartthings: {token: "…"}
+weather: {provider: kma, service_key: "…", city: 서울}   # or {provider: open-meteo}, no key
 ```
 """
 
@@ -29,6 +30,10 @@ ENVIRONMENT = {
     "JIBSA_THINQ_BASE_URL": ("thinq", "base_url"),
     "JIBSA_SMARTTHINGS_TOKEN": ("smartthings", "token"),
     "JIBSA_SMARTTHINGS_BASE_URL": ("smartthings", "base_url"),
+    "JIBSA_WEATHER_PROVIDER": ("weather", "provider"),
+    "JIBSA_WEATHER_SERVICE_KEY": ("weather", "service_key"),
+    "JIBSA_WEATHER_KMA_BASE_URL": ("weather", "kma_base_url"),
+    "JIBSA_WEATHER_AIRKOREA_BASE_URL": ("weather", "airkorea_base_url"),
 }
 
 

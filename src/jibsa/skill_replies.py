@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from jibsa.domain import Home
 from jibsa.hub import Outcome
-from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+from jibsa.nlu.josa import clock_text, duration_text, josa
+from jibsa.skills.weather.replies import say_failure, say_weather
 
 WEEKDAYS_KO = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-DAYS_KO = {"today": "오늘", "tomorrow": "내일", "day_after_tomorrow": "모레"}
 LISTS_KO = {"shopping": "장보기 목록"}
 ERRORS_KO = {
     "no_weather_source": "날씨 정보를 가져올 곳이 아직 설정되어 있지 않아요.",
@@ -49,6 +49,8 @@ def _duration_en(seconds: float) -> str:
 def describe_outcome(home: Home, outcome: Outcome, language: str, tz: ZoneInfo, now: float) -> str:
     """The sentence for one non-device outcome; "" when the parser's promise says it best."""
     ko = language != "en"
+    if outcome.error == "weather_unavailable" and "reason" in outcome.answer:
+        return say_failure(str(outcome.answer["reason"]), language)
     if outcome.error:
         return (ERRORS_KO if ko else ERRORS_EN).get(outcome.error, "")
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
@@ -69,16 +71,7 @@ def _date(answer: Mapping[str, Any], ko: bool) -> str:
 
 
 def _weather(answer: Mapping[str, Any], ko: bool) -> str:
-    day = DAYS_KO.get(answer.get("day", "today"), "오늘")
-    span = (f", 최고 {number_text(answer['high'])}도 최저 {number_text(answer['low'])}도"
-            if "high" in answer and "low" in answer else "")
-    if ko:
-        if answer.get("day", "today") == "today" and "temperature" in answer:
-            now = number_text(answer["temperature"])
-            return f"{day} {josa(answer['city'], '은')} {answer['summary']}, 지금 {now}도{span}예요."
-        return f"{day} {josa(answer['city'], '은')} {answer['summary']}{span}예요."
-    return f"{answer['city']}: {answer.get('summary', '')}, {answer.get('temperature', '?')}°C."
-
+    return say_weather(answer, "ko" if ko else "en")
 
 
 def _timer_set(answer: Mapping[str, Any], ko: bool) -> str:

@@ -1,0 +1,112 @@
+"""The weather as KMA and AirKorea publish it: now (getUltraSrtNcst, with the sky from
+getUltraSrtFcst), the days ahead (getVilageFcst) and fine dust (AirKorea), each cached until its
+next release."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from jibsa.skills.weather.airkorea import AirKoreaClient
+from jibsa.skills.weather.cache import ReleaseCache
+from jibsa.skills.weather.errors import WeatherServiceError
+from jibsa.skills.weather.kma import KmaClient
+from jibsa.skills.weather.release import Operation, latest_release
+from jibsa.skills.weather.report import WET, Air, City, Current, DayForecast, Stale, WeatherReport, city, worst
+
+SKY = {"1": "clear", "3": "cloudy", "4": "overcast"}
+PTY = {"1": "rain", "2": "sleet", "3": "snow", "4": "shower", "5": "drizzle", "6": "drizzle_snow", "7": "flurries"}
+Items = list[dict[str, Any]]
+
+
+class KmaWeatherSource:
+    def __init__(self, kma: KmaClient, air: AirKoreaClient | None = None) -> None:
+        self._kma = kma
+        self._air = air
+        self.cache: ReleaseCache[Items] = ReleaseCache()
+        self.air_cache: ReleaseCache[Air] = ReleaseCache()
+
+    async def report(self, city_name: str, now: datetime, *, detail: bool = True) -> WeatherReport:
+        """The weather in `city_name` at `now`; `detail` adds now, the next hours and fine dust."""
+        place = city(city_name)
+        forecast, stale = await self._items(Operation.FORECAST, place, now)
+        current: Current | None = None
+        air, air_stale = None, None
+        if detail:
+            observed, stale_now = await self._items(Operation.NOW, place, now)
+            hours, stale_hours = await self._items(Operation.NEXT_HOURS, place, now)
+            current = _current(observed, hours)
+            stale = stale or stale_now or stale_hours
+            air, air_stale = await self._fine_dust(place, now)
+        issued = latest_release(Operation.FORECAST, now).moment
+        return WeatherReport(place, current, _days(forecast), air, stale, air_stale, issued)
+
+    async def _items(self, operation: Operation, place: City, now: datetime) -> tuple[Items, Stale | None]:
+        release = latest_release(operation, now)
+
+        async def fetch() -> Items:
+            return await self._kma.items(operation, release, place.nx, place.ny)
+
+        return await self.cache.get((operation, place.nx, place.ny), release, fetch)
+
+    async def _fine_dust(self, place: City, now: datetime) -> tuple[Air | None, Stale | None]:
+        if self._air is None:
+            return None, None
+        client = self._air
+
+        async def fetch() -> Air:
+            return await client.air(place.station, place.sido)
+
+        try:
+            return await self.air_cache.get(place.station, latest_release(Operation.AIR, now), fetch)
+        except WeatherServiceError as exc:
+            return None, Stale(exc.reason, None)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None  # "강수없음", "-" and the like
+
+
+def _condition(sky: Any, pty: Any) -> str | None:
+    return PTY.get(str(pty)) or SKY.get(str(sky))
+
+
+def _current(observed: Items, hours: Items) -> Current:
+    now = {str(i.get("category")): i.get("obsrValue") for i in observed}
+    first = min((str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) for i in hours), default="")
+    soon = {str(i.get("category")): i.get("fcstValue") for i in hours
+            if str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) == first}
+    condition = PTY.get(str(now.get("PTY"))) or _condition(soon.get("SKY"), soon.get("PTY"))
+    return Current(_number(now.get("T1H")), _number(now.get("REH")), _number(now.get("WSD")), _number(now.get("RN1")),
+                   condition)
+
+
+def _days(items: Items) -> tuple[DayForecast, ...]:
+    by_day: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
+    for item in items:
+        by_day[str(item.get("fcstDate"))][str(item.get("fcstTime"))][str(item.get("category"))] = item.get("fcstValue")
+    return tuple(_day(day, hours) for day, hours in sorted(by_day.items()))
+
+
+def _day(day: str, hours: dict[str, dict[str, Any]]) -> DayForecast:
+    values = list(hours.values())
+    temperatures = [t for t in (_number(h.get("TMP")) for h in values) if t is not None]
+    lows = [t for t in (_number(h.get("TMN")) for h in values) if t is not None]
+    highs = [t for t in (_number(h.get("TMX")) for h in values) if t is not None]
+    chances = [int(c) for c in (_number(h.get("POP")) for h in values) if c is not None]
+    humidity = [r for r in (_number(h.get("REH")) for h in values) if r is not None]
+    conditions = [c for c in (_condition(h.get("SKY"), h.get("PTY")) for h in values) if c]
+    wet = [c for c in conditions if c in WET]
+    usual = Counter(conditions).most_common(1)[0][0] if conditions else "clear"
+    return DayForecast(
+        date(int(day[:4]), int(day[4:6]), int(day[6:8])),
+        highs[0] if highs else max(temperatures, default=None),
+        lows[0] if lows else min(temperatures, default=None),
+        max(chances, default=None),
+        worst(wet) if wet else usual,
+        round(sum(humidity) / len(humidity)) if humidity else None,
+    )
