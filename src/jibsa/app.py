@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -18,12 +18,15 @@ from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.skills import default_skills
-from jibsa.skills.weather import WeatherSource
+from jibsa.skills.loader import hub_skills, installed_skills, phrase_book
+from jibsa.skills.partner import PartnerSkill
+from jibsa.skills.weather import WeatherSource, weather_manifest
 from jibsa.skills.weather.settings import home_city
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
-NOT_ADAPTERS = frozenset({"server", "weather", "history"})  # configuration sections that configure something else
+# configuration sections that configure something else than an adapter
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "skills"})
 
 
 @dataclass(frozen=True)
@@ -134,9 +137,11 @@ class RunningHome:
 
 
 async def open_home(
-    settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None
+    settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None,
+    partner_skills: Sequence[PartnerSkill] | None = None,
 ) -> RunningHome:
-    """Load the home (the sample when no file is given), open its store, start its hub."""
+    """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
+    are the installed ones (entry points `jibsa.skills`) unless given."""
     from jibsa.nlu import Parser
 
     warnings: tuple[str, ...] = ()
@@ -149,12 +154,15 @@ async def open_home(
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
-    hub = Hub(home, store, clock, adapters, skills=default_skills(weather_source(settings),
-                                        home_city(settings.adapter_settings.get("weather") or {})),
+    partners = installed_skills() if partner_skills is None else partner_skills
+    skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
+              **default_skills(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}))}
+    hub = Hub(home, store, clock, adapters, skills=skills,
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
-    conversation = Conversation(hub, Parser(home, home.language))
+    phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
+    conversation = Conversation(hub, Parser(home, home.language), phrases)
     running = RunningHome(home, hub, conversation, store, warnings)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":

@@ -16,6 +16,7 @@ from typing import Any
 from jibsa.domain import Command, TargetResult
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
+from jibsa.nlu.phrases import PhraseBook
 from jibsa.nlu.replies import describe_results
 from jibsa.skill_replies import describe_outcome
 
@@ -65,8 +66,9 @@ class _Held:
 
 
 class Conversation:
-    def __init__(self, hub: Hub, parser: Parser) -> None:
+    def __init__(self, hub: Hub, parser: Parser, phrases: PhraseBook | None = None) -> None:
         self.hub = hub
+        self._phrases = phrases  # skills' phrases, tried before the parser
         self._parser = parser
         self._parser_home = hub.home
         self._held: OrderedDict[str, _Held] = OrderedDict()
@@ -100,6 +102,11 @@ class Conversation:
             if word in DECLINE_WORDS:
                 ko = held.language != "en"
                 return Turn(text, (), "알겠어요, 그대로 둘게요." if ko else "OK, I'll leave it.", False)
+        matched = self._phrases.match(text) if self._phrases is not None else None
+        if matched is not None:
+            command = Command(matched.intent, (), {**matched.params, "language": matched.language})
+            return await self._carry_out(text, (command,), "", actor, confirmed=False, session=session,
+                                         language=matched.language)
         understanding = self.parser.parse(text, room=room, session=session)
         commands = tuple(understanding.commands)
         if understanding.needs_confirmation and not confirmed:

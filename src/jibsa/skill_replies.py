@@ -52,11 +52,11 @@ def describe_outcome(home: Home, outcome: Outcome, language: str, tz: ZoneInfo, 
     if outcome.error == "weather_unavailable" and "reason" in outcome.answer:
         return say_failure(str(outcome.answer["reason"]), language)
     if outcome.error:
-        return (ERRORS_KO if ko else ERRORS_EN).get(outcome.error, "")
+        return (ERRORS_KO if ko else ERRORS_EN).get(outcome.error) or str(outcome.answer.get("reply", ""))
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
         return ""  # the parser already said "30분 뒤에 보일러를 끌게요."
     speak = _SPEAKERS.get(outcome.command.intent)
-    return speak(outcome.answer, ko) if speak else ""
+    return speak(outcome.answer, ko) if speak else str(outcome.answer.get("reply", ""))  # a partner skill's own
 
 
 def _time(answer: Mapping[str, Any], ko: bool) -> str:

@@ -9,10 +9,13 @@ values are the last known, why and since when.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
 from typing import Any, Protocol
 
 from jibsa.domain import Command
 from jibsa.hub import Hub, Outcome, Skill
+from jibsa.skills.manifest import SkillManifest, read_manifest
 from jibsa.skills.weather.errors import WeatherServiceError
 from jibsa.skills.weather.report import WeatherReport
 
@@ -46,6 +49,13 @@ def weather_answer(report: WeatherReport, day: str, topic: str, now: datetime) -
     return {**facts, "city": report.city.name, "city_en": report.city.name_en, "day": day, "topic": topic,
             "asked": [found.get(d.isoformat()) or {"day": d.isoformat(), "missing": True} for d in dates],
             "last_day": facts["days"][-1]["day"] if facts["days"] else None}
+
+
+@cache
+def weather_manifest() -> SkillManifest:
+    """The weather skill described as any skill is (`skill.yaml`): its phrases and slots."""
+    text = resources.files("jibsa.skills.weather").joinpath("skill.yaml").read_text(encoding="utf-8")
+    return read_manifest(text, "jibsa/skills/weather/skill.yaml")
 
 
 def weather_skill(source: WeatherSource | None, home_city: str | None = None) -> Skill:
