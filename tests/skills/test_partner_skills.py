@@ -21,8 +21,8 @@ from jibsa.skills.partner import PartnerSkill, SkillContext, SkillRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "jibsa-skill-recycling"
-WEEK = {"월": ["플라스틱", "비닐"], "화": ["음식물"], "수": ["종이", "캔"], "목": ["음식물"], "금": ["유리병", "스티로폼"],
-        "토": ["음식물"], "일": ["음식물"]}  # fmt: skip
+WEEK = {"월": ["플라스틱", "비닐"], "화": ["음식물"], "수": ["종이", "캔"], "목": ["음식물"],
+        "금": ["유리병", "스티로폼"], "토": ["음식물"], "일": ["음식물"]}  # fmt: skip
 WEEKDAYS = ["월", "화", "수", "목", "금", "토", "일"]
 FAILED = "그 기능이 지금 안 돼요."
 
