@@ -114,6 +114,14 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Weather:
+    """The weather source (None: not configured) and the city the home is in."""
+
+    source: WeatherSource | None = None
+    city: str = ""
+
+
 @dataclass
 class RunningHome:
     home: Home
@@ -122,6 +130,7 @@ class RunningHome:
     store: HubStore
     warnings: tuple[str, ...] = ()
     services: list[Service] = field(default_factory=list)
+    weather: Weather = field(default_factory=Weather)
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -155,15 +164,16 @@ async def open_home(
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
     partners = installed_skills() if partner_skills is None else partner_skills
+    weather = Weather(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}) or home.city)
     skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
-              **default_skills(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}))}
+              **default_skills(weather.source, weather.city)}
     hub = Hub(home, store, clock, adapters, skills=skills,
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
     conversation = Conversation(hub, Parser(home, home.language), phrases)
-    running = RunningHome(home, hub, conversation, store, warnings)
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, str(mqtt["url"])))

@@ -18,6 +18,7 @@ from jibsa.api.accounts import AccountStore
 from jibsa.api.context import ApiContext, AuthSettings
 from jibsa.api.errors import install_error_handlers
 from jibsa.api.limits import AttemptLimiter
+from jibsa.api.routes_weather import router as weather_router
 from jibsa.app import RunningHome
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
@@ -75,6 +76,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     install_error_handlers(app)
     for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
         app.include_router(module.router)
+    app.include_router(weather_router)
     _mount_dashboard(app)
     app.add_middleware(_SecurityHeaders)
     return app

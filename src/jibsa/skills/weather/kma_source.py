@@ -5,7 +5,7 @@ next release."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from jibsa.skills.weather.airkorea import AirKoreaClient
@@ -31,7 +31,7 @@ class KmaWeatherSource:
         """The weather in `city_name` at `now`; `detail` adds now, the next hours and fine dust."""
         place = city(city_name)
         forecast, stale = await self._items(Operation.FORECAST, place, now)
-        current: Current | None = None
+        current = _next_hour(forecast, now)
         air, air_stale = None, None
         if detail:
             observed, stale_now = await self._items(Operation.NOW, place, now)
@@ -83,6 +83,17 @@ def _current(observed: Items, hours: Items) -> Current:
     condition = PTY.get(str(now.get("PTY"))) or _condition(soon.get("SKY"), soon.get("PTY"))
     return Current(_number(now.get("T1H")), _number(now.get("REH")), _number(now.get("WSD")), _number(now.get("RN1")),
                    condition)
+
+
+def _next_hour(items: Items, now: datetime) -> Current | None:
+    """The forecast for the coming hour, as "now" for places shown without detail (the strip)."""
+    hour = (now.replace(tzinfo=None, minute=0, second=0, microsecond=0) + timedelta(hours=1)).strftime("%Y%m%d%H%M")
+    at = {str(i.get("category")): i.get("fcstValue") for i in items
+          if str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) == hour}
+    if not at:
+        return None
+    return Current(_number(at.get("TMP")), _number(at.get("REH")), _number(at.get("WSD")), None,
+                   _condition(at.get("SKY"), at.get("PTY")))
 
 
 def _days(items: Items) -> tuple[DayForecast, ...]:

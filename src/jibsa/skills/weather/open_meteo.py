@@ -37,6 +37,7 @@ class OpenMeteoSource:
         self.cache: ReleaseCache[dict[str, Any]] = ReleaseCache()
 
     async def report(self, city_name: str, now: datetime, *, detail: bool = True) -> WeatherReport:
+        """The weather in `city_name`; one request answers with and without detail alike."""
         place = city(city_name)
         params = {
             "latitude": place.latitude, "longitude": place.longitude, "timezone": "Asia/Seoul", "forecast_days": 7,
@@ -51,7 +52,7 @@ class OpenMeteoSource:
         hour = Release(now.strftime("%Y%m%d"), now.strftime("%H00"))
         body, stale = await self.cache.get(place.name, hour, fetch)
         try:
-            return WeatherReport(place, _current(body) if detail else None, _days(body), None, stale, None,
+            return WeatherReport(place, _current(body), _days(body), None, stale, None,
                                  hour.moment)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise WeatherServiceError("service", f"unexpected answer: {exc!r}") from None

@@ -64,10 +64,25 @@ def say_weather(answer: Mapping[str, Any], language: str) -> str:
     body = speak(words)
     stale = answer.get("air_stale") if topic == "dust" else answer.get("stale")
     if stale and stale.get("as_of"):
-        as_of = datetime.fromisoformat(stale["as_of"]).strftime("%H:%M" if words.lang == "en" else "%H시 %M분")
-        notice = words.s["stale"].get(stale["reason"], words.s["stale"]["other"])
-        return str(notice).format(as_of=as_of) + " " + body
+        return stale_notice(stale["reason"], datetime.fromisoformat(stale["as_of"]), words.lang) + " " + body
     return body
+
+
+def stale_notice(reason: str, as_of: datetime, language: str) -> str:
+    """"기상청에 연결할 수 없어서 14시 00분 기준 마지막 정보로 알려 드려요." and the like."""
+    stale = _sentences()["en" if language == "en" else "ko"]["stale"]
+    shown = as_of.strftime("%H:%M" if language == "en" else "%H시 %M분")
+    return str(stale.get(reason, stale["other"])).format(as_of=shown)
+
+
+def condition_words(condition: str | None) -> dict[str, str]:
+    """A condition's name in both languages: {"ko": "구름 많음", "en": "mostly cloudy"}."""
+    return {lang: str(_sentences()[lang]["conditions"].get(condition or "clear", ["?"])[0]) for lang in ("ko", "en")}
+
+
+def grade_words(grade: int | None) -> dict[str, str]:
+    """AirKorea's grade in both languages: 2 -> {"ko": "보통", "en": "moderate"}."""
+    return {lang: str(_sentences()[lang]["grades"].get(grade, "?")) for lang in ("ko", "en")}
 
 
 def say_failure(reason: str, language: str) -> str:
