@@ -21,7 +21,7 @@ from jibsa.skills import default_skills
 from jibsa.skills.loader import hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.weather import WeatherSource, weather_manifest
-from jibsa.skills.weather.settings import home_city
+from jibsa.skills.weather.settings import check_weather, home_city
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
@@ -91,7 +91,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     before anything starts."""
     try:
         history_days(settings)
-        weather_source(settings)
+        check_weather(settings.adapter_settings.get("weather") or {})
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
 
@@ -174,6 +174,8 @@ async def open_home(
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
     conversation = Conversation(hub, Parser(home, home.language), phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather)
+    if weather.source is not None:
+        running.services.append(weather.source)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, str(mqtt["url"])))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from weather_support import FRIDAY_AFTERNOON
+from weather_support import FRIDAY_AFTERNOON, Sources
 
 from jibsa.testing.data_go_kr_server import DataGoKrServer
 
@@ -17,3 +17,11 @@ async def gateway() -> AsyncIterator[DataGoKrServer]:
                        "연희": ("인천", 20, 8)}
     async with server:
         yield server
+
+
+@pytest.fixture
+async def kma_source(gateway: DataGoKrServer) -> AsyncIterator[Sources]:
+    """kma_source() or kma_source("a key"): a KMA + AirKorea source on the stand-in, closed after the test."""
+    sources = Sources(gateway)
+    yield sources
+    await sources.close()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from weather_support import FRIDAY_AFTERNOON, kma_source
+from weather_support import FRIDAY_AFTERNOON, Sources
 
 from jibsa.api import AuthSettings, create_app
 from jibsa.api.accounts import add_user_with_token
@@ -74,8 +74,8 @@ async def test_not_configured_says_how(gateway: DataGoKrServer, tmp_path: Path) 
     assert gateway.faults.requests == []
 
 
-async def test_last_values_carry_their_time_and_a_notice(gateway: DataGoKrServer) -> None:
-    source = kma_source(gateway)
+async def test_last_values_carry_their_time_and_a_notice(gateway: DataGoKrServer, kma_source: Sources) -> None:
+    source = kma_source()
     await weather_overview(source, "서울", FRIDAY_AFTERNOON)
     gateway.faults.fail_next(Fault.SERVER_ERROR, 100)
     later = await weather_overview(source, "서울", FRIDAY_AFTERNOON + timedelta(hours=3))

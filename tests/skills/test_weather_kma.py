@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from weather_support import FRIDAY_AFTERNOON, kma_source
+from weather_support import FRIDAY_AFTERNOON, Sources
 
 from jibsa.skills.weather import WeatherServiceError
 from jibsa.skills.weather.grid import to_grid
@@ -52,11 +52,11 @@ def test_release_times(operation: Operation, now: str, expected: tuple[str, str]
     assert (release.base_date, release.base_time) == expected
 
 
-async def test_forecast_now_and_fine_dust_for_busan(gateway: DataGoKrServer) -> None:
+async def test_forecast_now_and_fine_dust_for_busan(gateway: DataGoKrServer, kma_source: Sources) -> None:
     tomorrow = TODAY + timedelta(days=1)
     gateway.plan(98, 76, TODAY, sky=3, pop=20, low=9, high=17, humidity=60)
     gateway.plan(98, 76, tomorrow, sky=4, pty=1, pop=80, low=11, high=15)
-    report = await kma_source(gateway).report("부산", FRIDAY_AFTERNOON)
+    report = await kma_source().report("부산", FRIDAY_AFTERNOON)
     today = report.day(TODAY)
     assert today is not None and (today.condition, today.rain_chance) == ("cloudy", 20)
     assert today.high == 17  # TMX is in the 14:00 release (15:00 is still ahead)
@@ -68,13 +68,15 @@ async def test_forecast_now_and_fine_dust_for_busan(gateway: DataGoKrServer) -> 
     assert report.stale is None and max(d.day for d in report.days) == TODAY + timedelta(days=3)
 
 
-async def test_a_station_that_measured_nothing_falls_back_to_its_province(gateway: DataGoKrServer) -> None:
-    report = await kma_source(gateway).report("백령", FRIDAY_AFTERNOON)
+async def test_a_station_that_measured_nothing_falls_back_to_its_province(
+    gateway: DataGoKrServer, kma_source: Sources,
+) -> None:
+    report = await kma_source().report("백령", FRIDAY_AFTERNOON)
     assert report.air is not None and (report.air.station, report.air.pm10, report.air.pm25_grade) == ("연희", 20, 1)
 
 
-async def test_answers_are_reused_until_the_next_release(gateway: DataGoKrServer) -> None:
-    source = kma_source(gateway)
+async def test_answers_are_reused_until_the_next_release(gateway: DataGoKrServer, kma_source: Sources) -> None:
+    source = kma_source()
     await source.report("서울", FRIDAY_AFTERNOON)
     asked = len(gateway.faults.requests)
     assert asked == 4  # now, the next hours, the forecast, one station
@@ -86,8 +88,10 @@ async def test_answers_are_reused_until_the_next_release(gateway: DataGoKrServer
     assert sorted(new) == ["getUltraSrtFcst", "getUltraSrtNcst"]
 
 
-async def test_network_failure_gives_the_last_values_with_their_time(gateway: DataGoKrServer) -> None:
-    source = kma_source(gateway)
+async def test_network_failure_gives_the_last_values_with_their_time(
+    gateway: DataGoKrServer, kma_source: Sources,
+) -> None:
+    source = kma_source()
     first = await source.report("서울", FRIDAY_AFTERNOON)
     await gateway.close()  # the network is gone
     later = FRIDAY_AFTERNOON + timedelta(hours=3)
@@ -97,38 +101,38 @@ async def test_network_failure_gives_the_last_values_with_their_time(gateway: Da
     assert report.days == first.days
 
 
-async def test_expired_and_unregistered_keys(gateway: DataGoKrServer) -> None:
+async def test_expired_and_unregistered_keys(gateway: DataGoKrServer, kma_source: Sources) -> None:
     gateway.expired_keys.add("old-key")
     with pytest.raises(WeatherServiceError) as expired:
-        await kma_source(gateway, "old-key").report("서울", FRIDAY_AFTERNOON)
+        await kma_source("old-key").report("서울", FRIDAY_AFTERNOON)
     assert expired.value.reason == "key" and "31" in expired.value.detail
     with pytest.raises(WeatherServiceError) as unknown:
-        await kma_source(gateway, "nobody's key").report("서울", FRIDAY_AFTERNOON)
+        await kma_source("nobody's key").report("서울", FRIDAY_AFTERNOON)
     assert unknown.value.reason == "key" and "SERVICE_KEY_IS_NOT_REGISTERED_ERROR" in unknown.value.detail
 
 
-async def test_a_key_refused_later_keeps_the_last_values(gateway: DataGoKrServer) -> None:
-    source = kma_source(gateway)
+async def test_a_key_refused_later_keeps_the_last_values(gateway: DataGoKrServer, kma_source: Sources) -> None:
+    source = kma_source()
     await source.report("대구", FRIDAY_AFTERNOON)
     gateway.faults.fail_next(Fault.UNAUTHORIZED, 10)
     report = await source.report("대구", FRIDAY_AFTERNOON + timedelta(hours=1))
     assert report.stale is not None and report.stale.reason == "key"
 
 
-async def test_quota_and_server_errors_are_named(gateway: DataGoKrServer) -> None:
+async def test_quota_and_server_errors_are_named(gateway: DataGoKrServer, kma_source: Sources) -> None:
     gateway.faults.fail_next(Fault.RATE_LIMITED)
     with pytest.raises(WeatherServiceError) as quota:
-        await kma_source(gateway).report("제주", FRIDAY_AFTERNOON)
+        await kma_source().report("제주", FRIDAY_AFTERNOON)
     assert quota.value.reason == "quota"
     gateway.faults.fail_next(Fault.SERVER_ERROR)
     with pytest.raises(WeatherServiceError) as broken:
-        await kma_source(gateway).report("제주", FRIDAY_AFTERNOON)
+        await kma_source().report("제주", FRIDAY_AFTERNOON)
     assert broken.value.reason == "service"
 
 
-async def test_a_base_time_not_yet_released_is_no_data(gateway: DataGoKrServer) -> None:
+async def test_a_base_time_not_yet_released_is_no_data(gateway: DataGoKrServer, kma_source: Sources) -> None:
     gateway.now = datetime(2026, 11, 27, 14, 5)  # the 14:00 forecast comes out at 14:10
     with pytest.raises(WeatherServiceError) as early:
-        await kma_source(gateway).report("서울", FRIDAY_AFTERNOON, detail=False)
+        await kma_source().report("서울", FRIDAY_AFTERNOON, detail=False)
     assert early.value.reason == "no_data"
-    assert (await kma_source(gateway).report("서울", gateway.now, detail=False)).day(date(2026, 11, 27))
+    assert (await kma_source().report("서울", gateway.now, detail=False)).day(date(2026, 11, 27))

@@ -57,9 +57,15 @@ async def server() -> AsyncIterator[tuple[TestServer, list[dict[str, str]]]]:
 MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=SEOUL)
 
 
-async def test_today_uses_current_conditions_and_busan_coordinates(server) -> None:
-    test_server, seen = server
-    source = OpenMeteoSource(str(test_server.make_url("/v1")))
+@pytest.fixture
+async def source(server) -> AsyncIterator[OpenMeteoSource]:
+    made = OpenMeteoSource(str(server[0].make_url("/v1")))
+    yield made
+    await made.stop()
+
+
+async def test_today_uses_current_conditions_and_busan_coordinates(server, source: OpenMeteoSource) -> None:
+    _, seen = server
     report = await source.report("부산", MONDAY)
     assert report.current is not None and (report.current.temperature, report.current.condition) == (12.4, "rain")
     assert abs(float(seen[0]["latitude"]) - 35.177) < 0.01 and seen[0]["timezone"] == "Asia/Seoul"
@@ -69,9 +75,9 @@ async def test_today_uses_current_conditions_and_busan_coordinates(server) -> No
     assert len(seen) == 1  # the same hour: kept
 
 
-async def test_unknown_city_and_broken_service_are_answers(server) -> None:
+async def test_unknown_city_and_broken_service_are_answers(server, source: OpenMeteoSource) -> None:
     test_server, _ = server
-    skill = weather_skill(OpenMeteoSource(str(test_server.make_url("/v1"))))
+    skill = weather_skill(source)
     view = SimpleNamespace(home=load_home(None).home, clock=ManualClock(MONDAY.timestamp()), timezone=SEOUL)
     unknown = await skill(Command("get_weather", (), {"city": "아틀란티스"}), view)  # type: ignore[arg-type]
     assert unknown.error == "unknown_city"
@@ -81,12 +87,11 @@ async def test_unknown_city_and_broken_service_are_answers(server) -> None:
     home = load_home(None).home
     assert describe_outcome(home, down, "ko", SEOUL, 0) == "기상청 서비스가 지금 답하지 않아서 날씨를 알 수 없어요."
     with pytest.raises(UnknownCity):
-        await OpenMeteoSource(str(test_server.make_url("/v1"))).report("아틀란티스", MONDAY)
+        await source.report("아틀란티스", MONDAY)
 
 
-async def test_weather_replies_read_naturally(server) -> None:
-    test_server, _ = server
-    skill = weather_skill(OpenMeteoSource(str(test_server.make_url("/v1"))))
+async def test_weather_replies_read_naturally(source: OpenMeteoSource) -> None:
+    skill = weather_skill(source)
     view = SimpleNamespace(home=load_home(None).home, clock=ManualClock(MONDAY.timestamp()), timezone=SEOUL)
     today = await skill(Command("get_weather", (), {"city": "부산"}), view)  # type: ignore[arg-type]
     tomorrow = await skill(Command("get_weather", (), {"city": "제주", "day": "tomorrow"}), view)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -26,6 +27,7 @@ from jibsa.testing.standin import Fault, StandInServer
 KMA_PATH = "/1360000/VilageFcstInfoService_2.0"
 AIRKOREA_PATH = "/B552584/ArpltnInforInqireSvc"
 SERVICE_KEY = "local-test-service-key"
+KOREA = ZoneInfo("Asia/Seoul")
 _GATEWAY = ("<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg><returnAuthMsg>{message}"
             "</returnAuthMsg><returnReasonCode>{code}</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>")
 _ITEMS: dict[Operation, Callable[[ForecastPlans, datetime, int, int], list[dict[str, Any]]]] = {
@@ -41,9 +43,10 @@ def grade(value: int, bounds: tuple[int, int, int]) -> int:
 
 
 class DataGoKrServer(StandInServer):
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime | None = None) -> None:
         super().__init__()
-        self.now = now  # Korean local time, naive: what the server has released is decided by it
+        # Korean local time, naive: what the server has released is decided by it (None: the real time)
+        self.fixed_now = now
         self.keys = {SERVICE_KEY}
         self.expired_keys: set[str] = set()
         self.plans = ForecastPlans()
@@ -52,6 +55,14 @@ class DataGoKrServer(StandInServer):
             self.app.router.add_get(f"{KMA_PATH}/{operation.value}", self._forecast)
         self.app.router.add_get(f"{AIRKOREA_PATH}/getMsrstnAcctoRltmMesureDnsty", self._station)
         self.app.router.add_get(f"{AIRKOREA_PATH}/getCtprvnRltmMesureDnsty", self._province)
+
+    @property
+    def now(self) -> datetime:
+        return self.fixed_now or datetime.now(KOREA).replace(tzinfo=None)
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self.fixed_now = moment
 
     @property
     def kma_url(self) -> str:
@@ -127,6 +138,14 @@ class DataGoKrServer(StandInServer):
                 "pm10Grade": "" if pm10 is None else str(grade(pm10, PM10_GRADES)),
                 "pm25Grade": "" if pm25 is None else str(grade(pm25, PM25_GRADES)),
                 "khaiValue": "-", "so2Value": "0.003", "coValue": "0.4", "o3Value": "0.028", "no2Value": "0.021"}
+
+
+def demo_stations() -> dict[str, tuple[str, int | None, int | None]]:
+    """A measurement for every station of the cities' table: fine dust varying from city to city."""
+    from jibsa.skills.weather.report import city, known_cities
+
+    places = [city(name) for name in known_cities()]
+    return {p.station: (p.sido, 15 + (p.nx * 7) % 90, 6 + (p.ny * 5) % 45) for p in places}
 
 
 def _valid_base(operation: Operation, base: datetime) -> bool:

@@ -21,12 +21,12 @@ DEFAULT_BASE_URL = "https://apis.data.go.kr/B552584/ArpltnInforInqireSvc"
 
 
 class AirKoreaClient:
-    def __init__(self, service_key: str, base_url: str = DEFAULT_BASE_URL, timeout: float = 5.0,
-                 client: httpx.AsyncClient | None = None) -> None:
+    """Fine dust over `http`, a client the caller owns (and closes)."""
+
+    def __init__(self, http: httpx.AsyncClient, service_key: str, base_url: str = DEFAULT_BASE_URL) -> None:
+        self._http = http
         self._key = service_key
         self._base_url = base_url.rstrip("/")
-        self._timeout = timeout
-        self._client = client
 
     async def air(self, station: str, sido: str) -> Air:
         """The newest measurement at `station`; when it measured nothing, the first station of
@@ -45,7 +45,7 @@ class AirKoreaClient:
 
     async def _rows(self, operation: str, query: dict[str, Any]) -> list[dict[str, Any]]:
         params = {"serviceKey": self._key, "returnType": "json", "pageNo": 1, "ver": "1.0", **query}
-        body = await get_json(self._client, f"{self._base_url}/{operation}", params, self._timeout)
+        body = await get_json(self._http, f"{self._base_url}/{operation}", params)
         response = body.get("response") or {}
         header = response.get("header") or {}
         if str(header.get("resultCode", "")) != "00":

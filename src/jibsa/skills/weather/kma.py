@@ -21,18 +21,18 @@ NO_DATA = "03"
 
 
 class KmaClient:
-    def __init__(self, service_key: str, base_url: str = DEFAULT_BASE_URL, timeout: float = 5.0,
-                 client: httpx.AsyncClient | None = None) -> None:
+    """The three operations over `http`, a client the caller owns (and closes)."""
+
+    def __init__(self, http: httpx.AsyncClient, service_key: str, base_url: str = DEFAULT_BASE_URL) -> None:
+        self._http = http
         self._key = service_key
         self._base_url = base_url.rstrip("/")
-        self._timeout = timeout
-        self._client = client
 
     async def items(self, operation: Operation, release: Release, nx: int, ny: int) -> list[dict[str, Any]]:
         """The items of one release for one grid point; WeatherServiceError when there are none."""
         params = {"serviceKey": self._key, "pageNo": 1, "numOfRows": ROWS, "dataType": "JSON",
                   "base_date": release.base_date, "base_time": release.base_time, "nx": nx, "ny": ny}
-        body = await get_json(self._client, f"{self._base_url}/{operation.value}", params, self._timeout)
+        body = await get_json(self._http, f"{self._base_url}/{operation.value}", params)
         response = body.get("response") or {}
         header = response.get("header") or {}
         code = str(header.get("resultCode", ""))
@@ -45,18 +45,12 @@ class KmaClient:
         return items
 
 
-async def get_json(client: httpx.AsyncClient | None, url: str, params: dict[str, Any],
-                   timeout_s: float) -> dict[str, Any]:
+async def get_json(http: httpx.AsyncClient, url: str, params: dict[str, Any]) -> dict[str, Any]:
     """GET a data.go.kr operation; the JSON body, or WeatherServiceError saying why not."""
-    own = client is None
-    http = client or httpx.AsyncClient(timeout=timeout_s)
     try:
-        response = await http.get(url, params=params, timeout=timeout_s)
+        response = await http.get(url, params=params)
     except httpx.HTTPError as exc:
         raise WeatherServiceError("network", type(exc).__name__) from None
-    finally:
-        if own:
-            await http.aclose()
     refused = gateway_error(response.text)
     if refused is not None:
         raise refused

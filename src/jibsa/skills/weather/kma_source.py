@@ -8,10 +8,11 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from jibsa.skills.weather.airkorea import AirKoreaClient
+import httpx
+
+from jibsa.skills.weather import airkorea, kma
 from jibsa.skills.weather.cache import ReleaseCache
 from jibsa.skills.weather.errors import WeatherServiceError
-from jibsa.skills.weather.kma import KmaClient
 from jibsa.skills.weather.release import Operation, latest_release
 from jibsa.skills.weather.report import WET, Air, City, Current, DayForecast, Stale, WeatherReport, city, worst
 
@@ -21,11 +22,18 @@ Items = list[dict[str, Any]]
 
 
 class KmaWeatherSource:
-    def __init__(self, kma: KmaClient, air: AirKoreaClient | None = None) -> None:
-        self._kma = kma
-        self._air = air
+    """KMA (and AirKorea when `air_key` is given) over one HTTP client, closed by `stop`."""
+
+    def __init__(self, service_key: str, *, air_key: str | None = None, kma_url: str = kma.DEFAULT_BASE_URL,
+                 airkorea_url: str = airkorea.DEFAULT_BASE_URL, timeout_s: float = 5.0) -> None:
+        self._http = httpx.AsyncClient(timeout=timeout_s)
+        self._kma = kma.KmaClient(self._http, service_key, kma_url)
+        self._air = airkorea.AirKoreaClient(self._http, air_key, airkorea_url) if air_key else None
         self.cache: ReleaseCache[Items] = ReleaseCache()
         self.air_cache: ReleaseCache[Air] = ReleaseCache()
+
+    async def stop(self) -> None:
+        await self._http.aclose()
 
     async def report(self, city_name: str, now: datetime, *, detail: bool = True) -> WeatherReport:
         """The weather in `city_name` at `now`; `detail` adds now, the next hours and fine dust."""

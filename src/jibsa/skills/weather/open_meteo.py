@@ -29,12 +29,13 @@ def condition_of(code: int) -> str:
 
 
 class OpenMeteoSource:
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, client: httpx.AsyncClient | None = None,
-                 timeout: float = 5.0) -> None:
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, timeout_s: float = 5.0) -> None:
         self._base_url = base_url.rstrip("/")
-        self._client = client
-        self._timeout = timeout
+        self._http = httpx.AsyncClient(timeout=timeout_s)
         self.cache: ReleaseCache[dict[str, Any]] = ReleaseCache()
+
+    async def stop(self) -> None:
+        await self._http.aclose()
 
     async def report(self, city_name: str, now: datetime, *, detail: bool = True) -> WeatherReport:
         """The weather in `city_name`; one request answers with and without detail alike."""
@@ -47,7 +48,7 @@ class OpenMeteoSource:
         }  # fmt: skip
 
         async def fetch() -> dict[str, Any]:
-            return await get_json(self._client, f"{self._base_url}/forecast", params, self._timeout)
+            return await get_json(self._http, f"{self._base_url}/forecast", params)
 
         hour = Release(now.strftime("%Y%m%d"), now.strftime("%H00"))
         body, stale = await self.cache.get(place.name, hour, fetch)

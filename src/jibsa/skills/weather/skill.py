@@ -29,6 +29,10 @@ class WeatherSource(Protocol):
         WeatherServiceError when the service fails and nothing is known yet."""
         ...
 
+    async def stop(self) -> None:
+        """Close the source's connections."""
+        ...
+
 
 def asked_dates(day: str, today: date) -> list[date]:
     """The dates a day word means: "weekend" is this Saturday and Sunday (only Sunday on a Sunday)."""
