@@ -5,6 +5,8 @@ next release."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,6 +32,7 @@ class KmaWeatherSource:
         self._kma = kma.KmaClient(self._http, service_key, kma_url)
         self._air = airkorea.AirKoreaClient(self._http, air_key, airkorea_url) if air_key else None
         self.cache: ReleaseCache[Items] = ReleaseCache()
+        self.forecasts: ReleaseCache[_Forecast] = ReleaseCache()  # read once per release, not per question
         self.air_cache: ReleaseCache[Air] = ReleaseCache()
 
     async def stop(self) -> None:
@@ -38,8 +41,8 @@ class KmaWeatherSource:
     async def report(self, city_name: str, now: datetime, *, detail: bool = True) -> WeatherReport:
         """The weather in `city_name` at `now`; `detail` adds now, the next hours and fine dust."""
         place = city(city_name)
-        forecast, stale = await self._items(Operation.FORECAST, place, now)
-        current = _next_hour(forecast, now)
+        forecast, stale = await self._forecast(place, now)
+        current = forecast.at(now)
         air, air_stale = None, None
         if detail:
             observed, stale_now = await self._items(Operation.NOW, place, now)
@@ -47,8 +50,16 @@ class KmaWeatherSource:
             current = _current(observed, hours)
             stale = stale or stale_now or stale_hours
             air, air_stale = await self._fine_dust(place, now)
-        issued = latest_release(Operation.FORECAST, now).moment
-        return WeatherReport(place, current, _days(forecast), air, stale, air_stale, issued)
+        return WeatherReport(place, current, forecast.days, air, stale, air_stale, forecast.issued)
+
+    async def _forecast(self, place: City, now: datetime) -> tuple[_Forecast, Stale | None]:
+        release = latest_release(Operation.FORECAST, now)
+
+        async def fetch() -> _Forecast:
+            return _Forecast.read(await self._kma.items(Operation.FORECAST, release, place.nx, place.ny),
+                                  release.moment)
+
+        return await self.forecasts.get(place.nx * 1000 + place.ny, release, fetch)
 
     async def _items(self, operation: Operation, place: City, now: datetime) -> tuple[Items, Stale | None]:
         release = latest_release(operation, now)
@@ -93,22 +104,32 @@ def _current(observed: Items, hours: Items) -> Current:
                    condition)
 
 
-def _next_hour(items: Items, now: datetime) -> Current | None:
-    """The forecast for the coming hour, as "now" for places shown without detail (the strip)."""
-    hour = (now.replace(tzinfo=None, minute=0, second=0, microsecond=0) + timedelta(hours=1)).strftime("%Y%m%d%H%M")
-    at = {str(i.get("category")): i.get("fcstValue") for i in items
-          if str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) == hour}
-    if not at:
-        return None
-    return Current(_number(at.get("TMP")), _number(at.get("REH")), _number(at.get("WSD")), None,
-                   _condition(at.get("SKY"), at.get("PTY")))
+@dataclass(frozen=True)
+class _Forecast:
+    """A getVilageFcst release, read: the days, and each hour's values by category."""
 
+    days: tuple[DayForecast, ...]
+    hours: Mapping[str, Mapping[str, Any]]  # "YYYYMMDDHHMM" -> {category: value}
+    issued: datetime
 
-def _days(items: Items) -> tuple[DayForecast, ...]:
-    by_day: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
-    for item in items:
-        by_day[str(item.get("fcstDate"))][str(item.get("fcstTime"))][str(item.get("category"))] = item.get("fcstValue")
-    return tuple(_day(day, hours) for day, hours in sorted(by_day.items()))
+    @classmethod
+    def read(cls, items: Items, issued: datetime) -> _Forecast:
+        by_day: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
+        for item in items:
+            by_day[str(item.get("fcstDate"))][str(item.get("fcstTime"))][str(item.get("category"))] = \
+                item.get("fcstValue")
+        days = tuple(_day(day, hours) for day, hours in sorted(by_day.items()))
+        hours = {day + time: values for day, times in by_day.items() for time, values in times.items()}
+        return cls(days, hours, issued)
+
+    def at(self, now: datetime) -> Current | None:
+        """The coming hour, as "now" for places shown without detail (the strip)."""
+        hour = now.replace(tzinfo=None, minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        values = self.hours.get(hour.strftime("%Y%m%d%H%M"))
+        if not values:
+            return None
+        return Current(_number(values.get("TMP")), _number(values.get("REH")), _number(values.get("WSD")), None,
+                       _condition(values.get("SKY"), values.get("PTY")))
 
 
 def _day(day: str, hours: dict[str, dict[str, Any]]) -> DayForecast:

@@ -3,7 +3,7 @@ whether these are fresh or the last values known (with the reason and their time
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -78,8 +78,7 @@ class WeatherReport:
     air: Air | None = None
     stale: Stale | None = None
     air_stale: Stale | None = None
-    issued: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    issued: datetime | None = None  # the forecast release the days come from
 
     def day(self, wanted: date) -> DayForecast | None:
         return next((d for d in self.days if d.day == wanted), None)
@@ -94,7 +93,6 @@ class WeatherReport:
             out[key] = None if stale is None else {
                 "reason": stale.reason, "as_of": stale.as_of.isoformat() if stale.as_of else None}
         out["issued"] = self.issued.isoformat() if self.issued else None
-        out.pop("extra")
         return out
 
 
