@@ -25,10 +25,11 @@ async def _serve(server: StandInServer, port: int, token: str, prefix: str) -> N
 
 async def serve_weather(port: int) -> None:
     """KMA and AirKorea on one local gateway, answering for the real time, with fine dust for the strip's cities."""
-    from jibsa.testing.data_go_kr_server import SERVICE_KEY, DataGoKrServer, demo_stations
+    from jibsa.testing.data_go_kr_server import SERVICE_KEY, DataGoKrServer, demo_stations, plan_demo_week
 
     server = DataGoKrServer()
     server.stations = demo_stations()
+    plan_demo_week(server, server.now.date())
     await server.start(port=port)
     print("JIBSA_WEATHER_PROVIDER=kma")
     print(f"JIBSA_WEATHER_SERVICE_KEY={SERVICE_KEY}")

@@ -140,6 +140,25 @@ class DataGoKrServer(StandInServer):
                 "khaiValue": "-", "so2Value": "0.003", "coValue": "0.4", "o3Value": "0.028", "no2Value": "0.021"}
 
 
+# (sky, precipitation type, chance %) the demo cycles through, city by city and day by day
+_DEMO_SKIES = ((1, 0, 10), (3, 0, 30), (4, 0, 40), (4, 1, 80), (3, 4, 60), (4, 3, 70), (1, 0, 0))
+
+
+def plan_demo_week(server: DataGoKrServer, today: date) -> None:
+    """Varied weather for the cities' table over the next four days, so a demo shows every kind of sky."""
+    from datetime import timedelta
+
+    from jibsa.skills.weather.report import city, known_cities
+
+    for index, name in enumerate(known_cities()):
+        place = city(name)
+        for offset in range(4):
+            sky, pty, pop = _DEMO_SKIES[(index + offset) % len(_DEMO_SKIES)]
+            usual = server.plans.get(place.nx, place.ny, today)
+            server.plan(place.nx, place.ny, today + timedelta(days=offset), sky=sky, pty=pty, pop=pop,
+                        low=usual.low - 3 * (pty == 3), high=usual.high - 3 * (pty == 3))
+
+
 def demo_stations() -> dict[str, tuple[str, int | None, int | None]]:
     """A measurement for every station of the cities' table: fine dust varying from city to city."""
     from jibsa.skills.weather.report import city, known_cities
