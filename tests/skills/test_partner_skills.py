@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -29,10 +30,11 @@ FAILED = "그 기능이 지금 안 돼요."
 
 @pytest.mark.slow
 def test_the_example_installs_with_pip_and_answers_in_a_conversation(tmp_path: Path) -> None:
-    target, data = tmp_path / "site", tmp_path / "data"
+    target, data, package = tmp_path / "site", tmp_path / "data", tmp_path / "package"
     data.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--target", str(target), str(EXAMPLE)], check=True, capture_output=True)
+    shutil.copytree(EXAMPLE, package, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    str(package)], check=True, capture_output=True)  # a copy: pip builds in the tree it is given
     (data / "jibsa.yaml").write_text(yaml.safe_dump({"skills": {"recycling": {"schedule": WEEK}}}, allow_unicode=True),
                                      encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(target)}
