@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from jibsa.nlu.josa import josa
 from jibsa.skills.partner import SkillContext, SkillRequest
 
 WEEKDAY_KEYS = (("월", "mon", "monday"), ("화", "tue", "tuesday"), ("수", "wed", "wednesday"),
@@ -53,8 +54,9 @@ async def recycling_day(request: SkillRequest, jibsa: SkillContext) -> str:
     if days[weekday]:
         return str(words["items"]).format(items=", ".join(days[weekday]), **fields)
     ahead = next(((weekday + step) % 7 for step in range(1, 8) if days[(weekday + step) % 7]), weekday)
-    return str(words["nothing"]).format(next_weekday=words["weekdays"][ahead], next_items=", ".join(days[ahead]),
-                                        **fields)
+    items = ", ".join(days[ahead])
+    said = items if request.language == "en" else josa(items, "이에요")  # 종이, 캔이에요 / 플라스틱, 비닐이에요
+    return str(words["nothing"]).format(next_weekday=words["weekdays"][ahead], next_items=said, **fields)
 
 
 def _complex(name: str, language: str) -> str:
