@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from jibsa.app import Settings, open_home
+from jibsa.domain import Command
 from jibsa.hub import ManualClock
 from jibsa.skills.manifest import ManifestError, read_manifest
 from jibsa.skills.partner import PartnerSkill, SkillContext, SkillRequest
@@ -77,6 +78,10 @@ async def _lock_the_door(request: SkillRequest, jibsa: SkillContext) -> str:
     return "현관문을 열었어요."
 
 
+async def _try_unlock(request: SkillRequest, jibsa: SkillContext) -> str:
+    return "현관문을 열었어요." if await jibsa.command("unlock", "front_door") else "현관문을 열 수 없어요."
+
+
 async def _lights_off(request: SkillRequest, jibsa: SkillContext) -> str:
     done = await jibsa.command("turn_off", "living_ceiling")
     return "거실 천장등을 껐어요." if done else "거실 천장등이 답하지 않아요."
@@ -94,7 +99,7 @@ def _skill(name: str, handler: object, permissions: str = "{}", timeout: float =
 async def home(tmp_path: Path):
     skills = [_skill("hang", _never, timeout=0.2), _skill("boom", _raise),
               _skill("door", _lock_the_door, "{command: [light]}"), _skill("lights", _lights_off, "{command: [light]}"),
-              _skill("peek", _peek)]
+              _skill("peek", _peek), _skill("unlock", _try_unlock, "{command: [door_lock]}")]
     running = await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), partner_skills=skills)
     yield running
     await running.close()
@@ -122,6 +127,12 @@ async def test_a_device_type_not_declared_is_refused(home) -> None:
     await home.hub.execute_all([])  # nothing pending
     lights = await home.conversation.handle("lights 해줘")
     assert lights.reply == "거실 천장등을 껐어요." and home.hub.state("living_ceiling")["power"] is False
+
+
+async def test_a_skill_acts_with_a_guests_rights(home) -> None:
+    await home.hub.execute(Command("lock", ("front_door",)))
+    turn = await home.conversation.handle("unlock 해줘")  # door locks are declared, but unlocking is not a guest's
+    assert turn.reply == "현관문을 열 수 없어요." and home.hub.state("front_door")["lock"] == "locked"
 
 
 async def test_reading_states_needs_the_permission(home) -> None:

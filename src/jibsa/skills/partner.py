@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from jibsa.domain import Command, JibsaError
+from jibsa.domain import Command, JibsaError, Role
 from jibsa.hub import Actor, Hub
 from jibsa.skills.manifest import SkillManifest, read_manifest
 
@@ -70,8 +70,9 @@ class SkillContext:
         if device is None or device.type.value not in allowed:
             kind = device.type.value if device else "unknown device"
             raise SkillRefused(f"skill {self.manifest.name}: may not command {kind} (allowed: {sorted(allowed)})")
-        outcome = await self._hub.execute(Command(intent, (device_id,), params),
-                                          actor=Actor(f"skill:{self.manifest.name}", source="skill"))
+        # A skill acts with a guest's rights whoever asked: never an unlock or an opened gas valve.
+        actor = Actor(f"skill:{self.manifest.name}", Role.GUEST, source="skill")
+        outcome = await self._hub.execute(Command(intent, (device_id,), params), actor=actor)
         return outcome.ok
 
     def http(self) -> httpx.AsyncClient:
