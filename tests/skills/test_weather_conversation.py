@@ -34,6 +34,7 @@ async def home(gateway: DataGoKrServer, tmp_path: Path) -> AsyncIterator[Running
 
 
 @pytest.mark.parametrize(("text", "reply"), [
+    ("날씨 어때?", "지금 서울은 맑고 9도예요. 오늘 서울은 맑고 최고 11도, 최저 2도예요. 비 올 확률은 10%예요."),
     ("내일 부산 비 와?", "내일 부산에는 비 소식이 있어요. 비 올 확률이 80%예요."),
     ("우산 챙겨야 해?", "우산은 필요 없겠어요. 오늘 서울에 비 올 확률은 10%예요."),
     ("미세먼지 어때?",

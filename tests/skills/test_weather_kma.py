@@ -59,7 +59,9 @@ async def test_forecast_now_and_fine_dust_for_busan(gateway: DataGoKrServer, kma
     report = await kma_source().report("부산", FRIDAY_AFTERNOON)
     today = report.day(TODAY)
     assert today is not None and (today.condition, today.rain_chance) == ("cloudy", 20)
-    assert today.high == 17  # TMX is in the 14:00 release (15:00 is still ahead)
+    assert (today.low, today.high) == (9, 17)  # TMN (06 h) from the day's 02 h release, TMX from 14 h's
+    strip = await kma_source().report("부산", FRIDAY_AFTERNOON, detail=False)
+    assert strip.days[0].low != 9  # without detail, only the hours left today: no extra request
     rainy = report.day(tomorrow)
     assert rainy is not None and (rainy.condition, rainy.rain_chance, rainy.low, rainy.high) == ("rain", 80, 11, 15)
     assert report.current is not None and report.current.condition == "cloudy" and report.current.humidity == 60
@@ -79,7 +81,7 @@ async def test_answers_are_reused_until_the_next_release(gateway: DataGoKrServer
     source = kma_source()
     await source.report("서울", FRIDAY_AFTERNOON)
     asked = len(gateway.faults.requests)
-    assert asked == 4  # now, the next hours, the forecast, one station
+    assert asked == 5  # now, the next hours, the forecast, the day's 02 h forecast (for its lowest), one station
     await source.report("서울", FRIDAY_AFTERNOON + timedelta(minutes=15))  # 14:35: nothing new is out yet
     assert len(gateway.faults.requests) == asked
     gateway.now = FRIDAY_AFTERNOON + timedelta(minutes=25)  # 14:45: observations of 14:00 and the 14:30 forecast

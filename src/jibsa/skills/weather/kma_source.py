@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +15,7 @@ import httpx
 from jibsa.skills.weather import airkorea, kma
 from jibsa.skills.weather.cache import ReleaseCache
 from jibsa.skills.weather.errors import WeatherServiceError
-from jibsa.skills.weather.release import Operation, latest_release
+from jibsa.skills.weather.release import Operation, Release, latest_release
 from jibsa.skills.weather.report import WET, Air, City, Current, DayForecast, Stale, WeatherReport, city, worst
 
 SKY = {"1": "clear", "3": "cloudy", "4": "overcast"}
@@ -41,10 +41,12 @@ class KmaWeatherSource:
     async def report(self, city_name: str, now: datetime, *, detail: bool = True) -> WeatherReport:
         """The weather in `city_name` at `now`; `detail` adds now, the next hours and fine dust."""
         place = city(city_name)
-        forecast, stale = await self._forecast(place, now)
+        release = latest_release(Operation.FORECAST, now)
+        forecast, stale = await self._forecast(place, release, "latest")
         current = forecast.at(now)
         air, air_stale = None, None
         if detail:
+            forecast = await self._with_todays_extremes(forecast, place, release)
             observed, stale_now = await self._items(Operation.NOW, place, now)
             hours, stale_hours = await self._items(Operation.NEXT_HOURS, place, now)
             current = _current(observed, hours)
@@ -52,14 +54,24 @@ class KmaWeatherSource:
             air, air_stale = await self._fine_dust(place, now)
         return WeatherReport(place, current, forecast.days, air, stale, air_stale, forecast.issued)
 
-    async def _forecast(self, place: City, now: datetime) -> tuple[_Forecast, Stale | None]:
-        release = latest_release(Operation.FORECAST, now)
-
+    async def _forecast(self, place: City, release: Release, which: str) -> tuple[_Forecast, Stale | None]:
         async def fetch() -> _Forecast:
             return _Forecast.read(await self._kma.items(Operation.FORECAST, release, place.nx, place.ny),
                                   release.moment)
 
-        return await self.forecasts.get(place.nx * 1000 + place.ny, release, fetch)
+        return await self.forecasts.get((place.nx, place.ny, which), release, fetch)
+
+    async def _with_todays_extremes(self, forecast: _Forecast, place: City, release: Release) -> _Forecast:
+        """Today's lowest (06 h) and highest (15 h) are only in releases from before those hours: the
+        day's 02 h release (asked once a day) gives them when the latest release no longer does."""
+        first = Release(release.base_date, "0200")
+        if release <= first:
+            return forecast
+        try:
+            morning, _ = await self._forecast(place, first, "morning")
+        except WeatherServiceError:
+            return forecast  # the remaining hours' range will do
+        return forecast.with_day_from(morning, release.moment.date())
 
     async def _items(self, operation: Operation, place: City, now: datetime) -> tuple[Items, Stale | None]:
         release = latest_release(operation, now)
@@ -121,6 +133,14 @@ class _Forecast:
         days = tuple(_day(day, hours) for day, hours in sorted(by_day.items()))
         hours = {day + time: values for day, times in by_day.items() for time, values in times.items()}
         return cls(days, hours, issued)
+
+    def with_day_from(self, other: _Forecast, day: date) -> _Forecast:
+        """This forecast with `day`'s high and low taken from `other` (an earlier release)."""
+        earlier = next((d for d in other.days if d.day == day), None)
+        if earlier is None:
+            return self
+        days = tuple(replace(d, high=earlier.high, low=earlier.low) if d.day == day else d for d in self.days)
+        return replace(self, days=days)
 
     def at(self, now: datetime) -> Current | None:
         """The coming hour, as "now" for places shown without detail (the strip)."""

@@ -49,7 +49,6 @@ def _tile(name: str, report: WeatherReport | str) -> dict[str, Any]:
     condition = (report.current.condition if report.current else None) or (today.condition if today else None)
     return {"city": report.city.name, "city_en": report.city.name_en, "condition": condition,
             "words": condition_words(condition), "temperature": report.current.temperature if report.current else None,
-            "high": today.high if today else None, "low": today.low if today else None,
             "rain_chance": today.rain_chance if today else None, "stale": report.stale is not None}
 
 
