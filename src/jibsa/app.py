@@ -18,7 +18,7 @@ from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.skills import default_skills
-from jibsa.skills.loader import hub_skills, installed_skills, phrase_book
+from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.weather import WeatherSource, weather_manifest
 from jibsa.skills.weather.settings import check_weather, home_city
@@ -163,7 +163,7 @@ async def open_home(
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
-    partners = installed_skills() if partner_skills is None else partner_skills
+    partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
     weather = Weather(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}) or home.city)
     skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
               **default_skills(weather.source, weather.city)}

@@ -18,6 +18,7 @@ import yaml
 from jibsa.app import Settings, open_home
 from jibsa.domain import Command
 from jibsa.hub import ManualClock
+from jibsa.skills.loader import accepted_skills
 from jibsa.skills.manifest import ManifestError, read_manifest
 from jibsa.skills.partner import PartnerSkill, SkillContext, SkillRequest
 
@@ -151,6 +152,14 @@ async def test_missing_settings_are_said_not_crashed(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(EXAMPLE / "src"))
     assert turn.outcomes[0].error == "skill_not_set_up" and "설정되지 않았어요" in turn.reply
+
+
+def test_a_skill_taking_jibsas_intents_or_missing_a_handler_is_left_out() -> None:
+    weather = PartnerSkill(read_manifest("name: w\nintents: [get_weather]", "w"), {"get_weather": _raise})
+    unhandled = PartnerSkill(read_manifest("name: u\nintents: [u_go, u_stop]", "u"), {"u_go": _raise})
+    second = _skill("hang", _raise)
+    first = _skill("hang", _never)
+    assert accepted_skills([weather, unhandled, first, second]) == [first]
 
 
 @pytest.mark.parametrize(("text", "problem"), [

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from jibsa.domain import Command
+from jibsa.domain import INTENTS, Command
 from jibsa.hub import Hub, Outcome, Skill
 from jibsa.nlu.phrases import PhraseBook, PhraseRule
 from jibsa.skills.manifest import SkillManifest
@@ -46,15 +46,30 @@ def installed_skills() -> list[PartnerSkill]:
     return found
 
 
+def accepted_skills(skills: Sequence[PartnerSkill]) -> list[PartnerSkill]:
+    """The skills jibsa takes: each has a handler for every intent it declares, and no intent that
+    is jibsa's own or an earlier skill's. Those left out are logged with the reason."""
+    taken = set(INTENTS)
+    accepted = []
+    for skill in skills:
+        intents = set(skill.manifest.intents)
+        clash, unhandled = sorted(intents & taken), sorted(intents - set(skill.handlers))
+        if clash or unhandled:
+            log.error("skill %s left out: intents already taken %s, intents without a handler %s",
+                      skill.manifest.name, clash, unhandled)
+            continue
+        taken |= intents
+        accepted.append(skill)
+    return accepted
+
+
 def hub_skills(skills: Sequence[PartnerSkill], settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Skill]:
-    """One hub skill per declared intent, guarded."""
+    """One hub skill per declared intent of `skills` (accepted ones), guarded."""
     out: dict[str, Skill] = {}
     for skill in skills:
         mine = dict(settings.get(skill.manifest.name) or {})
         for intent in skill.manifest.intents:
-            handler = skill.handlers.get(intent)
-            if handler is not None:
-                out[intent] = _guarded(skill.manifest, handler, mine)
+            out[intent] = _guarded(skill.manifest, skill.handlers[intent], mine)
     return out
 
 
