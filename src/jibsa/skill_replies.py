@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from jibsa.domain import Home
 from jibsa.hub import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa
-from jibsa.skills.weather.replies import say_failure, say_weather
+from jibsa.skills.weather.sentences import say_failure, say_weather
 
 WEEKDAYS_KO = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -11,7 +11,7 @@ from weather_support import FRIDAY_AFTERNOON, Sources
 from jibsa.skills.weather import WeatherServiceError
 from jibsa.skills.weather.grid import to_grid
 from jibsa.skills.weather.release import Operation, latest_release
-from jibsa.skills.weather.report import _table, city, strip_cities
+from jibsa.skills.weather.report import city, city_table, strip_cities
 from jibsa.testing import Fault
 from jibsa.testing.data_go_kr_server import DataGoKrServer
 
@@ -24,7 +24,7 @@ def test_seoul_city_hall_is_grid_60_127() -> None:
 
 @pytest.mark.parametrize("name", strip_cities())
 def test_the_formula_gives_the_published_grid_point(name: str) -> None:
-    entry = _table()["cities"][name]
+    entry = city_table()["cities"][name]
     expected = tuple(entry.get("formula") or (entry["nx"], entry["ny"]))
     assert to_grid(entry["lat"], entry["lon"]) == expected
     assert (city(name).nx, city(name).ny) == (entry["nx"], entry["ny"])  # KMA's table is what is asked for

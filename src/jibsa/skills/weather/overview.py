@@ -1,5 +1,5 @@
 """The weather as the dashboard shows it: the home's city in detail and the 20 cities of the strip,
-with every word the page needs in Korean and English (from `replies.yaml`)."""
+with every word the page needs in Korean and English (from `sentences.yaml`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from jibsa.skills.weather.errors import WeatherServiceError
-from jibsa.skills.weather.replies import condition_words, grade_words, say_failure, stale_notice
 from jibsa.skills.weather.report import WeatherReport, strip_cities
+from jibsa.skills.weather.sentences import condition_words, grade_words, say_failure, stale_notice
 from jibsa.skills.weather.skill import WeatherSource
 
 PARALLEL = 4  # requests in flight to the service at once (the first load asks for 20 cities)

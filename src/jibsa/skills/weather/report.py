@@ -102,7 +102,8 @@ def worst(conditions: list[str]) -> str:
 
 
 @cache
-def _table() -> dict[str, Any]:
+def city_table() -> dict[str, Any]:
+    """`cities.yaml` as it is: the strip's order and each city's point, grid point, province and station."""
     text = resources.files("jibsa.skills.weather").joinpath("cities.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
@@ -110,16 +111,16 @@ def _table() -> dict[str, Any]:
 
 def strip_cities() -> tuple[str, ...]:
     """The 20 cities of the dashboard's weather strip, in order."""
-    return tuple(_table()["strip"])
+    return tuple(city_table()["strip"])
 
 
 def known_cities() -> tuple[str, ...]:
-    return tuple(_table()["cities"])
+    return tuple(city_table()["cities"])
 
 
 def city(name: str) -> City:
     """The place called `name` (Korean, or its English name in any case)."""
-    table: dict[str, dict[str, Any]] = _table()["cities"]
+    table: dict[str, dict[str, Any]] = city_table()["cities"]
     found = table.get(name) or next((v for v in table.values() if str(v["en"]).lower() == name.lower()), None)
     if found is None:
         raise UnknownCity(name)

@@ -2,7 +2,7 @@
 
 The command's params: `city` (the home's city when not said), `day` (today, tomorrow,
 day_after_tomorrow, weekend) and `topic` (general, rain, umbrella, dust, laundry). The answer
-carries the facts the reply needs (`replies.say_weather`) and, when the service failed and the
+carries the facts the reply needs (`sentences.say_weather`) and, when the service failed and the
 values are the last known, why and since when.
 """
 

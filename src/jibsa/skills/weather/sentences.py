@@ -1,4 +1,4 @@
-"""The weather in words, from a get_weather answer and the sentences of `replies.yaml`."""
+"""The weather in words, from a get_weather answer and the sentences of `sentences.yaml`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ WET_WORDS = {"ko": {"snow": "눈", "flurries": "눈", "sleet": "비나 눈"}, "e
 
 @cache
 def _sentences() -> dict[str, Any]:
-    text = resources.files("jibsa.skills.weather").joinpath("replies.yaml").read_text(encoding="utf-8")
+    text = resources.files("jibsa.skills.weather").joinpath("sentences.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
