@@ -15,7 +15,7 @@ import yaml
 from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.hub import Outcome
-from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+from jibsa.nlu.josa import clock_text, duration_text, josa
 
 
 @cache
@@ -39,16 +39,26 @@ def error_text(code: str, language: str) -> str:
 def describe_outcome(home: Home, outcome: Outcome, language: str, *,
                      intents: IntentRegistry = BUILTIN_INTENTS) -> str:
     """The sentence for one non-device outcome; "" when the parser's promise says it best."""
+    told = _skills_own_words(outcome.answer, language)
+    if told:
+        return told
     if outcome.error:
         return error_text(outcome.error, language)
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
         return ""  # the parser already said "30분 뒤에 보일러를 끌게요."
-    told = outcome.answer.get("said")
-    if isinstance(told, Mapping) and told:  # a skill that words its own answer, in each language
-        return str(told.get("en" if language == "en" else "ko", ""))
     spec = intents.get(outcome.command.intent)
     speak = _SPEAKERS.get(spec.reply_key) if spec is not None else None
     return speak(_Say(language, home), outcome.answer) if speak else ""
+
+
+def _skills_own_words(answer: Mapping[str, Any], language: str) -> str:
+    """A skill that words its own answer: `said` in each language ({"ko", "en"}), or `reply` already in
+    the language it was asked in (partner skills)."""
+    told = answer.get("said")
+    if isinstance(told, Mapping) and told:
+        return str(told.get("en" if language == "en" else "ko", ""))
+    reply = answer.get("reply")
+    return reply if isinstance(reply, str) else ""
 
 
 class _Say:
@@ -80,19 +90,6 @@ def _time(say: _Say, answer: Mapping[str, Any]) -> str:
 def _date(say: _Say, answer: Mapping[str, Any]) -> str:
     weekday = say.texts["weekdays"][answer["weekday"]]
     return say("get_date", month=answer["month"], day=answer["day"], weekday=weekday, iso=answer["iso"])
-
-
-def _weather(say: _Say, answer: Mapping[str, Any]) -> str:
-    day_key = answer.get("day", "today")
-    day = say.texts["days"].get(day_key, say.texts["days"]["today"])
-    span = (say("weather_span", high=number_text(answer["high"]), low=number_text(answer["low"]))
-            if "high" in answer and "low" in answer else "")
-    city = say.particle(str(answer["city"]), "은")
-    summary = answer.get("summary", "")
-    if day_key == "today" and "temperature" in answer:
-        return say("weather_now", day=day, city=city, summary=summary, now=number_text(answer["temperature"]),
-                   span=span)
-    return say("weather_day", day=day, city=city, summary=summary, span=span)
 
 
 def _timer_set(say: _Say, answer: Mapping[str, Any]) -> str:
@@ -129,7 +126,7 @@ def _scene_run(say: _Say, answer: Mapping[str, Any]) -> str:
 
 
 _SPEAKERS: dict[str, Callable[[_Say, Mapping[str, Any]], str]] = {
-    "get_time": _time, "get_date": _date, "get_weather": _weather, "timer_set": _timer_set,
+    "get_time": _time, "get_date": _date, "timer_set": _timer_set,
     "timers_left": _timers_left, "cancelled_timers": _counted("cancelled_timers"),
     "cancelled_recent": _counted("cancelled_recent"), "item_added": _item_added, "run_scene": _scene_run,
 }  # fmt: skip

@@ -6,24 +6,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
-from jibsa.config import ConfigError, check_mqtt
+from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.skills import default_skills
-from jibsa.skills.weather import WeatherSource
+from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
+from jibsa.skills.partner import PartnerSkill
+from jibsa.skills.weather import WeatherSource, weather_manifest
+from jibsa.skills.weather.settings import check_weather, home_city
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
 # Configuration sections that configure something other than an adapter.
-NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice"})
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice", "skills"})
 
 
 @dataclass(frozen=True)
@@ -72,16 +75,10 @@ def build_adapters(
 
 
 def weather_source(settings: Settings) -> WeatherSource | None:
-    """The configured weather source (`weather: {provider: open-meteo}`), or None: no network by default."""
-    weather = settings.adapter_settings.get("weather") or {}
-    provider = str(weather.get("provider", "")).lower()
-    if not provider:
-        return None
-    if provider != "open-meteo":
-        raise ConfigError(f"weather.provider: unknown provider '{provider}' (known: open-meteo)")
-    from jibsa.skills.open_meteo import DEFAULT_BASE_URL, OpenMeteoSource
+    """The configured weather source (`weather: {provider: kma | open-meteo}`), or None: no network by default."""
+    from jibsa.skills.weather.settings import weather_source as configured_source
 
-    return OpenMeteoSource(str(weather.get("base_url") or DEFAULT_BASE_URL))
+    return configured_source(settings.adapter_settings.get("weather") or {})
 
 
 async def open_store(settings: Settings) -> HubStore:
@@ -101,8 +98,23 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
         audit_days(settings)
         weather_source(settings)
         check_mqtt(settings.adapter_settings)
+        check_weather(settings.adapter_settings.get("weather") or {})
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
+
+
+def check_mqtt(settings: Mapping[str, Mapping[str, Any]]) -> None:
+    """ConfigError naming the field, for `mqtt:` settings that cannot be used (a TLS file that is missing,
+    TLS files with a plain mqtt:// url)."""
+    section = settings.get("mqtt")
+    if not section or not section.get("url"):
+        return
+    from jibsa.adapters.mqtt.url import broker_from_settings
+
+    try:
+        broker_from_settings(section)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def history_days(settings: Settings) -> float:
@@ -134,6 +146,14 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Weather:
+    """The weather source (None: not configured) and the city the home is in."""
+
+    source: WeatherSource | None = None
+    city: str = ""
+
+
 @dataclass
 class RunningHome:
     home: Home
@@ -142,6 +162,7 @@ class RunningHome:
     store: HubStore
     warnings: tuple[str, ...] = ()
     services: list[Service] = field(default_factory=list)
+    weather: Weather = field(default_factory=Weather)
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -157,9 +178,11 @@ class RunningHome:
 
 
 async def open_home(
-    settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None
+    settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None,
+    partner_skills: Sequence[PartnerSkill] | None = None,
 ) -> RunningHome:
-    """Load the home (the sample when no file is given), open its store, start its hub."""
+    """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
+    are the installed ones (entry points `jibsa.skills`) unless given."""
     from jibsa.nlu import Parser
 
     warnings: tuple[str, ...] = ()
@@ -172,12 +195,19 @@ async def open_home(
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
-    hub = Hub(home, store, clock, adapters, skills=default_skills(weather_source(settings)),
+    partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
+    weather = Weather(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}) or home.city)
+    skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
+              **default_skills(weather.source, weather.city)}
+    hub = Hub(home, store, clock, adapters, skills=skills,
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
-    conversation = Conversation(hub, Parser(home, home.language))
-    running = RunningHome(home, hub, conversation, store, warnings)
+    phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
+    conversation = Conversation(hub, Parser(home, home.language), phrases)
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather)
+    if weather.source is not None:
+        running.services.append(weather.source)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))

@@ -5,6 +5,7 @@ data directory) and environment variables, the environment winning.
 mqtt: {url: "mqtts://user:pass@broker:8883", ca_file: /etc/jibsa/broker-ca.pem}  # cert_file, key_file, insecure
 thinq: {token: "thinqpat_…", country: KR}
 smartthings: {token: "…"}
+weather: {provider: kma, service_key: "…", city: 서울}   # or {provider: open-meteo}, no key
 ```
 """
 
@@ -29,6 +30,10 @@ ENVIRONMENT = {
     "JIBSA_THINQ_BASE_URL": ("thinq", "base_url"),
     "JIBSA_SMARTTHINGS_TOKEN": ("smartthings", "token"),
     "JIBSA_SMARTTHINGS_BASE_URL": ("smartthings", "base_url"),
+    "JIBSA_WEATHER_PROVIDER": ("weather", "provider"),
+    "JIBSA_WEATHER_SERVICE_KEY": ("weather", "service_key"),
+    "JIBSA_WEATHER_KMA_BASE_URL": ("weather", "kma_base_url"),
+    "JIBSA_WEATHER_AIRKOREA_BASE_URL": ("weather", "airkorea_base_url"),
 }
 
 
@@ -68,17 +73,3 @@ def _read(file: Path) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{file}: {name}: expected a mapping of settings")
         out[str(name)] = dict(section)
     return out
-
-
-def check_mqtt(settings: Mapping[str, Mapping[str, Any]]) -> None:
-    """ConfigError naming the field, for `mqtt:` settings that cannot be used (a TLS file that is missing,
-    TLS files with a plain mqtt:// url)."""
-    section = settings.get("mqtt")
-    if not section or not section.get("url"):
-        return
-    from jibsa.adapters.mqtt.url import broker_from_settings
-
-    try:
-        broker_from_settings(section)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None

@@ -17,6 +17,7 @@ from jibsa.domain import Command, TargetResult
 from jibsa.domain.policy import refusal_for_request
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
+from jibsa.nlu.phrases import PhraseBook
 from jibsa.nlu.replies import describe_results, promise
 
 
@@ -52,11 +53,14 @@ class Turn:
 
 class Conversation:
     """Understands and carries out what people say to one home; requests that need a second word
-    wait in `confirmations` (shared with the API's device endpoint)."""
+    wait in `confirmations` (shared with the API's device endpoint); skills' phrases (`phrases`) are
+    tried before the parser."""
 
-    def __init__(self, hub: Hub, parser: Parser, confirmations: Confirmations | None = None) -> None:
+    def __init__(self, hub: Hub, parser: Parser, phrases: PhraseBook | None = None, *,
+                 confirmations: Confirmations | None = None) -> None:
         self.hub = hub
         self.confirmations = confirmations or Confirmations()
+        self._phrases = phrases
         self._parser = parser
         self._parser_home = hub.home
 
@@ -101,6 +105,11 @@ class Conversation:
             if answer is Answer.NO:
                 self.confirmations.drop(who)
                 return Turn(text, (), said("declined", held.language), False, (), held.language)
+        matched = self._phrases.match(text) if self._phrases is not None else None
+        if matched is not None:
+            command = Command(matched.intent, (), {**matched.params, "language": matched.language})
+            return await self._carry_out(text, (command,), "", actor, confirmed=False, session=session,
+                                         language=matched.language)
         understanding = self.parser.parse(text, room=room, session=session)
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)

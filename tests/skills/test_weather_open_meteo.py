@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,9 +15,9 @@ from aiohttp.test_utils import TestServer
 from jibsa.answers import describe_outcome
 from jibsa.domain import Command
 from jibsa.home_file import load_home
-from jibsa.hub import Outcome
-from jibsa.skills.open_meteo import OpenMeteoSource, UnknownCity, weather_words
-from jibsa.skills.weather import weather_skill
+from jibsa.hub import ManualClock
+from jibsa.skills.weather import UnknownCity, weather_skill
+from jibsa.skills.weather.open_meteo import OpenMeteoSource, condition_of
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BROKEN = web.AppKey("broken", list[bool])
@@ -27,7 +28,8 @@ def forecast_body(latitude: float) -> dict[str, Any]:
         "latitude": latitude, "longitude": 129.0, "timezone": "Asia/Seoul",
         "current": {"time": "2026-11-23T09:00", "temperature_2m": 12.4, "weather_code": 61},
         "daily": {"time": ["2026-11-23", "2026-11-24", "2026-11-25"], "weather_code": [61, 0, 3],
-                  "temperature_2m_max": [14.0, 16.5, 13.0], "temperature_2m_min": [8.0, 6.0, 7.5]},
+                  "temperature_2m_max": [14.0, 16.5, 13.0], "temperature_2m_min": [8.0, 6.0, 7.5],
+                  "precipitation_probability_max": [90, 0, 20]},
     }  # fmt: skip
 
 
@@ -52,35 +54,52 @@ async def server() -> AsyncIterator[tuple[TestServer, list[dict[str, str]]]]:
     await test_server.close()
 
 
-async def test_today_uses_current_conditions_and_busan_coordinates(server) -> None:
-    test_server, seen = server
-    source = OpenMeteoSource(str(test_server.make_url("/v1")))
-    today = await source.forecast("부산", "today")
-    assert today == {"code": 61, "summary": "약한 비", "high": 14.0, "low": 8.0, "temperature": 12.4}
-    assert abs(float(seen[0]["latitude"]) - 35.18) < 0.01 and seen[0]["timezone"] == "Asia/Seoul"
-    tomorrow = await source.forecast("부산", "tomorrow")
-    assert tomorrow["summary"] == "맑음" and tomorrow["high"] == 16.5
+MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=SEOUL)
 
 
-async def test_unknown_city_and_broken_service_are_answers(server) -> None:
+@pytest.fixture
+async def source(server) -> AsyncIterator[OpenMeteoSource]:
+    made = OpenMeteoSource(str(server[0].make_url("/v1")))
+    yield made
+    await made.stop()
+
+
+async def test_today_uses_current_conditions_and_busan_coordinates(server, source: OpenMeteoSource) -> None:
+    _, seen = server
+    report = await source.report("부산", MONDAY)
+    assert report.current is not None and (report.current.temperature, report.current.condition) == (12.4, "rain")
+    assert abs(float(seen[0]["latitude"]) - 35.177) < 0.01 and seen[0]["timezone"] == "Asia/Seoul"
+    tomorrow = report.day(MONDAY.date() + timedelta(days=1))
+    assert tomorrow is not None and (tomorrow.condition, tomorrow.high, tomorrow.rain_chance) == ("clear", 16.5, 0)
+    await source.report("부산", MONDAY + timedelta(minutes=20))
+    assert len(seen) == 1  # the same hour: kept
+
+
+async def test_unknown_city_and_broken_service_are_answers(server, source: OpenMeteoSource) -> None:
     test_server, _ = server
-    skill = weather_skill(OpenMeteoSource(str(test_server.make_url("/v1"))))
-    view = SimpleNamespace(home=load_home(None).home)  # the skill reads only the home's default city
+    skill = weather_skill(source)
+    view = SimpleNamespace(home=load_home(None).home, clock=ManualClock(MONDAY.timestamp()), timezone=SEOUL)
     unknown = await skill(Command("get_weather", (), {"city": "아틀란티스"}), view)  # type: ignore[arg-type]
     assert unknown.error == "unknown_city"
     test_server.app[BROKEN][0] = True
     down = await skill(Command("get_weather", (), {"city": "서울"}), view)  # type: ignore[arg-type]
     assert down.error == "weather_unavailable"
-    with pytest.raises(UnknownCity):
-        await OpenMeteoSource(str(test_server.make_url("/v1"))).forecast("아틀란티스", "today")
-
-
-def test_weather_replies_read_naturally() -> None:
     home = load_home(None).home
-    today = Outcome(Command("get_weather"), answer={"city": "부산", "day": "today", "summary": "약한 비",
-                                                    "temperature": 12.4, "high": 14.0, "low": 8.0})
-    tomorrow = Outcome(Command("get_weather"), answer={"city": "제주", "day": "tomorrow", "summary": "맑음",
-                                                       "temperature": 16.5, "high": 16.5, "low": 6.0})
-    assert describe_outcome(home, today, "ko") == "오늘 부산은 약한 비, 지금 12.4도, 최고 14도 최저 8도예요."
-    assert describe_outcome(home, tomorrow, "ko") == "내일 제주는 맑음, 최고 16.5도 최저 6도예요."
-    assert weather_words(95, "en") == "thunderstorm" and weather_words(1234) == "알 수 없음"
+    assert describe_outcome(home, down, "ko") == "기상청 서비스가 지금 답하지 않아서 날씨를 알 수 없어요."
+    with pytest.raises(UnknownCity):
+        await source.report("아틀란티스", MONDAY)
+
+
+async def test_weather_replies_read_naturally(source: OpenMeteoSource) -> None:
+    skill = weather_skill(source)
+    view = SimpleNamespace(home=load_home(None).home, clock=ManualClock(MONDAY.timestamp()), timezone=SEOUL)
+    today = await skill(Command("get_weather", (), {"city": "부산"}), view)  # type: ignore[arg-type]
+    tomorrow = await skill(Command("get_weather", (), {"city": "제주", "day": "tomorrow"}), view)  # type: ignore[arg-type]
+    home = load_home(None).home
+    assert describe_outcome(home, today, "ko") == (
+        "지금 부산은 비가 오고 12.4도예요. 오늘 부산은 비가 오고 최고 14도, 최저 8도예요. 비 올 확률은 90%예요.")
+    assert describe_outcome(home, tomorrow, "ko") == (
+        "내일 제주는 맑고 최고 16.5도, 최저 6도예요. 비 올 확률은 0%예요.")
+    assert describe_outcome(home, tomorrow, "en") == (
+        "Tomorrow in Jeju: clear, high 16.5°C, low 6°C. Chance of rain 0%.")
+    assert condition_of(95) == "thunderstorm" and condition_of(3) == "overcast"

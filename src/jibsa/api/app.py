@@ -29,6 +29,7 @@ from jibsa.api.context import ApiContext, AuthSettings
 from jibsa.api.errors import install_error_handlers
 from jibsa.api.limits import LoginThrottle
 from jibsa.api.routes_voice import router as voice_router
+from jibsa.api.routes_weather import router as weather_router
 from jibsa.app import RunningHome
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
@@ -90,6 +91,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
         app.include_router(module.router)
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)
+    app.include_router(weather_router)
     _mount_dashboard(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_SecurityHeaders)

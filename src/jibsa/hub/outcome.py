@@ -51,8 +51,9 @@ class Outcome:
 
 
 class SkillHost(Protocol):
-    """What a skill may read of the hub: the home, its clock and time zone, its store, the devices'
-    states and the pending timers and schedules."""
+    """What a skill is handed of the hub: the home, its clock and time zone, its store, the devices'
+    states, the pending timers and schedules, and carrying out commands. Partner skills never get it
+    whole: `jibsa.skills.partner` hands them a view that enforces what their manifest declares."""
 
     @property
     def home(self) -> Home: ...
@@ -69,6 +70,13 @@ class SkillHost(Protocol):
     def state(self, device_id: str) -> dict[str, Any]: ...
 
     def pending_jobs(self) -> list[PendingJob]: ...
+
+    def snapshot(self) -> dict[str, dict[str, Any]]: ...
+
+    async def execute(self, command: Command, *, actor: Actor | None = None, confirmed: bool = False,
+                      session: str | None = None) -> Outcome:
+        """Carry a command out as the hub does (partner skills reach it only through a guarded view)."""
+        ...
 
 
 Skill = Callable[[Command, SkillHost], Awaitable[Outcome]]

@@ -5,12 +5,14 @@ import { h, label, renderCard, summary } from "./cards.js";
 import { drawLineChart } from "./chart.js";
 import { TEXT } from "./i18n.js";
 import { mount as mountVoice } from "./voice.js";
+import { mount as mountWeather } from "./weather.js";
 
 const state = {
   lang: localStorage.getItem("jibsa.lang") || "ko",
   devices: new Map(), rooms: [], scenes: [], jobs: [], chart: null, chartPoints: [],
   session: `web-${Math.random().toString(36).slice(2)}`, closeEvents: null,
 };
+let weatherStrip = null;
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
 
@@ -70,6 +72,7 @@ async function enter(me) {
   state.rooms = rooms;
   state.scenes = scenes;
   fillChartChoices();
+  weatherStrip = mountWeather($("#weather"), { api, lang: () => state.lang });
   renderAll();
   await loadJobs();
   state.closeEvents = openEvents(onEvent, (up) => {
@@ -81,6 +84,7 @@ async function enter(me) {
 }
 
 function renderAll() {
+  if (weatherStrip) weatherStrip.render();
   const rooms = $("#rooms");
   rooms.replaceChildren(...state.rooms.map((room) => h("section", { class: "room" },
     h("h2", {}, room.id ? room.name : t().wholeHome),

@@ -1,0 +1,74 @@
+"""Phrases that call an intent, given as plain data (a skill's templates and slot values): the
+hook through which skills' sentences reach the understanding without the parser knowing skills.
+
+A template is matched against the whole request, spaces ignored: `[x]` is optional, `(a|b)` is
+one of, `{slot}` is one of the slot's words (its value goes in the command's params), `*` is any
+ending ("우산 챙겨야*" matches "우산 챙겨야 해?" and "우산 챙겨야 할까요").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jibsa.nlu.normalise import compact, looks_english, normalise
+
+_TRAILING = re.compile(r"[\s?.!~…]+$")
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """Templates (per language) that call `intent` with fixed `params` and the slots they name."""
+
+    intent: str
+    templates: Mapping[str, Sequence[str]]
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    intent: str
+    params: dict[str, Any]
+    language: str
+
+
+class PhraseBook:
+    """Rules in order of priority, with the words of each slot: {slot: {value: [words]}}."""
+
+    def __init__(self, rules: Sequence[PhraseRule], slots: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
+        self._words = {slot: {compact(normalise(w)): value for value, words in values.items() for w in words}
+                       for slot, values in slots.items()}
+        self._compiled = [(rule, lang, re.compile(self._regex(t)))
+                          for rule in rules for lang, templates in rule.templates.items() for t in templates]
+
+    def match(self, text: str) -> PhraseMatch | None:
+        """The first rule one of whose templates the whole `text` matches."""
+        said = compact(_TRAILING.sub("", normalise(text)))
+        language = "en" if looks_english(text) else "ko"
+        for rule, lang, pattern in self._compiled:
+            found = pattern.fullmatch(said)
+            if found is None or lang != language:
+                continue
+            params = dict(rule.params)
+            for group, word in found.groupdict().items():
+                if word:
+                    slot = group.rsplit("_", 1)[0]
+                    params[slot] = self._words[slot][word]
+            return PhraseMatch(rule.intent, params, language)
+        return None
+
+    def _regex(self, template: str) -> str:
+        out: list[str] = []
+        counter = 0
+        for token in re.findall(r"\{\w+\}|[\[\]()|*]|[^\[\]()|*{}]+", template):
+            if token.startswith("{"):
+                slot = token[1:-1]
+                words = sorted(self._words.get(slot, {}), key=len, reverse=True)
+                out.append(f"(?P<{slot}_{counter}>{'|'.join(map(re.escape, words)) or '(?!)'})")
+                counter += 1
+            else:
+                out.append({"[": "(?:", "]": ")?", "(": "(?:", ")": ")", "|": "|", "*": ".*"}.get(token)
+                           or re.escape(compact(normalise(token))))
+        return "".join(out)

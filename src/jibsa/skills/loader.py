@@ -1,0 +1,119 @@
+"""Partner skills: found through the entry point group `jibsa.skills`, each intent wrapped so that
+it runs with its own settings, a restricted view of the hub and a timeout, and a skill that hangs,
+raises or oversteps answers "그 기능이 지금 안 돼요" instead of breaking the conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from importlib.metadata import entry_points
+from typing import Any
+
+import yaml
+
+from jibsa.domain import INTENTS, Command
+from jibsa.hub import Outcome, Skill, SkillHost
+from jibsa.nlu.phrases import PhraseBook, PhraseRule
+from jibsa.skills.manifest import SkillManifest
+from jibsa.skills.partner import Handler, PartnerSkill, SkillContext, SkillRefused, SkillRequest
+
+log = logging.getLogger(__name__)
+SKILL_GROUP = "jibsa.skills"
+
+
+@cache
+def _messages() -> dict[str, dict[str, str]]:
+    text = resources.files("jibsa.skills").joinpath("messages.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+def installed_skills() -> list[PartnerSkill]:
+    """The skills installed as entry points; one that cannot load is logged and left out."""
+    found = []
+    for point in entry_points(group=SKILL_GROUP):
+        try:
+            skill = point.load()()
+            if not isinstance(skill, PartnerSkill):
+                raise TypeError(f"{point.value} returned {type(skill).__name__}, not a PartnerSkill")
+            found.append(skill)
+        except Exception:  # a broken partner package must not stop the home
+            log.exception("skill %r could not be loaded", point.name)
+    return found
+
+
+def accepted_skills(skills: Sequence[PartnerSkill]) -> list[PartnerSkill]:
+    """The skills jibsa takes: each has a handler for every intent it declares, and no intent that
+    is jibsa's own or an earlier skill's. Those left out are logged with the reason."""
+    taken = set(INTENTS)
+    accepted = []
+    for skill in skills:
+        intents = set(skill.manifest.intents)
+        clash, unhandled = sorted(intents & taken), sorted(intents - set(skill.handlers))
+        if clash or unhandled:
+            log.error("skill %s left out: intents already taken %s, intents without a handler %s",
+                      skill.manifest.name, clash, unhandled)
+            continue
+        taken |= intents
+        accepted.append(skill)
+    return accepted
+
+
+def hub_skills(skills: Sequence[PartnerSkill], settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Skill]:
+    """One hub skill per declared intent of `skills` (accepted ones), guarded."""
+    out: dict[str, Skill] = {}
+    for skill in skills:
+        mine = dict(settings.get(skill.manifest.name) or {})
+        for intent in skill.manifest.intents:
+            out[intent] = _guarded(skill.manifest, skill.handlers[intent], mine)
+    return out
+
+
+def phrase_book(manifests: Iterable[SkillManifest]) -> PhraseBook:
+    """The phrases of all skills as plain data for the understanding; slots of the same name merge."""
+    rules: list[PhraseRule] = []
+    slots: dict[str, dict[str, list[str]]] = {}
+    for manifest in manifests:
+        rules += manifest.rules
+        for slot, values in manifest.slots.items():
+            for value, words in values.items():
+                slots.setdefault(slot, {}).setdefault(value, []).extend(words)
+    return PhraseBook(rules, slots)
+
+
+def _say(key: str, language: str) -> str:
+    return _messages()["en" if language == "en" else "ko"][key]
+
+
+def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, Any]) -> Skill:
+    async def run(command: Command, hub: SkillHost) -> Outcome:
+        language = str(command.params.get("language") or "ko")
+        missing = [k for k in manifest.required_settings() if k not in settings]
+        if missing:
+            log.warning("skill %s: settings missing: %s", manifest.name, missing)
+            return Outcome(command, error="skill_not_set_up", answer={"reply": _say("not_set_up", language)})
+        params = {k: v for k, v in command.params.items() if k != "language"}
+        now = datetime.fromtimestamp(hub.clock.now(), hub.timezone)
+        request = SkillRequest(command.intent, params, language, now)
+        context = SkillContext(manifest, settings, hub)
+        try:
+            async with asyncio.timeout(manifest.timeout_s):
+                reply = await handler(request, context)
+        except SkillRefused as exc:
+            log.warning("%s", exc)
+            return Outcome(command, error="skill_refused", answer={"reply": _say("refused", language)})
+        except TimeoutError:
+            log.warning("skill %s: %s took longer than %gs", manifest.name, command.intent, manifest.timeout_s)
+            return Outcome(command, error="skill_failed", answer={"reply": _say("failed", language)})
+        except Exception:  # whatever a partner's code raises, the conversation goes on
+            log.exception("skill %s: %s failed", manifest.name, command.intent)
+            return Outcome(command, error="skill_failed", answer={"reply": _say("failed", language)})
+        finally:
+            await context.close()
+        return Outcome(command, answer={"reply": str(reply)})
+
+    return run

@@ -1,0 +1,124 @@
+// The weather strip: the home's city in detail (now, today's high and low, rain chance, fine dust)
+// and the 20 cities Korean news sites show, from GET /api/weather, refreshed every 10 minutes.
+//
+//   import { mount } from "./weather.js";
+//   const weather = mount(containerElement, { api, lang: () => "ko" | "en" });
+//   weather.render();   // again after the language changes (no new request)
+//   weather.refresh();  // ask the server now; weather.stop() ends the timer
+//
+// ctx.api(method, path) is api.js's `api`; every word on the strip is in WORDS below or in the
+// server's answer (which carries both languages).
+
+const REFRESH_MS = 10 * 60 * 1000;
+const WORDS = {
+  ko: {
+    title: "날씨", loading: "날씨를 불러오는 중…", failed: "날씨를 불러오지 못했어요.", high: "최고", low: "최저",
+    rain: "비 올 확률", pm10: "미세먼지", pm25: "초미세먼지", now: "지금", cities: "전국 날씨", noData: "정보 없음",
+  },
+  en: {
+    title: "Weather", loading: "Loading the weather…", failed: "Couldn't load the weather.", high: "High",
+    low: "Low", rain: "Chance of rain", pm10: "PM10", pm25: "PM2.5", now: "Now", cities: "Across Korea",
+    noData: "no data",
+  },
+};
+// Condition -> icon drawn in SVG (emoji fonts are missing on some phones).
+const ICON_OF = {
+  clear: "sun", cloudy: "cloud-sun", overcast: "cloud", drizzle: "rain", shower: "rain", rain: "rain",
+  sleet: "snow", snow: "snow", flurries: "snow", drizzle_snow: "snow", thunderstorm: "storm",
+};
+const PATHS = {
+  sun: '<circle cx="12" cy="12" r="4.5"/><path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1 7 17M17 7l2.1-2.1"/>',
+  "cloud-sun": '<path d="M8 5.5a4 4 0 0 1 6.8 1.6"/><path d="M7 19h10a4 4 0 0 0 0-8 5.5 5.5 0 0 0-10.6 1.5A3.3 3.3 0 0 0 7 19z"/>',
+  cloud: '<path d="M7 18h10a4.5 4.5 0 0 0 0-9 6 6 0 0 0-11.5 1.8A3.6 3.6 0 0 0 7 18z"/>',
+  rain: '<path d="M7 14h10a4 4 0 0 0 0-8 5.5 5.5 0 0 0-10.6 1.5A3.3 3.3 0 0 0 7 14z"/><path d="M8 17l-1 3M12 17l-1 3M16 17l-1 3"/>',
+  snow: '<path d="M7 14h10a4 4 0 0 0 0-8 5.5 5.5 0 0 0-10.6 1.5A3.3 3.3 0 0 0 7 14z"/><path d="M8 18h.01M12 20h.01M16 18h.01"/>',
+  storm: '<path d="M7 14h10a4 4 0 0 0 0-8 5.5 5.5 0 0 0-10.6 1.5A3.3 3.3 0 0 0 7 14z"/><path d="M12 14l-2 4h3l-2 4"/>',
+};
+
+function el(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function icon(condition) {
+  const node = el("span", `wx-icon wx-${ICON_OF[condition] || "cloud"}`);
+  node.setAttribute("aria-hidden", "true");
+  node.innerHTML = `<svg viewBox="0 0 24 24" width="100%" height="100%" fill="none" stroke="currentColor"
+    stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">${PATHS[ICON_OF[condition] || "cloud"]}</svg>`;
+  return node;
+}
+
+const degrees = (value) => (value === null || value === undefined ? "–" : `${Math.round(value)}°`);
+
+function homeCard(home, lang, w) {
+  const today = home.days[0] || {};
+  const current = home.current || {};
+  const name = lang === "en" ? home.city.name_en : home.city.name;
+  const card = el("div", "wx-home",
+    icon(current.condition || today.condition),
+    el("div", "wx-now", el("strong", "wx-city", name), " ",
+      el("span", "wx-temp", degrees(current.temperature ?? today.high)), " ",
+      el("span", "wx-words", home.words[lang])),
+    el("p", "wx-day", `${w.high} ${degrees(today.high)} · ${w.low} ${degrees(today.low)} · ${w.rain} ${
+      today.rain_chance ?? "–"}%`));
+  if (home.air) {
+    const grade = (key) => el("span", `wx-grade g${home.air[`${key}_grade`] || 0}`,
+      home.air_words[key][lang]);
+    card.append(el("p", "wx-air", `${w.pm10} `, grade("pm10"), ` ${home.air.pm10 ?? "–"} · ${w.pm25} `,
+      grade("pm25"), ` ${home.air.pm25 ?? "–"}`));
+  }
+  if (home.stale && home.stale.notice) card.append(el("p", "wx-stale", home.stale.notice[lang]));
+  return card;
+}
+
+function cityTile(tile, lang, w) {
+  const name = lang === "en" ? tile.city_en || tile.city : tile.city;
+  if (tile.error) return el("li", "wx-tile wx-missing", el("span", "wx-name", name), el("span", "wx-t", w.noData));
+  const item = el("li", `wx-tile${tile.stale ? " wx-old" : ""}`, el("span", "wx-name", name), icon(tile.condition),
+    el("span", "wx-t", degrees(tile.temperature)), el("span", "wx-sr", tile.words[lang]));
+  item.title = tile.words[lang];
+  return item;
+}
+
+export function mount(container, ctx) {
+  let data = null;
+  let failed = false;
+  container.classList.add("wx");
+
+  function render() {
+    const lang = ctx.lang() === "en" ? "en" : "ko";
+    const w = WORDS[lang];
+    const heading = el("h2", "wx-title", w.title);
+    if (!data) {
+      container.replaceChildren(heading, el("p", "wx-note", failed ? w.failed : w.loading));
+      return;
+    }
+    const parts = [heading];
+    if (data.home) parts.push(homeCard(data.home, lang, w));
+    else parts.push(el("p", "wx-note", (lang === "en" ? data.message_en : data.message) || w.failed));
+    if (data.strip.length) {
+      const strip = el("ul", "wx-strip", ...data.strip.map((tile) => cityTile(tile, lang, w)));
+      strip.setAttribute("aria-label", w.cities);
+      strip.tabIndex = 0;
+      parts.push(strip);
+    }
+    container.replaceChildren(...parts);
+  }
+
+  async function refresh() {
+    try {
+      data = await ctx.api("GET", "/api/weather");
+      failed = false;
+    } catch {
+      failed = true;
+    }
+    render();
+  }
+
+  render();
+  refresh();
+  const timer = setInterval(refresh, REFRESH_MS);
+  return { render, refresh, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,174 @@
+"""Partner skills: the example package installed with pip and asked through `jibsa say`; skills
+that hang, raise or overstep their permissions are cut off and explained, and the conversation goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from jibsa.app import Settings, open_home
+from jibsa.domain import Command
+from jibsa.hub import ManualClock
+from jibsa.skills.loader import accepted_skills
+from jibsa.skills.manifest import ManifestError, read_manifest
+from jibsa.skills.partner import PartnerSkill, SkillContext, SkillRequest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "jibsa-skill-recycling"
+WEEK = {"월": ["플라스틱", "비닐"], "화": ["음식물"], "수": ["종이", "캔"], "목": ["음식물"],
+        "금": ["유리병", "스티로폼"], "토": ["음식물"], "일": ["음식물"]}  # fmt: skip
+WEEKDAYS = ["월", "화", "수", "목", "금", "토", "일"]
+FAILED = "그 기능이 지금 안 돼요."
+
+
+@pytest.mark.slow
+def test_the_example_installs_with_pip_and_answers_in_a_conversation(tmp_path: Path) -> None:
+    target, data, package = tmp_path / "site", tmp_path / "data", tmp_path / "package"
+    data.mkdir()
+    shutil.copytree(EXAMPLE, package, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    str(package)], check=True, capture_output=True)  # a copy: pip builds in the tree it is given
+    (data / "jibsa.yaml").write_text(yaml.safe_dump({"skills": {"recycling": {"schedule": WEEK}}}, allow_unicode=True),
+                                     encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+
+    def say(text: str) -> str:
+        run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "say", "--data", str(data), text],
+                             check=True, capture_output=True, text=True, env=env)
+        return run.stdout
+
+    today = datetime.now(ZoneInfo("Asia/Seoul")).weekday()
+    answer = say("오늘 무슨 쓰레기 버리는 날이야?")
+    assert ", ".join(WEEK[WEEKDAYS[today]]) + " 버리는 날이에요" in answer
+    tomorrow = (today + 1) % 7
+    recycling = say("내일 재활용 버리는 날이야?")
+    expected = "아니요" if WEEK[WEEKDAYS[tomorrow]] == ["음식물"] else "네"
+    assert recycling.startswith(expected), recycling
+
+
+def manifest(name: str, permissions: str = "{}", timeout: float = 1.0) -> str:
+    return f"""
+name: {name}
+intents: [{name}_go]
+phrases: [{{intent: {name}_go, ko: ["{name} 해줘"], en: ["do {name}"]}}]
+permissions: {permissions}
+timeout_s: {timeout}
+"""
+
+
+async def _never(request: SkillRequest, jibsa: SkillContext) -> str:
+    await asyncio.Event().wait()
+    return "never"
+
+
+async def _raise(request: SkillRequest, jibsa: SkillContext) -> str:
+    raise RuntimeError("the partner's server is down")
+
+
+async def _lock_the_door(request: SkillRequest, jibsa: SkillContext) -> str:
+    await jibsa.command("unlock", "front_door")
+    return "현관문을 열었어요."
+
+
+async def _try_unlock(request: SkillRequest, jibsa: SkillContext) -> str:
+    return "현관문을 열었어요." if await jibsa.command("unlock", "front_door") else "현관문을 열 수 없어요."
+
+
+async def _lights_off(request: SkillRequest, jibsa: SkillContext) -> str:
+    done = await jibsa.command("turn_off", "living_ceiling")
+    return "거실 천장등을 껐어요." if done else "거실 천장등이 답하지 않아요."
+
+
+async def _peek(request: SkillRequest, jibsa: SkillContext) -> str:
+    return str(len(jibsa.device_states()))
+
+
+def _skill(name: str, handler: object, permissions: str = "{}", timeout: float = 1.0) -> PartnerSkill:
+    return PartnerSkill(read_manifest(manifest(name, permissions, timeout), name), {f"{name}_go": handler})  # type: ignore[dict-item]
+
+
+@pytest.fixture
+async def home(tmp_path: Path):
+    skills = [_skill("hang", _never, timeout=0.2), _skill("boom", _raise),
+              _skill("door", _lock_the_door, "{command: [light]}"), _skill("lights", _lights_off, "{command: [light]}"),
+              _skill("peek", _peek), _skill("unlock", _try_unlock, "{command: [door_lock]}")]
+    running = await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), partner_skills=skills)
+    yield running
+    await running.close()
+
+
+async def test_a_hanging_skill_is_cut_off_and_the_conversation_goes_on(home) -> None:
+    turn = await home.conversation.handle("hang 해줘")
+    assert turn.reply == FAILED and turn.outcomes[0].error == "skill_failed"
+    english = await home.conversation.handle("do hang")
+    assert english.reply == "That feature isn't working right now."
+    after = await home.conversation.handle("거실 천장등 켜줘")
+    assert home.hub.state("living_ceiling")["power"] is True and "천장등" in after.reply
+
+
+async def test_a_raising_skill_is_explained(home) -> None:
+    turn = await home.conversation.handle("boom 해줘")
+    assert turn.reply == FAILED
+
+
+async def test_a_device_type_not_declared_is_refused(home) -> None:
+    locked = home.hub.state("front_door")
+    turn = await home.conversation.handle("door 해줘")
+    assert turn.outcomes[0].error == "skill_refused" and "허락되지 않은" in turn.reply
+    assert home.hub.state("front_door") == locked
+    await home.hub.execute_all([])  # nothing pending
+    lights = await home.conversation.handle("lights 해줘")
+    assert lights.reply == "거실 천장등을 껐어요." and home.hub.state("living_ceiling")["power"] is False
+
+
+async def test_a_skill_acts_with_a_guests_rights(home) -> None:
+    await home.hub.execute(Command("lock", ("front_door",)))
+    turn = await home.conversation.handle("unlock 해줘")  # door locks are declared, but unlocking is not a guest's
+    assert turn.reply == "현관문을 열 수 없어요." and home.hub.state("front_door")["lock"] == "locked"
+
+
+async def test_reading_states_needs_the_permission(home) -> None:
+    turn = await home.conversation.handle("peek 해줘")
+    assert turn.outcomes[0].error == "skill_refused"
+
+
+async def test_missing_settings_are_said_not_crashed(tmp_path: Path) -> None:
+    sys.path.insert(0, str(EXAMPLE / "src"))
+    try:
+        from jibsa_skill_recycling import create
+
+        running = await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), partner_skills=[create()])
+        turn = await running.conversation.handle("오늘 무슨 쓰레기 버리는 날이야?")
+        await running.close()
+    finally:
+        sys.path.remove(str(EXAMPLE / "src"))
+    assert turn.outcomes[0].error == "skill_not_set_up" and "설정되지 않았어요" in turn.reply
+
+
+def test_a_skill_taking_jibsas_intents_or_missing_a_handler_is_left_out() -> None:
+    weather = PartnerSkill(read_manifest("name: w\nintents: [get_weather]", "w"), {"get_weather": _raise})
+    unhandled = PartnerSkill(read_manifest("name: u\nintents: [u_go, u_stop]", "u"), {"u_go": _raise})
+    second = _skill("hang", _raise)
+    first = _skill("hang", _never)
+    assert accepted_skills([weather, unhandled, first, second]) == [first]
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("name: x\nintents: [x_go]\npermissions: {command: [spaceship]}", "permissions.command"),
+    ("name: x\nintents: []", "intents"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: y, ko: [a]}]", "phrases[0]"),
+    ("name: x\nintents: [x_go]\ntimeout_s: 0", "timeout_s"),
+    ("[", "not YAML"),
+])  # fmt: skip
+def test_a_wrong_manifest_names_its_field(text: str, problem: str) -> None:
+    with pytest.raises(ManifestError, match=problem.replace("[", r"\[")):
+        read_manifest(text, "partner/skill.yaml")
