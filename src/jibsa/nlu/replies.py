@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, TargetResult
-from jibsa.nlu.intents import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.outcomes import describe
 from jibsa.nlu.texts import reply_texts as _lang
+from jibsa.nlu.understood import Outcome
 
 
 def _value_text(lang: dict[str, Any], prop: str, value: Any) -> str:
