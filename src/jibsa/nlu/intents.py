@@ -169,13 +169,16 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
             return Outcome(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
                                                                 setting=setting))
     if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
+        prop = previous.params.get("property")
+        devices = [d for d in devices if settable(d, str(prop))] if prop else devices
         return Outcome(commands=_by_intent(devices, previous.intent, previous.params))
     if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
         devices = [d for d in devices if d.property_spec("power") is not None]
     commands = _commands(clause, devices, setting)
     if not commands and _changes_value(clause, setting):
         prop = setting.prop or default_prop(devices, setting.unit) or ""
-        return Outcome(reason="no_property", devices=list(devices), detail=prop)
+        lacking = not any(settable(d, prop) for d in devices)
+        return Outcome(reason="no_property" if lacking else "bad_value", devices=list(devices), detail=prop)
     cycle = _CYCLE.search(clause.text)
     if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
@@ -194,8 +197,8 @@ def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous
         return (*_room_targets(clause, home, previous, setting), False)
     if previous is not None and (clause.has("ref") or not clause.names_targets):
         found = [d for d in (home.device(i) for i in previous.targets) if d is not None]
-        if setting.prop:
-            found = [d for d in found if d.property_spec(setting.prop) is not None] or found
+        if setting.prop:  # "볼륨 10으로" after "주방 불 켜": the volume is not the light's
+            found = [d for d in found if settable(d, setting.prop)]
         if found:
             return found, [], True
     kinds = _implied_kinds(lex, setting) or _verb_kinds(clause, lex)
