@@ -21,8 +21,12 @@ class Previous:
 
 @dataclass
 class Outcome:
+    """What one request asks for; `reason` says why there is nothing (negated, keep, unclear, not_found,
+    choose, no_property, bad_value, smalltalk), `devices` the candidates (choose) or the devices named
+    (no_property, bad_value), `detail` the property or the kind of small talk."""
+
     commands: list[Command] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
-    reason: str = ""  # why nothing was done: negated, keep, unclear, choose, no_property, smalltalk
-    devices: list[Device] = field(default_factory=list)  # choose: the candidates; no_property: those lacking it
-    detail: str = ""  # no_property: the property; smalltalk: which kind of small talk
+    reason: str = ""
+    devices: list[Device] = field(default_factory=list)
+    detail: str = ""
