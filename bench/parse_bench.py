@@ -100,8 +100,9 @@ def serve_stats(command: list[str], items: Sequence[dict[str, Any]]) -> dict[str
     return {"startup_s": startup, "rss_mb": rss}
 
 
-def worst_lines(parser: Parser) -> list[tuple[str, float]]:
-    """The slowest of three parses of each adversarial line, in ms."""
+def worst_lines(parser: Parser) -> list[tuple[str, float, float]]:
+    """The best of three parses of each adversarial line: (name, wall ms, CPU ms). CPU time is given too
+    because on a shared machine the wall clock mostly measures the other processes."""
     words = ["거실", "불", "꺼줘", "켜", "에어컨", "이십삼", "도로", "그리고", "안방도", "됐어", "더워", "30분", "뒤에",
              "다", "모든", "?", "밝기", "50%", "그거"]  # fmt: skip
     lines = {
@@ -114,12 +115,13 @@ def worst_lines(parser: Parser) -> list[tuple[str, float]]:
     }
     out = []
     for name, text in lines.items():
-        times = []
+        wall, cpu = [], []
         for _ in range(3):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             parser.parse(text)
-            times.append((time.perf_counter() - start) * 1000)
-        out.append((name, min(times)))
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
+        out.append((name, min(wall), min(cpu)))
     return out
 
 
@@ -176,9 +178,9 @@ def main() -> int:
     print(_row("hassil + HA Korean intents", results["hassil"]))
     ratio = results["jibsa"]["p50_ms"] / results["hassil"]["p50_ms"]
     print(f"  jibsa p50 / hassil p50 = {ratio:.2f}")
-    print("  jibsa, slowest parse of adversarial lines (best of 3):")
-    for name, ms in worst_lines(Parser(load_home(NATURAL_HOME).home)):
-        print(f"    {name:28s} {ms:8.1f} ms")
+    print(f"  jibsa, adversarial lines (best of 3; load average {os.getloadavg()[0]:.1f}):")
+    for name, wall_ms, cpu_ms in worst_lines(Parser(load_home(NATURAL_HOME).home)):
+        print(f"    {name:28s} {wall_ms:8.1f} ms wall {cpu_ms:8.1f} ms CPU")
     return 0
 
 

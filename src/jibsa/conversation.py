@@ -34,6 +34,7 @@ class Turn:
     outcomes: tuple[Outcome, ...] = ()
     language: str = "ko"
     refused: str | None = None
+    needs_choice: tuple[str, ...] = ()  # devices the reply asks the person to choose among
 
     @property
     def results(self) -> list[TargetResult]:
@@ -45,6 +46,7 @@ class Turn:
             "commands": [c.to_dict() for c in self.commands],
             "reply": self.reply,
             "needs_confirmation": self.needs_confirmation,
+            "needs_choice": list(self.needs_choice),
             "results": [{"target": r.target, "ok": r.ok, **({"error": r.error.value} if r.error else {})}
                         for r in self.results],
             "outcomes": [o.to_dict() for o in self.outcomes],
@@ -123,7 +125,7 @@ class Conversation:
                 self.confirmations.hold(who, commands, promised, language)
                 return Turn(text, commands, understanding.reply, True, (), language)
         if not commands:
-            return Turn(text, (), understanding.reply, False, (), language)
+            return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
         return await self._carry_out(text, commands, understanding.reply, actor, confirmed=confirmed,
                                      session=session, language=language)
 

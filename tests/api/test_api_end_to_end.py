@@ -30,7 +30,7 @@ async def test_conversation_changes_the_device_and_the_websocket_says_so(harness
             response = await client.post("/api/conversation", json={"text": "거실 천장등 꺼줘"})
             assert response.status_code == 200
             turn = response.json()
-            assert set(turn) == {"commands", "reply", "needs_confirmation", "results"}
+            assert set(turn) == {"commands", "reply", "needs_confirmation", "needs_choice", "results"}
             assert turn["commands"] == [{"intent": "turn_off", "targets": ["living_ceiling"], "params": {}}]
             assert turn["results"] == [{"target": "living_ceiling", "ok": True, "error": None}]
             assert "천장등" in turn["reply"]

@@ -64,3 +64,13 @@ async def test_the_hub_refuses_a_guests_automation_whatever_path_it_takes(runnin
     daily = Command("turn_on", ("boiler",), {"at": "07:00", "repeat": "daily"})
     outcome = await running.hub.execute(daily, actor=GUEST)
     assert outcome.error == "not_allowed" and running.hub.pending_jobs() == []
+
+
+async def test_a_kind_in_several_rooms_is_asked_about_and_the_answer_completes_it(running) -> None:
+    talk = running.conversation
+    asked = await talk.handle("에어컨 켜서 23도로", session="s", actor=MEMBER)
+    assert asked.outcomes == () and set(asked.needs_choice) == {"living_ac", "master_ac"}
+    assert asked.to_dict()["needs_choice"] == list(asked.needs_choice)
+    answered = await talk.handle("거실", session="s", actor=MEMBER)
+    assert running.hub.state("living_ac")["power"] is True and running.hub.state("living_ac")["temperature"] == 23
+    assert running.hub.state("master_ac")["power"] is False and answered.outcomes

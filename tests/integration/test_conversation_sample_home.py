@@ -58,6 +58,6 @@ async def test_talk_that_asks_for_nothing_changes_nothing(running) -> None:
 async def test_english_request_gets_an_english_reply(running) -> None:
     turn = await running.conversation.handle("turn on the living room lights")
     assert running.hub.state("living_ceiling")["power"] is True
-    assert turn.language == "en" and turn.reply.startswith("I turned on 거실 천장등"), turn.reply
+    assert turn.language == "en" and turn.reply == "I turned on 거실 천장등 and 거실 스탠드.", turn.reply
     korean = await running.conversation.handle("거실 불 꺼줘")
     assert korean.language == "ko" and korean.reply.endswith("요.")

@@ -121,10 +121,25 @@ def test_random_words_never_set_a_value_that_was_not_said(words: list[str]) -> N
     parsed = PARSER.parse(text)
     _settings_are_possible(parsed.commands)
     if not any(marker in text.lower() for marker in PROPERTY_OR_UNIT):
-        assert not any(isinstance(c.params.get("value"), (int, float)) for c in parsed.commands), parsed.commands
+        assert not any(isinstance(c.params.get("value"), (int, float)) for c in parsed.commands), (text, parsed)
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=400), room=st.sampled_from([None, "living", "kitchen"]))
 def test_random_text_never_sets_a_property_a_device_lacks(text: str, room: str | None) -> None:
     _settings_are_possible(PARSER.parse(text, room=room).commands)
+
+
+def test_the_last_command_lends_only_devices_that_have_the_property() -> None:
+    parser = Parser(HOME)
+    parser.parse("주방 불 켜", session="s")
+    assert [(c.targets, dict(c.params)) for c in parser.parse("볼륨 10으로", session="s").commands] == [
+        (("living_tv",), {"property": "volume", "value": 10})]
+    parser.parse("거실 TV 볼륨 10으로", session="t")
+    assert parser.parse("주방도", session="t").commands == ()
+
+
+def test_a_value_of_the_wrong_kind_is_not_set() -> None:
+    assert _commands("거실 0 보라색") == [("set", LIVING_LIGHTS, {"property": "color", "value": "purple"})]
+    parsed = PARSER.parse("거실 불 색 0으로")
+    assert parsed.commands == () and parsed.reply == "거실 천장등과 거실 스탠드의 색을 그 값으로 맞출 수 없어요."

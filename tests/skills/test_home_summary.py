@@ -9,6 +9,7 @@ import pytest
 from jibsa.app import Settings, open_home
 from jibsa.domain import Command
 from jibsa.hub import ManualClock
+from jibsa.skills.home_summary import said
 
 
 @pytest.fixture
@@ -26,9 +27,9 @@ async def test_no_jobs_then_the_kept_ones(running) -> None:
     await running.conversation.handle("5분 타이머")
     listed = await hub.execute(Command("list_jobs"))
     assert sorted(j["kind"] for j in listed.answer["jobs"]) == ["command", "timer"]
-    said = listed.answer["said"]["ko"]
-    assert said.startswith("예약된 일이 2개 있어요") and "보일러 끄기" in said and "타이머 5분 남음" in said
-    assert "boiler" in listed.answer["said"]["en"] or "보일러" in listed.answer["said"]["en"]
+    said_ko = listed.answer["said"]["ko"]
+    assert said_ko.startswith("예약된 일이 2개 있어요") and "보일러 끄기" in said_ko and "타이머 5분 남음" in said_ko
+    assert said(listed.answer, ko=True) == said_ko and said(listed.answer, ko=False).startswith("2 scheduled")
 
 
 async def test_the_home_summary_reads_the_states(running) -> None:
@@ -37,9 +38,9 @@ async def test_the_home_summary_reads_the_states(running) -> None:
     await hub.execute(Command("unlock", ("front_door",)), confirmed=True)
     summary = await hub.execute(Command("query_home"))
     assert "living_tv" in summary.answer["on"] and summary.answer["open"] == ["front_door"]
-    said = summary.answer["said"]["ko"]
-    assert "거실 TV" in said and "열려 있는 건 현관문이에요." in said
-    assert summary.answer["temperatures"] and "온도는 거실" in said
+    home_ko = said(summary.answer, ko=True)
+    assert "거실 TV" in home_ko and "열려 있는 건 현관문이에요." in home_ko
+    assert summary.answer["temperatures"] and "온도는 거실" in home_ko
     await hub.execute(Command("lock", ("front_door",)))
     assert (await hub.execute(Command("query_home"))).answer["open"] == []
 

@@ -63,7 +63,7 @@ async def _tell(context: ApiContext, principal: Principal, body: ConversationReq
                 answer: dict[str, Any]) -> None:
     """Record the turn in the audit log and publish it for the WebSocket's listeners."""
     ok = turn.refused is None and all(o.ok for o in turn.outcomes)
-    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "results")}
+    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "needs_choice", "results")}
     detail = {"text": body.text, "room": body.room, "session": body.session}
     await record(context, principal, "conversation", detail, ok=ok, result=summary)
     bus = context.running.hub.bus

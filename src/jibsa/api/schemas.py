@@ -64,6 +64,8 @@ class ConversationResponse(BaseModel):
     commands: list[CommandBody]
     reply: str
     needs_confirmation: bool
+    needs_choice: list[str] = Field(default_factory=list,
+                                    description="device ids the reply asks to choose among; answer in the same session")
     results: list[ResultBody]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from jibsa.domain import Command, Device, DeviceType, Home
@@ -13,6 +13,7 @@ from jibsa.nlu.clause import Clause, unread_words
 from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
+from jibsa.nlu.queries import query
 from jibsa.nlu.setting import Setting, default_prop, read_setting, set_commands, settable
 from jibsa.nlu.targets import (
     Context,
@@ -20,34 +21,14 @@ from jibsa.nlu.targets import (
     kind_devices,
     resolve,
     room_devices,
-    sensors_measuring,
     unplaced_spread,
 )  # fmt: skip
+from jibsa.nlu.understood import Outcome, Previous
 
 _CYCLE = re.compile(r"([가-힣]{1,6})\s*(?:코스|course|cycle)")
 ACTIONS = ("turn_on", "turn_off", "open", "close", "lock", "unlock", "start", "stop", "pause", "dock")
 _COVERS = frozenset({DeviceType.CURTAIN, DeviceType.BLIND, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 _APPLIANCES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER})
-_OPEN_STATES = ("opening", "door", "window", "garage_door")
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The last command of a session or sentence, for "그거", "밝기 50으로" and "안방도" (rule 6)."""
-
-    intent: str
-    params: dict[str, Any]
-    targets: tuple[str, ...]
-    kinds: tuple[DeviceType, ...]
-
-
-@dataclass
-class Outcome:
-    commands: list[Command] = field(default_factory=list)
-    not_found: list[str] = field(default_factory=list)
-    reason: str = ""  # why nothing was done: negated, keep, unclear, choose, no_property, smalltalk
-    devices: list[Device] = field(default_factory=list)  # choose: the candidates; no_property: those lacking it
-    detail: str = ""  # no_property: the property; smalltalk: which kind of small talk
 
 
 def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
@@ -68,7 +49,7 @@ def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: 
     if scenes and not clause.devices and "turn_off" not in clause.verb_names() and not clause.state_question:
         return Outcome(commands=[Command("run_scene", (), {"scene": scenes[0]})])
     if _is_query(clause):
-        return _query(clause, home, lex, ctx, previous)
+        return query(clause, home, lex, ctx, previous)
     if clause.has("feeling") and not _action_verbs(clause) and not _has_value(clause):
         return _feeling(clause, home, lex, ctx)
     return _action(clause, home, lex, ctx, previous)
@@ -127,69 +108,6 @@ def _is_query(clause: Clause) -> bool:
         return False
     return clause.has("query") or clause.question or clause.has("measure") or (
         clause.has("prop") and not clause.has("feeling"))
-
-
-def _query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
-    props = [p for p in clause.tagged("prop") if p not in ("run_state",)]
-    feelings = [f for f in lex.feelings if f.name in clause.tagged("feeling") and f.query]
-    prop = props[0] if props else (feelings[0].query if feelings else None)
-    measures = clause.tagged("measure")
-    params: dict[str, Any] = {"property": prop} if prop else {}
-    rooms = tuple(clause.bare_rooms) or ctx.carried
-    res = resolve(home, clause, replace(ctx, carried=rooms))
-    if res.not_found:
-        return Outcome(not_found=res.not_found, reason="not_found")
-    ids = _query_named(clause, home, res.ids, measures)
-    if not ids and not clause.devices:
-        ids = _query_unnamed(clause, home, lex, replace(ctx, carried=rooms), prop=prop, measures=measures,
-                             previous=previous)
-    if not ids:
-        return Outcome(reason="unclear")
-    return Outcome(commands=[Command("query_state", tuple(ids), params)])
-
-
-def _query_named(clause: Clause, home: Home, ids: list[str], measures: list[str]) -> list[str]:
-    """Named targets; "기기"/"문" with a state word become the sensors that measure that state."""
-    if clause.devices:
-        return ids
-    specs = clause.specs
-    if not specs:
-        return []
-    rooms = tuple(r for s in specs for r in s.rooms)
-    if any(s.kind is None for s in specs):
-        if not measures and "power" in clause.tagged("state"):
-            measures = ["power"]
-        found = sensors_measuring(home, measures[::-1], rooms) if measures else []
-        return [d.id for d in found] or ids
-    if all(s.kind is DeviceType.DOOR_LOCK for s in specs) and ("position" in clause.tagged("state") or measures):
-        found = sensors_measuring(home, measures or _OPEN_STATES, rooms)
-        return [d.id for d in found] or ids
-    if all(s.kind is DeviceType.SENSOR for s in specs) and measures:
-        found = sensors_measuring(home, measures, rooms)
-        return [d.id for d in found] or ids
-    return ids
-
-
-def _query_unnamed(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, prop: str | None,
-                   measures: list[str], previous: Previous | None) -> list[str]:
-    if measures:
-        found = sensors_measuring(home, measures, ctx.carried)
-        if found:
-            return [d.id for d in found]
-    if prop:
-        kinds = _kinds(lex, "query_kinds", prop) or _kinds(lex, "property_kinds", prop)
-        found = first_kind_with_devices(home, kinds, ctx, prop)
-        if found:
-            return [d.id for d in found]
-    if clause.bare_rooms:
-        return [d.id for d in room_devices(home, clause.bare_rooms)]
-    if previous is not None and (clause.has("ref") or prop):
-        return list(previous.targets)
-    return []
-
-
-def _kinds(lex: Lexicon, section: str, key: str) -> list[DeviceType]:
-    return [DeviceType(k) for k in lex.section(section).get(key, ())]
 
 
 def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Outcome:
@@ -251,13 +169,16 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
             return Outcome(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
                                                                 setting=setting))
     if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
+        prop = previous.params.get("property")
+        devices = [d for d in devices if settable(d, str(prop))] if prop else devices
         return Outcome(commands=_by_intent(devices, previous.intent, previous.params))
     if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
         devices = [d for d in devices if d.property_spec("power") is not None]
     commands = _commands(clause, devices, setting)
     if not commands and _changes_value(clause, setting):
         prop = setting.prop or default_prop(devices, setting.unit) or ""
-        return Outcome(reason="no_property", devices=list(devices), detail=prop)
+        lacking = not any(settable(d, prop) for d in devices)
+        return Outcome(reason="no_property" if lacking else "bad_value", devices=list(devices), detail=prop)
     cycle = _CYCLE.search(clause.text)
     if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
@@ -276,8 +197,8 @@ def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous
         return (*_room_targets(clause, home, previous, setting), False)
     if previous is not None and (clause.has("ref") or not clause.names_targets):
         found = [d for d in (home.device(i) for i in previous.targets) if d is not None]
-        if setting.prop:
-            found = [d for d in found if d.property_spec(setting.prop) is not None] or found
+        if setting.prop:  # "볼륨 10으로" after "주방 불 켜": the volume is not the light's
+            found = [d for d in found if settable(d, setting.prop)]
         if found:
             return found, [], True
     kinds = _implied_kinds(lex, setting) or _verb_kinds(clause, lex)
@@ -337,9 +258,9 @@ def _room_targets(clause: Clause, home: Home, previous: Previous | None,
 
 def _implied_kinds(lex: Lexicon, setting: Setting) -> list[DeviceType]:
     if setting.prop == "mode" and isinstance(setting.value, str):
-        return _kinds(lex, "mode_kinds", setting.value)
+        return lex.kinds_in("mode_kinds", setting.value)
     if setting.prop:
-        return _kinds(lex, "property_kinds", setting.prop)
+        return lex.kinds_in("property_kinds", setting.prop)
     return []
 
 

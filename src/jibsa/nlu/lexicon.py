@@ -44,6 +44,10 @@ class Lexicon:
         value = self.raw.get(key) or {}
         return dict(value)
 
+    def kinds_in(self, section: str, key: str) -> list[DeviceType]:
+        """The device kinds a section lists for `key` (property_kinds: brightness -> [light])."""
+        return [DeviceType(k) for k in self.section(section).get(key, ())]
+
 
 def _read(name: str) -> Any:
     text = resources.files("jibsa.nlu.data").joinpath(name).read_text(encoding="utf-8")

@@ -10,13 +10,14 @@ from jibsa.domain import Command, Device, Home, needs_confirmation
 from jibsa.domain.intents import BUILTIN_INTENTS
 from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
-from jibsa.nlu.intents import Outcome, Previous, interpret, previous_of
+from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
 from jibsa.nlu.replies import choice_question, promise, refusal
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
 from jibsa.nlu.timing import find_timing
+from jibsa.nlu.understood import Outcome, Previous
 from jibsa.nlu.vocabulary import build_gazetteer
 
 MAX_SESSIONS = 1000

@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, TargetResult
-from jibsa.nlu.intents import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.outcomes import describe
 from jibsa.nlu.texts import reply_texts as _lang
+from jibsa.nlu.understood import Outcome
 
 
 def _value_text(lang: dict[str, Any], prop: str, value: Any) -> str:
@@ -90,7 +90,7 @@ def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], w
     if not_found:
         names = ", ".join(dict.fromkeys(not_found))
         parts.append(str(lang["not_found"]).format(names=josa(names, "을") if language != "en" else names))
-    parts += [_lacking(home, o, lang, language) for o in why if o.reason == "no_property"][:1]
+    parts += [_lacking(home, o, lang, language) for o in why if o.reason in ("no_property", "bad_value")][:1]
     if not parts:
         parts.append(_nothing(why, lang))
     return " ".join(parts)
@@ -107,10 +107,11 @@ def _nothing(why: Sequence[Outcome], lang: dict[str, Any]) -> str:
 
 
 def _lacking(home: Home, outcome: Outcome, lang: dict[str, Any], language: str) -> str:
-    """"거실 TV에는 밝기 설정이 없어요.": said once, for every named device that lacks the property."""
+    """"거실 TV에는 밝기 설정이 없어요." (or "…의 색을 그 값으로 맞출 수 없어요."): said once, for all."""
     prop = lang.get("properties", {}).get(outcome.detail, outcome.detail.replace("_", " "))
     names = target_phrase(home, [d.id for d in outcome.devices], "", lang, language)
-    return str(lang["lacking"]).format(targets=names, prop=prop)
+    template = str(lang["lacking" if outcome.reason == "no_property" else "bad_value"])
+    return template.format(targets=names, prop=prop, prop_object=josa(prop, "을") if language != "en" else prop)
 
 
 def choice_question(home: Home, devices: Sequence[Device], language: str) -> str:

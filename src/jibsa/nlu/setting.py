@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jibsa.domain import Command, Device, DeviceType
+from jibsa.domain import Command, Device, DeviceType, ValueKind
 from jibsa.nlu.clause import Clause
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
@@ -50,7 +50,8 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.prop = "brightness"
     if s.extreme == "max" and s.direction == "down":
         s.extreme = "min"  # "끝까지 내려": all the way down
-    numbers = [n for n in clause.numbers if n[1] not in ("분", "초", "시간") and (n[1] or n[2] or s.prop)]
+    # A number is a value only when said with a unit, a "to" or a property word ("0" beside "보라색" is not).
+    numbers = [n for n in clause.numbers if n[1] not in ("분", "초", "시간") and (n[1] or n[2] or props)]
     if numbers:
         value, unit, to = numbers[0]
         if value > 0 and (_NEGATIVE.search(clause.text) or s.prop == "freezer_temperature"):
@@ -81,9 +82,20 @@ def set_commands(devices: Sequence[Device], s: Setting) -> list[Command]:
         value = _extreme_value(devices, prop, s.extreme)
     if prop == "fan_speed" and isinstance(value, (int, float)):
         value = _FAN_STEPS.get(int(value), "high" if value > 3 else "low")
-    if value is None:
+    takers = [d for d in devices if _takes(d, prop, value)]
+    if value is None or not takers:
         return []
-    return [Command("set", tuple(d.id for d in devices), {"property": prop, "value": value})]
+    return [Command("set", tuple(d.id for d in takers), {"property": prop, "value": value})]
+
+
+def _takes(device: Device, prop: str, value: Any) -> bool:
+    """A number for a number, a word for a choice ("색 0으로" is not a colour)."""
+    spec = device.property_spec(prop)
+    if spec is None or spec.kind is ValueKind.TEXT:
+        return spec is not None
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return {ValueKind.NUMBER: numeric, ValueKind.CHOICE: isinstance(value, str),
+            ValueKind.BOOL: isinstance(value, bool)}[spec.kind]
 
 
 def default_prop(devices: Sequence[Device], unit: str) -> str | None:

@@ -48,6 +48,12 @@ async def query_home(command: Command, hub: SkillHost) -> Outcome:
                                     "temperatures": temperatures, "said": said})
 
 
+def said(answer: Mapping[str, Any], ko: bool) -> str:
+    """The sentence of a list_jobs or query_home answer (the shape of skill_replies' speakers)."""
+    sentences = answer.get("said") or {}
+    return str(sentences.get("ko" if ko else "en", ""))
+
+
 def _is_open(state: Mapping[str, Any]) -> bool:
     position = state.get("position")
     return state.get("lock") == "unlocked" or (isinstance(position, (int, float)) and position > 0)
