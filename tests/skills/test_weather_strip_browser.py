@@ -74,7 +74,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
         jibsa, lines = _start([sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(tmp_path), "--port",
                                str(port), "--log-level", "warning"], "jibsa: ", env)
         try:
-            password = re.search(r"password\): (\S+)", "".join(lines)).group(1)  # type: ignore[union-attr]
+            password = re.search(r"(?:비밀번호|password): +(\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
             yield f"http://127.0.0.1:{port}", password
         finally:
             _stop(jibsa)
