@@ -35,9 +35,7 @@ def test_session_memory_and_cancel() -> None:
     assert parser.parse("밝기 50으로", session="s").commands[0].targets == ("living_stand",)
     assert _intents(parser, "안방도", session="s")[0][1] == ("master_light",)
     parser.parse("30분 뒤에 거실 불 꺼줘", session="s")
-    assert parser.pending("s")
     assert _intents(parser, "됐어", session="s") == [("cancel", ())]
-    assert parser.pending("s") == ()
     alone = parser.parse("밝기 50으로")  # no session: no memory, so which lights?
     assert alone.commands == () and "living_stand" in alone.needs_choice
 

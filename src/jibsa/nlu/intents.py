@@ -23,7 +23,7 @@ from jibsa.nlu.targets import (
     room_devices,
     unplaced_spread,
 )  # fmt: skip
-from jibsa.nlu.understood import Outcome, Previous
+from jibsa.nlu.understood import Interpretation, Previous
 
 _CYCLE = re.compile(r"([가-힣]{1,6})\s*(?:코스|course|cycle)")
 ACTIONS = ("turn_on", "turn_off", "open", "close", "lock", "unlock", "start", "stop", "pause", "dock")
@@ -31,23 +31,23 @@ _COVERS = frozenset({DeviceType.CURTAIN, DeviceType.BLIND, DeviceType.WINDOW, De
 _APPLIANCES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER})
 
 
-def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
+def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Interpretation:
     """The commands one request asks for, or why there are none."""
     if clause.unknown:
-        return Outcome(not_found=[*clause.unknown], reason="not_found")
+        return Interpretation(not_found=[*clause.unknown], reason="not_found")
     home_command = _home_intent(clause)
     if home_command is not None:
-        return Outcome(commands=[home_command] if home_command.intent != "none" else [])
+        return Interpretation(commands=[home_command] if home_command.intent != "none" else [])
     if clause.negated or (clause.has("cancel") and clause.names_targets and not clause.question):
-        return Outcome(reason="negated")
+        return Interpretation(reason="negated")
     if "keep" in clause.verb_names():
-        return Outcome(reason="keep")
+        return Interpretation(reason="keep")
     talk = clause.tagged("smalltalk")
     if talk and not clause.names_targets and not clause.verbs and not clause.numbers:
-        return Outcome(reason="smalltalk", detail=talk[0])
+        return Interpretation(reason="smalltalk", detail=talk[0])
     scenes = clause.tagged("scene")
     if scenes and not clause.devices and "turn_off" not in clause.verb_names() and not clause.state_question:
-        return Outcome(commands=[Command("run_scene", (), {"scene": scenes[0]})])
+        return Interpretation(commands=[Command("run_scene", (), {"scene": scenes[0]})])
     if _is_query(clause):
         return query(clause, home, lex, ctx, previous)
     if clause.has("feeling") and not _action_verbs(clause) and not _has_value(clause):
@@ -110,25 +110,25 @@ def _is_query(clause: Clause) -> bool:
         clause.has("prop") and not clause.has("feeling"))
 
 
-def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Outcome:
+def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Interpretation:
     name = clause.tagged("feeling")[0]
     feeling = next(f for f in lex.feelings if f.name == name)
     rooms = tuple(clause.bare_rooms) or ctx.carried
     devices = first_kind_with_devices(home, feeling.kinds, replace(ctx, carried=rooms, chosen=frozenset()))
     if not devices:
-        return Outcome(reason="unclear")
+        return Interpretation(reason="unclear")
     if unplaced_spread(clause, replace(ctx, carried=rooms), devices):
         chosen = [d for d in devices if d.id in ctx.chosen]
         if not chosen:
-            return Outcome(reason="choose", devices=devices)
+            return Interpretation(reason="choose", devices=devices)
         devices = chosen
     params: dict[str, Any] = {}
     if feeling.property:
         params = {"property": feeling.property, "direction": feeling.direction}
-    return Outcome(commands=_by_intent(devices, feeling.intent, params))
+    return Interpretation(commands=_by_intent(devices, feeling.intent, params))
 
 
-def _cleaning(clause: Clause, home: Home) -> Outcome | None:
+def _cleaning(clause: Clause, home: Home) -> Interpretation | None:
     """"거실 청소해줘": start the robot vacuum, with the room as its area."""
     if not any(n == "start" and ("청소" in t.text or t.text.startswith("clean")) for n, t in clause.verbs):
         return None
@@ -138,13 +138,13 @@ def _cleaning(clause: Clause, home: Home) -> Outcome | None:
              if d is not None and d.type is DeviceType.ROBOT_VACUUM]
     robots = named or [d for d in home.devices if d.type is DeviceType.ROBOT_VACUUM]
     if not robots:
-        return Outcome(not_found=["로봇청소기"], reason="not_found")
+        return Interpretation(not_found=["로봇청소기"], reason="not_found")
     rooms = [*clause.bare_rooms, *(r for s in clause.specs for r in s.rooms)]
     params: dict[str, Any] = {"area": rooms[0]} if rooms else {}
-    return Outcome(commands=[Command("start", tuple(d.id for d in robots), params)])
+    return Interpretation(commands=[Command("start", tuple(d.id for d in robots), params)])
 
 
-def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
+def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Interpretation:
     cleaning = _cleaning(clause, home)
     if cleaning is not None:
         return cleaning
@@ -157,33 +157,34 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         setting.said = True
     devices, not_found, inherited = _targets(clause, home, lex, ctx, previous=previous, setting=setting)
     if not_found:
-        return Outcome(not_found=not_found, reason="not_found")
+        return Interpretation(not_found=not_found, reason="not_found")
     unread = unread_words(clause, ctx.fillers) if not clause.devices and not clause.specs else []
     if unread and (clause.bare_rooms or not devices):
-        return Outcome(not_found=[" ".join([*_room_names(home, clause.bare_rooms), unread[0]])], reason="not_found")
+        missing = " ".join([*_room_names(home, clause.bare_rooms), unread[0]])
+        return Interpretation(not_found=[missing], reason="not_found")
     if not devices:
-        return Outcome(reason="unclear")
+        return Interpretation(reason="unclear")
     if not inherited and unplaced_spread(clause, ctx, devices):
         devices = [d for d in devices if d.id in ctx.chosen]
         if not devices:
-            return Outcome(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
+            return Interpretation(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
                                                                 setting=setting))
     if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
         prop = previous.params.get("property")
         devices = [d for d in devices if settable(d, str(prop))] if prop else devices
-        return Outcome(commands=_by_intent(devices, previous.intent, previous.params))
+        return Interpretation(commands=_by_intent(devices, previous.intent, previous.params))
     if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
         devices = [d for d in devices if d.property_spec("power") is not None]
     commands = _commands(clause, devices, setting)
     if not commands and _changes_value(clause, setting):
         prop = setting.prop or default_prop(devices, setting.unit) or ""
         lacking = not any(settable(d, prop) for d in devices)
-        return Outcome(reason="no_property" if lacking else "bad_value", devices=list(devices), detail=prop)
+        return Interpretation(reason="no_property" if lacking else "bad_value", devices=list(devices), detail=prop)
     cycle = _CYCLE.search(clause.text)
     if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
                     for c in commands]
-    return Outcome(commands=commands, reason="" if devices else "unclear")
+    return Interpretation(commands=commands, reason="" if devices else "unclear")
 
 
 def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,

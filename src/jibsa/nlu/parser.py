@@ -17,7 +17,7 @@ from jibsa.nlu.replies import choice_question, promise, refusal
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
 from jibsa.nlu.timing import find_timing
-from jibsa.nlu.understood import Outcome, Previous
+from jibsa.nlu.understood import Interpretation, Previous
 from jibsa.nlu.vocabulary import build_gazetteer
 
 MAX_SESSIONS = 1000
@@ -65,7 +65,6 @@ class Understanding:
 @dataclass(frozen=True)
 class _Session:
     previous: Previous | None = None
-    pending: tuple[Command, ...] = ()
     choice: PendingChoice | None = None
 
 
@@ -73,7 +72,7 @@ class _Session:
 class _Result:
     commands: list[Command] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
-    why: list[Outcome] = field(default_factory=list)  # outcomes that did nothing, with their reason
+    why: list[Interpretation] = field(default_factory=list)  # outcomes that did nothing, with their reason
     choices: list[Device] = field(default_factory=list)
 
 
@@ -134,7 +133,7 @@ class Parser:
             if self.morphology:
                 self._add_stems(clause)
             ctx = Context(room, carried, self._narrow, self._fillers, chosen)
-            outcome: Outcome = interpret(clause, self.home, self._lexicon, ctx, previous)
+            outcome: Interpretation = interpret(clause, self.home, self._lexicon, ctx, previous)
             if clause.rooms:
                 carried = tuple(dict.fromkeys(clause.rooms))
             if outcome.reason == "choose" and not result.choices:
@@ -166,20 +165,13 @@ class Parser:
 
     def _remember(self, session: str, state: _Session, commands: list[Command], choice: PendingChoice | None) -> None:
         if any(c.intent == "cancel" for c in commands):
-            new = _Session(state.previous, ())
+            new = _Session(state.previous)
         else:
-            previous = previous_of(commands, self.home) or state.previous
-            pending = tuple(c for c in commands if c.is_deferred or self._confirm(c)) or state.pending
-            new = _Session(previous, pending, choice)
+            new = _Session(previous_of(commands, self.home) or state.previous, choice)
         self._sessions[session] = new
         self._sessions.move_to_end(session)
         while len(self._sessions) > MAX_SESSIONS:
             self._sessions.popitem(last=False)
-
-    def pending(self, session: str) -> tuple[Command, ...]:
-        """Commands of the session still waiting (timed ones, or ones needing a second word)."""
-        state = self._sessions.get(session)
-        return state.pending if state is not None else ()
 
 
 def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:

@@ -10,12 +10,12 @@ from jibsa.domain import Command, DeviceType, Home
 from jibsa.nlu.clause import Clause
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.targets import Context, first_kind_with_devices, resolve, room_devices, sensors_measuring
-from jibsa.nlu.understood import Outcome, Previous
+from jibsa.nlu.understood import Interpretation, Previous
 
 _OPEN_STATES = ("opening", "door", "window", "garage_door")
 
 
-def query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Outcome:
+def query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Previous | None) -> Interpretation:
     """A question about state: the devices (or sensors) it is about, and the property asked for."""
     props = [p for p in clause.tagged("prop") if p not in ("run_state",)]
     feelings = [f for f in lex.feelings if f.name in clause.tagged("feeling") and f.query]
@@ -25,14 +25,14 @@ def query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Prev
     rooms = tuple(clause.bare_rooms) or ctx.carried
     res = resolve(home, clause, replace(ctx, carried=rooms))
     if res.not_found:
-        return Outcome(not_found=res.not_found, reason="not_found")
+        return Interpretation(not_found=res.not_found, reason="not_found")
     ids = _query_named(clause, home, res.ids, measures)
     if not ids and not clause.devices:
         ids = _query_unnamed(clause, home, lex, replace(ctx, carried=rooms), prop=prop, measures=measures,
                              previous=previous)
     if not ids:
-        return Outcome(reason="unclear")
-    return Outcome(commands=[Command("query_state", tuple(ids), params)])
+        return Interpretation(reason="unclear")
+    return Interpretation(commands=[Command("query_state", tuple(ids), params)])
 
 
 def _query_named(clause: Clause, home: Home, ids: list[str], measures: list[str]) -> list[str]:

@@ -10,9 +10,9 @@ from jibsa.domain import Command, Device, Home, TargetResult
 from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
-from jibsa.nlu.outcomes import describe
+from jibsa.nlu.reports import describe
 from jibsa.nlu.texts import reply_texts as _lang
-from jibsa.nlu.understood import Outcome
+from jibsa.nlu.understood import Interpretation
 
 
 def _value_text(lang: dict[str, Any], prop: str, value: Any) -> str:
@@ -81,7 +81,7 @@ def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
     return " ".join([*prefix, text]) if prefix else text
 
 
-def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], why: Sequence[Outcome], *,
+def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], why: Sequence[Interpretation], *,
             language: str = "ko", needs_confirmation: bool = False) -> str:
     """The reply given before acting: what will be done (asked first when it needs a yes), what was
     not found, what the devices lack, or why nothing."""
@@ -96,7 +96,7 @@ def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], w
     return " ".join(parts)
 
 
-def _nothing(why: Sequence[Outcome], lang: dict[str, Any]) -> str:
+def _nothing(why: Sequence[Interpretation], lang: dict[str, Any]) -> str:
     reasons = [o.reason for o in why]
     if "negated" in reasons or "keep" in reasons:
         return str(lang["negated"])
@@ -106,7 +106,7 @@ def _nothing(why: Sequence[Outcome], lang: dict[str, Any]) -> str:
     return str(lang["nothing"])
 
 
-def _lacking(home: Home, outcome: Outcome, lang: dict[str, Any], language: str) -> str:
+def _lacking(home: Home, outcome: Interpretation, lang: dict[str, Any], language: str) -> str:
     """"거실 TV에는 밝기 설정이 없어요." (or "…의 색을 그 값으로 맞출 수 없어요."): said once, for all."""
     prop = lang.get("properties", {}).get(outcome.detail, outcome.detail.replace("_", " "))
     names = target_phrase(home, [d.id for d in outcome.devices], "", lang, language)

@@ -20,7 +20,7 @@ class Previous:
 
 
 @dataclass
-class Outcome:
+class Interpretation:
     """What one request asks for; `reason` says why there is nothing (negated, keep, unclear, not_found,
     choose, no_property, bad_value, smalltalk), `devices` the candidates (choose) or the devices named
     (no_property, bad_value), `detail` the property or the kind of small talk."""
