@@ -17,6 +17,8 @@ from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
+from jibsa.hub.rule_store import RuleStore
+from jibsa.hub.rules import RuleEngine
 from jibsa.skills import default_skills
 from jibsa.skills.weather import WeatherSource
 
@@ -128,6 +130,8 @@ class RunningHome:
     async def close(self) -> None:
         for service in reversed(self.services):
             await service.stop()
+        if self.hub.rules is not None:
+            await self.hub.rules.stop()
         await self.hub.stop()
         await self.store.close()
 
@@ -158,6 +162,9 @@ async def open_home(
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
+    if isinstance(store, RuleStore):
+        hub.rules = RuleEngine(hub, store)
+        await hub.rules.start()
     conversation = Conversation(hub, Parser(home, home.language))
     running = RunningHome(home, hub, conversation, store, warnings)
     mqtt = settings.adapter_settings.get("mqtt") or {}

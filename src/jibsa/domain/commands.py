@@ -19,7 +19,8 @@ HOME_INTENTS = frozenset(
     {"run_scene", "set_timer", "cancel_timer", "query_timer", "get_weather", "get_time", "get_date", "add_item",
      "cancel"}
 )  # fmt: skip
-INTENTS = DEVICE_INTENTS | HOME_INTENTS
+RULE_INTENTS = frozenset({"add_rule", "list_rules", "enable_rule", "disable_rule", "remove_rule", "why"})
+INTENTS = DEVICE_INTENTS | HOME_INTENTS | RULE_INTENTS
 TIMING_KEYS = ("delay_s", "at", "repeat")
 REPEATS = ("daily", "weekdays", "weekends")
 _CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")

@@ -9,21 +9,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
-from jibsa.domain.commands import DEVICE_INTENTS
+from jibsa.domain.commands import DEVICE_INTENTS, RULE_INTENTS
 from jibsa.hub.adapter import DeviceAdapter
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome, Skill
 from jibsa.hub.persistence import StateWriter
+from jibsa.hub.rule_intents import handle_rule_intent
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.states import StateTable, public_state
 from jibsa.hub.store import HubStore, PendingJob
 from jibsa.hub.targets import TargetRunner
 from jibsa.hub.timers import TimerBook
+
+if TYPE_CHECKING:
+    from jibsa.hub.rules import RuleEngine
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,7 @@ class Hub:
         self.timers = TimerBook(self, self.scheduler)
         self._targets = TargetRunner(self, command_timeout)
         self._started: list[DeviceAdapter] = []
+        self.rules: RuleEngine | None = None  # set by whoever starts one (app.open_home)
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -142,6 +147,8 @@ class Hub:
             return await self._run_scene(command, actor, confirmed)
         if command.intent in TimerBook.INTENTS:
             return await self.timers.handle(command, session)
+        if command.intent in RULE_INTENTS and self.rules is not None:
+            return await handle_rule_intent(self.rules, command, actor, confirmed)
         skill = self.skills.get(command.intent)
         if skill is None:
             return Outcome(command, error="unsupported_intent")

@@ -103,3 +103,24 @@ list_items = sa.Table(
     sa.Column("item", sa.String(500), nullable=False),
     sa.UniqueConstraint("home_id", "list_name", "item", name="uq_list_items_home_list_item"),
 )  # fmt: skip
+
+rules = sa.Table(
+    "rules", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("data", _DOC, nullable=False),
+    sa.Column("last_fired", sa.Double(), nullable=True),
+)  # fmt: skip
+
+notifications = sa.Table(
+    "notifications", metadata,
+    sa.Column("id", _SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("home_id", _ID, nullable=False),
+    sa.Column("person", _NAME, nullable=False),
+    sa.Column("text", sa.String(1000), nullable=False),
+    sa.Column("text_en", sa.String(1000), nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Column("read", sa.Boolean(), nullable=False),
+    sa.Column("rule_id", _ID, nullable=False),
+    sa.Index("ix_notifications_home_person_at", "home_id", "person", "at"),
+)  # fmt: skip
