@@ -22,8 +22,9 @@ def home() -> Home:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()  # 2026-01-01 08:00 in Seoul, a Thursday
+def clock(request: pytest.FixtureRequest) -> ManualClock:
+    """2026-01-01 08:00 in Seoul (a Thursday), or the epoch seconds a test gives (indirect parametrize)."""
+    return ManualClock(getattr(request, "param", 1_767_222_000.0))
 
 
 @pytest.fixture

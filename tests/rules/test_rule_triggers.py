@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from astral import Observer
 from astral.sun import sunset
 from tests_rules_support import add_rule, engine_of, notifications
@@ -64,16 +65,25 @@ async def test_a_threshold_fires_when_crossed_not_while_above(running: RunningHo
     assert running.hub.state("dehumidifier")["power"] is False
 
 
+FRIDAY_BEFORE_MIDNIGHT = datetime(2026, 1, 2, 23, 59, 30, tzinfo=SEOUL).timestamp()
+THURSDAY_AFTERNOON = datetime(2026, 1, 1, 17, 0, tzinfo=SEOUL).timestamp()
+
+
+@pytest.mark.parametrize("clock", [FRIDAY_BEFORE_MIDNIGHT], indirect=True)
 async def test_a_clock_trigger_fires_on_its_days(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "주말 아침", "when": {"kind": "clock", "at": "08:30", "days": "weekends"},
+    await add_rule(running, {"name": "주말 자정", "when": {"kind": "clock", "at": "00:00", "days": "weekends"},
                              "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
-    await clock.advance(3600)  # Thursday 09:00: not a weekend day
+    await add_rule(running, {"name": "평일 자정", "when": {"kind": "clock", "at": "00:00", "days": "weekdays"},
+                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    await clock.advance(20)
     assert running.hub.state("living_light")["power"] is False
-    await clock.advance(2 * 86400)  # Saturday 09:00
+    await clock.advance(20)  # Saturday 00:00:10
     await engine_of(running).settled()
     assert running.hub.state("living_light")["power"] is True
+    assert running.hub.state("garden_light")["power"] is False  # Saturday is not a weekday
 
 
+@pytest.mark.parametrize("clock", [THURSDAY_AFTERNOON], indirect=True)
 async def test_sunset_with_an_offset_follows_seouls_sun(running: RunningHome, clock: ManualClock) -> None:
     await add_rule(running, {"name": "정원등 자동 켜기", "when": {"kind": "sun", "event": "sunset", "offset_s": -600},
                              "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
