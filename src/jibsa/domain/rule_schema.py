@@ -58,7 +58,7 @@ class _Reader:
                ) -> str:
         value = data.get(key, default)
         if value not in allowed:
-            raise self.fail(f"{path}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
+            raise self.fail(_at(path, key), f"{value!r} is not one of {', '.join(allowed)}")
         return str(value)
 
     def number(self, data: Mapping[str, Any], key: str, path: str, *, low: float | None = None,
@@ -67,9 +67,9 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"{path}.{key}", f"expected a number, got {value!r}")
+            raise self.fail(_at(path, key), f"expected a number, got {value!r}")
         if (low is not None and value < low) or (high is not None and value > high):
-            raise self.fail(f"{path}.{key}", f"{value} is outside {low:g}..{high:g}")
+            raise self.fail(_at(path, key), f"{value} is outside {low:g}..{high:g}")
         return float(value)
 
     def clock(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> str | None:
@@ -79,7 +79,7 @@ class _Reader:
         try:
             hour, minute = parse_clock(str(value)) if isinstance(value, str) else parse_clock("")
         except CommandFormatError:
-            raise self.fail(f"{path}.{key}", f"{value!r} is not a 24-hour time HH:MM") from None
+            raise self.fail(_at(path, key), f"{value!r} is not a 24-hour time HH:MM") from None
         return f"{hour:02d}:{minute:02d}"
 
     def device(self, data: Mapping[str, Any], path: str) -> Device:
@@ -101,8 +101,12 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, str):
-            raise self.fail(f"{path}.{key}", "expected text")
+            raise self.fail(_at(path, key), "expected text")
         return value.strip()
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 def read_rule(data: Any, home: Home, source: str = "rule") -> Rule:
