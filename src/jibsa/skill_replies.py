@@ -8,8 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Home
+from jibsa.domain.commands import RULE_INTENTS
 from jibsa.hub import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+from jibsa.nlu.rule_readback import describe_rule_outcome
 
 WEEKDAYS_KO = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -49,6 +51,8 @@ def _duration_en(seconds: float) -> str:
 def describe_outcome(home: Home, outcome: Outcome, language: str, tz: ZoneInfo, now: float) -> str:
     """The sentence for one non-device outcome; "" when the parser's promise says it best."""
     ko = language != "en"
+    if outcome.command.intent in RULE_INTENTS:
+        return describe_rule_outcome(outcome.command.intent, outcome.answer, outcome.error, language)
     if outcome.error:
         return (ERRORS_KO if ko else ERRORS_EN).get(outcome.error, "")
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
