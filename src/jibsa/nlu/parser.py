@@ -73,13 +73,14 @@ class Parser:
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
-        self._rules = RuleReader(home, self._device_ids, lambda said: self._understand(normalise(said), None, None).commands)
+        self._rules = RuleReader(home, self._device_ids,
+                                 lambda said: self._understand(normalise(said), None, None).commands)
 
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
         language = "en" if looks_english(text) else self.language
         room = room if room is not None and self.home.room(room) is not None else None
-        reading = self._rules.read(normalise(text), language)
+        reading = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
         if reading is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
             asks = reading.command.intent == "add_rule"
             reply = readback(self.home, reading.command.params["rule"], language) if asks else ""

@@ -65,10 +65,12 @@ class RuleReader:
             return None
         conditions = [c for part in conditions_text[1:] if (c := self._condition(part, w)) is not None]
         conditions += self._context_conditions(conditions_text[0], w)
-        actions = self._actions(action_text, trigger, w)
+        named = [str(trigger["device"])] if trigger.get("device") else []
+        actions = self._actions(action_text, named + [d for part in conditions_text for d in self._find(part)], w)
         if not actions:
             return None
-        once = bool(re.search(w["once"], text)) and not re.search(w["standing"], text)
+        tells_when_done = trigger["kind"] == "finished" and all(a["kind"] == "notify" for a in actions)
+        once = (tells_when_done or bool(re.search(w["once"], text))) and not re.search(w["standing"], text)
         rule = {"name": text.strip(), "when": trigger, "if": conditions, "do": actions, "once": once}
         return RuleReading(Command("add_rule", (), {"rule": rule}), language)
 
@@ -113,7 +115,7 @@ class RuleReader:
         measured = self._measured(part, w)
         if measured is not None:
             return measured
-        devices = self._find(part) or self._appliances(part, w)
+        devices = self._find(part) or self._appliances(part, w) or [t for c in self._parse(part) for t in c.targets]
         if not devices:
             return None
         device = self.home.device(devices[0])
@@ -183,7 +185,8 @@ class RuleReader:
             found.append({"kind": "time", "after": "22:00", "before": "06:00"})
         return found
 
-    def _actions(self, text: str, trigger: Mapping[str, Any], w: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def _actions(self, text: str, named: Sequence[str], w: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The actions said in `text`; a command with no device of its own acts on the first `named`."""
         actions: list[dict[str, Any]] = []
         delay = re.search(w["delay"], text)
         if delay:
@@ -194,11 +197,14 @@ class RuleReader:
             to = re.search(w["notify_to"], text)
             person = to.group(1) if to and to.group(1).lower() not in ("me", "us", "나", "저") else None
             return [*actions, {"kind": "notify", **({"to": [person]} if person else {})}]
-        commands = [c.without_timing() for c in self._parse(text) if c.targets]
-        if not commands and trigger.get("device"):
-            device = self.home.device(str(trigger["device"]))
-            commands = [c.without_timing() for c in self._parse(f"{device.name} {text}") if c.targets] if device else []
-        return [*actions, *({"kind": "command", **c.to_dict()} for c in commands)] if commands else []
+        commands = [c.without_timing() for c in self._parse(text) if c.targets or c.intent == "run_scene"]
+        if not commands and named:
+            device = self.home.device(named[0])
+            said_with = f"{device.name} {text}" if device else text
+            commands = [c.without_timing() for c in self._parse(said_with) if c.targets]
+        said = [{"kind": "scene", "scene": c.params["scene"]} if c.intent == "run_scene"
+                else {"kind": "command", **c.to_dict()} for c in commands]
+        return [*actions, *said] if commands else []
 
 
 def _state_trigger(device_id: str, kind: DeviceType, state: str) -> dict[str, Any] | None:

@@ -25,23 +25,56 @@ def readback(home: Home, rule: Mapping[str, Any], language: str) -> str:
         if action["kind"] == "notify":
             to = action.get("to")
             actions.append(t["notify_to"].format(person=to[0]) if to else t["notify"])
-        elif action["kind"] == "command":
-            actions.append(promise(home, [Command.from_dict(action)], (), "", language=language))
-    said = f"{_when(home, rule['when'], t, language)} {' '.join(actions)}"
-    return f"{said[0].upper()}{said[1:]} {t['ask']}" if language == "en" else f"{said} {t['ask']}"
+        elif action["kind"] in ("command", "scene"):
+            command = (Command.from_dict(action) if action["kind"] == "command"
+                       else Command("run_scene", (), {"scene": action["scene"]}))
+            actions.append(promise(home, [command], (), "", language=language))
+    when = _when(home, rule["when"], t, language)
+    conditions = [_condition(home, c, t, language) for c in rule.get("if", [])]
+    only = str(t["only"]).format(conditions=(" and " if language == "en" else ", ").join(conditions))
+    if language == "en":
+        return f"{when[0].upper()}{when[1:]}{', ' + only if conditions else ''}, {' '.join(actions)} {t['ask']}"
+    return f"{when} {only + ' ' if conditions else ''}{' '.join(actions)} {t['ask']}"
+
+
+def _names(home: Home, part: Mapping[str, Any], t: Mapping[str, Any], language: str) -> dict[str, str]:
+    device = home.device(str(part.get("device", "")))
+    name = device.name if device else ""
+    prop = str(part.get("property", ""))
+    prop_name = str(t.get("properties", {}).get(prop, prop))
+    ko = language != "en"
+    return {"device": name, "device_i": josa(name, "이") if name and ko else name,
+            "property_i": josa(prop_name, "이") if prop_name and ko else prop_name}
+
+
+def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
+    words, kind = t["conditions"], condition["kind"]
+    fill = _names(home, condition, t, language)
+    if kind == "presence":
+        person = str(condition.get("person") or "")
+        return str(words[condition["presence"]]).format(person=josa(person, "이") if language != "en" else person)
+    if kind == "time":
+        return str(words["time"]).format(after=condition.get("after", "00:00"), before=condition.get("before", "24:00"))
+    if kind == "weekday":
+        return str(words[condition["days"]])
+    for side in ("above", "below"):
+        if side in condition:
+            return str(words[side]).format(limit=f"{condition[side]:g}", **fill)
+    value = words["values"].get(str(condition.get("is")), str(condition.get("is")))
+    return str(words["state"]).format(value=value, **fill)
 
 
 def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
     kind = when["kind"]
-    device = home.device(str(when.get("device", "")))
-    name = device.name if device else ""
-    fill = {"device": name, "device_i": josa(name, "이") if name and language != "en" else name}
+    fill = _names(home, when, t, language)
     if kind == "finished":
         return str(t["finished"]).format(**fill)
     if kind == "state":
         for side in ("above", "below"):
             if side in when:
-                return str(t[side]).format(property=when["property"], limit=f"{when[side]:g}", **fill)
+                return str(t[side]).format(limit=f"{when[side]:g}", **fill)
+        if when["property"] == "motion":
+            return str(t["motion"]).format(**fill)
         value = t["values"].get(str(when.get("to")), str(when.get("to")))
         if when.get("for_s"):
             return str(t["held"]).format(value=value, minutes=round(when["for_s"] / 60), **fill)
@@ -49,7 +82,8 @@ def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: s
     if kind in ("sun", "weather"):
         return str(t[kind][when.get("event") or when.get("weather")])
     if kind == "clock":
-        return str(t["clock"]).format(at=clock_text(when["at"]) if language != "en" else when["at"])
+        at = clock_text(when["at"]) if language != "en" else when["at"]
+        return str(t["clock"]).format(at=at, days=t["days"][when.get("days", "daily")])
     person = when.get("person") or t["someone"]
     return str(t["presence"][when["event"]]).format(person=josa(person, "이") if language != "en" else person)
 
