@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from tests_rules_support import add_rule, engine_of, notifications
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Home, Role
-from jibsa.hub import Actor, ManualClock
+from jibsa.hub import Actor, ManualClock, settle
 from jibsa.hub.notifications import Announcement
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -42,11 +43,20 @@ async def test_conditions_time_weekday_state_and_presence(running: RunningHome, 
 
 async def test_delay_notify_to_a_person_and_announce(running: RunningHome, clock: ManualClock) -> None:
     said: list[Announcement] = []
-    running.hub.bus.listen(lambda e: said.append(e) if isinstance(e, Announcement) else None)
+    announced = asyncio.Event()
+
+    def heard(event: object) -> None:
+        if isinstance(event, Announcement):
+            said.append(event)
+            announced.set()
+
+    running.hub.bus.listen(heard)
     await add_rule(running, {"name": "5분 뒤 끄기", "when": LIGHT_ON, "do": [
         {"kind": "notify", "to": ["엄마"]}, {"kind": "announce", "message": "불이 켜졌어요"},
         {"kind": "delay", "seconds": 300}, {"kind": "command", "intent": "turn_off", "targets": ["living_light"]}]})
     await running.hub.execute(Command("turn_on", ("living_light",)))
+    await announced.wait()  # the notification is stored; the delay starts now
+    await settle()
     await clock.advance(299)
     assert running.hub.state("living_light")["power"] is True
     await clock.advance(2)
