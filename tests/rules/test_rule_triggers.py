@@ -13,6 +13,7 @@ from tests_rules_support import add_rule, engine_of, notifications
 from jibsa.app import RunningHome
 from jibsa.domain import Command
 from jibsa.hub import ManualClock, settle
+from jibsa.hub.notifications import Announcement
 from jibsa.hub.rules import RuleEngine
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -143,3 +144,14 @@ async def test_presence_arrive_and_nobody_home(running: RunningHome) -> None:
     await engine_of(running).settled()
     await settle()
     assert running.hub.state("living_light")["power"] is False
+
+
+async def test_a_finished_timer_announces_itself(running: RunningHome, clock: ManualClock) -> None:
+    said: list[str] = []
+    running.hub.bus.listen(lambda e: said.append(e.text) if isinstance(e, Announcement) else None)
+    await running.hub.execute(Command("set_timer", (), {"duration_s": 600}))
+    await clock.advance(599)
+    assert await notifications(running) == []
+    await clock.advance(2)
+    assert await notifications(running) == ["10분 타이머가 끝났어요."]
+    assert said == ["10분 타이머가 끝났어요."]

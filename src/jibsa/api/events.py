@@ -10,6 +10,8 @@ from typing import Any
 
 from jibsa.domain import AvailabilityChanged, StateChanged
 from jibsa.hub import HomeChanged, JobFired, TimerFinished
+from jibsa.hub.notifications import NotificationAdded
+from jibsa.hub.rule_actions import RuleFired
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,11 @@ def event_to_dict(event: object) -> dict[str, Any] | None:
                 "outcome": event.outcome.to_dict()}
     if isinstance(event, TimerFinished):
         return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
+    if isinstance(event, NotificationAdded):
+        return {"type": "notification", **event.notification.to_dict()}
+    if isinstance(event, RuleFired):
+        return {"type": "rule_fired", "rule": event.rule_id, "name": event.name, "at": event.at,
+                "reason": event.reason, "reason_en": event.reason_en, "late": event.late}
     return None
 
 
