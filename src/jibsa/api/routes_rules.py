@@ -46,7 +46,7 @@ def _engine(request: Request) -> RuleEngine:
 @router.get("/rules", summary="Every rule, and rules that no longer fit the home")
 async def list_rules(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
     engine = _engine(request)
-    return {"rules": [r.to_dict() for r in engine.rules.values()],
+    return {"rules": [r.to_dict() for r in engine.listed()],
             "broken": [{"id": i, "problem": p} for i, p in engine.broken.items()]}
 
 

@@ -33,7 +33,7 @@ async def handle_rule_intent(engine: RuleEngine, command: Command, actor: Actor,
         return await _add(engine, command, actor, confirmed)
     if command.intent == "list_rules":
         jobs = [j.name or str(j.command.get("intent", "")) for j in engine.hub.pending_jobs()]
-        return Outcome(command, answer={"rules": [r.to_dict() for r in engine.rules.values()], "jobs": jobs})
+        return Outcome(command, answer={"rules": [r.to_dict() for r in engine.listed()], "jobs": jobs})
     if actor.role is Role.GUEST:
         return Outcome(command, error="not_allowed")
     found = matching_rules(engine, command.params)

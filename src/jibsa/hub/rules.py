@@ -82,6 +82,10 @@ class RuleEngine:
         while self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
 
+    def listed(self) -> list[Rule]:
+        """Every rule, oldest first."""
+        return sorted(self.rules.values(), key=lambda r: (r.created, r.id))
+
     # -- changing rules ---------------------------------------------------------------------------
 
     async def add(self, rule: Rule) -> Rule:

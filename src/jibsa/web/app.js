@@ -4,11 +4,12 @@ import { api, ApiError, openEvents, setCsrf } from "./api.js";
 import { h, label, renderCard, summary } from "./cards.js";
 import { drawLineChart } from "./chart.js";
 import { TEXT } from "./i18n.js";
+import { mount as mountRules } from "./rules.js";
 
 const state = {
   lang: localStorage.getItem("jibsa.lang") || "ko",
   devices: new Map(), rooms: [], scenes: [], jobs: [], chart: null, chartPoints: [],
-  session: `web-${Math.random().toString(36).slice(2)}`, closeEvents: null,
+  session: `web-${Math.random().toString(36).slice(2)}`, closeEvents: null, listeners: [],
 };
 const $ = (selector) => document.querySelector(selector);
 const t = () => TEXT[state.lang];
@@ -71,6 +72,7 @@ async function enter(me) {
   fillChartChoices();
   renderAll();
   await loadJobs();
+  mountRules($("#rules-part"), { api, lang: () => state.lang, onEvent: (fn) => state.listeners.push(fn), me });
   state.closeEvents = openEvents(onEvent, (up) => {
     $("#live").textContent = up ? t().live : t().offline;
     $("#live").className = up ? "live up" : "live down";
@@ -156,6 +158,7 @@ function showError(error) {
 }
 
 function onEvent(event) {
+  for (const listener of state.listeners) listener(event);
   if (event.type === "state_changed") {
     const device = state.devices.get(event.device);
     if (!device) return;
