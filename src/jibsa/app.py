@@ -21,6 +21,7 @@ from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.rules import RuleEngine
 from jibsa.skills import default_skills
 from jibsa.skills.weather import WeatherSource
+from jibsa.web_push import PushSender, vapid_keys
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
@@ -82,10 +83,14 @@ def weather_source(settings: Settings) -> WeatherSource | None:
     return OpenMeteoSource(str(weather.get("base_url") or DEFAULT_BASE_URL))
 
 
+def default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "jibsa"
+
+
 async def open_store(settings: Settings) -> HubStore:
     from jibsa.storage import open_store as open_sql_store
 
-    target = settings.db_url or str(settings.data_dir or Path.home() / ".local" / "share" / "jibsa")
+    target = settings.db_url or str(settings.data_dir or default_data_dir())
     store: HubStore = await open_sql_store(target, history_days=history_days(settings))
     return store
 
@@ -126,6 +131,7 @@ class RunningHome:
     store: HubStore
     warnings: tuple[str, ...] = ()
     services: list[Service] = field(default_factory=list)
+    push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -167,6 +173,10 @@ async def open_home(
         await hub.rules.start()
     conversation = Conversation(hub, Parser(home, home.language))
     running = RunningHome(home, hub, conversation, store, warnings)
+    if isinstance(store, RuleStore):
+        running.push = PushSender(hub, store, vapid_keys(settings.data_dir or default_data_dir()))
+        await running.push.start()
+        running.services.append(running.push)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, str(mqtt["url"])))

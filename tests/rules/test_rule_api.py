@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+from tests_rules_support import Api, engine_of
 
-import httpx
-import pytest
-from tests_rules_support import engine_of
-
-from jibsa.api import AuthSettings, create_app
-from jibsa.api.accounts import add_user_with_token
 from jibsa.app import RunningHome
-from jibsa.domain import Role
 
 WASHER_DONE = {"name": "세탁 알림", "when": {"kind": "finished", "device": "washer"}, "do": [{"kind": "notify"}]}
 UNLOCK_ON_ARRIVAL = {"name": "오면 문 열기", "when": {"kind": "presence", "event": "arrive"},
                      "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}]}
-
-
-class Api:
-    def __init__(self, client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
-        self.client = client
-        self.tokens = tokens
-
-    async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.request(method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"},
-                                         **kwargs)
-
-
-@pytest.fixture
-async def api(running: RunningHome) -> AsyncIterator[Api]:
-    tokens = {}
-    for name, role in (("엄마", Role.OWNER), ("아이", Role.MEMBER), ("손님", Role.GUEST)):
-        _, tokens[name] = await add_user_with_token(running.store, running.hub.home.id, name, role)  # type: ignore[arg-type]
-    transport = httpx.ASGITransport(app=create_app(running, AuthSettings()), client=("192.0.2.10", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://jibsa.test") as client:
-        yield Api(client, tokens)
 
 
 async def test_rules_are_added_listed_switched_and_removed(api: Api) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from jibsa.app import RunningHome
 from jibsa.domain.rule_schema import read_rule
 from jibsa.domain.rules import Rule
@@ -26,3 +28,13 @@ async def notifications(running: RunningHome) -> list[str]:
     engine = engine_of(running)
     await engine.settled()
     return [n.text for n in await engine.store.notifications(running.hub.home.id, None)]
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.request(method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"},
+                                         **kwargs)

@@ -33,6 +33,20 @@ class Notification:
                 "read": self.read, "rule_id": self.rule_id}
 
 
+@dataclass(frozen=True, slots=True)
+class PushSubscription:
+    """A browser's Web Push subscription (its endpoint and keys, base64url), for one person."""
+
+    endpoint: str
+    person: str
+    p256dh: str
+    auth: str
+
+    def info(self) -> dict[str, Any]:
+        """The `subscription_info` pywebpush takes."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
 @runtime_checkable
 class RuleStore(Protocol):
     async def save_rule(self, home_id: str, rule_id: str, data: Mapping[str, Any]) -> None: ...
@@ -54,3 +68,9 @@ class RuleStore(Protocol):
     async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:
         """Mark `ids` (None: all) of `person`'s notifications read; returns how many changed."""
         ...
+
+    async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None: ...
+
+    async def push_subscriptions(self, home_id: str, person: str | None) -> list[PushSubscription]: ...
+
+    async def delete_push_subscription(self, home_id: str, endpoint: str) -> None: ...

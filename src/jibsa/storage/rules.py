@@ -7,9 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from jibsa.hub.rule_store import Notification, StoredRule
+from jibsa.hub.rule_store import Notification, PushSubscription, StoredRule
 from jibsa.storage.base import StoreBase
-from jibsa.storage.schema import notifications, rules
+from jibsa.storage.schema import notifications, push_subscriptions, rules
 
 
 class RuleRecords(StoreBase):
@@ -68,3 +68,25 @@ class RuleRecords(StoreBase):
         async with self._engine.begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount)
+
+    async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None:
+        """Keep a browser's push subscription for `person` (the same endpoint again replaces it)."""
+        row = {"home_id": home_id, "endpoint": subscription.endpoint, "person": subscription.person,
+               "p256dh": subscription.p256dh, "auth": subscription.auth, "created": self._now()}
+        async with self._engine.begin() as connection:
+            await connection.execute(self._upsert(push_subscriptions, ("home_id", "endpoint")), [row])
+
+    async def push_subscriptions(self, home_id: str, person: str | None) -> list[PushSubscription]:
+        """`person`'s subscriptions (everyone's when None)."""
+        t = push_subscriptions
+        query = sa.select(t).where(t.c.home_id == home_id)
+        if person is not None:
+            query = query.where(t.c.person == person)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query.order_by(t.c.created))).all()
+        return [PushSubscription(r.endpoint, r.person, r.p256dh, r.auth) for r in rows]
+
+    async def delete_push_subscription(self, home_id: str, endpoint: str) -> None:
+        t = push_subscriptions
+        async with self._engine.begin() as connection:
+            await connection.execute(sa.delete(t).where(t.c.home_id == home_id, t.c.endpoint == endpoint))

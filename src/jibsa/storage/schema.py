@@ -124,3 +124,13 @@ notifications = sa.Table(
     sa.Column("rule_id", _ID, nullable=False),
     sa.Index("ix_notifications_home_person_at", "home_id", "person", "at"),
 )  # fmt: skip
+
+push_subscriptions = sa.Table(
+    "push_subscriptions", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("endpoint", sa.String(1000), primary_key=True),
+    sa.Column("person", _NAME, nullable=False),
+    sa.Column("p256dh", sa.String(200), nullable=False),
+    sa.Column("auth", sa.String(100), nullable=False),
+    sa.Column("created", sa.Double(), nullable=False),
+)  # fmt: skip

@@ -12,12 +12,12 @@ const WORDS = {
   ko: {
     bell: "알림", rules: "규칙", noRules: "규칙이 없어요. 말로 만들어 보세요: “세탁 끝나면 알려줘”",
     noNotes: "알림이 없어요.", readAll: "모두 읽음", on: "켜짐", off: "꺼짐", remove: "지우기",
-    home: "집에 있어요", away: "나갔어요", once: "한 번", broken: "멈춤", firedBy: "규칙",
+    home: "집에 있어요", away: "나갔어요", once: "한 번", phone: "이 기기로 알림 받기", phoneOn: "이 기기로 알림을 받아요",
   },
   en: {
     bell: "Notifications", rules: "Rules", noRules: "No rules yet. Say one: “tell me when the wash is done”",
     noNotes: "No notifications.", readAll: "Mark all read", on: "On", off: "Off", remove: "Remove",
-    home: "I'm home", away: "I'm out", once: "once", broken: "paused", firedBy: "rule",
+    home: "I'm home", away: "I'm out", once: "once", phone: "Notify this device", phoneOn: "This device gets notifications",
   },
 };
 
@@ -32,7 +32,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 export function mount(container, ctx) {
-  const view = { rules: [], notes: [], unread: 0, open: false, present: null };
+  const view = { rules: [], notes: [], unread: 0, open: false, present: null, pushing: false };
   const w = () => WORDS[ctx.lang() === "en" ? "en" : "ko"];
   const text = (note) => (ctx.lang() === "en" ? note.text_en : note.text);
   const mine = (note) => note.person === "" || note.person === ctx.me.name;
@@ -65,12 +65,29 @@ export function mount(container, ctx) {
       ...(view.notes.length ? view.notes.map((n) => el("p", { class: n.read ? "note" : "note unread" }, text(n)))
         : [el("p", { class: "empty" }, w().noNotes)]),
     );
-    panel.replaceChildren(el("h2", {}, w().rules), presenceButton(), ...ruleItems());
+    panel.replaceChildren(el("h2", {}, w().rules), presenceButton(), pushButton(), ...ruleItems());
   }
 
   function presenceButton() {
     const label = view.present === false ? w().away : w().home;
     return el("button", { type: "button", class: "presence", onclick: togglePresence }, `🏠 ${label}`);
+  }
+
+  function pushButton() {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window)) return null;
+    return el("button", { type: "button", class: "push", onclick: subscribePush }, view.pushing ? w().phoneOn : w().phone);
+  }
+
+  // Web Push: ask the person, subscribe with the home's VAPID key, tell jibsa where to send.
+  async function subscribePush() {
+    if ((await Notification.requestPermission()) !== "granted") return;
+    const registration = await navigator.serviceWorker.register("/static/push-sw.js");
+    const { key } = await ctx.api("GET", "/api/push/key");
+    const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true,
+      applicationServerKey: Uint8Array.from(atob(key.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)) });
+    await ctx.api("POST", "/api/push/subscriptions", subscription.toJSON());
+    view.pushing = true;
+    render();
   }
 
   function ruleItems() {

@@ -1,4 +1,4 @@
-"""Rules and notifications.
+"""Rules, notifications and Web Push subscriptions.
 
 Revision ID: 0003_rules
 Revises: 0001
@@ -44,9 +44,19 @@ def upgrade() -> None:
         sa.Column("rule_id", _ID, nullable=False),
     )
     op.create_index("ix_notifications_home_person_at", "notifications", ["home_id", "person", "at"])
+    op.create_table(
+        "push_subscriptions",
+        sa.Column("home_id", _ID, primary_key=True),
+        sa.Column("endpoint", sa.String(1000), primary_key=True),
+        sa.Column("person", _NAME, nullable=False),
+        sa.Column("p256dh", sa.String(200), nullable=False),
+        sa.Column("auth", sa.String(100), nullable=False),
+        sa.Column("created", sa.Double(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("push_subscriptions")
     op.drop_index("ix_notifications_home_person_at", table_name="notifications")
     op.drop_table("notifications")
     op.drop_table("rules")
