@@ -230,7 +230,7 @@ class RuleEngine:
             return
         if rule.once:
             await self.store.delete_rule(self.hub.home.id, rule.id)
-        else:
+        elif rule.when.kind in _TIMED:  # only clock and sun rules look back at a missed time
             await self.store.rule_fired(self.hub.home.id, rule.id, self.hub.clock.now())
 
     async def _pause_for(self, rule: Rule, text: str, text_en: str) -> None:
