@@ -34,7 +34,7 @@ def event_to_dict(event: object) -> dict[str, Any] | None:
     """The JSON form of an event, or None for events clients are not sent."""
     if isinstance(event, StateChanged):
         return {"type": "state_changed", "device": event.device_id, "state": _public(event.new),
-                "changed": _public(event.changed), "at": event.at}
+                "changed": _public(event.changed), "at": event.at, "cause": event.cause}
     if isinstance(event, AvailabilityChanged):
         return {"type": "availability_changed", "device": event.device_id, "available": event.available,
                 "at": event.at}

@@ -14,6 +14,7 @@ from jibsa.domain import Command, Role
 from jibsa.domain.rule_schema import read_rule
 from jibsa.domain.rules import Rule, RuleFormatError, sensitive_actions
 from jibsa.hub.outcome import Actor, Outcome
+from jibsa.hub.rule_why import explain
 
 if TYPE_CHECKING:
     from jibsa.hub.rules import RuleEngine
@@ -31,6 +32,8 @@ def creation_refusal(rule: Rule, actor: Actor, confirmed: bool, engine: RuleEngi
 async def handle_rule_intent(engine: RuleEngine, command: Command, actor: Actor, confirmed: bool) -> Outcome:
     if command.intent == "add_rule":
         return await _add(engine, command, actor, confirmed)
+    if command.intent == "why":
+        return await explain(engine, command)
     if command.intent == "list_rules":
         jobs = [j.name or str(j.command.get("intent", "")) for j in engine.hub.pending_jobs()]
         return Outcome(command, answer={"rules": [r.to_dict() for r in engine.listed()], "jobs": jobs})

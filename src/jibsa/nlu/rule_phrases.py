@@ -56,6 +56,9 @@ class RuleReader:
         managed = self._manage(text, w)
         if managed is not None:
             return RuleReading(managed, language)
+        asked = re.search(w["why"], text) and (self._find(text) or [t for c in self._parse(text) for t in c.targets])
+        if asked:
+            return RuleReading(Command("why", (asked[0],)), language)
         parts = self._split(text, language, w)
         if parts is None:
             return None

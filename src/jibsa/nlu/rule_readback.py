@@ -88,11 +88,48 @@ def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: s
     return str(t["presence"][when["event"]]).format(person=josa(person, "이") if language != "en" else person)
 
 
+def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
+    """"해가 져서 '정원등 자동 켜기' 규칙이 오후 6시 12분에 켰어요." from `explain`'s answer."""
+    ko = language != "en"
+    if "at" not in answer:
+        return str(t["none"]).format(device=answer["name"])
+    time = clock_text(answer["time"]) if ko else answer["time"]
+    changed = answer.get("changed", {})
+    key = next((f"{p}:{changed[p]}" for p in ("power", "lock", "valve") if p in changed), "")
+    did = str(t["did"].get(key, t["did"][""]))
+    cause = answer.get("cause") or {}
+    via = str(cause.get("via", ""))
+    if not cause:
+        return str(t["device"]).format(time=time)
+    if via.startswith("rule:"):
+        rule = answer.get("rule")
+        if not rule:
+            return str(t["rule_gone"]).format(time=time, did=did)
+        return str(t["rule"]).format(because=_because(rule, t["because"], ko), rule=rule["name"], time=time, did=did)
+    channel = via.split(":", 1)[0]
+    if channel == "schedule":
+        return str(t["schedule"]).format(person=cause.get("by", ""), time=time, did=did)
+    how = t["how"].get(channel, "")
+    return str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
+
+
+def _because(rule: Mapping[str, Any], words: Mapping[str, Any], ko: bool) -> str:
+    when = rule["when"]
+    said = words[when["kind"]]
+    if isinstance(said, Mapping):
+        return str(said.get(when.get("event") or when.get("weather"), ""))
+    name = str(rule.get("device_name", ""))
+    at = clock_text(when["at"]) if ko and when.get("at") else when.get("at", "")
+    return str(said).format(device=name, device_i=josa(name, "이") if ko and name else name, at=at)
+
+
 def describe_rule_outcome(intent: str, answer: Mapping[str, Any], error: str | None, language: str) -> str:
     """The answer to add_rule, list_rules, enable_rule, disable_rule, remove_rule."""
     t = _texts(language)
     if error:
         return str(t["errors"].get(error, "")).format(problem=answer.get("problem", ""))
+    if intent == "why":
+        return _why(answer, t["why"], language)
     if intent == "add_rule":
         return str(t["saved"]).format(name=answer.get("name", ""))
     if intent == "list_rules":

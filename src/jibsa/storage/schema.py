@@ -33,6 +33,7 @@ state_history = sa.Table(
     sa.Column("at", sa.Double(), nullable=False),
     sa.Column("old", _DOC, nullable=False),
     sa.Column("new", _DOC, nullable=False),
+    sa.Column("cause", _DOC, nullable=True),  # rev_0003_rules: who or what made the change
     sa.Index("ix_state_history_home_at", "home_id", "at"),
     sa.Index("ix_state_history_home_device_at", "home_id", "device_id", "at"),
 )  # fmt: skip

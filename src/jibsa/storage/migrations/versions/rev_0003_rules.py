@@ -25,6 +25,7 @@ _NAME = sa.String(200)
 
 
 def upgrade() -> None:
+    op.add_column("state_history", sa.Column("cause", _DOC, nullable=True))
     op.create_table(
         "rules",
         sa.Column("home_id", _ID, primary_key=True),
@@ -60,3 +61,4 @@ def downgrade() -> None:
     op.drop_index("ix_notifications_home_person_at", table_name="notifications")
     op.drop_table("notifications")
     op.drop_table("rules")
+    op.drop_column("state_history", "cause")
