@@ -17,6 +17,7 @@ from jibsa import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "home_cmd",
     "parse_cmd",
+    "rules_cmd",
     "say_cmd",
     "serve_cmd",
     "simulate_cmd",
