@@ -21,6 +21,7 @@ from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.rules import RuleEngine
 from jibsa.skills import default_skills
 from jibsa.skills.weather import WeatherSource
+from jibsa.skills.weather_conditions import ForecastConditions
 from jibsa.web_push import PushSender, vapid_keys
 
 log = logging.getLogger(__name__)
@@ -164,12 +165,13 @@ async def open_home(
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
-    hub = Hub(home, store, clock, adapters, skills=default_skills(weather_source(settings)),
+    weather = weather_source(settings)
+    hub = Hub(home, store, clock, adapters, skills=default_skills(weather),
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
     if isinstance(store, RuleStore):
-        hub.rules = RuleEngine(hub, store)
+        hub.rules = RuleEngine(hub, store, weather=ForecastConditions(weather) if weather else None)
         await hub.rules.start()
     conversation = Conversation(hub, Parser(home, home.language))
     running = RunningHome(home, hub, conversation, store, warnings)

@@ -30,7 +30,7 @@ class WeatherWatch:
         self._clock = clock
         self._poll_s = poll_s
         self._began = began
-        self._now: frozenset[str] = frozenset()
+        self._now: frozenset[str] | None = None  # None until the first answer: that one is the baseline
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -44,8 +44,9 @@ class WeatherWatch:
             self._task = None
 
     async def poll(self) -> frozenset[str]:
-        """Ask the source once; report what began since the last answer. A failing source is logged
-        and changes nothing."""
+        """Ask the source once; report what began since the last answer. The first answer only sets
+        the baseline (a restart in the rain does not close the windows again); a failing source is
+        logged and changes nothing."""
         if self._source is None:
             return frozenset()
         try:
@@ -53,7 +54,7 @@ class WeatherWatch:
         except Exception:  # a weather service being down must not stop the rules
             log.warning("weather for rules unavailable", exc_info=True)
             return frozenset()
-        began = current - self._now
+        began = current - self._now if self._now is not None else frozenset()
         self._now = current
         if began:
             self._began(began)
