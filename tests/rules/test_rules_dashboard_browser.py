@@ -80,6 +80,7 @@ def test_rules_and_notifications_live_in_the_dashboard(server: tuple[str, str, s
             httpx.post(f"{base}/api/devices/living_ceiling/commands", json={"intent": "turn_on"}, headers=headers)
             expect(page.locator(".toast")).to_contain_text("거실 천장등이 켜졌어요.")
             expect(page.locator(".bell .count")).to_have_text("1")
+            expect(page.locator(".rules-panel .fired")).to_contain_text("천장등 알림 — 거실 천장등이 켜졌어요.")
             page.click(".bell")
             expect(page.locator(".bell-list .note.unread")).to_contain_text("거실 천장등이 켜졌어요.")
             page.click(".bell-list .read-all")

@@ -12,12 +12,14 @@ const WORDS = {
   ko: {
     bell: "알림", rules: "규칙", noRules: "규칙이 없어요. 말로 만들어 보세요: “세탁 끝나면 알려줘”",
     noNotes: "알림이 없어요.", readAll: "모두 읽음", on: "켜짐", off: "꺼짐", remove: "지우기",
-    home: "집에 있어요", away: "나갔어요", once: "한 번", phone: "이 기기로 알림 받기", phoneOn: "이 기기로 알림을 받아요",
+    recent: "최근 자동 실행", home: "집에 있어요", away: "나갔어요", once: "한 번",
+    phone: "이 기기로 알림 받기", phoneOn: "이 기기로 알림을 받아요",
   },
   en: {
     bell: "Notifications", rules: "Rules", noRules: "No rules yet. Say one: “tell me when the wash is done”",
     noNotes: "No notifications.", readAll: "Mark all read", on: "On", off: "Off", remove: "Remove",
-    home: "I'm home", away: "I'm out", once: "once", phone: "Notify this device", phoneOn: "This device gets notifications",
+    recent: "Recently run by rules", home: "I'm home", away: "I'm out", once: "once",
+    phone: "Notify this device", phoneOn: "This device gets notifications",
   },
 };
 
@@ -32,7 +34,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 export function mount(container, ctx) {
-  const view = { rules: [], notes: [], unread: 0, open: false, present: null, pushing: false };
+  const view = { rules: [], notes: [], unread: 0, open: false, present: null, pushing: false, fired: [] };
   const w = () => WORDS[ctx.lang() === "en" ? "en" : "ko"];
   const text = (note) => (ctx.lang() === "en" ? note.text_en : note.text);
   const mine = (note) => note.person === "" || note.person === ctx.me.name;
@@ -65,7 +67,8 @@ export function mount(container, ctx) {
       ...(view.notes.length ? view.notes.map((n) => el("p", { class: n.read ? "note" : "note unread" }, text(n)))
         : [el("p", { class: "empty" }, w().noNotes)]),
     );
-    panel.replaceChildren(el("h2", {}, w().rules), presenceButton(), pushButton(), ...ruleItems());
+    panel.replaceChildren(el("h2", {}, w().rules), presenceButton(), pushButton(), ...ruleItems(),
+      ...firedItems());
   }
 
   function presenceButton() {
@@ -75,7 +78,8 @@ export function mount(container, ctx) {
 
   function pushButton() {
     if (!("serviceWorker" in navigator) || !("PushManager" in window)) return null;
-    return el("button", { type: "button", class: "push", onclick: subscribePush }, view.pushing ? w().phoneOn : w().phone);
+    return el("button", { type: "button", class: "push", onclick: subscribePush },
+      view.pushing ? w().phoneOn : w().phone);
   }
 
   // Web Push: ask the person, subscribe with the home's VAPID key, tell jibsa where to send.
@@ -84,7 +88,8 @@ export function mount(container, ctx) {
     const registration = await navigator.serviceWorker.register("/static/push-sw.js");
     const { key } = await ctx.api("GET", "/api/push/key");
     const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true,
-      applicationServerKey: Uint8Array.from(atob(key.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)) });
+      applicationServerKey: Uint8Array.from(atob(key.replace(/-/g, "+").replace(/_/g, "/")),
+        (c) => c.charCodeAt(0)) });
     await ctx.api("POST", "/api/push/subscriptions", subscription.toJSON());
     view.pushing = true;
     render();
@@ -98,6 +103,15 @@ export function mount(container, ctx) {
         onclick: () => switchRule(rule) }, rule.enabled ? w().on : w().off),
       el("button", { type: "button", class: "rule-remove", onclick: () => removeRule(rule) }, w().remove),
     )))];
+  }
+
+  // What rules did lately (the `rule_fired` events since the page opened): name, why, when.
+  function firedItems() {
+    if (!view.fired.length) return [];
+    const time = (at) => new Date(at * 1000).toLocaleTimeString(ctx.lang() === "en" ? "en" : "ko",
+      { timeStyle: "short" });
+    return [el("h3", {}, w().recent), el("ul", { class: "fired" }, ...view.fired.map((f) => el("li", {},
+      `${time(f.at)} · ${f.name} — ${ctx.lang() === "en" ? f.reason_en : f.reason}`)))];
   }
 
   function toggle() {
@@ -138,7 +152,10 @@ export function mount(container, ctx) {
       view.unread += 1;
       toast(text(event));
       render();
-    } else if (["rule_fired", "home_changed", "conversation"].includes(event.type)) {
+    } else if (event.type === "rule_fired") {
+      view.fired = [event, ...view.fired].slice(0, 10);
+      loadRules();
+    } else if (["home_changed", "conversation"].includes(event.type)) {
       loadRules();
     }
   });
