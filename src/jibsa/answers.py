@@ -13,9 +13,10 @@ from typing import Any
 import yaml
 
 from jibsa.domain import Home
-from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
+from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.hub import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa
+from jibsa.nlu.rule_readback import describe_rule_outcome
 
 
 @cache
@@ -42,11 +43,13 @@ def describe_outcome(home: Home, outcome: Outcome, language: str, *,
     told = _skills_own_words(outcome.answer, language)
     if told:
         return told
+    spec = intents.get(outcome.command.intent)
+    if spec is not None and spec.handler is Handler.RULES:
+        return describe_rule_outcome(outcome.command.intent, outcome.answer, outcome.error, language)
     if outcome.error:
         return error_text(outcome.error, language)
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
         return ""  # the parser already said "30분 뒤에 보일러를 끌게요."
-    spec = intents.get(outcome.command.intent)
     speak = _SPEAKERS.get(spec.reply_key) if spec is not None else None
     return speak(_Say(language, home), outcome.answer) if speak else ""
 

@@ -17,11 +17,15 @@ from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
+from jibsa.hub.rule_store import RuleStore
+from jibsa.hub.rules import RuleEngine
 from jibsa.skills import default_skills
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.weather import WeatherSource, weather_manifest
 from jibsa.skills.weather.settings import check_weather, home_city
+from jibsa.skills.weather_conditions import ForecastConditions
+from jibsa.web_push import PushSender, vapid_keys
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
@@ -81,10 +85,14 @@ def weather_source(settings: Settings) -> WeatherSource | None:
     return configured_source(settings.adapter_settings.get("weather") or {})
 
 
+def default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "jibsa"
+
+
 async def open_store(settings: Settings) -> HubStore:
     from jibsa.storage import open_store as open_sql_store
 
-    target = settings.db_url or str(settings.data_dir or Path.home() / ".local" / "share" / "jibsa")
+    target = settings.db_url or str(settings.data_dir or default_data_dir())
     store: HubStore = await open_sql_store(target, history_days=history_days(settings),
                                            audit_days=audit_days(settings))
     return store
@@ -163,10 +171,13 @@ class RunningHome:
     warnings: tuple[str, ...] = ()
     services: list[Service] = field(default_factory=list)
     weather: Weather = field(default_factory=Weather)
+    push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
 
     async def close(self) -> None:
         for service in reversed(self.services):
             await service.stop()
+        if self.hub.rules is not None:
+            await self.hub.rules.stop()
         await self.hub.stop()
         await self.store.close()
 
@@ -203,11 +214,19 @@ async def open_home(
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
+    if isinstance(store, RuleStore):
+        conditions = ForecastConditions(weather.source, weather.city) if weather.source else None
+        hub.rules = RuleEngine(hub, store, weather=conditions)
+        await hub.rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
     conversation = Conversation(hub, Parser(home, home.language), phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather)
     if weather.source is not None:
         running.services.append(weather.source)
+    if isinstance(store, RuleStore):
+        running.push = PushSender(hub, store, vapid_keys(settings.data_dir or default_data_dir()))
+        await running.push.start()
+        running.services.append(running.push)
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))

@@ -54,7 +54,8 @@ class MemoryStore:
         self.changes.append(HistoryEntry(device_id, at, dict(old), dict(new)))
 
     async def save_states(self, home_id: str,
-                          changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]]) -> None:
+                          changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]],
+                          causes: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         for device_id, old, new, at in changes:
             await self.save_state(home_id, device_id, old, new, at)
 

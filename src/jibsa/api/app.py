@@ -19,6 +19,8 @@ from jibsa.api import (
     routes_events,
     routes_home,
     routes_local,
+    routes_notifications,
+    routes_rules,
     routes_session,
     routes_users,
 )
@@ -92,6 +94,8 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)
     app.include_router(weather_router)
+    for module in (routes_rules, routes_notifications):
+        app.include_router(module.router)
     _mount_dashboard(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_SecurityHeaders)

@@ -35,6 +35,8 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "unknown_user": (404, "그런 사용자가 없어요.", "No such user."),
     "unknown_job": (404, "그런 예약이 없어요.", "No such timer or schedule."),
     "unknown_room": (422, "그런 방이 없어요.", "The home has no such room."),
+    "unknown_rule": (404, "그런 규칙이 없어요.", "No such rule."),
+    "bad_rule": (422, "규칙이 올바르지 않아요.", "The rule is not valid (see detail: field and problem)."),
     "method_not_allowed": (405, "이 주소에서는 그 방법을 쓸 수 없어요.", "Method not allowed here."),
     "needs_confirmation": (409, "한 번 더 확인해 주세요.",
                            "This needs a confirmation: send it again with \"confirm\": true (and the PIN if set)."),

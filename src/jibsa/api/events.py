@@ -11,6 +11,8 @@ from typing import Any
 from jibsa.answers import said
 from jibsa.domain import AvailabilityChanged, Home, Role, StateChanged
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
+from jibsa.hub.notifications import NotificationAdded
+from jibsa.hub.rule_actions import RuleFired
 from jibsa.nlu.josa import duration_text, join_names
 from jibsa.presentation.state_words import summary
 
@@ -45,7 +47,7 @@ def event_to_dict(event: object, home: Home | None = None) -> dict[str, Any] | N
     change carries the device's `summary` in people's words ({"ko", "en"})."""
     if isinstance(event, StateChanged):
         data = {"type": "state_changed", "device": event.device_id, "state": _public(event.new),
-                "changed": _public(event.changed), "at": event.at}
+                "changed": _public(event.changed), "at": event.at, "cause": event.cause}
         device = home.device(event.device_id) if home is not None else None
         if device is not None:
             data["summary"] = summary(device.type, event.new)
@@ -67,6 +69,11 @@ def event_to_dict(event: object, home: Home | None = None) -> dict[str, Any] | N
                 "message": _skipped(event, "ko"), "message_en": _skipped(event, "en")}
     if isinstance(event, TimerFinished):
         return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
+    if isinstance(event, NotificationAdded):
+        return {"type": "notification", **event.notification.to_dict()}
+    if isinstance(event, RuleFired):
+        return {"type": "rule_fired", "rule": event.rule_id, "name": event.name, "at": event.at,
+                "reason": event.reason, "reason_en": event.reason_en, "late": event.late}
     return None
 
 

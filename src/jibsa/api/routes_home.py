@@ -88,7 +88,8 @@ async def history(
     if since is not None and not (-1e12 < since < 1e12):
         raise ApiError("invalid_request", {"since": "out of range"})
     entries = await context.running.store.history(hub.home.id, device, since, limit)
-    return [{"device": e.device_id, "at": e.at, "old": dict(e.old), "new": dict(e.new)} for e in entries]
+    return [{"device": e.device_id, "at": e.at, "old": dict(e.old), "new": dict(e.new),
+             "cause": dict(e.cause) if e.cause else None} for e in entries]
 
 
 def job_body(job: PendingJob) -> dict[str, Any]:

@@ -135,6 +135,7 @@ class HistoryBody(BaseModel):
     at: float
     old: dict[str, Any]
     new: dict[str, Any]
+    cause: dict[str, Any] | None = None  # {"by", "via", "intent"}: who or what made the change; null: the device
 
 
 class JobBody(BaseModel):

@@ -26,6 +26,7 @@ COMMAND_MODULES: dict[str, str] = {
     "simulate": "simulate_cmd",
     "status": "status_cmd",
     "user": "user_cmd",
+    "rules": "rules_cmd",
     "hear": "voice_cmd",
     "speak": "voice_cmd",
     "voice": "voice_cmd",

@@ -19,6 +19,7 @@ class Handler(StrEnum):
     SCENE = "scene"  # a scene's steps
     TIMERS = "timers"  # the hub's timers and schedules
     SKILL = "skill"  # a skill (time, weather, lists, partner skills)
+    RULES = "rules"  # the home's rules (automations): made, listed, switched, removed, and "왜?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,12 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("get_time", Handler.SKILL),
     IntentSpec("get_date", Handler.SKILL),
     IntentSpec("add_item", Handler.SKILL, ("item", "list"), reply="item_added"),
+    IntentSpec("add_rule", Handler.RULES, ("rule",), guests=False),
+    IntentSpec("list_rules", Handler.RULES),
+    IntentSpec("enable_rule", Handler.RULES, ("rule",), guests=False),
+    IntentSpec("disable_rule", Handler.RULES, ("rule",), guests=False),
+    IntentSpec("remove_rule", Handler.RULES, ("rule",), guests=False),
+    IntentSpec("why", Handler.RULES, ("device", "property")),
     IntentSpec("list_jobs", Handler.SKILL),
     IntentSpec("query_home", Handler.SKILL),
 )

@@ -92,6 +92,7 @@ class StateChanged:
     old: Mapping[str, Any]
     new: Mapping[str, Any]
     at: float
+    cause: Mapping[str, Any] | None = None  # who or what made it: {"by", "via"}; None: the device itself
 
     @property
     def changed(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
@@ -20,11 +20,15 @@ from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome, Skill
 from jibsa.hub.persistence import StateWriter
+from jibsa.hub.rule_intents import handle_rule_intent
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.states import StateTable, public_state
 from jibsa.hub.store import HubStore, PendingJob
 from jibsa.hub.targets import TargetRunner
 from jibsa.hub.timers import TimerBook
+
+if TYPE_CHECKING:
+    from jibsa.hub.rules import RuleEngine
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,7 @@ class Hub:
         self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
                                 precheck=self._targets.precheck, execute=self.execute)
         self._started: list[DeviceAdapter] = []
+        self.rules: RuleEngine | None = None  # set by whoever starts one (app.open_home)
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -154,6 +159,10 @@ class Hub:
             return await self._run_scene(command, actor, confirmed)
         if handler is Handler.TIMERS:
             return await self.timers.handle(command, actor, session)
+        if handler is Handler.RULES:
+            if self.rules is None:
+                return Outcome(command, error="unsupported_intent")
+            return await handle_rule_intent(self.rules, command, actor, confirmed)
         skill = self.skills.get(command.intent)
         if skill is None:
             return Outcome(command, error="unsupported_intent")

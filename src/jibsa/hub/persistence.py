@@ -26,6 +26,7 @@ class StateWriter:
         self._home_id = home_id
         self._batch_size = batch_size
         self._pending: dict[str, tuple[dict[str, Any], dict[str, Any], float]] = {}
+        self._causes: dict[str, Any] = {}  # device -> the cause of its pending change (the latest known)
         self._wake = asyncio.Event()
         self._urgent = asyncio.Event()  # someone waits in flush(): stop lingering
         self._progress = asyncio.Condition()
@@ -49,6 +50,8 @@ class StateWriter:
         previous = self._pending.get(event.device_id)
         old = previous[0] if previous else dict(event.old)
         self._pending[event.device_id] = (old, dict(event.new), event.at)
+        if event.cause is not None:
+            self._causes[event.device_id] = event.cause
         self._enqueued += 1
         self._wake.set()
 
@@ -84,18 +87,23 @@ class StateWriter:
             reached = self._enqueued
             complete = len(self._pending) <= self._batch_size  # this batch holds every change up to `reached`
             batch = dict(list(self._pending.items())[: self._batch_size])
+            causes = {d: self._causes.pop(d) for d in batch if d in self._causes}
             for device_id in batch:
                 del self._pending[device_id]
             try:
-                await self._store.save_states(
-                    self._home_id, [(device_id, old, new, at) for device_id, (old, new, at) in batch.items()]
-                )
+                changes = [(device_id, old, new, at) for device_id, (old, new, at) in batch.items()]
+                if causes:
+                    await self._store.save_states(self._home_id, changes, causes)
+                else:  # stores that keep no causes need not know the argument
+                    await self._store.save_states(self._home_id, changes)
             except Exception:
                 # Keep the changes and try again: losing an acknowledged change is worse than a retry.
                 self.failures += 1
                 log.exception("could not save %d state changes; retrying", len(batch))
                 for device_id, change in batch.items():
                     self._pending.setdefault(device_id, change)
+                for device_id, cause in causes.items():
+                    self._causes.setdefault(device_id, cause)
                 await asyncio.sleep(min(5.0, 0.1 * self.failures))
                 continue
             self.failures = 0

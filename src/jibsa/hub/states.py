@@ -24,6 +24,7 @@ class StateTable:
         self._clock = clock
         self._states: dict[str, dict[str, Any]] = {d.id: {} for d in home.devices}
         self._available: dict[str, bool] = {d.id: True for d in home.devices}
+        self._causes: dict[str, tuple[Mapping[str, Any], float]] = {}  # device -> (cause, until)
 
     def restore(self, saved: Mapping[str, Mapping[str, Any]]) -> None:
         """Take states from storage before adapters start (no events: nothing changed)."""
@@ -48,6 +49,19 @@ class StateTable:
     def available(self, device_id: str) -> bool:
         return self._available.get(device_id, False)
 
+    def expect_cause(self, device_id: str, cause: Mapping[str, Any], until: float) -> None:
+        """Changes `device_id` reports until `until` (clock seconds) were caused by `cause` (a command)."""
+        self._causes[device_id] = (cause, until)
+
+    def _cause_of(self, device_id: str) -> Mapping[str, Any] | None:
+        expected = self._causes.get(device_id)
+        if expected is None:
+            return None
+        if self._clock.now() > expected[1]:
+            del self._causes[device_id]
+            return None
+        return expected[0]
+
     def report(self, device_id: str, values: Mapping[str, Any]) -> StateChanged | None:
         """Merge `values` into the device's state; publish and return the change, if any."""
         old = self._states.get(device_id)
@@ -57,7 +71,7 @@ class StateTable:
             return None
         new = {**old, **values}
         self._states[device_id] = new
-        event = StateChanged(self.home.id, device_id, old, new, self._clock.now())
+        event = StateChanged(self.home.id, device_id, old, new, self._clock.now(), self._cause_of(device_id))
         self._bus.publish(event)
         return event
 

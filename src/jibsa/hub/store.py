@@ -33,6 +33,7 @@ class HistoryEntry:
     at: float
     old: Mapping[str, Any]
     new: Mapping[str, Any]
+    cause: Mapping[str, Any] | None = None  # {"by", "via", "intent"} of the command behind it; None: the device
 
 
 class HubStore(Protocol):
@@ -47,9 +48,11 @@ class HubStore(Protocol):
         ...
 
     async def save_states(
-        self, home_id: str, changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]]
+        self, home_id: str, changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]],
+        causes: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
-        """Like `save_state` for many (device_id, old, new, at) changes, in one transaction."""
+        """Like `save_state` for many (device_id, old, new, at) changes, in one transaction; `causes`
+        says, per device, what caused its change (kept in the history)."""
         ...
 
     async def history(

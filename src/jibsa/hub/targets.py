@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from jibsa.hub.hub import Hub
 
 log = logging.getLogger(__name__)
+CAUSE_AFTER_S = 30.0  # what a device reports this long after a command (a curtain moving) is the command's doing
 
 
 def _failed(target: str, code: ErrorCode, message: str, **detail: Any) -> TargetResult:
@@ -85,6 +86,8 @@ class TargetRunner:
             return self._query(device, plan.query)
         if needs_confirmation(device, command) and not confirmed:
             return _failed(target, ErrorCode.NEEDS_CONFIRMATION, f"{target}: needs confirmation", intent="unlock")
+        cause = {"by": actor.name, "via": actor.source, "intent": command.intent}
+        self._hub.states.expect_cause(device.id, cause, self._hub.clock.now() + self._timeout + CAUSE_AFTER_S)
         return await self._send(device, plan)
 
     def _query(self, device: Device, prop: str) -> TargetResult:

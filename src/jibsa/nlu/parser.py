@@ -14,6 +14,8 @@ from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
 from jibsa.nlu.replies import choice_question, promise, refusal
+from jibsa.nlu.rule_phrases import RuleReader
+from jibsa.nlu.rule_readback import readback
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
 from jibsa.nlu.timing import find_timing
@@ -88,6 +90,8 @@ class Parser:
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
+        self._rules = RuleReader(home, self._device_ids,
+                                 lambda said: self._understand(normalise(said), None, None).commands)
 
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
@@ -97,6 +101,11 @@ class Parser:
         if error is not None:
             return Understanding(text, (), refusal(error, language), language=language, error=error)
         room = room or None
+        reading = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
+        if reading is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
+            asks = reading.command.intent == "add_rule"
+            reply = readback(self.home, reading.command.params["rule"], language) if asks else ""
+            return Understanding(text, (reading.command,), reply, asks, language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:
@@ -146,6 +155,9 @@ class Parser:
         if timing.params:
             result.commands = [_timed(c, timing.params) for c in result.commands]
         return result
+
+    def _device_ids(self, text: str) -> list[str]:
+        return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("device")]
 
     def _add_stems(self, clause: Clause) -> None:
         """The Kiwi fallback: a request naming devices but no verb we know gets the verbs Kiwi finds."""

@@ -41,7 +41,8 @@ class HomeStateRecords(StoreBase):
         """Keep `new` as the device's state and record the change in its history, in one transaction."""
         await self.save_states(home_id, [(device_id, old, new, at)])
 
-    async def save_states(self, home_id: str, changes: Sequence[Change]) -> None:
+    async def save_states(self, home_id: str, changes: Sequence[Change],
+                          causes: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         """Like `save_state` for many (device_id, old, new, at) changes, in one transaction; for a device
         changed more than once, the last change in `changes` is its state."""
         if not changes:
@@ -52,7 +53,8 @@ class HomeStateRecords(StoreBase):
             for device_id, _old, new, at in changes
         }
         history = [
-            {"home_id": home_id, "device_id": device_id, "at": at, "old": dict(old), "new": dict(new)}
+            {"home_id": home_id, "device_id": device_id, "at": at, "old": dict(old), "new": dict(new),
+             "cause": dict(causes[device_id]) if causes and device_id in causes else None}
             for device_id, old, new, at in changes
         ]
         async with self._engine.begin() as connection:
@@ -80,7 +82,8 @@ class HomeStateRecords(StoreBase):
         if limit <= 0:
             return []
         table = state_history
-        query = sa.select(table.c.device_id, table.c.at, table.c.old, table.c.new).where(table.c.home_id == home_id)
+        query = sa.select(table.c.device_id, table.c.at, table.c.old, table.c.new, table.c.cause).where(
+            table.c.home_id == home_id)
         if device_id is not None:
             query = query.where(table.c.device_id == device_id)
         if since is not None:
@@ -88,7 +91,7 @@ class HomeStateRecords(StoreBase):
         query = query.order_by(table.c.at.desc(), table.c.id.desc()).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [HistoryEntry(r.device_id, r.at, dict(r.old), dict(r.new)) for r in reversed(rows)]
+        return [HistoryEntry(r.device_id, r.at, dict(r.old), dict(r.new), r.cause) for r in reversed(rows)]
 
     async def save_job(self, home_id: str, job: PendingJob) -> None:
         """Keep `job`, replacing a job of the home with the same id."""
@@ -152,7 +155,7 @@ _SQLITE_UPSERT = (
     "INSERT INTO device_states (home_id, device_id, state, updated) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (home_id, device_id) DO UPDATE SET state = excluded.state, updated = excluded.updated"
 )
-_SQLITE_HISTORY = "INSERT INTO state_history (home_id, device_id, at, old, new) VALUES (?, ?, ?, ?, ?)"
+_SQLITE_HISTORY = "INSERT INTO state_history (home_id, device_id, at, old, new, cause) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 async def _save_sqlite(connection: AsyncConnection, latest: Iterable[dict[str, Any]],
@@ -163,7 +166,8 @@ async def _save_sqlite(connection: AsyncConnection, latest: Iterable[dict[str, A
         (r["home_id"], r["device_id"], _json(r["state"]), r["updated"]) for r in latest
     ])  # fmt: skip
     await connection.exec_driver_sql(_SQLITE_HISTORY, [
-        (r["home_id"], r["device_id"], r["at"], _json(r["old"]), _json(r["new"])) for r in history
+        (r["home_id"], r["device_id"], r["at"], _json(r["old"]), _json(r["new"]),
+         None if r["cause"] is None else _json(r["cause"])) for r in history
     ])  # fmt: skip
 
 

@@ -33,6 +33,7 @@ state_history = sa.Table(
     sa.Column("at", sa.Double(), nullable=False),
     sa.Column("old", _DOC, nullable=False),
     sa.Column("new", _DOC, nullable=False),
+    sa.Column("cause", _DOC, nullable=True),  # rev_0003_rules: who or what made the change
     sa.Index("ix_state_history_home_at", "home_id", "at"),
     sa.Index("ix_state_history_home_device_at", "home_id", "device_id", "at"),
 )  # fmt: skip
@@ -102,4 +103,35 @@ list_items = sa.Table(
     sa.Column("list_name", _NAME, nullable=False),
     sa.Column("item", sa.String(500), nullable=False),
     sa.UniqueConstraint("home_id", "list_name", "item", name="uq_list_items_home_list_item"),
+)  # fmt: skip
+
+rules = sa.Table(
+    "rules", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("id", _ID, primary_key=True),
+    sa.Column("data", _DOC, nullable=False),
+    sa.Column("last_fired", sa.Double(), nullable=True),
+)  # fmt: skip
+
+notifications = sa.Table(
+    "notifications", metadata,
+    sa.Column("id", _SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("home_id", _ID, nullable=False),
+    sa.Column("person", _NAME, nullable=False),
+    sa.Column("text", sa.String(1000), nullable=False),
+    sa.Column("text_en", sa.String(1000), nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+    sa.Column("read", sa.Boolean(), nullable=False),
+    sa.Column("rule_id", _ID, nullable=False),
+    sa.Index("ix_notifications_home_person_at", "home_id", "person", "at"),
+)  # fmt: skip
+
+push_subscriptions = sa.Table(
+    "push_subscriptions", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("endpoint", sa.String(1000), primary_key=True),
+    sa.Column("person", _NAME, nullable=False),
+    sa.Column("p256dh", sa.String(200), nullable=False),
+    sa.Column("auth", sa.String(100), nullable=False),
+    sa.Column("created", sa.Double(), nullable=False),
 )  # fmt: skip

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.store import HubStore
 from jibsa.storage.accounts import DEFAULT_AUDIT_DAYS, AccountRecords
 from jibsa.storage.base import Clock
@@ -19,9 +20,10 @@ from jibsa.storage.engine import create_engine, database_url
 from jibsa.storage.errors import StorageUnavailable
 from jibsa.storage.home_state import DEFAULT_HISTORY_DAYS, HomeStateRecords
 from jibsa.storage.migrate import upgrade_to_head
+from jibsa.storage.rules import RuleRecords
 
 
-class SqlStore(HomeStateRecords, AccountRecords):
+class SqlStore(HomeStateRecords, AccountRecords, RuleRecords):
     """Durable state of many homes (implements `jibsa.hub.HubStore` and the API's account store).
 
     Each write runs in one transaction and returns after COMMIT, so an acknowledged change survives
@@ -57,6 +59,9 @@ if TYPE_CHECKING:
 
     def _is_a_hub_store(store: SqlStore) -> HubStore:
         return store  # mypy checks SqlStore against the hub's protocol here
+
+    def _is_a_rule_store(store: SqlStore) -> RuleStore:
+        return store
 
 
 async def open_store(target: str | os.PathLike[str], *, clock: Clock = time.time,

@@ -6,11 +6,12 @@ import { drawLineChart } from "./chart.js";
 import { TEXT } from "./i18n.js";
 import { mount as mountVoice } from "./voice.js";
 import { mount as mountWeather } from "./weather.js";
+import { mount as mountRules } from "./rules.js";
 
 const state = {
   lang: localStorage.getItem("jibsa.lang") || "ko",
   devices: new Map(), rooms: [], scenes: [], jobs: [], chart: null, chartPoints: [],
-  session: `web-${Math.random().toString(36).slice(2)}`, closeEvents: null,
+  session: `web-${Math.random().toString(36).slice(2)}`, closeEvents: null, listeners: [],
 };
 let weatherStrip = null;
 const $ = (selector) => document.querySelector(selector);
@@ -75,6 +76,7 @@ async function enter(me) {
   weatherStrip = mountWeather($("#weather"), { api, lang: () => state.lang });
   renderAll();
   await loadJobs();
+  mountRules($("#rules-part"), { api, lang: () => state.lang, onEvent: (fn) => state.listeners.push(fn), me });
   state.closeEvents = openEvents(onEvent, (up) => {
     $("#live").textContent = up ? t().live : t().offline;
     $("#live").className = up ? "live up" : "live down";
@@ -162,6 +164,7 @@ function showError(error) {
 }
 
 function onEvent(event) {
+  for (const listener of state.listeners) listener(event);
   if (event.type === "state_changed") {
     const device = state.devices.get(event.device);
     if (!device) return;

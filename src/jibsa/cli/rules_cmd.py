@@ -1,0 +1,62 @@
+"""`jibsa rules check FILE` and `jibsa rules import FILE`: rules written by hand (docs/rules.md)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+from jibsa.cli.common import EXIT_REFUSED, add_home_options, load_home_or_exit
+from jibsa.domain.rules import RuleFormatError
+
+
+def register(subparsers: Any) -> None:
+    rules = subparsers.add_parser("rules", help="check or import a rules file")
+    sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    check = sub.add_parser("check", help="validate a rules file against the home")
+    check.add_argument("file", help="the rules file (YAML)")
+    add_home_options(check, data=False)
+    check.set_defaults(handler=_check)
+    load = sub.add_parser("import", help="add (or replace) the file's rules in the home's store")
+    load.add_argument("file", help="the rules file (YAML)")
+    add_home_options(load)
+    load.set_defaults(handler=_import)
+
+
+def _read(args: argparse.Namespace) -> list[Any] | None:
+    from jibsa.rules_file import load_rules_file
+
+    home = load_home_or_exit(args.home).home
+    try:
+        return load_rules_file(args.file, home)
+    except RuleFormatError as exc:
+        print(exc)
+        return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    rules = _read(args)
+    if rules is None:
+        return EXIT_REFUSED
+    print(f"{args.file}: ok: {len(rules)} rules")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from jibsa.cli.runtime import run_with_home
+
+    rules = _read(args)
+    if rules is None:
+        return EXIT_REFUSED
+
+    async def body(running: Any) -> int:
+        engine = running.hub.rules
+        for rule in rules:  # the same name again replaces the rule the file made before
+            rule_id = "file-" + hashlib.sha1(rule.name.encode()).hexdigest()[:10]
+            await engine.add(replace(rule, id=rule_id, created_by=rule.created_by or "rules-file"))
+        print(f"{args.file}: imported {len(rules)} rules")
+        return 0
+
+    result: int = run_with_home(args, body)
+    return result

@@ -1,0 +1,75 @@
+"""Notifications: stored per person (read/unread), announced on the bus for the dashboard, Web Push
+and speakers. Timers finishing announce themselves here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from jibsa.hub.clock import Clock
+from jibsa.hub.events import EventBus
+from jibsa.hub.rule_store import Notification, RuleStore
+from jibsa.hub.timers import TimerFinished
+from jibsa.nlu.josa import duration_text
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationAdded:
+    home_id: str
+    notification: Notification
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """Something to say aloud on a speaker or voice satellite (`device` None: every one)."""
+
+    home_id: str
+    text: str
+    text_en: str
+    device: str | None = None
+
+
+@cache
+def rule_texts() -> Mapping[str, Mapping[str, Any]]:
+    """The sentences of data/rule_texts.yaml, keyed by language."""
+    text = resources.files("jibsa.data").joinpath("rule_texts.yaml").read_text(encoding="utf-8")
+    data: Mapping[str, Mapping[str, Any]] = yaml.safe_load(text)
+    return data
+
+
+class Notifier:
+    def __init__(self, home_id: str, store: RuleStore, bus: EventBus, clock: Clock) -> None:
+        self._home_id = home_id
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+
+    async def notify(self, people: Sequence[str], text: str, text_en: str, rule_id: str = "") -> list[Notification]:
+        """Store one notification per person (or one for everyone) and announce each on the bus."""
+        sent = []
+        for person in people or ("",):
+            kept = await self._store.add_notification(self._home_id, person, text, text_en, at=self._clock.now(),
+                                                      rule_id=rule_id)
+            self._bus.publish(NotificationAdded(self._home_id, kept))
+            sent.append(kept)
+        return sent
+
+    def announce(self, text: str, text_en: str, device: str | None = None) -> None:
+        self._bus.publish(Announcement(self._home_id, text, text_en, device))
+
+    async def timer_finished(self, event: TimerFinished) -> None:
+        """"10분 타이머가 끝났어요": to everyone, and aloud."""
+        seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
+        name = str(event.job.name or "")
+        ko_name = name or (duration_text(seconds) if seconds else "")
+        en_name = name or (f"{round(seconds / 60)} minute" if seconds >= 60 else f"{int(seconds)} second")
+        ko, en = rule_texts()["ko"], rule_texts()["en"]
+        text = ko["timer_finished"].format(name=ko_name) if ko_name else ko["timer_finished_unnamed"]
+        text_en = en["timer_finished"].format(name=en_name) if seconds or name else en["timer_finished_unnamed"]
+        await self.notify((), text, text_en)
+        self.announce(text, text_en)

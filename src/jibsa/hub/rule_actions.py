@@ -1,0 +1,99 @@
+"""Carrying out a rule's actions, as the rule's maker, through the hub's own policy; and the guard
+that pauses a rule firing too often (a rule that sets itself off, or two rules fighting)."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jibsa.domain import Command
+from jibsa.domain.rules import Action, ActionKind, Rule
+from jibsa.hub.notifications import Notifier, rule_texts
+from jibsa.hub.outcome import Actor
+from jibsa.hub.rule_words import what_happened
+
+if TYPE_CHECKING:
+    from jibsa.hub.hub import Hub
+
+log = logging.getLogger(__name__)
+LOOP_LIMIT = 10  # firings of one rule ...
+LOOP_WINDOW_S = 60.0  # ... within this many seconds: it is looping
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFired:
+    """A rule fired: for the history, "왜?", and the dashboard."""
+
+    home_id: str
+    rule_id: str
+    name: str
+    at: float
+    reason: str
+    reason_en: str
+    late: bool = False
+
+
+Pause = Callable[[Rule, str, str], Awaitable[None]]
+
+
+class RuleRunner:
+    def __init__(self, hub: Hub, notifier: Notifier, pause: Pause, *, loop_limit: int = LOOP_LIMIT,
+                 loop_window_s: float = LOOP_WINDOW_S) -> None:
+        self._hub = hub
+        self._notifier = notifier
+        self._pause = pause
+        self._limit = loop_limit
+        self._window = loop_window_s
+        self._recent: dict[str, deque[float]] = {}
+
+    async def run(self, rule: Rule, value: Any = None, *, late: bool = False) -> bool:
+        """Carry out `rule`'s actions in order; False when the loop guard paused it instead."""
+        now = self._hub.clock.now()
+        if self._looping(rule.id, now):
+            texts = rule_texts()
+            fill = {"rule": rule.name, "count": self._limit, "window": f"{self._window:g}"}
+            await self._pause(rule, texts["ko"]["loop_paused"].format(**fill),
+                              texts["en"]["loop_paused"].format(**fill))
+            return False
+        reason = what_happened(rule, self._hub.home, value, "ko")
+        reason_en = what_happened(rule, self._hub.home, value, "en")
+        self._hub.bus.publish(RuleFired(self._hub.home.id, rule.id, rule.name, now, reason, reason_en, late))
+        actor = Actor(rule.created_by or "rule", rule.role, f"rule:{rule.id}")
+        for action in rule.do:
+            await self._one(rule, action, actor, reason, reason_en)
+        return True
+
+    def _looping(self, rule_id: str, now: float) -> bool:
+        times = self._recent.setdefault(rule_id, deque(maxlen=self._limit))
+        while times and now - times[0] > self._window:
+            times.popleft()
+        if len(times) >= self._limit:
+            times.clear()
+            return True
+        times.append(now)
+        return False
+
+    async def _one(self, rule: Rule, action: Action, actor: Actor, reason: str, reason_en: str) -> None:
+        if action.kind is ActionKind.DELAY:
+            await self._hub.clock.sleep_until(self._hub.clock.now() + action.seconds)
+        elif action.kind is ActionKind.NOTIFY:
+            await self._notifier.notify(action.to, action.message or reason, action.message or reason_en, rule.id)
+        elif action.kind is ActionKind.ANNOUNCE:
+            self._notifier.announce(action.message or reason, action.message or reason_en, action.device)
+        else:
+            command = action.command or Command("run_scene", (), {"scene": action.scene})
+            outcome = await self._hub.execute(command, actor=actor, confirmed=rule.confirmed)
+            for result in outcome.results:
+                if not result.ok:
+                    await self._failed(rule, result.target, result.error.value if result.error else "error")
+
+    async def _failed(self, rule: Rule, device: str, error: str) -> None:
+        log.warning("rule %s: %s failed on %s", rule.id, error, device)
+        texts = rule_texts()
+        fill = {"rule": rule.name, "device": device, "error": error}
+        await self._notifier.notify((rule.created_by,) if rule.created_by else (),
+                                    texts["ko"]["action_failed"].format(**fill),
+                                    texts["en"]["action_failed"].format(**fill), rule.id)

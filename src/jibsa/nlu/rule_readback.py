@@ -1,0 +1,139 @@
+"""Reading a rule back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 저장할까요?"), and
+answering the rule commands. The sentences live in data/rule_phrases.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jibsa.domain import Command, Home
+from jibsa.nlu.josa import clock_text, josa
+from jibsa.nlu.replies import promise
+from jibsa.nlu.rule_phrases import rule_words
+
+
+def _texts(language: str) -> Mapping[str, Any]:
+    texts: Mapping[str, Any] = rule_words()["readback"]["en" if language == "en" else "ko"]
+    return texts
+
+
+def readback(home: Home, rule: Mapping[str, Any], language: str) -> str:
+    """The rule in one or two plain sentences, then the question whether to save it."""
+    t = _texts(language)
+    actions = []
+    for action in rule["do"]:
+        if action["kind"] == "notify":
+            to = action.get("to")
+            actions.append(t["notify_to"].format(person=to[0]) if to else t["notify"])
+        elif action["kind"] in ("command", "scene"):
+            command = (Command.from_dict(action) if action["kind"] == "command"
+                       else Command("run_scene", (), {"scene": action["scene"]}))
+            actions.append(promise(home, [command], (), (), language=language))
+    when = _when(home, rule["when"], t, language)
+    conditions = [_condition(home, c, t, language) for c in rule.get("if", [])]
+    only = str(t["only"]).format(conditions=(" and " if language == "en" else ", ").join(conditions))
+    if language == "en":
+        return f"{when[0].upper()}{when[1:]}{', ' + only if conditions else ''}, {' '.join(actions)} {t['ask']}"
+    return f"{when} {only + ' ' if conditions else ''}{' '.join(actions)} {t['ask']}"
+
+
+def _names(home: Home, part: Mapping[str, Any], t: Mapping[str, Any], language: str) -> dict[str, str]:
+    device = home.device(str(part.get("device", "")))
+    name = device.name if device else ""
+    prop = str(part.get("property", ""))
+    prop_name = str(t.get("properties", {}).get(prop, prop))
+    ko = language != "en"
+    return {"device": name, "device_i": josa(name, "이") if name and ko else name,
+            "property_i": josa(prop_name, "이") if prop_name and ko else prop_name}
+
+
+def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
+    words, kind = t["conditions"], condition["kind"]
+    fill = _names(home, condition, t, language)
+    if kind == "presence":
+        person = str(condition.get("person") or "")
+        return str(words[condition["presence"]]).format(person=josa(person, "이") if language != "en" else person)
+    if kind == "time":
+        return str(words["time"]).format(after=condition.get("after", "00:00"), before=condition.get("before", "24:00"))
+    if kind == "weekday":
+        return str(words[condition["days"]])
+    for side in ("above", "below"):
+        if side in condition:
+            return str(words[side]).format(limit=f"{condition[side]:g}", **fill)
+    value = words["values"].get(str(condition.get("is")), str(condition.get("is")))
+    return str(words["state"]).format(value=value, **fill)
+
+
+def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
+    kind = when["kind"]
+    fill = _names(home, when, t, language)
+    if kind == "finished":
+        return str(t["finished"]).format(**fill)
+    if kind == "state":
+        for side in ("above", "below"):
+            if side in when:
+                return str(t[side]).format(limit=f"{when[side]:g}", **fill)
+        if when["property"] == "motion":
+            return str(t["motion"]).format(**fill)
+        value = t["values"].get(str(when.get("to")), str(when.get("to")))
+        if when.get("for_s"):
+            return str(t["held"]).format(value=value, minutes=round(when["for_s"] / 60), **fill)
+        return str(t["state"]).format(value=value, **fill)
+    if kind in ("sun", "weather"):
+        return str(t[kind][when.get("event") or when.get("weather")])
+    if kind == "clock":
+        at = clock_text(when["at"]) if language != "en" else when["at"]
+        return str(t["clock"]).format(at=at, days=t["days"][when.get("days", "daily")])
+    person = when.get("person") or t["someone"]
+    return str(t["presence"][when["event"]]).format(person=josa(person, "이") if language != "en" else person)
+
+
+def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
+    """"해가 져서 '정원등 자동 켜기' 규칙이 오후 6시 12분에 켰어요." from `explain`'s answer."""
+    ko = language != "en"
+    if "at" not in answer:
+        return str(t["none"]).format(device=answer["name"])
+    time = clock_text(answer["time"]) if ko else answer["time"]
+    changed = answer.get("changed", {})
+    key = next((f"{p}:{changed[p]}" for p in ("power", "lock", "valve") if p in changed), "")
+    did = str(t["did"].get(key, t["did"][""]))
+    cause = answer.get("cause") or {}
+    via = str(cause.get("via", ""))
+    if not cause:
+        return str(t["device"]).format(time=time)
+    if via.startswith("rule:"):
+        rule = answer.get("rule")
+        if not rule:
+            return str(t["rule_gone"]).format(time=time, did=did)
+        return str(t["rule"]).format(because=_because(rule, t["because"], ko), rule=rule["name"], time=time, did=did)
+    channel = via.split(":", 1)[0]
+    if channel == "schedule":
+        return str(t["schedule"]).format(person=cause.get("by", ""), time=time, did=did)
+    how = t["how"].get(channel, "")
+    return str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
+
+
+def _because(rule: Mapping[str, Any], words: Mapping[str, Any], ko: bool) -> str:
+    when = rule["when"]
+    said = words[when["kind"]]
+    if isinstance(said, Mapping):
+        return str(said.get(when.get("event") or when.get("weather"), ""))
+    name = str(rule.get("device_name", ""))
+    at = clock_text(when["at"]) if ko and when.get("at") else when.get("at", "")
+    return str(said).format(device=name, device_i=josa(name, "이") if ko and name else name, at=at)
+
+
+def describe_rule_outcome(intent: str, answer: Mapping[str, Any], error: str | None, language: str) -> str:
+    """The answer to add_rule, list_rules, enable_rule, disable_rule, remove_rule."""
+    t = _texts(language)
+    if error:
+        return str(t["errors"].get(error, "")).format(problem=answer.get("problem", ""))
+    if intent == "why":
+        return _why(answer, t["why"], language)
+    if intent == "add_rule":
+        return str(t["saved"]).format(name=answer.get("name", ""))
+    if intent == "list_rules":
+        rules, jobs = answer.get("rules", []), answer.get("jobs", [])
+        said = t["listed"].format(count=len(rules), names=", ".join(r["name"] for r in rules)) if rules else t["none"]
+        return f"{said} {t['jobs'].format(count=len(jobs))}" if jobs else str(said)
+    return str(t["changed"][intent]).format(names=", ".join(answer.get("changed", [])))

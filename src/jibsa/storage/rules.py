@@ -1,0 +1,92 @@
+"""Rules and notifications in the store (implements `jibsa.hub.rule_store.RuleStore`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from jibsa.hub.rule_store import Notification, PushSubscription, StoredRule
+from jibsa.storage.base import StoreBase
+from jibsa.storage.schema import notifications, push_subscriptions, rules
+
+
+class RuleRecords(StoreBase):
+    async def save_rule(self, home_id: str, rule_id: str, data: Mapping[str, Any]) -> None:
+        """Keep the rule's JSON form (replacing one with the same id), keeping when it last fired."""
+        async with self._engine.begin() as connection:
+            fired = await connection.scalar(
+                sa.select(rules.c.last_fired).where(rules.c.home_id == home_id, rules.c.id == rule_id))
+            row = {"home_id": home_id, "id": rule_id, "data": dict(data), "last_fired": fired}
+            await connection.execute(self._upsert(rules, ("home_id", "id")), [row])
+
+    async def delete_rule(self, home_id: str, rule_id: str) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(sa.delete(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id))
+
+    async def load_rules(self, home_id: str) -> list[StoredRule]:
+        query = sa.select(rules).where(rules.c.home_id == home_id).order_by(rules.c.id)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [StoredRule(r.id, dict(r.data), r.last_fired) for r in rows]
+
+    async def rule_fired(self, home_id: str, rule_id: str, at: float) -> None:
+        query = sa.update(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id).values(last_fired=at)
+        async with self._engine.begin() as connection:
+            await connection.execute(query)
+
+    async def add_notification(self, home_id: str, person: str, text: str, text_en: str, *, at: float,
+                               rule_id: str) -> Notification:
+        row = {"home_id": home_id, "person": person, "text": text, "text_en": text_en, "at": at, "read": False,
+               "rule_id": rule_id}
+        async with self._engine.begin() as connection:
+            result = await connection.execute(sa.insert(notifications).returning(notifications.c.id), [row])
+            new_id = result.scalar_one()
+        return Notification(int(new_id), person, text, text_en, at, False, rule_id)
+
+    async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
+                            limit: int = 100) -> list[Notification]:
+        t = notifications
+        query = sa.select(t).where(t.c.home_id == home_id)
+        if person is not None:
+            query = query.where(t.c.person.in_((person, "")))
+        if unread_only:
+            query = query.where(t.c.read.is_(False))
+        query = query.order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [Notification(r.id, r.person, r.text, r.text_en, r.at, r.read, r.rule_id) for r in rows]
+
+    async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:
+        t = notifications
+        query = sa.update(t).where(t.c.home_id == home_id, t.c.read.is_(False)).values(read=True)
+        if person is not None:
+            query = query.where(t.c.person.in_((person, "")))
+        if ids is not None:
+            query = query.where(t.c.id.in_(ids))
+        async with self._engine.begin() as connection:
+            result = await connection.execute(query)
+        return int(result.rowcount)
+
+    async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None:
+        """Keep a browser's push subscription for `person` (the same endpoint again replaces it)."""
+        row = {"home_id": home_id, "endpoint": subscription.endpoint, "person": subscription.person,
+               "p256dh": subscription.p256dh, "auth": subscription.auth, "created": self._now()}
+        async with self._engine.begin() as connection:
+            await connection.execute(self._upsert(push_subscriptions, ("home_id", "endpoint")), [row])
+
+    async def push_subscriptions(self, home_id: str, person: str | None) -> list[PushSubscription]:
+        """`person`'s subscriptions (everyone's when None)."""
+        t = push_subscriptions
+        query = sa.select(t).where(t.c.home_id == home_id)
+        if person is not None:
+            query = query.where(t.c.person == person)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query.order_by(t.c.created))).all()
+        return [PushSubscription(r.endpoint, r.person, r.p256dh, r.auth) for r in rows]
+
+    async def delete_push_subscription(self, home_id: str, endpoint: str) -> None:
+        t = push_subscriptions
+        async with self._engine.begin() as connection:
+            await connection.execute(sa.delete(t).where(t.c.home_id == home_id, t.c.endpoint == endpoint))

@@ -1,0 +1,110 @@
+"""Web Push: every new notification goes to its person's phones and browsers that allowed it.
+
+The VAPID key pair is made at first start and kept in the data directory (`vapid_private.pem`);
+pywebpush encrypts (RFC 8291) and signs (RFC 8292) each message. A subscription the push service
+says is gone (404/410) is forgotten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+from pathlib import Path
+
+import aiohttp
+from cryptography.hazmat.primitives import serialization
+from py_vapid import Vapid02, b64urlencode
+from pywebpush import WebPushException, webpush_async
+
+from jibsa.hub import Hub, Subscription
+from jibsa.hub.notifications import NotificationAdded
+from jibsa.hub.rule_store import Notification, PushSubscription, RuleStore
+
+log = logging.getLogger(__name__)
+KEY_FILE = "vapid_private.pem"
+GONE = (404, 410)
+
+
+def vapid_keys(data_dir: Path) -> Vapid02:
+    """The home's VAPID key pair: read from `data_dir`, or made and saved (owner-only) the first time."""
+    path = data_dir / KEY_FILE
+    if path.exists():
+        return Vapid02.from_file(str(path))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    vapid = Vapid02()
+    vapid.generate_keys()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(vapid.private_pem())
+    return vapid
+
+
+def application_server_key(vapid: Vapid02) -> str:
+    """The public key browsers subscribe with (`applicationServerKey`), base64url."""
+    raw = vapid.public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return str(b64urlencode(raw))
+
+
+class PushSender:
+    """Sends each `NotificationAdded` on the hub's bus to the subscriptions of its person."""
+
+    def __init__(self, hub: Hub, store: RuleStore, vapid: Vapid02, subject: str = "mailto:jibsa@localhost") -> None:
+        self._hub = hub
+        self._store = store
+        self.vapid = vapid
+        self._subject = subject
+        self._events: Subscription | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.sent = 0
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+        self._events = self._hub.bus.subscribe(accept=lambda e: isinstance(e, NotificationAdded))
+        self._task = asyncio.create_task(self._run(), name="web-push")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._events is not None:
+            self._events.close()
+        if self._session is not None:
+            await self._session.close()
+
+    async def _run(self) -> None:
+        assert self._events is not None
+        async for event in self._events:
+            await self.deliver(event.notification)
+
+    async def deliver(self, notification: Notification) -> int:
+        """Push `notification` to every subscription of its person (everyone's for ""); how many took it."""
+        home_id = self._hub.home.id
+        person = notification.person or None
+        delivered = 0
+        for subscription in await self._store.push_subscriptions(home_id, person):
+            if await self._send(subscription, notification):
+                delivered += 1
+        self.sent += delivered
+        return delivered
+
+    async def _send(self, subscription: PushSubscription, notification: Notification) -> bool:
+        payload = json.dumps({"title": "집사", "body": notification.text, "body_en": notification.text_en,
+                              "id": notification.id}, ensure_ascii=False)
+        try:
+            await webpush_async(subscription.info(), payload, vapid_private_key=self.vapid,
+                                vapid_claims={"sub": self._subject}, ttl=3600, timeout=10,
+                                aiohttp_session=self._session)
+        except WebPushException as exc:
+            if exc.response is not None and getattr(exc.response, "status", None) in GONE:
+                await self._store.delete_push_subscription(self._hub.home.id, subscription.endpoint)
+            log.warning("web push to %s failed: %s", subscription.endpoint[:60], exc)
+            return False
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("web push to %s failed: %s", subscription.endpoint[:60], exc)
+            return False
+        return True

@@ -1,0 +1,56 @@
+"""Rules through the conversation: read back, saved after a yes, listed, switched off and removed;
+guests are refused."""
+
+from __future__ import annotations
+
+from tests_rules_support import engine_of
+
+from jibsa.app import RunningHome
+from jibsa.domain import Role
+from jibsa.hub import Actor
+
+OWNER = Actor("엄마", Role.OWNER, "cli")
+
+
+async def test_a_rule_is_read_back_and_saved_on_yes(running: RunningHome) -> None:
+    talk = running.conversation
+    asked = await talk.handle("세탁 끝나면 알려줘", session="s1", actor=OWNER)
+    assert asked.needs_confirmation
+    assert asked.reply == "세탁기가 끝나면 알려 드릴게요. 이렇게 저장할까요?"
+    assert engine_of(running).rules == {}  # nothing saved before the yes
+    saved = await talk.handle("응", session="s1", actor=OWNER)
+    [rule] = engine_of(running).rules.values()
+    assert (rule.name, rule.once, rule.created_by) == ("세탁 끝나면 알려줘", True, "엄마")
+    assert saved.reply == "'세탁 끝나면 알려줘' 규칙을 저장했어요."
+
+
+async def test_no_keeps_nothing(running: RunningHome) -> None:
+    talk = running.conversation
+    await talk.handle("비 오면 창문 닫아줘", session="s2", actor=OWNER)
+    declined = await talk.handle("아니", session="s2", actor=OWNER)
+    assert engine_of(running).rules == {} and declined.reply == "알겠어요, 그대로 둘게요."
+
+
+async def test_rules_are_listed_switched_off_and_removed(running: RunningHome) -> None:
+    talk = running.conversation
+    for said in ("매일 해 지면 정원등 켜줘", "세탁 끝나면 알려줘"):
+        await talk.handle(said, session="s3", actor=OWNER)
+        await talk.handle("응", session="s3", actor=OWNER)
+    listed = await talk.handle("규칙 뭐 있어?", session="s3", actor=OWNER)
+    assert listed.reply == "규칙 2개: 매일 해 지면 정원등 켜줘, 세탁 끝나면 알려줘."
+    off = await talk.handle("정원등 규칙 꺼줘", session="s3", actor=OWNER)
+    assert off.reply == "매일 해 지면 정원등 켜줘 규칙을 껐어요."
+    assert [r.enabled for r in engine_of(running).rules.values() if "정원등" in r.name] == [False]
+    await talk.handle("세탁기 규칙 지워줘", session="s3", actor=OWNER)
+    assert [r.name for r in engine_of(running).rules.values()] == ["매일 해 지면 정원등 켜줘"]
+    missing = await talk.handle("보일러 규칙 지워줘", session="s3", actor=OWNER)
+    assert missing.reply == "그런 규칙이 없어요."
+
+
+async def test_a_guest_cannot_make_a_rule_by_talking(running: RunningHome) -> None:
+    talk = running.conversation
+    guest = Actor("손님", Role.GUEST, "api")
+    await talk.handle("세탁 끝나면 알려줘", session="g", actor=guest)
+    refused = await talk.handle("응", session="g", actor=guest)
+    assert refused.reply == "손님은 규칙을 만들거나 바꿀 수 없어요."
+    assert engine_of(running).rules == {}

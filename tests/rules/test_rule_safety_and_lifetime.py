@@ -1,0 +1,141 @@
+"""Conditions and actions, the loop guard, who may make rules, and rules across a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from tests_rules_support import add_rule, engine_of, notifications
+
+from jibsa.app import RunningHome, Settings, open_home
+from jibsa.domain import Command, Home, Role
+from jibsa.hub import Actor, ManualClock, settle
+from jibsa.hub.notifications import Announcement
+
+SEOUL = ZoneInfo("Asia/Seoul")
+LIGHT_ON = {"kind": "state", "device": "living_light", "property": "power", "to": True}
+LIGHT_OFF = {"kind": "state", "device": "living_light", "property": "power", "to": False}
+
+
+async def test_conditions_time_weekday_state_and_presence(running: RunningHome, clock: ManualClock) -> None:
+    await add_rule(running, {"name": "밤에만", "when": LIGHT_ON,
+                             "if": [{"kind": "time", "after": "22:00", "before": "06:00"}], "do": [{"kind": "notify"}]})
+    await add_rule(running, {"name": "평일 아무도 없고 창문 열림", "when": LIGHT_ON,
+                             "if": [{"kind": "weekday", "days": "weekdays"},
+                                    {"kind": "presence", "presence": "nobody_home"},
+                                    {"kind": "state", "device": "window", "property": "position", "above": 0}],
+                             "do": [{"kind": "notify", "message": "창문이 열려 있어요"}]})
+    await running.hub.execute(Command("turn_on", ("living_light",)))
+    assert await notifications(running) == []  # 08:00 is not night; the window is shut
+    await running.hub.execute(Command("turn_off", ("living_light",)))
+    await running.hub.execute(Command("open", ("window",)))
+    await clock.advance(30)  # a window takes seconds to move
+    await running.hub.execute(Command("turn_on", ("living_light",)))
+    assert await notifications(running) == ["창문이 열려 있어요"]
+    engine_of(running).presence.set("엄마", True)
+    await running.hub.execute(Command("turn_off", ("living_light",)))
+    await running.hub.execute(Command("turn_on", ("living_light",)))
+    assert await notifications(running) == ["창문이 열려 있어요"]  # someone is home now
+
+
+async def test_delay_notify_to_a_person_and_announce(running: RunningHome, clock: ManualClock) -> None:
+    said: list[Announcement] = []
+    announced = asyncio.Event()
+
+    def heard(event: object) -> None:
+        if isinstance(event, Announcement):
+            said.append(event)
+            announced.set()
+
+    running.hub.bus.listen(heard)
+    await add_rule(running, {"name": "5분 뒤 끄기", "when": LIGHT_ON, "do": [
+        {"kind": "notify", "to": ["엄마"]}, {"kind": "announce", "message": "불이 켜졌어요"},
+        {"kind": "delay", "seconds": 300}, {"kind": "command", "intent": "turn_off", "targets": ["living_light"]}]})
+    await running.hub.execute(Command("turn_on", ("living_light",)))
+    await announced.wait()  # the notification is stored; the delay starts now
+    await settle()
+    await clock.advance(299)
+    assert running.hub.state("living_light")["power"] is True
+    await clock.advance(2)
+    await engine_of(running).settled()
+    assert running.hub.state("living_light")["power"] is False
+    store = engine_of(running).store
+    assert [n.text for n in await store.notifications("rules_test", "엄마")] == ["거실 조명이 켜졌어요."]
+    assert await store.notifications("rules_test", "아빠") == []
+    assert [a.text for a in said] == ["불이 켜졌어요"]
+
+
+async def test_two_rules_fighting_are_paused_with_a_notification(running: RunningHome) -> None:
+    await add_rule(running, {"name": "켜지면 끄기", "when": LIGHT_ON,
+                             "do": [{"kind": "command", "intent": "turn_off", "targets": ["living_light"]}]})
+    await add_rule(running, {"name": "꺼지면 켜기", "when": LIGHT_OFF,
+                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
+    await running.hub.execute(Command("turn_on", ("living_light",)))
+    for _ in range(50):
+        await engine_of(running).settled()
+    paused = [r.name for r in engine_of(running).rules.values() if not r.enabled]
+    assert paused  # at least one of the two was stopped, and the fight with it
+    texts = await notifications(running)
+    assert any("멈췄어요" in t and paused[0] in t for t in texts)
+
+
+async def test_guests_cannot_make_rules_and_unlocking_needs_a_confirmed_owner(running: RunningHome) -> None:
+    rule = {"name": "오면 문 열기", "when": {"kind": "presence", "event": "arrive"},
+            "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}]}
+    add = Command("add_rule", (), {"rule": rule})
+    guest = await running.hub.execute(add, actor=Actor("손님", Role.GUEST, "api"))
+    member = await running.hub.execute(add, actor=Actor("아이", Role.MEMBER, "api"), confirmed=True)
+    owner_unconfirmed = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"))
+    assert (guest.error, member.error, owner_unconfirmed.error) == (
+        "not_allowed", "needs_owner_confirmation", "needs_owner_confirmation")
+    assert engine_of(running).rules == {}
+    owner = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"), confirmed=True)
+    assert owner.ok
+    engine_of(running).presence.set("엄마", True)
+    await engine_of(running).settled()
+    assert running.hub.state("front_door")["lock"] == "unlocked"
+
+
+async def test_a_rule_opening_the_gas_still_meets_the_hubs_refusal(running: RunningHome) -> None:
+    add = Command("add_rule", (), {"rule": {"name": "가스 열기", "when": LIGHT_ON,
+                                            "do": [{"kind": "command", "intent": "open", "targets": ["gas_valve"]}]}})
+    assert (await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"), confirmed=True)).ok
+    await running.hub.execute(Command("close", ("gas_valve",)))
+    await running.hub.execute(Command("turn_on", ("living_light",)))
+    assert running.hub.state("gas_valve")["valve"] == "closed"
+    assert any("gas_valve" in t and "refused_for_safety" in t for t in await notifications(running))
+
+
+NINE_AM = "09:00"
+
+
+@pytest.mark.parametrize(("missed", "fired"), [("fire", True), ("skip", False)])
+async def test_rules_survive_a_restart_and_missed_triggers_follow_the_rule(
+    tmp_path: Path, home: Home, missed: str, fired: bool
+) -> None:
+    clock = ManualClock()  # 08:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        await add_rule(first, {"name": "아홉 시", "when": {"kind": "clock", "at": NINE_AM}, "missed": missed,
+                               "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    later = ManualClock(datetime(2026, 1, 1, 10, 0, tzinfo=SEOUL).timestamp())  # down from 08:00 to 10:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as second:
+        assert [r.name for r in engine_of(second).rules.values()] == ["아홉 시"]
+        await engine_of(second).settled()
+        assert second.hub.state("garden_light")["power"] is fired
+
+
+async def test_a_rule_naming_a_removed_device_is_reported_not_crashed_on(tmp_path: Path, home: Home) -> None:
+    async with await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), home=home) as first:
+        await add_rule(first, {"name": "정원등", "when": LIGHT_ON,
+                               "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    smaller = home.with_devices((), frozenset({"garden_light"}))
+    async with await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), home=smaller) as second:
+        engine = engine_of(second)
+        assert engine.rules == {}
+        [problem] = engine.broken.values()
+        assert "garden_light" in problem
+        await second.hub.execute(Command("turn_on", ("living_light",)))  # nothing to fire, nothing breaks
+        assert second.hub.state("living_light")["power"] is True

@@ -1,0 +1,40 @@
+"""Helpers of the rule tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from jibsa.app import RunningHome
+from jibsa.domain.rule_schema import read_rule
+from jibsa.domain.rules import Rule
+from jibsa.hub import settle
+from jibsa.hub.rules import RuleEngine
+
+
+def engine_of(running: RunningHome) -> RuleEngine:
+    assert running.hub.rules is not None
+    return running.hub.rules
+
+
+async def add_rule(running: RunningHome, data: dict[str, Any]) -> Rule:
+    rule = await engine_of(running).add(read_rule(data, running.hub.home))
+    await settle()
+    return rule
+
+
+async def notifications(running: RunningHome) -> list[str]:
+    engine = engine_of(running)
+    await engine.settled()
+    return [n.text for n in await engine.store.notifications(running.hub.home.id, None)]
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.client.request(method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"},
+                                         **kwargs)
