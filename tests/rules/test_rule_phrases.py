@@ -53,7 +53,7 @@ def home_of_parser(parser: Parser) -> Home:
 
 @pytest.mark.parametrize(("said", "intent", "params"), [
     ("규칙 뭐 있어?", "list_rules", {}),
-    ("예약 뭐 있어?", "list_rules", {}),
+    ("자동화 목록 보여줘", "list_rules", {}),  # "예약 뭐 있어?" is list_jobs: the timers and schedules
     ("정원등 규칙 꺼줘", "disable_rule", {"device": "garden_light"}),
     ("정원등 규칙 지워줘", "remove_rule", {"device": "garden_light"}),
     ("세탁기 규칙 다시 켜줘", "enable_rule", {"device": "washer"}),

@@ -49,7 +49,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
             text += line
             if "jibsa: " in line:
                 break
-        password = re.search(r"password\): (\S+)", text).group(1)  # type: ignore[union-attr]
+        password = re.search(r"(?:비밀번호|password): +(\S+)", text).group(1)  # type: ignore[union-attr]
         token = re.search(r"(jibsa_\S+)", text).group(1)  # type: ignore[union-attr]
         yield f"http://127.0.0.1:{port}", password, token
     finally:

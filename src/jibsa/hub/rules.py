@@ -84,7 +84,7 @@ class RuleEngine:
 
     def listed(self) -> list[Rule]:
         """Every rule, oldest first."""
-        return sorted(self.rules.values(), key=lambda r: (r.created, r.id))
+        return sorted(self.rules.values(), key=lambda r: r.created)  # stable: rules made at one time keep their order
 
     # -- changing rules ---------------------------------------------------------------------------
 
