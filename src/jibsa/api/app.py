@@ -13,7 +13,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jibsa import __version__
-from jibsa.api import routes_conversation, routes_devices, routes_events, routes_home, routes_session, routes_users
+from jibsa.api import (
+    routes_conversation,
+    routes_devices,
+    routes_discovered,
+    routes_events,
+    routes_home,
+    routes_session,
+    routes_users,
+)
 from jibsa.api.accounts import AccountStore
 from jibsa.api.context import ApiContext, AuthSettings
 from jibsa.api.errors import install_error_handlers
@@ -73,7 +81,8 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
         login_limiter=AttemptLimiter(auth.login_attempts, auth.login_window_s),
     )  # fmt: skip
     install_error_handlers(app)
-    for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
+    for module in (routes_session, routes_conversation, routes_devices, routes_discovered, routes_home, routes_users,
+                   routes_events):
         app.include_router(module.router)
     _mount_dashboard(app)
     app.add_middleware(_SecurityHeaders)
