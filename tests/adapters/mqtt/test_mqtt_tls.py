@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MOSQUITTO, Broker
+from mqtt_support import MOSQUITTO, Broker
 
 from jibsa.adapters.mqtt import MqttAdapter, broker_from_settings
 from jibsa.adapters.mqtt.simulated_devices import MqttSimulator
