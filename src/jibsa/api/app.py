@@ -16,6 +16,7 @@ from jibsa import __version__
 from jibsa.api import (
     routes_conversation,
     routes_devices,
+    routes_discovered,
     routes_events,
     routes_home,
     routes_local,
@@ -89,7 +90,8 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
         login_throttle=LoginThrottle(auth.login_attempts, auth.login_window_s),
     )  # fmt: skip
     install_error_handlers(app, on_refused=record_refusal)
-    for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
+    for module in (routes_session, routes_conversation, routes_devices, routes_discovered, routes_home, routes_users,
+                   routes_events):
         app.include_router(module.router)
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)

@@ -16,6 +16,7 @@ from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.domain.policy import refusal_for_request
 from jibsa.hub.adapter import DeviceAdapter
+from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, distinct_name
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome, Skill
@@ -50,7 +51,8 @@ class _Sink:
         self._vendor = vendor
 
     def state_reported(self, device_id: str, values: Mapping[str, Any]) -> None:
-        self._hub.states.report(device_id, values)
+        if not self._hub.adoption.report(device_id, values):
+            self._hub.states.report(device_id, values)
 
     def availability_reported(self, device_id: str, available: bool) -> None:
         self._hub.states.set_available(device_id, available)
@@ -85,6 +87,7 @@ class Hub:
         self.skills = dict(skills or {})
         self.intents = intents
         self.timezone = ZoneInfo(timezone)
+        self.adoption = AdoptionBook()
         self._writer = StateWriter(store, home.id)
         self._unlisten = self.bus.listen(self._on_event)
         self.scheduler = Scheduler(store, home.id, clock, self.timezone, self._fire)
@@ -102,6 +105,7 @@ class Hub:
         """Restore saved state, start the adapters (a failing one marks its devices unavailable),
         then the scheduler, which fires anything that fell due while jibsa was stopped."""
         self.states.restore(await self.store.load_states(self.home.id))
+        self.adoption.adopted = set(await self.store.list_items(self.home.id, ADOPTED_LIST))
         self._writer.start()
         by_vendor = self._devices_by_vendor()
         for vendor in sorted(set(by_vendor) | set(self.adapters)):
@@ -206,14 +210,34 @@ class Hub:
         await self._writer.flush()
 
     def add_devices(self, devices: Sequence[Device], vendor: str) -> tuple[str, ...]:
-        """Add devices an adapter discovered; ids the home has from another vendor are refused."""
+        """Add devices an adapter discovered; ids the home has from another vendor are refused, names
+        the home already uses are made distinct, and new safety devices wait for adoption."""
         accepted: list[Device] = []
-        for device in devices:
-            known = self.home.device(device.id)
+        for announced in devices:
+            known = self.home.device(announced.id)
             if known is not None and known.vendor != vendor:
-                log.warning("%s: device id %r is already %s's; announcement ignored", vendor, device.id, known.vendor)
+                log.warning("%s: device id %r is already %s's; announcement ignored", vendor, announced.id,
+                            known.vendor)
                 continue
-            accepted.append(replace(device, vendor=vendor) if device.vendor != vendor else device)
+            device = distinct_name(replace(announced, vendor=vendor), vendor, [*self.home.devices, *accepted])
+            if known is None and self.adoption.must_wait(device):
+                self.adoption.hold(device)
+                continue
+            accepted.append(device)
+        return self._join(accepted)
+
+    async def adopt(self, device_id: str) -> Device | None:
+        """An owner adopts a discovered safety device: it joins the home, now and after a restart."""
+        released = self.adoption.release(device_id)
+        if released is None:
+            return None
+        device, state = released
+        await self.store.add_list_item(self.home.id, ADOPTED_LIST, device_id)
+        self._join([distinct_name(device, device.vendor, self.home.devices)])
+        self.states.report(device_id, state)
+        return self.home.device(device_id)
+
+    def _join(self, accepted: Sequence[Device]) -> tuple[str, ...]:
         if not accepted:
             return ()
         self.home = self.home.with_devices(tuple(accepted))
@@ -225,6 +249,7 @@ class Hub:
         return added
 
     def remove_devices(self, device_ids: Sequence[str], vendor: str) -> None:
+        self.adoption.forget(device_ids)
         gone = frozenset(i for i in device_ids if (d := self.home.device(i)) is not None and d.vendor == vendor)
         if not gone:
             return

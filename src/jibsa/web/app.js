@@ -77,6 +77,7 @@ async function enter(me) {
   renderAll();
   await loadJobs();
   mountRules($("#rules-part"), { api, lang: () => state.lang, onEvent: (fn) => state.listeners.push(fn), me });
+  if (me.role === "owner") await loadDiscovered();
   state.closeEvents = openEvents(onEvent, (up) => {
     $("#live").textContent = up ? t().live : t().offline;
     $("#live").className = up ? "live up" : "live down";
@@ -184,6 +185,24 @@ function onEvent(event) {
   } else if (event.type === "home_changed" || event.type === "dropped") {
     location.reload();
   }
+}
+
+// Discovered locks, gas valves and garage doors join the home only when an owner adopts them.
+async function loadDiscovered() {
+  const waiting = await api("GET", "/api/discovered").catch(() => []);
+  $("#discovered-panel").hidden = waiting.length === 0;
+  $("#discovered").replaceChildren(...waiting.map((device) => h("li", { "data-discovered": device.id },
+    `${device.name} (${device.type}${device.maker ? `, ${device.maker}` : ""}) `,
+    h("button", { type: "button", onclick: () => adopt(device) }, t().adopt))));
+}
+
+async function adopt(device) {
+  try {
+    await api("POST", `/api/discovered/${encodeURIComponent(device.id)}/adopt`, {});
+  } catch (error) {
+    showError(error);
+  }
+  await loadDiscovered();
 }
 
 async function loadJobs() {

@@ -9,6 +9,7 @@ export const TEXT = {
     lock: "잠그기", unlock: "열기", open: "열기", close: "닫기", start: "시작", stop: "정지", pause: "일시정지",
     dock: "충전대로", remaining: "남음", repeat: { daily: "매일", weekdays: "평일", weekends: "주말" },
     cancel: "취소", language: "English", error: "문제가 생겼어요", hours: "최근 24시간", noData: "기록이 없어요.",
+    discovered: "주인의 승인을 기다리는 기기", adopt: "우리 집 기기로 등록",
   },
   en: {
     title: "jibsa", login: "Log in", name: "Name", password: "Password", logout: "Log out",
@@ -20,6 +21,7 @@ export const TEXT = {
     unlock: "Unlock", open: "Open", close: "Close", start: "Start", stop: "Stop", pause: "Pause", dock: "Dock",
     remaining: "left", repeat: { daily: "daily", weekdays: "weekdays", weekends: "weekends" }, cancel: "Cancel",
     language: "한국어", error: "Something went wrong", hours: "last 24 hours", noData: "No records yet.",
+    discovered: "Discovered devices waiting for an owner", adopt: "Adopt",
   },
 };
 

@@ -38,11 +38,12 @@ from typing import Any
 
 import aiomqtt
 
-from jibsa.adapters.mqtt.connection import MqttError, new_client, stay_connected
+from jibsa.adapters.mqtt.connection import new_client, stay_connected
 from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
 from jibsa.adapters.mqtt.driver import EntityDriver
 from jibsa.adapters.mqtt.drivers import device_from, device_id_for, driver_for
 from jibsa.adapters.mqtt.inbox import LatestPerTopic
+from jibsa.adapters.mqtt.subscriptions import Subscriptions
 from jibsa.adapters.mqtt.templates import TemplateError, render
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, DeviceType, Home
@@ -50,8 +51,6 @@ from jibsa.hub import AdapterSink, DeviceError, DeviceNotAnswering, Receipt
 
 log = logging.getLogger("jibsa.adapters.mqtt")
 DRAIN_BATCH = 500  # messages handled in a row before letting other tasks (commands) run
-SUBSCRIBE_BATCH = 500
-RETRY_S = 0.01
 ANNOUNCE_WINDOW_S = 0.1  # devices announced within this window reach the hub as one batch
 HOLD_S = 3.0  # how long a command waits for a device not yet heard from since a reconnect
 MAX_HELD = 10_000  # commands held at once; more are refused as not answering
@@ -96,9 +95,7 @@ class MqttAdapter:
         self._early: dict[str, dict[str, Any]] = {}  # states of devices not yet announced to the hub
         self._early_available: dict[str, bool] = {}
         self._flush_scheduled = False
-        self._subscribed: set[str] = set()  # in this session, or asked for
-        self._to_subscribe: dict[str, None] = {}  # ordered set, sent by the subscriber task
-        self._subscribe_wake = asyncio.Event()
+        self._subscriptions = Subscriptions()
         self._last: dict[str, bytes] = {}  # the last payload on each routed topic (retained ones included)
         self._unheard: dict[str, asyncio.Event] = {}  # devices not heard from since the last reconnect
         self._held = 0
@@ -200,12 +197,10 @@ class MqttAdapter:
                          if any(e.driver.state_topics() or e.driver.cfg.availability for e in entry.entities.values())}
         topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
                   *self._state_routes, *self._availability_routes]
-        self._subscribed, self._to_subscribe = set(topics), {}
-        for start in range(0, len(topics), SUBSCRIBE_BATCH):
-            await client.subscribe([(t, 1) for t in topics[start:start + SUBSCRIBE_BATCH]])
+        await self._subscriptions.renew(client, topics)
         self._connected.set()
         log.info("connected to %s", self._url)
-        subscriber = asyncio.create_task(self._subscriber(client), name="mqtt-subscriber")
+        subscriber = asyncio.create_task(self._subscriptions.keep(client), name="mqtt-subscriber")
         try:
             await self._receive(client)
         finally:
@@ -221,23 +216,6 @@ class MqttAdapter:
             handled += 1
             if handled % DRAIN_BATCH == 0:
                 await asyncio.sleep(0)
-
-    async def _subscriber(self, client: aiomqtt.Client) -> None:
-        """Send the subscriptions new announcements need, many to a SUBSCRIBE packet."""
-        while True:
-            await self._subscribe_wake.wait()
-            self._subscribe_wake.clear()
-            while self._to_subscribe:
-                batch = list(self._to_subscribe)[:SUBSCRIBE_BATCH]
-                for topic in batch:
-                    del self._to_subscribe[topic]
-                try:
-                    await client.subscribe([(t, 1) for t in batch])
-                except MqttError as exc:  # asked again; a reconnect subscribes to everything anyway
-                    log.warning("broker %s: subscribing to %d topics failed (%s); trying again", self._url,
-                                len(batch), exc)
-                    self._to_subscribe.update(dict.fromkeys(batch))
-                    await asyncio.sleep(10 * RETRY_S)
 
     def _dispatch(self, topic: str, payload: bytes) -> None:
         try:
@@ -323,21 +301,16 @@ class MqttAdapter:
         """Subscribe to the entity's new topics; on topics already subscribed, replay the last payload
         to this entity alone (subscribing again would replay it to every entity on the topic)."""
         for availability in cfg.availability:
-            if availability.topic not in self._subscribed:
-                self._ask_subscription(availability.topic)
+            if availability.topic not in self._subscriptions:
+                self._subscriptions.add(availability.topic)
             elif availability.topic in self._last:
                 text = self._last[availability.topic].decode("utf-8", errors="replace")
                 self._on_availability(availability.topic, entity.device_id, availability, text)
         for topic in entity.driver.state_topics():
-            if topic not in self._subscribed:
-                self._ask_subscription(topic)
+            if topic not in self._subscriptions:
+                self._subscriptions.add(topic)
             elif topic in self._last:
                 self._read_state(topic, entity, self._last[topic].decode("utf-8", errors="replace"))
-
-    def _ask_subscription(self, topic: str) -> None:
-        self._subscribed.add(topic)
-        self._to_subscribe[topic] = None
-        self._subscribe_wake.set()
 
     def _announce(self, device: Device) -> None:
         self._to_announce[device.id] = device
@@ -372,6 +345,8 @@ class MqttAdapter:
             pairs = self._availability_routes.get(availability.topic, [])
             if (entity.device_id, availability) in pairs:
                 pairs.remove((entity.device_id, availability))
+        if not keep_device:  # gone for good, not announced again: topics nobody reads are unsubscribed
+            self._drop_unread(entity)
         entry = self._devices.get(entity.device_id)
         if entry is None:
             return
@@ -383,6 +358,15 @@ class MqttAdapter:
                 self._early_available.pop(entity.device_id, None)
             elif entry.announced and self._sink is not None:
                 self._sink.devices_removed([entity.device_id])
+
+    def _drop_unread(self, entity: _Entity) -> None:
+        topics = [*entity.driver.state_topics(), *(a.topic for a in entity.driver.cfg.availability)]
+        for topic in topics:
+            if not self._state_routes.get(topic) and not self._availability_routes.get(topic):
+                self._state_routes.pop(topic, None)
+                self._availability_routes.pop(topic, None)
+                self._last.pop(topic, None)
+                self._subscriptions.drop(topic)
 
     # -- state ----------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from jibsa.adapters.mqtt.url import BrokerUrl
 log = logging.getLogger("jibsa.adapters.mqtt")
 FIRST_RETRY_S, LAST_RETRY_S = 0.1, 5.0  # reconnection backoff: 0.1 s doubling to 5 s, each wait jittered
 MAX_QUEUED_OUT = 100_000  # QoS 1 messages paho keeps for the next connection; more are refused
+CONNECT_TIMEOUT_S = 5.0  # for CONNACK and SUBACK (a broker refusing our TLS certificate never answers)
 MqttError = aiomqtt.MqttError
 
 
@@ -42,7 +43,7 @@ def new_client(url: BrokerUrl, *, client_id: str | None = None, will: aiomqtt.Wi
     """A reusable client for `url` (enter it again after a lost connection)."""
     client = aiomqtt.Client(
         url.host, url.port, username=url.username, password=url.password, identifier=client_id, will=will,
-        keepalive=keepalive, tls_context=tls_context(url), queue_type=queue_type,
+        keepalive=keepalive, timeout=CONNECT_TIMEOUT_S, tls_context=tls_context(url), queue_type=queue_type,
         max_queued_outgoing_messages=MAX_QUEUED_OUT, clean_session=True,
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if nodelay else 0)],
     )
