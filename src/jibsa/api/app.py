@@ -13,19 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jibsa import __version__
-from jibsa.api import (
-    routes_conversation,
-    routes_devices,
-    routes_events,
-    routes_home,
-    routes_local,
-    routes_session,
-    routes_users,
-)
+from jibsa.api import routes_conversation, routes_devices, routes_events, routes_home, routes_session, routes_users
 from jibsa.api.accounts import AccountStore
 from jibsa.api.context import ApiContext, AuthSettings
 from jibsa.api.errors import install_error_handlers
 from jibsa.api.limits import AttemptLimiter
+from jibsa.api.routes_local import router as local_router
 from jibsa.app import RunningHome
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
@@ -83,7 +76,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     install_error_handlers(app)
     for module in (routes_session, routes_conversation, routes_devices, routes_home, routes_users, routes_events):
         app.include_router(module.router)
-    app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
+    app.include_router(local_router)  # `jibsa say/chat/status` on this machine (server.json's token)
     _mount_dashboard(app)
     app.add_middleware(_SecurityHeaders)
     return app
