@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_runs import free_port, jibsa, owner_only, serving
+from cli_runs import free_port, jibsa, jibsa_home, owner_only, serving
 
 pytestmark = pytest.mark.slow
 
@@ -94,3 +94,18 @@ def test_an_empty_request_is_an_error_in_the_chosen_language(tmp_path: Path, tex
     assert "할 말이 비어 있어요" in korean.stderr
     english = jibsa(tmp_path, "say", text, lang="en")
     assert english.returncode == 2 and "the request is empty" in english.stderr
+
+
+def test_a_home_file_of_the_same_home_talks_to_the_server_another_home_runs_alone(tmp_path: Path) -> None:
+    same, other = tmp_path / "same.yaml", tmp_path / "other.yaml"
+    jibsa_home(tmp_path, "init", str(same), lang="ko")
+    other.write_text("id: cottage\nrooms: [{id: living, name: 거실}]\n"
+                     "devices: [{id: lamp, name: 거실 등, type: light, room: living}]\n", encoding="utf-8")
+    with serving(tmp_path) as server:
+        token = _token(server.lines)
+        said = jibsa(tmp_path, "say", "--home", str(same), "거실 천장등 켜줘")
+        assert said.returncode == 0 and "✓ 거실 천장등: 켜짐" in said.stdout
+        assert _power(server.url, token, "living_ceiling") is True  # the same home id: the server's state
+        alone = jibsa(tmp_path, "say", "--home", str(other), "거실 등 켜줘")
+        assert alone.returncode == 0 and "✓ 거실 등: 켜짐" in alone.stdout
+        assert (tmp_path / "server.json").exists()  # still the server's: another home does not remove it

@@ -54,3 +54,13 @@ def test_a_setting_that_cannot_be_used_stops_the_command_naming_file_and_field(t
     assert refused.returncode == 2
     assert refused.stderr.strip() == (f"{tmp_path / 'jibsa.yaml'}: history.days: 'lots' is not a number of days "
                                       "(0 keeps all history)")
+
+
+def test_a_scheduled_command_is_said_in_words_and_listed_by_status(tmp_path: Path) -> None:
+    said = jibsa(tmp_path, "say", "30분 뒤에 거실 에어컨이랑 안방 에어컨 꺼")
+    assert said.returncode == 0, said.stderr
+    scheduled = said.stdout.splitlines()[1]
+    assert scheduled.startswith("  예약했어요: 거실 에어컨, 안방 에어컨 끄기 — ") and "turn_off" not in said.stdout
+    status = jibsa(tmp_path, "status").stdout.splitlines()
+    assert "예약 1건" in status
+    assert any(line.startswith("  ⏱ 거실 에어컨, 안방 에어컨 끄기 — ") for line in status)

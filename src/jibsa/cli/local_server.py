@@ -81,8 +81,22 @@ def _connection(scheme: str, host: str, port: int | None) -> http.client.HTTPCon
 
 
 def home_key(home_file: str | None) -> str | None:
-    """How a server and a command tell that they mean the same home: the home file's absolute path."""
+    """The home file as server and command both name it: its absolute path (None: the sample home)."""
     return None if home_file is None else str(Path(home_file).resolve())
+
+
+def _same_home(found: dict[str, Any], home_file: str | None) -> bool:
+    """Whether the command means the server's home: the same file (quick), else a file with the same
+    home id (its state is the server's too). A file that cannot be read is not the server's home."""
+    if found.get("home") == home_key(home_file):
+        return True
+    from jibsa.domain import HomeFileError
+    from jibsa.home_file import load_home
+
+    try:
+        return bool(load_home(home_file).home.id == found.get("home_id"))
+    except HomeFileError:
+        return False  # the command, run on its own, says what is wrong with it
 
 
 def find_server(data_dir: Path, home_file: str | None) -> LocalServer | None:
@@ -95,9 +109,7 @@ def find_server(data_dir: Path, home_file: str | None) -> LocalServer | None:
     if not _alive(found.get("pid")):
         server.forget()
         return None
-    if found.get("home") != home_key(home_file):
-        return None  # another home in the same directory: it runs on its own, as before
-    return server
+    return server if _same_home(found, home_file) else None  # another home here runs on its own, as before
 
 
 def _read(file: Path) -> dict[str, Any]:
@@ -120,14 +132,15 @@ def _alive(pid: Any) -> bool:
     return True
 
 
-def announce_server(data_dir: Path, url: str, home_file: str | None) -> LocalServer:
+def announce_server(data_dir: Path, url: str, home_file: str | None, home_id: str) -> LocalServer:
     """Write `server.json` (mode 0600, replaced atomically) with a fresh token; returns what it says."""
     token = secrets.token_urlsafe(32)
     file = data_dir / SERVER_FILE
     temporary = file.with_name(f".{SERVER_FILE}.{os.getpid()}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        json.dump({"url": url, "token": token, "pid": os.getpid(), "home": home_key(home_file)}, out)
+        json.dump({"url": url, "token": token, "pid": os.getpid(), "home": home_key(home_file), "home_id": home_id},
+                  out)
     os.replace(temporary, file)
     return LocalServer(url, token, file)
 

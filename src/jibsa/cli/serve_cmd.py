@@ -122,7 +122,7 @@ async def _announce(server: Any, app: Any, args: argparse.Namespace, running: An
         await asyncio.sleep(0.05)
     scheme = "https" if args.tls_cert else "http"
     port = server.servers[0].sockets[0].getsockname()[1] if server.servers else args.port
-    local = announce_server(data_dir, loopback_url(scheme, args.host, port), args.home)
+    local = announce_server(data_dir, loopback_url(scheme, args.host, port), args.home, running.hub.home.id)
     app.state.local_token = local.token
     print(f"jibsa: {running.home.name} — {scheme}://{args.host}:{args.port}/", flush=True)
     return local

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from jibsa.cli.common import EXIT_REFUSED
+from jibsa.cli.common import EXIT_REFUSED, add_language_option, cli_language
 
 
 def register(subparsers: Any) -> None:
@@ -16,6 +16,7 @@ def register(subparsers: Any) -> None:
     which.add_argument("--home", metavar="FILE", help="simulate this home's devices (default: the sample home)")
     which.add_argument("--devices", type=int, metavar="N", help="simulate N generated devices instead")
     simulate.add_argument("--node", default="jibsa_sim", help="node id in the topics (default: jibsa_sim)")
+    add_language_option(simulate)
     simulate.set_defaults(handler=_simulate)
 
 
@@ -27,6 +28,7 @@ def _simulate(args: argparse.Namespace) -> int:
     from jibsa.adapters.mqtt.simulated_devices import MqttSimulator, generated_home
     from jibsa.cli.common import load_home_or_exit
     from jibsa.hub import SystemClock
+    from jibsa.presentation.state_words import state_words
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -39,7 +41,8 @@ def _simulate(args: argparse.Namespace) -> int:
     async def main() -> int:
         simulator = MqttSimulator(home, url, SystemClock(), node=args.node)
         await simulator.start()
-        print(f"simulating {len(home.devices)} devices of {home.name} on {url} (Ctrl-C to stop)", flush=True)
+        print(state_words(cli_language(args)).phrase("simulating", count=len(home.devices), home=home.name, url=url),
+              flush=True)
         try:
             await asyncio.Event().wait()
         finally:

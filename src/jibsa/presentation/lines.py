@@ -13,7 +13,7 @@ from jibsa.domain import DeviceType, Home
 from jibsa.presentation.state_words import StateWords, state_words
 
 if TYPE_CHECKING:
-    from jibsa.hub import Hub
+    from jibsa.hub import Hub, PendingJob
 
 
 def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzinfo) -> list[str]:
@@ -33,14 +33,14 @@ def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzi
 def command_words(home: Home, command: Mapping[str, Any], words: StateWords) -> str:
     """A command as people say it: "거실 에어컨, 안방 에어컨 끄기"."""
     names = ", ".join(_name(home, str(t)) for t in command.get("targets", ()))
-    what = words.intent(str(command.get("intent", "")))
-    return f"{names} {what}".strip()
+    return words.phrase("command", targets=names, intent=words.intent(str(command.get("intent", "")))).strip()
 
 
 def _scheduled(home: Home, outcome: Mapping[str, Any], words: StateWords, timezone: tzinfo) -> str:
     job = outcome["scheduled"]
     when = datetime.fromtimestamp(float(job["due"]), timezone).strftime("%H:%M")
-    return words.phrase("scheduled", what=command_words(home, outcome["command"], words), when=when,
+    repeat = f" ({words.value(job['repeat'])})" if job.get("repeat") else ""
+    return words.phrase("scheduled", what=command_words(home, outcome["command"], words), when=when + repeat,
                         job=str(job["id"])[:8])
 
 
@@ -75,9 +75,22 @@ def hub_status(hub: Hub, language: str) -> list[str]:
                 said = f"{words.word('unavailable')} · {said}"
             rows.append((room_name if i == 0 else "", device.name, said))
     lines = [home.name, *_aligned(rows)]
-    if pending := len(hub.pending_jobs()):
-        lines.append(words.phrase("pending_jobs", count=pending))
+    jobs = hub.pending_jobs()
+    if jobs:
+        lines.append(words.phrase("pending_jobs", count=len(jobs)))
+        lines.extend("  " + _job_line(home, job, words, hub.timezone) for job in sorted(jobs, key=lambda j: j.due))
     return lines
+
+
+def _job_line(home: Home, job: PendingJob, words: StateWords, timezone: tzinfo) -> str:
+    """A pending timer or scheduled command: "⏱ 거실 에어컨, 안방 에어컨 끄기 — 18:40 (매일)"."""
+    if job.kind == "timer":
+        what = words.phrase("timer_named", name=f"{job.name} " if job.name else "")
+    else:
+        what = command_words(home, job.command, words)
+    when = datetime.fromtimestamp(job.due, timezone).strftime("%H:%M")
+    repeat = f" ({words.value(job.repeat)})" if job.repeat else ""
+    return words.phrase("job_line", what=what, when=when) + repeat
 
 
 def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:

@@ -65,3 +65,18 @@ async def test_the_humidifier_and_the_hygrometer_share_the_room_humidity(sink: R
     await clock.advance(20 * 60)
     assert sink.states["kids_humidifier"]["current_humidity"] > SAVED["kids_hygro"]["humidity"]
     assert sink.states["kids_hygro"]["humidity"] == sink.states["kids_humidifier"]["current_humidity"]
+
+
+async def test_the_device_working_on_the_room_leads_and_a_command_can_hand_over(sink: RecordingSink) -> None:
+    devices = (make_device("air_conditioner", "ac", room="study"), make_device("thermostat", "heating", room="study"))
+    home = Home("시험 집", (Room("study", "서재"),), devices)
+    clock = ManualClock()
+    adapter = create_adapter(AdapterContext(home, clock, {}, {}))
+    await adapter.start(home.devices, sink)
+    await clock.advance(3600)  # the air conditioner is off: the heating (on out of the box) warms the room
+    warmed = sink.states["heating"]["current_temperature"]
+    assert sink.states["ac"]["current_temperature"] == warmed
+    await adapter.send(DeviceAction("ac", "set", "temperature", 18))  # on, cooling: it leads now
+    await clock.advance(3600)
+    assert sink.states["ac"]["current_temperature"] < warmed - 2
+    assert sink.states["heating"]["current_temperature"] == sink.states["ac"]["current_temperature"]

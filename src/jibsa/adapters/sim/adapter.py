@@ -92,6 +92,7 @@ class SimAdapter:
         self._advance(device_id, self.clock.now())
         values = self._sims[device_id].apply(action, self._states[device_id], self.clock.now())
         self._merge(device_id, values, command=True)
+        self._rooms.changed(device_id)
         self._share(device_id)
 
     # -- for tests and demos ---------------------------------------------------------------------
@@ -119,6 +120,7 @@ class SimAdapter:
         self._require(device_id)
         self._advance(device_id, self.clock.now())
         self._merge(device_id, values, command=True)
+        self._rooms.changed(device_id)
         self._share(device_id)
 
     def state(self, device_id: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class Reading:
 
 
 QUANTITIES = {"current_temperature": "temperature", "current_humidity": "humidity"}  # a climate device's reading
+GroupKey = tuple[str | None, str]  # (room, quantity)
 
 
 def readings_of(device: Device, sim: Simulator) -> dict[str, Reading]:
@@ -50,54 +51,70 @@ def readings_of(device: Device, sim: Simulator) -> dict[str, Reading]:
 
 
 class RoomReadings:
-    """The groups of devices that share a room reading, and who leads each."""
+    """The groups of devices that share a room reading, and who leads each. A group's leader is
+    remembered until a command or an injected change reaches one of its devices (only those turn a
+    climate device on or off, or change its mode)."""
 
     def __init__(self, sims: Mapping[str, Simulator], states: Mapping[str, Mapping[str, Any]]) -> None:
         self._sims = sims
         self._states = states
-        self._groups: dict[tuple[str | None, str], list[str]] = {}
-        self._readings: dict[str, dict[str, Reading]] = {}
-        self._room: dict[str, str | None] = {}
+        self._groups: dict[GroupKey, list[str]] = {}
+        self._climate_count: dict[GroupKey, int] = {}
+        self._readings: dict[str, dict[GroupKey, Reading]] = {}
+        self._leaders: dict[GroupKey, str] = {}
 
     def add(self, device: Device, sim: Simulator) -> None:
         readings = readings_of(device, sim)
         if not readings:
             return
-        self._readings[device.id] = readings
-        self._room[device.id] = device.room
-        for quantity in readings:
-            group = self._groups.setdefault((device.room, quantity), [])
+        self._readings[device.id] = {(device.room, quantity): r for quantity, r in readings.items()}
+        for key in self._readings[device.id]:
+            group = self._groups.setdefault(key, [])
             if isinstance(sim, ClimateSimulator):  # climate devices before sensors: they move the air
-                group.insert(sum(isinstance(self._sims[d], ClimateSimulator) for d in group), device.id)
+                group.insert(self._climate_count.get(key, 0), device.id)
+                self._climate_count[key] = self._climate_count.get(key, 0) + 1
             else:
                 group.append(device.id)
+            self._leaders.pop(key, None)
+
+    def changed(self, device_id: str) -> None:
+        """A command or an injected change reached the device: its groups' leaders may change."""
+        for key in self._readings.get(device_id, ()):
+            self._leaders.pop(key, None)
 
     def not_own(self, device_id: str) -> frozenset[str]:
         """The keys a device must not change itself: the readings it follows."""
         keys: frozenset[str] = frozenset()
-        for quantity, reading in self._readings.get(device_id, {}).items():
-            group = self._groups[(self._room[device_id], quantity)]
-            if self._leader(group) != device_id:
+        for key, reading in self._readings.get(device_id, {}).items():
+            if len(self._groups[key]) > 1 and self._leader(key) != device_id:
                 keys |= reading.keys
         return keys
 
     def shares(self, device_id: str) -> list[tuple[str, dict[str, Any]]]:
         """What the other devices of the room take over from `device_id` when it leads."""
         out: list[tuple[str, dict[str, Any]]] = []
-        for quantity, reading in self._readings.get(device_id, {}).items():
-            group = self._groups[(self._room[device_id], quantity)]
-            value = reading.value(self._states[device_id])
-            if self._leader(group) != device_id or value is None:
+        for key, reading in self._readings.get(device_id, {}).items():
+            if len(self._groups[key]) < 2 or self._leader(key) != device_id:
                 continue
-            out.extend((other, self._readings[other][quantity].values(value)) for other in group if other != device_id)
+            value = reading.value(self._states[device_id])
+            if value is not None:
+                out.extend((other, self._readings[other][key].values(value))
+                           for other in self._groups[key] if other != device_id)
         return out
 
     @property
     def leaders(self) -> list[str]:
-        return [self._leader(group) for group in self._groups.values() if len(group) > 1]
+        return [self._leader(key) for key, group in self._groups.items() if len(group) > 1]
 
-    def _leader(self, group: list[str]) -> str:
-        for device_id in group:
+    def _leader(self, key: GroupKey) -> str:
+        leader = self._leaders.get(key)
+        if leader is None:
+            leader = self._leaders[key] = self._first_working(key)
+        return leader
+
+    def _first_working(self, key: GroupKey) -> str:
+        group = self._groups[key]
+        for device_id in group[: self._climate_count.get(key, 0)]:
             sim = self._sims[device_id]
             if isinstance(sim, ClimateSimulator) and sim.works_on_room(self._states[device_id]):
                 return device_id
