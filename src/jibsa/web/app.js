@@ -24,6 +24,7 @@ function view() {
 
 function applyLanguage() {
   document.documentElement.lang = state.lang;
+  document.title = t("title");
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   for (const node of document.querySelectorAll("[data-t-label]")) node.setAttribute("aria-label", t(node.dataset.tLabel));
   $("#say-input").placeholder = t("sayPlaceholder");
