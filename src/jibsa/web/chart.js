@@ -2,7 +2,7 @@
 // time axis with clock times. No library, no CDN.
 
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 360, HEIGHT = 180;
+const HEIGHT = 180;
 const PAD = { left: 44, right: 12, top: 12, bottom: 26 };
 
 function el(name, attrs, text) {
@@ -46,21 +46,22 @@ export function drawLineChart(container, points, { x0, x1, unit = "", empty = ""
     container.textContent = empty;
     return;
   }
+  const width = Math.max(240, Math.round(container.clientWidth) || 360);  // drawn at its real size: text stays readable
   const ys = points.map((p) => p[1]);
   const ticks = niceTicks(Math.min(...ys), Math.max(...ys));
   const [y0, y1] = [ticks[0], ticks[ticks.length - 1]];
-  const sx = (x) => PAD.left + ((x - x0) / (x1 - x0 || 1)) * (WIDTH - PAD.left - PAD.right);
+  const sx = (x) => PAD.left + ((x - x0) / (x1 - x0 || 1)) * (width - PAD.left - PAD.right);
   const sy = (y) => HEIGHT - PAD.bottom - ((y - y0) / (y1 - y0 || 1)) * (HEIGHT - PAD.top - PAD.bottom);
-  const svg = el("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "chart", role: "img", "aria-label": title });
+  const svg = el("svg", { viewBox: `0 0 ${width} ${HEIGHT}`, class: "chart", role: "img", "aria-label": title });
   for (const y of ticks) {
-    svg.append(el("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: sy(y), y2: sy(y), class: "grid" }));
+    svg.append(el("line", { x1: PAD.left, x2: width - PAD.right, y1: sy(y), y2: sy(y), class: "grid" }));
     svg.append(el("text", { x: PAD.left - 6, y: sy(y) + 4, class: "tick y" }, `${y}${unit}`));
   }
-  for (const x of timeTicks(x0, x1)) {
+  for (const x of timeTicks(x0, x1, width > 600 ? 3 : 6)) {
     svg.append(el("line", { x1: sx(x), x2: sx(x), y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom + 4, class: "axis" }));
     svg.append(el("text", { x: sx(x), y: HEIGHT - 8, class: "tick x" }, clock(x)));
   }
-  svg.append(el("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom, class: "axis" }));
+  svg.append(el("line", { x1: PAD.left, x2: width - PAD.right, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom, class: "axis" }));
   // A reading holds until the next one: draw steps, then carry the last value to the right edge.
   const path = [];
   points.forEach(([x, y], i) => {

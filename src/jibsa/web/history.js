@@ -6,7 +6,14 @@ import { $, h } from "./dom.js";
 import { label, t } from "./i18n.js";
 
 const DAY = 24 * 3600;
-const chart = { device: null, property: null, points: [] };
+const chart = { device: null, property: null, points: [], devices: null };
+let redrawSoon = null;
+
+// The chart is drawn at the panel's width: redraw it when that changes.
+addEventListener("resize", () => {
+  clearTimeout(redrawSoon);
+  redrawSoon = setTimeout(() => chart.devices && drawChart(chart.devices), 150);
+});
 
 export function fillChartChoices(devices) {
   const options = [];
@@ -42,6 +49,7 @@ export function chartSawChange(event, devices) {
 
 export function drawChart(devices) {
   if (!chart.device) return;
+  chart.devices = devices;
   const device = devices.get(chart.device);
   const prop = device.properties.find((p) => p.name === chart.property);
   const now = Date.now() / 1000;
