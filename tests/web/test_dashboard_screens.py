@@ -16,7 +16,7 @@ SCREENS = [(name, size, scheme) for name, size in (("phone", PHONE), ("tablet", 
 
 
 def _tiles_in_first_row(page: Any) -> int:
-    tops: list[float] = page.locator("#tiles .tile").evaluate_all("tiles => tiles.map(t => t.getBoundingClientRect().top)")
+    tops: list[float] = page.locator("#tiles .tile").evaluate_all("ts => ts.map(t => t.getBoundingClientRect().top)")
     return sum(1 for top in tops if abs(top - tops[0]) < 1)
 
 

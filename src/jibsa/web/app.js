@@ -39,7 +39,10 @@ function applyLanguage() {
 
 async function start() {
   applyTheme();
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => null);
+  // Everything the first screen needs, asked for at once (a 401 just means: log in first).
+  const me = api("GET", "/api/me");
+  const home = loadHome();
+  home.catch(() => null);
   await loadLanguage(state.lang);
   applyLanguage();
   $("#lang").addEventListener("click", switchLanguage);
@@ -49,7 +52,7 @@ async function start() {
   $("#say-form").addEventListener("submit", say);
   $("#chart-select").addEventListener("change", (e) => loadChart(e.target.value, state.devices));
   try {
-    await enter(await api("GET", "/api/me"));
+    await enter(await me, home);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) $("#login").hidden = false;
     else $("#unreachable").hidden = false;
@@ -70,7 +73,8 @@ async function login(event) {
   const form = new FormData(event.target);
   $("#login-error").textContent = "";
   try {
-    await enter(await api("POST", "/api/login", { name: form.get("name"), password: form.get("password") }));
+    const me = await api("POST", "/api/login", { name: form.get("name"), password: form.get("password") });
+    await enter(me, loadHome());
   } catch (error) {
     $("#login-error").textContent = error.status === 429 ? t("tooMany") : t("loginFailed");
   }
@@ -81,14 +85,16 @@ async function logout() {
   location.reload();
 }
 
-async function enter(me) {
+function loadHome() {
+  return Promise.all(["/api/devices", "/api/rooms", "/api/scenes", "/api/jobs"].map((path) => api("GET", path)));
+}
+
+async function enter(me, home) {
   setCsrf(me.csrf_token);
   state.me = me;
-  const [devices, rooms, scenes] = await Promise.all([api("GET", "/api/devices"), api("GET", "/api/rooms"),
-    api("GET", "/api/scenes")]);
+  const [devices, rooms, scenes, jobs] = await home;
   state.devices = new Map(devices.map((d) => [d.id, d]));
-  state.rooms = rooms;
-  state.scenes = scenes;
+  Object.assign(state, { rooms, scenes, jobs });
   state.favourites = loadFavourites(state.devices, rooms);
   $("#login").hidden = true;
   for (const id of ["#app", "#account", "#live"]) $(id).hidden = false;
@@ -96,11 +102,12 @@ async function enter(me) {
   renderAll();
   loadChart(fillChartChoices(state.devices), state.devices);
   openEvents(onEvent, showConnection);
-  await loadJobs();
   setInterval(drawJobs, 15000);
   document.body.dataset.ready = "true";
   performance.mark("jibsa-ready");
   mountExtensions(extensionContext());
+  // Kept for offline use once the page is up, so that filling its cache does not slow the first load.
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => null);
 }
 
 function showConnection(up) {
