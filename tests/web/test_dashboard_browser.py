@@ -127,3 +127,50 @@ def test_login_page_offers_no_logout(server: Server, browser: Any) -> None:
     expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
     expect(page.locator("#who")).to_have_text("admin · 집주인")
     page.close()
+
+
+def test_a_starred_device_joins_the_favourites(server: Server, dashboard: OpenDashboard) -> None:
+    from playwright.sync_api import expect
+
+    page = dashboard(PHONE)
+    favourites = page.locator("#tiles .tile")
+    expect(favourites.first).to_be_visible()
+    assert page.locator('#tiles [data-device="kids_light"]').count() == 0
+    page.click('[role=tab][data-room="kids_room"]')
+    page.click('#tiles [data-device="kids_light"] .tile-more')
+    star = page.locator("#sheet .star")
+    expect(star).to_have_attribute("aria-pressed", "false")
+    star.click()
+    expect(star).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    page.click('[role=tab][data-room="*favourites"]')
+    expect(page.locator('#tiles [data-device="kids_light"]')).to_be_visible()
+    page.reload()  # remembered on this device
+    page.wait_for_selector("body[data-ready]", state="attached")
+    expect(page.locator('#tiles [data-device="kids_light"]')).to_be_visible()
+
+
+def test_a_reading_changing_leaves_the_sheets_controls_alone(server: Server, dashboard: OpenDashboard) -> None:
+    """A sensor-like change (the washer counting down) redraws the readings, not the control in use."""
+    from playwright.sync_api import expect
+
+    page = dashboard(PHONE)
+    page.click('[role=tab][data-room="living"]')
+    page.click('#tiles [data-device="living_ceiling"] .tile-more')
+    slider = page.locator("#sheet #field-brightness")
+    slider.focus()
+    server.api("POST", "/api/devices/living_ceiling/commands", json={"intent": "turn_on"})
+    expect(page.locator("#sheet .power-button")).to_have_text("끄기")  # power is a control: redrawn
+    expect(page.locator("#sheet #field-brightness")).to_be_focused()  # and the focus kept
+    page.keyboard.press("Escape")
+    page.click('[role=tab][data-room="utility"]')
+    page.click('#tiles [data-device="washer"] .tile-more')
+    server.api("POST", "/api/devices/washer/commands", json={"intent": "start"})
+    expect(page.locator("#sheet .sheet-state")).to_contain_text("동작 중")
+    expect(page.locator("#sheet .sheet-readings")).to_contain_text("남음")
+    page.evaluate("for (const el of document.querySelectorAll('#sheet .power-button, #sheet .sheet-readings')) "
+                  "el.dataset.mark = 'before'")
+    # The cycle counts down each second: the readings are redrawn, the power button stays the same element.
+    expect(page.locator("#sheet .sheet-readings:not([data-mark])")).to_be_visible()
+    expect(page.locator("#sheet .power-button")).to_have_attribute("data-mark", "before")
+    server.api("POST", "/api/devices/washer/commands", json={"intent": "stop"})

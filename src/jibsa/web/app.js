@@ -8,7 +8,7 @@ import { FAVOURITE_TAB, loadFavourites, renderScenes, renderTabs, renderTiles, r
   saveFavourites } from "./home-view.js";
 import { loadLanguage, roleWord, t } from "./i18n.js";
 import { noticeForEvent, renderJobs, showNotice } from "./jobs.js";
-import { openSheetDevice, showSheet } from "./sheet.js";
+import { openSheetDevice, showSheet, updateSheet } from "./sheet.js";
 import { applyTheme, currentTheme, nextTheme } from "./theme.js";
 
 const state = {
@@ -234,7 +234,7 @@ function deviceChanged(event) {
     chartSawChange(event, state.devices);
   }
   rerenderTile(view(), device);
-  if (openSheetDevice() === device.id) openSheet(device);
+  if (openSheetDevice() === device.id) updateSheet(device, event.changed ?? null, sheetContext());
 }
 
 function sceneName(id) {

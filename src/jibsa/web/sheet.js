@@ -10,10 +10,28 @@ const SLIDERS = new Set(["brightness", "volume", "position", "humidity"]);
 // Opens (or redraws) the sheet for `device`. `ctx`: { lang, roomName, isFavourite, toggleFavourite, send }.
 export function showSheet(device, ctx) {
   const dialog = $("#sheet");
+  const focused = dialog.open && dialog.contains(document.activeElement) ? focusKey(document.activeElement) : null;
   dialog.dataset.device = device.id;
   dialog.replaceChildren(sheetHeader(device, ctx), h("p", { class: "sheet-state" }, keyState(ctx.lang, device)),
     actions(device, ctx), controls(device, ctx), readings(device));
   if (!dialog.open) dialog.showModal();
+  if (focused) dialog.querySelector(focused)?.focus();
+}
+
+// A state event for the open sheet's device: readings alone (a room warming, a cycle counting down) redraw
+// only the state line and the readings, so that a control in use is not replaced under the finger.
+export function updateSheet(device, changed, ctx) {
+  const dialog = $("#sheet");
+  const writable = changed && device.properties.some((p) => p.writable && p.name in changed);
+  if (!changed || writable) return showSheet(device, ctx);
+  dialog.querySelector(".sheet-state").textContent = keyState(ctx.lang, device);
+  dialog.querySelector(".sheet-readings, .sheet-readings-none").replaceWith(readings(device));
+}
+
+function focusKey(element) {
+  if (element.id) return `#${CSS.escape(element.id)}`;
+  const named = [...element.classList].filter((c) => c !== "is-on").pop();  // the most particular class
+  return named ? `.${CSS.escape(named)}` : null;
 }
 
 export function openSheetDevice() {
@@ -109,7 +127,7 @@ function stepper(name, prop, value, set) {
 function readings(device) {
   const rows = device.properties.filter((p) => !p.writable && device.state[p.name] !== undefined)
     .flatMap((p) => [h("dt", {}, label(p.name)), h("dd", {}, valueText(p, device.state[p.name]))]);
-  if (!rows.length) return h("div");
+  if (!rows.length) return h("div", { class: "sheet-readings-none" });
   return h("section", { class: "sheet-readings" }, h("h3", {}, t("readings")), h("dl", {}, ...rows));
 }
 
