@@ -13,9 +13,9 @@ export function describeJob(job, devices, sceneName) {
 export function describeCommand(command, devices, sceneName) {
   if (!command) return "";
   const scene = command.params && command.params.scene;
-  if (scene) return `${sceneName(scene)} ${intentWord("run_scene")}`;
-  const names = (command.targets || []).map((id) => (devices.get(id) || { name: id }).name);
-  return `${names.join(", ")} ${intentWord(command.intent)}`.trim();
+  const what = scene ? sceneName(scene) : (command.targets || []).map((id) => (devices.get(id) || { name: id }).name)
+    .join(", ");
+  return t("commandPhrase", { what, action: intentWord(scene ? "run_scene" : command.intent) }).trim();
 }
 
 function when(job, now) {
