@@ -174,3 +174,39 @@ def test_a_reading_changing_leaves_the_sheets_controls_alone(server: Server, das
     expect(page.locator("#sheet .sheet-readings:not([data-mark])")).to_be_visible()
     expect(page.locator("#sheet .power-button")).to_have_attribute("data-mark", "before")
     server.api("POST", "/api/devices/washer/commands", json={"intent": "stop"})
+
+
+def test_unlocking_the_door_asks_first(server: Server, dashboard: OpenDashboard) -> None:
+    from playwright.sync_api import expect
+
+    server.api("POST", "/api/devices/front_door/commands", json={"intent": "lock"})
+    page = dashboard(PHONE)
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click('[role=tab][data-room="entrance"]')
+    page.click('#tiles [data-device="front_door"] .tile-main')  # a lock's tile opens its sheet: no toggle by tap
+    expect(page.locator("#sheet .sheet-state")).to_have_text("잠김")
+    page.locator("#sheet .action-unlock").click()
+    expect(page.locator("#sheet .sheet-state")).to_have_text("열림")
+    assert asked == ["현관문: 정말 문을 열까요?"]
+    expect(page.locator('#tiles [data-device="front_door"]')).to_have_class(re.compile(r"\bwarn\b"))
+    server.api("POST", "/api/devices/front_door/commands", json={"intent": "lock"})
+    expect(page.locator('#tiles [data-device="front_door"] .tile-state')).to_have_text("잠김")
+
+
+def test_theme_choice_overrides_the_system(dashboard: OpenDashboard) -> None:
+    from playwright.sync_api import expect
+
+    page = dashboard(PHONE, color_scheme="light")
+    background = "getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+    page.click("#account summary")
+    expect(page.locator("#theme")).to_have_text("화면: 자동")
+    page.click("#theme")
+    expect(page.locator("#theme")).to_have_text("화면: 밝게")
+    page.click("#theme")
+    expect(page.locator("#theme")).to_have_text("화면: 어둡게")
+    assert page.evaluate(background) != light
+    page.reload()
+    page.wait_for_selector("body[data-ready]", state="attached")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
