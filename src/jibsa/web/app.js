@@ -43,8 +43,12 @@ async function start() {
   const me = api("GET", "/api/me");
   const home = loadHome();
   home.catch(() => null);
-  await loadLanguage(state.lang);
-  applyLanguage();
+  try {
+    await loadLanguage(state.lang);
+    applyLanguage();
+  } catch {
+    // jibsa is unreachable and nothing is cached yet: the page keeps the Korean words of its HTML.
+  }
   $("#lang").addEventListener("click", switchLanguage);
   $("#theme").addEventListener("click", () => { nextTheme(); applyLanguage(); });
   $("#login-form").addEventListener("submit", login);
@@ -65,7 +69,7 @@ async function switchLanguage() {
   await loadLanguage(state.lang);
   applyLanguage();
   if (state.me) renderAll();
-  for (const listener of state.languageListeners) listener(state.lang);
+  for (const listener of state.languageListeners) callSafely(listener, state.lang);
 }
 
 async function login(event) {
@@ -221,7 +225,16 @@ function onEvent(event) {
     loadJobs();
   } else if (event.type === "jobs_changed") loadJobs();
   else if (event.type === "home_changed" || event.type === "dropped") location.reload();
-  for (const listener of state.listeners) listener(event);
+  for (const listener of state.listeners) callSafely(listener, event);
+}
+
+// A page part's listener that throws must not stop the others, nor the page.
+function callSafely(listener, value) {
+  try {
+    listener(value);
+  } catch (error) {
+    console.error("listener failed:", error);
+  }
 }
 
 function deviceChanged(event) {
