@@ -26,6 +26,17 @@ def test_service_worker_registered_for_the_whole_dashboard(server: Server, dashb
     assert scope == server.base + "/"
 
 
+def test_chromium_finds_the_page_installable(dashboard: OpenDashboard) -> None:
+    """Chromium's own installability check (manifest, icons, service worker); test browsers are incognito
+    profiles, which Chromium never installs to, so that one reason is set aside."""
+    page = dashboard(PHONE)
+    page.evaluate("navigator.serviceWorker.ready")
+    cdp = page.context.new_cdp_session(page)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    assert [e for e in errors if e != "in-incognito"] == []
+
+
 def test_shell_opens_offline_and_says_it_cannot_reach_jibsa(dashboard: OpenDashboard) -> None:
     from playwright.sync_api import expect
 
