@@ -46,6 +46,13 @@ def test_every_sentence_the_page_asks_for_exists() -> None:
         assert not missing, f"{lang}.json lacks {sorted(missing)}"
 
 
+def test_every_sentence_in_the_files_is_used() -> None:
+    code = "".join(p.read_text(encoding="utf-8") for p in [*WEB.glob("*.js"), WEB / "index.html"])
+    built = re.compile(r"^(repeat_|theme[A-Z])")  # keys the code builds: `repeat_${job.repeat}`, `theme${…}`
+    unused = [key for key in _words("ko")["text"] if f'"{key}"' not in code and not built.match(key)]
+    assert not unused
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_type_property_and_value_has_a_word(lang: str) -> None:
     words = _words(lang)

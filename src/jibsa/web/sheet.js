@@ -51,7 +51,7 @@ function sheetHeader(device, ctx) {
     h("div", { class: "sheet-title" }, h("h2", { id: "sheet-title" }, device.name), h("p", { class: "muted" }, where)),
     h("button", {
       type: "button", class: `icon-button star ${favourite ? "is-on" : ""}`, "aria-pressed": String(favourite),
-      "aria-label": t("addFavourite"), onclick: () => { ctx.toggleFavourite(device.id); showSheet(device, ctx); },
+      "aria-label": t("favourites"), title: t(favourite ? "removeFavourite" : "addFavourite"), onclick: () => { ctx.toggleFavourite(device.id); showSheet(device, ctx); },
     }, icon("star")),
     h("button", { type: "button", class: "icon-button", "aria-label": t("closeSheet"), onclick: closeSheet }, icon("x")));
 }
