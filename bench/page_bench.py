@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, start_server, stop_server
+from tests_web_support import CHROMIUM, CHROMIUM_ARGS, PHONE, start_server, stop_server
 
 
 def one_load(browser: Any, base: str, cookies: list[dict[str, Any]]) -> dict[str, float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DESKTOP, PHONE, OpenDashboard, Server, needs_chromium
+from tests_web_support import DESKTOP, PHONE, OpenDashboard, Server, needs_chromium
 
 pytestmark = needs_chromium
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

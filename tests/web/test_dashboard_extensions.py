@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import PHONE, OpenDashboard, Server, needs_chromium
+from tests_web_support import PHONE, OpenDashboard, Server, needs_chromium
 
 pytestmark = needs_chromium
 PARTS = {

@@ -4,7 +4,7 @@ working offline, and the cache headers and Content-Security-Policy the static fi
 from __future__ import annotations
 
 import httpx
-from conftest import PHONE, OpenDashboard, Server, needs_chromium
+from tests_web_support import PHONE, OpenDashboard, Server, needs_chromium
 
 pytestmark = needs_chromium
 

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import PHONE, OpenDashboard, Server, needs_chromium
+from tests_web_support import PHONE, OpenDashboard, Server, needs_chromium
 
 pytestmark = needs_chromium
 

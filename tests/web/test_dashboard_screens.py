@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DESKTOP, PHONE, TABLET, OpenDashboard, needs_chromium
+from tests_web_support import DESKTOP, PHONE, TABLET, OpenDashboard, needs_chromium
 
 pytestmark = needs_chromium
 SCREENS = [(name, size, scheme) for name, size in (("phone", PHONE), ("tablet", TABLET), ("desktop", DESKTOP))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import PHONE, OpenDashboard, Server, needs_chromium
+from tests_web_support import PHONE, OpenDashboard, Server, needs_chromium
 
 pytestmark = needs_chromium
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "state_words.yaml").read_text("utf-8"))
