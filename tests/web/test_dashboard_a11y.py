@@ -41,9 +41,9 @@ def test_home(dashboard: OpenDashboard, viewport: dict[str, int], scheme: str) -
     assert _serious_violations(page) == []
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_detail_sheet(dashboard: OpenDashboard, scheme: str) -> None:
-    page = dashboard(PHONE, color_scheme=scheme)
+@pytest.mark.parametrize(("scheme", "lang"), [("light", "ko"), ("dark", "en")])
+def test_detail_sheet(dashboard: OpenDashboard, scheme: str, lang: str) -> None:
+    page = dashboard(PHONE, lang=lang, color_scheme=scheme)
     page.click('[role=tab][data-room="living"]')
     page.click('#tiles [data-device="living_ac"] .tile-more')
     page.wait_for_selector("#sheet[open]")

@@ -50,6 +50,9 @@ def test_toggle_a_light_from_its_tile(server: Server, dashboard: OpenDashboard, 
     tile.locator(".tile-main").click()
     expect(tile.locator(".tile-main")).to_have_attribute("aria-pressed", "true")
     assert server.api("GET", "/api/devices/living_ceiling")["state"]["power"] is True
+    tile.locator(".tile-main").click(button="right")  # what a long press gives on a phone: the sheet, no toggle
+    expect(page.locator("#sheet h2")).to_have_text("거실 천장등")
+    assert server.api("GET", "/api/devices/living_ceiling")["state"]["power"] is True
 
 
 @SIZES

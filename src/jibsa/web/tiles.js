@@ -1,4 +1,5 @@
-// A compact tile per device: icon, name, key state; a tap toggles it (or opens its sheet), the chevron opens its sheet.
+// A compact tile per device: icon, name, key state; a tap toggles it (or opens its sheet), the chevron or a long
+// press opens its sheet.
 
 import { h, icon } from "./dom.js";
 import { t } from "./i18n.js";
@@ -11,6 +12,7 @@ export function renderTile(lang, device, { onToggle, onOpen }) {
     "aria-pressed": toggles ? String(Boolean(device.state.power)) : null,
     "aria-haspopup": toggles ? null : "dialog",
     onclick: () => (toggles ? onToggle(device) : onOpen(device)),
+    oncontextmenu: (event) => { event.preventDefault(); onOpen(device); },  // a long press on a phone
   }, icon(deviceIcon(device), "tile-icon"),
   h("span", { class: "tile-name" }, device.name),
   h("span", { class: "tile-state", "data-state": device.id }, keyState(lang, device)));
