@@ -213,3 +213,18 @@ def test_theme_choice_overrides_the_system(dashboard: OpenDashboard) -> None:
     page.reload()
     page.wait_for_selector("body[data-ready]", state="attached")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+
+
+def test_a_tile_toggled_from_the_keyboard_keeps_the_focus(server: Server, dashboard: OpenDashboard) -> None:
+    from playwright.sync_api import expect
+
+    server.api("POST", "/api/devices/study_light/commands", json={"intent": "turn_off"})
+    page = dashboard(PHONE)
+    page.click('[role=tab][data-room="study"]')
+    button = page.locator('#tiles [data-device="study_light"] .tile-main')
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "true")  # a new element: the tile was redrawn
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "false")

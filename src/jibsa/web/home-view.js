@@ -61,9 +61,14 @@ export function renderTiles(view) {
   $("#tiles").replaceChildren(...(tiles.length ? tiles : [h("p", { class: "muted empty" }, t("noFavourites"))]));
 }
 
+// Redraws one tile, keeping the keyboard focus on the button that had it.
 export function rerenderTile(view, device) {
   const old = document.querySelector(`#tiles [data-device="${CSS.escape(device.id)}"]`);
-  if (old) old.replaceWith(renderTile(view.lang, device, view));
+  if (!old) return;
+  const focused = old.contains(document.activeElement) ? document.activeElement.className : null;
+  const tile = renderTile(view.lang, device, view);
+  old.replaceWith(tile);
+  if (focused) tile.querySelector(`.${CSS.escape(focused.split(" ")[0])}`)?.focus();
 }
 
 export function renderScenes(scenes, onRun) {
