@@ -3,6 +3,8 @@ working offline, and the cache headers and Content-Security-Policy the static fi
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from tests_web_support import PHONE, OpenDashboard, Server, needs_chromium
 
@@ -66,3 +68,15 @@ def test_static_files_revalidate_and_keep_the_csp(server: Server) -> None:
 def test_page_has_no_inline_scripts_or_styles(server: Server) -> None:
     html = httpx.get(server.base + "/").text
     assert "<script>" not in html and "<style" not in html and " style=" not in html and " onclick=" not in html
+
+
+def test_service_worker_keeps_every_part_of_the_shell() -> None:
+    """Each module, word file and style of the page is in the worker's SHELL list, so it opens offline."""
+    from jibsa.api.app import web_root
+
+    root = web_root()
+    worker = (root / "sw.js").read_text(encoding="utf-8")
+    modules = set(re.findall(r'"([\w-]+)"', worker.split("...[", 1)[1].split("]", 1)[0]))
+    assert {p.stem for p in root.glob("*.js")} - {"sw"} == modules
+    for path in ("/static/style.css", "/static/i18n/ko.json", "/static/i18n/en.json", "/static/vendor/icons.svg"):
+        assert f'"{path}"' in worker
