@@ -10,6 +10,7 @@ from typing import Any, cast
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jibsa import __version__
@@ -104,12 +105,27 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     return app
 
 
+class _DashboardFiles(StaticFiles):
+    """The dashboard's files, revalidated on every load (an ETag answers 304 when unchanged): there is no
+    build step to give a changed file a new name, and the service worker keeps them for offline use."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
 def _mount_dashboard(app: FastAPI) -> None:
     root = web_root()
-    index = root / "index.html"
+    no_cache = {"Cache-Control": "no-cache"}
 
     @app.get("/", include_in_schema=False)
     async def dashboard() -> Any:
-        return FileResponse(index, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
+        return FileResponse(root / "index.html", media_type="text/html; charset=utf-8", headers=no_cache)
 
-    app.mount("/static", StaticFiles(directory=root), name="static")
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> Any:
+        """Served from the root so that its scope is the whole dashboard."""
+        return FileResponse(root / "sw.js", media_type="text/javascript; charset=utf-8", headers=no_cache)
+
+    app.mount("/static", _DashboardFiles(directory=root), name="static")

@@ -1,48 +1,75 @@
-// jibsa's dashboard: log in, see every room's devices live, talk to the home, run scenes.
+// jibsa's dashboard: log in, see the home by room live, talk to it, run scenes, watch timers and a sensor's day.
 
 import { api, ApiError, openEvents, setCsrf } from "./api.js";
-import { h, label, renderCard, summary } from "./cards.js";
-import { drawLineChart } from "./chart.js";
-import { TEXT } from "./i18n.js";
-import { mount as mountVoice } from "./voice.js";
-import { mount as mountWeather } from "./weather.js";
-import { mount as mountRules } from "./rules.js";
+import { $, h } from "./dom.js";
+import { mountExtensions } from "./extensions.js";
+import { chartSawChange, drawChart, fillChartChoices, loadChart } from "./history.js";
+import { FAVOURITE_TAB, loadFavourites, renderScenes, renderTabs, renderTiles, rerenderTile, roomName,
+  saveFavourites } from "./home-view.js";
+import { loadLanguage, roleWord, t } from "./i18n.js";
+import { noticeForEvent, renderJobs, showNotice } from "./jobs.js";
+import { openSheetDevice, showSheet, updateSheet } from "./sheet.js";
+import { applyTheme, currentTheme, nextTheme } from "./theme.js";
 
 const state = {
-  lang: localStorage.getItem("jibsa.lang") || "ko",
-  devices: new Map(), rooms: [], scenes: [], jobs: [], chart: null, chartPoints: [],
-  session: `web-${Math.random().toString(36).slice(2)}`, closeEvents: null, listeners: [],
+  lang: localStorage.getItem("jibsa.lang") === "en" ? "en" : "ko",
+  me: null, devices: new Map(), rooms: [], scenes: [], jobs: [], favourites: new Set(), tab: FAVOURITE_TAB,
+  session: `web-${Math.random().toString(36).slice(2)}`, listeners: new Set(), languageListeners: new Set(),
 };
-let weatherStrip = null;
-const $ = (selector) => document.querySelector(selector);
-const t = () => TEXT[state.lang];
+
+function view() {
+  return { lang: state.lang, devices: state.devices, rooms: state.rooms, favourites: state.favourites, tab: state.tab,
+    onTab: selectTab, onToggle: toggle, onOpen: openSheet };
+}
 
 function applyLanguage() {
   document.documentElement.lang = state.lang;
-  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t()[node.dataset.t];
-  $("#say-input").placeholder = t().sayPlaceholder;
-  $("#lang").textContent = t().language;
+  document.title = t("title");
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  for (const node of document.querySelectorAll("[data-t-label]")) node.setAttribute("aria-label", t(node.dataset.tLabel));
+  $("#say-input").placeholder = t("sayPlaceholder");
+  $("#lang").textContent = t("language");
+  $("#lang").lang = t("languageCode");
+  $("#theme").textContent = `${t("theme")}: ${t(`theme${currentTheme()[0].toUpperCase()}${currentTheme().slice(1)}`)}`;
+  if (state.me) {
+    $("#who").textContent = `${state.me.name} · ${roleWord(state.me.role)}`;
+    $("#home-name").textContent = state.me.home.name;
+  }
 }
 
 async function start() {
-  applyLanguage();
-  $("#lang").addEventListener("click", () => {
-    state.lang = state.lang === "ko" ? "en" : "ko";
-    localStorage.setItem("jibsa.lang", state.lang);
+  applyTheme();
+  // Everything the first screen needs, asked for at once (a 401 just means: log in first).
+  const me = api("GET", "/api/me");
+  const home = loadHome();
+  home.catch(() => null);
+  try {
+    await loadLanguage(state.lang);
     applyLanguage();
-    renderAll();
-  });
+  } catch {
+    // jibsa is unreachable and nothing is cached yet: the page keeps the Korean words of its HTML.
+  }
+  $("#lang").addEventListener("click", switchLanguage);
+  $("#theme").addEventListener("click", () => { nextTheme(); applyLanguage(); });
   $("#login-form").addEventListener("submit", login);
   $("#logout").addEventListener("click", logout);
   $("#say-form").addEventListener("submit", say);
-  $("#chart-select").addEventListener("change", (e) => loadChart(e.target.value));
+  $("#chart-select").addEventListener("change", (e) => loadChart(e.target.value, state.devices));
   try {
-    const me = await api("GET", "/api/me");
-    await enter(me);
+    await enter(await me, home);
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) showError(error);
-    $("#login").hidden = false;
+    if (error instanceof ApiError && error.status === 401) $("#login").hidden = false;
+    else $("#unreachable").hidden = false;
   }
+}
+
+async function switchLanguage() {
+  state.lang = state.lang === "ko" ? "en" : "ko";
+  localStorage.setItem("jibsa.lang", state.lang);
+  await loadLanguage(state.lang);
+  applyLanguage();
+  if (state.me) renderAll();
+  for (const listener of state.languageListeners) callSafely(listener, state.lang);
 }
 
 async function login(event) {
@@ -51,9 +78,9 @@ async function login(event) {
   $("#login-error").textContent = "";
   try {
     const me = await api("POST", "/api/login", { name: form.get("name"), password: form.get("password") });
-    await enter(me);
+    await enter(me, loadHome());
   } catch (error) {
-    $("#login-error").textContent = error.status === 429 ? t().tooMany : t().loginFailed;
+    $("#login-error").textContent = error.status === 429 ? t("tooMany") : t("loginFailed");
   }
 }
 
@@ -62,55 +89,84 @@ async function logout() {
   location.reload();
 }
 
-async function enter(me) {
+function loadHome() {
+  return Promise.all(["/api/devices", "/api/rooms", "/api/scenes", "/api/jobs"].map((path) => api("GET", path)));
+}
+
+async function enter(me, home) {
   setCsrf(me.csrf_token);
-  $("#login").hidden = true;
-  $("#app").hidden = false;
-  $("#who").textContent = `${me.home.name} · ${me.name} (${me.role})`;
-  const [devices, rooms, scenes] = await Promise.all([api("GET", "/api/devices"), api("GET", "/api/rooms"),
-    api("GET", "/api/scenes")]);
+  state.me = me;
+  const [devices, rooms, scenes, jobs] = await home;
   state.devices = new Map(devices.map((d) => [d.id, d]));
-  state.rooms = rooms;
-  state.scenes = scenes;
-  fillChartChoices();
-  weatherStrip = mountWeather($("#weather"), { api, lang: () => state.lang });
+  Object.assign(state, { rooms, scenes, jobs });
+  state.favourites = loadFavourites(state.devices, rooms);
+  $("#login").hidden = true;
+  for (const id of ["#app", "#account", "#live"]) $(id).hidden = false;
+  applyLanguage();
   renderAll();
-  await loadJobs();
-  mountRules($("#rules-part"), { api, lang: () => state.lang, onEvent: (fn) => state.listeners.push(fn), me });
-  if (me.role === "owner") await loadDiscovered();
-  state.closeEvents = openEvents(onEvent, (up) => {
-    $("#live").textContent = up ? t().live : t().offline;
-    $("#live").className = up ? "live up" : "live down";
-  });
-  setInterval(renderJobs, 15000);
-  mountVoice($("#voice"), { lang: () => state.lang, session: state.session, showReply });
+  loadChart(fillChartChoices(state.devices), state.devices);
+  openEvents(onEvent, showConnection);
+  setInterval(drawJobs, 15000);
+  document.body.dataset.ready = "true";
+  performance.mark("jibsa-ready");
+  mountExtensions(extensionContext());
+  // Kept for offline use once the page is up, so that filling its cache does not slow the first load.
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => null);
+}
+
+function showConnection(up) {
+  $("#live").className = up ? "live up" : "live down";
+  $("#live-text").textContent = up ? t("live") : t("offline");
+  $("#live").title = $("#live-text").textContent;
 }
 
 function renderAll() {
-  if (weatherStrip) weatherStrip.render();
-  const rooms = $("#rooms");
-  rooms.replaceChildren(...state.rooms.map((room) => h("section", { class: "room" },
-    h("h2", {}, room.id ? room.name : t().wholeHome),
-    h("div", { class: "cards" }, ...room.devices.map((id) => state.devices.get(id)).filter(Boolean)
-      .map((d) => renderCard(state.lang, t(), d, sendCommand))))));
-  $("#scene-buttons").replaceChildren(...state.scenes.map((scene) =>
-    h("button", { class: "scene", "data-scene": scene.id, onclick: () => runScene(scene) }, scene.name)));
-  renderJobs();
+  renderTabs(view());
+  renderTiles(view());
+  renderScenes(state.scenes, runScene);
+  fillChartChoices(state.devices);
+  drawChart(state.devices);
+  drawJobs();
+  const open = openSheetDevice();
+  if (open) openSheet(state.devices.get(open));
 }
 
-function rerenderDevice(id) {
-  const device = state.devices.get(id);
-  const old = document.querySelector(`[data-device="${CSS.escape(id)}"]`);
-  if (device && old) old.replaceWith(renderCard(state.lang, t(), device, sendCommand));
+function selectTab(tab) {
+  state.tab = tab;
+  renderTabs(view());
+  renderTiles(view());
 }
 
+function sheetContext() {
+  return { lang: state.lang, roomName: (id) => roomName(state.rooms, id), send: sendCommand,
+    isFavourite: (id) => state.favourites.has(id), toggleFavourite };
+}
+
+function openSheet(device) {
+  showSheet(device, sheetContext());
+}
+
+function toggleFavourite(id) {
+  if (!state.favourites.delete(id)) state.favourites.add(id);
+  saveFavourites(state.favourites);
+  if (state.tab === FAVOURITE_TAB) renderTiles(view());
+}
+
+function toggle(device) {
+  return sendCommand(device, device.state.power ? "turn_off" : "turn_on", {});
+}
+
+// Sends one command; the page changes only when the device's own state event says it did.
 async function sendCommand(device, intent, params, extra = {}) {
   try {
     await api("POST", `/api/devices/${encodeURIComponent(device.id)}/commands`, { intent, params, ...extra });
   } catch (error) {
-    if (error.code === "needs_confirmation" && !extra.confirm) return confirmThen(device, intent, params);
+    if (error.code === "needs_confirmation" && !extra.confirm) {
+      if (confirm(`${device.name}: ${t("confirmUnlock")}`)) return sendCommand(device, intent, params, { confirm: true });
+      return;
+    }
     if (error.code === "wrong_pin" && !extra.pin) {
-      const pin = prompt(t().pinPrompt);
+      const pin = prompt(t("pinPrompt"));
       if (pin) return sendCommand(device, intent, params, { confirm: true, pin });
       return;
     }
@@ -118,14 +174,10 @@ async function sendCommand(device, intent, params, extra = {}) {
   }
 }
 
-function confirmThen(device, intent, params) {
-  if (confirm(`${device.name}: ${t().confirmUnlock}`)) return sendCommand(device, intent, params, { confirm: true });
-}
-
 async function runScene(scene) {
   try {
     const outcome = await api("POST", `/api/scenes/${encodeURIComponent(scene.id)}/run`, {});
-    showReply(`${scene.name} ${outcome.ok ? "✓" : "⚠"}`);
+    showReply(t(outcome.ok ? "sceneDone" : "sceneFailed", { name: scene.name }));
   } catch (error) {
     showError(error);
   }
@@ -137,11 +189,17 @@ async function say(event) {
   const text = input.value.trim();
   if (!text) return;
   input.value = "";
+  await sayText(text);
+}
+
+async function sayText(text) {
   try {
     const turn = await api("POST", "/api/conversation", { text, session: state.session });
     showReply(turn.reply, turn.needs_confirmation);
+    return turn;
   } catch (error) {
     showError(error);
+    return null;
   }
 }
 
@@ -149,117 +207,76 @@ function showReply(text, needsConfirmation = false) {
   const reply = $("#reply");
   reply.replaceChildren(h("span", {}, text));
   if (needsConfirmation) {
-    reply.append(h("button", { class: "confirm", onclick: () => sayWord("응") }, t().confirm),
-      h("button", { class: "decline", onclick: () => sayWord("취소") }, t().cancel));
+    reply.append(h("button", { type: "button", class: "confirm", onclick: () => sayText("응") }, t("confirm")),
+      h("button", { type: "button", class: "decline", onclick: () => sayText("취소") }, t("cancel")));
   }
-}
-
-async function sayWord(word) {
-  $("#say-input").value = word;
-  $("#say-form").requestSubmit();
 }
 
 function showError(error) {
   const message = state.lang === "en" && error.body ? error.body.message_en : error.message;
-  $("#reply").replaceChildren(h("span", { class: "error" }, `${t().error}: ${message}`));
+  $("#reply").replaceChildren(h("span", { class: "error" }, `${t("error")}: ${message}`));
 }
 
 function onEvent(event) {
-  for (const listener of state.listeners) listener(event);
-  if (event.type === "state_changed") {
-    const device = state.devices.get(event.device);
-    if (!device) return;
-    device.state = event.state;
-    rerenderDevice(event.device);
-    if (state.chart && state.chart.device === event.device && state.chart.property in event.changed) {
-      state.chartPoints.push([event.at, event.changed[state.chart.property]]);
-      drawChart();
-    }
-  } else if (event.type === "availability_changed") {
-    const device = state.devices.get(event.device);
-    if (device) { device.available = event.available; rerenderDevice(event.device); }
-  } else if (event.type === "conversation") {
-    $("#last-said").textContent = `${event.user}: “${event.text}” → ${event.reply}`;
-  } else if (["jobs_changed", "job_fired", "timer_finished"].includes(event.type)) {
+  if (event.type === "state_changed" || event.type === "availability_changed") deviceChanged(event);
+  else if (event.type === "conversation") $("#last-said").textContent = `${event.user}: “${event.text}” → ${event.reply}`;
+  else if (event.type === "timer_finished" || event.type === "job_fired") {
+    showNotice(noticeForEvent(event, state.devices, sceneName), event.type === "timer_finished" ? "timer" : "info");
     loadJobs();
-  } else if (event.type === "home_changed" || event.type === "dropped") {
-    location.reload();
-  }
+  } else if (event.type === "jobs_changed") loadJobs();
+  else if (event.type === "home_changed" || event.type === "dropped") location.reload();
+  for (const listener of state.listeners) callSafely(listener, event);
 }
 
-// Discovered locks, gas valves and garage doors join the home only when an owner adopts them.
-async function loadDiscovered() {
-  const waiting = await api("GET", "/api/discovered").catch(() => []);
-  $("#discovered-panel").hidden = waiting.length === 0;
-  $("#discovered").replaceChildren(...waiting.map((device) => h("li", { "data-discovered": device.id },
-    `${device.name} (${device.type}${device.maker ? `, ${device.maker}` : ""}) `,
-    h("button", { type: "button", onclick: () => adopt(device) }, t().adopt))));
-}
-
-async function adopt(device) {
+// A page part's listener that throws must not stop the others, nor the page.
+function callSafely(listener, value) {
   try {
-    await api("POST", `/api/discovered/${encodeURIComponent(device.id)}/adopt`, {});
+    listener(value);
   } catch (error) {
-    showError(error);
+    console.error("listener failed:", error);
   }
-  await loadDiscovered();
+}
+
+function deviceChanged(event) {
+  const device = state.devices.get(event.device);
+  if (!device) return;
+  if (event.type === "availability_changed") device.available = event.available;
+  else {
+    device.state = event.state;
+    if (event.summary) device.summary = event.summary;
+    chartSawChange(event, state.devices);
+  }
+  rerenderTile(view(), device);
+  if (openSheetDevice() === device.id) updateSheet(device, event.changed ?? null, sheetContext());
+}
+
+function sceneName(id) {
+  return (state.scenes.find((s) => s.id === id) || { name: id }).name;
 }
 
 async function loadJobs() {
-  state.jobs = await api("GET", "/api/jobs").catch(() => []);
-  renderJobs();
+  state.jobs = await api("GET", "/api/jobs").catch(() => state.jobs);
+  drawJobs();
 }
 
-function renderJobs() {
-  const now = Date.now() / 1000;
-  const items = state.jobs.map((job) => {
-    const what = job.kind === "timer" ? `⏱ ${job.name || ""}` : describeCommand(job.command);
-    const when = job.repeat ? `${t().repeat[job.repeat] || job.repeat} ${job.at}`
-      : `${Math.max(0, Math.round((job.due - now) / 60))}′ ${t().remaining}`;
-    return h("li", { "data-job": job.id }, `${what} — ${when}`);
+function drawJobs() {
+  renderJobs(state.jobs, state.devices, sceneName, async (job) => {
+    await api("DELETE", `/api/jobs/${encodeURIComponent(job.id)}`).catch(showError);
+    loadJobs();
   });
-  $("#jobs").replaceChildren(...(items.length ? items : [h("li", { class: "empty" }, t().noJobs)]));
 }
 
-function describeCommand(command) {
-  const names = (command.targets || []).map((id) => (state.devices.get(id) || { name: id }).name);
-  const scene = command.params && command.params.scene;
-  return `${scene ? scene : names.join(", ")} ${command.intent}`;
+// What page parts from other modules (extensions.js) get: see docs/dashboard.md.
+function extensionContext() {
+  return {
+    api, home: state.me.home, user: { name: state.me.name, role: state.me.role },
+    get lang() { return state.lang; },
+    devices: () => [...state.devices.values()],
+    onEvent: (listener) => { state.listeners.add(listener); return () => state.listeners.delete(listener); },
+    onLanguage: (listener) => { state.languageListeners.add(listener); return () => state.languageListeners.delete(listener); },
+    say: sayText, notify: (text) => showNotice(text), showReply, session: state.session,
+    reportProblem: () => showNotice(t("extensionFailed"), "error"),
+  };
 }
 
-function fillChartChoices() {
-  const select = $("#chart-select");
-  const options = [];
-  for (const device of state.devices.values()) {
-    for (const prop of device.properties) {
-      if (device.type === "sensor" && prop.kind === "number") {
-        options.push(h("option", { value: `${device.id}/${prop.name}` }, `${device.name} · ${label(state.lang, prop.name)}`));
-      }
-    }
-  }
-  select.replaceChildren(...options);
-  if (options.length) loadChart(options[0].value);
-}
-
-async function loadChart(choice) {
-  const [device, property] = choice.split("/");
-  state.chart = { device, property, unit: unitOf(device, property) };
-  const since = Date.now() / 1000 - 24 * 3600;
-  const entries = await api("GET", `/api/history?device=${encodeURIComponent(device)}&since=${since}`).catch(() => []);
-  state.chartPoints = entries.filter((e) => typeof e.new[property] === "number").map((e) => [e.at, e.new[property]]);
-  const current = state.devices.get(device).state[property];
-  if (typeof current === "number" && state.chartPoints.length === 0) state.chartPoints.push([Date.now() / 1000, current]);
-  drawChart();
-}
-
-function unitOf(deviceId, property) {
-  const prop = state.devices.get(deviceId).properties.find((p) => p.name === property);
-  return prop ? prop.unit : "";
-}
-
-function drawChart() {
-  drawLineChart($("#chart"), state.chartPoints, { unit: state.chart.unit, empty: t().noData });
-}
-
-export { summary };
 start();

@@ -35,9 +35,9 @@ function el(tag, attrs = {}, ...children) {
 
 export function mount(container, ctx) {
   const view = { rules: [], notes: [], unread: 0, open: false, present: null, pushing: false, fired: [] };
-  const w = () => WORDS[ctx.lang() === "en" ? "en" : "ko"];
-  const text = (note) => (ctx.lang() === "en" ? note.text_en : note.text);
-  const mine = (note) => note.person === "" || note.person === ctx.me.name;
+  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const text = (note) => (ctx.lang === "en" ? note.text_en : note.text);
+  const mine = (note) => note.person === "" || note.person === ctx.user.name;
 
   const bell = el("button", { type: "button", class: "bell", "aria-label": "bell", onclick: toggle });
   const list = el("div", { class: "bell-list", hidden: "" });
@@ -85,7 +85,7 @@ export function mount(container, ctx) {
   // Web Push: ask the person, subscribe with the home's VAPID key, tell jibsa where to send.
   async function subscribePush() {
     if ((await Notification.requestPermission()) !== "granted") return;
-    const registration = await navigator.serviceWorker.register("/static/push-sw.js");
+    const registration = await navigator.serviceWorker.register("/sw.js");
     const { key } = await ctx.api("GET", "/api/push/key");
     const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true,
       applicationServerKey: Uint8Array.from(atob(key.replace(/-/g, "+").replace(/_/g, "/")),
@@ -108,10 +108,10 @@ export function mount(container, ctx) {
   // What rules did lately (the `rule_fired` events since the page opened): name, why, when.
   function firedItems() {
     if (!view.fired.length) return [];
-    const time = (at) => new Date(at * 1000).toLocaleTimeString(ctx.lang() === "en" ? "en" : "ko",
+    const time = (at) => new Date(at * 1000).toLocaleTimeString(ctx.lang === "en" ? "en" : "ko",
       { timeStyle: "short" });
     return [el("h3", {}, w().recent), el("ul", { class: "fired" }, ...view.fired.map((f) => el("li", {},
-      `${time(f.at)} · ${f.name} — ${ctx.lang() === "en" ? f.reason_en : f.reason}`)))];
+      `${time(f.at)} · ${f.name} — ${ctx.lang === "en" ? f.reason_en : f.reason}`)))];
   }
 
   function toggle() {
@@ -136,7 +136,7 @@ export function mount(container, ctx) {
 
   async function togglePresence() {
     view.present = view.present === false;
-    await ctx.api("PUT", `/api/presence/${encodeURIComponent(ctx.me.name)}`, { home: view.present });
+    await ctx.api("PUT", `/api/presence/${encodeURIComponent(ctx.user.name)}`, { home: view.present });
     render();
   }
 
@@ -160,5 +160,6 @@ export function mount(container, ctx) {
     }
   });
   new MutationObserver(render).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+  ctx.onLanguage?.(render);
   load();
 }

@@ -31,7 +31,7 @@ const RATE = 16000;
 const HOLD_MS = 400;
 
 export function mount(container, ctx) {
-  const t = () => TEXT[ctx.lang()] || TEXT.ko;
+  const t = () => TEXT[ctx.lang] || TEXT.ko;
   const mic = el("button", { type: "button", class: "mic", "data-voice": "mic" });
   const heard = el("span", { class: "heard", "data-voice": "heard", role: "status", "aria-live": "polite" });
   const checkBox = el("details", { class: "voice-check" });
@@ -40,6 +40,7 @@ export function mount(container, ctx) {
   const check = new VoiceCheck(checkBox, voice, t);
   let pressedAt = 0;
 
+  ctx.onLanguage?.(() => label());
   function label() { mic.textContent = voice.listening ? t().listening : t().talk; heard.title = t().hint; check.label(); }
   function setListening(on) { mic.classList.toggle("listening", on); label(); }
   function showHeard(text, final) { heard.textContent = text; heard.classList.toggle("final", final); }
@@ -82,7 +83,7 @@ class VoiceLink {
     const stream = await navigator.mediaDevices.getUserMedia(
       { audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true } });
     await this.connect();
-    const lang = this.ctx.lang();
+    const lang = this.ctx.lang;
     const speak = !browserVoice(lang);
     this.socket.send(JSON.stringify({ type: "start", language: lang, session: this.ctx.session, speak, ...options }));
     this.capture = await startCapture(stream, (pcm) => {
@@ -103,7 +104,7 @@ class VoiceLink {
   receive(data) {
     if (data instanceof ArrayBuffer) { playWav(data); return; }
     const message = JSON.parse(data);
-    const lang = this.ctx.lang();
+    const lang = this.ctx.lang;
     if (message.type === "partial") this.handlers.onHeard(message.text, false);
     else if (message.type === "transcript") { this.stop(); this.handlers.onHeard(message.text, true); }
     else if (message.type === "turn") { this.handlers.onTurn(message); if (browserVoice(lang)) say(message.reply, lang); }
@@ -213,7 +214,7 @@ class VoiceCheck {
     const understood = this.results.filter((r) => r.ok).length;
     this.outcome.textContent = this.t().checkDone(understood, this.results.length);
     const link = el("a", { download: "voice-check.jsonl", href: "#" }, this.t().download);
-    link.addEventListener("click", () => { link.href = manifestUrl(this.results, this.link.ctx.lang()); });
+    link.addEventListener("click", () => { link.href = manifestUrl(this.results, this.link.ctx.lang); });
     this.outcome.append(" ", link);
     this.index = -1;
     this.label();

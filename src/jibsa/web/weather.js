@@ -88,7 +88,7 @@ export function mount(container, ctx) {
   container.classList.add("wx");
 
   function render() {
-    const lang = ctx.lang() === "en" ? "en" : "ko";
+    const lang = ctx.lang === "en" ? "en" : "ko";
     const w = WORDS[lang];
     const heading = el("h2", "wx-title", w.title);
     if (!data) {
@@ -119,6 +119,7 @@ export function mount(container, ctx) {
 
   render();
   refresh();
+  ctx.onLanguage?.(render);
   const timer = setInterval(refresh, REFRESH_MS);
   return { render, refresh, stop: () => clearInterval(timer) };
 }

@@ -1,0 +1,55 @@
+// Timers and schedules where people see them (near the top), and a word when one finishes.
+
+import { $, h, icon } from "./dom.js";
+import { intentWord, t } from "./i18n.js";
+import { remaining } from "./states.js";
+
+// What a pending job will do, in the page's language ("거실 천장등 끄기", "10분 타이머").
+export function describeJob(job, devices, sceneName) {
+  if (job.kind === "timer") return job.name ? `${t("timer")} · ${job.name}` : t("timer");
+  return describeCommand(job.command, devices, sceneName);
+}
+
+export function describeCommand(command, devices, sceneName) {
+  if (!command) return "";
+  const scene = command.params && command.params.scene;
+  const what = scene ? sceneName(scene) : (command.targets || []).map((id) => (devices.get(id) || { name: id }).name)
+    .join(", ");
+  return t("commandPhrase", { what, action: intentWord(scene ? "run_scene" : command.intent) }).trim();
+}
+
+function when(job, now) {
+  if (job.repeat) return `${t(`repeat_${job.repeat}`)} ${job.at || ""}`.trim();
+  return remaining(job.due - now) || t("secondsLeft");
+}
+
+// Draws the pending jobs as chips; the panel hides itself when there are none.
+export function renderJobs(jobs, devices, sceneName, onCancel) {
+  const now = Date.now() / 1000;
+  const items = jobs.map((job) => h("li", { class: "job", "data-job": job.id },
+    icon(job.kind === "timer" ? "timer" : "clock"),
+    h("span", { class: "job-what" }, describeJob(job, devices, sceneName)),
+    h("span", { class: "job-when" }, when(job, now)),
+    h("button", { type: "button", class: "icon-button small", "aria-label": `${t("cancelJob")}: ${describeJob(job, devices, sceneName)}`,
+      onclick: () => onCancel(job) }, icon("x"))));
+  $("#jobs").replaceChildren(...items);
+  $("#jobs-panel").hidden = items.length === 0;
+}
+
+// A notice that stays until dismissed: a finished timer does not vanish without a word.
+export function showNotice(text, kind = "info") {
+  const notice = h("li", { class: `notice ${kind}` }, icon(kind === "timer" ? "timer" : "circle-alert"),
+    h("span", {}, text),
+    h("button", { type: "button", class: "icon-button small", "aria-label": t("dismiss"),
+      onclick: () => notice.remove() }, icon("x")));
+  $("#notices").append(notice);
+}
+
+export function noticeForEvent(event, devices, sceneName) {
+  if (event.type === "timer_finished") {
+    return event.name ? t("timerFinished", { name: event.name }) : t("timerFinishedUnnamed");
+  }
+  const outcome = event.outcome || {};
+  const what = describeCommand(outcome.command, devices, sceneName) || event.name || "";
+  return t(outcome.ok === false ? "jobFailed" : "jobFired", { what });
+}

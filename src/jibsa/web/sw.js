@@ -1,0 +1,48 @@
+// The dashboard's service worker: keeps the page's shell working offline. Network first (a change to the
+// dashboard shows at once), the cached copy when the network is gone. The API is never cached.
+
+const CACHE = "jibsa-shell-v1";
+const SHELL = [
+  "/", "/static/style.css", "/static/manifest.json", "/static/icon.svg", "/static/vendor/icons.svg",
+  "/static/i18n/ko.json", "/static/i18n/en.json",
+  ...["app", "api", "dom", "i18n", "states", "tiles", "sheet", "home-view", "history", "chart", "jobs", "theme",
+    "extensions", "voice", "voice-capture", "weather", "rules", "discovered"].map((name) => `/static/${name}.js`),
+  "/static/voice.css", "/static/weather.css", "/static/rules.css",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  event.respondWith(fetch(event.request).then((response) => {
+    if (response.ok) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(event.request, copy)));
+    }
+    return response;
+  }).catch(() => caches.match(event.request, { ignoreSearch: true }).then((cached) => cached || Response.error())));
+});
+
+// Web Push (jibsa.web_push): show a notification, and open the dashboard when it is tapped. The payload is
+// {title, body, body_en, id}.
+self.addEventListener("push", (event) => {
+  const data = event.data ? event.data.json() : { title: "집사", body: "" };
+  const english = (self.navigator.language || "ko").startsWith("en");
+  event.waitUntil(self.registration.showNotification(data.title, {
+    body: english && data.body_en ? data.body_en : data.body, tag: `jibsa-${data.id}`, icon: "/static/icon.svg",
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow("/"));
+});

@@ -1,0 +1,63 @@
+"""Both languages complete: the dashboard's word files (web/i18n/ko.json, en.json) have the same entries
+with the same placeholders, cover every sentence the page's code and HTML ask for, and name every device
+type, property and state value the domain defines."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jibsa.api.app import web_root
+from jibsa.domain.device_types import SENSOR_READINGS, TYPE_SPECS, DeviceType
+
+WEB = web_root()
+LANGUAGES = ("ko", "en")
+
+
+def _words(lang: str) -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = json.loads((WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _asked_for(pattern: str, files: list[Path]) -> set[str]:
+    return {key for path in files for key in re.findall(pattern, path.read_text(encoding="utf-8"))}
+
+
+def test_both_languages_have_the_same_entries_and_placeholders() -> None:
+    ko, en = _words("ko"), _words("en")
+    assert ko.keys() == en.keys()
+    for section in ko:
+        assert ko[section].keys() == en[section].keys(), section
+        for key, text in ko[section].items():
+            assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", en[section][key])), key
+            assert text.strip() and en[section][key].strip(), key
+
+
+def test_every_sentence_the_page_asks_for_exists() -> None:
+    scripts = sorted(WEB.glob("*.js"))
+    asked = _asked_for(r'\bt\("(\w+)"', scripts) | _asked_for(r'data-t(?:-label)?="(\w+)"', [WEB / "index.html"])
+    asked |= {f"repeat_{r}" for r in ("daily", "weekdays", "weekends")} | {"themeAuto", "themeLight", "themeDark"}
+    for lang in LANGUAGES:
+        missing = asked - _words(lang)["text"].keys()
+        assert not missing, f"{lang}.json lacks {sorted(missing)}"
+
+
+def test_every_sentence_in_the_files_is_used() -> None:
+    code = "".join(p.read_text(encoding="utf-8") for p in [*WEB.glob("*.js"), WEB / "index.html"])
+    built = re.compile(r"^(repeat_|theme[A-Z])")  # keys the code builds: `repeat_${job.repeat}`, `theme${…}`
+    unused = [key for key in _words("ko")["text"] if f'"{key}"' not in code and not built.match(key)]
+    assert not unused
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_type_property_and_value_has_a_word(lang: str) -> None:
+    words = _words(lang)
+    properties: list[Any] = [p for spec in TYPE_SPECS.values() for p in spec.properties]
+    properties += list(SENSOR_READINGS.values())
+    assert {t.value for t in DeviceType} <= words["types"].keys()
+    assert {p.name for p in properties} <= words["labels"].keys()
+    assert {c for p in properties for c in p.choices} <= words["words"].keys()
