@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, server  # the dashboard test's `jibsa serve`
+from tests_web_support import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # the dashboard tests'
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +23,16 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
                        reason="needs espeak-ng and sox"),
 ]
-__all__ = ["server"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+    """`jibsa serve` (the sample home) on a free port: (base URL, admin password, admin token)."""
+    process, running = start_server(tmp_path / "data")
+    try:
+        yield running.base, running.password, running.token
+    finally:
+        stop_server(process)
 
 
 @pytest.fixture
@@ -55,15 +64,15 @@ def test_the_microphone_button_turns_the_light_off(server, spoken_wav: Path) -> 
             page.fill("input[name=name]", "admin")
             page.fill("input[name=password]", password)
             page.click("#login-form button[type=submit]")
-            ceiling = page.locator('[data-device="living_ceiling"]')
-            expect(ceiling.locator(".power-toggle")).to_have_attribute("aria-pressed", "true")
+            ceiling = page.locator('#tiles [data-device="living_ceiling"]')
+            expect(ceiling.locator(".tile-main")).to_have_attribute("aria-pressed", "true")
             page.click("#lang")  # English: the words are recognised as English
             mic = page.locator('[data-voice="mic"]')
             expect(mic).to_have_text(re.compile("Talk"))
             mic.click()
             heard = page.locator('[data-voice="heard"]')
             expect(heard).to_contain_text(re.compile("living room", re.I), timeout=60_000)
-            expect(ceiling.locator(".power-toggle")).to_have_attribute("aria-pressed", "false", timeout=30_000)
+            expect(ceiling.locator(".tile-main")).to_have_attribute("aria-pressed", "false", timeout=30_000)
             expect(page.locator("#reply")).to_contain_text("거실", timeout=30_000)
         finally:
             browser.close()

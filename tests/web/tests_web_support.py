@@ -79,7 +79,7 @@ def start_server(data: Path) -> tuple[subprocess.Popen[str], Server]:
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     text = "".join(_lines_until(process, "jibsa: "))
-    password = re.search(r"password\): (\S+)", text).group(1)  # type: ignore[union-attr]
+    password = re.search(r"(?:비밀번호|password): +(\S+)", text).group(1)  # type: ignore[union-attr]
     token = re.search(r"(jibsa_\S+)", text).group(1)  # type: ignore[union-attr]
     return process, Server(f"http://127.0.0.1:{port}", password, token)
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from jibsa.domain import (
     Command,
     Delivery,
     Device,
     ErrorCode,
+    Home,
     TargetResult,
     needs_confirmation,
     plan_action,
@@ -26,12 +27,12 @@ from jibsa.domain import (
 )
 from jibsa.domain.actions import DeviceAction, Plan
 from jibsa.hub.adapter import DeviceAdapter, DeviceError, Receipt
+from jibsa.hub.adoption import AdoptionBook
+from jibsa.hub.clock import Clock
+from jibsa.hub.events import EventBus
 from jibsa.hub.expectations import Expected, StateWatch, expected_state, shows
 from jibsa.hub.outcome import Actor
-from jibsa.hub.states import public_state
-
-if TYPE_CHECKING:
-    from jibsa.hub.hub import Hub
+from jibsa.hub.states import StateTable, public_state
 
 log = logging.getLogger(__name__)
 CAUSE_AFTER_S = 30.0  # what a device reports this long after a command (a curtain moving) is the command's doing
@@ -41,8 +42,24 @@ def _failed(target: str, code: ErrorCode, message: str, **detail: Any) -> Target
     return TargetResult(target, False, code, message, detail=detail)
 
 
+class TargetHost(Protocol):
+    """What carrying out commands needs of the hub (the hub satisfies it; no import of it here)."""
+
+    home: Home
+    adoption: AdoptionBook
+    clock: Clock
+    bus: EventBus
+
+    @property
+    def states(self) -> StateTable: ...
+
+    async def flush(self) -> None: ...
+
+    def adapter_for(self, device: Device) -> DeviceAdapter | None: ...
+
+
 class TargetRunner:
-    def __init__(self, hub: Hub, timeout: float, confirm_timeout: float) -> None:
+    def __init__(self, hub: TargetHost, timeout: float, confirm_timeout: float) -> None:
         self._hub = hub
         self._timeout = timeout
         self._confirm_timeout = confirm_timeout
