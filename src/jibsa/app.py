@@ -21,7 +21,7 @@ from jibsa.skills import default_skills
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.weather import WeatherSource, weather_manifest
-from jibsa.skills.weather.settings import check_weather, home_city
+from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
@@ -69,13 +69,6 @@ def build_adapters(
         context = AdapterContext(home, clock, saved, settings.adapter_settings.get(vendor, {}))
         adapters[vendor] = factory(context)
     return adapters
-
-
-def weather_source(settings: Settings) -> WeatherSource | None:
-    """The configured weather source (`weather: {provider: kma | open-meteo}`), or None: no network by default."""
-    from jibsa.skills.weather.settings import weather_source as configured_source
-
-    return configured_source(settings.adapter_settings.get("weather") or {})
 
 
 async def open_store(settings: Settings) -> HubStore:
@@ -164,7 +157,8 @@ async def open_home(
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
-    weather = Weather(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}) or home.city)
+    weather_settings = settings.adapter_settings.get("weather") or {}
+    weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
     skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
               **default_skills(weather.source, weather.city)}
     hub = Hub(home, store, clock, adapters, skills=skills,
