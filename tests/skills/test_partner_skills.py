@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,8 +168,11 @@ def test_a_skill_taking_jibsas_intents_or_missing_a_handler_is_left_out() -> Non
     ("name: x\nintents: []", "intents"),
     ("name: x\nintents: [x_go]\nphrases: [{intent: y, ko: [a]}]", "phrases[0]"),
     ("name: x\nintents: [x_go]\ntimeout_s: 0", "timeout_s"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: x_go, ko: ['(a|b 해줘']}]", "brackets do not match"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: x_go, ko: ['{day} 해줘']}]", "slots ['day'] are not declared"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: x_go, ko: ['{day 해줘']}]", "not part of a"),
     ("[", "not YAML"),
 ])  # fmt: skip
 def test_a_wrong_manifest_names_its_field(text: str, problem: str) -> None:
-    with pytest.raises(ManifestError, match=problem.replace("[", r"\[")):
+    with pytest.raises(ManifestError, match=re.escape(problem)):
         read_manifest(text, "partner/skill.yaml")
