@@ -23,7 +23,7 @@ from jibsa.skills import default_skills
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.weather import WeatherSource, weather_manifest
-from jibsa.skills.weather.settings import check_weather, home_city
+from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 from jibsa.skills.weather_conditions import ForecastConditions
 from jibsa.web_push import PushSender, vapid_keys
 
@@ -78,13 +78,6 @@ def build_adapters(
     return adapters
 
 
-def weather_source(settings: Settings) -> WeatherSource | None:
-    """The configured weather source (`weather: {provider: kma | open-meteo}`), or None: no network by default."""
-    from jibsa.skills.weather.settings import weather_source as configured_source
-
-    return configured_source(settings.adapter_settings.get("weather") or {})
-
-
 def default_data_dir() -> Path:
     return Path.home() / ".local" / "share" / "jibsa"
 
@@ -104,7 +97,6 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     try:
         history_days(settings)
         audit_days(settings)
-        weather_source(settings)
         check_mqtt(settings.adapter_settings)
         check_weather(settings.adapter_settings.get("weather") or {})
     except ConfigError as exc:
@@ -207,7 +199,8 @@ async def open_home(
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
-    weather = Weather(weather_source(settings), home_city(settings.adapter_settings.get("weather") or {}) or home.city)
+    weather_settings = settings.adapter_settings.get("weather") or {}
+    weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
     skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
               **default_skills(weather.source, weather.city)}
     hub = Hub(home, store, clock, adapters, skills=skills,

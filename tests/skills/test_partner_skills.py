@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,17 +142,26 @@ async def test_reading_states_needs_the_permission(home) -> None:
     assert turn.outcomes[0].error == "skill_refused"
 
 
-async def test_missing_settings_are_said_not_crashed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("settings", "error", "reply"), [
+    ({}, "skill_not_set_up", "그 기능은 아직 설정되지 않았어요. jibsa.yaml의 skills.recycling 항목을 확인해 주세요."),
+    ({"recycling": {"schedule": {"매일": ["음식물"]}}}, "skill_settings_wrong",
+     "그 기능의 설정이 잘못되었어요. jibsa.yaml의 skills.recycling 항목을 확인해 주세요."),
+])  # fmt: skip
+async def test_missing_or_wrong_settings_are_said_not_crashed(
+    tmp_path: Path, settings: dict[str, object], error: str, reply: str, caplog: pytest.LogCaptureFixture,
+) -> None:
     sys.path.insert(0, str(EXAMPLE / "src"))
     try:
         from jibsa_skill_recycling import create
 
-        running = await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), partner_skills=[create()])
+        running = await open_home(Settings(data_dir=tmp_path, adapter_settings={"skills": settings}),
+                                  clock=ManualClock(), partner_skills=[create()])
         turn = await running.conversation.handle("오늘 무슨 쓰레기 버리는 날이야?")
         await running.close()
     finally:
         sys.path.remove(str(EXAMPLE / "src"))
-    assert turn.outcomes[0].error == "skill_not_set_up" and "설정되지 않았어요" in turn.reply
+    assert turn.outcomes[0].error == error and turn.reply == reply
+    assert "jibsa.yaml skills.recycling" in caplog.text  # said once, when the home started
 
 
 def test_a_skill_taking_jibsas_intents_or_missing_a_handler_is_left_out() -> None:
@@ -167,8 +177,11 @@ def test_a_skill_taking_jibsas_intents_or_missing_a_handler_is_left_out() -> Non
     ("name: x\nintents: []", "intents"),
     ("name: x\nintents: [x_go]\nphrases: [{intent: y, ko: [a]}]", "phrases[0]"),
     ("name: x\nintents: [x_go]\ntimeout_s: 0", "timeout_s"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: x_go, ko: ['(a|b 해줘']}]", "brackets do not match"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: x_go, ko: ['{day} 해줘']}]", "slots ['day'] are not declared"),
+    ("name: x\nintents: [x_go]\nphrases: [{intent: x_go, ko: ['{day 해줘']}]", "not part of a"),
     ("[", "not YAML"),
 ])  # fmt: skip
 def test_a_wrong_manifest_names_its_field(text: str, problem: str) -> None:
-    with pytest.raises(ManifestError, match=problem.replace("[", r"\[")):
+    with pytest.raises(ManifestError, match=re.escape(problem)):
         read_manifest(text, "partner/skill.yaml")

@@ -22,6 +22,7 @@ TODAY = FRIDAY_AFTERNOON.date()
 async def home(gateway: DataGoKrServer, tmp_path: Path) -> AsyncIterator[RunningHome]:
     gateway.plan(98, 76, TODAY + timedelta(days=1), sky=4, pty=1, pop=80, low=11, high=15)  # Busan, tomorrow
     gateway.plan(60, 127, TODAY, sky=1, pop=10, low=2, high=11, humidity=45)  # Seoul, today
+    gateway.plan(53, 38, TODAY, sky=1, pop=10, low=9, high=18)  # Jeju, today
     gateway.plan(60, 127, TODAY + timedelta(days=1), sky=3, pop=30, low=1, high=9)  # Saturday
     gateway.plan(60, 127, TODAY + timedelta(days=2), sky=4, pty=3, pop=70, low=-2, high=4)  # Sunday: snow
     weather = {"provider": "kma", "service_key": SERVICE_KEY, "city": "서울", "kma_base_url": gateway.kma_url,
@@ -44,6 +45,13 @@ async def home(gateway: DataGoKrServer, tmp_path: Path) -> AsyncIterator[Running
     ("빨래 널어도 돼?", "빨래 널기 좋은 날이에요. 비 올 확률 10%, 습도 45%예요."),
     ("Will it rain in Busan tomorrow?", "Yes, rain is expected in Busan tomorrow: 80% chance of rain."),
     ("Do I need an umbrella?", "No umbrella needed: 10% chance of rain in Seoul today."),
+    ("How is the air quality?",
+     "Fine dust in Seoul: PM10 moderate (42 µg/m³), PM2.5 moderate (18 µg/m³), measured at 중구, 2026-11-27 14:00."),
+    ("What's the weather like this weekend?",
+     "This weekend in Seoul: Saturday mostly cloudy, 1–9°C (30% rain), Sunday snow, -2–4°C (70% rain)."),
+    ("Can I hang the laundry outside?", "A good day for laundry: 10% chance of rain, 45% humidity."),
+    ("What's the weather like in Jeju?",
+     "It's clear and 16°C in Jeju now. Today in Jeju: clear, high 18°C, low 9°C. Chance of rain 10%."),
 ])  # fmt: skip
 async def test_questions_get_natural_answers(home: RunningHome, text: str, reply: str) -> None:
     turn = await home.conversation.handle(text)

@@ -10,10 +10,11 @@ from weather_support import FRIDAY_AFTERNOON, Sources
 
 from jibsa.skills.weather import WeatherServiceError
 from jibsa.skills.weather.grid import to_grid
+from jibsa.skills.weather.kma_source import KmaWeatherSource
 from jibsa.skills.weather.release import Operation, latest_release
 from jibsa.skills.weather.report import city, city_table, strip_cities
 from jibsa.testing import Fault
-from jibsa.testing.data_go_kr_server import DataGoKrServer
+from jibsa.testing.data_go_kr_server import SERVICE_KEY, DataGoKrServer
 
 TODAY = FRIDAY_AFTERNOON.date()
 
@@ -68,6 +69,26 @@ async def test_forecast_now_and_fine_dust_for_busan(gateway: DataGoKrServer, kma
     assert report.current.temperature == gateway.plans.get(98, 76, TODAY).temperature(13)  # 14:00 is out at 14:40
     assert report.air is not None and (report.air.pm10, report.air.pm10_grade, report.air.pm25_grade) == (95, 3, 3)
     assert report.stale is None and max(d.day for d in report.days) == TODAY + timedelta(days=3)
+
+
+async def test_late_in_the_evening_today_comes_from_the_morning_release(
+    gateway: DataGoKrServer, kma_source: Sources,
+) -> None:
+    gateway.plan(60, 127, TODAY, sky=4, pty=1, pop=70, low=4, high=10)
+    gateway.now = FRIDAY_AFTERNOON.replace(hour=23, minute=30)  # the 23 h release starts at midnight
+    report = await kma_source().report("서울", gateway.now)
+    today = report.day(TODAY)
+    assert today is not None and (today.low, today.high, today.condition, today.rain_chance) == (4, 10, "rain", 70)
+    assert report.issued == datetime(2026, 11, 27, 23, 0)
+
+
+async def test_just_after_midnight_no_morning_release_is_asked_for(
+    gateway: DataGoKrServer, kma_source: Sources,
+) -> None:
+    gateway.now = datetime(2026, 11, 28, 0, 30)  # the 23 h release of the 27th holds all of the 28th
+    report = await kma_source().report("서울", gateway.now)
+    forecasts = [path for _, path in gateway.faults.requests if "getVilageFcst" in path]
+    assert len(forecasts) == 1 and report.day(date(2026, 11, 28)) is not None
 
 
 async def test_a_station_that_measured_nothing_falls_back_to_its_province(
@@ -130,6 +151,17 @@ async def test_quota_and_server_errors_are_named(gateway: DataGoKrServer, kma_so
     with pytest.raises(WeatherServiceError) as broken:
         await kma_source().report("제주", FRIDAY_AFTERNOON)
     assert broken.value.reason == "service"
+
+
+async def test_a_service_that_never_answers_is_a_network_failure(gateway: DataGoKrServer) -> None:
+    source = KmaWeatherSource(SERVICE_KEY, kma_url=gateway.kma_url, timeout_s=0.2)
+    gateway.faults.fail_next(Fault.HANG)
+    try:
+        with pytest.raises(WeatherServiceError) as hung:
+            await source.report("서울", FRIDAY_AFTERNOON, detail=False)
+    finally:
+        await source.stop()
+    assert hung.value.reason == "network" and "Timeout" in hung.value.detail
 
 
 async def test_a_base_time_not_yet_released_is_no_data(gateway: DataGoKrServer, kma_source: Sources) -> None:

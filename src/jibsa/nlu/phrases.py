@@ -9,13 +9,30 @@ ending ("우산 챙겨야*" matches "우산 챙겨야 해?" and "우산 챙겨�
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from jibsa.nlu.normalise import compact, looks_english, normalise
 
 _TRAILING = re.compile(r"[\s?.!~…]+$")
+_TOKENS = re.compile(r"\{\w+\}|[\[\]()|*]|[^\[\]()|*{}]+")
+_SYNTAX = {"[": "(?:", "]": ")?", "(": "(?:", ")": ")", "|": "|", "*": ".*"}
+
+
+def template_problem(template: str, slots: set[str]) -> str | None:
+    """What is wrong with a template (unbalanced brackets, a slot not declared), or None."""
+    tokens = _TOKENS.findall(template)
+    if "".join(tokens) != template:
+        return "a '{' or '}' that is not part of a {slot}"
+    named = {token[1:-1] for token in tokens if token.startswith("{")}
+    if named - slots:
+        return f"slots {sorted(named - slots)} are not declared"
+    try:
+        re.compile(_regex(template, {slot: ["x"] for slot in slots}))
+    except re.error as exc:
+        return f"brackets do not match ({exc.msg})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,7 @@ class PhraseBook:
     def __init__(self, rules: Sequence[PhraseRule], slots: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
         self._words = {slot: {compact(normalise(w)): value for value, words in values.items() for w in words}
                        for slot, values in slots.items()}
-        self._compiled = [(rule, lang, re.compile(self._regex(t)))
+        self._compiled = [(rule, lang, re.compile(_regex(t, self._words)))
                           for rule in rules for lang, templates in rule.templates.items() for t in templates]
 
     def match(self, text: str) -> PhraseMatch | None:
@@ -59,16 +76,14 @@ class PhraseBook:
             return PhraseMatch(rule.intent, params, language)
         return None
 
-    def _regex(self, template: str) -> str:
-        out: list[str] = []
-        counter = 0
-        for token in re.findall(r"\{\w+\}|[\[\]()|*]|[^\[\]()|*{}]+", template):
-            if token.startswith("{"):
-                slot = token[1:-1]
-                words = sorted(self._words.get(slot, {}), key=len, reverse=True)
-                out.append(f"(?P<{slot}_{counter}>{'|'.join(map(re.escape, words)) or '(?!)'})")
-                counter += 1
-            else:
-                out.append({"[": "(?:", "]": ")?", "(": "(?:", ")": ")", "|": "|", "*": ".*"}.get(token)
-                           or re.escape(compact(normalise(token))))
-        return "".join(out)
+
+def _regex(template: str, words: Mapping[str, Iterable[str]]) -> str:
+    out: list[str] = []
+    for counter, token in enumerate(_TOKENS.findall(template)):
+        if token.startswith("{"):
+            slot = token[1:-1]
+            alternatives = sorted(words.get(slot, ()), key=len, reverse=True)
+            out.append(f"(?P<{slot}_{counter}>{'|'.join(map(re.escape, alternatives)) or '(?!)'})")
+        else:
+            out.append(_SYNTAX.get(token) or re.escape(compact(normalise(token))))
+    return "".join(out)

@@ -68,9 +68,25 @@ def hub_skills(skills: Sequence[PartnerSkill], settings: Mapping[str, Mapping[st
     out: dict[str, Skill] = {}
     for skill in skills:
         mine = dict(settings.get(skill.manifest.name) or {})
+        problem = settings_problem(skill, mine)
+        if problem:
+            log.error("skill %s: jibsa.yaml skills.%s: %s", skill.manifest.name, skill.manifest.name, problem[1])
         for intent in skill.manifest.intents:
-            out[intent] = _guarded(skill.manifest, skill.handlers[intent], mine)
+            out[intent] = _guarded(skill.manifest, skill.handlers[intent], mine, problem)
     return out
+
+
+def settings_problem(skill: PartnerSkill, settings: Mapping[str, Any]) -> tuple[str, str] | None:
+    """("not_set_up" | "settings_wrong", what is wrong) for settings the skill cannot work with."""
+    missing = [k for k in skill.manifest.required_settings() if k not in settings]
+    if missing:
+        return "not_set_up", f"missing {missing}"
+    if skill.check_settings is not None:
+        try:
+            skill.check_settings(settings)
+        except (ValueError, TypeError, KeyError) as exc:
+            return "settings_wrong", str(exc)
+    return None
 
 
 def phrase_book(manifests: Iterable[SkillManifest]) -> PhraseBook:
@@ -89,13 +105,13 @@ def _say(key: str, language: str) -> str:
     return _messages()["en" if language == "en" else "ko"][key]
 
 
-def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, Any]) -> Skill:
+def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, Any],
+             problem: tuple[str, str] | None) -> Skill:
     async def run(command: Command, hub: SkillHost) -> Outcome:
         language = str(command.params.get("language") or "ko")
-        missing = [k for k in manifest.required_settings() if k not in settings]
-        if missing:
-            log.warning("skill %s: settings missing: %s", manifest.name, missing)
-            return Outcome(command, error="skill_not_set_up", answer={"reply": _say("not_set_up", language)})
+        if problem is not None:
+            reply = _say(problem[0], language).format(name=manifest.name)
+            return Outcome(command, error=f"skill_{problem[0]}", answer={"reply": reply})
         params = {k: v for k, v in command.params.items() if k != "language"}
         now = datetime.fromtimestamp(hub.clock.now(), hub.timezone)
         request = SkillRequest(command.intent, params, language, now)

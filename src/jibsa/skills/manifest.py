@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from jibsa.domain import DeviceType, JibsaError
-from jibsa.nlu.phrases import PhraseRule
+from jibsa.nlu.phrases import PhraseRule, template_problem
 
 DEFAULT_TIMEOUT_S = 3.0
 MAX_TIMEOUT_S = 30.0
@@ -69,12 +69,13 @@ def read_manifest(text: str, source: str) -> SkillManifest:
     intents = tuple(str(i) for i in data.get("intents") or ())
     if not intents:
         raise ManifestError(f"{source}: intents: a skill declares at least one intent")
-    return SkillManifest(str(data["name"]), intents, _rules(data.get("phrases") or [], intents, source),
-                         _slots(data.get("slots") or {}, source), dict(data.get("settings") or {}),
+    slots = _slots(data.get("slots") or {}, source)
+    return SkillManifest(str(data["name"]), intents, _rules(data.get("phrases") or [], intents, set(slots), source),
+                         slots, dict(data.get("settings") or {}),
                          _permissions(data.get("permissions") or {}, source), _timeout(data, source))
 
 
-def _rules(phrases: Any, intents: tuple[str, ...], source: str) -> tuple[PhraseRule, ...]:
+def _rules(phrases: Any, intents: tuple[str, ...], slots: set[str], source: str) -> tuple[PhraseRule, ...]:
     rules = []
     for index, phrase in enumerate(phrases if isinstance(phrases, list) else []):
         where = f"{source}: phrases[{index}]"
@@ -83,6 +84,11 @@ def _rules(phrases: Any, intents: tuple[str, ...], source: str) -> tuple[PhraseR
         templates = {lang: tuple(str(t) for t in phrase.get(lang) or ()) for lang in ("ko", "en")}
         if not templates["ko"]:
             raise ManifestError(f"{where}: ko: at least one Korean template")
+        for lang, texts in templates.items():
+            for template in texts:
+                problem = template_problem(template, slots)
+                if problem:
+                    raise ManifestError(f"{where}: {lang}: '{template}': {problem}")
         rules.append(PhraseRule(str(phrase["intent"]), templates, dict(phrase.get("params") or {})))
     return tuple(rules)
 

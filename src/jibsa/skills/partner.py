@@ -35,16 +35,24 @@ class SkillRequest:
 Handler = Callable[[SkillRequest, "SkillContext"], Awaitable[str]]
 
 
+SettingsCheck = Callable[[Mapping[str, Any]], None]
+
+
 @dataclass(frozen=True)
 class PartnerSkill:
+    """A skill: its manifest, a handler per intent, and optionally a check of its settings that
+    raises ValueError saying what is wrong (run once when the home starts)."""
+
     manifest: SkillManifest
     handlers: Mapping[str, Handler]
+    check_settings: SettingsCheck | None = None
 
     @classmethod
-    def from_package(cls, package: str, handlers: Mapping[str, Handler], manifest: str = "skill.yaml") -> PartnerSkill:
+    def from_package(cls, package: str, handlers: Mapping[str, Handler], manifest: str = "skill.yaml",
+                     check_settings: SettingsCheck | None = None) -> PartnerSkill:
         """The skill whose manifest is the file `manifest` in `package`."""
         text = resources.files(package).joinpath(manifest).read_text(encoding="utf-8")
-        return cls(read_manifest(text, f"{package}/{manifest}"), dict(handlers))
+        return cls(read_manifest(text, f"{package}/{manifest}"), dict(handlers), check_settings)
 
 
 @dataclass

@@ -26,6 +26,14 @@ def _replies() -> dict[str, Any]:
     return data
 
 
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """ValueError saying what is wrong with the settings (jibsa runs it when the home starts)."""
+    schedule = settings.get("schedule")
+    if not isinstance(schedule, Mapping) or not schedule:
+        raise ValueError("schedule: a mapping of weekdays (월…일 or mon…sun) to what goes out")
+    week(schedule)
+
+
 def week(schedule: Mapping[str, Any]) -> list[list[str]]:
     """What goes out on each weekday, Monday first; keys 월…일 or mon…sun (any case)."""
     days: list[list[str]] = [[] for _ in range(7)]

@@ -46,7 +46,7 @@ class KmaWeatherSource:
         current = forecast.at(now)
         air, air_stale = None, None
         if detail:
-            forecast = await self._with_todays_extremes(forecast, place, release)
+            forecast = await self._with_todays_extremes(forecast, place, release, now.date())
             observed, stale_now = await self._items(Operation.NOW, place, now)
             hours, stale_hours = await self._items(Operation.NEXT_HOURS, place, now)
             current = _current(observed, hours)
@@ -61,17 +61,19 @@ class KmaWeatherSource:
 
         return await self.forecasts.get((place.nx, place.ny, which), release, fetch)
 
-    async def _with_todays_extremes(self, forecast: _Forecast, place: City, release: Release) -> _Forecast:
-        """Today's lowest (06 h) and highest (15 h) are only in releases from before those hours: the
-        day's 02 h release (asked once a day) gives them when the latest release no longer does."""
-        first = Release(release.base_date, "0200")
+    async def _with_todays_extremes(self, forecast: _Forecast, place: City, release: Release,
+                                    today: date) -> _Forecast:
+        """Today's lowest (06 h) and highest (15 h) are only in releases from before those hours, and
+        late in the evening the latest release has no hour of today left: the day's 02 h release
+        (asked once a day) gives today when the latest no longer does."""
+        first = Release(today.strftime("%Y%m%d"), "0200")
         if release <= first:
             return forecast
         try:
             morning, _ = await self._forecast(place, first, "morning")
         except WeatherServiceError:
             return forecast  # the remaining hours' range will do
-        return forecast.with_day_from(morning, release.moment.date())
+        return forecast.with_day_from(morning, today)
 
     async def _items(self, operation: Operation, place: City, now: datetime) -> tuple[Items, Stale | None]:
         release = latest_release(operation, now)
@@ -135,10 +137,13 @@ class _Forecast:
         return cls(days, hours, issued)
 
     def with_day_from(self, other: _Forecast, day: date) -> _Forecast:
-        """This forecast with `day`'s high and low taken from `other` (an earlier release)."""
+        """This forecast with `day`'s high and low taken from `other` (an earlier release), or the
+        whole day when this one has no hour of it left."""
         earlier = next((d for d in other.days if d.day == day), None)
         if earlier is None:
             return self
+        if all(d.day != day for d in self.days):
+            return replace(self, days=tuple(sorted((*self.days, earlier), key=lambda d: d.day)))
         days = tuple(replace(d, high=earlier.high, low=earlier.low) if d.day == day else d for d in self.days)
         return replace(self, days=days)
 
