@@ -20,8 +20,10 @@ _SEARCH_DAYS = 8  # a week of allowed days always holds one
 
 @cache
 def _cities() -> dict[str, tuple[float, float]]:
-    text = resources.files("jibsa.data").joinpath("weather_ko.yaml").read_text(encoding="utf-8")
-    return {name: (float(lat), float(lon)) for name, (lat, lon) in yaml.safe_load(text)["cities"].items()}
+    """Each known city's point (`data/cities.yaml`, the table the weather skill uses too)."""
+    text = resources.files("jibsa.data").joinpath("cities.yaml").read_text(encoding="utf-8")
+    cities = yaml.safe_load(text)["cities"]
+    return {name: (float(city["lat"]), float(city["lon"])) for name, city in cities.items()}
 
 
 def city_observer(city: str) -> Observer:

@@ -103,8 +103,8 @@ def worst(conditions: list[str]) -> str:
 
 @cache
 def city_table() -> dict[str, Any]:
-    """`cities.yaml` as it is: the strip's order and each city's point, grid point, province and station."""
-    text = resources.files("jibsa.skills.weather").joinpath("cities.yaml").read_text(encoding="utf-8")
+    """`data/cities.yaml` as it is: the strip's order and each city's point, grid point, province and station."""
+    text = resources.files("jibsa.data").joinpath("cities.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
