@@ -125,10 +125,15 @@ async def test_an_unknown_content_type_is_a_documented_error(harness) -> None:
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 
-async def test_a_405_says_which_methods_are_allowed(harness) -> None:
-    response = await harness.as_(Role.MEMBER, "PUT", "/api/devices")
+async def test_a_body_that_is_not_utf8_is_422_like_broken_json(harness) -> None:
+    response = await harness.as_(Role.MEMBER, "POST", "/api/conversation", content=b"\xff\xfe5", headers=JSON)
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+
+
+async def test_a_405_lists_every_method_the_path_serves(harness) -> None:
+    response = await harness.as_(Role.OWNER, "OPTIONS", "/api/users")
     assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
-    assert "GET" in response.headers["allow"]
+    assert response.headers["allow"] == "GET, HEAD, POST"
 
 
 def test_the_json_error_of_413_is_documented(harness) -> None:
