@@ -10,6 +10,8 @@ import pytest
 
 from jibsa.api import create_app
 from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES
+from jibsa.cli.serve_cmd import max_body_bytes
+from jibsa.config import ConfigError
 from jibsa.domain import Command, Role
 
 LIGHTS = ("living_ceiling", "living_stand", "master_light", "kitchen_light")
@@ -140,3 +142,11 @@ def test_the_json_error_of_413_is_documented(harness) -> None:
     document = harness.app.openapi()
     responses = document["paths"]["/api/conversation"]["post"]["responses"]
     assert "413" in responses
+
+
+def test_the_body_limit_setting_of_jibsa_yaml() -> None:
+    assert max_body_bytes({}) == DEFAULT_MAX_BODY_BYTES
+    assert max_body_bytes({"max_body_bytes": 1_000_000}) == 1_000_000
+    for bad in (0, -1, "64k", 1.5, True):
+        with pytest.raises(ConfigError, match=r"server.max_body_bytes: .* is not a positive number of bytes"):
+            max_body_bytes({"max_body_bytes": bad})
