@@ -151,7 +151,7 @@ async def test_refused_requests_are_in_the_audit_log(harness) -> None:
     assert ("guest", "audit_log", "forbidden") in refusals
     assert ("member", "add_user", "forbidden") in refusals
     assert ("guest", "cancel_job", "forbidden") in refusals
-    assert ("member", "send_command", "csrf_failed") in refusals
+    assert ("member", "device_command", "csrf_failed") in refusals
     csrf = next(e for e in entries if e["result"].get("error") == "csrf_failed")
     assert csrf["detail"] == {"method": "POST", "path": "/api/devices/study_light/commands",
                               "device_id": "study_light"}

@@ -14,6 +14,8 @@ from jibsa.api.context import ApiContext, api_context
 from jibsa.api.errors import ApiError
 
 log = logging.getLogger(__name__)
+# A route's name -> the action its successful requests are recorded as, where the two differ.
+_ACTIONS = {"converse": "conversation", "send_command": "device_command"}
 
 
 async def record(context: ApiContext, principal: Principal, action: str, detail: Mapping[str, Any], *,
@@ -39,7 +41,8 @@ async def record_refusal(request: Request, error: ApiError) -> None:
     if not isinstance(principal, Principal):
         return
     route = request.scope.get("route")
-    action = getattr(route, "name", None) or "request"
+    name = getattr(route, "name", None) or "request"
+    action = _ACTIONS.get(name, name)
     detail = {"method": request.method, "path": request.url.path, **request.path_params}
     try:
         await record(api_context(request), principal, action, detail, ok=False, result={"error": error.code})
