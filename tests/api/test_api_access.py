@@ -158,6 +158,16 @@ async def test_refused_requests_are_in_the_audit_log(harness) -> None:
     assert csrf["source"] == "session:192.0.2.10"
 
 
+async def test_failed_logins_are_in_the_audit_log(harness) -> None:
+    async with _client(harness, ATTACKER) as attacker:
+        await _login(attacker, "owner", "guess")
+        await _login(attacker, "nobody", "guess")
+    entries = (await harness.as_(Role.OWNER, "GET", "/api/audit")).json()
+    failed = [(e["user"], e["role"], e["source"], e["ok"], e["result"]) for e in entries if e["action"] == "login"]
+    assert ("owner", "owner", "session:203.0.113.66", False, {"error": "bad_credentials"}) in failed
+    assert ("nobody", "unknown", "session:203.0.113.66", False, {"error": "bad_credentials"}) in failed
+
+
 async def test_a_refusal_the_route_audits_is_recorded_once(harness) -> None:
     await harness.as_(Role.GUEST, "POST", "/api/devices/front_door/commands", json={"intent": "unlock"})
     entries = (await harness.as_(Role.OWNER, "GET", "/api/audit")).json()

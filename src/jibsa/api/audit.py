@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from jibsa.api.accounts import role_of
 from jibsa.api.auth import Principal
 from jibsa.api.context import ApiContext, api_context
 from jibsa.api.errors import ApiError
@@ -48,6 +49,16 @@ async def record_refusal(request: Request, error: ApiError) -> None:
         await record(api_context(request), principal, action, detail, ok=False, result={"error": error.code})
     except Exception:  # already logged by `record`; nothing was carried out, so the refusal stands
         return
+
+
+async def record_failed_login(context: ApiContext, name: str, user: Any, address: str) -> None:
+    """Record a login that failed: the name tried, its user (None for a name nobody has), from where."""
+    from jibsa.storage import AuditEntry
+
+    role = role_of(user).value if user is not None else "unknown"
+    entry = AuditEntry(at=time.time(), home_id=context.home_id, user=name, role=role, source=f"session:{address}",
+                       action="login", detail={}, ok=False, result={"error": "bad_credentials"})
+    await context.accounts.append_audit(entry)
 
 
 def audit_to_dict(entry: Any) -> dict[str, Any]:
