@@ -14,13 +14,12 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from tests_api_support import PASSWORDS
 
 from jibsa.api import AuthSettings, create_app
 from jibsa.api.accounts import add_user_with_token
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Role
-
-PASSWORDS = {role: f"{role.value}-password-1" for role in Role}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from conftest import PASSWORDS
+from tests_api_support import PASSWORDS
 
 from jibsa.api.events import JobsChanged
 from jibsa.cli.main import main

@@ -8,6 +8,10 @@ import subprocess
 import threading
 import time
 
+from jibsa.domain import Role
+
+PASSWORDS = {role: f"{role.value}-password-1" for role in Role}  # each role's user of the API fixtures
+
 
 def free_port() -> int:
     with socket.socket() as sock:
