@@ -1,12 +1,14 @@
-"""Benchmark of `jibsa serve` over loopback HTTP: conversation requests per second with p50/p99
-latency for N concurrent clients, and events per second delivered to 100 WebSocket clients.
+"""Benchmark of `jibsa serve` over loopback HTTP: conversation requests per second with p50/p99/max
+latency for N concurrent clients, beside a bare FastAPI endpoint that only parses the same sentences
+(`bench/bare_parse_server.py`), measured in the same run; and events per second delivered to 100
+WebSocket clients.
 
-    .venv/bin/python bench/http_bench.py [--clients 8] [--duration 10] [--ws-clients 100] [--events 200]
+    .venv/bin/python bench/http_bench.py [--clients 8 32] [--runs 3] [--duration 10] [--ws-clients 100]
 
-Starts its own server (the sample home, simulated appliances, SQLite in a temporary directory) on a
-free loopback port, so the numbers include HTTP, auth, the parser, the hub and durable state writes.
-The load generator runs in this process, on the same machine: on a small box it competes with the
-server for CPU, so these are lower bounds of what the server alone could do.
+Starts its own servers (the sample home, simulated appliances, SQLite in a temporary directory) on free
+loopback ports, so our numbers include HTTP, auth, the parser, the hub, durable state writes and the
+audit log. The load generator runs in this process, on the same machine: on a small box it competes
+with the server for CPU, so these are lower bounds of what the server alone could do.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 import httpx
 import websockets
 
@@ -44,25 +47,34 @@ def _free_port() -> int:
 
 def start_server(data: Path, port: int) -> tuple[subprocess.Popen[str], str]:
     """`jibsa serve` in a child process; returns it and the first-run owner token."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(data), "--port", str(port),
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    process, seen = _start([sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(data), "--port",
+                            str(port), "--log-level", "warning"], "jibsa: ")
+    match = re.search(r"(jibsa_\S+)", seen)
+    if match is None:
+        raise SystemExit("no first-run token: use an empty data directory")
+    return process, match.group(1)
+
+
+def start_bare_server(port: int) -> subprocess.Popen[str]:
+    """The baseline: FastAPI that only parses, on uvicorn, in a child process."""
+    return _start([sys.executable, str(Path(__file__).with_name("bare_parse_server.py")), str(port)], "bare: ")[0]
+
+
+def _start(argv: list[str], ready: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `argv`; returns it once it prints a line starting with `ready`, and what it printed."""
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert process.stdout is not None
     seen = ""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
-            raise SystemExit(f"server did not start:\n{seen}")
+            raise SystemExit(f"{argv[1]} did not start:\n{seen}")
         seen += line
-        if line.startswith("jibsa: "):
-            match = re.search(r"(jibsa_\S+)", seen)
-            if match is None:
-                raise SystemExit("no first-run token: use an empty data directory")
-            return process, match.group(1)
-    raise SystemExit("server did not start in 60 s")
+        if line.startswith(ready):
+            return process, seen
+    raise SystemExit(f"{argv[1]} did not start in 60 s")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -70,13 +82,16 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def bench_conversation(base: str, token: str, clients: int, duration: float) -> dict[str, float]:
+async def bench_conversation(base: str, token: str | None, clients: int, duration: float) -> dict[str, float]:
+    """`clients` connections each sending the sentences in turn for `duration` seconds. The client is
+    aiohttp: on this small machine httpx's own CPU cost capped both servers at the same rate."""
     latencies: list[float] = []
     errors = 0
     stop_at = time.perf_counter() + duration
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=30) as client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(base, headers=headers, connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=30)) as client:
 
         async def worker(n: int) -> None:
             nonlocal errors
@@ -85,15 +100,32 @@ async def bench_conversation(base: str, token: str, clients: int, duration: floa
                 text = SENTENCES[i % len(SENTENCES)]
                 i += 1
                 started = time.perf_counter()
-                response = await client.post("/api/conversation", json={"text": text, "session": f"bench{n}"})
+                async with client.post("/api/conversation", json={"text": text, "session": f"bench{n}"}) as response:
+                    await response.read()
                 latencies.append(time.perf_counter() - started)
-                errors += response.status_code != 200
+                errors += response.status != 200
 
         began = time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(clients)))
         elapsed = time.perf_counter() - began
     return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50_ms": statistics.median(latencies) * 1000, "p99_ms": _percentile(latencies, 0.99) * 1000}
+            "p50_ms": statistics.median(latencies) * 1000, "p99_ms": _percentile(latencies, 0.99) * 1000,
+            "max_ms": max(latencies) * 1000}
+
+
+def _line(name: str, clients: int, talk: dict[str, float]) -> str:
+    return (f"{name:>5}, {clients:2d} clients: {talk['rps']:6.1f} req/s, p50 {talk['p50_ms']:6.1f} ms, "
+            f"p99 {talk['p99_ms']:6.1f} ms, max {talk['max_ms']:7.1f} ms "
+            f"({talk['requests']:.0f} requests, {talk['errors']:.0f} errors)")
+
+
+def compare(port: int, token: str, bare_port: int, clients: int, duration: float) -> None:
+    """Ours, then the bare endpoint, one after the other in the same run; and their ratio."""
+    ours = asyncio.run(bench_conversation(f"http://127.0.0.1:{port}", token, clients, duration))
+    print(_line("jibsa", clients, ours), flush=True)
+    bare = asyncio.run(bench_conversation(f"http://127.0.0.1:{bare_port}", None, clients, duration))
+    print(_line("bare", clients, bare), flush=True)
+    print(f"       jibsa/bare requests/s: {ours['rps'] / bare['rps']:.2f}", flush=True)
 
 
 async def bench_events(host: str, token: str, ws_clients: int, events: int) -> dict[str, float]:
@@ -142,26 +174,31 @@ async def _lights_on(host: str, headers: dict[str, str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds of conversation load (default 10)")
-    parser.add_argument("--ws-clients", type=int, default=100, help="WebSocket clients (default 100)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[8, 32], help="concurrent HTTP clients (8 32)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each comparison (default 3)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per measurement (10)")
+    parser.add_argument("--ws-clients", type=int, default=100, help="WebSocket clients (default 100; 0: skip)")
     parser.add_argument("--events", type=int, default=400, help="state changes to deliver (default 400)")
     args = parser.parse_args()
-    port = _free_port()
+    port, bare_port = _free_port(), _free_port()
     with tempfile.TemporaryDirectory(prefix="jibsa-bench-") as data:
         server, token = start_server(Path(data), port)
+        bare = start_bare_server(bare_port)
         try:
-            talk = asyncio.run(bench_conversation(f"http://127.0.0.1:{port}", token, args.clients, args.duration))
-            print(f"conversation over HTTP, {args.clients} concurrent clients, {args.duration:g} s: "
-                  f"{talk['rps']:.1f} req/s, p50 {talk['p50_ms']:.1f} ms, p99 {talk['p99_ms']:.1f} ms "
-                  f"({talk['requests']:.0f} requests, {talk['errors']:.0f} errors)", flush=True)
-            events = asyncio.run(bench_events(f"127.0.0.1:{port}", token, args.ws_clients, args.events))
-            print(f"events to {events['clients']:.0f} WebSocket clients: {events['delivered_per_s']:.0f} events/s "
-                  f"delivered ({events['delivered']:.0f}/{events['expected']:.0f} in {events['seconds']:.1f} s; "
-                  f"{events['produced_per_s']:.1f} state changes/s produced)", flush=True)
+            for run in range(1, args.runs + 1):
+                print(f"conversation over HTTP, run {run}, {args.duration:g} s each:", flush=True)
+                for clients in args.clients:
+                    compare(port, token, bare_port, clients, args.duration)
+            if args.ws_clients:
+                events = asyncio.run(bench_events(f"127.0.0.1:{port}", token, args.ws_clients, args.events))
+                print(f"events to {events['clients']:.0f} WebSocket clients: {events['delivered_per_s']:.0f} "
+                      f"events/s delivered ({events['delivered']:.0f}/{events['expected']:.0f} in "
+                      f"{events['seconds']:.1f} s; {events['produced_per_s']:.1f} state changes/s produced)",
+                      flush=True)
         finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(30)
+            for process in (server, bare):
+                process.send_signal(signal.SIGINT)
+                process.wait(30)
     return 0
 
 

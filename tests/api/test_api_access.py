@@ -153,11 +153,21 @@ async def test_refused_requests_are_in_the_audit_log(harness) -> None:
     assert ("guest", "audit_log", "forbidden") in refusals
     assert ("member", "add_user", "forbidden") in refusals
     assert ("guest", "cancel_job", "not_allowed") in refusals
-    assert ("member", "send_command", "csrf_failed") in refusals
+    assert ("member", "device_command", "csrf_failed") in refusals
     csrf = next(e for e in entries if e["result"].get("error") == "csrf_failed")
     assert csrf["detail"] == {"method": "POST", "path": "/api/devices/study_light/commands",
                               "device_id": "study_light"}
     assert csrf["source"] == "session:192.0.2.10"
+
+
+async def test_failed_logins_are_in_the_audit_log(harness) -> None:
+    async with _client(harness, ATTACKER) as attacker:
+        await _login(attacker, "owner", "guess")
+        await _login(attacker, "nobody", "guess")
+    entries = (await harness.as_(Role.OWNER, "GET", "/api/audit")).json()
+    failed = [(e["user"], e["role"], e["source"], e["ok"], e["result"]) for e in entries if e["action"] == "login"]
+    assert ("owner", "owner", "session:203.0.113.66", False, {"error": "bad_credentials"}) in failed
+    assert ("nobody", "unknown", "session:203.0.113.66", False, {"error": "bad_credentials"}) in failed
 
 
 async def test_a_refusal_the_route_audits_is_recorded_once(harness) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from jibsa.api import create_app
 from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES
+from jibsa.cli.serve_cmd import max_body_bytes
+from jibsa.config import ConfigError
 from jibsa.domain import Command, Role
 
 LIGHTS = ("living_ceiling", "living_stand", "master_light", "kitchen_light")
@@ -125,13 +127,26 @@ async def test_an_unknown_content_type_is_a_documented_error(harness) -> None:
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 
-async def test_a_405_says_which_methods_are_allowed(harness) -> None:
-    response = await harness.as_(Role.MEMBER, "PUT", "/api/devices")
+async def test_a_body_that_is_not_utf8_is_422_like_broken_json(harness) -> None:
+    response = await harness.as_(Role.MEMBER, "POST", "/api/conversation", content=b"\xff\xfe5", headers=JSON)
+    assert response.status_code == 422 and response.json()["code"] == "invalid_request"
+
+
+async def test_a_405_lists_every_method_the_path_serves(harness) -> None:
+    response = await harness.as_(Role.OWNER, "OPTIONS", "/api/users")
     assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
-    assert "GET" in response.headers["allow"]
+    assert response.headers["allow"] == "GET, HEAD, POST"
 
 
 def test_the_json_error_of_413_is_documented(harness) -> None:
     document = harness.app.openapi()
     responses = document["paths"]["/api/conversation"]["post"]["responses"]
     assert "413" in responses
+
+
+def test_the_body_limit_setting_of_jibsa_yaml() -> None:
+    assert max_body_bytes({}) == DEFAULT_MAX_BODY_BYTES
+    assert max_body_bytes({"max_body_bytes": 1_000_000}) == 1_000_000
+    for bad in (0, -1, "64k", 1.5, True):
+        with pytest.raises(ConfigError, match=r"server.max_body_bytes: .* is not a positive number of bytes"):
+            max_body_bytes({"max_body_bytes": bad})

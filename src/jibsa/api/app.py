@@ -35,6 +35,7 @@ from jibsa.api.limits import LoginThrottle
 from jibsa.api.routes_voice import router as voice_router
 from jibsa.api.routes_weather import router as weather_router
 from jibsa.app import RunningHome
+from jibsa.domain import Room
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
 `jibsa user add`), or log in with `POST /api/login` (a session cookie; then send the returned CSRF token in
@@ -99,6 +100,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     app.include_router(weather_router)
     for module in (routes_rules, routes_notifications):
         app.include_router(module.router)
+    _document_rooms(app, running.hub.home.rooms)
     _mount_dashboard(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(_SecurityHeaders)
@@ -113,6 +115,23 @@ class _DashboardFiles(StaticFiles):
         response = super().file_response(*args, **kwargs)
         response.headers["Cache-Control"] = "no-cache"
         return response
+
+
+def _document_rooms(app: FastAPI, rooms: tuple[Room, ...]) -> None:
+    """Name this home's rooms in the OpenAPI document: a conversation's `room` is one of them (by id,
+    name or alias) or absent; any other is refused with 422 `unknown_room`."""
+    generate = app.openapi
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()  # FastAPI keeps this very dictionary as app.openapi_schema
+        room = schema["components"]["schemas"]["ConversationRequest"]["properties"]["room"]
+        names = sorted({r.id for r in rooms} | {name for r in rooms for name in r.names})
+        room["anyOf"] = [{"type": "string", "enum": names}, {"type": "null"}]
+        return schema
+
+    app.openapi = document  # type: ignore[method-assign]
 
 
 def _mount_dashboard(app: FastAPI) -> None:

@@ -9,11 +9,14 @@ from typing import Any
 
 from starlette.requests import Request
 
+from jibsa.api.accounts import role_of
 from jibsa.api.auth import Principal
 from jibsa.api.context import ApiContext, api_context
 from jibsa.api.errors import ApiError
 
 log = logging.getLogger(__name__)
+# A route's name -> the action its successful requests are recorded as, where the two differ.
+_ACTIONS = {"converse": "conversation", "send_command": "device_command"}
 
 
 async def record(context: ApiContext, principal: Principal, action: str, detail: Mapping[str, Any], *,
@@ -39,12 +42,23 @@ async def record_refusal(request: Request, error: ApiError) -> None:
     if not isinstance(principal, Principal):
         return
     route = request.scope.get("route")
-    action = getattr(route, "name", None) or "request"
+    name = getattr(route, "name", None) or "request"
+    action = _ACTIONS.get(name, name)
     detail = {"method": request.method, "path": request.url.path, **request.path_params}
     try:
         await record(api_context(request), principal, action, detail, ok=False, result={"error": error.code})
     except Exception:  # already logged by `record`; nothing was carried out, so the refusal stands
         return
+
+
+async def record_failed_login(context: ApiContext, name: str, user: Any, address: str) -> None:
+    """Record a login that failed: the name tried, its user (None for a name nobody has), from where."""
+    from jibsa.storage import AuditEntry
+
+    role = role_of(user).value if user is not None else "unknown"
+    entry = AuditEntry(at=time.time(), home_id=context.home_id, user=name, role=role, source=f"session:{address}",
+                       action="login", detail={}, ok=False, result={"error": "bad_credentials"})
+    await context.accounts.append_audit(entry)
 
 
 def audit_to_dict(entry: Any) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 A body whose Content-Length is over the limit is refused without reading a byte of it; a body sent
 in chunks (no Content-Length) is read only up to the limit. Bodies within it are small (JSON), so the
 middleware collects one whole and hands it on: the application never sees a partial body.
+
+Not Starlette's `RequestBodyLimitMiddleware` (FastAPI's `max_body_size`): when Content-Length is over
+its limit it replaces whatever the application answers with a plain-text 413, and every error of
+this API is the JSON of `jibsa.api.errors`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +102,27 @@ def _api_error(on_refused: RefusalHook | None) -> Callable[[Request, Exception],
     return answer
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _STATUS_CODES.get(exc.status_code, "invalid_request" if exc.status_code < 500 else "internal_error")
-    return error_response(code, status=exc.status_code, headers=exc.headers)
+    status = exc.status_code
+    if status == 400:  # FastAPI's answer to a body it cannot decode (not UTF-8): as invalid as broken JSON
+        status = 422
+    code = _STATUS_CODES.get(status, "invalid_request" if status < 500 else "internal_error")
+    headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return error_response(code, status=status, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the OpenAPI document gives this path (Starlette's 405 names only one route's)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].fullmatch(request.url.path):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

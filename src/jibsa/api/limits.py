@@ -69,7 +69,7 @@ class LoginThrottle:
     def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic,
                  free_failures: int = 3, base_delay: float = 0.25, max_delay: float = 4.0,
                  name_window: float = 900.0) -> None:
-        self.by_address = AttemptLimiter(limit, window, clock)
+        self._by_address = AttemptLimiter(limit, window, clock)
         self._by_name = AttemptLimiter(1, name_window, clock)  # its count of failures, not its verdict
         self._free_failures = free_failures
         self._base_delay = base_delay
@@ -77,7 +77,7 @@ class LoginThrottle:
 
     def retry_after(self, address: str) -> int:
         """Seconds until `address` may try again; 0 when it may try now."""
-        return self.by_address.retry_after(address)
+        return self._by_address.retry_after(address)
 
     def delay(self, name: str) -> float:
         """How long to wait before answering a login as `name` (0 for a name without recent failures)."""
@@ -87,11 +87,11 @@ class LoginThrottle:
     def attempt(self, address: str) -> None:
         """Count an attempt from `address` before checking it, so that guesses sent side by side count
         too; `succeeded` takes it back."""
-        self.by_address.record(address)
+        self._by_address.record(address)
 
     def failed(self, name: str) -> None:
         self._by_name.record(name)
 
     def succeeded(self, address: str, name: str) -> None:
-        self.by_address.forget_last(address)
+        self._by_address.forget_last(address)
         self._by_name.reset(name)

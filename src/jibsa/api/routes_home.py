@@ -77,7 +77,7 @@ def _scene_needs_confirmation(hub: Hub, scene_id: str) -> bool:
 async def history(
     request: Request,
     device: str | None = Query(None, max_length=100, description="a device id; all devices when omitted"),
-    since: float | None = Query(None, description="seconds since the epoch (UTC)"),
+    since: float | None = Query(None, ge=-1e12, le=1e12, description="seconds since the epoch (UTC)"),
     limit: int = Query(500, ge=1, le=5000),
     _: Principal = Depends(anyone),  # noqa: B008
 ) -> list[dict[str, Any]]:
@@ -85,8 +85,6 @@ async def history(
     hub = context.running.hub
     if device is not None and hub.home.device(device) is None:
         raise ApiError("unknown_device", {"device": device})
-    if since is not None and not (-1e12 < since < 1e12):
-        raise ApiError("invalid_request", {"since": "out of range"})
     entries = await context.running.store.history(hub.home.id, device, since, limit)
     return [{"device": e.device_id, "at": e.at, "old": dict(e.old), "new": dict(e.new),
              "cause": dict(e.cause) if e.cause else None} for e in entries]

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from jibsa.api.accounts import role_of, secret_hash, verify_password
-from jibsa.api.audit import record
+from jibsa.api.audit import record, record_failed_login
 from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import SESSION_COOKIE, ApiContext, api_context, client_address
 from jibsa.api.errors import ApiError
@@ -39,6 +39,7 @@ async def login(body: LoginRequest, request: Request, response: Response) -> dic
     if not verify_password(user.password_hash if user is not None else None, body.password):
         log.warning("failed login for %r from %s", body.name, address)
         throttle.failed(body.name)
+        await record_failed_login(context, body.name, user, address)
         raise ApiError("bad_credentials")
     throttle.succeeded(address, body.name)
     session, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)

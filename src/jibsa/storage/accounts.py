@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jibsa.storage.base import Clock, StoreBase
 from jibsa.storage.errors import StorageConflict, StorageNotFound
+from jibsa.storage.group_commit import GroupCommit
 from jibsa.storage.records import ROLES, AuditEntry, User
 from jibsa.storage.schema import access_tokens, audit_log, login_sessions, users
 
@@ -38,6 +39,7 @@ class AccountRecords(StoreBase):
         super().__init__(engine, clock)
         self._audit_days = audit_days if audit_days and audit_days > 0 else None  # None: keep all
         self._audit_pruned: dict[str, float] = {}  # home id -> when its audit log was last pruned
+        self._audit_writes = GroupCommit(self._write_audit)
 
     async def create_user(self, home_id: str, name: str, role: str, password_hash: str | None = None) -> User:
         """A new user of the home; `StorageConflict` if the home has a user of that name."""
@@ -46,7 +48,7 @@ class AccountRecords(StoreBase):
             raise ValueError(f"role {role!r}: use one of {', '.join(ROLES)}")
         user = User(uuid.uuid4().hex, home_id, name, role, password_hash, self._now())
         try:
-            async with self._engine.begin() as connection:
+            async with self._transaction() as connection:
                 await connection.execute(sa.insert(users), [_user_row(user)])
         except IntegrityError as error:
             raise StorageConflict(f"home {home_id!r} already has a user named {name!r}") from error
@@ -68,14 +70,14 @@ class AccountRecords(StoreBase):
         """Replace the user's password hash and end their login sessions (whoever knew the old password
         is logged out); `StorageNotFound` for an unknown user."""
         query = sa.update(users).where(users.c.id == user_id).values(password_hash=password_hash)
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             if (await connection.execute(query)).rowcount == 0:
                 raise StorageNotFound(f"no user with id {user_id!r}")
             await connection.execute(sa.delete(login_sessions).where(login_sessions.c.user_id == user_id))
 
     async def delete_user(self, user_id: str) -> None:
         """Remove the user with their tokens and sessions; nothing happens for an unknown id."""
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             for table in (access_tokens, login_sessions):
                 await connection.execute(sa.delete(table).where(table.c.user_id == user_id))
             await connection.execute(sa.delete(users).where(users.c.id == user_id))
@@ -94,7 +96,7 @@ class AccountRecords(StoreBase):
         if await self.get_user_by_id(user_id) is None:
             raise StorageNotFound(f"no user with id {user_id!r}")
         try:
-            async with self._engine.begin() as connection:
+            async with self._transaction() as connection:
                 await connection.execute(sa.insert(access_tokens), [row])
         except IntegrityError as error:  # the hash is taken (or the user was deleted meanwhile)
             raise StorageConflict(f"cannot add this token for user {user_id!r}: {error.orig}") from error
@@ -105,7 +107,7 @@ class AccountRecords(StoreBase):
         query = (sa.select(users, access_tokens.c.id.label("token_id"))
                  .join(access_tokens, access_tokens.c.user_id == users.c.id)
                  .where(access_tokens.c.token_hash == token_hash))  # fmt: skip
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             row = (await connection.execute(query)).first()
             if row is None:
                 return None
@@ -115,14 +117,14 @@ class AccountRecords(StoreBase):
 
     async def revoke_tokens(self, user_id: str) -> None:
         """Forget every access token of the user."""
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             await connection.execute(sa.delete(access_tokens).where(access_tokens.c.user_id == user_id))
 
     async def create_session(self, session_hash: str, user_id: str, expires: float, csrf_token: str) -> None:
         """Keep a login session until `expires` (epoch seconds)."""
         row = {"session_hash": session_hash, "user_id": user_id, "expires": expires, "csrf_token": csrf_token}
         try:
-            async with self._engine.begin() as connection:
+            async with self._transaction() as connection:
                 await connection.execute(sa.insert(login_sessions), [row])
         except IntegrityError as error:
             raise StorageConflict(f"cannot create the session for user {user_id!r}: {error.orig}") from error
@@ -142,18 +144,18 @@ class AccountRecords(StoreBase):
         return _user(row), str(row.csrf_token)
 
     async def delete_session(self, session_hash: str) -> None:
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             await connection.execute(sa.delete(login_sessions).where(login_sessions.c.session_hash == session_hash))
 
     async def end_sessions(self, user_id: str) -> int:
         """End every login session of the user; returns how many there were."""
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             query = sa.delete(login_sessions).where(login_sessions.c.user_id == user_id)
             return (await connection.execute(query)).rowcount
 
     async def delete_expired_sessions(self, now: float) -> int:
         """Forget every session that expired by `now`; returns how many."""
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             return (await connection.execute(sa.delete(login_sessions).where(login_sessions.c.expires <= now))).rowcount
 
     async def append_audit(self, entry: AuditEntry) -> None:
@@ -165,9 +167,14 @@ class AccountRecords(StoreBase):
             "role": _cut(str(entry.role), 16), "source": _cut(entry.source, 200), "action": _cut(entry.action, 64),
             "detail": bounded_document(entry.detail), "ok": bool(entry.ok), "result": bounded_document(entry.result),
         }  # fmt: skip
-        async with self._engine.begin() as connection:
-            await connection.execute(sa.insert(audit_log), [row])
-            await self._prune_audit(connection, entry.home_id, entry.at)
+        await self._audit_writes.add(row)
+
+    async def _write_audit(self, rows: Sequence[dict[str, Any]]) -> None:
+        """The rows of every `append_audit` waiting, in one transaction."""
+        async with self._transaction() as connection:
+            await connection.execute(sa.insert(audit_log), list(rows))
+            for home_id in {row["home_id"] for row in rows}:
+                await self._prune_audit(connection, home_id, max(r["at"] for r in rows if r["home_id"] == home_id))
 
     async def _prune_audit(self, connection: AsyncConnection, home_id: str, now: float) -> None:
         """At most once an hour of the home's own time, delete its entries older than the retention."""

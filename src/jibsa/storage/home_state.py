@@ -57,7 +57,7 @@ class HomeStateRecords(StoreBase):
              "cause": dict(causes[device_id]) if causes and device_id in causes else None}
             for device_id, old, new, at in changes
         ]
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             if self._engine.dialect.name == "sqlite":
                 await _save_sqlite(connection, latest.values(), history)
             else:
@@ -100,13 +100,13 @@ class HomeStateRecords(StoreBase):
             "repeat": job.repeat, "repeat_at": job.at, "name": job.name, "created": job.created,
             "meta": dict(job.meta),
         }  # fmt: skip
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             await connection.execute(self._upsert(pending_jobs, ("home_id", "id")), [row])
 
     async def delete_job(self, home_id: str, job_id: str) -> None:
         """Forget the job; nothing happens if there is none."""
         query = sa.delete(pending_jobs).where(pending_jobs.c.home_id == home_id, pending_jobs.c.id == job_id)
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             await connection.execute(query)
 
     async def load_jobs(self, home_id: str) -> list[PendingJob]:
@@ -133,7 +133,7 @@ class HomeStateRecords(StoreBase):
     async def add_list_item(self, home_id: str, list_name: str, item: str) -> None:
         """Put `item` at the end of the list; an item already on the list stays where it is."""
         row = {"home_id": home_id, "list_name": list_name, "item": item}
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             await connection.execute(self._insert_new(list_items, ("home_id", "list_name", "item")), [row])
 
     async def list_items(self, home_id: str, list_name: str) -> list[str]:
@@ -147,7 +147,7 @@ class HomeStateRecords(StoreBase):
         """Take `item` off the list; True if it was on it."""
         t = list_items
         query = sa.delete(t).where(t.c.home_id == home_id, t.c.list_name == list_name, t.c.item == item)
-        async with self._engine.begin() as connection:
+        async with self._transaction() as connection:
             return (await connection.execute(query)).rowcount > 0
 
 
