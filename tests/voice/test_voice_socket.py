@@ -13,7 +13,9 @@ import pytest
 import websockets
 from voice_doubles import ScriptedRecognizer
 
+from jibsa.api.accounts import add_user_with_token
 from jibsa.app import RunningHome
+from jibsa.domain import Role
 from jibsa.voice.audio import RATE, float_to_pcm16, read_wav
 from jibsa.voice.service import VoiceService
 from jibsa.voice.tts import EspeakSynthesizer
@@ -138,3 +140,17 @@ async def test_without_credentials_the_socket_is_refused(serve_voice) -> None:  
         async with websockets.connect(f"ws://{url}/api/voice") as ws:
             await ws.recv()
     assert refused.value.response.status_code == 403
+
+
+async def test_a_guest_may_not_set_up_a_repeating_schedule_by_voice_either(  # type: ignore[no-untyped-def]
+        running: RunningHome, serve_voice) -> None:
+    _, guest = await add_user_with_token(running.store, running.hub.home.id, "guest", Role.GUEST,  # type: ignore[arg-type]
+                                         "guest-password-1")
+    url = await serve_voice(VoiceService(ScriptedRecognizer("매일 아침 7시에 거실 불 켜줘"), None))
+    async with connect(url, guest) as ws:
+        await ws.send(json.dumps({"type": "start"}))
+        await send_audio(ws, pcm_of(np.full(RATE // 2, 0.2, np.float32)))
+        await ws.send(json.dumps({"type": "stop"}))
+        seen = await messages_until(ws, "turn")
+    assert seen[-1]["type"] == "error" and seen[-1]["code"] == "not_allowed" and seen[-1]["message_en"]
+    assert running.hub.pending_jobs() == []
