@@ -74,7 +74,7 @@ class Listener:
         audio = self.audio()
         end = await self.service.speech_end(audio)
         if end is None:
-            return Recognition((), 0.0)
+            return Recognition(())
         last = self._last
         if last is not None and last.heard_speech and end <= self._decoded_at / RATE - COVER_MARGIN_S:
             self.reused_partial = True

@@ -32,11 +32,10 @@ class Hypothesis:
 
 @dataclass(frozen=True)
 class Recognition:
-    """What one utterance was heard as: hypotheses best first (none when there was no speech),
-    where the speech ended (seconds from the start), and the time spent on VAD and decoding."""
+    """What one utterance was heard as: hypotheses best first (none when there was no speech), and the
+    time spent on VAD and decoding."""
 
     alternatives: tuple[Hypothesis, ...]
-    speech_end_s: float = 0.0
     vad_ms: float = 0.0
     stt_ms: float = 0.0
 
@@ -83,13 +82,13 @@ class WhisperRecognizer:
         stamps = _speech_stamps(audio)
         vad_ms = (time.perf_counter() - started) * 1000
         if not stamps:
-            return Recognition((), 0.0, vad_ms, 0.0)
+            return Recognition((), vad_ms, 0.0)
         pad = int(_SPEECH_PAD_S * RATE)
         clip = audio[max(0, stamps[0]["start"] - pad): stamps[-1]["end"] + pad]
         decoded = time.perf_counter()
         alternatives = self._decode(clip, language)
         stt_ms = (time.perf_counter() - decoded) * 1000
-        return Recognition(alternatives, stamps[-1]["end"] / RATE, vad_ms, stt_ms)
+        return Recognition(alternatives, vad_ms, stt_ms)
 
     def _decode(self, clip: Samples, language: str) -> tuple[Hypothesis, ...]:
         from faster_whisper.audio import pad_or_trim
