@@ -3,8 +3,11 @@ page streams it to `jibsa serve` (the real Whisper model), and the light's card 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,8 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, server  # the dashboard test's `jibsa serve`
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +27,34 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
                        reason="needs espeak-ng and sox"),
 ]
-__all__ = ["server"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+    """`jibsa serve` on a free port: (base URL, admin password, admin token)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(tmp_path), "--port", str(port),
+         "--log-level", "warning"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        printed = ""
+        for line in process.stdout:  # up to the "jibsa: <url>" line
+            printed += line
+            if line.startswith("jibsa: "):
+                break
+        password = re.search(r"password\): (\S+)", printed).group(1)  # type: ignore[union-attr]
+        token = re.search(r"(jibsa_\S+)", printed).group(1)  # type: ignore[union-attr]
+        yield f"http://127.0.0.1:{port}", password, token
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+        if process.stdout:
+            process.stdout.close()
 
 
 @pytest.fixture
@@ -51,13 +82,13 @@ def test_the_microphone_button_turns_the_light_off(server, spoken_wav: Path) -> 
                                              headless=True)
         try:
             page = browser.new_page(viewport={"width": 420, "height": 1000}, locale="en-US")
+            page.add_init_script("localStorage.setItem('jibsa.lang', 'en')")  # English: words heard as English
             page.goto(base + "/")
             page.fill("input[name=name]", "admin")
             page.fill("input[name=password]", password)
             page.click("#login-form button[type=submit]")
             ceiling = page.locator('[data-device="living_ceiling"]')
             expect(ceiling.locator(".power-toggle")).to_have_attribute("aria-pressed", "true")
-            page.click("#lang")  # English: the words are recognised as English
             mic = page.locator('[data-voice="mic"]')
             expect(mic).to_have_text(re.compile("Talk"))
             mic.click()

@@ -98,7 +98,7 @@ def load_voice_service(data_dir: Path, settings: Mapping[str, Any], *, with_voic
     from jibsa.voice.tts import EspeakSynthesizer
 
     folder = model_folder(data_dir, settings.get("stt_model"))
-    recognizer = WhisperRecognizer(folder, beam_size=int(settings.get("beam_size", 3)))
+    recognizer = WhisperRecognizer(folder, beam_size=int(settings.get("beam_size", 5)))
     synthesizer = EspeakSynthesizer() if with_voice else None
     return VoiceService(recognizer, synthesizer, parallel=int(settings.get("parallel", 0)),
                         home_aware=str(settings.get("home_aware", "true")).lower() != "false")

@@ -65,7 +65,7 @@ class WhisperRecognizer:
 
     languages: tuple[str, ...] = ("ko", "en")
 
-    def __init__(self, model_dir: Path, *, beam_size: int = 3, cpu_threads: int = 0) -> None:
+    def __init__(self, model_dir: Path, *, beam_size: int = 5, cpu_threads: int = 0) -> None:
         from faster_whisper import WhisperModel
 
         self.beam_size = beam_size
@@ -108,8 +108,9 @@ class WhisperRecognizer:
         found: dict[str, Hypothesis] = {}
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             text = tokenizer.decode(tokens).strip()
-            if text and text not in found:
-                found[text] = Hypothesis(text, float(score))
+            same = "".join(c for c in text.lower() if c.isalnum())  # hypotheses differing only in case or punctuation
+            if same and same not in found:
+                found[same] = Hypothesis(text, float(score))
         return tuple(found.values())
 
 
