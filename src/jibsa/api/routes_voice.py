@@ -152,10 +152,10 @@ async def _listen(websocket: WebSocket, listener: Listener) -> bool:
             if len(data) > MAX_FRAME:
                 raise VoiceError("bad_stream")
             listener.add(data)
-            if listener.partial_due() and (partial is None or partial.done()):
-                partial = asyncio.create_task(_send_partial(websocket, listener))
             if await listener.ended():
                 return True
+            if listener.partial_due() and (partial is None or partial.done()):
+                partial = asyncio.create_task(_send_partial(websocket, listener))
         return True
     finally:
         if partial is not None:

@@ -119,6 +119,6 @@ def _speech_stamps(audio: Samples) -> list[dict[str, int]]:
 
     if len(audio) == 0 or not np.any(audio):
         return []
-    options = VadOptions(min_silence_duration_ms=400, speech_pad_ms=0, min_speech_duration_ms=150)
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=0, min_speech_duration_ms=150)
     stamps: list[dict[str, int]] = get_speech_timestamps(audio, options)
     return stamps
