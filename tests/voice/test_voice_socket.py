@@ -154,3 +154,19 @@ async def test_a_guest_may_not_set_up_a_repeating_schedule_by_voice_either(  # t
         seen = await messages_until(ws, "turn")
     assert seen[-1]["type"] == "error" and seen[-1]["code"] == "not_allowed" and seen[-1]["message_en"]
     assert running.hub.pending_jobs() == []
+
+
+async def test_audio_sent_at_speaking_pace_is_decoded_while_it_arrives(  # type: ignore[no-untyped-def]
+        running: RunningHome, owner_token: str, serve_voice) -> None:
+    recognizer = ScriptedRecognizer("거실 불 꺼줘")
+    url = await serve_voice(VoiceService(recognizer, None))
+    pcm = pcm_of(np.full(RATE, 0.2, np.float32), silence_s=1.0)
+    async with connect(url, owner_token) as ws:
+        await ws.send(json.dumps({"type": "start"}))
+        for offset in range(0, len(pcm), FRAME):  # 0.1 s of audio each 0.1 s, as a microphone sends it
+            await ws.send(pcm[offset:offset + FRAME])
+            await asyncio.sleep(0.1)
+        seen = await messages_until(ws, "turn")
+    transcript = next(m for m in seen if m["type"] == "transcript")
+    assert transcript["decoded_while_speaking"] is True  # the final transcript needed no decode of its own
+    assert any(m["type"] == "partial" for m in seen) and seen[-1]["commands"][0]["intent"] == "turn_off"
