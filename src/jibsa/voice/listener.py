@@ -14,6 +14,7 @@ from jibsa.voice.service import BusyNotice, VoiceService
 from jibsa.voice.stt import Recognition
 
 PARTIAL_EVERY_S = 0.5  # new audio before another partial decode
+SLOW_DECODE_S = 1.0  # decodes slower than this leave no room for partials: keep the recogniser for the end
 END_CHECK_EVERY_S = 0.2  # new audio before the VAD looks for the end again
 END_SILENCE_S = 0.5  # silence after speech that ends the utterance
 COVER_MARGIN_S = 0.2  # a partial counts as final when it heard this much past the end of speech
@@ -52,9 +53,10 @@ class Listener:
         return self._chunks[0] if self._chunks else np.zeros(0, dtype=np.float32)
 
     def partial_due(self) -> bool:
-        """Every `PARTIAL_EVERY_S` of new audio; and at once when the speech seems to have ended and the
-        last decode did not hear its end (that decode is then usually the final one)."""
-        if self._length - self._decoded_at >= PARTIAL_EVERY_S * RATE:
+        """Every `PARTIAL_EVERY_S` of new audio (unless decoding is too slow for that to help); and at once
+        when the speech seems to have ended and the last decode did not hear its end (that decode is then
+        usually the final one)."""
+        if self.service.last_decode_s <= SLOW_DECODE_S and self._length - self._decoded_at >= PARTIAL_EVERY_S * RATE:
             return True
         end = self._speech_end
         return end is not None and self._decoded_at / RATE < end + COVER_MARGIN_S <= self.seconds
