@@ -170,3 +170,19 @@ async def test_audio_sent_at_speaking_pace_is_decoded_while_it_arrives(  # type:
     transcript = next(m for m in seen if m["type"] == "transcript")
     assert transcript["decoded_while_speaking"] is True  # the final transcript needed no decode of its own
     assert any(m["type"] == "partial" for m in seen) and seen[-1]["commands"][0]["intent"] == "turn_off"
+
+
+async def test_the_voice_check_understands_and_compares_but_changes_nothing(  # type: ignore[no-untyped-def]
+        running: RunningHome, owner_token: str, serve_voice) -> None:
+    await running.conversation.handle("거실 불 켜줘")
+    url = await serve_voice(VoiceService(ScriptedRecognizer("거실 불 꺼줘"), None))
+    results = []
+    async with connect(url, owner_token) as ws:
+        for typed in ("거실 불 꺼줘", "주방 불 켜줘"):
+            await ws.send(json.dumps({"type": "start", "check": True, "expected_text": typed}))
+            await send_audio(ws, pcm_of(np.full(RATE // 2, 0.2, np.float32)))
+            await ws.send(json.dumps({"type": "stop"}))
+            results.append((await messages_until(ws, "understood"))[-1])
+    assert results[0]["matches"] is True and results[0]["commands"][0]["intent"] == "turn_off"
+    assert results[1]["matches"] is False and results[1]["expected"][0]["targets"] == ["kitchen_light"]
+    assert running.hub.state("living_ceiling")["power"] is True  # heard and understood, not carried out
