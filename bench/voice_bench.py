@@ -114,12 +114,14 @@ def cer(heard: str, said: str) -> float:
     return row[len(a)] / max(1, len(b))
 
 
-def score(manifest: Path, recognizer: WhisperRecognizer) -> list[dict[str, Any]]:
+def score(manifest: Path, recognizer: WhisperRecognizer, only: str = "") -> list[dict[str, Any]]:
     home = load_home(None).home
     parsers = {lang: Parser(home, lang) for lang in ("ko", "en")}
     results = []
     for line in manifest.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
+        if not item.get("variant", "recorded").startswith(only):
+            continue
         inline = item.get("wav_base64")
         audio = read_wav(base64.b64decode(inline) if inline else (manifest.parent / item["file"]).read_bytes())
         results.append(score_one(item, audio, recognizer, parsers[item.get("language", "ko")]))
@@ -167,7 +169,8 @@ def report(results: list[dict[str, Any]]) -> None:
 def main() -> int:
     options = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_argument("--manifest", type=Path, help="score this manifest instead of the espeak set")
-    options.add_argument("--beam", type=int, default=3, help="beam size = hypotheses (default 3)")
+    options.add_argument("--beam", type=int, default=5, help="beam size = hypotheses (default 5)")
+    options.add_argument("--only", default="", help="score only variants starting with this (e.g. en-clean)")
     options.add_argument("--json", type=Path, help="also write every result here")
     args = options.parse_args()
     if args.manifest is None and not (shutil.which("espeak-ng") and shutil.which("sox")):
@@ -175,7 +178,7 @@ def main() -> int:
         return 2
     manifest = args.manifest or generate(CACHE)
     recognizer = WhisperRecognizer(model_folder(CACHE / "data"), beam_size=args.beam)
-    results = score(manifest, recognizer)
+    results = score(manifest, recognizer, args.only)
     report(results)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

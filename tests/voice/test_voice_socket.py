@@ -13,7 +13,9 @@ import pytest
 import websockets
 from voice_doubles import ScriptedRecognizer
 
+from jibsa.api.accounts import add_user_with_token
 from jibsa.app import RunningHome
+from jibsa.domain import Role
 from jibsa.voice.audio import RATE, float_to_pcm16, read_wav
 from jibsa.voice.service import VoiceService
 from jibsa.voice.tts import EspeakSynthesizer
@@ -138,3 +140,49 @@ async def test_without_credentials_the_socket_is_refused(serve_voice) -> None:  
         async with websockets.connect(f"ws://{url}/api/voice") as ws:
             await ws.recv()
     assert refused.value.response.status_code == 403
+
+
+async def test_a_guest_may_not_set_up_a_repeating_schedule_by_voice_either(  # type: ignore[no-untyped-def]
+        running: RunningHome, serve_voice) -> None:
+    _, guest = await add_user_with_token(running.store, running.hub.home.id, "guest", Role.GUEST,  # type: ignore[arg-type]
+                                         "guest-password-1")
+    url = await serve_voice(VoiceService(ScriptedRecognizer("매일 아침 7시에 거실 불 켜줘"), None))
+    async with connect(url, guest) as ws:
+        await ws.send(json.dumps({"type": "start"}))
+        await send_audio(ws, pcm_of(np.full(RATE // 2, 0.2, np.float32)))
+        await ws.send(json.dumps({"type": "stop"}))
+        seen = await messages_until(ws, "turn")
+    assert seen[-1]["type"] == "error" and seen[-1]["code"] == "not_allowed" and seen[-1]["message_en"]
+    assert running.hub.pending_jobs() == []
+
+
+async def test_audio_sent_at_speaking_pace_is_decoded_while_it_arrives(  # type: ignore[no-untyped-def]
+        running: RunningHome, owner_token: str, serve_voice) -> None:
+    recognizer = ScriptedRecognizer("거실 불 꺼줘")
+    url = await serve_voice(VoiceService(recognizer, None))
+    pcm = pcm_of(np.full(RATE, 0.2, np.float32), silence_s=1.0)
+    async with connect(url, owner_token) as ws:
+        await ws.send(json.dumps({"type": "start"}))
+        for offset in range(0, len(pcm), FRAME):  # 0.1 s of audio each 0.1 s, as a microphone sends it
+            await ws.send(pcm[offset:offset + FRAME])
+            await asyncio.sleep(0.1)
+        seen = await messages_until(ws, "turn")
+    transcript = next(m for m in seen if m["type"] == "transcript")
+    assert transcript["decoded_while_speaking"] is True  # the final transcript needed no decode of its own
+    assert any(m["type"] == "partial" for m in seen) and seen[-1]["commands"][0]["intent"] == "turn_off"
+
+
+async def test_the_voice_check_understands_and_compares_but_changes_nothing(  # type: ignore[no-untyped-def]
+        running: RunningHome, owner_token: str, serve_voice) -> None:
+    await running.conversation.handle("거실 불 켜줘")
+    url = await serve_voice(VoiceService(ScriptedRecognizer("거실 불 꺼줘"), None))
+    results = []
+    async with connect(url, owner_token) as ws:
+        for typed in ("거실 불 꺼줘", "주방 불 켜줘"):
+            await ws.send(json.dumps({"type": "start", "check": True, "expected_text": typed}))
+            await send_audio(ws, pcm_of(np.full(RATE // 2, 0.2, np.float32)))
+            await ws.send(json.dumps({"type": "stop"}))
+            results.append((await messages_until(ws, "understood"))[-1])
+    assert results[0]["matches"] is True and results[0]["commands"][0]["intent"] == "turn_off"
+    assert results[1]["matches"] is False and results[1]["expected"][0]["targets"] == ["kitchen_light"]
+    assert running.hub.state("living_ceiling")["power"] is True  # heard and understood, not carried out

@@ -23,10 +23,13 @@ from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from jibsa.api.audit import record
 from jibsa.api.auth import Principal, identify
 from jibsa.api.context import ApiContext
-from jibsa.api.errors import ApiError
+from jibsa.api.errors import ApiError, error_body
 from jibsa.api.events import ConversationHandled
+from jibsa.api.routes_conversation import CONFIRM_KEY, _refuse_automations
 from jibsa.api.routes_events import POLICY_VIOLATION, _same_origin
+from jibsa.api.schemas import ConversationRequest
 from jibsa.conversation import Turn
+from jibsa.domain import Role
 from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.listener import Listener
@@ -109,6 +112,8 @@ async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Princi
                       speak=bool(start.get("speak")), check=check)
     except VoiceError as exc:
         await _send(websocket, "error", exc.to_dict())
+    except ApiError as exc:  # a rule of the conversation endpoint (guests)
+        await _send(websocket, "error", error_body(exc.code, exc.detail))
     return True
 
 
@@ -147,10 +152,10 @@ async def _listen(websocket: WebSocket, listener: Listener) -> bool:
             if len(data) > MAX_FRAME:
                 raise VoiceError("bad_stream")
             listener.add(data)
-            if listener.partial_due() and (partial is None or partial.done()):
-                partial = asyncio.create_task(_send_partial(websocket, listener))
             if await listener.ended():
                 return True
+            if listener.partial_due() and (partial is None or partial.done()):
+                partial = asyncio.create_task(_send_partial(websocket, listener))
         return True
     finally:
         if partial is not None:
@@ -200,9 +205,14 @@ def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[
 
 async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
                     session: str | None) -> Turn:
-    """What the conversation endpoint does with a sentence: carry it out, audit it, tell the event stream."""
+    """What the conversation endpoint does with a sentence — its rules for guests and confirmations
+    included: carry it out, audit it, tell the event stream."""
+    if principal.role is Role.GUEST:
+        _refuse_automations(context, ConversationRequest(text=text[:2000], room=room))
     turn = await context.running.conversation.handle(text, room=room, session=session,
                                                      actor=principal.actor("voice"))
+    if turn.needs_confirmation:
+        context.gate.ask(principal.user_key, CONFIRM_KEY)
     answer = turn.to_dict()
     summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "results")}
     await record(context, principal, "conversation", {"text": text, "room": room, "via": "voice"},

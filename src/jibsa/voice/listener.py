@@ -14,9 +14,10 @@ from jibsa.voice.service import BusyNotice, VoiceService
 from jibsa.voice.stt import Recognition
 
 PARTIAL_EVERY_S = 0.5  # new audio before another partial decode
+SLOW_DECODE_S = 1.0  # decodes slower than this leave no room for partials: keep the recogniser for the end
 END_CHECK_EVERY_S = 0.2  # new audio before the VAD looks for the end again
 END_SILENCE_S = 0.5  # silence after speech that ends the utterance
-COVER_MARGIN_S = 0.25  # a partial counts as final when it heard this much past the end of speech
+COVER_MARGIN_S = 0.2  # a partial counts as final when it heard this much past the end of speech
 
 
 class Listener:
@@ -29,6 +30,7 @@ class Listener:
         self._decoded_at = 0  # samples heard by the last partial
         self._last: Recognition | None = None
         self._checked_at = 0
+        self._speech_end: float | None = None  # seconds, as the VAD last saw it
         self.reused_partial = False  # whether the final transcript is a partial decoded while the person spoke
 
     @property
@@ -51,7 +53,13 @@ class Listener:
         return self._chunks[0] if self._chunks else np.zeros(0, dtype=np.float32)
 
     def partial_due(self) -> bool:
-        return self._length - self._decoded_at >= PARTIAL_EVERY_S * RATE
+        """Every `PARTIAL_EVERY_S` of new audio (unless decoding is too slow for that to help); and at once
+        when the speech seems to have ended and the last decode did not hear its end (that decode is then
+        usually the final one)."""
+        if self.service.last_decode_s <= SLOW_DECODE_S and self._length - self._decoded_at >= PARTIAL_EVERY_S * RATE:
+            return True
+        end = self._speech_end
+        return end is not None and self._decoded_at / RATE < end + COVER_MARGIN_S <= self.seconds
 
     async def partial(self) -> Recognition | None:
         """A transcript of the audio so far, if the recogniser is free (partials never wait in line)."""
@@ -66,7 +74,7 @@ class Listener:
         if self._length - self._checked_at < END_CHECK_EVERY_S * RATE:
             return False
         self._checked_at = self._length
-        end = await self.service.speech_end(self.audio())
+        end = self._speech_end = await self.service.speech_end(self.audio())
         return end is not None and self.seconds - end >= END_SILENCE_S
 
     async def final(self, on_busy: BusyNotice | None = None) -> Recognition:
@@ -74,7 +82,7 @@ class Listener:
         audio = self.audio()
         end = await self.service.speech_end(audio)
         if end is None:
-            return Recognition((), 0.0)
+            return Recognition(())
         last = self._last
         if last is not None and last.heard_speech and end <= self._decoded_at / RATE - COVER_MARGIN_S:
             self.reused_partial = True

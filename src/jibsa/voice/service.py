@@ -43,6 +43,7 @@ class VoiceService:
         self.home_aware = home_aware
         self._slots = asyncio.Semaphore(self.parallel)
         self._queue_wait_s = queue_wait_s
+        self.last_decode_s = 0.0  # how long the latest recognition took (the machine's pace now)
 
     @property
     def busy(self) -> bool:
@@ -57,9 +58,11 @@ class VoiceService:
         except TimeoutError:
             raise VoiceError("too_busy") from None
         try:
-            return await asyncio.to_thread(self.recognizer.recognize, audio, language)
+            found = await asyncio.to_thread(self.recognizer.recognize, audio, language)
         finally:
             self._slots.release()
+        self.last_decode_s = (found.vad_ms + found.stt_ms) / 1000
+        return found
 
     async def recognize_if_free(self, audio: Samples, language: str) -> Recognition | None:
         """Recognise now if a slot is free, else None (partial transcripts never queue)."""
@@ -98,7 +101,7 @@ def load_voice_service(data_dir: Path, settings: Mapping[str, Any], *, with_voic
     from jibsa.voice.tts import EspeakSynthesizer
 
     folder = model_folder(data_dir, settings.get("stt_model"))
-    recognizer = WhisperRecognizer(folder, beam_size=int(settings.get("beam_size", 3)))
+    recognizer = WhisperRecognizer(folder, beam_size=int(settings.get("beam_size", 5)))
     synthesizer = EspeakSynthesizer() if with_voice else None
     return VoiceService(recognizer, synthesizer, parallel=int(settings.get("parallel", 0)),
                         home_aware=str(settings.get("home_aware", "true")).lower() != "false")

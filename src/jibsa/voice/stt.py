@@ -32,11 +32,10 @@ class Hypothesis:
 
 @dataclass(frozen=True)
 class Recognition:
-    """What one utterance was heard as: hypotheses best first (none when there was no speech),
-    where the speech ended (seconds from the start), and the time spent on VAD and decoding."""
+    """What one utterance was heard as: hypotheses best first (none when there was no speech), and the
+    time spent on VAD and decoding."""
 
     alternatives: tuple[Hypothesis, ...]
-    speech_end_s: float = 0.0
     vad_ms: float = 0.0
     stt_ms: float = 0.0
 
@@ -66,7 +65,7 @@ class WhisperRecognizer:
 
     languages: tuple[str, ...] = ("ko", "en")
 
-    def __init__(self, model_dir: Path, *, beam_size: int = 3, cpu_threads: int = 0) -> None:
+    def __init__(self, model_dir: Path, *, beam_size: int = 5, cpu_threads: int = 0) -> None:
         from faster_whisper import WhisperModel
 
         self.beam_size = beam_size
@@ -83,13 +82,13 @@ class WhisperRecognizer:
         stamps = _speech_stamps(audio)
         vad_ms = (time.perf_counter() - started) * 1000
         if not stamps:
-            return Recognition((), 0.0, vad_ms, 0.0)
+            return Recognition((), vad_ms, 0.0)
         pad = int(_SPEECH_PAD_S * RATE)
         clip = audio[max(0, stamps[0]["start"] - pad): stamps[-1]["end"] + pad]
         decoded = time.perf_counter()
         alternatives = self._decode(clip, language)
         stt_ms = (time.perf_counter() - decoded) * 1000
-        return Recognition(alternatives, stamps[-1]["end"] / RATE, vad_ms, stt_ms)
+        return Recognition(alternatives, vad_ms, stt_ms)
 
     def _decode(self, clip: Samples, language: str) -> tuple[Hypothesis, ...]:
         from faster_whisper.audio import pad_or_trim
@@ -109,8 +108,9 @@ class WhisperRecognizer:
         found: dict[str, Hypothesis] = {}
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             text = tokenizer.decode(tokens).strip()
-            if text and text not in found:
-                found[text] = Hypothesis(text, float(score))
+            same = "".join(c for c in text.lower() if c.isalnum())  # hypotheses differing only in case or punctuation
+            if same and same not in found:
+                found[same] = Hypothesis(text, float(score))
         return tuple(found.values())
 
 
@@ -119,6 +119,6 @@ def _speech_stamps(audio: Samples) -> list[dict[str, int]]:
 
     if len(audio) == 0 or not np.any(audio):
         return []
-    options = VadOptions(min_silence_duration_ms=400, speech_pad_ms=0, min_speech_duration_ms=150)
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=0, min_speech_duration_ms=150)
     stamps: list[dict[str, int]] = get_speech_timestamps(audio, options)
     return stamps

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from typing import Protocol
 
-from jibsa.voice.audio import Speech, read_wav, wav_bytes
+from jibsa.voice.audio import RATE, Speech, float_to_pcm16, read_wav, wav_bytes
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.reading import read_aloud
 
@@ -53,10 +53,7 @@ class EspeakSynthesizer:
 
 def _as_speech(wav: bytes) -> Speech:
     """espeak's WAV (22,050 Hz; a streaming header with no length) as 16 kHz PCM."""
-    import numpy as np
-
-    samples = read_wav(_fix_stream_header(wav), max_seconds=600)
-    return Speech((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes(), 16_000)
+    return Speech(float_to_pcm16(read_wav(_fix_stream_header(wav), max_seconds=600)), RATE)
 
 
 def _fix_stream_header(wav: bytes) -> bytes:

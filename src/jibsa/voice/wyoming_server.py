@@ -43,12 +43,13 @@ _WHISPER = Attribution(name="OpenAI Whisper (faster-whisper)", url="https://gith
 _ESPEAK = Attribution(name="eSpeak NG", url="https://github.com/espeak-ng/espeak-ng")
 
 
-def describe() -> Info:
+def describe(service: VoiceService) -> Info:
     """What this server offers, as Home Assistant's Wyoming integration reads it."""
     asr_model = AsrModel(name="whisper", attribution=_WHISPER, installed=True, description="Whisper (CTranslate2)",
-                         version=__version__, languages=["ko", "en"])
+                         version=__version__, languages=list(service.recognizer.languages))
+    spoken = service.synthesizer.languages if service.synthesizer else ()
     voices = [TtsVoice(name=f"espeak-ng-{lang}", attribution=_ESPEAK, installed=True, description=f"eSpeak NG {lang}",
-                       version=__version__, languages=[lang]) for lang in ("ko", "en")]
+                       version=__version__, languages=[lang]) for lang in spoken]
     handle_model = HandleModel(name="jibsa", attribution=_JIBSA, installed=True, description="jibsa conversation",
                                version=__version__, languages=["ko", "en"])
     return Info(
@@ -83,7 +84,7 @@ class JibsaEventHandler(AsyncEventHandler):
 
     async def _dispatch(self, event: Event) -> None:
         if Describe.is_type(event.type):
-            await self.write_event(describe().event())
+            await self.write_event(describe(self.service).event())
         elif Transcribe.is_type(event.type):
             self._language = "en" if Transcribe.from_event(event).language == "en" else "ko"
         elif AudioStart.is_type(event.type):
