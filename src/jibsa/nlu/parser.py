@@ -80,11 +80,11 @@ class Parser:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
         language = "en" if looks_english(text) else self.language
         room = room if room is not None and self.home.room(room) is not None else None
-        reading = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
-        if reading is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
-            asks = reading.command.intent == "add_rule"
-            reply = readback(self.home, reading.command.params["rule"], language) if asks else ""
-            return Understanding(text, (reading.command,), reply, asks, language)
+        rule_command = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
+        if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
+            asks = rule_command.intent == "add_rule"
+            reply = readback(self.home, rule_command.params["rule"], language) if asks else ""
+            return Understanding(text, (rule_command,), reply, asks, language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         result = self._understand(normalise(text), room, state.previous)
         confirm = any(self._confirm(c) for c in result.commands)
