@@ -10,7 +10,7 @@ from typing import Any
 
 from jibsa.domain import AvailabilityChanged, StateChanged
 from jibsa.hub import HomeChanged, JobFired, TimerFinished
-from jibsa.hub.notifications import NotificationAdded
+from jibsa.hub.notifications import Announcement, NotificationAdded
 from jibsa.hub.rule_actions import RuleFired
 
 
@@ -51,6 +51,8 @@ def event_to_dict(event: object) -> dict[str, Any] | None:
         return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
     if isinstance(event, NotificationAdded):
         return {"type": "notification", **event.notification.to_dict()}
+    if isinstance(event, Announcement):  # for a speaker or voice satellite listening on the socket
+        return {"type": "announcement", "text": event.text, "text_en": event.text_en, "device": event.device}
     if isinstance(event, RuleFired):
         return {"type": "rule_fired", "rule": event.rule_id, "name": event.name, "at": event.at,
                 "reason": event.reason, "reason_en": event.reason_en, "late": event.late}
