@@ -54,3 +54,17 @@ async def test_a_guest_cannot_make_a_rule_by_talking(running: RunningHome) -> No
     assert refused.refused is not None and not refused.needs_confirmation and "손님" in refused.reply
     await talk.handle("응", session="g", actor=guest)
     assert engine_of(running).rules == {}
+
+
+async def test_an_unlocking_rule_is_said_to_need_an_owner_and_taken_only_from_one(running: RunningHome) -> None:
+    talk = running.conversation
+    member = Actor("아이", Role.MEMBER, "cli")
+    asked = await talk.handle("엄마 오면 현관문 열어줘", session="m", actor=member)
+    assert asked.reply == ("엄마가 오면 현관문을 잠금 해제할게요. 문을 여는 규칙이라 집주인이 확인해야 해요. "
+                           "이렇게 저장할까요?")
+    refused = await talk.handle("응", session="m", actor=member)
+    assert refused.reply == "문을 열거나 가스를 여는 규칙은 집주인이 확인해야 만들 수 있어요."
+    await talk.handle("엄마 오면 현관문 열어줘", session="o", actor=OWNER)
+    await talk.handle("응", session="o", actor=OWNER)
+    [rule] = engine_of(running).rules.values()
+    assert rule.confirmed and rule.created_by == "엄마"

@@ -139,3 +139,15 @@ async def test_a_rule_naming_a_removed_device_is_reported_not_crashed_on(tmp_pat
         assert "garden_light" in problem
         await second.hub.execute(Command("turn_on", ("living_light",)))  # nothing to fire, nothing breaks
         assert second.hub.state("living_light")["power"] is True
+
+
+async def test_a_device_removed_at_run_time_pauses_its_rules_with_a_notification(running: RunningHome) -> None:
+    await add_rule(running, {"name": "정원등 켜기", "when": LIGHT_ON,
+                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    running.hub.remove_devices(["garden_light"], "sim")  # as discovery reports a device gone
+    texts = await notifications(running)
+    assert texts == ["'정원등 켜기' 규칙이 집에 없는 기기(garden_light)를 가리켜서 멈췄어요."]
+    [rule] = engine_of(running).rules.values()
+    assert not rule.enabled
+    await running.hub.execute(Command("turn_on", ("living_light",)))  # nothing breaks
+    assert running.hub.state("living_light")["power"] is True

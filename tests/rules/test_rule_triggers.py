@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -148,10 +149,18 @@ async def test_presence_arrive_and_nobody_home(running: RunningHome) -> None:
 
 async def test_a_finished_timer_announces_itself(running: RunningHome, clock: ManualClock) -> None:
     said: list[str] = []
-    running.hub.bus.listen(lambda e: said.append(e.text) if isinstance(e, Announcement) else None)
+    announced = asyncio.Event()
+
+    def heard(event: object) -> None:
+        if isinstance(event, Announcement):
+            said.append(event.text)
+            announced.set()
+
+    running.hub.bus.listen(heard)
     await running.hub.execute(Command("set_timer", (), {"duration_s": 600}))
     await clock.advance(599)
     assert await notifications(running) == []
     await clock.advance(2)
+    await announced.wait()  # the scheduler stores its progress (real I/O) before the timer fires
     assert await notifications(running) == ["10분 타이머가 끝났어요."]
     assert said == ["10분 타이머가 끝났어요."]

@@ -44,7 +44,7 @@ DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibs
 Errors are JSON: `{"code", "message" (Korean), "message_en"}`. Live events: WebSocket `/api/events`
 (bearer header, session cookie or `?token=`), one JSON object per message with a `type`:
 `state_changed`, `availability_changed`, `conversation`, `jobs_changed`, `job_fired`, `timer_finished`,
-`home_changed`, `dropped`."""
+`home_changed`, `dropped`; rules add `rule_fired`, `notification` and `announcement` (docs/rules.md)."""
 
 # Every asset comes from this server: no CDN, no inline scripts.
 SECURITY_HEADERS = [

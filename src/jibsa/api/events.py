@@ -11,7 +11,7 @@ from typing import Any
 from jibsa.answers import said
 from jibsa.domain import AvailabilityChanged, Home, Role, StateChanged
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
-from jibsa.hub.notifications import NotificationAdded
+from jibsa.hub.notifications import Announcement, NotificationAdded
 from jibsa.hub.rule_actions import RuleFired
 from jibsa.nlu.josa import duration_text, join_names
 from jibsa.presentation.state_words import summary
@@ -71,6 +71,8 @@ def event_to_dict(event: object, home: Home | None = None) -> dict[str, Any] | N
         return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
     if isinstance(event, NotificationAdded):
         return {"type": "notification", **event.notification.to_dict()}
+    if isinstance(event, Announcement):  # for a speaker or voice satellite listening on the socket
+        return {"type": "announcement", "text": event.text, "text_en": event.text_en, "device": event.device}
     if isinstance(event, RuleFired):
         return {"type": "rule_fired", "rule": event.rule_id, "name": event.name, "at": event.at,
                 "reason": event.reason, "reason_en": event.reason_en, "late": event.late}

@@ -27,7 +27,7 @@ async def converse(body: ConversationRequest, request: Request,
     following "응" in the same session, or the same request again with `confirm: true` (with the PIN
     when the home has one), carries it out."""
     context = api_context(request)
-    body = body.model_copy(update={"room": _room_id(context, body.room)})
+    body = body.model_copy(update={"room": room_id(context, body.room)})
     conversation = context.running.conversation
     session = f"{principal.user_key}:{body.session}" if body.session else None
     actor = principal.actor("conversation")
@@ -44,7 +44,7 @@ async def converse(body: ConversationRequest, request: Request,
     return answer
 
 
-def _room_id(context: ApiContext, room: str | None) -> str | None:
+def room_id(context: ApiContext, room: str | None) -> str | None:
     """The id of the room the request names (by id, name or alias); an unknown room is an error, never
     "no room" (which would let "불 꺼" reach every light in the home)."""
     if room is None:

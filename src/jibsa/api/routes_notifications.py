@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPON
 
 
 class ReadRequest(BaseModel):
-    ids: list[int] | None = None  # None: all of mine
+    ids: list[int] | None = Field(None, max_length=1000)  # None: all of mine
 
 
 class PushKeys(BaseModel):

@@ -96,5 +96,8 @@ async def get_presence(request: Request, _: Principal = Depends(anyone)) -> dict
 async def set_presence(person: str, request: Request, body: PresenceRequest,
                        _: Principal = Depends(member_or_owner)) -> dict[str, bool]:  # noqa: B008
     engine = _engine(request)
-    engine.presence.set(person.strip()[:100], body.home)
+    name = person.strip()[:100]
+    if not name:
+        raise ApiError("invalid_request", {"person": "a name is needed"})
+    engine.presence.set(name, body.home)
     return engine.presence.people()

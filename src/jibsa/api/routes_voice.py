@@ -25,11 +25,9 @@ from jibsa.api.auth import Principal, identify
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError, error_body
 from jibsa.api.events import ConversationHandled
-from jibsa.api.routes_conversation import CONFIRM_KEY, _refuse_automations
+from jibsa.api.routes_conversation import room_id
 from jibsa.api.routes_events import POLICY_VIOLATION, _same_origin
-from jibsa.api.schemas import ConversationRequest
 from jibsa.conversation import Turn
-from jibsa.domain import Role
 from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.listener import Listener
@@ -205,18 +203,14 @@ def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[
 
 async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
                     session: str | None) -> Turn:
-    """What the conversation endpoint does with a sentence — its rules for guests and confirmations
-    included: carry it out, audit it, tell the event stream."""
-    if principal.role is Role.GUEST:
-        _refuse_automations(context, ConversationRequest(text=text[:2000], room=room))
-    turn = await context.running.conversation.handle(text, room=room, session=session,
+    """What the conversation endpoint does with a sentence (the conversation asks the policy and keeps
+    what waits for a yes): carry it out, audit it, tell the event stream."""
+    turn = await context.running.conversation.handle(text, room=room_id(context, room), session=session,
                                                      actor=principal.actor("voice"))
-    if turn.needs_confirmation:
-        context.gate.ask(principal.user_key, CONFIRM_KEY)
     answer = turn.to_dict()
-    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "results")}
+    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "needs_choice", "results")}
     await record(context, principal, "conversation", {"text": text, "room": room, "via": "voice"},
-                 ok=all(o.ok for o in turn.outcomes), result=summary)
+                 ok=turn.refused is None and all(o.ok for o in turn.outcomes), result=summary)
     context.running.hub.bus.publish(ConversationHandled(principal.name, text, summary))
     return turn
 

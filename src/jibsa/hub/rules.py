@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -43,6 +43,7 @@ class RuleEngine:
         self.rules: dict[str, Rule] = {}
         self.broken: dict[str, str] = {}  # rules kept in the store that no longer fit the home: why
         self._index: dict[tuple[str, str], list[str]] = {}
+        self._seen: dict[str, int] = {}
         self._timers: dict[str, asyncio.Task[None]] = {}
         self._holding: dict[str, asyncio.Task[None]] = {}
         self._running: set[asyncio.Task[Any]] = set()
@@ -84,7 +85,7 @@ class RuleEngine:
 
     def listed(self) -> list[Rule]:
         """Every rule, oldest first."""
-        return sorted(self.rules.values(), key=lambda r: r.created)  # stable: rules made at one time keep their order
+        return sorted(self.rules.values(), key=lambda r: (r.created, self._seen[r.id]))
 
     # -- changing rules ---------------------------------------------------------------------------
 
@@ -122,6 +123,7 @@ class RuleEngine:
 
     def _keep(self, rule: Rule) -> None:
         self.rules[rule.id] = rule
+        self._seen.setdefault(rule.id, len(self._seen))  # rules made at the same moment list in that order
         if not rule.enabled:
             return
         trigger = rule.when
@@ -239,7 +241,7 @@ class RuleEngine:
             await self.set_enabled(rule.id, False)
         await self.notifier.notify((rule.created_by,) if rule.created_by else (), text, text_en, rule.id)
 
-    def _spawn(self, work: Any) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)
         self._running.add(task)
         task.add_done_callback(self._done)

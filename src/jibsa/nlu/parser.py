@@ -101,11 +101,11 @@ class Parser:
         if error is not None:
             return Understanding(text, (), refusal(error, language), language=language, error=error)
         room = room or None
-        reading = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
-        if reading is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
-            asks = reading.command.intent == "add_rule"
-            reply = readback(self.home, reading.command.params["rule"], language) if asks else ""
-            return Understanding(text, (reading.command,), reply, asks, language)
+        rule_command = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
+        if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
+            asks = rule_command.intent == "add_rule"
+            reply = readback(self.home, rule_command.params["rule"], language) if asks else ""
+            return Understanding(text, (rule_command,), reply, asks, language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -38,27 +37,21 @@ def rule_words() -> Mapping[str, Mapping[str, Any]]:
     return data
 
 
-@dataclass(frozen=True)
-class RuleReading:
-    command: Command
-    language: str
-
-
 class RuleReader:
     def __init__(self, home: Home, find_devices: FindDevices, parse_action: ParseAction) -> None:
         self.home = home
         self._find = find_devices
         self._parse = parse_action
 
-    def read(self, text: str, language: str) -> RuleReading | None:
+    def read(self, text: str, language: str) -> Command | None:
         """The rule command `text` says, or None when it is not a rule sentence."""
         w = rule_words()[language]
         managed = self._manage(text, w)
         if managed is not None:
-            return RuleReading(managed, language)
+            return managed
         asked = re.search(w["why"], text) and (self._find(text) or [t for c in self._parse(text) for t in c.targets])
         if asked:
-            return RuleReading(Command("why", (asked[0],)), language)
+            return Command("why", (asked[0],))
         parts = self._split(text, language, w)
         if parts is None:
             return None
@@ -75,7 +68,7 @@ class RuleReader:
         tells_when_done = trigger["kind"] == "finished" and all(a["kind"] == "notify" for a in actions)
         once = (tells_when_done or bool(re.search(w["once"], text))) and not re.search(w["standing"], text)
         rule = {"name": text.strip(), "when": trigger, "if": conditions, "do": actions, "once": once}
-        return RuleReading(Command("add_rule", (), {"rule": rule}), language)
+        return Command("add_rule", (), {"rule": rule})
 
     # -- the parts ------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from jibsa.domain import Command, Home
+from jibsa.domain.rule_schema import read_rule
+from jibsa.domain.rules import RuleFormatError, sensitive_actions
 from jibsa.nlu.josa import clock_text, josa
 from jibsa.nlu.replies import promise
 from jibsa.nlu.rule_phrases import rule_words
@@ -30,11 +32,20 @@ def readback(home: Home, rule: Mapping[str, Any], language: str) -> str:
                        else Command("run_scene", (), {"scene": action["scene"]}))
             actions.append(promise(home, [command], (), (), language=language))
     when = _when(home, rule["when"], t, language)
+    if _sensitive(home, rule):
+        actions.append(str(t["confirm_needed"]))
     conditions = [_condition(home, c, t, language) for c in rule.get("if", [])]
     only = str(t["only"]).format(conditions=(" and " if language == "en" else ", ").join(conditions))
     if language == "en":
         return f"{when[0].upper()}{when[1:]}{', ' + only if conditions else ''}, {' '.join(actions)} {t['ask']}"
     return f"{when} {only + ' ' if conditions else ''}{' '.join(actions)} {t['ask']}"
+
+
+def _sensitive(home: Home, rule: Mapping[str, Any]) -> bool:
+    try:
+        return bool(sensitive_actions(read_rule(rule, home), home))
+    except RuleFormatError:
+        return False
 
 
 def _names(home: Home, part: Mapping[str, Any], t: Mapping[str, Any], language: str) -> dict[str, str]:
