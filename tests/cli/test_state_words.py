@@ -63,3 +63,4 @@ def test_roles_intents_and_errors_have_korean_words() -> None:
     assert [KO.role(r) for r in ("owner", "member", "guest")] == ["소유자", "구성원", "손님"]
     assert KO.intent("turn_off") == "끄기"
     assert KO.error("refused_for_safety") == "안전을 위해 원격으로는 할 수 없어요"
+

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options
+from jibsa.domain import Role
 
 EXIT_NOT_FOUND = 1
-ROLES = ("owner", "member", "guest")
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a person; prints their access token once")
     add.add_argument("name")
-    add.add_argument("--role", choices=ROLES, default="member")
+    add.add_argument("--role", choices=[r.value for r in Role], default="member")
     add.add_argument("--password", action="store_true", help="also set a password for the web page (asked)")
     add.set_defaults(handler=_add)
     listing = actions.add_parser("list", help="list the people and their roles")
@@ -72,7 +72,6 @@ def _with_store(args: argparse.Namespace, body: Callable[[Any, str], Awaitable[i
 
 def _add(args: argparse.Namespace) -> int:
     from jibsa.api.accounts import add_user_with_token
-    from jibsa.domain import Role
     from jibsa.storage.errors import StorageConflict
 
     password = ask_password() if args.password else None

@@ -12,11 +12,10 @@ from jibsa.storage.errors import (
     StorageNotFound,
     StorageUnavailable,
 )
-from jibsa.storage.records import ROLES, AuditEntry, User
+from jibsa.storage.records import AuditEntry, User
 from jibsa.storage.store import SqlStore, open_store
 
 __all__ = [
-    "ROLES",
     "AuditEntry",
     "MigrationError",
     "SqlStore",

@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from jibsa.domain import Role
 from jibsa.storage.base import Clock, StoreBase
 from jibsa.storage.errors import StorageConflict, StorageNotFound
 from jibsa.storage.group_commit import GroupCommit
-from jibsa.storage.records import ROLES, AuditEntry, User
+from jibsa.storage.records import AuditEntry, User
 from jibsa.storage.schema import access_tokens, audit_log, login_sessions, users
 
 DEFAULT_AUDIT_DAYS = 90.0  # audit entries older than this are deleted (0 or None: kept for ever)
@@ -44,8 +45,8 @@ class AccountRecords(StoreBase):
     async def create_user(self, home_id: str, name: str, role: str, password_hash: str | None = None) -> User:
         """A new user of the home; `StorageConflict` if the home has a user of that name."""
         role = str(role)
-        if role not in ROLES:
-            raise ValueError(f"role {role!r}: use one of {', '.join(ROLES)}")
+        if role not in {r.value for r in Role}:
+            raise ValueError(f"role {role!r}: use one of {', '.join(r.value for r in Role)}")
         user = User(uuid.uuid4().hex, home_id, name, role, password_hash, self._now())
         try:
             async with self._transaction() as connection:
