@@ -36,11 +36,11 @@ from pathlib import Path
 import aiomqtt
 
 from jibsa.adapters.mqtt import parse_broker_url
-from jibsa.adapters.mqtt.simulated_devices import MqttSimulator, generated_home
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Home, StateChanged
 from jibsa.home_file import load_home
 from jibsa.hub import EventBus, SystemClock
+from jibsa.simulated_home import MqttSimulator, generated_home
 
 # A flood sender in its own process, so that the hub's rate, not the sender's, is what is measured.
 FLOOD = """

@@ -25,10 +25,10 @@ def _simulate(args: argparse.Namespace) -> int:
     import logging
 
     from jibsa.adapters.mqtt import parse_broker_url
-    from jibsa.adapters.mqtt.simulated_devices import MqttSimulator, generated_home
     from jibsa.cli.common import load_home_or_exit
     from jibsa.hub import SystemClock
     from jibsa.presentation.state_words import state_words
+    from jibsa.simulated_home import MqttSimulator, generated_home
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -13,11 +13,11 @@ import pytest
 from mqtt_support import until
 
 from jibsa.adapters.mqtt import parse_broker_url
-from jibsa.adapters.mqtt.simulated_devices import MqttSimulator
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, ErrorCode, StateChanged
 from jibsa.home_file import load_home
 from jibsa.hub import SystemClock
+from jibsa.simulated_home import MqttSimulator
 
 pytestmark = pytest.mark.mosquitto
 

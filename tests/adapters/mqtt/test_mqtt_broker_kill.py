@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from jibsa.adapters.mqtt import parse_broker_url
-from jibsa.adapters.mqtt.simulated_devices import MqttSimulator
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, ErrorCode
 from jibsa.home_file import load_home
 from jibsa.hub import SystemClock
+from jibsa.simulated_home import MqttSimulator
 
 pytestmark = [pytest.mark.mosquitto, pytest.mark.slow]
 

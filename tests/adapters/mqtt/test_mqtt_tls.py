@@ -16,12 +16,12 @@ import pytest
 from mqtt_support import MOSQUITTO, Broker
 
 from jibsa.adapters.mqtt import MqttAdapter, broker_from_settings
-from jibsa.adapters.mqtt.simulated_devices import MqttSimulator
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.config import ConfigError, check_mqtt
 from jibsa.domain import Command, Delivery, Device
 from jibsa.home_file import load_home
 from jibsa.hub import SystemClock
+from jibsa.simulated_home import MqttSimulator
 
 OPENSSL = shutil.which("openssl")
 
