@@ -90,7 +90,7 @@ async def open_bench(tmp: Path, devices: int, rules: int, adapter: InstantSwitch
         running = await open_home(Settings(data_dir=tmp), home=home)
     finally:
         app.adapter_factories = original
-    engine = running.hub.rules
+    engine = running.rules
     assert engine is not None
     started = time.perf_counter()
     for rule in bench_rules(home, rules):
@@ -115,7 +115,7 @@ class Ladder:
 
 
 async def throughput(running: RunningHome, sensors: int, events: int, ladder: Ladder | None) -> float:
-    states, engine = running.hub.states, running.hub.rules
+    states, engine = running.hub.states, running.rules
     assert engine is not None
     started = time.perf_counter()
     for n in range(events):
@@ -134,7 +134,7 @@ async def latency(running: RunningHome, adapter: InstantSwitches, ladder: Ladder
                   seconds: float) -> tuple[list[float], list[float]]:
     fired: list[float] = []
     running.hub.bus.listen(lambda e: fired.append(time.perf_counter()) if isinstance(e, RuleFired) else None)
-    states, engine = running.hub.states, running.hub.rules
+    states, engine = running.hub.states, running.rules
     assert engine is not None
     sent: list[float] = []
     adapter.arrivals.clear()
@@ -178,7 +178,7 @@ async def main() -> None:
             print(f"state events handled, 10 of 11 firing a rule (its action run): {busy:,.0f}/s")
             to_start, to_device = await latency(running, adapter, ladder, sensors, rate=args.rate,
                                                 seconds=args.seconds)
-            paused = [r for r in running.hub.rules.rules.values() if not r.enabled]  # type: ignore[union-attr]
+            paused = [r for r in running.rules.rules.values() if not r.enabled]  # type: ignore[union-attr]
             print(f"rules paused by the loop guard: {len(paused)}")
             print(f"at {args.rate:,.0f} events/s for {args.seconds:g} s ({len(to_start)} rules fired):")
             print(f"  event -> action starts: p50 {_ms(to_start, .5)}, p99 {_ms(to_start, .99)}")

@@ -164,12 +164,13 @@ class RunningHome:
     services: list[Service] = field(default_factory=list)
     weather: Weather = field(default_factory=Weather)
     push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
+    rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
 
     async def close(self) -> None:
         for service in reversed(self.services):
             await service.stop()
-        if self.hub.rules is not None:
-            await self.hub.rules.stop()
+        if self.rules is not None:
+            await self.rules.stop()
         await self.hub.stop()
         await self.store.close()
 
@@ -207,13 +208,15 @@ async def open_home(
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
     await hub.start()
+    rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
         conditions = ForecastConditions(weather.source, weather.city) if weather.source else None
-        hub.rules = RuleEngine(hub, store, weather=conditions)
-        await hub.rules.start()
+        rules = RuleEngine(hub, store, weather=conditions)
+        hub.rules = rules
+        await rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
     conversation = Conversation(hub, Parser(home, home.language), phrases)
-    running = RunningHome(home, hub, conversation, store, warnings, weather=weather)
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules)
     if weather.source is not None:
         running.services.append(weather.source)
     if isinstance(store, RuleStore):

@@ -113,7 +113,7 @@ async def test_weather_rain_closes_the_window(running: RunningHome, clock: Manua
     await engine_of(running).stop()
     weather = RainThenDust()
     engine = RuleEngine(running.hub, engine_of(running).store, weather=weather, weather_poll_s=60)
-    running.hub.rules = engine
+    running.hub.rules = running.rules = engine
     await engine.start()
     await running.hub.execute(Command("open", ("window",)))
     await clock.advance(30)

@@ -14,8 +14,8 @@ from jibsa.hub.rules import RuleEngine
 
 
 def engine_of(running: RunningHome) -> RuleEngine:
-    assert running.hub.rules is not None
-    return running.hub.rules
+    assert running.rules is not None
+    return running.rules
 
 
 async def add_rule(running: RunningHome, data: dict[str, Any]) -> Rule:

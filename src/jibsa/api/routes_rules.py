@@ -37,7 +37,7 @@ class PresenceRequest(BaseModel):
 
 
 def _engine(request: Request) -> RuleEngine:
-    engine = api_context(request).running.hub.rules
+    engine = api_context(request).running.rules
     if engine is None:
         raise ApiError("not_found", {"reason": "rules need a store that keeps them"})
     return engine

@@ -51,7 +51,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
 
     async def body(running: Any) -> int:
-        engine = running.hub.rules
+        engine = running.rules
         for rule in rules:  # the same name again replaces the rule the file made before
             rule_id = "file-" + hashlib.sha1(rule.name.encode()).hexdigest()[:10]
             await engine.add(replace(rule, id=rule_id, created_by=rule.created_by or "rules-file"))

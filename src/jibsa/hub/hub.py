@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
@@ -21,15 +21,17 @@ from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome, Skill
 from jibsa.hub.persistence import StateWriter
-from jibsa.hub.rule_intents import handle_rule_intent
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.states import StateTable, public_state
 from jibsa.hub.store import HubStore, PendingJob
 from jibsa.hub.targets import TargetRunner
 from jibsa.hub.timers import TimerBook
 
-if TYPE_CHECKING:
-    from jibsa.hub.rules import RuleEngine
+
+class RuleBook(Protocol):
+    """The home's rules as the hub hands them rule intents (`jibsa.hub.rules.RuleEngine`)."""
+
+    async def handle(self, command: Command, actor: Actor, confirmed: bool) -> Outcome: ...
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class Hub:
         self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
                                 precheck=self._targets.precheck, execute=self.execute)
         self._started: list[DeviceAdapter] = []
-        self.rules: RuleEngine | None = None  # set by whoever starts one (app.open_home)
+        self.rules: RuleBook | None = None  # set by whoever starts one (app.open_home)
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -166,7 +168,7 @@ class Hub:
         if handler is Handler.RULES:
             if self.rules is None:
                 return Outcome(command, error="unsupported_intent")
-            return await handle_rule_intent(self.rules, command, actor, confirmed)
+            return await self.rules.handle(command, actor, confirmed)
         skill = self.skills.get(command.intent)
         if skill is None:
             return Outcome(command, error="unsupported_intent")

@@ -16,8 +16,8 @@ import pytest
 from mqtt_support import MOSQUITTO, Broker
 
 from jibsa.adapters.mqtt import MqttAdapter, broker_from_settings
-from jibsa.app import RunningHome, Settings, open_home
-from jibsa.config import ConfigError, check_mqtt
+from jibsa.app import RunningHome, Settings, check_mqtt, open_home
+from jibsa.config import ConfigError
 from jibsa.domain import Command, Delivery, Device
 from jibsa.home_file import load_home
 from jibsa.hub import SystemClock
