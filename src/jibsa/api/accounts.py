@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from argon2 import PasswordHasher
@@ -33,25 +33,6 @@ class UserRecord(Protocol):
     def role(self) -> Any: ...
     @property
     def password_hash(self) -> str | None: ...
-
-
-class AuditRecord(Protocol):
-    @property
-    def at(self) -> Any: ...
-    @property
-    def user(self) -> str: ...
-    @property
-    def role(self) -> Any: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def detail(self) -> Mapping[str, Any]: ...
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def result(self) -> Mapping[str, Any]: ...
 
 
 class AccountStore(Protocol):

@@ -106,13 +106,5 @@ class IntentRegistry:
             if (handler is None or s.handler is handler) and (timeable is None or s.timeable is timeable)
         )  # fmt: skip
 
-    def extended(self, specs: Iterable[IntentSpec]) -> IntentRegistry:
-        """This registry plus `specs`; a name already known is refused (a skill cannot redefine `unlock`)."""
-        added = list(specs)
-        clash = sorted(s.name for s in added if s.name in self._specs)
-        if clash:
-            raise ValueError(f"intents already defined: {', '.join(clash)}")
-        return IntentRegistry([*self._specs.values(), *added])
-
 
 BUILTIN_INTENTS = IntentRegistry(_TABLE)

@@ -65,7 +65,6 @@ class EventBus:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
         self._subscriptions: set[Subscription] = set()
-        self.published = 0
 
     def listen(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(event)` for every event; returns a function that removes it."""
@@ -79,7 +78,6 @@ class EventBus:
         return subscription
 
     def publish(self, event: Any) -> None:
-        self.published += 1
         for listener in self._listeners:
             try:
                 listener(event)

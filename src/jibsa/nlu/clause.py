@@ -215,6 +215,3 @@ def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
     return words
 
 
-def only_marked(text: str, token: Token) -> bool:
-    """True when the word is followed by 만 ("불만 꺼": only the lights)."""
-    return bool(_ONLY.match(text[token.end : token.end + 3]))

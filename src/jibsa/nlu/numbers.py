@@ -37,7 +37,6 @@ NUMBER_PATTERN = (
     r"|[영공일이삼사오육륙칠팔구십백천]{1,9}"
     rf"|{_ENGLISH_PATTERN})"
 )
-NUMBER_RE = re.compile(NUMBER_PATTERN)
 
 
 def parse_number(word: str) -> float | None:

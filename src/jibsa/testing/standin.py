@@ -63,11 +63,6 @@ class FaultSwitch:
             self._seen.notify_all()
         return fault
 
-    async def wait_requests(self, count: int) -> None:
-        """Return once the server has seen `count` requests in all."""
-        async with self._seen:
-            await self._seen.wait_for(lambda: len(self.requests) >= count)
-
     def count(self, path_contains: str, method: str | None = None) -> int:
         return sum(1 for m, p in self.requests if path_contains in p and (method is None or m == method))
 

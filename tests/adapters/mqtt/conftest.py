@@ -19,12 +19,3 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
     running.stop()
 
 
-@pytest.fixture
-def login_broker(tmp_path: Path) -> Iterator[Broker]:
-    """A broker that lets in only user `jibsa` with password `right`."""
-    if MOSQUITTO is None:
-        pytest.skip("needs the mosquitto binary (Debian package mosquitto)")
-    running = Broker(tmp_path, login=("jibsa", "right"))
-    running.start()
-    yield running
-    running.stop()

@@ -161,10 +161,6 @@ class AccountPoller(ABC, Generic[L, E]):
         """The jibsa devices this adapter drives now."""
         return tuple(linked.device for linked in self._linked.values())
 
-    async def poll_now(self) -> None:
-        """Read every device once (what the loop does every `poll_s`)."""
-        await self._refresh()
-
     def _home_device(self, vendor_id: str, name: str) -> Device | None:
         """The home-file device that claims `vendor_id`, or failing that one named `name` (once)."""
         return self._claims.get(vendor_id) or self._by_name.pop(name, None)

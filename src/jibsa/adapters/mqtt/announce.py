@@ -156,9 +156,6 @@ class AnnouncedDevice:
 
     # -- commands -------------------------------------------------------------------------------
 
-    def command_topics(self) -> list[str]:
-        return [f"{self.root}/#"]
-
     def actions(self, topic: str, payload: str) -> list[DeviceAction]:
         """The actions a command message asks for; none when the topic is not a command topic.
         Raises ValueError (or KeyError) for a payload that makes no sense."""

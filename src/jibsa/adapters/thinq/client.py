@@ -85,9 +85,6 @@ class ThinQClient:
     async def state(self, device_id: str, name: str) -> Any:
         return await self._call(lambda: self._api.async_get_device_status(device_id), name)
 
-    async def profile(self, device_id: str, name: str) -> Any:
-        return await self._call(lambda: self._api.async_get_device_profile(device_id), name)
-
     async def control(self, device_id: str, name: str, payload: dict[str, Any]) -> None:
         """Send a control. Every jibsa control names the state wanted (power on, 24 °C, START), so
         repeating one after a refusal (429) or a cloud error is safe; a timeout is not repeated."""
