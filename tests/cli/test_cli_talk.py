@@ -64,3 +64,10 @@ def test_a_scheduled_command_is_said_in_words_and_listed_by_status(tmp_path: Pat
     status = jibsa(tmp_path, "status").stdout.splitlines()
     assert "예약 1건" in status
     assert any(line.startswith("  ⏱ 거실 에어컨, 안방 에어컨 끄기 — ") for line in status)
+
+
+def test_chat_asks_for_a_yes_not_for_the_yes_flag(tmp_path: Path) -> None:
+    chat = jibsa(tmp_path, "chat", stdin="현관문 열어줘\n응\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "--yes" not in chat.stdout and "'응'" in chat.stdout
+    assert "현관문을 잠금 해제했어요." in chat.stdout

@@ -47,7 +47,8 @@ async def local_say(body: LocalSay, request: Request) -> dict[str, Any]:
     turn = await running.conversation.handle(body.text, room=body.room, session=body.session, confirmed=body.confirm)
     answer = turn.to_dict()
     language = body.lang if body.lang in LANGUAGES else "ko"
-    return {"turn": answer, "lines": turn_lines(running.hub.home, answer, language, running.hub.timezone)}
+    lines = turn_lines(running.hub.home, answer, language, running.hub.timezone, in_chat=body.session is not None)
+    return {"turn": answer, "lines": lines}
 
 
 @router.get("/status", dependencies=[Depends(local_owner)])

@@ -149,7 +149,8 @@ def _chat_here(args: argparse.Namespace, language: str) -> int:
             if not text.strip():
                 continue
             turn = (await running.conversation.handle(text, room=args.room, session="chat")).to_dict()
-            print("\n".join(turn_lines(running.hub.home, turn, language, running.hub.timezone)), flush=True)
+            lines = turn_lines(running.hub.home, turn, language, running.hub.timezone, in_chat=True)
+            print("\n".join(lines), flush=True)
         return 0
 
     result: int = run_with_home(args, body)

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from jibsa.hub import Hub, PendingJob
 
 
-def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzinfo) -> list[str]:
-    """A turn (`Turn.to_dict()`): the reply, then a line per change, failure and scheduled job."""
+def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzinfo, *,
+               in_chat: bool = False) -> list[str]:
+    """A turn (`Turn.to_dict()`): the reply, then a line per change, failure and scheduled job. What to
+    say to confirm depends on where: "응" in a chat, `--yes` on the command line."""
     words = state_words(language)
     lines = [str(turn["reply"])]
     for outcome in turn.get("outcomes", ()):
@@ -26,7 +28,7 @@ def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzi
         for result in outcome.get("results", ()):
             lines.extend("  " + line for line in _result_lines(home, result, words))
     if turn.get("needs_confirmation"):
-        lines.append("  " + words.phrase("confirm_hint"))
+        lines.append("  " + words.phrase("chat_confirm_hint" if in_chat else "confirm_hint"))
     return lines
 
 
