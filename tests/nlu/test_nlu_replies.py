@@ -141,3 +141,18 @@ def test_schedules_and_the_home_are_asked_about(text: str, intent: str) -> None:
 def test_scheduling_with_the_word_for_it_still_schedules() -> None:
     commands = Parser(HOME).parse("저녁 7시에 거실 불 켜게 예약해줘").commands
     assert [(c.intent, c.params.get("at")) for c in commands] == [("turn_on", "19:00")]
+
+
+@pytest.mark.parametrize(("text", "state", "said"), [
+    ("what is left on the washer", {"run_state": "running", "remaining_time": 1500}, "세탁기 will finish in 25 min."),
+    ("what is left on the washer", {"run_state": "idle", "remaining_time": 0}, "세탁기 is not running."),
+    ("is the front door locked", {"lock": "locked"}, "현관문 is locked."),
+    ("is the living room curtain open", {"position": 0}, "거실 커튼 is closed."),
+])  # fmt: skip
+def test_english_questions_are_answered_in_english(text: str, state: dict[str, object], said: str) -> None:
+    from jibsa.domain import TargetResult
+
+    home = load_home(None).home
+    command = Parser(home).parse(text).commands[0]
+    results = [TargetResult(t, True, state=state) for t in command.targets]
+    assert describe_results(home, [command], results, "en") == said

@@ -116,13 +116,45 @@ def _answer(home: Home, result: TargetResult, prop: Any, language: str) -> str:
     state = dict(result.state or {})
     name = _name(home, result.target)
     if language == "en":
-        shown = ", ".join(f"{k} {v}" for k, v in state.items())
-        return f"{name}: {shown}." if shown else f"{name}: no reading."
+        return _answer_en(device, name, state, prop)
     if device is None:
         return f"{name}: {state}"
     if isinstance(prop, str) and prop in state and device.type is not DeviceType.SENSOR:
         return _property_answer(device, prop, state[prop])
     return _state_answer(home, device, state)
+
+
+def _answer_en(device: Device | None, name: str, state: Mapping[str, Any], prop: Any) -> str:
+    """The same answers in plain English: "The washer is not running.", "현관문 is locked."."""
+    if not state:
+        return f"{name}: no reading yet."
+    if device is not None and (device.type in _CYCLE_NOUN or prop == "remaining_time"):
+        run, left = state.get("run_state"), state.get("remaining_time")
+        if run == "finished":
+            return f"{name} has finished."
+        if run in ("idle", None) or not left:
+            return f"{name} is not running."
+        return f"{name} will finish in {max(1, round(float(left) / 60))} min."
+    if isinstance(prop, str) and prop in state:
+        return f"The {prop.replace('_', ' ')} of {name} is {_en_value(state[prop])}."
+    if "lock" in state:
+        return f"{name} is {state['lock']}."
+    if "position" in state:
+        position = state["position"]
+        shown = "closed" if position == 0 else "open" if position == 100 else f"{number_text(position)}% open"
+        return f"{name} is {shown}."
+    if "valve" in state:
+        return f"{name} is {state['valve']}."
+    if "power" in state:
+        return f"{name} is {'on' if state['power'] else 'off'}."
+    shown = ", ".join(f"{k.replace('_', ' ')} {_en_value(v)}" for k, v in state.items())
+    return f"{name}: {shown}."
+
+
+def _en_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return number_text(value) if isinstance(value, (int, float)) else str(value).replace("_", " ")
 
 
 def _property_answer(device: Device, prop: str, value: Any) -> str:
