@@ -174,3 +174,16 @@ async def test_a_refusal_the_route_audits_is_recorded_once(harness) -> None:
     await harness.as_(Role.GUEST, "POST", "/api/devices/front_door/commands", json={"intent": "unlock"})
     entries = (await harness.as_(Role.OWNER, "GET", "/api/audit")).json()
     assert [e["action"] for e in entries if e["user"] == "guest"] == ["device_command"]
+
+
+def test_a_notification_goes_only_to_the_person_it_is_for() -> None:
+    from jibsa.api.events import may_see
+    from jibsa.hub.notifications import NotificationAdded
+    from jibsa.hub.rule_store import Notification
+
+    def note(person: str) -> NotificationAdded:
+        return NotificationAdded("home", Notification(1, person, "세탁이 끝났어요.", "The wash is done.", 0.0))
+
+    assert may_see(note("엄마"), "엄마", Role.MEMBER)
+    assert not may_see(note("엄마"), "아빠", Role.OWNER)
+    assert may_see(note(""), "손님", Role.GUEST)

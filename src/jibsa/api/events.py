@@ -35,10 +35,12 @@ class JobsChanged:
 
 def may_see(event: object, user: str, role: Role) -> bool:
     """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
-    to the home's owners only; device states, timers and the home's shape are for everyone, who may
-    all see every device."""
+    to the home's owners only; a notification only to the person it is for (or everyone, when it names
+    nobody); device states, timers and the home's shape are for everyone, who may all see every device."""
     if isinstance(event, ConversationHandled):
         return event.user == user or role is Role.OWNER
+    if isinstance(event, NotificationAdded):
+        return event.notification.person in ("", user)
     return True
 
 
