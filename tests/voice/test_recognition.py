@@ -55,14 +55,14 @@ def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) ->
     assert choice.understanding is not None and choice.understanding.commands[0].intent == "open"
 
 
-def test_a_close_hypothesis_naming_a_room_wins_over_one_that_means_every_light(home: Home) -> None:
+def test_a_close_hypothesis_naming_a_room_wins_over_one_that_asks_which_room(home: Home) -> None:
     parser = Parser(home, "en")
     alternatives = [Hypothesis("Turn on the mad room light.", -0.2), Hypothesis("Turn on the bedroom light.", -0.4)]
     choice = choose_understood(alternatives, parser.parse)
     assert choice.rank == 1 and choice.understanding is not None
     assert choice.understanding.commands[0].targets == ("master_light",)
     far = [Hypothesis("Turn on the mad room light.", -0.2), Hypothesis("Turn on the bedroom light.", -2.0)]
-    assert choose_understood(far, parser.parse).rank == 0  # too unlikely to win on specificity
+    assert choose_understood(far, parser.parse).rank == 0  # too unlikely to win: better to ask which room
 
 
 def test_with_nothing_understood_the_likeliest_is_kept(home: Home) -> None:

@@ -212,6 +212,8 @@ async def carry_out(context: ApiContext, principal: Principal, text: str, room: 
     await record(context, principal, "conversation", {"text": text, "room": room, "via": "voice"},
                  ok=turn.refused is None and all(o.ok for o in turn.outcomes), result=summary)
     context.running.hub.bus.publish(ConversationHandled(principal.name, text, summary))
+    if turn.refused is not None:  # as the conversation endpoint answers it: refused, not a reply
+        raise ApiError("not_allowed", {"reason": turn.refused}, audited=True)
     return turn
 
 

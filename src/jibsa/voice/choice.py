@@ -26,13 +26,14 @@ class Choice:
 
 
 def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[str], Understanding]) -> Choice:
-    """Of the hypotheses close to the likeliest that give commands with every name found, the most specific
+    """Of the hypotheses close to the likeliest that give commands with every name found (or that the parser
+    understood well enough to ask which device), the most specific
     (fewest devices); else the likeliest such hypothesis at any distance; else the likeliest giving any
     command; else the likeliest. `understand` must change nothing (parse without a session)."""
     if not alternatives:
         return Choice("", 0, None)
     understood = [understand(h.text) for h in alternatives]
-    complete = [rank for rank, u in enumerate(understood) if u.commands and not u.not_found]
+    complete = [rank for rank, u in enumerate(understood) if (u.commands and not u.not_found) or u.needs_choice]
     close = [rank for rank in complete if alternatives[rank].score >= alternatives[0].score - SCORE_MARGIN]
     if close:
         rank = min(close, key=lambda r: (_devices(understood[r]), r))
@@ -42,4 +43,5 @@ def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[
 
 
 def _devices(understanding: Understanding) -> int:
-    return sum(len(command.targets) for command in understanding.commands)
+    """How many devices it names; a request the parser asks about ("which room?") counts its candidates."""
+    return sum(len(command.targets) for command in understanding.commands) or len(understanding.needs_choice)

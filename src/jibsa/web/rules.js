@@ -33,13 +33,23 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+  use.setAttribute("href", `/static/vendor/icons.svg#${name}`);
+  svg.append(use);
+  return svg;
+}
+
 export function mount(container, ctx) {
   const view = { rules: [], notes: [], unread: 0, open: false, present: null, pushing: false, fired: [] };
   const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
   const text = (note) => (ctx.lang === "en" ? note.text_en : note.text);
   const mine = (note) => note.person === "" || note.person === ctx.user.name;
 
-  const bell = el("button", { type: "button", class: "bell", "aria-label": "bell", onclick: toggle });
+  const bell = el("button", { type: "button", class: "bell", onclick: toggle });
   const list = el("div", { class: "bell-list", hidden: "" });
   const toasts = el("div", { class: "toasts", role: "status", "aria-live": "polite" });
   const panel = el("div", { class: "panel rules-panel" });
@@ -59,8 +69,9 @@ export function mount(container, ctx) {
   }
 
   function render() {
-    bell.replaceChildren("🔔", view.unread ? el("span", { class: "count" }, String(view.unread)) : null);
+    bell.replaceChildren(icon("i-bell"), ...(view.unread ? [el("span", { class: "count" }, String(view.unread))] : []));
     bell.title = w().bell;
+    bell.setAttribute("aria-label", view.unread ? `${w().bell} ${view.unread}` : w().bell);
     list.hidden = !view.open;
     list.replaceChildren(
       el("button", { type: "button", class: "read-all", onclick: readAll }, w().readAll),
@@ -73,7 +84,7 @@ export function mount(container, ctx) {
 
   function presenceButton() {
     const label = view.present === false ? w().away : w().home;
-    return el("button", { type: "button", class: "presence", onclick: togglePresence }, `🏠 ${label}`);
+    return el("button", { type: "button", class: "presence", onclick: togglePresence }, icon("i-house"), label);
   }
 
   function pushButton() {
