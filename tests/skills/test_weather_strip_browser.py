@@ -97,7 +97,7 @@ def test_the_weather_strip_at_phone_and_desktop_sizes(server: tuple[str, str]) -
                 page.fill("input[name=name]", "admin")
                 page.fill("input[name=password]", password)
                 page.click("#login-form button[type=submit]")
-                weather = page.locator("#weather")
+                weather = page.locator('[data-slot="weather"]')
                 expect(weather.locator(".wx-city")).to_have_text("서울")
                 expect(weather.locator(".wx-tile")).to_have_count(len(strip_cities()))
                 expect(weather.locator(".wx-tile .wx-name")).to_have_text(list(strip_cities()))
