@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
@@ -17,8 +17,11 @@ from jibsa.web_push import application_server_key
 router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPONSES)
 
 
+NotificationId = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+
+
 class ReadRequest(BaseModel):
-    ids: list[int] | None = Field(None, max_length=1000)  # None: all of mine
+    ids: list[NotificationId] | None = Field(None, max_length=1000)  # None: all of mine
 
 
 class PushKeys(BaseModel):

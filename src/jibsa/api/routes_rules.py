@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from jibsa.api.auth import Principal, anyone, member_or_owner
 from jibsa.api.confirmation import command_confirmed
@@ -24,16 +24,16 @@ _OUTCOME_ERRORS = {"not_allowed": "not_allowed", "needs_owner_confirmation": "ne
 
 class RuleRequest(BaseModel):
     rule: dict[str, Any] = Field(description="The rule's JSON form (docs/rules.md)")
-    confirm: bool = Field(False, description="Confirms a rule whose action needs it (unlocking a door)")
+    confirm: StrictBool = Field(False, description="Confirms a rule whose action needs it (unlocking a door)")
     pin: str | None = None
 
 
 class RuleSwitch(BaseModel):
-    enabled: bool
+    enabled: StrictBool
 
 
 class PresenceRequest(BaseModel):
-    home: bool
+    home: StrictBool
 
 
 def _engine(request: Request) -> RuleEngine:
