@@ -22,16 +22,24 @@ SAFETY_TYPES = frozenset({DeviceType.DOOR_LOCK, DeviceType.GAS_VALVE, DeviceType
 ADOPTED_LIST = "_adopted_devices"  # the store's list (per home) of device ids an owner adopted
 
 
-def distinct_name(device: Device, vendor: str, others: Iterable[Device]) -> Device:
-    """`device`, renamed when its name or an alias is already another device's name or alias:
-    suffixed with its maker (or vendor), then its id; aliases that clash are dropped."""
-    taken = {name.strip().lower() for other in others if other.id != device.id for name in other.names}
-    if not any(name.strip().lower() in taken for name in device.names):
+def names_taken(devices: Iterable[Device]) -> dict[str, str]:
+    """Every name and alias in use (lower case), and the id of a device that has it."""
+    return {name.strip().lower(): device.id for device in devices for name in device.names}
+
+
+def distinct_name(device: Device, vendor: str, taken: Mapping[str, str]) -> Device:
+    """`device`, renamed when its name or an alias is already another device's name or alias (`taken`,
+    from `names_taken`): suffixed with its maker (or vendor), then its id; aliases that clash are dropped."""
+
+    def clashes(name: str) -> bool:
+        return taken.get(name.strip().lower(), device.id) != device.id
+
+    if not any(clashes(name) for name in device.names):
         return device
     for candidate in (f"{device.name} ({device.maker or vendor})", f"{device.name} ({device.id})"):
-        if candidate.strip().lower() not in taken:
+        if not clashes(candidate):
             break
-    aliases = tuple(a for a in device.aliases if a.strip().lower() not in taken)
+    aliases = tuple(a for a in device.aliases if not clashes(a))
     log.warning("%s: discovered %s %r is named like a device of the home; it is called %r instead",
                 vendor, device.id, device.name, candidate)
     return replace(device, name=candidate, aliases=aliases)

@@ -16,7 +16,7 @@ from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.domain.policy import refusal_for_request
 from jibsa.hub.adapter import DeviceAdapter
-from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, distinct_name
+from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, distinct_name, names_taken
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome, Skill
@@ -215,17 +215,19 @@ class Hub:
         """Add devices an adapter discovered; ids the home has from another vendor are refused, names
         the home already uses are made distinct, and new safety devices wait for adoption."""
         accepted: list[Device] = []
+        taken = names_taken(self.home.devices)  # once, not per device: discovery announces thousands at once
         for announced in devices:
             known = self.home.device(announced.id)
             if known is not None and known.vendor != vendor:
                 log.warning("%s: device id %r is already %s's; announcement ignored", vendor, announced.id,
                             known.vendor)
                 continue
-            device = distinct_name(replace(announced, vendor=vendor), vendor, [*self.home.devices, *accepted])
+            device = distinct_name(replace(announced, vendor=vendor), vendor, taken)
             if known is None and self.adoption.must_wait(device):
                 self.adoption.hold(device)
                 continue
             accepted.append(device)
+            taken.update(names_taken([device]))
         return self._join(accepted)
 
     async def adopt(self, device_id: str) -> Device | None:
@@ -235,7 +237,7 @@ class Hub:
             return None
         device, state = released
         await self.store.add_list_item(self.home.id, ADOPTED_LIST, device_id)
-        self._join([distinct_name(device, device.vendor, self.home.devices)])
+        self._join([distinct_name(device, device.vendor, names_taken(self.home.devices))])
         self.states.report(device_id, state)
         return self.home.device(device_id)
 
