@@ -75,6 +75,8 @@ class RuleReader:
     def _manage(self, text: str, w: Mapping[str, Any]) -> Command | None:
         if re.search(w["list"], text):
             return Command("list_rules")
+        if not any(word in text for word in w["manage_words"]):
+            return None  # cheap first: the pattern's leading group costs time on long lines
         found = re.search(w["manage"], text)
         if found is None:
             return None
