@@ -10,7 +10,7 @@
 
 const TEXT = {
   ko: {
-    talk: "🎤 말하기", listening: "● 듣는 중… (다시 누르면 끝)", hint: "누르고 말하세요", noMic: "마이크를 쓸 수 없어요",
+    talk: "말하기", listening: "● 듣는 중… (다시 누르면 끝)", hint: "누르고 말하세요", noMic: "마이크를 쓸 수 없어요",
     insecure: "마이크는 https 또는 localhost에서만 쓸 수 있어요", check: "목소리 점검", checkStart: "점검 시작",
     checkNext: "읽고 나서 다시 누르세요", checkDone: (n, total) => `${total}개 중 ${n}개를 알아들었어요.`,
     download: "녹음 내려받기", heard: "들은 말",
@@ -18,7 +18,7 @@ const TEXT = {
       "로봇청소기 돌려줘", "현관문 잠가줘", "보일러 켜줘", "안방 불 켜줘", "가스 밸브 잠가줘"],
   },
   en: {
-    talk: "🎤 Talk", listening: "● Listening… (press again to stop)", hint: "Press and speak", noMic: "No microphone",
+    talk: "Talk", listening: "● Listening… (press again to stop)", hint: "Press and speak", noMic: "No microphone",
     insecure: "The microphone works only over https or on localhost", check: "Voice check", checkStart: "Start check",
     checkNext: "Read it, then press again", checkDone: (n, total) => `Understood ${n} of ${total}.`,
     download: "Download recordings", heard: "Heard",
