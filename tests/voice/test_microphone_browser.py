@@ -74,6 +74,12 @@ def test_the_microphone_button_turns_the_light_off(server, spoken_wav: Path) -> 
             expect(heard).to_contain_text(re.compile("living room", re.I), timeout=60_000)
             expect(ceiling.locator(".tile-main")).to_have_attribute("aria-pressed", "false", timeout=30_000)
             expect(page.locator("#reply")).to_contain_text("거실", timeout=30_000)
+
+            page.click(".voice-check summary")  # 목소리 점검: the first sentence is the one the microphone says
+            page.click('[data-voice="check"]')
+            first = page.locator(".voice-check li").first
+            expect(first).to_have_class("ok", timeout=60_000)
+            expect(first).to_contain_text(re.compile("Heard: .*living room", re.I))
         finally:
             browser.close()
     assert httpx.get(f"{base}/api/devices/living_ceiling", headers=headers).json()["state"]["power"] is False
