@@ -31,15 +31,9 @@ QUEUE_SIZE = 1000
 @router.websocket("/events")
 async def events(websocket: WebSocket) -> None:
     context: ApiContext = websocket.app.state.jibsa
-    try:
-        principal = await identify(websocket, context, query_token=True)
-    except ApiError:
-        await websocket.close(code=POLICY_VIOLATION, reason="not authenticated")
+    principal = await accept_socket(websocket, context)
+    if principal is None:
         return
-    if principal.via == "session" and not _same_origin(websocket):
-        await websocket.close(code=POLICY_VIOLATION, reason="cross-origin")
-        return
-    await websocket.accept()
     with context.running.hub.bus.subscribe(QUEUE_SIZE) as subscription:
         await websocket.send_text(json.dumps({"type": "hello", "user": principal.name, "role": principal.role.value}))
         sender = asyncio.create_task(_forward(websocket, subscription, context.encode_event, principal))
@@ -78,6 +72,21 @@ async def _drain(websocket: WebSocket, principal: Principal) -> None:
             return
         if message.get("text") == "ping":
             await websocket.send_text('{"type": "pong"}')
+
+
+async def accept_socket(websocket: WebSocket, context: ApiContext) -> Principal | None:
+    """Accept a WebSocket from a known person (token, `?token=` or session cookie); a cookie from another
+    page's origin, or nobody known, is closed with a policy violation and None returned."""
+    try:
+        principal = await identify(websocket, context, query_token=True)
+    except ApiError:
+        await websocket.close(code=POLICY_VIOLATION, reason="not authenticated")
+        return None
+    if principal.via == "session" and not _same_origin(websocket):
+        await websocket.close(code=POLICY_VIOLATION, reason="cross-origin")
+        return None
+    await websocket.accept()
+    return principal
 
 
 def _same_origin(websocket: WebSocket) -> bool:

@@ -21,12 +21,12 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 
 from jibsa.api.audit import record
-from jibsa.api.auth import Principal, identify
+from jibsa.api.auth import Principal
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError, error_body
 from jibsa.api.events import ConversationHandled
 from jibsa.api.routes_conversation import room_id
-from jibsa.api.routes_events import POLICY_VIOLATION, _same_origin
+from jibsa.api.routes_events import accept_socket
 from jibsa.conversation import Turn
 from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
@@ -67,15 +67,9 @@ def enable_voice(app: FastAPI, data_dir: Path | None, settings: dict[str, Any] |
 @router.websocket("/voice")
 async def voice(websocket: WebSocket) -> None:
     context: ApiContext = websocket.app.state.jibsa
-    try:
-        principal = await identify(websocket, context, query_token=True)
-    except ApiError:
-        await websocket.close(code=POLICY_VIOLATION, reason="not authenticated")
+    principal = await accept_socket(websocket, context)
+    if principal is None:
         return
-    if principal.via == "session" and not _same_origin(websocket):
-        await websocket.close(code=POLICY_VIOLATION, reason="cross-origin")
-        return
-    await websocket.accept()
     holder: VoiceHolder | None = getattr(websocket.app.state, "voice", None)
     with contextlib.suppress(WebSocketDisconnect):
         try:
