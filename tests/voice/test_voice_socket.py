@@ -186,3 +186,19 @@ async def test_the_voice_check_understands_and_compares_but_changes_nothing(  # 
     assert results[0]["matches"] is True and results[0]["commands"][0]["intent"] == "turn_off"
     assert results[1]["matches"] is False and results[1]["expected"][0]["targets"] == ["kitchen_light"]
     assert running.hub.state("living_ceiling")["power"] is True  # heard and understood, not carried out
+
+
+async def test_a_spoken_timer_is_told_like_a_typed_one(  # type: ignore[no-untyped-def]
+        running: RunningHome, owner_token: str, serve_voice) -> None:
+    from jibsa.api.events import ConversationHandled, JobsChanged
+
+    told: list[object] = []
+    running.hub.bus.listen(lambda e: told.append(e) if isinstance(e, ConversationHandled | JobsChanged) else None)
+    url = await serve_voice(VoiceService(ScriptedRecognizer("30분 뒤에 보일러 꺼"), None))
+    async with connect(url, owner_token) as ws:
+        await ws.send(json.dumps({"type": "start"}))
+        await send_audio(ws, pcm_of(np.full(RATE // 2, 0.2, np.float32)))
+        await ws.send(json.dumps({"type": "stop"}))
+        await messages_until(ws, "turn")
+    assert [j.command["intent"] for j in running.hub.pending_jobs()] == ["turn_off"]
+    assert {type(e) for e in told} == {ConversationHandled, JobsChanged}  # the dashboard's timers list refreshes

@@ -37,11 +37,7 @@ async def converse(body: ConversationRequest, request: Request,
         raise ApiError("wrong_pin")  # with a PIN set, "응" alone does not open the door
     turn = await conversation.handle(body.text, room=body.room, session=session, actor=actor, confirmed=vouched,
                                      confirm=bool(body.confirm))
-    answer = turn.to_dict()
-    await _tell(context, principal, body, turn, answer)
-    if turn.refused is not None:
-        raise ApiError("not_allowed", {"reason": turn.refused}, audited=True)
-    return answer
+    return await told(context, principal, turn, {"text": body.text, "room": body.room, "session": body.session})
 
 
 def room_id(context: ApiContext, room: str | None) -> str | None:
@@ -59,18 +55,22 @@ def room_id(context: ApiContext, room: str | None) -> str | None:
     raise ApiError("unknown_room", {"room": room, "rooms": [r.id for r in home.rooms]})
 
 
-async def _tell(context: ApiContext, principal: Principal, body: ConversationRequest, turn: Turn,
-                answer: dict[str, Any]) -> None:
-    """Record the turn in the audit log and publish it for the WebSocket's listeners."""
+async def told(context: ApiContext, principal: Principal, turn: Turn, detail: dict[str, Any]) -> dict[str, Any]:
+    """A turn, however it was said (typed, spoken): recorded in the audit log with `detail` (its text, room,
+    ...), published for the WebSocket's listeners (and the jobs list, when it changed it), and answered —
+    or, when the person may not ask for it, refused as `not_allowed` (already audited)."""
+    answer = turn.to_dict()
     ok = turn.refused is None and all(o.ok for o in turn.outcomes)
     summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "needs_choice", "results")}
-    detail = {"text": body.text, "room": body.room, "session": body.session}
     await record(context, principal, "conversation", detail, ok=ok, result=summary)
     bus = context.running.hub.bus
-    bus.publish(ConversationHandled(principal.name, body.text, summary))
+    bus.publish(ConversationHandled(principal.name, str(detail.get("text", "")), summary))
     intents = context.running.hub.intents
     if any(o.scheduled is not None or _changes_jobs(intents.get(o.command.intent)) for o in turn.outcomes):
         bus.publish(JobsChanged("conversation"))
+    if turn.refused is not None:
+        raise ApiError("not_allowed", {"reason": turn.refused}, audited=True)
+    return answer
 
 
 def _changes_jobs(spec: IntentSpec | None) -> bool:

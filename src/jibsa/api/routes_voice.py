@@ -20,12 +20,10 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 
-from jibsa.api.audit import record
 from jibsa.api.auth import Principal
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError, error_body
-from jibsa.api.events import ConversationHandled
-from jibsa.api.routes_conversation import room_id
+from jibsa.api.routes_conversation import room_id, told
 from jibsa.api.routes_events import accept_socket
 from jibsa.conversation import Turn
 from jibsa.nlu import Parser
@@ -198,16 +196,10 @@ def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[
 async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
                     session: str | None) -> Turn:
     """What the conversation endpoint does with a sentence (the conversation asks the policy and keeps
-    what waits for a yes): carry it out, audit it, tell the event stream."""
+    what waits for a yes): carry it out, and tell it as the endpoint does (`routes_conversation.told`)."""
     turn = await context.running.conversation.handle(text, room=room_id(context, room), session=session,
                                                      actor=principal.actor("voice"))
-    answer = turn.to_dict()
-    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "needs_choice", "results")}
-    await record(context, principal, "conversation", {"text": text, "room": room, "via": "voice"},
-                 ok=turn.refused is None and all(o.ok for o in turn.outcomes), result=summary)
-    context.running.hub.bus.publish(ConversationHandled(principal.name, text, summary))
-    if turn.refused is not None:  # as the conversation endpoint answers it: refused, not a reply
-        raise ApiError("not_allowed", {"reason": turn.refused}, audited=True)
+    await told(context, principal, turn, {"text": text, "room": room, "via": "voice"})
     return turn
 
 
