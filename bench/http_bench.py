@@ -16,10 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +28,8 @@ import aiohttp
 import httpx
 import websockets
 
+from jibsa.testing.processes import free_port, start, start_serve
+
 SENTENCES = ["거실 불 꺼줘", "거실 불 켜줘", "안방 에어컨 24도로 맞춰줘", "서재 조명 밝기 50으로", "지금 몇 시야?",
              "주방 불 꺼줘", "주방 불 켜줘", "거실 온도 알려줘"]  # fmt: skip
 # Lights toggled side by side to make state changes (each toggle is exactly one event).
@@ -38,43 +37,15 @@ LIGHTS = ["living_ceiling", "living_stand", "master_light", "kids_light", "study
           "utility_light", "entrance_light"]  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start_server(data: Path, port: int) -> tuple[subprocess.Popen[str], str]:
-    """`jibsa serve` in a child process; returns it and the first-run owner token."""
-    process, seen = _start([sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(data), "--port",
-                            str(port), "--log-level", "warning"], "jibsa: ")
-    match = re.search(r"(jibsa_\S+)", seen)
-    if match is None:
-        raise SystemExit("no first-run token: use an empty data directory")
-    return process, match.group(1)
+    """`jibsa serve` in a child process (an empty data directory); returns it and the first-run owner token."""
+    process, served = start_serve(data, port=port)
+    return process, served.token
 
 
 def start_bare_server(port: int) -> subprocess.Popen[str]:
     """The baseline: FastAPI that only parses, on uvicorn, in a child process."""
-    return _start([sys.executable, str(Path(__file__).with_name("bare_parse_server.py")), str(port)], "bare: ")[0]
-
-
-def _start(argv: list[str], ready: str) -> tuple[subprocess.Popen[str], str]:
-    """Start `argv`; returns it once it prints a line starting with `ready`, and what it printed."""
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert process.stdout is not None
-    seen = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            raise SystemExit(f"{argv[1]} did not start:\n{seen}")
-        seen += line
-        if line.startswith(ready):
-            return process, seen
-    raise SystemExit(f"{argv[1]} did not start in 60 s")
+    return start([sys.executable, str(Path(__file__).with_name("bare_parse_server.py")), str(port)], "bare: ")[0]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -180,7 +151,7 @@ def main() -> int:
     parser.add_argument("--ws-clients", type=int, default=100, help="WebSocket clients (default 100; 0: skip)")
     parser.add_argument("--events", type=int, default=400, help="state changes to deliver (default 400)")
     args = parser.parse_args()
-    port, bare_port = _free_port(), _free_port()
+    port, bare_port = free_port(), free_port()
     with tempfile.TemporaryDirectory(prefix="jibsa-bench-") as data:
         server, token = start_server(Path(data), port)
         bare = start_bare_server(bare_port)

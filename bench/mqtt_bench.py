@@ -41,6 +41,7 @@ from jibsa.domain import Command, Home, StateChanged
 from jibsa.home_file import load_home
 from jibsa.hub import EventBus, SystemClock
 from jibsa.simulated_home import MqttSimulator, generated_home
+from jibsa.testing.processes import free_port
 
 # A flood sender in its own process, so that the hub's rate, not the sender's, is what is measured.
 FLOOD = """
@@ -56,12 +57,6 @@ for n in range(count):
 client.loop_stop()
 client.disconnect()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_broker(directory: Path, nodelay: bool) -> tuple[subprocess.Popen[bytes], str]:

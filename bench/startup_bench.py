@@ -9,7 +9,6 @@ machine's `farm-bench -n 10 -- .venv/bin/jibsa say --data DIR "거실 천장등 
 from __future__ import annotations
 
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -17,15 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from jibsa.testing.processes import free_port
+
 JIBSA = [sys.executable, "-m", "jibsa.cli.main"]
 CASES = [("say", "거실 천장등 꺼줘"), ("status",), ("say", " ")]  # the last is refused (exit 2)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _timed(data: Path, args: tuple[str, ...]) -> float:
@@ -46,7 +40,7 @@ def _report(label: str, data: Path, runs: int) -> None:
 def main(runs: int) -> None:
     with tempfile.TemporaryDirectory() as alone, tempfile.TemporaryDirectory() as served:
         _report("no server", Path(alone), runs)
-        server = subprocess.Popen([*JIBSA, "serve", "--data", served, "--port", str(_free_port()), "--log-level",
+        server = subprocess.Popen([*JIBSA, "serve", "--data", served, "--port", str(free_port()), "--log-level",
                                    "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
             assert server.stdout is not None

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests_api_support import free_port, read_until
+
+from jibsa.testing.processes import free_port, lines_until
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 # Real ids, so that generated bodies reach the hub instead of stopping at 404 unknown_device.
@@ -49,7 +50,7 @@ def test_schemathesis_finds_the_server_and_its_document_in_agreement(tmp_path: P
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     try:
-        lines = read_until(server, "jibsa: ")
+        lines = lines_until(server, "jibsa: ")
         token = re.search(r"(jibsa_\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
         report = tmp_path / "report"
         config = tmp_path / "schemathesis.toml"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests_api_support import free_port, read_until
 
 from jibsa.api.accounts import secret_hash, verify_password
 from jibsa.app import Settings, open_store
 from jibsa.cli.main import main
+from jibsa.testing.processes import free_port, lines_until
 
 
 def _user(tmp_path: Path, *args: str) -> int:
@@ -93,7 +93,7 @@ def serve(tmp_path: Path) -> Iterator[object]:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
         )  # fmt: skip
         started.append(process)
-        lines = read_until(process, "jibsa: ")
+        lines = lines_until(process, "jibsa: ")
         return process, f"{port}", lines
 
     yield start

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests_api_support import free_port, read_until
 
 from jibsa.cli.main import main
+from jibsa.testing.processes import free_port, lines_until
 
 # The storage tests' way of finding (or starting) a throw-away PostgreSQL, shared rather than copied.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "storage"))
@@ -40,7 +40,7 @@ def test_serve_and_user_commands_use_postgresql(postgres_url: str, tmp_path: Pat
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     try:
-        lines = read_until(server, "jibsa: ")
+        lines = lines_until(server, "jibsa: ")
         assert not any("password" in line for line in lines)  # pat exists: no first-run owner
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}) as api:
             turn = api.post("/api/conversation", json={"text": "서재 조명 켜줘"}).json()

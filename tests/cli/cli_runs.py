@@ -4,17 +4,15 @@ test folders have helpers): one-shot commands, and `jibsa serve` on a free port 
 from __future__ import annotations
 
 import os
-import queue
 import signal
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from jibsa.testing.processes import free_port, lines_until
 
 
 def jibsa(data: Path, *args: str, stdin: str | None = None, lang: str | None = None,
@@ -32,13 +30,6 @@ def jibsa_home(cwd: Path, action: str, *args: str, lang: str) -> subprocess.Comp
     return subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", action, "--lang", lang, *args],
                           capture_output=True, text=True, timeout=60, check=False,
                           env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)})
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -63,7 +54,7 @@ def serving(data: Path, *args: str, lang: str | None = None) -> Iterator[Serving
         env={"PATH": "/usr/bin:/bin", "HOME": str(data), "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip
     try:
-        yield Serving(process, port, _lines_until(process, "jibsa: "))
+        yield Serving(process, port, lines_until(process, "jibsa: "))
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -74,23 +65,6 @@ def serving(data: Path, *args: str, lang: str | None = None) -> Iterator[Serving
                 process.wait()
         if process.stdout:
             process.stdout.close()
-
-
-def _lines_until(process: subprocess.Popen[str], marker: str, timeout: float = 60.0) -> list[str]:
-    assert process.stdout is not None
-    stdout, got = process.stdout, queue.Queue[str]()
-    threading.Thread(target=lambda: [got.put(line) for line in stdout] and None, daemon=True).start()
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            line = got.get(timeout=left)
-        except queue.Empty:
-            break
-        lines.append(line.rstrip("\n"))
-        if marker in line:
-            return lines
-    raise AssertionError(f"jibsa serve did not start: {lines}")
 
 
 def owner_only(path: Path) -> bool:

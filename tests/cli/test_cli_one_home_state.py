@@ -10,7 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cli_runs import free_port, jibsa, jibsa_home, owner_only, serving
+from cli_runs import jibsa, jibsa_home, owner_only, serving
+
+from jibsa.testing.processes import free_port
 
 pytestmark = pytest.mark.slow
 

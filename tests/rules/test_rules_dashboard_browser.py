@@ -3,17 +3,14 @@ talking appears in the list, a rule firing rings the bell and shows a toast, a r
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+
+from jibsa.testing.processes import start_serve, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,37 +23,14 @@ CEILING_ON = {"name": "천장등 알림", "do": [{"kind": "notify"}],
               "when": {"kind": "state", "device": "living_ceiling", "property": "power", "to": True}}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     """`jibsa serve` (the sample home) on a free port: (base URL, admin password, admin token)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(tmp_path), "--port", str(port),
-         "--log-level", "warning"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    process, served = start_serve(tmp_path)
     try:
-        assert process.stdout is not None
-        text = ""
-        for line in process.stdout:
-            text += line
-            if "jibsa: " in line:
-                break
-        password = re.search(r"(?:비밀번호|password): +(\S+)", text).group(1)  # type: ignore[union-attr]
-        token = re.search(r"(jibsa_\S+)", text).group(1)  # type: ignore[union-attr]
-        yield f"http://127.0.0.1:{port}", password, token
+        yield served.base, served.password, served.token
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(30)
-        if process.stdout:
-            process.stdout.close()
+        stop(process)
 
 
 def test_rules_and_notifications_live_in_the_dashboard(server: tuple[str, str, str]) -> None:

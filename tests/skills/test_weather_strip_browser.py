@@ -4,21 +4,14 @@ the home's city in detail, the 20 cities, both languages; screenshots saved in a
 
 from __future__ import annotations
 
-import os
-import queue
-import re
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jibsa.skills.weather import strip_cities
+from jibsa.testing.processes import start, start_serve, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -33,53 +26,19 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _start(command: list[str], marker: str, env: dict[str, str]) -> tuple[subprocess.Popen[str], list[str]]:
-    """Start `command` and read what it prints up to the line containing `marker`."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1", **env})
-    assert process.stdout is not None
-    stdout, got = process.stdout, queue.Queue[str]()
-    threading.Thread(target=lambda: [got.put(line) for line in stdout] and None, daemon=True).start()
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
-    while (left := deadline - time.monotonic()) > 0:
-        lines.append(got.get(timeout=left))
-        if marker in lines[-1]:
-            return process, lines
-    process.kill()
-    raise AssertionError(f"{command[3]} did not start: {lines}")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGINT)
-    process.wait(30)
-    if process.stdout:
-        process.stdout.close()
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The stand-in, then `jibsa serve` told to use it: (base URL, admin password)."""
-    standin, printed = _start([sys.executable, "-m", "jibsa.testing", "data-go-kr"], "AIRKOREA_BASE_URL", {})
+    standin, printed = start([sys.executable, "-m", "jibsa.testing", "data-go-kr"], "AIRKOREA_BASE_URL")
     try:
         env = dict(line.strip().split("=", 1) for line in printed if line.startswith("JIBSA_WEATHER_"))
-        port = _free_port()
-        jibsa, lines = _start([sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(tmp_path), "--port",
-                               str(port), "--log-level", "warning"], "jibsa: ", env)
+        jibsa, served = start_serve(tmp_path, env=env)
         try:
-            password = re.search(r"(?:비밀번호|password): +(\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
-            yield f"http://127.0.0.1:{port}", password
+            yield served.base, served.password
         finally:
-            _stop(jibsa)
+            stop(jibsa)
     finally:
-        _stop(standin)
+        stop(standin)
 
 
 def test_the_weather_strip_at_phone_and_desktop_sizes(server: tuple[str, str]) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 
 from jibsa.storage import SqlStore
 from jibsa.storage.schema import metadata
+from jibsa.testing.processes import free_port
 
 LOCAL_SERVER = "postgresql://{user}@127.0.0.1:5432/{db}"
 
@@ -61,19 +61,12 @@ def _pg_bin(name: str) -> str | None:
     return found[0] if found else shutil.which(name)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class ThrowAwayCluster:
     """A PostgreSQL cluster in a temporary directory, trust auth, listening on 127.0.0.1:<free port>."""
 
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="jibsa-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.data = self.directory / "data"
         self._as_postgres: list[str] = []
         if os.geteuid() == 0:  # initdb refuses to run as root

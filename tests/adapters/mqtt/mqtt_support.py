@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from jibsa.hub import Hub
+from jibsa.testing.processes import free_port
 
 
 async def until(hub: Hub, condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
@@ -28,12 +29,6 @@ async def until(hub: Hub, condition: Callable[[], bool], what: str, limit: float
 
 
 MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Broker:
