@@ -1,12 +1,19 @@
-"""A real Mosquitto on a free port for each test that asks for one; it can be stopped and restarted."""
+"""A real Mosquitto on a free port for each test that asks for one (it can be stopped and restarted), and the
+sample home's appliances simulated on it as `jibsa simulate` runs them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from mqtt_support import MOSQUITTO, Broker
+
+from jibsa.adapters.mqtt import parse_broker_url
+from jibsa.home_file import load_home
+from jibsa.hub import SystemClock
+from jibsa.simulated_home import MqttSimulator
 
 
 @pytest.fixture
@@ -19,3 +26,14 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
     running.stop()
 
 
+
+
+@pytest.fixture
+async def simulator(broker: Broker) -> AsyncIterator[MqttSimulator]:
+    """The sample home's appliances over MQTT, connected to `broker`."""
+    simulator = MqttSimulator(load_home(None).home, parse_broker_url(broker.url), SystemClock())
+    await simulator.start()
+    async with asyncio.timeout(10):
+        await simulator.publisher.wait_connected()
+    yield simulator
+    await simulator.stop()

@@ -12,24 +12,10 @@ import aiomqtt
 import pytest
 from mqtt_support import until
 
-from jibsa.adapters.mqtt import parse_broker_url
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, ErrorCode, StateChanged
-from jibsa.home_file import load_home
-from jibsa.hub import SystemClock
-from jibsa.simulated_home import MqttSimulator
 
 pytestmark = pytest.mark.mosquitto
-
-
-@pytest.fixture
-async def simulator(broker) -> AsyncIterator[MqttSimulator]:  # type: ignore[no-untyped-def]
-    simulator = MqttSimulator(load_home(None).home, parse_broker_url(broker.url), SystemClock())
-    await simulator.start()
-    async with asyncio.timeout(10):
-        await simulator.publisher.wait_connected()
-    yield simulator
-    await simulator.stop()
 
 
 @pytest.fixture

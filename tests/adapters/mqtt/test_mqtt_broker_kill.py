@@ -14,11 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from jibsa.adapters.mqtt import parse_broker_url
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, ErrorCode
-from jibsa.home_file import load_home
-from jibsa.hub import SystemClock
 from jibsa.simulated_home import MqttSimulator
 
 pytestmark = [pytest.mark.mosquitto, pytest.mark.slow]
@@ -27,16 +24,6 @@ LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study
           "utility_light", "entrance_light")
 # (seconds of commands before the kill, seconds the broker stays down): three kills at different moments.
 KILLS = ((1.0, 3.0), (4.0, 0.4), (2.5, 1.5))
-
-
-@pytest.fixture
-async def simulator(broker) -> AsyncIterator[MqttSimulator]:  # type: ignore[no-untyped-def]
-    simulator = MqttSimulator(load_home(None).home, parse_broker_url(broker.url), SystemClock())
-    await simulator.start()
-    async with asyncio.timeout(10):
-        await simulator.publisher.wait_connected()
-    yield simulator
-    await simulator.stop()
 
 
 @pytest.fixture
