@@ -3,23 +3,11 @@ a reply after "응", guests' limits."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from jibsa.app import Settings, open_home
 from jibsa.domain import Command, Role
-from jibsa.hub import Actor, ManualClock
+from jibsa.hub import Actor
 
 GUEST = Actor("손님", Role.GUEST, "test")
 MEMBER = Actor("엄마", Role.MEMBER, "test")
-
-
-@pytest.fixture
-async def running(tmp_path: Path):
-    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
-    yield home
-    await home.close()
 
 
 async def test_a_confirmation_confirms_only_the_request_it_was_asked_for(running) -> None:

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from jibsa.app import Settings, open_home
 from jibsa.domain import Command, StateChanged
-from jibsa.hub import ManualClock
-
-
-@pytest.fixture
-async def running(tmp_path: Path):
-    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
-    yield home
-    await home.close()
 
 
 async def test_turning_a_light_off_changes_state_and_says_so(running) -> None:

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from jibsa.app import Settings, open_home
 from jibsa.domain import Command
-from jibsa.hub import ManualClock
 
 LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study_light", "kitchen_light",
           "utility_light", "entrance_light")  # fmt: skip
-
-
-@pytest.fixture
-async def running(tmp_path: Path):
-    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
-    yield home
-    await home.close()
 
 
 async def test_a_bare_number_changes_nothing(running) -> None:

@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from jibsa.app import Settings, open_home
 from jibsa.domain import Command
-from jibsa.hub import ManualClock
 from jibsa.skills.home_summary import said
-
-
-@pytest.fixture
-async def running(tmp_path: Path):
-    home = await open_home(Settings(data_dir=tmp_path), clock=ManualClock())
-    yield home
-    await home.close()
 
 
 async def test_no_jobs_then_the_kept_ones(running) -> None:
