@@ -7,7 +7,7 @@ sends the same request again marked as a confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +102,8 @@ class Conversation:
             answer = answer_in(text)
             if answer is Answer.YES:
                 self.confirmations.drop(who)
-                return await self._carry_out(text, held.commands, held.promised, actor, confirmed=True,
+                promised = held.promised
+                return await self._carry_out(text, held.commands, lambda: promised, actor, confirmed=True,
                                              session=session, language=held.language)
             if answer is Answer.NO:
                 self.confirmations.drop(who)
@@ -110,7 +111,7 @@ class Conversation:
         matched = self._phrases.match(text) if self._phrases is not None else None
         if matched is not None:
             command = Command(matched.intent, (), {**matched.params, "language": matched.language})
-            return await self._carry_out(text, (command,), "", actor, confirmed=False, session=session,
+            return await self._carry_out(text, (command,), str, actor, confirmed=False, session=session,
                                          language=matched.language)
         understanding = self.parser.parse(text, room=room, session=session)
         commands, language = tuple(understanding.commands), understanding.language
@@ -126,20 +127,22 @@ class Conversation:
                 return Turn(text, commands, understanding.reply, True, (), language)
         if not commands:
             return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
-        return await self._carry_out(text, commands, understanding.reply, actor, confirmed=confirmed,
+        return await self._carry_out(text, commands, lambda: understanding.reply, actor, confirmed=confirmed,
                                      session=session, language=language)
 
     async def _carry_out(
-        self, text: str, commands: Sequence[Command], promised: str, actor: Actor, *, confirmed: bool,
+        self, text: str, commands: Sequence[Command], promised: Callable[[], str], actor: Actor, *, confirmed: bool,
         session: str | None, language: str,
     ) -> Turn:
+        """Run `commands` and say what happened; `promised` words the reply said before acting, the
+        fallback when the results say nothing of their own."""
         outcomes = tuple(await self.hub.execute_all(commands, actor=actor, confirmed=confirmed, session=session))
         reply = self.reply_for(outcomes, promised, language)
         return Turn(text, tuple(commands), reply, False, outcomes, language)
 
-    def reply_for(self, outcomes: Sequence[Outcome], promised: str, language: str) -> str:
-        """Device results in one sentence; each skill's or schedule's answer in its own, in the
-        language the request was made in."""
+    def reply_for(self, outcomes: Sequence[Outcome], promised: Callable[[], str], language: str) -> str:
+        """Device results in one sentence; each skill's or schedule's answer in its own (or, failing that,
+        the promise), in the language the request was made in."""
         device_outcomes = [o for o in outcomes if o.results and o.scheduled is None]
         parts: list[str] = []
         if device_outcomes:
@@ -150,5 +153,5 @@ class Conversation:
             if outcome in device_outcomes:
                 continue
             sentence = describe_outcome(self.hub.home, outcome, language, intents=self.hub.intents)
-            parts.append(sentence or promised)
-        return " ".join(p for p in dict.fromkeys(parts) if p) or promised
+            parts.append(sentence or promised())
+        return " ".join(p for p in dict.fromkeys(parts) if p) or promised()

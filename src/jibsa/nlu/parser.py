@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, needs_confirmation
@@ -32,16 +34,23 @@ _ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "sta
 
 @dataclass(frozen=True)
 class Understanding:
-    """What a request means: the commands, the reply promised before acting, and what was not found."""
+    """What a request means: the commands, the reply promised before acting, and what was not found.
+
+    The reply is said only when asked for (`reply`): a conversation that carries the commands out says
+    what happened instead, and need not word the promise too."""
 
     text: str
     commands: tuple[Command, ...]
-    reply: str
+    wording: Callable[[], str] = field(compare=False, repr=False)
     needs_confirmation: bool = False
     language: str = "ko"
     not_found: tuple[str, ...] = ()
     error: str | None = None  # why the request was refused: unknown_room, too_long
     needs_choice: tuple[str, ...] = ()  # the devices the reply asks the person to choose among
+
+    @cached_property
+    def reply(self) -> str:
+        return self.wording()
 
     def to_json(self) -> dict[str, Any]:
         """The line object of `jibsa parse` (contract section 5, plus `error` and `needs_choice` when set)."""
@@ -99,13 +108,14 @@ class Parser:
         normalised = normalise(text) if len(text) <= MAX_CHARS * 4 else ""
         error = self._refused(text, normalised, room)
         if error is not None:
-            return Understanding(text, (), refusal(error, language), language=language, error=error)
+            return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
         rule_command = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
         if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
             asks = rule_command.intent == "add_rule"
-            reply = readback(self.home, rule_command.params["rule"], language) if asks else ""
-            return Understanding(text, (rule_command,), reply, asks, language)
+            rule = rule_command.params["rule"]
+            return Understanding(text, (rule_command,), lambda: readback(self.home, rule, language) if asks else "",
+                                 asks, language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:
@@ -116,11 +126,14 @@ class Parser:
         if session is not None:
             self._remember(session, state, result.commands, choice)
         if choice is not None:
-            reply = choice_question(self.home, result.choices, language)
-            return Understanding(text, (), reply, False, language, needs_choice=choice.candidates)
+            choices = result.choices
+            return Understanding(text, (), lambda: choice_question(self.home, choices, language), False, language,
+                                 needs_choice=choice.candidates)
         confirm = any(self._confirm(c) for c in result.commands)
-        reply = promise(self.home, result.commands, result.not_found, result.why, language=language,
-                        needs_confirmation=confirm)
+        def reply() -> str:
+            return promise(self.home, result.commands, result.not_found, result.why, language=language,
+                           needs_confirmation=confirm)
+
         return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found))
 
     def _refused(self, text: str, normalised: str, room: str | None) -> str | None:

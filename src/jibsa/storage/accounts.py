@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.domain import Role
 from jibsa.storage.base import Clock, StoreBase
@@ -36,8 +37,8 @@ def _user(row: Any) -> User:
 
 class AccountRecords(StoreBase):
     def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
-                 audit_days: float | None = DEFAULT_AUDIT_DAYS) -> None:
-        super().__init__(engine, clock)
+                 audit_days: float | None = DEFAULT_AUDIT_DAYS, **rest: Any) -> None:
+        super().__init__(engine, clock, **rest)
         self._audit_days = audit_days if audit_days and audit_days > 0 else None  # None: keep all
         self._audit_pruned: dict[str, float] = {}  # home id -> when its audit log was last pruned
         self._audit_writes = GroupCommit(self._write_audit)
@@ -49,8 +50,7 @@ class AccountRecords(StoreBase):
             raise ValueError(f"role {role!r}: use one of {', '.join(r.value for r in Role)}")
         user = User(uuid.uuid4().hex, home_id, name, role, password_hash, self._now())
         try:
-            async with self._transaction() as connection:
-                await connection.execute(sa.insert(users), [_user_row(user)])
+            await self._execute(sa.insert(users), [_user_row(user)])
         except IntegrityError as error:
             raise StorageConflict(f"home {home_id!r} already has a user named {name!r}") from error
         return user
@@ -71,17 +71,22 @@ class AccountRecords(StoreBase):
         """Replace the user's password hash and end their login sessions (whoever knew the old password
         is logged out); `StorageNotFound` for an unknown user."""
         query = sa.update(users).where(users.c.id == user_id).values(password_hash=password_hash)
-        async with self._transaction() as connection:
-            if (await connection.execute(query)).rowcount == 0:
+
+        def write(connection: Connection) -> None:
+            if connection.execute(query).rowcount == 0:
                 raise StorageNotFound(f"no user with id {user_id!r}")
-            await connection.execute(sa.delete(login_sessions).where(login_sessions.c.user_id == user_id))
+            connection.execute(sa.delete(login_sessions).where(login_sessions.c.user_id == user_id))
+
+        await self._write(write)
 
     async def delete_user(self, user_id: str) -> None:
         """Remove the user with their tokens and sessions; nothing happens for an unknown id."""
-        async with self._transaction() as connection:
+        def write(connection: Connection) -> None:
             for table in (access_tokens, login_sessions):
-                await connection.execute(sa.delete(table).where(table.c.user_id == user_id))
-            await connection.execute(sa.delete(users).where(users.c.id == user_id))
+                connection.execute(sa.delete(table).where(table.c.user_id == user_id))
+            connection.execute(sa.delete(users).where(users.c.id == user_id))
+
+        await self._write(write)
 
     async def add_token(self, user_id: str, token_hash: str, label: str = "") -> str:
         """Keep an access token's hash for the user; returns the token's id."""
@@ -97,8 +102,7 @@ class AccountRecords(StoreBase):
         if await self.get_user_by_id(user_id) is None:
             raise StorageNotFound(f"no user with id {user_id!r}")
         try:
-            async with self._transaction() as connection:
-                await connection.execute(sa.insert(access_tokens), [row])
+            await self._execute(sa.insert(access_tokens), [row])
         except IntegrityError as error:  # the hash is taken (or the user was deleted meanwhile)
             raise StorageConflict(f"cannot add this token for user {user_id!r}: {error.orig}") from error
         return token_id
@@ -108,25 +112,26 @@ class AccountRecords(StoreBase):
         query = (sa.select(users, access_tokens.c.id.label("token_id"))
                  .join(access_tokens, access_tokens.c.user_id == users.c.id)
                  .where(access_tokens.c.token_hash == token_hash))  # fmt: skip
-        async with self._transaction() as connection:
-            row = (await connection.execute(query)).first()
+        now = self._now()
+
+        def write(connection: Connection) -> User | None:
+            row = connection.execute(query).first()
             if row is None:
                 return None
-            used = sa.update(access_tokens).where(access_tokens.c.id == row.token_id).values(last_used=self._now())
-            await connection.execute(used)
-        return _user(row)
+            connection.execute(sa.update(access_tokens).where(access_tokens.c.id == row.token_id).values(last_used=now))
+            return _user(row)
+
+        return await self._write(write)
 
     async def revoke_tokens(self, user_id: str) -> None:
         """Forget every access token of the user."""
-        async with self._transaction() as connection:
-            await connection.execute(sa.delete(access_tokens).where(access_tokens.c.user_id == user_id))
+        await self._execute(sa.delete(access_tokens).where(access_tokens.c.user_id == user_id))
 
     async def create_session(self, session_hash: str, user_id: str, expires: float, csrf_token: str) -> None:
         """Keep a login session until `expires` (epoch seconds)."""
         row = {"session_hash": session_hash, "user_id": user_id, "expires": expires, "csrf_token": csrf_token}
         try:
-            async with self._transaction() as connection:
-                await connection.execute(sa.insert(login_sessions), [row])
+            await self._execute(sa.insert(login_sessions), [row])
         except IntegrityError as error:
             raise StorageConflict(f"cannot create the session for user {user_id!r}: {error.orig}") from error
 
@@ -145,19 +150,15 @@ class AccountRecords(StoreBase):
         return _user(row), str(row.csrf_token)
 
     async def delete_session(self, session_hash: str) -> None:
-        async with self._transaction() as connection:
-            await connection.execute(sa.delete(login_sessions).where(login_sessions.c.session_hash == session_hash))
+        await self._execute(sa.delete(login_sessions).where(login_sessions.c.session_hash == session_hash))
 
     async def end_sessions(self, user_id: str) -> int:
         """End every login session of the user; returns how many there were."""
-        async with self._transaction() as connection:
-            query = sa.delete(login_sessions).where(login_sessions.c.user_id == user_id)
-            return (await connection.execute(query)).rowcount
+        return await self._execute(sa.delete(login_sessions).where(login_sessions.c.user_id == user_id))
 
     async def delete_expired_sessions(self, now: float) -> int:
         """Forget every session that expired by `now`; returns how many."""
-        async with self._transaction() as connection:
-            return (await connection.execute(sa.delete(login_sessions).where(login_sessions.c.expires <= now))).rowcount
+        return await self._execute(sa.delete(login_sessions).where(login_sessions.c.expires <= now))
 
     async def append_audit(self, entry: AuditEntry) -> None:
         """Record one entry of the audit log, every field within its bound (longer text is cut, a larger
@@ -172,18 +173,20 @@ class AccountRecords(StoreBase):
 
     async def _write_audit(self, rows: Sequence[dict[str, Any]]) -> None:
         """The rows of every `append_audit` waiting, in one transaction."""
-        async with self._transaction() as connection:
-            await connection.execute(sa.insert(audit_log), list(rows))
+        def write(connection: Connection) -> None:
+            connection.execute(sa.insert(audit_log), list(rows))
             for home_id in {row["home_id"] for row in rows}:
-                await self._prune_audit(connection, home_id, max(r["at"] for r in rows if r["home_id"] == home_id))
+                self._prune_audit(connection, home_id, max(r["at"] for r in rows if r["home_id"] == home_id))
 
-    async def _prune_audit(self, connection: AsyncConnection, home_id: str, now: float) -> None:
+        await self._write(write)
+
+    def _prune_audit(self, connection: Connection, home_id: str, now: float) -> None:
         """At most once an hour of the home's own time, delete its entries older than the retention."""
         if self._audit_days is None or now - self._audit_pruned.get(home_id, float("-inf")) < AUDIT_PRUNE_EVERY_S:
             return
         self._audit_pruned[home_id] = now
         cutoff = now - self._audit_days * 86_400
-        await connection.execute(sa.delete(audit_log).where(audit_log.c.home_id == home_id, audit_log.c.at < cutoff))
+        connection.execute(sa.delete(audit_log).where(audit_log.c.home_id == home_id, audit_log.c.at < cutoff))
 
     async def audit(self, home_id: str, limit: int = 100, since: float | None = None) -> list[AuditEntry]:
         """The latest `limit` entries at or after `since`, NEWEST FIRST (as an audit view shows them)."""

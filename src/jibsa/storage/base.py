@@ -1,41 +1,49 @@
-"""What the parts of the store share: the engine, the clock, and the one SQL construct that differs
-between SQLite and PostgreSQL (INSERT … ON CONFLICT)."""
+"""What the parts of the store share: the engine, the clock, the one way to write, and the one SQL
+construct that differs between SQLite and PostgreSQL (INSERT … ON CONFLICT)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from jibsa.storage.sqlite_writer import SqliteWriter
 
 Clock = Callable[[], float]
+Result = TypeVar("Result")
 
 
 class StoreBase:
-    """Holds the engine. Every write method runs in one transaction and returns after its COMMIT."""
+    """Holds the engine. Every write runs in one transaction and returns after its COMMIT; reads go
+    through the async engine."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock = time.time) -> None:
         self._engine = engine
         self._now = clock
-        self._one_writer = asyncio.Lock()
+        self._sqlite = SqliteWriter(engine.url) if engine.dialect.name == "sqlite" else None
 
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction, committed when the block ends. On SQLite the process's writers take turns
-        here: SQLite lets one write at a time, and a writer refused the lock waits in its busy handler,
-        which sleeps in steps of up to 100 ms — under load that was most of the slowest requests' time.
-        Waiting here wakes the next writer as soon as the last one commits."""
-        if self._engine.dialect.name != "sqlite":
-            async with self._engine.begin() as connection:
-                yield connection
-            return
-        async with self._one_writer, self._engine.begin() as connection:
-            yield connection
+    async def _write(self, work: Callable[[Connection], Result]) -> Result:
+        """`work(connection)` in one write transaction, committed before this returns. On SQLite it runs
+        on the writer thread (`SqliteWriter`); on PostgreSQL on the async engine, through SQLAlchemy's
+        `run_sync`, so that both run the same synchronous statements."""
+        if self._sqlite is not None:
+            return await self._sqlite.run(work)
+        async with self._engine.begin() as connection:
+            return await connection.run_sync(work)
+
+    async def _execute(self, statement: sa.Executable, rows: Sequence[dict[str, Any]] | None = None) -> int:
+        """One statement (with `rows` as its parameters) in a transaction of its own; the rows it changed."""
+        return await self._write(lambda connection: connection.execute(statement, rows).rowcount)
+
+    async def _close_writer(self) -> None:
+        if self._sqlite is not None:
+            await self._sqlite.close()
 
     @property
     def engine(self) -> AsyncEngine:

@@ -1,4 +1,5 @@
-"""From what a person configures (a data directory, a SQLite file or a database URL) to an async engine."""
+"""From what a person configures (a data directory, a SQLite file or a database URL) to an async engine,
+and, for SQLite, the synchronous engine its writes run on (`jibsa.storage.sqlite_writer`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -50,9 +52,17 @@ def create_engine(url: URL, *, exclusive_begin: bool = False) -> AsyncEngine:
         if exclusive_begin:
             options["poolclass"] = NullPool
         engine = create_async_engine(url, **options)
-        _configure_sqlite(engine, exclusive_begin=exclusive_begin)
+        _configure_sqlite(engine.sync_engine, exclusive_begin=exclusive_begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **options)
+
+
+def create_sqlite_writer_engine(url: URL) -> Engine:
+    """The synchronous engine (the standard library's sqlite3) on the same file as `url`, for the one
+    thread that writes it: the same JSON and the same pragmas as `create_engine`."""
+    engine = create_sync_engine(url.set(drivername="sqlite+pysqlite"), json_serializer=_dumps)
+    _configure_sqlite(engine, exclusive_begin=False)
+    return engine
 
 
 def _sqlite_file(path: Path) -> Path:
@@ -69,8 +79,8 @@ def _sqlite_url(path: Path) -> URL:
     return URL.create("sqlite+aiosqlite", database=str(path))
 
 
-def _configure_sqlite(engine: AsyncEngine, *, exclusive_begin: bool) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _configure_sqlite(engine: Engine, *, exclusive_begin: bool) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         if exclusive_begin:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
@@ -89,7 +99,7 @@ def _configure_sqlite(engine: AsyncEngine, *, exclusive_begin: bool) -> None:
 
     if exclusive_begin:
 
-        @event.listens_for(engine.sync_engine, "begin")
+        @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 

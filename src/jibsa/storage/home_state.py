@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.hub.store import HistoryEntry, PendingJob
 from jibsa.storage.base import Clock, StoreBase
@@ -23,8 +24,8 @@ PRUNE_EVERY_S = 3600.0
 
 class HomeStateRecords(StoreBase):
     def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
-                 history_days: float | None = DEFAULT_HISTORY_DAYS) -> None:
-        super().__init__(engine, clock)
+                 history_days: float | None = DEFAULT_HISTORY_DAYS, **rest: Any) -> None:
+        super().__init__(engine, clock, **rest)  # the next part of a store made of several (SqlStore)
         self._history_days = history_days if history_days and history_days > 0 else None  # None: keep all
         self._pruned: dict[str, float] = {}  # home id -> when its history was last pruned
 
@@ -57,23 +58,28 @@ class HomeStateRecords(StoreBase):
              "cause": dict(causes[device_id]) if causes and device_id in causes else None}
             for device_id, old, new, at in changes
         ]
-        async with self._transaction() as connection:
-            if self._engine.dialect.name == "sqlite":
-                await _save_sqlite(connection, latest.values(), history)
-            else:
-                await connection.execute(self._upsert(device_states, ("home_id", "device_id")), list(latest.values()))
-                await connection.execute(sa.insert(state_history), history)
-            await self._prune_history(connection, home_id, max(at for *_, at in changes))
+        sqlite = self._engine.dialect.name == "sqlite"
+        newest = max(at for *_, at in changes)
 
-    async def _prune_history(self, connection: AsyncConnection, home_id: str, now: float) -> None:
+        def write(connection: Connection) -> None:
+            if sqlite:
+                _save_sqlite(connection, latest.values(), history)
+            else:
+                connection.execute(self._upsert(device_states, ("home_id", "device_id")), list(latest.values()))
+                connection.execute(sa.insert(state_history), history)
+            self._prune_history(connection, home_id, newest)
+
+        await self._write(write)
+
+    def _prune_history(self, connection: Connection, home_id: str, now: float) -> None:
         """At most once an hour of the home's own time (its changes' `at`, so a test clock works too),
         delete its history older than the retention."""
         if self._history_days is None or now - self._pruned.get(home_id, float("-inf")) < PRUNE_EVERY_S:
             return
         self._pruned[home_id] = now
         cutoff = now - self._history_days * 86_400
-        await connection.execute(sa.delete(state_history).where(state_history.c.home_id == home_id,
-                                                                state_history.c.at < cutoff))
+        connection.execute(sa.delete(state_history).where(state_history.c.home_id == home_id,
+                                                          state_history.c.at < cutoff))
 
     async def history(
         self, home_id: str, device_id: str | None = None, since: float | None = None, limit: int = 1000
@@ -100,14 +106,12 @@ class HomeStateRecords(StoreBase):
             "repeat": job.repeat, "repeat_at": job.at, "name": job.name, "created": job.created,
             "meta": dict(job.meta),
         }  # fmt: skip
-        async with self._transaction() as connection:
-            await connection.execute(self._upsert(pending_jobs, ("home_id", "id")), [row])
+        await self._execute(self._upsert(pending_jobs, ("home_id", "id")), [row])
 
     async def delete_job(self, home_id: str, job_id: str) -> None:
         """Forget the job; nothing happens if there is none."""
         query = sa.delete(pending_jobs).where(pending_jobs.c.home_id == home_id, pending_jobs.c.id == job_id)
-        async with self._transaction() as connection:
-            await connection.execute(query)
+        await self._execute(query)
 
     async def load_jobs(self, home_id: str) -> list[PendingJob]:
         """The home's pending jobs, soonest due first."""
@@ -133,8 +137,7 @@ class HomeStateRecords(StoreBase):
     async def add_list_item(self, home_id: str, list_name: str, item: str) -> None:
         """Put `item` at the end of the list; an item already on the list stays where it is."""
         row = {"home_id": home_id, "list_name": list_name, "item": item}
-        async with self._transaction() as connection:
-            await connection.execute(self._insert_new(list_items, ("home_id", "list_name", "item")), [row])
+        await self._execute(self._insert_new(list_items, ("home_id", "list_name", "item")), [row])
 
     async def list_items(self, home_id: str, list_name: str) -> list[str]:
         """The items of the list in the order they were added."""
@@ -147,8 +150,7 @@ class HomeStateRecords(StoreBase):
         """Take `item` off the list; True if it was on it."""
         t = list_items
         query = sa.delete(t).where(t.c.home_id == home_id, t.c.list_name == list_name, t.c.item == item)
-        async with self._transaction() as connection:
-            return (await connection.execute(query)).rowcount > 0
+        return await self._execute(query) > 0
 
 
 _SQLITE_UPSERT = (
@@ -158,14 +160,14 @@ _SQLITE_UPSERT = (
 _SQLITE_HISTORY = "INSERT INTO state_history (home_id, device_id, at, old, new, cause) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-async def _save_sqlite(connection: AsyncConnection, latest: Iterable[dict[str, Any]],
+def _save_sqlite(connection: Connection, latest: Iterable[dict[str, Any]],
                        history: Sequence[dict[str, Any]]) -> None:
     """The same rows as the portable path, written with the driver's executemany: under a flood of
     state reports the per-row cost of building SQLAlchemy parameters was most of the hub's CPU."""
-    await connection.exec_driver_sql(_SQLITE_UPSERT, [
+    connection.exec_driver_sql(_SQLITE_UPSERT, [
         (r["home_id"], r["device_id"], _json(r["state"]), r["updated"]) for r in latest
     ])  # fmt: skip
-    await connection.exec_driver_sql(_SQLITE_HISTORY, [
+    connection.exec_driver_sql(_SQLITE_HISTORY, [
         (r["home_id"], r["device_id"], r["at"], _json(r["old"]), _json(r["new"]),
          None if r["cause"] is None else _json(r["cause"])) for r in history
     ])  # fmt: skip

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from jibsa.hub.rule_store import Notification, PushSubscription, StoredRule
 from jibsa.storage.base import StoreBase
@@ -15,15 +16,18 @@ from jibsa.storage.schema import notifications, push_subscriptions, rules
 class RuleRecords(StoreBase):
     async def save_rule(self, home_id: str, rule_id: str, data: Mapping[str, Any]) -> None:
         """Keep the rule's JSON form (replacing one with the same id), keeping when it last fired."""
-        async with self._engine.begin() as connection:
-            fired = await connection.scalar(
+        upsert = self._upsert(rules, ("home_id", "id"))
+
+        def write(connection: Connection) -> None:
+            fired = connection.scalar(
                 sa.select(rules.c.last_fired).where(rules.c.home_id == home_id, rules.c.id == rule_id))
             row = {"home_id": home_id, "id": rule_id, "data": dict(data), "last_fired": fired}
-            await connection.execute(self._upsert(rules, ("home_id", "id")), [row])
+            connection.execute(upsert, [row])
+
+        await self._write(write)
 
     async def delete_rule(self, home_id: str, rule_id: str) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(sa.delete(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id))
+        await self._execute(sa.delete(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id))
 
     async def load_rules(self, home_id: str) -> list[StoredRule]:
         query = sa.select(rules).where(rules.c.home_id == home_id).order_by(rules.c.id)
@@ -33,16 +37,14 @@ class RuleRecords(StoreBase):
 
     async def rule_fired(self, home_id: str, rule_id: str, at: float) -> None:
         query = sa.update(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id).values(last_fired=at)
-        async with self._engine.begin() as connection:
-            await connection.execute(query)
+        await self._execute(query)
 
     async def add_notification(self, home_id: str, person: str, text: str, text_en: str, *, at: float,
                                rule_id: str) -> Notification:
         row = {"home_id": home_id, "person": person, "text": text, "text_en": text_en, "at": at, "read": False,
                "rule_id": rule_id}
-        async with self._engine.begin() as connection:
-            result = await connection.execute(sa.insert(notifications).returning(notifications.c.id), [row])
-            new_id = result.scalar_one()
+        query = sa.insert(notifications).returning(notifications.c.id)
+        new_id = await self._write(lambda connection: connection.execute(query, [row]).scalar_one())
         return Notification(int(new_id), person, text, text_en, at, False, rule_id)
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
@@ -65,16 +67,13 @@ class RuleRecords(StoreBase):
             query = query.where(t.c.person.in_((person, "")))
         if ids is not None:
             query = query.where(t.c.id.in_(ids))
-        async with self._engine.begin() as connection:
-            result = await connection.execute(query)
-        return int(result.rowcount)
+        return await self._execute(query)
 
     async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None:
         """Keep a browser's push subscription for `person` (the same endpoint again replaces it)."""
         row = {"home_id": home_id, "endpoint": subscription.endpoint, "person": subscription.person,
                "p256dh": subscription.p256dh, "auth": subscription.auth, "created": self._now()}
-        async with self._engine.begin() as connection:
-            await connection.execute(self._upsert(push_subscriptions, ("home_id", "endpoint")), [row])
+        await self._execute(self._upsert(push_subscriptions, ("home_id", "endpoint")), [row])
 
     async def push_subscriptions(self, home_id: str, person: str | None) -> list[PushSubscription]:
         """`person`'s subscriptions (everyone's when None)."""
@@ -88,5 +87,4 @@ class RuleRecords(StoreBase):
 
     async def delete_push_subscription(self, home_id: str, endpoint: str) -> None:
         t = push_subscriptions
-        async with self._engine.begin() as connection:
-            await connection.execute(sa.delete(t).where(t.c.home_id == home_id, t.c.endpoint == endpoint))
+        await self._execute(sa.delete(t).where(t.c.home_id == home_id, t.c.endpoint == endpoint))

@@ -33,9 +33,7 @@ class SqlStore(HomeStateRecords, AccountRecords, RuleRecords):
     def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
                  history_days: float | None = DEFAULT_HISTORY_DAYS,
                  audit_days: float | None = DEFAULT_AUDIT_DAYS) -> None:
-        # Each part keeps its own retention; both set the same engine and clock on StoreBase.
-        HomeStateRecords.__init__(self, engine, clock, history_days=history_days)
-        AccountRecords.__init__(self, engine, clock, audit_days=audit_days)
+        super().__init__(engine, clock, history_days=history_days, audit_days=audit_days)
 
     @property
     def dialect(self) -> str:
@@ -43,7 +41,8 @@ class SqlStore(HomeStateRecords, AccountRecords, RuleRecords):
         return self._engine.dialect.name
 
     async def close(self) -> None:
-        """Close every connection. Idempotent."""
+        """Close every connection, once the writes under way are committed. Idempotent."""
+        await self._close_writer()
         await self._engine.dispose()
 
     async def __aenter__(self) -> SqlStore:
