@@ -52,6 +52,18 @@ class Turn:
             "outcomes": [o.to_dict() for o in self.outcomes],
         }
 
+    def answer(self) -> dict[str, Any]:
+        """The answer of `POST /api/conversation` (its `ConversationResponse`), also what the audit log
+        keeps of the turn: no echo of the text, no per-command outcomes."""
+        return {
+            "commands": [c.to_dict() for c in self.commands],
+            "reply": self.reply,
+            "needs_confirmation": self.needs_confirmation,
+            "needs_choice": list(self.needs_choice),
+            "results": [{"target": r.target, "ok": r.ok, "error": r.error.value if r.error else None}
+                        for r in self.results],
+        }
+
 
 class Conversation:
     """Understands and carries out what people say to one home; requests that need a second word

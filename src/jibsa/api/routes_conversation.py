@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
 from jibsa.api.audit import record
 from jibsa.api.auth import Principal, anyone
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api", tags=["conversation"], responses=ERROR_RESPONS
 
 @router.post("/conversation", response_model=ConversationResponse, summary="Say something to the home")
 async def converse(body: ConversationRequest, request: Request,
-                   principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+                   principal: Principal = Depends(anyone)) -> JSONResponse:  # noqa: B008
     """Understand `text` and carry it out. Unlocking a door answers `needs_confirmation: true`; a
     following "응" in the same session, or the same request again with `confirm: true` (with the PIN
     when the home has one), carries it out."""
@@ -37,7 +38,9 @@ async def converse(body: ConversationRequest, request: Request,
         raise ApiError("wrong_pin")  # with a PIN set, "응" alone does not open the door
     turn = await conversation.handle(body.text, room=body.room, session=session, actor=actor, confirmed=vouched,
                                      confirm=bool(body.confirm))
-    return await told(context, principal, turn, {"text": body.text, "room": body.room, "session": body.session})
+    # The answer is `ConversationResponse` by construction (Turn.answer): sent as it is, not validated again.
+    return JSONResponse(await told(context, principal, turn,
+                                   {"text": body.text, "room": body.room, "session": body.session}))
 
 
 def room_id(context: ApiContext, room: str | None) -> str | None:
@@ -57,14 +60,13 @@ def room_id(context: ApiContext, room: str | None) -> str | None:
 
 async def told(context: ApiContext, principal: Principal, turn: Turn, detail: dict[str, Any]) -> dict[str, Any]:
     """A turn, however it was said (typed, spoken): recorded in the audit log with `detail` (its text, room,
-    ...), published for the WebSocket's listeners (and the jobs list, when it changed it), and answered —
-    or, when the person may not ask for it, refused as `not_allowed` (already audited)."""
-    answer = turn.to_dict()
+    ...), published for the WebSocket's listeners (and the jobs list, when it changed it), and answered
+    (`Turn.answer`) — or, when the person may not ask for it, refused as `not_allowed` (already audited)."""
+    answer = turn.answer()
     ok = turn.refused is None and all(o.ok for o in turn.outcomes)
-    summary = {k: answer[k] for k in ("commands", "reply", "needs_confirmation", "needs_choice", "results")}
-    await record(context, principal, "conversation", detail, ok=ok, result=summary)
+    await record(context, principal, "conversation", detail, ok=ok, result=answer)
     bus = context.running.hub.bus
-    bus.publish(ConversationHandled(principal.name, str(detail.get("text", "")), summary))
+    bus.publish(ConversationHandled(principal.name, str(detail.get("text", "")), answer))
     intents = context.running.hub.intents
     if any(o.scheduled is not None or _changes_jobs(intents.get(o.command.intent)) for o in turn.outcomes):
         bus.publish(JobsChanged("conversation"))

@@ -110,7 +110,7 @@ class Parser:
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
-        rule_command = self._rules.read(text.strip().lower() if language == "en" else normalise(text), language)
+        rule_command = self._rules.read(text.strip().lower() if language == "en" else normalised, language)
         if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
             asks = rule_command.intent == "add_rule"
             rule = rule_command.params["rule"]

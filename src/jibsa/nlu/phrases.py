@@ -65,8 +65,10 @@ class PhraseBook:
         said = compact(_TRAILING.sub("", normalise(text)))
         language = "en" if looks_english(text) else "ko"
         for rule, lang, pattern in self._compiled:
+            if lang != language:
+                continue
             found = pattern.fullmatch(said)
-            if found is None or lang != language:
+            if found is None:
                 continue
             params = dict(rule.params)
             for group, word in found.groupdict().items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Delivery, Device, DeviceType, Home, TargetResult
@@ -54,10 +54,15 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[s
     applied = next((r.changes.get(prop) for r in ok if prop in r.changes), command.params.get("value"))
     prop_name = lang["properties"].get(prop, prop) if ko else prop.replace("_", " ")
     value = _value(lang, prop, applied)
-    text = str(template).format(
-        targets=target_phrase(home, ids, "을", lang, language), owner=target_phrase(home, ids, "의", lang, language),
-        prop=josa(prop_name, "을") if ko else prop_name, value=josa(value, "으로") if ko else value,
-        scene=_scene(home, command, ko))
+    template = str(template)
+    fields: dict[str, Callable[[], str]] = {  # worded only when the template says them
+        "targets": lambda: target_phrase(home, ids, "을", lang, language),
+        "owner": lambda: target_phrase(home, ids, "의", lang, language),
+        "prop": lambda: josa(prop_name, "을") if ko else prop_name,
+        "value": lambda: josa(value, "으로") if ko else value,
+        "scene": lambda: _scene(home, command, ko),
+    }  # fmt: skip
+    text = template.format(**{name: word() for name, word in fields.items() if f"{{{name}}}" in template})
     return text + (_clamp_note(command, applied, prop, lang, ok) if ko else "")
 
 

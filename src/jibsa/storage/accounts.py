@@ -6,6 +6,7 @@ in clear.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -167,14 +169,14 @@ class AccountRecords(StoreBase):
         row = {
             "home_id": entry.home_id, "at": entry.at, "user_name": _cut(entry.user, 200),
             "role": _cut(str(entry.role), 16), "source": _cut(entry.source, 200), "action": _cut(entry.action, 64),
-            "detail": bounded_document(entry.detail), "ok": bool(entry.ok), "result": bounded_document(entry.result),
+            "detail": bounded_json(entry.detail), "ok": bool(entry.ok), "result": bounded_json(entry.result),
         }  # fmt: skip
         await self._audit_writes.add(row)
 
     async def _write_audit(self, rows: Sequence[dict[str, Any]]) -> None:
         """The rows of every `append_audit` waiting, in one transaction."""
         def write(connection: Connection) -> None:
-            connection.execute(sa.insert(audit_log), list(rows))
+            connection.execute(_insert_audit(connection.dialect.name), list(rows))
             for home_id in {row["home_id"] for row in rows}:
                 self._prune_audit(connection, home_id, max(r["at"] for r in rows if r["home_id"] == home_id))
 
@@ -210,13 +212,27 @@ class AccountRecords(StoreBase):
         return None if row is None else _user(row)
 
 
-def bounded_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """`document` when its JSON is at most `MAX_AUDIT_DOC_CHARS` long; otherwise the start of that JSON
-    and the whole length: `{"_truncated": 20971520, "preview": "{\"params\": …"}`."""
+def bounded_json(document: Mapping[str, Any]) -> str:
+    """The JSON of `document` when it is at most `MAX_AUDIT_DOC_CHARS` long; otherwise that of the start of
+    it and its whole length: `{"_truncated": 20971520, "preview": "{\"params\": …"}`. Written as it is
+    (`_insert_audit`): the document is turned into JSON once, not once to measure and again to store."""
     text = json.dumps(document, ensure_ascii=False, default=str)
     if len(text) <= MAX_AUDIT_DOC_CHARS:
-        return dict(document)
-    return {TRUNCATED: len(text), "preview": text[:AUDIT_PREVIEW_CHARS]}
+        return text
+    return json.dumps({TRUNCATED: len(text), "preview": text[:AUDIT_PREVIEW_CHARS]}, ensure_ascii=False)
+
+
+@functools.cache
+def _insert_audit(dialect: str) -> sa.Insert:
+    """INSERT of audit rows whose documents arrive as JSON text (`bounded_json`): bound as text (cast to
+    JSONB on PostgreSQL), not serialised again by the column's type."""
+    def document(name: str) -> sa.ColumnElement[Any]:
+        text = sa.bindparam(name, type_=sa.Text())
+        return sa.cast(text, JSONB()) if dialect == "postgresql" else text
+
+    names = ("home_id", "at", "user_name", "role", "source", "action", "ok")
+    return sa.insert(audit_log).values({**{name: sa.bindparam(name) for name in names},
+                                        "detail": document("detail"), "result": document("result")})
 
 
 def _cut(text: str, limit: int) -> str:
