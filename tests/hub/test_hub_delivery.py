@@ -128,3 +128,19 @@ async def test_replies_say_sent_and_unconfirmed_never_done(home, store, clock, b
     assert "잠갔어요" not in korean
     assert describe_results(home, [sent.command], [sent.results], "en").startswith("Sent to 거실 스탠드")
     assert "did not confirm" in describe_results(home, [lost.command], [lost.results], "en")
+
+
+async def test_after_an_unconfirmed_command_the_state_last_heard_proves_nothing(home, store, clock,
+                                                                                broker_like) -> None:
+    broker_like.lost.add("lamp")  # the lamp takes commands, and its reports are lost on the way
+    async with Hub(home, store, clock, {"sim": broker_like}, confirm_timeout=0.2) as hub:
+        (first,) = (await hub.execute(Command("turn_on", ("lamp",)))).results
+        assert first.error is ErrorCode.UNCONFIRMED
+        assert hub.state("lamp")["power"] is False  # what the hub last heard; the lamp may well be on now
+        (second,) = (await hub.execute(Command("turn_off", ("lamp",)))).results
+        assert not second.ok and second.error is ErrorCode.UNCONFIRMED  # not "done" on the strength of it
+        broker_like.lost.clear()
+        assert broker_like.sink is not None
+        broker_like.sink.state_reported("lamp", {"power": False})  # the lamp speaks again
+        (third,) = (await hub.execute(Command("turn_off", ("lamp",)))).results
+        assert third.ok and third.delivery is Delivery.DONE

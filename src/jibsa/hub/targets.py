@@ -63,7 +63,7 @@ class TargetRunner:
         self._hub = hub
         self._timeout = timeout
         self._confirm_timeout = confirm_timeout
-        self._watch = StateWatch(hub.bus)
+        self._watch = StateWatch(hub.states)
 
     async def run(
         self, command: Command, targets: Sequence[str], actor: Actor, confirmed: bool
@@ -126,22 +126,26 @@ class TargetRunner:
         if adapter is None:
             return _failed(device.id, ErrorCode.NOT_ANSWERING, f"no adapter '{device.vendor}' for {device.id}")
         before = public_state(self._hub.states.get(device.id))
+        trusted = self._hub.states.trusted(device.id)  # as it was when sent: a report meanwhile may be stale
         expected = expected_state(device, plan.action)
         shown = self._watch.expect(device, expected)  # before sending: the state may come back at once
         try:
-            delivered = await self._deliver(adapter, device, plan.action, expected, shown)
+            delivered = await self._deliver(adapter, device, plan.action, expected, shown, trusted=trusted)
         finally:
             self._watch.forget(device.id, shown)
         if isinstance(delivered, TargetResult):
+            if delivered.delivery is Delivery.UNCONFIRMED or delivered.error is ErrorCode.NOT_ANSWERING:
+                self._hub.states.doubt(device.id)  # it may have got the command: its next report decides
             return delivered
         after = public_state(self._hub.states.get(device.id))
         changes = {k: v for k, v in after.items() if before.get(k) != v}
         return TargetResult(device.id, True, changes=changes, state=after, clamps=plan.clamps, delivery=delivered)
 
     async def _deliver(self, adapter: DeviceAdapter, device: Device, action: DeviceAction, expected: Expected,
-                       shown: asyncio.Future[None]) -> TargetResult | Delivery:
+                       shown: asyncio.Future[None], *, trusted: bool) -> TargetResult | Delivery:
         """Send `action` and, when the device reports state, wait for the state to show it (`shown`):
-        how far the delivery got, or the failed result."""
+        how far the delivery got, or the failed result. A state that already shows it confirms it only
+        when the state was `trusted` when sent and still is (`StateTable.doubt`)."""
         try:
             async with asyncio.timeout(self._timeout):  # not wait_for: it can swallow a cancellation on 3.11
                 receipt = await adapter.send(action)
@@ -156,8 +160,10 @@ class TargetRunner:
             return Delivery.DONE
         if receipt is Receipt.NO_STATE:
             return Delivery.SENT
-        if expected is not None and shows(device, self._hub.states.get(device.id), expected):
-            return Delivery.DONE
+        states = self._hub.states
+        if expected is not None and trusted and states.trusted(device.id) and shows(device, states.get(device.id),
+                                                                                  expected):
+            return Delivery.DONE  # already so, and nothing says the device has drifted from what it last said
         try:
             async with asyncio.timeout(self._confirm_timeout):
                 await shown

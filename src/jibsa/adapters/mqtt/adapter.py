@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiomqtt
+from paho.mqtt.enums import MQTTErrorCode
 
 from jibsa.adapters.mqtt.connection import new_client, stay_connected
 from jibsa.adapters.mqtt.discovery import Availability, DiscoveryConfig, DiscoveryError, parse_config, parse_topic
@@ -99,6 +100,7 @@ class MqttAdapter:
         self._last: dict[str, bytes] = {}  # the last payload on each routed topic (retained ones included)
         self._unheard: dict[str, asyncio.Event] = {}  # devices not heard from since the last reconnect
         self._held = 0
+        self._next_connection = asyncio.Event()  # set (and replaced) when the next connection is made
         self.connections = 0
 
     # -- lifetime -------------------------------------------------------------------------------
@@ -141,15 +143,27 @@ class MqttAdapter:
         return Receipt.AWAIT_STATE
 
     async def _publish(self, device_id: str, messages: list[tuple[str, str]]) -> int:
-        """Publish once connected and the device is heard from; the connection it went out on."""
+        """Publish once connected and the device is heard from; the connection it went out on.
+
+        paho learns that the connection died before our reader does. A message it refuses then ("not
+        currently connected") it keeps, and sends on the next connection, as it does a message the broker
+        had not acknowledged: so it is not sent again here; the command waits for that connection (the
+        hub bounds the wait), and the rest of its messages go out on it."""
         await self._connected.wait()
         await self._until_heard(device_id)
         while (client := self._client) is None or not self._connected.is_set():
             await self._connected.wait()
             await asyncio.sleep(0)
         session = self.connections
-        for topic, payload in messages:  # acknowledged by the broker (QoS 1); the hub bounds the wait
-            await client.publish(topic, payload, qos=1, timeout=math.inf)
+        for n, (topic, payload) in enumerate(messages):  # acknowledged by the broker (QoS 1)
+            try:
+                await client.publish(topic, payload, qos=1, timeout=math.inf)
+            except aiomqtt.MqttCodeError as error:
+                if error.rc != MQTTErrorCode.MQTT_ERR_NO_CONN:
+                    raise
+                await self._next_connection.wait()  # the reader notices, and the next connection comes
+                await self._publish(device_id, messages[n + 1:])
+                return session  # not the new one: `send` sends the command again once the device is heard
         return session
 
     async def _until_heard(self, device_id: str) -> None:
@@ -199,6 +213,8 @@ class MqttAdapter:
                   *self._state_routes, *self._availability_routes]
         await self._subscriptions.renew(client, topics)
         self._connected.set()
+        self._next_connection.set()
+        self._next_connection = asyncio.Event()
         log.info("connected to %s", self._url)
         subscriber = asyncio.create_task(self._subscriptions.keep(client), name="mqtt-subscriber")
         try:
