@@ -113,9 +113,9 @@ class Parser:
         rule_command = self._rules.read(text.strip().lower() if language == "en" else normalised, language)
         if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
             asks = rule_command.intent == "add_rule"
-            rule = rule_command.params["rule"]
-            return Understanding(text, (rule_command,), lambda: readback(self.home, rule, language) if asks else "",
-                                 asks, language)
+            params = rule_command.params
+            return Understanding(text, (rule_command,),
+                                 lambda: readback(self.home, params["rule"], language) if asks else "", asks, language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:
