@@ -10,8 +10,8 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from jibsa.domain import Device, DeviceAction
-from jibsa.hub.states import StateTable
+from jibsa.domain import Device, DeviceAction, StateChanged
+from jibsa.hub.events import EventBus
 
 # Intents whose effect is one property taking one value, when the device's type has that property.
 _INTENT_STATES: Mapping[str, tuple[str, Any]] = {
@@ -64,12 +64,12 @@ def _is_number(value: Any) -> bool:
 
 
 class StateWatch:
-    """Futures that complete when a device's reported state changes to show expected values (or, with
-    no expectation, changes at all). One report listener serves every waiter."""
+    """Futures that complete when a device's reported state shows expected values (or, with no
+    expectation, changes at all). One bus listener serves every waiter."""
 
-    def __init__(self, states: StateTable) -> None:
+    def __init__(self, bus: EventBus) -> None:
         self._waiting: dict[str, list[tuple[Device, Expected, asyncio.Future[None]]]] = {}
-        states.listen_reports(self._on_report)
+        bus.listen(self._on_event)
 
     def expect(self, device: Device, expected: Expected) -> asyncio.Future[None]:
         """A future completed by the first state change of `device` that shows `expected`; call
@@ -85,9 +85,9 @@ class StateWatch:
             del self._waiting[device_id]
         future.cancel()
 
-    def _on_report(self, device_id: str, state: Mapping[str, Any], changed: bool) -> None:
-        if not changed or device_id not in self._waiting:
+    def _on_event(self, event: object) -> None:
+        if not isinstance(event, StateChanged) or event.device_id not in self._waiting:
             return
-        for device, expected, future in self._waiting[device_id]:
-            if not future.done() and (expected is None or shows(device, state, expected)):
+        for device, expected, future in self._waiting[event.device_id]:
+            if not future.done() and (expected is None or shows(device, event.new, expected)):
                 future.set_result(None)

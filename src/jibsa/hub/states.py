@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from jibsa.domain import AvailabilityChanged, Home, StateChanged
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
-
-ReportListener = Callable[[str, Mapping[str, Any], bool], None]  # (device id, its state, whether it changed)
 
 
 def public_state(state: Mapping[str, Any]) -> dict[str, Any]:
@@ -28,7 +26,6 @@ class StateTable:
         self._available: dict[str, bool] = {d.id: True for d in home.devices}
         self._causes: dict[str, tuple[Mapping[str, Any], float]] = {}  # device -> (cause, until)
         self._doubted: set[str] = set()  # devices whose state here may lag the device itself
-        self._report_listeners: list[ReportListener] = []
 
     def restore(self, saved: Mapping[str, Mapping[str, Any]]) -> None:
         """Take states from storage before adapters start (no events: nothing changed)."""
@@ -68,26 +65,18 @@ class StateTable:
 
     def report(self, device_id: str, values: Mapping[str, Any]) -> StateChanged | None:
         """Merge `values` into the device's state; publish and return the change, if any. Every report,
-        changed or not, goes to the report listeners and ends a doubt about the device's state."""
+        changed or not, ends a doubt about the device's state."""
         old = self._states.get(device_id)
         if old is None:
             return None
         self._doubted.discard(device_id)
         if all(k in old and old[k] == v for k, v in values.items()):
-            for listener in self._report_listeners:
-                listener(device_id, old, False)
             return None
         new = {**old, **values}
         self._states[device_id] = new
         event = StateChanged(self.home.id, device_id, old, new, self._clock.now(), self._cause_of(device_id))
         self._bus.publish(event)
-        for listener in self._report_listeners:
-            listener(device_id, new, True)
         return event
-
-    def listen_reports(self, listener: ReportListener) -> None:
-        """Call `listener(device_id, state, changed)` on every report of every device, changed or not."""
-        self._report_listeners.append(listener)
 
     def doubt(self, device_id: str) -> None:
         """A command may have reached the device without its state saying so (it was sent, and no state

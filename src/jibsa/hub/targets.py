@@ -63,7 +63,7 @@ class TargetRunner:
         self._hub = hub
         self._timeout = timeout
         self._confirm_timeout = confirm_timeout
-        self._watch = StateWatch(hub.states)
+        self._watch = StateWatch(hub.bus)
 
     async def run(
         self, command: Command, targets: Sequence[str], actor: Actor, confirmed: bool
