@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import uuid
@@ -108,6 +109,24 @@ def test_a_directory_holds_jibsa_db(tmp_path: Path) -> None:
     assert database_url(tmp_path / "home.sqlite3").database == str(tmp_path / "home.sqlite3")
     assert database_url(f"sqlite:///{tmp_path}/x.db").database == str(tmp_path / "x.db")
     assert database_url(f"sqlite:///{tmp_path}").database == str(tmp_path / "jibsa.db")
+
+
+def test_a_data_directory_another_process_creates_meanwhile_still_holds_jibsa_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four processes opening a new data directory at once: one looked before another created the
+    directory, and looked again after; it took the directory itself for the database file (CI, issue 10)."""
+    data = tmp_path / "data"
+    real_stat = Path.stat
+
+    def stat_while_another_process_creates_it(self: Path, **kwargs: bool) -> os.stat_result:
+        if self == data and not os.path.exists(data):
+            data.mkdir()  # the other process, just after this look
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat_while_another_process_creates_it)
+    assert database_url(data).database == str(data / "jibsa.db")
 
 
 def test_postgres_urls_use_asyncpg() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,14 @@ def create_sqlite_writer_engine(url: URL) -> Engine:
 
 
 def _sqlite_file(path: Path) -> Path:
-    if path.is_dir() or (not path.exists() and path.suffix.lower() not in _SQLITE_SUFFIXES):
+    """An existing directory or a new name without a SQLite suffix holds `jibsa.db`; anything else is the
+    file itself. Decided from one look at the path: another process may create the directory at any
+    moment (several opening a new data directory at once), and two looks could see two answers."""
+    try:
+        is_directory: bool | None = stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        is_directory = None
+    if is_directory or (is_directory is None and path.suffix.lower() not in _SQLITE_SUFFIXES):
         path = path / DB_FILE_NAME
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
