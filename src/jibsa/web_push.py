@@ -36,9 +36,19 @@ def vapid_keys(data_dir: Path) -> Vapid02:
     data_dir.mkdir(parents=True, exist_ok=True)
     vapid = Vapid02()
     vapid.generate_keys()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written whole under a private name, then linked into place: link fails if the file is there, so
+    # of two processes starting at once on one data directory the first one's keys win, and neither
+    # reads a half-written file.
+    partial = data_dir / f"{KEY_FILE}.{os.getpid()}.partial"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(vapid.private_pem())
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        return Vapid02.from_file(str(path))
+    finally:
+        partial.unlink()
     return vapid
 
 

@@ -13,6 +13,7 @@ from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Home
 from jibsa.hub import ManualClock
 from jibsa.testing.push_service import PushServiceStandIn
+from jibsa.web_push import vapid_keys
 
 LIGHT_ON = {"kind": "state", "device": "living_light", "property": "power", "to": True}
 
@@ -66,3 +67,13 @@ async def test_the_vapid_key_is_made_once_and_kept(tmp_path: Path, home: Home) -
     async with await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), home=home) as second:
         assert second.push is not None
         assert second.push.vapid.public_key.public_numbers() == key
+
+
+def test_two_processes_making_the_key_at_once_end_with_the_first_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several jibsa processes may share a data directory; one looked before another wrote the key."""
+    first = vapid_keys(tmp_path).public_key.public_numbers()
+    monkeypatch.setattr(Path, "exists", lambda self: False)  # this process looked before the file was there
+    assert vapid_keys(tmp_path).public_key.public_numbers() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vapid_private.pem"]  # no half-made file left
