@@ -68,10 +68,14 @@ export function mount(container, ctx) {
     render();
   }
 
-  function render() {
+  function renderBell() {
     bell.replaceChildren(icon("i-bell"), ...(view.unread ? [el("span", { class: "count" }, String(view.unread))] : []));
     bell.title = w().bell;
     bell.setAttribute("aria-label", view.unread ? `${w().bell} ${view.unread}` : w().bell);
+  }
+
+  function render() {
+    renderBell();
     list.hidden = !view.open;
     list.replaceChildren(
       el("button", { type: "button", class: "read-all", onclick: readAll }, w().readAll),
@@ -172,5 +176,6 @@ export function mount(container, ctx) {
   });
   new MutationObserver(render).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
   ctx.onLanguage?.(render);
+  renderBell(); // named from the start: the lists come when the server answers
   load();
 }
