@@ -122,6 +122,8 @@ class ThinQServer(StandInServer):
         super().__init__()
         self.token = token
         self.devices = canned_devices()
+        # Controls the cloud accepted that its appliances have not carried out yet (`hold_controls`).
+        self.held: list[tuple[str, dict[str, Any]]] | None = None
         self.app.router.add_get("/devices", self._list)
         self.app.router.add_get("/devices/{id}/profile", self._profile)
         self.app.router.add_get("/devices/{id}/state", self._state)
@@ -143,6 +145,18 @@ class ThinQServer(StandInServer):
         state = self.state(device_id)
         target = state[0] if isinstance(state, list) else state
         target.setdefault(resource, {}).update(values)
+
+    def hold_controls(self) -> None:
+        """From now on the cloud accepts controls (200) but its appliances do not carry them out
+        until `carry_out_held` — as a real appliance gets its command from the cloud some time later,
+        or never when it has dropped off the network."""
+        self.held = []
+
+    def carry_out_held(self) -> None:
+        """The appliances carry out every held control, in order, and stop holding."""
+        held, self.held = self.held or [], None
+        for device_id, payload in held:
+            _apply_control(self.devices[device_id], payload)
 
     # -- errors -----------------------------------------------------------------------------------
 
@@ -203,6 +217,9 @@ class ThinQServer(StandInServer):
         if isinstance(device, web.Response):
             return device
         payload = await request.json()
+        if self.held is not None:
+            self.held.append((request.match_info["id"], payload))
+            return _ok(request, {})
         refused = _apply_control(device, payload)
         if refused is not None:
             return refused

@@ -5,6 +5,11 @@ that by name), announces the others, polls every device concurrently on the inje
 device that fails its poll unavailable while the others carry on, relists the account every
 `relist_s` seconds, and keeps a refused token's message in `problem` (the last known states stay).
 A vendor's adapter subclasses it and supplies the calls: listing, linking, reading and commanding.
+
+A cloud accepting a command is not the device doing it: the appliance gets it from the cloud and
+its state changes later, or never (it is off the network, its door is open). So `send` returns
+`Receipt.AWAIT_STATE`, reads the device back at once, and again `FOLLOW_UP_S` after the command until
+its state shows the command; the hub says "done" only then, and "unconfirmed" if it never does.
 """
 
 from __future__ import annotations
@@ -19,12 +24,16 @@ from typing import Any, Generic, Protocol, TypeVar
 from aiohttp import ClientSession
 
 from jibsa.domain import Device, DeviceAction
-from jibsa.hub.adapter import AdapterSink, DeviceError
+from jibsa.hub.adapter import AdapterSink, DeviceError, Receipt
 from jibsa.hub.clock import Clock
+from jibsa.hub.expectations import Expected, expected_state, shows
 
 from .retry import AccountError
 
 log = logging.getLogger(__name__)
+# Seconds after a command at which a device whose state did not show it yet is read again (a poll
+# every few seconds would cost every device a request; the hub's confirmation wait is 5 s by default).
+FOLLOW_UP_S = (1.0, 2.0, 4.0)
 
 
 class Linked(Protocol):
@@ -80,6 +89,8 @@ class AccountPoller(ABC, Generic[L, E]):
         self._next_listing = 0.0
         self._sink: AdapterSink | None = None
         self._task: asyncio.Task[None] | None = None
+        self._last_values: dict[str, dict[str, Any]] = {}  # by jibsa id: what the cloud said last
+        self._follow_ups: dict[str, asyncio.Task[None]] = {}  # by jibsa id: reading back after a command
 
     # -- what a vendor supplies -------------------------------------------------------------------
 
@@ -130,29 +141,37 @@ class AccountPoller(ABC, Generic[L, E]):
                 await first.wait()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        tasks = [self._task, *self._follow_ups.values()]
+        self._task, self._follow_ups = None, {}
+        for task in tasks:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self._sink = None
         if self._session is not None:
             await self._session.close()
             self._session = None
 
-    async def send(self, action: DeviceAction) -> None:
-        """Send `action`, then read the device back and report its state."""
+    async def send(self, action: DeviceAction) -> Receipt:
+        """Send `action`, then read the device back and report its state, again later if it does
+        not show the action yet; the hub waits for the state to show it."""
         linked = self._linked.get(action.device_id)
         if linked is None and not self._synced and self.problem is not None:
             raise AccountError(self.problem)  # the account could not even be listed: say why
         if linked is None or not self._opened:  # opened once, the client stays
             raise DeviceError(self.not_linked_message.format(name=action.device_id), "unknown_device")
+        expected = expected_state(linked.device, action)
+        before = self._last_values.get(action.device_id)
         try:
             await self._perform(linked, action)
         except AccountError as exc:
             self.problem = str(exc)
             raise
-        await self._poll(linked)
+        sent_at = self.clock.now()
+        if not _shown(linked.device, await self._poll(linked), expected, before):
+            self._follow_up(linked, sent_at, expected, before)
+        return Receipt.AWAIT_STATE
 
     # -- inside -----------------------------------------------------------------------------------
 
@@ -222,20 +241,48 @@ class AccountPoller(ABC, Generic[L, E]):
         if self._sink is not None and removed:
             self._sink.devices_removed(removed)
 
-    async def _poll(self, linked: L) -> None:
+    async def _poll(self, linked: L) -> dict[str, Any] | None:
+        """Read the device and report what it says; its values, or None when it could not be read."""
         device = linked.device
         try:
             values = await self._read_values(linked)
         except AccountError as exc:
             self._account_trouble(exc)
-            return
+            return None
         except DeviceError as exc:
             log.warning("%s: %s: %s", self.name, device.id, exc)
             self._set_available(device.id, False)
-            return
+            return None
         self._set_available(device.id, True)
+        self._last_values[device.id] = values
         if values and self._sink is not None:
             self._sink.state_reported(device.id, values)
+        return values
+
+    def _follow_up(self, linked: L, sent_at: float, expected: Expected, before: dict[str, Any] | None) -> None:
+        """Read the device again `FOLLOW_UP_S` after a command until it shows it; a newer command to
+        the same device replaces the reading back of an older one."""
+        device_id = linked.device.id
+        previous = self._follow_ups.pop(device_id, None)
+        if previous is not None:
+            previous.cancel()
+        task = asyncio.create_task(self._read_back(linked, sent_at, expected, before),
+                                   name=f"jibsa-{self.name}-read-back-{device_id}")
+        self._follow_ups[device_id] = task
+        task.add_done_callback(lambda done: self._follow_ups.pop(device_id, None)
+                               if self._follow_ups.get(device_id) is done else None)
+
+    async def _read_back(self, linked: L, sent_at: float, expected: Expected,
+                         before: dict[str, Any] | None) -> None:
+        for delay in FOLLOW_UP_S:
+            await self.clock.sleep_until(sent_at + delay)
+            try:
+                values = await self._poll(linked)
+            except Exception:  # a bad answer ends the reading back; the regular poll carries on
+                log.exception("%s: reading %s back failed", self.name, linked.device.id)
+                return
+            if _shown(linked.device, values, expected, before):
+                return
 
     def _account_trouble(self, exc: DeviceError) -> None:
         if isinstance(exc, AccountError):
@@ -251,3 +298,13 @@ class AccountPoller(ABC, Generic[L, E]):
             self._unavailable.add(device_id)
         if self._sink is not None:
             self._sink.availability_reported(device_id, available)
+
+
+def _shown(device: Device, values: dict[str, Any] | None, expected: Expected, before: dict[str, Any] | None) -> bool:
+    """Whether values read after a command show it: the expected values, or with no one value to
+    expect (start, stop), any change from what was read before it."""
+    if values is None:
+        return False
+    if expected is None:
+        return values != before
+    return shows(device, values, expected)
