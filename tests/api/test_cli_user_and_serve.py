@@ -11,13 +11,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from jibsa.api.accounts import secret_hash, verify_password
-from jibsa.app import Settings, open_store
+from jibsa.app import RunningHome, Settings, open_store
 from jibsa.cli.main import main
+from jibsa.cli.serve_cmd import first_run
 from jibsa.testing.processes import free_port, lines_until
 
 
@@ -106,6 +108,24 @@ def serve(tmp_path: Path) -> Iterator[object]:
                 process.kill()
         if process.stdout:
             process.stdout.close()
+
+
+async def test_processes_starting_at_once_on_one_database_make_one_owner(
+    running: RunningHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several jibsa processes serve one home from one database; each first start looks for users."""
+    store: Any = running.store
+    look, looked = store.list_users, asyncio.Barrier(3)
+
+    async def list_users_as_all_look_first(home_id: str) -> list[Any]:
+        users = await look(home_id)
+        await looked.wait()  # every process has looked before any makes the owner
+        return list(users)
+
+    monkeypatch.setattr(store, "list_users", list_users_as_all_look_first)
+    await asyncio.gather(first_run(running, "ko"), first_run(running, "ko"), first_run(running, "ko"))
+    assert [user.name for user in await look(running.hub.home.id)] == ["admin"]
+    assert capsys.readouterr().out.count("비밀번호:") == 1
 
 
 @pytest.mark.slow

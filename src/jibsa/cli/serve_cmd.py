@@ -220,11 +220,15 @@ async def first_run(running: Any, language: str) -> None:
     from jibsa.api.accounts import add_user_with_token, new_password
     from jibsa.domain import Role
     from jibsa.presentation.state_words import state_words
+    from jibsa.storage.errors import StorageConflict
 
     home_id = running.hub.home.id
     if await running.store.list_users(home_id):
         return
     password = new_password()
-    _, token = await add_user_with_token(running.store, home_id, "admin", Role.OWNER, password)
+    try:
+        _, token = await add_user_with_token(running.store, home_id, "admin", Role.OWNER, password)
+    except StorageConflict:  # another jibsa process on the same database made it first, and printed its own
+        return
     words = state_words(language)
     print("\n" + words.phrase("first_run", password=password, token=token) + "\n", flush=True)
