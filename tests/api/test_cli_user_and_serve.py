@@ -113,7 +113,8 @@ def serve(tmp_path: Path) -> Iterator[object]:
 async def test_processes_starting_at_once_on_one_database_make_one_owner(
     running: RunningHome, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Several jibsa processes serve one home from one database; each first start looks for users."""
+    """Several jibsa processes starting at once on one database for one home (a new process started
+    before the old one has stopped, say): each first start looks for users before any makes the owner."""
     store: Any = running.store
     look, looked = store.list_users, asyncio.Barrier(3)
 
