@@ -28,9 +28,9 @@ from typing import Any
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Device, DeviceAction, DeviceType, Home, Room
-from jibsa.domain.rules import Action, ActionKind, Rule, Trigger, TriggerKind
 from jibsa.hub import AdapterSink
-from jibsa.hub.rule_actions import RuleFired
+from jibsa.rules.model import Action, ActionKind, Rule, Trigger, TriggerKind
+from jibsa.rules.runner import RuleFired
 
 SWITCHES = 100
 

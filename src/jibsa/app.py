@@ -17,8 +17,9 @@ from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
-from jibsa.hub.rule_store import RuleStore
-from jibsa.hub.rules import RuleEngine
+from jibsa.rules.commands import RuleCommands
+from jibsa.rules.engine import RuleEngine
+from jibsa.rules.store import RuleStore
 from jibsa.skills import default_skills
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
@@ -212,7 +213,7 @@ async def open_home(
     if isinstance(store, RuleStore):
         conditions = ForecastConditions(weather.source, weather.city) if weather.source else None
         rules = RuleEngine(hub, store, weather=conditions)
-        hub.rules = rules
+        hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
     conversation = Conversation(hub, Parser(home, home.language), phrases)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jibsa.domain import Home
-from jibsa.domain.rules import RuleFormatError, TriggerKind
-from jibsa.rules_file import load_rules_file
+from jibsa.rules.file import load_rules_file
+from jibsa.rules.model import RuleFormatError, TriggerKind
 
 GOOD = """
 rules:

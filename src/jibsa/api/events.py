@@ -12,9 +12,9 @@ from jibsa.answers import said
 from jibsa.domain import AvailabilityChanged, Home, Role, StateChanged
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
 from jibsa.hub.notifications import Announcement, NotificationAdded
-from jibsa.hub.rule_actions import RuleFired
 from jibsa.nlu.josa import duration_text, join_names
 from jibsa.presentation.state_words import summary
+from jibsa.rules.runner import RuleFired
 
 
 @dataclass(frozen=True, slots=True)

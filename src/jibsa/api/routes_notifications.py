@@ -11,7 +11,7 @@ from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES
-from jibsa.hub.rule_store import PushSubscription, RuleStore
+from jibsa.hub.notification_store import NotificationStore, PushSubscription
 from jibsa.web_push import application_server_key
 
 router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPONSES)
@@ -36,9 +36,9 @@ class PushSubscriptionRequest(BaseModel):
     keys: PushKeys
 
 
-def _store(request: Request) -> RuleStore:
+def _store(request: Request) -> NotificationStore:
     store = api_context(request).running.store
-    assert isinstance(store, RuleStore)
+    assert isinstance(store, NotificationStore)
     return store
 
 

@@ -13,9 +13,9 @@ from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES
 from jibsa.domain import Command
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import RuleFormatError, sensitive_actions
-from jibsa.hub.rules import RuleEngine
+from jibsa.rules.engine import RuleEngine
+from jibsa.rules.model import RuleFormatError, sensitive_actions
+from jibsa.rules.schema import read_rule
 
 router = APIRouter(prefix="/api", tags=["rules"], responses=ERROR_RESPONSES)
 _OUTCOME_ERRORS = {"not_allowed": "not_allowed", "needs_owner_confirmation": "needs_confirmation",

@@ -29,7 +29,7 @@ from jibsa.hub.timers import TimerBook
 
 
 class RuleBook(Protocol):
-    """The home's rules as the hub hands them rule intents (`jibsa.hub.rules.RuleEngine`)."""
+    """The home's rules as the hub hands them rule intents (`jibsa.rules.commands.RuleCommands`)."""
 
     async def handle(self, command: Command, actor: Actor, confirmed: bool) -> Outcome: ...
 

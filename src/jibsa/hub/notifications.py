@@ -13,7 +13,7 @@ import yaml
 
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
-from jibsa.hub.rule_store import Notification, RuleStore
+from jibsa.hub.notification_store import Notification, NotificationStore
 from jibsa.hub.timers import TimerFinished
 from jibsa.nlu.josa import duration_text
 
@@ -43,7 +43,7 @@ def rule_texts() -> Mapping[str, Mapping[str, Any]]:
 
 
 class Notifier:
-    def __init__(self, home_id: str, store: RuleStore, bus: EventBus, clock: Clock) -> None:
+    def __init__(self, home_id: str, store: NotificationStore, bus: EventBus, clock: Clock) -> None:
         self._home_id = home_id
         self._store = store
         self._bus = bus

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from jibsa.domain import Command, Home
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import RuleFormatError, sensitive_actions
 from jibsa.nlu.josa import clock_text, josa
 from jibsa.nlu.replies import promise
 from jibsa.nlu.rule_phrases import rule_words
+from jibsa.rules.model import RuleFormatError, sensitive_actions
+from jibsa.rules.schema import read_rule
 
 
 def _texts(language: str) -> Mapping[str, Any]:

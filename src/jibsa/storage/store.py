@@ -12,8 +12,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.store import HubStore
+from jibsa.rules.store import RuleStore
 from jibsa.storage.accounts import DEFAULT_AUDIT_DAYS, AccountRecords
 from jibsa.storage.base import Clock
 from jibsa.storage.engine import create_engine, database_url

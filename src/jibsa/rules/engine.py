@@ -16,19 +16,18 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 
-from jibsa.domain import Command, StateChanged
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import Rule, RuleFormatError, TriggerKind, missing_devices
+from jibsa.domain import StateChanged
 from jibsa.hub.hub import HomeChanged, Hub
 from jibsa.hub.notifications import Notifier, rule_texts
-from jibsa.hub.outcome import Actor, Outcome
-from jibsa.hub.presence import PresenceBook, PresenceChanged
-from jibsa.hub.rule_actions import RuleRunner
-from jibsa.hub.rule_checks import conditions_hold, value_matches
-from jibsa.hub.rule_store import RuleStore
-from jibsa.hub.rule_time import city_observer, last_due, next_due
-from jibsa.hub.rule_weather import WeatherSource, WeatherWatch
 from jibsa.hub.timers import TimerFinished
+from jibsa.rules.conditions import conditions_hold, value_matches
+from jibsa.rules.due import city_observer, last_due, next_due
+from jibsa.rules.model import Rule, RuleFormatError, TriggerKind, missing_devices
+from jibsa.rules.presence import PresenceBook, PresenceChanged
+from jibsa.rules.runner import RuleRunner
+from jibsa.rules.schema import read_rule
+from jibsa.rules.store import RuleStore
+from jibsa.rules.weather import WeatherSource, WeatherWatch
 
 log = logging.getLogger(__name__)
 _TIMED = (TriggerKind.CLOCK, TriggerKind.SUN)
@@ -54,12 +53,6 @@ class RuleEngine:
         self._unlisten: Callable[[], None] = lambda: None
 
     # -- lifetime -------------------------------------------------------------------------------
-
-    async def handle(self, command: Command, actor: Actor, confirmed: bool) -> Outcome:
-        """Carry out a rule intent (add_rule, list_rules, enable/disable/remove_rule, why)."""
-        from jibsa.hub.rule_intents import handle_rule_intent
-
-        return await handle_rule_intent(self, command, actor, confirmed)
 
     async def start(self) -> None:
         """Load the kept rules, handle what was missed while stopped, and start watching."""

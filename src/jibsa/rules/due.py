@@ -11,8 +11,8 @@ import yaml
 from astral import Observer
 from astral.sun import sunrise, sunset
 
-from jibsa.domain.rules import Trigger, TriggerKind, weekday_allowed
 from jibsa.hub.schedule_time import next_occurrence
+from jibsa.rules.model import Trigger, TriggerKind, weekday_allowed
 
 DEFAULT_CITY = "서울"
 _SEARCH_DAYS = 8  # a week of allowed days always holds one

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jibsa.domain import Command
-from jibsa.domain.rules import Action, ActionKind, Rule
 from jibsa.hub.notifications import Notifier, rule_texts
 from jibsa.hub.outcome import Actor
-from jibsa.hub.rule_words import what_happened
+from jibsa.rules.model import Action, ActionKind, Rule
+from jibsa.rules.reasons import what_happened
 
 if TYPE_CHECKING:
     from jibsa.hub.hub import Hub

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from jibsa.domain import Home
-from jibsa.domain.rules import Rule, TriggerKind
 from jibsa.hub.notifications import rule_texts
 from jibsa.nlu.josa import josa
+from jibsa.rules.model import Rule, TriggerKind
 
 
 def what_happened(rule: Rule, home: Home, value: Any = None, language: str = "ko") -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from jibsa.domain.commands import DEVICE_INTENTS, Command, CommandFormatError, parse_clock
 from jibsa.domain.home import Device, Home
 from jibsa.domain.policy import Role
-from jibsa.domain.rules import (
+from jibsa.rules.model import (
     DAY_SETS,
     MAX_FOR_S,
     MISSED,

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jibsa.domain.rules import Condition, ConditionKind, Rule, weekday_allowed
-from jibsa.hub.presence import PresenceBook
+from jibsa.rules.model import Condition, ConditionKind, Rule, weekday_allowed
+from jibsa.rules.presence import PresenceBook
 
 
 def value_matches(value: Any, to: Any, above: float | None, below: float | None) -> bool:

@@ -4,13 +4,11 @@ how), a rule (and its trigger), a schedule, or the device itself."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jibsa.domain import Command
 from jibsa.hub.outcome import Outcome
-
-if TYPE_CHECKING:
-    from jibsa.hub.rules import RuleEngine
+from jibsa.rules.engine import RuleEngine
 
 _LOOK_BACK = 50  # changes of the device to search for the last one with a state people see
 
