@@ -16,7 +16,7 @@ from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.hub import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa
-from jibsa.nlu.rule_readback import describe_rule_outcome
+from jibsa.rules.readback import describe_rule_outcome
 
 
 @cache

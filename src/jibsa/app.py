@@ -19,6 +19,7 @@ from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
+from jibsa.rules.grammar import rule_parser
 from jibsa.rules.store import RuleStore
 from jibsa.skills import default_skills
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
@@ -188,8 +189,6 @@ async def open_home(
 ) -> RunningHome:
     """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
     are the installed ones (entry points `jibsa.skills`) unless given."""
-    from jibsa.nlu import Parser
-
     warnings: tuple[str, ...] = ()
     if home is None:
         loaded = load_home(settings.home_file)
@@ -216,7 +215,7 @@ async def open_home(
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
-    conversation = Conversation(hub, Parser(home, home.language), phrases)
+    conversation = Conversation(hub, rule_parser(home, home.language), phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules)
     if weather.source is not None:
         running.services.append(weather.source)

@@ -83,7 +83,7 @@ class Conversation:
         """The parser for the home as it is now (devices discovered at run time included).
         Rebuilt lazily: a burst of discoveries costs one rebuild, at the next sentence."""
         if self._parser_home is not self.hub.home:
-            self._parser = Parser(self.hub.home, self._parser.language)
+            self._parser = Parser(self.hub.home, self._parser.language, readers=self._parser.readers)
             self._parser_home = self.hub.home
         return self._parser
 

@@ -52,11 +52,11 @@ def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any
 
 
 def _hear(args: argparse.Namespace) -> int:
-    from jibsa.nlu import Parser
+    from jibsa.rules.grammar import rule_parser
 
     home = load_home_or_exit(args.home).home
     language = args.lang or home.language
-    parser = Parser(home, language)
+    parser = rule_parser(home, language)
     service = _voice_service(args)
     failed = 0
     for path in args.files:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from jibsa.domain import Command, Device, Home, needs_confirmation
 from jibsa.domain.intents import BUILTIN_INTENTS
@@ -16,8 +16,6 @@ from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
 from jibsa.nlu.replies import choice_question, promise, refusal
-from jibsa.nlu.rule_phrases import RuleReader
-from jibsa.nlu.rule_readback import readback
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
 from jibsa.nlu.timing import find_timing
@@ -73,6 +71,14 @@ class Understanding:
         return {"code": self.error, "message": refusal(self.error, "ko"), "message_en": refusal(self.error, "en")}
 
 
+class SentenceReader(Protocol):
+    """A kind of sentence read before the parser's own requests (rules: "세탁 끝나면 알려줘"). `said` is
+    `text` as the parser reads it (normalised; lower case in English); `parser` finds devices and
+    commands in parts of it. None: not one of its sentences."""
+
+    def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None: ...
+
+
 @dataclass(frozen=True)
 class _Session:
     previous: Previous | None = None
@@ -88,19 +94,20 @@ class _Result:
 
 
 class Parser:
-    """Built once per home; `parse` is a pure function of the text, the room and the session's past."""
+    """Built once per home; `parse` is a pure function of the text, the room and the session's past.
+    `readers` read other kinds of sentence first (`jibsa.rules.sentences` reads rules)."""
 
-    def __init__(self, home: Home, language: str = "ko", *, morphology: bool = False) -> None:
+    def __init__(self, home: Home, language: str = "ko", *, morphology: bool = False,
+                 readers: Sequence[SentenceReader] = ()) -> None:
         self.home = home
         self.language = language
         self.morphology = morphology
+        self.readers = tuple(readers)
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
-        self._rules = RuleReader(home, self._device_ids,
-                                 lambda said: self._understand(normalise(said), None, None).commands)
 
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
@@ -110,12 +117,11 @@ class Parser:
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
-        rule_command = self._rules.read(text.strip().lower() if language == "en" else normalised, language)
-        if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
-            asks = rule_command.intent == "add_rule"
-            params = rule_command.params
-            return Understanding(text, (rule_command,),
-                                 lambda: readback(self.home, params["rule"], language) if asks else "", asks, language)
+        said = text.strip().lower() if language == "en" else normalised
+        for reader in self.readers:
+            understood = reader.read(text, said, language, self)
+            if understood is not None:
+                return understood
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:
@@ -169,8 +175,13 @@ class Parser:
             result.commands = [_timed(c, timing.params) for c in result.commands]
         return result
 
-    def _device_ids(self, text: str) -> list[str]:
+    def device_ids(self, text: str) -> list[str]:
+        """The devices `text` names, by their names (for readers of other sentences)."""
         return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("device")]
+
+    def commands(self, text: str) -> list[Command]:
+        """The commands `text` asks for, read alone (no room, no session)."""
+        return self._understand(normalise(text), None, None).commands
 
     def _add_stems(self, clause: Clause) -> None:
         """The Kiwi fallback: a request naming devices but no verb we know gets the verbs Kiwi finds."""

@@ -1,5 +1,5 @@
 """Reading a rule back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 저장할까요?"), and
-answering the rule commands. The sentences live in data/rule_phrases.yaml."""
+answering the rule commands. The sentences live in rules/data/rule_phrases.yaml."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from jibsa.domain import Command, Home
 from jibsa.nlu.josa import clock_text, josa
 from jibsa.nlu.replies import promise
-from jibsa.nlu.rule_phrases import rule_words
 from jibsa.rules.model import RuleFormatError, sensitive_actions
 from jibsa.rules.schema import read_rule
+from jibsa.rules.sentences import rule_words
 
 
 def _texts(language: str) -> Mapping[str, Any]:

@@ -31,8 +31,8 @@ _COVERS = (DeviceType.WINDOW, DeviceType.CURTAIN, DeviceType.BLIND, DeviceType.G
 
 @cache
 def rule_words() -> Mapping[str, Mapping[str, Any]]:
-    """data/rule_phrases.yaml: the words of rule sentences and their read-back, by language."""
-    text = resources.files("jibsa.nlu.data").joinpath("rule_phrases.yaml").read_text(encoding="utf-8")
+    """rules/data/rule_phrases.yaml: the words of rule sentences and their read-back, by language."""
+    text = resources.files("jibsa.rules.data").joinpath("rule_phrases.yaml").read_text(encoding="utf-8")
     data: Mapping[str, Mapping[str, Any]] = yaml.safe_load(text)
     return data
 

@@ -1,0 +1,27 @@
+"""Rule sentences as the parser reads them: "세탁 끝나면 알려줘" becomes an ``add_rule`` command, read
+back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 저장할까요?")."""
+
+from __future__ import annotations
+
+from jibsa.domain import Home
+from jibsa.nlu import Parser, Understanding
+from jibsa.rules.readback import readback
+from jibsa.rules.sentences import RuleReader
+
+
+class RuleSentences:
+    """The parser's reader of rule sentences (a `jibsa.nlu.parser.SentenceReader`)."""
+
+    def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None:
+        command = RuleReader(parser.home, parser.device_ids, parser.commands).read(said, language)
+        if command is None:
+            return None
+        asks = command.intent == "add_rule"  # a new rule is read back and saved only after a yes
+        home, params = parser.home, command.params
+        return Understanding(text, (command,), lambda: readback(home, params["rule"], language) if asks else "",
+                             asks, language)
+
+
+def rule_parser(home: Home, language: str = "ko") -> Parser:
+    """A parser of `home` that reads rule sentences as well as requests."""
+    return Parser(home, language, readers=(RuleSentences(),))
