@@ -97,11 +97,9 @@ class Parser:
     """Built once per home; `parse` is a pure function of the text, the room and the session's past.
     `readers` read other kinds of sentence first (`jibsa.rules.sentences` reads rules)."""
 
-    def __init__(self, home: Home, language: str = "ko", *, morphology: bool = False,
-                 readers: Sequence[SentenceReader] = ()) -> None:
+    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] = ()) -> None:
         self.home = home
         self.language = language
-        self.morphology = morphology
         self.readers = tuple(readers)
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
@@ -158,8 +156,6 @@ class Parser:
         result = _Result()
         carried: tuple[str, ...] = ()
         for clause in _clauses(tokens, blanked, self.home):
-            if self.morphology:
-                self._add_stems(clause)
             ctx = Context(room, carried, self._narrow, self._fillers, chosen)
             outcome: Interpretation = interpret(clause, self.home, self._lexicon, ctx, previous)
             if clause.rooms:
@@ -182,18 +178,6 @@ class Parser:
     def commands(self, text: str) -> list[Command]:
         """The commands `text` asks for, read alone (no room, no session)."""
         return self._understand(normalise(text), None, None).commands
-
-    def _add_stems(self, clause: Clause) -> None:
-        """The Kiwi fallback: a request naming devices but no verb we know gets the verbs Kiwi finds."""
-        if clause.verbs or not clause.names_targets or clause.numbers or clause.question:
-            return
-        from jibsa.nlu.morphology import verb_stems
-
-        lemmas = self._lexicon.section("lemmas")
-        last = clause.tokens[-1]
-        for stem in verb_stems(clause.text):
-            if stem in lemmas:
-                clause.verbs.append((str(lemmas[stem]), Token(last.start, last.end, stem, (("verb", lemmas[stem]),))))
 
     def _confirm(self, command: Command) -> bool:
         devices = (self.home.device(t) for t in command.targets)
