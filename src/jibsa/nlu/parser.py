@@ -107,6 +107,13 @@ class Parser:
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
 
+    def with_home(self, home: Home) -> Parser:
+        """A parser of `home` (devices discovered or removed since) that goes on with this one's
+        sessions: a follow-up ("안방도", "그거 꺼줘") still refers to what was said before."""
+        parser = Parser(home, self.language, readers=self.readers)
+        parser._sessions = self._sessions
+        return parser
+
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
         language = "en" if looks_english(text) else self.language
