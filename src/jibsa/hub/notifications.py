@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
+from jibsa.domain.events import EVERYONE, Audience
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.notification_store import Notification, NotificationStore
@@ -23,6 +24,14 @@ class NotificationAdded:
     home_id: str
     notification: Notification
 
+    @property
+    def audience(self) -> Audience:
+        """The person it is for; everyone, when it names nobody."""
+        return Audience(self.notification.person or None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "notification", **self.notification.to_dict()}
+
 
 @dataclass(frozen=True, slots=True)
 class Announcement:
@@ -32,6 +41,12 @@ class Announcement:
     text: str
     text_en: str
     device: str | None = None
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        """For a speaker or voice satellite listening on the events socket."""
+        return {"type": "announcement", "text": self.text, "text_en": self.text_en, "device": self.device}
 
 
 @cache

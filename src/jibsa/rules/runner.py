@@ -7,9 +7,10 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jibsa.domain import Command
+from jibsa.domain.events import EVERYONE, Audience
 from jibsa.hub.notifications import Notifier, rule_texts
 from jibsa.hub.outcome import Actor
 from jibsa.rules.model import Action, ActionKind, Rule
@@ -34,6 +35,12 @@ class RuleFired:
     reason: str
     reason_en: str
     late: bool = False
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "rule_fired", "rule": self.rule_id, "name": self.name, "at": self.at,
+                "reason": self.reason, "reason_en": self.reason_en, "late": self.late}
 
 
 Pause = Callable[[Rule, str, str], Awaitable[None]]
