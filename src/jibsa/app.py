@@ -21,6 +21,7 @@ from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
 from jibsa.rules.grammar import rule_parser
 from jibsa.rules.store import RuleStore
+from jibsa.rules.triggers import TriggerKinds
 from jibsa.skills import default_skills
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
@@ -185,10 +186,10 @@ class RunningHome:
 
 async def open_home(
     settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None,
-    partner_skills: Sequence[PartnerSkill] | None = None,
+    partner_skills: Sequence[PartnerSkill] | None = None, trigger_kinds: TriggerKinds | None = None,
 ) -> RunningHome:
     """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
-    are the installed ones (entry points `jibsa.skills`) unless given."""
+    and trigger kinds are the installed ones (entry points `jibsa.skills`, `jibsa.triggers`) unless given."""
     warnings: tuple[str, ...] = ()
     if home is None:
         loaded = load_home(settings.home_file)
@@ -211,11 +212,11 @@ async def open_home(
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
         conditions = ForecastConditions(weather.source, weather.city) if weather.source else None
-        rules = RuleEngine(hub, store, weather=conditions)
+        rules = RuleEngine(hub, store, weather=conditions, kinds=trigger_kinds)
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
-    conversation = Conversation(hub, rule_parser(home, home.language), phrases)
+    conversation = Conversation(hub, rule_parser(home, home.language, trigger_kinds), phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules)
     if weather.source is not None:
         running.services.append(weather.source)

@@ -57,7 +57,7 @@ async def add_rule(request: Request, body: RuleRequest = Body(...),  # noqa: B00
     context = api_context(request)
     engine = _engine(request)
     try:
-        rule = read_rule(body.rule, engine.hub.home, "rule")
+        rule = read_rule(body.rule, engine.hub.home, "rule", engine.kinds)
     except RuleFormatError as exc:
         raise ApiError("bad_rule", {"field": exc.path, "problem": exc.problem}) from None
     command = Command("add_rule", (), {"rule": body.rule})

@@ -61,7 +61,7 @@ async def handle_rule_intent(engine: RuleEngine, command: Command, actor: Actor,
 
 async def _add(engine: RuleEngine, command: Command, actor: Actor, confirmed: bool) -> Outcome:
     try:
-        rule = read_rule(command.params.get("rule"), engine.hub.home, "rule")
+        rule = read_rule(command.params.get("rule"), engine.hub.home, "rule", engine.kinds)
     except RuleFormatError as exc:
         return Outcome(command, error="bad_rule", answer={"problem": str(exc)})
     refusal = creation_refusal(rule, actor, confirmed, engine)

@@ -50,6 +50,8 @@ def condition_holds(condition: Condition, states: Mapping[str, Mapping[str, Any]
     if condition.kind is ConditionKind.STATE:
         state = states.get(str(condition.device)) or {}
         return value_matches(state.get(str(condition.property)), condition.is_, condition.above, condition.below)
+    if condition.kind is not ConditionKind.PRESENCE:
+        raise ValueError(f"no check for a {condition.kind} condition")
     if condition.presence == "someone_home":
         return presence.anyone_home()
     if condition.presence == "nobody_home":

@@ -1,10 +1,9 @@
-"""The rule engine: watches the hub's event bus and clock, and fires rules whose trigger happened
-and whose conditions hold.
+"""The rule engine: keeps the home's rules (durably: they survive restarts), has each watched by its
+trigger kind's watcher, and fires a rule whose trigger happened when its conditions hold.
 
-State triggers are indexed by (device, property), so a state change touches only its own rules.
-A trigger "for a while" waits on the clock and is dropped when the state stops matching. Clock and
-sun triggers sleep until due; one that fell due while jibsa was down fires late or is skipped, as
-the rule's `missed` says. Rules are kept in the store and survive restarts.
+Each trigger kind watches in its own way (`jibsa.rules.triggers`): a state change touches only the
+rules of that device and property; clock and sun rules sleep until due, and one that fell due while
+jibsa was down fires late or is skipped, as the rule's `missed` says.
 """
 
 from __future__ import annotations
@@ -15,42 +14,56 @@ import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from jibsa.domain import StateChanged
+from jibsa.hub.clock import Clock
 from jibsa.hub.hub import HomeChanged, Hub
 from jibsa.hub.notifications import Notifier, rule_texts
 from jibsa.hub.timers import TimerFinished
-from jibsa.rules.conditions import conditions_hold, value_matches
-from jibsa.rules.due import city_observer, last_due, next_due
-from jibsa.rules.model import Rule, RuleFormatError, TriggerKind, missing_devices
-from jibsa.rules.presence import PresenceBook, PresenceChanged
+from jibsa.rules.conditions import conditions_hold
+from jibsa.rules.model import Rule, RuleFormatError, missing_devices
+from jibsa.rules.presence import PresenceBook
 from jibsa.rules.runner import RuleRunner
 from jibsa.rules.schema import read_rule
 from jibsa.rules.store import RuleStore
-from jibsa.rules.weather import WeatherSource, WeatherWatch
+from jibsa.rules.triggers import TriggerKinds, installed_kinds
+from jibsa.rules.triggers.base import Watcher, WeatherSource
 
 log = logging.getLogger(__name__)
-_TIMED = (TriggerKind.CLOCK, TriggerKind.SUN)
 
 
 class RuleEngine:
+    """The rules of one home; `kinds` are the trigger kinds it knows (the installed ones when not given).
+    It is the `WatchSite` its watchers work with."""
+
     def __init__(self, hub: Hub, store: RuleStore, *, weather: WeatherSource | None = None,
-                 weather_poll_s: float = 600.0) -> None:
+                 weather_poll_s: float = 600.0, kinds: TriggerKinds | None = None) -> None:
         self.hub = hub
         self.store = store
+        self.kinds = kinds or installed_kinds()
+        self.weather = weather
+        self.weather_poll_s = weather_poll_s
         self.presence = PresenceBook(hub.home.id, hub.bus, hub.clock)
         self.notifier = Notifier(hub.home.id, store, hub.bus, hub.clock)
         self.rules: dict[str, Rule] = {}
         self.broken: dict[str, str] = {}  # rules kept in the store that no longer fit the home: why
-        self._index: dict[tuple[str, str], list[str]] = {}
         self._seen: dict[str, int] = {}
-        self._timers: dict[str, asyncio.Task[None]] = {}
-        self._holding: dict[str, asyncio.Task[None]] = {}
         self._running: set[asyncio.Task[Any]] = set()
-        self._runner = RuleRunner(hub, self.notifier, self._pause_for)
-        self._weather = WeatherWatch(weather, hub.home.city, hub.clock, weather_poll_s, self._weather_began)
-        self._observer = city_observer(hub.home.city)
+        self._runner = RuleRunner(hub, self.notifier, self._pause_for, self.kinds)
+        self._watchers: dict[str, Watcher] = {kind.name: kind.watcher(self) for kind in self.kinds}
         self._unlisten: Callable[[], None] = lambda: None
+
+    @property
+    def clock(self) -> Clock:
+        return self.hub.clock
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self.hub.timezone
+
+    @property
+    def city(self) -> str:
+        return self.hub.home.city
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -58,25 +71,26 @@ class RuleEngine:
         """Load the kept rules, handle what was missed while stopped, and start watching."""
         for kept in await self.store.load_rules(self.hub.home.id):
             try:
-                rule = read_rule(kept.data, self.hub.home, f"rule {kept.id}")
+                rule = read_rule(kept.data, self.hub.home, f"rule {kept.id}", self.kinds)
             except RuleFormatError as exc:
                 self.broken[kept.id] = str(exc)
                 log.warning("rule %s cannot run: %s", kept.id, exc)
                 continue
             self._keep(replace(rule, id=kept.id))
-            await self._missed(self.rules[kept.id], kept.last_fired)
+            if rule.enabled:
+                self._watchers[rule.when.kind].missed(self.rules[kept.id], kept.last_fired)
         self._unlisten = self.hub.bus.listen(self._on_event)
-        self._weather.start()
+        for watcher in self._watchers.values():
+            watcher.start()
 
     async def stop(self) -> None:
         self._unlisten()
-        await self._weather.stop()
-        tasks = [*self._timers.values(), *self._holding.values(), *self._running]
+        for watcher in self._watchers.values():
+            await watcher.stop()
+        tasks = list(self._running)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._timers.clear()
-        self._holding.clear()
 
     async def settled(self) -> None:
         """Wait until every rule that is firing now has finished its actions."""
@@ -124,97 +138,26 @@ class RuleEngine:
     def _keep(self, rule: Rule) -> None:
         self.rules[rule.id] = rule
         self._seen.setdefault(rule.id, len(self._seen))  # rules made at the same moment list in that order
-        if not rule.enabled:
-            return
-        trigger = rule.when
-        if trigger.kind in (TriggerKind.STATE, TriggerKind.FINISHED):
-            prop = trigger.property if trigger.kind is TriggerKind.STATE else "run_state"
-            self._index.setdefault((str(trigger.device), str(prop)), []).append(rule.id)
-        elif trigger.kind in _TIMED:
-            self._timers[rule.id] = asyncio.create_task(self._clock_loop(rule.id), name=f"rule:{rule.id}")
+        if rule.enabled:
+            self._watchers[rule.when.kind].watch(rule)
 
     def _drop(self, rule_id: str) -> Rule | None:
         rule = self.rules.pop(rule_id, None)
-        for ids in self._index.values():
-            if rule_id in ids:
-                ids.remove(rule_id)
-        for tasks in (self._timers, self._holding):
-            task = tasks.pop(rule_id, None)
-            if task is not None:
-                task.cancel()
+        for watcher in self._watchers.values():
+            watcher.forget(rule_id)
         return rule
 
     def _on_event(self, event: object) -> None:
-        if isinstance(event, StateChanged):
-            self._on_state(event)
-        elif isinstance(event, PresenceChanged):
-            self._on_presence(event)
-        elif isinstance(event, HomeChanged) and event.removed:
+        for watcher in self._watchers.values():
+            watcher.event(event)
+        if isinstance(event, HomeChanged) and event.removed:
             self.home_changed()
         elif isinstance(event, TimerFinished):
             self._spawn(self.notifier.timer_finished(event))
 
-    def _on_state(self, event: StateChanged) -> None:
-        for prop in event.changed:
-            for rule_id in tuple(self._index.get((event.device_id, prop), ())):
-                rule = self.rules[rule_id]
-                trigger = rule.when
-                to = "finished" if trigger.kind is TriggerKind.FINISHED else trigger.to
-                was = value_matches(event.old.get(prop), to, trigger.above, trigger.below)
-                now = value_matches(event.new.get(prop), to, trigger.above, trigger.below)
-                if now and not was:
-                    self._began(rule, event.new.get(prop))
-                elif was and not now:
-                    held = self._holding.pop(rule_id, None)
-                    if held is not None:
-                        held.cancel()
-
-    def _began(self, rule: Rule, value: Any) -> None:
-        if rule.when.for_s <= 0:
-            self._fire(rule, value)
-            return
-        if rule.id not in self._holding:
-            deadline = self.hub.clock.now() + rule.when.for_s
-            self._holding[rule.id] = asyncio.create_task(self._hold(rule, value, deadline))
-
-    async def _hold(self, rule: Rule, value: Any, deadline: float) -> None:
-        await self.hub.clock.sleep_until(deadline)
-        self._holding.pop(rule.id, None)
-        self._fire(rule, value)
-
-    def _on_presence(self, event: PresenceChanged) -> None:
-        for rule in tuple(self.rules.values()):
-            trigger = rule.when
-            if not rule.enabled or trigger.kind is not TriggerKind.PRESENCE:
-                continue
-            if trigger.event == "nobody_home":
-                if not event.anyone_home and not event.home:
-                    self._fire(rule, event.person)
-            elif (trigger.event == "arrive") == event.home and trigger.person in (None, event.person):
-                self._fire(rule, event.person)
-
-    def _weather_began(self, kinds: frozenset[str]) -> None:
-        for rule in tuple(self.rules.values()):
-            if rule.enabled and rule.when.kind is TriggerKind.WEATHER and rule.when.weather in kinds:
-                self._fire(rule, rule.when.weather)
-
-    async def _clock_loop(self, rule_id: str) -> None:
-        while (rule := self.rules.get(rule_id)) is not None:
-            due = next_due(rule.when, self.hub.clock.now(), self.hub.timezone, self._observer)
-            await self.hub.clock.sleep_until(due)
-            if self._fire(rule, None) and rule.once:
-                return
-
-    async def _missed(self, rule: Rule, last_fired: float | None) -> None:
-        if not rule.enabled or rule.when.kind not in _TIMED or rule.missed != "fire":
-            return
-        due = last_due(rule.when, self.hub.clock.now(), self.hub.timezone, self._observer)
-        if due is not None and due > max(last_fired or 0.0, rule.created):
-            self._fire(rule, None, late=True)
-
     # -- firing -----------------------------------------------------------------------------------
 
-    def _fire(self, rule: Rule, value: Any, *, late: bool = False) -> bool:
+    def fire(self, rule: Rule, value: Any = None, *, late: bool = False) -> bool:
         """Start the rule's actions if its conditions hold now; True when it was started."""
         if not rule.enabled or rule.id not in self.rules:
             return False
@@ -230,9 +173,10 @@ class RuleEngine:
         ran = await self._runner.run(rule, value, late=late)
         if not ran:
             return
+        kind = self.kinds.get(rule.when.kind)
         if rule.once:
             await self.store.delete_rule(self.hub.home.id, rule.id)
-        elif rule.when.kind in _TIMED:  # only clock and sun rules look back at a missed time
+        elif kind is not None and kind.looks_back:  # only these look back at a missed time
             await self.store.rule_fired(self.hub.home.id, rule.id, self.hub.clock.now())
 
     async def _pause_for(self, rule: Rule, text: str, text_en: str) -> None:

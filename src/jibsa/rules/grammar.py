@@ -7,21 +7,26 @@ from jibsa.domain import Home
 from jibsa.nlu import Parser, Understanding
 from jibsa.rules.readback import readback
 from jibsa.rules.sentences import RuleReader
+from jibsa.rules.triggers import TriggerKinds, installed_kinds
 
 
 class RuleSentences:
-    """The parser's reader of rule sentences (a `jibsa.nlu.parser.SentenceReader`)."""
+    """The parser's reader of rule sentences (a `jibsa.nlu.parser.SentenceReader`), with the trigger
+    kinds it listens for (the installed ones when not given)."""
+
+    def __init__(self, kinds: TriggerKinds | None = None) -> None:
+        self.kinds = kinds or installed_kinds()
 
     def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None:
-        command = RuleReader(parser.home, parser.device_ids, parser.commands).read(said, language)
+        command = RuleReader(parser.home, parser.device_ids, parser.commands, self.kinds).read(said, language)
         if command is None:
             return None
         asks = command.intent == "add_rule"  # a new rule is read back and saved only after a yes
-        home, params = parser.home, command.params
-        return Understanding(text, (command,), lambda: readback(home, params["rule"], language) if asks else "",
-                             asks, language)
+        home, params, kinds = parser.home, command.params, self.kinds
+        return Understanding(text, (command,),
+                             lambda: readback(home, params["rule"], language, kinds) if asks else "", asks, language)
 
 
-def rule_parser(home: Home, language: str = "ko") -> Parser:
+def rule_parser(home: Home, language: str = "ko", kinds: TriggerKinds | None = None) -> Parser:
     """A parser of `home` that reads rule sentences as well as requests."""
-    return Parser(home, language, readers=(RuleSentences(),))
+    return Parser(home, language, readers=(RuleSentences(kinds),))
