@@ -15,8 +15,9 @@ from typing import Any, Protocol
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.home_file import load_home
-from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
+from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
 from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
 from jibsa.rules.grammar import rule_parser
@@ -187,9 +188,11 @@ class RunningHome:
 async def open_home(
     settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None,
     partner_skills: Sequence[PartnerSkill] | None = None, trigger_kinds: TriggerKinds | None = None,
+    intents: IntentRegistry = BUILTIN_INTENTS, skills: Mapping[str, Skill] | None = None,
 ) -> RunningHome:
     """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
-    and trigger kinds are the installed ones (entry points `jibsa.skills`, `jibsa.triggers`) unless given."""
+    and trigger kinds are the installed ones (entry points `jibsa.skills`, `jibsa.triggers`) unless given;
+    `intents` are the ones the home knows, and `skills` carry out those jibsa has no skill for."""
     warnings: tuple[str, ...] = ()
     if home is None:
         loaded = load_home(settings.home_file)
@@ -203,11 +206,10 @@ async def open_home(
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
     weather_settings = settings.adapter_settings.get("weather") or {}
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
-    skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
-              **default_skills(weather.source, weather.city)}
-    hub = Hub(home, store, clock, adapters, skills=skills,
-              command_timeout=settings.command_timeout,
-              timezone=settings.timezone)
+    all_skills = {**(skills or {}), **hub_skills(partners, settings.adapter_settings.get("skills") or {}),
+                  **default_skills(weather.source, weather.city)}
+    hub = Hub(home, store, clock, adapters, skills=all_skills, command_timeout=settings.command_timeout,
+              timezone=settings.timezone, intents=intents)
     await hub.start()
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
@@ -216,7 +218,7 @@ async def open_home(
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
-    conversation = Conversation(hub, rule_parser(home, home.language, trigger_kinds), phrases)
+    conversation = Conversation(hub, rule_parser(home, home.language, trigger_kinds, intents), phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules)
     if weather.source is not None:
         running.services.append(weather.source)

@@ -49,7 +49,7 @@ def device_body(hub: Hub, device: Device) -> dict[str, Any]:
         "id": device.id, "name": device.name, "type": device.type.value, "room": device.room,
         "aliases": list(device.aliases), "maker": device.maker, "available": hub.states.available(device.id),
         "state": state, "summary": summary(device.type, state), "properties": properties,
-        "intents": sorted(device.spec.intents),
+        "intents": sorted(device.spec.intents), "buttons": hub.intents.buttons(device.spec.intents),
     }  # fmt: skip
 
 

@@ -104,7 +104,7 @@ class Hub:
         confirm_s = command_timeout if confirm_timeout is None else confirm_timeout
         self._targets = TargetRunner(self, command_timeout, confirm_s)
         self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
-                                precheck=self._targets.precheck, execute=self.execute)
+                                precheck=self._targets.precheck, execute=self.execute, intents=intents)
         self._started: list[DeviceAdapter] = []
         self.rules: RuleBook | None = None  # set by whoever starts one (app.open_home)
 

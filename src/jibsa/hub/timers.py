@@ -9,12 +9,12 @@ a `JobSkipped` event says so instead. Who may make, see and cancel what is the p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from jibsa.domain import Command, ErrorCode, Home, Role, TargetResult, needs_confirmation
+from jibsa.domain import INTENTS, Command, ErrorCode, Home, Role, TargetResult, needs_confirmation
 from jibsa.domain.commands import is_duration
 from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.policy import late_grace_s, may_cancel_job, pending_job_limit
@@ -77,8 +77,10 @@ class TimerBook:
     discovered at run time included); `precheck` and `execute` are the hub's."""
 
     def __init__(self, scheduler: Scheduler, clock: Clock, timezone: ZoneInfo, bus: EventBus, *,
-                 home: Callable[[], Home], precheck: Precheck, execute: Execute) -> None:
+                 home: Callable[[], Home], precheck: Precheck, execute: Execute,
+                 intents: Container[str] = INTENTS) -> None:
         self._scheduler = scheduler
+        self._intents = intents
         self._clock = clock
         self._tz = timezone
         self._bus = bus
@@ -179,7 +181,7 @@ class TimerBook:
         if job.kind == "timer":
             self._bus.publish(TimerFinished(home_id, job))
             return
-        command = Command.from_dict(job.command)
+        command = Command.from_dict(job.command, self._intents)
         home = self._home()
         if late_s > late_grace_s(home, command):
             self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command)))

@@ -9,12 +9,13 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from jibsa.domain import Command, Device, Home, needs_confirmation
-from jibsa.domain.intents import BUILTIN_INTENTS
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
 from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
+from jibsa.nlu.phrases import PhraseBook, PhraseRule
 from jibsa.nlu.replies import choice_question, promise, refusal
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
@@ -95,12 +96,16 @@ class _Result:
 
 class Parser:
     """Built once per home; `parse` is a pure function of the text, the room and the session's past.
-    `readers` read other kinds of sentence first (`jibsa.rules.sentences` reads rules)."""
+    `readers` read other kinds of sentence first (`jibsa.rules.grammar` reads rules); then the phrases
+    of the `intents` that bring their own (an intent from another package); then the grammar."""
 
-    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] = ()) -> None:
+    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] = (),
+                 intents: IntentRegistry = BUILTIN_INTENTS) -> None:
         self.home = home
         self.language = language
         self.readers = tuple(readers)
+        self.intents = intents
+        self._phrases = PhraseBook([PhraseRule(s.name, s.phrases) for s in intents if s.phrases], {})
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
@@ -110,7 +115,7 @@ class Parser:
     def with_home(self, home: Home) -> Parser:
         """A parser of `home` (devices discovered or removed since) that goes on with this one's
         sessions: a follow-up ("안방도", "그거 꺼줘") still refers to what was said before."""
-        parser = Parser(home, self.language, readers=self.readers)
+        parser = Parser(home, self.language, readers=self.readers, intents=self.intents)
         parser._sessions = self._sessions
         return parser
 
@@ -127,6 +132,9 @@ class Parser:
             understood = reader.read(text, said, language, self)
             if understood is not None:
                 return understood
+        phrased = self._phrases.match(text)
+        if phrased is not None:
+            return Understanding(text, (Command(phrased.intent, (), phrased.params),), str, language=phrased.language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:

@@ -4,6 +4,7 @@ back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 
 from __future__ import annotations
 
 from jibsa.domain import Home
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.nlu import Parser, Understanding
 from jibsa.rules.readback import readback
 from jibsa.rules.sentences import RuleReader
@@ -27,6 +28,7 @@ class RuleSentences:
                              lambda: readback(home, params["rule"], language, kinds) if asks else "", asks, language)
 
 
-def rule_parser(home: Home, language: str = "ko", kinds: TriggerKinds | None = None) -> Parser:
-    """A parser of `home` that reads rule sentences as well as requests."""
-    return Parser(home, language, readers=(RuleSentences(kinds),))
+def rule_parser(home: Home, language: str = "ko", kinds: TriggerKinds | None = None,
+                intents: IntentRegistry = BUILTIN_INTENTS) -> Parser:
+    """A parser of `home` that reads rule sentences as well as requests (of `intents`)."""
+    return Parser(home, language, readers=(RuleSentences(kinds),), intents=intents)
