@@ -124,6 +124,18 @@ def load_floors(path: Path = FLOORS) -> dict[str, dict[str, float]]:
     return floors
 
 
+def group_lines(tallies: Sequence[Tally], path: Path = FLOORS) -> list[str]:
+    """One line per group of floors.yaml `groups`: its sentences and share of right answers."""
+    groups: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))["groups"]
+    by_name = {t.category: t for t in tallies}
+    lines = []
+    for name, categories in groups.items():
+        total = sum(by_name[c].total for c in categories)
+        right = sum(by_name[c].right for c in categories)
+        lines.append(f"{name} ({', '.join(categories)}): {_percent(right, total)} of {total}")
+    return lines
+
+
 @dataclass(frozen=True)
 class Tally:
     """One category's figures: sentences and right answers, overall and per home; acted; widened."""
