@@ -202,7 +202,8 @@ def _value_raw(value: Mapping[str, Any]) -> dict[str, Any]:
 def _item(template: Mapping[str, Any], cat: str, said: Sequence[str], combo: Mapping[str, _Choice],
           raw: Mapping[str, Any]) -> dict[str, Any]:
     turns = template.get("turns") or [template]
-    asks = any(c.binding.asks for c in combo.values()) and "turns" not in template
+    asking = any(c.binding.asks for c in combo.values())
+    asks = asking and "turns" not in template
     rooms = [c.binding.request_room for c in combo.values() if c.binding.request_room]
     expects: list[list[list[dict[str, Any]]]] = [[[]] if asks else _expect(turn, raw) for turn in turns]
     item: dict[str, Any] = {"cat": cat, "text": said[-1], "expect": expects[-1]}
@@ -212,7 +213,7 @@ def _item(template: Mapping[str, Any], cat: str, said: Sequence[str], combo: Map
         item["before"] = [{"text": t, "expect": e} for t, e in zip(said[:-1], expects[:-1], strict=True)]
     if template.get("may_keep"):
         item["may_keep"] = True
-        if "rule" in template and raw.get("when") is not None:
+        if "rule" in template and raw.get("when") is not None and not asking:
             item["rule"] = _resolve(template["rule"], raw)
     if asks:
         item["asks"] = True

@@ -114,12 +114,14 @@ def _scene_of(family: list[str], hw: HomeWords) -> str | None:
 
 
 def line(spec: Spec, hw: HomeWords, phrases: Phrases) -> Iterator[Binding]:
-    """Whole phrases (`from:` a list in phrases.yaml). Small talk gains the greetings no scene here answers;
-    conditional questions keep those whose `needs` the home has."""
+    """Whole phrases (`from:` a list in phrases.yaml), but none that is one of the home's scene names. Small
+    talk gains the greetings no scene here answers; conditional questions keep those whose `needs` the home
+    has."""
     source = spec["from"]
+    scene_names = {squash(n) for s in hw.home.scenes for n in s.names}
     for entry in phrases[source]:
         text, needs = (entry, []) if isinstance(entry, str) else (entry["say"], entry.get("needs", []))
-        if all(hw.has_type(DeviceType(t)) for t in needs):
+        if all(hw.has_type(DeviceType(t)) for t in needs) and squash(text) not in scene_names:
             yield Binding({"phrase": text})
     if source == "smalltalk":
         for family in phrases["greetings"].values():
