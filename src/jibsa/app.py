@@ -18,9 +18,10 @@ from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
+from jibsa.nlu import Parser
 from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
-from jibsa.rules.grammar import rule_parser
+from jibsa.rules.grammar import RuleSentences
 from jibsa.rules.store import RuleStore
 from jibsa.rules.triggers import TriggerKinds
 from jibsa.skills import default_skills
@@ -218,7 +219,9 @@ async def open_home(
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
-    conversation = Conversation(hub, rule_parser(home, home.language, trigger_kinds, intents), phrases)
+    readers = (RuleSentences(trigger_kinds),) if trigger_kinds is not None else None
+    parser = Parser(home, home.language, readers=readers, intents=intents)
+    conversation = Conversation(hub, parser, phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules)
     if weather.source is not None:
         running.services.append(weather.source)

@@ -11,7 +11,6 @@ import yaml
 
 from jibsa.domain import Home
 from jibsa.nlu import Parser
-from jibsa.rules.grammar import rule_parser
 from jibsa.rules.schema import read_rule
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("data") / "rule_phrases.yaml").read_text())
@@ -21,7 +20,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("data") /
 def parser() -> Parser:
     from jibsa.home_file import load_home
 
-    return rule_parser(load_home(Path(__file__).with_name("data") / "rules_home.yaml").home)
+    return Parser(load_home(Path(__file__).with_name("data") / "rules_home.yaml").home)
 
 
 def test_the_set_is_large_enough() -> None:

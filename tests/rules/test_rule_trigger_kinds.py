@@ -14,7 +14,8 @@ from tests_rules_support import engine_of, notifications
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Device, DeviceType, Home, Role
 from jibsa.hub import Actor, ManualClock, settle
-from jibsa.rules.grammar import rule_parser
+from jibsa.nlu import Parser
+from jibsa.rules.grammar import RuleSentences
 from jibsa.rules.model import RuleFormatError
 from jibsa.rules.schema import read_rule
 from jibsa.rules.triggers import installed_kinds
@@ -48,14 +49,14 @@ def test_the_kind_is_checked_in_the_json_form(home: Home) -> None:
 
 
 def test_the_kind_is_heard_and_read_back(home: Home) -> None:
-    understood = rule_parser(home, kinds=KINDS).parse("배터리 부족하면 알려줘")
+    understood = Parser(home, readers=(RuleSentences(KINDS),)).parse("배터리 부족하면 알려줘")
     [command] = understood.commands
     assert command.params["rule"]["when"] == {"kind": "battery_low"}
     assert understood.reply == "배터리가 부족하면 알려 드릴게요. 이렇게 저장할까요?"
-    english = rule_parser(home, kinds=KINDS).parse("when a battery runs low, notify me")
+    english = Parser(home, readers=(RuleSentences(KINDS),)).parse("when a battery runs low, notify me")
     assert english.commands[0].params["rule"]["when"] == {"kind": "battery_low"}
     assert english.reply == "When a battery runs low, I'll let you know. Shall I save it?"
-    unknown = rule_parser(home).parse("배터리 부족하면 알려줘")  # where the kind is not installed
+    unknown = Parser(home).parse("배터리 부족하면 알려줘")  # where the kind is not installed
     assert all(c.intent != "add_rule" for c in unknown.commands)
 
 

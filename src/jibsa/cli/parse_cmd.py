@@ -24,11 +24,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from jibsa.rules.grammar import rule_parser
+    from jibsa.nlu import Parser
 
     home = load_home_or_exit(args.home).home
     language = args.lang or home.language
-    parser = rule_parser(home, language)
+    parser = Parser(home, language)
     serve(parser, sys.stdin.buffer, sys.stdout, args.room, language)
     return 0
 

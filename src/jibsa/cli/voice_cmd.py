@@ -52,11 +52,11 @@ def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any
 
 
 def _hear(args: argparse.Namespace) -> int:
-    from jibsa.rules.grammar import rule_parser
+    from jibsa.nlu import Parser
 
     home = load_home_or_exit(args.home).home
     language = args.lang or home.language
-    parser = rule_parser(home, language)
+    parser = Parser(home, language)
     service = _voice_service(args)
     failed = 0
     for path in args.files:

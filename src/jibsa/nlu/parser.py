@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
+from importlib.metadata import entry_points
 from typing import Any, Protocol
 
 from jibsa.domain import Command, Device, Home, needs_confirmation
@@ -23,7 +25,9 @@ from jibsa.nlu.timing import find_timing
 from jibsa.nlu.understood import Interpretation, Previous
 from jibsa.nlu.vocabulary import build_gazetteer
 
+log = logging.getLogger(__name__)
 MAX_SESSIONS = 1000
+READER_GROUP = "jibsa.sentences"  # readers of other kinds of sentence, by entry point (jibsa's own: rules)
 _TIMED = BUILTIN_INTENTS.names(timeable=True)  # what "30분 뒤에" may be added to
 # Tags that make a clause ask for something; a clause with none only names targets for the next one.
 _ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "state", "feeling", "measure", "scene",
@@ -94,16 +98,30 @@ class _Result:
     choices: list[Device] = field(default_factory=list)
 
 
+@cache
+def installed_readers() -> tuple[SentenceReader, ...]:
+    """The readers installed under the entry point group `jibsa.sentences` (jibsa's own reads rule
+    sentences: `jibsa.rules.grammar`); one that cannot load is logged and left out."""
+    found: list[SentenceReader] = []
+    for point in sorted(entry_points(group=READER_GROUP), key=lambda p: p.name):
+        try:
+            found.append(point.load()())
+        except Exception:  # a broken partner package must not stop the parser
+            log.exception("sentence reader %r could not be loaded", point.name)
+    return tuple(found)
+
+
 class Parser:
     """Built once per home; `parse` is a pure function of the text, the room and the session's past.
-    `readers` read other kinds of sentence first (`jibsa.rules.grammar` reads rules); then the phrases
-    of the `intents` that bring their own (an intent from another package); then the grammar."""
+    `readers` read other kinds of sentence first (the installed ones unless given: rule sentences);
+    then the phrases of the `intents` that bring their own (an intent from another package); then the
+    grammar."""
 
-    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] = (),
+    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] | None = None,
                  intents: IntentRegistry = BUILTIN_INTENTS) -> None:
         self.home = home
         self.language = language
-        self.readers = tuple(readers)
+        self.readers = tuple(installed_readers() if readers is None else readers)
         self.intents = intents
         self._phrases = PhraseBook([PhraseRule(s.name, s.phrases) for s in intents if s.phrases], {})
         self._lexicon = load_lexicon()

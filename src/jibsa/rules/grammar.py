@@ -3,8 +3,6 @@ back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 
 
 from __future__ import annotations
 
-from jibsa.domain import Home
-from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.nlu import Parser, Understanding
 from jibsa.rules.readback import readback
 from jibsa.rules.sentences import RuleReader
@@ -12,8 +10,9 @@ from jibsa.rules.triggers import TriggerKinds, installed_kinds
 
 
 class RuleSentences:
-    """The parser's reader of rule sentences (a `jibsa.nlu.parser.SentenceReader`), with the trigger
-    kinds it listens for (the installed ones when not given)."""
+    """The parser's reader of rule sentences (a `jibsa.nlu.parser.SentenceReader`, installed under the
+    entry point group `jibsa.sentences`), with the trigger kinds it listens for (the installed ones when
+    not given)."""
 
     def __init__(self, kinds: TriggerKinds | None = None) -> None:
         self.kinds = kinds or installed_kinds()
@@ -27,8 +26,3 @@ class RuleSentences:
         return Understanding(text, (command,),
                              lambda: readback(home, params["rule"], language, kinds) if asks else "", asks, language)
 
-
-def rule_parser(home: Home, language: str = "ko", kinds: TriggerKinds | None = None,
-                intents: IntentRegistry = BUILTIN_INTENTS) -> Parser:
-    """A parser of `home` that reads rule sentences as well as requests (of `intents`)."""
-    return Parser(home, language, readers=(RuleSentences(kinds),), intents=intents)
