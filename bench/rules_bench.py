@@ -86,7 +86,7 @@ async def open_bench(tmp: Path, devices: int, rules: int, adapter: InstantSwitch
     home = bench_home(devices)
     factories: Mapping[str, Any] = {"bench": lambda context: adapter}
     original = app.adapter_factories
-    app.adapter_factories = lambda: dict(factories)  # type: ignore[assignment]
+    app.adapter_factories = lambda vendors=None: dict(factories)  # type: ignore[assignment]
     try:
         running = await open_home(Settings(data_dir=tmp), home=home)
     finally:

@@ -74,16 +74,18 @@ class ValueWatcher(Watcher):
     def __init__(self, site: WatchSite, aim: Callable[[Trigger], Aim]) -> None:
         super().__init__(site)
         self._aim = aim
+        self._aims: dict[str, Aim] = {}  # each watched rule's, worked out once
         self._index: dict[tuple[str, str], list[str]] = {}
         self._holding: dict[str, asyncio.Task[None]] = {}
 
     def watch(self, rule: Rule) -> None:
         super().watch(rule)
-        aim = self._aim(rule.when)
+        aim = self._aims[rule.id] = self._aim(rule.when)
         self._index.setdefault((aim.device, aim.prop), []).append(rule.id)
 
     def forget(self, rule_id: str) -> None:
         super().forget(rule_id)
+        self._aims.pop(rule_id, None)
         for ids in self._index.values():
             if rule_id in ids:
                 ids.remove(rule_id)
@@ -96,12 +98,11 @@ class ValueWatcher(Watcher):
             return
         for prop in event.changed:
             for rule_id in tuple(self._index.get((event.device_id, prop), ())):
-                rule = self.rules[rule_id]
-                aim = self._aim(rule.when)
+                aim = self._aims[rule_id]
                 was = value_matches(event.old.get(prop), aim.to, aim.above, aim.below)
                 now = value_matches(event.new.get(prop), aim.to, aim.above, aim.below)
                 if now and not was:
-                    self._began(rule, aim, event.new.get(prop))
+                    self._began(self.rules[rule_id], aim, event.new.get(prop))
                 elif was and not now:
                     held = self._holding.pop(rule_id, None)
                     if held is not None:
