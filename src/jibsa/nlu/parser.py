@@ -123,7 +123,8 @@ class Parser:
         self.language = language
         self.readers = tuple(installed_readers() if readers is None else readers)
         self.intents = intents
-        self._phrases = PhraseBook([PhraseRule(s.name, s.phrases) for s in intents if s.phrases], {})
+        phrased = [PhraseRule(s.name, s.phrases) for s in intents if s.phrases]
+        self._phrases = PhraseBook(phrased, {}) if phrased else None
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
@@ -150,7 +151,7 @@ class Parser:
             understood = reader.read(text, said, language, self)
             if understood is not None:
                 return understood
-        phrased = self._phrases.match(text)
+        phrased = self._phrases.match(text) if self._phrases is not None else None
         if phrased is not None:
             return Understanding(text, (Command(phrased.intent, (), phrased.params),), str, language=phrased.language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
