@@ -35,3 +35,6 @@ availability_mode
 # pytest reads a module's marks and runs autouse fixtures; uvicorn's server reads its exit flags.
 pytestmark, _pending_jobs
 _.should_exit, _.force_exit
+# Enum members reached by value from data files and settings: Voltage("high"), Season("other"),
+# Rounding("half_up_won") (jibsa.energy.tariff).
+HIGH, OTHER, HALF_UP_WON

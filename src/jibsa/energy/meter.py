@@ -40,7 +40,6 @@ class DeviceMeter:
         self.meter_at = 0.0
         self.running: bool | None = None
         self._running_at = 0.0
-        self.resets = 0  # meter cycles seen (a fall, or a replaced meter)
 
     @property
     def metered(self) -> bool:
@@ -58,14 +57,9 @@ class DeviceMeter:
         self.meter_kwh, self.meter_at = kwh, at
         if last is None:
             return []
-        if kwh < last:  # a new cycle of the meter: it counted up from zero since
-            self.resets += 1
-            rise = kwh
-        else:
-            rise = kwh - last
+        rise = kwh if kwh < last else kwh - last  # a fall: a new cycle of the meter, counted up from zero since
         elapsed = max(at - since, 0.0)
         if rise > MAX_PLAUSIBLE_W * max(elapsed, 1.0) * KWH_PER_WATT_SECOND:
-            self.resets += 1
             return []  # not energy: a meter swapped for one with another count
         return [Span(since, at, rise)] if rise > 0 else []
 

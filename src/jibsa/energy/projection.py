@@ -28,7 +28,6 @@ class Projection:
     kwh: float
     low_kwh: float
     high_kwh: float
-    days_seen: float
     confidence: str  # "high", "medium" or "low"
 
 
@@ -47,4 +46,4 @@ def project(used_kwh: float, elapsed_days: float, period_days: float, whole_days
     half = Z_80 * deviation
     relative = half / middle if middle > 0 else 0.0
     confidence = "low" if not measured or relative >= ROUGH else "high" if relative < SURE else "medium"
-    return Projection(middle, max(used_kwh, middle - half), middle + half, elapsed_days, confidence)
+    return Projection(middle, max(used_kwh, middle - half), middle + half, confidence)

@@ -34,7 +34,8 @@ def _table() -> dict[str, Any]:
 
 
 def _params(device: Device) -> Params:
-    return _table()["cover" if device.type in _COVERS else device.type.value]
+    params: Params = _table()["cover" if device.type in _COVERS else device.type.value]
+    return params
 
 
 def _rated(device: Device, params: Params) -> float:
@@ -59,7 +60,8 @@ def _light(device: Device, state: Mapping[str, Any], now: float, p: Params) -> f
     if not state.get("power"):
         return float(p["standby_w"])
     share = _number(state, "brightness", 100) / 100
-    return _rated(device, p) * (p["dim_floor"] + (1 - p["dim_floor"]) * share)
+    floor = float(p["dim_floor"])
+    return _rated(device, p) * (floor + (1 - floor) * share)
 
 
 def _on_or_standby(device: Device, state: Mapping[str, Any], now: float, p: Params) -> float:
@@ -98,7 +100,7 @@ def _air_conditioner(device: Device, state: Mapping[str, Any], now: float, p: Pa
     sign = {"cool": 1.0, "heat": -1.0}.get(mode, 1.0 if current >= target else -1.0)
     gap = (current - target) * sign
     if gap > 0.5:  # pulling the room down (or up): the compressor at speed, easing as the gap closes
-        share = p["pull_floor"] + (1 - p["pull_floor"]) * min(1.0, gap / p["full_gap"])
+        share = float(p["pull_floor"]) + (1 - float(p["pull_floor"])) * min(1.0, gap / float(p["full_gap"]))
         return fan + rated * round(share * 20) / 20  # an inverter steps its speed: 5 % steps
     duty = min(float(p["max_duty"]), max(0.0, (ambient - target) * sign * p["duty_per_degree"]))
     cycling = _on_in_cycle(device, now, p["period_s"], duty)
