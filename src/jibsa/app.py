@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
@@ -211,6 +212,7 @@ async def open_home(
               **default_skills(weather.source, weather.city)}
     # The recorder and its skill are made before the hub they read (the lambdas look it up when called).
     energy = EnergyRecorder(lambda: hub.home, store, clock, state=lambda d: hub.states.get(d),  # noqa: PLW0108
+                            timezone=ZoneInfo(settings.timezone),
                             **energy_options(settings)) if isinstance(store, EnergyStore) else None
     skills["get_energy"] = energy_skill(energy)
     hub = Hub(home, store, clock, adapters, skills=skills,
@@ -259,10 +261,20 @@ async def _record_energy(hub: Hub, recorder: EnergyRecorder) -> Service:
 
 
 def energy_options(settings: Settings) -> dict[str, float]:
-    """`energy: {detail_days: N}` in jibsa.yaml: how long the five-minute detail is kept (default 10)."""
+    """`energy: {detail_days: N, flush_s: S}` in jibsa.yaml: how long the five-minute detail is kept
+    (default 10 days; 0 keeps it all) and how often what was used is written (default every 300 s)."""
+    from jibsa.energy.recorder import DEFAULT_FLUSH_S
     from jibsa.energy.store import DEFAULT_DETAIL_DAYS
 
-    return {"detail_days": _retention_days(settings, "energy", DEFAULT_DETAIL_DAYS, key="detail_days")}
+    raw = (settings.adapter_settings.get("energy") or {}).get("flush_s", DEFAULT_FLUSH_S)
+    try:
+        flush_s = float(raw)
+    except (TypeError, ValueError):
+        flush_s = 0.0
+    if not 0 < flush_s < float("inf"):
+        raise ConfigError(f"energy.flush_s: {raw!r} is not a number of seconds above 0")
+    return {"detail_days": _retention_days(settings, "energy", DEFAULT_DETAIL_DAYS, key="detail_days"),
+            "flush_s": flush_s}
 
 
 async def _announce_on_mqtt(hub: Hub, mqtt: Mapping[str, Any]) -> Service:

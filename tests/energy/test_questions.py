@@ -14,7 +14,7 @@ import yaml
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import home_from_mapping
-from jibsa.energy.store import HOME, EnergyRow
+from jibsa.energy.store import HOME, EnergyRow, Grain
 from jibsa.hub import ManualClock
 
 DATA: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "data" / "questions.yaml").read_text("utf-8"))
@@ -52,11 +52,24 @@ def written_use() -> list[EnergyRow]:
     return rows
 
 
+def days_of(hours: list[EnergyRow]) -> list[EnergyRow]:
+    """The hours added up per device and Seoul day, as the recorder keeps them beside the hours."""
+    days: dict[tuple[str, float], list[float]] = {}
+    for row in hours:
+        local = datetime.fromtimestamp(row.start, SEOUL)
+        midnight = datetime(local.year, local.month, local.day, tzinfo=SEOUL).timestamp()
+        total = days.setdefault((row.device_id, midnight), [0.0, 0.0])
+        total[0] += row.kwh
+        total[1] += row.on_s
+    return [EnergyRow(device_id, start, kwh, on_s) for (device_id, start), (kwh, on_s) in days.items()]
+
+
 @pytest.fixture
 async def asked(tmp_path: Path) -> AsyncIterator[RunningHome]:
     home = home_from_mapping(HOME_FILE).home
     running = await open_home(Settings(data_dir=tmp_path), home=home, clock=ManualClock(NOW.timestamp()))
-    await running.store.add_energy(home.id, written_use(), [])  # type: ignore[attr-defined]
+    hours = written_use()
+    await running.store.add_energy(home.id, {Grain.HOUR: hours, Grain.DAY: days_of(hours)})  # type: ignore[attr-defined]
     yield running
     await running.close()
 

@@ -10,7 +10,7 @@ import pytest
 from energy_support import START, Recording, small_home
 
 from jibsa.domain import AvailabilityChanged
-from jibsa.energy.store import HOME
+from jibsa.energy.store import HOME, Grain
 
 
 async def test_a_draw_holds_until_the_next_reading_and_is_cut_at_the_hour(recording: Recording) -> None:
@@ -100,3 +100,12 @@ async def test_a_restart_counts_the_meter_across_it(recording_factory: Callable[
     assert await second.kwh("main") == [1.0, 1.0]
     await second.recorder.stop()
     await second.store.close()
+
+
+async def test_days_are_the_homes_days(recording: Recording) -> None:
+    recording.report("fridge", {"power_w": 1000.0}, at=23 * 3600)  # 23:00 in Seoul
+    recording.report("fridge", {"power_w": 0.0}, at=25 * 3600)  # 01:00 the next day
+    await recording.clock.advance(26 * 3600)
+    await recording.recorder.flush()
+    days = await recording.store.energy_rows("home", START - 86_400, START + 3 * 86_400, "fridge", grain=Grain.DAY)
+    assert [(r.start - START, round(r.kwh, 6)) for r in days] == [(0.0, 1.0), (86_400.0, 1.0)]  # Seoul midnights

@@ -61,12 +61,13 @@ def projection_facts(tariff: Tariff, settings: EnergySettings, usage: CycleUsage
     middle, low, high = (_bill(tariff, settings, usage, k) for k in (guess.kwh, guess.low_kwh, guess.high_kwh))
     now = _bill(tariff, settings, usage, usage.kwh)
     edges = [float(e) for e in tier_edges(tariff, usage.period, Voltage(settings.voltage))]
-    crossing = [e for e in edges if usage.kwh <= e < guess.high_kwh]
+    likely = [e for e in edges if usage.kwh <= e < guess.kwh]  # passed at this pace: say the last
+    maybe = [e for e in edges if guess.kwh <= e < guess.high_kwh]  # passed if the month runs high: the next
+    edge = likely[-1] if likely else (maybe[0] if maybe else None)
     return {**facts, "projected": True, "kwh": guess.kwh, "low_kwh": guess.low_kwh, "high_kwh": guess.high_kwh,
             "won": middle.total_won, "low_won": low.total_won, "high_won": high.total_won,
             "confidence": guess.confidence, "days_seen": measured, "tier_now": now.tier,
-            "tier": middle.tier, "edge_ahead": crossing[0] if crossing else None,
-            "likely": bool(crossing) and guess.kwh > crossing[0]}
+            "tier": middle.tier if likely else high.tier, "edge_ahead": edge, "likely": bool(likely)}
 
 
 def compare_facts(usage: CycleUsage, last_same: float, last_total: float, last_measured: bool) -> dict[str, Any]:

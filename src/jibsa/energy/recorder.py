@@ -15,16 +15,19 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, time
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from jibsa.domain import AvailabilityChanged, Device, Home, StateChanged
 from jibsa.domain.home_energy import EnergySettings
 from jibsa.energy.meter import DeviceMeter, Span, buckets
 from jibsa.energy.readings import Reading, changed_reading, reading_of
-from jibsa.energy.store import DEFAULT_DETAIL_DAYS, DETAIL_S, HOME, HOUR_S, EnergyRow, EnergyStore, MeterCursor
+from jibsa.energy.store import DEFAULT_DETAIL_DAYS, DETAIL_S, HOME, HOUR_S, EnergyRow, EnergyStore, Grain, MeterCursor
 
 log = logging.getLogger(__name__)
 DEFAULT_FLUSH_S = 300.0
+SEOUL = ZoneInfo("Asia/Seoul")
 PRUNE_EVERY_S = 3600.0
 
 
@@ -44,8 +47,9 @@ def _totals() -> Totals:
 class EnergyRecorder:
     def __init__(self, home: Callable[[], Home], store: EnergyStore, clock: Clock, *,
                  state: Callable[[str], Mapping[str, Any]], flush_s: float = DEFAULT_FLUSH_S,
-                 detail_days: float = DEFAULT_DETAIL_DAYS) -> None:
+                 detail_days: float = DEFAULT_DETAIL_DAYS, timezone: ZoneInfo = SEOUL) -> None:
         self._home = home
+        self._timezone = timezone  # the home's days (the daily rows) start at its midnight
         self._store = store
         self._clock = clock
         self._state = state
@@ -106,7 +110,8 @@ class EnergyRecorder:
         dirty, self._cursors_dirty = self._cursors_dirty, set()
         home_id = self._home().id
         try:
-            await self._store.add_energy(home_id, _rows(hourly), _rows(detail))
+            await self._store.add_energy(home_id, {Grain.HOUR: _rows(hourly), Grain.DAY: _rows(self._days(hourly)),
+                                                   Grain.DETAIL: _rows(detail)})
             await self._store.save_meter_cursors(home_id, [
                 MeterCursor(d, m.meter_kwh, m.meter_at) for d in dirty
                 if (m := self._meters[d]).meter_kwh is not None])  # fmt: skip
@@ -131,6 +136,20 @@ class EnergyRecorder:
             except Exception:  # the recorder must outlive a bad moment of the store
                 log.exception("energy: flush failed")
             next_flush += self._flush_s
+
+    def _days(self, hourly: Totals) -> Totals:
+        """The hours added up into the home's days (each hour in the day its start falls in)."""
+        days = _totals()
+        midnights: dict[float, float] = {}
+        for (device_id, start), (kwh, on_s) in hourly.items():
+            midnight = midnights.get(start)
+            if midnight is None:
+                local = datetime.fromtimestamp(start, self._timezone)
+                midnight = midnights[start] = datetime.combine(local.date(), time(0), self._timezone).timestamp()
+            row = days[(device_id, midnight)]
+            row[0] += kwh
+            row[1] += on_s
+        return days
 
     def _meter(self, device_id: str) -> DeviceMeter:
         meter = self._meters.get(device_id)

@@ -1,19 +1,29 @@
 """What the energy part needs from persistence; `jibsa.storage` implements it on SQLite and PostgreSQL.
 
-Energy is kept per device and per hour for good (what Home Assistant calls long-term statistics), and
-per five minutes for a while (the detail, pruned). The home as a whole is the device id `HOME`.
+Energy is kept per device per hour and per day for good (what Home Assistant calls long-term
+statistics; a day starts at the home's local midnight), and per five minutes for a while (the detail,
+pruned). The home as a whole is the device id `HOME`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 HOME = ""  # the device id of the whole home's rows
 HOUR_S = 3600.0
 DETAIL_S = 300.0
 DEFAULT_DETAIL_DAYS = 10.0
+
+
+class Grain(StrEnum):
+    """The buckets a row is of."""
+
+    HOUR = "hour"
+    DAY = "day"
+    DETAIL = "detail"  # five minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +47,7 @@ class MeterCursor:
 
 @runtime_checkable
 class EnergyStore(Protocol):
-    async def add_energy(self, home_id: str, hourly: Sequence[EnergyRow], detail: Sequence[EnergyRow]) -> None:
+    async def add_energy(self, home_id: str, rows: Mapping[Grain, Sequence[EnergyRow]]) -> None:
         """Add each row to the row of the same device and bucket (creating it), in one transaction."""
         ...
 
@@ -46,13 +56,14 @@ class EnergyStore(Protocol):
     async def meter_cursors(self, home_id: str) -> Mapping[str, MeterCursor]: ...
 
     async def energy_rows(self, home_id: str, since: float, until: float, device_id: str | None = None,
-                          *, detail: bool = False) -> Sequence[EnergyRow]:
+                          *, grain: Grain = Grain.HOUR) -> Sequence[EnergyRow]:
         """Rows with `since <= start < until` (of one device when given; the home's rows are `HOME`),
         oldest first."""
         ...
 
-    async def energy_totals(self, home_id: str, since: float, until: float) -> Mapping[str, tuple[float, float]]:
-        """Per device (and `HOME`): (kWh, seconds running) of the hourly rows with `since <= start < until`."""
+    async def energy_totals(self, home_id: str, since: float, until: float, *,
+                            grain: Grain = Grain.HOUR) -> Mapping[str, tuple[float, float]]:
+        """Per device (and `HOME`): (kWh, seconds running) of the rows with `since <= start < until`."""
         ...
 
     async def prune_energy_detail(self, home_id: str, before: float) -> int:

@@ -1,33 +1,34 @@
-"""Energy in the store (implements `jibsa.energy.store.EnergyStore`): hourly rows kept for good,
-five-minute rows pruned, and each device's last meter reading."""
+"""Energy in the store (implements `jibsa.energy.store.EnergyStore`): hourly and daily rows kept for
+good, five-minute rows pruned, and each device's last meter reading."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from jibsa.energy.store import EnergyRow, MeterCursor
+from jibsa.energy.store import EnergyRow, Grain, MeterCursor
 from jibsa.storage.base import StoreBase
-from jibsa.storage.schema import energy_detail, energy_hourly, energy_meters
+from jibsa.storage.schema import energy_daily, energy_detail, energy_hourly, energy_meters
 
 _KEY = ("home_id", "start", "device_id")
+_TABLES = {Grain.HOUR: energy_hourly, Grain.DAY: energy_daily, Grain.DETAIL: energy_detail}
 
 
 class EnergyRecords(StoreBase):
-    async def add_energy(self, home_id: str, hourly: Sequence[EnergyRow], detail: Sequence[EnergyRow]) -> None:
-        """Add each row to the row of its device and bucket, creating it; both tables in one transaction."""
-        if not hourly and not detail:
+    async def add_energy(self, home_id: str, rows: Mapping[Grain, Sequence[EnergyRow]]) -> None:
+        """Add each row to the row of its device and bucket, creating it; every table in one transaction."""
+        statements = [(self._adding(_TABLES[grain]), [_row(home_id, r) for r in kept])
+                      for grain, kept in rows.items() if kept]
+        if not statements:
             return
-        statements = [(self._adding(table), [_row(home_id, r) for r in rows])
-                      for table, rows in ((energy_hourly, hourly), (energy_detail, detail)) if rows]
 
         def write(connection: Connection) -> None:
-            for statement, rows in statements:
-                connection.execute(statement, rows)
+            for statement, values in statements:
+                connection.execute(statement, values)
 
         await self._write(write)
 
@@ -48,8 +49,8 @@ class EnergyRecords(StoreBase):
         return {r.device_id: MeterCursor(r.device_id, r.kwh, r.at) for r in rows}
 
     async def energy_rows(self, home_id: str, since: float, until: float, device_id: str | None = None,
-                          *, detail: bool = False) -> list[EnergyRow]:
-        table = energy_detail if detail else energy_hourly
+                          *, grain: Grain = Grain.HOUR) -> list[EnergyRow]:
+        table = _TABLES[grain]
         query = sa.select(table.c.device_id, table.c.start, table.c.kwh, table.c.on_s).where(
             table.c.home_id == home_id, table.c.start >= since, table.c.start < until)
         if device_id is not None:
@@ -58,8 +59,9 @@ class EnergyRecords(StoreBase):
             rows = (await connection.execute(query.order_by(table.c.start, table.c.device_id))).all()
         return [EnergyRow(r.device_id, r.start, r.kwh, r.on_s) for r in rows]
 
-    async def energy_totals(self, home_id: str, since: float, until: float) -> dict[str, tuple[float, float]]:
-        t = energy_hourly
+    async def energy_totals(self, home_id: str, since: float, until: float, *,
+                            grain: Grain = Grain.HOUR) -> dict[str, tuple[float, float]]:
+        t = _TABLES[grain]
         query = sa.select(t.c.device_id, sa.func.sum(t.c.kwh), sa.func.sum(t.c.on_s)).where(
             t.c.home_id == home_id, t.c.start >= since, t.c.start < until).group_by(t.c.device_id)
         async with self._engine.connect() as connection:

@@ -87,12 +87,13 @@ def _next_tier(say: _Say, a: Mapping[str, Any]) -> str:
 def _projection(say: _Say, a: Mapping[str, Any]) -> str:
     if not a["projected"]:
         return say("too_early")
-    said = [say("projection", kwh=kwh_text(a["kwh"]), won=won(a["won"]), low=won(a["low_won"]),
-                high=won(a["high_won"])),
+    key = "projection" if a["low_won"] != a["high_won"] else "projection_flat"
+    said = [say(key, kwh=kwh_text(a["kwh"]), won=won(a["won"]), low=won(a["low_won"]), high=won(a["high_won"])),
             str(say.s["sure"][a["confidence"]]).format(days=kwh_text(a["days_seen"]))]
     if a["edge_ahead"] is not None:
         key = "crossing_likely" if a["likely"] else "crossing_maybe"
-        said.append(say(key, edge=kwh_text(a["edge_ahead"]), tier=say.tier(a["tier"]),
+        tier = say.tier(a["tier"])
+        said.append(say(key, edge=kwh_text(a["edge_ahead"]), tier=tier, tier_ga=josa(tier, "가"),
                         tier_now=say.tier(a["tier_now"])))
     return " ".join(said)
 

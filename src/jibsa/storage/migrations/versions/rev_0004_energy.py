@@ -1,4 +1,4 @@
-"""Energy: hourly and five-minute rows per device and home, and each device's last meter reading.
+"""Energy: hourly, daily and five-minute rows per device and home, and each device's last meter reading.
 
 Revision ID: 0004_energy
 Revises: 0003_rules
@@ -34,6 +34,7 @@ def _buckets(name: str) -> None:
 
 def upgrade() -> None:
     _buckets("energy_hourly")
+    _buckets("energy_daily")
     _buckets("energy_detail")
     op.create_table(
         "energy_meters",
@@ -47,4 +48,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("energy_meters")
     op.drop_table("energy_detail")
+    op.drop_table("energy_daily")
     op.drop_table("energy_hourly")
