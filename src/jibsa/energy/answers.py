@@ -4,7 +4,6 @@ tariff: plain numbers and ids (the skill words them). One function per question.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from typing import Any
 
 from jibsa.domain.home_energy import EnergySettings
@@ -18,8 +17,8 @@ SAME = 0.03  # within 3 % of last period's use: "about the same"
 
 
 def _bill(tariff: Tariff, settings: EnergySettings, usage: CycleUsage, kwh: float) -> Bill:
-    return compute_bill(tariff, Fraction(round(kwh, 3)).limit_denominator(1000), usage.period,
-                        Voltage(settings.voltage))
+    """The period's bill at `kwh` (measured to the Wh: a bill is not more exact than its reading)."""
+    return compute_bill(tariff, round(kwh, 3), usage.period, Voltage(settings.voltage))
 
 
 def _period(usage: CycleUsage) -> dict[str, Any]:
