@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class EnergySettings:
         """The device whose use a reading of `device_id` is: the appliance a plug measures, else itself."""
         return self._appliance_of.get(device_id, device_id)
 
-    @property
+    @cached_property
     def _appliance_of(self) -> dict[str, str]:
         return {meter: appliance for appliance, meter in self.measured_by.items()}
 

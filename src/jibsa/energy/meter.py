@@ -96,11 +96,11 @@ class DeviceMeter:
 def buckets(span: Span, size_s: float) -> Iterator[tuple[float, float, float]]:
     """(bucket start, kWh, running seconds) of `span` cut at every multiple of `size_s`, each share in
     proportion to the time of the span within the bucket."""
-    if span.end <= span.start:
-        yield math.floor(span.start / size_s) * size_s, span.kwh, span.on_s
+    first = math.floor(span.start / size_s) * size_s
+    if span.end <= first + size_s:  # within one bucket (or a moment): the common case, on every report
+        yield first, span.kwh, span.on_s
         return
     length = span.end - span.start
-    first = math.floor(span.start / size_s) * size_s
     bucket = first
     while bucket < span.end:
         inside = min(span.end, bucket + size_s) - max(span.start, bucket)

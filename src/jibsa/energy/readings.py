@@ -17,8 +17,9 @@ from jibsa.domain import Device, DeviceType
 POWER_KEY = "power_w"
 ENERGY_KEY = "energy_kwh"
 METER_KEYS = frozenset({POWER_KEY, ENERGY_KEY})
-_SENSOR_KEYS = {POWER_KEY: "power", ENERGY_KEY: "energy"}
 _RUNNING = frozenset({"running", "cleaning"})
+_MACHINES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER, DeviceType.ROBOT_VACUUM})
+_READ_KEYS = ("power_w", "energy_kwh", "power", "energy", "run_state")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +35,25 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _value(device: Device, state: Mapping[str, Any], key: str) -> float | None:
-    found = _number(state.get(key))
-    if found is None and device.type is DeviceType.SENSOR:
-        found = _number(state.get(_SENSOR_KEYS[key]))
-    return found
-
-
 def reading_of(device: Device, state: Mapping[str, Any]) -> Reading:
-    """The electricity facts in `state`."""
-    power = _value(device, state, POWER_KEY)
-    energy = _value(device, state, ENERGY_KEY)
+    """The electricity facts in `state` (on every state change of every device: kept cheap)."""
+    power, energy = _number(state.get(POWER_KEY)), _number(state.get(ENERGY_KEY))
+    if device.type is DeviceType.SENSOR:
+        power = _number(state.get("power")) if power is None else power
+        energy = _number(state.get("energy")) if energy is None else energy
     return Reading(None if power is None or power < 0 else power, energy, running_of(device, state))
 
 
 def running_of(device: Device, state: Mapping[str, Any]) -> bool | None:
     """Whether the device is doing its work: a machine running its cycle (a robot cleaning), anything
     else switched on; None for devices with neither."""
-    if "run_state" in device.spec.property_names:
+    if device.type in _MACHINES:
         return state.get("run_state") in _RUNNING if "run_state" in state else None
     if device.type is not DeviceType.SENSOR and "power" in state:
         return bool(state["power"])
     return None
 
 
-def changed_reading(device: Device, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+def changed_reading(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """Whether a change of state touches anything `reading_of` reads."""
-    keys = ("power_w", "energy_kwh", "power", "energy", "run_state")
-    return any(old.get(k) != new.get(k) for k in keys)
+    return any(old.get(key) != new.get(key) for key in _READ_KEYS)

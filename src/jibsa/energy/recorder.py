@@ -27,6 +27,7 @@ from jibsa.energy.store import DEFAULT_DETAIL_DAYS, DETAIL_S, HOME, HOUR_S, Ener
 
 log = logging.getLogger(__name__)
 DEFAULT_FLUSH_S = 300.0
+_NO_SETTINGS = EnergySettings()
 SEOUL = ZoneInfo("Asia/Seoul")
 PRUNE_EVERY_S = 3600.0
 
@@ -64,7 +65,7 @@ class EnergyRecorder:
 
     @property
     def settings(self) -> EnergySettings:
-        return self._home().energy or EnergySettings()
+        return self._home().energy or _NO_SETTINGS
 
     async def start(self, device_ids: Iterable[str]) -> None:
         """Take each device's meter from the store and its draw from its state now, then flush on schedule."""
@@ -89,7 +90,7 @@ class EnergyRecorder:
         """The hub's event listener: a reading changed, or a device came or went."""
         if isinstance(event, StateChanged):
             device = self._home().device(event.device_id)
-            if device is not None and changed_reading(device, event.old, event.new):
+            if device is not None and changed_reading(event.old, event.new):
                 self._apply(device, reading_of(device, event.new), event.at)
         elif isinstance(event, AvailabilityChanged):
             device = self._home().device(event.device_id)
@@ -160,7 +161,8 @@ class EnergyRecorder:
     def _apply(self, device: Device, reading: Reading, at: float) -> None:
         meter = self._meter(device.id)
         spans: list[Span] = []
-        if device.id not in self.settings.measured_by:  # a plug measures it: its own readings do not count
+        settings = self.settings
+        if device.id not in settings.measured_by:  # a plug measures it: its own readings do not count
             if reading.energy_kwh is not None and reading.energy_kwh != meter.meter_kwh:
                 spans += meter.meter(reading.energy_kwh, at)
                 self._cursors_dirty.add(device.id)
@@ -168,12 +170,12 @@ class EnergyRecorder:
                 spans += meter.power(reading.power_w, at)
         if reading.running != meter.running:
             spans += meter.run(reading.running, at)
-        self._add(device.id, spans)
+        self._add(device.id, spans, settings)
 
-    def _add(self, source_id: str, spans: list[Span]) -> None:
+    def _add(self, source_id: str, spans: list[Span], settings: EnergySettings | None = None) -> None:
         if not spans:
             return
-        settings = self.settings
+        settings = settings or self.settings
         device_id = settings.measured_device(source_id)
         whole_home = source_id == settings.meter or (settings.meter is None and source_id != HOME)
         for span in spans:
