@@ -106,8 +106,11 @@ async def _measured_since(store: EnergyStore, home_id: str, from_ts: float, unti
 
 
 async def home_use(store: EnergyStore, home_id: str, since: datetime, until: datetime) -> float:
-    """The home's kWh with buckets from `since` up to `until`."""
-    return (await use_between(store, home_id, since, until)).get(HOME, (0.0, 0.0))[0]
+    """The home's kWh with buckets from `since` (a midnight) up to `until`: its days, then its hours."""
+    last_day = max(start_of(until.date(), until.tzinfo), since)
+    days = await store.energy_rows(home_id, since.timestamp(), last_day.timestamp(), HOME, grain=Grain.DAY)
+    hours = await store.energy_rows(home_id, last_day.timestamp(), until.timestamp(), HOME) if until > last_day else []
+    return sum(row.kwh for row in (*days, *hours))
 
 
 async def device_totals(store: EnergyStore, home_id: str, since: datetime,
