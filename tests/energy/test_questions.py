@@ -88,3 +88,17 @@ async def test_each_question_is_answered_from_the_bill_worked_out_by_hand(asked:
     turn = await asked.conversation.handle(case["ask"])
     assert [c.intent for c in turn.commands] == ["get_energy"]
     assert turn.reply == case["reply"]
+
+
+async def test_with_less_than_a_days_use_the_month_is_not_guessed(tmp_path: Path) -> None:
+    home = home_from_mapping(HOME_FILE).home
+    running = await open_home(Settings(data_dir=tmp_path), home=home, clock=ManualClock(NOW.timestamp()))
+    try:
+        this_morning = [EnergyRow(HOME, hour(16, h), 0.5) for h in range(6, 12)]  # measuring began at 06:00
+        await running.store.add_energy(home.id, {Grain.HOUR: this_morning})  # type: ignore[attr-defined]
+        turn = await running.conversation.handle("이대로면 이번 달 얼마 나와?")
+        assert turn.reply == "아직 하루 치 사용량도 모이지 않아서 이번 달 요금을 어림할 수 없어요."
+        bill = await running.conversation.handle("이번 달 전기요금 얼마야?")
+        assert "3kWh" in bill.reply and "2025년 10월 16일부터 잰 값이라 그 전에 쓴 전기는 빠져 있어요." in bill.reply
+    finally:
+        await running.close()

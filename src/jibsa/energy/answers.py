@@ -14,6 +14,7 @@ from jibsa.energy.usage import CycleUsage
 
 TOP = 3  # devices named when asked what uses the most
 SAME = 0.03  # within 3 % of last period's use: "about the same"
+MIN_MEASURED_DAYS = 1.0  # a day's use measured before a period's end is guessed at
 
 
 def _bill(tariff: Tariff, settings: EnergySettings, usage: CycleUsage, kwh: float) -> Bill:
@@ -53,7 +54,7 @@ def projection_facts(tariff: Tariff, settings: EnergySettings, usage: CycleUsage
     """이대로면 얼마 나와? — the period's end at this pace, with its range and how sure it is."""
     gone, measured = usage.gone_days, usage.elapsed_days
     used = usage.kwh * gone / measured if usage.partial and measured > 0 else usage.kwh  # unmeasured days: same pace
-    guess = project(used, gone, usage.period.days, usage.whole_days)
+    guess = project(used, gone, usage.period.days, usage.whole_days) if measured >= MIN_MEASURED_DAYS else None
     facts: dict[str, Any] = {**_period(usage), "kwh_so_far": usage.kwh}
     if guess is None:
         return {**facts, "projected": False}
