@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
+from jibsa.adapters.matter.wiring import matter_wiring
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
@@ -165,6 +166,7 @@ class RunningHome:
     weather: Weather = field(default_factory=Weather)
     push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
+    matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -207,6 +209,8 @@ async def open_home(
     hub = Hub(home, store, clock, adapters, skills=skills,
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
+    matter = matter_wiring(hub, adapters.get("matter"), clock.now)
+    hub.skills.update(matter.skills)
     await hub.start()
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
@@ -214,9 +218,11 @@ async def open_home(
         rules = RuleEngine(hub, store, weather=conditions)
         hub.rules = rules
         await rules.start()
-    phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)])
+    phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)], matter.phrases.rules,
+                          matter.phrases.slots, matter.phrases.patterns)
     conversation = Conversation(hub, Parser(home, home.language), phrases)
-    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules)
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules,
+                          matter=matter.commissioner)
     if weather.source is not None:
         running.services.append(weather.source)
     if isinstance(store, RuleStore):
