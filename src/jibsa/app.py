@@ -99,6 +99,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
         history_days(settings)
         audit_days(settings)
         check_mqtt(settings.adapter_settings)
+        check_matter(settings.adapter_settings)
         check_weather(settings.adapter_settings.get("weather") or {})
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
@@ -114,6 +115,19 @@ def check_mqtt(settings: Mapping[str, Mapping[str, Any]]) -> None:
 
     try:
         broker_from_settings(section)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def check_matter(settings: Mapping[str, Mapping[str, Any]]) -> None:
+    """ConfigError naming the field, for `matter:` settings that cannot be used."""
+    section = settings.get("matter")
+    if section is None:
+        return
+    from jibsa.adapters.matter.settings import MatterSettings
+
+    try:
+        MatterSettings.from_mapping(section)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 

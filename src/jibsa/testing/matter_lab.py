@@ -71,11 +71,11 @@ class VirtualDevice:
 class VirtualDevices:
     """A node process running matter.js devices in the lab; its JSON lines are read on a thread."""
 
-    def __init__(self, lab: MatterLab, specs: list[tuple[str, str]], state_dir: Path) -> None:
+    def __init__(self, lab: MatterLab, specs: list[tuple[str, str]], state_dir: Path, first: int = 0) -> None:
         self.devices = {device_id: VirtualDevice(device_id, kind) for kind, device_id in specs}
         argv = ["ip", "netns", "exec", lab.netns, "node", str(lab.script_dir / "devices.mjs"),
                 "--state-dir", str(state_dir)]
-        for index, (kind, device_id) in enumerate(specs):
+        for index, (kind, device_id) in enumerate(specs, start=first):
             port = 5541 + index
             # Devices commissioned by manual code are told apart by their short discriminator (its top 4 bits).
             discriminator = ((index % 16) << 8) | (index // 16)
@@ -84,7 +84,8 @@ class VirtualDevices:
                                         stderr=subprocess.DEVNULL, text=True, bufsize=1)
         self._events: queue.Queue[dict[str, Any]] = queue.Queue()
         self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         for _ in specs:
             self.wait_for(lambda e: e.get("event") == "ready", timeout=60)
 
@@ -142,6 +143,9 @@ class VirtualDevices:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._reader.join(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 class MatterLab:
@@ -158,6 +162,7 @@ class MatterLab:
         self.outer_address, self.inner_address = f"fd4a:6962:7361:{subnet:x}::1", f"fd4a:6962:7361:{subnet:x}::2"
         self.controller: subprocess.Popen[bytes] | None = None
         self.groups: list[VirtualDevices] = []
+        self._started = 0  # devices started so far: each gets its own port and discriminator
 
     @property
     def url(self) -> str:
@@ -205,7 +210,8 @@ class MatterLab:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.controller.poll() is not None:
-                raise AssertionError(f"the Matter controller exited: see {options.storage / 'controller.log'}")
+                lines = (options.storage / "controller.log").read_text(errors="replace").splitlines()
+                raise AssertionError("the Matter controller exited; the end of its log:\n" + "\n".join(lines[-12:]))
             probe = subprocess.run(["ip", "netns", "exec", self.netns, "ss", "-Hltn", f"sport = :{CONTROLLER_PORT}"],
                                    capture_output=True, text=True, check=False)
             if probe.stdout.strip():
@@ -225,7 +231,8 @@ class MatterLab:
 
     def devices(self, *specs: tuple[str, str]) -> VirtualDevices:
         """Start virtual devices (kind, id) — kinds light, plug, lock, cover — in the lab."""
-        group = VirtualDevices(self, list(specs), self.work / f"devices-{len(self.groups)}")
+        group = VirtualDevices(self, list(specs), self.work / f"devices-{len(self.groups)}", self._started)
+        self._started += len(specs)
         self.groups.append(group)
         return group
 

@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -325,5 +325,15 @@ class MatterAdapter:
             self._sink.devices_discovered([renamed])
         return renamed
 
-    def devices(self) -> Mapping[str, Device]:
-        return {device_id: link.device for device_id, link in self._links.items()}
+    async def remove(self, device_id: str) -> bool:
+        """Remove the node `device_id` belongs to from the controller's fabric (the device forgets this
+        home; it can be added again by its code after a reset). False when it is not a Matter device."""
+        link, client = self._links.get(device_id), self._client
+        if link is None:
+            return False
+        if client is None:
+            raise DeviceNotAnswering(say("controller_down"))
+        async with asyncio.timeout(self.settings.command_timeout_s):
+            await client.remove_node(link.node_id)
+        self._drop([i for i, other in self._links.items() if other.node_id == link.node_id])
+        return True

@@ -146,16 +146,28 @@ class Commissioner:
 
     def name_new_device(self, home: Home, name: str, room: str | None, language: str) -> str:
         """Name (and place) the device commissioned last; the sentence to answer with."""
-        if self.adapter is None or not self.awaiting_name() or self._to_name is None:
+        if not self.awaiting_name() or self._to_name is None or not name:
             return say("nothing_to_name", language)
-        place = home.room(room) if room else None
-        # As the home file names devices: the room's name first ("거실 스탠드"), the room set apart too.
-        full = f"{place.name} {name}" if place is not None and not name.startswith(place.name) else name
-        device = self.adapter.rename(self._to_name[1].id, full, place.id if place else None)
+        device = self.rename(home, self._to_name[1].id, name, room)
         if device is None:
             return say("nothing_to_name", language)
-        self._to_name = None
-        return say("named", language, name=full)
+        return say("named", language, name=device.name)
+
+    async def remove(self, device_id: str) -> bool:
+        """Take a Matter device out of the home and off the controller; False when it is not one."""
+        return self.adapter is not None and await self.adapter.remove(device_id)
+
+    def rename(self, home: Home, device_id: str, name: str, room: str | None) -> Device | None:
+        """Name a Matter device as the home file names devices: the room's name first ("거실 스탠드"),
+        the room set apart too. None when `device_id` is not a device the controller brought."""
+        if self.adapter is None:
+            return None
+        place = home.room(room) if room else None
+        full = f"{place.name} {name}" if place is not None and not name.startswith(place.name) else name
+        device = self.adapter.rename(device_id, full, place.id if place else None)
+        if device is not None and self._to_name is not None and self._to_name[1].id == device_id:
+            self._to_name = None
+        return device
 
 
 Skill = Callable[[Command, SkillHost], Awaitable[Outcome]]

@@ -17,9 +17,10 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .settings import DEFAULT_PORT
 
@@ -64,6 +65,18 @@ class ControllerOptions:
         if self.primary_interface:
             argv += ["--primary-interface", self.primary_interface]
         return argv
+
+
+def options_from(section: Mapping[str, Any], data_dir: Path, python: str) -> ControllerOptions:
+    """Controller options from the `matter:` settings (`port`, `listen`, `paa_root_cert_dir`,
+    `primary_interface`); storage in DATA/matter/controller."""
+    paa = section.get("paa_root_cert_dir")
+    try:
+        port = int(section.get("port", DEFAULT_PORT))
+    except (TypeError, ValueError):
+        raise ControllerError(f"matter.port: {section.get('port')!r} is not a port number") from None
+    return ControllerOptions(python, data_dir / "matter" / "controller", port, str(section.get("listen") or "127.0.0.1"),
+                             Path(str(paa)) if paa else None, section.get("primary_interface") or None)
 
 
 def controller_python(data_dir: Path, configured: str | None = None) -> str:
