@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from jibsa.api.audit import record
@@ -17,6 +17,7 @@ from jibsa.api.schemas import ERROR_RESPONSES
 from jibsa.hub import DeviceError
 
 router = APIRouter(prefix="/api/matter", tags=["matter"], responses=ERROR_RESPONSES)
+WAIT_S = 20.0  # how long a progress request with `after` waits for the next stage
 
 
 class CommissionRequest(BaseModel):
@@ -56,9 +57,16 @@ async def commission(body: CommissionRequest, request: Request,
 
 
 @router.get("/commission/{job_id}", summary="How adding a Matter device is going")
-async def commission_progress(job_id: str, request: Request,
-                              _: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
-    progress = _commissioner(request).progress(job_id)
+async def commission_progress(
+    job_id: str, request: Request, _: Principal = Depends(owner_only),  # noqa: B008
+    after: str | None = Query(default=None, max_length=20,
+                              description="answer once the stage is no longer this one (at most 20 s)"),
+) -> dict[str, Any]:
+    commissioner = _commissioner(request)
+    if after:
+        progress = await commissioner.progress_after(job_id, after, WAIT_S)
+    else:
+        progress = commissioner.progress(job_id)
     if progress is None:
         raise ApiError("not_found", {"job": job_id})
     body: dict[str, Any] = progress.to_dict()
@@ -84,7 +92,8 @@ async def name_device(device_id: str, body: NameRequest, request: Request,
     return {"id": device.id, "name": device.name, "room": device.room}
 
 
-@router.delete("/devices/{device_id}", status_code=204, summary="Remove a Matter device from the home and the controller")
+@router.delete("/devices/{device_id}", status_code=204,
+               summary="Remove a Matter device from the home and the controller")
 async def remove_device(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> None:  # noqa: B008
     context = api_context(request)
     try:

@@ -21,7 +21,8 @@ def register(subparsers: Any) -> None:
     serve = commands.add_parser("serve", help="run a Matter controller for jibsa (storage: DATA/matter/controller)")
     serve.add_argument("--data", metavar="DIR", type=Path, default=None,
                        help="data directory (default: ~/.local/share/jibsa)")
-    serve.add_argument("--config", metavar="FILE", help="settings (YAML; default: DATA/jibsa.yaml): its matter: section")
+    serve.add_argument("--config", metavar="FILE",
+                       help="settings (YAML; default: DATA/jibsa.yaml): its matter: section")
     serve.add_argument("--port", type=int, help="WebSocket port (default: matter.port, else 5580)")
     serve.add_argument("--listen", help="address to listen on (default: 127.0.0.1; the API has no login)")
     serve.add_argument("--paa-root-cert-dir", metavar="DIR",

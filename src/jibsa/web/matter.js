@@ -164,9 +164,14 @@ export async function mount(container, ctx) {
       return;
     }
     show(progressView(progress));
-    while (!progress.done) {
-      await new Promise((r) => setTimeout(r, 500));
-      progress = await ctx.api("GET", `/api/matter/commission/${encodeURIComponent(progress.id)}`).catch(() => progress);
+    while (!progress.done) {  // each request answers when the stage moves on (or after 20 s)
+      const path = `/api/matter/commission/${encodeURIComponent(progress.id)}?after=${progress.stage}`;
+      try {
+        progress = await ctx.api("GET", path);
+      } catch (error) {
+        show(el("p", { class: "error", role: "alert" }, error.message), codeForm());
+        return;
+      }
       show(progressView(progress));
     }
     if (progress.stage === "added" && progress.devices.length) {

@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from matter_support import HOME_FILE
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.testing.matter_lab import MatterLab, lab_problem
 
 ROOT = Path(__file__).resolve().parents[3]
-HOME_FILE = str(Path(__file__).with_name("home.yaml"))
 
 
 def _namespaces_impossible() -> str | None:

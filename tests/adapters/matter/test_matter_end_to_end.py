@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from matter_support import next_event
 
 from jibsa.app import RunningHome
 from jibsa.domain import AvailabilityChanged, Role, StateChanged
 from jibsa.hub import Actor, HomeChanged
 from jibsa.testing.matter_lab import MatterLab, VirtualDevices
-
-from matter_support import next_event
 
 pytestmark = pytest.mark.slow
 

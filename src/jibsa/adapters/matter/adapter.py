@@ -32,9 +32,9 @@ from typing import Any
 import aiohttp
 from matter_server.client import MatterClient
 from matter_server.client.exceptions import MatterClientException
+from matter_server.client.models.node import MatterEndpoint, MatterNode
 from matter_server.common.errors import MatterError, NodeNotExists, NodeNotReady, NodeNotResolving
 from matter_server.common.models import EventType, MatterNodeData
-from matter_server.client.models.node import MatterEndpoint, MatterNode
 
 from jibsa.domain import Device, DeviceAction
 from jibsa.hub import AdapterSink, DeviceError, DeviceNotAnswering, Receipt

@@ -71,11 +71,22 @@ class Commissioner:
         self._adopter = adopter
         self._now = now
         self._jobs: dict[str, Progress] = {}
+        self._moved: dict[str, asyncio.Event] = {}  # set when a job's stage changes (then replaced)
         self._busy = asyncio.Lock()
         self._tasks: set[asyncio.Task[Progress]] = set()
         self._to_name: tuple[float, Device] | None = None
 
     def progress(self, job_id: str) -> Progress | None:
+        return self._jobs.get(job_id)
+
+    async def progress_after(self, job_id: str, stage: str, wait_s: float) -> Progress | None:
+        """The job once its stage is no longer `stage` (or after `wait_s`, as it is then)."""
+        try:
+            async with asyncio.timeout(wait_s):
+                while (job := self._jobs.get(job_id)) is not None and job.stage.value == stage:
+                    await self._moved.setdefault(job_id, asyncio.Event()).wait()
+        except TimeoutError:
+            pass
         return self._jobs.get(job_id)
 
     def begin(self, code: str) -> Progress:
@@ -101,6 +112,7 @@ class Commissioner:
         else:
             job = Progress(job_id, Stage.CHECKING, "checking")
         self._jobs = {**dict(list(self._jobs.items())[-20:]), job_id: job}  # the last few, for the page
+        self._moved = {k: v for k, v in self._moved.items() if k in self._jobs}
         return job
 
     async def _run(self, job: Progress, raw_code: str) -> Progress:
@@ -136,6 +148,9 @@ class Commissioner:
 
     def _set(self, job: Progress) -> Progress:
         self._jobs[job.id] = job
+        moved = self._moved.pop(job.id, None)
+        if moved is not None:
+            moved.set()
         return job
 
     # -- naming -----------------------------------------------------------------------------------

@@ -75,7 +75,8 @@ def options_from(section: Mapping[str, Any], data_dir: Path, python: str) -> Con
         port = int(section.get("port", DEFAULT_PORT))
     except (TypeError, ValueError):
         raise ControllerError(f"matter.port: {section.get('port')!r} is not a port number") from None
-    return ControllerOptions(python, data_dir / "matter" / "controller", port, str(section.get("listen") or "127.0.0.1"),
+    listen = str(section.get("listen") or "127.0.0.1")
+    return ControllerOptions(python, data_dir / "matter" / "controller", port, listen,
                              Path(str(paa)) if paa else None, section.get("primary_interface") or None)
 
 

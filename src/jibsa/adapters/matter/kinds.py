@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chip.clusters.ClusterObjects import ClusterCommand
 from chip.clusters import Objects as Clusters
+from chip.clusters.ClusterObjects import ClusterCommand
+from chip.clusters.Types import Nullable
 from matter_server.client.models import device_types as matter_types
 from matter_server.client.models.node import MatterEndpoint
 
@@ -22,6 +23,7 @@ _Fan = Clusters.FanControl.Enums.FanModeEnum
 _Mode = Clusters.Thermostat.Enums.SystemModeEnum
 _Lock = Clusters.DoorLock.Enums.DlLockState
 LOCK_TIMED_MS = 1000  # door lock commands must be sent as timed requests (Matter core spec)
+Attribute = type[Any]  # a chip.clusters attribute descriptor class (Clusters.OnOff.Attributes.OnOff)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class Invoke:
 class Write:
     """Write one attribute of the endpoint."""
 
-    attribute: type[Any]  # a chip.clusters ClusterAttributeDescriptor
+    attribute: Attribute
     value: Any
 
 
@@ -55,7 +57,7 @@ class Kind:
     read: Callable[[MatterEndpoint], dict[str, Any]]
     operations: Callable[[DeviceAction, MatterEndpoint], list[Operation]]
     measures: tuple[str, ...] = ()
-    watched: tuple[type[Any], ...] = ()  # the attributes read back right after a command
+    watched: tuple[Attribute, ...] = ()  # the attributes read back right after a command
 
     def read_back_paths(self, endpoint: MatterEndpoint) -> list[str]:
         """Attribute paths ("endpoint/cluster/attribute") of `watched` that the endpoint has."""
@@ -63,10 +65,12 @@ class Kind:
                 if endpoint.has_attribute(None, a)]
 
 
-def _value(endpoint: MatterEndpoint, attribute: type[Any]) -> Any:
+def _value(endpoint: MatterEndpoint, attribute: Attribute) -> Any:
+    """The attribute's value; None when the endpoint lacks it or it is null (Matter's "unknown")."""
     if not endpoint.has_attribute(None, attribute):
         return None
-    return endpoint.get_attribute_value(None, attribute)
+    value = endpoint.get_attribute_value(None, attribute)
+    return None if isinstance(value, Nullable) else value
 
 
 # -- lights -------------------------------------------------------------------------------------
@@ -237,7 +241,7 @@ def _fan_operations(action: DeviceAction, endpoint: MatterEndpoint) -> list[Oper
 # -- sensors ------------------------------------------------------------------------------------
 
 
-def _reading(attribute: type[Any], measure: str, scale: float = 1.0) -> Callable[[MatterEndpoint], dict[str, Any]]:
+def _reading(attribute: Attribute, measure: str, scale: float = 1.0) -> Callable[[MatterEndpoint], dict[str, Any]]:
     def read(endpoint: MatterEndpoint) -> dict[str, Any]:
         value = _value(endpoint, attribute)
         return {} if value is None else {measure: value * scale if scale != 1.0 else value}
