@@ -124,12 +124,16 @@ def check_matter(settings: Mapping[str, Mapping[str, Any]]) -> None:
     section = settings.get("matter")
     if section is None:
         return
+    from importlib.util import find_spec
+
     from jibsa.adapters.matter.settings import MatterSettings
 
     try:
         MatterSettings.from_mapping(section)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    if find_spec("matter_server") is None or find_spec("chip") is None:
+        raise ConfigError("matter: the Matter client is not installed: pip install 'jibsa[matter]'")
 
 
 def history_days(settings: Settings) -> float:

@@ -2,7 +2,8 @@
 // code, typed or read from the device's QR code by the phone's camera, shows the controller's progress in
 // the page's language, then names the new device and puts it in a room. API: /api/matter (docs/matter.md).
 // The camera's frames are read by the browser's own BarcodeDetector where it has one, else by jsQR
-// (vendored, loaded only when scanning).
+// (vendored, loaded only when scanning). The page reloads when the home gains a device, so the job being
+// followed is kept in sessionStorage and the sheet opens again where it was.
 
 const WORDS = {
   ko: {
@@ -19,6 +20,7 @@ const WORDS = {
   },
 };
 const JSQR = "/static/vendor/jsQR.js";
+const FOLLOWED = "jibsa-matter-job";
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -133,6 +135,7 @@ export async function mount(container, ctx) {
       ...rooms.map((r) => el("option", { value: r.id }, r.name)));
     return el("form", { class: "sheet-fields", "data-matter-device": device.id, onsubmit: async (e) => {
       e.preventDefault();
+      sessionStorage.removeItem(FOLLOWED);  // naming reloads the page too: the sheet is done
       try {
         await ctx.api("POST", `/api/matter/devices/${encodeURIComponent(device.id)}/name`,
                       { name: name.value, room: room.value || null });
@@ -163,6 +166,12 @@ export async function mount(container, ctx) {
       show(el("p", { class: "error", role: "alert" }, error.message), codeForm());
       return;
     }
+    sessionStorage.setItem(FOLLOWED, progress.id);
+    await follow(progress);
+  }
+
+  async function follow(start) {
+    let progress = start;
     show(progressView(progress));
     while (!progress.done) {  // each request answers when the stage moves on (or after 20 s)
       const path = `/api/matter/commission/${encodeURIComponent(progress.id)}?after=${progress.stage}`;
@@ -177,15 +186,27 @@ export async function mount(container, ctx) {
     if (progress.stage === "added" && progress.devices.length) {
       const rooms = await ctx.api("GET", "/api/rooms").catch(() => []);
       show(progressView(progress), nameForm(progress.devices[0], rooms));
+    } else {
+      sessionStorage.removeItem(FOLLOWED);
+      show(progressView(progress), codeForm());
     }
-    else show(progressView(progress), codeForm());
   }
 
-  dialog.addEventListener("close", closeCamera);
+  dialog.addEventListener("close", () => { closeCamera(); sessionStorage.removeItem(FOLLOWED); });
   const open = el("button", { type: "button", class: "chip", "data-matter": "add", onclick: () => {
     show(codeForm());
     dialog.showModal();
   } }, w().add);
   container.replaceChildren(open, dialog);
   ctx.onLanguage?.(() => { open.textContent = w().add; });
+  const followed = sessionStorage.getItem(FOLLOWED);
+  if (followed) {
+    const progress = await ctx.api("GET", `/api/matter/commission/${encodeURIComponent(followed)}`).catch(() => null);
+    if (progress) {
+      dialog.showModal();
+      follow(progress);
+    } else {
+      sessionStorage.removeItem(FOLLOWED);
+    }
+  }
 }
