@@ -168,7 +168,8 @@ class MatterLab:
     def url(self) -> str:
         return f"ws://[{self.inner_address}]:{CONTROLLER_PORT}/ws"
 
-    def up(self) -> MatterLab:
+    def up(self, *, controller: bool = True) -> MatterLab:
+        """The namespace, the test PAA roots and (unless told not to) the lab's own controller."""
         try:
             self._network()
             self.paa = self.work / "test-paa-roots"
@@ -176,7 +177,8 @@ class MatterLab:
                                   capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise LabUnavailable(f"writing the test PAA roots failed: {done.stderr.strip()[-500:]}")
-            self.start_controller()
+            if controller:
+                self.start_controller()
         except BaseException:
             self.down()
             raise
@@ -228,6 +230,10 @@ class MatterLab:
             except subprocess.TimeoutExpired:
                 controller.kill()
                 controller.wait()
+
+    def run(self, argv: list[str], **popen: Any) -> subprocess.Popen[str]:
+        """Start a process inside the lab's namespace (e.g. `jibsa serve --matter`)."""
+        return subprocess.Popen(["ip", "netns", "exec", self.netns, *argv], text=True, **popen)
 
     def devices(self, *specs: tuple[str, str]) -> VirtualDevices:
         """Start virtual devices (kind, id) — kinds light, plug, lock, cover — in the lab."""

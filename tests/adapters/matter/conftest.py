@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from matter_support import HOME_FILE
+from matter_support import HOME_FILE, namespaces_impossible
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.testing.matter_lab import MatterLab, lab_problem
@@ -19,16 +19,9 @@ from jibsa.testing.matter_lab import MatterLab, lab_problem
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _namespaces_impossible() -> str | None:
-    problem = lab_problem()
-    if problem is None or "packages are not installed" in problem:
-        return None
-    return problem if ("root" in problem or "namespaces" in problem or "iproute2" in problem) else None
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MatterLab]:
-    impossible = _namespaces_impossible()
+    impossible = namespaces_impossible()
     if impossible:
         pytest.skip(f"Matter lab: {impossible}")
     done = subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True,
