@@ -13,7 +13,7 @@ from jibsa.api.audit import record
 from jibsa.api.auth import Principal, owner_only
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
-from jibsa.api.schemas import ERROR_RESPONSES
+from jibsa.api.schemas import ERROR_RESPONSES, ErrorBody
 from jibsa.hub import DeviceError
 
 router = APIRouter(prefix="/api/matter", tags=["matter"], responses=ERROR_RESPONSES)
@@ -92,7 +92,7 @@ async def name_device(device_id: str, body: NameRequest, request: Request,
     return {"id": device.id, "name": device.name, "room": device.room}
 
 
-@router.delete("/devices/{device_id}", status_code=204,
+@router.delete("/devices/{device_id}", status_code=204, responses={504: {"model": ErrorBody}},
                summary="Remove a Matter device from the home and the controller")
 async def remove_device(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> None:  # noqa: B008
     context = api_context(request)

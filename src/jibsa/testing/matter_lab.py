@@ -65,6 +65,7 @@ class VirtualDevice:
     kind: str
     manual_code: str = ""
     qr_code: str = ""
+    qr_art: str = ""  # the QR code as matter.js prints it (half-block characters)
     state: dict[str, Any] = field(default_factory=dict)
 
 
@@ -100,6 +101,7 @@ class VirtualDevices:
                 device = self.devices.get(str(event.get("id")))
                 if device is not None and event.get("event") == "ready":
                     device.manual_code, device.qr_code = event["manual_code"], event["qr_code"]
+                    device.qr_art = event.get("qr_art", "")
                 if device is not None and event.get("event") == "state":
                     device.state = dict(event["state"])
             self._events.put(event)

@@ -1,8 +1,8 @@
 // Adding a Matter device (owners only, when a Matter controller is set up): a sheet takes the pairing
 // code, typed or read from the device's QR code by the phone's camera, shows the controller's progress in
 // the page's language, then names the new device and puts it in a room. API: /api/matter (docs/matter.md).
-// The camera's frames are read by the browser's own BarcodeDetector where it has one, else by jsQR
-// (vendored, loaded only when scanning). The page reloads when the home gains a device, so the job being
+// The camera's frames are read by the browser's own BarcodeDetector where it has one, else by ZXing's
+// QR reader (@zxing/library, vendored, loaded only when scanning). The page reloads when the home gains a device, so the job being
 // followed is kept in sessionStorage and the sheet opens again where it was.
 
 const WORDS = {
@@ -19,7 +19,7 @@ const WORDS = {
     hint: "The code is on the device, its box or its manual. Switch the device on and put it in pairing mode.",
   },
 };
-const JSQR = "/static/vendor/jsQR.js";
+const ZXING = "/static/vendor/zxing.min.js";
 const FOLLOWED = "jibsa-matter-job";
 
 function el(tag, attrs, ...children) {
@@ -32,14 +32,26 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-function loadScript(src) {
+function loadZxing() {
   return new Promise((resolve, reject) => {
-    if (window.jsQR) return resolve();
-    const script = el("script", { src });
+    if (window.ZXing) return resolve();
+    const script = el("script", { src: ZXING });
     script.onload = resolve;
-    script.onerror = () => reject(new Error(`${src} did not load`));
+    script.onerror = () => reject(new Error(`${ZXING} did not load`));
     document.head.append(script);
   });
+}
+
+// The text of the QR code drawn on `canvas`, or null (ZXing's reader; the camera path's fallback).
+export async function readQr(canvas) {
+  await loadZxing();
+  const { BinaryBitmap, HybridBinarizer, HTMLCanvasElementLuminanceSource, QRCodeReader } = window.ZXing;
+  try {
+    const bitmap = new BinaryBitmap(new HybridBinarizer(new HTMLCanvasElementLuminanceSource(canvas)));
+    return new QRCodeReader().decode(bitmap).getText();
+  } catch {
+    return null;  // no code in this frame
+  }
 }
 
 // Reads QR codes from the camera until `found(text)` returns true or `stop()` is called.
@@ -48,7 +60,7 @@ async function scanQr(video, found) {
   video.srcObject = stream;
   await video.play();
   const native = "BarcodeDetector" in window ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
-  if (!native) await loadScript(JSQR);
+  if (!native) await loadZxing();
   const canvas = document.createElement("canvas");
   let running = true;
   const stop = () => { running = false; stream.getTracks().forEach((t) => t.stop()); video.srcObject = null; };
@@ -62,11 +74,8 @@ async function scanQr(video, found) {
         text = codes.length ? codes[0].rawValue : null;
       } else {
         canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-        const context = canvas.getContext("2d", { willReadFrequently: true });
-        context.drawImage(video, 0, 0);
-        const image = context.getImageData(0, 0, canvas.width, canvas.height);
-        const code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-        text = code ? code.data : null;
+        canvas.getContext("2d", { willReadFrequently: true }).drawImage(video, 0, 0);
+        text = await readQr(canvas);
       }
       if (text && found(text)) stop();
     }

@@ -61,3 +61,49 @@ def test_an_owner_adds_a_light_on_the_phone_and_taps_it_on(lab: MatterLab, serve
             page.screenshot(path=str(ARTIFACTS / "matter-added-phone.png"))
         finally:
             browser.close()
+
+
+def qr_modules(art: str) -> list[list[bool]]:
+    """matter.js's printed QR code (each character two modules high) as rows of modules, True = drawn."""
+    upper = {"█": True, "▀": True}
+    lower = {"█": True, "▄": True}
+    rows: list[list[bool]] = []
+    for line in art.splitlines():
+        rows.append([upper.get(c, False) for c in line])
+        rows.append([lower.get(c, False) for c in line])
+    return rows
+
+
+def test_the_sheets_qr_reader_reads_a_devices_qr_code(lab: MatterLab, served: ServedHome) -> None:
+    """The camera's fallback reader (ZXing, vendored) decodes the code a virtual device shows, drawn on a
+    canvas as a camera frame would be; chromium's camera is not reachable in a headless test."""
+    from playwright.sync_api import sync_playwright
+
+    device = lab.devices(("plug", "qr")).devices["qr"]
+    modules = qr_modules(device.qr_art)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto(served.base + "/")
+            read = page.evaluate("""async (modules) => {
+              const { readQr } = await import("/static/matter.js");
+              for (const drawnIsDark of [true, false]) {
+                const canvas = document.createElement("canvas");
+                const size = 8, quiet = 4 * size;
+                canvas.width = canvas.height = modules.length * size + 2 * quiet;
+                const g = canvas.getContext("2d");
+                g.fillStyle = "#fff"; g.fillRect(0, 0, canvas.width, canvas.height);
+                g.fillStyle = "#000";
+                modules.forEach((row, y) => row.forEach((drawn, x) => {
+                  if (drawn === drawnIsDark) g.fillRect(quiet + x * size, quiet + y * size, size, size);
+                }));
+                const text = await readQr(canvas);
+                if (text) return text;
+              }
+              return null;
+            }""", modules)
+        finally:
+            browser.close()
+    assert read == device.qr_code

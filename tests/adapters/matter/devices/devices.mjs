@@ -3,7 +3,8 @@
 //   node devices.mjs --state-dir DIR [--write-paa DIR] KIND:ID:PORT:PASSCODE:DISCRIMINATOR ...
 //
 // KIND is light (dimmable), plug, lock or cover. One JSON line per event on stdout:
-//   {"event":"ready","id","manual_code","qr_code"}   the device is up and can be commissioned
+//   {"event":"ready","id","manual_code","qr_code","qr_art"}   the device is up and can be commissioned
+//                                                    (qr_art: its QR code as matter.js prints it, half blocks)
 //   {"event":"state","id","state":{...}}             the device's own state changed (from any side)
 //   {"event":"offline"|"online","id"}                after the matching request
 // Requests on stdin, one JSON line each:
@@ -11,6 +12,7 @@
 //   {"id","op":"offline"|"online"}                                   the device goes away / comes back
 // --write-paa writes matter.js's public *test* PAA roots as DER files for the controller (tests only).
 import { Environment, Logger, ServerNode, VendorId } from "@matter/main";
+import { QrCode } from "@matter/main/types";
 import { WindowCoveringServer } from "@matter/main/behaviors/window-covering";
 import { DimmableLightDevice } from "@matter/main/devices/dimmable-light";
 import { DoorLockDevice } from "@matter/main/devices/door-lock";
@@ -94,7 +96,7 @@ async function start(spec) {
     await node.start();
     devices.set(id, { node, endpoint });
     const { manualPairingCode, qrPairingCode } = node.state.commissioning.pairingCodes;
-    say({ event: "ready", id, manual_code: manualPairingCode, qr_code: qrPairingCode,
+    say({ event: "ready", id, manual_code: manualPairingCode, qr_code: qrPairingCode, qr_art: QrCode.encode(qrPairingCode),
           commissioned: node.state.commissioning.commissioned });
     report();
 }
