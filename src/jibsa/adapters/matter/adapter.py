@@ -224,13 +224,16 @@ class MatterAdapter:
                     sink.state_reported(device_id, values)
 
     def _drop(self, device_ids: Sequence[str]) -> None:
-        if not device_ids:
-            return
+        """Devices whose node is gone: the announced ones leave the home, home-file ones stop answering."""
+        announced: list[str] = []
         for device_id in device_ids:
             link = self._links.pop(device_id)
-            if self._sink is not None and (link.node_id, link.endpoint_id) in self._claimed:
+            if (link.node_id, link.endpoint_id) not in self._claimed:
+                announced.append(device_id)
+            elif self._sink is not None:
                 self._sink.availability_reported(device_id, False)
-        announced = [i for i in device_ids if i.startswith("matter_")]
+        if not announced:
+            return
         self.names.forget(announced)
         if self._sink is not None and announced:
             self._sink.devices_removed(announced)

@@ -53,7 +53,7 @@ class Progress:
     def sentence(self, language: str) -> str:
         return say(self.key, language, **self.fields)
 
-    def to_dict(self, language: str = "ko") -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "stage": self.stage.value, "done": self.stage in (Stage.ADDED, Stage.FAILED),
                 "message": self.sentence("ko"), "message_en": self.sentence("en"),
                 "devices": [{"id": d.id, "name": d.name, "type": d.type.value} for d in self.devices]}
