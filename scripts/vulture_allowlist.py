@@ -20,7 +20,7 @@ _on_connect, _on_begin
 _.isolation_level
 # __aexit__'s third parameter; the type checks that SqlStore satisfies HubStore and RuleStore.
 trace
-_is_a_hub_store, _is_a_rule_store
+_is_a_hub_store, _is_a_rule_store, _is_an_energy_store
 # Libraries read these: paho (pending_calls_threshold), PyAV (an audio frame's sample_rate), uvicorn
 # (capture_signals, overridden), wyoming (handle_event, called for each event).
 _.pending_calls_threshold
@@ -36,3 +36,6 @@ availability_mode
 # pytest reads a module's marks and runs autouse fixtures; uvicorn's server reads its exit flags.
 pytestmark, _pending_jobs
 _.should_exit, _.force_exit
+# Enum members reached by value from data files and settings: Voltage("high"), Season("other"),
+# Rounding("half_up_won") (jibsa.energy.tariff).
+HIGH, OTHER, HALF_UP_WON

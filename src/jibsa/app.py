@@ -11,16 +11,20 @@ from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from jibsa.adapters.matter.wiring import matter_wiring
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
+from jibsa.energy.recorder import EnergyRecorder
+from jibsa.energy.store import EnergyStore
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
 from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.rules import RuleEngine
 from jibsa.skills import default_skills
+from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.weather import WeatherSource, weather_manifest
@@ -31,7 +35,7 @@ from jibsa.web_push import PushSender, vapid_keys
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
 # Configuration sections that configure something other than an adapter.
-NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice", "skills"})
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice", "skills", "energy"})
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     try:
         history_days(settings)
         audit_days(settings)
+        energy_options(settings)
         check_mqtt(settings.adapter_settings)
         check_matter(settings.adapter_settings)
         check_weather(settings.adapter_settings.get("weather") or {})
@@ -150,14 +155,14 @@ def audit_days(settings: Settings) -> float:
     return _retention_days(settings, "audit", DEFAULT_AUDIT_DAYS)
 
 
-def _retention_days(settings: Settings, section: str, default: float) -> float:
-    raw = (settings.adapter_settings.get(section) or {}).get("days", default)
+def _retention_days(settings: Settings, section: str, default: float, key: str = "days") -> float:
+    raw = (settings.adapter_settings.get(section) or {}).get(key, default)
     try:
         days = float(raw)
     except (TypeError, ValueError):
         days = -1.0
     if not days >= 0 or days == float("inf"):
-        raise ConfigError(f"{section}.days: {raw!r} is not a number of days (0 keeps all {section})")
+        raise ConfigError(f"{section}.{key}: {raw!r} is not a number of days (0 keeps all {section})")
     return days
 
 
@@ -184,6 +189,7 @@ class RunningHome:
     weather: Weather = field(default_factory=Weather)
     push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
+    energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
 
     async def close(self) -> None:
@@ -224,6 +230,11 @@ async def open_home(
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
     skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
               **default_skills(weather.source, weather.city)}
+    # The recorder and its skill are made before the hub they read (the lambdas look it up when called).
+    energy = EnergyRecorder(lambda: hub.home, store, clock, state=lambda d: hub.states.get(d),  # noqa: PLW0108
+                            timezone=ZoneInfo(settings.timezone),
+                            **energy_options(settings)) if isinstance(store, EnergyStore) else None
+    skills["get_energy"] = energy_skill(energy)
     hub = Hub(home, store, clock, adapters, skills=skills,
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
@@ -236,11 +247,13 @@ async def open_home(
         rules = RuleEngine(hub, store, weather=conditions)
         hub.rules = rules
         await rules.start()
-    phrases = phrase_book([weather_manifest(), *(p.manifest for p in partners)], matter.phrases.rules,
-                          matter.phrases.slots, matter.phrases.patterns)
+    phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+                          matter.phrases.rules, matter.phrases.slots, matter.phrases.patterns)
     conversation = Conversation(hub, Parser(home, home.language), phrases)
-    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules,
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy,
                           matter=matter.commissioner)
+    if energy is not None:
+        running.services.append(await _record_energy(hub, energy))
     if weather.source is not None:
         running.services.append(weather.source)
     if isinstance(store, RuleStore):
@@ -251,6 +264,41 @@ async def open_home(
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))
     return running
+
+
+@dataclass
+class _EnergyListening:
+    """The recorder, listening to the hub's events until stopped (then it writes what it holds)."""
+
+    recorder: EnergyRecorder
+    unlisten: Any
+
+    async def stop(self) -> None:
+        self.unlisten()
+        await self.recorder.stop()
+
+
+async def _record_energy(hub: Hub, recorder: EnergyRecorder) -> Service:
+    unlisten = hub.bus.listen(recorder.on_event)
+    await recorder.start(d.id for d in hub.home.devices)
+    return _EnergyListening(recorder, unlisten)
+
+
+def energy_options(settings: Settings) -> dict[str, float]:
+    """`energy: {detail_days: N, flush_s: S}` in jibsa.yaml: how long the five-minute detail is kept
+    (default 10 days; 0 keeps it all) and how often what was used is written (default every 300 s)."""
+    from jibsa.energy.recorder import DEFAULT_FLUSH_S
+    from jibsa.energy.store import DEFAULT_DETAIL_DAYS
+
+    raw = (settings.adapter_settings.get("energy") or {}).get("flush_s", DEFAULT_FLUSH_S)
+    try:
+        flush_s = float(raw)
+    except (TypeError, ValueError):
+        flush_s = 0.0
+    if not 0 < flush_s < float("inf"):
+        raise ConfigError(f"energy.flush_s: {raw!r} is not a number of seconds above 0")
+    return {"detail_days": _retention_days(settings, "energy", DEFAULT_DETAIL_DAYS, key="detail_days"),
+            "flush_s": flush_s}
 
 
 async def _announce_on_mqtt(hub: Hub, mqtt: Mapping[str, Any]) -> Service:

@@ -27,6 +27,7 @@ COMMAND_MODULES: dict[str, str] = {
     "status": "status_cmd",
     "user": "user_cmd",
     "rules": "rules_cmd",
+    "energy": "energy_cmd",
     "hear": "voice_cmd",
     "speak": "voice_cmd",
     "voice": "voice_cmd",

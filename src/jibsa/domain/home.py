@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from jibsa.domain.device_types import DeviceType, PropertySpec, TypeSpec, sensor_property, type_spec
+from jibsa.domain.home_energy import EnergySettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class Home:
     id: str = "home"
     language: str = "ko"
     city: str = "서울"
+    energy: EnergySettings | None = None  # the home file's `energy:` section; None: none given
 
     @cached_property
     def _devices_by_id(self) -> dict[str, Device]:

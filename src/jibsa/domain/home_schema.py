@@ -17,10 +17,11 @@ from jibsa.domain.commands import INTENTS
 from jibsa.domain.device_types import SENSOR_MEASURES, DeviceType
 from jibsa.domain.errors import HomeFileError
 from jibsa.domain.home import Device, Home, Room, Scene, SceneAction
+from jibsa.domain.home_energy import energy_settings
 
 ID_PATTERN = re.compile(r"[a-z0-9_]+")
 LANGUAGES = ("ko", "en")
-_TOP_KEYS = {"id", "name", "language", "city", "rooms", "devices", "scenes"}
+_TOP_KEYS = {"id", "name", "language", "city", "rooms", "devices", "scenes", "energy"}
 _ROOM_KEYS = {"id", "name", "aliases"}
 _DEVICE_KEYS = {"id", "name", "aliases", "room", "type", "vendor", "measures", "maker", "options"}
 _SCENE_KEYS = {"id", "name", "aliases", "actions"}
@@ -45,6 +46,9 @@ PROBLEMS: Mapping[str, str] = {
     "unknown_measure": "unknown measure '{measure}'",
     "unknown_intent": "unknown intent '{intent}'",
     "no_device": "no device '{device}'",
+    "bad_reading_day": "{value!r} is not a meter-reading day (1–31, or 말일 for the month's last day)",
+    "bad_voltage": "{value!r} is not a voltage (low/저압 or high/고압)",
+    "unknown_tariff": "no tariff '{tariff}' (jibsa has {tariffs})",
 }
 KINDS: Mapping[str, str] = {"nothing": "nothing", "mapping": "a mapping", "list": "a list", "text": "text",
                             "bool": "true/false", "number": "a number"}
@@ -148,6 +152,7 @@ def home_from_mapping(data: Any, source: str = "home.yaml") -> LoadedHome:
         id=home_id,
         language=language,
         city=check.text(top, "city", "", required=False) or "서울",
+        energy=energy_settings(check, top.get("energy"), {d.id for d in devices}),
     )
     return LoadedHome(home, tuple(check.warnings))
 

@@ -70,6 +70,7 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("query_timer", Handler.TIMERS, reply="timers_left"),
     IntentSpec("cancel", Handler.TIMERS, changes_jobs=True, reply="cancelled_recent"),
     IntentSpec("get_weather", Handler.SKILL, ("city", "day")),
+    IntentSpec("get_energy", Handler.SKILL, ("topic", "device", "kind")),
     IntentSpec("get_time", Handler.SKILL),
     IntentSpec("get_date", Handler.SKILL),
     IntentSpec("add_item", Handler.SKILL, ("item", "list"), reply="item_added"),

@@ -135,3 +135,45 @@ push_subscriptions = sa.Table(
     sa.Column("auth", sa.String(100), nullable=False),
     sa.Column("created", sa.Double(), nullable=False),
 )  # fmt: skip
+
+# rev_0004_energy: energy per device (and the whole home, device_id "") per hour and per day (the home's
+# days: `start` is its local midnight), kept for good, and per five minutes, pruned; the key leads with
+# the time so that a month of every device is one range. Without rowid on SQLite: the key is the row
+# (no second copy of it), the smaller file for long-term rows.
+energy_hourly = sa.Table(
+    "energy_hourly", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("start", sa.Double(), primary_key=True),
+    sa.Column("device_id", _ID, primary_key=True),
+    sa.Column("kwh", sa.Double(), nullable=False),
+    sa.Column("on_s", sa.Double(), nullable=False),
+    sqlite_with_rowid=False,
+)  # fmt: skip
+
+energy_daily = sa.Table(
+    "energy_daily", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("start", sa.Double(), primary_key=True),
+    sa.Column("device_id", _ID, primary_key=True),
+    sa.Column("kwh", sa.Double(), nullable=False),
+    sa.Column("on_s", sa.Double(), nullable=False),
+    sqlite_with_rowid=False,
+)  # fmt: skip
+
+energy_detail = sa.Table(
+    "energy_detail", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("start", sa.Double(), primary_key=True),
+    sa.Column("device_id", _ID, primary_key=True),
+    sa.Column("kwh", sa.Double(), nullable=False),
+    sa.Column("on_s", sa.Double(), nullable=False),
+    sqlite_with_rowid=False,
+)  # fmt: skip
+
+energy_meters = sa.Table(
+    "energy_meters", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("device_id", _ID, primary_key=True),
+    sa.Column("kwh", sa.Double(), nullable=False),
+    sa.Column("at", sa.Double(), nullable=False),
+)  # fmt: skip

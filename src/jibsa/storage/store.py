@@ -12,10 +12,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from jibsa.energy.store import EnergyStore
 from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.store import HubStore
 from jibsa.storage.accounts import DEFAULT_AUDIT_DAYS, AccountRecords
 from jibsa.storage.base import Clock
+from jibsa.storage.energy import EnergyRecords
 from jibsa.storage.engine import create_engine, database_url
 from jibsa.storage.errors import StorageUnavailable
 from jibsa.storage.home_state import DEFAULT_HISTORY_DAYS, HomeStateRecords
@@ -23,7 +25,7 @@ from jibsa.storage.migrate import upgrade_to_head
 from jibsa.storage.rules import RuleRecords
 
 
-class SqlStore(HomeStateRecords, AccountRecords, RuleRecords):
+class SqlStore(HomeStateRecords, AccountRecords, RuleRecords, EnergyRecords):
     """Durable state of many homes (implements `jibsa.hub.HubStore` and the API's account store).
 
     Each write runs in one transaction and returns after COMMIT, so an acknowledged change survives
@@ -60,6 +62,9 @@ if TYPE_CHECKING:
         return store  # mypy checks SqlStore against the hub's protocol here
 
     def _is_a_rule_store(store: SqlStore) -> RuleStore:
+        return store
+
+    def _is_an_energy_store(store: SqlStore) -> EnergyStore:
         return store
 
 

@@ -1,7 +1,13 @@
 """A local stand-in for LG's ThinQ Connect cloud, following its published API.
 
 Paths (relative to the base address the SDK is pointed at): `GET /devices`, `GET /devices/{id}/
-profile`, `GET /devices/{id}/state`, `POST /devices/{id}/control`, `GET /route`. Every request must
+profile`, `GET /devices/{id}/state`, `POST /devices/{id}/control`, `GET /route`, and the energy API
+the SDK calls (`ThinQApi.async_get_device_energy_profile`, `async_get_device_energy_usage`):
+`GET /devices/energy/{id}/profile` answers `{"result": {"property": ["totalEnergy"]}}` for a device
+that reports energy, `GET /devices/energy/{id}/usage?property=&period=DAILY|MONTHLY&startDate=&endDate=`
+answers `{"result": {"dataList": [{"usedDate": "YYYYMMDD" or "YYYYMM", "totalEnergy": Wh}]}}` (the
+SDK's Home Assistant bridge sums the property's values of `dataList`; the date key's name is not in
+the SDK, so jibsa reads only the values). Every request must
 carry `Authorization: Bearer <token>`, `x-country`, `x-message-id`, `x-client-id` and `x-api-key`.
 Answers are `{"messageId", "timestamp", "response"}`; errors `{"messageId", "timestamp", "error":
 {"code", "message"}}` with LG's codes: 1218 invalid token (HTTP 401), 1216 incorrect header, 1205
@@ -129,6 +135,9 @@ class ThinQServer(StandInServer):
         self.app.router.add_get("/devices/{id}/state", self._state)
         self.app.router.add_post("/devices/{id}/control", self._control)
         self.app.router.add_get("/route", self._route)
+        self.app.router.add_get("/devices/energy/{id}/profile", self._energy_profile)
+        self.app.router.add_get("/devices/energy/{id}/usage", self._energy_usage)
+        self.energy: dict[str, dict[str, float]] = {}  # device id -> "YYYYMMDD" -> Wh used that day
 
     # -- for tests --------------------------------------------------------------------------------
 
@@ -157,6 +166,12 @@ class ThinQServer(StandInServer):
         held, self.held = self.held or [], None
         for device_id, payload in held:
             _apply_control(self.devices[device_id], payload)
+
+    def use_energy(self, device_id: str, day: dt.date, wh: float) -> None:
+        """The appliance used `wh` more on `day` (what LG's cloud reports of it, a day at a time)."""
+        days = self.energy.setdefault(device_id, {})
+        key = day.strftime("%Y%m%d")
+        days[key] = days.get(key, 0.0) + wh
 
     # -- errors -----------------------------------------------------------------------------------
 
@@ -224,6 +239,32 @@ class ThinQServer(StandInServer):
         if refused is not None:
             return refused
         return _ok(request, {})
+
+    async def _energy_profile(self, request: web.Request) -> web.Response:
+        device = self._device(request)
+        if isinstance(device, web.Response):
+            return device
+        if request.match_info["id"] not in self.energy:
+            return _error(400, "2207", "Not supported energy")
+        return _ok(request, {"result": {"property": ["totalEnergy"]}})
+
+    async def _energy_usage(self, request: web.Request) -> web.Response:
+        device = self._device(request)
+        if isinstance(device, web.Response):
+            return device
+        days = self.energy.get(request.match_info["id"])
+        query = request.query
+        period, start, end = query.get("period"), query.get("startDate", ""), query.get("endDate", "")
+        width = {"DAILY": 8, "MONTHLY": 6}.get(str(period))
+        if days is None or query.get("property") != "totalEnergy" or width is None or len(start) != width \
+                or len(end) != width:
+            return _error(400, "1102", "Unacceptable parameter")
+        totals: dict[str, float] = {}
+        for day, wh in days.items():
+            if start <= day[:width] <= end:
+                totals[day[:width]] = totals.get(day[:width], 0.0) + wh
+        data = [{"usedDate": when, "totalEnergy": wh} for when, wh in sorted(totals.items())]
+        return _ok(request, {"result": {"dataList": data}})
 
     async def _route(self, request: web.Request) -> web.Response:
         return _ok(request, {"apiServer": self.base_url, "mqttServer": "mqtts://localhost:8883"})

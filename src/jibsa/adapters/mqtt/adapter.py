@@ -48,6 +48,7 @@ from jibsa.adapters.mqtt.subscriptions import Subscriptions
 from jibsa.adapters.mqtt.templates import TemplateError, render
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, DeviceType, Home
+from jibsa.energy.readings import METER_KEYS
 from jibsa.hub import AdapterSink, DeviceError, DeviceNotAnswering, Receipt
 
 log = logging.getLogger("jibsa.adapters.mqtt")
@@ -433,6 +434,7 @@ class MqttAdapter:
 
 
 def _known(device: Device, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the properties the device's type has (a native device may send more)."""
-    names = set(device.spec.property_names)
+    """Only the properties the device's type has, and what any device may say it draws and has used
+    (`power_w`, `energy_kwh`); a native device may send more."""
+    names = set(device.spec.property_names) | METER_KEYS
     return {k: v for k, v in values.items() if k in names or k.startswith("_")} if names else dict(values)

@@ -12,6 +12,12 @@ from jibsa.domain.device_types import BINARY_SENSOR_CLASSES, SENSOR_READINGS
 
 # Home Assistant sensor device classes that are jibsa measures under another name.
 SENSOR_CLASSES = {"carbon_dioxide": "co2", "pm25": "pm25", "aqi": "air_quality"}
+# The units Home Assistant allows for power and energy, as factors to jibsa's W and kWh; a sensor that
+# gives none is taken to be in jibsa's own unit.
+UNITS: dict[str, dict[str, float]] = {
+    "power": {"W": 1.0, "kW": 1000.0, "MW": 1_000_000.0, "mW": 0.001},
+    "energy": {"Wh": 0.001, "kWh": 1.0, "MWh": 1000.0, "GWh": 1_000_000.0, "MJ": 1 / 3.6, "GJ": 1000 / 3.6},
+}
 VACUUM_STATES = {"docked": "docked", "cleaning": "cleaning", "paused": "paused", "returning": "returning",
                  "idle": "docked", "error": "paused"}
 
@@ -37,10 +43,21 @@ class SensorDriver(EntityDriver):
         if self.measure == "air_quality":
             return {"air_quality": str(value)}
         spec = SENSOR_READINGS[self.measure]
-        reading = number(value)
+        reading = number(value) * self._unit_factor()
         if spec.minimum is not None and spec.maximum is not None and not spec.minimum <= reading <= spec.maximum:
             raise ValueError(f"{self.measure} {reading} is out of range {spec.minimum:g}..{spec.maximum:g}")
-        return {self.measure: round(reading, 2)}
+        return {self.measure: round(reading, 3 if self.measure == "energy" else 2)}  # energy to the Wh
+
+
+    def _unit_factor(self) -> float:
+        """What turns the announced unit into jibsa's (kW -> W: 1000); ValueError for a unit it cannot."""
+        factors = UNITS.get(self.measure or "")
+        unit = self.c.get("unit_of_measurement")
+        if factors is None or unit in (None, ""):
+            return 1.0
+        if unit not in factors:
+            raise ValueError(f"{self.measure} in {unit!r}: not one of {sorted(factors)}")
+        return factors[str(unit)]
 
 
 class BinarySensorDriver(EntityDriver):

@@ -4,6 +4,10 @@ actions at once, and ticks on the injected clock, advancing only devices with so
 
 Reports carry only what changed. Bookkeeping keys ("_…") change on every tick but are reported
 only with a visible change (or with a command), so the hub persists them without being flooded.
+
+A metered home (one whose home file has an `energy:` section, or `sim: {power: true}`) also hears what
+each device draws, `power_w` (power.py), with the change that moved it; devices whose draw changes
+with time alone (a fridge's duty cycle, an air conditioner holding its target) are looked at each tick.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from jibsa.domain import Device, DeviceAction
 from jibsa.hub.adapter import AdapterContext, AdapterSink, DeviceError, DeviceNotAnswering
 from jibsa.hub.clock import Clock
 
+from . import power
 from .base import Simulator, changed
 from .registry import simulator_for
 from .rooms import RoomReadings
@@ -35,7 +40,7 @@ class SimAdapter:
 
     def __init__(
         self, clock: Clock, saved_states: Mapping[str, Mapping[str, Any]] | None = None, *,
-        tick_s: float = 1.0, drift_s: float = 60.0, rng: random.Random | None = None,
+        tick_s: float = 1.0, drift_s: float = 60.0, rng: random.Random | None = None, metered: bool = False,
     ) -> None:
         self.clock = clock
         self.tick_s = tick_s
@@ -53,6 +58,9 @@ class SimAdapter:
         self._last_drift = 0.0
         self._sink: AdapterSink | None = None
         self._task: asyncio.Task[None] | None = None
+        self._metered = metered
+        self._devices: dict[str, Device] = {}
+        self._drawing_alone: dict[str, None] = {}  # metered devices whose draw changes with time alone
 
     # -- DeviceAdapter ---------------------------------------------------------------------------
 
@@ -148,6 +156,9 @@ class SimAdapter:
         state.update({k: v for k, v in saved.items() if k in state or k.startswith("_")})
         self._sims[device.id] = sim
         self._states[device.id] = state
+        self._devices[device.id] = device
+        if self._metered:
+            self._draw(device.id, now)
         self._rooms.add(device, sim)
         self._pending[device.id] = {}
         self._advanced_at[device.id] = now
@@ -170,6 +181,8 @@ class SimAdapter:
         """Advance the active devices to `now`, and the drifting ones when their minute has come."""
         for device_id in list(self._active):
             self._advance_safely(device_id, now)
+        for device_id in list(self._drawing_alone):
+            self._report_draw(device_id, now)
         if now - self._last_drift >= self.drift_s:
             self._last_drift = now
             for device_id in self._drifting:
@@ -201,16 +214,36 @@ class SimAdapter:
         state = self._states[device_id]
         diff = changed(state, values)
         state.update(diff)
+        drawn = self._draw(device_id, self.clock.now()) if self._metered else {}
         self._update_activity(device_id)
         pending = self._pending[device_id]
-        visible = {k: v for k, v in diff.items() if not k.startswith("_")}
+        visible = {k: v for k, v in diff.items() if not k.startswith("_")} | drawn
         pending.update({k: v for k, v in diff.items() if k.startswith("_")})
         if device_id in self._silent or self._sink is None or not (visible or command):
             return
-        report = {**pending, **(values if command else visible)}
+        report = {**pending, **(values if command else visible), **drawn}
         pending.clear()
         if report:
             self._sink.state_reported(device_id, report)
+
+    def _draw(self, device_id: str, now: float) -> dict[str, Any]:
+        """`{"power_w": W}` when the device's draw changed (kept in its state), else {}."""
+        state = self._states[device_id]
+        device = self._devices[device_id]
+        if power.varies_alone(device, state):
+            self._drawing_alone[device_id] = None
+        else:
+            self._drawing_alone.pop(device_id, None)
+        watts = power.watts(device, state, now)
+        if watts is None or state.get("power_w") == watts:
+            return {}
+        state["power_w"] = watts
+        return {"power_w": watts}
+
+    def _report_draw(self, device_id: str, now: float) -> None:
+        drawn = self._draw(device_id, now)
+        if drawn and device_id not in self._silent and self._sink is not None:
+            self._sink.state_reported(device_id, drawn)
 
     def _update_activity(self, device_id: str) -> None:
         if self._sims[device_id].is_active(self._states[device_id]):
@@ -221,11 +254,13 @@ class SimAdapter:
 
 def create_adapter(ctx: AdapterContext) -> SimAdapter:
     """The simulator for `ctx.home`. Settings: `tick_s` (seconds between ticks, default 1),
-    `drift_s` (seconds between sensor drifts, default 60), `seed` (of the sensors' random walk, default 0)."""
+    `drift_s` (seconds between sensor drifts, default 60), `seed` (of the sensors' random walk, default 0),
+    `power` (report each device's draw; default: when the home file has an `energy:` section)."""
+    metered = ctx.settings.get("power", ctx.home.energy is not None)
     return SimAdapter(
         ctx.clock, ctx.saved_states,
         tick_s=_positive(ctx.settings, "tick_s", 1.0), drift_s=_positive(ctx.settings, "drift_s", 60.0),
-        rng=random.Random(int(ctx.settings.get("seed", 0))),
+        rng=random.Random(int(ctx.settings.get("seed", 0))), metered=str(metered).lower() not in ("false", "0", "no"),
     )
 
 

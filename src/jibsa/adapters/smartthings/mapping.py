@@ -121,6 +121,29 @@ def values_from_status(kind: DeviceType, components: Mapping[str, Any], now: flo
         values.update(_cover_values(main))
     else:
         values.update(_common_values(kind, main))
+    values.update(_meter_values(main))
+    return values
+
+
+_ENERGY_UNITS = {"Wh": 0.001, "kWh": 1.0, "MWh": 1000.0}
+
+
+def _meter_values(main: Mapping[str, Any]) -> dict[str, Any]:
+    """What the device draws (`powerMeter`) and has used (`energyMeter`, else Samsung appliances'
+    `powerConsumptionReport`, whose `energy` is the Wh used since it was installed)."""
+    values: dict[str, Any] = {}
+    power = _value(main, "powerMeter", "power")
+    energy = _entry(main, "energyMeter", "energy")
+    report = _value(main, "powerConsumptionReport", "powerConsumption")
+    if isinstance(report, Mapping):
+        if isinstance(report.get("power"), (int, float)):
+            values["power_w"] = float(report["power"])
+        if isinstance(report.get("energy"), (int, float)):
+            values["energy_kwh"] = float(report["energy"]) / 1000
+    if isinstance(power, (int, float)):
+        values["power_w"] = float(power)
+    if isinstance(energy.get("value"), (int, float)) and str(energy.get("unit", "kWh")) in _ENERGY_UNITS:
+        values["energy_kwh"] = float(energy["value"]) * _ENERGY_UNITS[str(energy.get("unit", "kWh"))]
     return values
 
 
@@ -234,11 +257,14 @@ def _timestamp(text: str) -> float:
 
 
 def _value(component: Mapping[str, Any], capability: str, attribute: str) -> Any:
+    return _entry(component, capability, attribute).get("value")
+
+
+def _entry(component: Mapping[str, Any], capability: str, attribute: str) -> Mapping[str, Any]:
+    """An attribute's `{"value", "unit", "timestamp"}`, or {} when the status lacks it."""
     attributes = component.get(capability)
-    if not isinstance(attributes, Mapping):
-        return None
-    entry = attributes.get(attribute)
-    return entry.get("value") if isinstance(entry, Mapping) else None
+    entry = attributes.get(attribute) if isinstance(attributes, Mapping) else None
+    return entry if isinstance(entry, Mapping) else {}
 
 
 def _put(values: dict[str, Any], name: str, value: Any) -> None:

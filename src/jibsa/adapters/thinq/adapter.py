@@ -9,6 +9,12 @@ a command still reaches the adapter and the person hears why it failed.
 
 Push (LG's MQTT over AWS IoT, which needs a client certificate issued per client) is not used:
 states are polled, every `poll_s` seconds and right after each command.
+
+Energy: for an appliance whose energy profile lists `totalEnergy`, this month's use as LG reports it
+(ThinQ Connect's energy usage API, MONTHLY) is read every `energy_s` seconds and reported as
+`energy_kwh`, a count that rises as LG adds each day and starts again from zero each month (the
+recorder reads the fall as a new count). LG reports use a day at a time and late; use added to the
+last day of a month after the month has turned is not counted.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import ClientSession
 from thinqconnect import ThinQApi
@@ -25,6 +33,7 @@ from thinqconnect.country import get_region_from_country
 
 from jibsa.adapters.cloud import AccountPoller, RetryPolicy
 from jibsa.adapters.cloud.mapping import UnsupportedAction
+from jibsa.adapters.cloud.retry import AccountError
 from jibsa.adapters.cloud.settings import polling_settings
 from jibsa.domain import Device, DeviceAction
 from jibsa.hub.adapter import AdapterContext, DeviceError
@@ -52,6 +61,8 @@ class ThinQSettings:
     relist_s: float = 3600.0  # how often the account's device list is read again (added, removed devices)
     retry: RetryPolicy = RetryPolicy()  # noqa: RUF009 -- frozen, so one shared default is safe
     discover: bool = True  # announce account devices the home file does not mention
+    energy_s: float = 3600.0  # how often each appliance's use is read (LG adds it a day at a time)
+    timezone: str = "Asia/Seoul"  # the account's months are this zone's
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], home_id: str) -> ThinQSettings:
@@ -65,7 +76,8 @@ class ThinQSettings:
             raise ValueError(f"thinq settings: country {country!r} is not one LG ThinQ Connect serves") from None
         # LG wants one stable id per client; derive one from the home when none is configured.
         client_id = str(raw.get("client_id") or f"jibsa-{uuid.uuid5(uuid.NAMESPACE_URL, 'jibsa:' + home_id)}")
-        return cls(token, country, client_id, str(raw.get("base_url") or ""), **polling_settings(raw))
+        return cls(token, country, client_id, str(raw.get("base_url") or ""), **polling_settings(raw),
+                   energy_s=float(raw.get("energy_s", 3600.0)), timezone=str(raw.get("timezone") or "Asia/Seoul"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +103,8 @@ class ThinQAdapter(AccountPoller[_Linked, Mapping[str, Any]]):
         super().__init__(settings, clock)
         self.settings = settings
         self._client: ThinQClient | None = None
+        self._energy_property: dict[str, str] = {}  # by LG id: the property read ("" : none)
+        self._energy_due: dict[str, float] = {}  # by LG id: when the use is next read
 
     async def _open(self) -> ClientSession:
         session = cloud_session(self.settings.base_url)
@@ -136,14 +150,40 @@ class ThinQAdapter(AccountPoller[_Linked, Mapping[str, Any]]):
     async def _read_values(self, linked: _Linked) -> dict[str, Any]:
         assert self._client is not None
         state = await self._client.state(linked.thinq_id, linked.device.name)
-        return values_from_state(linked.device.type, linked.thinq_type, state)
+        values = values_from_state(linked.device.type, linked.thinq_type, state)
+        return {**values, **await self._energy(linked)}
+
+    async def _energy(self, linked: _Linked) -> dict[str, Any]:
+        """`{"energy_kwh": …}` (this month's use) when due and the appliance reports it, else {}."""
+        assert self._client is not None
+        now = self.clock.now()
+        if now < self._energy_due.get(linked.thinq_id, float("-inf")):
+            return {}
+        self._energy_due[linked.thinq_id] = now + self.settings.energy_s
+        name = linked.device.name
+        try:
+            if linked.thinq_id not in self._energy_property:
+                found = await self._client.energy_properties(linked.thinq_id, name)
+                self._energy_property[linked.thinq_id] = "totalEnergy" if "totalEnergy" in found else ""
+            prop = self._energy_property[linked.thinq_id]
+            if not prop:
+                return {}
+            month = datetime.fromtimestamp(now, ZoneInfo(self.settings.timezone)).strftime("%Y%m")
+            return {"energy_kwh": await self._client.month_energy_wh(linked.thinq_id, name, prop, month) / 1000}
+        except AccountError:
+            raise
+        except DeviceError as exc:  # the use is a nicety: a failure to read it leaves the state as it is
+            log.info("thinq: %s: energy not read: %s", name, exc)
+            if linked.thinq_id not in self._energy_property:
+                self._energy_property[linked.thinq_id] = ""  # no energy profile: not asked again
+            return {}
 
 
 def create_adapter(ctx: AdapterContext) -> ThinQAdapter:
     """The ThinQ adapter for `ctx.home`. Settings: `token` (required), `country` (default KR),
     `client_id`, `base_url`, `poll_s` (60), `timeout_s` (4), `start_wait_s` (3), `relist_s` (3600),
     `retry_attempts` (3), `retry_base_s` (0.5), `discover` (true: announce account devices the home file
-    does not list)."""
+    does not list), `energy_s` (3600: how often each appliance's use is read), `timezone` (Asia/Seoul)."""
     return ThinQAdapter(ThinQSettings.from_mapping(ctx.settings, ctx.home.id), ctx.clock)
 
 

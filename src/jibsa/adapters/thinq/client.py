@@ -90,6 +90,19 @@ class ThinQClient:
         repeating one after a refusal (429) or a cloud error is safe; a timeout is not repeated."""
         await self._call(lambda: self._api.async_post_device_control(device_id, payload), name)
 
+    async def energy_properties(self, device_id: str, name: str) -> list[str]:
+        """The energy properties LG reports for the device (["totalEnergy"]); [] when it reports none."""
+        profile = await self._call(lambda: self._api.async_get_device_energy_profile(device_id), name)
+        found = ((profile or {}).get("result") or {}).get("property") or []
+        return [str(p) for p in found] if isinstance(found, list) else []
+
+    async def month_energy_wh(self, device_id: str, name: str, prop: str, month: str) -> float:
+        """Wh the device used in `month` ("YYYYMM") so far, as LG's cloud has it."""
+        usage = await self._call(
+            lambda: self._api.async_get_device_energy_usage(device_id, prop, "MONTHLY", month, month), name)
+        rows = ((usage or {}).get("result") or {}).get("dataList") or []
+        return float(sum(r.get(prop, 0) or 0 for r in rows if isinstance(r, dict)))
+
     async def _call(self, request: Callable[[], Awaitable[T]], name: str) -> T:
         return await call_with_retries(
             lambda: self._within(request(), name), self.retry, self._clock, vendor="thinq", name=name

@@ -1,0 +1,1 @@
+"""Tariffs as data: one YAML file per tariff (jibsa.energy.tariff reads them)."""
