@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from jibsa.adapters.matter.wiring import matter_wiring
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
@@ -103,6 +104,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
         audit_days(settings)
         energy_options(settings)
         check_mqtt(settings.adapter_settings)
+        check_matter(settings.adapter_settings)
         check_weather(settings.adapter_settings.get("weather") or {})
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
@@ -120,6 +122,23 @@ def check_mqtt(settings: Mapping[str, Mapping[str, Any]]) -> None:
         broker_from_settings(section)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def check_matter(settings: Mapping[str, Mapping[str, Any]]) -> None:
+    """ConfigError naming the field, for `matter:` settings that cannot be used."""
+    section = settings.get("matter")
+    if section is None:
+        return
+    from importlib.util import find_spec
+
+    from jibsa.adapters.matter.settings import MatterSettings
+
+    try:
+        MatterSettings.from_mapping(section)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if find_spec("matter_server") is None or find_spec("chip") is None:
+        raise ConfigError("matter: the Matter client is not installed: pip install 'jibsa[matter]'")
 
 
 def history_days(settings: Settings) -> float:
@@ -171,6 +190,7 @@ class RunningHome:
     push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
+    matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -218,6 +238,8 @@ async def open_home(
     hub = Hub(home, store, clock, adapters, skills=skills,
               command_timeout=settings.command_timeout,
               timezone=settings.timezone)
+    matter = matter_wiring(hub, adapters.get("matter"), clock.now)
+    hub.skills.update(matter.skills)
     await hub.start()
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
@@ -225,9 +247,11 @@ async def open_home(
         rules = RuleEngine(hub, store, weather=conditions)
         hub.rules = rules
         await rules.start()
-    phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)])
+    phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+                          matter.phrases.rules, matter.phrases.slots, matter.phrases.patterns)
     conversation = Conversation(hub, Parser(home, home.language), phrases)
-    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy)
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy,
+                          matter=matter.commissioner)
     if energy is not None:
         running.services.append(await _record_energy(hub, energy))
     if weather.source is not None:

@@ -28,7 +28,8 @@ class IntentSpec:
 
     `params` names what it takes (for documentation and the API schema); `timeable` says it may carry
     `delay_s`/`at`/`repeat`; `changes_jobs` says carrying it out adds or removes pending jobs;
-    `guests` says a guest may ask for it at all; `reply` names its answer sentence in the reply data.
+    `guests` says a guest may ask for it at all; `owners_only` that only an owner may; `reply` names
+    its answer sentence in the reply data.
     """
 
     name: str
@@ -38,6 +39,7 @@ class IntentSpec:
     changes_jobs: bool = False
     guests: bool = True
     reply: str = ""
+    owners_only: bool = False
 
     @property
     def reply_key(self) -> str:
@@ -80,6 +82,8 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("why", Handler.RULES, ("device", "property")),
     IntentSpec("list_jobs", Handler.SKILL),
     IntentSpec("query_home", Handler.SKILL),
+    IntentSpec("add_matter_device", Handler.SKILL, ("code",), guests=False, owners_only=True),
+    IntentSpec("name_matter_device", Handler.SKILL, ("name", "room"), guests=False, owners_only=True),
 )
 
 
