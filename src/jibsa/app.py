@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from jibsa.adapters.matter.wiring import matter_wiring
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
@@ -108,6 +109,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
         audit_days(settings)
         energy_options(settings)
         check_mqtt(settings.adapter_settings)
+        check_matter(settings.adapter_settings)
         check_weather(settings.adapter_settings.get("weather") or {})
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
@@ -125,6 +127,23 @@ def check_mqtt(settings: Mapping[str, Mapping[str, Any]]) -> None:
         broker_from_settings(section)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def check_matter(settings: Mapping[str, Mapping[str, Any]]) -> None:
+    """ConfigError naming the field, for `matter:` settings that cannot be used."""
+    section = settings.get("matter")
+    if section is None:
+        return
+    from importlib.util import find_spec
+
+    from jibsa.adapters.matter.settings import MatterSettings
+
+    try:
+        MatterSettings.from_mapping(section)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if find_spec("matter_server") is None or find_spec("chip") is None:
+        raise ConfigError("matter: the Matter client is not installed: pip install 'jibsa[matter]'")
 
 
 def history_days(settings: Settings) -> float:
@@ -176,6 +195,7 @@ class RunningHome:
     push: PushSender | None = None  # Web Push of notifications (with a store that keeps them)
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
+    matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -222,6 +242,8 @@ async def open_home(
     all_skills["get_energy"] = energy_skill(energy)
     hub = Hub(home, store, clock, adapters, skills=all_skills, command_timeout=settings.command_timeout,
               timezone=settings.timezone, intents=intents)
+    matter = matter_wiring(hub, adapters.get("matter"), clock.now)
+    hub.skills.update(matter.skills)
     await hub.start()
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
@@ -229,11 +251,13 @@ async def open_home(
         rules = RuleEngine(hub, store, weather=conditions, kinds=trigger_kinds)
         hub.rules = RuleCommands(rules)
         await rules.start()
-    phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)])
+    phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+                          matter.phrases.rules, matter.phrases.slots, matter.phrases.patterns)
     readers = (RuleSentences(trigger_kinds),) if trigger_kinds is not None else None
     parser = Parser(home, home.language, readers=readers, intents=intents)
     conversation = Conversation(hub, parser, phrases)
-    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy)
+    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy,
+                          matter=matter.commissioner)
     if energy is not None:
         running.services.append(await _record_energy(hub, energy))
     if weather.source is not None:

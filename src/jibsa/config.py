@@ -5,6 +5,7 @@ data directory) and environment variables, the environment winning.
 mqtt: {url: "mqtts://user:pass@broker:8883", ca_file: /etc/jibsa/broker-ca.pem}  # cert_file, key_file, insecure
 thinq: {token: "thinqpat_…", country: KR}
 smartthings: {token: "…"}
+matter: {url: "ws://127.0.0.1:5580/ws"}   # a Matter controller (or `jibsa serve --matter`); docs/matter.md
 weather: {provider: kma, service_key: "…", city: 서울}   # or {provider: open-meteo}, no key
 ```
 """
@@ -29,6 +30,7 @@ ENVIRONMENT = {
     "JIBSA_THINQ_CLIENT_ID": ("thinq", "client_id"),
     "JIBSA_THINQ_BASE_URL": ("thinq", "base_url"),
     "JIBSA_SMARTTHINGS_TOKEN": ("smartthings", "token"),
+    "JIBSA_MATTER_URL": ("matter", "url"),
     "JIBSA_SMARTTHINGS_BASE_URL": ("smartthings", "base_url"),
     "JIBSA_WEATHER_PROVIDER": ("weather", "provider"),
     "JIBSA_WEATHER_SERVICE_KEY": ("weather", "service_key"),

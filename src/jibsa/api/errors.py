@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "not_answering": (504, "기기가 응답하지 않아요.", "The device is not answering."),
     "unconfirmed": (504, "명령을 보냈지만 기기 상태로 확인하지 못했어요.",
                     "The command was sent, but the device's own state did not confirm it in time."),
+    "matter_not_set_up": (409, "매터 컨트롤러가 설정되어 있지 않아요.",
+                          "No Matter controller is set up (serve --matter)."),
     "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",

@@ -31,6 +31,7 @@ COMMAND_MODULES: dict[str, str] = {
     "hear": "voice_cmd",
     "speak": "voice_cmd",
     "voice": "voice_cmd",
+    "matter": "matter_cmd",
 }
 
 

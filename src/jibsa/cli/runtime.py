@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 
 def settings_from(
-    args: argparse.Namespace, *, config: str | None = None, mqtt: str | None = None
+    args: argparse.Namespace, *, config: str | None = None, mqtt: str | None = None, matter: bool = False
 ) -> tuple[Settings, dict[str, Any]]:
     """The home's settings from the command's options and the configuration file (`config`, or
     jibsa.yaml in the data directory), and the file's `server` section apart. A refused home file or
@@ -29,6 +29,10 @@ def settings_from(
         server = adapters.pop("server", {})  # the server's own section, not an adapter's
         if mqtt:
             adapters.setdefault("mqtt", {})["url"] = mqtt
+        if matter:
+            adapters.setdefault("matter", {})
+        if "matter" in adapters:  # names and rooms of Matter devices, and the controller's storage
+            adapters["matter"].setdefault("data_dir", str(directory / "matter"))
         # With a broker and no home file, the sample home's appliances are the ones `jibsa simulate` runs.
         settings = Settings(home_file=args.home, data_dir=directory, db_url=getattr(args, "db", None),
                             adapter_settings=adapters, devices_over_mqtt=bool(mqtt) and args.home is None)

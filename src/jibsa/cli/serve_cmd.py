@@ -32,6 +32,8 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
     serve.add_argument("--config", metavar="FILE", help="adapter settings (YAML; default: DATA/jibsa.yaml)")
     serve.add_argument("--mqtt", metavar="URL", help="MQTT broker, e.g. mqtt://user:pass@broker:1883")
+    serve.add_argument("--matter", action="store_true",
+                       help="start a Matter controller beside the home (storage: DATA/matter; docs/matter.md)")
     serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate chain (PEM)")
     serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
     serve.add_argument("--insecure", action="store_true",
@@ -81,8 +83,13 @@ def _serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"jibsa serve: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    controller = None
+    if args.matter:
+        from jibsa.cli.matter_cmd import controller_for
+
+        controller = controller_for(settings.data_dir, dict(settings.adapter_settings["matter"]))
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-        return runner.run(_run(args, settings, server_settings, body_limit))
+        return runner.run(_run(args, settings, server_settings, body_limit, controller))
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -99,7 +106,7 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     from jibsa.cli.runtime import settings_from
 
-    return settings_from(args, config=args.config, mqtt=args.mqtt)
+    return settings_from(args, config=args.config, mqtt=args.mqtt, matter=args.matter)
 
 
 def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:
@@ -141,7 +148,25 @@ async def _announce(server: Any, app: Any, args: argparse.Namespace, running: An
     return local
 
 
-async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int) -> int:
+async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int,
+               controller: Any = None) -> int:
+    if controller is None:
+        return await _run_home(args, settings, server_settings, body_limit)
+    from jibsa.adapters.matter.controller import ControllerError
+
+    try:
+        await controller.start()
+    except ControllerError as exc:
+        print(f"jibsa serve: {exc}", file=sys.stderr)
+        return 1
+    settings.adapter_settings["matter"]["url"] = controller.options.url
+    try:
+        return await _run_home(args, settings, server_settings, body_limit)
+    finally:
+        await controller.stop()
+
+
+async def _run_home(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int) -> int:
     import uvicorn
 
     from jibsa.api import create_app

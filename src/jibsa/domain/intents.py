@@ -30,11 +30,11 @@ class IntentSpec:
 
     `params` names what it takes (for documentation and the API schema); `timeable` says it may carry
     `delay_s`/`at`/`repeat`; `changes_jobs` says carrying it out adds or removes pending jobs;
-    `guests` says a guest may ask for it at all; `reply` names its answer sentence in the reply data.
-    `verb` says a verb alone asks for it ("꺼줘", "충전하러 가"); `button` puts it on a device's sheet.
-    An intent the grammar does not know (another package's) brings how it is asked for, `phrases`
-    ({language: templates}, as a skill's manifest writes them), and its answer, `sentences`
-    ({language: sentence}, filled in from the outcome's answer).
+    `guests` says a guest may ask for it at all; `owners_only` that only an owner may; `reply` names
+    its answer sentence in the reply data. `verb` says a verb alone asks for it ("꺼줘", "충전하러 가");
+    `button` puts it on a device's sheet. An intent the grammar does not know (another package's) brings
+    how it is asked for, `phrases` ({language: templates}, as a skill's manifest writes them), and its
+    answer, `sentences` ({language: sentence}, filled in from the outcome's answer).
     """
 
     name: str
@@ -44,6 +44,7 @@ class IntentSpec:
     changes_jobs: bool = False
     guests: bool = True
     reply: str = ""
+    owners_only: bool = False
     verb: bool = False
     button: bool = False
     phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -90,6 +91,8 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("why", Handler.RULES, ("device", "property")),
     IntentSpec("list_jobs", Handler.SKILL),
     IntentSpec("query_home", Handler.SKILL),
+    IntentSpec("add_matter_device", Handler.SKILL, ("code",), guests=False, owners_only=True),
+    IntentSpec("name_matter_device", Handler.SKILL, ("name", "room"), guests=False, owners_only=True),
 )
 
 

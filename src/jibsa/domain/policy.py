@@ -64,6 +64,8 @@ def refusal_for_request(role: Role, command: Command, intents: IntentRegistry = 
 
     The answer is a reason a person can be told: guests make no automations."""
     spec = intents.get(command.intent)
+    if spec is not None and spec.owners_only and not may_add_devices(role):
+        return "only owners may do this"
     if role is not Role.GUEST:
         return None
     if spec is not None and not spec.guests:
@@ -71,6 +73,12 @@ def refusal_for_request(role: Role, command: Command, intents: IntentRegistry = 
     if command.params.get("repeat"):
         return "guests may not set up repeating schedules"
     return None
+
+
+def may_add_devices(role: Role) -> bool:
+    """Only owners bring new devices into the home (Matter commissioning) and name them: a device that
+    joins is within reach of everyone who may use the home."""
+    return role is Role.OWNER
 
 
 def may_cancel_job(role: Role, person: str, job_owner: str | None) -> bool:

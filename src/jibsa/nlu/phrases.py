@@ -2,14 +2,16 @@
 hook through which skills' sentences reach the understanding without the parser knowing skills.
 
 A template is matched against the whole request, spaces ignored: `[x]` is optional, `(a|b)` is
-one of, `{slot}` is one of the slot's words (its value goes in the command's params), `*` is any
-ending ("우산 챙겨야*" matches "우산 챙겨야 해?" and "우산 챙겨야 할까요").
+one of, `{slot}` is one of the slot's words (its value goes in the command's params) or, for a slot
+given as a pattern, the text the pattern matches (a pairing code, a name), `*` is any ending
+("우산 챙겨야*" matches "우산 챙겨야 해?" and "우산 챙겨야 할까요"). A rule with `when` applies only
+while `when()` is true (an answer jibsa is waiting for).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,7 @@ class PhraseRule:
     intent: str
     templates: Mapping[str, Sequence[str]]
     params: Mapping[str, Any] = field(default_factory=dict)
+    when: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,15 @@ class PhraseMatch:
 
 
 class PhraseBook:
-    """Rules in order of priority, with the words of each slot: {slot: {value: [words]}}."""
+    """Rules in order of priority, with the words of each slot: {slot: {value: [words]}}, and the slots
+    whose value is the text a regular expression matches in the normalised, spaceless request."""
 
-    def __init__(self, rules: Sequence[PhraseRule], slots: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
+    def __init__(self, rules: Sequence[PhraseRule], slots: Mapping[str, Mapping[str, Sequence[str]]],
+                 patterns: Mapping[str, str] | None = None) -> None:
         self._words = {slot: {compact(normalise(w)): value for value, words in values.items() for w in words}
                        for slot, values in slots.items()}
-        self._compiled = [(rule, lang, re.compile(_regex(t, self._words)))
+        self._patterns = dict(patterns or {})
+        self._compiled = [(rule, lang, re.compile(_regex(t, self._words, self._patterns)))
                           for rule in rules for lang, templates in rule.templates.items() for t in templates]
 
     def match(self, text: str) -> PhraseMatch | None:
@@ -65,7 +71,7 @@ class PhraseBook:
         said = compact(_TRAILING.sub("", normalise(text)))
         language = "en" if looks_english(text) else "ko"
         for rule, lang, pattern in self._compiled:
-            if lang != language:
+            if lang != language or (rule.when is not None and not rule.when()):
                 continue
             found = pattern.fullmatch(said)
             if found is None:
@@ -74,15 +80,17 @@ class PhraseBook:
             for group, word in found.groupdict().items():
                 if word:
                     slot = group.rsplit("_", 1)[0]
-                    params[slot] = self._words[slot][word]
+                    params[slot] = word if slot in self._patterns else self._words[slot][word]
             return PhraseMatch(rule.intent, params, language)
         return None
 
 
-def _regex(template: str, words: Mapping[str, Iterable[str]]) -> str:
+def _regex(template: str, words: Mapping[str, Iterable[str]], patterns: Mapping[str, str] | None = None) -> str:
     out: list[str] = []
     for counter, token in enumerate(_TOKENS.findall(template)):
-        if token.startswith("{"):
+        if token.startswith("{") and token[1:-1] in (patterns or {}):
+            out.append(f"(?P<{token[1:-1]}_{counter}>{(patterns or {})[token[1:-1]]})")
+        elif token.startswith("{"):
             slot = token[1:-1]
             alternatives = sorted(words.get(slot, ()), key=len, reverse=True)
             out.append(f"(?P<{slot}_{counter}>{'|'.join(map(re.escape, alternatives)) or '(?!)'})")

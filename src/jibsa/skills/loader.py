@@ -89,16 +89,20 @@ def settings_problem(skill: PartnerSkill, settings: Mapping[str, Any]) -> tuple[
     return None
 
 
-def phrase_book(manifests: Iterable[SkillManifest]) -> PhraseBook:
-    """The phrases of all skills as plain data for the understanding; slots of the same name merge."""
+def phrase_book(manifests: Iterable[SkillManifest], extra: Sequence[PhraseRule] = (),
+                extra_slots: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+                patterns: Mapping[str, str] | None = None) -> PhraseBook:
+    """The phrases of all skills as plain data for the understanding; slots of the same name merge.
+    `extra` rules (with their slots and pattern slots) are jibsa's own, tried after the skills'."""
     rules: list[PhraseRule] = []
-    slots: dict[str, dict[str, list[str]]] = {}
+    slots: dict[str, dict[str, list[str]]] = {k: {v: list(w) for v, w in vs.items()}
+                                              for k, vs in (extra_slots or {}).items()}
     for manifest in manifests:
         rules += manifest.rules
         for slot, values in manifest.slots.items():
             for value, words in values.items():
                 slots.setdefault(slot, {}).setdefault(value, []).extend(words)
-    return PhraseBook(rules, slots)
+    return PhraseBook([*rules, *extra], slots, patterns)
 
 
 def _say(key: str, language: str) -> str:

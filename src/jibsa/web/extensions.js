@@ -1,6 +1,6 @@
 // Page parts from other modules (a microphone button, a weather strip, a notification bell, a rules list).
 // Each entry names an ES module in this folder that exports `mount(container, ctx)` and the slot it fills:
-// "mic" (beside the text box), "weather" (near the top), "bell" (in the header), "rules" (automations), "discovered" (devices awaiting an owner's adoption).
+// "mic" (beside the text box), "weather" (near the top), "bell" (in the header), "rules" (automations), "discovered" (devices awaiting an owner's adoption), "matter" (adding a Matter device).
 // `ctx` is described in docs/dashboard.md. A module that fails to load or mount is logged and skipped.
 
 export const EXTENSIONS = [
@@ -8,6 +8,7 @@ export const EXTENSIONS = [
   { module: "./weather.js", slot: "weather" },
   { module: "./rules.js", slot: "rules" },
   { module: "./discovered.js", slot: "discovered" },
+  { module: "./matter.js", slot: "matter" },
 ];
 
 export async function mountExtensions(ctx, extensions = EXTENSIONS) {
