@@ -34,10 +34,11 @@ from zoneinfo import ZoneInfo
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Device, DeviceAction, DeviceType, Home, Room, StateChanged
 from jibsa.domain.home_energy import EnergySettings
-from jibsa.domain.rules import Action, ActionKind, Rule, Trigger, TriggerKind
 from jibsa.energy.store import DETAIL_S, HOME, HOUR_S, EnergyRow, Grain
 from jibsa.hub import AdapterSink, ManualClock
-from jibsa.hub.rule_actions import RuleFired
+from jibsa.rules.model import Action, ActionKind, Rule
+from jibsa.rules.runner import RuleFired
+from jibsa.rules.triggers.state import StateTrigger
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=SEOUL)
@@ -213,7 +214,7 @@ def bench_rules(devices: int) -> list[Rule]:
         sensor = sensors[n % len(sensors)]
         above = 4000.0 if n < len(sensors) else 50_000.0 + n
         turn_on = Action(ActionKind.COMMAND, command=Command("turn_on", (f"w{n % SWITCHES}",)))
-        rules.append(Rule(f"rule {n}", id=f"r{n}", when=Trigger(TriggerKind.STATE, sensor, "power", above=above),
+        rules.append(Rule(f"rule {n}", id=f"r{n}", when=StateTrigger(sensor, "power", above=above),
                           do=(turn_on,)))
     return rules
 

@@ -28,9 +28,10 @@ from typing import Any
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Device, DeviceAction, DeviceType, Home, Room
-from jibsa.domain.rules import Action, ActionKind, Rule, Trigger, TriggerKind
 from jibsa.hub import AdapterSink
-from jibsa.hub.rule_actions import RuleFired
+from jibsa.rules.model import Action, ActionKind, Rule
+from jibsa.rules.runner import RuleFired
+from jibsa.rules.triggers.state import StateTrigger
 
 SWITCHES = 100
 
@@ -72,7 +73,7 @@ def bench_rules(home: Home, count: int) -> list[Rule]:
     for n in range(count):
         sensor, level = sensors[n % len(sensors)], n // len(sensors)
         target = f"w{n % SWITCHES}"
-        when = Trigger(TriggerKind.STATE, sensor, "temperature", above=level * 10 + 5)
+        when = StateTrigger(sensor, "temperature", above=level * 10 + 5)
         turn_on = Action(ActionKind.COMMAND, command=Command("turn_on", (target,)))
         rules.append(Rule(f"rule {n}", id=f"r{n}", when=when, do=(turn_on,)))
     assert per_sensor <= 100
@@ -85,7 +86,7 @@ async def open_bench(tmp: Path, devices: int, rules: int, adapter: InstantSwitch
     home = bench_home(devices)
     factories: Mapping[str, Any] = {"bench": lambda context: adapter}
     original = app.adapter_factories
-    app.adapter_factories = lambda: dict(factories)  # type: ignore[assignment]
+    app.adapter_factories = lambda vendors=None: dict(factories)  # type: ignore[assignment]
     try:
         running = await open_home(Settings(data_dir=tmp), home=home)
     finally:

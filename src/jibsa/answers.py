@@ -16,7 +16,7 @@ from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.hub import Outcome
 from jibsa.nlu.josa import clock_text, duration_text, josa
-from jibsa.nlu.rule_readback import describe_rule_outcome
+from jibsa.rules.readback import describe_rule_outcome
 
 
 @cache
@@ -50,8 +50,13 @@ def describe_outcome(home: Home, outcome: Outcome, language: str, *,
         return error_text(outcome.error, language)
     if outcome.scheduled is not None and outcome.command.intent != "set_timer":
         return ""  # the parser already said "30분 뒤에 보일러를 끌게요."
-    speak = _SPEAKERS.get(spec.reply_key) if spec is not None else None
-    return speak(_Say(language, home), outcome.answer) if speak else ""
+    if spec is None:
+        return ""
+    speak = _SPEAKERS.get(spec.reply_key)
+    if speak is not None:
+        return speak(_Say(language, home), outcome.answer)
+    own = spec.sentences.get("en" if language == "en" else "ko")  # an intent that brings its own answer
+    return own.format(**outcome.answer) if own else ""
 
 
 def _skills_own_words(answer: Mapping[str, Any], language: str) -> str:

@@ -17,12 +17,17 @@ from jibsa.adapters.matter.wiring import matter_wiring
 from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.energy.recorder import EnergyRecorder
 from jibsa.energy.store import EnergyStore
 from jibsa.home_file import load_home
-from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, SystemClock
-from jibsa.hub.rule_store import RuleStore
-from jibsa.hub.rules import RuleEngine
+from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
+from jibsa.nlu import Parser
+from jibsa.rules.commands import RuleCommands
+from jibsa.rules.engine import RuleEngine
+from jibsa.rules.grammar import RuleSentences
+from jibsa.rules.store import RuleStore
+from jibsa.rules.triggers import TriggerKinds
 from jibsa.skills import default_skills
 from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
@@ -209,12 +214,12 @@ class RunningHome:
 
 async def open_home(
     settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None,
-    partner_skills: Sequence[PartnerSkill] | None = None,
+    partner_skills: Sequence[PartnerSkill] | None = None, trigger_kinds: TriggerKinds | None = None,
+    intents: IntentRegistry = BUILTIN_INTENTS, skills: Mapping[str, Skill] | None = None,
 ) -> RunningHome:
     """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
-    are the installed ones (entry points `jibsa.skills`) unless given."""
-    from jibsa.nlu import Parser
-
+    and trigger kinds are the installed ones (entry points `jibsa.skills`, `jibsa.triggers`) unless given;
+    `intents` are the ones the home knows, and `skills` carry out those jibsa has no skill for."""
     warnings: tuple[str, ...] = ()
     if home is None:
         loaded = load_home(settings.home_file)
@@ -228,28 +233,29 @@ async def open_home(
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
     weather_settings = settings.adapter_settings.get("weather") or {}
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
-    skills = {**hub_skills(partners, settings.adapter_settings.get("skills") or {}),
-              **default_skills(weather.source, weather.city)}
+    all_skills = {**(skills or {}), **hub_skills(partners, settings.adapter_settings.get("skills") or {}),
+                  **default_skills(weather.source, weather.city)}
     # The recorder and its skill are made before the hub they read (the lambdas look it up when called).
     energy = EnergyRecorder(lambda: hub.home, store, clock, state=lambda d: hub.states.get(d),  # noqa: PLW0108
                             timezone=ZoneInfo(settings.timezone),
                             **energy_options(settings)) if isinstance(store, EnergyStore) else None
-    skills["get_energy"] = energy_skill(energy)
-    hub = Hub(home, store, clock, adapters, skills=skills,
-              command_timeout=settings.command_timeout,
-              timezone=settings.timezone)
+    all_skills["get_energy"] = energy_skill(energy)
+    hub = Hub(home, store, clock, adapters, skills=all_skills, command_timeout=settings.command_timeout,
+              timezone=settings.timezone, intents=intents)
     matter = matter_wiring(hub, adapters.get("matter"), clock.now)
     hub.skills.update(matter.skills)
     await hub.start()
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
         conditions = ForecastConditions(weather.source, weather.city) if weather.source else None
-        rules = RuleEngine(hub, store, weather=conditions)
-        hub.rules = rules
+        rules = RuleEngine(hub, store, weather=conditions, kinds=trigger_kinds)
+        hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
                           matter.phrases.rules, matter.phrases.slots, matter.phrases.patterns)
-    conversation = Conversation(hub, Parser(home, home.language), phrases)
+    readers = (RuleSentences(trigger_kinds),) if trigger_kinds is not None else None
+    parser = Parser(home, home.language, readers=readers, intents=intents)
+    conversation = Conversation(hub, parser, phrases)
     running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy,
                           matter=matter.commissioner)
     if energy is not None:

@@ -80,10 +80,10 @@ class Conversation:
 
     @property
     def parser(self) -> Parser:
-        """The parser for the home as it is now (devices discovered at run time included).
-        Rebuilt lazily: a burst of discoveries costs one rebuild, at the next sentence."""
+        """The parser for the home as it is now (devices discovered at run time included), with the
+        sessions so far. Rebuilt lazily: a burst of discoveries costs one rebuild, at the next sentence."""
         if self._parser_home is not self.hub.home:
-            self._parser = Parser(self.hub.home, self._parser.language)
+            self._parser = self._parser.with_home(self.hub.home)
             self._parser_home = self.hub.home
         return self._parser
 

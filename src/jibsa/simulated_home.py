@@ -10,8 +10,8 @@ from jibsa.adapters.mqtt.publisher import DevicePublisher
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.adapters.sim import SimAdapter
 from jibsa.domain import Device, DeviceType, Home, Room
+from jibsa.domain.results import public_state
 from jibsa.hub import Clock
-from jibsa.hub.states import public_state
 
 # The mix of a generated home: mostly lights, plugs and sensors, as in a real one.
 _GENERATED_MIX = (DeviceType.LIGHT, DeviceType.LIGHT, DeviceType.SWITCH, DeviceType.SENSOR, DeviceType.CURTAIN,

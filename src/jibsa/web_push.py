@@ -20,8 +20,8 @@ from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPushException, webpush_async
 
 from jibsa.hub import Hub, Subscription
+from jibsa.hub.notification_store import Notification, NotificationStore, PushSubscription
 from jibsa.hub.notifications import NotificationAdded
-from jibsa.hub.rule_store import Notification, PushSubscription, RuleStore
 
 log = logging.getLogger(__name__)
 KEY_FILE = "vapid_private.pem"
@@ -61,7 +61,8 @@ def application_server_key(vapid: Vapid02) -> str:
 class PushSender:
     """Sends each `NotificationAdded` on the hub's bus to the subscriptions of its person."""
 
-    def __init__(self, hub: Hub, store: RuleStore, vapid: Vapid02, subject: str = "mailto:jibsa@localhost") -> None:
+    def __init__(self, hub: Hub, store: NotificationStore, vapid: Vapid02,
+                 subject: str = "mailto:jibsa@localhost") -> None:
         self._hub = hub
         self._store = store
         self.vapid = vapid

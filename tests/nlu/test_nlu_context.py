@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
 from jibsa.nlu.parser import MAX_SESSIONS
@@ -46,9 +44,3 @@ def test_sessions_are_bounded() -> None:
         parser.parse("거실 불 꺼줘", session=f"s{i}")
     assert len(parser._sessions) == MAX_SESSIONS
 
-
-@pytest.mark.slow
-def test_morphology_fallback_finds_verbs_the_lists_miss() -> None:
-    from jibsa.nlu.morphology import verb_stems
-
-    assert "끄" in verb_stems("불 꺼뜨려 줘")

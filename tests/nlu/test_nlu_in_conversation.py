@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jibsa.domain import Command
+from jibsa.domain import Command, Device, DeviceType
 
 LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study_light", "kitchen_light",
           "utility_light", "entrance_light")  # fmt: skip
@@ -46,3 +46,21 @@ async def test_an_unknown_room_acts_on_nothing(running) -> None:
     turn = await running.conversation.handle("불 꺼", room="nowhere")
     assert turn.commands == ()
     assert all(running.hub.state(light)["power"] is True for light in LIGHTS)
+
+
+async def test_a_follow_up_survives_a_device_discovered_between_the_turns(running) -> None:
+    """Discovery adds names to the parser; the session's last command ("거실 불 꺼줘") stays the one
+    that "안방도" and "그거 켜줘" refer to."""
+    hub = running.hub
+    for light in ("living_ceiling", "living_stand", "master_light"):
+        await hub.execute(Command("turn_on", (light,)))
+    await running.conversation.handle("거실 불 꺼줘", session="s")
+    assert hub.state("living_ceiling")["power"] is False
+    hub.add_devices([Device("balcony_sensor", "베란다 온도계", DeviceType.SENSOR, measures=("temperature",))], "mqtt")
+    assert hub.home.device("balcony_sensor") is not None
+    also = await running.conversation.handle("안방도", session="s")
+    assert hub.state("master_light")["power"] is False, also.reply
+    again = await running.conversation.handle("그거 다시 켜줘", session="s")
+    assert hub.state("master_light")["power"] is True, again.reply
+    named = await running.conversation.handle("베란다 온도계 몇 도야?", session="t")
+    assert [c.targets for c in named.commands] == [("balcony_sensor",)]

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from jibsa.domain import Home
-from jibsa.domain.rule_schema import read_rule
 from jibsa.nlu import Parser
+from jibsa.rules.schema import read_rule
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).with_name("data") / "rule_phrases.yaml").read_text())
 

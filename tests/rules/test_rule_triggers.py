@@ -15,7 +15,8 @@ from jibsa.app import RunningHome
 from jibsa.domain import Command
 from jibsa.hub import ManualClock, settle
 from jibsa.hub.notifications import Announcement
-from jibsa.hub.rules import RuleEngine
+from jibsa.rules.commands import RuleCommands
+from jibsa.rules.engine import RuleEngine
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOTIFY = [{"kind": "notify"}]
@@ -113,7 +114,7 @@ async def test_weather_rain_closes_the_window(running: RunningHome, clock: Manua
     await engine_of(running).stop()
     weather = RainThenDust()
     engine = RuleEngine(running.hub, engine_of(running).store, weather=weather, weather_poll_s=60)
-    running.hub.rules = running.rules = engine
+    running.hub.rules, running.rules = RuleCommands(engine), engine
     await engine.start()
     await running.hub.execute(Command("open", ("window",)))
     await clock.advance(30)

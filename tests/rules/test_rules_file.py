@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jibsa.domain import Home
-from jibsa.domain.rules import RuleFormatError, TriggerKind
-from jibsa.rules_file import load_rules_file
+from jibsa.rules.file import load_rules_file
+from jibsa.rules.model import RuleFormatError
 
 GOOD = """
 rules:
@@ -47,7 +47,7 @@ def test_a_good_file_loads(tmp_path: Path, home: Home) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(GOOD, encoding="utf-8")
     first, second = load_rules_file(path, home)
-    assert (first.when.kind, first.when.offset_s, first.missed) == (TriggerKind.SUN, -600, "fire")
+    assert (first.when.kind, first.when.offset_s, first.missed) == ("sun", -600, "fire")
     assert second.once and second.do[0].to == ("엄마",)
 
 

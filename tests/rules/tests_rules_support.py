@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 
 from jibsa.app import RunningHome
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import Rule
 from jibsa.hub import settle
-from jibsa.hub.rules import RuleEngine
+from jibsa.rules.engine import RuleEngine
+from jibsa.rules.model import Rule
+from jibsa.rules.schema import read_rule
 
 
 def engine_of(running: RunningHome) -> RuleEngine:

@@ -101,7 +101,7 @@ async def current_principal(request: Request) -> Principal:
 def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """Dependency: the principal, when their role is one of `roles`; otherwise 403 forbidden."""
 
-    async def check(principal: Principal = Depends(current_principal)) -> Principal:  # noqa: B008 - FastAPI idiom
+    async def check(principal: Principal = Depends(current_principal)) -> Principal:
         if principal.role not in roles:
             raise ApiError("forbidden", {"role": principal.role.value, "needs": [r.value for r in roles]})
         return principal

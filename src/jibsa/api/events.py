@@ -1,20 +1,23 @@
-"""Events as the WebSocket sends them: the hub's events, and the API's own (a conversation's result,
-the list of pending jobs changing), each as one JSON object with a ``type``."""
+"""Events as the WebSocket sends them: each event type writes its own JSON (`to_json`), and says who
+may see it (`audience`, which `policy.may_see` reads); the API's own events (a conversation's result,
+the list of pending jobs changing) are here. Only the words for people are added on the way out: a
+state change's summary and a skipped job's sentence."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from jibsa.answers import said
-from jibsa.domain import AvailabilityChanged, Home, Role, StateChanged
-from jibsa.hub import HomeChanged, JobFired, JobSkipped, TimerFinished
-from jibsa.hub.notifications import Announcement, NotificationAdded
-from jibsa.hub.rule_actions import RuleFired
+from jibsa.domain import Home
+from jibsa.domain.events import EVERYONE, Audience, PublicEvent
+from jibsa.domain.policy import may_see
 from jibsa.nlu.josa import duration_text, join_names
 from jibsa.presentation.state_words import summary
+
+__all__ = ["ConversationHandled", "EventEncoder", "JobsChanged", "encode_event", "event_to_dict", "may_see"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,14 @@ class ConversationHandled:
     text: str
     turn: Mapping[str, Any]
 
+    @property
+    def audience(self) -> Audience:
+        """The person who talked, and the home's owners."""
+        return Audience(self.user, owners=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "conversation", "user": self.user, "text": self.text, **self.turn}
+
 
 @dataclass(frozen=True, slots=True)
 class JobsChanged:
@@ -32,53 +43,22 @@ class JobsChanged:
 
     reason: str
 
+    audience: ClassVar[Audience] = EVERYONE
 
-def may_see(event: object, user: str, role: Role) -> bool:
-    """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
-    to the home's owners only; a notification only to the person it is for (or everyone, when it names
-    nobody); device states, timers and the home's shape are for everyone, who may all see every device."""
-    if isinstance(event, ConversationHandled):
-        return event.user == user or role is Role.OWNER
-    if isinstance(event, NotificationAdded):
-        return event.notification.person in ("", user)
-    return True
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "jobs_changed", "reason": self.reason}
 
 
 def event_to_dict(event: object, home: Home | None = None) -> dict[str, Any] | None:
     """The JSON form of an event, or None for events clients are not sent. With the `home`, a state
     change carries the device's `summary` in people's words ({"ko", "en"})."""
-    if isinstance(event, StateChanged):
-        data = {"type": "state_changed", "device": event.device_id, "state": _public(event.new),
-                "changed": _public(event.changed), "at": event.at, "cause": event.cause}
-        device = home.device(event.device_id) if home is not None else None
-        if device is not None:
-            data["summary"] = summary(device.type, event.new)
-        return data
-    if isinstance(event, AvailabilityChanged):
-        return {"type": "availability_changed", "device": event.device_id, "available": event.available,
-                "at": event.at}
-    if isinstance(event, ConversationHandled):
-        return {"type": "conversation", "user": event.user, "text": event.text, **event.turn}
-    if isinstance(event, JobsChanged):
-        return {"type": "jobs_changed", "reason": event.reason}
-    if isinstance(event, HomeChanged):
-        return {"type": "home_changed", "added": list(event.added), "removed": list(event.removed)}
-    if isinstance(event, JobFired):
-        return {"type": "job_fired", "job": event.job.id, "name": event.job.name, "late": event.late,
-                "outcome": event.outcome.to_dict()}
-    if isinstance(event, JobSkipped):
-        return {"type": "job_skipped", "job": event.job.id, "late_s": round(event.late_s),
-                "message": _skipped(event, "ko"), "message_en": _skipped(event, "en")}
-    if isinstance(event, TimerFinished):
-        return {"type": "timer_finished", "job": event.job.id, "name": event.job.name}
-    if isinstance(event, NotificationAdded):
-        return {"type": "notification", **event.notification.to_dict()}
-    if isinstance(event, Announcement):  # for a speaker or voice satellite listening on the socket
-        return {"type": "announcement", "text": event.text, "text_en": event.text_en, "device": event.device}
-    if isinstance(event, RuleFired):
-        return {"type": "rule_fired", "rule": event.rule_id, "name": event.name, "at": event.at,
-                "reason": event.reason, "reason_en": event.reason_en, "late": event.late}
-    return None
+    if not isinstance(event, PublicEvent):
+        return None
+    data = event.to_json()
+    add_words = _PEOPLES_WORDS.get(data["type"])
+    if add_words is not None:
+        add_words(data, home)
+    return data
 
 
 def encode_event(event: object, home: Home | None = None) -> str | None:
@@ -101,12 +81,19 @@ class EventEncoder:
         return self._text
 
 
-def _public(state: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if not k.startswith("_")}
+def _state_summary(data: dict[str, Any], home: Home | None) -> None:
+    device = home.device(data["device"]) if home is not None else None
+    if device is not None:
+        data["summary"] = summary(device.type, data["state"])
 
 
-def _skipped(event: JobSkipped, language: str) -> str:
-    if language == "en":
-        late = f"{round(event.late_s / 60)} min" if event.late_s >= 60 else f"{round(event.late_s)} s"
-        return said("job_skipped", "en", what=" and ".join(event.names), late=late)
-    return said("job_skipped", "ko", what=join_names(list(event.names)), late=duration_text(event.late_s))
+def _skipped_words(data: dict[str, Any], _: Home | None) -> None:
+    late_s, names = data["late_s"], data["names"]
+    late = f"{round(late_s / 60)} min" if late_s >= 60 else f"{round(late_s)} s"
+    data["message"] = said("job_skipped", "ko", what=join_names(names), late=duration_text(late_s))
+    data["message_en"] = said("job_skipped", "en", what=" and ".join(names), late=late)
+
+
+_PEOPLES_WORDS: dict[str, Callable[[dict[str, Any], Home | None], None]] = {
+    "state_changed": _state_summary, "job_skipped": _skipped_words,
+}  # fmt: skip

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api", tags=["conversation"], responses=ERROR_RESPONS
 
 @router.post("/conversation", response_model=ConversationResponse, summary="Say something to the home")
 async def converse(body: ConversationRequest, request: Request,
-                   principal: Principal = Depends(anyone)) -> JSONResponse:  # noqa: B008
+                   principal: Principal = Depends(anyone)) -> JSONResponse:
     """Understand `text` and carry it out. Unlocking a door answers `needs_confirmation: true`; a
     following "응" in the same session, or the same request again with `confirm: true` (with the PIN
     when the home has one), carries it out."""

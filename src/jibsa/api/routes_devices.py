@@ -49,7 +49,7 @@ def device_body(hub: Hub, device: Device) -> dict[str, Any]:
         "id": device.id, "name": device.name, "type": device.type.value, "room": device.room,
         "aliases": list(device.aliases), "maker": device.maker, "available": hub.states.available(device.id),
         "state": state, "summary": summary(device.type, state), "properties": properties,
-        "intents": sorted(device.spec.intents),
+        "intents": sorted(device.spec.intents), "buttons": hub.intents.buttons(device.spec.intents),
     }  # fmt: skip
 
 
@@ -61,13 +61,13 @@ def _device(hub: Hub, device_id: str) -> Device:
 
 
 @router.get("/devices", response_model=list[DeviceBody], summary="Every device, with its state")
-async def list_devices(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+async def list_devices(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:
     hub = api_context(request).running.hub
     return [device_body(hub, d) for d in hub.home.devices]
 
 
 @router.get("/devices/{device_id}", response_model=DeviceBody, summary="One device, with its state")
-async def get_device(device_id: str, request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+async def get_device(device_id: str, request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:
     hub = api_context(request).running.hub
     return device_body(hub, _device(hub, device_id))
 
@@ -75,7 +75,7 @@ async def get_device(device_id: str, request: Request, _: Principal = Depends(an
 @router.post("/devices/{device_id}/commands", response_model=OutcomeBody, summary="Send a device a command")
 async def send_command(
     device_id: str, body: DeviceCommandRequest, request: Request,
-    principal: Principal = Depends(anyone),  # noqa: B008
+    principal: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     """Carry out `intent` on the device. Unlocking answers 409 `needs_confirmation` until confirmed:
     the same request again with `"confirm": true` within a minute, or with the home's PIN when it has one."""

@@ -24,13 +24,13 @@ def _waiting_body(device: Device) -> dict[str, Any]:
 
 
 @router.get("/discovered", summary="Discovered safety devices waiting for an owner to adopt them")
-async def list_discovered(request: Request, _: Principal = Depends(owner_only)) -> list[dict[str, Any]]:  # noqa: B008
+async def list_discovered(request: Request, _: Principal = Depends(owner_only)) -> list[dict[str, Any]]:
     hub = api_context(request).running.hub
     return [_waiting_body(d) for d in hub.adoption.waiting.values()]
 
 
 @router.post("/discovered/{device_id}/adopt", response_model=DeviceBody, summary="Adopt a discovered device")
-async def adopt(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
+async def adopt(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> dict[str, Any]:
     context = api_context(request)
     hub = context.running.hub
     device = await hub.adopt(device_id)

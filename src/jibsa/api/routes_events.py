@@ -19,7 +19,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from jibsa.api.auth import Principal, identify
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError
-from jibsa.api.events import EventEncoder, may_see
+from jibsa.api.events import EventEncoder
+from jibsa.domain.events import PublicEvent
+from jibsa.domain.policy import may_see
 from jibsa.hub import Subscription
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ async def _forward(websocket: WebSocket, subscription: Subscription, encode: Eve
             if subscription.dropped != dropped:
                 await websocket.send_text(json.dumps({"type": "dropped", "count": subscription.dropped - dropped}))
                 dropped = subscription.dropped
-            if not may_see(event, principal.name, principal.role):
+            if not isinstance(event, PublicEvent) or not may_see(event, principal.name, principal.role):
                 continue
             text = encode(event)
             if text is not None:

@@ -19,13 +19,13 @@ router = APIRouter(prefix="/api", tags=["home"], responses=ERROR_RESPONSES)
 
 
 @router.get("/home", summary="The home's name, id and language")
-async def get_home(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+async def get_home(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:
     home = api_context(request).running.hub.home
     return {"id": home.id, "name": home.name, "language": home.language, "city": home.city}
 
 
 @router.get("/rooms", response_model=list[RoomBody], summary="Every room and its devices")
-async def list_rooms(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+async def list_rooms(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:
     home = api_context(request).running.hub.home
     rooms = [{"id": r.id, "name": r.name, "aliases": list(r.aliases), "devices": [d.id for d in home.devices_in(r.id)]}
              for r in home.rooms]  # fmt: skip
@@ -36,15 +36,15 @@ async def list_rooms(request: Request, _: Principal = Depends(anyone)) -> list[d
 
 
 @router.get("/scenes", response_model=list[SceneBody], summary="Every scene")
-async def list_scenes(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+async def list_scenes(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:
     home = api_context(request).running.hub.home
     return [{"id": s.id, "name": s.name, "aliases": list(s.aliases)} for s in home.scenes]
 
 
 @router.post("/scenes/{scene_id}/run", response_model=OutcomeBody, summary="Run a scene")
 async def run_scene(
-    scene_id: str, request: Request, body: SceneRunRequest | None = Body(None),  # noqa: B008
-    principal: Principal = Depends(anyone),  # noqa: B008
+    scene_id: str, request: Request, body: SceneRunRequest | None = Body(None),
+    principal: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     """Carry out every action of the scene; each device's result is in `results` (200 even when some fail)."""
     context = api_context(request)
@@ -79,7 +79,7 @@ async def history(
     device: str | None = Query(None, max_length=100, description="a device id; all devices when omitted"),
     since: float | None = Query(None, ge=-1e12, le=1e12, description="seconds since the epoch (UTC)"),
     limit: int = Query(500, ge=1, le=5000),
-    _: Principal = Depends(anyone),  # noqa: B008
+    _: Principal = Depends(anyone),
 ) -> list[dict[str, Any]]:
     context = api_context(request)
     hub = context.running.hub
@@ -96,14 +96,14 @@ def job_body(job: PendingJob) -> dict[str, Any]:
 
 
 @router.get("/jobs", response_model=list[JobBody], summary="Timers and schedules pending")
-async def list_jobs(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:  # noqa: B008
+async def list_jobs(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:
     return [job_body(j) for j in api_context(request).running.hub.pending_jobs()]
 
 
 @router.delete("/jobs/{job_id}", response_model=JobBody,
                summary="Cancel a timer or schedule (guests: only their own)")
 async def cancel_job(job_id: str, request: Request,
-                     principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+                     principal: Principal = Depends(anyone)) -> dict[str, Any]:
     context = api_context(request)
     try:
         job = await context.running.hub.timers.cancel(job_id, principal.actor("api"))

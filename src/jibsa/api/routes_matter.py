@@ -40,7 +40,7 @@ def _commissioner(request: Request) -> Any:
 
 
 @router.get("", summary="Whether a Matter controller is set up and answering")
-async def matter_status(request: Request, _: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
+async def matter_status(request: Request, _: Principal = Depends(owner_only)) -> dict[str, Any]:
     commissioner = api_context(request).running.matter
     return {"configured": commissioner is not None,
             "connected": commissioner is not None and commissioner.adapter.connected}
@@ -48,7 +48,7 @@ async def matter_status(request: Request, _: Principal = Depends(owner_only)) ->
 
 @router.post("/commission", status_code=202, summary="Start adding a Matter device by its pairing code")
 async def commission(body: CommissionRequest, request: Request,
-                     principal: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
+                     principal: Principal = Depends(owner_only)) -> dict[str, Any]:
     progress = _commissioner(request).begin(body.code)
     await record(api_context(request), principal, "matter_commission", {"job": progress.id}, ok=True,
                  result={"stage": progress.stage.value})
@@ -58,7 +58,7 @@ async def commission(body: CommissionRequest, request: Request,
 
 @router.get("/commission/{job_id}", summary="How adding a Matter device is going")
 async def commission_progress(
-    job_id: str, request: Request, _: Principal = Depends(owner_only),  # noqa: B008
+    job_id: str, request: Request, _: Principal = Depends(owner_only),
     after: str | None = Query(default=None, max_length=20,
                               description="answer once the stage is no longer this one (at most 20 s)"),
 ) -> dict[str, Any]:
@@ -75,7 +75,7 @@ async def commission_progress(
 
 @router.post("/devices/{device_id}/name", summary="Name a Matter device and put it in a room")
 async def name_device(device_id: str, body: NameRequest, request: Request,
-                      principal: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
+                      principal: Principal = Depends(owner_only)) -> dict[str, Any]:
     context = api_context(request)
     commissioner = _commissioner(request)
     home = context.running.hub.home
@@ -94,7 +94,7 @@ async def name_device(device_id: str, body: NameRequest, request: Request,
 
 @router.delete("/devices/{device_id}", status_code=204, responses={504: {"model": ErrorBody}},
                summary="Remove a Matter device from the home and the controller")
-async def remove_device(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> None:  # noqa: B008
+async def remove_device(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> None:
     context = api_context(request)
     try:
         removed = await _commissioner(request).remove(device_id)

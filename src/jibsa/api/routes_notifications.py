@@ -11,7 +11,7 @@ from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES
-from jibsa.hub.rule_store import PushSubscription, RuleStore
+from jibsa.hub.notification_store import NotificationStore, PushSubscription
 from jibsa.web_push import application_server_key
 
 router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPONSES)
@@ -36,16 +36,16 @@ class PushSubscriptionRequest(BaseModel):
     keys: PushKeys
 
 
-def _store(request: Request) -> RuleStore:
+def _store(request: Request) -> NotificationStore:
     store = api_context(request).running.store
-    assert isinstance(store, RuleStore)
+    assert isinstance(store, NotificationStore)
     return store
 
 
 @router.get("/notifications", summary="My notifications (and everyone's), newest first")
 async def list_notifications(
     request: Request, unread: bool = Query(False), limit: int = Query(50, ge=1, le=500),
-    principal: Principal = Depends(anyone),  # noqa: B008
+    principal: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     home_id = api_context(request).home_id
     found = await _store(request).notifications(home_id, principal.name, unread_only=unread, limit=limit)
@@ -54,13 +54,13 @@ async def list_notifications(
 
 
 @router.post("/notifications/read", summary="Mark some (or all) of my notifications read")
-async def mark_read(request: Request, body: ReadRequest, principal: Principal = Depends(anyone)) -> dict[str, int]:  # noqa: B008
+async def mark_read(request: Request, body: ReadRequest, principal: Principal = Depends(anyone)) -> dict[str, int]:
     changed = await _store(request).mark_read(api_context(request).home_id, principal.name, body.ids)
     return {"marked": changed}
 
 
 @router.get("/push/key", summary="The public key browsers subscribe to Web Push with (applicationServerKey)")
-async def push_key(request: Request, _: Principal = Depends(anyone)) -> dict[str, str]:  # noqa: B008
+async def push_key(request: Request, _: Principal = Depends(anyone)) -> dict[str, str]:
     push = api_context(request).running.push
     if push is None:
         raise ApiError("not_found", {"reason": "web push needs a store that keeps subscriptions"})
@@ -69,7 +69,7 @@ async def push_key(request: Request, _: Principal = Depends(anyone)) -> dict[str
 
 @router.post("/push/subscriptions", status_code=201, summary="Send my notifications to this browser too")
 async def subscribe(request: Request, body: PushSubscriptionRequest,
-                    principal: Principal = Depends(anyone)) -> dict[str, str]:  # noqa: B008
+                    principal: Principal = Depends(anyone)) -> dict[str, str]:
     subscription = PushSubscription(body.endpoint, principal.name, body.keys.p256dh, body.keys.auth)
     await _store(request).save_push_subscription(api_context(request).home_id, subscription)
     return {"endpoint": body.endpoint}
@@ -77,5 +77,5 @@ async def subscribe(request: Request, body: PushSubscriptionRequest,
 
 @router.delete("/push/subscriptions", status_code=204, summary="Stop sending to this browser")
 async def unsubscribe(request: Request, endpoint: str = Query(..., max_length=1000),
-                      _: Principal = Depends(anyone)) -> None:  # noqa: B008
+                      _: Principal = Depends(anyone)) -> None:
     await _store(request).delete_push_subscription(api_context(request).home_id, endpoint)

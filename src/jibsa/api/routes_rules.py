@@ -13,9 +13,9 @@ from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES
 from jibsa.domain import Command
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import RuleFormatError, sensitive_actions
-from jibsa.hub.rules import RuleEngine
+from jibsa.rules.engine import RuleEngine
+from jibsa.rules.model import RuleFormatError, sensitive_actions
+from jibsa.rules.schema import read_rule
 
 router = APIRouter(prefix="/api", tags=["rules"], responses=ERROR_RESPONSES)
 _OUTCOME_ERRORS = {"not_allowed": "not_allowed", "needs_owner_confirmation": "needs_confirmation",
@@ -44,20 +44,20 @@ def _engine(request: Request) -> RuleEngine:
 
 
 @router.get("/rules", summary="Every rule, and rules that no longer fit the home")
-async def list_rules(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+async def list_rules(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:
     engine = _engine(request)
     return {"rules": [r.to_dict() for r in engine.listed()],
             "broken": [{"id": i, "problem": p} for i, p in engine.broken.items()]}
 
 
 @router.post("/rules", summary="Add a rule", status_code=201)
-async def add_rule(request: Request, body: RuleRequest = Body(...),  # noqa: B008
-                   principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:  # noqa: B008
+async def add_rule(request: Request, body: RuleRequest = Body(...),
+                   principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:
     """A rule that unlocks a door (or opens the gas valve) needs an owner and a confirmation (409 first)."""
     context = api_context(request)
     engine = _engine(request)
     try:
-        rule = read_rule(body.rule, engine.hub.home, "rule")
+        rule = read_rule(body.rule, engine.hub.home, "rule", engine.kinds)
     except RuleFormatError as exc:
         raise ApiError("bad_rule", {"field": exc.path, "problem": exc.problem}) from None
     command = Command("add_rule", (), {"rule": body.rule})
@@ -72,7 +72,7 @@ async def add_rule(request: Request, body: RuleRequest = Body(...),  # noqa: B00
 
 @router.patch("/rules/{rule_id}", summary="Switch a rule on or off")
 async def switch_rule(rule_id: str, request: Request, body: RuleSwitch,
-                      _: Principal = Depends(member_or_owner)) -> dict[str, Any]:  # noqa: B008
+                      _: Principal = Depends(member_or_owner)) -> dict[str, Any]:
     rule = await _engine(request).set_enabled(rule_id, body.enabled)
     if rule is None:
         raise ApiError("unknown_rule", {"rule": rule_id})
@@ -80,7 +80,7 @@ async def switch_rule(rule_id: str, request: Request, body: RuleSwitch,
 
 
 @router.delete("/rules/{rule_id}", status_code=204, summary="Remove a rule")
-async def remove_rule(rule_id: str, request: Request, _: Principal = Depends(member_or_owner)) -> None:  # noqa: B008
+async def remove_rule(rule_id: str, request: Request, _: Principal = Depends(member_or_owner)) -> None:
     engine = _engine(request)
     if rule_id not in engine.rules and rule_id not in engine.broken:
         raise ApiError("unknown_rule", {"rule": rule_id})
@@ -88,13 +88,13 @@ async def remove_rule(rule_id: str, request: Request, _: Principal = Depends(mem
 
 
 @router.get("/presence", summary="Who is home")
-async def get_presence(request: Request, _: Principal = Depends(anyone)) -> dict[str, bool]:  # noqa: B008
+async def get_presence(request: Request, _: Principal = Depends(anyone)) -> dict[str, bool]:
     return _engine(request).presence.people()
 
 
 @router.put("/presence/{person}", summary="Say that a person is home or away (a phone, the dashboard)")
 async def set_presence(person: str, request: Request, body: PresenceRequest,
-                       _: Principal = Depends(member_or_owner)) -> dict[str, bool]:  # noqa: B008
+                       _: Principal = Depends(member_or_owner)) -> dict[str, bool]:
     engine = _engine(request)
     name = person.strip()[:100]
     if not name:

@@ -55,7 +55,7 @@ async def login(body: LoginRequest, request: Request, response: Response) -> dic
 
 @router.post("/logout", summary="End this session")
 async def logout(request: Request, response: Response,
-                 principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+                 principal: Principal = Depends(anyone)) -> dict[str, Any]:
     context = api_context(request)
     if principal.session_hash is not None:
         await context.accounts.delete_session(principal.session_hash)
@@ -65,7 +65,7 @@ async def logout(request: Request, response: Response,
 
 
 @router.get("/me", response_model=MeBody, summary="Who is asking, and the session's CSRF token")
-async def me(request: Request, principal: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+async def me(request: Request, principal: Principal = Depends(anyone)) -> dict[str, Any]:
     return _me(api_context(request), principal)
 
 

@@ -18,14 +18,14 @@ router = APIRouter(prefix="/api", tags=["users"], responses=ERROR_RESPONSES)
 
 
 @router.get("/users", response_model=list[UserBody], summary="Everyone who may use the home (owners)")
-async def list_users(request: Request, _: Principal = Depends(owner_only)) -> list[dict[str, Any]]:  # noqa: B008
+async def list_users(request: Request, _: Principal = Depends(owner_only)) -> list[dict[str, Any]]:
     context = api_context(request)
     return [{"name": u.name, "role": role_of(u).value} for u in await context.accounts.list_users(context.home_id)]
 
 
 @router.post("/users", response_model=NewUserResponse, status_code=201, summary="Add a person (owners)")
 async def add_user(body: NewUserRequest, request: Request,
-                   principal: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
+                   principal: Principal = Depends(owner_only)) -> dict[str, Any]:
     """Creates the user and an access token, returned only this once (jibsa keeps only its hash)."""
     from jibsa.storage.errors import StorageConflict
 
@@ -43,7 +43,7 @@ async def add_user(body: NewUserRequest, request: Request,
 
 @router.delete("/users/{name}", response_model=UserBody, summary="Remove a person and their tokens (owners)")
 async def remove_user(name: str, request: Request,
-                      principal: Principal = Depends(owner_only)) -> dict[str, Any]:  # noqa: B008
+                      principal: Principal = Depends(owner_only)) -> dict[str, Any]:
     context = api_context(request)
     user = await context.accounts.get_user(context.home_id, name)
     if user is None:
@@ -61,7 +61,7 @@ async def remove_user(name: str, request: Request,
 async def audit_log(
     request: Request, limit: int = Query(100, ge=1, le=1000),
     since: float | None = Query(None, ge=0, le=1e11, description="seconds since the epoch"),
-    _: Principal = Depends(owner_only),  # noqa: B008
+    _: Principal = Depends(owner_only),
 ) -> list[dict[str, Any]]:
     context = api_context(request)
     return [audit_to_dict(e) for e in await context.accounts.audit(context.home_id, limit=limit, since=since)]

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["weather"], responses=ERROR_RESPONSES)
 
 
 @router.get("/weather", summary="The home city's weather and fine dust, and the 20 cities of the strip")
-async def get_weather(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:  # noqa: B008
+async def get_weather(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:
     """Answers from the configured source (cached until each service's next release). When it fails,
     `message`/`message_en` say why, and values kept from before carry `stale` with their time."""
     running = api_context(request).running

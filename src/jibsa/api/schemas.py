@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from jibsa.domain.commands import DEVICE_INTENTS
+
 RoleName = Literal["owner", "member", "guest"]
-DeviceIntent = Literal["turn_on", "turn_off", "open", "close", "lock", "unlock", "set", "adjust", "start", "stop",
-                       "pause", "dock", "query_state"]  # jibsa.domain.commands.DEVICE_INTENTS
+if TYPE_CHECKING:
+    DeviceIntent = str
+else:  # the device intents of the intent table (jibsa.domain.intents), as the schema's enum
+    DeviceIntent = Literal[tuple(sorted(DEVICE_INTENTS))]
 _ID = r"^[A-Za-z0-9_.-]{1,100}$"
 
 
@@ -106,6 +110,7 @@ class DeviceBody(BaseModel):
     summary: dict[str, str]  # the key state in people's words, per language: {"ko": "켜짐 · 밝기 80%", "en": …}
     properties: list[PropertyBody]
     intents: list[str]
+    buttons: list[str] = Field(default_factory=list, description="the intents offered as buttons, in order")
 
 
 class RoomBody(BaseModel):

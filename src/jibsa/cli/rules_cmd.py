@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, load_home_or_exit
-from jibsa.domain.rules import RuleFormatError
+from jibsa.rules.model import RuleFormatError
 
 
 def register(subparsers: Any) -> None:
@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
 
 
 def _read(args: argparse.Namespace) -> list[Any] | None:
-    from jibsa.rules_file import load_rules_file
+    from jibsa.rules.file import load_rules_file
 
     home = load_home_or_exit(args.home).home
     try:

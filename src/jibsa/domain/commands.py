@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +47,13 @@ class Command:
         return {"intent": self.intent, "targets": list(self.targets), "params": dict(self.params)}
 
     @classmethod
-    def from_dict(cls, data: Any) -> Command:
-        """Build a command from its JSON form; raises `CommandFormatError` naming the bad field."""
+    def from_dict(cls, data: Any, known: Container[str] = INTENTS) -> Command:
+        """Build a command from its JSON form, of an intent in `known` (jibsa's own unless given);
+        raises `CommandFormatError` naming the bad field."""
         if not isinstance(data, Mapping):
             raise CommandFormatError("a command must be a JSON object")
         intent = data.get("intent")
-        if intent not in INTENTS:
+        if not isinstance(intent, str) or intent not in known:
             raise CommandFormatError(f"intent: unknown intent {intent!r}")
         targets = data.get("targets") or []
         if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):

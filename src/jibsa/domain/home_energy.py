@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from jibsa.domain.home_schema import _Checker
+from jibsa.domain.errors import HomeFileError
 
 LAST_DAY_WORDS = frozenset({"말일", "last"})
 LAST_DAY = 31  # a reading day past a month's end falls on its last day
@@ -28,6 +27,16 @@ VOLTAGES: Mapping[str, str] = {"low": "low", "저압": "low", "high": "high", "�
 # The tariffs jibsa ships (the files of jibsa/data/tariffs/; a test holds the two together).
 TARIFFS = frozenset({"kepco-residential"})
 _KEYS = {"reading_day", "voltage", "tariff", "meter", "measured_by"}
+
+
+class _Checks(Protocol):
+    """What reading the energy section needs of the home file's checker (`home_schema`'s)."""
+
+    def fail(self, path: str, code: str, **values: Any) -> HomeFileError: ...
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any]: ...
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ class EnergySettings:
         return {meter: appliance for appliance, meter in self.measured_by.items()}
 
 
-def energy_settings(check: _Checker, raw: Any, device_ids: set[str]) -> EnergySettings | None:
+def energy_settings(check: _Checks, raw: Any, device_ids: set[str]) -> EnergySettings | None:
     """The section read and checked; None when the home file has none."""
     if raw is None:
         return None
@@ -62,7 +71,7 @@ def energy_settings(check: _Checker, raw: Any, device_ids: set[str]) -> EnergySe
     )
 
 
-def _reading_day(check: _Checker, value: Any) -> int:
+def _reading_day(check: _Checks, value: Any) -> int:
     if isinstance(value, str) and value.strip() in LAST_DAY_WORDS:
         return LAST_DAY
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LAST_DAY:
@@ -70,19 +79,19 @@ def _reading_day(check: _Checker, value: Any) -> int:
     return value
 
 
-def _voltage(check: _Checker, value: Any) -> str:
+def _voltage(check: _Checks, value: Any) -> str:
     if str(value) not in VOLTAGES:
         raise check.fail("energy.voltage", "bad_voltage", value=value)
     return VOLTAGES[str(value)]
 
 
-def _tariff(check: _Checker, value: Any) -> str:
+def _tariff(check: _Checks, value: Any) -> str:
     if str(value) not in TARIFFS:
         raise check.fail("energy.tariff", "unknown_tariff", tariff=value, tariffs=", ".join(sorted(TARIFFS)))
     return str(value)
 
 
-def _device(check: _Checker, value: Any, path: str, device_ids: set[str]) -> str | None:
+def _device(check: _Checks, value: Any, path: str, device_ids: set[str]) -> str | None:
     if value is None:
         return None
     if str(value) not in device_ids:
@@ -90,7 +99,7 @@ def _device(check: _Checker, value: Any, path: str, device_ids: set[str]) -> str
     return str(value)
 
 
-def _measured_by(check: _Checker, raw: Any, device_ids: set[str]) -> dict[str, str]:
+def _measured_by(check: _Checks, raw: Any, device_ids: set[str]) -> dict[str, str]:
     pairs = check.mapping(raw or {}, "energy.measured_by")
     out: dict[str, str] = {}
     for appliance, meter in pairs.items():

@@ -1,14 +1,16 @@
 """Every intent jibsa knows, in one table: what it acts on, what it takes, whether it may be kept for
-later, who may ask for it, and which reply says it.
+later, who may ask for it, how it is asked for and which reply says it.
 
-The parser, the hub, the policy, the API and the reply writers all read this table; adding an intent
-is adding a row here (and its sentences in the data files), not editing a list in each of them.
+The parser (the device actions it hears, what may be timed, an intent's own phrases), the hub (who
+carries it out), the policy (guests), the API (the device intents its schema accepts), the dashboard
+(the buttons on a device's sheet) and the reply writers all read this table; adding an intent is
+adding a row (`IntentRegistry.adding` for one from another package), not editing a list in each of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -29,7 +31,10 @@ class IntentSpec:
     `params` names what it takes (for documentation and the API schema); `timeable` says it may carry
     `delay_s`/`at`/`repeat`; `changes_jobs` says carrying it out adds or removes pending jobs;
     `guests` says a guest may ask for it at all; `owners_only` that only an owner may; `reply` names
-    its answer sentence in the reply data.
+    its answer sentence in the reply data. `verb` says a verb alone asks for it ("꺼줘", "충전하러 가");
+    `button` puts it on a device's sheet. An intent the grammar does not know (another package's) brings
+    how it is asked for, `phrases` ({language: templates}, as a skill's manifest writes them), and its
+    answer, `sentences` ({language: sentence}, filled in from the outcome's answer).
     """
 
     name: str
@@ -40,30 +45,34 @@ class IntentSpec:
     guests: bool = True
     reply: str = ""
     owners_only: bool = False
+    verb: bool = False
+    button: bool = False
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sentences: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def reply_key(self) -> str:
         return self.reply or self.name
 
 
-def _device(name: str, *params: str, timeable: bool = True) -> IntentSpec:
-    return IntentSpec(name, Handler.DEVICE, params, timeable=timeable)
+def _device(name: str, *params: str, timeable: bool = True, verb: bool = True, button: bool = False) -> IntentSpec:
+    return IntentSpec(name, Handler.DEVICE, params, timeable=timeable, verb=verb, button=button)
 
 
 _TABLE: tuple[IntentSpec, ...] = (
     _device("turn_on"),
     _device("turn_off"),
-    _device("open"),
-    _device("close"),
-    _device("lock"),
-    _device("unlock"),
-    _device("set", "property", "value"),
-    _device("adjust", "property", "direction", "amount"),
-    _device("start", "cycle"),
-    _device("stop"),
-    _device("pause"),
-    _device("dock"),
-    _device("query_state", "property", timeable=False),
+    _device("lock", button=True),
+    _device("unlock", button=True),
+    _device("open", button=True),
+    _device("close", button=True),
+    _device("set", "property", "value", verb=False),
+    _device("adjust", "property", "direction", "amount", verb=False),
+    _device("start", "cycle", button=True),
+    _device("pause", button=True),
+    _device("stop", button=True),
+    _device("dock", button=True),
+    _device("query_state", "property", timeable=False, verb=False),
     IntentSpec("run_scene", Handler.SCENE, ("scene",), timeable=True, reply="run_scene"),
     IntentSpec("set_timer", Handler.TIMERS, ("duration_s", "name"), changes_jobs=True, reply="timer_set"),
     IntentSpec("cancel_timer", Handler.TIMERS, ("name",), changes_jobs=True, reply="cancelled_timers"),
@@ -104,12 +113,23 @@ class IntentRegistry:
         """The row for `name`, or None when jibsa does not know it."""
         return self._specs.get(name)
 
-    def names(self, *, handler: Handler | None = None, timeable: bool | None = None) -> frozenset[str]:
+    def names(self, *, handler: Handler | None = None, timeable: bool | None = None,
+              verb: bool | None = None) -> frozenset[str]:
         """Names of the intents matching every condition given."""
         return frozenset(
             s.name for s in self._specs.values()
             if (handler is None or s.handler is handler) and (timeable is None or s.timeable is timeable)
+            and (verb is None or s.verb is verb)
         )  # fmt: skip
+
+    def buttons(self, accepted: Iterable[str]) -> list[str]:
+        """Of the intents a device `accepted`, those its sheet offers as buttons, in the table's order."""
+        accepted = set(accepted)
+        return [s.name for s in self._specs.values() if s.button and s.name in accepted]
+
+    def adding(self, *specs: IntentSpec) -> IntentRegistry:
+        """These intents and `specs` (a row of the same name replaces this one's)."""
+        return IntentRegistry({**self._specs, **{s.name: s for s in specs}}.values())
 
 
 BUILTIN_INTENTS = IntentRegistry(_TABLE)

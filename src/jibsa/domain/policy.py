@@ -14,6 +14,7 @@ from enum import StrEnum
 from jibsa.domain.actions import Refusal, canonical_intent
 from jibsa.domain.commands import Command
 from jibsa.domain.device_types import DeviceType
+from jibsa.domain.events import PublicEvent
 from jibsa.domain.home import Device, Home
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.domain.results import ErrorCode
@@ -38,6 +39,14 @@ LATE_GRACE_S = 300.0  # a delayed or scheduled command later than this (jibsa wa
 SAFETY_LATE_GRACE_S = 30.0  # ... and for commands to SAFETY_TYPES, later than this
 # How many timers and schedules one person may keep pending at once.
 MAX_PENDING_JOBS: dict[Role, int] = {Role.OWNER: 500, Role.MEMBER: 200, Role.GUEST: 10}
+
+
+def may_see(event: PublicEvent, user: str, role: Role) -> bool:
+    """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
+    to the home's owners only; a notification only to the person it is for (or everyone, when it names
+    nobody); device states, timers and the home's shape are for everyone, who may all see every device."""
+    audience = event.audience
+    return audience.person is None or audience.person == user or (audience.owners and role is Role.OWNER)
 
 
 def refusal_for_role(role: Role, device: Device, command: Command) -> Refusal | None:

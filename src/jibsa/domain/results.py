@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
+
+from jibsa.domain.events import EVERYONE, Audience
 
 
 class ErrorCode(StrEnum):
@@ -94,9 +96,15 @@ class StateChanged:
     at: float
     cause: Mapping[str, Any] | None = None  # who or what made it: {"by", "via"}; None: the device itself
 
+    audience: ClassVar[Audience] = EVERYONE
+
     @property
     def changed(self) -> dict[str, Any]:
         return {k: v for k, v in self.new.items() if self.old.get(k) != v}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "state_changed", "device": self.device_id, "state": public_state(self.new),
+                "changed": public_state(self.changed), "at": self.at, "cause": self.cause}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +113,14 @@ class AvailabilityChanged:
     device_id: str
     available: bool
     at: float
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "availability_changed", "device": self.device_id, "available": self.available,
+                "at": self.at}
+
+
+def public_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The state people see: without the adapters' bookkeeping keys (those starting with "_")."""
+    return {k: v for k, v in state.items() if not k.startswith("_")}

@@ -1,5 +1,6 @@
 """The hub: device state, the event bus, command execution, timers and schedules."""
 
+from jibsa.domain.results import public_state
 from jibsa.hub.adapter import (
     AdapterContext,
     AdapterFactory,
@@ -13,7 +14,6 @@ from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
 from jibsa.hub.events import EventBus, Subscription
 from jibsa.hub.hub import HomeChanged, Hub
 from jibsa.hub.outcome import Actor, Outcome, Skill, SkillHost
-from jibsa.hub.states import public_state
 from jibsa.hub.store import HistoryEntry, HubStore, PendingJob
 from jibsa.hub.timers import JobFired, JobSkipped, TimerFinished
 

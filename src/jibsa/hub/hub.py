@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Command, Device, Home, StateChanged, TargetResult
+from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.domain.policy import refusal_for_request
+from jibsa.domain.results import public_state
 from jibsa.hub.adapter import DeviceAdapter
 from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, distinct_name, names_taken
 from jibsa.hub.clock import Clock
@@ -22,14 +24,14 @@ from jibsa.hub.events import EventBus
 from jibsa.hub.outcome import Actor, Outcome, Skill
 from jibsa.hub.persistence import StateWriter
 from jibsa.hub.scheduler import Scheduler
-from jibsa.hub.states import StateTable, public_state
+from jibsa.hub.states import StateTable
 from jibsa.hub.store import HubStore, PendingJob
 from jibsa.hub.targets import TargetRunner
 from jibsa.hub.timers import TimerBook
 
 
 class RuleBook(Protocol):
-    """The home's rules as the hub hands them rule intents (`jibsa.hub.rules.RuleEngine`)."""
+    """The home's rules as the hub hands them rule intents (`jibsa.rules.commands.RuleCommands`)."""
 
     async def handle(self, command: Command, actor: Actor, confirmed: bool) -> Outcome: ...
 
@@ -43,6 +45,11 @@ class HomeChanged:
     home: Home
     added: tuple[str, ...]
     removed: tuple[str, ...]
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "home_changed", "added": list(self.added), "removed": list(self.removed)}
 
 
 class _Sink:
@@ -97,7 +104,7 @@ class Hub:
         confirm_s = command_timeout if confirm_timeout is None else confirm_timeout
         self._targets = TargetRunner(self, command_timeout, confirm_s)
         self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
-                                precheck=self._targets.precheck, execute=self.execute)
+                                precheck=self._targets.precheck, execute=self.execute, intents=intents)
         self._started: list[DeviceAdapter] = []
         self.rules: RuleBook | None = None  # set by whoever starts one (app.open_home)
 

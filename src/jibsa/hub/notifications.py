@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
+from jibsa.domain.events import EVERYONE, Audience
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
-from jibsa.hub.rule_store import Notification, RuleStore
+from jibsa.hub.notification_store import Notification, NotificationStore
 from jibsa.hub.timers import TimerFinished
 from jibsa.nlu.josa import duration_text
 
@@ -22,6 +23,14 @@ from jibsa.nlu.josa import duration_text
 class NotificationAdded:
     home_id: str
     notification: Notification
+
+    @property
+    def audience(self) -> Audience:
+        """The person it is for; everyone, when it names nobody."""
+        return Audience(self.notification.person or None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "notification", **self.notification.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,12 @@ class Announcement:
     text_en: str
     device: str | None = None
 
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        """For a speaker or voice satellite listening on the events socket."""
+        return {"type": "announcement", "text": self.text, "text_en": self.text_en, "device": self.device}
+
 
 @cache
 def rule_texts() -> Mapping[str, Mapping[str, Any]]:
@@ -43,7 +58,7 @@ def rule_texts() -> Mapping[str, Mapping[str, Any]]:
 
 
 class Notifier:
-    def __init__(self, home_id: str, store: RuleStore, bus: EventBus, clock: Clock) -> None:
+    def __init__(self, home_id: str, store: NotificationStore, bus: EventBus, clock: Clock) -> None:
         self._home_id = home_id
         self._store = store
         self._bus = bus

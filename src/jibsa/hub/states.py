@@ -10,11 +10,6 @@ from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 
 
-def public_state(state: Mapping[str, Any]) -> dict[str, Any]:
-    """The state people see: without the adapters' bookkeeping keys (those starting with "_")."""
-    return {k: v for k, v in state.items() if not k.startswith("_")}
-
-
 class StateTable:
     """Holds every device's state; turns each report into a `StateChanged` event on the bus."""
 

@@ -26,13 +26,14 @@ from jibsa.domain import (
     refusal_for_role,
 )
 from jibsa.domain.actions import DeviceAction, Plan
+from jibsa.domain.results import public_state
 from jibsa.hub.adapter import DeviceAdapter, DeviceError, Receipt
 from jibsa.hub.adoption import AdoptionBook
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.expectations import Expected, StateWatch, expected_state, shows
 from jibsa.hub.outcome import Actor
-from jibsa.hub.states import StateTable, public_state
+from jibsa.hub.states import StateTable
 
 log = logging.getLogger(__name__)
 CAUSE_AFTER_S = 30.0  # what a device reports this long after a command (a curtain moving) is the command's doing

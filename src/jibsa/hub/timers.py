@@ -9,13 +9,14 @@ a `JobSkipped` event says so instead. Who may make, see and cancel what is the p
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from jibsa.domain import Command, ErrorCode, Home, Role, TargetResult, needs_confirmation
+from jibsa.domain import INTENTS, Command, ErrorCode, Home, Role, TargetResult, needs_confirmation
 from jibsa.domain.commands import is_duration
+from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.policy import late_grace_s, may_cancel_job, pending_job_limit
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
@@ -37,6 +38,12 @@ class JobFired:
     outcome: Outcome
     late: bool
 
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "job_fired", "job": self.job.id, "name": self.job.name, "late": self.late,
+                "outcome": self.outcome.to_dict()}
+
 
 @dataclass(frozen=True, slots=True)
 class JobSkipped:
@@ -47,11 +54,22 @@ class JobSkipped:
     late_s: float
     names: tuple[str, ...]  # what it was for: the devices' names, or the scene's
 
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts; the API adds the sentence people read (`message`, `message_en`)."""
+        return {"type": "job_skipped", "job": self.job.id, "late_s": round(self.late_s), "names": list(self.names)}
+
 
 @dataclass(frozen=True, slots=True)
 class TimerFinished:
     home_id: str
     job: PendingJob
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "timer_finished", "job": self.job.id, "name": self.job.name}
 
 
 class TimerBook:
@@ -59,8 +77,10 @@ class TimerBook:
     discovered at run time included); `precheck` and `execute` are the hub's."""
 
     def __init__(self, scheduler: Scheduler, clock: Clock, timezone: ZoneInfo, bus: EventBus, *,
-                 home: Callable[[], Home], precheck: Precheck, execute: Execute) -> None:
+                 home: Callable[[], Home], precheck: Precheck, execute: Execute,
+                 intents: Container[str] = INTENTS) -> None:
         self._scheduler = scheduler
+        self._intents = intents
         self._clock = clock
         self._tz = timezone
         self._bus = bus
@@ -161,7 +181,7 @@ class TimerBook:
         if job.kind == "timer":
             self._bus.publish(TimerFinished(home_id, job))
             return
-        command = Command.from_dict(job.command)
+        command = Command.from_dict(job.command, self._intents)
         home = self._home()
         if late_s > late_grace_s(home, command):
             self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command)))

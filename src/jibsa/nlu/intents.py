@@ -9,6 +9,7 @@ from typing import Any
 
 from jibsa.domain import Command, Device, DeviceType, Home
 from jibsa.domain.actions import canonical_intent
+from jibsa.domain.intents import BUILTIN_INTENTS
 from jibsa.nlu.clause import Clause, unread_words
 from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
 from jibsa.nlu.lexicon import Lexicon
@@ -26,7 +27,7 @@ from jibsa.nlu.targets import (
 from jibsa.nlu.understood import Interpretation, Previous
 
 _CYCLE = re.compile(r"([가-힣]{1,6})\s*(?:코스|course|cycle)")
-ACTIONS = ("turn_on", "turn_off", "open", "close", "lock", "unlock", "start", "stop", "pause", "dock")
+ACTIONS = BUILTIN_INTENTS.names(verb=True)  # the device intents a verb alone asks for
 _COVERS = frozenset({DeviceType.CURTAIN, DeviceType.BLIND, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 _APPLIANCES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER})
 

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
-from typing import Any
+from functools import cache, cached_property
+from importlib.metadata import entry_points
+from typing import Any, Protocol
 
 from jibsa.domain import Command, Device, Home, needs_confirmation
-from jibsa.domain.intents import BUILTIN_INTENTS
+from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
 from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
+from jibsa.nlu.phrases import PhraseBook, PhraseRule
 from jibsa.nlu.replies import choice_question, promise, refusal
-from jibsa.nlu.rule_phrases import RuleReader
-from jibsa.nlu.rule_readback import readback
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.targets import Context
 from jibsa.nlu.timing import find_timing
 from jibsa.nlu.understood import Interpretation, Previous
 from jibsa.nlu.vocabulary import build_gazetteer
 
+log = logging.getLogger(__name__)
 MAX_SESSIONS = 1000
+READER_GROUP = "jibsa.sentences"  # readers of other kinds of sentence, by entry point (jibsa's own: rules)
 _TIMED = BUILTIN_INTENTS.names(timeable=True)  # what "30분 뒤에" may be added to
 # Tags that make a clause ask for something; a clause with none only names targets for the next one.
 _ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "state", "feeling", "measure", "scene",
@@ -73,6 +76,14 @@ class Understanding:
         return {"code": self.error, "message": refusal(self.error, "ko"), "message_en": refusal(self.error, "en")}
 
 
+class SentenceReader(Protocol):
+    """A kind of sentence read before the parser's own requests (rules: "세탁 끝나면 알려줘"). `said` is
+    `text` as the parser reads it (normalised; lower case in English); `parser` finds devices and
+    commands in parts of it. None: not one of its sentences."""
+
+    def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None: ...
+
+
 @dataclass(frozen=True)
 class _Session:
     previous: Previous | None = None
@@ -87,20 +98,45 @@ class _Result:
     choices: list[Device] = field(default_factory=list)
 
 
-class Parser:
-    """Built once per home; `parse` is a pure function of the text, the room and the session's past."""
+@cache
+def installed_readers() -> tuple[SentenceReader, ...]:
+    """The readers installed under the entry point group `jibsa.sentences` (jibsa's own reads rule
+    sentences: `jibsa.rules.grammar`); one that cannot load is logged and left out."""
+    found: list[SentenceReader] = []
+    for point in sorted(entry_points(group=READER_GROUP), key=lambda p: p.name):
+        try:
+            found.append(point.load()())
+        except Exception:  # a broken partner package must not stop the parser
+            log.exception("sentence reader %r could not be loaded", point.name)
+    return tuple(found)
 
-    def __init__(self, home: Home, language: str = "ko", *, morphology: bool = False) -> None:
+
+class Parser:
+    """Built once per home; `parse` is a pure function of the text, the room and the session's past.
+    `readers` read other kinds of sentence first (the installed ones unless given: rule sentences);
+    then the phrases of the `intents` that bring their own (an intent from another package); then the
+    grammar."""
+
+    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] | None = None,
+                 intents: IntentRegistry = BUILTIN_INTENTS) -> None:
         self.home = home
         self.language = language
-        self.morphology = morphology
+        self.readers = tuple(installed_readers() if readers is None else readers)
+        self.intents = intents
+        phrased = [PhraseRule(s.name, s.phrases) for s in intents if s.phrases]
+        self._phrases = PhraseBook(phrased, {}) if phrased else None
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
-        self._rules = RuleReader(home, self._device_ids,
-                                 lambda said: self._understand(normalise(said), None, None).commands)
+
+    def with_home(self, home: Home) -> Parser:
+        """A parser of `home` (devices discovered or removed since) that goes on with this one's
+        sessions: a follow-up ("안방도", "그거 꺼줘") still refers to what was said before."""
+        parser = Parser(home, self.language, readers=self.readers, intents=self.intents)
+        parser._sessions = self._sessions
+        return parser
 
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
@@ -110,12 +146,14 @@ class Parser:
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
-        rule_command = self._rules.read(text.strip().lower() if language == "en" else normalised, language)
-        if rule_command is not None:  # a rule sentence: read back before saving (jibsa.nlu.rule_phrases)
-            asks = rule_command.intent == "add_rule"
-            params = rule_command.params
-            return Understanding(text, (rule_command,),
-                                 lambda: readback(self.home, params["rule"], language) if asks else "", asks, language)
+        said = text.strip().lower() if language == "en" else normalised
+        for reader in self.readers:
+            understood = reader.read(text, said, language, self)
+            if understood is not None:
+                return understood
+        phrased = self._phrases.match(text) if self._phrases is not None else None
+        if phrased is not None:
+            return Understanding(text, (Command(phrased.intent, (), phrased.params),), str, language=phrased.language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:
@@ -152,8 +190,6 @@ class Parser:
         result = _Result()
         carried: tuple[str, ...] = ()
         for clause in _clauses(tokens, blanked, self.home):
-            if self.morphology:
-                self._add_stems(clause)
             ctx = Context(room, carried, self._narrow, self._fillers, chosen)
             outcome: Interpretation = interpret(clause, self.home, self._lexicon, ctx, previous)
             if clause.rooms:
@@ -169,20 +205,13 @@ class Parser:
             result.commands = [_timed(c, timing.params) for c in result.commands]
         return result
 
-    def _device_ids(self, text: str) -> list[str]:
+    def device_ids(self, text: str) -> list[str]:
+        """The devices `text` names, by their names (for readers of other sentences)."""
         return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("device")]
 
-    def _add_stems(self, clause: Clause) -> None:
-        """The Kiwi fallback: a request naming devices but no verb we know gets the verbs Kiwi finds."""
-        if clause.verbs or not clause.names_targets or clause.numbers or clause.question:
-            return
-        from jibsa.nlu.morphology import verb_stems
-
-        lemmas = self._lexicon.section("lemmas")
-        last = clause.tokens[-1]
-        for stem in verb_stems(clause.text):
-            if stem in lemmas:
-                clause.verbs.append((str(lemmas[stem]), Token(last.start, last.end, stem, (("verb", lemmas[stem]),))))
+    def commands(self, text: str) -> list[Command]:
+        """The commands `text` asks for, read alone (no room, no session)."""
+        return self._understand(normalise(text), None, None).commands
 
     def _confirm(self, command: Command) -> bool:
         devices = (self.home.device(t) for t in command.targets)

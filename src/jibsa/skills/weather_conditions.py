@@ -16,7 +16,7 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 
 class ForecastConditions:
-    """`jibsa.hub.rule_weather.WeatherSource` over the weather skill's source (`WeatherSource.report`)."""
+    """`jibsa.rules.triggers.base.WeatherSource` over the weather skill's source (`WeatherSource.report`)."""
 
     def __init__(self, source: WeatherSource, home_city: str | None = None, heat_c: float = HEAT_C) -> None:
         self._source = source

@@ -1,4 +1,4 @@
-"""Rules and notifications in the store (implements `jibsa.hub.rule_store.RuleStore`)."""
+"""Rules and notifications in the store (implements `jibsa.rules.store.RuleStore`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from jibsa.hub.rule_store import Notification, PushSubscription, StoredRule
+from jibsa.hub.notification_store import Notification, PushSubscription
+from jibsa.rules.store import StoredRule
 from jibsa.storage.base import StoreBase
 from jibsa.storage.schema import notifications, push_subscriptions, rules
 

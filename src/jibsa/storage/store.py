@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.energy.store import EnergyStore
-from jibsa.hub.rule_store import RuleStore
 from jibsa.hub.store import HubStore
+from jibsa.rules.store import RuleStore
 from jibsa.storage.accounts import DEFAULT_AUDIT_DAYS, AccountRecords
 from jibsa.storage.base import Clock
 from jibsa.storage.energy import EnergyRecords

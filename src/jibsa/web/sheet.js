@@ -4,7 +4,6 @@ import { $, h, icon } from "./dom.js";
 import { intentWord, label, t, typeWord, word } from "./i18n.js";
 import { deviceIcon, keyState, reading } from "./states.js";
 
-const ACTIONS = ["lock", "unlock", "open", "close", "start", "pause", "stop", "dock"];
 const SLIDERS = new Set(["brightness", "volume", "position", "humidity"]);
 
 // Opens (or redraws) the sheet for `device`. `ctx`: { lang, roomName, isFavourite, toggleFavourite, send }.
@@ -66,7 +65,7 @@ function actions(device, ctx) {
       onclick: () => ctx.send(device, on ? "turn_off" : "turn_on", {}),
     }, icon("power"), on ? t("turnOff") : t("turnOn")));
   }
-  for (const intent of ACTIONS.filter((i) => device.intents.includes(i))) {
+  for (const intent of device.buttons) {  // the intent table's buttons (jibsa.domain.intents)
     row.append(h("button", { type: "button", class: `action action-${intent}`, onclick: () => ctx.send(device, intent, {}) },
       intentWord(intent)));
   }

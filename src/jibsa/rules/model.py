@@ -1,30 +1,22 @@
 """Rules: when something happens (a trigger), if the home is so (conditions), do something (actions).
 
-Pure values and their validation. The JSON form (`docs/rules.md`) is what `jibsa parse` prints inside
-an ``add_rule`` command, what the rules file holds and what the store keeps. `rule_from_mapping`
-(in `rule_schema`) checks one against a home and raises `RuleFormatError` naming the field and the problem.
+Pure values. The JSON form (`docs/rules.md`) is what `jibsa parse` prints inside an ``add_rule``
+command, what the rules file holds and what the store keeps. `schema.read_rule` checks one against a
+home and raises `RuleFormatError` naming the field and the problem. Each kind of trigger is a module
+of `jibsa.rules.triggers` with its own `Trigger` subclass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from jibsa.domain.commands import Command
 from jibsa.domain.errors import JibsaError
 from jibsa.domain.home import Device, Home
 from jibsa.domain.policy import Role, needs_confirmation, refusal_for_role
-
-
-class TriggerKind(StrEnum):
-    STATE = "state"  # a device's property becomes a value, or crosses a threshold (optionally for a while)
-    FINISHED = "finished"  # an appliance's run_state becomes finished
-    CLOCK = "clock"  # a time of day, every day or on some days
-    SUN = "sun"  # sunrise or sunset, with an offset
-    WEATHER = "weather"  # rain, snow, heat, bad fine dust (from the weather source)
-    PRESENCE = "presence"  # someone arrives or leaves; everyone has left
 
 
 class ConditionKind(StrEnum):
@@ -42,13 +34,9 @@ class ActionKind(StrEnum):
     ANNOUNCE = "announce"  # spoken on a speaker
 
 
-SUN_EVENTS = ("sunrise", "sunset")
-WEATHER_KINDS = ("rain", "snow", "heat", "dust_bad")
-PRESENCE_EVENTS = ("arrive", "leave", "nobody_home")
 PRESENCE_STATES = ("someone_home", "nobody_home", "home", "away")
 DAY_SETS = {"daily": (0, 1, 2, 3, 4, 5, 6), "weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6)}
 MISSED = ("fire", "skip")
-MAX_FOR_S = 7 * 24 * 3600
 
 
 class RuleFormatError(JibsaError):
@@ -61,23 +49,18 @@ class RuleFormatError(JibsaError):
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    kind: TriggerKind
-    device: str | None = None
-    property: str | None = None
-    to: Any = None
-    above: float | None = None
-    below: float | None = None
-    for_s: float = 0.0
-    at: str | None = None
-    days: str = "daily"
-    event: str | None = None  # sunrise/sunset; arrive/leave/nobody_home
-    offset_s: float = 0.0
-    weather: str | None = None
-    person: str | None = None
+    """What sets a rule off. Each trigger kind (a module of `jibsa.rules.triggers`) is a subclass with
+    its own fields; `kind` names it in the JSON form, and fields at their `quiet` values are left out."""
+
+    kind: ClassVar[str] = ""
+    quiet: ClassVar[Mapping[str, Any]] = {}
+
+    def devices(self) -> tuple[str, ...]:
+        """The devices the trigger watches."""
+        return ()
 
     def to_dict(self) -> dict[str, Any]:
-        return _compact({"kind": self.kind.value, **{k: getattr(self, k) for k in _TRIGGER_FIELDS[self.kind]}},
-                        _TRIGGER_DEFAULTS)
+        return {"kind": self.kind, **_compact({f.name: getattr(self, f.name) for f in fields(self)}, self.quiet)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +131,7 @@ class Rule:
 
     def devices(self) -> frozenset[str]:
         """Every device the rule names (in its trigger, conditions and actions)."""
-        named = {self.when.device, *(c.device for c in self.if_), *(a.device for a in self.do)}
+        named = {*self.when.devices(), *(c.device for c in self.if_), *(a.device for a in self.do)}
         for action in self.do:
             if action.command is not None:
                 named.update(action.command.targets)
@@ -158,15 +141,6 @@ class Rule:
         return replace(self, enabled=enabled)
 
 
-_TRIGGER_FIELDS = {
-    TriggerKind.STATE: ("device", "property", "to", "above", "below", "for_s"),
-    TriggerKind.FINISHED: ("device",),
-    TriggerKind.CLOCK: ("at", "days"),
-    TriggerKind.SUN: ("event", "offset_s", "days"),
-    TriggerKind.WEATHER: ("weather",),
-    TriggerKind.PRESENCE: ("event", "person"),
-}
-_TRIGGER_DEFAULTS = {"for_s": 0.0, "offset_s": 0.0}
 _CONDITION_FIELDS = {
     ConditionKind.TIME: ("after", "before"),
     ConditionKind.WEEKDAY: ("days",),

@@ -8,16 +8,25 @@ from an owner who confirmed it, and still goes through the hub's policy when it 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jibsa.domain import Command, Role
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import Rule, RuleFormatError, sensitive_actions
 from jibsa.hub.outcome import Actor, Outcome
-from jibsa.hub.rule_why import explain
+from jibsa.rules.engine import RuleEngine
+from jibsa.rules.model import Rule, RuleFormatError, sensitive_actions
+from jibsa.rules.schema import read_rule
+from jibsa.rules.why import explain
 
-if TYPE_CHECKING:
-    from jibsa.hub.rules import RuleEngine
+
+class RuleCommands:
+    """The rule intents as the hub hands them over (the hub's `RuleBook`), carried out on `engine`."""
+
+    def __init__(self, engine: RuleEngine) -> None:
+        self.engine = engine
+
+    async def handle(self, command: Command, actor: Actor, confirmed: bool) -> Outcome:
+        """Carry out a rule intent (add_rule, list_rules, enable/disable/remove_rule, why)."""
+        return await handle_rule_intent(self.engine, command, actor, confirmed)
 
 
 def creation_refusal(rule: Rule, actor: Actor, confirmed: bool, engine: RuleEngine) -> str | None:
@@ -52,7 +61,7 @@ async def handle_rule_intent(engine: RuleEngine, command: Command, actor: Actor,
 
 async def _add(engine: RuleEngine, command: Command, actor: Actor, confirmed: bool) -> Outcome:
     try:
-        rule = read_rule(command.params.get("rule"), engine.hub.home, "rule")
+        rule = read_rule(command.params.get("rule"), engine.hub.home, "rule", engine.kinds)
     except RuleFormatError as exc:
         return Outcome(command, error="bad_rule", answer={"problem": str(exc)})
     refusal = creation_refusal(rule, actor, confirmed, engine)

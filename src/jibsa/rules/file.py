@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from jibsa.domain import Home
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import Rule, RuleFormatError
+from jibsa.rules.model import Rule, RuleFormatError
+from jibsa.rules.schema import read_rule
 
 
 def load_rules_file(path: str | Path, home: Home) -> list[Rule]:

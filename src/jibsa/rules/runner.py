@@ -7,13 +7,15 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jibsa.domain import Command
-from jibsa.domain.rules import Action, ActionKind, Rule
+from jibsa.domain.events import EVERYONE, Audience
 from jibsa.hub.notifications import Notifier, rule_texts
 from jibsa.hub.outcome import Actor
-from jibsa.hub.rule_words import what_happened
+from jibsa.rules.model import Action, ActionKind, Rule
+from jibsa.rules.triggers import TriggerKinds
+from jibsa.rules.triggers.base import Wording
 
 if TYPE_CHECKING:
     from jibsa.hub.hub import Hub
@@ -35,14 +37,21 @@ class RuleFired:
     reason_en: str
     late: bool = False
 
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "rule_fired", "rule": self.rule_id, "name": self.name, "at": self.at,
+                "reason": self.reason, "reason_en": self.reason_en, "late": self.late}
+
 
 Pause = Callable[[Rule, str, str], Awaitable[None]]
 
 
 class RuleRunner:
-    def __init__(self, hub: Hub, notifier: Notifier, pause: Pause, *, loop_limit: int = LOOP_LIMIT,
-                 loop_window_s: float = LOOP_WINDOW_S) -> None:
+    def __init__(self, hub: Hub, notifier: Notifier, pause: Pause, kinds: TriggerKinds, *,
+                 loop_limit: int = LOOP_LIMIT, loop_window_s: float = LOOP_WINDOW_S) -> None:
         self._hub = hub
+        self._kinds = kinds
         self._notifier = notifier
         self._pause = pause
         self._limit = loop_limit
@@ -58,13 +67,20 @@ class RuleRunner:
             await self._pause(rule, texts["ko"]["loop_paused"].format(**fill),
                               texts["en"]["loop_paused"].format(**fill))
             return False
-        reason = what_happened(rule, self._hub.home, value, "ko")
-        reason_en = what_happened(rule, self._hub.home, value, "en")
+        reason, reason_en = self._what_happened(rule, value, "ko"), self._what_happened(rule, value, "en")
         self._hub.bus.publish(RuleFired(self._hub.home.id, rule.id, rule.name, now, reason, reason_en, late))
         actor = Actor(rule.created_by or "rule", rule.role, f"rule:{rule.id}")
         for action in rule.do:
             await self._one(rule, action, actor, reason, reason_en)
         return True
+
+    def _what_happened(self, rule: Rule, value: Any, language: str) -> str:
+        """"세탁기가 끝났어요.": what set `rule` off, `value` being what the trigger saw."""
+        kind = self._kinds.get(rule.when.kind)
+        if kind is None:
+            return rule.name
+        wording = Wording(rule_texts()[language], kind.own_words(language, "happened"), language, self._hub.home)
+        return kind.happened(rule.when, value, wording)
 
     def _looping(self, rule_id: str, now: float) -> bool:
         times = self._recent.setdefault(rule_id, deque(maxlen=self._limit))
@@ -83,7 +99,7 @@ class RuleRunner:
             await self._notifier.notify(action.to, action.message or reason, action.message or reason_en, rule.id)
         elif action.kind is ActionKind.ANNOUNCE:
             self._notifier.announce(action.message or reason, action.message or reason_en, action.device)
-        else:
+        elif action.kind in (ActionKind.COMMAND, ActionKind.SCENE):
             command = action.command or Command("run_scene", (), {"scene": action.scene})
             outcome = await self._hub.execute(command, actor=actor, confirmed=rule.confirmed)
             for result in outcome.results:

@@ -4,13 +4,11 @@ how), a rule (and its trigger), a schedule, or the device itself."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jibsa.domain import Command
 from jibsa.hub.outcome import Outcome
-
-if TYPE_CHECKING:
-    from jibsa.hub.rules import RuleEngine
+from jibsa.rules.engine import RuleEngine
 
 _LOOK_BACK = 50  # changes of the device to search for the last one with a state people see
 
@@ -34,7 +32,8 @@ async def explain(engine: RuleEngine, command: Command) -> Outcome:
     via = str((last.cause or {}).get("via", ""))
     if via.startswith("rule:"):
         rule = engine.rules.get(via.removeprefix("rule:"))
-        trigger_device = hub.home.device(rule.when.device or "") if rule else None
+        watched = rule.when.devices() if rule else ()
+        trigger_device = hub.home.device(watched[0]) if watched else None
         answer["rule"] = {"name": rule.name, "when": rule.when.to_dict(),
                           "device_name": trigger_device.name if trigger_device else ""} if rule else None
     return Outcome(command, answer=answer)

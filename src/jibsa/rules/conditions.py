@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jibsa.domain.rules import Condition, ConditionKind, Rule, weekday_allowed
-from jibsa.hub.presence import PresenceBook
+from jibsa.rules.model import Condition, ConditionKind, Rule, weekday_allowed
+from jibsa.rules.presence import PresenceBook
 
 
 def value_matches(value: Any, to: Any, above: float | None, below: float | None) -> bool:
@@ -50,6 +50,8 @@ def condition_holds(condition: Condition, states: Mapping[str, Mapping[str, Any]
     if condition.kind is ConditionKind.STATE:
         state = states.get(str(condition.device)) or {}
         return value_matches(state.get(str(condition.property)), condition.is_, condition.above, condition.below)
+    if condition.kind is not ConditionKind.PRESENCE:
+        raise ValueError(f"no check for a {condition.kind} condition")
     if condition.presence == "someone_home":
         return presence.anyone_home()
     if condition.presence == "nobody_home":

@@ -1,19 +1,10 @@
-"""What the rule engine and the notifications need from persistence (`jibsa.storage` implements it)."""
+"""What notifications need from persistence (`jibsa.storage` implements it): people's notifications and
+their browsers' Web Push subscriptions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRule:
-    """A rule as kept: its JSON form, and when it last fired (for `missed: fire`)."""
-
-    id: str
-    data: Mapping[str, Any]
-    last_fired: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +39,7 @@ class PushSubscription:
 
 
 @runtime_checkable
-class RuleStore(Protocol):
-    async def save_rule(self, home_id: str, rule_id: str, data: Mapping[str, Any]) -> None: ...
-
-    async def delete_rule(self, home_id: str, rule_id: str) -> None: ...
-
-    async def load_rules(self, home_id: str) -> list[StoredRule]: ...
-
-    async def rule_fired(self, home_id: str, rule_id: str, at: float) -> None: ...
-
+class NotificationStore(Protocol):
     async def add_notification(self, home_id: str, person: str, text: str, text_en: str, *, at: float,
                                rule_id: str) -> Notification: ...
 

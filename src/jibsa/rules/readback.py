@@ -1,5 +1,5 @@
 """Reading a rule back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 저장할까요?"), and
-answering the rule commands. The sentences live in data/rule_phrases.yaml."""
+answering the rule commands. The sentences live in rules/data/rule_phrases.yaml."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from jibsa.domain import Command, Home
-from jibsa.domain.rule_schema import read_rule
-from jibsa.domain.rules import RuleFormatError, sensitive_actions
 from jibsa.nlu.josa import clock_text, josa
 from jibsa.nlu.replies import promise
-from jibsa.nlu.rule_phrases import rule_words
+from jibsa.rules.model import RuleFormatError, sensitive_actions
+from jibsa.rules.schema import read_rule
+from jibsa.rules.sentences import rule_words
+from jibsa.rules.triggers import TriggerKinds, installed_kinds
+from jibsa.rules.triggers.base import Wording
 
 
 def _texts(language: str) -> Mapping[str, Any]:
@@ -19,9 +21,10 @@ def _texts(language: str) -> Mapping[str, Any]:
     return texts
 
 
-def readback(home: Home, rule: Mapping[str, Any], language: str) -> str:
+def readback(home: Home, rule: Mapping[str, Any], language: str, kinds: TriggerKinds | None = None) -> str:
     """The rule in one or two plain sentences, then the question whether to save it."""
     t = _texts(language)
+    kinds = kinds or installed_kinds()
     actions = []
     for action in rule["do"]:
         if action["kind"] == "notify":
@@ -31,8 +34,8 @@ def readback(home: Home, rule: Mapping[str, Any], language: str) -> str:
             command = (Command.from_dict(action) if action["kind"] == "command"
                        else Command("run_scene", (), {"scene": action["scene"]}))
             actions.append(promise(home, [command], (), (), language=language))
-    when = _when(home, rule["when"], t, language)
-    if _sensitive(home, rule):
+    when = _when(home, rule["when"], t, language, kinds)
+    if _sensitive(home, rule, kinds):
         actions.append(str(t["confirm_needed"]))
     conditions = [_condition(home, c, t, language) for c in rule.get("if", [])]
     only = str(t["only"]).format(conditions=(" and " if language == "en" else ", ").join(conditions))
@@ -41,9 +44,9 @@ def readback(home: Home, rule: Mapping[str, Any], language: str) -> str:
     return f"{when} {only + ' ' if conditions else ''}{' '.join(actions)} {t['ask']}"
 
 
-def _sensitive(home: Home, rule: Mapping[str, Any]) -> bool:
+def _sensitive(home: Home, rule: Mapping[str, Any], kinds: TriggerKinds) -> bool:
     try:
-        return bool(sensitive_actions(read_rule(rule, home), home))
+        return bool(sensitive_actions(read_rule(rule, home, kinds=kinds), home))
     except RuleFormatError:
         return False
 
@@ -68,6 +71,8 @@ def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], l
         return str(words["time"]).format(after=condition.get("after", "00:00"), before=condition.get("before", "24:00"))
     if kind == "weekday":
         return str(words[condition["days"]])
+    if kind != "state":
+        raise ValueError(f"no words for a {kind!r} condition")
     for side in ("above", "below"):
         if side in condition:
             return str(words[side]).format(limit=f"{condition[side]:g}", **fill)
@@ -75,31 +80,14 @@ def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], l
     return str(words["state"]).format(value=value, **fill)
 
 
-def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
-    kind = when["kind"]
-    fill = _names(home, when, t, language)
-    if kind == "finished":
-        return str(t["finished"]).format(**fill)
-    if kind == "state":
-        for side in ("above", "below"):
-            if side in when:
-                return str(t[side]).format(limit=f"{when[side]:g}", **fill)
-        if when["property"] == "motion":
-            return str(t["motion"]).format(**fill)
-        value = t["values"].get(str(when.get("to")), str(when.get("to")))
-        if when.get("for_s"):
-            return str(t["held"]).format(value=value, minutes=round(when["for_s"] / 60), **fill)
-        return str(t["state"]).format(value=value, **fill)
-    if kind in ("sun", "weather"):
-        return str(t[kind][when.get("event") or when.get("weather")])
-    if kind == "clock":
-        at = clock_text(when["at"]) if language != "en" else when["at"]
-        return str(t["clock"]).format(at=at, days=t["days"][when.get("days", "daily")])
-    person = when.get("person") or t["someone"]
-    return str(t["presence"][when["event"]]).format(person=josa(person, "이") if language != "en" else person)
+def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:
+    kind = kinds.get(when["kind"])
+    if kind is None:
+        return str(when["kind"])
+    return kind.read_back(when, Wording(t, kind.own_words(language, "read_back"), language, home))
 
 
-def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
+def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:
     """"해가 져서 '정원등 자동 켜기' 규칙이 오후 6시 12분에 켰어요." from `explain`'s answer."""
     ko = language != "en"
     if "at" not in answer:
@@ -116,7 +104,8 @@ def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
         rule = answer.get("rule")
         if not rule:
             return str(t["rule_gone"]).format(time=time, did=did)
-        return str(t["rule"]).format(because=_because(rule, t["because"], ko), rule=rule["name"], time=time, did=did)
+        because = _because(rule, t["because"], language, kinds)
+        return str(t["rule"]).format(because=because, rule=rule["name"], time=time, did=did)
     channel = via.split(":", 1)[0]
     if channel == "schedule":
         return str(t["schedule"]).format(person=cause.get("by", ""), time=time, did=did)
@@ -124,23 +113,22 @@ def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
     return str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
 
 
-def _because(rule: Mapping[str, Any], words: Mapping[str, Any], ko: bool) -> str:
-    when = rule["when"]
-    said = words[when["kind"]]
-    if isinstance(said, Mapping):
-        return str(said.get(when.get("event") or when.get("weather"), ""))
-    name = str(rule.get("device_name", ""))
-    at = clock_text(when["at"]) if ko and when.get("at") else when.get("at", "")
-    return str(said).format(device=name, device_i=josa(name, "이") if ko and name else name, at=at)
+def _because(rule: Mapping[str, Any], words: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:
+    kind = kinds.get(rule["when"]["kind"])
+    if kind is None:
+        return ""
+    wording = Wording(words, kind.own_words(language, "because"), language)
+    return kind.because(rule["when"], str(rule.get("device_name", "")), wording)
 
 
-def describe_rule_outcome(intent: str, answer: Mapping[str, Any], error: str | None, language: str) -> str:
-    """The answer to add_rule, list_rules, enable_rule, disable_rule, remove_rule."""
+def describe_rule_outcome(intent: str, answer: Mapping[str, Any], error: str | None, language: str,
+                          kinds: TriggerKinds | None = None) -> str:
+    """The answer to add_rule, list_rules, enable_rule, disable_rule, remove_rule and why."""
     t = _texts(language)
     if error:
         return str(t["errors"].get(error, "")).format(problem=answer.get("problem", ""))
     if intent == "why":
-        return _why(answer, t["why"], language)
+        return _why(answer, t["why"], language, kinds or installed_kinds())
     if intent == "add_rule":
         return str(t["saved"]).format(name=answer.get("name", ""))
     if intent == "list_rules":
