@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from corpus_gen import load_data
 from corpus_score import build_corpus
+from nlu_scoring import REPO
 
 from jibsa.domain import Command
 from jibsa.home_file import load_home
@@ -15,7 +16,6 @@ from jibsa.nlu import Parser
 from jibsa.nlu.condition import acts, find_condition
 from jibsa.rules.conditions import value_matches
 from jibsa.rules.triggers.finished import FINISHED_STATES
-from nlu_scoring import REPO
 
 SAMPLE = REPO / "src" / "jibsa" / "data" / "sample_home.yaml"
 

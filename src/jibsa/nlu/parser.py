@@ -216,7 +216,7 @@ class Parser:
         result = _Result()
         carried: tuple[str, ...] = ()
         said_from = min((start for start, _ in timing.spans), default=0)
-        untimed = 0  # commands of the requests before the one the timing is said in ("맞추고 30분 뒤에 꺼줘")
+        untimed, said_in = 0, False  # the requests before the one the timing is said in ("맞추고 30분 뒤에 꺼줘")
         for clause in _clauses(tokens, blanked, self.home):
             ctx = Context(room, carried, self._narrow, self._fillers, chosen)
             outcome: Interpretation = interpret(clause, self.home, self._lexicon, ctx, previous)
@@ -231,6 +231,10 @@ class Parser:
             previous = previous_of(outcome.commands, self.home) or previous
             if clause.tokens[-1].start < said_from:
                 untimed = len(result.commands)
+            else:
+                said_in = True
+        if not said_in:
+            untimed = 0  # said after every request ("turn off the tv in 5 minutes"): for all of them
         if timing.params:
             result.commands = [c if i < untimed else _timed(c, timing.params) for i, c in enumerate(result.commands)]
         return result

@@ -13,7 +13,6 @@ from jibsa.rules.model import Trigger
 from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, Wording
 from jibsa.rules.triggers.state import Aim, ValueWatcher
 
-
 # What "finished" is, per kind of appliance: a washer's cycle ends in "finished"; a robot vacuum's cleaning
 # ends when it heads back ("returning") or, straight from cleaning, is "docked". A change between two of
 # these (returning -> docked) is not a second finish.
