@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from nlu_scoring import REPO
 
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
 from jibsa.nlu.parser import Understanding
-from nlu_scoring import REPO
 
 SAMPLE = load_home(REPO / "src" / "jibsa" / "data" / "sample_home.yaml").home
 
