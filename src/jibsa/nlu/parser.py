@@ -243,6 +243,10 @@ class Parser:
         """The devices `text` names, by their names (for readers of other sentences)."""
         return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("device")]
 
+    def room_ids(self, text: str) -> list[str]:
+        """The rooms `text` names (for readers of other sentences: "아이방 온도가 28도 넘으면")."""
+        return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("room")]
+
     def commands(self, text: str, room: str | None = None) -> list[Command]:
         """The commands `text` asks for, read alone (no session), as said in `room` when given."""
         return self._understand(normalise(text), room, None).commands
