@@ -179,10 +179,13 @@ class Parser:
             choices = result.choices
             return Understanding(text, (), lambda: choice_question(self.home, choices, language), False, language,
                                  needs_choice=choice.candidates)
-        confirm = any(self._confirm(c) for c in result.commands)
+        # A repeating schedule stands, like a rule: it is read back and kept after a yes ("저녁 7시마다 …").
+        standing = any(c.params.get("repeat") for c in result.commands)
+        confirm = standing or any(self._confirm(c) for c in result.commands)
         def reply() -> str:
-            return promise(self.home, result.commands, result.not_found, result.why, language=language,
+            said = promise(self.home, result.commands, result.not_found, result.why, language=language,
                            needs_confirmation=confirm)
+            return f"{said} {reply_texts(language)['ask_standing']}" if standing else said
 
         return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found))
 
