@@ -14,7 +14,7 @@ from typing import Any
 from jibsa.answers import describe_outcome, said
 from jibsa.confirmations import Answer, Confirmations, answer_in
 from jibsa.domain import Command, TargetResult
-from jibsa.domain.policy import refusal_for_request, refusal_for_role
+from jibsa.domain.policy import SAFETY_TYPES, refusal_for_request, refusal_for_role
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
@@ -123,6 +123,8 @@ class Conversation:
                 self.confirmations.drop(who)
                 return Turn(text, (), said("declined", held.language), False, (), held.language)
         matched = self._phrases.match(text) if self._phrases is not None else None
+        if matched is not None and self._names_a_safety_device(text, room, session):
+            matched = None  # a door, a gas valve, a garage door: never a skill's to claim
         if matched is not None:
             command = Command(matched.intent, (), {**matched.params, "language": matched.language})
             return await self._carry_out(text, (command,), str, actor, confirmed=False, session=session,
@@ -150,6 +152,12 @@ class Conversation:
             return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
         return await self._carry_out(text, commands, lambda: understanding.reply, actor, confirmed=confirmed,
                                      session=session, language=language)
+
+    def _names_a_safety_device(self, text: str, room: str | None, session: str | None) -> bool:
+        home = self.hub.home
+        understood = self.parser.parse(text, room=room, session=session)
+        return any((d := home.device(t)) is not None and d.type in SAFETY_TYPES
+                   for c in understood.commands for t in c.targets)
 
     def _never_for(self, actor: Actor, commands: Sequence[Command]) -> str | None:
         """Why `actor`'s role may never do one of `commands` (a guest's unlock): asking for a second word
