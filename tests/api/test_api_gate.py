@@ -81,3 +81,23 @@ async def test_a_token_revoked_elsewhere_closes_its_sockets(harness, live_url) -
             while True:
                 await asyncio.wait_for(ws.recv(), 10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+async def test_refused_logins_and_push_subscriptions_are_audited(harness) -> None:
+    """Issue 20, item 15: a 429 login is an audit row (one per address and wait, not one per request),
+    and so are push subscriptions made and removed."""
+    for _ in range(5):
+        await harness.client.post("/api/login", json={"name": "owner", "password": "guess"})
+    for _ in range(3):
+        limited = await harness.client.post("/api/login", json={"name": "owner", "password": "guess"})
+        assert limited.status_code == 429
+    endpoint = "https://push.example.com/send/1"
+    keys = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            "auth": "tBHItJI5svbpez7KI4CCXg"}
+    await harness.as_(Role.GUEST, "POST", "/api/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+    await harness.as_(Role.GUEST, "DELETE", "/api/push/subscriptions", params={"endpoint": endpoint})
+    entries = await harness.running.store.audit(harness.running.hub.home.id)
+    refused = [e for e in entries if e.action == "login" and e.result.get("error") == "too_many_requests"]
+    assert len(refused) == 1 and refused[0].source == "session:192.0.2.10"
+    pushed = sorted((e.action, e.user) for e in entries if e.action.startswith("push_"))
+    assert pushed == [("push_subscribe", "guest"), ("push_unsubscribe", "guest")]

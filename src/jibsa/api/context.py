@@ -73,6 +73,7 @@ class ApiContext:
     pin_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 300.0))
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_CACHE_S))
     sockets: OpenSockets = field(default_factory=OpenSockets)  # open WebSockets, closed when access ends
+    refused_logins: dict[str, float] = field(default_factory=dict)  # address -> end of its audited 429
     pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # how a slowed-down login waits (tests: record it)
     encode_event: EventEncoder = field(init=False)
 
