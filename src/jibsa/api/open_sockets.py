@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from fastapi import WebSocket
 
+from jibsa.gate import Via
+
 if TYPE_CHECKING:
     from jibsa.api.auth import Principal
     from jibsa.api.context import ApiContext
@@ -60,6 +62,8 @@ class OpenSockets:
             if not await still_holds(context, principal):
                 log.info("closing a socket of %s: their access ended", principal.name)
                 await _close(websocket)
+                await context.running.gate.audit(principal.at(Via.WS), "socket_closed",
+                                                 {"path": websocket.url.path}, ok=True, result={"why": "access ended"})
                 return
 
 
