@@ -16,7 +16,7 @@ const WORDS = {
     projected: "이대로면", range: "{low}~{high}원", sure: { high: "거의 확실", medium: "대략", low: "많이 달라질 수 있어요" },
     noProjection: "하루 치가 모이면 이번 달 요금을 어림해 드릴게요.", daily: "날마다 쓴 전기", top: "많이 쓴 기기",
     none: "아직 잰 전기 사용량이 없어요.", failed: "전기 사용량을 불러오지 못했어요.", day: "{d}일",
-    won: "{n}원", kwh: "{n}kWh", watt: "{n}W", period: "{start} ~ {end}", date: "{m}월 {d}일",
+    won: "{n}원", kwh: "{n}kWh", wh: "{n}Wh", watt: "{n}W", period: "{start} ~ {end}", date: "{m}월 {d}일",
     devicesOnly: "집 전체 계량기가 없어서 사용량을 재는 기기만 더한 값이에요.",
     meterLabel: "이번 달 {kwh}kWh. 누진 구간 경계: {edges}.", projectedMark: "예상 {kwh}kWh",
     barsLabel: "날마다 쓴 전기 (kWh): {days}", powerNow: "지금 소비 전력", today: "오늘 사용량", onToday: "오늘 켜진 시간",
@@ -27,7 +27,7 @@ const WORDS = {
     projected: "At this rate", range: "{low}–{high} won", sure: { high: "almost certain", medium: "roughly", low: "may change a lot" },
     noProjection: "After a day's use I can estimate this month's bill.", daily: "Use per day", top: "Used the most",
     none: "No electricity use measured yet.", failed: "Couldn't load the electricity use.", day: "{d}",
-    won: "{n} won", kwh: "{n} kWh", watt: "{n} W", period: "{start} – {end}", date: "{m}/{d}",
+    won: "{n} won", kwh: "{n} kWh", wh: "{n} Wh", watt: "{n} W", period: "{start} – {end}", date: "{m}/{d}",
     devicesOnly: "No whole-home meter: this adds up the devices that measure themselves.",
     meterLabel: "{kwh} kWh this month. Tier edges: {edges}.", projectedMark: "projected {kwh} kWh",
     barsLabel: "Use per day (kWh): {days}", powerNow: "Drawing now", today: "Used today", onToday: "On today",
@@ -132,7 +132,9 @@ function meter(data, words) {
     chart.append(svg("line", { x1: x(edge), x2: x(edge), y1: 18, y2: 46, class: "energy-edge" }));
     chart.append(svg("text", { x: x(edge), y: 14, "text-anchor": "middle", class: "energy-edge-label" },
       `${number(edge, 0)}kWh`));
-    chart.append(svg("text", { x: x(edge) + 3, y: 58, class: "energy-edge-tier" }, tierWord(index + 2, words)));
+    const nearEnd = x(edge) > width - 70;  // the label goes left of a line near the right edge
+    chart.append(svg("text", { x: x(edge) + (nearEnd ? -3 : 3), y: 58, "text-anchor": nearEnd ? "end" : "start",
+      class: "energy-edge-tier" }, tierWord(index + 2, words)));
   }
   if (projected > 0) {
     const mark = svg("line", { x1: x(projected), x2: x(projected), y1: 20, y2: 44, class: "energy-projected" });
@@ -153,14 +155,14 @@ function projection(data, words) {
 // The home's kWh per day of the period: bars, a kWh axis with round ticks, day-of-month labels.
 function bars(data, words) {
   const days = data.days;
-  const width = 320, height = 150, left = 34, bottom = 22, topPad = 16;
+  const width = 320, height = 150, left = 34, bottom = 22, topPad = 22;
   const ticks = niceTicks(0, Math.max(...days.map((d) => d.kwh), 1), 3);
   const top = ticks[ticks.length - 1] || 1;
   const y = (kwh) => height - bottom - (kwh / top) * (height - bottom - topPad);
   const step = (width - left - 4) / Math.max(days.length, 1);
   const label = fill(words.barsLabel, { days: days.map((d) => `${dateWord(d.date, words)} ${number(d.kwh)}`).join(", ") });
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "energy-bars", role: "img", "aria-label": label });
-  chart.append(svg("text", { x: 2, y: 10, class: "energy-axis" }, "kWh"));
+  chart.append(svg("text", { x: 2, y: 9, class: "energy-axis" }, "kWh"));
   for (const tick of ticks) {
     chart.append(svg("line", { x1: left, x2: width - 4, y1: y(tick), y2: y(tick), class: "energy-grid" }));
     chart.append(svg("text", { x: left - 4, y: y(tick) + 4, "text-anchor": "end", class: "energy-axis" }, number(tick)));
@@ -185,7 +187,14 @@ function top(data, words) {
     el("ol", {}, ...data.top.map((d) => el("li", {},
       el("span", { class: "energy-device" }, d.name),
       el("span", { class: "energy-device-kwh" }, `${fill(words.kwh, { n: number(d.kwh) })} · ${fill(words.share, { n: number(d.share, 0) })}`),
-      el("span", { class: "energy-share", style: `--share: ${Math.min(d.share, 100).toFixed(1)}%`, "aria-hidden": "true" })))));
+      share(d.share)))));
+}
+
+// A bar of the device's share (set through the CSSOM: the page's CSP allows no inline style attribute).
+function share(percent) {
+  const bar = el("span", { class: "energy-share", "aria-hidden": "true" });
+  bar.style.setProperty("--share", `${Math.min(percent, 100).toFixed(1)}%`);
+  return bar;
 }
 
 function duration(seconds, words) {
@@ -202,7 +211,9 @@ function sheetPart(device, ctx, w) {
     if (!mine || (mine.power_w === null && !mine.today_kwh)) return;
     const rows = [];
     if (mine.power_w !== null) rows.push(el("dt", {}, words.powerNow), el("dd", {}, fill(words.watt, { n: number(mine.power_w) })));
-    rows.push(el("dt", {}, words.today), el("dd", {}, fill(words.kwh, { n: number(mine.today_kwh, 2) })));
+    const today = mine.today_kwh < 0.1 ? fill(words.wh, { n: number(mine.today_kwh * 1000) })
+      : fill(words.kwh, { n: number(mine.today_kwh, 2) });
+    rows.push(el("dt", {}, words.today), el("dd", {}, today));
     if (mine.today_on_s) rows.push(el("dt", {}, words.onToday), el("dd", {}, duration(mine.today_on_s, words)));
     part.replaceChildren(el("h3", {}, words.sheetTitle), el("dl", {}, ...rows));
     part.hidden = false;
