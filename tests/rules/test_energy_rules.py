@@ -70,7 +70,7 @@ def test_english_is_heard_too(home: Home) -> None:
     when, reply = _when(home, "when the electricity bill goes over 50,000 won, tell me")
     assert when == {"kind": "energy_bill", "above_won": 50000}
     assert reply == "When this month's electricity bill goes over 50,000 won, I'll let you know. Shall I save it?"
-    when, reply = _when(home, "when we get close to tier 2, let me know")
+    when, reply = _when(home, "when we are about to pass tier 2, let me know")
     assert when == {"kind": "energy_tier", "tier": 2, "margin_kwh": 10.0}
     assert reply == "When we are 10 kWh from tier 2, I'll let you know. Shall I save it?"
 
