@@ -153,7 +153,7 @@ async def test_told_when_the_air_conditioner_runs_four_hours(running: RunningHom
     await clock.advance(3.9 * HOUR)
     assert await notifications(running) == []
     await clock.advance(0.2 * HOUR)
-    assert await notifications(running) == ["거실 에어컨이 켜졌어요."]
+    assert await notifications(running) == ["거실 에어컨이 4시간 넘게 켜져 있어요."]
 
 
 async def test_a_new_month_starts_from_zero(home: Home) -> None:
