@@ -242,7 +242,7 @@ async def open_home(
                   **default_skills(weather.source, weather.city)}
     # The recorder and its skill are made before the hub they read (the lambdas look it up when called).
     energy = EnergyRecorder(lambda: hub.home, store, clock, state=lambda d: hub.states.get(d),  # noqa: PLW0108
-                            timezone=ZoneInfo(settings.timezone),
+                            timezone=ZoneInfo(settings.timezone), counted=lambda c: hub.bus.publish(c),  # noqa: PLW0108
                             **energy_options(settings)) if isinstance(store, EnergyStore) else None
     all_skills["get_energy"] = energy_skill(energy)
     hub = Hub(home, store, clock, adapters, skills=all_skills, command_timeout=settings.command_timeout,

@@ -18,6 +18,7 @@ from jibsa.api import (
     routes_conversation,
     routes_devices,
     routes_discovered,
+    routes_energy,
     routes_events,
     routes_home,
     routes_local,
@@ -108,7 +109,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)
     app.include_router(weather_router)
-    for module in (routes_rules, routes_notifications, routes_matter):
+    for module in (routes_rules, routes_notifications, routes_matter, routes_energy):
         app.include_router(module.router)
     _document_rooms(app, running.hub.home.rooms)
     _mount_dashboard(app)

@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
                     "The command was sent, but the device's own state did not confirm it in time."),
     "matter_not_set_up": (409, "매터 컨트롤러가 설정되어 있지 않아요.",
                           "No Matter controller is set up (serve --matter)."),
+    "energy_not_kept": (409, "전기 사용량을 기록해 둘 곳이 없어요.", "This home's store does not keep energy use."),
     "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
