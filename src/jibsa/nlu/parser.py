@@ -188,12 +188,13 @@ class Parser:
         standing = any(c.params.get("repeat") for c in result.commands)
         confirm = standing or any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
         note = slip_note(slip, language) if slip is not None else ""
-        asking = f" {reply_texts(language)['ask_standing']}" if standing else ""
 
         def reply() -> str:
             said = promise(self.home, result.commands, result.not_found, result.why, language=language,
                            needs_confirmation=confirm)
-            return (f"{note} {said}" if note else said) + asking
+            if standing:
+                said = f"{said} {reply_texts(language)['ask_standing']}"
+            return f"{note} {said}" if note else said
 
         return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found),
                              note="" if confirm else note)

@@ -218,10 +218,20 @@ def _happened(trigger: StateTrigger, value: Any, w: Wording) -> str:
         return w.say("above", property=prop, value=shown, limit=f"{trigger.above:g}", **fill)
     if trigger.below is not None:
         return w.say("below", property=prop, value=shown, limit=f"{trigger.below:g}", **fill)
+    held = (w.find("held_words") or {}).get(prop, {}) if trigger.for_s else {}
+    if shown in held:
+        return str(held[shown]).format(duration=_duration(trigger.for_s, w), **fill)
     words = w.text("state_words").get(prop, {})
     if shown in words:
         return str(words[shown]).format(**fill)
     return w.say("state_reached", property=prop, value=shown, **fill)
+
+
+def _duration(seconds: float, w: Wording) -> str:
+    """"4시간", "10분", "1시간 30분" (a minute at the least)."""
+    hours, minutes = divmod(max(round(seconds / 60), 1), 60)
+    key = "both" if hours and minutes else "hours" if hours else "minutes"
+    return w.say("duration", key, h=hours, m=minutes)
 
 
 def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
