@@ -151,3 +151,13 @@ def test_a_delay_belongs_to_its_own_request(parser: Parser) -> None:
 ])
 def test_the_trigger_is_the_one_said(parser: Parser, text: str, when: dict[str, Any]) -> None:
     assert _rule(parser, text)["when"] == when
+
+
+def test_why_names_the_sun_offset() -> None:
+    from jibsa.rules.readback import describe_rule_outcome
+
+    rule = {"name": "해 지기 30분 전에 거실 스탠드 켜줘", "when": {"kind": "sun", "event": "sunset", "offset_s": -1800}}
+    answer = {"at": 1.0, "time": "17:50", "changed": {"power": True}, "cause": {"via": "rule:r1"}, "rule": rule,
+              "name": "거실 스탠드"}
+    said = describe_rule_outcome("why", answer, None, "ko")
+    assert said.startswith("해 지기 30분 전이 되어서") and "켰어요" in said
