@@ -21,7 +21,7 @@ async def _recorder(tmp_path: Path, at: float, counted: list[EnergyCounted]) -> 
     store = await open_store(tmp_path / "data")
     clock = ManualClock(at)
     states: dict[str, dict[str, Any]] = {}
-    recorder = EnergyRecorder(lambda: small_home(), store, clock, state=lambda d: states.get(d, {}),
+    recorder = EnergyRecorder(small_home, store, clock, state=lambda d: states.get(d, {}),
                               counted=counted.append)
     await recorder.start([])
     return recorder, Recording(recorder, store, clock, states)
