@@ -155,7 +155,9 @@ def _measured(part: str, hearing: Hearing) -> dict[str, Any] | None:
         if not sensors:
             continue
         named = [d for d in hearing.named(part) if any(s.id == d for s in sensors)]
-        device = named[0] if named else sensors[0].id
+        rooms = hearing.rooms(part)
+        in_room = [s.id for s in sensors if s.room in rooms]  # "아이방 온도가": the sensor in that room
+        device = named[0] if named else in_room[0] if in_room else sensors[0].id
         for side in ("above", "below"):
             limit = re.search(hearing.words(side), part)
             if limit:
