@@ -87,3 +87,18 @@ def test_placeholders_take_particles_numbers_durations_and_lists() -> None:
 def test_a_said_survives_json() -> None:
     said = Said("error.not_found", {"n": 1})
     assert Said.from_json(said.to_json()) == said
+
+
+def test_a_failure_an_adapter_said_is_worded_for_each_reader() -> None:
+    from jibsa.adapters.thinq import messages
+    from jibsa.domain import ErrorCode, TargetResult
+    from jibsa.words.results import outcome_with_words, worded
+
+    failed = TargetResult("ac", False, ErrorCode.NOT_ANSWERING, said=messages.not_answering(messages.ACCOUNT, 10.0))
+    assert worded(failed, "ko").message == "LG 계정에서 10초 동안 응답이 없어요."
+    assert worded(failed, "en").message == "No answer from the LG account for 10 seconds."
+    data = outcome_with_words({"results": [failed.to_dict()]})
+    assert data["results"][0]["message"] == "LG 계정에서 10초 동안 응답이 없어요."
+    assert data["results"][0]["message_en"] == "No answer from the LG account for 10 seconds."
+    offline = say(messages.offline("에어컨"), "ko")
+    assert offline.startswith("에어컨이 LG 서버에")  # the particle fits the name, no more 이(가)

@@ -18,6 +18,7 @@ from jibsa.domain.said import Said
 from jibsa.presentation.state_words import summary
 from jibsa.words import say
 from jibsa.words.korean import duration_text, join_names
+from jibsa.words.results import outcome_with_words
 
 __all__ = ["ConversationHandled", "EventEncoder", "JobsChanged", "encode_event", "event_to_dict", "may_see",
            "with_words"]
@@ -109,7 +110,11 @@ def _said_words(data: dict[str, Any], _: Home | None) -> None:
     with_words(data)
 
 
+def _result_words(data: dict[str, Any], _: Home | None) -> None:
+    outcome_with_words(data)
+
+
 _PEOPLES_WORDS: dict[str, Callable[[dict[str, Any], Home | None], None]] = {
     "state_changed": _state_summary, "job_skipped": _skipped_words, "notification": _said_words,
-    "announcement": _said_words,
+    "announcement": _said_words, "job_fired": _result_words,
 }  # fmt: skip

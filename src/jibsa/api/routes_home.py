@@ -14,6 +14,7 @@ from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody, RoomBody, SceneBody, SceneRunRequest
 from jibsa.domain import Command, needs_confirmation
 from jibsa.hub import Hub, PendingJob
+from jibsa.words.results import outcome_with_words
 
 router = APIRouter(prefix="/api", tags=["home"], responses=ERROR_RESPONSES)
 
@@ -58,8 +59,9 @@ async def run_scene(
     if _scene_needs_confirmation(hub, scene_id):
         confirmed = await command_confirmed(context, principal, command, body.confirm, body.pin)
     outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=confirmed)
-    await record(context, principal, "run_scene", {"scene": scene_id}, ok=outcome.ok, result=outcome.to_dict())
-    return outcome.to_dict()
+    answer = outcome_with_words(outcome.to_dict())
+    await record(context, principal, "run_scene", {"scene": scene_id}, ok=outcome.ok, result=answer)
+    return answer
 
 
 def _scene_needs_confirmation(hub: Hub, scene_id: str) -> bool:

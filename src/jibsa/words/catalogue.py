@@ -2,7 +2,8 @@
 
 A sentence's placeholders are `{field}`, or `{field|how}` where `how` is a Korean particle (`{name|을}`:
 the name with 을 or 를 by how it is read) or one of `number`, `duration`, `clock`, `list`. A field whose
-value is a mapping by language ({"ko": ..., "en": ...}) gives each language its own.
+value is a mapping by language ({"ko": ..., "en": ...}) gives each language its own; one that is a
+`Said`'s JSON ({"key": ..., "fields": ...}) is worded itself ("the SmartThings account").
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def sentences(lang: str) -> Mapping[str, str]:
 def _filled(value: Any, how: str | None, lang: str) -> str:
     if isinstance(value, Mapping) and lang in value:  # a field already worded in each language
         value = value[lang]
+    elif isinstance(value, Mapping) and "key" in value:  # a field that is itself a Said (its JSON)
+        value = say(Said.from_json(value), lang)
     if how is None:
         return number_text(value) if isinstance(value, float) else str(value)
     if how == "number":
