@@ -11,7 +11,7 @@ from hangul_scan import SRC, files_with_korean, js_has_korean, python_has_korean
 # Korean that is not something jibsa says: words it understands, sample data, documentation examples.
 UNDERSTOOD_OR_SAMPLE = {
     "nlu/clause.py", "nlu/home_intents.py", "nlu/intents.py", "nlu/normalise.py", "nlu/numbers.py",
-    "nlu/scanner.py", "nlu/setting.py", "nlu/timing.py",  # the parser's patterns
+    "nlu/scanner.py", "nlu/setting.py", "nlu/timing.py", "nlu/condition.py",  # the parser's patterns
     "confirmations.py",  # the yes and no words people answer with
     "web/app.js",  # the page's confirm and cancel buttons send "응" and "취소" as utterances
     "testing/kma_forecast.py", "testing/processes.py", "testing/smartthings_server.py",
@@ -27,7 +27,7 @@ NOT_YET_IN_THE_CATALOGUE = {
     "cli/energy_cmd.py", "cli/main.py", "cli/say_cmd.py", "cli/user_cmd.py", "cli/voice_cmd.py",
     "domain/actions.py", "domain/home_energy.py", "domain/home_schema.py", "nlu/josa.py", "nlu/naming.py",
     "nlu/replies.py", "nlu/reports.py", "rules/readback.py", "rules/sentences.py", "rules/triggers/base.py",
-    "rules/triggers/sun.py", "skills/energy/sentences.py", "skills/home_summary.py",
+    "rules/triggers/state.py", "rules/triggers/sun.py", "skills/energy/sentences.py", "skills/home_summary.py",
     "skills/weather/sentences.py", "skills/weather/settings.py", "skills/weather_conditions.py",
     "voice/reading.py", "web/discovered.js", "web/matter.js", "web/rules.js", "web/sw.js", "web/voice.js",
     "web/weather.js",
