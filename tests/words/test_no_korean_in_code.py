@@ -54,3 +54,12 @@ def test_the_scan_sees_korean_in_strings_but_not_in_docstrings_or_comments(tmp_p
     (folder / "d.js").write_text('const t = "꺼졌어요"; // note\n', encoding="utf-8")
     assert [python_has_korean(folder / "a.py"), python_has_korean(folder / "b.py")] == [False, True]
     assert [js_has_korean(folder / "c.js"), js_has_korean(folder / "d.js")] == [False, True]
+
+
+def test_the_language_is_passed_never_guessed_from_the_words() -> None:
+    import re
+
+    guesses = re.compile(r"\"[^\"]+\" (?:not )?in (?:lang|w)\b(?!\[\")|\"[\uac00-\ud7a3]+\" in w\[")
+    found = [f"{path.relative_to(SRC)}: {match.group()}" for path in SRC.rglob("*.py")
+             for match in guesses.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
