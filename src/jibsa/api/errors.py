@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from jibsa.domain.said import Said
+from jibsa.gate import GateRefused
 from jibsa.words import say
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ STATUS: dict[str, int] = {
     "not_allowed": 403,
     "refused_for_safety": 403,
     "wrong_pin": 403,
+    "pin_required": 403,
     "not_found": 404,
     "unknown_device": 404,
     "unknown_scene": 404,
@@ -56,6 +58,7 @@ STATUS: dict[str, int] = {
     "not_answering": 504,
     "unconfirmed": 504,
     "matter_not_set_up": 409,
+    "energy_not_kept": 409,
     "internal_error": 500,
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
@@ -75,6 +78,12 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
         self.status = status or STATUS.get(code, STATUS["internal_error"])
         self.audited = audited
+
+
+def refused_by_gate(refused: GateRefused) -> ApiError:
+    """The gate's refusal as the API answers it (already audited by the gate)."""
+    headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
+    return ApiError(refused.code, refused.detail or None, headers=headers, audited=True)
 
 
 RefusalHook = Callable[[Request, ApiError], Awaitable[None]]
