@@ -22,10 +22,12 @@ from pywebpush import WebPushException, webpush_async
 from jibsa.hub import Hub, Subscription
 from jibsa.hub.notification_store import Notification, NotificationStore, PushSubscription
 from jibsa.hub.notifications import NotificationAdded
+from jibsa.words import Said, say
 
 log = logging.getLogger(__name__)
 KEY_FILE = "vapid_private.pem"
 GONE = (404, 410)
+_TITLE = Said("push.title")  # the name the notification shows, "집사"
 
 
 def vapid_keys(data_dir: Path) -> Vapid02:
@@ -104,8 +106,9 @@ class PushSender:
         return delivered
 
     async def _send(self, subscription: PushSubscription, notification: Notification) -> bool:
-        payload = json.dumps({"title": "집사", "body": notification.text, "body_en": notification.text_en,
-                              "id": notification.id}, ensure_ascii=False)
+        said = notification.said
+        payload = json.dumps({"title": say(_TITLE, "ko"), "title_en": say(_TITLE, "en"), "body": say(said, "ko"),
+                              "body_en": say(said, "en"), "id": notification.id}, ensure_ascii=False)
         try:
             await webpush_async(subscription.info(), payload, vapid_private_key=self.vapid,
                                 vapid_claims={"sub": self._subject}, ttl=3600, timeout=10,

@@ -14,6 +14,7 @@ from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Home, Role
 from jibsa.hub import Actor, ManualClock, settle
 from jibsa.hub.notifications import Announcement
+from jibsa.words import say
 
 SEOUL = ZoneInfo("Asia/Seoul")
 LIGHT_ON = {"kind": "state", "device": "living_light", "property": "power", "to": True}
@@ -63,9 +64,9 @@ async def test_delay_notify_to_a_person_and_announce(running: RunningHome, clock
     await engine_of(running).settled()
     assert running.hub.state("living_light")["power"] is False
     store = engine_of(running).store
-    assert [n.text for n in await store.notifications("rules_test", "엄마")] == ["거실 조명이 켜졌어요."]
+    assert [say(n.said, "ko") for n in await store.notifications("rules_test", "엄마")] == ["거실 조명이 켜졌어요."]
     assert await store.notifications("rules_test", "아빠") == []
-    assert [a.text for a in said] == ["불이 켜졌어요"]
+    assert [say(a.said, "ko") for a in said] == ["불이 켜졌어요"]
 
 
 async def test_two_rules_fighting_are_paused_with_a_notification(running: RunningHome) -> None:

@@ -12,6 +12,7 @@ from tests_rules_support import Api, add_rule, engine_of
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Home
 from jibsa.hub import ManualClock
+from jibsa.hub.notification_store import as_written
 from jibsa.testing.push_service import PushServiceStandIn
 from jibsa.web_push import vapid_keys
 
@@ -37,7 +38,7 @@ async def test_each_person_gets_their_own_notifications_on_their_phone(
     [message] = await push_service.wait_for(mom["endpoint"], 1)
     assert (message["title"], message["body"], message["body_en"]) == (
         "집사", "거실 조명이 켜졌어요.", "The 거실 조명 turned on.")
-    await engine_of(running).notifier.notify((), "모두에게", "To everyone")
+    await engine_of(running).notifier.notify((), as_written("모두에게", "To everyone"))
     assert [m["body"] for m in await push_service.wait_for(kid["endpoint"], 1)] == ["모두에게"]
     assert [m["body"] for m in await push_service.wait_for(mom["endpoint"], 2)][1] == "모두에게"
     assert push_service.refused == []
@@ -48,7 +49,7 @@ async def test_a_gone_subscription_is_forgotten(api: Api, running: RunningHome,
     phone = push_service.subscribe()
     await api.call("엄마", "POST", "/api/push/subscriptions", json=phone)
     push_service.cancel(phone["endpoint"])
-    notification = (await engine_of(running).notifier.notify(("엄마",), "안녕", "Hi"))[0]
+    notification = (await engine_of(running).notifier.notify(("엄마",), as_written("안녕", "Hi")))[0]
     assert running.push is not None
     assert await running.push.deliver(notification) == 0
     assert await engine_of(running).store.push_subscriptions(running.hub.home.id, "엄마") == []

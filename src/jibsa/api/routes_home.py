@@ -14,6 +14,7 @@ from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody
 from jibsa.domain import Command, needs_confirmation
 from jibsa.gate import GateRefused
 from jibsa.hub import Hub, PendingJob
+from jibsa.words.results import outcome_with_words
 
 router = APIRouter(prefix="/api", tags=["home"], responses=ERROR_RESPONSES)
 
@@ -63,7 +64,7 @@ async def run_scene(
             await gate.audit(asker, "run_scene", {"scene": scene_id}, ok=False, result={"error": refused.code})
             raise refused_by_gate(refused) from None
     outcome = await gate.command(asker, command, confirmed=confirmed, action="run_scene")
-    return outcome.to_dict()
+    return outcome_with_words(outcome.to_dict())
 
 
 def _scene_needs_confirmation(hub: Hub, scene_id: str) -> bool:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, StrictInt
 from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
+from jibsa.api.events import with_words
 from jibsa.api.schemas import ERROR_RESPONSES
 from jibsa.hub.notification_store import NotificationStore, PushSubscription
 from jibsa.web_push import application_server_key
@@ -50,7 +51,7 @@ async def list_notifications(
     home_id = api_context(request).home_id
     found = await _store(request).notifications(home_id, principal.name, unread_only=unread, limit=limit)
     unread_count = len(await _store(request).notifications(home_id, principal.name, unread_only=True, limit=1000))
-    return {"notifications": [n.to_dict() for n in found], "unread": unread_count}
+    return {"notifications": [with_words(n.to_dict()) for n in found], "unread": unread_count}
 
 
 @router.post("/notifications/read", summary="Mark some (or all) of my notifications read")

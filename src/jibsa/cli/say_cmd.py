@@ -93,11 +93,12 @@ def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
 
 def refused_here(refused: Exception, language: str) -> int:
     """The gate refused (a wrong PIN, too many tries): said as the server's refusal is."""
-    from jibsa.api.errors import MESSAGES
+    from jibsa.api.errors import STATUS
+    from jibsa.words import Said, say
 
     code = str(getattr(refused, "code", refused))
-    message = MESSAGES.get(code, MESSAGES["not_allowed"])
-    return _refused(Exception(message[2]), language)
+    message = say(Said(f"error.{code if code in STATUS else 'not_allowed'}"), "en")
+    return _refused(Exception(message), language)
 
 
 def _refused(exc: Exception, language: str) -> int:

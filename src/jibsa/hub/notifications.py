@@ -12,11 +12,11 @@ from typing import Any, ClassVar
 import yaml
 
 from jibsa.domain.events import EVERYONE, Audience
+from jibsa.domain.said import Said
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.notification_store import Notification, NotificationStore
 from jibsa.hub.timers import TimerFinished
-from jibsa.nlu.josa import duration_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +38,14 @@ class Announcement:
     """Something to say aloud on a speaker or voice satellite (`device` None: every one)."""
 
     home_id: str
-    text: str
-    text_en: str
+    said: Said
     device: str | None = None
 
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
-        """For a speaker or voice satellite listening on the events socket."""
-        return {"type": "announcement", "text": self.text, "text_en": self.text_en, "device": self.device}
+        """For a speaker or voice satellite listening on the events socket (which adds the words)."""
+        return {"type": "announcement", "said": self.said.to_json(), "device": self.device}
 
 
 @cache
@@ -64,27 +63,28 @@ class Notifier:
         self._bus = bus
         self._clock = clock
 
-    async def notify(self, people: Sequence[str], text: str, text_en: str, rule_id: str = "") -> list[Notification]:
+    async def notify(self, people: Sequence[str], said: Said, rule_id: str = "") -> list[Notification]:
         """Store one notification per person (or one for everyone) and announce each on the bus."""
         sent = []
         for person in people or ("",):
-            kept = await self._store.add_notification(self._home_id, person, text, text_en, at=self._clock.now(),
+            kept = await self._store.add_notification(self._home_id, person, said, at=self._clock.now(),
                                                       rule_id=rule_id)
             self._bus.publish(NotificationAdded(self._home_id, kept))
             sent.append(kept)
         return sent
 
-    def announce(self, text: str, text_en: str, device: str | None = None) -> None:
-        self._bus.publish(Announcement(self._home_id, text, text_en, device))
+    def announce(self, said: Said, device: str | None = None) -> None:
+        self._bus.publish(Announcement(self._home_id, said, device))
 
     async def timer_finished(self, event: TimerFinished) -> None:
         """"10분 타이머가 끝났어요": to everyone, and aloud."""
         seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
         name = str(event.job.name or "")
-        ko_name = name or (duration_text(seconds) if seconds else "")
-        en_name = name or (f"{round(seconds / 60)} minute" if seconds >= 60 else f"{int(seconds)} second")
-        ko, en = rule_texts()["ko"], rule_texts()["en"]
-        text = ko["timer_finished"].format(name=ko_name) if ko_name else ko["timer_finished_unnamed"]
-        text_en = en["timer_finished"].format(name=en_name) if seconds or name else en["timer_finished_unnamed"]
-        await self.notify((), text, text_en)
-        self.announce(text, text_en)
+        if name:
+            said = Said("notification.timer_finished_named", {"name": name})
+        elif seconds:
+            said = Said("notification.timer_finished_after", {"seconds": seconds})
+        else:
+            said = Said("notification.timer_finished")
+        await self.notify((), said)
+        self.announce(said)

@@ -16,9 +16,10 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jibsa.domain.said import Said
 from jibsa.hub.clock import Clock
 from jibsa.hub.hub import HomeChanged, Hub
-from jibsa.hub.notifications import Notifier, rule_texts
+from jibsa.hub.notifications import Notifier
 from jibsa.hub.timers import TimerFinished
 from jibsa.rules.conditions import conditions_hold
 from jibsa.rules.model import Rule, RuleFormatError, missing_devices
@@ -127,10 +128,8 @@ class RuleEngine:
         """After devices were removed: rules naming them are paused and reported (ids)."""
         hit = [r for r in self.rules.values() if r.enabled and missing_devices(r, self.hub.home)]
         for rule in hit:
-            texts = rule_texts()
             fill = {"rule": rule.name, "devices": ", ".join(missing_devices(rule, self.hub.home))}
-            self._spawn(self._pause_for(rule, texts["ko"]["missing_devices"].format(**fill),
-                                        texts["en"]["missing_devices"].format(**fill)))
+            self._spawn(self._pause_for(rule, Said("notification.rule_missing_devices", fill)))
         return [r.id for r in hit]
 
     # -- watching ---------------------------------------------------------------------------------
@@ -179,11 +178,11 @@ class RuleEngine:
         elif kind is not None and kind.looks_back:  # only these look back at a missed time
             await self.store.rule_fired(self.hub.home.id, rule.id, self.hub.clock.now())
 
-    async def _pause_for(self, rule: Rule, text: str, text_en: str) -> None:
+    async def _pause_for(self, rule: Rule, why: Said) -> None:
         """Switch `rule` off and tell its maker (everyone, when it has none) why."""
         if rule.id in self.rules:
             await self.set_enabled(rule.id, False)
-        await self.notifier.notify((rule.created_by,) if rule.created_by else (), text, text_en, rule.id)
+        await self.notifier.notify((rule.created_by,) if rule.created_by else (), why, rule.id)
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)

@@ -15,7 +15,8 @@ import yaml
 from jibsa.domain import Command, Device, DeviceType
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
-from jibsa.nlu.josa import clock_text, duration_text, join_names, josa, number_text
+from jibsa.words.korean import clock_text, duration_text, join_names, josa
+from jibsa.words.numbers import number_text
 
 _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 

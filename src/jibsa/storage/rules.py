@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from jibsa.hub.notification_store import Notification, PushSubscription
+from jibsa.domain.said import Said
+from jibsa.hub.notification_store import Notification, PushSubscription, as_written
 from jibsa.rules.store import StoredRule
 from jibsa.storage.base import StoreBase
 from jibsa.storage.schema import notifications, push_subscriptions, rules
@@ -40,13 +41,13 @@ class RuleRecords(StoreBase):
         query = sa.update(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id).values(last_fired=at)
         await self._execute(query)
 
-    async def add_notification(self, home_id: str, person: str, text: str, text_en: str, *, at: float,
+    async def add_notification(self, home_id: str, person: str, said: Said, *, at: float,
                                rule_id: str) -> Notification:
-        row = {"home_id": home_id, "person": person, "text": text, "text_en": text_en, "at": at, "read": False,
-               "rule_id": rule_id}
+        row = {"home_id": home_id, "person": person, "text": "", "text_en": "", "said_key": said.key,
+               "said_fields": dict(said.fields), "at": at, "read": False, "rule_id": rule_id}
         query = sa.insert(notifications).returning(notifications.c.id)
         new_id = await self._write(lambda connection: connection.execute(query, [row]).scalar_one())
-        return Notification(int(new_id), person, text, text_en, at, False, rule_id)
+        return Notification(int(new_id), person, said, at, False, rule_id)
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
                             limit: int = 100) -> list[Notification]:
@@ -59,7 +60,7 @@ class RuleRecords(StoreBase):
         query = query.order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [Notification(r.id, r.person, r.text, r.text_en, r.at, r.read, r.rule_id) for r in rows]
+        return [Notification(r.id, r.person, _said(r), r.at, r.read, r.rule_id) for r in rows]
 
     async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:
         t = notifications
@@ -89,3 +90,10 @@ class RuleRecords(StoreBase):
     async def delete_push_subscription(self, home_id: str, endpoint: str) -> None:
         t = push_subscriptions
         await self._execute(sa.delete(t).where(t.c.home_id == home_id, t.c.endpoint == endpoint))
+
+
+def _said(row: Any) -> Said:
+    """What a stored notification says: its key and fields, or the sentences of a row from before keys."""
+    if row.said_key:
+        return Said(row.said_key, dict(row.said_fields or {}))
+    return as_written(row.text, row.text_en)
