@@ -89,17 +89,21 @@ class JibsaEventHandler(AsyncEventHandler):
         self._chunks: list[Samples] = []
         self._samples = 0
         self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
+        self._refused: VoiceError | None = None  # this utterance's audio was refused (and the client told)
 
     async def handle_event(self, event: Event) -> bool:
-        """Returns False (close) once an utterance has had its transcript, or the audio was refused."""
+        """Returns False (close) once an utterance has had its transcript."""
         try:
             return await self._dispatch(event)
         except VoiceError as exc:
-            await self.write_event(Error(text=f"{exc.message_ko} / {exc.message_en}", code=exc.code).event())
+            await self._tell(exc)
             if exc.code in _ENDS_UTTERANCE:  # the client waits for a transcript: give it an empty one
                 await self.write_event(Transcript(text="", language=self._language).event())
                 return False
             return True
+
+    async def _tell(self, exc: VoiceError) -> None:
+        await self.write_event(Error(text=f"{exc.message_ko} / {exc.message_en}", code=exc.code).event())
 
     async def _dispatch(self, event: Event) -> bool:
         if Describe.is_type(event.type):
@@ -108,10 +112,10 @@ class JibsaEventHandler(AsyncEventHandler):
             self._language = spoken_language(Transcribe.from_event(event).language)
         elif AudioStart.is_type(event.type):
             start = AudioStart.from_event(event)
-            check_format(start.rate, start.width, start.channels)
-            self._chunks, self._samples = [], 0
+            self._chunks, self._samples, self._refused = [], 0, None
+            await self._check(start.rate, start.width, start.channels)
         elif AudioChunk.is_type(event.type):
-            self._add(AudioChunk.from_event(event))
+            await self._add(AudioChunk.from_event(event))
         elif AudioStop.is_type(event.type):
             await self._transcribe()
             return False
@@ -121,14 +125,28 @@ class JibsaEventHandler(AsyncEventHandler):
             await self._handle(Transcript.from_event(event))
         return True
 
-    def _add(self, chunk: AudioChunk) -> None:
-        check_format(chunk.rate, chunk.width, chunk.channels)
+    async def _check(self, rate: int, width: int, channels: int) -> None:
+        """Refuse a format outside the bounds at once (an `error`); the rest of the utterance is dropped,
+        and its `audio-stop` gets an empty transcript."""
+        if self._refused is None and not format_allowed(rate, width, channels):
+            self._refused = VoiceError("bad_audio_format", rate=rate, width=width, channels=channels)
+            self._chunks, self._samples = [], 0
+            await self._tell(self._refused)
+
+    async def _add(self, chunk: AudioChunk) -> None:
+        await self._check(chunk.rate, chunk.width, chunk.channels)
+        if self._refused is not None:
+            return
         if self._samples < MAX_UTTERANCE_S * RATE:  # beyond that, only counted: the answer is "too long"
             samples = pcm16_samples(self._converter.convert(chunk).audio)
             self._chunks.append(samples)
         self._samples += len(chunk.audio) // (chunk.width * chunk.channels) * RATE // chunk.rate
 
     async def _transcribe(self) -> None:
+        if self._refused is not None:  # already told why: the transcript is empty
+            self._refused = None
+            await self.write_event(Transcript(text="", language=self._language).event())
+            return
         seconds = self._samples / RATE
         if seconds > MAX_UTTERANCE_S:
             raise VoiceError("too_long", limit=round(MAX_UTTERANCE_S), seconds=round(seconds))
@@ -155,13 +173,12 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(answer(text=turn.reply).event())
 
 
-_ENDS_UTTERANCE = frozenset({"no_speech", "too_long", "bad_audio_format", "too_busy"})
+_ENDS_UTTERANCE = frozenset({"no_speech", "too_long", "too_busy"})
 
 
-def check_format(rate: int, width: int, channels: int) -> None:
-    """Refuse audio outside what a microphone sends (and what would blow up when converted)."""
-    if rate not in RATES or width not in WIDTHS or channels not in CHANNELS:
-        raise VoiceError("bad_audio_format", rate=rate, width=width, channels=channels)
+def format_allowed(rate: int, width: int, channels: int) -> bool:
+    """Audio as a microphone sends it (anything else would blow up when converted: rate=1 → 16,000x)."""
+    return rate in RATES and width in WIDTHS and channels in CHANNELS
 
 
 def spoken_language(language: str | None) -> str:
