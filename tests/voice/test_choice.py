@@ -74,6 +74,16 @@ def test_a_safety_device_is_acted_on_only_when_the_likeliest_names_it(home: Home
     assert len(acted(plainly)) == 1 and plainly.rank == 0
 
 
+def test_a_safety_device_read_otherwise_anywhere_in_the_beam_makes_it_ask(home: Home) -> None:
+    # espeak's "unlock the front door" is heard as "and lock the front door." first
+    choice = choose(home, ("and lock the front door.", -0.2), ("Unlock the front door.", -3.0))
+    assert acted(choice) == [] and "Unlock the front door." in choice.question(home)
+    heard = choose(home, ("and lock the front door.", -0.55), ("Lock the front door.", -0.76))  # the whole beam
+    assert acted(heard) == [] and "unlock the front door." in heard.question(home)
+    plain = choose(home, ("Lock the front door.", -0.2), ("Lock the front door, please.", -3.0))
+    assert acted(plain) == [("lock", ("front_door",))]
+
+
 def test_a_better_fitting_device_may_still_be_taken(home: Home) -> None:
     # "the mad room light" asks which room among every light; "the bedroom light" is one of them, same intent.
     choice = choose(home, ("Turn on the mad room light.", -0.2), ("Turn on the bedroom light.", -0.4))

@@ -7,12 +7,17 @@ down is taken when it names the same intents and some of the same devices (a bet
 value), never one that flips a direction (on/off, open/close, lock/unlock, start/stop) or moves to
 another device. When the hypotheses that count disagree on those, the choice asks instead of acting
 ("세탁기요, 식기세척기요?"). A safety device (door lock, gas valve, garage door) is acted on only when the
-likeliest hypothesis names it itself."""
+likeliest hypothesis names it itself, and no hypothesis in the beam, however unlikely, reads it otherwise."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
 
 from jibsa.domain import Home
 from jibsa.domain.policy import SAFETY_TYPES
@@ -100,9 +105,26 @@ def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[
     rank = 0
     if pool:  # close ones: the most specific; else the likeliest understood at all
         rank = min(pool, key=lambda r: (len(readings[r].devices), r)) if close else pool[0]
-    if rank and _names_safety_device(readings[rank], home):
-        rank = 0  # a lock, the gas or the garage only when the likeliest hypothesis names it itself
+    if _names_safety_device(readings[rank], home):
+        if rank:
+            rank = 0  # a lock, the gas or the garage only when the likeliest hypothesis names it itself ...
+        otherwise = [understood[r] for r in complete] + [understand(t) for t in _confusable(alternatives[rank].text)]
+        misread = next((u for u in otherwise if not Reading.of(u).agrees(readings[rank])), None)
+        if misread is not None:  # ... and plainly: nothing heard or near it reads it otherwise ("and lock" / "unlock")
+            return Choice(alternatives[rank].text, rank, understood[rank], (understood[rank], misread))
     return Choice(alternatives[rank].text, rank, understood[rank])
+
+
+@cache
+def _confusions() -> tuple[tuple[re.Pattern[str], str], ...]:
+    text = files("jibsa.voice.data").joinpath("confusable.yaml").read_text(encoding="utf-8")
+    return tuple((re.compile(rf"\b{re.escape(row['heard'])}\b", re.IGNORECASE), str(row["said"]))
+                 for rows in yaml.safe_load(text).values() for row in rows)
+
+
+def _confusable(text: str) -> list[str]:
+    """`text` with a word the recogniser often hears in place of a direction word put back."""
+    return [pattern.sub(said, text, count=1) for pattern, said in _confusions() if pattern.search(text)]
 
 
 def _names(home: Home, understanding: Understanding) -> str:
