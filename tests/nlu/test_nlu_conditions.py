@@ -140,3 +140,14 @@ def test_a_delay_belongs_to_its_own_request(parser: Parser) -> None:
     assert second == Command("turn_off", ("living_ac",), {"delay_s": 1800})
     both = parser.parse("30분 뒤에 거실 불 켜고 에어컨 꺼줘").commands
     assert all(c.params.get("delay_s") == 1800 for c in both)
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("아이방 온도가 28도 넘으면 알려줘",
+     {"kind": "state", "device": "kids_sensor", "property": "temperature", "above": 28.0}),
+    ("로봇청소기 청소 다 하면 알려 줘", {"kind": "finished", "device": "robot_vacuum"}),
+    ("notify me as soon as the dishwasher finishes", {"kind": "finished", "device": "dishwasher"}),
+    ("when the sun comes up tell me", {"kind": "sun", "event": "sunrise", "offset_s": 0.0, "days": "daily"}),
+])
+def test_the_trigger_is_the_one_said(parser: Parser, text: str, when: dict[str, Any]) -> None:
+    assert _rule(parser, text)["when"] == when

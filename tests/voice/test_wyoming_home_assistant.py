@@ -24,6 +24,8 @@ from wyoming.info import Describe, Info
 from wyoming.tts import Synthesize, SynthesizeVoice
 
 from jibsa.app import RunningHome
+from jibsa.domain import Role
+from jibsa.gate import Principal, Via
 from jibsa.voice.audio import RATE, pcm16_samples, read_wav
 from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
@@ -40,7 +42,8 @@ async def ha_port(running: RunningHome, whisper: WhisperRecognizer) -> AsyncIter
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     service = VoiceService(whisper, EspeakSynthesizer())
-    task = asyncio.create_task(serve_wyoming(service, running.conversation, f"tcp://127.0.0.1:{port}"))
+    satellite = Principal("living-room-satellite", Role.MEMBER, Via.WYOMING)
+    task = asyncio.create_task(serve_wyoming(service, running.gate, satellite, f"tcp://127.0.0.1:{port}"))
     for _ in range(500):
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)

@@ -11,6 +11,7 @@ from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.reports import describe
+from jibsa.nlu.slips import Slip
 from jibsa.nlu.texts import reply_texts as _lang
 from jibsa.nlu.understood import Interpretation
 
@@ -68,12 +69,17 @@ def _place(params: Mapping[str, Any], lang: dict[str, Any], ko: bool) -> str:
     return f"{city}" if ko else f" in {city}"
 
 
+_REPEAT_WORDS = {"daily": "매일", "weekdays": "평일마다", "weekends": "주말마다",
+                 **{day: f"매주 {name}요일" for day, name in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                                                             "월화수목금토일", strict=True)}}
+
+
 def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
     if not ko:
         return text
     prefix = []
     if params.get("repeat"):
-        prefix.append({"daily": "매일", "weekdays": "평일마다", "weekends": "주말마다"}[str(params["repeat"])])
+        prefix.append(_REPEAT_WORDS.get(str(params["repeat"]), str(params["repeat"])))
     if params.get("at"):
         prefix.append(clock_text(str(params["at"])) + "에")
     if params.get("delay_s"):
@@ -129,6 +135,17 @@ def choice_question(home: Home, devices: Sequence[Device], language: str) -> str
         options = [f"{place} {kind}" if place != kind else place for place in places.values()]
         return ", ".join(josa(o, "이요") for o in options) + "?"
     return str(lang["choose"]).format(options=" or ".join(f"the one in {place}" for place in places.values()))
+
+
+def slip_note(slip: Slip, language: str) -> str:
+    """"'블'을 '불'로 알아들었어요." (a slip read as meant), or "'블'이 뭔지 모르겠어요." (asked about)."""
+    lang = _lang(language)
+    said, meant = f"'{slip.said}'", f"'{slip.meant}'"
+    if language == "en":
+        return str(lang["slip_ask" if slip.ask else "slip_read"]).format(said=said, meant=meant)
+    if slip.ask:
+        return str(lang["slip_ask"]).format(said=josa(said, "이"))
+    return str(lang["slip_read"]).format(said=josa(said, "을"), meant=josa(meant, "로"))
 
 
 def refusal(code: str, language: str) -> str:

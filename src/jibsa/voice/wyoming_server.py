@@ -7,14 +7,23 @@ The flow is the one Home Assistant's integration drives: for speech to text it s
 `audio-start`, the chunks and `audio-stop`, then reads until a `transcript` comes, so every utterance
 ends in one (empty when nothing was heard, after an `error` saying why) and the connection is closed,
 as Wyoming's own servers do. What a connection may hold is bounded: 8–48 kHz, 1–4 byte samples, mono
-or stereo, 1 MiB per event, 30 s of audio; anything else is told as an `error` and the connection
-closes."""
+or stereo, 1 MiB per event, 30 s of audio; anything else is told as an `error`.
+
+Wyoming carries no credentials (Home Assistant sends none), so the server acts as one named satellite
+account the owner made (`jibsa user add kitchen-speaker --role satellite`): every transcript reaches the
+home through the gate as that account, with the client's address, in a conversation session of its own
+connection. It listens on loopback unless given the client addresses allowed (`allow`)."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
-from typing import cast
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, cast
+from urllib.parse import urlsplit
 
 import numpy as np
 from wyoming.asr import Transcribe, Transcript
@@ -37,9 +46,7 @@ from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize
 
 from jibsa import __version__
-from jibsa.conversation import Conversation
-from jibsa.domain import Role
-from jibsa.hub import Actor
+from jibsa.gate import Gate, Principal
 from jibsa.nlu.normalise import looks_english
 from jibsa.voice.audio import MAX_UTTERANCE_S, RATE, Samples, pcm16_samples
 from jibsa.voice.errors import VoiceError
@@ -78,18 +85,30 @@ def describe(service: VoiceService) -> Info:
 class JibsaEventHandler(AsyncEventHandler):
     """One Wyoming connection."""
 
-    def __init__(self, service: VoiceService, conversation: Conversation, room: str | None,
-                 reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, service: VoiceService, gate: Gate, satellite: Principal, room: str | None,
+                 allow: Sequence[Network], *connection: Any) -> None:
+        reader, writer = connection  # as the wyoming server hands them over
         # The wyoming reader trusts each event's stated length; this one refuses more than MAX_EVENT_BYTES.
         super().__init__(cast(asyncio.StreamReader, _BoundedReader(reader)), writer)
         self.service = service
-        self.conversation = conversation
+        self.gate = gate
+        self.conversation = gate.conversation
         self.room = room
+        self.address = _peer(self.writer.get_extra_info("peername"))
+        self.allowed = allowed(self.address, allow)
+        self.principal = replace(satellite, address=self.address, session=f"wyoming-{uuid.uuid4().hex}")
         self._language = "ko"
         self._chunks: list[Samples] = []
         self._samples = 0
         self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
         self._refused: VoiceError | None = None  # this utterance's audio was refused (and the client told)
+
+    async def run(self) -> None:
+        if not self.allowed:  # a client outside the allow-list is closed before a word is read
+            log.warning("wyoming: refused a connection from %s (not in --allow)", self.address)
+            self.writer.close()
+            return
+        await super().run()
 
     async def handle_event(self, event: Event) -> bool:
         """Returns False (close) once an utterance has had its transcript."""
@@ -167,9 +186,8 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(AudioStop().event())
 
     async def _handle(self, transcript: Transcript) -> None:
-        actor = Actor("wyoming", Role.MEMBER, "wyoming")
-        turn = await self.conversation.handle(transcript.text, room=self.room, session="wyoming", actor=actor)
-        answer = Handled if turn.commands or turn.outcomes else NotHandled
+        turn = await self.gate.say(self.principal, transcript.text, room=self.room, detail={"via": "wyoming"})
+        answer = Handled if (turn.commands or turn.outcomes) and turn.refused is None else NotHandled
         await self.write_event(answer(text=turn.reply).event())
 
 
@@ -220,13 +238,56 @@ class _BoundedReader:
         self._reader.feed_eof()
 
 
-async def serve_wyoming(service: VoiceService, conversation: Conversation, uri: str, *, room: str | None = None,
-                        zeroconf: bool = False) -> None:
-    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) until cancelled."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+class NotLoopback(ValueError):
+    """A TCP address other than loopback, with no allow-list of clients."""
+
+
+def _peer(peername: Any) -> str:
+    if isinstance(peername, tuple) and peername:
+        return str(peername[0])
+    return "local"  # a unix socket or standard input: this machine
+
+
+def allowed(address: str, allow: Sequence[Network]) -> bool:
+    """Whether a client at `address` may talk: loopback and local sockets always; others only inside `allow`."""
+    if address == "local":
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in (*LOOPBACK, *allow))
+
+
+def check_bind(uri: str, allow: Sequence[Network]) -> None:
+    """Refuse a TCP address other than loopback unless clients are limited by an allow-list."""
+    parts = urlsplit(uri)
+    if parts.scheme != "tcp" or allow:
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise NotLoopback(f"{uri}: Wyoming carries no credentials; listening beyond this machine needs "
+                          "--allow with the satellites' addresses (e.g. --allow 192.168.0.0/24)")
+
+
+async def serve_wyoming(service: VoiceService, gate: Gate, satellite: Principal, uri: str, *,
+                        room: str | None = None, zeroconf: bool = False, allow: Sequence[Network] = ()) -> None:
+    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) as `satellite` until cancelled."""
     from functools import partial
-    from urllib.parse import urlsplit
 
     from wyoming.server import AsyncServer
+
+    check_bind(uri, allow)
 
     server = AsyncServer.from_uri(uri)
     if zeroconf:
@@ -235,4 +296,4 @@ async def serve_wyoming(service: VoiceService, conversation: Conversation, uri: 
         port = urlsplit(uri).port or 10300
         await HomeAssistantZeroconf(port=port, name="jibsa").register_server()
     print(f"jibsa voice: Wyoming on {uri}", flush=True)
-    await server.run(partial(JibsaEventHandler, service, conversation, room))
+    await server.run(partial(JibsaEventHandler, service, gate, satellite, room, tuple(allow)))
