@@ -48,7 +48,7 @@ async def test_silence_and_noise_command_nothing(whisper: WhisperRecognizer, hom
 
 def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) -> None:
     parser = Parser(home)
-    alternatives = [Hypothesis("거실 커트 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3),
+    alternatives = [Hypothesis("거실 커 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3),
                     Hypothesis("커튼", -0.4)]
     choice = choose_understood(alternatives, parser.parse, home)
     assert choice.text == "거실 커튼 열어줘" and choice.rank == 1
@@ -73,9 +73,9 @@ def test_with_nothing_understood_the_likeliest_is_kept(home: Home) -> None:
 
 
 async def test_plain_recognition_takes_the_first_hypothesis(home: Home) -> None:
-    service = VoiceService(ScriptedRecognizer("거실 커트 열어줘", "거실 커튼 열어줘"), None, home_aware=False)
+    service = VoiceService(ScriptedRecognizer("거실 커 열어줘", "거실 커튼 열어줘"), None, home_aware=False)
     heard = await service.hear(np.full(RATE, 0.2, np.float32), "ko", Parser(home))
-    assert heard.transcript == "거실 커트 열어줘"
+    assert heard.transcript == "거실 커 열어줘"
 
 
 async def test_a_second_speaker_is_told_it_is_busy_then_heard() -> None:

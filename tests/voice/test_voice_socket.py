@@ -69,7 +69,7 @@ async def test_spoken_english_turns_the_light_off_and_the_reply_is_spoken(  # ty
 
 async def test_korean_words_from_a_scripted_recogniser_end_with_the_vad_and_no_stop(  # type: ignore[no-untyped-def]
         running: RunningHome, owner_token: str, serve_voice) -> None:
-    url = await serve_voice(VoiceService(ScriptedRecognizer("거실 커트 열어줘", "거실 커튼 열어줘"), None))
+    url = await serve_voice(VoiceService(ScriptedRecognizer("거실 커 열어줘", "거실 커튼 열어줘"), None))
     speech = np.full(RATE, 0.2, np.float32)
     async with connect(url, owner_token) as ws:
         await ws.send(json.dumps({"type": "start", "language": "ko", "room": "living"}))
