@@ -176,3 +176,15 @@ async def test_a_scene_rule_that_unlocks_runs_for_an_owner_who_confirmed_it(tmp_
         engine_of(running).presence.set("엄마", True)
         await engine_of(running).settled()
         assert running.hub.state("front_door")["lock"] == "unlocked"
+
+
+async def test_what_a_rule_does_is_in_the_audit_log_as_the_rule(running: RunningHome) -> None:
+    """Issue 20, item 15: commands that reach the hub below the entrances (a rule firing) are audit rows
+    of the gate, as the rule's maker and through the rule."""
+    rule = await add_rule(running, {"name": "오면 불", "when": {"kind": "presence", "event": "arrive"},
+                                    "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
+    engine_of(running).presence.set("엄마", True)
+    await engine_of(running).settled()
+    entries = await running.store.audit(running.hub.home.id)  # type: ignore[attr-defined]
+    fired = [e for e in entries if e.action == "command"]
+    assert [(e.source, e.detail["intent"], e.ok) for e in fired] == [(f"rule:{rule.id}", "turn_on", True)]

@@ -21,7 +21,7 @@ from jibsa.hub.adapter import DeviceAdapter
 from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, distinct_name, names_taken
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
-from jibsa.hub.outcome import Actor, Outcome, Skill
+from jibsa.hub.outcome import Actor, CommandLog, Outcome, Skill
 from jibsa.hub.persistence import StateWriter
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.states import StateTable
@@ -107,6 +107,7 @@ class Hub:
                                 precheck=self._targets.precheck, execute=self.execute, intents=intents)
         self._started: list[DeviceAdapter] = []
         self.rules: RuleBook | None = None  # set by whoever starts one (app.open_home)
+        self.command_log: CommandLog | None = None  # the gate's audit of what no entrance asked (timers, rules)
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -158,6 +159,12 @@ class Hub:
     ) -> Outcome:
         """Carry out one command (or keep it for later when it says when); one result per target."""
         actor = actor or Actor()
+        outcome = await self._execute(command, actor, confirmed, session)
+        if self.command_log is not None:
+            await self.command_log.carried_out(actor, command, outcome)
+        return outcome
+
+    async def _execute(self, command: Command, actor: Actor, confirmed: bool, session: str | None) -> Outcome:
         spec = self.intents.get(command.intent)
         refusal = refusal_for_request(actor.role, command, self.intents)
         if refusal is not None:
