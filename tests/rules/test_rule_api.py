@@ -55,3 +55,42 @@ async def test_presence_and_notifications_per_person(api: Api, running: RunningH
     marked = await api.call("아이", "POST", "/api/notifications/read", json={})
     assert marked.json() == {"marked": 1}
     assert (await api.call("아이", "GET", "/api/notifications?unread=true")).json()["notifications"] == []
+
+
+async def test_rules_with_nan_or_infinite_numbers_are_refused(api: Api, running: RunningHome) -> None:
+    """Issue 20, item 16: NaN compares false with everything (`for_s: NaN` fired at once); PostgreSQL
+    refused to store it (500). Python's JSON reads NaN, Infinity and 1e999 (inf)."""
+    door_open = '{"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": %s}'
+    hot = '{"kind": "state", "device": "thermo", "property": "temperature", "above": %s}'
+    for when in (door_open % "NaN", door_open % "Infinity", hot % "NaN", hot % "1e999", hot % "-Infinity"):
+        body = '{"rule": {"name": "x", "when": ' + when + ', "do": [{"kind": "notify"}]}}'
+        answer = await api.client.post("/api/rules", content=body.encode(),
+                                       headers={"Authorization": f"Bearer {api.tokens['아이']}",
+                                                "Content-Type": "application/json"})
+        assert answer.status_code == 422, (when, answer.text)
+        assert answer.json()["code"] == "bad_rule" and "finite" in answer.json()["detail"]["problem"], answer.text
+    assert engine_of(running).rules == {}
+
+
+async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(api: Api,
+                                                                              running: RunningHome) -> None:
+    """Issue 20, item 9: a guest marking all read cleared the owner's too."""
+    engine = engine_of(running)
+    await engine.notifier.notify((), "모두에게", "to everyone")
+    await engine.notifier.notify(("아이",), "아이에게", "to the child")
+    marked = await api.call("손님", "POST", "/api/notifications/read", json={})
+    assert marked.json() == {"marked": 1}
+    assert (await api.call("손님", "GET", "/api/notifications")).json()["unread"] == 0
+    mothers = (await api.call("엄마", "GET", "/api/notifications?unread=true")).json()
+    assert [n["text"] for n in mothers["notifications"]] == ["모두에게"] and mothers["unread"] == 1
+    childs = (await api.call("아이", "GET", "/api/notifications")).json()
+    assert childs["unread"] == 2
+    shared = next(n["id"] for n in childs["notifications"] if n["text"] == "모두에게")
+    again = await api.call("아이", "POST", "/api/notifications/read", json={"ids": [float(shared)]})  # 3488.0
+    assert again.json() == {"marked": 1}
+    assert [n["text"] for n in (await api.call("아이", "GET", "/api/notifications?unread=true")).json()[
+        "notifications"]] == ["아이에게"]
+    assert (await api.call("엄마", "GET", "/api/notifications")).json()["unread"] == 1
+    for bad in ([1.5], ["1"], [True]):
+        refused = await api.call("아이", "POST", "/api/notifications/read", json={"ids": bad})
+        assert refused.status_code == 422, (bad, refused.text)

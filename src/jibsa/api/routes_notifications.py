@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, Field
 
 from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
@@ -17,7 +17,17 @@ from jibsa.web_push import application_server_key
 router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPONSES)
 
 
-NotificationId = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+def _whole_number(value: Any) -> Any:
+    """JSON has one kind of number: 3488.0 is the id 3488 (JSON Schema calls it an integer); 3488.5,
+    true and "3488" are not ids."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("expected a whole number")
+    return value
+
+
+NotificationId = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=2**31 - 1)]
 
 
 class ReadRequest(BaseModel):

@@ -77,6 +77,11 @@ class Notifier:
     def announce(self, text: str, text_en: str, device: str | None = None) -> None:
         self._bus.publish(Announcement(self._home_id, text, text_en, device))
 
+    async def adoption_needed(self, device: str) -> None:
+        """A known safety device was announced from somewhere else and waits for an owner: to everyone."""
+        ko, en = rule_texts()["ko"], rule_texts()["en"]
+        await self.notify((), ko["adoption_needed"].format(device=device), en["adoption_needed"].format(device=device))
+
     async def timer_finished(self, event: TimerFinished) -> None:
         """"10분 타이머가 끝났어요": to everyone, and aloud."""
         seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)

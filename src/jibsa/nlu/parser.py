@@ -142,6 +142,8 @@ class Parser:
         """Understand one request said in `room` (a room id), continuing `session` when given."""
         language = "en" if looks_english(text) else self.language
         normalised = normalise(text) if len(text) <= MAX_CHARS * 4 else ""
+        named = self.home.find_room(room) if room else None  # a room id, name or alias, in any case
+        room = named.id if named is not None else room
         error = self._refused(text, normalised, room)
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)

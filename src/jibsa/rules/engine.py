@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jibsa.hub.adoption import AdoptionNeeded
 from jibsa.hub.clock import Clock
 from jibsa.hub.hub import HomeChanged, Hub
 from jibsa.hub.notifications import Notifier, rule_texts
@@ -154,6 +155,8 @@ class RuleEngine:
             self.home_changed()
         elif isinstance(event, TimerFinished):
             self._spawn(self.notifier.timer_finished(event))
+        elif isinstance(event, AdoptionNeeded):
+            self._spawn(self.notifier.adoption_needed(event.device.name))
 
     # -- firing -----------------------------------------------------------------------------------
 
