@@ -82,6 +82,18 @@ class Notifier:
         ko, en = rule_texts()["ko"], rule_texts()["en"]
         await self.notify((), ko["adoption_needed"].format(device=device), en["adoption_needed"].format(device=device))
 
+    async def job_skipped(self, names: Sequence[str], late_s: float) -> None:
+        """A kept command fell due while jibsa was down and was too late to carry out: to everyone."""
+        ko, en = rule_texts()["ko"], rule_texts()["en"]
+        await self.notify((), ko["job_skipped"].format(what=", ".join(names), late=duration_text(late_s)),
+                          en["job_skipped"].format(what=" and ".join(names), late=f"{round(late_s)} s"))
+
+    async def rule_skipped(self, rule: str, late_s: float, rule_id: str) -> None:
+        """A rule fell due while jibsa was down and was not carried out late: to everyone."""
+        ko, en = rule_texts()["ko"], rule_texts()["en"]
+        await self.notify((), ko["rule_skipped"].format(rule=rule, late=duration_text(late_s)),
+                          en["rule_skipped"].format(rule=rule, late=f"{round(late_s)} s"), rule_id)
+
     async def timer_finished(self, event: TimerFinished) -> None:
         """"10분 타이머가 끝났어요": to everyone, and aloud."""
         seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
