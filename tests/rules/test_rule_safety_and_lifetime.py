@@ -156,14 +156,14 @@ async def test_a_device_removed_at_run_time_pauses_its_rules_with_a_notification
     assert running.hub.state("living_light")["power"] is True
 
 
-async def _down_from_eight_to(tmp_path: Path, home: Home, rule: dict[str, Any], hour: int, minute: int,
-                              second: int = 0) -> tuple[bool, list[str]]:
-    """Make `rule` at 08:00, restart at hour:minute:second; whether the door is unlocked, and what was told."""
+async def _down_from_eight_to(tmp_path: Path, home: Home, rule: dict[str, Any],
+                              back: tuple[int, int, int]) -> tuple[bool, list[str]]:
+    """Make `rule` at 08:00, restart at `back` (h, m, s); whether the door is unlocked, and what was told."""
     clock = ManualClock()  # 08:00
     async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
         await engine_of(first).add(replace(read_rule(rule, first.hub.home), created_by="엄마", confirmed=True))
         await first.hub.execute(Command("lock", ("front_door",)))
-    later = ManualClock(datetime(2026, 1, 1, hour, minute, second, tzinfo=SEOUL).timestamp())
+    later = ManualClock(datetime(2026, 1, 1, *back, tzinfo=SEOUL).timestamp())
     async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
         await engine_of(again).settled()
         return again.hub.state("front_door")["lock"] == "unlocked", await notifications(again)
@@ -175,17 +175,17 @@ UNLOCK_AT_NINE = {"name": "아홉 시 문 열기", "when": {"kind": "clock", "at
 
 async def test_a_missed_unlocking_rule_gets_the_timers_safety_grace_and_is_told(tmp_path: Path, home: Home) -> None:
     """Issue 20, item 5: a rule that unlocks fired 74 s late after downtime (`missed: fire`)."""
-    unlocked, told = await _down_from_eight_to(tmp_path / "a", home, UNLOCK_AT_NINE, 9, 1, 14)
+    unlocked, told = await _down_from_eight_to(tmp_path / "a", home, UNLOCK_AT_NINE, (9, 1, 14))
     assert not unlocked
     assert told == ["'아홉 시 문 열기' 규칙은 집사가 멈춰 있는 동안 1분 14초 지나 버려서 실행하지 않았어요."]
-    unlocked, told = await _down_from_eight_to(tmp_path / "b", home, UNLOCK_AT_NINE, 9, 0, 20)
+    unlocked, told = await _down_from_eight_to(tmp_path / "b", home, UNLOCK_AT_NINE, (9, 0, 20))
     assert unlocked and told == []
 
 
 async def test_a_skipped_rule_is_told_to_the_household(tmp_path: Path, home: Home) -> None:
     rule = {"name": "아홉 시 정원등", "when": {"kind": "clock", "at": NINE_AM},
             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]}  # missed: skip
-    _, told = await _down_from_eight_to(tmp_path, home, rule, 10, 0)
+    _, told = await _down_from_eight_to(tmp_path, home, rule, (10, 0, 0))
     assert told == ["'아홉 시 정원등' 규칙은 집사가 멈춰 있는 동안 1시간 지나 버려서 실행하지 않았어요."]
 
 

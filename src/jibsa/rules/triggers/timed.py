@@ -1,6 +1,7 @@
 """Watching triggers that fall due at a time of day (clock and sun): each rule sleeps until it is next
 due; after a restart one that fell due while jibsa was down fires late or is skipped, as its `missed`
-and the engine's grace say (the engine tells the household of a skipped one). A kind gives the time it is due on a day (None: not on that day)."""
+and the engine's grace say (the engine tells the household of a skipped one). A kind gives the time it
+is due on a day (None: not on that day)."""
 
 from __future__ import annotations
 
