@@ -202,3 +202,22 @@ async def test_a_skipped_scheduled_command_is_told_as_a_stored_notification(tmp_
         told = await notifications(again)
         assert again.hub.state("garden_light")["power"] is False
     assert told == ["정원등 예약은 집사가 멈춰 있는 동안 50분 지나 버려서 하지 않았어요."]
+
+
+async def test_a_for_duration_rule_counting_at_a_restart_still_alerts(tmp_path: Path, home: Home) -> None:
+    """Issue 20, item 5: "10분 넘게 열려 있으면" counting at a restart never alerted; the door stayed open."""
+    rule = {"name": "문 열림 알림", "do": [{"kind": "notify", "message": "문이 10분 넘게 열려 있어요"}],
+            "when": {"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": 600}}
+    clock = ManualClock()  # 08:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        await add_rule(first, rule)
+        await first.hub.execute(Command("unlock", ("front_door",)), confirmed=True)
+        await clock.advance(180)
+        assert await notifications(first) == []
+    later = ManualClock(datetime(2026, 1, 1, 8, 5, tzinfo=SEOUL).timestamp())  # down for two minutes
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
+        await settle()
+        await later.advance(240)  # 08:09: nine minutes open
+        assert await notifications(again) == []
+        await later.advance(70)  # 08:10:10
+        assert await notifications(again) == ["문이 10분 넘게 열려 있어요"]

@@ -177,6 +177,15 @@ class RuleEngine:
         self._spawn(self._carry_out(rule, value, late))
         return True
 
+    def state(self, device_id: str) -> Mapping[str, Any]:
+        return self.hub.states.get(device_id)
+
+    async def changed_at(self, device_id: str, prop: str) -> float | None:
+        for entry in reversed(await self.hub.store.history(self.hub.home.id, device_id, limit=100)):
+            if prop in entry.new and entry.new.get(prop) != entry.old.get(prop):
+                return entry.at
+        return None
+
     def missed_by(self, rule: Rule, late_s: float) -> None:
         """A rule that fell due while jibsa was down: fired late when its `missed` says so and it is not
         later than its actions allow (a door or a valve: the timers' 30 s), else skipped and told."""
