@@ -8,7 +8,7 @@ code: delete it rather than adding it here."""
 
 # FastAPI calls the route functions it was given by decorator.
 service_worker, converse, list_devices, get_device, send_command, list_discovered, get_home, list_rooms
-list_scenes, run_scene, cancel_job, local_say, local_status, list_notifications, push_key, list_rules
+list_scenes, run_scene, cancel_job, local_say, local_status, local_rules, list_notifications, push_key, list_rules
 switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_user
 matter_status, commission_progress, name_device, remove_device
 # pydantic reads a model's configuration.

@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.presentation.lines import hub_status, turn_lines
+from jibsa.presentation.state_words import LANGUAGES
 from jibsa.rules.model import RuleFormatError
 from jibsa.rules.schema import read_rule
-from jibsa.presentation.state_words import LANGUAGES
 
 router = APIRouter(prefix="/api/local", include_in_schema=False)
 TOKEN_HEADER = "X-Jibsa-Local-Token"  # the same as jibsa.cli.local_server's
