@@ -25,6 +25,8 @@ _ENDING_CHARS = frozenset(
     "해했돼되다잖네죠는데습십쇼렴자용염든냐던된될됐쯤요랑하 "
 )
 _HANGUL = re.compile(r"[가-힣]")
+_WORD_START = "^"  # a trie node's entries that hold only at the start of a word
+_CAUSATIVE = "시켜"  # "오프 시켜 줘", "정지시켜": the ending of the verb before, not 켜
 _ENGLISH_TO = re.compile(r"(?<![a-z])to $")
 
 
@@ -58,14 +60,15 @@ class Gazetteer:
 
     root: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, key: str, entry: Entry) -> None:
+    def add(self, key: str, entry: Entry, *, word_start: bool = False) -> None:
+        """`word_start`: the entry holds only where a word starts (konglish 온 is not the end of 다녀온)."""
         key = "".join(key.split())
         if not key:
             return
         node = self.root
         for ch in key:
             node = node.setdefault(ch, {})
-        entries: list[Entry] = node.setdefault("", [])
+        entries: list[Entry] = node.setdefault(_WORD_START if word_start else "", [])
         if entry not in entries:
             entries.append(entry)
 
@@ -81,6 +84,7 @@ class Gazetteer:
     def prefixes(self, text: str, start: int) -> list[tuple[int, tuple[Entry, ...]]]:
         """Every key starting at `start`, shortest first: (end, entries)."""
         node, out, i = self.root, [], start
+        at_word = start == 0 or not text[start - 1].isalnum()
         while i < len(text):
             ch = text[i]
             if ch == " ":
@@ -90,8 +94,9 @@ class Gazetteer:
             if nxt is None:
                 break
             node, i = nxt, i + 1
-            if "" in node and _ascii_boundary(text, start, i):
-                out.append((i, tuple(node[""])))
+            entries = [*node.get("", ()), *(node.get(_WORD_START, ()) if at_word else ())]
+            if entries and _ascii_boundary(text, start, i):
+                out.append((i, tuple(entries)))
         return out
 
 
@@ -190,6 +195,9 @@ def _tail_end(text: str, end: int, gazetteer: Gazetteer) -> int:
     """Where the ending after a verb stops (줘, 줄래?, 주시겠어요, 고 ...): at the next real word."""
     j = end
     while j < len(text) and (text[j] in _ENDING_CHARS or text[j] == "?"):
+        if text.startswith(_CAUSATIVE, j):
+            j += len(_CAUSATIVE)
+            continue
         found = gazetteer.longest(text, j) if text[j] != " " else None
         if found is not None and found[0] - j >= 2 and any(t in CONTENT_TAGS for t, _ in found[1]):
             break

@@ -94,6 +94,9 @@ def _add_lexicon(gaz: Gazetteer, lexicon: Lexicon) -> None:
     for section, tag in _GROUPS.items():
         for name, words in lexicon.groups(section).items():
             gaz.add_all((normalise(w) for w in words), (tag, name))
+    for name, words in lexicon.groups("konglish_verbs").items():
+        for word in words:
+            gaz.add(normalise(word), ("verb", name), word_start=True)
     for prop, choices in lexicon.section("values").items():
         for canonical, words in choices.items():
             value: object = {"true": True, "false": False}.get(str(canonical), str(canonical))
