@@ -27,6 +27,8 @@ _.pending_calls_threshold
 _.sample_rate
 _.capture_signals
 _.handle_event
+# logging's Formatter reads a record's exc_text (jibsa.redaction sets it, cleaned).
+_.exc_text
 # Public API of partner skills (docs/skills.md, examples/jibsa-skill-recycling).
 _.from_package
 # Fields of what a source reports, kept in the JSON of /api/weather and of answers.
