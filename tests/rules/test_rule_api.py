@@ -94,3 +94,20 @@ async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(ap
     for bad in ([1.5], ["1"], [True]):
         refused = await api.call("아이", "POST", "/api/notifications/read", json={"ids": bad})
         assert refused.status_code == 422, (bad, refused.text)
+
+
+async def test_rules_per_person_are_capped_and_notifications_coalesced(api: Api, running: RunningHome) -> None:
+    """Issue 20, item 13: a member made 10,000 rules; then one light switched by a guest produced 10,000
+    notifications (40 MB), a 6.5 s request and +85 MB of memory."""
+    light_on = {"name": "불 켜짐", "when": {"kind": "state", "device": "living_light", "property": "power", "to": True},
+                "do": [{"kind": "notify"}]}
+    for _ in range(200):
+        assert (await api.call("아이", "POST", "/api/rules", json={"rule": light_on})).status_code == 201
+    over = await api.call("아이", "POST", "/api/rules", json={"rule": light_on})
+    assert (over.status_code, over.json()["code"]) == (429, "too_many_requests")
+    assert (await api.call("엄마", "POST", "/api/rules", json={"rule": light_on})).status_code == 201  # her own
+    switched = await api.call("손님", "POST", "/api/devices/living_light/commands", json={"intent": "turn_on"})
+    assert switched.status_code == 200, switched.text
+    await engine_of(running).settled()
+    told = [n.text for n in await engine_of(running).store.notifications(running.hub.home.id, None)]
+    assert told == ["거실 조명이 켜졌어요."]  # 201 rules, one text, one notification

@@ -1,8 +1,13 @@
 """Notifications: stored per person (read/unread), announced on the bus for the dashboard, Web Push
-and speakers. Timers finishing announce themselves here."""
+and speakers. Timers finishing announce themselves here.
+
+Bounded: the same text to the same person within COALESCE_S is kept once (a thousand rules on one switched
+light tell each person once), and at most MAX_PER_MINUTE are stored in a minute; more are logged, not kept."""
 
 from __future__ import annotations
 
+import logging
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -57,22 +62,46 @@ def rule_texts() -> Mapping[str, Mapping[str, Any]]:
     return data
 
 
+log = logging.getLogger(__name__)
+COALESCE_S = 60.0
+MAX_PER_MINUTE = 120
+
+
 class Notifier:
     def __init__(self, home_id: str, store: NotificationStore, bus: EventBus, clock: Clock) -> None:
         self._home_id = home_id
         self._store = store
         self._bus = bus
         self._clock = clock
+        self._recent: dict[tuple[str, str], float] = {}  # (person, text) -> when last kept
+        self._kept_at: deque[float] = deque(maxlen=MAX_PER_MINUTE)
 
     async def notify(self, people: Sequence[str], text: str, text_en: str, rule_id: str = "") -> list[Notification]:
-        """Store one notification per person (or one for everyone) and announce each on the bus."""
+        """Store one notification per person (or one for everyone) and announce each on the bus; the same
+        text to the same person again within COALESCE_S, or more than MAX_PER_MINUTE, is not kept again."""
         sent = []
         for person in people or ("",):
+            if not self._admit(person, text):
+                continue
             kept = await self._store.add_notification(self._home_id, person, text, text_en, at=self._clock.now(),
                                                       rule_id=rule_id)
             self._bus.publish(NotificationAdded(self._home_id, kept))
             sent.append(kept)
         return sent
+
+    def _admit(self, person: str, text: str) -> bool:
+        now = self._clock.now()
+        if now - self._recent.get((person, text), -COALESCE_S) < COALESCE_S:
+            return False
+        if len(self._kept_at) == MAX_PER_MINUTE and now - self._kept_at[0] < 60.0:
+            log.warning("more than %d notifications in a minute; %r for %r not kept", MAX_PER_MINUTE, text,
+                        person or "everyone")
+            return False
+        if len(self._recent) > 10 * MAX_PER_MINUTE:
+            self._recent = {k: t for k, t in self._recent.items() if now - t < COALESCE_S}
+        self._recent[(person, text)] = now
+        self._kept_at.append(now)
+        return True
 
     def announce(self, text: str, text_en: str, device: str | None = None) -> None:
         self._bus.publish(Announcement(self._home_id, text, text_en, device))
