@@ -34,7 +34,7 @@ async def test_an_unknown_room_is_422_and_turns_off_nothing(harness, room) -> No
     assert all(harness.running.hub.state(light)["power"] is True for light in LIGHTS)
 
 
-@pytest.mark.parametrize("room", ["living", "거실", "Living Room"])
+@pytest.mark.parametrize("room", ["living", "거실", "Living Room", "LIVING", "Living", "거\u200b실"])
 async def test_a_room_is_named_by_its_id_name_or_alias(harness, room) -> None:
     await _lights_on(harness)
     response = await harness.as_(Role.MEMBER, "POST", "/api/conversation", json={"text": "불 꺼", "room": room})
