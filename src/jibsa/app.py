@@ -20,6 +20,7 @@ from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.energy.recorder import EnergyRecorder
 from jibsa.energy.store import EnergyStore
+from jibsa.gate import AuditLog, Gate
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
 from jibsa.nlu import Parser
@@ -197,6 +198,10 @@ class RunningHome:
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
+    gate: Gate = field(init=False)  # the one way in: every entrance asks it (jibsa.gate)
+
+    def __post_init__(self) -> None:
+        self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
 
     async def close(self) -> None:
         for service in reversed(self.services):

@@ -98,6 +98,8 @@ async def subscribe(request: Request, body: PushSubscriptionRequest,
         raise ApiError("too_many_requests", {"subscriptions": len(mine), "limit": MAX_SUBSCRIPTIONS_PER_PERSON})
     subscription = PushSubscription(body.endpoint, principal.name, body.keys.p256dh, body.keys.auth)
     await store.save_push_subscription(home_id, subscription)
+    await api_context(request).running.gate.audit(principal.at(), "push_subscribe", {"endpoint": body.endpoint},
+                                                  ok=True)
     return {"endpoint": body.endpoint}
 
 
@@ -110,3 +112,5 @@ async def unsubscribe(request: Request, endpoint: str = Query(..., max_length=10
     if endpoint not in {s.endpoint for s in await store.push_subscriptions(home_id, person)}:
         raise ApiError("not_found", {"endpoint": "no such subscription of yours"})
     await store.delete_push_subscription(home_id, endpoint)
+    await api_context(request).running.gate.audit(principal.at(), "push_unsubscribe", {"endpoint": endpoint},
+                                                  ok=True)

@@ -19,8 +19,9 @@ from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
 from jibsa.nlu.phrases import PhraseBook, PhraseRule
-from jibsa.nlu.replies import choice_question, promise, refusal
+from jibsa.nlu.replies import choice_question, promise, refusal, slip_note
 from jibsa.nlu.scanner import Token, scan
+from jibsa.nlu.slips import Slip, SlipReader
 from jibsa.nlu.targets import Context
 from jibsa.nlu.texts import reply_texts
 from jibsa.nlu.timing import find_timing
@@ -52,6 +53,7 @@ class Understanding:
     not_found: tuple[str, ...] = ()
     error: str | None = None  # why the request was refused: unknown_room, too_long
     needs_choice: tuple[str, ...] = ()  # the devices the reply asks the person to choose among
+    note: str = ""  # said before what was done: a slip read as a word ("'블'을 '불'로 알아들었어요.")
 
     @cached_property
     def reply(self) -> str:
@@ -98,6 +100,7 @@ class _Result:
     not_found: list[str] = field(default_factory=list)
     why: list[Interpretation] = field(default_factory=list)  # outcomes that did nothing, with their reason
     choices: list[Device] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # words no list knows, which may be slips
 
 
 @cache
@@ -129,6 +132,7 @@ class Parser:
         self._phrases = PhraseBook(phrased, {}) if phrased else None
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
+        self._slips = SlipReader.for_home(home, self._lexicon)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
@@ -174,6 +178,7 @@ class Parser:
             chosen = picked(scan(normalised, self._gazetteer), self.home, state.choice.candidates)
             asked = replace(state.choice, chosen=state.choice.chosen | chosen) if chosen else asked
         result = self._understand(asked.text, asked.room, state.previous, asked.chosen)
+        result, slip = self._mend(asked, state.previous, result)
         choice = replace(asked, candidates=tuple(d.id for d in result.choices)) if result.choices else None
         if session is not None:
             self._remember(session, state, result.commands, choice)
@@ -181,12 +186,33 @@ class Parser:
             choices = result.choices
             return Understanding(text, (), lambda: choice_question(self.home, choices, language), False, language,
                                  needs_choice=choice.candidates)
-        confirm = any(self._confirm(c) for c in result.commands)
-        def reply() -> str:
-            return promise(self.home, result.commands, result.not_found, result.why, language=language,
-                           needs_confirmation=confirm)
+        confirm = any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
+        note = slip_note(slip, language) if slip is not None else ""
 
-        return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found))
+        def reply() -> str:
+            said = promise(self.home, result.commands, result.not_found, result.why, language=language,
+                           needs_confirmation=confirm)
+            return f"{note} {said}" if note else said
+
+        return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found),
+                             note="" if confirm else note)
+
+    def _mend(self, asked: PendingChoice, previous: Previous | None, result: _Result) -> tuple[_Result, Slip | None]:
+        """A request that did nothing because of a word not understood, read again with the home's words one
+        letter away from it: one such word is read as meant, several are asked about (a yes carries it out)."""
+        word = next(iter(result.unread), None)
+        if word is None or (result.commands and not result.choices):
+            return result, None
+        options = self._slips.meant(word)
+        readings = []
+        for option in options:
+            again = self._understand(asked.text.replace(word, option, 1), asked.room, previous, asked.chosen)
+            if again.commands and not again.not_found and not again.choices:
+                readings.append((option, again))
+        if not readings:
+            return result, None
+        option, again = readings[0]
+        return again, Slip(word, option, ask=len(options) > 1)
 
     def _held_back(self, understood: Understanding, said: str, *, always: bool = False) -> Understanding:
         """`understood` without the commands that act now when `said` has a condition or asks about the past;
@@ -230,6 +256,8 @@ class Parser:
             result.not_found += outcome.not_found
             if outcome.reason:
                 result.why.append(outcome)
+            if outcome.unread:
+                result.unread.append(outcome.unread)
             previous = previous_of(outcome.commands, self.home) or previous
             if clause.tokens[-1].start < said_from:
                 untimed = len(result.commands)

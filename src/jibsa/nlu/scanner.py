@@ -25,6 +25,7 @@ _ENDING_CHARS = frozenset(
     "해했돼되다잖네죠는데습십쇼렴자용염든냐던된될됐쯤요랑하 "
 )
 _HANGUL = re.compile(r"[가-힣]")
+_PARTICLE_AFTER = re.compile(r"(?:도|만|를|은|는|랑|이랑|이|가|에|의|들|로|하고)(?![가-힣])")
 _WORD_START = "^"  # a trie node's entries that hold only at the start of a word
 _CAUSATIVE = "시켜"  # "오프 시켜 줘", "정지시켜": the ending of the verb before, not 켜
 _ENGLISH_TO = re.compile(r"(?<![a-z])to $")
@@ -85,13 +86,15 @@ class Gazetteer:
         """Every key starting at `start`, shortest first: (end, entries)."""
         node, out, i = self.root, [], start
         at_word = start == 0 or not text[start - 1].isalnum()
+        spaced = False  # a key read across a space must start a word: "제습기 온" holds no "기온"
         while i < len(text):
             ch = text[i]
             if ch == " ":
                 i += 1
+                spaced = spaced or node is not self.root
                 continue
             nxt = node.get(ch)
-            if nxt is None:
+            if nxt is None or (spaced and not at_word):
                 break
             node, i = nxt, i + 1
             entries = [*node.get("", ()), *(node.get(_WORD_START, ()) if at_word else ())]
@@ -127,6 +130,9 @@ def scan(text: str, gazetteer: Gazetteer) -> list[Token]:
             i += 1
             continue
         end, entries = found
+        if _inside_word(text, i, end, entries):
+            i += 1
+            continue
         token = Token(i, end, text[i:end], entries)
         split = _split_room_kind(token, text, gazetteer) if tokens and tokens[-1].has("all") else None
         if split is not None:
@@ -140,6 +146,16 @@ def scan(text: str, gazetteer: Gazetteer) -> list[Token]:
         tokens.append(token)
         i = end
     return tokens
+
+
+def _inside_word(text: str, start: int, end: int, entries: tuple[Entry, ...]) -> bool:
+    """"거", "것" mean "any device" only as words of their own ("거실 거도", "그 거 켜"), never as a
+    piece of a word not understood ("거싷", "스피거"): such a piece would widen the request to a room."""
+    if any(tag != "any" for tag, _ in entries):
+        return False
+    before = start > 0 and bool(_HANGUL.match(text[start - 1]))
+    after = end < len(text) and bool(_HANGUL.match(text[end])) and not _PARTICLE_AFTER.match(text, end)
+    return before or after
 
 
 def _best_match(text: str, i: int, gazetteer: Gazetteer) -> tuple[int, tuple[Entry, ...]] | None:
