@@ -16,7 +16,7 @@ _DIGIT_RIEUL = {"1", "7", "8"}
 _PAIRS = {"을": ("을", "를"), "를": ("을", "를"), "이": ("이", "가"), "가": ("이", "가"), "은": ("은", "는"),
           "는": ("은", "는"), "과": ("과", "와"), "와": ("과", "와"), "아": ("아", "야"), "야": ("아", "야"),
           "이에요": ("이에요", "예요"), "예요": ("이에요", "예요"), "이랑": ("이랑", "랑"),
-          "이요": ("이요", "요")}  # fmt: skip
+          "이요": ("이요", "요"), "이라는": ("이라는", "라는"), "라는": ("이라는", "라는")}  # fmt: skip
 
 
 def _final(word: str) -> tuple[bool, bool]:
@@ -79,6 +79,16 @@ def duration_text(seconds: float) -> str:
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours}시간" if hours else "", f"{minutes}분" if minutes else "", f"{secs}초" if secs else ""]
     return " ".join(p for p in parts if p) or "0초"
+
+
+def about_text(seconds: float) -> str:
+    """How long is left, as people say it: to the second under a minute, else to the nearest minute with
+    쯤 when rounded (5374 -> '1시간 30분쯤', 600 -> '10분', 42 -> '42초')."""
+    if seconds < 60:
+        return duration_text(seconds)
+    minutes = round(seconds / 60)
+    said = duration_text(minutes * 60)
+    return said if abs(minutes * 60 - seconds) < 1 else f"{said}쯤"
 
 
 _PERIODS = ((6, "새벽"), (12, "오전"), (13, "낮"), (18, "오후"), (22, "저녁"), (25, "밤"))

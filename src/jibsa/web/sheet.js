@@ -65,11 +65,17 @@ function actions(device, ctx) {
       onclick: () => ctx.send(device, on ? "turn_off" : "turn_on", {}),
     }, icon("power"), on ? t("turnOff") : t("turnOn")));
   }
+  const asks = device.asks_confirmation || [];
   for (const intent of device.buttons) {  // the intent table's buttons (jibsa.domain.intents)
-    row.append(h("button", { type: "button", class: `action action-${intent}`, onclick: () => ctx.send(device, intent, {}) },
-      intentWord(intent)));
+    const careful = asks.includes(intent);
+    row.append(h("button", {
+      type: "button", class: `action action-${intent}${careful ? " asks" : ""}`, onclick: () => ctx.send(device, intent, {}),
+      ...(careful ? { "aria-describedby": `asks-${intent}` } : {}),
+    }, ...(careful ? [icon("circle-alert")] : []), intentWord(intent)));
   }
-  return row;
+  const notes = asks.filter((intent) => device.buttons.includes(intent)).map((intent) =>
+    h("p", { class: "asks-note muted", id: `asks-${intent}` }, t("asksConfirmation", { action: intentWord(intent) })));
+  return notes.length ? h("div", { class: "sheet-actions-box" }, row, ...notes) : row;
 }
 
 function controls(device, ctx) {
