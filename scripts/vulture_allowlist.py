@@ -11,8 +11,9 @@ service_worker, converse, list_devices, get_device, send_command, list_discovere
 list_scenes, run_scene, cancel_job, local_say, local_status, list_notifications, push_key, list_rules
 switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_user
 matter_status, commission_progress, name_device, remove_device
-# pydantic reads a model's configuration.
+# pydantic reads a model's configuration; a response field the dashboard alone reads (sheet.js).
 model_config
+asks_confirmation
 # Alembic reads a migration's revision chain and calls downgrade.
 revision, down_revision, branch_labels, depends_on, downgrade
 # SQLAlchemy calls event hooks registered by decorator, and reads the DBAPI connection's isolation level.

@@ -85,7 +85,8 @@ def test_home_check_chooses_the_particle_by_how_a_latin_word_is_read(tmp_path: P
     home = tmp_path / "home.yaml"
     said: dict[str, str] = {}
     for kind in ("aircon", "lamp"):  # 에어컨은, 램프는
-        home.write_text(f"rooms: [{{id: a, name: 방}}]\ndevices: [{{id: x, name: 불, type: {kind}}}]\n", encoding="utf-8")
+        home.write_text(f"rooms: [{{id: a, name: 방}}]\ndevices: [{{id: x, name: 불, type: {kind}}}]\n",
+                        encoding="utf-8")
         said[kind] = jibsa(tmp_path, "say", "--home", str(home), "불 켜").stderr.strip()
     assert said["aircon"].endswith("'aircon'은 모르는 기기 종류예요")
     assert said["lamp"].endswith("'lamp'는 모르는 기기 종류예요")
