@@ -201,3 +201,35 @@ def test_every_device_sheet(server: Server, dashboard: OpenDashboard, scheme: st
         assert sheet is not None and sheet["x"] >= 0 and sheet["x"] + sheet["width"] <= 390
         _shoot(page, f"sheet-{device['type']}", scheme)
         page.keyboard.press("Escape")
+
+
+def test_before_login_the_console_is_clean(server: Server, browser: Any) -> None:
+    """The page asks who is logged in before anyone is: the 401 shows the login form, not an uncaught error."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto(server.base + "/")
+    page.wait_for_selector("#login-form")
+    page.wait_for_timeout(500)  # a rejection is reported once the page is idle
+    page.close()
+    assert not [p for p in problems if "로그인" in p or "Uncaught" in p or "401" not in p], problems
+
+
+def test_plus_on_an_ac_that_is_off_asks_before_turning_it_on(server: Server, dashboard: OpenDashboard) -> None:
+    from playwright.sync_api import expect
+
+    server.api("POST", "/api/devices/master_ac/commands", json={"intent": "turn_off"})
+    before = server.api("GET", "/api/devices/master_ac")["state"]
+    page = _phone(dashboard, 390)
+    _open_sheet(page, "master_bedroom", "master_ac")
+    page.click("#sheet .stepper .step-up")
+    ask = page.locator("#sheet .field-ask")
+    expect(ask).to_contain_text(f"꺼져 있어요. {before['temperature'] + 0.5:g}°C로 맞추면서 켤까요?")
+    page.wait_for_timeout(300)
+    assert server.api("GET", "/api/devices/master_ac")["state"]["power"] is False  # nothing sent yet
+    _shoot(page, "sheet-ac-off-asks", "light")
+    page.click("#sheet .field-ask .ask-yes")
+    expect(page.locator("#sheet .power-button")).to_have_class(__import__("re").compile(r"\bis-on\b"))
+    state = server.api("GET", "/api/devices/master_ac")["state"]
+    assert state["power"] is True and state["temperature"] == before["temperature"] + 0.5

@@ -23,11 +23,16 @@ export function describeCommand(command, devices, sceneName) {
 // A setting by what it will do: "거실 에어컨 23도로", "거실 천장등 밝기 40%로", "Living room AC to 23°C".
 function describeSet(what, { property, value }) {
   if (property === "temperature" && typeof value === "number") {
-    return t("setTemperaturePhrase", { what, value, ro: toParticle(`${value}도`) });
+    return t("setTemperaturePhrase", { what, value: withTo(t("degrees", { n: value })) });
   }
   const shown = typeof value === "number" ? `${value}${property === "brightness" || property === "volume" ? "%" : ""}`
     : word(value);
-  return t("setPhrase", { what, label: label(property), value: shown, ro: toParticle(shown) });
+  return t("setPhrase", { what, label: label(property), value: withTo(shown) });
+}
+
+// "23도" -> "23도로" on the Korean page (the particle by how the word is read); as it is in English.
+function withTo(text) {
+  return document.documentElement.lang === "ko" ? `${text}${toParticle(text)}` : text;
 }
 
 // 으로 after a final consonant other than ㄹ, 로 otherwise; a number by how it is read (3 삼 → 으로).

@@ -87,6 +87,11 @@ function controls(device, ctx) {
   return box;
 }
 
+// Whether a setting would also switch the device on (an AC that is off starts when its target is set).
+function isOff(device) {
+  return device.state.power === false && device.properties.some((p) => p.name === "power" && p.writable);
+}
+
 function control(device, prop, set) {
   const value = device.state[prop.name];
   const name = label(prop.name);
@@ -100,7 +105,7 @@ function control(device, prop, set) {
       onchange: (e) => set(e.target.checked) }));
   }
   if (prop.kind === "number" && SLIDERS.has(prop.name)) return slider(id, name, prop, value, set);
-  if (prop.kind === "number") return stepper(name, prop, value, set);
+  if (prop.kind === "number") return stepper(name, prop, value, isOff(device) ? askFirst(prop, set) : set);
   return field(id, name, h("input", { id, value: value ?? "", onchange: (e) => set(e.target.value) }));
 }
 
@@ -123,10 +128,24 @@ function stepper(name, prop, value, set) {
   const step = prop.step || 1;
   return h("div", { class: "field stepper", role: "group", "aria-label": name }, h("span", { class: "field-name" }, name),
     h("button", { type: "button", class: "step-down", "aria-label": t("lower", { name }),
-      disabled: prop.minimum !== null && current <= prop.minimum, onclick: () => set(current - step) }, "−"),
+      disabled: prop.minimum !== null && current <= prop.minimum, onclick: (e) => set(current - step, e.currentTarget) }, "−"),
     h("output", { class: "step-value", "aria-live": "polite" }, reading(prop, current)),
     h("button", { type: "button", class: "step-up", "aria-label": t("raise", { name }),
-      disabled: prop.maximum !== null && current >= prop.maximum, onclick: () => set(current + step) }, "+"));
+      disabled: prop.maximum !== null && current >= prop.maximum, onclick: (e) => set(current + step, e.currentTarget) }, "+"));
+}
+
+// "+" on a device that is off does not switch it on unasked: the sheet asks, under the stepper, whether to
+// turn it on at the new value.
+function askFirst(prop, set) {
+  return (value, from) => {
+    const field = from.closest(".field");
+    field.parentElement.querySelector(".field-ask")?.remove();
+    const ask = h("div", { class: "field-ask", role: "alert" },
+      h("p", {}, t("offAsk", { value: reading(prop, value) })),
+      h("button", { type: "button", class: "primary-button ask-yes", onclick: () => set(value) }, t("turnOnAndSet")),
+      h("button", { type: "button", class: "ask-no", onclick: () => ask.remove() }, t("keepOff")));
+    field.after(ask);
+  };
 }
 
 function readings(device) {
