@@ -8,7 +8,7 @@ sends the same request again marked as a confirmation.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jibsa.answers import describe_outcome, said
@@ -139,8 +139,11 @@ class Conversation:
                 return Turn(text, commands, understanding.reply, True, (), language)
         if not commands:
             return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
-        return await self._carry_out(text, commands, lambda: understanding.reply, actor, confirmed=confirmed,
+        turn = await self._carry_out(text, commands, lambda: understanding.reply, actor, confirmed=confirmed,
                                      session=session, language=language)
+        if understanding.note and not turn.reply.startswith(understanding.note):  # a slip read: say how
+            turn = replace(turn, reply=f"{understanding.note} {turn.reply}")
+        return turn
 
     async def _carry_out(
         self, text: str, commands: Sequence[Command], promised: Callable[[], str], actor: Actor, *, confirmed: bool,

@@ -64,3 +64,19 @@ async def test_a_follow_up_survives_a_device_discovered_between_the_turns(runnin
     assert hub.state("master_light")["power"] is True, again.reply
     named = await running.conversation.handle("베란다 온도계 몇 도야?", session="t")
     assert [c.targets for c in named.commands] == [("balcony_sensor",)]
+
+
+async def test_a_slip_asked_about_is_done_on_yes_in_the_same_session(running) -> None:
+    hub = running.hub
+    asked = await running.conversation.handle("거실 당 켜줘", session="s")
+    assert asked.needs_confirmation and asked.outcomes == ()
+    assert hub.state("living_ceiling")["power"] is False
+    done = await running.conversation.handle("응", session="s")
+    assert hub.state("living_ceiling")["power"] is True and hub.state("living_stand")["power"] is True, done.reply
+
+
+async def test_a_slip_read_as_meant_is_said_in_the_reply(running) -> None:
+    turn = await running.conversation.handle("거실 블 켜줘")
+    assert running.hub.state("living_ceiling")["power"] is True
+    assert running.hub.state("living_ac")["power"] is False and running.hub.state("living_tv")["power"] is False
+    assert turn.reply.startswith("'블'을 '불'로 알아들었어요. "), turn.reply

@@ -188,6 +188,7 @@ def _past_tense(word: str) -> bool:
     return any(0 <= ord(ch) - 0xAC00 < 11172 and (ord(ch) - 0xAC00) % 28 == 20 and ch not in "겠있없싶" for ch in word)
 
 
+_HANGUL_WORD = re.compile(r"[가-힣]+")  # one syllable not understood ("블") is a word too
 _PARTICLES = re.compile(r"(?:은|는|을|를|에|에서|의|도|만|이랑|랑|하고|에게|한테|까지|부터|쪽)$")
 _ONLY_PARTICLES = re.compile(
     r"(?:으로|로|에서|에게|한테|께|이랑|랑|하고|과|와|이|가|은|는|을|를|에|의|도|만|요|까지|부터|들)+"
@@ -210,7 +211,7 @@ def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
         if _ONLY_PARTICLES.fullmatch(chunk):
             continue
         word = _PARTICLES.sub("", chunk) if len(chunk) > 2 else chunk
-        if len(word) >= 2 and word not in fillers and re.search(r"[가-힣a-z]", word):
+        if (len(word) >= 2 or _HANGUL_WORD.fullmatch(word)) and word not in fillers and re.search(r"[가-힣a-z]", word):
             words.append(word)
     return words
 

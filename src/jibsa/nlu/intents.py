@@ -43,17 +43,34 @@ def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: 
         return Interpretation(reason="negated")
     if "keep" in clause.verb_names():
         return Interpretation(reason="keep")
-    talk = clause.tagged("smalltalk")
-    if talk and not clause.names_targets and not clause.verbs and not clause.numbers:
-        return Interpretation(reason="smalltalk", detail=talk[0])
-    scenes = clause.tagged("scene")
-    if scenes and not clause.devices and "turn_off" not in clause.verb_names() and not clause.state_question:
+    scenes = clause.tagged("scene")  # the home's own words come before small talk ("잘 자" may be a scene)
+    asked_about = clause.question and clause.has("greeting")  # "엄마 집에 왔어?" asks; it runs no scene
+    if scenes and not clause.devices and "turn_off" not in clause.verb_names() and not clause.state_question \
+            and not asked_about:
         return Interpretation(commands=[Command("run_scene", (), {"scene": scenes[0]})])
+    talk = clause.tagged("smalltalk")
+    if asked_about:
+        return Interpretation(reason="unclear")
+    if talk and not clause.verbs and not clause.numbers and (not clause.names_targets or _remark(clause)):
+        return Interpretation(reason="smalltalk", detail=talk[0])
+    if _told(clause.sentence[clause.offset : clause.tokens[-1].end + 6]) and not clause.question:
+        return Interpretation(reason="smalltalk", detail="other")  # "어제 에어컨 고장 났었어": a story, no request
     if _is_query(clause):
         return query(clause, home, lex, ctx, previous)
     if clause.has("feeling") and not _action_verbs(clause) and not _has_value(clause):
         return _feeling(clause, home, lex, ctx)
     return _action(clause, home, lex, ctx, previous)
+
+
+def _told(text: str) -> bool:
+    """났었어, 켰었는데: a past before the past (ㅆ then 었) tells what happened once; it asks for nothing."""
+    return any(ch == "었" and i and (ord(text[i - 1]) - 0xAC00) % 28 == 20 and "가" <= text[i - 1] <= "힣"
+               for i, ch in enumerate(text))
+
+
+def _remark(clause: Clause) -> bool:
+    """"에어컨 바람 시원하다 좋다": a remark about a device, neither a question nor a request."""
+    return not clause.question and not clause.has("query") and not clause.has("state")
 
 
 def _home_intent(clause: Clause) -> Command | None:
@@ -76,7 +93,7 @@ def _home_intent(clause: Clause) -> Command | None:
         return Command("get_date")
     if clause.has("time"):
         return Command("get_time")
-    if clause.has("day") and _asks_about_air(clause):
+    if clause.has("day") and _asks_about_air(clause) and not clause.has("smalltalk"):  # "오늘 기분 어때?"
         return weather_command(clause)
     return None
 
@@ -159,17 +176,19 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     devices, not_found, inherited = _targets(clause, home, lex, ctx, previous=previous, setting=setting)
     if not_found:
         return Interpretation(not_found=not_found, reason="not_found")
-    unread = unread_words(clause, ctx.fillers) if not clause.devices and not clause.specs else []
-    if unread and (clause.bare_rooms or not devices):
+    placed = bool(clause.devices or any(s.rooms for s in clause.specs))
+    unread = unread_words(clause, ctx.fillers) if not placed else []
+    if unread and not clause.specs and (clause.bare_rooms or not devices):
         missing = " ".join([*_room_names(home, clause.bare_rooms), unread[0]])
-        return Interpretation(not_found=[missing], reason="not_found")
+        return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+    slip = unread[0] if unread else ""  # "거싷 불 켜": the kind is read; the word before may be a room
     if not devices:
         return Interpretation(reason="unclear")
     if not inherited and unplaced_spread(clause, ctx, devices):
         devices = [d for d in devices if d.id in ctx.chosen]
         if not devices:
             return Interpretation(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
-                                                                setting=setting))
+                                                                setting=setting), unread=slip)
     if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
         prop = previous.params.get("property")
         devices = [d for d in devices if settable(d, str(prop))] if prop else devices
@@ -185,7 +204,7 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
                     for c in commands]
-    return Interpretation(commands=commands, reason="" if devices else "unclear")
+    return Interpretation(commands=commands, reason="" if devices else "unclear", unread=slip)
 
 
 def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,

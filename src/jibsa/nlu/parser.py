@@ -14,13 +14,16 @@ from jibsa.domain import Command, Device, Home, needs_confirmation
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
+from jibsa.nlu.condition import acts, find_condition, holding
 from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
 from jibsa.nlu.phrases import PhraseBook, PhraseRule
-from jibsa.nlu.replies import choice_question, promise, refusal
+from jibsa.nlu.replies import choice_question, promise, refusal, slip_note
 from jibsa.nlu.scanner import Token, scan
+from jibsa.nlu.slips import Slip, SlipReader
 from jibsa.nlu.targets import Context
+from jibsa.nlu.texts import reply_texts
 from jibsa.nlu.timing import find_timing
 from jibsa.nlu.understood import Interpretation, Previous
 from jibsa.nlu.vocabulary import build_gazetteer
@@ -50,6 +53,7 @@ class Understanding:
     not_found: tuple[str, ...] = ()
     error: str | None = None  # why the request was refused: unknown_room, too_long
     needs_choice: tuple[str, ...] = ()  # the devices the reply asks the person to choose among
+    note: str = ""  # said before what was done: a slip read as a word ("'블'을 '불'로 알아들었어요.")
 
     @cached_property
     def reply(self) -> str:
@@ -96,6 +100,7 @@ class _Result:
     not_found: list[str] = field(default_factory=list)
     why: list[Interpretation] = field(default_factory=list)  # outcomes that did nothing, with their reason
     choices: list[Device] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # words no list knows, which may be slips
 
 
 @cache
@@ -127,6 +132,7 @@ class Parser:
         self._phrases = PhraseBook(phrased, {}) if phrased else None
         self._lexicon = load_lexicon()
         self._gazetteer = build_gazetteer(home, self._lexicon)
+        self._slips = SlipReader.for_home(home, self._lexicon)
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._narrow = frozenset("".join(normalise(w).split()) for w in self._lexicon.words("narrow_kinds"))
         self._fillers = frozenset(normalise(w) for w in self._lexicon.words("fillers"))
@@ -139,18 +145,28 @@ class Parser:
         return parser
 
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
-        """Understand one request said in `room` (a room id), continuing `session` when given."""
+        """Understand one request said in `room` (a room id), continuing `session` when given.
+
+        The one way out: a sentence with a condition ("해 지면 …", "if it rains …") or a question about the
+        past ("28도 넘었어?") never leaves with a command that acts now (`jibsa.nlu.condition`)."""
         language = "en" if looks_english(text) else self.language
         normalised = normalise(text) if len(text) <= MAX_CHARS * 4 else ""
+        said = text.strip().lower() if language == "en" else normalised
+        understood = self._read(text, normalised, said, language, room, session=session)
+        return self._held_back(understood, said)
+
+    def _read(self, text: str, normalised: str, said: str, language: str, room: str | None, *,
+              session: str | None) -> Understanding:
         error = self._refused(text, normalised, room)
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
-        said = text.strip().lower() if language == "en" else normalised
         for reader in self.readers:
             understood = reader.read(text, said, language, self)
             if understood is not None:
                 return understood
+        if find_condition(said, language) is not None:  # never read as a request now
+            return self._held_back(Understanding(text, (), str, language=language), said, always=True)
         phrased = self._phrases.match(text) if self._phrases is not None else None
         if phrased is not None:
             return Understanding(text, (Command(phrased.intent, (), phrased.params),), str, language=phrased.language)
@@ -160,6 +176,7 @@ class Parser:
             chosen = picked(scan(normalised, self._gazetteer), self.home, state.choice.candidates)
             asked = replace(state.choice, chosen=state.choice.chosen | chosen) if chosen else asked
         result = self._understand(asked.text, asked.room, state.previous, asked.chosen)
+        result, slip = self._mend(asked, state.previous, result)
         choice = replace(asked, candidates=tuple(d.id for d in result.choices)) if result.choices else None
         if session is not None:
             self._remember(session, state, result.commands, choice)
@@ -167,12 +184,47 @@ class Parser:
             choices = result.choices
             return Understanding(text, (), lambda: choice_question(self.home, choices, language), False, language,
                                  needs_choice=choice.candidates)
-        confirm = any(self._confirm(c) for c in result.commands)
-        def reply() -> str:
-            return promise(self.home, result.commands, result.not_found, result.why, language=language,
-                           needs_confirmation=confirm)
+        confirm = any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
+        note = slip_note(slip, language) if slip is not None else ""
 
-        return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found))
+        def reply() -> str:
+            said = promise(self.home, result.commands, result.not_found, result.why, language=language,
+                           needs_confirmation=confirm)
+            return f"{note} {said}" if note else said
+
+        return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found),
+                             note="" if confirm else note)
+
+    def _mend(self, asked: PendingChoice, previous: Previous | None, result: _Result) -> tuple[_Result, Slip | None]:
+        """A request that did nothing because of a word not understood, read again with the home's words one
+        letter away from it: one such word is read as meant, several are asked about (a yes carries it out)."""
+        word = next(iter(result.unread), None)
+        if word is None or (result.commands and not result.choices):
+            return result, None
+        options = self._slips.meant(word)
+        readings = []
+        for option in options:
+            again = self._understand(asked.text.replace(word, option, 1), asked.room, previous, asked.chosen)
+            if again.commands and not again.not_found and not again.choices:
+                readings.append((option, again))
+        if not readings:
+            return result, None
+        option, again = readings[0]
+        return again, Slip(word, option, ask=len(options) > 1)
+
+    def _held_back(self, understood: Understanding, said: str, *, always: bool = False) -> Understanding:
+        """`understood` without the commands that act now when `said` has a condition or asks about the past;
+        what only asks (a state question, a rule proposed for a yes) stays."""
+        why = holding(said, understood.language)
+        if why is None or not (always or any(acts(c, self.intents) for c in understood.commands)):
+            return understood
+        kept = tuple(c for c in understood.commands if not acts(c, self.intents))
+        language, (key, condition) = understood.language, why
+        if kept:
+            return Understanding(understood.text, kept, lambda: promise(self.home, kept, (), (), language=language),
+                                 language=language)
+        return Understanding(understood.text, (), lambda: str(reply_texts(language)[key]).format(condition=condition),
+                             language=language)
 
     def _refused(self, text: str, normalised: str, room: str | None) -> str | None:
         """A request jibsa will not read: one longer than MAX_CHARS, or said in a room the home lacks."""
@@ -189,6 +241,8 @@ class Parser:
         tokens = scan(blanked, self._gazetteer)
         result = _Result()
         carried: tuple[str, ...] = ()
+        said_from = min((start for start, _ in timing.spans), default=0)
+        untimed, said_in = 0, False  # the requests before the one the timing is said in ("맞추고 30분 뒤에 꺼줘")
         for clause in _clauses(tokens, blanked, self.home):
             ctx = Context(room, carried, self._narrow, self._fillers, chosen)
             outcome: Interpretation = interpret(clause, self.home, self._lexicon, ctx, previous)
@@ -200,18 +254,26 @@ class Parser:
             result.not_found += outcome.not_found
             if outcome.reason:
                 result.why.append(outcome)
+            if outcome.unread:
+                result.unread.append(outcome.unread)
             previous = previous_of(outcome.commands, self.home) or previous
+            if clause.tokens[-1].start < said_from:
+                untimed = len(result.commands)
+            else:
+                said_in = True
+        if not said_in:
+            untimed = 0  # said after every request ("turn off the tv in 5 minutes"): for all of them
         if timing.params:
-            result.commands = [_timed(c, timing.params) for c in result.commands]
+            result.commands = [c if i < untimed else _timed(c, timing.params) for i, c in enumerate(result.commands)]
         return result
 
     def device_ids(self, text: str) -> list[str]:
         """The devices `text` names, by their names (for readers of other sentences)."""
         return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("device")]
 
-    def commands(self, text: str) -> list[Command]:
-        """The commands `text` asks for, read alone (no room, no session)."""
-        return self._understand(normalise(text), None, None).commands
+    def commands(self, text: str, room: str | None = None) -> list[Command]:
+        """The commands `text` asks for, read alone (no session), as said in `room` when given."""
+        return self._understand(normalise(text), room, None).commands
 
     def _confirm(self, command: Command) -> bool:
         devices = (self.home.device(t) for t in command.targets)

@@ -11,6 +11,7 @@ from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.reports import describe
+from jibsa.nlu.slips import Slip
 from jibsa.nlu.texts import reply_texts as _lang
 from jibsa.nlu.understood import Interpretation
 
@@ -129,6 +130,17 @@ def choice_question(home: Home, devices: Sequence[Device], language: str) -> str
         options = [f"{place} {kind}" if place != kind else place for place in places.values()]
         return ", ".join(josa(o, "이요") for o in options) + "?"
     return str(lang["choose"]).format(options=" or ".join(f"the one in {place}" for place in places.values()))
+
+
+def slip_note(slip: Slip, language: str) -> str:
+    """"'블'을 '불'로 알아들었어요." (a slip read as meant), or "'블'이 뭔지 모르겠어요." (asked about)."""
+    lang = _lang(language)
+    said, meant = f"'{slip.said}'", f"'{slip.meant}'"
+    if language == "en":
+        return str(lang["slip_ask" if slip.ask else "slip_read"]).format(said=said, meant=meant)
+    if slip.ask:
+        return str(lang["slip_ask"]).format(said=josa(said, "이"))
+    return str(lang["slip_read"]).format(said=josa(said, "을"), meant=josa(meant, "로"))
 
 
 def refusal(code: str, language: str) -> str:

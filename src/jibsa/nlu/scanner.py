@@ -25,6 +25,9 @@ _ENDING_CHARS = frozenset(
     "해했돼되다잖네죠는데습십쇼렴자용염든냐던된될됐쯤요랑하 "
 )
 _HANGUL = re.compile(r"[가-힣]")
+_PARTICLE_AFTER = re.compile(r"(?:도|만|를|은|는|랑|이랑|이|가|에|의|들|로|하고)(?![가-힣])")
+_WORD_START = "^"  # a trie node's entries that hold only at the start of a word
+_CAUSATIVE = "시켜"  # "오프 시켜 줘", "정지시켜": the ending of the verb before, not 켜
 _ENGLISH_TO = re.compile(r"(?<![a-z])to $")
 
 
@@ -58,14 +61,15 @@ class Gazetteer:
 
     root: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, key: str, entry: Entry) -> None:
+    def add(self, key: str, entry: Entry, *, word_start: bool = False) -> None:
+        """`word_start`: the entry holds only where a word starts (konglish 온 is not the end of 다녀온)."""
         key = "".join(key.split())
         if not key:
             return
         node = self.root
         for ch in key:
             node = node.setdefault(ch, {})
-        entries: list[Entry] = node.setdefault("", [])
+        entries: list[Entry] = node.setdefault(_WORD_START if word_start else "", [])
         if entry not in entries:
             entries.append(entry)
 
@@ -81,17 +85,21 @@ class Gazetteer:
     def prefixes(self, text: str, start: int) -> list[tuple[int, tuple[Entry, ...]]]:
         """Every key starting at `start`, shortest first: (end, entries)."""
         node, out, i = self.root, [], start
+        at_word = start == 0 or not text[start - 1].isalnum()
+        spaced = False  # a key read across a space must start a word: "제습기 온" holds no "기온"
         while i < len(text):
             ch = text[i]
             if ch == " ":
                 i += 1
+                spaced = spaced or node is not self.root
                 continue
             nxt = node.get(ch)
-            if nxt is None:
+            if nxt is None or (spaced and not at_word):
                 break
             node, i = nxt, i + 1
-            if "" in node and _ascii_boundary(text, start, i):
-                out.append((i, tuple(node[""])))
+            entries = [*node.get("", ()), *(node.get(_WORD_START, ()) if at_word else ())]
+            if entries and _ascii_boundary(text, start, i):
+                out.append((i, tuple(entries)))
         return out
 
 
@@ -122,6 +130,9 @@ def scan(text: str, gazetteer: Gazetteer) -> list[Token]:
             i += 1
             continue
         end, entries = found
+        if _inside_word(text, i, end, entries):
+            i += 1
+            continue
         token = Token(i, end, text[i:end], entries)
         split = _split_room_kind(token, text, gazetteer) if tokens and tokens[-1].has("all") else None
         if split is not None:
@@ -135,6 +146,16 @@ def scan(text: str, gazetteer: Gazetteer) -> list[Token]:
         tokens.append(token)
         i = end
     return tokens
+
+
+def _inside_word(text: str, start: int, end: int, entries: tuple[Entry, ...]) -> bool:
+    """"거", "것" mean "any device" only as words of their own ("거실 거도", "그 거 켜"), never as a
+    piece of a word not understood ("거싷", "스피거"): such a piece would widen the request to a room."""
+    if any(tag != "any" for tag, _ in entries):
+        return False
+    before = start > 0 and bool(_HANGUL.match(text[start - 1]))
+    after = end < len(text) and bool(_HANGUL.match(text[end])) and not _PARTICLE_AFTER.match(text, end)
+    return before or after
 
 
 def _best_match(text: str, i: int, gazetteer: Gazetteer) -> tuple[int, tuple[Entry, ...]] | None:
@@ -190,6 +211,9 @@ def _tail_end(text: str, end: int, gazetteer: Gazetteer) -> int:
     """Where the ending after a verb stops (줘, 줄래?, 주시겠어요, 고 ...): at the next real word."""
     j = end
     while j < len(text) and (text[j] in _ENDING_CHARS or text[j] == "?"):
+        if text.startswith(_CAUSATIVE, j):
+            j += len(_CAUSATIVE)
+            continue
         found = gazetteer.longest(text, j) if text[j] != " " else None
         if found is not None and found[0] - j >= 2 and any(t in CONTENT_TAGS for t, _ in found[1]):
             break

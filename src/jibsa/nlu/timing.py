@@ -28,6 +28,7 @@ _CLOCK = re.compile(
     r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)\s*(?P<ampm>am|pm)?"
     rf"|at\s+(?P<h3>\d{{1,2}})\s*(?P<ampm3>am|pm|a\.m\.|p\.m\.|o'clock)?"
 )
+_EVERY = re.compile(r"\s*마다(?:에|는)?|\s*every\s*day")
 _REPEATS = (
     (re.compile(r"평일|주중|weekdays?|every weekday"), "weekdays"),
     (re.compile(r"주말|weekends?|every weekend"), "weekends"),
@@ -79,6 +80,10 @@ def find_timing(text: str) -> Timing:
             if "at" in params:
                 params["repeat"] = repeat
             break
+    every = _EVERY.match(text, spans[-1][1]) if "at" in params and "repeat" not in params else None
+    if every is not None:  # "저녁 7시마다": every day at that time
+        params["repeat"] = "daily"
+        spans[-1] = (spans[-1][0], every.end())
     return Timing(params, tuple(spans))
 
 

@@ -30,3 +30,4 @@ class Interpretation:
     reason: str = ""
     devices: list[Device] = field(default_factory=list)
     detail: str = ""
+    unread: str = ""  # a word of the request no list knows ("블"), which may be a slip

@@ -38,9 +38,7 @@ def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
     for short, room_id in _short_room_names(home, lexicon, home_keys).items():
         gaz.add(short, ("room", room_id))
         home_keys.add(short)
-    for scene in home.scenes:
-        for name in scene.names:
-            gaz.add(normalise(name), ("scene", scene.id))
+    _add_scenes(gaz, home, lexicon)
     for words in lexicon.room_words.values():
         same = _home_room_for(home, words)
         for word in words:
@@ -48,6 +46,25 @@ def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
                 continue
             gaz.add(normalise(word), ("room", same) if same else ("unknown_room", word))
     return gaz
+
+
+def _add_scenes(gaz: Gazetteer, home: Home, lexicon: Lexicon) -> None:
+    for scene in home.scenes:
+        for name in scene.names:
+            gaz.add(normalise(name), ("scene", scene.id))
+        for word in _scene_greetings(scene.names, lexicon):
+            gaz.add(normalise(word), ("scene", scene.id))
+            gaz.add(normalise(word), ("greeting", scene.id))
+
+
+def _scene_greetings(names: tuple[str, ...], lexicon: Lexicon) -> list[str]:
+    """The greetings of every family one of a scene's names belongs to ("다녀올게" brings "다녀오겠습니다")."""
+    said = {compact(normalise(n)) for n in names}
+    words: list[str] = []
+    for family in lexicon.groups("greetings").values():
+        if said & {compact(normalise(w)) for w in family}:
+            words += family
+    return words
 
 
 def _short_names(home: Home, lexicon: Lexicon, taken: set[str]) -> dict[str, str]:
@@ -94,6 +111,11 @@ def _add_lexicon(gaz: Gazetteer, lexicon: Lexicon) -> None:
     for section, tag in _GROUPS.items():
         for name, words in lexicon.groups(section).items():
             gaz.add_all((normalise(w) for w in words), (tag, name))
+    for family, words in lexicon.groups("greetings").items():  # small talk where no scene has them
+        gaz.add_all((normalise(w) for w in words), ("smalltalk", family))
+    for name, words in lexicon.groups("konglish_verbs").items():
+        for word in words:
+            gaz.add(normalise(word), ("verb", name), word_start=True)
     for prop, choices in lexicon.section("values").items():
         for canonical, words in choices.items():
             value: object = {"true": True, "false": False}.get(str(canonical), str(canonical))

@@ -12,10 +12,14 @@ from jibsa.rules.presence import PresenceBook
 
 
 def value_matches(value: Any, to: Any, above: float | None, below: float | None) -> bool:
-    """`value` equals `to` (when given) and lies beyond the thresholds (when given)."""
+    """`value` equals `to` (or is one of `to`, a frozenset; when given) and lies beyond the thresholds (when
+    given)."""
     if value is None:
         return False
-    if to is not None and not _same(value, to):
+    if isinstance(to, frozenset):
+        if value not in to:  # one of several values (an appliance's ways of finishing)
+            return False
+    elif to is not None and not _same(value, to):
         return False
     if above is not None or below is not None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -18,11 +18,12 @@ from typing import Any
 import yaml
 
 from jibsa.domain import Command, Home
+from jibsa.nlu.condition import acts, asks_question, condition_parts
 from jibsa.nlu.timing import parse_duration
 from jibsa.rules.triggers import TriggerKinds, installed_kinds, state
 from jibsa.rules.triggers.base import TriggerKind
 
-ParseAction = Callable[[str], Sequence[Command]]
+ParseAction = Callable[[str, str | None], Sequence[Command]]  # (text, room it is said in)
 FindDevices = Callable[[str], list[str]]
 
 
@@ -51,9 +52,12 @@ class RuleReader:
         managed = self._manage(text, w)
         if managed is not None:
             return managed
-        asked = re.search(w["why"], text) and (self._find(text) or [t for c in self._parse(text) for t in c.targets])
+        asked = re.search(w["why"], text) and (self._find(text)
+                                               or [t for c in self._parse(text, None) for t in c.targets])
         if asked:
             return Command("why", (asked[0],))
+        if asks_question(text, language):
+            return None  # "현관문 열리면 소리 나?" asks; it does not ask for a rule
         parts = self._split(text, language, w)
         if parts is None:
             return None
@@ -65,7 +69,10 @@ class RuleReader:
         conditions = [c for part in conditions_text[1:] if (c := self._condition(part, language, w)) is not None]
         conditions += self._context_conditions(conditions_text[0], w)
         named = [str(trigger["device"])] if trigger.get("device") else []
-        actions = self._actions(action_text, named + [d for part in conditions_text for d in self._find(part)], w)
+        sensed = self.home.device(named[0]) if named and ("above" in trigger or "below" in trigger) else None
+        room = sensed.room if sensed is not None else None  # "거실 온도가 28도 넘으면 에어컨 켜줘": that room's
+        actions = self._actions(action_text, named + [d for part in conditions_text for d in self._find(part)], w,
+                                room)
         if not actions:
             return None
         tells_when_done = kind.told_once and all(a["kind"] == "notify" for a in actions)
@@ -96,10 +103,7 @@ class RuleReader:
                 return [lead.group(1)], lead.group(2)
             trail = re.match(w["trail"], text.strip(" .!?"))
             return ([trail.group(2)], trail.group(1)) if trail else None
-        pieces = re.split(w["split"], text)
-        if len(pieces) < 2:
-            return None
-        return [p.strip(" ,") for p in pieces[:-1]], pieces[-1].strip(" ,")
+        return condition_parts(text)
 
     def _trigger(self, part: str, language: str) -> tuple[TriggerKind[Any], dict[str, Any]] | None:
         """The first trigger kind (in their hearing order) that hears itself in `part`, and what it heard."""
@@ -115,6 +119,9 @@ class RuleReader:
             if word in part:
                 return [d.id for d in self.home.devices if d.type.value == kind][:1]
         return []
+
+    def _kinds(self, commands: Sequence[Command]) -> set[str]:
+        return {d.type.value for c in commands for t in c.targets if (d := self.home.device(t)) is not None}
 
     def _condition(self, part: str, language: str, w: Mapping[str, Any]) -> dict[str, Any] | None:
         if re.search(w["nobody"], part):
@@ -133,26 +140,36 @@ class RuleReader:
             found.append({"kind": "time", "after": "22:00", "before": "06:00"})
         return found
 
-    def _actions(self, text: str, named: Sequence[str], w: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """The actions said in `text`; a command with no device of its own acts on the first `named`."""
+    def _actions(self, text: str, named: Sequence[str], w: Mapping[str, Any],
+                 room: str | None = None) -> list[dict[str, Any]]:
+        """The actions said in `text` (read as if said in `room`); a command with no device of its own acts on
+        the first `named`; only what acts (a state question is no action)."""
         actions: list[dict[str, Any]] = []
         delay = re.search(w["delay"], text)
         if delay:
             seconds = parse_duration(delay.group(0)) or _english_seconds(delay)
             actions.append({"kind": "delay", "seconds": seconds})
             text = text[: delay.start()] + text[delay.end():]
-        if re.search(w["notify"], text):
+        notify = re.search(w["notify"], text)
+        if notify:
             to = re.search(w["notify_to"], text)
             person = to.group(1) if to and to.group(1).lower() not in ("me", "us", "나", "저") else None
-            return [*actions, {"kind": "notify", **({"to": [person]} if person else {})}]
-        commands = [c.without_timing() for c in self._parse(text) if c.targets or c.intent == "run_scene"]
-        if not commands and named:
+            actions.append({"kind": "notify", **({"to": [person]} if person else {})})
+            text = text[: notify.start()]  # "다용도실 불 켜고 알려줘": what comes before the telling
+            if not re.search(r"[가-힣a-z]{2}", text):
+                return actions
+        commands = [c.without_timing() for c in self._parse(text, room) if acts(c) and (c.targets or
+                                                                                        c.intent == "run_scene")]
+        if not commands and not notify:  # "해 지면 불 켜줘": every light, as a rule has no room to ask about
+            every = [c.without_timing() for c in self._parse(f"{w['every']} {text}", room) if acts(c) and c.targets]
+            commands = every if len(self._kinds(every)) == 1 else []  # a kind was named, not "everything"
+        if not commands and named and not notify:
             device = self.home.device(named[0])
             said_with = f"{device.name} {text}" if device else text
-            commands = [c.without_timing() for c in self._parse(said_with) if c.targets]
+            commands = [c.without_timing() for c in self._parse(said_with, room) if c.targets and acts(c)]
         said = [{"kind": "scene", "scene": c.params["scene"]} if c.intent == "run_scene"
                 else {"kind": "command", **c.to_dict()} for c in commands]
-        return [*actions, *said] if commands else []
+        return [*actions, *said] if commands or notify else []
 
 
 def _english_seconds(found: re.Match[str]) -> float:
@@ -179,7 +196,7 @@ class _Hearing:
 
     def devices(self, part: str) -> list[str]:
         return (self._reader._find(part) or self._reader.appliances(part, self._words)
-                or [t for c in self._reader._parse(part) for t in c.targets])
+                or [t for c in self._reader._parse(part, None) for t in c.targets])
 
     def days(self, part: str) -> str:
         return next((days for days, pattern in self._words["days"].items() if re.search(pattern, part)), "daily")

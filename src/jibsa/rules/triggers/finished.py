@@ -1,5 +1,5 @@
-"""An appliance finishes: its run_state becomes "finished": {"kind": "finished", "device": "washer"}
-("세탁 끝나면 알려줘")."""
+"""An appliance finishes: its run_state becomes "finished" (a robot vacuum: it stops cleaning, "returning"
+or "docked"): {"kind": "finished", "device": "washer"} ("세탁 끝나면 알려줘")."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from jibsa.rules.fields import Fields
 from jibsa.rules.model import Trigger
 from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, Wording
 from jibsa.rules.triggers.state import Aim, ValueWatcher
+
+# What "finished" is, per kind of appliance: a washer's cycle ends in "finished"; a robot vacuum's cleaning
+# ends when it heads back ("returning") or, straight from cleaning, is "docked". A change between two of
+# these (returning -> docked) is not a second finish.
+FINISHED_STATES = frozenset({"finished", "returning", "docked"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +38,7 @@ def _read(fields: Fields) -> FinishedTrigger:
 
 def _aim(trigger: Trigger) -> Aim:
     assert isinstance(trigger, FinishedTrigger)
-    return Aim(trigger.device, "run_state", "finished")
+    return Aim(trigger.device, "run_state", FINISHED_STATES)
 
 
 def _watcher(site: WatchSite) -> Watcher:

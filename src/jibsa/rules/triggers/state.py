@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from jibsa.domain import DeviceType, StateChanged
+from jibsa.nlu.josa import josa
 from jibsa.nlu.timing import parse_duration
 from jibsa.rules.conditions import value_matches
 from jibsa.rules.fields import Fields
@@ -196,7 +197,9 @@ def _read_back(when: Mapping[str, Any], w: Wording) -> str:
     fill = {**w.device(when.get("device")), **w.property(str(when.get("property", "")))}
     for side in ("above", "below"):
         if side in when:
-            return w.say(side, limit=f"{when[side]:g}", **fill)
+            unit = (w.find("units") or {}).get(str(when.get("property")), "")
+            limit = f"{when[side]:g}{unit}"  # "28도": the unit said, as it was heard
+            return w.say(side, limit=limit, limit_o=josa(limit, "을") if w.ko else limit, **fill)
     if when["property"] == "motion":
         return w.say("motion", **fill)
     value = w.text("values").get(str(when.get("to")), str(when.get("to")))

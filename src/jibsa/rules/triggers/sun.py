@@ -15,6 +15,8 @@ import yaml
 from astral import Observer
 from astral.sun import sunrise, sunset
 
+from jibsa.nlu.josa import duration_text
+from jibsa.nlu.timing import parse_duration
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import DAY_SETS, Trigger, weekday_allowed
 from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, Wording
@@ -79,12 +81,22 @@ def _offset(part: str, hearing: Hearing) -> float:
     found = re.search(hearing.words("sun_offset"), part)
     if not found:
         return 0.0
-    minutes = float(found.group(1)) * 60
-    return -minutes if found.group(2) in ("전", "before") else minutes
+    seconds = float(parse_duration(found.group(1)) or 0) if not found.group(1).isdigit() else float(found.group(1)) * 60
+    return -seconds if found.group(2) in ("전", "before") else seconds
+
+
+def _said(when: Mapping[str, Any], w: Wording, table: Any) -> str:
+    """"해가 지면", or with its offset "해 지기 30분 전에" (in `table`, the read-back or the because words)."""
+    event, offset = str(when.get("event")), float(when.get("offset_s") or 0)
+    if not offset:
+        return str(table.get(event, ""))
+    side = w.find("sun_before" if offset < 0 else "sun_after") or {}
+    amount = duration_text(abs(offset)) if w.ko else f"{abs(offset) / 60:g} minutes"
+    return str(side.get(event, "")).format(offset=amount)
 
 
 def _read_back(when: Mapping[str, Any], w: Wording) -> str:
-    return str(w.text("sun", when["event"]))
+    return _said(when, w, w.text("sun"))
 
 
 def _happened(trigger: SunTrigger, value: Any, w: Wording) -> str:
@@ -92,7 +104,7 @@ def _happened(trigger: SunTrigger, value: Any, w: Wording) -> str:
 
 
 def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
-    return str(w.text("sun").get(when.get("event"), ""))
+    return _said(when, w, w.text("sun"))
 
 
 KIND = TriggerKind("sun", _read, _watcher, _hear, _read_back, _happened, _because, rank=4, hearing_rank=10,
