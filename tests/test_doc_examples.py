@@ -46,3 +46,20 @@ def test_each_example_is_understood_in_the_sample_home(parser: Parser, sentence:
     understood = parser.parse(sentence)
     assert understood.commands, f"{sentence!r}: {understood.reply}"
     assert "찾지 못했어요" not in understood.reply and "없어요" not in understood.reply, understood.reply
+
+
+def test_the_zigbee2mqtt_walkthrough_home_file_line_takes_the_bulb_over(tmp_path: Path) -> None:
+    """docs/mqtt-zigbee2mqtt.md: its home-file entry, put in a copy of the sample home, is a valid home
+    whose 거실 스탠드 is the MQTT bulb, and "거실 스탠드 켜줘" reaches it."""
+    from jibsa.home_file import sample_home_text
+
+    doc = (ROOT / "docs" / "mqtt-zigbee2mqtt.md").read_text(encoding="utf-8")
+    entry = re.search(r"  - \{id: living_stand.*?\}\}", doc, re.S).group(0)  # type: ignore[union-attr]
+    home_text = re.sub(r"  - \{id: living_stand,[^\n]*", lambda _: entry, sample_home_text(), count=1)
+    (tmp_path / "my-home.yaml").write_text(home_text, encoding="utf-8")
+    home = load_home(tmp_path / "my-home.yaml").home
+    stand = home.device("living_stand")
+    assert stand is not None and stand.vendor == "mqtt" and stand.room == "living"
+    assert stand.options["mqtt_unique_id"] == "0x001788010b2c3d4e_light_zigbee2mqtt"
+    commands = Parser(home).parse("거실 스탠드 켜줘").commands
+    assert [(c.intent, c.targets) for c in commands] == [("turn_on", ("living_stand",))]
