@@ -156,6 +156,9 @@ async def latency(running: RunningHome, adapter: InstantSwitches, ladder: Ladder
 
 
 def _ms(values: list[float], q: float) -> str:
+    """The `q` quantile in ms; "none" when no rule fired (a small home: the loop guard paused them all)."""
+    if not values:
+        return "none"
     ordered = sorted(values)
     return f"{1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]:.2f} ms"
 

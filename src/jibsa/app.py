@@ -20,6 +20,7 @@ from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.energy.recorder import EnergyRecorder
 from jibsa.energy.store import EnergyStore
+from jibsa.gate import AuditLog, Gate
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
 from jibsa.nlu import Parser
@@ -196,6 +197,10 @@ class RunningHome:
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
+    gate: Gate = field(init=False)  # the one way in: every entrance asks it (jibsa.gate)
+
+    def __post_init__(self) -> None:
+        self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -237,7 +242,7 @@ async def open_home(
                   **default_skills(weather.source, weather.city)}
     # The recorder and its skill are made before the hub they read (the lambdas look it up when called).
     energy = EnergyRecorder(lambda: hub.home, store, clock, state=lambda d: hub.states.get(d),  # noqa: PLW0108
-                            timezone=ZoneInfo(settings.timezone),
+                            timezone=ZoneInfo(settings.timezone), counted=lambda c: hub.bus.publish(c),  # noqa: PLW0108
                             **energy_options(settings)) if isinstance(store, EnergyStore) else None
     all_skills["get_energy"] = energy_skill(energy)
     hub = Hub(home, store, clock, adapters, skills=all_skills, command_timeout=settings.command_timeout,

@@ -14,7 +14,7 @@ from typing import Any
 from jibsa.answers import describe_outcome, said
 from jibsa.confirmations import Answer, Confirmations, answer_in
 from jibsa.domain import Command, TargetResult
-from jibsa.domain.policy import refusal_for_request
+from jibsa.domain.policy import SAFETY_TYPES, refusal_for_request, refusal_for_role
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
@@ -101,12 +101,14 @@ class Conversation:
         actor: Actor | None = None,
         confirmed: bool = False,
         confirm: bool = False,
+        second_word: Callable[[Command], bool] | None = None,
     ) -> Turn:
         """Understand `text` and carry it out. Safe on any input: bad text gets a reply, not an error.
 
         `confirmed`: the caller has already had the second word (a PIN, `say --yes`). `confirm`: this
         is the person sending the request they were asked to confirm again; it confirms only exactly
-        that request. A bare yes or no answers what the person has waiting in this session."""
+        that request. A bare yes or no answers what the person has waiting in this session. `second_word`:
+        commands that wait for a second word through this entrance beyond the policy's (the gate's)."""
         actor = actor or Actor()
         who = self.who(actor, session)
         held = self.confirmations.waiting(who)
@@ -121,6 +123,8 @@ class Conversation:
                 self.confirmations.drop(who)
                 return Turn(text, (), said("declined", held.language), False, (), held.language)
         matched = self._phrases.match(text) if self._phrases is not None else None
+        if matched is not None and self._names_a_safety_device(text, room, session):
+            matched = None  # a door, a gas valve, a garage door: never a skill's to claim
         if matched is not None:
             command = Command(matched.intent, (), {**matched.params, "language": matched.language})
             return await self._carry_out(text, (command,), str, actor, confirmed=False, session=session,
@@ -130,13 +134,20 @@ class Conversation:
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
         if refusal is not None:
             return Turn(text, commands, said("not_allowed", language), False, (), language, refused=refusal)
-        if understanding.needs_confirmation and not confirmed:
+        asks = second_word is not None and any(second_word(c) for c in commands)
+        if (understanding.needs_confirmation or asks) and (refused := self._never_for(actor, commands)):
+            return Turn(text, commands, said("not_allowed", language), False, (), language, refused=refused)
+        if (understanding.needs_confirmation or asks) and not confirmed:
             if confirm and self.confirmations.take(who, commands) is not None:
                 confirmed = True
             else:
-                promised = promise(self.hub.home, commands, (), (), language=language)
+                home = self.hub.home
+                promised = promise(home, commands, (), (), language=language)
                 self.confirmations.hold(who, commands, promised, language)
-                return Turn(text, commands, understanding.reply, True, (), language)
+                reply = understanding.reply if understanding.needs_confirmation else " ".join(
+                    (promise(home, commands, (), (), language=language, needs_confirmation=True),
+                     said("say_pin", language)))
+                return Turn(text, commands, reply, True, (), language)
         if not commands:
             return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
         turn = await self._carry_out(text, commands, lambda: understanding.reply, actor, confirmed=confirmed,
@@ -144,6 +155,24 @@ class Conversation:
         if understanding.note and not turn.reply.startswith(understanding.note):  # a slip read: say how
             turn = replace(turn, reply=f"{understanding.note} {turn.reply}")
         return turn
+
+    def _names_a_safety_device(self, text: str, room: str | None, session: str | None) -> bool:
+        home = self.hub.home
+        understood = self.parser.parse(text, room=room, session=session)
+        return any((d := home.device(t)) is not None and d.type in SAFETY_TYPES
+                   for c in understood.commands for t in c.targets)
+
+    def _never_for(self, actor: Actor, commands: Sequence[Command]) -> str | None:
+        """Why `actor`'s role may never do one of `commands` (a guest's unlock): asking for a second word
+        first would promise what no word can give."""
+        home = self.hub.home
+        for command in commands:
+            for target in command.targets:
+                device = home.device(target)
+                refusal = refusal_for_role(actor.role, device, command) if device is not None else None
+                if refusal is not None:
+                    return refusal.message
+        return None
 
     async def _carry_out(
         self, text: str, commands: Sequence[Command], promised: Callable[[], str], actor: Actor, *, confirmed: bool,

@@ -174,3 +174,16 @@ async def test_a_delayed_unlock_needs_its_confirmation_when_asked(home, store, c
         assert confirmed.scheduled is not None
         await clock.advance(61)
         assert hub.state("door")["lock"] == "unlocked"
+
+
+def test_a_weekly_repeat_comes_on_its_day() -> None:
+    """"매주 월요일": the next Monday at that time (issue 18 §4b)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from jibsa.hub.schedule_time import next_occurrence
+
+    seoul = ZoneInfo("Asia/Seoul")
+    thursday = datetime(2026, 1, 1, 12, 0, tzinfo=seoul).timestamp()
+    due = datetime.fromtimestamp(next_occurrence("08:00", thursday, seoul, "mon"), seoul)
+    assert (due.weekday(), due.hour, due.minute, due.day) == (0, 8, 0, 5)

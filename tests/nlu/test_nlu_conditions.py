@@ -140,3 +140,24 @@ def test_a_delay_belongs_to_its_own_request(parser: Parser) -> None:
     assert second == Command("turn_off", ("living_ac",), {"delay_s": 1800})
     both = parser.parse("30분 뒤에 거실 불 켜고 에어컨 꺼줘").commands
     assert all(c.params.get("delay_s") == 1800 for c in both)
+
+
+@pytest.mark.parametrize(("text", "when"), [
+    ("아이방 온도가 28도 넘으면 알려줘",
+     {"kind": "state", "device": "kids_sensor", "property": "temperature", "above": 28.0}),
+    ("로봇청소기 청소 다 하면 알려 줘", {"kind": "finished", "device": "robot_vacuum"}),
+    ("notify me as soon as the dishwasher finishes", {"kind": "finished", "device": "dishwasher"}),
+    ("when the sun comes up tell me", {"kind": "sun", "event": "sunrise", "offset_s": 0.0, "days": "daily"}),
+])
+def test_the_trigger_is_the_one_said(parser: Parser, text: str, when: dict[str, Any]) -> None:
+    assert _rule(parser, text)["when"] == when
+
+
+def test_why_names_the_sun_offset() -> None:
+    from jibsa.rules.readback import describe_rule_outcome
+
+    rule = {"name": "해 지기 30분 전에 거실 스탠드 켜줘", "when": {"kind": "sun", "event": "sunset", "offset_s": -1800}}
+    answer = {"at": 1.0, "time": "17:50", "changed": {"power": True}, "cause": {"via": "rule:r1"}, "rule": rule,
+              "name": "거실 스탠드"}
+    said = describe_rule_outcome("why", answer, None, "ko")
+    assert said.startswith("해 지기 30분 전이 되어서") and "켰어요" in said

@@ -35,7 +35,8 @@ async def test_bad_rules_and_guests_get_clear_errors(api: Api) -> None:
 
 async def test_an_unlocking_rule_needs_an_owner_and_a_confirmation(api: Api, running: RunningHome) -> None:
     member = await api.call("아이", "POST", "/api/rules", json={"rule": UNLOCK_ON_ARRIVAL, "confirm": True})
-    assert member.status_code == 409
+    assert (member.status_code, member.json()["code"]) == (403, "not_allowed")  # not a 409 no answer can fix
+    assert "owner" in member.json()["detail"]["reason"]
     first = await api.call("엄마", "POST", "/api/rules", json={"rule": UNLOCK_ON_ARRIVAL})
     assert (first.status_code, first.json()["code"]) == (409, "needs_confirmation")
     again = await api.call("엄마", "POST", "/api/rules", json={"rule": UNLOCK_ON_ARRIVAL, "confirm": True})
@@ -55,3 +56,17 @@ async def test_presence_and_notifications_per_person(api: Api, running: RunningH
     marked = await api.call("아이", "POST", "/api/notifications/read", json={})
     assert marked.json() == {"marked": 1}
     assert (await api.call("아이", "GET", "/api/notifications?unread=true")).json()["notifications"] == []
+
+
+async def test_rule_changes_and_presence_are_audited(api: Api, running: RunningHome) -> None:
+    """Issue 20, item 15: rule create, toggle and delete, and presence changes, each an audit row."""
+    rule_id = (await api.call("아이", "POST", "/api/rules", json={"rule": WASHER_DONE})).json()["id"]
+    await api.call("아이", "PATCH", f"/api/rules/{rule_id}", json={"enabled": False})
+    await api.call("아이", "DELETE", f"/api/rules/{rule_id}")
+    await api.call("엄마", "PUT", "/api/presence/아이", json={"home": False})
+    refused = await api.call("아이", "POST", "/api/rules", json={"rule": UNLOCK_ON_ARRIVAL, "confirm": True})
+    assert refused.status_code == 403
+    entries = await running.store.audit(running.hub.home.id)  # type: ignore[attr-defined]
+    seen = [(e.user, e.action, e.ok) for e in sorted(entries, key=lambda e: e.at)]
+    assert seen == [("아이", "rule_create", True), ("아이", "rule_toggle", True), ("아이", "rule_delete", True),
+                    ("엄마", "presence", True), ("아이", "rule_create", False)]

@@ -151,3 +151,27 @@ async def test_a_device_removed_at_run_time_pauses_its_rules_with_a_notification
     assert not rule.enabled
     await running.hub.execute(Command("turn_on", ("living_light",)))  # nothing breaks
     assert running.hub.state("living_light")["power"] is True
+
+
+async def test_a_scene_rule_that_unlocks_runs_for_an_owner_who_confirmed_it(tmp_path: Path, home: Home,
+                                                                            clock: ManualClock) -> None:
+    """Issue 20, item 18: a rule whose scene unlocks is an unlocking rule — an owner's confirmation
+    (the PIN, through the API) is asked for and kept, and the scene's unlock then runs when it fires."""
+    from dataclasses import replace
+
+    from jibsa.domain.home import Scene, SceneAction
+
+    welcome = Scene("welcome", "환영 모드", (), (SceneAction("unlock", ("front_door",)),
+                                               SceneAction("turn_on", ("living_light",))))
+    with_scene = replace(home, scenes=(*home.scenes, welcome))
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=with_scene) as running:
+        add = Command("add_rule", (), {"rule": {"name": "오면 환영", "when": {"kind": "presence", "event": "arrive"},
+                                                "do": [{"kind": "scene", "scene": "welcome"}]}})
+        member = await running.hub.execute(add, actor=Actor("아이", Role.MEMBER, "api"), confirmed=True)
+        unconfirmed = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"))
+        assert (member.error, unconfirmed.error) == ("needs_owner_confirmation", "needs_owner_confirmation")
+        owner = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"), confirmed=True)
+        assert owner.ok
+        engine_of(running).presence.set("엄마", True)
+        await engine_of(running).settled()
+        assert running.hub.state("front_door")["lock"] == "unlocked"

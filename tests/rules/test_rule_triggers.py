@@ -48,7 +48,7 @@ async def test_a_state_held_for_a_while_fires_only_after_the_while(running: Runn
     await clock.advance(599)
     assert await notifications(running) == []
     await clock.advance(2)
-    assert await notifications(running) == ["현관문이 열려 있어요."]
+    assert await notifications(running) == ["현관문이 10분 넘게 열려 있어요."]
 
 
 async def test_a_threshold_fires_when_crossed_not_while_above(running: RunningHome) -> None:

@@ -26,7 +26,8 @@ rules:
 BAD = [
     ("rules: 3", "rules: expected a list of rules under 'rules:'"),
     ("rules: [{name: x, when: {kind: rainbow}, do: [{kind: notify}]}]",
-     "rules[0].when.kind: 'rainbow' is not one of state, finished, clock, sun, weather, presence"),
+     "rules[0].when.kind: 'rainbow' is not one of state, finished, clock, sun, weather, presence, energy_tier, "
+     "energy_bill"),
     ("rules: [{name: x, when: {kind: finished, device: garage}, do: [{kind: notify}]}]",
      "rules[0].when.device: no device 'garage' in this home"),
     ("rules: [{name: x, when: {kind: clock, at: '25:00'}, do: [{kind: notify}]}]",

@@ -23,6 +23,8 @@ from wyoming.tts import Synthesize, SynthesizeVoice
 
 from jibsa.app import RunningHome
 from jibsa.cli.main import main
+from jibsa.domain import Role
+from jibsa.gate import Principal, Via
 from jibsa.voice.audio import RATE, read_wav, wav_bytes
 from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
@@ -36,7 +38,8 @@ async def wyoming_port(running: RunningHome, whisper: WhisperRecognizer) -> Asyn
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     service = VoiceService(whisper, EspeakSynthesizer())
-    task = asyncio.create_task(serve_wyoming(service, running.conversation, f"tcp://127.0.0.1:{port}"))
+    satellite = Principal("kitchen-speaker", Role.MEMBER, Via.WYOMING)
+    task = asyncio.create_task(serve_wyoming(service, running.gate, satellite, f"tcp://127.0.0.1:{port}"))
     for _ in range(500):
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)

@@ -18,6 +18,7 @@ from jibsa.api import (
     routes_conversation,
     routes_devices,
     routes_discovered,
+    routes_energy,
     routes_events,
     routes_home,
     routes_local,
@@ -27,7 +28,7 @@ from jibsa.api import (
     routes_session,
     routes_users,
 )
-from jibsa.api.accounts import AccountStore
+from jibsa.api.accounts import AccountStore, verify_password
 from jibsa.api.audit import record_refusal
 from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from jibsa.api.context import ApiContext, AuthSettings
@@ -37,6 +38,7 @@ from jibsa.api.routes_voice import router as voice_router
 from jibsa.api.routes_weather import router as weather_router
 from jibsa.app import RunningHome
 from jibsa.domain import Room
+from jibsa.gate import PinLock
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
 `jibsa user add`), or log in with `POST /api/login` (a session cookie; then send the returned CSRF token in
@@ -81,6 +83,13 @@ def web_root() -> Path:
     return Path(str(files("jibsa").joinpath("web")))
 
 
+def _configure_gate(context: ApiContext) -> None:
+    """The gate audits into the API's accounts and checks the PIN the server was given."""
+    pin_hash = context.auth.unlock_pin_hash
+    verify = (lambda pin: verify_password(pin_hash, pin)) if pin_hash else None
+    context.running.gate.configure(pins=PinLock(verify, context.pin_limiter), audit=context.accounts)
+
+
 def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts: AccountStore | None = None, *,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """The application for `running`. `accounts` defaults to the home's store (jibsa.storage's SqlStore);
@@ -92,6 +101,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
         running, accounts or cast(AccountStore, running.store), auth,
         login_throttle=LoginThrottle(auth.login_attempts, auth.login_window_s),
     )  # fmt: skip
+    _configure_gate(app.state.jibsa)
     install_error_handlers(app, on_refused=record_refusal)
     for module in (routes_session, routes_conversation, routes_devices, routes_discovered, routes_home, routes_users,
                    routes_events):
@@ -99,7 +109,7 @@ def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts:
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)
     app.include_router(weather_router)
-    for module in (routes_rules, routes_notifications, routes_matter):
+    for module in (routes_rules, routes_notifications, routes_matter, routes_energy):
         app.include_router(module.router)
     _document_rooms(app, running.hub.home.rooms)
     _mount_dashboard(app)

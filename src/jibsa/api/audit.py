@@ -21,18 +21,8 @@ _ACTIONS = {"converse": "conversation", "send_command": "device_command"}
 
 async def record(context: ApiContext, principal: Principal, action: str, detail: Mapping[str, Any], *,
                  ok: bool, result: Mapping[str, Any]) -> None:
-    """Append one entry. A failing audit write is logged, and the error raised: no unrecorded commands."""
-    from jibsa.storage import AuditEntry
-
-    entry = AuditEntry(
-        at=time.time(), home_id=context.home_id, user=principal.name, role=principal.role.value,
-        source=f"{principal.via}:{principal.source}", action=action, detail=dict(detail), ok=ok, result=dict(result),
-    )  # fmt: skip
-    try:
-        await context.accounts.append_audit(entry)
-    except Exception:
-        log.exception("audit write failed for %s by %s", action, principal.name)
-        raise
+    """Append one entry, through the gate (`Gate.audit`). A failing write is logged, and the error raised."""
+    await context.running.gate.audit(principal.at(), action, detail, ok=ok, result=result)
 
 
 async def record_refusal(request: Request, error: ApiError) -> None:
@@ -51,13 +41,15 @@ async def record_refusal(request: Request, error: ApiError) -> None:
         return
 
 
-async def record_failed_login(context: ApiContext, name: str, user: Any, address: str) -> None:
-    """Record a login that failed: the name tried, its user (None for a name nobody has), from where."""
+async def record_failed_login(context: ApiContext, name: str, user: Any, address: str, *,
+                              error: str = "bad_credentials") -> None:
+    """Record a login that failed: the name tried, its user (None for a name nobody has), from where, and
+    why (`bad_credentials`, or `too_many_requests` for an address refused by the throttle)."""
     from jibsa.storage import AuditEntry
 
     role = role_of(user).value if user is not None else "unknown"
     entry = AuditEntry(at=time.time(), home_id=context.home_id, user=name, role=role, source=f"session:{address}",
-                       action="login", detail={}, ok=False, result={"error": "bad_credentials"})
+                       action="login", detail={}, ok=False, result={"error": error})
     await context.accounts.append_audit(entry)
 
 

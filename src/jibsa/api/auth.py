@@ -20,6 +20,8 @@ from jibsa.api.accounts import role_of, secret_hash
 from jibsa.api.context import CSRF_HEADER, SESSION_COOKIE, ApiContext, client_address
 from jibsa.api.errors import ApiError
 from jibsa.domain import Role
+from jibsa.gate import Principal as GatePrincipal
+from jibsa.gate import Via
 from jibsa.hub import Actor
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -35,6 +37,7 @@ class Principal:
     source: str  # the client's address
     csrf: str | None = None
     session_hash: str | None = None
+    token_hash: str | None = None
 
     @property
     def name(self) -> str:
@@ -43,6 +46,11 @@ class Principal:
     @property
     def user_key(self) -> str:
         return str(self.user.id)
+
+    def at(self, via: Via = Via.HTTP, session: str | None = None) -> GatePrincipal:
+        """This person as the gate sees them, asking through `via`; `session` is scoped to them."""
+        scoped = f"{self.user_key}:{session}" if session else None
+        return GatePrincipal(self.name, self.role, via, self.source, scoped, self.user_key, self.via)
 
     def actor(self, channel: str) -> Actor:
         """The hub's view of this person; `channel` says through which endpoint ("api", "conversation")."""
@@ -69,7 +77,7 @@ async def identify(connection: HTTPConnection, context: ApiContext, *, query_tok
             if user is not None:
                 context.tokens.put(token_hash, user)
         if user is not None and user.home_id == context.home_id:
-            return Principal(user, role_of(user), "token", source)
+            return Principal(user, role_of(user), "token", source, token_hash=token_hash)
         raise ApiError("not_authenticated")
     cookie = connection.cookies.get(SESSION_COOKIE)
     if cookie:

@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 from jibsa.api.accounts import AccountStore
 from jibsa.api.events import EventEncoder
 from jibsa.api.limits import AttemptLimiter, LoginThrottle
+from jibsa.api.open_sockets import OpenSockets
 from jibsa.app import RunningHome
 
 SESSION_COOKIE = "jibsa_session"
@@ -71,6 +72,8 @@ class ApiContext:
     login_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(5, 60.0))
     pin_limiter: AttemptLimiter = field(default_factory=lambda: AttemptLimiter(5, 300.0))
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_CACHE_S))
+    sockets: OpenSockets = field(default_factory=OpenSockets)  # open WebSockets, closed when access ends
+    refused_logins: dict[str, float] = field(default_factory=dict)  # address -> end of its audited 429
     pause: Callable[[float], Awaitable[None]] = asyncio.sleep  # how a slowed-down login waits (tests: record it)
     encode_event: EventEncoder = field(init=False)
 

@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from jibsa.gate import GateRefused
+
 log = logging.getLogger(__name__)
 
 # code -> (HTTP status, Korean message, English message). Codes are stable: clients rely on them.
@@ -30,6 +32,8 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "not_allowed": (403, "이 작업을 할 권한이 없어요.", "Your role does not allow this."),
     "refused_for_safety": (403, "안전을 위해 할 수 없어요.", "Refused for safety."),
     "wrong_pin": (403, "PIN이 맞지 않아요.", "Wrong PIN."),
+    "pin_required": (403, "이 집에는 PIN이 없어서 말로는 확인할 수 없어요.",
+                     "This home has no PIN, so this cannot be confirmed by voice."),
     "not_found": (404, "찾을 수 없어요.", "Not found."),
     "unknown_device": (404, "그런 기기가 없어요.", "No such device."),
     "unknown_scene": (404, "그런 장면이 없어요.", "No such scene."),
@@ -55,6 +59,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
                     "The command was sent, but the device's own state did not confirm it in time."),
     "matter_not_set_up": (409, "매터 컨트롤러가 설정되어 있지 않아요.",
                           "No Matter controller is set up (serve --matter)."),
+    "energy_not_kept": (409, "전기 사용량을 기록해 둘 곳이 없어요.", "This home's store does not keep energy use."),
     "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
@@ -74,6 +79,12 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
         self.status = status or MESSAGES.get(code, MESSAGES["internal_error"])[0]
         self.audited = audited
+
+
+def refused_by_gate(refused: GateRefused) -> ApiError:
+    """The gate's refusal as the API answers it (already audited by the gate)."""
+    headers = {"Retry-After": str(refused.retry_after)} if refused.retry_after else None
+    return ApiError(refused.code, refused.detail or None, headers=headers, audited=True)
 
 
 RefusalHook = Callable[[Request, ApiError], Awaitable[None]]

@@ -6,15 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from jibsa.api.audit import record
 from jibsa.api.auth import Principal, anyone
-from jibsa.api.confirmation import command_confirmed
 from jibsa.api.context import api_context
-from jibsa.api.errors import ApiError
+from jibsa.api.errors import ApiError, refused_by_gate
 from jibsa.api.schemas import ERROR_RESPONSES, DeviceBody, DeviceCommandRequest, OutcomeBody
 from jibsa.domain import Command, CommandFormatError, Device, ErrorCode, needs_confirmation, refusal_for_role
 from jibsa.domain.commands import DEVICE_INTENTS
 from jibsa.domain.policy import refusal_for_request
+from jibsa.gate import GateRefused
 from jibsa.hub import Hub, Outcome
 from jibsa.presentation.state_words import summary
 
@@ -86,16 +85,20 @@ async def send_command(
     device = _device(hub, device_id)
     command = _command(device_id, body)
     detail = {"device": device_id, **command.to_dict()}
+    gate, asker = context.running.gate, principal.at()
     refusal = refusal_for_role(principal.role, device, command) or refusal_for_request(principal.role, command)
     if refusal is not None:
-        await record(context, principal, "device_command", detail, ok=False, result={"error": "not_allowed"})
+        await gate.audit(asker, "device_command", detail, ok=False, result={"error": "not_allowed"})
         raise ApiError("not_allowed", {"device": device_id, "intent": command.intent}, audited=True)
-    if needs_confirmation(device, command) and not await command_confirmed(context, principal, command,
-                                                                          body.confirm, body.pin):
-        await record(context, principal, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
+    try:
+        confirmed = not needs_confirmation(device, command) or gate.confirmed(asker, command, body.confirm, body.pin)
+    except GateRefused as refused:
+        await gate.audit(asker, "device_command", detail, ok=False, result={"error": refused.code})
+        raise refused_by_gate(refused) from None
+    if not confirmed:
+        await gate.audit(asker, "device_command", detail, ok=False, result={"error": "needs_confirmation"})
         raise ApiError("needs_confirmation", {"device": device_id, "intent": command.intent}, audited=True)
-    outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=True)
-    await record(context, principal, "device_command", detail, ok=outcome.ok, result=outcome.to_dict())
+    outcome = await gate.command(asker, command, confirmed=True, action="device_command", detail={"device": device_id})
     return _answer(outcome)
 
 

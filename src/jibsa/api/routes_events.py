@@ -36,6 +36,11 @@ async def events(websocket: WebSocket) -> None:
     principal = await accept_socket(websocket, context)
     if principal is None:
         return
+    async with context.sockets.watched(context, principal, websocket):
+        await _stream(websocket, context, principal)
+
+
+async def _stream(websocket: WebSocket, context: ApiContext, principal: Principal) -> None:
     with context.running.hub.bus.subscribe(QUEUE_SIZE) as subscription:
         await websocket.send_text(json.dumps({"type": "hello", "user": principal.name, "role": principal.role.value}))
         sender = asyncio.create_task(_forward(websocket, subscription, context.encode_event, principal))

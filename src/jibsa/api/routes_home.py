@@ -8,11 +8,11 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 
 from jibsa.api.audit import record
 from jibsa.api.auth import Principal, anyone
-from jibsa.api.confirmation import command_confirmed
 from jibsa.api.context import api_context
-from jibsa.api.errors import ApiError
+from jibsa.api.errors import ApiError, refused_by_gate
 from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody, RoomBody, SceneBody, SceneRunRequest
 from jibsa.domain import Command, needs_confirmation
+from jibsa.gate import GateRefused
 from jibsa.hub import Hub, PendingJob
 
 router = APIRouter(prefix="/api", tags=["home"], responses=ERROR_RESPONSES)
@@ -54,11 +54,15 @@ async def run_scene(
         raise ApiError("unknown_scene", {"scene": scene_id})
     body = body or SceneRunRequest()
     command = Command("run_scene", (), {"scene": scene_id})
+    gate, asker = context.running.gate, principal.at()
     confirmed = False
     if _scene_needs_confirmation(hub, scene_id):
-        confirmed = await command_confirmed(context, principal, command, body.confirm, body.pin)
-    outcome = await hub.execute(command, actor=principal.actor("api"), confirmed=confirmed)
-    await record(context, principal, "run_scene", {"scene": scene_id}, ok=outcome.ok, result=outcome.to_dict())
+        try:
+            confirmed = gate.confirmed(asker, command, body.confirm, body.pin)
+        except GateRefused as refused:
+            await gate.audit(asker, "run_scene", {"scene": scene_id}, ok=False, result={"error": refused.code})
+            raise refused_by_gate(refused) from None
+    outcome = await gate.command(asker, command, confirmed=confirmed, action="run_scene")
     return outcome.to_dict()
 
 

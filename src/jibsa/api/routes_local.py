@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from jibsa.api.context import api_context
-from jibsa.api.errors import ApiError
+from jibsa.api.errors import ApiError, refused_by_gate
+from jibsa.gate import GateRefused, machine_owner
 from jibsa.presentation.lines import hub_status, turn_lines
 from jibsa.presentation.state_words import LANGUAGES
 
@@ -35,6 +36,7 @@ class LocalSay(BaseModel):
     room: str | None = None
     session: str | None = None
     confirm: bool = False
+    pin: str | None = Field(default=None, max_length=100)
     lang: str = "ko"
 
 
@@ -44,7 +46,11 @@ async def local_say(body: LocalSay, request: Request) -> dict[str, Any]:
     if not body.text.strip():
         raise ApiError("invalid_request", {"text": "empty"})
     running = api_context(request).running
-    turn = await running.conversation.handle(body.text, room=body.room, session=body.session, confirmed=body.confirm)
+    try:
+        turn = await running.gate.say(machine_owner(body.session), body.text, room=body.room, confirm=body.confirm,
+                                      pin=body.pin, detail={"via": "say"})
+    except GateRefused as refused:
+        raise refused_by_gate(refused) from None
     answer = turn.to_dict()
     language = body.lang if body.lang in LANGUAGES else "ko"
     lines = turn_lines(running.hub.home, answer, language, running.hub.timezone, in_chat=body.session is not None)

@@ -72,10 +72,14 @@ async def subscribe(request: Request, body: PushSubscriptionRequest,
                     principal: Principal = Depends(anyone)) -> dict[str, str]:
     subscription = PushSubscription(body.endpoint, principal.name, body.keys.p256dh, body.keys.auth)
     await _store(request).save_push_subscription(api_context(request).home_id, subscription)
+    await api_context(request).running.gate.audit(principal.at(), "push_subscribe", {"endpoint": body.endpoint},
+                                                  ok=True)
     return {"endpoint": body.endpoint}
 
 
 @router.delete("/push/subscriptions", status_code=204, summary="Stop sending to this browser")
 async def unsubscribe(request: Request, endpoint: str = Query(..., max_length=1000),
-                      _: Principal = Depends(anyone)) -> None:
+                      principal: Principal = Depends(anyone)) -> None:
     await _store(request).delete_push_subscription(api_context(request).home_id, endpoint)
+    await api_context(request).running.gate.audit(principal.at(), "push_unsubscribe", {"endpoint": endpoint},
+                                                  ok=True)

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field, StrictBool
 
 from jibsa.api.auth import Principal, anyone, member_or_owner
-from jibsa.api.confirmation import command_confirmed
 from jibsa.api.context import api_context
-from jibsa.api.errors import ApiError
+from jibsa.api.errors import ApiError, refused_by_gate
 from jibsa.api.schemas import ERROR_RESPONSES
-from jibsa.domain import Command
+from jibsa.domain import Command, Role
+from jibsa.gate import GateRefused
 from jibsa.rules.engine import RuleEngine
 from jibsa.rules.model import RuleFormatError, sensitive_actions
 from jibsa.rules.schema import read_rule
@@ -61,10 +61,19 @@ async def add_rule(request: Request, body: RuleRequest = Body(...),
     except RuleFormatError as exc:
         raise ApiError("bad_rule", {"field": exc.path, "problem": exc.problem}) from None
     command = Command("add_rule", (), {"rule": body.rule})
+    gate, asker = context.running.gate, principal.at()
     confirmed = False
     if sensitive_actions(rule, engine.hub.home):
-        confirmed = await command_confirmed(context, principal, command, body.confirm, body.pin)
-    outcome = await engine.hub.execute(command, actor=principal.actor("api"), confirmed=confirmed)
+        if principal.role is not Role.OWNER:  # no confirmation can make it the member's: say so, not 409
+            await gate.audit(asker, "rule_create", {"rule": body.rule}, ok=False, result={"error": "not_allowed"})
+            raise ApiError("not_allowed", {"reason": "only an owner may make a rule that unlocks a door or opens "
+                                                     "the gas valve"}, audited=True)
+        try:
+            confirmed = gate.confirmed(asker, command, body.confirm, body.pin)
+        except GateRefused as refused:
+            await gate.audit(asker, "rule_create", {"rule": body.rule}, ok=False, result={"error": refused.code})
+            raise refused_by_gate(refused) from None
+    outcome = await gate.command(asker, command, confirmed=confirmed, action="rule_create")
     if outcome.error:
         raise ApiError(_OUTCOME_ERRORS.get(outcome.error, "bad_rule"), dict(outcome.answer))
     return dict(outcome.answer["rule"])
@@ -72,18 +81,22 @@ async def add_rule(request: Request, body: RuleRequest = Body(...),
 
 @router.patch("/rules/{rule_id}", summary="Switch a rule on or off")
 async def switch_rule(rule_id: str, request: Request, body: RuleSwitch,
-                      _: Principal = Depends(member_or_owner)) -> dict[str, Any]:
+                      principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:
     rule = await _engine(request).set_enabled(rule_id, body.enabled)
+    await api_context(request).running.gate.audit(principal.at(), "rule_toggle", {"rule": rule_id,
+                                                  "enabled": body.enabled}, ok=rule is not None)
     if rule is None:
-        raise ApiError("unknown_rule", {"rule": rule_id})
+        raise ApiError("unknown_rule", {"rule": rule_id}, audited=True)
     return rule.to_dict()
 
 
 @router.delete("/rules/{rule_id}", status_code=204, summary="Remove a rule")
-async def remove_rule(rule_id: str, request: Request, _: Principal = Depends(member_or_owner)) -> None:
+async def remove_rule(rule_id: str, request: Request, principal: Principal = Depends(member_or_owner)) -> None:
     engine = _engine(request)
-    if rule_id not in engine.rules and rule_id not in engine.broken:
-        raise ApiError("unknown_rule", {"rule": rule_id})
+    known = rule_id in engine.rules or rule_id in engine.broken
+    await api_context(request).running.gate.audit(principal.at(), "rule_delete", {"rule": rule_id}, ok=known)
+    if not known:
+        raise ApiError("unknown_rule", {"rule": rule_id}, audited=True)
     await engine.remove(rule_id)
 
 
@@ -94,10 +107,12 @@ async def get_presence(request: Request, _: Principal = Depends(anyone)) -> dict
 
 @router.put("/presence/{person}", summary="Say that a person is home or away (a phone, the dashboard)")
 async def set_presence(person: str, request: Request, body: PresenceRequest,
-                       _: Principal = Depends(member_or_owner)) -> dict[str, bool]:
+                       principal: Principal = Depends(member_or_owner)) -> dict[str, bool]:
     engine = _engine(request)
     name = person.strip()[:100]
     if not name:
         raise ApiError("invalid_request", {"person": "a name is needed"})
     engine.presence.set(name, body.home)
+    await api_context(request).running.gate.audit(principal.at(), "presence", {"person": name, "home": body.home},
+                                                  ok=True)
     return engine.presence.people()

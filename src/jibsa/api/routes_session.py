@@ -20,6 +20,17 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["session"], responses=ERROR_RESPONSES)
 
 
+def _first_refusal(refused: dict[str, float], address: str, wait: int) -> bool:
+    """True for the first 429 an address gets in its wait (the one the audit log keeps)."""
+    now = time.monotonic()
+    if refused.get(address, 0.0) > now:
+        return False
+    if len(refused) > 10_000:
+        refused.clear()
+    refused[address] = now + wait
+    return True
+
+
 @router.post("/login", response_model=MeBody, summary="Log in with a name and password (sets a session cookie)")
 async def login(body: LoginRequest, request: Request, response: Response) -> dict[str, Any]:
     """Starts a session: an HttpOnly, SameSite=Strict cookie, and a CSRF token to send back in the
@@ -30,6 +41,9 @@ async def login(body: LoginRequest, request: Request, response: Response) -> dic
     throttle = context.login_throttle
     wait = throttle.retry_after(address)
     if wait:
+        # One row per address and wait: a flood of refused logins does not fill the audit log.
+        if _first_refusal(context.refused_logins, address, wait):
+            await record_failed_login(context, body.name, None, address, error="too_many_requests")
         raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
     throttle.attempt(address)
     delay = throttle.delay(body.name)

@@ -53,6 +53,7 @@ async def remove_user(name: str, request: Request,
     await context.accounts.revoke_tokens(user.id)
     await context.accounts.delete_user(user.id)
     context.tokens.forget_all()
+    await context.sockets.close_user(str(user.id))
     await record(context, principal, "remove_user", {"name": name}, ok=True, result={})
     return {"name": user.name, "role": role_of(user).value}
 

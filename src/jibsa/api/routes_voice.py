@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,10 @@ from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 
 from jibsa.api.auth import Principal
 from jibsa.api.context import ApiContext
-from jibsa.api.errors import ApiError, error_body
+from jibsa.api.errors import ApiError, error_body, refused_by_gate
 from jibsa.api.routes_conversation import room_id, told
 from jibsa.api.routes_events import accept_socket
-from jibsa.conversation import Turn
+from jibsa.gate import GateRefused, Turn, Via
 from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.listener import Listener
@@ -68,6 +69,11 @@ async def voice(websocket: WebSocket) -> None:
     principal = await accept_socket(websocket, context)
     if principal is None:
         return
+    async with context.sockets.watched(context, principal, websocket):
+        await _talk(websocket, context, principal)
+
+
+async def _talk(websocket: WebSocket, context: ApiContext, principal: Principal) -> None:
     holder: VoiceHolder | None = getattr(websocket.app.state, "voice", None)
     with contextlib.suppress(WebSocketDisconnect):
         try:
@@ -79,19 +85,20 @@ async def voice(websocket: WebSocket) -> None:
             await websocket.close()
             return
         first = True
-        while await _one_turn(websocket, context, principal, service, first=first):
+        connection = f"voice-{uuid.uuid4().hex}"
+        while await _one_turn(websocket, context, principal, service, first=first, connection=connection):
             first = False
 
 
 async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService, *,
-                    first: bool) -> bool:
+                    first: bool, connection: str) -> bool:
     """Wait for `start`, hear one utterance, carry it out. False when the client has gone."""
     start = await _next_start(websocket, first=first)
     if start is None:
         return False
     language = "en" if start.get("language") == "en" else "ko"
     room = start["room"] if isinstance(start.get("room"), str) else None
-    session = f"{principal.user_key}:{start['session']}" if start.get("session") else None
+    session = str(start["session"]) if start.get("session") else connection  # one session per socket by default
     await _send(websocket, "ready", {})
     listener = Listener(service, language)
     try:
@@ -195,11 +202,14 @@ def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[
 
 async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
                     session: str | None) -> Turn:
-    """What the conversation endpoint does with a sentence (the conversation asks the policy and keeps
-    what waits for a yes): carry it out, and tell it as the endpoint does (`routes_conversation.told`)."""
-    turn = await context.running.conversation.handle(text, room=room_id(context, room), session=session,
-                                                     actor=principal.actor("voice"))
-    await told(context, principal, turn, {"text": text, "room": room, "via": "voice"})
+    """What the conversation endpoint does with a sentence, through the gate as a spoken entrance (a PIN
+    is said in the same connection): carry it out, and tell it as the endpoint does (`told`)."""
+    try:
+        turn = await context.running.gate.say(principal.at(Via.VOICE, session), text, room=room_id(context, room),
+                                              detail={"via": "voice"})
+    except GateRefused as refused:
+        raise refused_by_gate(refused) from None
+    told(context, principal, turn, text)
     return turn
 
 

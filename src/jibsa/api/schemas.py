@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from jibsa.domain.commands import DEVICE_INTENTS
 
-RoleName = Literal["owner", "member", "guest"]
+RoleName = Literal["owner", "member", "guest", "satellite"]
 if TYPE_CHECKING:
     DeviceIntent = str
 else:  # the device intents of the intent table (jibsa.domain.intents), as the schema's enum

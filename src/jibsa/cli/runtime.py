@@ -43,13 +43,43 @@ def settings_from(
     return settings, server
 
 
+PIN_VARIABLE = "JIBSA_UNLOCK_PIN"
+
+
+def unlock_pin(server: dict[str, Any]) -> str | None:
+    """The home's unlock PIN: `JIBSA_UNLOCK_PIN`, else `server: {unlock_pin}` in jibsa.yaml (either may be an
+    argon2 hash)."""
+    import os
+
+    pin = os.environ.get(PIN_VARIABLE) or server.get("unlock_pin")
+    return str(pin) if pin else None
+
+
+def pin_lock(pin: str | None) -> Any:
+    """The gate's PIN check for `pin` (None: the home has none), with a limit on wrong tries."""
+    import hmac
+
+    from jibsa.api.accounts import verify_password
+    from jibsa.api.limits import AttemptLimiter
+    from jibsa.gate import PinLock
+
+    def verify(said: str) -> bool:
+        if pin is not None and pin.startswith("$argon2"):
+            return verify_password(pin, said)
+        return pin is not None and hmac.compare_digest(said.encode(), pin.encode())
+
+    return PinLock(verify if pin else None, AttemptLimiter(5, 300.0))
+
+
 def run_with_home(args: argparse.Namespace, body: Callable[[RunningHome], Awaitable[T]]) -> T:
-    """Start the home from the command's options, run `body`, stop the home cleanly."""
-    settings, _ = settings_from(args)
+    """Start the home from the command's options, run `body`, stop the home cleanly. The gate checks the
+    home's PIN (`JIBSA_UNLOCK_PIN` or jibsa.yaml) as the server's does."""
+    settings, server = settings_from(args)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     async def main() -> T:
         running = await open_home(settings)
+        running.gate.configure(pins=pin_lock(unlock_pin(server)))
         try:
             return await body(running)
         finally:

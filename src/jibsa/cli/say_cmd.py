@@ -26,6 +26,7 @@ def register(subparsers: Any) -> None:
     add_language_option(say)
     say.add_argument("--room", help="the room the request comes from (a room id)")
     say.add_argument("--yes", action="store_true", help="confirm what needs confirming (unlocking a door)")
+    say.add_argument("--pin", help="the home's unlock PIN, which --yes needs when the home has one")
     say.add_argument("--json", action="store_true", help="print the whole turn as JSON")
     say.add_argument("text", nargs="?", help='what you say, e.g. "거실 불 꺼줘"')
     say.add_argument("--audio", type=Path, metavar="FILE.wav", help="say it with a recording instead (jibsa.voice)")
@@ -50,7 +51,7 @@ def _say(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if not _room_known(args, language):
         return EXIT_REFUSED
-    request = {"text": args.text, "room": args.room, "confirm": args.yes, "lang": language}
+    request = {"text": args.text, "room": args.room, "confirm": args.yes, "pin": args.pin, "lang": language}
     server = find_server(data_dir(args), args.home, language)
     if server is not None:
         try:
@@ -89,7 +90,13 @@ def _say_here(args: argparse.Namespace, language: str) -> int:
     from jibsa.presentation.lines import turn_lines
 
     async def body(running: Any) -> int:
-        turn = (await running.conversation.handle(args.text, room=args.room, confirmed=args.yes)).to_dict()
+        from jibsa.gate import GateRefused, machine_owner
+
+        try:
+            said = await running.gate.say(machine_owner(), args.text, room=args.room, confirm=args.yes, pin=args.pin)
+        except GateRefused as refused:
+            return refused_here(refused, language)
+        turn = said.to_dict()
         _print_answer({"turn": turn, "lines": turn_lines(running.hub.home, turn, language, running.hub.timezone)},
                       args.json)
         return 0
@@ -103,6 +110,15 @@ def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
         print(json.dumps(answer["turn"], ensure_ascii=False, indent=2))
     else:
         print("\n".join(answer["lines"]), flush=True)
+
+
+def refused_here(refused: Exception, language: str) -> int:
+    """The gate refused (a wrong PIN, too many tries): said as the server's refusal is."""
+    from jibsa.api.errors import MESSAGES
+
+    code = str(getattr(refused, "code", refused))
+    message = MESSAGES.get(code, MESSAGES["not_allowed"])
+    return _refused(Exception(message[2]), language)
 
 
 def _refused(exc: Exception, language: str) -> int:
@@ -160,6 +176,7 @@ def _chat_here(args: argparse.Namespace, language: str) -> int:
         import asyncio
 
         from jibsa.cli.announcements import announcer
+        from jibsa.gate import GateRefused, machine_owner
 
         print(state_words(language).phrase("chat_greeting", home=running.home.name))
         running.hub.bus.listen(announcer(running.hub, language))
@@ -171,7 +188,12 @@ def _chat_here(args: argparse.Namespace, language: str) -> int:
                 break
             if not text.strip():
                 continue
-            turn = (await running.conversation.handle(text, room=args.room, session="chat")).to_dict()
+            try:
+                said = await running.gate.say(machine_owner("chat"), text, room=args.room)
+            except GateRefused as refused:
+                refused_here(refused, language)
+                continue
+            turn = said.to_dict()
             lines = turn_lines(running.hub.home, turn, language, running.hub.timezone, in_chat=True)
             print("\n".join(lines), flush=True)
         return 0

@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import ipaddress
 import logging
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -112,8 +111,9 @@ def _settings(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:
     from jibsa.api import AuthSettings
     from jibsa.api.accounts import hash_password
+    from jibsa.cli.runtime import unlock_pin
 
-    pin = os.environ.get(PIN_VARIABLE) or server.get("unlock_pin")
+    pin = unlock_pin(server)
     pin_hash = None
     if pin:
         pin = str(pin)

@@ -34,6 +34,11 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--uri", default=DEFAULT_URI, help=f"where to listen (default {DEFAULT_URI})")
     serve.add_argument("--room", help="the room the satellite is in (a room id)")
     serve.add_argument("--zeroconf", action="store_true", help="announce the service for Home Assistant (mDNS)")
+    serve.add_argument("--satellite", required=True, metavar="NAME",
+                       help="the account it acts as (made with `jibsa user add NAME --role satellite`)")
+    serve.add_argument("--allow", action="append", default=[], type=_network, metavar="CIDR",
+                       help="client addresses allowed beyond this machine (e.g. 192.168.0.0/24); "
+                            "needed to listen on anything but loopback")
     serve.set_defaults(handler=_serve)
 
 
@@ -126,7 +131,14 @@ def say_audio(args: argparse.Namespace) -> int:
             print(line["reply"], file=sys.stderr)
             return 1
         print(f"🎤 {line['transcript']}")
-        turn = await running.conversation.handle(line["transcript"], room=args.room, confirmed=args.yes)
+        from jibsa.cli.say_cmd import refused_here
+        from jibsa.gate import GateRefused, machine_owner
+
+        try:
+            turn = await running.gate.say(machine_owner(), line["transcript"], room=args.room, confirm=args.yes,
+                                          pin=args.pin)
+        except GateRefused as refused:
+            return refused_here(refused, cli_language(args))
         print("\n".join(turn_lines(running.hub.home, turn.to_dict(), cli_language(args), running.hub.timezone)))
         return 0
 
@@ -134,18 +146,57 @@ def say_audio(args: argparse.Namespace) -> int:
     return result
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from jibsa.cli.runtime import run_with_home
-    from jibsa.voice.wyoming_server import serve_wyoming
+def _network(text: str) -> Any:
+    import ipaddress
 
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an address or network (e.g. 192.168.0.0/24)") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from jibsa.cli.local_server import find_server
+    from jibsa.cli.runtime import run_with_home
+    from jibsa.voice.wyoming_server import NotLoopback, check_bind, serve_wyoming
+
+    try:
+        check_bind(args.uri, args.allow)
+    except NotLoopback as exc:
+        print(f"말소리 서비스를 열 수 없어요 / {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    server = find_server(data_dir(args), args.home)
+    if server is not None:  # one home state: a second hub would fire every timer and rule twice
+        print(f"이 집은 이미 jibsa serve가 돌리고 있어요 ({server.url}). 그 서버를 멈춘 뒤에 다시 해 주세요. / "
+              f"a jibsa serve already runs this home ({server.url}) on this data directory: stop it first, "
+              "or use its /api/voice", file=sys.stderr)
+        return EXIT_REFUSED
     service = _voice_service(args, with_voice=True)
 
     async def body(running: Any) -> int:
-        await serve_wyoming(service, running.conversation, args.uri, room=args.room, zeroconf=args.zeroconf)
+        satellite = await satellite_principal(running, args.satellite)
+        if satellite is None:
+            make = f"jibsa user add {args.satellite} --role satellite"
+            print(f"'{args.satellite}' 계정이 없어요. 먼저 만들어 주세요: {make} / no account {args.satellite!r}: "
+                  f"make it with `{make}`", file=sys.stderr)
+            return EXIT_REFUSED
+        await serve_wyoming(service, running.gate, satellite, args.uri, room=args.room, zeroconf=args.zeroconf,
+                            allow=args.allow)
         return 0
 
     result: int = run_with_home(args, body)
     return result
+
+
+async def satellite_principal(running: Any, name: str) -> Any:
+    """The gate's principal for the satellite account `name` (its own role), or None when there is none."""
+    from jibsa.api.accounts import role_of
+    from jibsa.gate import Principal, Via
+
+    user = await running.store.get_user(running.hub.home.id, name)
+    if user is None:
+        return None
+    return Principal(user.name, role_of(user), Via.WYOMING, key=f"satellite:{user.id}")
 
 
 def _both(exc: Exception) -> str:

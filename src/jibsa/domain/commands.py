@@ -17,7 +17,12 @@ from jibsa.domain.intents import BUILTIN_INTENTS, Handler
 DEVICE_INTENTS = BUILTIN_INTENTS.names(handler=Handler.DEVICE)
 INTENTS = frozenset(spec.name for spec in BUILTIN_INTENTS)
 TIMING_KEYS = ("delay_s", "at", "repeat")
-REPEATS = ("daily", "weekdays", "weekends")
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # a weekly repeat: "매주 월요일" is "mon"
+REPEAT_DAYS: dict[str, frozenset[int]] = {  # the days (Monday 0) each repeat runs on
+    "daily": frozenset(range(7)), "weekdays": frozenset(range(5)), "weekends": frozenset({5, 6}),
+    **{name: frozenset({day}) for day, name in enumerate(WEEKDAY_NAMES)},
+}
+REPEATS = tuple(REPEAT_DAYS)
 MAX_DELAY_S = 7 * 24 * 3600.0  # the longest delay or timer: a week ("다음 주 이맘때")
 _CLOCK_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 

@@ -24,6 +24,17 @@ class Role(StrEnum):
     OWNER = "owner"
     MEMBER = "member"
     GUEST = "guest"
+    SATELLITE = "satellite"  # a voice satellite (`jibsa voice serve --satellite NAME`): lights, climate, media
+
+
+# What a satellite may command: everyday devices, never a door, a valve, a garage door or a window.
+SATELLITE_TYPES = frozenset({
+    DeviceType.LIGHT, DeviceType.FAN, DeviceType.AIR_CONDITIONER, DeviceType.BOILER, DeviceType.THERMOSTAT,
+    DeviceType.AIR_PURIFIER, DeviceType.HUMIDIFIER, DeviceType.DEHUMIDIFIER, DeviceType.TV, DeviceType.SPEAKER,
+    DeviceType.SENSOR,
+})  # fmt: skip
+# Roles that make no automations and may cancel only their own timers.
+_LIMITED = frozenset({Role.GUEST, Role.SATELLITE})
 
 
 # What a guest may not do to a device, whatever else they may do.
@@ -38,7 +49,7 @@ SAFETY_TYPES = frozenset({DeviceType.DOOR_LOCK, DeviceType.GAS_VALVE, DeviceType
 LATE_GRACE_S = 300.0  # a delayed or scheduled command later than this (jibsa was down) is skipped
 SAFETY_LATE_GRACE_S = 30.0  # ... and for commands to SAFETY_TYPES, later than this
 # How many timers and schedules one person may keep pending at once.
-MAX_PENDING_JOBS: dict[Role, int] = {Role.OWNER: 500, Role.MEMBER: 200, Role.GUEST: 10}
+MAX_PENDING_JOBS: dict[Role, int] = {Role.OWNER: 500, Role.MEMBER: 200, Role.GUEST: 10, Role.SATELLITE: 10}
 
 
 def may_see(event: PublicEvent, user: str, role: Role) -> bool:
@@ -51,9 +62,11 @@ def may_see(event: PublicEvent, user: str, role: Role) -> bool:
 
 def refusal_for_role(role: Role, device: Device, command: Command) -> Refusal | None:
     """Why `role` may not send `command` to `device`, or None when it may."""
+    intent = canonical_intent(device, command.intent)
+    if role is Role.SATELLITE and device.type not in SATELLITE_TYPES:
+        return Refusal(ErrorCode.NOT_ALLOWED, f"a satellite may not command {device.id}", {"intent": intent})
     if role is not Role.GUEST:
         return None
-    intent = canonical_intent(device, command.intent)
     if intent in _GUEST_FORBIDDEN.get(device.type, frozenset()):
         return Refusal(ErrorCode.NOT_ALLOWED, f"a guest may not {intent} {device.id}", {"intent": intent})
     return None
@@ -66,12 +79,14 @@ def refusal_for_request(role: Role, command: Command, intents: IntentRegistry = 
     spec = intents.get(command.intent)
     if spec is not None and spec.owners_only and not may_add_devices(role):
         return "only owners may do this"
-    if role is not Role.GUEST:
+    if role not in _LIMITED:
         return None
     if spec is not None and not spec.guests:
-        return "guests may not do this"
+        return f"{role.value}s may not do this"
     if command.params.get("repeat"):
-        return "guests may not set up repeating schedules"
+        return f"{role.value}s may not set up repeating schedules"
+    if role is Role.SATELLITE and command.is_deferred:
+        return "satellites may not schedule commands"
     return None
 
 
@@ -83,7 +98,7 @@ def may_add_devices(role: Role) -> bool:
 
 def may_cancel_job(role: Role, person: str, job_owner: str | None) -> bool:
     """Owners and members may cancel any timer or schedule; a guest only the ones they made."""
-    return role is not Role.GUEST or (job_owner is not None and job_owner == person)
+    return role not in _LIMITED or (job_owner is not None and job_owner == person)
 
 
 def pending_job_limit(role: Role) -> int:
@@ -93,6 +108,14 @@ def pending_job_limit(role: Role) -> int:
 def needs_confirmation(device: Device, command: Command) -> bool:
     """Unlocking a door needs a second word (a PIN or a confirming request), whoever asks."""
     return device.type is DeviceType.DOOR_LOCK and canonical_intent(device, command.intent) == "unlock"
+
+
+def needs_pin(device: Device, command: Command) -> bool:
+    """Unlocking a door and working the gas valve: through a spoken entrance (Wyoming, the voice socket),
+    these need the home's PIN said in the same connection, whoever asks, or are refused."""
+    intent = canonical_intent(device, command.intent)
+    return (device.type is DeviceType.DOOR_LOCK and intent == "unlock") or (
+        device.type is DeviceType.GAS_VALVE and intent != "query_state")
 
 
 def late_grace_s(home: Home, command: Command) -> float:

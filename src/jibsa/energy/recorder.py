@@ -24,6 +24,7 @@ from jibsa.domain.home_energy import EnergySettings
 from jibsa.energy.meter import DeviceMeter, Span, buckets
 from jibsa.energy.readings import Reading, changed_reading, reading_of
 from jibsa.energy.store import DEFAULT_DETAIL_DAYS, DETAIL_S, HOME, HOUR_S, EnergyRow, EnergyStore, Grain, MeterCursor
+from jibsa.energy.tally import EnergyCounted, count_period
 
 log = logging.getLogger(__name__)
 DEFAULT_FLUSH_S = 300.0
@@ -48,8 +49,10 @@ def _totals() -> Totals:
 class EnergyRecorder:
     def __init__(self, home: Callable[[], Home], store: EnergyStore, clock: Clock, *,
                  state: Callable[[str], Mapping[str, Any]], flush_s: float = DEFAULT_FLUSH_S,
-                 detail_days: float = DEFAULT_DETAIL_DAYS, timezone: ZoneInfo = SEOUL) -> None:
+                 detail_days: float = DEFAULT_DETAIL_DAYS, timezone: ZoneInfo = SEOUL,
+                 counted: Callable[[EnergyCounted], None] | None = None) -> None:
         self._home = home
+        self._counted = counted  # told the period's use so far after each write (the energy rules listen)
         self._timezone = timezone  # the home's days (the daily rows) start at its midnight
         self._store = store
         self._clock = clock
@@ -122,11 +125,23 @@ class EnergyRecorder:
             _merge(self._detail, detail)
             self._cursors_dirty |= dirty
             return
+        if self._counted is not None:
+            await self._count(now)
         if self._detail_s is not None and now - self._pruned_at >= PRUNE_EVERY_S:
             self._pruned_at = now
             await self._store.prune_energy_detail(home_id, now - self._detail_s)
 
     # -- inside ---------------------------------------------------------------------------------
+
+    async def _count(self, now: float) -> None:
+        assert self._counted is not None
+        try:
+            counted = await count_period(self._store, self._home().id, self.settings, now, self._timezone)
+        except Exception:  # a period that cannot be billed (a tariff not yet in force) must not stop recording
+            log.exception("energy: could not count this billing period")
+            return
+        if counted is not None:
+            self._counted(counted)
 
     async def _run(self) -> None:
         next_flush = (self._clock.now() // self._flush_s + 1) * self._flush_s

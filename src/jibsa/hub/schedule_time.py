@@ -1,14 +1,11 @@
-"""When a delayed or scheduled command is due: "30분 뒤에", "저녁 9시에", "평일 7시마다"."""
+"""When a delayed or scheduled command is due: "30분 뒤에", "저녁 9시에", "평일 7시마다", "매주 월요일 8시에"."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from jibsa.domain.commands import parse_clock
-
-WEEKDAYS = frozenset(range(5))
-WEEKENDS = frozenset({5, 6})
+from jibsa.domain.commands import REPEAT_DAYS, parse_clock
 
 
 def next_occurrence(at: str, now: float, tz: ZoneInfo, repeat: str | None = None) -> float:
@@ -18,7 +15,7 @@ def next_occurrence(at: str, now: float, tz: ZoneInfo, repeat: str | None = None
     candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if candidate.timestamp() <= now:
         candidate += timedelta(days=1)
-    days = WEEKDAYS if repeat == "weekdays" else WEEKENDS if repeat == "weekends" else None
+    days = REPEAT_DAYS.get(repeat) if repeat else None
     while days is not None and candidate.weekday() not in days:
         candidate += timedelta(days=1)
     # Rebuild from the wall-clock fields so a daylight-saving change keeps "HH:MM" true.

@@ -184,12 +184,16 @@ class Parser:
             choices = result.choices
             return Understanding(text, (), lambda: choice_question(self.home, choices, language), False, language,
                                  needs_choice=choice.candidates)
-        confirm = any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
+        # A repeating schedule stands, like a rule: it is read back and kept after a yes ("저녁 7시마다 …").
+        standing = any(c.params.get("repeat") for c in result.commands)
+        confirm = standing or any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
         note = slip_note(slip, language) if slip is not None else ""
 
         def reply() -> str:
             said = promise(self.home, result.commands, result.not_found, result.why, language=language,
                            needs_confirmation=confirm)
+            if standing:
+                said = f"{said} {reply_texts(language)['ask_standing']}"
             return f"{note} {said}" if note else said
 
         return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found),
@@ -270,6 +274,10 @@ class Parser:
     def device_ids(self, text: str) -> list[str]:
         """The devices `text` names, by their names (for readers of other sentences)."""
         return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("device")]
+
+    def room_ids(self, text: str) -> list[str]:
+        """The rooms `text` names (for readers of other sentences: "아이방 온도가 28도 넘으면")."""
+        return [v for token in scan(normalise(text), self._gazetteer) for v in token.values("room")]
 
     def commands(self, text: str, room: str | None = None) -> list[Command]:
         """The commands `text` asks for, read alone (no session), as said in `room` when given."""

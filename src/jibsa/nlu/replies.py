@@ -69,12 +69,17 @@ def _place(params: Mapping[str, Any], lang: dict[str, Any], ko: bool) -> str:
     return f"{city}" if ko else f" in {city}"
 
 
+_REPEAT_WORDS = {"daily": "매일", "weekdays": "평일마다", "weekends": "주말마다",
+                 **{day: f"매주 {name}요일" for day, name in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                                                             "월화수목금토일", strict=True)}}
+
+
 def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
     if not ko:
         return text
     prefix = []
     if params.get("repeat"):
-        prefix.append({"daily": "매일", "weekdays": "평일마다", "weekends": "주말마다"}[str(params["repeat"])])
+        prefix.append(_REPEAT_WORDS.get(str(params["repeat"]), str(params["repeat"])))
     if params.get("at"):
         prefix.append(clock_text(str(params["at"])) + "에")
     if params.get("delay_s"):

@@ -1,5 +1,5 @@
 """When a request is for: durations (3분 30초, 한 시간 반), delays (30분 뒤에), clock times (저녁 9시,
-6시 반) and repetition (매일, 평일, 주말마다)."""
+6시 반) and repetition (매일, 평일, 주말마다, 7시마다, 매주 월요일)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ _CLOCK = re.compile(
     r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)\s*(?P<ampm>am|pm)?"
     rf"|at\s+(?P<h3>\d{{1,2}})\s*(?P<ampm3>am|pm|a\.m\.|p\.m\.|o'clock)?"
 )
+_DAY_WORDS = {"월": "mon", "화": "tue", "수": "wed", "목": "thu", "금": "fri", "토": "sat", "일": "sun",
+              "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
+              "saturday": "sat", "sunday": "sun"}
+_WEEKLY = re.compile(r"매주\s*([월화수목금토일])요일(?:마다)?|([월화수목금토일])요일마다"
+                     r"|every\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 _EVERY = re.compile(r"\s*마다(?:에|는)?|\s*every\s*day")
 _REPEATS = (
     (re.compile(r"평일|주중|weekdays?|every weekday"), "weekdays"),
@@ -73,12 +78,13 @@ def find_timing(text: str) -> Timing:
             params["at"] = at
             spans.append(match.span())
             break
-    for pattern, repeat in _REPEATS:
+    weekly = _WEEKLY.search(text)
+    for pattern, repeat in ((_WEEKLY, None), *_REPEATS):
         found = pattern.search(text)
         if found:
             spans.append(found.span())
             if "at" in params:
-                params["repeat"] = repeat
+                params["repeat"] = repeat or _weekday(weekly)
             break
     every = _EVERY.match(text, spans[-1][1]) if "at" in params and "repeat" not in params else None
     if every is not None:  # "저녁 7시마다": every day at that time
@@ -118,3 +124,9 @@ def _hhmm(hour: int, minute: int) -> str | None:
     if not (0 <= hour <= 24 and 0 <= minute < 60):
         return None
     return f"{hour % 24:02d}:{minute:02d}"
+
+
+def _weekday(found: re.Match[str] | None) -> str | None:
+    """"매주 월요일", "수요일마다", "every friday" -> mon, wed, fri (a weekly repeat)."""
+    said = next((g for g in found.groups() if g), None) if found else None
+    return _DAY_WORDS.get(said or "")

@@ -164,15 +164,24 @@ def sensitive_actions(rule: Rule, home: Home) -> list[tuple[Device, Command]]:
     """The (device, command) pairs of `rule` that a person could not do without a second word or
     that a guest may not do at all (unlocking a door, opening the gas valve): today's policy decides."""
     found: list[tuple[Device, Command]] = []
-    for action in rule.do:
-        if action.command is None:
-            continue
-        for target in action.command.targets:
+    for command in _commands(rule, home):
+        for target in command.targets:
             device = home.device(target)
-            if device is not None and (needs_confirmation(device, action.command)
-                                       or refusal_for_role(Role.GUEST, device, action.command) is not None):
-                found.append((device, action.command))
+            if device is not None and (needs_confirmation(device, command)
+                                       or refusal_for_role(Role.GUEST, device, command) is not None):
+                found.append((device, command))
     return found
+
+
+def _commands(rule: Rule, home: Home) -> list[Command]:
+    """The device commands `rule` sends, a scene's step by step (a scene that unlocks is an unlocking rule)."""
+    commands: list[Command] = []
+    for action in rule.do:
+        if action.command is not None:
+            commands.append(action.command)
+        elif action.kind is ActionKind.SCENE and (scene := home.scene(action.scene or "")) is not None:
+            commands += [Command(step.intent, step.targets, dict(step.params)) for step in scene.actions]
+    return commands
 
 
 def missing_devices(rule: Rule, home: Home) -> list[str]:

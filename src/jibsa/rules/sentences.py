@@ -40,10 +40,11 @@ class RuleReader:
     reads a part as an ordinary request."""
 
     def __init__(self, home: Home, find_devices: FindDevices, parse_action: ParseAction,
-                 kinds: TriggerKinds | None = None) -> None:
+                 kinds: TriggerKinds | None = None, *, find_rooms: FindDevices | None = None) -> None:
         self.home = home
         self.kinds = kinds or installed_kinds()
         self._find = find_devices
+        self._rooms = find_rooms or (lambda _: [])
         self._parse = parse_action
 
     def read(self, text: str, language: str) -> Command | None:
@@ -193,6 +194,9 @@ class _Hearing:
 
     def named(self, part: str) -> list[str]:
         return self._reader._find(part)
+
+    def rooms(self, part: str) -> list[str]:
+        return self._reader._rooms(part)
 
     def devices(self, part: str) -> list[str]:
         return (self._reader._find(part) or self._reader.appliances(part, self._words)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -109,6 +110,26 @@ def _say(key: str, language: str) -> str:
     return _messages()["en" if language == "en" else "ko"][key]
 
 
+# Skills run here, each on its own event loop: a skill that blocks (time.sleep, a slow library) holds one of
+# these threads, never the home's loop. Bounded, so stuck skills cannot take every thread of the process.
+_SKILL_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jibsa-skill")
+
+
+async def run_apart(handler: Handler, request: SkillRequest, context: SkillContext, timeout_s: float) -> str:
+    """Run `handler` on a skill thread with `timeout_s` enforced twice: the skill's own loop cancels it
+    (an `await` that never returns), and the home stops waiting (code that blocks and never awaits)."""
+
+    async def bounded() -> str:
+        try:
+            async with asyncio.timeout(timeout_s):
+                return await handler(request, context)
+        finally:
+            await context.close()
+
+    loop = asyncio.get_running_loop()
+    return await asyncio.wait_for(loop.run_in_executor(_SKILL_THREADS, asyncio.run, bounded()), timeout_s + 0.5)
+
+
 def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, Any],
              problem: tuple[str, str] | None) -> Skill:
     async def run(command: Command, hub: SkillHost) -> Outcome:
@@ -119,10 +140,9 @@ def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, A
         params = {k: v for k, v in command.params.items() if k != "language"}
         now = datetime.fromtimestamp(hub.clock.now(), hub.timezone)
         request = SkillRequest(command.intent, params, language, now)
-        context = SkillContext(manifest, settings, hub)
+        context = SkillContext(manifest, settings, hub, home_loop=asyncio.get_running_loop())
         try:
-            async with asyncio.timeout(manifest.timeout_s):
-                reply = await handler(request, context)
+            reply = await run_apart(handler, request, context, manifest.timeout_s)
         except SkillRefused as exc:
             log.warning("%s", exc)
             return Outcome(command, error="skill_refused", answer={"reply": _say("refused", language)})
@@ -133,7 +153,9 @@ def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, A
             log.exception("skill %s: %s failed", manifest.name, command.intent)
             return Outcome(command, error="skill_failed", answer={"reply": _say("failed", language)})
         finally:
-            await context.close()
+            context.expired = True
+        if not all(context.outcomes):  # the skill's sentence is not said over a device that did not do it
+            return Outcome(command, error="skill_failed", answer={"reply": _say("failed", language)})
         return Outcome(command, answer={"reply": str(reply)})
 
     return run

@@ -7,7 +7,8 @@ A skill package exposes, under the entry point group `jibsa.skills`, a function 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -58,12 +59,18 @@ class PartnerSkill:
 @dataclass
 class SkillContext:
     """jibsa as one skill may see it: its settings, the home's devices it may read, the device types
-    it may command and the hosts it may reach — nothing else."""
+    it may command and the hosts it may reach — nothing else.
+
+    The skill runs on a thread of its own (`jibsa.skills.loader`); what it asks of the hub is carried
+    out on the home's event loop (`home_loop`), and nothing more once its time is up (`expired`)."""
 
     manifest: SkillManifest
     settings: Mapping[str, Any]
     _hub: SkillHost
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
+    home_loop: asyncio.AbstractEventLoop | None = None
+    expired: bool = False
+    outcomes: list[bool] = field(default_factory=list)  # each device command's result, as the hub said it
 
     def device_states(self) -> dict[str, dict[str, Any]]:
         """Every device's state, by id (needs `permissions.read_states`)."""
@@ -72,16 +79,41 @@ class SkillContext:
         return self._hub.snapshot()
 
     async def command(self, intent: str, device_id: str, **params: Any) -> bool:
-        """Command one device; only types in `permissions.command`. True when the device did it."""
+        """Command one device; only types in `permissions.command` (a scene: every device of every
+        action). True when the device did it."""
         device = self._hub.home.device(device_id)
-        allowed = self.manifest.permissions.command
-        if device is None or device.type.value not in allowed:
-            kind = device.type.value if device else "unknown device"
-            raise SkillRefused(f"skill {self.manifest.name}: may not command {kind} (allowed: {sorted(allowed)})")
+        if device is None or device.type.value not in self.manifest.permissions.command:
+            self._refuse(device.type.value if device else "unknown device")
+        if intent == "run_scene":
+            self._check_scene(str(params.get("scene", "")))
+        if self.expired:
+            raise SkillRefused(f"skill {self.manifest.name}: its time is up")
         # A skill acts with a guest's rights whoever asked: never an unlock or an opened gas valve.
         actor = Actor(f"skill:{self.manifest.name}", Role.GUEST, source="skill")
-        outcome = await self._hub.execute(Command(intent, (device_id,), params), actor=actor)
-        return outcome.ok
+        outcome = await self._on_home_loop(self._hub.execute(Command(intent, (device_id,), params), actor=actor))
+        done = bool(outcome.ok)
+        self.outcomes.append(done)
+        return done
+
+    def _check_scene(self, scene_id: str) -> None:
+        scene = self._hub.home.scene(scene_id)
+        if scene is None:
+            raise SkillRefused(f"skill {self.manifest.name}: no scene {scene_id!r}")
+        for action in scene.actions:
+            for target in action.targets:
+                device = self._hub.home.device(target)
+                if device is None or device.type.value not in self.manifest.permissions.command:
+                    self._refuse(f"{device.type.value if device else target} (in scene {scene_id})")
+
+    def _refuse(self, what: str) -> Any:
+        allowed = sorted(self.manifest.permissions.command)
+        raise SkillRefused(f"skill {self.manifest.name}: may not command {what} (allowed: {allowed})")
+
+    async def _on_home_loop(self, work: Coroutine[Any, Any, Any]) -> Any:
+        loop = self.home_loop
+        if loop is None or loop is asyncio.get_running_loop():
+            return await work
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, loop))
 
     def http(self) -> httpx.AsyncClient:
         """An HTTP client that reaches only the hosts in `permissions.hosts`."""

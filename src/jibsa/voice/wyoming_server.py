@@ -1,12 +1,22 @@
 """jibsa as a Wyoming service (Home Assistant's voice protocol, through the `wyoming` package):
 speech to text (ko, en), text to speech (ko, en) and intent handling (a `transcript` in, the home's
 reply out as `handled`/`not-handled`). One handler per connection; recognitions share the service's
-bound, so a satellite that talks while another is heard waits its turn."""
+bound, so a satellite that talks while another is heard waits its turn.
+
+Wyoming carries no credentials (Home Assistant sends none), so the server acts as one named satellite
+account the owner made (`jibsa user add kitchen-speaker --role satellite`): every transcript reaches the
+home through the gate as that account, with the client's address, in a conversation session of its own
+connection. It listens on loopback unless given the client addresses allowed (`allow`)."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 from wyoming.asr import Transcribe, Transcript
@@ -29,9 +39,7 @@ from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize
 
 from jibsa import __version__
-from jibsa.conversation import Conversation
-from jibsa.domain import Role
-from jibsa.hub import Actor
+from jibsa.gate import Gate, Principal
 from jibsa.voice.audio import MAX_UTTERANCE_S, RATE, Samples, pcm16_samples
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.service import VoiceService
@@ -65,15 +73,27 @@ def describe(service: VoiceService) -> Info:
 class JibsaEventHandler(AsyncEventHandler):
     """One Wyoming connection."""
 
-    def __init__(self, service: VoiceService, conversation: Conversation, room: str | None, *args: Any) -> None:
+    def __init__(self, service: VoiceService, gate: Gate, satellite: Principal, room: str | None,
+                 allow: Sequence[Network], *args: Any) -> None:
         super().__init__(*args)
         self.service = service
-        self.conversation = conversation
+        self.gate = gate
+        self.conversation = gate.conversation
         self.room = room
+        self.address = _peer(self.writer.get_extra_info("peername"))
+        self.allowed = allowed(self.address, allow)
+        self.principal = replace(satellite, address=self.address, session=f"wyoming-{uuid.uuid4().hex}")
         self._language = "ko"
         self._chunks: list[Samples] = []
         self._samples = 0
         self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
+
+    async def run(self) -> None:
+        if not self.allowed:  # a client outside the allow-list is closed before a word is read
+            log.warning("wyoming: refused a connection from %s (not in --allow)", self.address)
+            self.writer.close()
+            return
+        await super().run()
 
     async def handle_event(self, event: Event) -> bool:
         try:
@@ -126,19 +146,61 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(AudioStop().event())
 
     async def _handle(self, transcript: Transcript) -> None:
-        actor = Actor("wyoming", Role.MEMBER, "wyoming")
-        turn = await self.conversation.handle(transcript.text, room=self.room, session="wyoming", actor=actor)
-        answer = Handled if turn.commands or turn.outcomes else NotHandled
+        turn = await self.gate.say(self.principal, transcript.text, room=self.room, detail={"via": "wyoming"})
+        answer = Handled if (turn.commands or turn.outcomes) and turn.refused is None else NotHandled
         await self.write_event(answer(text=turn.reply).event())
 
 
-async def serve_wyoming(service: VoiceService, conversation: Conversation, uri: str, *, room: str | None = None,
-                        zeroconf: bool = False) -> None:
-    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) until cancelled."""
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+class NotLoopback(ValueError):
+    """A TCP address other than loopback, with no allow-list of clients."""
+
+
+def _peer(peername: Any) -> str:
+    if isinstance(peername, tuple) and peername:
+        return str(peername[0])
+    return "local"  # a unix socket or standard input: this machine
+
+
+def allowed(address: str, allow: Sequence[Network]) -> bool:
+    """Whether a client at `address` may talk: loopback and local sockets always; others only inside `allow`."""
+    if address == "local":
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in (*LOOPBACK, *allow))
+
+
+def check_bind(uri: str, allow: Sequence[Network]) -> None:
+    """Refuse a TCP address other than loopback unless clients are limited by an allow-list."""
+    parts = urlsplit(uri)
+    if parts.scheme != "tcp" or allow:
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise NotLoopback(f"{uri}: Wyoming carries no credentials; listening beyond this machine needs "
+                          "--allow with the satellites' addresses (e.g. --allow 192.168.0.0/24)")
+
+
+async def serve_wyoming(service: VoiceService, gate: Gate, satellite: Principal, uri: str, *,
+                        room: str | None = None, zeroconf: bool = False, allow: Sequence[Network] = ()) -> None:
+    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) as `satellite` until cancelled."""
     from functools import partial
-    from urllib.parse import urlsplit
 
     from wyoming.server import AsyncServer
+
+    check_bind(uri, allow)
 
     server = AsyncServer.from_uri(uri)
     if zeroconf:
@@ -147,4 +209,4 @@ async def serve_wyoming(service: VoiceService, conversation: Conversation, uri: 
         port = urlsplit(uri).port or 10300
         await HomeAssistantZeroconf(port=port, name="jibsa").register_server()
     print(f"jibsa voice: Wyoming on {uri}", flush=True)
-    await server.run(partial(JibsaEventHandler, service, conversation, room))
+    await server.run(partial(JibsaEventHandler, service, gate, satellite, room, tuple(allow)))

@@ -5,6 +5,12 @@ import { intentWord, label, t, typeWord, word } from "./i18n.js";
 import { deviceIcon, keyState, reading } from "./states.js";
 
 const SLIDERS = new Set(["brightness", "volume", "position", "humidity"]);
+const PARTS = [];  // parts other modules add below the readings: (device, ctx) -> Node | null
+
+// Adds a part to every device's sheet (energy.js: the device's draw now and its use today).
+export function addSheetPart(part) {
+  PARTS.push(part);
+}
 
 // Opens (or redraws) the sheet for `device`. `ctx`: { lang, roomName, isFavourite, toggleFavourite, send }.
 export function showSheet(device, ctx) {
@@ -12,7 +18,7 @@ export function showSheet(device, ctx) {
   const focused = dialog.open && dialog.contains(document.activeElement) ? focusKey(document.activeElement) : null;
   dialog.dataset.device = device.id;
   dialog.replaceChildren(sheetHeader(device, ctx), h("p", { class: "sheet-state" }, keyState(ctx.lang, device)),
-    actions(device, ctx), controls(device, ctx), readings(device));
+    actions(device, ctx), controls(device, ctx), readings(device), ...PARTS.map((part) => part(device, ctx)).filter(Boolean));
   if (!dialog.open) dialog.showModal();
   if (focused) dialog.querySelector(focused)?.focus();
 }

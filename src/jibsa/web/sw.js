@@ -6,8 +6,8 @@ const SHELL = [
   "/", "/static/style.css", "/static/manifest.json", "/static/icon.svg", "/static/vendor/icons.svg",
   "/static/i18n/ko.json", "/static/i18n/en.json",
   ...["app", "api", "dom", "i18n", "states", "tiles", "sheet", "home-view", "history", "chart", "jobs", "theme",
-    "extensions", "voice", "voice-capture", "weather", "rules", "discovered", "matter"].map((name) => `/static/${name}.js`),
-  "/static/voice.css", "/static/weather.css", "/static/rules.css",
+    "extensions", "voice", "voice-capture", "weather", "energy", "rules", "discovered", "matter"].map((name) => `/static/${name}.js`),
+  "/static/voice.css", "/static/weather.css", "/static/rules.css", "/static/energy.css",
 ];
 
 self.addEventListener("install", (event) => {

@@ -100,6 +100,10 @@ class Hearing(Protocol):
         """The devices `part` names: by their names, by an appliance word (세탁), or in what it asks."""
         ...
 
+    def rooms(self, part: str) -> list[str]:
+        """The rooms `part` names ("아이방 온도가 28도 넘으면")."""
+        ...
+
     def days(self, part: str) -> str:
         """daily, weekdays or weekends, as `part` says."""
         ...

@@ -155,7 +155,9 @@ def _measured(part: str, hearing: Hearing) -> dict[str, Any] | None:
         if not sensors:
             continue
         named = [d for d in hearing.named(part) if any(s.id == d for s in sensors)]
-        device = named[0] if named else sensors[0].id
+        rooms = hearing.rooms(part)
+        in_room = [s.id for s in sensors if s.room in rooms]  # "아이방 온도가": the sensor in that room
+        device = named[0] if named else in_room[0] if in_room else sensors[0].id
         for side in ("above", "below"):
             limit = re.search(hearing.words(side), part)
             if limit:
@@ -216,10 +218,20 @@ def _happened(trigger: StateTrigger, value: Any, w: Wording) -> str:
         return w.say("above", property=prop, value=shown, limit=f"{trigger.above:g}", **fill)
     if trigger.below is not None:
         return w.say("below", property=prop, value=shown, limit=f"{trigger.below:g}", **fill)
+    held = (w.find("held_words") or {}).get(prop, {}) if trigger.for_s else {}
+    if shown in held:
+        return str(held[shown]).format(duration=_duration(trigger.for_s, w), **fill)
     words = w.text("state_words").get(prop, {})
     if shown in words:
         return str(words[shown]).format(**fill)
     return w.say("state_reached", property=prop, value=shown, **fill)
+
+
+def _duration(seconds: float, w: Wording) -> str:
+    """"4시간", "10분", "1시간 30분" (a minute at the least)."""
+    hours, minutes = divmod(max(round(seconds / 60), 1), 60)
+    key = "both" if hours and minutes else "hours" if hours else "minutes"
+    return w.say("duration", key, h=hours, m=minutes)
 
 
 def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:

@@ -1,0 +1,55 @@
+"""Who is asking, as the gate sees every request: the person (or satellite), their role, the session
+their conversation keeps, the entrance it came through and the client's address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from jibsa.domain import Role
+from jibsa.hub import Actor
+
+
+class Via(StrEnum):
+    """The entrances. Each one builds a `Principal` and asks the gate; none decides on its own."""
+
+    HTTP = "http"
+    WS = "ws"
+    VOICE = "voice"
+    WYOMING = "wyoming"
+    CLI = "cli"
+    TIMER = "timer"
+    RULE = "rule"
+    SKILL = "skill"
+
+
+# Entrances where a person cannot be asked for a PIN out of band: the PIN is said in the same connection.
+SPOKEN = frozenset({Via.VOICE, Via.WYOMING})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """One asker. `key` names them for the PIN's attempt limit (a user id, a satellite's name);
+    `session` is the conversation session, already scoped to this person (or this connection)."""
+
+    person: str
+    role: Role
+    via: Via
+    address: str = ""
+    session: str | None = None
+    key: str = ""
+    credential: str = ""  # how they proved it over HTTP: "token" or "session"
+
+    @property
+    def source(self) -> str:
+        """How the audit log and the hub's `Actor` name where the request came from."""
+        kind = self.credential or self.via.value
+        return f"{kind}:{self.address}" if self.address else kind
+
+    def actor(self) -> Actor:
+        return Actor(self.person, self.role, self.source)
+
+
+def machine_owner(session: str | None = None) -> Principal:
+    """Whoever runs a command on this machine with the home's data directory: the home's owner."""
+    return Principal("local", Role.OWNER, Via.CLI, "local", session, "local")

@@ -1,0 +1,222 @@
+// The energy view: this billing period's kWh against the 누진 tier lines, the bill so far and the projected
+// one, the home's use per day, and the devices that used the most (GET /api/energy, again every five
+// minutes); and on every device's sheet, its draw now and its use today (GET /api/energy?device=id).
+//
+// mount(container, ctx) renders into `container`; ctx is the dashboard's extension context
+// (docs/dashboard.md): api, lang, onLanguage. Every word is in WORDS below, Korean and English.
+
+import { niceTicks } from "./chart.js";
+import { addSheetPart } from "./sheet.js";
+
+const REFRESH_MS = 5 * 60 * 1000;
+const SVG = "http://www.w3.org/2000/svg";
+const WORDS = {
+  ko: {
+    title: "전기", used: "이번 달 사용량", tier: "누진 {n}단계", superTier: "슈퍼유저 요금", billNow: "지금까지 요금",
+    projected: "이대로면", range: "{low}~{high}원", sure: { high: "거의 확실", medium: "대략", low: "많이 달라질 수 있어요" },
+    noProjection: "하루 치가 모이면 이번 달 요금을 어림해 드릴게요.", daily: "날마다 쓴 전기", top: "많이 쓴 기기",
+    none: "아직 잰 전기 사용량이 없어요.", failed: "전기 사용량을 불러오지 못했어요.", day: "{d}일",
+    won: "{n}원", kwh: "{n}kWh", wh: "{n}Wh", watt: "{n}W", period: "{start} ~ {end}", date: "{m}월 {d}일",
+    devicesOnly: "집 전체 계량기가 없어서 사용량을 재는 기기만 더한 값이에요.",
+    meterLabel: "이번 달 {kwh}kWh. 누진 구간 경계: {edges}.", projectedMark: "예상 {kwh}kWh",
+    barsLabel: "날마다 쓴 전기 (kWh): {days}", powerNow: "지금 소비 전력", today: "오늘 사용량", onToday: "오늘 켜진 시간",
+    hours: "{h}시간 {m}분", minutes: "{m}분", share: "{n}%", sheetTitle: "전기",
+  },
+  en: {
+    title: "Electricity", used: "Used this month", tier: "tier {n}", superTier: "super-user rate", billNow: "Bill so far",
+    projected: "At this rate", range: "{low}–{high} won", sure: { high: "almost certain", medium: "roughly", low: "may change a lot" },
+    noProjection: "After a day's use I can estimate this month's bill.", daily: "Use per day", top: "Used the most",
+    none: "No electricity use measured yet.", failed: "Couldn't load the electricity use.", day: "{d}",
+    won: "{n} won", kwh: "{n} kWh", wh: "{n} Wh", watt: "{n} W", period: "{start} – {end}", date: "{m}/{d}",
+    devicesOnly: "No whole-home meter: this adds up the devices that measure themselves.",
+    meterLabel: "{kwh} kWh this month. Tier edges: {edges}.", projectedMark: "projected {kwh} kWh",
+    barsLabel: "Use per day (kWh): {days}", powerNow: "Drawing now", today: "Used today", onToday: "On today",
+    hours: "{h} h {m} min", minutes: "{m} min", share: "{n}%", sheetTitle: "Electricity",
+  },
+};
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function svg(name, attrs = {}, text) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const number = (value, digits = 1) => new Intl.NumberFormat("ko-KR", { maximumFractionDigits: digits }).format(value);
+
+export function mount(container, ctx) {
+  const view = { data: null, failed: false };
+  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const panel = el("section", { class: "panel energy", "aria-labelledby": "energy-title" });
+  container.replaceChildren(panel);
+
+  async function refresh() {
+    try {
+      view.data = await ctx.api("GET", "/api/energy");
+      view.failed = false;
+    } catch {
+      view.failed = true;
+    }
+    render();
+  }
+
+  function render() {
+    const words = w();
+    const title = el("h2", { id: "energy-title" }, words.title);
+    if (view.failed || !view.data) {
+      panel.replaceChildren(title, el("p", { class: "muted" }, view.failed ? words.failed : ""));
+      return;
+    }
+    const data = view.data;
+    if (!data.measured) {
+      panel.replaceChildren(title, el("p", { class: "muted energy-none" }, words.none));
+      return;
+    }
+    panel.replaceChildren(title, summary(data, words), meter(data, words), projection(data, words),
+      bars(data, words), top(data, words), data.metered ? null : el("p", { class: "muted" }, words.devicesOnly));
+  }
+
+  addSheetPart((device) => sheetPart(device, ctx, w));
+  ctx.onLanguage?.(render);
+  render();
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+  return { refresh, render };
+}
+
+function tierWord(tier, words) {
+  return tier >= 4 ? words.superTier : fill(words.tier, { n: tier });
+}
+
+function dateWord(iso, words) {
+  const [, m, d] = iso.split("-").map(Number);
+  return fill(words.date, { m, d });
+}
+
+function summary(data, words) {
+  return el("div", { class: "energy-summary" },
+    el("p", { class: "energy-figure" }, el("span", { class: "energy-label" }, words.used),
+      el("strong", { class: "energy-kwh" }, fill(words.kwh, { n: number(data.kwh) })),
+      el("span", { class: "energy-tier" }, tierWord(data.tier, words))),
+    el("p", { class: "energy-figure" }, el("span", { class: "energy-label" }, words.billNow),
+      el("strong", { class: "energy-won" }, fill(words.won, { n: number(data.won, 0) }))),
+    el("p", { class: "muted energy-period" },
+      fill(words.period, { start: dateWord(data.period.start, words), end: dateWord(data.period.end, words) })));
+}
+
+// This period's kWh as a bar, the tier edges as lines across it, the projected kWh as a dashed mark.
+function meter(data, words) {
+  const projected = data.projection.projected ? data.projection.kwh : 0;
+  const reach = Math.max(data.kwh, projected);
+  const nextEdge = data.edges.find((e) => e > reach) ?? data.edges[data.edges.length - 1] ?? reach;
+  const top = Math.max(reach, nextEdge) * 1.1 || 1;
+  const width = 320;
+  const x = (kwh) => 8 + (kwh / top) * (width - 16);
+  const chart = svg("svg", { viewBox: `0 0 ${width} 64`, class: "energy-meter", role: "img",
+    "aria-label": fill(words.meterLabel, { kwh: number(data.kwh), edges: data.edges.map((e) => `${number(e, 0)}kWh`).join(", ") }) });
+  chart.append(svg("rect", { x: 8, y: 24, width: width - 16, height: 16, rx: 8, class: "energy-track" }));
+  chart.append(svg("rect", { x: 8, y: 24, width: Math.max(x(data.kwh) - 8, 0), height: 16, rx: 8, class: "energy-used" }));
+  for (const [index, edge] of data.edges.entries()) {
+    if (edge > top) continue;
+    chart.append(svg("line", { x1: x(edge), x2: x(edge), y1: 18, y2: 46, class: "energy-edge" }));
+    chart.append(svg("text", { x: x(edge), y: 14, "text-anchor": "middle", class: "energy-edge-label" },
+      `${number(edge, 0)}kWh`));
+    const nearEnd = x(edge) > width - 70;  // the label goes left of a line near the right edge
+    chart.append(svg("text", { x: x(edge) + (nearEnd ? -3 : 3), y: 58, "text-anchor": nearEnd ? "end" : "start",
+      class: "energy-edge-tier" }, tierWord(index + 2, words)));
+  }
+  if (projected > 0) {
+    const mark = svg("line", { x1: x(projected), x2: x(projected), y1: 20, y2: 44, class: "energy-projected" });
+    mark.append(svg("title", {}, fill(words.projectedMark, { kwh: number(projected) })));
+    chart.append(mark);
+  }
+  return chart;
+}
+
+function projection(data, words) {
+  const p = data.projection;
+  if (!p.projected) return el("p", { class: "muted energy-projection" }, words.noProjection);
+  return el("p", { class: "energy-projection" }, el("span", { class: "energy-label" }, words.projected),
+    el("strong", {}, fill(words.won, { n: number(p.won, 0) })),
+    el("span", { class: "muted" }, ` ${fill(words.range, { low: number(p.low_won, 0), high: number(p.high_won, 0) })} · ${words.sure[p.confidence]}`));
+}
+
+// The home's kWh per day of the period: bars, a kWh axis with round ticks, day-of-month labels.
+function bars(data, words) {
+  const days = data.days;
+  const width = 320, height = 150, left = 34, bottom = 22, topPad = 22;
+  const ticks = niceTicks(0, Math.max(...days.map((d) => d.kwh), 1), 3);
+  const top = ticks[ticks.length - 1] || 1;
+  const y = (kwh) => height - bottom - (kwh / top) * (height - bottom - topPad);
+  const step = (width - left - 4) / Math.max(days.length, 1);
+  const label = fill(words.barsLabel, { days: days.map((d) => `${dateWord(d.date, words)} ${number(d.kwh)}`).join(", ") });
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "energy-bars", role: "img", "aria-label": label });
+  chart.append(svg("text", { x: 2, y: 9, class: "energy-axis" }, "kWh"));
+  for (const tick of ticks) {
+    chart.append(svg("line", { x1: left, x2: width - 4, y1: y(tick), y2: y(tick), class: "energy-grid" }));
+    chart.append(svg("text", { x: left - 4, y: y(tick) + 4, "text-anchor": "end", class: "energy-axis" }, number(tick)));
+  }
+  const every = Math.ceil(days.length / 6);
+  days.forEach((day, index) => {
+    const bar = svg("rect", { x: left + index * step + step * 0.15, y: y(day.kwh), width: step * 0.7,
+      height: Math.max(height - bottom - y(day.kwh), 0), class: "energy-bar" });
+    bar.append(svg("title", {}, `${dateWord(day.date, words)} ${fill(words.kwh, { n: number(day.kwh) })}`));
+    chart.append(bar);
+    if (index % every === 0 || index === days.length - 1) {
+      chart.append(svg("text", { x: left + index * step + step / 2, y: height - 6, "text-anchor": "middle", class: "energy-axis" },
+        fill(words.day, { d: Number(day.date.slice(8)) })));
+    }
+  });
+  return el("figure", { class: "energy-daily" }, el("figcaption", {}, words.daily), chart);
+}
+
+function top(data, words) {
+  if (!data.top.length) return null;
+  return el("section", { class: "energy-top" }, el("h3", {}, words.top),
+    el("ol", {}, ...data.top.map((d) => el("li", {},
+      el("span", { class: "energy-device" }, d.name),
+      el("span", { class: "energy-device-kwh" }, `${fill(words.kwh, { n: number(d.kwh) })} · ${fill(words.share, { n: number(d.share, 0) })}`),
+      share(d.share)))));
+}
+
+// A bar of the device's share (set through the CSSOM: the page's CSP allows no inline style attribute).
+function share(percent) {
+  const bar = el("span", { class: "energy-share", "aria-hidden": "true" });
+  bar.style.setProperty("--share", `${Math.min(percent, 100).toFixed(1)}%`);
+  return bar;
+}
+
+function duration(seconds, words) {
+  const minutes = Math.round(seconds / 60);
+  return minutes >= 60 ? fill(words.hours, { h: Math.floor(minutes / 60), m: minutes % 60 }) : fill(words.minutes, { m: minutes });
+}
+
+// On a device's sheet: its draw now and its use today, for devices that measure (or are measured).
+function sheetPart(device, ctx, w) {
+  const words = w();
+  const part = el("section", { class: "sheet-energy", hidden: "" });
+  ctx.api("GET", `/api/energy?device=${encodeURIComponent(device.id)}`).then((answer) => {
+    const [mine] = answer.devices;
+    if (!mine || (mine.power_w === null && !mine.today_kwh)) return;
+    const rows = [];
+    if (mine.power_w !== null) rows.push(el("dt", {}, words.powerNow), el("dd", {}, fill(words.watt, { n: number(mine.power_w) })));
+    const today = mine.today_kwh < 0.1 ? fill(words.wh, { n: number(mine.today_kwh * 1000) })
+      : fill(words.kwh, { n: number(mine.today_kwh, 2) });
+    rows.push(el("dt", {}, words.today), el("dd", {}, today));
+    if (mine.today_on_s) rows.push(el("dt", {}, words.onToday), el("dd", {}, duration(mine.today_on_s, words)));
+    part.replaceChildren(el("h3", {}, words.sheetTitle), el("dl", {}, ...rows));
+    part.hidden = false;
+  }).catch(() => null);
+  return part;
+}
