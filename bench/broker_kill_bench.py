@@ -25,13 +25,14 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from jibsa.adapters.mqtt import parse_broker_url
 from jibsa.app import Settings, open_home
 from jibsa.domain import Command
 from jibsa.home_file import load_home
-from jibsa.hub import SystemClock
+from jibsa.hub import Hub, SystemClock
 from jibsa.simulated_home import MqttSimulator
 from jibsa.testing.processes import free_port
 
@@ -68,6 +69,40 @@ class Broker:
             self.process = None
 
 
+@dataclass
+class Restarts:
+    """When the broker came back each time, and how long it stayed up."""
+
+    at: list[float]
+    up_s: list[float]
+    count: int = 0
+
+    def since_last(self) -> float:
+        return round(time.monotonic() - self.at[self.count - 1], 2)
+
+
+async def kill_and_restart(broker: Broker, restarts: Restarts, stop: asyncio.Event) -> None:
+    for _ in range(len(restarts.at)):
+        await asyncio.sleep(random.uniform(0.5, 6.0))
+        if restarts.count:
+            restarts.up_s[restarts.count - 1] = restarts.since_last()
+        broker.kill()
+        await asyncio.sleep(random.uniform(0.2, 4.0))
+        broker.start()
+        restarts.at[restarts.count] = time.monotonic()
+        restarts.count += 1
+    await asyncio.sleep(8.0)
+    restarts.up_s[-1] = 8.0
+    stop.set()
+
+
+async def lights_reported(hub: Hub) -> None:
+    with hub.bus.subscribe(maxsize=100_000) as events:
+        async with asyncio.timeout(30):
+            while not all("power" in hub.state(light) for light in LIGHTS):
+                await events.get()
+
+
 async def run(kills: int) -> dict[str, object]:
     directory = Path(tempfile.mkdtemp(prefix="jibsa-broker-kill-"))
     broker = Broker(directory)
@@ -80,58 +115,37 @@ async def run(kills: int) -> dict[str, object]:
     kinds: Counter[str] = Counter()
     wrong: list[str] = []
     ok_after_restart = [0] * kills
-    restarted_at = [0.0] * kills
     recovery_s: list[float | None] = [None] * kills  # broker up again → the first ok
-    up_s = [0.0] * kills  # how long the broker stayed up after each restart
-    restarts = 0
+    restarts = Restarts([0.0] * kills, [0.0] * kills)
     stop = asyncio.Event()
+
+    async def stream(light: str) -> None:
+        on = True
+        while not stop.is_set():
+            outcome = await hub.execute(Command("turn_on" if on else "turn_off", (light,)))
+            (result,) = outcome.results
+            if result.ok:
+                kinds["ok"] += 1
+                shown = simulator.sim.state(light).get("power")
+                if shown is not on:  # the device itself, at this moment
+                    wrong.append(f"{light}: ok for power={on}, device shows power={shown}")
+                if restarts.count:
+                    ok_after_restart[restarts.count - 1] += 1
+                    if recovery_s[restarts.count - 1] is None:
+                        recovery_s[restarts.count - 1] = restarts.since_last()
+            else:
+                kinds[result.error.value if result.error else "no code"] += 1
+            on = not on
+
     try:
-        with hub.bus.subscribe(maxsize=100_000) as events:
-            async with asyncio.timeout(30):
-                while not all("power" in hub.state(light) for light in LIGHTS):
-                    await events.get()
-
-        async def stream(light: str) -> None:
-            on = True
-            while not stop.is_set():
-                outcome = await hub.execute(Command("turn_on" if on else "turn_off", (light,)))
-                (result,) = outcome.results
-                if result.ok:
-                    kinds["ok"] += 1
-                    shown = simulator.sim.state(light).get("power")
-                    if shown is not on:  # the device itself, at this moment
-                        wrong.append(f"{light}: ok for power={on}, device shows power={shown}")
-                    if restarts:
-                        ok_after_restart[restarts - 1] += 1
-                        if recovery_s[restarts - 1] is None:
-                            recovery_s[restarts - 1] = round(time.monotonic() - restarted_at[restarts - 1], 2)
-                else:
-                    kinds[result.error.value if result.error else "no code"] += 1
-                on = not on
-
-        async def killer() -> None:
-            nonlocal restarts
-            for _ in range(kills):
-                await asyncio.sleep(random.uniform(0.5, 6.0))
-                if restarts:
-                    up_s[restarts - 1] = round(time.monotonic() - restarted_at[restarts - 1], 2)
-                broker.kill()
-                await asyncio.sleep(random.uniform(0.2, 4.0))
-                broker.start()
-                restarted_at[restarts] = time.monotonic()
-                restarts += 1
-            await asyncio.sleep(8.0)
-            up_s[-1] = 8.0
-            stop.set()
-
-        await asyncio.gather(killer(), *(stream(light) for light in LIGHTS))
+        await lights_reported(hub)
+        await asyncio.gather(kill_and_restart(broker, restarts, stop), *(stream(light) for light in LIGHTS))
     finally:
         await home.close()
         await simulator.stop()
         broker.kill()
     return {"kills": kills, "results": dict(kinds), "wrong_ok": len(wrong), "wrong_detail": wrong[:10],
-            "ok_after_each_restart": ok_after_restart, "recovery_s": recovery_s, "up_s": up_s,
-            "load": open("/proc/loadavg", encoding="ascii").read().split()[:3]}
+            "ok_after_each_restart": ok_after_restart, "recovery_s": recovery_s, "up_s": restarts.up_s}
 
 
 def main() -> None:
@@ -141,7 +155,9 @@ def main() -> None:
     args = parser.parse_args()
     random.seed(args.seed)
     logging.basicConfig(level=logging.CRITICAL)
-    print(json.dumps(asyncio.run(run(args.kills)), ensure_ascii=False))
+    figures = asyncio.run(run(args.kills))
+    figures["load"] = Path("/proc/loadavg").read_text(encoding="ascii").split()[:3]
+    print(json.dumps(figures, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -126,8 +126,7 @@ async def run(backend: str, db: str | None, kills: int) -> dict[str, object]:
             stop.set()
             await writers
     return {"backend": backend, "kills": kills, "acknowledged_changes": ledger.acknowledged_changes,
-            "acknowledged_timers": len(ledger.jobs), "lost": len(ledger.lost), "lost_detail": ledger.lost[:10],
-            "load": open("/proc/loadavg", encoding="ascii").read().split()[:3]}
+            "acknowledged_timers": len(ledger.jobs), "lost": len(ledger.lost), "lost_detail": ledger.lost[:10]}
 
 
 async def with_database(admin_url: str, work: str) -> str:
@@ -152,7 +151,9 @@ def main() -> None:
         asyncio.run(with_database(args.db, f'CREATE DATABASE "{name}"'))
         db = args.db.rsplit("/", 1)[0] + f"/{name}"
     try:
-        print(json.dumps(asyncio.run(run(args.backend, db, args.kills)), ensure_ascii=False))
+        figures = asyncio.run(run(args.backend, db, args.kills))
+        figures["load"] = Path("/proc/loadavg").read_text(encoding="ascii").split()[:3]
+        print(json.dumps(figures, ensure_ascii=False))
     finally:
         if db:
             asyncio.run(with_database(args.db, f'DROP DATABASE "{name}" WITH (FORCE)'))

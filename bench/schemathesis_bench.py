@@ -76,7 +76,7 @@ def main() -> None:
                       "statuses": dict(sorted(statuses.items())), "distinct_urls": len(operations),
                       "exit": run.returncode, "summary": summary[-6:], "failed_checks": failed_checks[:20],
                       "seconds": round(time.monotonic() - started), "output": str(work / "schemathesis.out"),
-                      "load": open("/proc/loadavg", encoding="ascii").read().split()[:3]}, ensure_ascii=False))
+                      "load": Path("/proc/loadavg").read_text(encoding="ascii").split()[:3]}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
