@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from jibsa.domain import Home
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.normalise import compact, normalise
@@ -19,12 +21,22 @@ _GROUPS = {"verbs": "verb", "states": "state", "properties": "prop", "extremes":
            "cities": "city", "smalltalk": "smalltalk"}  # fmt: skip
 
 
+_FLOOR = re.compile(r"(?<!\d)([1-9])\s*층")
+_SINO = "영일이삼사오육칠팔구"
+
+
+def said_forms(name: str) -> list[str]:
+    """A name as it is written and as a recogniser writes it: "1층 거실" is also said "일층 거실"."""
+    spoken = _FLOOR.sub(lambda m: f"{_SINO[int(m.group(1))]}층", name)
+    return [name, spoken] if spoken != name else [name]
+
+
 def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
     """A trie of every word this home's parser knows; the home's names need no training."""
     gaz = Gazetteer()
     home_keys: set[str] = set()
     for device in home.devices:
-        for name in device.names:
+        for name in (form for n in device.names for form in said_forms(n)):
             gaz.add(normalise(name), ("device", device.id))
             home_keys.add(compact(normalise(name)))
     _add_lexicon(gaz, lexicon)
@@ -32,7 +44,7 @@ def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
         if not gaz.prefixes(key, 0) or gaz.prefixes(key, 0)[-1][0] != len(key):
             gaz.add(key, ("device", device_id))
     for room in home.rooms:
-        for name in room.names:
+        for name in (form for n in room.names for form in said_forms(n)):
             gaz.add(normalise(name), ("room", room.id))
             home_keys.add(compact(normalise(name)))
     for short, room_id in _short_room_names(home, lexicon, home_keys).items():
@@ -120,8 +132,9 @@ def _add_lexicon(gaz: Gazetteer, lexicon: Lexicon) -> None:
         for canonical, words in choices.items():
             value: object = {"true": True, "false": False}.get(str(canonical), str(canonical))
             gaz.add_all((normalise(str(w)) for w in words), ("value", (str(prop), value)))
-    for feeling in lexicon.feelings:
-        gaz.add_all((normalise(w) for w in feeling.words), ("feeling", feeling.name))
+    for feeling in lexicon.feelings:  # where a word starts: 탁해 is not the end of 부탁해
+        for word in feeling.words:
+            gaz.add(normalise(word), ("feeling", feeling.name), word_start=True)
     weather = lexicon.section("weather")
     gaz.add_all((normalise(str(w)) for w in weather["words"]), ("weather", None))
     for day, words in weather["days"].items():
