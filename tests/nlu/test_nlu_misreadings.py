@@ -53,6 +53,20 @@ def test_an_unknown_word_before_a_kind_is_reported_not_dropped() -> None:
     assert "펜트하우스" in understood.reply
 
 
+def test_a_favour_asked_for_is_not_a_feeling(parser: Parser) -> None:
+    assert _commands(parser, "부탁해") == []  # 탁해 ("stuffy") inside 부탁해 never starts the purifier
+    assert _commands(parser, "공기가 탁해") == [("turn_on", ["living_purifier"], {})]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("거실 조명 환하게 해 줘", [("adjust", ["living_ceiling", "living_stand"],
+                         {"property": "brightness", "direction": "up"})]),
+    ("시간 좀 알려 줘", [("get_time", [], {})]),
+])
+def test_words_read_now(parser: Parser, text: str, want: list[Any]) -> None:
+    assert _commands(parser, text) == want
+
+
 @pytest.mark.parametrize(("text", "want"), [
     ("부산 어때?", [("get_weather", [], {"city": "부산"})]),
     ("이 방 불 켜 줘", [("turn_on", ["study_light"], {})]),

@@ -197,8 +197,8 @@ _ONLY_PARTICLES = re.compile(
 
 
 def unread_modifier(clause: Clause, fillers: frozenset[str]) -> str | None:
-    """A word no list knows said right before a kind or a device ("펜트하우스 에어컨", "the pod bay doors"): it says which
-    one, so reading the kind without it would widen the request. None when there is no such word."""
+    """A word no list knows said right before a kind or a device ("펜트하우스 에어컨", "the pod bay doors"): it
+    says which one, so reading the kind without it would widen the request. None when there is no such word."""
     unread = set(unread_words(clause, fillers))
     for token in clause.tokens:
         if not (token.has("kind") or token.has("device")) or token.has("shadow") or token.start <= clause.offset:
