@@ -96,7 +96,7 @@ def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0) -> C
     joined: tuple[str, ...] = ()  # the rooms of the thing just said, when a list goes on after it
     for i, token in enumerate(tokens):
         after = text[token.end : token.end + 4]
-        said = len(clause.specs), len(clause.devices), len(clause.rooms)
+        said = len(clause.specs), len(clause.devices), len(clause.rooms) - len(pending)
         if _read_target(clause, token, pending, home, after):
             rooms = _joined_rooms(clause, said, joined, home)
             joined = rooms if _JOINED.match(after) else ()
@@ -155,7 +155,7 @@ def _joined_rooms(clause: Clause, said: tuple[int, int, int], joined: tuple[str,
         if not spec.rooms and joined:
             clause.specs[-1] = spec = TargetSpec(spec.kind, joined, spec.text, spec.all)
         return spec.rooms
-    if len(clause.devices) > devices and len(clause.rooms) > rooms_said:  # "거실 TV": named with its room
+    if len(clause.devices) > devices and len(clause.rooms) > rooms_said:  # a room said for it
         found = [d for i in clause.devices[-1] if (d := home.device(i)) is not None]
         rooms = tuple(dict.fromkeys(d.room for d in found if d.room))
         return rooms if len(rooms) == 1 else ()
