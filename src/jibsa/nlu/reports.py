@@ -56,7 +56,7 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[s
     if command.intent in ("set", "adjust") and unchanged and applied is not None:
         template = str(lang["already"])  # nothing changed: never "맞췄어요"
     prop_name = lang["properties"].get(prop, prop) if ko else prop.replace("_", " ")
-    value = _value(lang, prop, applied)
+    value = _value(lang, prop, applied, language)
     template = str(template)
     fields: dict[str, Callable[[], str]] = {  # worded only when the template says them
         "targets": lambda: target_phrase(home, ids, "을", lang, language),
@@ -106,9 +106,9 @@ def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any],
     return " " + str(lang[key]).format(prop=josa(prop_name, "이"), value=_value(lang, prop, applied))
 
 
-def _value(lang: dict[str, Any], prop: str, value: Any) -> str:
+def _value(lang: dict[str, Any], prop: str, value: Any, language: str = "ko") -> str:
     if isinstance(value, bool):
-        return ("켬" if value else "끔") if "properties" in lang else ("on" if value else "off")
+        return ("켬" if value else "끔") if language != "en" else ("on" if value else "off")
     if isinstance(value, (int, float)):
         return number_text(value) + str(lang.get("units", {}).get(prop, ""))
     return str(lang.get("values", {}).get(str(value), value))
