@@ -39,7 +39,10 @@ def mel_spectrogram(samples: Floats) -> Floats:
     count = 1 + (len(padded) - WINDOW) // HOP
     frames = np.lib.stride_tricks.sliding_window_view(padded, WINDOW)[::HOP][:count]
     power = np.abs(np.fft.rfft(frames * _hann(), axis=1)) ** 2
-    return (power @ _mel_filters().T).astype(np.float32)
+    # einsum, not matmul: a product this small pays more for waking BLAS's threads on a busy machine
+    # (28 ms against 0.6 ms at load average 9) than for the arithmetic.
+    mel: Floats = np.einsum("fb,bm->fm", power.astype(np.float32), _mel_filters_by_bin())
+    return mel
 
 
 def partials(samples: Floats) -> Floats:
@@ -63,11 +66,16 @@ def _partial_starts(sample_count: int) -> list[int]:
 
 
 @cache
-def _hann() -> npt.NDArray[np.float64]:
-    return 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(WINDOW) / WINDOW)
+def _hann() -> Floats:
+    return (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(WINDOW) / WINDOW)).astype(np.float32)
 
 
 @cache
+def _mel_filters_by_bin() -> Floats:
+    """The filters as a float32 bins × bands matrix (float32, as librosa multiplies)."""
+    return np.ascontiguousarray(_mel_filters().T, dtype=np.float32)
+
+
 def _mel_filters() -> npt.NDArray[np.float64]:
     """Slaney-style triangular mel filters, area-normalised (librosa.filters.mel's defaults)."""
     bin_hz = np.linspace(0, RATE / 2, 1 + WINDOW // 2)
