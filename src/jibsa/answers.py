@@ -15,8 +15,9 @@ import yaml
 from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.hub import Outcome
-from jibsa.nlu.josa import clock_text, duration_text, josa
 from jibsa.rules.readback import describe_rule_outcome
+from jibsa.words import english
+from jibsa.words.korean import clock_text, duration_text, josa
 
 
 @cache
@@ -81,10 +82,7 @@ class _Say:
         return str(self.texts["answers"][key]).format(**fields)
 
     def duration(self, seconds: float) -> str:
-        if self.ko:
-            return duration_text(seconds)
-        minutes = round(seconds / 60)
-        return f"{minutes} minute{'s' * (minutes != 1)}" if seconds >= 60 else f"{int(seconds)} seconds"
+        return duration_text(seconds) if self.ko else english.duration_text(seconds)
 
     def particle(self, word: str, particle: str) -> str:
         return josa(word, particle) if self.ko else word

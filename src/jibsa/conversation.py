@@ -19,6 +19,7 @@ from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
 from jibsa.nlu.replies import describe_results, promise
+from jibsa.words.results import outcome_with_words, worded
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Turn:
             "needs_choice": list(self.needs_choice),
             "results": [{"target": r.target, "ok": r.ok, **({"error": r.error.value} if r.error else {})}
                         for r in self.results],
-            "outcomes": [o.to_dict() for o in self.outcomes],
+            "outcomes": outcome_with_words([o.to_dict() for o in self.outcomes]),
         }
 
     def answer(self) -> dict[str, Any]:
@@ -191,7 +192,7 @@ class Conversation:
         parts: list[str] = []
         if device_outcomes:
             commands = [o.command for o in device_outcomes]
-            results = [r for o in device_outcomes for r in o.results]
+            results = [worded(r, language) for o in device_outcomes for r in o.results]
             parts.append(describe_results(self.hub.home, commands, results, language))
         for outcome in outcomes:
             if outcome in device_outcomes:

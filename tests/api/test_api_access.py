@@ -178,11 +178,12 @@ async def test_a_refusal_the_route_audits_is_recorded_once(harness) -> None:
 
 def test_a_notification_goes_only_to_the_person_it_is_for() -> None:
     from jibsa.api.events import may_see
-    from jibsa.hub.notification_store import Notification
+    from jibsa.hub.notification_store import Notification, as_written
     from jibsa.hub.notifications import NotificationAdded
 
     def note(person: str) -> NotificationAdded:
-        return NotificationAdded("home", Notification(1, person, "세탁이 끝났어요.", "The wash is done.", 0.0))
+        said = as_written("세탁이 끝났어요.", "The wash is done.")
+        return NotificationAdded("home", Notification(1, person, said, 0.0))
 
     assert may_see(note("엄마"), "엄마", Role.MEMBER)
     assert not may_see(note("엄마"), "아빠", Role.OWNER)

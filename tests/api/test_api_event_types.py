@@ -14,7 +14,7 @@ from jibsa.api.events import JobsChanged, event_to_dict
 from jibsa.domain import AvailabilityChanged, Command, Role, StateChanged
 from jibsa.domain.events import Audience, PublicEvent
 from jibsa.hub import HomeChanged, JobFired, JobSkipped, Outcome, PendingJob, TimerFinished
-from jibsa.hub.notification_store import Notification
+from jibsa.hub.notification_store import Notification, as_written
 from jibsa.hub.notifications import Announcement, NotificationAdded
 from jibsa.rules.runner import RuleFired
 
@@ -42,8 +42,8 @@ def test_every_event_type_says_its_type() -> None:
         "job_fired": JobFired("home", job, Outcome(Command("turn_on", ("lamp",))), False),
         "job_skipped": JobSkipped("home", job, 61.0, ("램프",)),
         "timer_finished": TimerFinished("home", job),
-        "notification": NotificationAdded("home", Notification(1, "", "끝났어요.", "Done.", 0.0)),
-        "announcement": Announcement("home", "끝났어요.", "Done."),
+        "notification": NotificationAdded("home", Notification(1, "", as_written("끝났어요.", "Done."), 0.0)),
+        "announcement": Announcement("home", as_written("끝났어요.", "Done.")),
         "rule_fired": RuleFired("home", "r1", "세탁 알림", 1.0, "세탁기가 끝났어요.", "The washer has finished."),
         "jobs_changed": JobsChanged("added"),
     }

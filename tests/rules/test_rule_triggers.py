@@ -17,6 +17,7 @@ from jibsa.hub import ManualClock, settle
 from jibsa.hub.notifications import Announcement
 from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
+from jibsa.words import say
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOTIFY = [{"kind": "notify"}]
@@ -154,7 +155,7 @@ async def test_a_finished_timer_announces_itself(running: RunningHome, clock: Ma
 
     def heard(event: object) -> None:
         if isinstance(event, Announcement):
-            said.append(event.text)
+            said.append(say(event.said, "ko"))
             announced.set()
 
     running.hub.bus.listen(heard)

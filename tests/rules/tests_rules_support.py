@@ -11,6 +11,7 @@ from jibsa.hub import settle
 from jibsa.rules.engine import RuleEngine
 from jibsa.rules.model import Rule
 from jibsa.rules.schema import read_rule
+from jibsa.words import say
 
 
 def engine_of(running: RunningHome) -> RuleEngine:
@@ -27,7 +28,7 @@ async def add_rule(running: RunningHome, data: dict[str, Any]) -> Rule:
 async def notifications(running: RunningHome) -> list[str]:
     engine = engine_of(running)
     await engine.settled()
-    return [n.text for n in await engine.store.notifications(running.hub.home.id, None)]
+    return [say(n.said, "ko") for n in await engine.store.notifications(running.hub.home.id, None)]
 
 
 class Api:

@@ -55,7 +55,7 @@ def test_shell_opens_offline_and_says_it_cannot_reach_jibsa(dashboard: OpenDashb
 
 
 def test_static_files_revalidate_and_keep_the_csp(server: Server) -> None:
-    for path in ("/", "/sw.js", "/static/app.js", "/static/i18n/ko.json", "/static/vendor/icons.svg"):
+    for path in ("/", "/sw.js", "/static/app.js", "/words/ko.json", "/static/vendor/icons.svg"):
         response = httpx.get(server.base + path)
         assert response.status_code == 200, path
         assert response.headers["cache-control"] == "no-cache", path
@@ -78,5 +78,5 @@ def test_service_worker_keeps_every_part_of_the_shell() -> None:
     worker = (root / "sw.js").read_text(encoding="utf-8")
     modules = set(re.findall(r'"([\w-]+)"', worker.split("...[", 1)[1].split("]", 1)[0]))
     assert {p.stem for p in root.glob("*.js")} - {"sw"} == modules
-    for path in ("/static/style.css", "/static/i18n/ko.json", "/static/i18n/en.json", "/static/vendor/icons.svg"):
+    for path in ("/static/style.css", "/words/ko.json", "/words/en.json", "/static/vendor/icons.svg"):
         assert f'"{path}"' in worker

@@ -1,10 +1,9 @@
-"""Both languages complete: the dashboard's word files (web/i18n/ko.json, en.json) have the same entries
-with the same placeholders, cover every sentence the page's code and HTML ask for, and name every device
-type, property and state value the domain defines."""
+"""Both languages complete: the dashboard's words (the `page` section of words/ko.yaml and en.yaml) have
+the same entries with the same placeholders, cover every sentence the page's code and HTML ask for, and
+name every device type, property and state value the domain defines."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,14 @@ import pytest
 
 from jibsa.api.app import web_root
 from jibsa.domain.device_types import SENSOR_READINGS, TYPE_SPECS, DeviceType
+from jibsa.words import catalogue
 
 WEB = web_root()
 LANGUAGES = ("ko", "en")
 
 
 def _words(lang: str) -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads((WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = catalogue(lang)["page"]
     return data
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,13 +32,14 @@ from jibsa.api.accounts import AccountStore, verify_password
 from jibsa.api.audit import record_refusal
 from jibsa.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from jibsa.api.context import ApiContext, AuthSettings
-from jibsa.api.errors import install_error_handlers
+from jibsa.api.errors import ApiError, install_error_handlers
 from jibsa.api.limits import LoginThrottle
 from jibsa.api.routes_voice import router as voice_router
 from jibsa.api.routes_weather import router as weather_router
 from jibsa.app import RunningHome
 from jibsa.domain import Room
 from jibsa.gate import PinLock
+from jibsa.words import LANGUAGES, catalogue
 
 DESCRIPTION = """jibsa's home API. Authenticate with `Authorization: Bearer jibsa_…` (an access token from
 `jibsa user add`), or log in with `POST /api/login` (a session cookie; then send the returned CSRF token in
@@ -157,5 +158,12 @@ def _mount_dashboard(app: FastAPI) -> None:
     async def service_worker() -> Any:
         """Served from the root so that its scope is the whole dashboard."""
         return FileResponse(root / "sw.js", media_type="text/javascript; charset=utf-8", headers=no_cache)
+
+    @app.get("/words/{lang}.json", include_in_schema=False)
+    async def page_words(lang: str) -> Any:
+        """The page's words, from the same catalogue as everything else jibsa says."""
+        if lang not in LANGUAGES:
+            raise ApiError("not_found", {"lang": lang, "known": list(LANGUAGES)})
+        return JSONResponse(catalogue(lang)["page"], headers=no_cache)
 
     app.mount("/static", _DashboardFiles(directory=root), name="static")

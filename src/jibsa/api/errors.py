@@ -1,5 +1,6 @@
-"""Errors of the HTTP API: one exception type, one table of stable codes with Korean and English
-messages, and the handlers that turn anything that goes wrong into that JSON (never a traceback).
+"""Errors of the HTTP API: one exception type, one table of stable codes (what each says is in the
+words catalogue, `error.<code>`), and the handlers that turn anything that goes wrong into that JSON
+(never a traceback).
 
 Every error body is ``{"code": "...", "message": "한국어", "message_en": "English"}``, sometimes with
 ``"detail"`` (which field was wrong, which device refused).
@@ -17,50 +18,48 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from jibsa.domain.said import Said
 from jibsa.gate import GateRefused
+from jibsa.words import say
 
 log = logging.getLogger(__name__)
 
-# code -> (HTTP status, Korean message, English message). Codes are stable: clients rely on them.
-MESSAGES: dict[str, tuple[int, str, str]] = {
-    "invalid_request": (422, "요청 형식이 올바르지 않아요.", "The request is not valid."),
-    "not_authenticated": (401, "로그인이 필요해요.", "You need to log in or send an access token."),
-    "bad_credentials": (401, "이름이나 비밀번호가 맞지 않아요.", "Wrong name or password."),
-    "csrf_failed": (403, "요청을 확인할 수 없어요. 페이지를 새로 고쳐 주세요.",
-                    "The request could not be verified (CSRF token missing or wrong). Reload the page."),
-    "forbidden": (403, "이 작업을 할 권한이 없어요.", "Your role does not allow this."),
-    "not_allowed": (403, "이 작업을 할 권한이 없어요.", "Your role does not allow this."),
-    "refused_for_safety": (403, "안전을 위해 할 수 없어요.", "Refused for safety."),
-    "wrong_pin": (403, "PIN이 맞지 않아요.", "Wrong PIN."),
-    "pin_required": (403, "이 집에는 PIN이 없어서 말로는 확인할 수 없어요.",
-                     "This home has no PIN, so this cannot be confirmed by voice."),
-    "not_found": (404, "찾을 수 없어요.", "Not found."),
-    "unknown_device": (404, "그런 기기가 없어요.", "No such device."),
-    "unknown_scene": (404, "그런 장면이 없어요.", "No such scene."),
-    "unknown_user": (404, "그런 사용자가 없어요.", "No such user."),
-    "unknown_job": (404, "그런 예약이 없어요.", "No such timer or schedule."),
-    "unknown_room": (422, "그런 방이 없어요.", "The home has no such room."),
-    "unknown_rule": (404, "그런 규칙이 없어요.", "No such rule."),
-    "bad_rule": (422, "규칙이 올바르지 않아요.", "The rule is not valid (see detail: field and problem)."),
-    "method_not_allowed": (405, "이 주소에서는 그 방법을 쓸 수 없어요.", "Method not allowed here."),
-    "needs_confirmation": (409, "한 번 더 확인해 주세요.",
-                           "This needs a confirmation: send it again with \"confirm\": true (and the PIN if set)."),
-    "user_exists": (409, "이미 있는 이름이에요.", "A user with this name already exists."),
-    "cannot_remove_self": (409, "자기 자신은 지울 수 없어요.", "You cannot remove yourself."),
-    "device_refused": (409, "기기가 그 명령을 받지 않았어요.", "The device refused the command."),
-    "unsupported_intent": (422, "그 기기로는 할 수 없는 일이에요.", "The device does not support this intent."),
-    "unsupported_property": (422, "그 기기에는 그런 속성이 없어요.", "The device has no such property."),
-    "read_only_property": (422, "그 속성은 바꿀 수 없어요.", "That property is read-only."),
-    "bad_value": (422, "값이 올바르지 않아요.", "The value is not valid."),
-    "payload_too_large": (413, "요청이 너무 커요.", "The request body is too large."),
-    "too_many_requests": (429, "시도가 너무 많아요. 잠시 뒤에 다시 해 주세요.", "Too many attempts; try again later."),
-    "not_answering": (504, "기기가 응답하지 않아요.", "The device is not answering."),
-    "unconfirmed": (504, "명령을 보냈지만 기기 상태로 확인하지 못했어요.",
-                    "The command was sent, but the device's own state did not confirm it in time."),
-    "matter_not_set_up": (409, "매터 컨트롤러가 설정되어 있지 않아요.",
-                          "No Matter controller is set up (serve --matter)."),
-    "energy_not_kept": (409, "전기 사용량을 기록해 둘 곳이 없어요.", "This home's store does not keep energy use."),
-    "internal_error": (500, "서버에 문제가 생겼어요.", "Something went wrong on the server."),
+# code -> HTTP status. Codes are stable: clients rely on them. What each says is `error.<code>` in the
+# words catalogue (words/ko.yaml, words/en.yaml).
+STATUS: dict[str, int] = {
+    "invalid_request": 422,
+    "not_authenticated": 401,
+    "bad_credentials": 401,
+    "csrf_failed": 403,
+    "forbidden": 403,
+    "not_allowed": 403,
+    "refused_for_safety": 403,
+    "wrong_pin": 403,
+    "pin_required": 403,
+    "not_found": 404,
+    "unknown_device": 404,
+    "unknown_scene": 404,
+    "unknown_user": 404,
+    "unknown_job": 404,
+    "unknown_room": 422,
+    "unknown_rule": 404,
+    "bad_rule": 422,
+    "method_not_allowed": 405,
+    "needs_confirmation": 409,
+    "user_exists": 409,
+    "cannot_remove_self": 409,
+    "device_refused": 409,
+    "unsupported_intent": 422,
+    "unsupported_property": 422,
+    "read_only_property": 422,
+    "bad_value": 422,
+    "payload_too_large": 413,
+    "too_many_requests": 429,
+    "not_answering": 504,
+    "unconfirmed": 504,
+    "matter_not_set_up": 409,
+    "energy_not_kept": 409,
+    "internal_error": 500,
 }
 _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "needs_confirmation", 413: "payload_too_large", 422: "invalid_request",
@@ -68,7 +67,7 @@ _STATUS_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "forbidd
 
 
 class ApiError(Exception):
-    """An error the API answers with: a code from `MESSAGES`, optional detail and extra headers.
+    """An error the API answers with: a code from `STATUS`, optional detail and extra headers.
     `audited` says the handler already wrote the attempt to the audit log."""
 
     def __init__(self, code: str, detail: Any = None, *, headers: Mapping[str, str] | None = None,
@@ -77,7 +76,7 @@ class ApiError(Exception):
         self.code = code
         self.detail = detail
         self.headers = dict(headers or {})
-        self.status = status or MESSAGES.get(code, MESSAGES["internal_error"])[0]
+        self.status = status or STATUS.get(code, STATUS["internal_error"])
         self.audited = audited
 
 
@@ -92,8 +91,8 @@ RefusalHook = Callable[[Request, ApiError], Awaitable[None]]
 
 def error_body(code: str, detail: Any = None) -> dict[str, Any]:
     """The JSON body for `code`."""
-    _, ko, en = MESSAGES.get(code, MESSAGES["internal_error"])
-    body: dict[str, Any] = {"code": code, "message": ko, "message_en": en}
+    said = Said(f"error.{code if code in STATUS else 'internal_error'}")
+    body: dict[str, Any] = {"code": code, "message": say(said, "ko"), "message_en": say(said, "en")}
     if detail is not None:
         body["detail"] = detail
     return body
@@ -101,7 +100,7 @@ def error_body(code: str, detail: Any = None) -> dict[str, Any]:
 
 def error_response(code: str, detail: Any = None, *, status: int | None = None,
                    headers: Mapping[str, str] | None = None) -> JSONResponse:
-    status = status or MESSAGES.get(code, MESSAGES["internal_error"])[0]
+    status = status or STATUS.get(code, STATUS["internal_error"])
     return JSONResponse(error_body(code, detail), status_code=status, headers=dict(headers or {}))
 
 

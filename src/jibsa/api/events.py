@@ -1,7 +1,7 @@
 """Events as the WebSocket sends them: each event type writes its own JSON (`to_json`), and says who
 may see it (`audience`, which `policy.may_see` reads); the API's own events (a conversation's result,
 the list of pending jobs changing) are here. Only the words for people are added on the way out: a
-state change's summary and a skipped job's sentence."""
+state change's summary, a skipped job's sentence, a notification's or an announcement's text."""
 
 from __future__ import annotations
 
@@ -14,10 +14,14 @@ from jibsa.answers import said
 from jibsa.domain import Home
 from jibsa.domain.events import EVERYONE, Audience, PublicEvent
 from jibsa.domain.policy import may_see
-from jibsa.nlu.josa import duration_text, join_names
+from jibsa.domain.said import Said
 from jibsa.presentation.state_words import summary
+from jibsa.words import say
+from jibsa.words.korean import duration_text, join_names
+from jibsa.words.results import outcome_with_words
 
-__all__ = ["ConversationHandled", "EventEncoder", "JobsChanged", "encode_event", "event_to_dict", "may_see"]
+__all__ = ["ConversationHandled", "EventEncoder", "JobsChanged", "encode_event", "event_to_dict", "may_see",
+           "with_words"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,23 @@ def _skipped_words(data: dict[str, Any], _: Home | None) -> None:
     data["message_en"] = said("job_skipped", "en", what=" and ".join(names), late=late)
 
 
+def with_words(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a notification's or an announcement's JSON, with its `said`) with `text` and `text_en`,
+    worded from the catalogue."""
+    said = Said.from_json(data["said"])
+    data["text"], data["text_en"] = say(said, "ko"), say(said, "en")
+    return data
+
+
+def _said_words(data: dict[str, Any], _: Home | None) -> None:
+    with_words(data)
+
+
+def _result_words(data: dict[str, Any], _: Home | None) -> None:
+    outcome_with_words(data)
+
+
 _PEOPLES_WORDS: dict[str, Callable[[dict[str, Any], Home | None], None]] = {
-    "state_changed": _state_summary, "job_skipped": _skipped_words,
+    "state_changed": _state_summary, "job_skipped": _skipped_words, "notification": _said_words,
+    "announcement": _said_words, "job_fired": _result_words,
 }  # fmt: skip

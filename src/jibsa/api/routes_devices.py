@@ -16,6 +16,7 @@ from jibsa.domain.policy import refusal_for_request
 from jibsa.gate import GateRefused
 from jibsa.hub import Hub, Outcome
 from jibsa.presentation.state_words import summary
+from jibsa.words.results import outcome_with_words
 
 router = APIRouter(prefix="/api", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -44,11 +45,13 @@ def device_body(hub: Hub, device: Device) -> dict[str, Any]:
         for p in device.spec.properties
     ]  # fmt: skip
     state = hub.state(device.id)
+    buttons = hub.intents.buttons(device.spec.intents)
     return {
         "id": device.id, "name": device.name, "type": device.type.value, "room": device.room,
         "aliases": list(device.aliases), "maker": device.maker, "available": hub.states.available(device.id),
         "state": state, "summary": summary(device.type, state), "properties": properties,
-        "intents": sorted(device.spec.intents), "buttons": hub.intents.buttons(device.spec.intents),
+        "intents": sorted(device.spec.intents), "buttons": buttons,
+        "asks_confirmation": [i for i in buttons if needs_confirmation(device, Command(i, (device.id,)))],
     }  # fmt: skip
 
 
@@ -112,8 +115,9 @@ def _command(device_id: str, body: DeviceCommandRequest) -> Command:
 def _answer(outcome: Outcome) -> dict[str, Any]:
     """The outcome, or the error its first failure maps to (the caller has audited it either way)."""
     if outcome.ok:
-        return outcome.to_dict()
+        return outcome_with_words(outcome.to_dict())
     failed = next((r for r in outcome.results if not r.ok and r.error is not None), None)
     if failed is None or failed.error is None:
-        raise ApiError("invalid_request", outcome.to_dict(), audited=True)
-    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome.to_dict(), audited=True)
+        raise ApiError("invalid_request", outcome_with_words(outcome.to_dict()), audited=True)
+    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome_with_words(outcome.to_dict()),
+                   audited=True)

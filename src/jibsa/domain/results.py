@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from jibsa.domain.events import EVERYONE, Audience
+from jibsa.domain.said import Said
 
 
 class ErrorCode(StrEnum):
@@ -66,6 +67,7 @@ class TargetResult:
     clamps: tuple[Clamp, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict)  # structured facts behind `error`
     delivery: Delivery = Delivery.DONE
+    said: Said | None = None  # why it failed, to be worded in the reader's language (else `message`)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"target": self.target, "ok": self.ok}
@@ -74,6 +76,8 @@ class TargetResult:
         if self.error is not None:
             out["error"] = self.error.value
             out["message"] = self.message
+            if self.said is not None:
+                out["said"] = self.said.to_json()
         if self.changes:
             out["changes"] = dict(self.changes)
         if self.notes:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from jibsa.domain import Device, DeviceAction, Home
+from jibsa.domain.said import Said
 from jibsa.hub.clock import Clock
 
 
@@ -32,20 +33,28 @@ class AdapterSink(Protocol):
         """Devices this adapter announced earlier are gone."""
         ...
 
+    def devices_moved(self, devices: Sequence[Device]) -> None:
+        """Devices already known were announced again from somewhere else (another discovery topic, other
+        command or state topics): a safety device among them waits for an owner to adopt it again."""
+        ...
+
 
 class DeviceError(Exception):
-    """An adapter could not carry out an action. `code` is an ErrorCode value."""
+    """An adapter could not carry out an action. `code` is an ErrorCode value; `why` is what to tell a
+    person: a `Said` (a key of the words catalogue, worded in the reader's language), or a sentence
+    (an adapter from another package may have only that)."""
 
-    def __init__(self, message: str, code: str = "device_error") -> None:
-        super().__init__(message)
+    def __init__(self, why: str | Said, code: str = "device_error") -> None:
+        super().__init__(why if isinstance(why, str) else f"{why.key} {dict(why.fields)}")
         self.code = code
+        self.said = why if isinstance(why, Said) else None
 
 
 class DeviceNotAnswering(DeviceError):
     """The device (or its cloud, or the broker) did not answer."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, "not_answering")
+    def __init__(self, why: str | Said) -> None:
+        super().__init__(why, "not_answering")
 
 
 class Receipt(StrEnum):

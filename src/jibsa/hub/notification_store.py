@@ -6,21 +6,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from jibsa.domain.said import Said
+
+# A notification stored as finished sentences (before notifications kept their words' key), or a
+# sentence someone wrote (a rule's own message): its Korean and English texts as fields.
+AS_WRITTEN = "notification.as_written"
+
+
+def as_written(text: str, text_en: str = "") -> Said:
+    """A sentence already written, in Korean and English (the same text twice when it has one language)."""
+    return Said(AS_WRITTEN, {"text": {"ko": text, "en": text_en or text}})
+
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """A message for one person (`person` "" means everyone in the home)."""
+    """A message for one person (`person` "" means everyone in the home). What it says is kept as a key
+    of the words catalogue and its fields, worded in the reader's language when it is read."""
 
     id: int
     person: str
-    text: str
-    text_en: str
+    said: Said
     at: float
     read: bool = False
     rule_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "person": self.person, "text": self.text, "text_en": self.text_en, "at": self.at,
+        """Its JSON without words: the edges (API, events, Web Push) add `text` and `text_en`."""
+        return {"id": self.id, "person": self.person, "said": self.said.to_json(), "at": self.at,
                 "read": self.read, "rule_id": self.rule_id}
 
 
@@ -40,7 +52,7 @@ class PushSubscription:
 
 @runtime_checkable
 class NotificationStore(Protocol):
-    async def add_notification(self, home_id: str, person: str, text: str, text_en: str, *, at: float,
+    async def add_notification(self, home_id: str, person: str, said: Said, *, at: float,
                                rule_id: str) -> Notification: ...
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,

@@ -1,8 +1,14 @@
 """Notifications: stored per person (read/unread), announced on the bus for the dashboard, Web Push
-and speakers. Timers finishing announce themselves here."""
+and speakers. Timers finishing announce themselves here.
+
+Bounded: the same text to the same person within COALESCE_S is kept once (a thousand rules on one switched
+light tell each person once), and at most MAX_PER_MINUTE are stored in a minute; more are logged, not kept."""
 
 from __future__ import annotations
 
+import json
+import logging
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -12,11 +18,11 @@ from typing import Any, ClassVar
 import yaml
 
 from jibsa.domain.events import EVERYONE, Audience
+from jibsa.domain.said import Said
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
 from jibsa.hub.notification_store import Notification, NotificationStore
 from jibsa.hub.timers import TimerFinished
-from jibsa.nlu.josa import duration_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +44,14 @@ class Announcement:
     """Something to say aloud on a speaker or voice satellite (`device` None: every one)."""
 
     home_id: str
-    text: str
-    text_en: str
+    said: Said
     device: str | None = None
 
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
-        """For a speaker or voice satellite listening on the events socket."""
-        return {"type": "announcement", "text": self.text, "text_en": self.text_en, "device": self.device}
+        """For a speaker or voice satellite listening on the events socket (which adds the words)."""
+        return {"type": "announcement", "said": self.said.to_json(), "device": self.device}
 
 
 @cache
@@ -57,34 +62,72 @@ def rule_texts() -> Mapping[str, Mapping[str, Any]]:
     return data
 
 
+log = logging.getLogger(__name__)
+COALESCE_S = 60.0
+MAX_PER_MINUTE = 120
+
+
 class Notifier:
     def __init__(self, home_id: str, store: NotificationStore, bus: EventBus, clock: Clock) -> None:
         self._home_id = home_id
         self._store = store
         self._bus = bus
         self._clock = clock
+        self._recent: dict[tuple[str, str], float] = {}  # (person, text) -> when last kept
+        self._kept_at: deque[float] = deque(maxlen=MAX_PER_MINUTE)
 
-    async def notify(self, people: Sequence[str], text: str, text_en: str, rule_id: str = "") -> list[Notification]:
-        """Store one notification per person (or one for everyone) and announce each on the bus."""
+    async def notify(self, people: Sequence[str], said: Said, rule_id: str = "") -> list[Notification]:
+        """Store one notification per person (or one for everyone) and announce each on the bus; the same
+        sentence to the same person again within COALESCE_S, or more than MAX_PER_MINUTE, is not kept again."""
         sent = []
         for person in people or ("",):
-            kept = await self._store.add_notification(self._home_id, person, text, text_en, at=self._clock.now(),
+            if not self._admit(person, said):
+                continue
+            kept = await self._store.add_notification(self._home_id, person, said, at=self._clock.now(),
                                                       rule_id=rule_id)
             self._bus.publish(NotificationAdded(self._home_id, kept))
             sent.append(kept)
         return sent
 
-    def announce(self, text: str, text_en: str, device: str | None = None) -> None:
-        self._bus.publish(Announcement(self._home_id, text, text_en, device))
+    def _admit(self, person: str, said: Said) -> bool:
+        now = self._clock.now()
+        same = json.dumps(said.to_json(), sort_keys=True, ensure_ascii=False, default=str)
+        if now - self._recent.get((person, same), -COALESCE_S) < COALESCE_S:
+            return False
+        if len(self._kept_at) == MAX_PER_MINUTE and now - self._kept_at[0] < 60.0:
+            log.warning("more than %d notifications in a minute; %r for %r not kept", MAX_PER_MINUTE, said.key,
+                        person or "everyone")
+            return False
+        if len(self._recent) > 10 * MAX_PER_MINUTE:
+            self._recent = {k: t for k, t in self._recent.items() if now - t < COALESCE_S}
+        self._recent[(person, same)] = now
+        self._kept_at.append(now)
+        return True
+
+    def announce(self, said: Said, device: str | None = None) -> None:
+        self._bus.publish(Announcement(self._home_id, said, device))
+
+    async def adoption_needed(self, device: str) -> None:
+        """A known safety device was announced from somewhere else and waits for an owner: to everyone."""
+        await self.notify((), Said("notification.adoption_needed", {"device": device}))
+
+    async def job_skipped(self, names: Sequence[str], late_s: float) -> None:
+        """A kept command fell due while jibsa was down and was too late to carry out: to everyone."""
+        await self.notify((), Said("notification.job_skipped", {"what": list(names), "late": late_s}))
+
+    async def rule_skipped(self, rule: str, late_s: float, rule_id: str) -> None:
+        """A rule fell due while jibsa was down and was not carried out late: to everyone."""
+        await self.notify((), Said("notification.rule_skipped", {"rule": rule, "late": late_s}), rule_id)
 
     async def timer_finished(self, event: TimerFinished) -> None:
         """"10분 타이머가 끝났어요": to everyone, and aloud."""
         seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
         name = str(event.job.name or "")
-        ko_name = name or (duration_text(seconds) if seconds else "")
-        en_name = name or (f"{round(seconds / 60)} minute" if seconds >= 60 else f"{int(seconds)} second")
-        ko, en = rule_texts()["ko"], rule_texts()["en"]
-        text = ko["timer_finished"].format(name=ko_name) if ko_name else ko["timer_finished_unnamed"]
-        text_en = en["timer_finished"].format(name=en_name) if seconds or name else en["timer_finished_unnamed"]
-        await self.notify((), text, text_en)
-        self.announce(text, text_en)
+        if name:
+            said = Said("notification.timer_finished_named", {"name": name})
+        elif seconds:
+            said = Said("notification.timer_finished_after", {"seconds": seconds})
+        else:
+            said = Said("notification.timer_finished")
+        await self.notify((), said)
+        self.announce(said)

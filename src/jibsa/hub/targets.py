@@ -27,6 +27,7 @@ from jibsa.domain import (
 )
 from jibsa.domain.actions import DeviceAction, Plan
 from jibsa.domain.results import public_state
+from jibsa.domain.said import Said
 from jibsa.hub.adapter import DeviceAdapter, DeviceError, Receipt
 from jibsa.hub.adoption import AdoptionBook
 from jibsa.hub.clock import Clock
@@ -39,8 +40,8 @@ log = logging.getLogger(__name__)
 CAUSE_AFTER_S = 30.0  # what a device reports this long after a command (a curtain moving) is the command's doing
 
 
-def _failed(target: str, code: ErrorCode, message: str, **detail: Any) -> TargetResult:
-    return TargetResult(target, False, code, message, detail=detail)
+def _failed(target: str, code: ErrorCode, message: str, said: Said | None = None, **detail: Any) -> TargetResult:
+    return TargetResult(target, False, code, message, detail=detail, said=said)
 
 
 class TargetHost(Protocol):
@@ -87,7 +88,7 @@ class TargetRunner:
 
     def _check(self, command: Command, target: str, actor: Actor) -> TargetResult | tuple[Device, Plan]:
         device = self._hub.home.device(target)
-        if device is None and target in self._hub.adoption.waiting:
+        if target in self._hub.adoption.waiting:
             return _failed(target, ErrorCode.NOT_ALLOWED, f"{target} waits for an owner to adopt it",
                            awaiting_adoption=True)
         if device is None:
@@ -153,7 +154,7 @@ class TargetRunner:
         except TimeoutError:
             return _failed(device.id, ErrorCode.NOT_ANSWERING, f"{device.id} did not answer in {self._timeout:g} s")
         except DeviceError as exc:
-            return _failed(device.id, _code(exc.code), str(exc))
+            return _failed(device.id, _code(exc.code), "" if exc.said else str(exc), exc.said)
         except Exception as exc:  # an adapter bug must not take the hub down; say which device
             log.exception("adapter %r failed on %s", adapter.name, device.id)
             return _failed(device.id, ErrorCode.DEVICE_ERROR, f"{device.id}: {type(exc).__name__}")

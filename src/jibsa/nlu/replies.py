@@ -16,9 +16,9 @@ from jibsa.nlu.texts import reply_texts as _lang
 from jibsa.nlu.understood import Interpretation
 
 
-def _value_text(lang: dict[str, Any], prop: str, value: Any) -> str:
+def _value_text(lang: dict[str, Any], prop: str, value: Any, language: str) -> str:
     if isinstance(value, bool):
-        return ("on" if value else "off") if "properties" not in lang else ("켬" if value else "끔")
+        return ("on" if value else "off") if language == "en" else ("켬" if value else "끔")
     if isinstance(value, (int, float)):
         return number_text(value) + str(lang.get("units", {}).get(prop, ""))
     return str(lang.get("values", {}).get(str(value), value))
@@ -37,7 +37,7 @@ def _promise_one(home: Home, command: Command, language: str, *, ask: bool = Fal
     template = templates.get(key)
     if template is None:
         return ""
-    value = _value_text(lang, prop, params.get("value"))
+    value = _value_text(lang, prop, params.get("value"), language)
     fields = {
         "targets": target_phrase(home, command.targets, "을", lang, language),
         "owner": target_phrase(home, command.targets, "의", lang, language),

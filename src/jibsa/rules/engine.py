@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jibsa.domain import Command
+from jibsa.domain.policy import SAFETY_LATE_GRACE_S, late_grace_s
+from jibsa.domain.said import Said
+from jibsa.hub.adoption import AdoptionNeeded
 from jibsa.hub.clock import Clock
 from jibsa.hub.hub import HomeChanged, Hub
-from jibsa.hub.notifications import Notifier, rule_texts
-from jibsa.hub.timers import TimerFinished
+from jibsa.hub.notifications import Notifier
+from jibsa.hub.timers import JobSkipped, TimerFinished
 from jibsa.rules.conditions import conditions_hold
-from jibsa.rules.model import Rule, RuleFormatError, missing_devices
+from jibsa.rules.model import ActionKind, Rule, RuleFormatError, missing_devices
 from jibsa.rules.presence import PresenceBook
-from jibsa.rules.runner import RuleRunner
+from jibsa.rules.runner import RuleRunner, RuleSkipped
 from jibsa.rules.schema import read_rule
 from jibsa.rules.store import RuleStore
 from jibsa.rules.triggers import TriggerKinds, installed_kinds
@@ -127,10 +132,8 @@ class RuleEngine:
         """After devices were removed: rules naming them are paused and reported (ids)."""
         hit = [r for r in self.rules.values() if r.enabled and missing_devices(r, self.hub.home)]
         for rule in hit:
-            texts = rule_texts()
             fill = {"rule": rule.name, "devices": ", ".join(missing_devices(rule, self.hub.home))}
-            self._spawn(self._pause_for(rule, texts["ko"]["missing_devices"].format(**fill),
-                                        texts["en"]["missing_devices"].format(**fill)))
+            self._spawn(self._pause_for(rule, Said("notification.rule_missing_devices", fill)))
         return [r.id for r in hit]
 
     # -- watching ---------------------------------------------------------------------------------
@@ -154,6 +157,10 @@ class RuleEngine:
             self.home_changed()
         elif isinstance(event, TimerFinished):
             self._spawn(self.notifier.timer_finished(event))
+        elif isinstance(event, JobSkipped):
+            self._spawn(self.notifier.job_skipped(event.names, event.late_s))
+        elif isinstance(event, AdoptionNeeded):
+            self._spawn(self.notifier.adoption_needed(event.device.name))
 
     # -- firing -----------------------------------------------------------------------------------
 
@@ -169,6 +176,33 @@ class RuleEngine:
         self._spawn(self._carry_out(rule, value, late))
         return True
 
+    def state(self, device_id: str) -> Mapping[str, Any]:
+        return self.hub.states.get(device_id)
+
+    async def changed_at(self, device_id: str, prop: str) -> float | None:
+        for entry in reversed(await self.hub.store.history(self.hub.home.id, device_id, limit=100)):
+            if prop in entry.new and entry.new.get(prop) != entry.old.get(prop):
+                return entry.at
+        return None
+
+    def missed_by(self, rule: Rule, late_s: float) -> None:
+        """A rule that fell due while jibsa was down: fired late when its `missed` says so and it is not
+        later than its actions allow (a door or a valve: the timers' 30 s), else skipped and told."""
+        if rule.missed == "fire" and late_s <= self._late_limit(rule):
+            self.fire(rule, None, late=True)
+            return
+        log.warning("rule %s (%s) fell due %.0f s ago while jibsa was not running; skipped", rule.id, rule.name,
+                    late_s)
+        self.hub.bus.publish(RuleSkipped(self.hub.home.id, rule.id, rule.name, late_s))
+        self._spawn(self.notifier.rule_skipped(rule.name, late_s, rule.id))
+
+    def _late_limit(self, rule: Rule) -> float:
+        """How late `rule` may still fire: the timers' grace when it commands a safety device, else any."""
+        commands = [a.command or Command("run_scene", (), {"scene": a.scene}) for a in rule.do
+                    if a.kind in (ActionKind.COMMAND, ActionKind.SCENE)]
+        limit = min((late_grace_s(self.hub.home, c) for c in commands), default=math.inf)
+        return limit if limit <= SAFETY_LATE_GRACE_S else math.inf
+
     async def _carry_out(self, rule: Rule, value: Any, late: bool) -> None:
         ran = await self._runner.run(rule, value, late=late)
         if not ran:
@@ -179,11 +213,11 @@ class RuleEngine:
         elif kind is not None and kind.looks_back:  # only these look back at a missed time
             await self.store.rule_fired(self.hub.home.id, rule.id, self.hub.clock.now())
 
-    async def _pause_for(self, rule: Rule, text: str, text_en: str) -> None:
+    async def _pause_for(self, rule: Rule, why: Said) -> None:
         """Switch `rule` off and tell its maker (everyone, when it has none) why."""
         if rule.id in self.rules:
             await self.set_enabled(rule.id, False)
-        await self.notifier.notify((rule.created_by,) if rule.created_by else (), text, text_en, rule.id)
+        await self.notifier.notify((rule.created_by,) if rule.created_by else (), why, rule.id)
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from jibsa.domain import Command
 from jibsa.domain.events import EVERYONE, Audience
+from jibsa.domain.said import Said
+from jibsa.hub.notification_store import as_written
 from jibsa.hub.notifications import Notifier, rule_texts
 from jibsa.hub.outcome import Actor
 from jibsa.rules.model import Action, ActionKind, Rule
@@ -44,7 +46,22 @@ class RuleFired:
                 "reason": self.reason, "reason_en": self.reason_en, "late": self.late}
 
 
-Pause = Callable[[Rule, str, str], Awaitable[None]]
+@dataclass(frozen=True, slots=True)
+class RuleSkipped:
+    """A clock or sun rule fell due while jibsa was not running and was not carried out late."""
+
+    home_id: str
+    rule_id: str
+    name: str
+    late_s: float
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "rule_skipped", "rule": self.rule_id, "name": self.name, "late_s": round(self.late_s)}
+
+
+Pause = Callable[[Rule, Said], Awaitable[None]]
 
 
 class RuleRunner:
@@ -62,10 +79,8 @@ class RuleRunner:
         """Carry out `rule`'s actions in order; False when the loop guard paused it instead."""
         now = self._hub.clock.now()
         if self._looping(rule.id, now):
-            texts = rule_texts()
-            fill = {"rule": rule.name, "count": self._limit, "window": f"{self._window:g}"}
-            await self._pause(rule, texts["ko"]["loop_paused"].format(**fill),
-                              texts["en"]["loop_paused"].format(**fill))
+            await self._pause(rule, Said("notification.rule_loop_paused",
+                                         {"rule": rule.name, "count": self._limit, "window": self._window}))
             return False
         reason, reason_en = self._what_happened(rule, value, "ko"), self._what_happened(rule, value, "en")
         self._hub.bus.publish(RuleFired(self._hub.home.id, rule.id, rule.name, now, reason, reason_en, late))
@@ -96,9 +111,9 @@ class RuleRunner:
         if action.kind is ActionKind.DELAY:
             await self._hub.clock.sleep_until(self._hub.clock.now() + action.seconds)
         elif action.kind is ActionKind.NOTIFY:
-            await self._notifier.notify(action.to, action.message or reason, action.message or reason_en, rule.id)
+            await self._notifier.notify(action.to, _message(action.message, reason, reason_en), rule.id)
         elif action.kind is ActionKind.ANNOUNCE:
-            self._notifier.announce(action.message or reason, action.message or reason_en, action.device)
+            self._notifier.announce(_message(action.message, reason, reason_en), action.device)
         elif action.kind in (ActionKind.COMMAND, ActionKind.SCENE):
             command = action.command or Command("run_scene", (), {"scene": action.scene})
             outcome = await self._hub.execute(command, actor=actor, confirmed=rule.confirmed)
@@ -108,8 +123,10 @@ class RuleRunner:
 
     async def _failed(self, rule: Rule, device: str, error: str) -> None:
         log.warning("rule %s: %s failed on %s", rule.id, error, device)
-        texts = rule_texts()
-        fill = {"rule": rule.name, "device": device, "error": error}
-        await self._notifier.notify((rule.created_by,) if rule.created_by else (),
-                                    texts["ko"]["action_failed"].format(**fill),
-                                    texts["en"]["action_failed"].format(**fill), rule.id)
+        said = Said("notification.rule_action_failed", {"rule": rule.name, "device": device, "error": error})
+        await self._notifier.notify((rule.created_by,) if rule.created_by else (), said, rule.id)
+
+
+def _message(written: str, reason: str, reason_en: str) -> Said:
+    """A rule's own message as its maker wrote it, or else what set the rule off, in both languages."""
+    return as_written(written) if written else as_written(reason, reason_en)

@@ -50,7 +50,7 @@ class RuleReader:
     def read(self, text: str, language: str) -> Command | None:
         """The rule command `text` says, or None when it is not a rule sentence."""
         w = rule_words()[language]
-        managed = self._manage(text, w)
+        managed = self._manage(text, w, language)
         if managed is not None:
             return managed
         asked = re.search(w["why"], text) and (self._find(text)
@@ -83,7 +83,7 @@ class RuleReader:
 
     # -- the parts ------------------------------------------------------------------------------
 
-    def _manage(self, text: str, w: Mapping[str, Any]) -> Command | None:
+    def _manage(self, text: str, w: Mapping[str, Any], language: str) -> Command | None:
         if re.search(w["list"], text):
             return Command("list_rules")
         if not any(word in text for word in w["manage_words"]):
@@ -91,7 +91,8 @@ class RuleReader:
         found = re.search(w["manage"], text)
         if found is None:
             return None
-        subject, verb = (found.group(1), found.group(2)) if "규칙" in w["manage"] else (found.group(2), found.group(1))
+        # Korean names the rule before the verb ("취침 규칙 꺼줘"); English after it ("turn off the bedtime rule")
+        subject, verb = (found.group(1), found.group(2)) if language != "en" else (found.group(2), found.group(1))
         intent = w["manage_intents"].get(re.sub(r"\s+", " ", verb))
         devices = self._find(subject)
         params = {"device": devices[0]} if devices else {"name": subject.strip()}

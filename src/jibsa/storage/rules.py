@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from jibsa.hub.notification_store import Notification, PushSubscription
+from jibsa.domain.said import Said
+from jibsa.hub.notification_store import Notification, PushSubscription, as_written
 from jibsa.rules.store import StoredRule
 from jibsa.storage.base import StoreBase
-from jibsa.storage.schema import notifications, push_subscriptions, rules
+from jibsa.storage.schema import notification_reads, notifications, push_subscriptions, rules
 
 
 class RuleRecords(StoreBase):
@@ -40,35 +41,53 @@ class RuleRecords(StoreBase):
         query = sa.update(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id).values(last_fired=at)
         await self._execute(query)
 
-    async def add_notification(self, home_id: str, person: str, text: str, text_en: str, *, at: float,
+    async def add_notification(self, home_id: str, person: str, said: Said, *, at: float,
                                rule_id: str) -> Notification:
-        row = {"home_id": home_id, "person": person, "text": text, "text_en": text_en, "at": at, "read": False,
-               "rule_id": rule_id}
+        row = {"home_id": home_id, "person": person, "text": "", "text_en": "", "said_key": said.key,
+               "said_fields": dict(said.fields), "at": at, "read": False, "rule_id": rule_id}
         query = sa.insert(notifications).returning(notifications.c.id)
         new_id = await self._write(lambda connection: connection.execute(query, [row]).scalar_one())
-        return Notification(int(new_id), person, text, text_en, at, False, rule_id)
+        return Notification(int(new_id), person, said, at, False, rule_id)
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
                             limit: int = 100) -> list[Notification]:
+        """`person`'s notifications and everyone's (all when None), newest first; a notification sent to
+        everyone is read or unread for each person on their own."""
         t = notifications
-        query = sa.select(t).where(t.c.home_id == home_id)
+        read = t.c.read if person is None else sa.case((t.c.person == "", _read_by(person)), else_=t.c.read)
+        query = sa.select(t, read.label("seen")).where(t.c.home_id == home_id)
         if person is not None:
             query = query.where(t.c.person.in_((person, "")))
         if unread_only:
-            query = query.where(t.c.read.is_(False))
+            query = query.where(sa.not_(read))
         query = query.order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [Notification(r.id, r.person, r.text, r.text_en, r.at, r.read, r.rule_id) for r in rows]
+        return [Notification(r.id, r.person, _said(r), r.at, bool(r.seen), r.rule_id) for r in rows]
 
     async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:
+        """Mark `ids` (None: all) read for `person` (for everyone when None); how many changed for them."""
         t = notifications
-        query = sa.update(t).where(t.c.home_id == home_id, t.c.read.is_(False)).values(read=True)
-        if person is not None:
-            query = query.where(t.c.person.in_((person, "")))
+        own = sa.update(t).where(t.c.home_id == home_id, t.c.read.is_(False)).values(read=True)
         if ids is not None:
-            query = query.where(t.c.id.in_(ids))
-        return await self._execute(query)
+            own = own.where(t.c.id.in_(ids))
+        if person is None:
+            return await self._execute(own)
+        own = own.where(t.c.person == person)
+        shared = sa.select(t.c.id).where(t.c.home_id == home_id, t.c.person == "", sa.not_(_read_by(person)))
+        if ids is not None:
+            shared = shared.where(t.c.id.in_(ids))
+        insert = self._insert_new(notification_reads, ("home_id", "notification_id", "person"))
+
+        def mark(connection: sa.Connection) -> int:
+            changed = connection.execute(own).rowcount
+            rows = [{"home_id": home_id, "notification_id": i, "person": person}
+                    for i in connection.execute(shared).scalars()]
+            if rows:
+                connection.execute(insert, rows)
+            return int(changed) + len(rows)
+
+        return await self._write(mark)
 
     async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None:
         """Keep a browser's push subscription for `person` (the same endpoint again replaces it)."""
@@ -89,3 +108,16 @@ class RuleRecords(StoreBase):
     async def delete_push_subscription(self, home_id: str, endpoint: str) -> None:
         t = push_subscriptions
         await self._execute(sa.delete(t).where(t.c.home_id == home_id, t.c.endpoint == endpoint))
+
+
+def _said(row: Any) -> Said:
+    """What a stored notification says: its key and fields, or the sentences of a row from before keys."""
+    if row.said_key:
+        return Said(row.said_key, dict(row.said_fields or {}))
+    return as_written(row.text, row.text_en)
+
+
+def _read_by(person: str) -> sa.ColumnElement[bool]:
+    """Whether `person` has read the (everyone's) notification of the row."""
+    r, t = notification_reads, notifications
+    return sa.exists().where(r.c.home_id == t.c.home_id, r.c.notification_id == t.c.id, r.c.person == person)

@@ -123,7 +123,20 @@ notifications = sa.Table(
     sa.Column("at", sa.Double(), nullable=False),
     sa.Column("read", sa.Boolean(), nullable=False),
     sa.Column("rule_id", _ID, nullable=False),
+    # rev_0005_notification_words: what it says as a words key and fields ("" for rows from before,
+    # which keep their sentences in text and text_en; new rows leave those empty).
+    sa.Column("said_key", sa.String(100), nullable=False, server_default=""),
+    sa.Column("said_fields", _DOC, nullable=True),
     sa.Index("ix_notifications_home_person_at", "home_id", "person", "at"),
+)  # fmt: skip
+
+# rev_0006_notification_reads: who has read a notification sent to everyone (person ""); a notification
+# for one person keeps its own `read`.
+notification_reads = sa.Table(
+    "notification_reads", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("notification_id", _SERIAL, primary_key=True),
+    sa.Column("person", _NAME, primary_key=True),
 )  # fmt: skip
 
 push_subscriptions = sa.Table(

@@ -1,13 +1,13 @@
-// The page's words come from i18n/ko.json and i18n/en.json (data, one file a language); this module
-// loads the chosen one and looks words up in it.
+// The page's words come from the server's words catalogue (words/ko.yaml, words/en.yaml: their `page`
+// section, served as /words/<lang>.json); this module loads the chosen language and looks words up in it.
 
 const loaded = new Map();
 let current = { text: {}, labels: {}, words: {}, intents: {}, roles: {}, types: {} };
 
 export async function loadLanguage(lang) {
   if (!loaded.has(lang)) {
-    const response = await fetch(`/static/i18n/${lang}.json`);
-    if (!response.ok) throw new Error(`i18n/${lang}.json: HTTP ${response.status}`);
+    const response = await fetch(`/words/${lang}.json`);
+    if (!response.ok) throw new Error(`/words/${lang}.json: HTTP ${response.status}`);
     loaded.set(lang, await response.json());
   }
   current = loaded.get(lang);

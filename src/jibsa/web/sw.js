@@ -4,7 +4,7 @@
 const CACHE = "jibsa-shell-v1";
 const SHELL = [
   "/", "/static/style.css", "/static/manifest.json", "/static/icon.svg", "/static/vendor/icons.svg",
-  "/static/i18n/ko.json", "/static/i18n/en.json",
+  "/words/ko.json", "/words/en.json",
   ...["app", "api", "dom", "i18n", "states", "tiles", "sheet", "home-view", "history", "chart", "jobs", "theme",
     "extensions", "voice", "voice-capture", "weather", "energy", "rules", "discovered", "matter"].map((name) => `/static/${name}.js`),
   "/static/voice.css", "/static/weather.css", "/static/rules.css", "/static/energy.css",
@@ -33,11 +33,11 @@ self.addEventListener("fetch", (event) => {
 });
 
 // Web Push (jibsa.web_push): show a notification, and open the dashboard when it is tapped. The payload is
-// {title, body, body_en, id}.
+// {title, title_en, body, body_en, id}.
 self.addEventListener("push", (event) => {
   const data = event.data ? event.data.json() : { title: "집사", body: "" };
   const english = (self.navigator.language || "ko").startsWith("en");
-  event.waitUntil(self.registration.showNotification(data.title, {
+  event.waitUntil(self.registration.showNotification(english && data.title_en ? data.title_en : data.title, {
     body: english && data.body_en ? data.body_en : data.body, tag: `jibsa-${data.id}`, icon: "/static/icon.svg",
   }));
 });

@@ -15,6 +15,7 @@ from jibsa.hub.adapter import AdapterContext, DeviceError, DeviceNotAnswering
 from jibsa.testing import Fault, RecordingSink, WatchedClock
 from jibsa.testing import smartthings_server as st
 from jibsa.testing.smartthings_server import SmartThingsServer
+from jibsa.words import say
 
 AC = device_id_for(st.AIR_CONDITIONER)
 WASHER = device_id_for(st.WASHER)
@@ -115,7 +116,8 @@ async def test_a_refused_token_gives_a_korean_message_and_is_not_retried(
     server.faults.fail_next(Fault.UNAUTHORIZED, path_contains="/commands")
     with pytest.raises(AccountError) as caught:
         await adapter.send(DeviceAction(LIGHT, "turn_on"))
-    assert str(caught.value) == msg.TOKEN_EXPIRED == "SmartThings 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
+    assert caught.value.said == msg.TOKEN_EXPIRED
+    assert say(msg.TOKEN_EXPIRED, "ko") == "SmartThings 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
     assert caught.value.code == "device_error"
     assert server.faults.count("/commands", "POST") == 1
 
@@ -143,7 +145,7 @@ async def test_a_retry_after_longer_than_a_command_can_wait_fails_at_once(
     server.faults.fail_next(Fault.RATE_LIMITED, path_contains="/commands")
     with pytest.raises(DeviceError) as caught:
         await adapter.send(DeviceAction(LIGHT, "turn_on"))
-    assert str(caught.value) == msg.RATE_LIMITED
+    assert caught.value.said == msg.RATE_LIMITED
 
 
 async def test_a_server_error_while_polling_is_retried_with_backoff(

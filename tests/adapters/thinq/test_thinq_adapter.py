@@ -15,6 +15,7 @@ from jibsa.hub.adapter import AdapterContext, DeviceError, DeviceNotAnswering
 from jibsa.testing import Fault, RecordingSink, WatchedClock
 from jibsa.testing import thinq_server as lg
 from jibsa.testing.thinq_server import ThinQServer
+from jibsa.words import say
 
 AC = device_id_for(lg.AIR_CONDITIONER)
 WASHER = device_id_for(lg.WASHER)
@@ -110,7 +111,8 @@ async def test_a_refused_token_gives_a_korean_message_and_is_not_retried(
     server.faults.fail_next(Fault.UNAUTHORIZED, path_contains="/control")
     with pytest.raises(AccountError) as caught:
         await adapter.send(DeviceAction(AC, "turn_on"))
-    assert str(caught.value) == msg.TOKEN_EXPIRED == "LG 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
+    assert caught.value.said == msg.TOKEN_EXPIRED
+    assert say(msg.TOKEN_EXPIRED, "ko") == "LG 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
     assert caught.value.code == "device_error"
     assert server.faults.count("/control", "POST") == 1
     assert adapter.problem == msg.TOKEN_EXPIRED
@@ -143,7 +145,7 @@ async def test_retries_are_bounded(adapter: ThinQAdapter, server: ThinQServer, c
         await clock.advance(wait)
     with pytest.raises(DeviceError) as caught:
         await task
-    assert str(caught.value) == msg.CLOUD_ERROR
+    assert caught.value.said == msg.CLOUD_ERROR
     assert server.faults.count("/control", "POST") == 3
 
 
@@ -154,7 +156,7 @@ async def test_a_retry_after_longer_than_a_command_can_wait_fails_at_once(
     server.faults.fail_next(Fault.RATE_LIMITED, path_contains="/control")
     with pytest.raises(DeviceError) as caught:
         await adapter.send(DeviceAction(AC, "turn_on"))
-    assert str(caught.value) == msg.RATE_LIMITED
+    assert caught.value.said == msg.RATE_LIMITED
     assert server.faults.count("/control", "POST") == 1
 
 
@@ -191,7 +193,7 @@ async def test_a_start_with_remote_control_off_says_what_to_do(adapter: ThinQAda
     server.update(lg.WASHER, "remoteControlEnable", {"remoteControlEnabled": False})
     with pytest.raises(DeviceError) as caught:
         await adapter.send(DeviceAction(WASHER, "start"))
-    assert str(caught.value) == msg.REMOTE_OFF.format(name="세탁기")
+    assert say(caught.value.said, "ko") == "세탁기의 원격 제어가 꺼져 있어요. 기기에서 원격 제어를 켜 주세요."
 
 
 async def test_an_action_lg_has_no_control_for_is_refused(adapter: ThinQAdapter) -> None:

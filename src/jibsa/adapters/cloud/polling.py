@@ -18,12 +18,13 @@ import asyncio
 import contextlib
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from aiohttp import ClientSession
 
 from jibsa.domain import Device, DeviceAction
+from jibsa.domain.said import Said
 from jibsa.hub.adapter import AdapterSink, DeviceError, Receipt
 from jibsa.hub.clock import Clock
 from jibsa.hub.expectations import Expected, expected_state, shows
@@ -72,11 +73,11 @@ class AccountPoller(ABC, Generic[L, E]):
     name: str  # the adapter's name, also the prefix of its log lines
     device_option: str  # a home-file device option: the account's device this device is
     account_label: str  # how log lines name the account, e.g. "the LG account"
-    not_linked_message: str  # Korean, with {name}: a command for a device the account has not got
+    not_linked: Callable[[str], Said]  # what to say of a command for a device the account has not got
 
     def __init__(self, settings: PollingSettings, clock: Clock) -> None:
         self.clock = clock
-        self.problem: str | None = None  # what is wrong with the account now, in Korean
+        self.problem: str | Said | None = None  # what is wrong with the account now
         self._polling = settings
         self._claims: dict[str, Device] = {}
         self._by_name: dict[str, Device] = {}
@@ -160,13 +161,13 @@ class AccountPoller(ABC, Generic[L, E]):
         if linked is None and not self._synced and self.problem is not None:
             raise AccountError(self.problem)  # the account could not even be listed: say why
         if linked is None or not self._opened:  # opened once, the client stays
-            raise DeviceError(self.not_linked_message.format(name=action.device_id), "unknown_device")
+            raise DeviceError(self.not_linked(action.device_id), "unknown_device")
         expected = expected_state(linked.device, action)
         before = self._last_values.get(action.device_id)
         try:
             await self._perform(linked, action)
         except AccountError as exc:
-            self.problem = str(exc)
+            self.problem = exc.said or str(exc)
             raise
         sent_at = self.clock.now()
         if not _shown(linked.device, await self._poll(linked), expected, before):
@@ -286,7 +287,7 @@ class AccountPoller(ABC, Generic[L, E]):
 
     def _account_trouble(self, exc: DeviceError) -> None:
         if isinstance(exc, AccountError):
-            self.problem = str(exc)
+            self.problem = exc.said or str(exc)
         log.error("%s: %s", self.name, exc)
 
     def _set_available(self, device_id: str, available: bool) -> None:

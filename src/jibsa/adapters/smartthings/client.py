@@ -89,7 +89,7 @@ class SmartThingsClient:
                     text = await response.text()
                     status, retry_after = response.status, _retry_after(response.headers)
         except TimeoutError:
-            raise DeviceNotAnswering(messages.NOT_ANSWERING.format(name=name, seconds=self.timeout_s)) from None
+            raise DeviceNotAnswering(messages.not_answering(name, self.timeout_s)) from None
         except aiohttp.ClientError as exc:
             log.warning("smartthings: %s: %s", name, exc)
             raise Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
@@ -107,10 +107,10 @@ def _failure(status: int, body: Any, name: str, retry_after: float | None) -> Ex
     if status >= 500:
         return Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
     if status == 404:
-        return DeviceError(messages.GONE.format(name=name), "unknown_device")
+        return DeviceError(messages.gone(name), "unknown_device")
     error = body.get("error") if isinstance(body, Mapping) else None
     detail = error.get("message") if isinstance(error, Mapping) else f"HTTP {status}"
-    return DeviceError(messages.REFUSED.format(name=name, detail=detail))
+    return DeviceError(messages.refused(name, str(detail)))
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

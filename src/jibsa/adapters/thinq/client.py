@@ -115,7 +115,7 @@ class ThinQClient:
             async with asyncio.timeout(self.timeout_s):
                 return await request
         except TimeoutError:
-            raise DeviceNotAnswering(messages.NOT_ANSWERING.format(name=name, seconds=self.timeout_s)) from None
+            raise DeviceNotAnswering(messages.not_answering(name, self.timeout_s)) from None
         except ThinQAPIException as exc:
             raise _translate(exc, name, _RETRY_AFTER.get()) from None
         except (aiohttp.ClientError, ValueError) as exc:  # refused connection, a body that is not JSON
@@ -132,9 +132,9 @@ def _translate(exc: ThinQAPIException, name: str, retry_after: float | None) -> 
     if code in SERVER_CODES:
         return Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
     if code in OFFLINE_CODES:
-        return DeviceNotAnswering(messages.OFFLINE.format(name=name))
+        return DeviceNotAnswering(messages.offline(name))
     if code in REMOTE_OFF_CODES:
-        return DeviceError(messages.REMOTE_OFF.format(name=name))
+        return DeviceError(messages.remote_off(name))
     if code in POWER_OFF_CODES:
-        return DeviceError(messages.POWER_OFF.format(name=name))
-    return DeviceError(messages.REFUSED.format(name=name, code=code, detail=exc.message))
+        return DeviceError(messages.power_off(name))
+    return DeviceError(messages.refused(name, code, str(exc.message)))

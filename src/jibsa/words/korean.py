@@ -1,0 +1,140 @@
+"""Korean particles chosen by how the word before them is read (거실 조명을 / 에어컨을 / TV를 /
+'aircon'은, read 에어컨), numbers, durations and times of day as Korean writes them."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import yaml
+
+# 0 영, 1 일, 2 이, 3 삼, 4 사, 5 오, 6 육, 7 칠, 8 팔, 9 구: which end in a consonant, and which in ㄹ.
+_DIGIT_FINAL = {"0": True, "1": True, "2": False, "3": True, "4": False, "5": False, "6": True, "7": True,
+                "8": True, "9": False}  # fmt: skip
+_DIGIT_RIEUL = {"1", "7", "8"}
+# Latin letters said by name (TV, LED, PC): 엘, 알 end in ㄹ; 엠, 엔 in another consonant; the rest in a vowel.
+_LETTER_NAME_FINAL = {"l": (True, True), "r": (True, True), "m": (True, False), "n": (True, False)}
+_VOWELS = set("aeiou")
+_PAIRS = {"을": ("을", "를"), "를": ("을", "를"), "이": ("이", "가"), "가": ("이", "가"), "은": ("은", "는"),
+          "는": ("은", "는"), "과": ("과", "와"), "와": ("과", "와"), "아": ("아", "야"), "야": ("아", "야"),
+          "이에요": ("이에요", "예요"), "예요": ("이에요", "예요"), "이랑": ("이랑", "랑"),
+          "이요": ("이요", "요")}  # fmt: skip
+
+
+@cache
+def _readings() -> dict[str, str]:
+    """Latin words as Korean reads them (readings.yaml): 'aircon' -> '에어컨'."""
+    text = resources.files("jibsa.words").joinpath("readings.yaml").read_text(encoding="utf-8")
+    data: dict[str, str] = yaml.safe_load(text)
+    return {str(word).lower(): str(reading) for word, reading in data.items()}
+
+
+def _hangul_final(ch: str) -> tuple[bool, bool]:
+    jong = (ord(ch) - 0xAC00) % 28
+    return jong != 0, jong == 8
+
+
+def _latin_final(word: str) -> tuple[bool, bool]:
+    """How a Latin word not in readings.yaml ends when read: by its spelling's last sounds."""
+    reading = _readings().get(word.lower())
+    if reading:
+        return _hangul_final(reading[-1])
+    if word.isupper() and len(word) <= 5:  # said letter by letter: TV (티비), LED (엘이디), PC (피시)
+        return _LETTER_NAME_FINAL.get(word[-1].lower(), (False, False))
+    low = word.lower()
+    last, before = low[-1], low[-2:-1]
+    if low.endswith("ng") or last in "mn":
+        return True, False  # Samsung 삼성, Zoom 줌, aircon 에어컨
+    if last == "l":
+        return True, True  # Nobel 노벨
+    if last == "e" and before in ("m", "n"):
+        return True, False  # home 홈, phone 폰
+    if last == "e" and before == "l":
+        return True, True  # table 테이블
+    short_vowel = before in _VOWELS and (len(low) < 3 or low[-3] not in _VOWELS)
+    if last in "bkpt" and short_vowel:
+        return True, False  # web 웹, top 탑, robot 로봇: one short vowel before (heat 히트, desk 데스크: not)
+    if last == "c" and before in _VOWELS:
+        return True, False  # mac 맥
+    return False, False
+
+
+def _final(word: str) -> tuple[bool, bool]:
+    """(ends with a final consonant, that consonant is ㄹ) for the last sound of `word` as it is read."""
+    word = word.rstrip(" )]}'\".")
+    if not word:
+        return False, False
+    ch = word[-1]
+    if 0 <= ord(ch) - 0xAC00 < 11172:
+        return _hangul_final(ch)
+    if ch.isdigit():
+        if word.endswith("10"):
+            return True, False  # 십
+        if word.endswith("00"):
+            return True, False  # 백, 천: both end in a consonant
+        return _DIGIT_FINAL[ch], ch in _DIGIT_RIEUL
+    if ch in "%°" or word.endswith("°C"):
+        return False, False  # 퍼센트, 도
+    latin = re.search(r"[A-Za-z]+$", word)
+    if latin:
+        return _latin_final(latin.group())
+    return False, False
+
+
+def josa(word: str, particle: str) -> str:
+    """`word` followed by the right form of `particle`: josa("TV", "을") -> "TV를"."""
+    if particle in ("으로", "로"):
+        final, rieul = _final(word)
+        return word + ("으로" if final and not rieul else "로")
+    pair = _PAIRS.get(particle)
+    if pair is None:
+        return word + particle
+    final, _ = _final(word)
+    return word + (pair[0] if final else pair[1])
+
+
+def join_names(names: list[str], particle: str = "과") -> str:
+    """"거실 천장등과 거실 스탠드": names joined with 과/와, as Korean lists them."""
+    if not names:
+        return ""
+    out = names[0]
+    for name in names[1:]:
+        out = josa(out, particle) + " " + name
+    return out
+
+
+def duration_text(seconds: float) -> str:
+    """5400 -> '1시간 30분', 90 -> '1분 30초'."""
+    hours, minutes, secs = _hms(seconds)
+    parts = [f"{hours}시간" if hours else "", f"{minutes}분" if minutes else "", f"{secs}초" if secs else ""]
+    return " ".join(p for p in parts if p) or "0초"
+
+
+def about_text(seconds: float) -> str:
+    """How long is left, as people say it: to the second under a minute, else to the nearest minute with
+    쯤 when rounded (5374 -> '1시간 30분쯤', 600 -> '10분', 42 -> '42초')."""
+    if seconds < 60:
+        return duration_text(seconds)
+    minutes = round(seconds / 60)
+    said = duration_text(minutes * 60)
+    return said if abs(minutes * 60 - seconds) < 1 else f"{said}쯤"
+
+
+def _hms(seconds: float) -> tuple[int, int, int]:
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return hours, minutes, secs
+
+
+_PERIODS = ((6, "새벽"), (12, "오전"), (13, "낮"), (18, "오후"), (22, "저녁"), (25, "밤"))
+
+
+def clock_text(at: str) -> str:
+    """'21:00' -> '저녁 9시', '06:30' -> '오전 6시 30분'."""
+    hour, _, minute = at.partition(":")
+    h, m = int(hour), int(minute or 0)
+    period = next(name for limit, name in _PERIODS if h < limit)
+    shown = h if h <= 12 else h - 12
+    shown = 12 if shown == 0 else shown
+    return f"{period} {shown}시" + (f" {m}분" if m else "")
