@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from jibsa.voice.audio import read_wav
-from jibsa.voice.speaker import DEFAULT_THRESHOLD, EMBEDDING_SIZE, SpeakerBook, embed
-from jibsa.voice.speaker.encoder import embed_partials
+from jibsa.voice.speaker import DEFAULT_THRESHOLD, EMBEDDING_SIZE, SpeakerBook, SpeakerModelError, embed
+from jibsa.voice.speaker.encoder import checked_session, embed_partials
 from jibsa.voice.speaker.mel import PARTIAL_FRAMES, mel_spectrogram, raise_volume
 
 REFERENCE = Path(__file__).parent / "data" / "speaker_reference.npz"
@@ -59,6 +59,18 @@ def test_shipped_model_matches_its_checksum() -> None:
     digest = hashlib.sha256(folder.joinpath("ge2e.onnx").read_bytes()).hexdigest()
     assert folder.joinpath("ge2e.onnx.sha256").read_text(encoding="ascii").split()[0] == digest
     assert "Apache License" in folder.joinpath("LICENCE").read_text(encoding="utf-8")
+
+
+def test_a_changed_model_is_refused() -> None:
+    folder = resources.files("jibsa.voice.speaker")
+    model = bytearray(folder.joinpath("ge2e.onnx").read_bytes())
+    checksum = folder.joinpath("ge2e.onnx.sha256").read_text(encoding="ascii")
+    assert checked_session(bytes(model), checksum) is not None
+    model[-1] ^= 1
+    with pytest.raises(SpeakerModelError, match=r"ge2e\.onnx: checksum differs"):
+        checked_session(bytes(model), checksum)
+    with pytest.raises(SpeakerModelError):
+        checked_session(bytes(model), "")
 
 
 def test_too_short_audio_is_refused_clearly() -> None:
