@@ -40,6 +40,19 @@ class NotificationAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class NotificationsResolved:
+    """What the notifications `ids` told of no longer holds (the door is locked again): the page drops them."""
+
+    home_id: str
+    ids: tuple[int, ...]
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "notifications_resolved", "ids": list(self.ids)}
+
+
+@dataclass(frozen=True, slots=True)
 class Announcement:
     """Something to say aloud on a speaker or voice satellite (`device` None: every one)."""
 
@@ -103,6 +116,13 @@ class Notifier:
         self._recent[(person, same)] = now
         self._kept_at.append(now)
         return True
+
+    async def resolve(self, rule_id: str) -> None:
+        """What `rule_id`'s notifications told of (a state) stopped holding: they are resolved, kept and
+        no longer shown."""
+        ids = await self._store.resolve_notifications(self._home_id, rule_id, at=self._clock.now())
+        if ids:
+            self._bus.publish(NotificationsResolved(self._home_id, tuple(ids)))
 
     def announce(self, said: Said, device: str | None = None) -> None:
         self._bus.publish(Announcement(self._home_id, said, device))

@@ -50,6 +50,10 @@ class WatchSite(Protocol):
 
     def fire(self, rule: Rule, value: Any = None, *, late: bool = False) -> bool: ...
 
+    def stopped_matching(self, rule: Rule) -> None:
+        """What set `rule` off no longer holds (the door it told of is locked again)."""
+        ...
+
     def state(self, device_id: str) -> Mapping[str, Any]:
         """The device's state now."""
         ...

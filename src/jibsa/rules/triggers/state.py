@@ -108,6 +108,7 @@ class ValueWatcher(Watcher):
                     held = self._holding.pop(rule_id, None)
                     if held is not None:
                         held.cancel()
+                    self.site.stopped_matching(self.rules[rule_id])
 
     def start(self) -> None:
         """A value that matched for less than its while when jibsa stopped goes on counting from when it
