@@ -16,6 +16,7 @@ from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
 from jibsa.nlu.queries import query
 from jibsa.nlu.setting import Setting, default_prop, read_setting, set_commands, settable
+from jibsa.nlu.slips import jamo
 from jibsa.nlu.targets import (
     Context,
     first_kind_with_devices,
@@ -178,8 +179,11 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         return Interpretation(not_found=not_found, reason="not_found")
     placed = bool(clause.devices or any(s.rooms for s in clause.specs))
     unread = unread_words(clause, ctx.fillers) if not placed else []
-    if unread and not clause.specs and (clause.bare_rooms or not devices):
-        missing = " ".join([*_room_names(home, clause.bare_rooms), unread[0]])
+    longer = _names_another_kind(clause, unread, lex) if unread and not inherited else ""
+    if unread and not inherited and (_unnamed(clause) or longer):
+        # No device word was read ("turn off the a few bit of air" -> the purifier, by "air"), or the word
+        # before it may be the rest of a longer kind ("VHS washer" -> dishwasher): never a guess, never a room.
+        missing = " ".join([*_room_names(home, clause.bare_rooms), *(unread if not longer else [longer])])
         return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
     slip = unread[0] if unread else ""  # "거싷 불 켜": the kind is read; the word before may be a room
     if not devices:
@@ -195,6 +199,10 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         return Interpretation(commands=_by_intent(devices, previous.intent, previous.params))
     if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
         devices = [d for d in devices if d.property_spec("power") is not None]
+    elif _broad(clause) and not setting.said:  # "거실 거 열어줘": of a room's devices, those that open
+        devices = _taking(devices, _action_verbs(clause))
+        if not clause.bare_rooms and not any(s.rooms for s in clause.specs) and len(devices) > 1:
+            return Interpretation(reason="choose", devices=devices)  # "다 열어": all the home's doors? asked
     commands = _commands(clause, devices, setting)
     if not commands and _changes_value(clause, setting):
         prop = setting.prop or default_prop(devices, setting.unit) or ""
@@ -250,6 +258,42 @@ def _verb_kinds(clause: Clause, lex: Lexicon) -> list[DeviceType]:
         if any(word in token.text for _, token in clause.verbs):
             return [DeviceType(k) for k in kinds]
     return []
+
+
+def _unnamed(clause: Clause) -> bool:
+    """No device and no kind was read: the request's devices would come from a room, a property or "다"."""
+    return not clause.devices and not any(s.kind is not None for s in clause.specs)
+
+
+def _names_another_kind(clause: Clause, unread: Sequence[str], lex: Lexicon) -> str:
+    """A word not read just before the kind word, where another kind's word ends with that one, said together
+    ("VHS washer": the dishwasher may be meant), or ""."""
+    kinds = lex.groups("kinds")
+    for spec in clause.specs:
+        said = spec.text.strip()
+        before = clause.sentence[: clause.sentence.find(said)].split() if said and said in clause.sentence else []
+        others = [w for kind, words in kinds.items() if spec.kind is None or kind != spec.kind.value for w in words]
+        if before and before[-1] in unread and any(w.endswith(said) and _sounds_like(before[-1], w[: -len(said)])
+                                                    for w in others):
+            return f"{before[-1]} {said}"
+    return ""
+
+
+def _sounds_like(word: str, rest: str) -> bool:
+    """Most of the letters of the shorter (jamo for Korean) are in the other: "vhs" and "dish", not "방" and "가스"."""
+    a, b = jamo(word), jamo(rest.strip())
+    if not a or not b:
+        return False
+    short, other = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(ch in other for ch in short) * 3 >= len(short) * 2
+
+
+def _taking(devices: Sequence[Device], verbs: Sequence[str]) -> list[Device]:
+    """Of `devices`, those whose type takes the request's last action ("열어" opens curtains, not lights)."""
+    base = next((v for v in reversed(verbs) if v in ACTIONS), None)
+    if base is None:
+        return list(devices)
+    return [d for d in devices if device_intent(d, base) in d.spec.intents]
 
 
 def _room_names(home: Home, rooms: Sequence[str]) -> list[str]:
