@@ -206,7 +206,9 @@ def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
         for i in range(token.start, min(token.end, len(covered))):
             covered[i] = True
     start = clause.offset
-    end = len(clause.sentence) if clause.last else clause.tokens[-1].end
+    final = clause.tokens[-1]  # English words after the last known one are unread ("turn on the study pen")
+    trailing = clause.last and not final.has("verb") and clause.sentence[final.end :].isascii()
+    end = len(clause.sentence) if trailing else final.end
     chars = [ch if not covered[i] else " " for i, ch in enumerate(clause.sentence[start:end], start)]
     words = []
     for chunk in "".join(chars).split():
