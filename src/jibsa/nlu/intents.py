@@ -180,7 +180,9 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     placed = bool(clause.devices or any(s.rooms for s in clause.specs))
     unread = unread_words(clause, ctx.fillers) if not placed else []
     longer = _names_another_kind(clause, unread, lex) if unread and not inherited else ""
-    if unread and not inherited and (_unnamed(clause) or longer):
+    guessed = _unnamed(clause) and not _changes_value(clause, setting)  # "냉동실 온도 …도로": the property names it
+    roomwide = not clause.specs and bool(clause.bare_rooms or not devices)
+    if unread and not inherited and (roomwide or guessed or longer):
         # No device word was read ("turn off the a few bit of air" -> the purifier, by "air"), or the word
         # before it may be the rest of a longer kind ("VHS washer" -> dishwasher): never a guess, never a room.
         missing = " ".join([*_room_names(home, clause.bare_rooms), *(unread if not longer else [longer])])
