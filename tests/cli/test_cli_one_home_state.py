@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -111,3 +113,29 @@ def test_a_home_file_of_the_same_home_talks_to_the_server_another_home_runs_alon
         alone = jibsa(tmp_path, "say", "--home", str(other), "거실 등 켜줘")
         assert alone.returncode == 0 and "✓ 거실 등: 켜짐" in alone.stdout
         assert (tmp_path / "server.json").exists()  # still the server's: another home does not remove it
+
+
+def test_rules_imported_while_the_server_runs_take_effect_without_a_restart(tmp_path: Path) -> None:
+    """Issue 20, item 5: `jibsa rules import` said "imported 1 rules", but the running server did not
+    use the rule until it restarted."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - name: 천장등 알림\n"
+                     "    when: {kind: state, device: living_ceiling, property: power, to: true}\n"
+                     "    do: [{kind: notify, message: 천장등이 켜졌어요}]\n", encoding="utf-8")
+    with serving(tmp_path) as server:
+        token = _token(server.lines)
+        imported = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "rules", "import", str(rules), "--data",
+                                   str(tmp_path)], capture_output=True, text=True, timeout=60, check=False,
+                                  env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert imported.returncode == 0, imported.stdout + imported.stderr
+        assert "running server" in imported.stdout
+        assert jibsa(tmp_path, "say", "거실 천장등 켜줘").returncode == 0
+        headers = {"Authorization": f"Bearer {token}"}
+        told: list[str] = []
+        for _ in range(50):  # the rule runs beside the answer: give it up to 5 s
+            told = [n["text"] for n in httpx.get(f"{server.url}/api/notifications", headers=headers).json()[
+                "notifications"]]
+            if told:
+                break
+            time.sleep(0.1)
+        assert told == ["천장등이 켜졌어요"]
