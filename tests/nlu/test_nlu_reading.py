@@ -54,7 +54,7 @@ def test_konglish_words_hold_only_where_a_word_starts(parser: Parser, text: str)
     ("거실 풀 켜 봐", [("turn_on", ["living_ceiling", "living_stand"], {})], "'풀'을 '불'로 알아들었어요."),
     ("작은방 스피거 켜", [("turn_on", ["kids_speaker"], {})], "'스피거'를 '스피커'로 알아들었어요."),
     ("거싷 불 켜저", [("turn_on", ["living_ceiling", "living_stand"], {})], "'거싷'을 '거실'로 알아들었어요."),
-    ("거시 TV 좀 켜삼", [("turn_on", ["living_tv"], {})], ""),
+    ("거시 TV 좀 켜삼", [("turn_on", ["living_tv"], {})], "'거시'를 '거실'로 알아들었어요."),
 ])
 def test_a_one_letter_slip_is_read_as_the_one_word_it_is_near_and_said(
         parser: Parser, text: str, want: list[tuple[str, list[str], dict[str, Any]]], note: str) -> None:

@@ -198,6 +198,21 @@ _ONLY_PARTICLES = re.compile(
 )
 
 
+def unread_modifier(clause: Clause, fillers: frozenset[str]) -> str | None:
+    """A word no list knows said right before a kind or a device ("펜트하우스 에어컨", "the pod bay doors"): it
+    says which one, so reading the kind without it would widen the request. None when there is no such word."""
+    unread = set(unread_words(clause, fillers))
+    for token in clause.tokens:
+        if not (token.has("kind") or token.has("device")) or token.has("shadow") or token.start <= clause.offset:
+            continue
+        before = clause.sentence[clause.offset:token.start].rstrip()
+        last = before.split()[-1] if before.split() else ""
+        word = _PARTICLES.sub("", last) if len(last) > 2 else last
+        if len(word) >= 2 and word in unread:  # "이 방 불": 방 alone is this room
+            return word
+    return None
+
+
 def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
     """Words of the request no list knows, particles and fillers aside ("거실 스팀다리미 꺼줘" -> 스팀다리미)."""
     covered = [False] * len(clause.sentence)

@@ -10,7 +10,7 @@ from typing import Any
 from jibsa.domain import Command, Device, DeviceType, Home
 from jibsa.domain.actions import canonical_intent
 from jibsa.domain.intents import BUILTIN_INTENTS
-from jibsa.nlu.clause import Clause, unread_words
+from jibsa.nlu.clause import Clause, unread_modifier, unread_words
 from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
@@ -88,8 +88,8 @@ def _home_intent(clause: Clause) -> Command | None:
         return Command("query_home")
     if clause.has("jobs") and (clause.question or clause.has("query")) and not _action_verbs(clause):
         return Command("list_jobs")
-    if clause.has("weather") or clause.has("city"):
-        return weather_command(clause)
+    if clause.has("weather") or (clause.has("city") and (clause.question or clause.has("query"))):
+        return weather_command(clause)  # a city alone is asked about ("부산은 어때?"), never "고양이 밝기 50으로"
     if clause.has("date"):
         return Command("get_date")
     if clause.has("time"):
@@ -181,12 +181,14 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     unread = unread_words(clause, ctx.fillers) if not placed else []
     longer = _names_another_kind(clause, unread, lex) if unread and not inherited else ""
     guessed = _unnamed(clause) and not _changes_value(clause, setting)  # "냉동실 온도 …도로": the property names it
-    roomwide = not clause.specs and bool(clause.bare_rooms or not devices)
-    if unread and not inherited and (roomwide or guessed or longer):
+    if unread and not inherited and (guessed or longer):
         # No device word was read ("turn off the a few bit of air" -> the purifier, by "air"), or the word
         # before it may be the rest of a longer kind ("VHS washer" -> dishwasher): never a guess, never a room.
         missing = " ".join([*_room_names(home, clause.bare_rooms), *(unread if not longer else [longer])])
         return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+    unknown = _unknown_word(clause, home, ctx, unread, bool(devices))
+    if unknown is not None:
+        return unknown
     slip = unread[0] if unread else ""  # "거싷 불 켜": the kind is read; the word before may be a room
     if not devices:
         return Interpretation(reason="unclear")
@@ -215,6 +217,18 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
                     for c in commands]
     return Interpretation(commands=commands, reason="" if devices else "unclear", unread=slip)
+
+
+def _unknown_word(clause: Clause, home: Home, ctx: Context, unread: list[str], found: bool) -> Interpretation | None:
+    """Not found, when a word no list knows says which one: the only word besides a room ("거실 스팀다리미
+    꺼줘"), or a word right before a kind or device in no room said ("펜트하우스 에어컨 켜")."""
+    if unread and not clause.specs and (clause.bare_rooms or not found):
+        missing = " ".join([*_room_names(home, clause.bare_rooms), *unread])  # quoted whole: "서재 pen"
+        return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+    if clause.bare_rooms or any(s.rooms for s in clause.specs):
+        return None
+    modifier = unread_modifier(clause, ctx.fillers)
+    return Interpretation(not_found=[modifier], reason="not_found", unread=modifier) if modifier else None
 
 
 def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
