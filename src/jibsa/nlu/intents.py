@@ -179,14 +179,8 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         return Interpretation(not_found=not_found, reason="not_found")
     placed = bool(clause.devices or any(s.rooms for s in clause.specs))
     unread = unread_words(clause, ctx.fillers) if not placed else []
-    longer = _names_another_kind(clause, unread, lex) if unread and not inherited else ""
-    guessed = _unnamed(clause) and not _changes_value(clause, setting)  # "냉동실 온도 …도로": the property names it
-    if unread and not inherited and (guessed or longer):
-        # No device word was read ("turn off the a few bit of air" -> the purifier, by "air"), or the word
-        # before it may be the rest of a longer kind ("VHS washer" -> dishwasher): never a guess, never a room.
-        missing = " ".join([*_room_names(home, clause.bare_rooms), *(unread if not longer else [longer])])
-        return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
-    unknown = _unknown_word(clause, home, ctx, unread, bool(devices))
+    unknown = (None if inherited else _guess(clause, home, lex, unread, setting)) or _unknown_word(
+        clause, home, ctx, unread, bool(devices))
     if unknown is not None:
         return unknown
     slip = unread[0] if unread else ""  # "거싷 불 켜": the kind is read; the word before may be a room
@@ -201,12 +195,9 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         prop = previous.params.get("property")
         devices = [d for d in devices if settable(d, str(prop))] if prop else devices
         return Interpretation(commands=_by_intent(devices, previous.intent, previous.params))
-    if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
-        devices = [d for d in devices if d.property_spec("power") is not None]
-    elif _broad(clause) and not setting.said:  # "거실 거 열어줘": of a room's devices, those that open
-        devices = _taking(devices, _action_verbs(clause))
-        if not clause.bare_rooms and not any(s.rooms for s in clause.specs) and len(devices) > 1:
-            return Interpretation(reason="choose", devices=devices)  # "다 열어": all the home's doors? asked
+    devices, ask = _broad_devices(clause, devices, setting) if _broad(clause) else (devices, False)
+    if ask:
+        return Interpretation(reason="choose", devices=devices)
     commands = _commands(clause, devices, setting)
     if not commands and _changes_value(clause, setting):
         prop = setting.prop or default_prop(devices, setting.unit) or ""
@@ -274,6 +265,34 @@ def _verb_kinds(clause: Clause, lex: Lexicon) -> list[DeviceType]:
         if any(word in token.text for _, token in clause.verbs):
             return [DeviceType(k) for k in kinds]
     return []
+
+
+def _guess(clause: Clause, home: Home, lex: Lexicon, unread: list[str], setting: Setting) -> Interpretation | None:
+    """Not found, when words not read leave only a guess: no device word was read ("turn off the a few bit of
+    air" would be the purifier, by "air"), or the word before the kind may complete another kind ("VHS washer":
+    the dishwasher?). The words not read are quoted whole."""
+    if not unread:
+        return None
+    longer = _names_another_kind(clause, unread, lex)
+    guessed = _unnamed(clause) and not _changes_value(clause, setting)  # "냉동실 온도 …도로": the property names it
+    if not (guessed or longer):
+        return None
+    missing = " ".join([*_room_names(home, clause.bare_rooms), *(unread if not longer else [longer])])
+    return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+
+
+def _broad_devices(clause: Clause, devices: list[Device], setting: Setting) -> tuple[list[Device], bool]:
+    """Of a room's (or the home's) devices, those that take the request ("거실 거 열어줘": the curtain), and
+    whether to ask which: every device of the home opened, unlocked, started … ("다 열어") is asked about;
+    only "다 꺼"/"다 켜" stand for all of them."""
+    verbs = _action_verbs(clause)
+    if set(verbs) & {"turn_on", "turn_off"}:
+        return [d for d in devices if d.property_spec("power") is not None], False
+    if setting.said:
+        return devices, False
+    taking = _taking(devices, verbs)
+    homewide = not clause.bare_rooms and not any(s.rooms for s in clause.specs)
+    return taking, homewide and len(taking) > 1
 
 
 def _unnamed(clause: Clause) -> bool:
