@@ -18,6 +18,7 @@ UNDERSTOOD_OR_SAMPLE = {
     "testing/thinq_server.py",  # stand-in vendor servers' sample devices
     "simulated_home.py", "domain/home.py",  # a generated sample home; the default city
     "api/schemas.py",  # an example utterance in the API's documentation
+    "nlu/vocabulary.py",  # floor words a recogniser writes ("이층"), understood, never said
 }  # fmt: skip
 
 # Sentences still written in code, to move into words/ko.yaml and en.yaml.
@@ -31,7 +32,7 @@ NOT_YET_IN_THE_CATALOGUE = {
     "rules/triggers/state.py", "rules/triggers/sun.py", "skills/energy/sentences.py", "skills/home_summary.py",
     "skills/weather/sentences.py", "skills/weather/settings.py", "skills/weather_conditions.py",
     "voice/reading.py", "web/discovered.js", "web/matter.js", "web/rules.js", "web/sw.js", "web/voice.js",
-    "web/weather.js",
+    "web/weather.js", "home_file.py", "voice/choice.py", "web/jobs.js",
 }  # fmt: skip
 
 
