@@ -73,3 +73,27 @@ def test_words_read_now(parser: Parser, text: str, want: list[Any]) -> None:
 ])
 def test_what_still_reads_as_before(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text, room="study") == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("큰방 전등이랑 에어컨 꺼", [("turn_off", ["master_ac", "master_light"], {})]),
+    ("거실 티비하고 조명 꺼 봐", [("turn_off", ["living_ceiling", "living_stand", "living_tv"], {})]),
+    ("안방 가습기와 에어컨 다 좀 켜", [("turn_on", ["master_ac", "master_humidifier"], {})]),
+    ("거실 불이랑 안방 에어컨 꺼", [("turn_off", ["living_ceiling", "living_stand", "master_ac"], {})]),
+])
+def test_a_room_said_before_a_list_is_the_room_of_each(parser: Parser, text: str, want: list[Any]) -> None:
+    assert _commands(parser, text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("switch the light in the living room off", [("turn_off", ["living_ceiling", "living_stand"], {})]),
+    ("brighten the kitchen lights", [("adjust", ["kitchen_light"], {"property": "brightness", "direction": "up"})]),
+    ("how warm is it in the kids room", [("query_state", ["kids_sensor"], {"property": "temperature"})]),
+    ("how humid is it in the living room", [("query_state", ["living_sensor"], {"property": "humidity"})]),
+    ("turn off the living room lights in an hour", [("turn_off", ["living_ceiling", "living_stand"],
+                                                     {"delay_s": 3600})]),
+    ("in half an hour switch off the living room television", [("turn_off", ["living_tv"], {"delay_s": 1800})]),
+    ("turn on the switch", [("turn_on", ["study_plug"], {})]),
+])
+def test_english_read_now(parser: Parser, text: str, want: list[Any]) -> None:
+    assert _commands(parser, text) == want

@@ -16,6 +16,8 @@ _STATE_TAIL = re.compile(r"^(?:져|졌|진|되어|돼|된|되|됐)|^(?:어|아)?
 _ALSO = re.compile(r"^\s*(?:도|에도|까지|도\s)")
 _ONLY = re.compile(r"^\s*(?:만|에만)")
 _ALSO_OR_ONLY = re.compile(r"^\s*(?:도|만)")
+# "거실 TV랑 불", "안방 가습기와 에어컨": a room said before things joined in a list is the room of each.
+_JOINED = re.compile(r"^\s*(?:과|와|이랑|랑|하고|및|,|and\b)")
 _ENGLISH_ALSO = re.compile(r"\b(?:too|as well)\b")
 # An English request that opens like a question asks about state; it never acts ("what is left on the washer").
 _ENGLISH_QUESTION = re.compile(
@@ -93,9 +95,13 @@ def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0, *, l
     if _ENGLISH_QUESTION.match(text[floor:end].lstrip(" ?")):
         clause.question = clause.state_question = True
     pending: list[str] = []
+    joined: tuple[str, ...] = ()  # the rooms of the thing just said, when a list goes on after it
     for i, token in enumerate(tokens):
-        after = text[token.end : token.end + 3]
+        after = text[token.end : token.end + 4]
+        said = len(clause.specs), len(clause.devices), len(clause.rooms) - len(pending)
         if _read_target(clause, token, pending, home, after):
+            rooms = _joined_rooms(clause, said, joined, home)
+            joined = rooms if _JOINED.match(after) else ()
             continue
         _read_other(clause, token, tokens[i - 1] if i else None)
     clause.bare_rooms = [r for r in pending if r not in clause.bare_rooms]
@@ -139,6 +145,23 @@ def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, a
         pending.clear()
         return True
     return False
+
+
+def _joined_rooms(clause: Clause, said: tuple[int, int, int], joined: tuple[str, ...],
+                  home: Home) -> tuple[str, ...]:
+    """The rooms of the target just read, which the next thing in the list takes when it says none (a spec
+    without rooms read now gets `joined`, the rooms of the one before it)."""
+    specs, devices, rooms_said = said
+    if len(clause.specs) > specs:
+        spec = clause.specs[-1]
+        if not spec.rooms and joined:
+            clause.specs[-1] = spec = TargetSpec(spec.kind, joined, spec.text, spec.all)
+        return spec.rooms
+    if len(clause.devices) > devices and len(clause.rooms) > rooms_said:  # a room said for it
+        found = [d for i in clause.devices[-1] if (d := home.device(i)) is not None]
+        rooms = tuple(dict.fromkeys(d.room for d in found if d.room))
+        return rooms if len(rooms) == 1 else ()
+    return joined
 
 
 def _add_device(clause: Clause, token: Token, ids: tuple[str, ...], pending: list[str], home: Home) -> None:
