@@ -123,9 +123,10 @@ def test_a_rooms_any_device_is_the_one_that_takes_the_verb(parser: Parser) -> No
 
 @pytest.mark.parametrize("text", ["다 열어", "open everything"])
 def test_opening_everything_in_the_home_is_asked(parser: Parser, text: str) -> None:
-    understood = parser.parse(text)
+    understood = parser.parse(text, session="s")
     assert understood.commands == ()
     assert understood.needs_choice
+    assert _commands(parser.parse("거실", session="s")) == [("open", ["living_curtain"], {})]
 
 
 @pytest.mark.parametrize(("text", "want"), [

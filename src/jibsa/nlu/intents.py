@@ -195,7 +195,7 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         prop = previous.params.get("property")
         devices = [d for d in devices if settable(d, str(prop))] if prop else devices
         return Interpretation(commands=_by_intent(devices, previous.intent, previous.params))
-    devices, ask = _broad_devices(clause, devices, setting) if _broad(clause) else (devices, False)
+    devices, ask = _broad_devices(clause, devices, setting, ctx.chosen) if _broad(clause) else (devices, False)
     if ask:
         return Interpretation(reason="choose", devices=devices)
     commands = _commands(clause, devices, setting)
@@ -281,10 +281,11 @@ def _guess(clause: Clause, home: Home, lex: Lexicon, unread: list[str], setting:
     return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
 
 
-def _broad_devices(clause: Clause, devices: list[Device], setting: Setting) -> tuple[list[Device], bool]:
+def _broad_devices(clause: Clause, devices: list[Device], setting: Setting,
+                   chosen: frozenset[str]) -> tuple[list[Device], bool]:
     """Of a room's (or the home's) devices, those that take the request ("거실 거 열어줘": the curtain), and
-    whether to ask which: every device of the home opened, unlocked, started … ("다 열어") is asked about;
-    only "다 꺼"/"다 켜" stand for all of them."""
+    whether to ask which: every device of the home opened, unlocked, started … ("다 열어") is asked about,
+    and the answer (`chosen`) picks; only "다 꺼"/"다 켜" stand for all of them."""
     verbs = _action_verbs(clause)
     if set(verbs) & {"turn_on", "turn_off"}:
         return [d for d in devices if d.property_spec("power") is not None], False
@@ -292,7 +293,10 @@ def _broad_devices(clause: Clause, devices: list[Device], setting: Setting) -> t
         return devices, False
     taking = _taking(devices, verbs)
     homewide = not clause.bare_rooms and not any(s.rooms for s in clause.specs)
-    return taking, homewide and len(taking) > 1
+    if not homewide or len(taking) < 2:
+        return taking, False
+    answered = [d for d in taking if d.id in chosen]  # "거실" after "거실 기기요, 안방 기기요, …?"
+    return (answered, False) if answered else (taking, True)
 
 
 def _unnamed(clause: Clause) -> bool:
