@@ -97,3 +97,14 @@ def test_a_room_said_before_a_list_is_the_room_of_each(parser: Parser, text: str
 ])
 def test_english_read_now(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("큰방 불 켜 줘 작은방 불 꺼 줘", [("turn_on", ["master_light"], {}), ("turn_off", ["kids_light"], {})]),
+    ("거실 TV 꺼 봐, 공부방 조명 켜줭", [("turn_off", ["living_tv"], {}), ("turn_on", ["study_light"], {})]),
+    ("turn off the living room light and switch on the aircon",
+     [("turn_off", ["living_ceiling", "living_stand"], {}), ("turn_on", ["living_ac"], {})]),
+    ("불 꺼 거실 거", [("turn_off", ["living_ceiling", "living_stand"], {})]),
+])
+def test_each_request_keeps_its_own_verb(parser: Parser, text: str, want: list[Any]) -> None:
+    assert _commands(parser, text) == want

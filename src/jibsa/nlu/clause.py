@@ -72,18 +72,30 @@ class Clause:
 
 
 def split_clauses(tokens: list[Token]) -> list[list[Token]]:
-    """Requests end at a conjunction (그리고, and) or a verb with a connective ending (끄고, 켜주고)."""
+    """Requests end at a conjunction (그리고, and), a verb with a connective ending (끄고, 켜주고), or a verb
+    after which another target is named with a verb of its own."""
     clauses: list[list[Token]] = [[]]
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token.has("conj") and not token.has("verb") and clauses[-1]:
             clauses.append([])
             continue
+        if _starts_another_request(clauses[-1], token, tokens[i + 1:]):
+            clauses.append([])  # "큰방 불 켜 줘, 작은방 불 꺼 줘": a target after a verb, with a verb of its own
         clauses[-1].append(token)
         if token.has("neg") and token.text.endswith("고"):
             clauses.append([])
         if token.has("verb") and (_CONNECTIVE.search(token.tail.replace(" ", "")) or token.text.endswith("고")):
             clauses.append([])
     return [c for c in clauses if c]
+
+
+def _starts_another_request(clause: list[Token], token: Token, rest: list[Token]) -> bool:
+    """A Korean verb ends its request (verbs come last); an English one begins it."""
+    if not clause or not clause[-1].has("verb") or token.has("verb") or not _HANGUL_WORD.search(clause[-1].text):
+        return False
+    if not (token.has("device") or token.has("room") or token.has("kind")) or token.has("shadow"):
+        return False
+    return any(t.has("verb") for t in rest)
 
 
 def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0, *, last: bool = False) -> Clause:
