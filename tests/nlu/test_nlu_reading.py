@@ -105,6 +105,40 @@ def test_a_word_not_understood_is_quoted_whole(parser: Parser) -> None:
     assert "다녀왔습니를" not in reply
 
 
+@pytest.mark.parametrize(("text", "missing"), [
+    ("turn on the study pen", "서재 pen"), ("turn on the study end", "서재 end"),
+    ("turn off the a few bit of air", "few bit"), ("start the VHS washer", "vhs washer"),
+])
+def test_words_not_read_never_pick_a_room_or_a_guess(parser: Parser, text: str, missing: str) -> None:
+    """Issue 18 §2: words after the room, a property word alone, or a word that may complete another kind
+    ("VHS washer": the dishwasher?) make a question, never the room's devices or the nearest kind."""
+    understood = parser.parse(text)
+    assert understood.commands == ()
+    assert understood.not_found == (missing,)
+
+
+def test_a_rooms_any_device_is_the_one_that_takes_the_verb(parser: Parser) -> None:
+    assert _commands(parser.parse("거실 것은 열어줘")) == [("open", ["living_curtain"], {})]
+
+
+@pytest.mark.parametrize("text", ["다 열어", "open everything"])
+def test_opening_everything_in_the_home_is_asked(parser: Parser, text: str) -> None:
+    understood = parser.parse(text, session="s")
+    assert understood.commands == ()
+    assert understood.needs_choice
+    assert _commands(parser.parse("거실", session="s")) == [("open", ["living_curtain"], {})]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("거실 다 꺼", ["living_ceiling", "living_stand", "living_ac", "living_tv", "living_purifier"]),
+    ("turn off everything in the living room", ["living_ceiling", "living_stand", "living_ac", "living_tv",
+                                                 "living_purifier"]),
+    ("start the washer", ["washer"]), ("start the dish washer", ["dishwasher"]),
+])
+def test_a_room_said_plainly_or_a_kind_read_still_acts(parser: Parser, text: str, want: list[str]) -> None:
+    assert [c[1] for c in _commands(parser.parse(text))] == [sorted(want)]
+
+
 @pytest.mark.parametrize(("text", "room", "want"), [
     ("9번 틀어줘", None, [("set", ["living_tv"], {"property": "channel", "value": 9})]),
     ("9번 틀어줘", "living", [("set", ["living_tv"], {"property": "channel", "value": 9})]),

@@ -55,6 +55,7 @@ class Clause:
     state_question: bool = False
     question: bool = False
     all_said: bool = False  # "다", "전부", "모든" somewhere in the request
+    last: bool = False  # the sentence's last request: its words run to the sentence's end ("turn on the study pen")
 
     def tagged(self, tag: str) -> list[Any]:
         return [value for token in self.tokens for t, value in token.entries if t == tag]
@@ -97,10 +98,11 @@ def _starts_another_request(clause: list[Token], token: Token, rest: list[Token]
     return any(t.has("verb") for t in rest)
 
 
-def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0) -> Clause:
-    """Gather one request's parts (its text starts after the previous request's last word, `floor`)."""
+def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0, *, last: bool = False) -> Clause:
+    """Gather one request's parts (its text starts after the previous request's last word, `floor`; the
+    `last` request of a sentence also owns the words after its last known one)."""
     end = tokens[-1].end
-    clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8])
+    clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8], last=last)
     clause.all_said = any(token.has("all") for token in tokens)
     if _ENGLISH_QUESTION.match(text[floor:end].lstrip(" ?")):
         clause.question = clause.state_question = True
@@ -255,7 +257,9 @@ def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
         for i in range(token.start, min(token.end, len(covered))):
             covered[i] = True
     start = clause.offset
-    end = clause.tokens[-1].end
+    final = clause.tokens[-1]  # English words after the last known one are unread ("turn on the study pen")
+    trailing = clause.last and not final.has("verb") and clause.sentence[final.end :].isascii()
+    end = len(clause.sentence) if trailing else final.end
     chars = [ch if not covered[i] else " " for i, ch in enumerate(clause.sentence[start:end], start)]
     words = []
     for chunk in "".join(chars).split():
