@@ -10,6 +10,8 @@ from typing import Any
 from jibsa.domain.device_types import DeviceType, PropertySpec, TypeSpec, sensor_property, type_spec
 from jibsa.domain.home_energy import EnergySettings
 
+DEFAULT_CITY = "서울"  # a home file that names no city is in Seoul (the weather's and the sun's city)
+
 
 @dataclass(frozen=True, slots=True)
 class Room:
@@ -80,7 +82,7 @@ class Home:
     scenes: tuple[Scene, ...] = ()
     id: str = "home"
     language: str = "ko"
-    city: str = "서울"
+    city: str = DEFAULT_CITY
     energy: EnergySettings | None = None  # the home file's `energy:` section; None: none given
 
     @cached_property
