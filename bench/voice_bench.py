@@ -9,7 +9,9 @@ A manifest is JSONL, one utterance a line: {"file", "text", "language", "room"?,
 inline (`wav_base64`, as the dashboard's "목소리 점검" downloads it). Reported per variant: typed
 accuracy (the parser on the sentence itself), spoken accuracy with plain recognition (the recogniser's
 best hypothesis) and home-aware recognition (the hypothesis the parser understands), character error
-rate, and decoding time.
+rate, and decoding time. "wrong" counts requests that would have carried out something other than what
+was said (the opposite, or another device); "asked" counts those where the home-aware choice asked
+instead of acting. The confusion table lists every wrong action: said → done.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import subprocess
 import sys
 import time
 import wave
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +50,11 @@ TEMPI = (0.9, 1.1)
 def generate(cache: Path) -> Path:
     """Write the espeak set (once) and its manifest into `cache`."""
     manifest = cache / "manifest.jsonl"
-    if manifest.exists():
+    sentences_file = HERE / "voice_commands.yaml"
+    if manifest.exists() and manifest.stat().st_mtime >= sentences_file.stat().st_mtime:
         return manifest
     cache.mkdir(parents=True, exist_ok=True)
-    sentences = yaml.safe_load((HERE / "voice_commands.yaml").read_text(encoding="utf-8"))
+    sentences = yaml.safe_load(sentences_file.read_text(encoding="utf-8"))
     rng = np.random.default_rng(12)
     lines = []
     for language, items in sentences.items():
@@ -137,33 +140,68 @@ def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecogn
     started = time.perf_counter()
     recognition = recognizer.recognize(audio, item.get("language", "ko"))
     seconds = time.perf_counter() - started
-    aware = choose_understood(recognition.alternatives, understand)
+    chose = time.perf_counter()
+    aware = choose_understood(recognition.alternatives, understand, parser.home)
+    choice_ms = (time.perf_counter() - chose) * 1000
     expected = item["expected"]
+    plain_done = list(understand(recognition.text).commands)
+    aware_done = [] if aware.asks or aware.understanding is None else list(aware.understanding.commands)
     return {
         "variant": item.get("variant", "recorded"), "text": item["text"], "heard": recognition.text,
         "chosen": aware.text, "typed": matches(list(understand(item["text"]).commands), expected),
-        "plain": matches(list(understand(recognition.text).commands), expected),
-        "aware": matches(list(aware.understanding.commands) if aware.understanding else [], expected),
+        "plain": matches(plain_done, expected), "plain_wrong": _wrong(plain_done, expected),
+        "aware": matches(aware_done, expected), "aware_wrong": _wrong(aware_done, expected),
+        "asked": bool(aware.asks), "expected": _said(expected), "done": _said(c.to_dict() for c in aware_done),
         "cer": cer(recognition.text, item["text"]), "seconds": seconds, "audio_s": len(audio) / RATE,
+        "vad_ms": recognition.vad_ms, "stt_ms": recognition.stt_ms, "choice_ms": choice_ms,
     }
+
+
+def _wrong(done: list[Any], expected: list[dict[str, Any]]) -> bool:
+    """Something was carried out, and it is not what was said."""
+    return bool(done) and not matches(done, expected)
+
+
+def _said(commands: Any) -> str:
+    return "; ".join(f"{c['intent']} {','.join(sorted(c['targets']))}" for c in commands) or "-"
+
+
+def _group(variant: str) -> str:
+    """"en-clean-s130-p40" → "en-clean (all)"; a variant with no "-" (a recording) is its own group."""
+    return "-".join(variant.split("-")[:2]) + " (all)"
 
 
 def report(results: list[dict[str, Any]]) -> None:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in results:
         groups[result["variant"]].append(result)
-        groups[result["variant"].split("-")[0] + "-" + result["variant"].split("-")[1] + " (all)"].append(result)
-    print(f"{'variant':<22}{'n':>4}{'typed':>8}{'plain':>8}{'aware':>8}{'CER':>7}{'decode p50':>12}{'p95':>7}")
+        groups[_group(result["variant"])].append(result)
+    print(f"{'variant':<22}{'n':>4}{'typed':>7}{'plain':>7}{'aware':>7}{'asked':>7}{'wrong plain':>12}"
+          f"{'wrong aware':>12}{'CER':>6}{'decode p50':>11}{'p95':>7}")
     for name in sorted(groups):
         rows = groups[name]
-        pct = {k: 100 * sum(r[k] for r in rows) / len(rows) for k in ("typed", "plain", "aware")}
+        pct = {k: 100 * sum(r[k] for r in rows) / len(rows) for k in ("typed", "plain", "aware", "asked")}
         times = sorted(r["seconds"] for r in rows)
-        print(f"{name:<22}{len(rows):>4}{pct['typed']:>7.0f}%{pct['plain']:>7.0f}%{pct['aware']:>7.0f}%"
-              f"{statistics.mean(r['cer'] for r in rows):>7.2f}{times[len(times) // 2]:>11.2f}s"
+        print(f"{name:<22}{len(rows):>4}{pct['typed']:>6.0f}%{pct['plain']:>6.0f}%{pct['aware']:>6.0f}%"
+              f"{pct['asked']:>6.0f}%{sum(r['plain_wrong'] for r in rows):>12}{sum(r['aware_wrong'] for r in rows):>12}"
+              f"{statistics.mean(r['cer'] for r in rows):>6.2f}{times[len(times) // 2]:>10.2f}s"
               f"{times[int(len(times) * 0.95)]:>6.2f}s")
-    misses = [r for r in results if not r["aware"] and r["variant"].startswith("en")]
+    english = [r for r in results if r["variant"].startswith("en")] or results
+    if english:
+        print(f"time per request (ms, p50): VAD {_p50(english, 'vad_ms'):.0f}, decode {_p50(english, 'stt_ms'):.0f}, "
+              f"choice {_p50(english, 'choice_ms'):.1f}")
+    confusion = Counter((r["expected"], r["done"]) for r in results if r["aware_wrong"])
+    print("confusion (home-aware wrong actions): said -> done" + ("" if confusion else ": none"))
+    for (said, done), count in confusion.most_common():
+        print(f"  {count:>3} x  {said}  ->  {done}")
+    misses = [r for r in english if not r["aware"]]
     for r in misses[:15]:
-        print(f"  miss {r['variant']}: said {r['text']!r}, heard {r['heard']!r}, chose {r['chosen']!r}")
+        how = "asked" if r["asked"] else "wrong" if r["aware_wrong"] else "nothing"
+        print(f"  miss ({how}) {r['variant']}: said {r['text']!r}, heard {r['heard']!r}, chose {r['chosen']!r}")
+
+
+def _p50(rows: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in rows))
 
 
 def main() -> int:

@@ -8,12 +8,13 @@ code: delete it rather than adding it here."""
 
 # FastAPI calls the route functions it was given by decorator.
 service_worker, converse, list_devices, get_device, send_command, list_discovered, get_home, list_rooms
-list_scenes, run_scene, cancel_job, local_say, local_status, list_notifications, push_key, list_rules
+list_scenes, run_scene, cancel_job, local_say, local_status, local_rules, list_notifications, push_key, list_rules
 switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_user
 page_words
 matter_status, commission_progress, name_device, remove_device
-# pydantic reads a model's configuration.
+# pydantic reads a model's configuration; a response field the dashboard alone reads (sheet.js).
 model_config
+asks_confirmation
 # Alembic reads a migration's revision chain and calls downgrade.
 revision, down_revision, branch_labels, depends_on, downgrade
 # SQLAlchemy calls event hooks registered by decorator, and reads the DBAPI connection's isolation level.
@@ -28,6 +29,8 @@ _.pending_calls_threshold
 _.sample_rate
 _.capture_signals
 _.handle_event
+# logging's Formatter reads a record's exc_text (jibsa.redaction sets it, cleaned).
+_.exc_text
 # Public API of partner skills (docs/skills.md, examples/jibsa-skill-recycling).
 _.from_package
 # Fields of what a source reports, kept in the JSON of /api/weather and of answers.

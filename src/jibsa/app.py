@@ -24,6 +24,7 @@ from jibsa.gate import AuditLog, Gate
 from jibsa.home_file import load_home
 from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
 from jibsa.nlu import Parser
+from jibsa.push_addresses import networks as push_networks
 from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
 from jibsa.rules.grammar import RuleSentences
@@ -41,7 +42,7 @@ from jibsa.web_push import PushSender, vapid_keys
 log = logging.getLogger(__name__)
 ADAPTER_GROUP = "jibsa.adapters"
 # Configuration sections that configure something other than an adapter.
-NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice", "skills", "energy"})
+NOT_ADAPTERS = frozenset({"server", "weather", "history", "audit", "voice", "skills", "energy", "push"})
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,8 @@ async def open_home(
     if weather.source is not None:
         running.services.append(weather.source)
     if isinstance(store, RuleStore):
-        running.push = PushSender(hub, store, vapid_keys(settings.data_dir or default_data_dir()))
+        allowed = push_networks((settings.adapter_settings.get("push") or {}).get("allow") or ())
+        running.push = PushSender(hub, store, vapid_keys(settings.data_dir or default_data_dir()), allowed=allowed)
         await running.push.start()
         running.services.append(running.push)
     mqtt = settings.adapter_settings.get("mqtt") or {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -10,10 +11,14 @@ from typing import Any
 import yaml
 
 from jibsa.domain import HomeFileError, LoadedHome, home_from_mapping
+from jibsa.nlu.josa import josa
 
 SAMPLE_HOME = "sample_home.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PROBLEMS_KO = "home_file_problems_ko.yaml"
+# A quoted value and the particle after it ("'{type}'는"): the particle follows how the value is read
+# ("'aircon'은", "'lamp'는", "'bedroom'이라는").
+_QUOTED_PARTICLE = re.compile(r"'\{(\w+)\}'(이라는|라는|은|는|이|가|을|를)")
 
 
 def sample_home_text() -> str:
@@ -56,6 +61,16 @@ def parse_home_text(text: str, source: str) -> LoadedHome:
     return home_from_mapping(data, source)
 
 
+def _with_particles(template: str, values: dict[str, Any]) -> str:
+    def chosen(match: re.Match[str]) -> str:
+        name, particle = match.groups()
+        if name not in values:
+            return match.group(0)
+        return josa(f"'{values[name]}'", particle).replace("{", "{{").replace("}", "}}")
+
+    return _QUOTED_PARTICLE.sub(chosen, template)
+
+
 def describe_problem(error: HomeFileError, language: str) -> str:
     """The error's one line in `language`: file and field path as they are, the problem in words
     (English is the error's own text)."""
@@ -63,7 +78,7 @@ def describe_problem(error: HomeFileError, language: str) -> str:
         return str(error)
     table = _korean_problems()
     values = {k: table["kinds"].get(v, v) if k == "kind" else v for k, v in error.values.items()}
-    problem = str(table["problems"][error.code]).format(**values)
+    problem = _with_particles(str(table["problems"][error.code]), values).format(**values)
     path = str(table["yaml_where"]).format(**values) if error.code == "bad_yaml" and values else error.path
     return f"{error.source}: {path}: {problem}" if path else f"{error.source}: {problem}"
 

@@ -38,6 +38,9 @@ class _Publishing:
     def devices_removed(self, device_ids: Sequence[str]) -> None:
         return None
 
+    def devices_moved(self, devices: Sequence[Device]) -> None:
+        return None
+
 
 class MqttSimulator:
     """Simulated devices behind discovery, state and command topics on a real broker."""

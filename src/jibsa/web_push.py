@@ -2,7 +2,9 @@
 
 The VAPID key pair is made at first start and kept in the data directory (`vapid_private.pem`);
 pywebpush encrypts (RFC 8291) and signs (RFC 8292) each message. A subscription the push service
-says is gone (404/410) is forgotten.
+says is gone (404/410) is forgotten. Messages go out in parallel, each within SEND_TIMEOUT_S, through a
+session that sends only to public https addresses (`push_addresses`): a hanging or hostile endpoint
+delays nobody else and reaches nothing inside the home.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from pywebpush import WebPushException, webpush_async
 from jibsa.hub import Hub, Subscription
 from jibsa.hub.notification_store import Notification, NotificationStore, PushSubscription
 from jibsa.hub.notifications import NotificationAdded
+from jibsa.push_addresses import Network, guarded_session
 from jibsa.words import Said, say
 
 log = logging.getLogger(__name__)
 KEY_FILE = "vapid_private.pem"
 GONE = (404, 410)
 _TITLE = Said("push.title")  # the name the notification shows, "집사"
+SEND_TIMEOUT_S = 5.0
+MAX_SUBSCRIPTIONS_PER_PERSON = 10  # phones and browsers; more is not a household
 
 
 def vapid_keys(data_dir: Path) -> Vapid02:
@@ -64,8 +69,9 @@ class PushSender:
     """Sends each `NotificationAdded` on the hub's bus to the subscriptions of its person."""
 
     def __init__(self, hub: Hub, store: NotificationStore, vapid: Vapid02,
-                 subject: str = "mailto:jibsa@localhost") -> None:
+                 subject: str = "mailto:jibsa@localhost", allowed: tuple[Network, ...] = ()) -> None:
         self._hub = hub
+        self.allowed = allowed  # networks of the owner's own that may be sent to despite not being public
         self._store = store
         self.vapid = vapid
         self._subject = subject
@@ -75,7 +81,7 @@ class PushSender:
         self.sent = 0
 
     async def start(self) -> None:
-        self._session = aiohttp.ClientSession()
+        self._session = guarded_session(self.allowed, SEND_TIMEOUT_S)
         self._events = self._hub.bus.subscribe(accept=lambda e: isinstance(e, NotificationAdded))
         self._task = asyncio.create_task(self._run(), name="web-push")
 
@@ -98,10 +104,9 @@ class PushSender:
         """Push `notification` to every subscription of its person (everyone's for ""); how many took it."""
         home_id = self._hub.home.id
         person = notification.person or None
-        delivered = 0
-        for subscription in await self._store.push_subscriptions(home_id, person):
-            if await self._send(subscription, notification):
-                delivered += 1
+        subscriptions = await self._store.push_subscriptions(home_id, person)
+        sent = await asyncio.gather(*(self._send(s, notification) for s in subscriptions))
+        delivered = sum(sent)
         self.sent += delivered
         return delivered
 
@@ -111,7 +116,7 @@ class PushSender:
                               "body_en": say(said, "en"), "id": notification.id}, ensure_ascii=False)
         try:
             await webpush_async(subscription.info(), payload, vapid_private_key=self.vapid,
-                                vapid_claims={"sub": self._subject}, ttl=3600, timeout=10,
+                                vapid_claims={"sub": self._subject}, ttl=3600, timeout=SEND_TIMEOUT_S,
                                 aiohttp_session=self._session)
         except WebPushException as exc:
             if exc.response is not None and getattr(exc.response, "status", None) in GONE:

@@ -165,3 +165,14 @@ async def test_conversation_replies_to_anything(harness) -> None:
         assert response.status_code == 200 and isinstance(response.json()["reply"], str)
     too_long = await harness.as_(MEMBER, "POST", "/api/conversation", json={"text": "x" * 2001})
     assert too_long.status_code == 422
+
+
+async def test_history_shows_guests_no_ones_address(harness) -> None:
+    """Issue 20, item 18: history showed members' IP addresses to guests."""
+    await harness.as_(MEMBER, "POST", "/api/devices/study_light/commands", json={"intent": "turn_on"})
+    await harness.running.hub.flush()
+    member_sees = (await harness.as_(MEMBER, "GET", "/api/history?device=study_light")).json()
+    guest_sees = (await harness.as_(Role.GUEST, "GET", "/api/history?device=study_light")).json()
+    [via] = {h["cause"]["via"] for h in member_sees if h["cause"]}
+    assert ":" in via  # "api:<address>" for members and owners
+    assert {h["cause"]["via"] for h in guest_sees if h["cause"]} == {via.split(":", 1)[0]}

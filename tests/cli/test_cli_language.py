@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,10 @@ def _runs(data: Path, sentences: list[str], lang: str) -> str:
     out.append(jibsa(data, "serve", "--tls-cert", "cert.pem", lang=lang).stderr)  # refused: no key
     chat = jibsa(data, "chat", lang=lang, stdin="\n".join(sentences[:2]) + "\n")
     out += [chat.stdout, chat.stderr]
+    person = "민지" if lang == "ko" else "Minji"
+    for user in (["add", person, "--role", "guest"], ["add", person], ["list"]):  # added, refused, listed
+        run = jibsa_user(data, *user, lang=lang)
+        out += [run.stdout, run.stderr]
     home = data / "my-home.yaml"
     for action in ("init", "init", "check"):  # written, then refused (it exists), then checked
         run = jibsa_home(data, action, str(home), lang=lang)
@@ -58,6 +64,12 @@ def _runs(data: Path, sentences: list[str], lang: str) -> str:
     home.write_text("rooms: [\n", encoding="utf-8")
     out.append(jibsa_home(data, "check", str(home), lang=lang).stdout)
     return "\n".join(out)
+
+
+def jibsa_user(data: Path, action: str, *args: str, lang: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "jibsa.cli.main", "user", action, "--data", str(data), "--lang", lang,
+                           *args], capture_output=True, text=True, timeout=60, check=False,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(data)})
 
 
 def _without_names(text: str) -> str:

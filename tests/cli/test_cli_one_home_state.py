@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -99,8 +101,10 @@ def test_an_empty_request_is_an_error_in_the_chosen_language(tmp_path: Path, tex
 
 
 def test_a_home_file_of_the_same_home_talks_to_the_server_another_home_runs_alone(tmp_path: Path) -> None:
+    from jibsa.home_file import sample_home_text
+
     same, other = tmp_path / "same.yaml", tmp_path / "other.yaml"
-    jibsa_home(tmp_path, "init", str(same), lang="ko")
+    same.write_text(sample_home_text(), encoding="utf-8")  # the sample home itself, its id and all
     other.write_text("id: cottage\nrooms: [{id: living, name: 거실}]\n"
                      "devices: [{id: lamp, name: 거실 등, type: light, room: living}]\n", encoding="utf-8")
     with serving(tmp_path) as server:
@@ -110,4 +114,44 @@ def test_a_home_file_of_the_same_home_talks_to_the_server_another_home_runs_alon
         assert _power(server.url, token, "living_ceiling") is True  # the same home id: the server's state
         alone = jibsa(tmp_path, "say", "--home", str(other), "거실 등 켜줘")
         assert alone.returncode == 0 and "✓ 거실 등: 켜짐" in alone.stdout
+        assert f"{server.url}에서 도는 jibsa 서버는 다른 집(sample)을 맡고 있어요" in alone.stderr
+        assert "jibsa 서버는" not in said.stderr
         assert (tmp_path / "server.json").exists()  # still the server's: another home does not remove it
+
+
+def test_rules_imported_while_the_server_runs_take_effect_without_a_restart(tmp_path: Path) -> None:
+    """Issue 20, item 5: `jibsa rules import` said "imported 1 rules", but the running server did not
+    use the rule until it restarted."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - name: 천장등 알림\n"
+                     "    when: {kind: state, device: living_ceiling, property: power, to: true}\n"
+                     "    do: [{kind: notify, message: 천장등이 켜졌어요}]\n", encoding="utf-8")
+    with serving(tmp_path) as server:
+        token = _token(server.lines)
+        imported = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "rules", "import", str(rules), "--data",
+                                   str(tmp_path)], capture_output=True, text=True, timeout=60, check=False,
+                                  env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert imported.returncode == 0, imported.stdout + imported.stderr
+        assert "running server" in imported.stdout
+        assert jibsa(tmp_path, "say", "거실 천장등 켜줘").returncode == 0
+        headers = {"Authorization": f"Bearer {token}"}
+        told: list[str] = []
+        for _ in range(50):  # the rule runs beside the answer: give it up to 5 s
+            told = [n["text"] for n in httpx.get(f"{server.url}/api/notifications", headers=headers).json()[
+                "notifications"]]
+            if told:
+                break
+            time.sleep(0.1)
+        assert told == ["천장등이 켜졌어요"]
+
+
+def test_a_copy_made_by_home_init_is_a_home_of_its_own(tmp_path: Path) -> None:
+    """A renamed device answers with its new name: the copy no longer shares the server's home id."""
+    mine = tmp_path / "my-home.yaml"
+    jibsa_home(tmp_path, "init", str(mine), lang="ko")
+    mine.write_text(mine.read_text(encoding="utf-8").replace("name: 거실 스탠드", "name: 거실 장스탠드", 1),
+                    encoding="utf-8")
+    with serving(tmp_path):
+        said = jibsa(tmp_path, "say", "--home", str(mine), "거실 장스탠드 켜줘")
+    assert said.returncode == 0 and "✓ 거실 장스탠드: 켜짐" in said.stdout, said.stdout + said.stderr
+    assert "다른 집(sample)" in said.stderr

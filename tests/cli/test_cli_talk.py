@@ -71,3 +71,37 @@ def test_chat_asks_for_a_yes_not_for_the_yes_flag(tmp_path: Path) -> None:
     assert chat.returncode == 0, chat.stderr
     assert "--yes" not in chat.stdout and "'응'" in chat.stdout
     assert "현관문을 잠금 해제했어요." in chat.stdout
+
+
+def test_a_room_the_home_lacks_stops_say_with_status_2(tmp_path: Path) -> None:
+    said = jibsa(tmp_path, "say", "--room", "nowhere", "불 꺼줘")
+    assert said.returncode == 2 and said.stdout == ""
+    assert "없는 방" in said.stderr and "--room nowhere" in said.stderr
+    by_name = jibsa(tmp_path, "say", "--room", "거실", "불 꺼줘")  # a room's name works as its id does
+    assert by_name.returncode == 0 and "거실 천장등" in by_name.stdout
+
+
+def test_home_check_chooses_the_particle_by_how_a_latin_word_is_read(tmp_path: Path) -> None:
+    home = tmp_path / "home.yaml"
+    said: dict[str, str] = {}
+    for kind in ("aircon", "lamp"):  # 에어컨은, 램프는
+        home.write_text(f"rooms: [{{id: a, name: 방}}]\ndevices: [{{id: x, name: 불, type: {kind}}}]\n",
+                        encoding="utf-8")
+        said[kind] = jibsa(tmp_path, "say", "--home", str(home), "불 켜").stderr.strip()
+    assert said["aircon"].endswith("'aircon'은 모르는 기기 종류예요")
+    assert said["lamp"].endswith("'lamp'는 모르는 기기 종류예요")
+    home.write_text("rooms: [{id: a, name: 방}]\ndevices: [{id: x, name: 불, type: light, room: bedroom}]\n",
+                    encoding="utf-8")
+    assert jibsa(tmp_path, "say", "--home", str(home), "불 켜").stderr.strip().endswith("'bedroom'이라는 방이 없어요")
+
+
+def test_home_init_gives_the_copy_its_own_id(tmp_path: Path) -> None:
+    from jibsa.home_file import load_home
+
+    for name, wanted in (("my-home.yaml", "my_home"), ("sample.yaml", None), ("한빛네.yaml", None)):
+        made = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "init", str(tmp_path / name)],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert made.returncode == 0, made.stderr
+        home_id = load_home(tmp_path / name).home.id
+        assert home_id != "sample" and (wanted is None or home_id == wanted), home_id
+        assert home_id in made.stdout

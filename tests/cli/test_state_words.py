@@ -28,6 +28,9 @@ KO, EN = state_words("ko"), state_words("en")
          "꺼짐 · 현재 27.5°C", "off · now 27.5°C"),
         (DeviceType.SENSOR, {"temperature": 24.5, "humidity": 45, "motion": False, "_walk": 3},
          "온도 24.5°C · 습도 45%", "temperature 24.5°C · humidity 45%"),
+        (DeviceType.SENSOR, {"temperature": 23.0, "humidity": 45.04}, "온도 23°C · 습도 45%",
+         "temperature 23°C · humidity 45%"),  # floats as a Zigbee2MQTT sensor sends them
+        (DeviceType.SENSOR, {"temperature": 22.96}, "온도 23°C", "temperature 23°C"),
         (DeviceType.WASHER, {"power": True, "run_state": "running", "remaining_time": 2520, "cycle": "표준"},
          "켜짐 · 동작 중 · 남은 시간 42분 · 코스 표준", "on · running · time left 42 min · cycle standard"),
     ],

@@ -79,6 +79,13 @@ class MemoryStore:
     async def list_items(self, home_id: str, list_name: str) -> list[str]:
         return list(self.lists.get((home_id, list_name), []))
 
+    async def remove_list_item(self, home_id: str, list_name: str, item: str) -> bool:
+        items = self.lists.get((home_id, list_name), [])
+        if item not in items:
+            return False
+        items.remove(item)
+        return True
+
     async def close(self) -> None:
         return None
 

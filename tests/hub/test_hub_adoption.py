@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from jibsa.domain import Command, Device, DeviceType, ErrorCode
 from jibsa.hub import Hub
 from jibsa.nlu import Parser
@@ -59,3 +61,19 @@ async def test_a_discovered_name_never_joins_an_existing_devices_name(home, stor
         await hub.adopt("stranger_lock")
         outcome = Parser(hub.home).parse("현관문 잠가줘")
         assert [c.targets for c in outcome.commands] == [("door",)]  # the home's own door, only
+
+
+async def test_a_discovered_name_in_another_unicode_form_is_still_renamed(home, store, clock, adapter) -> None:
+    """Issue 20, item 8: "현관문" in NFD, or with a zero-width space, was not renamed; then "현관문 꺼줘"
+    commanded the stranger too."""
+    nfd = unicodedata.normalize("NFD", "현관문")
+    mqtt = _mqtt(adapter)
+    async with Hub(home, store, clock, {"sim": adapter, "mqtt": mqtt}) as hub:
+        assert mqtt.sink is not None
+        mqtt.sink.devices_discovered([Device("plug_1", nfd, DeviceType.SWITCH, maker="Acme"),
+                                      Device("plug_2", "현관\u200b문", DeviceType.SWITCH, maker="Acme"),
+                                      Device("plug_3", "현관 문", DeviceType.SWITCH, maker="Acme")])
+        names = {hub.home.device(i).name for i in ("plug_1", "plug_2", "plug_3")}  # type: ignore[union-attr]
+        assert names == {"현관문 (Acme)", "현관문 (plug_2)", "현관 문 (plug_3)"}
+        outcome = Parser(hub.home).parse("현관문 잠가줘")
+        assert [c.targets for c in outcome.commands] == [("door",)]

@@ -80,3 +80,34 @@ async def test_a_slip_read_as_meant_is_said_in_the_reply(running) -> None:
     assert running.hub.state("living_ceiling")["power"] is True
     assert running.hub.state("living_ac")["power"] is False and running.hub.state("living_tv")["power"] is False
     assert turn.reply.startswith("'블'을 '불'로 알아들었어요. "), turn.reply
+
+
+async def test_what_is_left_on_the_running_dryer_is_said(running) -> None:
+    await running.hub.execute(Command("start", ("dryer",)))
+    assert running.hub.state("dryer")["run_state"] == "running"
+    english = await running.conversation.handle("what is left on the dryer")
+    assert "will finish in" in english.reply, english.reply
+    korean = await running.conversation.handle("건조 언제 끝나?")
+    assert korean.reply.startswith("건조가") and "뒤에 끝나요" in korean.reply, korean.reply
+
+
+async def test_a_quick_cycle_is_started(running) -> None:
+    turn = await running.conversation.handle("세탁기 쾌속 코스로 돌려줘")
+    state = running.hub.state("washer")
+    assert state["run_state"] == "running" and state["cycle"] == "쾌속", turn.reply
+    assert "모드" not in turn.reply
+
+
+async def test_brighter_says_the_brightness_the_light_has(running) -> None:
+    turn = await running.conversation.handle("불 좀 밝게", room="living")
+    for light in ("living_ceiling", "living_stand"):
+        state = running.hub.state(light)
+        if state.get("power"):
+            assert f"{state['brightness']}%" in turn.reply, (turn.reply, light, state)
+
+
+async def test_a_setting_already_there_is_not_said_done(running) -> None:
+    await running.hub.execute(Command("turn_on", ("master_light",)))
+    await running.hub.execute(Command("set", ("master_light",), {"property": "brightness", "value": 50}))
+    turn = await running.conversation.handle("안방 조명 밝기 50%로 맞춰")
+    assert turn.reply == "안방 조명의 밝기는 이미 50%예요.", turn.reply

@@ -103,3 +103,37 @@ def test_a_word_not_understood_is_quoted_whole(parser: Parser) -> None:
     home = load_home(REPO / "tests" / "nlu" / "corpus" / "homes" / "officetel.yaml").home
     reply = Parser(home).parse("다녀왔습니다").reply
     assert "다녀왔습니를" not in reply
+
+
+@pytest.mark.parametrize(("text", "room", "want"), [
+    ("9번 틀어줘", None, [("set", ["living_tv"], {"property": "channel", "value": 9})]),
+    ("9번 틀어줘", "living", [("set", ["living_tv"], {"property": "channel", "value": 9})]),
+    ("건조 시작해", None, [("start", ["dryer"], {})]),
+    ("냉동실 영하 18도로 맞춰", None, [("set", ["refrigerator"], {"property": "freezer_temperature", "value": -18})]),
+    ("밖에 더워?", None, [("get_weather", [], {})]),
+    ("초미세먼지 얼마야?", "kitchen", [("query_state", ["kitchen_air"], {"property": "pm25"})]),
+    ("건조 언제 끝나?", None, [("query_state", ["dryer"], {"property": "remaining_time"})]),
+    ("what is left on the dryer", None, [("query_state", ["dryer"], {"property": "remaining_time"})]),
+    ("세탁기 쾌속 코스로 돌려줘", None, [("start", ["washer"], {"cycle": "쾌속"})]),
+])
+def test_what_was_misread(parser: Parser, text: str, room: str | None,
+                          want: list[tuple[str, list[str], dict[str, Any]]]) -> None:
+    assert _commands(parser.parse(text, room=room)) == want
+
+
+def test_also_after_a_device_repeats_the_last_request_for_it(parser: Parser) -> None:
+    parser.parse("세탁기 돌려줘", session="also")
+    assert _commands(parser.parse("식기세척기도", session="also")) == [("start", ["dishwasher"], {})]
+
+
+def test_everything_off_is_everything_not_the_last_device(parser: Parser) -> None:
+    parser.parse("거실 에어컨 켜", session="all")
+    commands = _commands(parser.parse("다 꺼", session="all"))
+    assert commands[0][0] == "turn_off" and {"living_ac", "master_light", "living_tv"} <= set(commands[0][1])
+
+
+def test_a_floor_is_read_however_it_is_written() -> None:
+    home = load_home(REPO / "tests" / "nlu" / "corpus" / "homes" / "three_generation.yaml").home
+    parser = Parser(home)
+    for text in ("이층 화장실 환풍기 꺼", "2층 화장실 환풍기 꺼"):
+        assert _commands(parser.parse(text)) == [("turn_off", ["b2_fan"], {})], text

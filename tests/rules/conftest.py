@@ -33,7 +33,9 @@ def clock(request: pytest.FixtureRequest) -> ManualClock:
 
 @pytest.fixture
 async def running(tmp_path: Path, home: Home, clock: ManualClock) -> AsyncIterator[RunningHome]:
-    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as opened:
+    # The push service stand-in listens on 127.0.0.1: allowed as an owner allows a push relay in the home.
+    settings = Settings(data_dir=tmp_path, adapter_settings={"push": {"allow": ["127.0.0.1/32"]}})
+    async with await open_home(settings, clock=clock, home=home) as opened:
         yield opened
 
 

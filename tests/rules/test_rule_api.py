@@ -5,6 +5,8 @@ from __future__ import annotations
 from tests_rules_support import Api, engine_of
 
 from jibsa.app import RunningHome
+from jibsa.hub.notification_store import as_written
+from jibsa.words import say
 
 WASHER_DONE = {"name": "세탁 알림", "when": {"kind": "finished", "device": "washer"}, "do": [{"kind": "notify"}]}
 UNLOCK_ON_ARRIVAL = {"name": "오면 문 열기", "when": {"kind": "presence", "event": "arrive"},
@@ -70,3 +72,59 @@ async def test_rule_changes_and_presence_are_audited(api: Api, running: RunningH
     seen = [(e.user, e.action, e.ok) for e in sorted(entries, key=lambda e: e.at)]
     assert seen == [("아이", "rule_create", True), ("아이", "rule_toggle", True), ("아이", "rule_delete", True),
                     ("엄마", "presence", True), ("아이", "rule_create", False)]
+
+
+async def test_rules_with_nan_or_infinite_numbers_are_refused(api: Api, running: RunningHome) -> None:
+    """Issue 20, item 16: NaN compares false with everything (`for_s: NaN` fired at once); PostgreSQL
+    refused to store it (500). Python's JSON reads NaN, Infinity and 1e999 (inf)."""
+    door_open = '{"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": %s}'
+    hot = '{"kind": "state", "device": "thermo", "property": "temperature", "above": %s}'
+    for when in (door_open % "NaN", door_open % "Infinity", hot % "NaN", hot % "1e999", hot % "-Infinity"):
+        body = '{"rule": {"name": "x", "when": ' + when + ', "do": [{"kind": "notify"}]}}'
+        answer = await api.client.post("/api/rules", content=body.encode(),
+                                       headers={"Authorization": f"Bearer {api.tokens['아이']}",
+                                                "Content-Type": "application/json"})
+        assert answer.status_code == 422, (when, answer.text)
+        assert answer.json()["code"] == "bad_rule" and "finite" in answer.json()["detail"]["problem"], answer.text
+    assert engine_of(running).rules == {}
+
+
+async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(api: Api,
+                                                                              running: RunningHome) -> None:
+    """Issue 20, item 9: a guest marking all read cleared the owner's too."""
+    engine = engine_of(running)
+    await engine.notifier.notify((), as_written("모두에게", "to everyone"))
+    await engine.notifier.notify(("아이",), as_written("아이에게", "to the child"))
+    marked = await api.call("손님", "POST", "/api/notifications/read", json={})
+    assert marked.json() == {"marked": 1}
+    assert (await api.call("손님", "GET", "/api/notifications")).json()["unread"] == 0
+    mothers = (await api.call("엄마", "GET", "/api/notifications?unread=true")).json()
+    assert [n["text"] for n in mothers["notifications"]] == ["모두에게"] and mothers["unread"] == 1
+    childs = (await api.call("아이", "GET", "/api/notifications")).json()
+    assert childs["unread"] == 2
+    shared = next(n["id"] for n in childs["notifications"] if n["text"] == "모두에게")
+    again = await api.call("아이", "POST", "/api/notifications/read", json={"ids": [float(shared)]})  # 3488.0
+    assert again.json() == {"marked": 1}
+    assert [n["text"] for n in (await api.call("아이", "GET", "/api/notifications?unread=true")).json()[
+        "notifications"]] == ["아이에게"]
+    assert (await api.call("엄마", "GET", "/api/notifications")).json()["unread"] == 1
+    for bad in ([1.5], ["1"], [True]):
+        refused = await api.call("아이", "POST", "/api/notifications/read", json={"ids": bad})
+        assert refused.status_code == 422, (bad, refused.text)
+
+
+async def test_rules_per_person_are_capped_and_notifications_coalesced(api: Api, running: RunningHome) -> None:
+    """Issue 20, item 13: a member made 10,000 rules; then one light switched by a guest produced 10,000
+    notifications (40 MB), a 6.5 s request and +85 MB of memory."""
+    light_on = {"name": "불 켜짐", "when": {"kind": "state", "device": "living_light", "property": "power", "to": True},
+                "do": [{"kind": "notify"}]}
+    for _ in range(200):
+        assert (await api.call("아이", "POST", "/api/rules", json={"rule": light_on})).status_code == 201
+    over = await api.call("아이", "POST", "/api/rules", json={"rule": light_on})
+    assert (over.status_code, over.json()["code"]) == (429, "too_many_requests")
+    assert (await api.call("엄마", "POST", "/api/rules", json={"rule": light_on})).status_code == 201  # her own
+    switched = await api.call("손님", "POST", "/api/devices/living_light/commands", json={"intent": "turn_on"})
+    assert switched.status_code == 200, switched.text
+    await engine_of(running).settled()
+    told = [say(n.said, "ko") for n in await engine_of(running).store.notifications(running.hub.home.id, None)]
+    assert told == ["거실 조명이 켜졌어요."]  # 201 rules, one text, one notification

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +16,7 @@ from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command, Home, Role
 from jibsa.hub import Actor, ManualClock, settle
 from jibsa.hub.notifications import Announcement
+from jibsa.rules.schema import read_rule
 from jibsa.words import say
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -176,3 +179,82 @@ async def test_a_scene_rule_that_unlocks_runs_for_an_owner_who_confirmed_it(tmp_
         engine_of(running).presence.set("엄마", True)
         await engine_of(running).settled()
         assert running.hub.state("front_door")["lock"] == "unlocked"
+
+
+async def test_what_a_rule_does_is_in_the_audit_log_as_the_rule(running: RunningHome) -> None:
+    """Issue 20, item 15: commands that reach the hub below the entrances (a rule firing) are audit rows
+    of the gate, as the rule's maker and through the rule."""
+    rule = await add_rule(running, {"name": "오면 불", "when": {"kind": "presence", "event": "arrive"},
+                                    "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
+    engine_of(running).presence.set("엄마", True)
+    await engine_of(running).settled()
+    entries = await running.store.audit(running.hub.home.id)  # type: ignore[attr-defined]
+    fired = [e for e in entries if e.action == "command"]
+    assert [(e.source, e.detail["intent"], e.ok) for e in fired] == [(f"rule:{rule.id}", "turn_on", True)]
+
+
+async def _down_from_eight_to(tmp_path: Path, home: Home, rule: dict[str, Any],
+                              back: tuple[int, int, int]) -> tuple[bool, list[str]]:
+    """Make `rule` at 08:00, restart at `back` (h, m, s); whether the door is unlocked, and what was told."""
+    clock = ManualClock()  # 08:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        await engine_of(first).add(replace(read_rule(rule, first.hub.home), created_by="엄마", confirmed=True))
+        await first.hub.execute(Command("lock", ("front_door",)))
+    later = ManualClock(datetime(2026, 1, 1, *back, tzinfo=SEOUL).timestamp())
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
+        await engine_of(again).settled()
+        return again.hub.state("front_door")["lock"] == "unlocked", await notifications(again)
+
+
+UNLOCK_AT_NINE = {"name": "아홉 시 문 열기", "when": {"kind": "clock", "at": NINE_AM}, "missed": "fire",
+                  "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}]}
+
+
+async def test_a_missed_unlocking_rule_gets_the_timers_safety_grace_and_is_told(tmp_path: Path, home: Home) -> None:
+    """Issue 20, item 5: a rule that unlocks fired 74 s late after downtime (`missed: fire`)."""
+    unlocked, told = await _down_from_eight_to(tmp_path / "a", home, UNLOCK_AT_NINE, (9, 1, 14))
+    assert not unlocked
+    assert told == ["'아홉 시 문 열기' 규칙은 집사가 멈춰 있는 동안 1분 14초 지나 버려서 실행하지 않았어요."]
+    unlocked, told = await _down_from_eight_to(tmp_path / "b", home, UNLOCK_AT_NINE, (9, 0, 20))
+    assert unlocked and told == []
+
+
+async def test_a_skipped_rule_is_told_to_the_household(tmp_path: Path, home: Home) -> None:
+    rule = {"name": "아홉 시 정원등", "when": {"kind": "clock", "at": NINE_AM},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]}  # missed: skip
+    _, told = await _down_from_eight_to(tmp_path, home, rule, (10, 0, 0))
+    assert told == ["'아홉 시 정원등' 규칙은 집사가 멈춰 있는 동안 1시간 지나 버려서 실행하지 않았어요."]
+
+
+async def test_a_skipped_scheduled_command_is_told_as_a_stored_notification(tmp_path: Path, home: Home) -> None:
+    """Issue 20, item 5: a command kept for later that fell due more than 5 minutes before a restart was
+    dropped with nothing said but an event nobody may be listening to."""
+    clock = ManualClock()  # 08:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        later_on = Command("turn_on", ("garden_light",), {"delay_s": 600})
+        assert (await first.hub.execute(later_on, actor=Actor("엄마", Role.OWNER, "api"))).ok
+    later = ManualClock(datetime(2026, 1, 1, 9, 0, tzinfo=SEOUL).timestamp())
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
+        await settle()
+        told = await notifications(again)
+        assert again.hub.state("garden_light")["power"] is False
+    assert told == ["정원등 예약은 집사가 멈춰 있는 동안 50분 지나 버려서 하지 않았어요."]
+
+
+async def test_a_for_duration_rule_counting_at_a_restart_still_alerts(tmp_path: Path, home: Home) -> None:
+    """Issue 20, item 5: "10분 넘게 열려 있으면" counting at a restart never alerted; the door stayed open."""
+    rule = {"name": "문 열림 알림", "do": [{"kind": "notify", "message": "문이 10분 넘게 열려 있어요"}],
+            "when": {"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": 600}}
+    clock = ManualClock()  # 08:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        await add_rule(first, rule)
+        await first.hub.execute(Command("unlock", ("front_door",)), confirmed=True)
+        await clock.advance(180)
+        assert await notifications(first) == []
+    later = ManualClock(datetime(2026, 1, 1, 8, 5, tzinfo=SEOUL).timestamp())  # down for two minutes
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
+        await settle()
+        await later.advance(240)  # 08:09: nine minutes open
+        assert await notifications(again) == []
+        await later.advance(70)  # 08:10:10
+        assert await notifications(again) == ["문이 10분 넘게 열려 있어요"]

@@ -73,5 +73,6 @@ async def test_the_history_api_shows_causes(api: Api, running: RunningHome) -> N
     await running.hub.flush()
     light = (await api.call("아이", "GET", "/api/history?device=living_light")).json()[-1]
     garden = (await api.call("아이", "GET", "/api/history?device=garden_light")).json()[-1]
-    assert (light["cause"]["by"], light["cause"]["via"].split(":")[0]) == ("아이", "api")
+    # the cause names the person and how they came in, as the audit log does ("token:<address>")
+    assert (light["cause"]["by"], light["cause"]["via"].split(":")[0]) == ("아이", "token")
     assert garden["cause"]["via"] == "rule:" + next(iter(engine_of(running).rules))

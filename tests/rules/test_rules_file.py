@@ -60,3 +60,22 @@ def test_a_bad_file_is_refused_in_one_line(tmp_path: Path, home: Home, text: str
         load_rules_file(path, home)
     said = str(caught.value)
     assert said.startswith(f"{path}: ") and message in said and "\n" not in said
+
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9)
+) + "rules: [*j]\n"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (ALIAS_BOMB, "line 2, column 8: an alias (*a): a rules file may not use YAML aliases"),
+    ("rules: " + "[" * 40 + "]" * 40, "line 1, column 39: nested more than 32 levels deep"),
+    ("rules: []\n#" + "x" * 256_000, "a rules file may have at most 256,000"),
+])
+def test_bombs_are_refused_before_the_yaml_is_built(tmp_path: Path, home: Home, text: str, message: str) -> None:
+    """Issue 20, item 14: an alias bomb grew `rules import` to 2.9 GB; a 10 MB file took 22 s."""
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFormatError) as caught:
+        load_rules_file(path, home)
+    assert message in str(caught.value), str(caught.value)

@@ -37,3 +37,17 @@ async def test_asking_in_words_reaches_the_skills(running) -> None:
     assert [o.command.intent for o in turn.outcomes] == ["list_jobs"] and turn.outcomes[0].ok
     turn = await running.conversation.handle("지금 집 상태 어때?")
     assert [o.command.intent for o in turn.outcomes] == ["query_home"] and turn.outcomes[0].ok
+
+
+async def test_kept_jobs_are_listed_with_and_and_times_as_people_say_them(running) -> None:
+    await running.conversation.handle("30분 뒤에 거실 불 꺼")
+    said_ko = (await running.hub.execute(Command("list_jobs"))).answer["said"]["ko"]
+    assert "거실 천장등과 거실 스탠드 끄기" in said_ko
+
+
+def test_time_left_is_rounded_as_people_say_it() -> None:
+    from jibsa.words.korean import about_text
+
+    assert about_text(5374) == "1시간 30분쯤"  # 1시간 29분 34초
+    assert about_text(600) == "10분" and about_text(42) == "42초" and about_text(3600) == "1시간"
+    assert about_text(598) == "10분쯤"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import subprocess
 import sys
 import uuid
@@ -155,3 +156,20 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> No
         }
     assert pragmas == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 10_000, "foreign_keys": 1}
     assert (tmp_path / "jibsa.db").is_file()
+
+
+async def test_the_data_directory_and_database_are_private_and_old_modes_are_fixed(tmp_path: Path) -> None:
+    """Issue 20, item 11: the database holds password hashes and what people said."""
+    data = tmp_path / "data"
+    async with await open_store(data) as store:
+        await store.add_list_item("home", "list", "item")
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    for file in data.glob("jibsa.db*"):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    data.chmod(0o755)  # as an older jibsa left them
+    for file in data.glob("jibsa.db*"):
+        file.chmod(0o644)
+    async with await open_store(data) as store:
+        assert await store.list_items("home", "list") == ["item"]
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in data.glob("jibsa.db*")} == {0o600}

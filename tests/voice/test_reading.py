@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,6 +32,16 @@ from jibsa.voice.reading import native_korean, read_aloud, sino_korean
     ("에어컨을 23도로 맞출게요.", "에어컨을 이십삼 도로 맞출게요."),
 ])
 def test_numbers_units_and_latin_names_are_read_as_people_say_them(written: str, spoken: str) -> None:
+    assert read_aloud(written) == spoken
+
+
+TABLE = yaml.safe_load((Path(__file__).parent / "reading_table.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("written", "spoken"), [
+    pytest.param(written, spoken, id=f"{kind}: {written}") for kind, rows in TABLE.items() for written, spoken in rows
+])
+def test_the_reading_table(written: str, spoken: str) -> None:
     assert read_aloud(written) == spoken
 
 

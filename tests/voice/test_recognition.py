@@ -48,9 +48,9 @@ async def test_silence_and_noise_command_nothing(whisper: WhisperRecognizer, hom
 
 def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) -> None:
     parser = Parser(home)
-    alternatives = [Hypothesis("거실 커트 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3),
+    alternatives = [Hypothesis("거실 커 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3),
                     Hypothesis("커튼", -0.4)]
-    choice = choose_understood(alternatives, parser.parse)
+    choice = choose_understood(alternatives, parser.parse, home)
     assert choice.text == "거실 커튼 열어줘" and choice.rank == 1
     assert choice.understanding is not None and choice.understanding.commands[0].intent == "open"
 
@@ -58,23 +58,24 @@ def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) ->
 def test_a_close_hypothesis_naming_a_room_wins_over_one_that_asks_which_room(home: Home) -> None:
     parser = Parser(home, "en")
     alternatives = [Hypothesis("Turn on the mad room light.", -0.2), Hypothesis("Turn on the bedroom light.", -0.4)]
-    choice = choose_understood(alternatives, parser.parse)
+    choice = choose_understood(alternatives, parser.parse, home)
     assert choice.rank == 1 and choice.understanding is not None
     assert choice.understanding.commands[0].targets == ("master_light",)
     far = [Hypothesis("Turn on the mad room light.", -0.2), Hypothesis("Turn on the bedroom light.", -2.0)]
-    assert choose_understood(far, parser.parse).rank == 0  # too unlikely to win: better to ask which room
+    assert choose_understood(far, parser.parse, home).rank == 0  # too unlikely to win: better to ask which room
 
 
 def test_with_nothing_understood_the_likeliest_is_kept(home: Home) -> None:
     parser = Parser(home)
-    choice = choose_understood([Hypothesis("고마워요", -0.1), Hypothesis("고생하셨습니다", -0.2)], parser.parse)
+    choice = choose_understood([Hypothesis("고마워요", -0.1), Hypothesis("고생하셨습니다", -0.2)], parser.parse,
+                               home)
     assert choice.text == "고마워요" and choice.rank == 0
 
 
 async def test_plain_recognition_takes_the_first_hypothesis(home: Home) -> None:
-    service = VoiceService(ScriptedRecognizer("거실 커트 열어줘", "거실 커튼 열어줘"), None, home_aware=False)
+    service = VoiceService(ScriptedRecognizer("거실 커 열어줘", "거실 커튼 열어줘"), None, home_aware=False)
     heard = await service.hear(np.full(RATE, 0.2, np.float32), "ko", Parser(home))
-    assert heard.transcript == "거실 커트 열어줘"
+    assert heard.transcript == "거실 커 열어줘"
 
 
 async def test_a_second_speaker_is_told_it_is_busy_then_heard() -> None:

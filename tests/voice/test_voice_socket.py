@@ -69,7 +69,7 @@ async def test_spoken_english_turns_the_light_off_and_the_reply_is_spoken(  # ty
 
 async def test_korean_words_from_a_scripted_recogniser_end_with_the_vad_and_no_stop(  # type: ignore[no-untyped-def]
         running: RunningHome, owner_token: str, serve_voice) -> None:
-    url = await serve_voice(VoiceService(ScriptedRecognizer("거실 커트 열어줘", "거실 커튼 열어줘"), None))
+    url = await serve_voice(VoiceService(ScriptedRecognizer("거실 커 열어줘", "거실 커튼 열어줘"), None))
     speech = np.full(RATE, 0.2, np.float32)
     async with connect(url, owner_token) as ws:
         await ws.send(json.dumps({"type": "start", "language": "ko", "room": "living"}))
@@ -78,6 +78,19 @@ async def test_korean_words_from_a_scripted_recogniser_end_with_the_vad_and_no_s
     transcript = next(m for m in seen if m["type"] == "transcript")
     assert transcript["text"] == "거실 커튼 열어줘" and transcript["rank"] == 1
     assert seen[-1]["commands"][0]["targets"] == ["living_curtain"] and "커튼" in seen[-1]["reply"]
+
+
+async def test_when_the_hypotheses_name_neighbouring_devices_it_asks_and_starts_nothing(  # type: ignore[no-untyped-def]
+        running: RunningHome, owner_token: str, serve_voice) -> None:
+    url = await serve_voice(VoiceService(ScriptedRecognizer("세탁기 돌려줘", "식기세척기 돌려줘", step=0.2), None))
+    async with connect(url, owner_token) as ws:
+        await ws.send(json.dumps({"type": "start", "language": "ko"}))
+        await send_audio(ws, pcm_of(np.full(RATE, 0.2, np.float32), silence_s=0.3))
+        await ws.send(json.dumps({"type": "stop"}))
+        seen = await messages_until(ws, "turn")
+    turn = seen[-1]
+    assert turn["reply"] == "세탁기요, 식기세척기요?" and turn["commands"] == [] and turn["results"] == []
+    assert running.hub.state("washer")["run_state"] == running.hub.state("dishwasher")["run_state"] == "idle"
 
 
 async def test_a_stream_that_stops_mid_word_is_heard_as_far_as_it_came(  # type: ignore[no-untyped-def]

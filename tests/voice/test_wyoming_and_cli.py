@@ -138,6 +138,14 @@ def test_say_audio_carries_out_a_spoken_command(espeak: Any, tmp_path: Path, cap
     assert any("주방 조명" in line and "켜짐" in line for line in status.splitlines())
 
 
+def test_say_audio_listens_in_the_language_asked_for(espeak: Any, capsys: pytest.CaptureFixture[str],
+                                                    whisper: WhisperRecognizer) -> None:
+    spoken = espeak("close the living room curtain")
+    assert main(["say", "--data", str(whisper_data(whisper)), "--lang", "en", "--audio", str(spoken)]) == 0
+    heard = capsys.readouterr().out.splitlines()[0]
+    assert "living room curtain" in heard.lower()  # heard as English, not as Korean syllables
+
+
 def whisper_data(whisper: WhisperRecognizer) -> Path:
     """The session's data directory, where the model is already joined (so the CLI does not join it again)."""
     return whisper.model_dir.parents[1]

@@ -20,8 +20,9 @@ class ScriptedRecognizer:
 
     languages: tuple[str, ...] = ("ko", "en")
 
-    def __init__(self, *alternatives: str, gate: threading.Event | None = None) -> None:
+    def __init__(self, *alternatives: str, gate: threading.Event | None = None, step: float = 1.0) -> None:
         self.alternatives = alternatives
+        self.step = step  # how much less likely each hypothesis is than the one before
         self.gate = gate
         self.calls = 0
 
@@ -36,4 +37,4 @@ class ScriptedRecognizer:
             self.gate.wait(30)
         if self.speech_end(audio) is None:
             return Recognition(())
-        return Recognition(tuple(Hypothesis(text, -float(rank)) for rank, text in enumerate(self.alternatives)))
+        return Recognition(tuple(Hypothesis(text, -rank * self.step) for rank, text in enumerate(self.alternatives)))

@@ -43,12 +43,9 @@ def room_id(context: ApiContext, room: str | None) -> str | None:
     if room is None:
         return None
     home = context.running.hub.home
-    if home.room(room) is not None:
-        return room
-    wanted = room.strip().casefold()
-    for candidate in home.rooms:
-        if wanted in (name.casefold() for name in candidate.names):
-            return candidate.id
+    found = home.find_room(room)
+    if found is not None:
+        return found.id
     raise ApiError("unknown_room", {"room": room, "rooms": [r.id for r in home.rooms]})
 
 

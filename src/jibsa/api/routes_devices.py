@@ -45,11 +45,13 @@ def device_body(hub: Hub, device: Device) -> dict[str, Any]:
         for p in device.spec.properties
     ]  # fmt: skip
     state = hub.state(device.id)
+    buttons = hub.intents.buttons(device.spec.intents)
     return {
         "id": device.id, "name": device.name, "type": device.type.value, "room": device.room,
         "aliases": list(device.aliases), "maker": device.maker, "available": hub.states.available(device.id),
         "state": state, "summary": summary(device.type, state), "properties": properties,
-        "intents": sorted(device.spec.intents), "buttons": hub.intents.buttons(device.spec.intents),
+        "intents": sorted(device.spec.intents), "buttons": buttons,
+        "asks_confirmation": [i for i in buttons if needs_confirmation(device, Command(i, (device.id,)))],
     }  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -11,7 +12,7 @@ from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError, refused_by_gate
 from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody, RoomBody, SceneBody, SceneRunRequest
-from jibsa.domain import Command, needs_confirmation
+from jibsa.domain import Command, Role, needs_confirmation
 from jibsa.gate import GateRefused
 from jibsa.hub import Hub, PendingJob
 from jibsa.words.results import outcome_with_words
@@ -84,15 +85,23 @@ async def history(
     device: str | None = Query(None, max_length=100, description="a device id; all devices when omitted"),
     since: float | None = Query(None, ge=-1e12, le=1e12, description="seconds since the epoch (UTC)"),
     limit: int = Query(500, ge=1, le=5000),
-    _: Principal = Depends(anyone),
+    principal: Principal = Depends(anyone),
 ) -> list[dict[str, Any]]:
+    """A guest is not shown from which address the others acted (a cause's `via` keeps only its channel)."""
     context = api_context(request)
     hub = context.running.hub
     if device is not None and hub.home.device(device) is None:
         raise ApiError("unknown_device", {"device": device})
     entries = await context.running.store.history(hub.home.id, device, since, limit)
     return [{"device": e.device_id, "at": e.at, "old": dict(e.old), "new": dict(e.new),
-             "cause": dict(e.cause) if e.cause else None} for e in entries]
+             "cause": _cause_for(e.cause, principal) if e.cause else None} for e in entries]
+
+
+def _cause_for(cause: Mapping[str, Any], principal: Principal) -> dict[str, Any]:
+    shown = dict(cause)
+    if principal.role is Role.GUEST and shown.get("by") != principal.name and isinstance(shown.get("via"), str):
+        shown["via"] = shown["via"].split(":", 1)[0]  # "api:192.168.0.7" -> "api"
+    return shown
 
 
 def job_body(job: PendingJob) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from jibsa.api.errors import ApiError, refused_by_gate
 from jibsa.gate import GateRefused, machine_owner
 from jibsa.presentation.lines import hub_status, turn_lines
 from jibsa.presentation.state_words import LANGUAGES
+from jibsa.rules.model import RuleFormatError
+from jibsa.rules.schema import read_rule
 
 router = APIRouter(prefix="/api/local", include_in_schema=False)
 TOKEN_HEADER = "X-Jibsa-Local-Token"  # the same as jibsa.cli.local_server's
@@ -62,3 +64,24 @@ async def local_status(request: Request, lang: str = "ko") -> dict[str, Any]:
     """Every device's state, by room, as the lines `jibsa status` prints."""
     hub = api_context(request).running.hub
     return {"home": hub.home.name, "lines": hub_status(hub, lang if lang in LANGUAGES else "ko")}
+
+
+class LocalRules(BaseModel):
+    rules: list[dict[str, Any]] = Field(max_length=1000)  # the JSON form, each with its id
+
+
+@router.post("/rules", dependencies=[Depends(local_owner)])
+async def local_rules(body: LocalRules, request: Request) -> dict[str, Any]:
+    """`jibsa rules import` while the server runs: the rules are checked against the home as the server
+    has it and take effect now, without a restart."""
+    running = api_context(request).running
+    if running.rules is None:
+        raise ApiError("not_found", {"reason": "rules need a store that keeps them"})
+    try:
+        rules = [read_rule(data, running.hub.home, f"rules[{i}]", running.rules.kinds)
+                 for i, data in enumerate(body.rules)]
+    except RuleFormatError as exc:
+        raise ApiError("bad_rule", {"problem": str(exc)}) from None
+    for rule in rules:
+        await running.rules.add(rule)
+    return {"imported": len(rules)}

@@ -5,20 +5,32 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, Field
 
 from jibsa.api.auth import Principal, anyone
 from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.events import with_words
 from jibsa.api.schemas import ERROR_RESPONSES
+from jibsa.domain import Role
 from jibsa.hub.notification_store import NotificationStore, PushSubscription
-from jibsa.web_push import application_server_key
+from jibsa.push_addresses import EndpointRefused, check_endpoint
+from jibsa.web_push import MAX_SUBSCRIPTIONS_PER_PERSON, application_server_key
 
 router = APIRouter(prefix="/api", tags=["notifications"], responses=ERROR_RESPONSES)
 
 
-NotificationId = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+def _whole_number(value: Any) -> Any:
+    """JSON has one kind of number: 3488.0 is the id 3488 (JSON Schema calls it an integer); 3488.5,
+    true and "3488" are not ids."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("expected a whole number")
+    return value
+
+
+NotificationId = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=2**31 - 1)]
 
 
 class ReadRequest(BaseModel):
@@ -71,8 +83,22 @@ async def push_key(request: Request, _: Principal = Depends(anyone)) -> dict[str
 @router.post("/push/subscriptions", status_code=201, summary="Send my notifications to this browser too")
 async def subscribe(request: Request, body: PushSubscriptionRequest,
                     principal: Principal = Depends(anyone)) -> dict[str, str]:
+    """Only https to a public address (an owner may allow networks of the home's own); a person has at most
+    MAX_SUBSCRIPTIONS_PER_PERSON, and an endpoint another person subscribed stays theirs."""
+    push = api_context(request).running.push
+    try:
+        await check_endpoint(body.endpoint, push.allowed if push is not None else ())
+    except EndpointRefused as exc:
+        raise ApiError("invalid_request", {"endpoint": str(exc)}) from None
+    store, home_id = _store(request), api_context(request).home_id
+    everyone = await store.push_subscriptions(home_id, None)
+    if any(s.endpoint == body.endpoint and s.person != principal.name for s in everyone):
+        raise ApiError("forbidden", {"endpoint": "subscribed by another person"})
+    mine = [s.endpoint for s in everyone if s.person == principal.name]
+    if body.endpoint not in mine and len(mine) >= MAX_SUBSCRIPTIONS_PER_PERSON:
+        raise ApiError("too_many_requests", {"subscriptions": len(mine), "limit": MAX_SUBSCRIPTIONS_PER_PERSON})
     subscription = PushSubscription(body.endpoint, principal.name, body.keys.p256dh, body.keys.auth)
-    await _store(request).save_push_subscription(api_context(request).home_id, subscription)
+    await store.save_push_subscription(home_id, subscription)
     await api_context(request).running.gate.audit(principal.at(), "push_subscribe", {"endpoint": body.endpoint},
                                                   ok=True)
     return {"endpoint": body.endpoint}
@@ -81,6 +107,11 @@ async def subscribe(request: Request, body: PushSubscriptionRequest,
 @router.delete("/push/subscriptions", status_code=204, summary="Stop sending to this browser")
 async def unsubscribe(request: Request, endpoint: str = Query(..., max_length=1000),
                       principal: Principal = Depends(anyone)) -> None:
-    await _store(request).delete_push_subscription(api_context(request).home_id, endpoint)
+    """A person's own subscription (an owner may remove anyone's)."""
+    store, home_id = _store(request), api_context(request).home_id
+    person = None if principal.role is Role.OWNER else principal.name
+    if endpoint not in {s.endpoint for s in await store.push_subscriptions(home_id, person)}:
+        raise ApiError("not_found", {"endpoint": "no such subscription of yours"})
+    await store.delete_push_subscription(home_id, endpoint)
     await api_context(request).running.gate.audit(principal.at(), "push_unsubscribe", {"endpoint": endpoint},
                                                   ok=True)

@@ -19,6 +19,7 @@ from jibsa.rules.schema import read_rule
 
 router = APIRouter(prefix="/api", tags=["rules"], responses=ERROR_RESPONSES)
 _OUTCOME_ERRORS = {"not_allowed": "not_allowed", "needs_owner_confirmation": "needs_confirmation",
+                   "too_many_rules": "too_many_requests",
                    "bad_rule": "bad_rule"}  # fmt: skip
 
 

@@ -184,7 +184,11 @@ async def _answer(websocket: WebSocket, context: ApiContext, principal: Principa
     if check is not None:  # the voice check: understand only, and compare with the sentence as typed
         await _send(websocket, "understood", _compared(conversation.parser, heard.transcript, check, room))
         return
-    turn = await carry_out(context, principal, heard.transcript, room, session)
+    if heard.question is not None:  # the hypotheses disagree on the direction or the device: ask, do nothing
+        language = heard.choice.asks[0].language
+        turn = Turn(heard.transcript, (), heard.question, False, language=language)
+    else:
+        turn = await carry_out(context, principal, heard.transcript, room, session)
     await _send(websocket, "turn", turn.to_dict())
     if speak and turn.reply:
         speech = await service.speak(turn.reply, turn.language)

@@ -111,6 +111,8 @@ class DeviceBody(BaseModel):
     properties: list[PropertyBody]
     intents: list[str]
     buttons: list[str] = Field(default_factory=list, description="the intents offered as buttons, in order")
+    asks_confirmation: list[str] = Field(default_factory=list,
+                                         description="the buttons' intents that ask a second word (a PIN or a yes)")
 
 
 class RoomBody(BaseModel):

@@ -65,5 +65,5 @@ def load_home_or_exit(path: str | None, language: str | None = None) -> LoadedHo
 
 def data_dir(args: argparse.Namespace) -> Path:
     path: Path = args.data if getattr(args, "data", None) is not None else default_data_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,17 @@ def _init(args: argparse.Namespace) -> int:
         print(words.phrase("init_exists", path=path), file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(sample_home_text(), encoding="utf-8")
+    home_id = new_home_id(path)
+    text, replaced = re.subn(r"^id: sample$", f"id: {home_id}", sample_home_text(), count=1, flags=re.M)
+    assert replaced == 1, "the sample home names its id on a line of its own"
+    path.write_text(text, encoding="utf-8")
     print(words.phrase("init_written", path=path))
+    print(words.phrase("init_id", id=home_id))
     return 0
+
+
+def new_home_id(path: Path) -> str:
+    """An id for a copy of the sample home: from the file's name ("my-home.yaml" -> "my_home"), never the
+    sample's own, so that the copy's state is its own and not the sample home's (a server's, often)."""
+    stem = re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
+    return stem if stem and stem != "sample" else f"home_{secrets.token_hex(3)}"

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,8 +100,9 @@ def _same_home(found: dict[str, Any], home_file: str | None) -> bool:
         return False  # the command, run on its own, says what is wrong with it
 
 
-def find_server(data_dir: Path, home_file: str | None) -> LocalServer | None:
-    """The server that owns `data_dir` and serves this home, or None (a file of a dead process is removed)."""
+def find_server(data_dir: Path, home_file: str | None, language: str = "ko") -> LocalServer | None:
+    """The server that owns `data_dir` and serves this home, or None (a file of a dead process is removed).
+    When the server there serves another home, the command says so (on stderr) and runs on its own."""
     file = data_dir / SERVER_FILE
     found = _read(file)
     if not found:
@@ -109,7 +111,13 @@ def find_server(data_dir: Path, home_file: str | None) -> LocalServer | None:
     if not _alive(found.get("pid")):
         server.forget()
         return None
-    return server if _same_home(found, home_file) else None  # another home here runs on its own, as before
+    if _same_home(found, home_file):
+        return server
+    from jibsa.presentation.state_words import state_words
+
+    print(state_words(language).phrase("other_home_running", url=server.url, home_id=found.get("home_id", "?")),
+          file=sys.stderr)
+    return None
 
 
 def _read(file: Path) -> dict[str, Any]:

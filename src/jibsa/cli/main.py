@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from jibsa import __version__
+from jibsa.redaction import install_redaction
 
 # Each command, and the module under jibsa.cli that adds it.
 COMMAND_MODULES: dict[str, str] = {
@@ -49,6 +50,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    install_redaction()  # before any command logs: no credential reaches a log
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments[0] if arguments else None)
     args = parser.parse_args(arguments)

@@ -44,17 +44,34 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    """Into the running server when one owns the data directory (the rules take effect at once), else
+    into the store directly."""
+    from jibsa.cli.common import data_dir
+    from jibsa.cli.local_server import ServerGone, ServerRefused, find_server
     from jibsa.cli.runtime import run_with_home
 
     rules = _read(args)
     if rules is None:
         return EXIT_REFUSED
+    # The same name again replaces the rule the file made before.
+    named = [replace(rule, id="file-" + hashlib.sha1(rule.name.encode()).hexdigest()[:10],
+                     created_by=rule.created_by or "rules-file") for rule in rules]
+    server = find_server(data_dir(args), args.home)
+    if server is not None:
+        try:
+            server.call("POST", "/api/local/rules", {"rules": [rule.to_dict() for rule in named]})
+        except ServerGone:
+            server.forget()
+        except ServerRefused as exc:
+            print(f"{args.file}: {exc}")
+            return EXIT_REFUSED
+        else:
+            print(f"{args.file}: imported {len(rules)} rules into the running server")
+            return 0
 
     async def body(running: Any) -> int:
-        engine = running.rules
-        for rule in rules:  # the same name again replaces the rule the file made before
-            rule_id = "file-" + hashlib.sha1(rule.name.encode()).hexdigest()[:10]
-            await engine.add(replace(rule, id=rule_id, created_by=rule.created_by or "rules-file"))
+        for rule in named:
+            await running.rules.add(rule)
         print(f"{args.file}: imported {len(rules)} rules")
         return 0
 

@@ -49,8 +49,10 @@ def _say(args: argparse.Namespace) -> int:
 
         print(state_words(language).phrase("empty_request"), file=sys.stderr)
         return EXIT_REFUSED
+    if not _room_known(args, language):
+        return EXIT_REFUSED
     request = {"text": args.text, "room": args.room, "confirm": args.yes, "pin": args.pin, "lang": language}
-    server = find_server(data_dir(args), args.home)
+    server = find_server(data_dir(args), args.home, language)
     if server is not None:
         try:
             answer = server.call("POST", "/api/local/say", request)
@@ -62,6 +64,25 @@ def _say(args: argparse.Namespace) -> int:
             _print_answer(answer, args.json)
             return 0
     return _say_here(args, language)
+
+
+def _room_known(args: argparse.Namespace, language: str) -> bool:
+    """Whether `--room` names a room of the home (by id, name or alias; its id is kept); if not, says so. A room
+    the home lacks is refused, never read as "no room" (which would let "불 꺼" reach every light)."""
+    if args.room is None:
+        return True
+    from jibsa.cli.common import load_home_or_exit
+    from jibsa.nlu.replies import refusal
+
+    home = load_home_or_exit(args.home, language).home
+    wanted = args.room.strip().casefold()
+    for room in home.rooms:
+        if wanted == room.id.casefold() or wanted in (name.casefold() for name in room.names):
+            args.room = room.id  # "거실" and "living room" name the room whose id the parser reads
+            return True
+    rooms = ", ".join(room.id for room in home.rooms)
+    print(f"{refusal('unknown_room', language)} (--room {args.room}: {rooms})", file=sys.stderr)
+    return False
 
 
 def _say_here(args: argparse.Namespace, language: str) -> int:
@@ -110,10 +131,12 @@ def _refused(exc: Exception, language: str) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     language = cli_language(args)
+    if not _room_known(args, language):
+        return EXIT_REFUSED
     directory = data_dir(args)
     history = _enable_history(directory / "chat_history", language)
     try:
-        server = find_server(directory, args.home)
+        server = find_server(directory, args.home, language)
         if server is not None and _chat_with_server(server, args, language):
             return 0
         return _chat_here(args, language)

@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
 
 def _status(args: argparse.Namespace) -> int:
     language = cli_language(args)
-    server = find_server(data_dir(args), args.home)
+    server = find_server(data_dir(args), args.home, language)
     if server is not None:
         try:
             answer = server.call("GET", f"/api/local/status?lang={language}")

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from jibsa.cli.common import EXIT_REFUSED, add_home_options
+from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language
 from jibsa.domain import Role
 
 EXIT_NOT_FOUND = 1
@@ -41,6 +41,7 @@ def register(subparsers: Any) -> None:
     remove.set_defaults(handler=_remove)
     for parser in (add, listing, passwd, token, remove):
         add_home_options(parser)
+        add_language_option(parser)
         parser.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
 
 
@@ -52,6 +53,19 @@ def ask_password(prompt: str = "비밀번호 (password): ") -> str:
     if first != getpass.getpass("한 번 더 (again): "):
         raise SystemExit("passwords differ")
     return first
+
+
+def _words(args: argparse.Namespace, key: str, **values: Any) -> str:
+    """One of the CLI's sentences in the language asked for (--lang, else the locale's)."""
+    from jibsa.presentation.state_words import state_words
+
+    return state_words(cli_language(args)).phrase(key, **values)
+
+
+def _role(args: argparse.Namespace, role: str) -> str:
+    from jibsa.presentation.state_words import state_words
+
+    return state_words(cli_language(args)).role(role)
 
 
 def _with_store(args: argparse.Namespace, body: Callable[[Any, str], Awaitable[int]]) -> int:
@@ -76,16 +90,16 @@ def _add(args: argparse.Namespace) -> int:
 
     password = ask_password() if args.password else None
     if password is not None and len(password) < 8:
-        print("password: at least 8 characters", file=sys.stderr)
+        print(_words(args, "password_short"), file=sys.stderr)
         return EXIT_REFUSED
 
     async def body(store: Any, home_id: str) -> int:
         try:
             _, token = await add_user_with_token(store, home_id, args.name, Role(args.role), password)
         except StorageConflict:
-            print(f"user {args.name!r} already exists", file=sys.stderr)
+            print(_words(args, "user_exists", name=args.name), file=sys.stderr)
             return EXIT_REFUSED
-        print(f"{args.name} ({args.role}) 추가했어요. 접근 토큰 (shown only this once):")
+        print(_words(args, "user_added", name=args.name, role=_role(args, args.role)))
         print(token)
         return 0
 
@@ -97,7 +111,8 @@ def _list(args: argparse.Namespace) -> int:
 
     async def body(store: Any, home_id: str) -> int:
         for user in await store.list_users(home_id):
-            print(f"{user.name}\t{role_of(user).value}\t{'password' if user.password_hash else '-'}")
+            login = _words(args, "login_password" if user.password_hash else "login_token_only")
+            print(_words(args, "user_line", name=user.name, role=_role(args, role_of(user).value), login=login))
         return 0
 
     return _with_store(args, body)
@@ -108,15 +123,15 @@ def _passwd(args: argparse.Namespace) -> int:
 
     password = ask_password()
     if len(password) < 8:
-        print("password: at least 8 characters", file=sys.stderr)
+        print(_words(args, "password_short"), file=sys.stderr)
         return EXIT_REFUSED
 
     async def body(store: Any, home_id: str) -> int:
-        user = await _find(store, home_id, args.name)
+        user = await _find(store, home_id, args)
         if user is None:
             return EXIT_NOT_FOUND
         await store.set_password(user.id, hash_password(password))  # also ends the person's login sessions
-        print(f"{args.name}: 비밀번호를 바꿨어요. 로그인된 곳은 모두 로그아웃돼요 (password set; sessions ended).")
+        print(_words(args, "password_set", name=args.name))
         return 0
 
     return _with_store(args, body)
@@ -126,7 +141,7 @@ def _token(args: argparse.Namespace) -> int:
     from jibsa.api.accounts import new_token, secret_hash
 
     async def body(store: Any, home_id: str) -> int:
-        user = await _find(store, home_id, args.name)
+        user = await _find(store, home_id, args)
         if user is None:
             return EXIT_NOT_FOUND
         if args.revoke:  # whoever held the old access, by token or by a logged-in browser, loses it
@@ -142,19 +157,19 @@ def _token(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     async def body(store: Any, home_id: str) -> int:
-        user = await _find(store, home_id, args.name)
+        user = await _find(store, home_id, args)
         if user is None:
             return EXIT_NOT_FOUND
         await store.revoke_tokens(user.id)
         await store.delete_user(user.id)
-        print(f"{args.name}: 지웠어요 (removed).")
+        print(_words(args, "user_removed", name=args.name))
         return 0
 
     return _with_store(args, body)
 
 
-async def _find(store: Any, home_id: str, name: str) -> Any:
-    user = await store.get_user(home_id, name)
+async def _find(store: Any, home_id: str, args: argparse.Namespace) -> Any:
+    user = await store.get_user(home_id, args.name)
     if user is None:
-        print(f"no user {name!r}", file=sys.stderr)
+        print(_words(args, "user_missing", name=args.name), file=sys.stderr)
     return user

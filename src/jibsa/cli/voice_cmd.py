@@ -85,10 +85,14 @@ async def hear_file(service: Any, parser: Any, path: Path, language: str, room: 
         message = exc.message_en if language == "en" else exc.message_ko
         return {"text": "", "commands": [], "reply": message, "needs_confirmation": False, "file": str(path),
                 "transcript": "", "stt_ms": 0, "error": exc.to_dict()}
+    heard_as = {"file": str(path), "transcript": heard.transcript,
+                "stt_ms": round(heard.recognition.vad_ms + heard.recognition.stt_ms),
+                "alternatives": [h.text for h in heard.recognition.alternatives]}
+    if heard.question is not None:  # the hypotheses disagree on what to do: ask, carry nothing out
+        return {"text": heard.transcript, "commands": [], "reply": heard.question, "needs_confirmation": False,
+                "question": heard.question, **heard_as}
     understanding = heard.choice.understanding or parser.parse(heard.transcript, room=room)
-    return {**understanding.to_json(), "file": str(path), "transcript": heard.transcript,
-            "stt_ms": round(heard.recognition.vad_ms + heard.recognition.stt_ms),
-            "alternatives": [h.text for h in heard.recognition.alternatives]}
+    return {**understanding.to_json(), **heard_as}
 
 
 def _read(path: Path) -> bytes:
@@ -126,11 +130,15 @@ def say_audio(args: argparse.Namespace) -> int:
     service = _voice_service(args)
 
     async def body(running: Any) -> int:
-        line = await hear_file(service, running.conversation.parser, args.audio, running.home.language, args.room)
+        language = args.lang or running.home.language  # the language spoken in the recording
+        line = await hear_file(service, running.conversation.parser, args.audio, language, args.room)
         if "error" in line:
             print(line["reply"], file=sys.stderr)
             return 1
         print(f"🎤 {line['transcript']}")
+        if "question" in line:
+            print(line["question"])
+            return 0
         from jibsa.cli.say_cmd import refused_here
         from jibsa.gate import GateRefused, machine_owner
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -11,6 +12,19 @@ from jibsa.domain.device_types import DeviceType, PropertySpec, TypeSpec, sensor
 from jibsa.domain.home_energy import EnergySettings
 
 DEFAULT_CITY = "서울"  # a home file that names no city is in Seoul (the weather's and the sun's city)
+
+
+def clean_name(text: str) -> str:
+    """A name in one Unicode form (NFC) without invisible format characters (zero-width space, joiners,
+    direction marks): "현관문" typed in NFD, or with a zero-width space, is the same name."""
+    text = "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf")
+    return text.strip()
+
+
+def name_key(text: str) -> str:
+    """What two names are compared by: clean, compatibility-folded, case-folded and without spaces, as the
+    parser hears them ("현관 문" and "현관문" are one name to it)."""
+    return "".join(unicodedata.normalize("NFKC", clean_name(text)).casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +116,14 @@ class Home:
 
     def room(self, room_id: str) -> Room | None:
         return self._rooms_by_id.get(room_id)
+
+    def find_room(self, said: str) -> Room | None:
+        """The room `said` names: its id, name or alias, in any case and Unicode form."""
+        room = self.room(said)
+        if room is not None:
+            return room
+        wanted = name_key(said)
+        return next((r for r in self.rooms if wanted in (name_key(n) for n in (r.id, *r.names))), None)
 
     def scene(self, scene_id: str) -> Scene | None:
         return self._scenes_by_id.get(scene_id)

@@ -16,7 +16,7 @@ from typing import Any
 from jibsa.domain.commands import INTENTS
 from jibsa.domain.device_types import SENSOR_MEASURES, DeviceType
 from jibsa.domain.errors import HomeFileError
-from jibsa.domain.home import DEFAULT_CITY, Device, Home, Room, Scene, SceneAction
+from jibsa.domain.home import DEFAULT_CITY, Device, Home, Room, Scene, SceneAction, clean_name
 from jibsa.domain.home_energy import energy_settings
 
 ID_PATTERN = re.compile(r"[a-z0-9_]+")
@@ -89,7 +89,7 @@ class _Checker:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail(f"{path}.{key}" if path else key, "not_text", kind=_kind(value))
-        text = str(value).strip()
+        text = clean_name(str(value))
         if required and not text:
             raise self.fail(f"{path}.{key}" if path else key, "empty")
         return text
@@ -107,9 +107,9 @@ class _Checker:
             raw = [raw]
         out: list[str] = []
         for i, alias in enumerate(self.sequence(raw, f"{path}.aliases")):
-            if not isinstance(alias, (str, int)) or isinstance(alias, bool) or not str(alias).strip():
+            if not isinstance(alias, (str, int)) or isinstance(alias, bool) or not clean_name(str(alias)):
                 raise self.fail(f"{path}.aliases[{i}]", "empty_alias")
-            out.append(str(alias).strip())
+            out.append(clean_name(str(alias)))
         return tuple(out)
 
     def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:

@@ -105,6 +105,14 @@ def pending_job_limit(role: Role) -> int:
     return MAX_PENDING_JOBS[role]
 
 
+MAX_RULES_PER_PERSON = 200  # a member made 10,000; one switched light then made 10,000 notifications
+
+
+def rule_limit(role: Role) -> int:
+    """How many rules one person may keep (guests make none)."""
+    return 0 if role is Role.GUEST else MAX_RULES_PER_PERSON
+
+
 def needs_confirmation(device: Device, command: Command) -> bool:
     """Unlocking a door needs a second word (a PIN or a confirming request), whoever asks."""
     return device.type is DeviceType.DOOR_LOCK and canonical_intent(device, command.intent) == "unlock"

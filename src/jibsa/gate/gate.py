@@ -16,8 +16,8 @@ from jibsa.domain import Command
 from jibsa.domain.policy import needs_pin
 from jibsa.gate.errors import GateRefused
 from jibsa.gate.pin import PinLock, spoken_pin
-from jibsa.gate.principal import SPOKEN, Principal, Via
-from jibsa.hub import Outcome
+from jibsa.gate.principal import SPOKEN, Principal, Via, acting_for
+from jibsa.hub import Actor, Outcome
 from jibsa.storage.records import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Gate:
     def __init__(self, conversation: Conversation, audit: AuditLog | None, *, pins: PinLock | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.conversation = conversation
+        conversation.hub.command_log = self  # timers, rules, skills and MQTT: audited as they reach the hub
         self.pins = pins or PinLock(None, _NoAttempts())
         self._audit = audit
         self._clock = clock
@@ -157,6 +158,13 @@ class Gate:
         return False
 
     # -- audit ----------------------------------------------------------------------------------
+
+    async def carried_out(self, actor: Actor, command: Command, outcome: Outcome) -> None:
+        """The hub carried out `command` for no entrance (a timer, a rule, a skill, MQTT): its audit row.
+        What an entrance asked has its row already (`say`, `command`)."""
+        principal = acting_for(actor)
+        if principal is not None:
+            await self.audit(principal, "command", command.to_dict(), ok=outcome.ok, result=outcome.to_dict())
 
     async def audit(self, principal: Principal, action: str, detail: Mapping[str, Any], *, ok: bool,
                     result: Mapping[str, Any] | None = None) -> None:

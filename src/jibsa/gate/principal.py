@@ -21,6 +21,7 @@ class Via(StrEnum):
     TIMER = "timer"
     RULE = "rule"
     SKILL = "skill"
+    MQTT = "mqtt"  # Home Assistant commanding jibsa's devices over MQTT
 
 
 # Entrances where a person cannot be asked for a PIN out of band: the PIN is said in the same connection.
@@ -48,6 +49,17 @@ class Principal:
 
     def actor(self) -> Actor:
         return Actor(self.person, self.role, self.source)
+
+
+_BELOW = {"schedule": Via.TIMER, "rule": Via.RULE, "skill": Via.SKILL, "mqtt": Via.MQTT}
+
+
+def acting_for(actor: Actor) -> Principal | None:
+    """The principal behind a command that reached the hub below the entrances (a timer firing, a rule,
+    a skill, MQTT): whoever set it up, and how (`actor.source`: "schedule", "rule:7", "skill", "mqtt").
+    None for a command an entrance asked through the gate (audited there)."""
+    via = _BELOW.get(actor.source.split(":", 1)[0])
+    return None if via is None else Principal(actor.name, actor.role, via, credential=actor.source)
 
 
 def machine_owner(session: str | None = None) -> Principal:

@@ -33,6 +33,11 @@ class AdapterSink(Protocol):
         """Devices this adapter announced earlier are gone."""
         ...
 
+    def devices_moved(self, devices: Sequence[Device]) -> None:
+        """Devices already known were announced again from somewhere else (another discovery topic, other
+        command or state topics): a safety device among them waits for an owner to adopt it again."""
+        ...
+
 
 class DeviceError(Exception):
     """An adapter could not carry out an action. `code` is an ErrorCode value; `why` is what to tell a

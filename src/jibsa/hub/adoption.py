@@ -5,16 +5,22 @@ owner to adopt it: it is known and listed, but commands to it are refused and it
 the parser (it is not in the home) until adopted. A discovered device whose name or alias is already
 another device's gets a distinct name, and the change is logged: "현관문 잠가줘" never reaches a
 stranger's lock.
+
+A safety device already known that is announced again from somewhere else (another discovery topic,
+other command or state topics) goes back to waiting, and the household is told (`AdoptionNeeded`):
+otherwise whoever can publish on the broker could take over the home's own lock.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from jibsa.domain import Device, DeviceType
+from jibsa.domain.events import Audience
+from jibsa.domain.home import clean_name, name_key
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +28,23 @@ SAFETY_TYPES = frozenset({DeviceType.DOOR_LOCK, DeviceType.GAS_VALVE, DeviceType
 ADOPTED_LIST = "_adopted_devices"  # the store's list (per home) of device ids an owner adopted
 
 
+@dataclass(frozen=True, slots=True)
+class AdoptionNeeded:
+    """A known safety device was announced from somewhere else and waits for an owner again."""
+
+    home_id: str
+    device: Device
+
+    audience: ClassVar[Audience] = Audience("", owners=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "adoption_needed", "device": self.device.id, "name": self.device.name,
+                "device_type": self.device.type.value}
+
+
 def names_taken(devices: Iterable[Device]) -> dict[str, str]:
-    """Every name and alias in use (lower case), and the id of a device that has it."""
-    return {name.strip().lower(): device.id for device in devices for name in device.names}
+    """Every name and alias in use (as `name_key` compares them), and the id of a device that has it."""
+    return {name_key(name): device.id for device in devices for name in device.names}
 
 
 def distinct_name(device: Device, vendor: str, taken: Mapping[str, str]) -> Device:
@@ -32,8 +52,10 @@ def distinct_name(device: Device, vendor: str, taken: Mapping[str, str]) -> Devi
     from `names_taken`): suffixed with its maker (or vendor), then its id; aliases that clash are dropped."""
 
     def clashes(name: str) -> bool:
-        return taken.get(name.strip().lower(), device.id) != device.id
+        return taken.get(name_key(name), device.id) != device.id
 
+    # NFD, or a zero-width space, must neither hide a clash nor reach the parser.
+    device = replace(device, name=clean_name(device.name), aliases=tuple(clean_name(a) for a in device.aliases))
     if not any(clashes(name) for name in device.names):
         return device
     for candidate in (f"{device.name} ({device.maker or vendor})", f"{device.name} ({device.id})"):
@@ -76,6 +98,17 @@ class AdoptionBook:
             return None
         self.adopted.add(device_id)
         return device, self._states.pop(device_id, {})
+
+    def hold_again(self, device: Device) -> bool:
+        """A known device announced from somewhere else: it waits again. False for a device that need not
+        wait (not a safety device)."""
+        if device.type not in SAFETY_TYPES:
+            return False
+        self.adopted.discard(device.id)
+        log.warning("%s: %s %r (%s) was announced from somewhere else; it waits for an owner to adopt it again",
+                    device.vendor, device.type.value, device.name, device.id)
+        self.waiting[device.id] = device
+        return True
 
     def forget(self, device_ids: Iterable[str]) -> None:
         for device_id in device_ids:

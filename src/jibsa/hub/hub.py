@@ -6,8 +6,9 @@ adapters and persistence only through the `HubStore` interface.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
@@ -18,10 +19,10 @@ from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.domain.policy import refusal_for_request
 from jibsa.domain.results import public_state
 from jibsa.hub.adapter import DeviceAdapter
-from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, distinct_name, names_taken
+from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, AdoptionNeeded, distinct_name, names_taken
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
-from jibsa.hub.outcome import Actor, Outcome, Skill
+from jibsa.hub.outcome import Actor, CommandLog, Outcome, Skill
 from jibsa.hub.persistence import StateWriter
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.states import StateTable
@@ -72,6 +73,10 @@ class _Sink:
     def devices_removed(self, device_ids: Sequence[str]) -> None:
         self._hub.remove_devices(device_ids, self._vendor)
 
+    def devices_moved(self, devices: Sequence[Device]) -> None:
+        for device in devices:
+            self._hub.device_moved(replace(device, vendor=self._vendor))
+
 
 class Hub:
     def __init__(
@@ -106,7 +111,9 @@ class Hub:
         self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
                                 precheck=self._targets.precheck, execute=self.execute, intents=intents)
         self._started: list[DeviceAdapter] = []
+        self._background: set[asyncio.Task[Any]] = set()
         self.rules: RuleBook | None = None  # set by whoever starts one (app.open_home)
+        self.command_log: CommandLog | None = None  # the gate's audit of what no entrance asked (timers, rules)
 
     # -- lifetime -------------------------------------------------------------------------------
 
@@ -141,6 +148,7 @@ class Hub:
             except Exception:
                 log.exception("adapter %r failed to stop cleanly", adapter.name)
         self._started.clear()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self._writer.stop()
         self._unlisten()
 
@@ -158,6 +166,12 @@ class Hub:
     ) -> Outcome:
         """Carry out one command (or keep it for later when it says when); one result per target."""
         actor = actor or Actor()
+        outcome = await self._execute(command, actor, confirmed, session)
+        if self.command_log is not None:
+            await self.command_log.carried_out(actor, command, outcome)
+        return outcome
+
+    async def _execute(self, command: Command, actor: Actor, confirmed: bool, session: str | None) -> Outcome:
         spec = self.intents.get(command.intent)
         refusal = refusal_for_request(actor.role, command, self.intents)
         if refusal is not None:
@@ -245,8 +259,22 @@ class Hub:
         device, state = released
         await self.store.add_list_item(self.home.id, ADOPTED_LIST, device_id)
         self._join([distinct_name(device, device.vendor, names_taken(self.home.devices))])
+        self.states.set_available(device_id, True)  # it was marked not answering while it waited again
         self.states.report(device_id, state)
         return self.home.device(device_id)
+
+    def device_moved(self, device: Device) -> None:
+        """A known device was announced from somewhere else (another discovery topic, other command or
+        state topics). A safety device waits for an owner again: commands to it are refused, what it
+        reports is kept aside, it shows as not answering, and the owners are told (`AdoptionNeeded`).
+        Another kind is only logged (its adapter follows the new announcement)."""
+        if not self.adoption.hold_again(device):
+            log.warning("%s: %s (%s) was announced from somewhere else", device.vendor, device.name, device.id)
+            return
+        self._in_background(self.store.remove_list_item(self.home.id, ADOPTED_LIST, device.id))
+        if self.home.device(device.id) is not None:
+            self.states.set_available(device.id, False)
+        self.bus.publish(AdoptionNeeded(self.home.id, device))
 
     def _join(self, accepted: Sequence[Device]) -> tuple[str, ...]:
         if not accepted:
@@ -281,6 +309,16 @@ class Hub:
         for device in self.home.devices:
             grouped.setdefault(device.vendor, []).append(device)
         return grouped
+
+    def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("the hub could not save a change", exc_info=task.exception())
 
     def _mark_unavailable(self, devices: Sequence[Device]) -> None:
         for device in devices:

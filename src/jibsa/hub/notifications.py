@@ -1,8 +1,14 @@
 """Notifications: stored per person (read/unread), announced on the bus for the dashboard, Web Push
-and speakers. Timers finishing announce themselves here."""
+and speakers. Timers finishing announce themselves here.
+
+Bounded: the same text to the same person within COALESCE_S is kept once (a thousand rules on one switched
+light tell each person once), and at most MAX_PER_MINUTE are stored in a minute; more are logged, not kept."""
 
 from __future__ import annotations
 
+import json
+import logging
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -44,25 +50,62 @@ class Announcement:
         return {"type": "announcement", "said": self.said.to_json(), "device": self.device}
 
 
+log = logging.getLogger(__name__)
+COALESCE_S = 60.0
+MAX_PER_MINUTE = 120
+
+
 class Notifier:
     def __init__(self, home_id: str, store: NotificationStore, bus: EventBus, clock: Clock) -> None:
         self._home_id = home_id
         self._store = store
         self._bus = bus
         self._clock = clock
+        self._recent: dict[tuple[str, str], float] = {}  # (person, text) -> when last kept
+        self._kept_at: deque[float] = deque(maxlen=MAX_PER_MINUTE)
 
     async def notify(self, people: Sequence[str], said: Said, rule_id: str = "") -> list[Notification]:
-        """Store one notification per person (or one for everyone) and announce each on the bus."""
+        """Store one notification per person (or one for everyone) and announce each on the bus; the same
+        sentence to the same person again within COALESCE_S, or more than MAX_PER_MINUTE, is not kept again."""
         sent = []
         for person in people or ("",):
+            if not self._admit(person, said):
+                continue
             kept = await self._store.add_notification(self._home_id, person, said, at=self._clock.now(),
                                                       rule_id=rule_id)
             self._bus.publish(NotificationAdded(self._home_id, kept))
             sent.append(kept)
         return sent
 
+    def _admit(self, person: str, said: Said) -> bool:
+        now = self._clock.now()
+        same = json.dumps(said.to_json(), sort_keys=True, ensure_ascii=False, default=str)
+        if now - self._recent.get((person, same), -COALESCE_S) < COALESCE_S:
+            return False
+        if len(self._kept_at) == MAX_PER_MINUTE and now - self._kept_at[0] < 60.0:
+            log.warning("more than %d notifications in a minute; %r for %r not kept", MAX_PER_MINUTE, said.key,
+                        person or "everyone")
+            return False
+        if len(self._recent) > 10 * MAX_PER_MINUTE:
+            self._recent = {k: t for k, t in self._recent.items() if now - t < COALESCE_S}
+        self._recent[(person, same)] = now
+        self._kept_at.append(now)
+        return True
+
     def announce(self, said: Said, device: str | None = None) -> None:
         self._bus.publish(Announcement(self._home_id, said, device))
+
+    async def adoption_needed(self, device: str) -> None:
+        """A known safety device was announced from somewhere else and waits for an owner: to everyone."""
+        await self.notify((), Said("notification.adoption_needed", {"device": device}))
+
+    async def job_skipped(self, names: Sequence[str], late_s: float) -> None:
+        """A kept command fell due while jibsa was down and was too late to carry out: to everyone."""
+        await self.notify((), Said("notification.job_skipped", {"what": list(names), "late": late_s}))
+
+    async def rule_skipped(self, rule: str, late_s: float, rule_id: str) -> None:
+        """A rule fell due while jibsa was down and was not carried out late: to everyone."""
+        await self.notify((), Said("notification.rule_skipped", {"rule": rule, "late": late_s}), rule_id)
 
     async def timer_finished(self, event: TimerFinished) -> None:
         """"10분 타이머가 끝났어요": to everyone, and aloud."""

@@ -50,6 +50,12 @@ class Outcome:
         return out
 
 
+class CommandLog(Protocol):
+    """Told of every command the hub carried out (`jibsa.gate.Gate` keeps the audit log with it)."""
+
+    async def carried_out(self, actor: Actor, command: Command, outcome: Outcome) -> None: ...
+
+
 class SkillHost(Protocol):
     """What a skill is handed of the hub: the home, its clock and time zone, its store, the devices'
     states, the pending timers and schedules, and carrying out commands. Partner skills never get it

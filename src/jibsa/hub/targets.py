@@ -88,7 +88,7 @@ class TargetRunner:
 
     def _check(self, command: Command, target: str, actor: Actor) -> TargetResult | tuple[Device, Plan]:
         device = self._hub.home.device(target)
-        if device is None and target in self._hub.adoption.waiting:
+        if target in self._hub.adoption.waiting:
             return _failed(target, ErrorCode.NOT_ALLOWED, f"{target} waits for an owner to adopt it",
                            awaiting_adoption=True)
         if device is None:

@@ -109,6 +109,7 @@ def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, a
     devices = token.values("device")
     if devices and not token.has("shadow"):
         _add_device(clause, token, tuple(devices), pending, home)
+        clause.also = clause.also or bool(_ALSO.match(after))  # "식기세척기도": the last request, for it
         return True
     rooms = token.values("room")
     if rooms:

@@ -216,7 +216,7 @@ def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous
         return devices, res.not_found, False
     if clause.bare_rooms:
         return (*_room_targets(clause, home, previous, setting), False)
-    if previous is not None and (clause.has("ref") or not clause.names_targets):
+    if previous is not None and (clause.has("ref") or not (clause.names_targets or clause.has("all"))):
         found = [d for d in (home.device(i) for i in previous.targets) if d is not None]
         if setting.prop:  # "볼륨 10으로" after "주방 불 켜": the volume is not the light's
             found = [d for d in found if settable(d, setting.prop)]

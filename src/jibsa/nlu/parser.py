@@ -151,6 +151,8 @@ class Parser:
         past ("28도 넘었어?") never leaves with a command that acts now (`jibsa.nlu.condition`)."""
         language = "en" if looks_english(text) else self.language
         normalised = normalise(text) if len(text) <= MAX_CHARS * 4 else ""
+        named = self.home.find_room(room) if room else None  # a room id, name or alias, in any case
+        room = named.id if named is not None else room
         said = text.strip().lower() if language == "en" else normalised
         understood = self._read(text, normalised, said, language, room, session=session)
         return self._held_back(understood, said)

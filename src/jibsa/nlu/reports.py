@@ -51,7 +51,10 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[s
     if template is None:
         return "처리했어요."
     prop = str(command.params.get("property", ""))
-    applied = next((r.changes.get(prop) for r in ok if prop in r.changes), command.params.get("value"))
+    applied = _applied(ok, prop, command.params.get("value"))
+    unchanged = all(r.state is not None and not r.changes for r in ok)  # the devices said so themselves
+    if command.intent in ("set", "adjust") and unchanged and applied is not None:
+        template = str(lang["already"])  # nothing changed: never "맞췄어요"
     prop_name = lang["properties"].get(prop, prop) if ko else prop.replace("_", " ")
     value = _value(lang, prop, applied, language)
     template = str(template)
@@ -61,9 +64,20 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[s
         "prop": lambda: josa(prop_name, "을") if ko else prop_name,
         "value": lambda: josa(value, "으로") if ko else value,
         "scene": lambda: _scene(home, command, ko),
+        "prop_is": lambda: josa(prop_name, "은") if ko else prop_name,
+        "plain": lambda: josa(value, "이에요") if ko else value,
     }  # fmt: skip
     text = template.format(**{name: word() for name, word in fields.items() if f"{{{name}}}" in template})
     return text + (_clamp_note(command, applied, prop, lang, ok) if ko else "")
+
+
+def _applied(ok: Sequence[TargetResult], prop: str, asked: Any) -> Any:
+    """The value the devices have now: what changed, else the state they report, else what was asked."""
+    changed = next((r.changes[prop] for r in ok if r.changes.get(prop) is not None), None)
+    if changed is not None:
+        return changed
+    reported = next((r.state[prop] for r in ok if r.state and r.state.get(prop) is not None), None)
+    return reported if reported is not None else asked
 
 
 def _sent(home: Home, sent: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
@@ -137,7 +151,7 @@ def _answer_en(device: Device | None, name: str, state: Mapping[str, Any], prop:
         run, left = state.get("run_state"), state.get("remaining_time")
         if run == "finished":
             return f"{name} has finished."
-        if run in ("idle", None) or not left:
+        if run == "idle" or not left:  # a question about the time left is answered with that alone
             return f"{name} is not running."
         return f"{name} will finish in {max(1, round(float(left) / 60))} min."
     if isinstance(prop, str) and prop in state:

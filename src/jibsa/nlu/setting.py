@@ -11,7 +11,9 @@ from jibsa.domain import Command, Device, DeviceType, ValueKind
 from jibsa.nlu.clause import Clause
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
+from jibsa.nlu.scanner import Token
 
+_CYCLE_WORDS = ("코스", "course", "cycle")
 _FAN_STEPS = {1: "low", 2: "mid", 3: "high"}
 _NEGATIVE = re.compile(r"영하|마이너스|minus")
 
@@ -34,7 +36,8 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
     props = [p for p in clause.tagged("prop") if p not in ("remaining_time", "run_state")]
     s.prop = props[0] if props else None
     named = bool(clause.devices or clause.specs)  # with a device named, "외출 모드" is its mode, not the scene
-    values = [v for t in clause.tokens if named or not t.has("scene") for v in t.values("value")]
+    values = [v for t in clause.tokens if (named or not t.has("scene")) and not _names_cycle(clause, t)
+              for v in t.values("value")]
     if values:
         value_prop, s.value = values[0]
         s.prop = s.prop if s.prop in ("fan_speed", "mode") else value_prop
@@ -63,8 +66,26 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.value = as_int_if_whole(value)
         if unit == "도" and s.prop is None:
             s.prop = "temperature"
+        if unit == "번" and s.prop is None:
+            s.prop = "channel"  # "9번 틀어줘": a channel
+    _freezer(clause, lex, s)
     s.said = s.value is not None or s.extreme is not None or s.direction is not None or s.prop is not None
     return s
+
+
+def _freezer(clause: Clause, lex: Lexicon, s: Setting) -> None:
+    """"냉동실 영하 18도로": a temperature said with the freezer's name is the freezer's, below zero."""
+    if s.prop not in (None, "temperature") or not any(w in clause.text for w in lex.words("freezer_words")):
+        return
+    if s.unit == "도" or s.prop == "temperature":
+        s.prop = "freezer_temperature"
+        if isinstance(s.value, (int, float)) and s.value > 0:
+            s.value = -s.value
+
+
+def _names_cycle(clause: Clause, token: Token) -> bool:
+    """"쾌속 코스로 돌려줘": a word before 코스 names the cycle to run, not a mode to set."""
+    return clause.sentence[token.end :].lstrip().startswith(_CYCLE_WORDS)
 
 
 def settable(device: Device, prop: str | None) -> bool:

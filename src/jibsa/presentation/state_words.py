@@ -70,6 +70,8 @@ class StateWords:
             return self.word("on" if value else "off")
         if isinstance(value, str):
             return str(self._words["values"].get(value, value))
+        if isinstance(value, float):
+            return number(value)
         return str(value)
 
     def role(self, role: str) -> str:
@@ -145,6 +147,12 @@ def _ordered(device_type: DeviceType, state: Mapping[str, Any], key_only: bool) 
     if key_only and device_type in KEY_PROPERTIES:
         order = list(KEY_PROPERTIES[device_type])
     return [name for name in dict.fromkeys(order) if name in state]
+
+
+def number(value: float) -> str:
+    """A reading as people write it: 23.0 -> "23", 23.46 -> "23.5" (sensors over MQTT send floats)."""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded.is_integer() else str(rounded)
 
 
 @cache

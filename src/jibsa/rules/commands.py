@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from jibsa.domain import Command, Role
+from jibsa.domain.policy import rule_limit
 from jibsa.hub.outcome import Actor, Outcome
 from jibsa.rules.engine import RuleEngine
 from jibsa.rules.model import Rule, RuleFormatError, sensitive_actions
@@ -35,6 +36,8 @@ def creation_refusal(rule: Rule, actor: Actor, confirmed: bool, engine: RuleEngi
         return "not_allowed"
     if sensitive_actions(rule, engine.hub.home) and not (actor.role is Role.OWNER and confirmed):
         return "needs_owner_confirmation"
+    if sum(1 for kept in engine.rules.values() if kept.created_by == actor.name) >= rule_limit(actor.role):
+        return "too_many_rules"
     return None
 
 

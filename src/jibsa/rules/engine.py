@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jibsa.domain import Command
+from jibsa.domain.policy import SAFETY_LATE_GRACE_S, late_grace_s
 from jibsa.domain.said import Said
+from jibsa.hub.adoption import AdoptionNeeded
 from jibsa.hub.clock import Clock
 from jibsa.hub.hub import HomeChanged, Hub
 from jibsa.hub.notifications import Notifier
-from jibsa.hub.timers import TimerFinished
+from jibsa.hub.timers import JobSkipped, TimerFinished
 from jibsa.rules.conditions import conditions_hold
-from jibsa.rules.model import Rule, RuleFormatError, missing_devices
+from jibsa.rules.model import ActionKind, Rule, RuleFormatError, missing_devices
 from jibsa.rules.presence import PresenceBook
-from jibsa.rules.runner import RuleRunner
+from jibsa.rules.runner import RuleRunner, RuleSkipped
 from jibsa.rules.schema import read_rule
 from jibsa.rules.store import RuleStore
 from jibsa.rules.triggers import TriggerKinds, installed_kinds
@@ -153,6 +157,10 @@ class RuleEngine:
             self.home_changed()
         elif isinstance(event, TimerFinished):
             self._spawn(self.notifier.timer_finished(event))
+        elif isinstance(event, JobSkipped):
+            self._spawn(self.notifier.job_skipped(event.names, event.late_s))
+        elif isinstance(event, AdoptionNeeded):
+            self._spawn(self.notifier.adoption_needed(event.device.name))
 
     # -- firing -----------------------------------------------------------------------------------
 
@@ -167,6 +175,33 @@ class RuleEngine:
             self._drop(rule.id)
         self._spawn(self._carry_out(rule, value, late))
         return True
+
+    def state(self, device_id: str) -> Mapping[str, Any]:
+        return self.hub.states.get(device_id)
+
+    async def changed_at(self, device_id: str, prop: str) -> float | None:
+        for entry in reversed(await self.hub.store.history(self.hub.home.id, device_id, limit=100)):
+            if prop in entry.new and entry.new.get(prop) != entry.old.get(prop):
+                return entry.at
+        return None
+
+    def missed_by(self, rule: Rule, late_s: float) -> None:
+        """A rule that fell due while jibsa was down: fired late when its `missed` says so and it is not
+        later than its actions allow (a door or a valve: the timers' 30 s), else skipped and told."""
+        if rule.missed == "fire" and late_s <= self._late_limit(rule):
+            self.fire(rule, None, late=True)
+            return
+        log.warning("rule %s (%s) fell due %.0f s ago while jibsa was not running; skipped", rule.id, rule.name,
+                    late_s)
+        self.hub.bus.publish(RuleSkipped(self.hub.home.id, rule.id, rule.name, late_s))
+        self._spawn(self.notifier.rule_skipped(rule.name, late_s, rule.id))
+
+    def _late_limit(self, rule: Rule) -> float:
+        """How late `rule` may still fire: the timers' grace when it commands a safety device, else any."""
+        commands = [a.command or Command("run_scene", (), {"scene": a.scene}) for a in rule.do
+                    if a.kind in (ActionKind.COMMAND, ActionKind.SCENE)]
+        limit = min((late_grace_s(self.hub.home, c) for c in commands), default=math.inf)
+        return limit if limit <= SAFETY_LATE_GRACE_S else math.inf
 
     async def _carry_out(self, rule: Rule, value: Any, late: bool) -> None:
         ran = await self._runner.run(rule, value, late=late)

@@ -4,6 +4,7 @@ wrong, so the rules file, the API and the conversation can say it in one line.""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -58,6 +59,8 @@ class Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(f"expected a number, got {value!r}", key)
+        if not math.isfinite(value):  # NaN compares false with everything: `for_s: NaN` fired at once
+            raise self.fail(f"expected a finite number, got {value!r}", key)
         if (low is not None and value < low) or (high is not None and value > high):
             raise self.fail(f"{value} is outside {low:g}..{high:g}", key)
         return float(value)

@@ -47,6 +47,21 @@ class RuleFired:
                 "reason": self.reason, "reason_en": self.reason_en, "late": self.late}
 
 
+@dataclass(frozen=True, slots=True)
+class RuleSkipped:
+    """A clock or sun rule fell due while jibsa was not running and was not carried out late."""
+
+    home_id: str
+    rule_id: str
+    name: str
+    late_s: float
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "rule_skipped", "rule": self.rule_id, "name": self.name, "late_s": round(self.late_s)}
+
+
 Pause = Callable[[Rule, Said], Awaitable[None]]
 
 

@@ -15,7 +15,7 @@ import yaml
 from jibsa.domain import Command, Device, DeviceType
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
-from jibsa.words.korean import clock_text, duration_text, join_names, josa
+from jibsa.words.korean import about_text, clock_text, join_names, josa
 from jibsa.words.numbers import number_text
 
 _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
@@ -102,7 +102,7 @@ def _job_words(hub: SkillHost, job: PendingJob, now: float, lang: str) -> str:
     texts = _texts()[lang]
     if job.kind == "timer":
         left = max(0.0, job.due - now)
-        return str(texts["timer"]).format(left=duration_text(left) if lang == "ko" else f"{round(left / 60)} min")
+        return str(texts["timer"]).format(left=about_text(left) if lang == "ko" else f"{round(left / 60)} min")
     shown = datetime.fromtimestamp(job.due, hub.timezone).strftime("%H:%M")
     when = clock_text(shown) if lang == "ko" else shown
     if job.repeat:
@@ -110,5 +110,7 @@ def _job_words(hub: SkillHost, job: PendingJob, now: float, lang: str) -> str:
     intent = str(job.command.get("intent", ""))
     targets = [d.name for d in (hub.home.device(t) for t in job.command.get("targets") or []) if d is not None]
     scene = hub.home.scene(str((job.command.get("params") or {}).get("scene", "")))
-    what = " ".join([*targets, *([scene.name] if scene is not None else []), texts["actions"].get(intent, intent)])
+    names = [*targets, *([scene.name] if scene is not None else [])]
+    listed = join_names(names) if lang == "ko" else " and ".join(names)  # "거실 천장등과 거실 스탠드 끄기"
+    what = f"{listed} {texts['actions'].get(intent, intent)}".strip()
     return f"{when} {what}"

@@ -74,13 +74,29 @@ def _sqlite_file(path: Path) -> Path:
         is_directory: bool | None = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
         is_directory = None
-    if is_directory or (is_directory is None and path.suffix.lower() not in _SQLITE_SUFFIXES):
+    in_data_dir = bool(is_directory or (is_directory is None and path.suffix.lower() not in _SQLITE_SUFFIXES))
+    if in_data_dir:
         path = path / DB_FILE_NAME
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _keep_private(path, in_data_dir)
     except OSError as error:
         raise StorageConfigError(f"{path.parent}: cannot create the data directory: {error.strerror}") from error
     return path.resolve()
+
+
+def _keep_private(path: Path, in_data_dir: bool) -> None:
+    """The database holds password hashes and what people said: only its owner may read it. The data
+    directory is made 0700 and the database (with its WAL and shared-memory files, which SQLite creates
+    with the database's mode) 0600, now and for files an older jibsa made readable by all."""
+    directory = path.parent.stat()
+    # Never a shared directory someone named as the data directory (/tmp, with its sticky bit).
+    if in_data_dir and directory.st_uid == os.getuid() and not directory.st_mode & stat.S_ISVTX:
+        path.parent.chmod(0o700)
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
+            file.chmod(0o600)
 
 
 def _sqlite_url(path: Path) -> URL:

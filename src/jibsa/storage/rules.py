@@ -12,7 +12,7 @@ from jibsa.domain.said import Said
 from jibsa.hub.notification_store import Notification, PushSubscription, as_written
 from jibsa.rules.store import StoredRule
 from jibsa.storage.base import StoreBase
-from jibsa.storage.schema import notifications, push_subscriptions, rules
+from jibsa.storage.schema import notification_reads, notifications, push_subscriptions, rules
 
 
 class RuleRecords(StoreBase):
@@ -51,25 +51,43 @@ class RuleRecords(StoreBase):
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
                             limit: int = 100) -> list[Notification]:
+        """`person`'s notifications and everyone's (all when None), newest first; a notification sent to
+        everyone is read or unread for each person on their own."""
         t = notifications
-        query = sa.select(t).where(t.c.home_id == home_id)
+        read = t.c.read if person is None else sa.case((t.c.person == "", _read_by(person)), else_=t.c.read)
+        query = sa.select(t, read.label("seen")).where(t.c.home_id == home_id)
         if person is not None:
             query = query.where(t.c.person.in_((person, "")))
         if unread_only:
-            query = query.where(t.c.read.is_(False))
+            query = query.where(sa.not_(read))
         query = query.order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [Notification(r.id, r.person, _said(r), r.at, r.read, r.rule_id) for r in rows]
+        return [Notification(r.id, r.person, _said(r), r.at, bool(r.seen), r.rule_id) for r in rows]
 
     async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:
+        """Mark `ids` (None: all) read for `person` (for everyone when None); how many changed for them."""
         t = notifications
-        query = sa.update(t).where(t.c.home_id == home_id, t.c.read.is_(False)).values(read=True)
-        if person is not None:
-            query = query.where(t.c.person.in_((person, "")))
+        own = sa.update(t).where(t.c.home_id == home_id, t.c.read.is_(False)).values(read=True)
         if ids is not None:
-            query = query.where(t.c.id.in_(ids))
-        return await self._execute(query)
+            own = own.where(t.c.id.in_(ids))
+        if person is None:
+            return await self._execute(own)
+        own = own.where(t.c.person == person)
+        shared = sa.select(t.c.id).where(t.c.home_id == home_id, t.c.person == "", sa.not_(_read_by(person)))
+        if ids is not None:
+            shared = shared.where(t.c.id.in_(ids))
+        insert = self._insert_new(notification_reads, ("home_id", "notification_id", "person"))
+
+        def mark(connection: sa.Connection) -> int:
+            changed = connection.execute(own).rowcount
+            rows = [{"home_id": home_id, "notification_id": i, "person": person}
+                    for i in connection.execute(shared).scalars()]
+            if rows:
+                connection.execute(insert, rows)
+            return int(changed) + len(rows)
+
+        return await self._write(mark)
 
     async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None:
         """Keep a browser's push subscription for `person` (the same endpoint again replaces it)."""
@@ -97,3 +115,9 @@ def _said(row: Any) -> Said:
     if row.said_key:
         return Said(row.said_key, dict(row.said_fields or {}))
     return as_written(row.text, row.text_en)
+
+
+def _read_by(person: str) -> sa.ColumnElement[bool]:
+    """Whether `person` has read the (everyone's) notification of the row."""
+    r, t = notification_reads, notifications
+    return sa.exists().where(r.c.home_id == t.c.home_id, r.c.notification_id == t.c.id, r.c.person == person)

@@ -130,6 +130,15 @@ notifications = sa.Table(
     sa.Index("ix_notifications_home_person_at", "home_id", "person", "at"),
 )  # fmt: skip
 
+# rev_0006_notification_reads: who has read a notification sent to everyone (person ""); a notification
+# for one person keeps its own `read`.
+notification_reads = sa.Table(
+    "notification_reads", metadata,
+    sa.Column("home_id", _ID, primary_key=True),
+    sa.Column("notification_id", _SERIAL, primary_key=True),
+    sa.Column("person", _NAME, primary_key=True),
+)  # fmt: skip
+
 push_subscriptions = sa.Table(
     "push_subscriptions", metadata,
     sa.Column("home_id", _ID, primary_key=True),

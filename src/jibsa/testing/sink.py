@@ -20,6 +20,7 @@ class RecordingSink:
         self.availability: list[tuple[str, bool]] = []
         self.discovered: list[Device] = []
         self.removed: list[str] = []
+        self.moved: list[Device] = []
         self._waiters: list[asyncio.Event] = []
 
     @property
@@ -45,6 +46,10 @@ class RecordingSink:
 
     def devices_removed(self, device_ids: Sequence[str]) -> None:
         self.removed.extend(device_ids)
+        self._wake()
+
+    def devices_moved(self, devices: Sequence[Device]) -> None:
+        self.moved.extend(devices)
         self._wake()
 
     def _wake(self) -> None:

@@ -1,13 +1,29 @@
 """Home-aware recognition: among the recogniser's hypotheses, take the one the parser understands
 against this home — so "셔터 올려줘" is not taken as a near-miss that commands nothing, and "turn on the
-bedroom light" is not taken as "turn on the bad room light" (which the parser reads as every light)."""
+bedroom light" is not taken as "turn on the bad room light" (which the parser reads as every light).
+
+The choice may only sharpen what the likeliest hypothesis says, never change it: a hypothesis further
+down is taken when it names the same intents and some of the same devices (a better-fitting device or
+value), never one that flips a direction (on/off, open/close, lock/unlock, start/stop) or moves to
+another device. When the hypotheses that count disagree on those, the choice asks instead of acting
+("세탁기요, 식기세척기요?"). A safety device (door lock, gas valve, garage door) is acted on only when the
+likeliest hypothesis names it itself, and no hypothesis in the beam, however unlikely, reads it otherwise."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
+import yaml
+
+from jibsa.domain import Home
+from jibsa.domain.policy import SAFETY_TYPES
 from jibsa.nlu import Understanding
+from jibsa.nlu.josa import josa
+from jibsa.voice.errors import voice_message
 from jibsa.voice.stt import Hypothesis
 
 # How much less likely (in the recogniser's score, an average log-probability per token) a hypothesis
@@ -17,31 +33,104 @@ SCORE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What a hypothesis would do: its intents in order (None when the parser only asked which device)
+    and the devices it names (or asks among)."""
+
+    intents: tuple[str, ...] | None
+    devices: frozenset[str]
+
+    @classmethod
+    def of(cls, understanding: Understanding) -> Reading:
+        intents = tuple(c.intent for c in understanding.commands) or None
+        named = frozenset(t for c in understanding.commands for t in c.targets)
+        devices = named or frozenset(understanding.needs_choice)
+        return cls(intents, devices)
+
+    def sharpens(self, other: Reading) -> bool:
+        """Whether this says what `other` says, on some of its devices (never a direction or device it did not)."""
+        same_intents = self.intents is None or other.intents is None or self.intents == other.intents
+        return same_intents and self.devices <= other.devices
+
+    def agrees(self, other: Reading) -> bool:
+        return self.sharpens(other) or other.sharpens(self)
+
+
+@dataclass(frozen=True)
 class Choice:
-    """The hypothesis taken, its place in the recogniser's order, and what the parser made of it."""
+    """The hypothesis taken, its place in the recogniser's order, and what the parser made of it. When the
+    hypotheses disagree on what to do, `asks` holds the readings to ask between and nothing is acted on."""
 
     text: str
     rank: int
     understanding: Understanding | None
+    asks: tuple[Understanding, ...] = ()
+
+    def question(self, home: Home) -> str:
+        """What to ask when the hypotheses disagree: which device ("세탁기요, 식기세척기요?") when they name
+        different ones, else which of the two sentences was said."""
+        first, second = self.asks
+        language = first.language
+        names = [_names(home, u) for u in self.asks]
+        if names[0] and names[1] and names[0] != names[1]:
+            options = [josa(n, "이요") for n in names] if language != "en" else [f"the {n}" for n in names]
+            joined = (", " if language != "en" else " or ").join(options)
+            return voice_message("ask_which_device", language, options=joined)
+        return voice_message("ask_which_words", language, first=first.text.strip(), second=second.text.strip())
 
 
-def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[str], Understanding]) -> Choice:
+def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[str], Understanding],
+                      home: Home) -> Choice:
     """Of the hypotheses close to the likeliest that give commands with every name found (or that the parser
-    understood well enough to ask which device), the most specific
-    (fewest devices); else the likeliest such hypothesis at any distance; else the likeliest giving any
-    command; else the likeliest. `understand` must change nothing (parse without a session)."""
+    understood well enough to ask which device) and agree with what the likeliest says, the most specific
+    (fewest devices); when nothing close is understood, such a hypothesis at any distance. Asks when the
+    candidates disagree. `understand` must change nothing (parse without a session); `home` tells which
+    devices are safety devices."""
     if not alternatives:
         return Choice("", 0, None)
     understood = [understand(h.text) for h in alternatives]
+    readings = [Reading.of(u) for u in understood]
     complete = [rank for rank, u in enumerate(understood) if (u.commands and not u.not_found) or u.needs_choice]
     close = [rank for rank in complete if alternatives[rank].score >= alternatives[0].score - SCORE_MARGIN]
-    if close:
-        rank = min(close, key=lambda r: (_devices(understood[r]), r))
-    else:
-        rank = next(iter(complete), next((r for r, u in enumerate(understood) if u.commands), 0))
+    pool = close or complete
+    top = understood[0]
+    said = bool(top.commands or top.needs_choice)  # the likeliest hypothesis says what to do
+    anchor = readings[0] if said else readings[pool[0]] if pool else None
+    if anchor is not None:
+        rival = next((r for r in pool if not readings[r].agrees(anchor)), None)
+        if rival is not None:
+            first = 0 if said else pool[0]
+            return Choice(alternatives[first].text, first, understood[first], (understood[first], understood[rival]))
+        pool = [r for r in pool if readings[r].sharpens(anchor)]
+    rank = 0
+    if pool:  # close ones: the most specific; else the likeliest understood at all
+        rank = min(pool, key=lambda r: (len(readings[r].devices), r)) if close else pool[0]
+    if _names_safety_device(readings[rank], home):
+        if rank:
+            rank = 0  # a lock, the gas or the garage only when the likeliest hypothesis names it itself ...
+        otherwise = [understood[r] for r in complete] + [understand(t) for t in _confusable(alternatives[rank].text)]
+        misread = next((u for u in otherwise if not Reading.of(u).agrees(readings[rank])), None)
+        if misread is not None:  # ... and plainly: nothing heard or near it reads it otherwise ("and lock" / "unlock")
+            return Choice(alternatives[rank].text, rank, understood[rank], (understood[rank], misread))
     return Choice(alternatives[rank].text, rank, understood[rank])
 
 
-def _devices(understanding: Understanding) -> int:
-    """How many devices it names; a request the parser asks about ("which room?") counts its candidates."""
-    return sum(len(command.targets) for command in understanding.commands) or len(understanding.needs_choice)
+@cache
+def _confusions() -> tuple[tuple[re.Pattern[str], str], ...]:
+    text = files("jibsa.voice.data").joinpath("confusable.yaml").read_text(encoding="utf-8")
+    return tuple((re.compile(rf"\b{re.escape(row['heard'])}\b", re.IGNORECASE), str(row["said"]))
+                 for rows in yaml.safe_load(text).values() for row in rows)
+
+
+def _confusable(text: str) -> list[str]:
+    """`text` with a word the recogniser often hears in place of a direction word put back."""
+    return [pattern.sub(said, text, count=1) for pattern, said in _confusions() if pattern.search(text)]
+
+
+def _names(home: Home, understanding: Understanding) -> str:
+    devices = (home.device(d) for d in sorted(Reading.of(understanding).devices))
+    return "·".join(d.name for d in devices if d is not None)
+
+
+def _names_safety_device(reading: Reading, home: Home) -> bool:
+    return any((device := home.device(d)) is None or device.type in SAFETY_TYPES for d in reading.devices)

@@ -28,6 +28,7 @@ class Heard:
 
     recognition: Recognition
     choice: Choice
+    question: str | None = None  # asked instead of acting when the hypotheses disagree on what to do
 
     @property
     def transcript(self) -> str:
@@ -74,10 +75,12 @@ class VoiceService:
         return await asyncio.to_thread(self.recognizer.speech_end, audio)
 
     def choose(self, recognition: Recognition, parser: Parser, room: str | None) -> Heard:
-        """The hypothesis to act on: the one this home's parser understands (or simply the likeliest)."""
+        """The hypothesis to act on: the one this home's parser understands (or simply the likeliest), or
+        the question to ask when the hypotheses disagree on the direction or the device."""
         alternatives = recognition.alternatives if self.home_aware else recognition.alternatives[:1]
-        choice = choose_understood(alternatives, lambda text: parser.parse(text, room=room))
-        return Heard(recognition, choice)
+        choice = choose_understood(alternatives, lambda text: parser.parse(text, room=room), parser.home)
+        question = choice.question(parser.home) if choice.asks else None
+        return Heard(recognition, choice, question)
 
     async def hear(self, audio: Samples, language: str, parser: Parser, room: str | None = None,
                    on_busy: BusyNotice | None = None) -> Heard:

@@ -3,6 +3,12 @@ speech to text (ko, en), text to speech (ko, en) and intent handling (a `transcr
 reply out as `handled`/`not-handled`). One handler per connection; recognitions share the service's
 bound, so a satellite that talks while another is heard waits its turn.
 
+The flow is the one Home Assistant's integration drives: for speech to text it sends `transcribe`,
+`audio-start`, the chunks and `audio-stop`, then reads until a `transcript` comes, so every utterance
+ends in one (empty when nothing was heard, after an `error` saying why) and the connection is closed,
+as Wyoming's own servers do. What a connection may hold is bounded: 8–48 kHz, 1–4 byte samples, mono
+or stereo, 1 MiB per event, 30 s of audio; anything else is told as an `error`.
+
 Wyoming carries no credentials (Home Assistant sends none), so the server acts as one named satellite
 account the owner made (`jibsa user add kitchen-speaker --role satellite`): every transcript reaches the
 home through the gate as that account, with the client's address, in a conversation session of its own
@@ -10,12 +16,13 @@ connection. It listens on loopback unless given the client addresses allowed (`a
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -40,12 +47,17 @@ from wyoming.tts import Synthesize
 
 from jibsa import __version__
 from jibsa.gate import Gate, Principal
+from jibsa.nlu.normalise import looks_english
 from jibsa.voice.audio import MAX_UTTERANCE_S, RATE, Samples, pcm16_samples
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.service import VoiceService
 
 log = logging.getLogger(__name__)
 CHUNK_SAMPLES = 1024
+RATES = range(8_000, 48_001)  # Hz: telephone to studio; rate=1 would be resampled 16,000x
+WIDTHS = (1, 2, 3, 4)  # bytes per sample
+CHANNELS = (1, 2)
+MAX_EVENT_BYTES = 1 << 20  # one event's data or payload: HA sends 10 ms chunks, a satellite 64 ms
 _JIBSA = Attribution(name="jibsa", url="https://github.com/jibsa")
 _WHISPER = Attribution(name="OpenAI Whisper (faster-whisper)", url="https://github.com/SYSTRAN/faster-whisper")
 _ESPEAK = Attribution(name="eSpeak NG", url="https://github.com/espeak-ng/espeak-ng")
@@ -74,8 +86,10 @@ class JibsaEventHandler(AsyncEventHandler):
     """One Wyoming connection."""
 
     def __init__(self, service: VoiceService, gate: Gate, satellite: Principal, room: str | None,
-                 allow: Sequence[Network], *args: Any) -> None:
-        super().__init__(*args)
+                 allow: Sequence[Network], *connection: Any) -> None:
+        reader, writer = connection  # as the wyoming server hands them over
+        # The wyoming reader trusts each event's stated length; this one refuses more than MAX_EVENT_BYTES.
+        super().__init__(cast(asyncio.StreamReader, _BoundedReader(reader)), writer)
         self.service = service
         self.gate = gate
         self.conversation = gate.conversation
@@ -87,6 +101,7 @@ class JibsaEventHandler(AsyncEventHandler):
         self._chunks: list[Samples] = []
         self._samples = 0
         self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
+        self._refused: VoiceError | None = None  # this utterance's audio was refused (and the client told)
 
     async def run(self) -> None:
         if not self.allowed:  # a client outside the allow-list is closed before a word is read
@@ -96,35 +111,61 @@ class JibsaEventHandler(AsyncEventHandler):
         await super().run()
 
     async def handle_event(self, event: Event) -> bool:
+        """Returns False (close) once an utterance has had its transcript."""
         try:
-            await self._dispatch(event)
+            return await self._dispatch(event)
         except VoiceError as exc:
-            await self.write_event(Error(text=f"{exc.message_ko} / {exc.message_en}", code=exc.code).event())
-        return True
+            await self._tell(exc)
+            if exc.code in _ENDS_UTTERANCE:  # the client waits for a transcript: give it an empty one
+                await self.write_event(Transcript(text="", language=self._language).event())
+                return False
+            return True
 
-    async def _dispatch(self, event: Event) -> None:
+    async def _tell(self, exc: VoiceError) -> None:
+        await self.write_event(Error(text=f"{exc.message_ko} / {exc.message_en}", code=exc.code).event())
+
+    async def _dispatch(self, event: Event) -> bool:
         if Describe.is_type(event.type):
             await self.write_event(describe(self.service).event())
         elif Transcribe.is_type(event.type):
-            self._language = "en" if Transcribe.from_event(event).language == "en" else "ko"
+            self._language = spoken_language(Transcribe.from_event(event).language)
         elif AudioStart.is_type(event.type):
-            self._chunks, self._samples = [], 0
+            start = AudioStart.from_event(event)
+            self._chunks, self._samples, self._refused = [], 0, None
+            await self._check(start.rate, start.width, start.channels)
         elif AudioChunk.is_type(event.type):
-            self._add(AudioChunk.from_event(event))
+            await self._add(AudioChunk.from_event(event))
         elif AudioStop.is_type(event.type):
             await self._transcribe()
+            return False
         elif Synthesize.is_type(event.type):
             await self._synthesize(Synthesize.from_event(event))
         elif Transcript.is_type(event.type):
             await self._handle(Transcript.from_event(event))
+        return True
 
-    def _add(self, chunk: AudioChunk) -> None:
-        if self._samples < MAX_UTTERANCE_S * RATE:
+    async def _check(self, rate: int, width: int, channels: int) -> None:
+        """Refuse a format outside the bounds at once (an `error`); the rest of the utterance is dropped,
+        and its `audio-stop` gets an empty transcript."""
+        if self._refused is None and not format_allowed(rate, width, channels):
+            self._refused = VoiceError("bad_audio_format", rate=rate, width=width, channels=channels)
+            self._chunks, self._samples = [], 0
+            await self._tell(self._refused)
+
+    async def _add(self, chunk: AudioChunk) -> None:
+        await self._check(chunk.rate, chunk.width, chunk.channels)
+        if self._refused is not None:
+            return
+        if self._samples < MAX_UTTERANCE_S * RATE:  # beyond that, only counted: the answer is "too long"
             samples = pcm16_samples(self._converter.convert(chunk).audio)
             self._chunks.append(samples)
-        self._samples += len(chunk.audio) // max(1, chunk.width * chunk.channels) * RATE // max(1, chunk.rate)
+        self._samples += len(chunk.audio) // (chunk.width * chunk.channels) * RATE // chunk.rate
 
     async def _transcribe(self) -> None:
+        if self._refused is not None:  # already told why: the transcript is empty
+            self._refused = None
+            await self.write_event(Transcript(text="", language=self._language).event())
+            return
         seconds = self._samples / RATE
         if seconds > MAX_UTTERANCE_S:
             raise VoiceError("too_long", limit=round(MAX_UTTERANCE_S), seconds=round(seconds))
@@ -136,8 +177,7 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(Transcript(text=heard.transcript, language=self._language).event())
 
     async def _synthesize(self, request: Synthesize) -> None:
-        language = "en" if request.voice is not None and request.voice.language == "en" else "ko"
-        speech = await self.service.speak(request.text, language)
+        speech = await self.service.speak(request.text, voice_language(request, self.service))
         await self.write_event(AudioStart(rate=speech.rate, width=2, channels=1).event())
         step = CHUNK_SAMPLES * 2
         for offset in range(0, len(speech.pcm), step):
@@ -149,6 +189,53 @@ class JibsaEventHandler(AsyncEventHandler):
         turn = await self.gate.say(self.principal, transcript.text, room=self.room, detail={"via": "wyoming"})
         answer = Handled if (turn.commands or turn.outcomes) and turn.refused is None else NotHandled
         await self.write_event(answer(text=turn.reply).event())
+
+
+_ENDS_UTTERANCE = frozenset({"no_speech", "too_long", "too_busy"})
+
+
+def format_allowed(rate: int, width: int, channels: int) -> bool:
+    """Audio as a microphone sends it (anything else would blow up when converted: rate=1 → 16,000x)."""
+    return rate in RATES and width in WIDTHS and channels in CHANNELS
+
+
+def spoken_language(language: str | None) -> str:
+    """"en", "en-US" → "en"; anything else is heard as Korean."""
+    return "en" if (language or "").lower().split("-")[0].split("_")[0] == "en" else "ko"
+
+
+def voice_language(request: Synthesize, service: VoiceService) -> str:
+    """The language to read `request` in: its voice's name chooses it ("espeak-ng-en", as Home Assistant
+    sends it, with no language), else the voice's language, else the text itself."""
+    voice = request.voice
+    spoken = service.synthesizer.languages if service.synthesizer else ()
+    if voice is not None and voice.name is not None:
+        named = next((lang for lang in spoken if voice.name == f"espeak-ng-{lang}"), None)
+        if named is not None:
+            return named
+    if voice is not None and voice.language is not None:
+        return spoken_language(voice.language)
+    return "en" if looks_english(request.text) else "ko"
+
+
+class _BoundedReader:
+    """The connection's stream as the wyoming reader uses it, refusing an event longer than
+    MAX_EVENT_BYTES (the reader takes ValueError as the end of the connection, and closes it)."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self._reader = reader
+
+    async def readline(self) -> bytes:
+        return await self._reader.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        if n > MAX_EVENT_BYTES:
+            log.warning("wyoming: closing a connection that sent a %d-byte event (limit %d)", n, MAX_EVENT_BYTES)
+            raise ValueError(f"event of {n} bytes is over the limit of {MAX_EVENT_BYTES}")
+        return await self._reader.readexactly(n)
+
+    def feed_eof(self) -> None:
+        self._reader.feed_eof()
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

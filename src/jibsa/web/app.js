@@ -42,6 +42,7 @@ async function start() {
   // Everything the first screen needs, asked for at once (a 401 just means: log in first).
   const me = api("GET", "/api/me");
   const home = loadHome();
+  me.catch(() => null);  // answered below; until then a 401 is no uncaught error in the console
   home.catch(() => null);
   try {
     await loadLanguage(state.lang);

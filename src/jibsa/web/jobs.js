@@ -1,7 +1,7 @@
 // Timers and schedules where people see them (near the top), and a word when one finishes.
 
 import { $, h, icon } from "./dom.js";
-import { intentWord, t } from "./i18n.js";
+import { intentWord, label, t, word } from "./i18n.js";
 import { remaining } from "./states.js";
 
 // What a pending job will do, in the page's language ("거실 천장등 끄기", "10분 타이머").
@@ -12,10 +12,38 @@ export function describeJob(job, devices, sceneName) {
 
 export function describeCommand(command, devices, sceneName) {
   if (!command) return "";
-  const scene = command.params && command.params.scene;
+  const params = command.params || {};
+  const scene = params.scene;
   const what = scene ? sceneName(scene) : (command.targets || []).map((id) => (devices.get(id) || { name: id }).name)
     .join(", ");
+  if (command.intent === "set" && params.property && params.value !== undefined) return describeSet(what, params);
   return t("commandPhrase", { what, action: intentWord(scene ? "run_scene" : command.intent) }).trim();
+}
+
+// A setting by what it will do: "거실 에어컨 23도로", "거실 천장등 밝기 40%로", "Living room AC to 23°C".
+function describeSet(what, { property, value }) {
+  if (property === "temperature" && typeof value === "number") {
+    return t("setTemperaturePhrase", { what, value: withTo(t("degrees", { n: value })) });
+  }
+  const shown = typeof value === "number" ? `${value}${property === "brightness" || property === "volume" ? "%" : ""}`
+    : word(value);
+  return t("setPhrase", { what, label: label(property), value: withTo(shown) });
+}
+
+// "23도" -> "23도로" on the Korean page (the particle by how the word is read); as it is in English.
+function withTo(text) {
+  return document.documentElement.lang === "ko" ? `${text}${toParticle(text)}` : text;
+}
+
+// 으로 after a final consonant other than ㄹ, 로 otherwise; a number by how it is read (3 삼 → 으로).
+const DIGIT_CLOSED = new Set(["0", "3", "6"]);
+function toParticle(text) {
+  const last = text.trim().slice(-1);
+  if (/[0-9]/.test(last)) return DIGIT_CLOSED.has(last) ? "으로" : "로";
+  const code = last.charCodeAt(0) - 0xac00;
+  if (code < 0 || code > 11171) return "로";
+  const final = code % 28;
+  return final === 0 || final === 8 ? "로" : "으로";
 }
 
 function when(job, now) {
@@ -33,6 +61,7 @@ export function renderJobs(jobs, devices, sceneName, onCancel) {
     h("button", { type: "button", class: "icon-button small", "aria-label": `${t("cancelJob")}: ${describeJob(job, devices, sceneName)}`,
       onclick: () => onCancel(job) }, icon("x"))));
   $("#jobs").replaceChildren(...items);
+  $("#jobs-count").textContent = items.length ? String(items.length) : "";
   $("#jobs-panel").hidden = items.length === 0;
 }
 

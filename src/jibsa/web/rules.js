@@ -79,7 +79,8 @@ export function mount(container, ctx) {
     list.hidden = !view.open;
     list.replaceChildren(
       el("button", { type: "button", class: "read-all", onclick: readAll }, w().readAll),
-      ...(view.notes.length ? view.notes.map((n) => el("p", { class: n.read ? "note" : "note unread" }, text(n)))
+      ...(view.notes.length ? view.notes.map((n) => el("p", { class: n.read ? "note" : "note unread" },
+        el("time", { datetime: new Date(n.at * 1000).toISOString() }, when(n.at)), " ", text(n)))
         : [el("p", { class: "empty" }, w().noNotes)]),
     );
     panel.replaceChildren(el("h2", {}, w().rules), presenceButton(), pushButton(), ...ruleItems(),
@@ -120,11 +121,18 @@ export function mount(container, ctx) {
     )))];
   }
 
+  // The time of day of `at` (seconds), with the date when it is not today ("오후 3:05", "12. 5. 오후 3:05").
+  function when(at) {
+    const date = new Date(at * 1000);
+    const locale = ctx.lang === "en" ? "en" : "ko";
+    const today = date.toDateString() === new Date().toDateString();
+    return date.toLocaleString(locale, today ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" });
+  }
+
   // What rules did lately (the `rule_fired` events since the page opened): name, why, when.
   function firedItems() {
     if (!view.fired.length) return [];
-    const time = (at) => new Date(at * 1000).toLocaleTimeString(ctx.lang === "en" ? "en" : "ko",
-      { timeStyle: "short" });
+    const time = when;
     return [el("h3", {}, w().recent), el("ul", { class: "fired" }, ...view.fired.map((f) => el("li", {},
       `${time(f.at)} · ${f.name} — ${ctx.lang === "en" ? f.reason_en : f.reason}`)))];
   }

@@ -71,11 +71,17 @@ function actions(device, ctx) {
       onclick: () => ctx.send(device, on ? "turn_off" : "turn_on", {}),
     }, icon("power"), on ? t("turnOff") : t("turnOn")));
   }
+  const asks = device.asks_confirmation || [];
   for (const intent of device.buttons) {  // the intent table's buttons (jibsa.domain.intents)
-    row.append(h("button", { type: "button", class: `action action-${intent}`, onclick: () => ctx.send(device, intent, {}) },
-      intentWord(intent)));
+    const careful = asks.includes(intent);
+    row.append(h("button", {
+      type: "button", class: `action action-${intent}${careful ? " asks" : ""}`, onclick: () => ctx.send(device, intent, {}),
+      ...(careful ? { "aria-describedby": `asks-${intent}` } : {}),
+    }, ...(careful ? [icon("circle-alert")] : []), intentWord(intent)));
   }
-  return row;
+  const notes = asks.filter((intent) => device.buttons.includes(intent)).map((intent) =>
+    h("p", { class: "asks-note muted", id: `asks-${intent}` }, t("asksConfirmation", { action: intentWord(intent) })));
+  return notes.length ? h("div", { class: "sheet-actions-box" }, row, ...notes) : row;
 }
 
 function controls(device, ctx) {
@@ -85,6 +91,11 @@ function controls(device, ctx) {
     box.append(control(device, prop, (value) => ctx.send(device, "set", { property: prop.name, value })));
   }
   return box;
+}
+
+// Whether a setting would also switch the device on (an AC that is off starts when its target is set).
+function isOff(device) {
+  return device.state.power === false && device.properties.some((p) => p.name === "power" && p.writable);
 }
 
 function control(device, prop, set) {
@@ -100,7 +111,7 @@ function control(device, prop, set) {
       onchange: (e) => set(e.target.checked) }));
   }
   if (prop.kind === "number" && SLIDERS.has(prop.name)) return slider(id, name, prop, value, set);
-  if (prop.kind === "number") return stepper(name, prop, value, set);
+  if (prop.kind === "number") return stepper(name, prop, value, isOff(device) ? askFirst(prop, set) : set);
   return field(id, name, h("input", { id, value: value ?? "", onchange: (e) => set(e.target.value) }));
 }
 
@@ -123,10 +134,24 @@ function stepper(name, prop, value, set) {
   const step = prop.step || 1;
   return h("div", { class: "field stepper", role: "group", "aria-label": name }, h("span", { class: "field-name" }, name),
     h("button", { type: "button", class: "step-down", "aria-label": t("lower", { name }),
-      disabled: prop.minimum !== null && current <= prop.minimum, onclick: () => set(current - step) }, "−"),
+      disabled: prop.minimum !== null && current <= prop.minimum, onclick: (e) => set(current - step, e.currentTarget) }, "−"),
     h("output", { class: "step-value", "aria-live": "polite" }, reading(prop, current)),
     h("button", { type: "button", class: "step-up", "aria-label": t("raise", { name }),
-      disabled: prop.maximum !== null && current >= prop.maximum, onclick: () => set(current + step) }, "+"));
+      disabled: prop.maximum !== null && current >= prop.maximum, onclick: (e) => set(current + step, e.currentTarget) }, "+"));
+}
+
+// "+" on a device that is off does not switch it on unasked: the sheet asks, under the stepper, whether to
+// turn it on at the new value.
+function askFirst(prop, set) {
+  return (value, from) => {
+    const field = from.closest(".field");
+    field.parentElement.querySelector(".field-ask")?.remove();
+    const ask = h("div", { class: "field-ask", role: "alert" },
+      h("p", {}, t("offAsk", { value: reading(prop, value) })),
+      h("button", { type: "button", class: "primary-button ask-yes", onclick: () => set(value) }, t("turnOnAndSet")),
+      h("button", { type: "button", class: "ask-no", onclick: () => ask.remove() }, t("keepOff")));
+    field.after(ask);
+  };
 }
 
 function readings(device) {

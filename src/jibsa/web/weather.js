@@ -14,11 +14,12 @@ const WORDS = {
   ko: {
     title: "날씨", loading: "날씨를 불러오는 중…", failed: "날씨를 불러오지 못했어요.", high: "최고", low: "최저",
     rain: "비 올 확률", pm10: "미세먼지", pm25: "초미세먼지", now: "지금", cities: "전국 날씨", noData: "정보 없음",
+    notSet: "날씨를 설정하지 않았어요",
   },
   en: {
     title: "Weather", loading: "Loading the weather…", failed: "Couldn't load the weather.", high: "High",
     low: "Low", rain: "Chance of rain", pm10: "PM10", pm25: "PM2.5", now: "Now", cities: "Across Korea",
-    noData: "no data",
+    noData: "no data", notSet: "Weather is not set up",
   },
 };
 // Condition -> icon drawn in SVG (emoji fonts are missing on some phones).
@@ -52,15 +53,20 @@ function icon(condition) {
 
 const degrees = (value) => (value === null || value === undefined ? "–" : `${Math.round(value)}°`);
 
-function homeCard(home, lang, w) {
+// The home's city in one line (what a glance needs), the rest of the day and the air below it.
+function homeLine(home, lang) {
   const today = home.days[0] || {};
   const current = home.current || {};
   const name = lang === "en" ? home.city.name_en : home.city.name;
-  const card = el("div", "wx-home",
-    icon(current.condition || today.condition),
-    el("div", "wx-now", el("strong", "wx-city", name), " ",
+  return [icon(current.condition || today.condition),
+    el("span", "wx-now", el("strong", "wx-city", name), " ",
       el("span", "wx-temp", degrees(current.temperature ?? today.high)), " ",
-      el("span", "wx-words", home.words[lang])),
+      el("span", "wx-words", home.words[lang]))];
+}
+
+function homeCard(home, lang, w) {
+  const today = home.days[0] || {};
+  const card = el("div", "wx-home",
     el("p", "wx-day", `${w.high} ${degrees(today.high)} · ${w.low} ${degrees(today.low)} · ${w.rain} ${
       today.rain_chance ?? "–"}%`));
   if (home.air) {
@@ -87,6 +93,9 @@ export function mount(container, ctx) {
   let failed = false;
   container.classList.add("wx");
 
+  // One compact line (the home's city now) that opens into the day, the air and the 20 cities; whether it
+  // is open survives the 10-minute refresh and a change of language.
+  let open = false;
   function render() {
     const lang = ctx.lang === "en" ? "en" : "ko";
     const w = WORDS[lang];
@@ -95,16 +104,21 @@ export function mount(container, ctx) {
       container.replaceChildren(heading, el("p", "wx-note", failed ? w.failed : w.loading));
       return;
     }
-    const parts = [heading];
-    if (data.home) parts.push(homeCard(data.home, lang, w));
-    else parts.push(el("p", "wx-note", (lang === "en" ? data.message_en : data.message) || w.failed));
+    const line = data.home ? homeLine(data.home, lang) : [el("span", "wx-note", w.notSet)];
+    const summary = el("summary", "wx-line", heading, ...line);
+    const body = [];
+    if (data.home) body.push(homeCard(data.home, lang, w));
+    else body.push(el("p", "wx-note", (lang === "en" ? data.message_en : data.message) || w.failed));
     if (data.strip.length) {
       const strip = el("ul", "wx-strip", ...data.strip.map((tile) => cityTile(tile, lang, w)));
       strip.setAttribute("aria-label", w.cities);
       strip.tabIndex = 0;
-      parts.push(strip);
+      body.push(strip);
     }
-    container.replaceChildren(...parts);
+    const box = el("details", "wx-box", summary, ...body);
+    box.open = open;
+    box.addEventListener("toggle", () => { open = box.open; });
+    container.replaceChildren(box);
   }
 
   async function refresh() {

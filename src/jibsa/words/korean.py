@@ -111,6 +111,16 @@ def duration_text(seconds: float) -> str:
     return " ".join(p for p in parts if p) or "0초"
 
 
+def about_text(seconds: float) -> str:
+    """How long is left, as people say it: to the second under a minute, else to the nearest minute with
+    쯤 when rounded (5374 -> '1시간 30분쯤', 600 -> '10분', 42 -> '42초')."""
+    if seconds < 60:
+        return duration_text(seconds)
+    minutes = round(seconds / 60)
+    said = duration_text(minutes * 60)
+    return said if abs(minutes * 60 - seconds) < 1 else f"{said}쯤"
+
+
 def _hms(seconds: float) -> tuple[int, int, int]:
     hours, rest = divmod(round(seconds), 3600)
     minutes, secs = divmod(rest, 60)

@@ -14,6 +14,9 @@ Faults, and what they cost:
   HOLD_S) and sent once it is heard, else refused as not answering.
 - A device's availability topic says offline: the device is reported unavailable, and the hub
   answers commands to it with "not answering" at once.
+- A unique id announced again from another discovery topic, or with other command or state topics (a
+  stranger taking over a device after clearing its retained config): the hub is told (`devices_moved`),
+  and a safety device waits for an owner to adopt it again.
 - Malformed discovery payloads, state messages that are not JSON or out of range, and ids
   announced twice are logged with their topic and skipped. A flood on one topic never grows a
   queue: while the adapter is behind, a topic's newer message replaces its older one still waiting
@@ -90,6 +93,7 @@ class MqttAdapter:
         self._devices: dict[str, _DeviceEntry] = {}
         self._entities: dict[str, _Entity] = {}  # by config topic
         self._unique_ids: dict[str, str] = {}  # unique id -> config topic
+        self._origins: dict[str, tuple[str, ...]] = {}  # unique id -> where it was first announced (kept)
         self._state_routes: dict[str, list[_Entity]] = {}
         self._availability_routes: dict[str, list[tuple[str, Availability]]] = {}
         self._bound: dict[str, Device] = {}  # home-file devices, by their mqtt unique id and by id
@@ -275,6 +279,12 @@ class MqttAdapter:
                         next(iter(entry.entities)))
             return
         entity = _Entity(topic, device_id, driver)
+        moved = self._origins.setdefault(cfg.unique_id, _origin(cfg)) != _origin(cfg)
+        self._origins[cfg.unique_id] = _origin(cfg)
+        if moved and self._sink is not None:
+            log.warning("%s: unique id %r was announced before from elsewhere or with other topics", topic,
+                        cfg.unique_id)
+            self._sink.devices_moved([self._bound.get(device_id) or device_from(self._home, device_id, [driver])])
         self._register(entity, cfg)
         self._subscribe(entity, cfg)
 
@@ -431,6 +441,12 @@ class MqttAdapter:
             self._early_available[device_id] = value == availability.payload_available
         elif self._sink is not None:
             self._sink.availability_reported(device_id, value == availability.payload_available)
+
+
+def _origin(cfg: DiscoveryConfig) -> tuple[str, ...]:
+    """Where an entity is announced and commanded: its config topic and every topic its config names."""
+    topics = sorted(f"{key}={value}" for key, value in cfg.config.items() if key.endswith("topic"))
+    return (cfg.topic, *topics)
 
 
 def _known(device: Device, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,19 @@ class WatchSite(Protocol):
 
     def fire(self, rule: Rule, value: Any = None, *, late: bool = False) -> bool: ...
 
+    def state(self, device_id: str) -> Mapping[str, Any]:
+        """The device's state now."""
+        ...
+
+    async def changed_at(self, device_id: str, prop: str) -> float | None:
+        """When the device's `prop` last changed, from the kept history (None: not known)."""
+        ...
+
+    def missed_by(self, rule: Rule, late_s: float) -> None:
+        """`rule` fell due `late_s` seconds ago while jibsa was not running: it fires late (as its `missed`
+        says, within the grace its actions allow) or is skipped, and the household is told."""
+        ...
+
 
 class Watcher:
     """Watches the enabled rules of one trigger kind (one watcher per kind and engine). This base keeps

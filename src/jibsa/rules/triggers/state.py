@@ -109,6 +109,19 @@ class ValueWatcher(Watcher):
                     if held is not None:
                         held.cancel()
 
+    def start(self) -> None:
+        """A value that matched for less than its while when jibsa stopped goes on counting from when it
+        began to match ("10분 넘게 열려 있으면": the door opened before the restart still alerts)."""
+        for rule_id, aim in self._aims.items():
+            if aim.for_s > 0 and value_matches(self.site.state(aim.device).get(aim.prop), aim.to, aim.above,
+                                               aim.below):
+                self._holding[rule_id] = asyncio.create_task(self._resume(self.rules[rule_id], aim))
+
+    async def _resume(self, rule: Rule, aim: Aim) -> None:
+        since = await self.site.changed_at(aim.device, aim.prop)
+        now = self.site.clock.now()
+        await self._hold(rule, self.site.state(aim.device).get(aim.prop), (since or now) + aim.for_s)
+
     async def stop(self) -> None:
         tasks = list(self._holding.values())
         for task in tasks:

@@ -1,6 +1,7 @@
 """Watching triggers that fall due at a time of day (clock and sun): each rule sleeps until it is next
 due; after a restart one that fell due while jibsa was down fires late or is skipped, as its `missed`
-says. A kind gives the time it is due on a day (None: not on that day)."""
+and the engine's grace say (the engine tells the household of a skipped one). A kind gives the time it
+is due on a day (None: not on that day)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,10 @@ class TimedWatcher(Watcher):
             task.cancel()
 
     def missed(self, rule: Rule, last_fired: float | None) -> None:
-        if rule.missed != "fire":
-            return
-        due = self.last_due(rule.when, self.site.clock.now())
+        now = self.site.clock.now()
+        due = self.last_due(rule.when, now)
         if due is not None and due > max(last_fired or 0.0, rule.created):
-            self.site.fire(rule, None, late=True)
+            self.site.missed_by(rule, now - due)
 
     async def stop(self) -> None:
         tasks = list(self._tasks.values())

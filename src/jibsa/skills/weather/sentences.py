@@ -114,10 +114,21 @@ def _general(words: _Words) -> str:
     return " ".join(parts)
 
 
-def _chance(day: Mapping[str, Any]) -> tuple[str, int]:
+WET = frozenset({"drizzle", "shower", "rain", "sleet", "snow", "flurries", "drizzle_snow", "thunderstorm"})
+
+
+def _wet_now(words: _Words) -> str | None:
+    """The condition of the current reading when asked about today and it is raining or snowing now: the
+    one reading every answer agrees with ("지금 비 와?", "비 와?" and "우산 챙겨야 해?" alike)."""
+    current = words.answer.get("current") or {}
+    if words.answer.get("day", "today") == "today" and current.get("condition") in WET:
+        return str(current["condition"])
+    return None
+
+
+def _chance(day: Mapping[str, Any], wet_now: str | None = None) -> tuple[str, int]:
     pop = int(day.get("rain_chance") or 0)
-    wet = day.get("condition") in {"drizzle", "shower", "rain", "sleet", "snow", "flurries", "drizzle_snow",
-                                   "thunderstorm"}  # fmt: skip
+    wet = day.get("condition") in WET or wet_now is not None
     if pop >= RAIN_LIKELY or wet:
         return "yes", pop
     return ("maybe" if pop >= RAIN_POSSIBLE else "no"), pop
@@ -127,8 +138,9 @@ def _rain(words: _Words) -> str:
     day = _first(words)
     if day.get("missing"):
         return words.say("missing")
-    verdict, pop = _chance(day)
-    wet = WET_WORDS[words.lang].get(day.get("condition", ""), "비" if words.lang == "ko" else "rain")
+    now = _wet_now(words)
+    verdict, pop = _chance(day, now)
+    wet = WET_WORDS[words.lang].get(now or day.get("condition", ""), "비" if words.lang == "ko" else "rain")
     return words.say(f"rain_{verdict}", pop=pop, wet=wet)
 
 
@@ -136,7 +148,7 @@ def _umbrella(words: _Words) -> str:
     day = _first(words)
     if day.get("missing"):
         return words.say("missing")
-    verdict, pop = _chance(day)
+    verdict, pop = _chance(day, _wet_now(words))
     return words.say(f"umbrella_{verdict}", pop=pop)
 
 
@@ -168,7 +180,7 @@ def _laundry(words: _Words) -> str:
     day = _first(words)
     if day.get("missing"):
         return words.say("missing")
-    verdict, pop = _chance(day)
+    verdict, pop = _chance(day, _wet_now(words))
     current = words.answer.get("current") or {}
     humidity = current.get("humidity") if words.answer.get("day", "today") == "today" else None
     humidity = humidity if humidity is not None else day.get("humidity")

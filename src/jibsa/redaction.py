@@ -1,0 +1,59 @@
+"""Credentials never reach a log: one redaction installed on logging's record factory, so every record of
+every logger (ours, uvicorn's, httpx's, aiohttp's) is cleaned before any handler sees it, its exception
+text included.
+
+What is cleaned: credentials in URLs (data.go.kr's `serviceKey=…`, `access_token=…`, `token=…`, a password
+in `user:password@`), `Authorization`/`Bearer` values (ThinQ and SmartThings tokens), credential fields of
+JSON (`"access_token": "…"`), jibsa's own access tokens, and PEM private keys (the VAPID key).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+REDACTED = "[redacted]"
+_NAMES = (r"service_?key|access_?token|refresh_?token|id_?token|token|api_?key|apikey|key|secret|client_secret|"
+          r"password|passwd|auth|signature|sig|code")
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S), REDACTED),
+    (re.compile(rf"(?i)([?&;](?:{_NAMES})=)[^&\s\"'<>#]+"), rf"\1{REDACTED}"),
+    (re.compile(rf"(?i)([\"'](?:{_NAMES}|authorization|private_?key)[\"']\s*:\s*[\"'])[^\"']+"), rf"\1{REDACTED}"),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {REDACTED}"),
+    (re.compile(r"(?i)(authorization\s*[:=]\s*)(?!bearer|basic)[^\s,;\"']{6,}"), rf"\1{REDACTED}"),
+    (re.compile(r"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^@\s/]+@", re.I), rf"\1{REDACTED}@"),
+    (re.compile(r"\bjibsa_[A-Za-z0-9_-]{16,}"), f"jibsa_{REDACTED}"),
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every credential it shows replaced by [redacted]."""
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def install_redaction() -> None:
+    """Clean every log record from now on (installing twice cleans once)."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "jibsa_redacts", False):
+        return
+    logging.setLogRecordFactory(_redacting(factory))
+
+
+def _redacting(make: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        made = make(*args, **kwargs)
+        try:
+            message = made.getMessage()
+        except (TypeError, ValueError):  # a bad format: logging reports it; leave the record as it is
+            return made
+        made.msg, made.args = redact(message), None
+        if made.exc_info and made.exc_info[1] is not None:
+            made.exc_text = redact(logging.Formatter().formatException(made.exc_info))
+        return made
+
+    record.jibsa_redacts = True  # type: ignore[attr-defined]
+    return record

@@ -1,0 +1,85 @@
+"""Issue 20, item 2: the home's own lock cannot be taken over through MQTT discovery.
+
+Whoever can publish on the broker clears the front door's retained config, then announces a lock with
+the same unique id on another node's discovery topic, with command and state topics of their own and
+state LOCKED. The door must go back to adoption (commands refused, the stranger's state kept aside),
+and the household must be told (a stored notification and the event)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiomqtt
+import pytest
+from mqtt_support import until
+
+from jibsa.app import RunningHome, Settings, open_home
+from jibsa.domain import Command
+
+pytestmark = pytest.mark.mosquitto
+
+DOOR_CONFIG = "homeassistant/lock/jibsa_sim/front_door/config"
+
+
+@pytest.fixture
+async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
+    home = await open_home(Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": broker.url}},
+                                    devices_over_mqtt=True, command_timeout=2.0))
+    await until(home.hub, lambda: home.hub.state("front_door").get("lock") is not None, "the door's state")
+    yield home
+    await home.close()
+
+
+def _kind(event: object) -> object:
+    to_json = getattr(event, "to_json", None)
+    return to_json().get("type") if to_json is not None else None
+
+
+async def _retained(port: int, topic: str) -> bytes:
+    async with aiomqtt.Client("127.0.0.1", port) as client:
+        await client.subscribe(topic)
+        async with asyncio.timeout(5):
+            async for message in client.messages:
+                assert isinstance(message.payload, bytes)
+                return message.payload
+    raise AssertionError("unreachable")
+
+
+async def test_a_lock_announced_again_elsewhere_goes_back_to_adoption(broker, running: RunningHome) -> None:  # type: ignore[no-untyped-def]
+    hub = running.hub
+    await running.conversation.handle("현관문 열어줘", confirmed=True)
+    await until(hub, lambda: hub.state("front_door").get("lock") == "unlocked", "the real door unlocked")
+    told: list[object] = []
+    hub.bus.listen(lambda e: told.append(e) if _kind(e) == "adoption_needed" else None)
+    genuine = json.loads(await _retained(broker.port, DOOR_CONFIG))
+    stranger = {**genuine, "command_topic": "evil/door/set", "state_topic": "evil/door/state"}
+    stranger.pop("availability_topic", None)
+    sent_to_stranger: list[bytes] = []
+    async with aiomqtt.Client("127.0.0.1", broker.port) as attacker:
+        await attacker.subscribe("evil/door/set")
+        await attacker.publish("evil/door/state", "LOCKED", qos=1, retain=True)
+        await attacker.publish(DOOR_CONFIG, b"", qos=1, retain=True)
+        await attacker.publish("homeassistant/lock/attacker/front_door/config", json.dumps(stranger), qos=1,
+                               retain=True)
+        await until(hub, lambda: bool(told), "the household told the door waits for adoption")
+        assert "front_door" in hub.adoption.waiting
+        assert hub.state("front_door").get("lock") == "unlocked"  # not the stranger's LOCKED
+        outcome = await hub.execute(Command("lock", ("front_door",)), confirmed=True)
+        assert not outcome.ok
+        assert outcome.results[0].detail.get("awaiting_adoption") is True
+        turn = await running.conversation.handle("현관문 잠가줘", confirmed=True)
+        assert "잠갔어요" not in turn.reply
+        try:
+            async with asyncio.timeout(0.5):
+                async for message in attacker.messages:
+                    sent_to_stranger.append(message.payload)  # type: ignore[arg-type]
+        except TimeoutError:
+            pass
+    assert sent_to_stranger == []
+    assert running.rules is not None
+    await running.rules.settled()
+    kept = await running.store.notifications(hub.home.id, None)  # type: ignore[attr-defined]
+    assert any("현관문" in n.text and "다시" in n.text for n in kept)
