@@ -9,13 +9,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any, ClassVar
-
-import yaml
 
 from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.said import Said
@@ -65,14 +61,6 @@ class Announcement:
     def to_json(self) -> dict[str, Any]:
         """For a speaker or voice satellite listening on the events socket (which adds the words)."""
         return {"type": "announcement", "said": self.said.to_json(), "device": self.device}
-
-
-@cache
-def rule_texts() -> Mapping[str, Mapping[str, Any]]:
-    """The sentences of data/rule_texts.yaml, keyed by language."""
-    text = resources.files("jibsa.data").joinpath("rule_texts.yaml").read_text(encoding="utf-8")
-    data: Mapping[str, Mapping[str, Any]] = yaml.safe_load(text)
-    return data
 
 
 log = logging.getLogger(__name__)

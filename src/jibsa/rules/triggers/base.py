@@ -17,6 +17,7 @@ from jibsa.hub.clock import Clock
 from jibsa.nlu.josa import clock_text, josa
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import Rule, Trigger
+from jibsa.words import word
 
 T = TypeVar("T", bound=Trigger)
 Words = Mapping[str, Any]
@@ -157,7 +158,7 @@ class Wording:
         return found
 
     def say(self, *path: str, **fields: Any) -> str:
-        return str(self.text(*path)).format(**fields)
+        return word(str(self.text(*path)), fields, "ko" if self.ko else "en")
 
     def device(self, device_id: str | None, name: str = "") -> dict[str, str]:
         """{"device": its name, "device_i": its name with 이/가 in Korean}."""
