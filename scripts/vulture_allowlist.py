@@ -43,3 +43,5 @@ _.should_exit, _.force_exit
 # Enum members reached by value from data files and settings: Voltage("high"), Season("other"),
 # Rounding("half_up_won") (jibsa.energy.tariff).
 HIGH, OTHER, HALF_UP_WON
+# onnxruntime's session options, read by onnxruntime (jibsa.voice.speaker.encoder).
+_.intra_op_num_threads, _.inter_op_num_threads

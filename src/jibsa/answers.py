@@ -1,41 +1,40 @@
 """What jibsa says about answers that are not device results: time, date, weather, timers, lists,
-scenes, kept commands and refusals. The sentences live in `data/answers.<language>.yaml`; this module
+scenes, kept commands and refusals. The sentences live in the catalogue (`words/<language>.yaml`); this module
 only fills in their fields (numbers, particles, names) and picks the sentence the intent registry names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.hub import Outcome
 from jibsa.rules.readback import describe_rule_outcome
-from jibsa.words import english
-from jibsa.words.korean import clock_text, duration_text, josa
+from jibsa.words import Said, catalogue, english, say
+from jibsa.words.korean import duration_text
 
 
-@cache
+def _lang(language: str) -> str:
+    return "en" if language == "en" else "ko"
+
+
 def texts(language: str) -> dict[str, Any]:
-    """The sentences of `language` ("en", else Korean)."""
-    name = "answers.en.yaml" if language == "en" else "answers.ko.yaml"
-    loaded: dict[str, Any] = yaml.safe_load(resources.files("jibsa.data").joinpath(name).read_text("utf-8"))
-    return loaded
+    """The sentences of answers in `language` ("en", else Korean), from the catalogue (words/<lang>.yaml)."""
+    words = catalogue(_lang(language))
+    return {"answers": words["answer"], "errors": words["answer_error"], "conversation": words["conversation"],
+            "weekdays": words["calendar"]["weekdays"], "days": words["calendar"]["days"], "lists": words["lists"]}
 
 
 def said(key: str, language: str, **fields: Any) -> str:
     """One of the conversation's own sentences ("declined", "not_allowed", ...), filled in."""
-    return str(texts(language)["conversation"][key]).format(**fields)
+    return say(Said(f"conversation.{key}", fields), _lang(language))
 
 
 def error_text(code: str, language: str) -> str:
     """Why a request as a whole could not be carried out, or "" for a code with no sentence."""
-    return str(texts(language)["errors"].get(code, ""))
+    return str(catalogue(_lang(language))["answer_error"].get(code, ""))
 
 
 def describe_outcome(home: Home, outcome: Outcome, language: str, *,
@@ -71,7 +70,7 @@ def _skills_own_words(answer: Mapping[str, Any], language: str) -> str:
 
 
 class _Say:
-    """The sentences of one language, and the number and particle helpers that fill them in."""
+    """The sentences of one language (the catalogue fills in particles, clock times and durations)."""
 
     def __init__(self, language: str, home: Home) -> None:
         self.ko = language != "en"
@@ -79,27 +78,24 @@ class _Say:
         self.texts = texts(language)
 
     def __call__(self, key: str, **fields: Any) -> str:
-        return str(self.texts["answers"][key]).format(**fields)
+        return say(Said(f"answer.{key}", fields), "ko" if self.ko else "en")
 
     def duration(self, seconds: float) -> str:
         return duration_text(seconds) if self.ko else english.duration_text(seconds)
 
-    def particle(self, word: str, particle: str) -> str:
-        return josa(word, particle) if self.ko else word
-
 
 def _time(say: _Say, answer: Mapping[str, Any]) -> str:
     shown = "{:02d}:{:02d}".format(answer["hour"], answer["minute"])
-    return say("get_time", clock=clock_text(shown) if say.ko else shown)
+    return say("get_time", clock=shown)
 
 
 def _date(say: _Say, answer: Mapping[str, Any]) -> str:
     weekday = say.texts["weekdays"][answer["weekday"]]
-    return say("get_date", month=answer["month"], day=answer["day"], weekday=weekday, iso=answer["iso"])
+    return say("get_date", date=answer["iso"], weekday=weekday)
 
 
 def _timer_set(say: _Say, answer: Mapping[str, Any]) -> str:
-    return say("timer_set", duration=say.duration(answer["duration_s"]))
+    return say("timer_set", duration=answer["duration_s"])
 
 
 def _timers_left(say: _Say, answer: Mapping[str, Any]) -> str:
@@ -124,11 +120,11 @@ def _counted(key: str) -> Callable[[_Say, Mapping[str, Any]], str]:
 
 def _item_added(say: _Say, answer: Mapping[str, Any]) -> str:
     listed = say.texts["lists"].get(answer["list"], answer["list"])
-    return say("item_added", item=say.particle(str(answer["item"]), "을"), list=listed)
+    return say("item_added", item=str(answer["item"]), list=listed)
 
 
 def _scene_run(say: _Say, answer: Mapping[str, Any]) -> str:
-    return say("run_scene", scene=say.particle(str(answer.get("name", "")), "을")) if answer.get("name") else ""
+    return say("run_scene", scene=str(answer["name"])) if answer.get("name") else ""
 
 
 _SPEAKERS: dict[str, Callable[[_Say, Mapping[str, Any]], str]] = {

@@ -54,7 +54,7 @@ def test_konglish_words_hold_only_where_a_word_starts(parser: Parser, text: str)
     ("거실 풀 켜 봐", [("turn_on", ["living_ceiling", "living_stand"], {})], "'풀'을 '불'로 알아들었어요."),
     ("작은방 스피거 켜", [("turn_on", ["kids_speaker"], {})], "'스피거'를 '스피커'로 알아들었어요."),
     ("거싷 불 켜저", [("turn_on", ["living_ceiling", "living_stand"], {})], "'거싷'을 '거실'로 알아들었어요."),
-    ("거시 TV 좀 켜삼", [("turn_on", ["living_tv"], {})], ""),
+    ("거시 TV 좀 켜삼", [("turn_on", ["living_tv"], {})], "'거시'를 '거실'로 알아들었어요."),
 ])
 def test_a_one_letter_slip_is_read_as_the_one_word_it_is_near_and_said(
         parser: Parser, text: str, want: list[tuple[str, list[str], dict[str, Any]]], note: str) -> None:
@@ -103,6 +103,40 @@ def test_a_word_not_understood_is_quoted_whole(parser: Parser) -> None:
     home = load_home(REPO / "tests" / "nlu" / "corpus" / "homes" / "officetel.yaml").home
     reply = Parser(home).parse("다녀왔습니다").reply
     assert "다녀왔습니를" not in reply
+
+
+@pytest.mark.parametrize(("text", "missing"), [
+    ("turn on the study pen", "서재 pen"), ("turn on the study end", "서재 end"),
+    ("turn off the a few bit of air", "few bit"), ("start the VHS washer", "vhs washer"),
+])
+def test_words_not_read_never_pick_a_room_or_a_guess(parser: Parser, text: str, missing: str) -> None:
+    """Issue 18 §2: words after the room, a property word alone, or a word that may complete another kind
+    ("VHS washer": the dishwasher?) make a question, never the room's devices or the nearest kind."""
+    understood = parser.parse(text)
+    assert understood.commands == ()
+    assert understood.not_found == (missing,)
+
+
+def test_a_rooms_any_device_is_the_one_that_takes_the_verb(parser: Parser) -> None:
+    assert _commands(parser.parse("거실 것은 열어줘")) == [("open", ["living_curtain"], {})]
+
+
+@pytest.mark.parametrize("text", ["다 열어", "open everything"])
+def test_opening_everything_in_the_home_is_asked(parser: Parser, text: str) -> None:
+    understood = parser.parse(text, session="s")
+    assert understood.commands == ()
+    assert understood.needs_choice
+    assert _commands(parser.parse("거실", session="s")) == [("open", ["living_curtain"], {})]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("거실 다 꺼", ["living_ceiling", "living_stand", "living_ac", "living_tv", "living_purifier"]),
+    ("turn off everything in the living room", ["living_ceiling", "living_stand", "living_ac", "living_tv",
+                                                 "living_purifier"]),
+    ("start the washer", ["washer"]), ("start the dish washer", ["dishwasher"]),
+])
+def test_a_room_said_plainly_or_a_kind_read_still_acts(parser: Parser, text: str, want: list[str]) -> None:
+    assert [c[1] for c in _commands(parser.parse(text))] == [sorted(want)]
 
 
 @pytest.mark.parametrize(("text", "room", "want"), [

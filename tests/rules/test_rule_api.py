@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tests_rules_support import Api, engine_of
+from tests_rules_support import Api, add_rule, engine_of
 
 from jibsa.app import RunningHome
+from jibsa.domain import Command
 from jibsa.hub.notification_store import as_written
+from jibsa.hub.notifications import NotificationsResolved
 from jibsa.words import say
 
 WASHER_DONE = {"name": "세탁 알림", "when": {"kind": "finished", "device": "washer"}, "do": [{"kind": "notify"}]}
@@ -128,3 +130,24 @@ async def test_rules_per_person_are_capped_and_notifications_coalesced(api: Api,
     await engine_of(running).settled()
     told = [say(n.said, "ko") for n in await engine_of(running).store.notifications(running.hub.home.id, None)]
     assert told == ["거실 조명이 켜졌어요."]  # 201 rules, one text, one notification
+
+
+async def test_a_door_notification_is_resolved_when_the_door_is_locked_again(api: Api, running: RunningHome) -> None:
+    """Issue 25: "현관문이 열려 있어요." no longer shows once the door is locked; it stays stored, resolved."""
+    await add_rule(running, {"name": "현관문 열림", "when": {"kind": "state", "device": "front_door",
+                                                          "property": "lock", "to": "unlocked"},
+                             "do": [{"kind": "notify"}]})
+    resolved: list[NotificationsResolved] = []
+    running.hub.bus.listen(lambda event: resolved.append(event) if isinstance(event, NotificationsResolved)
+                           else None)
+    await running.hub.execute(Command("unlock", ("front_door",)), confirmed=True)
+    await engine_of(running).settled()
+    shown = (await api.call("엄마", "GET", "/api/notifications")).json()
+    assert [n["text"] for n in shown["notifications"]] == ["현관문이 열려 있어요."] and shown["unread"] == 1
+    await running.hub.execute(Command("lock", ("front_door",)))
+    await engine_of(running).settled()
+    shown = (await api.call("엄마", "GET", "/api/notifications")).json()
+    assert shown == {"notifications": [], "unread": 0}
+    kept = await engine_of(running).store.notifications(running.hub.home.id, None, resolved=True)
+    assert [n.resolved_at is not None for n in kept] == [True]
+    assert [event.ids for event in resolved] == [(kept[0].id,)]

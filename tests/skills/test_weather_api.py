@@ -18,6 +18,7 @@ from jibsa.domain import Role
 from jibsa.hub import ManualClock
 from jibsa.skills.weather import strip_cities
 from jibsa.skills.weather.overview import weather_overview
+from jibsa.skills.weather.sentences import stale_notice
 from jibsa.testing import Fault
 from jibsa.testing.data_go_kr_server import SERVICE_KEY, DataGoKrServer
 
@@ -62,7 +63,7 @@ async def test_a_broken_service_is_said_in_both_languages(client: httpx.AsyncCli
     await gateway.close()
     body = (await client.get("/api/weather")).json()
     assert body["home"] is None and body["message"].startswith("기상청에 연결할 수 없어서")
-    assert body["message_en"].startswith("I can't reach the weather service")
+    assert body["message_en"].startswith("I can't reach KMA")
     assert {tile["error"] for tile in body["strip"]} == {"network"}
 
 
@@ -83,3 +84,26 @@ async def test_last_values_carry_their_time_and_a_notice(gateway: DataGoKrServer
     assert stale["reason"] == "service" and stale["as_of"] == "2026-11-27T14:00:00"
     assert stale["notice"]["ko"] == "기상청 서비스가 지금 답하지 않아서 14시 00분 기준 마지막 정보로 알려 드려요."
     assert all(tile["stale"] for tile in later["strip"])
+
+
+async def test_the_home_city_tile_shows_the_home_cards_reading(client: httpx.AsyncClient,
+                                                               gateway: DataGoKrServer) -> None:
+    """Issue 25: the home card and the strip's tile for the home's city show one current reading."""
+    gateway.plan(98, 76, FRIDAY_AFTERNOON.date(), sky=4, pty=1, pop=90, low=9, high=14)
+    body = (await client.get("/api/weather")).json()
+    home = body["home"]
+    busan = next(tile for tile in body["strip"] if tile["city"] == "부산")
+    assert (busan["temperature"], busan["condition"]) == (home["current"]["temperature"],
+                                                          home["current"]["condition"])
+
+
+async def test_a_failing_airkorea_is_named(gateway: DataGoKrServer, kma_source: Sources) -> None:
+    """Issue 25: fine dust kept from before is told as AirKorea's failure, not 기상청's."""
+    source = kma_source()
+    await weather_overview(source, "서울", FRIDAY_AFTERNOON)
+    await gateway.close()
+    report = await source.report("서울", FRIDAY_AFTERNOON + timedelta(hours=3))
+    assert report.air_stale is not None and report.air_stale.source == "airkorea"
+    assert report.stale is not None and report.stale.source == "kma"
+    notice = stale_notice(report.air_stale.reason, FRIDAY_AFTERNOON, "ko", report.air_stale.source)
+    assert notice == "에어코리아에 연결할 수 없어서 14시 20분 기준 마지막 정보로 알려 드려요."

@@ -85,7 +85,9 @@ async def test_unknown_city_and_broken_service_are_answers(server, source: OpenM
     down = await skill(Command("get_weather", (), {"city": "서울"}), view)  # type: ignore[arg-type]
     assert down.error == "weather_unavailable"
     home = load_home(None).home
-    assert describe_outcome(home, down, "ko") == "기상청 서비스가 지금 답하지 않아서 날씨를 알 수 없어요."
+    # Issue 25: the service that failed is named, not 기상청.
+    assert describe_outcome(home, down, "ko") == "Open-Meteo 서비스가 지금 답하지 않아서 날씨를 알 수 없어요."
+    assert describe_outcome(home, down, "en") == "Open-Meteo isn't answering right now."
     with pytest.raises(UnknownCity):
         await source.report("아틀란티스", MONDAY)
 

@@ -11,6 +11,8 @@ from typing import Any
 from jibsa.domain.device_types import DeviceType, PropertySpec, TypeSpec, sensor_property, type_spec
 from jibsa.domain.home_energy import EnergySettings
 
+DEFAULT_CITY = "서울"  # a home file that names no city is in Seoul (the weather's and the sun's city)
+
 
 def clean_name(text: str) -> str:
     """A name in one Unicode form (NFC) without invisible format characters (zero-width space, joiners,
@@ -94,7 +96,7 @@ class Home:
     scenes: tuple[Scene, ...] = ()
     id: str = "home"
     language: str = "ko"
-    city: str = "서울"
+    city: str = DEFAULT_CITY
     energy: EnergySettings | None = None  # the home file's `energy:` section; None: none given
 
     @cached_property

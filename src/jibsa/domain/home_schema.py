@@ -16,7 +16,7 @@ from typing import Any
 from jibsa.domain.commands import INTENTS
 from jibsa.domain.device_types import SENSOR_MEASURES, DeviceType
 from jibsa.domain.errors import HomeFileError
-from jibsa.domain.home import Device, Home, Room, Scene, SceneAction, clean_name
+from jibsa.domain.home import DEFAULT_CITY, Device, Home, Room, Scene, SceneAction, clean_name
 from jibsa.domain.home_energy import energy_settings
 
 ID_PATTERN = re.compile(r"[a-z0-9_]+")
@@ -151,7 +151,7 @@ def home_from_mapping(data: Any, source: str = "home.yaml") -> LoadedHome:
         scenes=scenes,
         id=home_id,
         language=language,
-        city=check.text(top, "city", "", required=False) or "서울",
+        city=check.text(top, "city", "", required=False) or DEFAULT_CITY,
         energy=energy_settings(check, top.get("energy"), {d.id for d in devices}),
     )
     return LoadedHome(home, tuple(check.warnings))

@@ -29,11 +29,12 @@ class Notification:
     at: float
     read: bool = False
     rule_id: str = ""
+    resolved_at: float | None = None  # when the state it told of stopped holding (None: still current)
 
     def to_dict(self) -> dict[str, Any]:
         """Its JSON without words: the edges (API, events, Web Push) add `text` and `text_en`."""
         return {"id": self.id, "person": self.person, "said": self.said.to_json(), "at": self.at,
-                "read": self.read, "rule_id": self.rule_id}
+                "read": self.read, "rule_id": self.rule_id, "resolved_at": self.resolved_at}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,13 @@ class NotificationStore(Protocol):
                                rule_id: str) -> Notification: ...
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
-                            limit: int = 100) -> list[Notification]:
-        """Newest first: `person`'s own and everyone's (all of them when `person` is None)."""
+                            limit: int = 100, resolved: bool = False) -> list[Notification]:
+        """Newest first: `person`'s own and everyone's (all of them when `person` is None); the resolved
+        ones too only when `resolved`."""
+        ...
+
+    async def resolve_notifications(self, home_id: str, rule_id: str, *, at: float) -> list[int]:
+        """Mark the rule's current notifications resolved at `at`; returns their ids."""
         ...
 
     async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:

@@ -9,13 +9,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any, ClassVar
-
-import yaml
 
 from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.said import Said
@@ -40,6 +36,19 @@ class NotificationAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class NotificationsResolved:
+    """What the notifications `ids` told of no longer holds (the door is locked again): the page drops them."""
+
+    home_id: str
+    ids: tuple[int, ...]
+
+    audience: ClassVar[Audience] = EVERYONE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "notifications_resolved", "ids": list(self.ids)}
+
+
+@dataclass(frozen=True, slots=True)
 class Announcement:
     """Something to say aloud on a speaker or voice satellite (`device` None: every one)."""
 
@@ -52,14 +61,6 @@ class Announcement:
     def to_json(self) -> dict[str, Any]:
         """For a speaker or voice satellite listening on the events socket (which adds the words)."""
         return {"type": "announcement", "said": self.said.to_json(), "device": self.device}
-
-
-@cache
-def rule_texts() -> Mapping[str, Mapping[str, Any]]:
-    """The sentences of data/rule_texts.yaml, keyed by language."""
-    text = resources.files("jibsa.data").joinpath("rule_texts.yaml").read_text(encoding="utf-8")
-    data: Mapping[str, Mapping[str, Any]] = yaml.safe_load(text)
-    return data
 
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,13 @@ class Notifier:
         self._recent[(person, same)] = now
         self._kept_at.append(now)
         return True
+
+    async def resolve(self, rule_id: str) -> None:
+        """What `rule_id`'s notifications told of (a state) stopped holding: they are resolved, kept and
+        no longer shown."""
+        ids = await self._store.resolve_notifications(self._home_id, rule_id, at=self._clock.now())
+        if ids:
+            self._bus.publish(NotificationsResolved(self._home_id, tuple(ids)))
 
     def announce(self, said: Said, device: str | None = None) -> None:
         self._bus.publish(Announcement(self._home_id, said, device))

@@ -16,6 +16,8 @@ _STATE_TAIL = re.compile(r"^(?:져|졌|진|되어|돼|된|되|됐)|^(?:어|아)?
 _ALSO = re.compile(r"^\s*(?:도|에도|까지|도\s)")
 _ONLY = re.compile(r"^\s*(?:만|에만)")
 _ALSO_OR_ONLY = re.compile(r"^\s*(?:도|만)")
+# "거실 TV랑 불", "안방 가습기와 에어컨": a room said before things joined in a list is the room of each.
+_JOINED = re.compile(r"^\s*(?:과|와|이랑|랑|하고|및|,|and\b)")
 _ENGLISH_ALSO = re.compile(r"\b(?:too|as well)\b")
 # An English request that opens like a question asks about state; it never acts ("what is left on the washer").
 _ENGLISH_QUESTION = re.compile(
@@ -53,6 +55,7 @@ class Clause:
     state_question: bool = False
     question: bool = False
     all_said: bool = False  # "다", "전부", "모든" somewhere in the request
+    last: bool = False  # the sentence's last request: its words run to the sentence's end ("turn on the study pen")
 
     def tagged(self, tag: str) -> list[Any]:
         return [value for token in self.tokens for t, value in token.entries if t == tag]
@@ -69,12 +72,15 @@ class Clause:
 
 
 def split_clauses(tokens: list[Token]) -> list[list[Token]]:
-    """Requests end at a conjunction (그리고, and) or a verb with a connective ending (끄고, 켜주고)."""
+    """Requests end at a conjunction (그리고, and), a verb with a connective ending (끄고, 켜주고), or a verb
+    after which another target is named with a verb of its own."""
     clauses: list[list[Token]] = [[]]
-    for token in tokens:
+    for i, token in enumerate(tokens):
         if token.has("conj") and not token.has("verb") and clauses[-1]:
             clauses.append([])
             continue
+        if _starts_another_request(clauses[-1], token, tokens[i + 1:]):
+            clauses.append([])  # "큰방 불 켜 줘, 작은방 불 꺼 줘": a target after a verb, with a verb of its own
         clauses[-1].append(token)
         if token.has("neg") and token.text.endswith("고"):
             clauses.append([])
@@ -83,17 +89,31 @@ def split_clauses(tokens: list[Token]) -> list[list[Token]]:
     return [c for c in clauses if c]
 
 
-def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0) -> Clause:
-    """Gather one request's parts (its text starts after the previous request's last word, `floor`)."""
+def _starts_another_request(clause: list[Token], token: Token, rest: list[Token]) -> bool:
+    """A Korean verb ends its request (verbs come last); an English one begins it."""
+    if not clause or not clause[-1].has("verb") or token.has("verb") or not _HANGUL_WORD.search(clause[-1].text):
+        return False
+    if not (token.has("device") or token.has("room") or token.has("kind")) or token.has("shadow"):
+        return False
+    return any(t.has("verb") for t in rest)
+
+
+def read_clause(tokens: list[Token], text: str, home: Home, floor: int = 0, *, last: bool = False) -> Clause:
+    """Gather one request's parts (its text starts after the previous request's last word, `floor`; the
+    `last` request of a sentence also owns the words after its last known one)."""
     end = tokens[-1].end
-    clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8])
+    clause = Clause(text[floor:end], tokens, text, floor, question="?" in text[floor : end + 8], last=last)
     clause.all_said = any(token.has("all") for token in tokens)
     if _ENGLISH_QUESTION.match(text[floor:end].lstrip(" ?")):
         clause.question = clause.state_question = True
     pending: list[str] = []
+    joined: tuple[str, ...] = ()  # the rooms of the thing just said, when a list goes on after it
     for i, token in enumerate(tokens):
-        after = text[token.end : token.end + 3]
+        after = text[token.end : token.end + 4]
+        said = len(clause.specs), len(clause.devices), len(clause.rooms) - len(pending)
         if _read_target(clause, token, pending, home, after):
+            rooms = _joined_rooms(clause, said, joined, home)
+            joined = rooms if _JOINED.match(after) else ()
             continue
         _read_other(clause, token, tokens[i - 1] if i else None)
     clause.bare_rooms = [r for r in pending if r not in clause.bare_rooms]
@@ -137,6 +157,23 @@ def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, a
         pending.clear()
         return True
     return False
+
+
+def _joined_rooms(clause: Clause, said: tuple[int, int, int], joined: tuple[str, ...],
+                  home: Home) -> tuple[str, ...]:
+    """The rooms of the target just read, which the next thing in the list takes when it says none (a spec
+    without rooms read now gets `joined`, the rooms of the one before it)."""
+    specs, devices, rooms_said = said
+    if len(clause.specs) > specs:
+        spec = clause.specs[-1]
+        if not spec.rooms and joined:
+            clause.specs[-1] = spec = TargetSpec(spec.kind, joined, spec.text, spec.all)
+        return spec.rooms
+    if len(clause.devices) > devices and len(clause.rooms) > rooms_said:  # a room said for it
+        found = [d for i in clause.devices[-1] if (d := home.device(i)) is not None]
+        rooms = tuple(dict.fromkeys(d.room for d in found if d.room))
+        return rooms if len(rooms) == 1 else ()
+    return joined
 
 
 def _add_device(clause: Clause, token: Token, ids: tuple[str, ...], pending: list[str], home: Home) -> None:
@@ -196,6 +233,21 @@ _ONLY_PARTICLES = re.compile(
 )
 
 
+def unread_modifier(clause: Clause, fillers: frozenset[str]) -> str | None:
+    """A word no list knows said right before a kind or a device ("펜트하우스 에어컨", "the pod bay doors"): it
+    says which one, so reading the kind without it would widen the request. None when there is no such word."""
+    unread = set(unread_words(clause, fillers))
+    for token in clause.tokens:
+        if not (token.has("kind") or token.has("device")) or token.has("shadow") or token.start <= clause.offset:
+            continue
+        before = clause.sentence[clause.offset:token.start].rstrip()
+        last = before.split()[-1] if before.split() else ""
+        word = _PARTICLES.sub("", last) if len(last) > 2 else last
+        if len(word) >= 2 and word in unread:  # "이 방 불": 방 alone is this room
+            return word
+    return None
+
+
 def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
     """Words of the request no list knows, particles and fillers aside ("거실 스팀다리미 꺼줘" -> 스팀다리미)."""
     covered = [False] * len(clause.sentence)
@@ -205,7 +257,9 @@ def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
         for i in range(token.start, min(token.end, len(covered))):
             covered[i] = True
     start = clause.offset
-    end = clause.tokens[-1].end
+    final = clause.tokens[-1]  # English words after the last known one are unread ("turn on the study pen")
+    trailing = clause.last and not final.has("verb") and clause.sentence[final.end :].isascii()
+    end = len(clause.sentence) if trailing else final.end
     chars = [ch if not covered[i] else " " for i, ch in enumerate(clause.sentence[start:end], start)]
     words = []
     for chunk in "".join(chars).split():

@@ -42,6 +42,8 @@ _ENGLISH_QUESTION = re.compile(
 _ENGLISH_FAVOUR = re.compile(r"^(?:can|could|would|will) you\b|\bplease\b")
 # "켜 줄래?", "알려 줄 수 있어요?", "꺼 주실래요?": a request said as a question.
 _FAVOUR = re.compile(r"줘|줄래|줄\s*수|주실|주시|주겠|주세|주라|줍|줄까|할래|해\s*줄|해\s*볼래")
+# "켜 놨어?", "꺼 뒀어?": the past of 놓다/두다 after a verb says a state that still holds, asked about now.
+_RESULTATIVE = re.compile(r"[놨뒀]")
 _QUESTION_END = re.compile(r"(?:까|니|냐|나요|는지|던가)\s*$")
 
 
@@ -93,7 +95,7 @@ def asks_about_the_past(text: str, language: str = "ko") -> bool:
     if language == "en" or not asks_question(text, language):
         return False
     words = _WORD.findall(text)
-    return bool(words) and _past(words[-1])
+    return bool(words) and _past(words[-1]) and not _RESULTATIVE.search(words[-1])
 
 
 def acts(command: Command, intents: IntentRegistry = BUILTIN_INTENTS) -> bool:

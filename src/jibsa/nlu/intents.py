@@ -10,12 +10,13 @@ from typing import Any
 from jibsa.domain import Command, Device, DeviceType, Home
 from jibsa.domain.actions import canonical_intent
 from jibsa.domain.intents import BUILTIN_INTENTS
-from jibsa.nlu.clause import Clause, unread_words
+from jibsa.nlu.clause import Clause, unread_modifier, unread_words
 from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
 from jibsa.nlu.queries import query
 from jibsa.nlu.setting import Setting, default_prop, read_setting, set_commands, settable
+from jibsa.nlu.slips import jamo
 from jibsa.nlu.targets import (
     Context,
     first_kind_with_devices,
@@ -87,8 +88,8 @@ def _home_intent(clause: Clause) -> Command | None:
         return Command("query_home")
     if clause.has("jobs") and (clause.question or clause.has("query")) and not _action_verbs(clause):
         return Command("list_jobs")
-    if clause.has("weather") or clause.has("city"):
-        return weather_command(clause)
+    if clause.has("weather") or (clause.has("city") and (clause.question or clause.has("query"))):
+        return weather_command(clause)  # a city alone is asked about ("부산은 어때?"), never "고양이 밝기 50으로"
     if clause.has("date"):
         return Command("get_date")
     if clause.has("time"):
@@ -178,9 +179,10 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         return Interpretation(not_found=not_found, reason="not_found")
     placed = bool(clause.devices or any(s.rooms for s in clause.specs))
     unread = unread_words(clause, ctx.fillers) if not placed else []
-    if unread and not clause.specs and (clause.bare_rooms or not devices):
-        missing = " ".join([*_room_names(home, clause.bare_rooms), unread[0]])
-        return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+    unknown = (None if inherited else _guess(clause, home, lex, unread, setting)) or _unknown_word(
+        clause, home, ctx, unread, bool(devices))
+    if unknown is not None:
+        return unknown
     slip = unread[0] if unread else ""  # "거싷 불 켜": the kind is read; the word before may be a room
     if not devices:
         return Interpretation(reason="unclear")
@@ -193,8 +195,9 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         prop = previous.params.get("property")
         devices = [d for d in devices if settable(d, str(prop))] if prop else devices
         return Interpretation(commands=_by_intent(devices, previous.intent, previous.params))
-    if _broad(clause) and set(_action_verbs(clause)) & {"turn_on", "turn_off"}:
-        devices = [d for d in devices if d.property_spec("power") is not None]
+    devices, ask = _broad_devices(clause, devices, setting, ctx.chosen) if _broad(clause) else (devices, False)
+    if ask:
+        return Interpretation(reason="choose", devices=devices)
     commands = _commands(clause, devices, setting)
     if not commands and _changes_value(clause, setting):
         prop = setting.prop or default_prop(devices, setting.unit) or ""
@@ -205,6 +208,18 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
                     for c in commands]
     return Interpretation(commands=commands, reason="" if devices else "unclear", unread=slip)
+
+
+def _unknown_word(clause: Clause, home: Home, ctx: Context, unread: list[str], found: bool) -> Interpretation | None:
+    """Not found, when a word no list knows says which one: the only word besides a room ("거실 스팀다리미
+    꺼줘"), or a word right before a kind or device in no room said ("펜트하우스 에어컨 켜")."""
+    if unread and not clause.specs and (clause.bare_rooms or not found):
+        missing = " ".join([*_room_names(home, clause.bare_rooms), *unread])  # quoted whole: "서재 pen"
+        return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+    if clause.bare_rooms or any(s.rooms for s in clause.specs):
+        return None
+    modifier = unread_modifier(clause, ctx.fillers)
+    return Interpretation(not_found=[modifier], reason="not_found", unread=modifier) if modifier else None
 
 
 def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
@@ -250,6 +265,74 @@ def _verb_kinds(clause: Clause, lex: Lexicon) -> list[DeviceType]:
         if any(word in token.text for _, token in clause.verbs):
             return [DeviceType(k) for k in kinds]
     return []
+
+
+def _guess(clause: Clause, home: Home, lex: Lexicon, unread: list[str], setting: Setting) -> Interpretation | None:
+    """Not found, when words not read leave only a guess: no device word was read ("turn off the a few bit of
+    air" would be the purifier, by "air"), or the word before the kind may complete another kind ("VHS washer":
+    the dishwasher?). The words not read are quoted whole."""
+    if not unread:
+        return None
+    longer = _names_another_kind(clause, unread, lex)
+    guessed = _unnamed(clause) and not _changes_value(clause, setting)  # "냉동실 온도 …도로": the property names it
+    if not (guessed or longer):
+        return None
+    missing = " ".join([*_room_names(home, clause.bare_rooms), *(unread if not longer else [longer])])
+    return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
+
+
+def _broad_devices(clause: Clause, devices: list[Device], setting: Setting,
+                   chosen: frozenset[str]) -> tuple[list[Device], bool]:
+    """Of a room's (or the home's) devices, those that take the request ("거실 거 열어줘": the curtain), and
+    whether to ask which: every device of the home opened, unlocked, started … ("다 열어") is asked about,
+    and the answer (`chosen`) picks; only "다 꺼"/"다 켜" stand for all of them."""
+    verbs = _action_verbs(clause)
+    if set(verbs) & {"turn_on", "turn_off"}:
+        return [d for d in devices if d.property_spec("power") is not None], False
+    if setting.said:
+        return devices, False
+    taking = _taking(devices, verbs)
+    homewide = not clause.bare_rooms and not any(s.rooms for s in clause.specs)
+    if not homewide or len(taking) < 2:
+        return taking, False
+    answered = [d for d in taking if d.id in chosen]  # "거실" after "거실 기기요, 안방 기기요, …?"
+    return (answered, False) if answered else (taking, True)
+
+
+def _unnamed(clause: Clause) -> bool:
+    """No device and no kind was read: the request's devices would come from a room, a property or "다"."""
+    return not clause.devices and not any(s.kind is not None for s in clause.specs)
+
+
+def _names_another_kind(clause: Clause, unread: Sequence[str], lex: Lexicon) -> str:
+    """A word not read just before the kind word, where another kind's word ends with that one, said together
+    ("VHS washer": the dishwasher may be meant), or ""."""
+    kinds = lex.groups("kinds")
+    for spec in clause.specs:
+        said = spec.text.strip()
+        before = clause.sentence[: clause.sentence.find(said)].split() if said and said in clause.sentence else []
+        others = [w for kind, words in kinds.items() if spec.kind is None or kind != spec.kind.value for w in words]
+        if before and before[-1] in unread and any(w.endswith(said) and _sounds_like(before[-1], w[: -len(said)])
+                                                    for w in others):
+            return f"{before[-1]} {said}"
+    return ""
+
+
+def _sounds_like(word: str, rest: str) -> bool:
+    """Most of the letters of the shorter (jamo for Korean) are in the other: "vhs" and "dish", not "방" and "가스"."""
+    a, b = jamo(word), jamo(rest.strip())
+    if not a or not b:
+        return False
+    short, other = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(ch in other for ch in short) * 3 >= len(short) * 2
+
+
+def _taking(devices: Sequence[Device], verbs: Sequence[str]) -> list[Device]:
+    """Of `devices`, those whose type takes the request's last action ("열어" opens curtains, not lights)."""
+    base = next((v for v in reversed(verbs) if v in ACTIONS), None)
+    if base is None:
+        return list(devices)
+    return [d for d in devices if device_intent(d, base) in d.spec.intents]
 
 
 def _room_names(home: Home, rooms: Sequence[str]) -> list[str]:

@@ -322,7 +322,8 @@ def _clauses(tokens: list[Token], text: str, home: Home) -> list[Clause]:
     if carry:
         merged.append(carry)
     floors = [0, *(g[-1].end for g in merged)][: len(merged)]
-    return [read_clause(g, text, home, floor) for g, floor in zip(merged, floors, strict=True)]
+    return [read_clause(g, text, home, floor, last=i == len(merged) - 1)
+            for i, (g, floor) in enumerate(zip(merged, floors, strict=True))]
 
 
 def _timed(command: Command, timing: dict[str, Any]) -> Command:

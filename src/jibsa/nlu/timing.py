@@ -13,10 +13,13 @@ _N = NUMBER_PATTERN
 _UNIT_SECONDS = {"시간": 3600, "hour": 3600, "hours": 3600, "hr": 3600, "hrs": 3600, "분": 60,
                  "minute": 60, "minutes": 60, "min": 60, "mins": 60, "초": 1, "second": 1, "seconds": 1,
                  "sec": 1, "secs": 1}  # fmt: skip
+# "an hour", "half an hour", "a minute": English amounts said in words.
+_EN_AMOUNTS = {"a": 1.0, "an": 1.0, "one": 1.0, "half a": 0.5, "half an": 0.5}
+_AMOUNT = rf"(?:{_N}|\b(?:half\s+an?|an?|one)(?=\s+(?:hours?|minutes?|seconds?)\b))"
 _DURATION_PART = re.compile(
-    rf"({_N})\s*(시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(\s*반)?"
+    rf"({_AMOUNT})\s*(시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(\s*반)?"
 )
-_DURATION = rf"(?:(?:{_N})\s*(?:시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(?:\s*반)?\s*)+"
+_DURATION = rf"(?:(?:{_AMOUNT})\s*(?:시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(?:\s*반)?\s*)+"
 _DELAY = re.compile(
     rf"(?:in\s+)?(?P<dur>{_DURATION})\s*(?:뒤|후|있다가|이따가?|지나서|later|from now)(?:에|엔|에는)?"
     rf"|in\s+(?P<dur2>{_DURATION})"
@@ -53,7 +56,8 @@ def parse_duration(text: str) -> int | None:
     """Seconds in '3분 30초', '한 시간 반', '90 seconds'; None when no duration is said."""
     total, found = 0.0, False
     for match in _DURATION_PART.finditer(text):
-        number = parse_number(match.group(1))
+        said = " ".join(match.group(1).split())
+        number = _EN_AMOUNTS[said] if said in _EN_AMOUNTS else parse_number(said)
         if number is None:
             continue
         unit = _UNIT_SECONDS[match.group(2)]

@@ -118,6 +118,12 @@ def _home_room_for(home: Home, words: tuple[str, ...]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _add_feelings(gaz: Gazetteer, lexicon: Lexicon) -> None:
+    for feeling in lexicon.feelings:  # where a word starts: 탁해 is not the end of 부탁해
+        for word in feeling.words:
+            gaz.add(normalise(word), ("feeling", feeling.name), word_start=True)
+
+
 def _add_lexicon(gaz: Gazetteer, lexicon: Lexicon) -> None:
     for kind, words in lexicon.kinds.items():
         gaz.add_all((normalise(w) for w in words), ("kind", kind))
@@ -135,8 +141,7 @@ def _add_lexicon(gaz: Gazetteer, lexicon: Lexicon) -> None:
         for canonical, words in choices.items():
             value: object = {"true": True, "false": False}.get(str(canonical), str(canonical))
             gaz.add_all((normalise(str(w)) for w in words), ("value", (str(prop), value)))
-    for feeling in lexicon.feelings:
-        gaz.add_all((normalise(w) for w in feeling.words), ("feeling", feeling.name))
+    _add_feelings(gaz, lexicon)
     weather = lexicon.section("weather")
     gaz.add_all((normalise(str(w)) for w in weather["words"]), ("weather", None))
     for day, words in weather["days"].items():

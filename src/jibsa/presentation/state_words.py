@@ -1,4 +1,4 @@
-"""A device's state in the words people use, in Korean or English: one table (`state_words.yaml`)
+"""A device's state in the words people use, in Korean or English: the catalogue's `state` section (words/<lang>.yaml)
 that the CLI and the API's device summaries share.
 
 "잠김"/"열림" for a lock, "닫힘" for a cover at 0% and "열림 40%" otherwise, "켜짐"/"꺼짐",
@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from jibsa.domain.device_types import SENSOR_READINGS, DeviceType, type_spec
+from jibsa.words import catalogue
 
 LANGUAGES = ("ko", "en")
 COVERS = frozenset({DeviceType.CURTAIN, DeviceType.BLIND, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
@@ -42,12 +40,8 @@ WHILE_ON = frozenset({"brightness", "color", "temperature", "mode", "fan_speed",
 NUMERIC_UNITS = {"remaining_time": ""}  # shown in minutes, by its own word
 
 
-@cache
 def _table() -> dict[str, Any]:
-    text = resources.files("jibsa.presentation").joinpath("state_words.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    table: dict[str, Any] = yaml.load(text, Loader=loader)
-    return table
+    return {language: catalogue(language)["state"] for language in LANGUAGES}
 
 
 def language_or_default(language: str | None) -> str:

@@ -176,6 +176,10 @@ class RuleEngine:
         self._spawn(self._carry_out(rule, value, late))
         return True
 
+    def stopped_matching(self, rule: Rule) -> None:
+        """The state that set `rule` off stopped holding: its notifications are resolved."""
+        self._spawn(self.notifier.resolve(rule.id))
+
     def state(self, device_id: str) -> Mapping[str, Any]:
         return self.hub.states.get(device_id)
 

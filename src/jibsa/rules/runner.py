@@ -13,11 +13,12 @@ from jibsa.domain import Command
 from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.said import Said
 from jibsa.hub.notification_store import as_written
-from jibsa.hub.notifications import Notifier, rule_texts
+from jibsa.hub.notifications import Notifier
 from jibsa.hub.outcome import Actor
 from jibsa.rules.model import Action, ActionKind, Rule
 from jibsa.rules.triggers import TriggerKinds
 from jibsa.rules.triggers.base import Wording
+from jibsa.words import catalogue
 
 if TYPE_CHECKING:
     from jibsa.hub.hub import Hub
@@ -94,7 +95,8 @@ class RuleRunner:
         kind = self._kinds.get(rule.when.kind)
         if kind is None:
             return rule.name
-        wording = Wording(rule_texts()[language], kind.own_words(language, "happened"), language, self._hub.home)
+        happened = catalogue(language)["happened"]
+        wording = Wording(happened, kind.own_words(language, "happened"), language, self._hub.home)
         return kind.happened(rule.when, value, wording)
 
     def _looping(self, rule_id: str, now: float) -> bool:

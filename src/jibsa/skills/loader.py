@@ -9,28 +9,18 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from importlib.metadata import entry_points
 from typing import Any
-
-import yaml
 
 from jibsa.domain import INTENTS, Command
 from jibsa.hub import Outcome, Skill, SkillHost
 from jibsa.nlu.phrases import PhraseBook, PhraseRule
 from jibsa.skills.manifest import SkillManifest
 from jibsa.skills.partner import Handler, PartnerSkill, SkillContext, SkillRefused, SkillRequest
+from jibsa.words import Said, say
 
 log = logging.getLogger(__name__)
 SKILL_GROUP = "jibsa.skills"
-
-
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    text = resources.files("jibsa.skills").joinpath("messages.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return data
 
 
 def installed_skills() -> list[PartnerSkill]:
@@ -106,8 +96,8 @@ def phrase_book(manifests: Iterable[SkillManifest], extra: Sequence[PhraseRule] 
     return PhraseBook([*rules, *extra], slots, patterns)
 
 
-def _say(key: str, language: str) -> str:
-    return _messages()["en" if language == "en" else "ko"][key]
+def _say(key: str, language: str, **fields: str) -> str:
+    return say(Said(f"skill.{key}", fields), "en" if language == "en" else "ko")
 
 
 # Skills run here, each on its own event loop: a skill that blocks (time.sleep, a slow library) holds one of
@@ -135,7 +125,7 @@ def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, A
     async def run(command: Command, hub: SkillHost) -> Outcome:
         language = str(command.params.get("language") or "ko")
         if problem is not None:
-            reply = _say(problem[0], language).format(name=manifest.name)
+            reply = _say(problem[0], language, name=manifest.name)
             return Outcome(command, error=f"skill_{problem[0]}", answer={"reply": reply})
         params = {k: v for k, v in command.params.items() if k != "language"}
         now = datetime.fromtimestamp(hub.clock.now(), hub.timezone)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from jibsa.domain.home import DEFAULT_CITY
 from jibsa.skills.weather import WeatherSource
 
 RAIN = frozenset({"drizzle", "shower", "rain", "sleet", "thunderstorm"})
@@ -25,7 +26,7 @@ class ForecastConditions:
 
     async def conditions(self, city: str) -> frozenset[str]:
         now = datetime.now(UTC).astimezone(SEOUL)
-        report = await self._source.report(city or self._home_city or "서울", now)
+        report = await self._source.report(city or self._home_city or DEFAULT_CITY, now)
         today = report.day(now.date())
         condition = (report.current.condition if report.current else None) or (today.condition if today else "")
         kinds: set[str] = set()

@@ -50,9 +50,9 @@ class RuleRecords(StoreBase):
         return Notification(int(new_id), person, said, at, False, rule_id)
 
     async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
-                            limit: int = 100) -> list[Notification]:
+                            limit: int = 100, resolved: bool = False) -> list[Notification]:
         """`person`'s notifications and everyone's (all when None), newest first; a notification sent to
-        everyone is read or unread for each person on their own."""
+        everyone is read or unread for each person on their own. Resolved ones only when `resolved`."""
         t = notifications
         read = t.c.read if person is None else sa.case((t.c.person == "", _read_by(person)), else_=t.c.read)
         query = sa.select(t, read.label("seen")).where(t.c.home_id == home_id)
@@ -60,10 +60,26 @@ class RuleRecords(StoreBase):
             query = query.where(t.c.person.in_((person, "")))
         if unread_only:
             query = query.where(sa.not_(read))
+        if not resolved:
+            query = query.where(t.c.resolved_at.is_(None))
         query = query.order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [Notification(r.id, r.person, _said(r), r.at, bool(r.seen), r.rule_id) for r in rows]
+        return [Notification(r.id, r.person, _said(r), r.at, bool(r.seen), r.rule_id, r.resolved_at)
+                for r in rows]
+
+    async def resolve_notifications(self, home_id: str, rule_id: str, *, at: float) -> list[int]:
+        """Mark the rule's notifications not yet resolved as resolved at `at`; their ids."""
+        t = notifications
+        current = (t.c.home_id == home_id, t.c.rule_id == rule_id, t.c.resolved_at.is_(None))
+
+        def resolve(connection: sa.Connection) -> list[int]:
+            ids = [int(i) for i in connection.execute(sa.select(t.c.id).where(*current)).scalars()]
+            if ids:
+                connection.execute(sa.update(t).where(t.c.id.in_(ids)).values(resolved_at=at))
+            return ids
+
+        return await self._write(resolve)
 
     async def mark_read(self, home_id: str, person: str | None, ids: list[int] | None) -> int:
         """Mark `ids` (None: all) read for `person` (for everyone when None); how many changed for them."""

@@ -127,6 +127,8 @@ notifications = sa.Table(
     # which keep their sentences in text and text_en; new rows leave those empty).
     sa.Column("said_key", sa.String(100), nullable=False, server_default=""),
     sa.Column("said_fields", _DOC, nullable=True),
+    # rev_0007_notification_resolved: when the state it told of stopped holding (NULL: still current).
+    sa.Column("resolved_at", sa.Double(), nullable=True),
     sa.Index("ix_notifications_home_person_at", "home_id", "person", "at"),
 )  # fmt: skip
 

@@ -175,6 +175,13 @@ export function mount(container, ctx) {
       view.unread += 1;
       toast(text(event));
       render();
+    } else if (event.type === "notifications_resolved") {
+      // What they told of no longer holds (the door is locked again): they leave the list.
+      const gone = new Set(event.ids);
+      const left = view.notes.filter((n) => !gone.has(n.id));
+      view.unread -= view.notes.filter((n) => gone.has(n.id) && !n.read).length;
+      view.notes = left;
+      render();
     } else if (event.type === "rule_fired") {
       view.fired = [event, ...view.fired].slice(0, 10);
       loadRules();

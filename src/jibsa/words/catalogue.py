@@ -1,7 +1,7 @@
 """The catalogue: words/ko.yaml and words/en.yaml, one per language, the same keys in each.
 
 A sentence's placeholders are `{field}`, or `{field|how}` where `how` is a Korean particle (`{name|을}`:
-the name with 을 or 를 by how it is read) or one of `number`, `duration`, `clock`, `list`. A field whose
+the name with 을 or 를 by how it is read) or one of `number`, `duration`, `clock`, `date` (ISO), `list`. A field whose
 value is a mapping by language ({"ko": ..., "en": ...}) gives each language its own; one that is a
 `Said`'s JSON ({"key": ..., "fields": ...}) is worded itself ("the SmartThings account").
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -64,6 +65,9 @@ def _filled(value: Any, how: str | None, lang: str) -> str:
         return number_text(float(value))
     if how == "duration":
         return (korean.duration_text if lang == "ko" else english.duration_text)(float(value))
+    if how == "date":  # an ISO date: "12월 7일", "2026-12-07"
+        day = date.fromisoformat(str(value))
+        return f"{day.month}월 {day.day}일" if lang == "ko" else day.isoformat()
     if how == "clock":
         return korean.clock_text(str(value)) if lang == "ko" else str(value)
     if how == "list":

@@ -17,6 +17,7 @@ from jibsa.hub.clock import Clock
 from jibsa.nlu.josa import clock_text, josa
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import Rule, Trigger
+from jibsa.words import word
 
 T = TypeVar("T", bound=Trigger)
 Words = Mapping[str, Any]
@@ -49,6 +50,10 @@ class WatchSite(Protocol):
     def weather_poll_s(self) -> float: ...
 
     def fire(self, rule: Rule, value: Any = None, *, late: bool = False) -> bool: ...
+
+    def stopped_matching(self, rule: Rule) -> None:
+        """What set `rule` off no longer holds (the door it told of is locked again)."""
+        ...
 
     def state(self, device_id: str) -> Mapping[str, Any]:
         """The device's state now."""
@@ -153,7 +158,7 @@ class Wording:
         return found
 
     def say(self, *path: str, **fields: Any) -> str:
-        return str(self.text(*path)).format(**fields)
+        return word(str(self.text(*path)), fields, "ko" if self.ko else "en")
 
     def device(self, device_id: str | None, name: str = "") -> dict[str, str]:
         """{"device": its name, "device_i": its name with 이/가 in Korean}."""

@@ -108,6 +108,7 @@ class ValueWatcher(Watcher):
                     held = self._holding.pop(rule_id, None)
                     if held is not None:
                         held.cancel()
+                    self.site.stopped_matching(self.rules[rule_id])
 
     def start(self) -> None:
         """A value that matched for less than its while when jibsa stopped goes on counting from when it
@@ -233,10 +234,10 @@ def _happened(trigger: StateTrigger, value: Any, w: Wording) -> str:
         return w.say("below", property=prop, value=shown, limit=f"{trigger.below:g}", **fill)
     held = (w.find("held_words") or {}).get(prop, {}) if trigger.for_s else {}
     if shown in held:
-        return str(held[shown]).format(duration=_duration(trigger.for_s, w), **fill)
+        return w.say("held_words", prop, shown, duration=_duration(trigger.for_s, w), **fill)
     words = w.text("state_words").get(prop, {})
     if shown in words:
-        return str(words[shown]).format(**fill)
+        return w.say("state_words", prop, shown, **fill)
     return w.say("state_reached", property=prop, value=shown, **fill)
 
 

@@ -15,6 +15,7 @@ import yaml
 from astral import Observer
 from astral.sun import sunrise, sunset
 
+from jibsa.domain.home import DEFAULT_CITY
 from jibsa.nlu.josa import duration_text
 from jibsa.nlu.timing import parse_duration
 from jibsa.rules.fields import Fields
@@ -23,7 +24,6 @@ from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, 
 from jibsa.rules.triggers.timed import TimedWatcher
 
 SUN_EVENTS = ("sunrise", "sunset")
-DEFAULT_CITY = "서울"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from jibsa.skills.weather.kma import get_json
 from jibsa.skills.weather.report import Air
 
 DEFAULT_BASE_URL = "https://apis.data.go.kr/B552584/ArpltnInforInqireSvc"
+SOURCE = "airkorea"
 
 
 class AirKoreaClient:
@@ -38,18 +39,18 @@ class AirKoreaClient:
             rows = await self._rows("getCtprvnRltmMesureDnsty", {"sidoName": sido, "numOfRows": 200})
             found = next((r for r in rows if _measured(r)), None)
         if found is None:
-            raise WeatherServiceError("no_data", f"no fine dust measured at {station} or in {sido}")
+            raise WeatherServiceError("no_data", f"no fine dust measured at {station} or in {sido}", SOURCE)
         return Air(_number(found.get("pm10Value")), _number(found.get("pm25Value")), _number(found.get("pm10Grade")),
                    _number(found.get("pm25Grade")), str(found.get("stationName") or station),
                    str(found.get("dataTime") or ""))
 
     async def _rows(self, operation: str, query: dict[str, Any]) -> list[dict[str, Any]]:
         params = {"serviceKey": self._key, "returnType": "json", "pageNo": 1, "ver": "1.0", **query}
-        body = await get_json(self._http, f"{self._base_url}/{operation}", params)
+        body = await get_json(self._http, f"{self._base_url}/{operation}", params, SOURCE)
         response = body.get("response") or {}
         header = response.get("header") or {}
         if str(header.get("resultCode", "")) != "00":
-            raise WeatherServiceError("service", f"{header.get('resultCode')} {header.get('resultMsg', '')}")
+            raise WeatherServiceError("service", f"{header.get('resultCode')} {header.get('resultMsg', '')}", SOURCE)
         items = (response.get("body") or {}).get("items") or []
         return [i for i in items if isinstance(i, dict)]
 

@@ -38,6 +38,6 @@ class ReleaseCache(Generic[T]):
         except WeatherServiceError as exc:
             if kept is None:
                 raise
-            return kept.value, Stale(exc.reason, kept.release.moment)
+            return kept.value, Stale(exc.reason, kept.release.moment, exc.source)
         self._kept[key] = _Kept(release, value)
         return value, None

@@ -16,15 +16,17 @@ QUOTA_CODES = frozenset({"22"})
 
 
 class WeatherServiceError(Exception):
-    """A failed request. `reason`: "network", "key", "quota", "no_data" or "service"."""
+    """A failed request. `reason`: "network", "key", "quota", "no_data" or "service"; `source`: the
+    service that failed ("kma", "open_meteo", "airkorea"), named when the failure is told."""
 
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
+    def __init__(self, reason: str, detail: str, source: str = "kma") -> None:
+        super().__init__(f"{source} {reason}: {detail}")
         self.reason = reason
         self.detail = detail
+        self.source = source
 
 
-def gateway_error(text: str) -> WeatherServiceError | None:
+def gateway_error(text: str, source: str = "kma") -> WeatherServiceError | None:
     """The error in a data.go.kr gateway's XML answer, if the text is one."""
     code = _GATEWAY_CODE.search(text)
     if code is None:
@@ -32,7 +34,7 @@ def gateway_error(text: str) -> WeatherServiceError | None:
     message = _GATEWAY_MESSAGE.search(text)
     detail = f"{code.group(1)} {message.group(1) if message else ''}".strip()
     if code.group(1) in KEY_CODES:
-        return WeatherServiceError("key", detail)
+        return WeatherServiceError("key", detail, source)
     if code.group(1) in QUOTA_CODES:
-        return WeatherServiceError("quota", detail)
-    return WeatherServiceError("service", detail)
+        return WeatherServiceError("quota", detail, source)
+    return WeatherServiceError("service", detail, source)

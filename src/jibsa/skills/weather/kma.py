@@ -45,21 +45,22 @@ class KmaClient:
         return items
 
 
-async def get_json(http: httpx.AsyncClient, url: str, params: dict[str, Any]) -> dict[str, Any]:
-    """GET a data.go.kr operation; the JSON body, or WeatherServiceError saying why not."""
+async def get_json(http: httpx.AsyncClient, url: str, params: dict[str, Any],
+                   source: str = "kma") -> dict[str, Any]:
+    """GET an operation of `source`; the JSON body, or WeatherServiceError saying why not."""
     try:
         response = await http.get(url, params=params)
     except httpx.HTTPError as exc:
-        raise WeatherServiceError("network", type(exc).__name__) from None
-    refused = gateway_error(response.text)
+        raise WeatherServiceError("network", type(exc).__name__, source) from None
+    refused = gateway_error(response.text, source)
     if refused is not None:
         raise refused
     if response.status_code >= 400:
-        raise WeatherServiceError("service", f"HTTP {response.status_code}")
+        raise WeatherServiceError("service", f"HTTP {response.status_code}", source)
     try:
         body = response.json()
     except ValueError:
-        raise WeatherServiceError("service", "the answer is not JSON") from None
+        raise WeatherServiceError("service", "the answer is not JSON", source) from None
     if not isinstance(body, dict):
-        raise WeatherServiceError("service", "the answer is not a JSON object")
+        raise WeatherServiceError("service", "the answer is not a JSON object", source)
     return body

@@ -94,7 +94,7 @@ class KmaWeatherSource:
         try:
             return await self.air_cache.get(place.station, latest_release(Operation.AIR, now), fetch)
         except WeatherServiceError as exc:
-            return None, Stale(exc.reason, None)
+            return None, Stale(exc.reason, None, exc.source)
 
 
 def _number(value: Any) -> float | None:

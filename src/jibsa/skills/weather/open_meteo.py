@@ -18,6 +18,7 @@ from jibsa.skills.weather.release import Release
 from jibsa.skills.weather.report import Current, DayForecast, WeatherReport, city
 
 DEFAULT_BASE_URL = "https://api.open-meteo.com/v1"
+SOURCE = "open_meteo"
 # WMO weather interpretation codes -> jibsa's condition names
 _WMO = ((0, 1, "clear"), (2, 2, "cloudy"), (3, 48, "overcast"), (51, 57, "drizzle"), (61, 67, "rain"),
         (71, 77, "snow"), (80, 82, "shower"), (85, 86, "snow"), (95, 99, "thunderstorm"))  # fmt: skip
@@ -48,7 +49,7 @@ class OpenMeteoSource:
         }  # fmt: skip
 
         async def fetch() -> dict[str, Any]:
-            return await get_json(self._http, f"{self._base_url}/forecast", params)
+            return await get_json(self._http, f"{self._base_url}/forecast", params, SOURCE)
 
         hour = Release(now.strftime("%Y%m%d"), now.strftime("%H00"))
         body, stale = await self.cache.get(place.name, hour, fetch)
@@ -56,7 +57,7 @@ class OpenMeteoSource:
             return WeatherReport(place, _current(body), _days(body), None, stale, None,
                                  hour.moment)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise WeatherServiceError("service", f"unexpected answer: {exc!r}") from None
+            raise WeatherServiceError("service", f"unexpected answer: {exc!r}", SOURCE) from None
 
 
 def _current(body: dict[str, Any]) -> Current:

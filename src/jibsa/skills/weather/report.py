@@ -68,6 +68,7 @@ class Stale:
 
     reason: str
     as_of: datetime | None
+    source: str = "kma"  # the service that failed: "kma", "open_meteo", "airkorea"
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class WeatherReport:
         for key in ("stale", "air_stale"):
             stale = getattr(self, key)
             out[key] = None if stale is None else {
-                "reason": stale.reason, "as_of": stale.as_of.isoformat() if stale.as_of else None}
+                "reason": stale.reason, "as_of": stale.as_of.isoformat() if stale.as_of else None,
+                "source": stale.source}
         out["issued"] = self.issued.isoformat() if self.issued else None
         return out
 

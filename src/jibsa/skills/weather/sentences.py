@@ -65,15 +65,18 @@ def say_weather(answer: Mapping[str, Any], language: str) -> str:
     body = speak(words)
     stale = answer.get("air_stale") if topic == "dust" else answer.get("stale")
     if stale and stale.get("as_of"):
-        return stale_notice(stale["reason"], datetime.fromisoformat(stale["as_of"]), words.lang) + " " + body
+        as_of = datetime.fromisoformat(stale["as_of"])
+        return stale_notice(stale["reason"], as_of, words.lang, stale.get("source", "kma")) + " " + body
     return body
 
 
-def stale_notice(reason: str, as_of: datetime, language: str) -> str:
-    """"기상청에 연결할 수 없어서 14시 00분 기준 마지막 정보로 알려 드려요." and the like."""
-    stale = _sentences()["en" if language == "en" else "ko"]["stale"]
+def stale_notice(reason: str, as_of: datetime, language: str, source: str = "kma") -> str:
+    """"기상청에 연결할 수 없어서 14시 00분 기준 마지막 정보로 알려 드려요." and the like, naming the
+    service that failed (`source`: "kma", "open_meteo", "airkorea")."""
+    words = _sentences()["en" if language == "en" else "ko"]
     shown = as_of.strftime("%H:%M" if language == "en" else "%H시 %M분")
-    return str(stale.get(reason, stale["other"])).format(as_of=shown)
+    return str(words["stale"].get(reason, words["stale"]["other"])).format(as_of=shown,
+                                                                           source=_source(words, source))
 
 
 def condition_words(condition: str | None) -> dict[str, str]:
@@ -86,10 +89,17 @@ def grade_words(grade: int | None) -> dict[str, str]:
     return {lang: str(_sentences()[lang]["grades"].get(grade, "?")) for lang in ("ko", "en")}
 
 
-def say_failure(reason: str, language: str) -> str:
-    """Why there is no weather at all: the network, the key, the quota or the service."""
-    failed = _sentences()["en" if language == "en" else "ko"]["failed"]
-    return str(failed.get(reason, failed["other"]))
+def say_failure(reason: str, language: str, source: str = "kma") -> str:
+    """Why there is no weather at all: the network, the key, the quota or the service, naming the
+    service that failed (`source`)."""
+    words = _sentences()["en" if language == "en" else "ko"]
+    failed = words["failed"]
+    return str(failed.get(reason, failed["other"])).format(source=_source(words, source))
+
+
+def _source(words: Mapping[str, Any], source: str) -> str:
+    """The failed service's name as people know it: "kma" -> "기상청"."""
+    return str(words["sources"].get(source, source))
 
 
 def _first(words: _Words) -> Mapping[str, Any]:

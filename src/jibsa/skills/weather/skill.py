@@ -78,7 +78,7 @@ def weather_skill(source: WeatherSource | None, home_city: str | None = None) ->
         except LookupError:
             return Outcome(command, error="unknown_city", answer={"city": city, "day": day})
         except WeatherServiceError as exc:
-            said = {lang: say_failure(exc.reason, lang) for lang in ("ko", "en")}
+            said = {lang: say_failure(exc.reason, lang, exc.source) for lang in ("ko", "en")}
             return Outcome(command, error="weather_unavailable", answer={"city": city, "day": day,
                                                                           "reason": exc.reason, "said": said})
         answer = weather_answer(report, day, topic, now)
