@@ -52,15 +52,18 @@ async def _addresses(host: str) -> list[Address]:
         pass
     try:
         found = await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:  # UnicodeError: no host name (an empty or overlong label, a control)
         raise EndpointRefused(f"{host}: cannot be resolved ({exc})") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
 
 
 async def check_endpoint(url: str, allowed: Sequence[Network] = ()) -> None:
     """Raise EndpointRefused unless `url` is https to public addresses (or to an allowed network)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError as exc:  # an unclosed "[" of an IPv6 address
+        raise EndpointRefused(f"the endpoint is not a URL ({exc})") from None
     if not host:
         raise EndpointRefused("the endpoint names no host")
     addresses = await _addresses(host)

@@ -115,6 +115,18 @@ async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(ap
         assert refused.status_code == 422, (bad, refused.text)
 
 
+async def test_the_document_says_which_notification_ids_are_refused(api: Api) -> None:
+    """schemathesis (issue 20 re-measured): the bounds on `ids` were written as "ge"/"le", which JSON Schema
+    does not know, so the document allowed the negative ids the server refuses with 422."""
+    document = (await api.call("엄마", "GET", "/api/openapi.json")).json()
+    schema = document["paths"]["/api/notifications/read"]["post"]["requestBody"]["content"]["application/json"]
+    body = document["components"]["schemas"][schema["schema"]["$ref"].rsplit("/", 1)[1]]
+    (listed,) = [choice for choice in body["properties"]["ids"]["anyOf"] if choice.get("type") == "array"]
+    assert listed["items"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+    refused = await api.call("엄마", "POST", "/api/notifications/read", json={"ids": [-1]})
+    assert refused.status_code == 422, refused.text
+
+
 async def test_rules_per_person_are_capped_and_notifications_coalesced(api: Api, running: RunningHome) -> None:
     """Issue 20, item 13: a member made 10,000 rules; then one light switched by a guest produced 10,000
     notifications (40 MB), a 6.5 s request and +85 MB of memory."""

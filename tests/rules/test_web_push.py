@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -96,6 +97,20 @@ async def test_push_endpoints_inside_the_network_are_refused(api: Api, endpoint:
     the server POST to a loopback URL of the guest's choosing."""
     keys = {"p256dh": "x", "auth": "y"}
     refused = await api.call("손님", "POST", "/api/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+    assert refused.status_code == 422 and refused.json()["code"] == "invalid_request", refused.text
+    assert "endpoint" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", [
+    "http://\ud87f\udea2\u00c1\u009f6;\u0012",  # schemathesis' (issue 20 re-measured): a 500
+    "https://" + "a" * 70 + ".com/push",  # a label longer than DNS allows
+    "https://a..b/push",  # an empty label
+    "https://[::1/push",  # an unclosed IPv6 address
+])
+async def test_an_endpoint_that_is_no_host_name_is_refused_not_a_server_error(api: Api, endpoint: str) -> None:
+    body = json.dumps({"endpoint": endpoint, "keys": {"p256dh": "x", "auth": "y"}})  # lone surrogates escaped
+    refused = await api.client.post("/api/push/subscriptions", content=body, headers={
+        "Authorization": f"Bearer {api.tokens['엄마']}", "Content-Type": "application/json"})
     assert refused.status_code == 422 and refused.json()["code"] == "invalid_request", refused.text
     assert "endpoint" in refused.json()["detail"]
 

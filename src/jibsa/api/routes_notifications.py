@@ -30,7 +30,7 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-NotificationId = Annotated[int, BeforeValidator(_whole_number), Field(ge=0, le=2**31 - 1)]
+NotificationId = Annotated[int, Field(ge=0, le=2**31 - 1), BeforeValidator(_whole_number)]
 
 
 class ReadRequest(BaseModel):
