@@ -18,6 +18,7 @@ from mqtt_support import until
 
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Command
+from jibsa.words import say
 
 pytestmark = pytest.mark.mosquitto
 
@@ -82,4 +83,4 @@ async def test_a_lock_announced_again_elsewhere_goes_back_to_adoption(broker, ru
     assert running.rules is not None
     await running.rules.settled()
     kept = await running.store.notifications(hub.home.id, None)  # type: ignore[attr-defined]
-    assert any("현관문" in n.text and "다시" in n.text for n in kept)
+    assert any("현관문" in say(n.said, "ko") and "다시" in say(n.said, "ko") for n in kept)
