@@ -91,13 +91,19 @@ async def test_refused_logins_and_push_subscriptions_are_audited(harness) -> Non
     for _ in range(3):
         limited = await harness.client.post("/api/login", json={"name": "owner", "password": "guess"})
         assert limited.status_code == 429
-    endpoint = "https://push.example.com/send/1"
+    endpoint = "https://93.184.215.14/send/1"  # a public address (no name to resolve, nothing is sent)
     keys = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
             "auth": "tBHItJI5svbpez7KI4CCXg"}
-    await harness.as_(Role.GUEST, "POST", "/api/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
-    await harness.as_(Role.GUEST, "DELETE", "/api/push/subscriptions", params={"endpoint": endpoint})
+    inward = await harness.as_(Role.GUEST, "POST", "/api/push/subscriptions",
+                               json={"endpoint": "https://127.0.0.1/send/1", "keys": keys})
+    assert inward.status_code == 422  # a way into the home's network: refused, and audited below
+    made = await harness.as_(Role.GUEST, "POST", "/api/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+    assert made.status_code == 201, made.text
+    removed = await harness.as_(Role.GUEST, "DELETE", "/api/push/subscriptions", params={"endpoint": endpoint})
+    assert removed.status_code == 204
     entries = await harness.running.store.audit(harness.running.hub.home.id)
     refused = [e for e in entries if e.action == "login" and e.result.get("error") == "too_many_requests"]
     assert len(refused) == 1 and refused[0].source == "session:192.0.2.10"
-    pushed = sorted((e.action, e.user) for e in entries if e.action.startswith("push_"))
-    assert pushed == [("push_subscribe", "guest"), ("push_unsubscribe", "guest")]
+    pushed = sorted((e.action, e.user, e.ok) for e in entries if e.action.startswith("push_"))
+    assert pushed == [("push_subscribe", "guest", False), ("push_subscribe", "guest", True),
+                      ("push_unsubscribe", "guest", True)]

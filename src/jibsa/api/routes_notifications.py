@@ -88,7 +88,10 @@ async def subscribe(request: Request, body: PushSubscriptionRequest,
     push = api_context(request).running.push
     try:
         await check_endpoint(body.endpoint, push.allowed if push is not None else ())
-    except EndpointRefused as exc:
+    except EndpointRefused as exc:  # a way into the home's network, perhaps: kept in the audit log too
+        await api_context(request).running.gate.audit(principal.at(), "push_subscribe", {"endpoint": body.endpoint},
+                                                      ok=False, result={"error": "invalid_request",
+                                                                        "endpoint": str(exc)})
         raise ApiError("invalid_request", {"endpoint": str(exc)}) from None
     store, home_id = _store(request), api_context(request).home_id
     everyone = await store.push_subscriptions(home_id, None)
