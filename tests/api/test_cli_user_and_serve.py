@@ -42,7 +42,8 @@ def _store_user(tmp_path: Path, name: str, token: str | None = None) -> tuple[ob
     return asyncio.run(look())
 
 
-def test_user_add_prints_a_token_once_and_stores_its_hash(tmp_path, capsys) -> None:
+def test_user_add_prints_a_token_once_and_stores_its_hash(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("JIBSA_LANG", "en")  # the command line speaks Korean unless asked otherwise
     assert _user(tmp_path, "add", "alice", "--role", "guest") == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert re.fullmatch(r"jibsa_[A-Za-z0-9_-]{40,}", token)
@@ -54,9 +55,10 @@ def test_user_add_prints_a_token_once_and_stores_its_hash(tmp_path, capsys) -> N
 
 
 def test_user_list_passwd_token_and_remove(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("JIBSA_LANG", "en")
     assert _user(tmp_path, "add", "bob", "--role", "member") == 0
     assert _user(tmp_path, "list") == 0
-    assert re.search(r"^bob\tmember\t-$", capsys.readouterr().out, re.M)
+    assert re.search(r"^bob\tmember\ttoken only$", capsys.readouterr().out, re.M)  # no password yet
     monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n"))
     assert _user(tmp_path, "passwd", "bob") == 0
     user, _ = _store_user(tmp_path, "bob")
