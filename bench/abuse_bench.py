@@ -30,8 +30,11 @@ from jibsa.domain import Home, Role
 from jibsa.rules.file import load_rules_file
 from jibsa.rules.model import RuleFormatError
 
-LIGHT_ON = {"name": "불 켜짐", "when": {"kind": "state", "device": "living_ceiling", "property": "power", "to": True},
-            "do": [{"kind": "notify"}]}
+LIGHT_ON = {
+    "name": "불 켜짐",
+    "when": {"kind": "state", "device": "living_ceiling", "property": "power", "to": True},
+    "do": [{"kind": "notify"}],
+}
 
 
 def _rss_mb() -> float:
@@ -62,15 +65,24 @@ async def rules_bombing(count: int, data: Path) -> dict[str, Any]:
             per_rule_ms = (time.perf_counter() - started) / max(accepted, 1) * 1000
             before = _rss_mb()
             started = time.perf_counter()
-            switched = await client.post("/api/devices/living_ceiling/commands", json={"intent": "turn_on"},
-                                         headers={"Authorization": f"Bearer {tokens['guest']}"})
+            switched = await client.post(
+                "/api/devices/living_ceiling/commands",
+                json={"intent": "turn_on"},
+                headers={"Authorization": f"Bearer {tokens['guest']}"},
+            )
             assert running.rules is not None
             await running.rules.settled()
             switch_s = time.perf_counter() - started
             stored = await running.store.notifications(running.hub.home.id, None, limit=100_000)  # type: ignore[attr-defined]
-            return {"accepted": accepted, "then": refused, "ms_per_rule": round(per_rule_ms, 2),
-                    "switch_status": switched.status_code, "switch_s": round(switch_s, 3),
-                    "notifications": len(stored), "rss_growth_mb": round(_rss_mb() - before, 1)}
+            return {
+                "accepted": accepted,
+                "then": refused,
+                "ms_per_rule": round(per_rule_ms, 2),
+                "switch_status": switched.status_code,
+                "switch_s": round(switch_s, 3),
+                "notifications": len(stored),
+                "rss_growth_mb": round(_rss_mb() - before, 1),
+            }
 
 
 def _measure_file(path: Path, home: Home) -> dict[str, Any]:
@@ -83,8 +95,12 @@ def _measure_file(path: Path, home: Home) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"file_kb": path.stat().st_size // 1024, "outcome": outcome, "s": round(seconds, 3),
-            "peak_mb": round(peak / 2**20, 1)}
+    return {
+        "file_kb": path.stat().st_size // 1024,
+        "outcome": outcome,
+        "s": round(seconds, 3),
+        "peak_mb": round(peak / 2**20, 1),
+    }
 
 
 def rules_files(data: Path) -> dict[str, Any]:
@@ -92,17 +108,25 @@ def rules_files(data: Path) -> dict[str, Any]:
 
     home = load_home(None).home
     bomb = data / "bomb.yaml"
-    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9)
-    ) + "rules: [*j]\n", encoding="utf-8")
-    rule = ("  - name: 규칙 {n}\n    when: {{kind: state, device: living_ceiling, property: power, to: true}}\n"
-            "    do: [{{kind: notify}}]\n")
+    bomb.write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9))
+        + "rules: [*j]\n",
+        encoding="utf-8",
+    )
+    rule = (
+        "  - name: 규칙 {n}\n    when: {{kind: state, device: living_ceiling, property: power, to: true}}\n"
+        "    do: [{{kind: notify}}]\n"
+    )
     big = data / "big.yaml"
     big.write_text("rules:\n" + "".join(rule.format(n=n) for n in range(100_000)), encoding="utf-8")
     thousand = data / "thousand.yaml"
     thousand.write_text("rules:\n" + "".join(rule.format(n=n) for n in range(1000)), encoding="utf-8")
-    return {"alias_bomb": _measure_file(bomb, home), "ten_mb": _measure_file(big, home),
-            "thousand_rules": _measure_file(thousand, home)}
+    return {
+        "alias_bomb": _measure_file(bomb, home),
+        "ten_mb": _measure_file(big, home),
+        "thousand_rules": _measure_file(thousand, home),
+    }
 
 
 def main() -> None:

@@ -37,8 +37,15 @@ def bare_app() -> FastAPI:
 
 def main() -> None:
     port = int(sys.argv[1])
-    config = uvicorn.Config(bare_app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                            server_header=False, proxy_headers=False)
+    config = uvicorn.Config(
+        bare_app(),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        server_header=False,
+        proxy_headers=False,
+    )
     server = uvicorn.Server(config)
     print(f"bare: http://127.0.0.1:{port}/", flush=True)
     server.run()

@@ -36,8 +36,16 @@ from jibsa.hub import Hub, SystemClock
 from jibsa.simulated_home import MqttSimulator
 from jibsa.testing.processes import free_port
 
-LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study_light", "kitchen_light",
-          "utility_light", "entrance_light")
+LIGHTS = (
+    "living_ceiling",
+    "living_stand",
+    "master_light",
+    "kids_light",
+    "study_light",
+    "kitchen_light",
+    "utility_light",
+    "entrance_light",
+)
 
 
 class Broker:
@@ -45,14 +53,17 @@ class Broker:
         self.port = free_port()
         self.url = f"mqtt://127.0.0.1:{self.port}"
         self.config = directory / "mosquitto.conf"
-        self.config.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                               "set_tcp_nodelay true\n", encoding="utf-8")
+        self.config.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n",
+            encoding="utf-8",
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        self.process = subprocess.Popen([binary, "-c", str(self.config)], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [binary, "-c", str(self.config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -109,8 +120,14 @@ async def run(kills: int) -> dict[str, object]:
     broker.start()
     simulator = MqttSimulator(load_home(None).home, parse_broker_url(broker.url), SystemClock())
     await simulator.start()
-    home = await open_home(Settings(data_dir=directory, adapter_settings={"mqtt": {"url": broker.url}},
-                                    devices_over_mqtt=True, command_timeout=3.0))
+    home = await open_home(
+        Settings(
+            data_dir=directory,
+            adapter_settings={"mqtt": {"url": broker.url}},
+            devices_over_mqtt=True,
+            command_timeout=3.0,
+        )
+    )
     hub = home.hub
     kinds: Counter[str] = Counter()
     wrong: list[str] = []
@@ -144,8 +161,15 @@ async def run(kills: int) -> dict[str, object]:
         await home.close()
         await simulator.stop()
         broker.kill()
-    return {"kills": kills, "results": dict(kinds), "wrong_ok": len(wrong), "wrong_detail": wrong[:10],
-            "ok_after_each_restart": ok_after_restart, "recovery_s": recovery_s, "up_s": restarts.up_s}
+    return {
+        "kills": kills,
+        "results": dict(kinds),
+        "wrong_ok": len(wrong),
+        "wrong_detail": wrong[:10],
+        "ok_after_each_restart": ok_after_restart,
+        "recovery_s": recovery_s,
+        "up_s": restarts.up_s,
+    }
 
 
 def main() -> None:

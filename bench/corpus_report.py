@@ -27,8 +27,9 @@ from corpus_score import Outcome, build_corpus, group_lines, load_floors, markdo
 
 
 def _commit() -> str:
-    run = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %cs"], capture_output=True, text=True,
-                         check=False)
+    run = subprocess.run(
+        ["git", "-C", str(REPO), "log", "-1", "--format=%h %cs"], capture_output=True, text=True, check=False
+    )
     return run.stdout.strip() or "unknown commit"
 
 
@@ -42,9 +43,11 @@ def _misses(outcomes: list[Outcome], category: str, home: str | None, limit: int
             return
         before = " / ".join(t["text"] for t in o.item.get("before", []))
         want = o.item["rule"] if category == "rule" else o.item["expect"]
-        print(f"{o.home}{' @' + o.item['room'] if o.item.get('room') else ''}: "
-              f"{before + ' → ' if before else ''}{o.item['text']!r}\n  want {json.dumps(want, ensure_ascii=False)}"
-              f"\n  got  {json.dumps(o.got[-1], ensure_ascii=False)}")
+        print(
+            f"{o.home}{' @' + o.item['room'] if o.item.get('room') else ''}: "
+            f"{before + ' → ' if before else ''}{o.item['text']!r}\n  want {json.dumps(want, ensure_ascii=False)}"
+            f"\n  got  {json.dumps(o.got[-1], ensure_ascii=False)}"
+        )
 
 
 def main() -> None:

@@ -71,14 +71,24 @@ class BenchAdapter:
 
 
 def bench_home(devices: int) -> Home:
-    meters = tuple(Device(f"d{i}", f"기기 {i}", DeviceType.AIR_CONDITIONER if i == 0 else DeviceType.SENSOR, "r",
-                          vendor="bench", measures=() if i == 0 else ("power",)) for i in range(devices))
+    meters = tuple(
+        Device(
+            f"d{i}",
+            f"기기 {i}",
+            DeviceType.AIR_CONDITIONER if i == 0 else DeviceType.SENSOR,
+            "r",
+            vendor="bench",
+            measures=() if i == 0 else ("power",),
+        )
+        for i in range(devices)
+    )
     switches = tuple(Device(f"w{i}", f"스위치 {i}", DeviceType.SWITCH, "r", vendor="bench") for i in range(SWITCHES))
     return Home("bench", (Room("r", "방"),), meters + switches, id="bench", energy=EnergySettings(reading_day=15))
 
 
-async def open_bench(tmp: Path, home: Home, adapter: BenchAdapter, *, clock: ManualClock | None = None,
-                     db_url: str | None = None) -> RunningHome:
+async def open_bench(
+    tmp: Path, home: Home, adapter: BenchAdapter, *, clock: ManualClock | None = None, db_url: str | None = None
+) -> RunningHome:
     from jibsa import app
 
     original = app.adapter_factories
@@ -109,8 +119,9 @@ def year_of_rows(devices: int) -> dict[Grain, list[EnergyRow]]:
     days: dict[tuple[str, float], list[float]] = {}
     for row in hourly:
         local = datetime.fromtimestamp(row.start, SEOUL)
-        day = days.setdefault((row.device_id, datetime(local.year, local.month, local.day, tzinfo=SEOUL).timestamp()),
-                              [0.0, 0.0])
+        day = days.setdefault(
+            (row.device_id, datetime(local.year, local.month, local.day, tzinfo=SEOUL).timestamp()), [0.0, 0.0]
+        )
         day[0] += row.kwh
         day[1] += row.on_s
     daily = [EnergyRow(device_id, start, kwh, on_s) for (device_id, start), (kwh, on_s) in days.items()]
@@ -122,7 +133,7 @@ async def fill(running: RunningHome, rows: dict[Grain, list[EnergyRow]]) -> floa
     started = time.perf_counter()
     for grain, kept in rows.items():
         for i in range(0, len(kept), 20_000):
-            await store.add_energy(running.home.id, {grain: kept[i:i + 20_000]})
+            await store.add_energy(running.home.id, {grain: kept[i : i + 20_000]})
     return time.perf_counter() - started
 
 
@@ -148,25 +159,32 @@ def _ms(values: Sequence[float], q: float) -> float:
 
 async def queries(args: argparse.Namespace) -> None:
     rows = year_of_rows(args.devices)
-    print(f"a year of rows: {len(rows[Grain.HOUR]):,} hours and {len(rows[Grain.DAY]):,} days ({args.devices} "
-          f"devices and the home); ten days of five-minute detail: {len(rows[Grain.DETAIL]):,}")
+    print(
+        f"a year of rows: {len(rows[Grain.HOUR]):,} hours and {len(rows[Grain.DAY]):,} days ({args.devices} "
+        f"devices and the home); ten days of five-minute detail: {len(rows[Grain.DETAIL]):,}"
+    )
     targets = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
     for label, url in targets:
         with tempfile.TemporaryDirectory() as tmp:
-            running = await open_bench(Path(tmp), bench_home(args.devices), BenchAdapter(),
-                                       clock=ManualClock(NOW.timestamp()), db_url=url)
+            running = await open_bench(
+                Path(tmp), bench_home(args.devices), BenchAdapter(), clock=ManualClock(NOW.timestamp()), db_url=url
+            )
             try:
                 size_before = await store_size(running, Path(tmp))
                 print(f"{label}: written in {await fill(running, rows):.1f} s")
                 took, cpu = await ask_each(running, args.repeat)
                 for topic, values in took.items():
-                    print(f"  {topic:<10} ({QUESTIONS[topic]}): p50 {_ms(values, .5):.1f} ms, "
-                          f"p99 {_ms(values, .99):.1f} ms, max {max(values) * 1000:.1f} ms; "
-                          f"CPU {cpu[topic] * 1000:.1f} ms")
+                    print(
+                        f"  {topic:<10} ({QUESTIONS[topic]}): p50 {_ms(values, 0.5):.1f} ms, "
+                        f"p99 {_ms(values, 0.99):.1f} ms, max {max(values) * 1000:.1f} ms; "
+                        f"CPU {cpu[topic] * 1000:.1f} ms"
+                    )
                 grown = await store_size(running, Path(tmp)) - size_before
                 device_years = args.devices + 1
-                print(f"  storage: {grown / 1e6:.1f} MB for {device_years} device-years of hours and the detail: "
-                      f"{grown / device_years / 1e6:.2f} MB per device-year")
+                print(
+                    f"  storage: {grown / 1e6:.1f} MB for {device_years} device-years of hours and the detail: "
+                    f"{grown / device_years / 1e6:.2f} MB per device-year"
+                )
                 print(f"  a reply: {(await running.conversation.handle(QUESTIONS['projection'])).reply}")
             finally:
                 await empty(running)
@@ -182,15 +200,19 @@ async def store_size(running: RunningHome, tmp: Path) -> int:
 
         with sqlite3.connect(tmp / "jibsa.db") as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            pages, free, size = (connection.execute(f"PRAGMA {p}").fetchone()[0]
-                                 for p in ("page_count", "freelist_count", "page_size"))
+            pages, free, size = (
+                connection.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count", "page_size")
+            )
         return int((pages - free) * size)
     async with store.engine.connect() as connection:
         from sqlalchemy import text
 
-        result = await connection.execute(text(
-            "SELECT coalesce(sum(pg_total_relation_size(c)), 0) FROM unnest(ARRAY['energy_hourly', "
-            "'energy_daily', 'energy_detail']::regclass[]) AS c"))
+        result = await connection.execute(
+            text(
+                "SELECT coalesce(sum(pg_total_relation_size(c)), 0) FROM unnest(ARRAY['energy_hourly', "
+                "'energy_daily', 'energy_detail']::regclass[]) AS c"
+            )
+        )
         return int(result.scalar_one())
 
 
@@ -214,8 +236,7 @@ def bench_rules(devices: int) -> list[Rule]:
         sensor = sensors[n % len(sensors)]
         above = 4000.0 if n < len(sensors) else 50_000.0 + n
         turn_on = Action(ActionKind.COMMAND, command=Command("turn_on", (f"w{n % SWITCHES}",)))
-        rules.append(Rule(f"rule {n}", id=f"r{n}", when=StateTrigger(sensor, "power", above=above),
-                          do=(turn_on,)))
+        rules.append(Rule(f"rule {n}", id=f"r{n}", when=StateTrigger(sensor, "power", above=above), do=(turn_on,)))
     return rules
 
 
@@ -248,8 +269,10 @@ async def ingest_windows(running: RunningHome, args: argparse.Namespace) -> None
     interval, window = 1.0 / args.rate, int(args.rate * 10)
     report_s: list[float] = []
     crossings: list[float] = []
-    print(f"ingest: {args.rate:,.0f} power reports/s over {sensors} sensors, 1,000 rules, the recorder on; "
-          f"memory at start {rss_mb():.0f} MB")
+    print(
+        f"ingest: {args.rate:,.0f} power reports/s over {sensors} sensors, 1,000 rules, the recorder on; "
+        f"memory at start {rss_mb():.0f} MB"
+    )
     start = time.perf_counter()
     for n in range(int(args.rate * args.seconds)):
         await asyncio.sleep(max(0.0, start + n * interval - time.perf_counter()))
@@ -268,8 +291,10 @@ async def ingest_windows(running: RunningHome, args: argparse.Namespace) -> None
     assert running.energy is not None
     await running.energy.flush()
     rows = await running.store.energy_totals(running.home.id, 0, 2e10)  # type: ignore[attr-defined]
-    print(f"  recorded: {sum(kwh for device, (kwh, _) in rows.items() if device != HOME):.2f} kWh "
-          f"over {len(rows) - 1} devices")
+    print(
+        f"  recorded: {sum(kwh for device, (kwh, _) in rows.items() if device != HOME):.2f} kWh "
+        f"over {len(rows) - 1} devices"
+    )
     print(f"  the recorder's own share of a report: {recorder_cost(running, sensors):.1f} µs")
 
 
@@ -277,8 +302,10 @@ def recorder_cost(running: RunningHome, sensors: int) -> float:
     """Microseconds the recorder spends on one power report (its listener alone, 100,000 reports)."""
     assert running.energy is not None
     at = running.hub.clock.now()
-    events = [StateChanged(running.home.id, f"d{1 + n % sensors}", {"power": 20.0}, {"power": 21.0 + n % 50},
-                           at + n / 1000) for n in range(100_000)]
+    events = [
+        StateChanged(running.home.id, f"d{1 + n % sensors}", {"power": 20.0}, {"power": 21.0 + n % 50}, at + n / 1000)
+        for n in range(100_000)
+    ]
     started = time.perf_counter()
     for event in events:
         running.energy.on_event(event)
@@ -289,10 +316,12 @@ async def _window(done: int, report_s: list[float], crossings: list[float], fire
     await asyncio.sleep(0.05)  # let the rules fired in this window run
     window = len(report_s)
     pairs = list(zip(crossings, fired, strict=False))
-    recent = [f - c for c, f in pairs[-max(1, window // SPIKE_EVERY):]]
-    print(f"  reports {done - window + 1:>6}–{done:<6}: taking one p50 {_ms(report_s, .5) * 1000:.0f} µs, "
-          f"p99 {_ms(report_s, .99) * 1000:.0f} µs; report → rule fired p50 {_ms(recent, .5):.2f} ms, "
-          f"p99 {_ms(recent, .99):.2f} ms; behind schedule {max(late, 0) * 1000:.0f} ms; memory {rss_mb():.0f} MB")
+    recent = [f - c for c, f in pairs[-max(1, window // SPIKE_EVERY) :]]
+    print(
+        f"  reports {done - window + 1:>6}–{done:<6}: taking one p50 {_ms(report_s, 0.5) * 1000:.0f} µs, "
+        f"p99 {_ms(report_s, 0.99) * 1000:.0f} µs; report → rule fired p50 {_ms(recent, 0.5):.2f} ms, "
+        f"p99 {_ms(recent, 0.99):.2f} ms; behind schedule {max(late, 0) * 1000:.0f} ms; memory {rss_mb():.0f} MB"
+    )
 
 
 async def main() -> None:

@@ -83,8 +83,14 @@ class HassilMatcher:
         return out
 
     def _convert(self, intent: str, slots: dict[str, Any]) -> list[dict[str, Any]]:
-        simple = {"HassGetWeather": "get_weather", "HassGetCurrentTime": "get_time", "HassGetCurrentDate": "get_date",
-                  "HassCancelTimer": "cancel_timer", "HassTimerStatus": "query_timer", "HassNevermind": "cancel"}
+        simple = {
+            "HassGetWeather": "get_weather",
+            "HassGetCurrentTime": "get_time",
+            "HassGetCurrentDate": "get_date",
+            "HassCancelTimer": "cancel_timer",
+            "HassTimerStatus": "query_timer",
+            "HassNevermind": "cancel",
+        }
         if intent in simple:
             return [{"intent": simple[intent], "targets": [], "params": {}}]
         if intent == "HassShoppingListAddItem":
@@ -104,15 +110,23 @@ class HassilMatcher:
         domains = {_domain(d) for d in self.home.devices if d.id in targets}
         if intent in ("HassTurnOn", "HassTurnOff"):
             on = intent == "HassTurnOn"
-            verb = ("open" if on else "close") if domains == {"cover"} else \
-                ("lock" if on else "unlock") if domains == {"lock"} else ("turn_on" if on else "turn_off")
+            verb = (
+                ("open" if on else "close")
+                if domains == {"cover"}
+                else ("lock" if on else "unlock")
+                if domains == {"lock"}
+                else ("turn_on" if on else "turn_off")
+            )
             return {"intent": verb, "targets": targets, "params": {}}
         params: dict[str, Any] = {}
         name = "query_state"
         if intent == "HassLightSet":
             name = "set"
-            params = {"property": "brightness", "value": slots["brightness"]} if "brightness" in slots else \
-                {"property": "color", "value": slots.get("color")}
+            params = (
+                {"property": "brightness", "value": slots["brightness"]}
+                if "brightness" in slots
+                else {"property": "color", "value": slots.get("color")}
+            )
         elif intent == "HassClimateSetTemperature":
             name, params = "set", {"property": "temperature", "value": slots.get("temperature")}
         elif intent == "HassClimateGetTemperature":

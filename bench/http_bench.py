@@ -61,8 +61,9 @@ async def bench_conversation(base: str, token: str | None, clients: int, duratio
     stop_at = time.perf_counter() + duration
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(base, headers=headers, connector=connector,
-                                     timeout=aiohttp.ClientTimeout(total=30)) as client:
+    async with aiohttp.ClientSession(
+        base, headers=headers, connector=connector, timeout=aiohttp.ClientTimeout(total=30)
+    ) as client:
 
         async def worker(n: int) -> None:
             nonlocal errors
@@ -79,15 +80,22 @@ async def bench_conversation(base: str, token: str | None, clients: int, duratio
         began = time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(clients)))
         elapsed = time.perf_counter() - began
-    return {"requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50_ms": statistics.median(latencies) * 1000, "p99_ms": _percentile(latencies, 0.99) * 1000,
-            "max_ms": max(latencies) * 1000}
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": _percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies) * 1000,
+    }
 
 
 def _line(name: str, clients: int, talk: dict[str, float]) -> str:
-    return (f"{name:>5}, {clients:2d} clients: {talk['rps']:6.1f} req/s, p50 {talk['p50_ms']:6.1f} ms, "
-            f"p99 {talk['p99_ms']:6.1f} ms, max {talk['max_ms']:7.1f} ms "
-            f"({talk['requests']:.0f} requests, {talk['errors']:.0f} errors)")
+    return (
+        f"{name:>5}, {clients:2d} clients: {talk['rps']:6.1f} req/s, p50 {talk['p50_ms']:6.1f} ms, "
+        f"p99 {talk['p99_ms']:6.1f} ms, max {talk['max_ms']:7.1f} ms "
+        f"({talk['requests']:.0f} requests, {talk['errors']:.0f} errors)"
+    )
 
 
 def compare(port: int, token: str, bare_port: int, clients: int, duration: float) -> None:
@@ -102,8 +110,10 @@ def compare(port: int, token: str, bare_port: int, clients: int, duration: float
 async def bench_events(host: str, token: str, ws_clients: int, events: int) -> dict[str, float]:
     """`events` state changes (lights on/off through the API, 8 side by side), each delivered to every client."""
     headers = {"Authorization": f"Bearer {token}"}
-    sockets = [await websockets.connect(f"ws://{host}/api/events", additional_headers=headers, max_queue=None)
-               for _ in range(ws_clients)]
+    sockets = [
+        await websockets.connect(f"ws://{host}/api/events", additional_headers=headers, max_queue=None)
+        for _ in range(ws_clients)
+    ]
     for ws in sockets:
         await ws.recv()  # hello
     received = [0] * ws_clients
@@ -133,8 +143,15 @@ async def bench_events(host: str, token: str, ws_clients: int, events: int) -> d
     for ws in sockets:
         await ws.close()
     delivered = sum(received)
-    return {"clients": ws_clients, "events": events, "delivered": delivered, "expected": events * ws_clients,
-            "delivered_per_s": delivered / elapsed, "produced_per_s": events / produced, "seconds": elapsed}
+    return {
+        "clients": ws_clients,
+        "events": events,
+        "delivered": delivered,
+        "expected": events * ws_clients,
+        "delivered_per_s": delivered / elapsed,
+        "produced_per_s": events / produced,
+        "seconds": elapsed,
+    }
 
 
 async def _lights_on(host: str, headers: dict[str, str]) -> None:
@@ -162,10 +179,12 @@ def main() -> int:
                     compare(port, token, bare_port, clients, args.duration)
             if args.ws_clients:
                 events = asyncio.run(bench_events(f"127.0.0.1:{port}", token, args.ws_clients, args.events))
-                print(f"events to {events['clients']:.0f} WebSocket clients: {events['delivered_per_s']:.0f} "
-                      f"events/s delivered ({events['delivered']:.0f}/{events['expected']:.0f} in "
-                      f"{events['seconds']:.1f} s; {events['produced_per_s']:.1f} state changes/s produced)",
-                      flush=True)
+                print(
+                    f"events to {events['clients']:.0f} WebSocket clients: {events['delivered_per_s']:.0f} "
+                    f"events/s delivered ({events['delivered']:.0f}/{events['expected']:.0f} in "
+                    f"{events['seconds']:.1f} s; {events['produced_per_s']:.1f} state changes/s produced)",
+                    flush=True,
+                )
         finally:
             for process in (server, bare):
                 process.send_signal(signal.SIGINT)

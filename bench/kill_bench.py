@@ -33,8 +33,16 @@ import httpx
 
 from jibsa.testing.processes import free_port, lines_until
 
-LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study_light", "kitchen_light",
-          "utility_light", "entrance_light")
+LIGHTS = (
+    "living_ceiling",
+    "living_stand",
+    "master_light",
+    "kids_light",
+    "study_light",
+    "kitchen_light",
+    "utility_light",
+    "entrance_light",
+)
 
 
 @dataclass
@@ -49,12 +57,27 @@ class Ledger:
 
 
 def start_server(data: Path, port: int, db: str | None) -> tuple[subprocess.Popen[str], list[str]]:
-    command = [sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(data), "--port", str(port),
-               "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "jibsa.cli.main",
+        "serve",
+        "--data",
+        str(data),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     if db:
         command += ["--db", db]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     return server, lines_until(server, "jibsa: ", timeout=120)
 
 
@@ -65,8 +88,9 @@ async def check(client: httpx.AsyncClient, ledger: Ledger, kill: int) -> None:
         state = (await client.get(f"/api/devices/{light}")).json()["state"]
         allowed = {ledger.acked[light], ledger.in_flight.get(light, ledger.acked[light])}
         if state.get("brightness") not in allowed:
-            ledger.lost.append(f"kill {kill}: {light} brightness {state.get('brightness')}, acknowledged "
-                               f"{ledger.acked[light]}")
+            ledger.lost.append(
+                f"kill {kill}: {light} brightness {state.get('brightness')}, acknowledged {ledger.acked[light]}"
+            )
         else:  # the one in flight may have landed: it is what the next round must keep
             ledger.acked[light] = state["brightness"]
     ledger.in_flight.clear()
@@ -83,8 +107,10 @@ async def drive(client: httpx.AsyncClient, ledger: Ledger, stop: asyncio.Event) 
                 value = random.randint(1, 100)
             ledger.in_flight[light] = value
             try:
-                reply = await client.post(f"/api/devices/{light}/commands",
-                                          json={"intent": "set", "params": {"property": "brightness", "value": value}})
+                reply = await client.post(
+                    f"/api/devices/{light}/commands",
+                    json={"intent": "set", "params": {"property": "brightness", "value": value}},
+                )
             except httpx.HTTPError:
                 return  # killed: this one stays in flight
             if reply.status_code == 200 and reply.json()["ok"]:
@@ -95,8 +121,9 @@ async def drive(client: httpx.AsyncClient, ledger: Ledger, stop: asyncio.Event) 
     async def timer_writer() -> None:
         while not stop.is_set():
             try:
-                reply = await client.post("/api/devices/boiler/commands",
-                                          json={"intent": "turn_off", "params": {"delay_s": 3600}})
+                reply = await client.post(
+                    "/api/devices/boiler/commands", json={"intent": "turn_off", "params": {"delay_s": 3600}}
+                )
             except httpx.HTTPError:
                 return
             if reply.status_code == 200 and reply.json().get("scheduled"):
@@ -111,8 +138,9 @@ async def run(backend: str, db: str | None, kills: int) -> dict[str, object]:
     for kill in range(kills + 1):
         server, lines = start_server(data, port, db)
         token = token or re.search(r"(jibsa_\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30,
-                                     headers={"Authorization": f"Bearer {token}"}) as client:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=30, headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             await check(client, ledger, kill)
             if kill == kills:
                 server.send_signal(signal.SIGINT)
@@ -125,8 +153,14 @@ async def run(backend: str, db: str | None, kills: int) -> dict[str, object]:
             server.wait(30)
             stop.set()
             await writers
-    return {"backend": backend, "kills": kills, "acknowledged_changes": ledger.acknowledged_changes,
-            "acknowledged_timers": len(ledger.jobs), "lost": len(ledger.lost), "lost_detail": ledger.lost[:10]}
+    return {
+        "backend": backend,
+        "kills": kills,
+        "acknowledged_changes": ledger.acknowledged_changes,
+        "acknowledged_timers": len(ledger.jobs),
+        "lost": len(ledger.lost),
+        "lost_detail": ledger.lost[:10],
+    }
 
 
 async def with_database(admin_url: str, work: str) -> str:
@@ -141,8 +175,11 @@ async def with_database(admin_url: str, work: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/test",
-                        help="a PostgreSQL database to create the run's own database from")
+    parser.add_argument(
+        "--db",
+        default="postgresql://postgres@127.0.0.1:5432/test",
+        help="a PostgreSQL database to create the run's own database from",
+    )
     parser.add_argument("--kills", type=int, default=6)
     args = parser.parse_args()
     db: str | None = None

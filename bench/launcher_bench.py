@@ -29,8 +29,10 @@ def main() -> None:
     launcher = median_ms([str(ROOT / "jibsa"), "--version"], runs)
     direct = median_ms([str(ROOT / ".venv" / "bin" / "jibsa"), "--version"], runs)
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
-    print(f"./jibsa --version {launcher:.0f} ms, .venv/bin/jibsa --version {direct:.0f} ms: "
-          f"the launcher adds {launcher - direct:.0f} ms (median of {runs}, load {load})")
+    print(
+        f"./jibsa --version {launcher:.0f} ms, .venv/bin/jibsa --version {direct:.0f} ms: "
+        f"the launcher adds {launcher - direct:.0f} ms (median of {runs}, load {load})"
+    )
 
 
 if __name__ == "__main__":

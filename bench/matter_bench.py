@@ -39,8 +39,11 @@ def percentile(values: list[float], share: float) -> float:
 
 async def run(lab: MatterLab, work: Path, commands: int) -> dict[str, float]:
     devices = lab.devices(*[(kind, f"{kind}{i}") for i, kind in enumerate(KINDS)])
-    settings = Settings(home_file=HOME_FILE, data_dir=work / "data", adapter_settings={
-        "matter": {"url": lab.url, "data_dir": str(work / "data" / "matter"), "start_wait_s": 30}})
+    settings = Settings(
+        home_file=HOME_FILE,
+        data_dir=work / "data",
+        adapter_settings={"matter": {"url": lab.url, "data_dir": str(work / "data" / "matter"), "start_wait_s": 30}},
+    )
     running = await open_home(settings)
     try:
         commissioner = running.matter
@@ -51,11 +54,15 @@ async def run(lab: MatterLab, work: Path, commands: int) -> dict[str, float]:
             times.append(time.perf_counter() - started)
             if progress.stage.value != "added":
                 raise SystemExit(f"{device.id}: {progress.sentence('en')}")
-        print(f"  commissioning {len(times)} devices: median {statistics.median(times):.2f} s, "
-              f"min {min(times):.2f} s, max {max(times):.2f} s", flush=True)
+        print(
+            f"  commissioning {len(times)} devices: median {statistics.median(times):.2f} s, "
+            f"min {min(times):.2f} s, max {max(times):.2f} s",
+            flush=True,
+        )
         home = running.hub.home
-        switchable = [d.id for d in home.devices if d.vendor == "matter" and d.type in (DeviceType.LIGHT,
-                                                                                          DeviceType.SWITCH)]
+        switchable = [
+            d.id for d in home.devices if d.vendor == "matter" and d.type in (DeviceType.LIGHT, DeviceType.SWITCH)
+        ]
         every = [d.id for d in home.devices if d.vendor == "matter"]
         latencies: list[float] = []
         failed = 0
@@ -67,26 +74,37 @@ async def run(lab: MatterLab, work: Path, commands: int) -> dict[str, float]:
             latencies.append((time.perf_counter() - started) * 1000)
             failed += not outcome.ok
         p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-        print(f"  command -> confirmed state, one at a time: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-              f"max {max(latencies):.1f} ms ({commands} commands to {len(switchable)} lights and plugs"
-              f"{'' if not failed else f'; {failed} NOT confirmed'})", flush=True)
+        print(
+            f"  command -> confirmed state, one at a time: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+            f"max {max(latencies):.1f} ms ({commands} commands to {len(switchable)} lights and plugs"
+            f"{'' if not failed else f'; {failed} NOT confirmed'})",
+            flush=True,
+        )
         rounds: list[float] = []
         for intent in ("close", "open"):
             blinds = [d for d in every if home.device(d).type is DeviceType.BLIND]  # type: ignore[union-attr]
             others = [d for d in every if d not in blinds and home.device(d).type is not DeviceType.DOOR_LOCK]  # type: ignore[union-attr]
             locks = [d for d in every if home.device(d).type is DeviceType.DOOR_LOCK]  # type: ignore[union-attr]
-            batch = ([Command(intent, (d,)) for d in blinds]
-                     + [Command("turn_on" if intent == "open" else "turn_off", (d,)) for d in others]
-                     + [Command("lock", (d,)) for d in locks])
+            batch = (
+                [Command(intent, (d,)) for d in blinds]
+                + [Command("turn_on" if intent == "open" else "turn_off", (d,)) for d in others]
+                + [Command("lock", (d,)) for d in locks]
+            )
             started = time.perf_counter()
             outcomes = await asyncio.gather(*(running.hub.execute(c) for c in batch))
             rounds.append((time.perf_counter() - started) * 1000)
             if not all(o.ok for o in outcomes):
                 print(f"  NOT all confirmed: {[o.to_dict() for o in outcomes if not o.ok][:3]}", flush=True)
-        print(f"  all {len(every)} devices commanded at once, each confirmed: {rounds[0]:.0f} ms, {rounds[1]:.0f} ms",
-              flush=True)
-        return {"devices": len(every), "commission_s": round(statistics.median(times), 3),
-                "p50_ms": round(p50, 2), "p99_ms": round(p99, 2)}
+        print(
+            f"  all {len(every)} devices commanded at once, each confirmed: {rounds[0]:.0f} ms, {rounds[1]:.0f} ms",
+            flush=True,
+        )
+        return {
+            "devices": len(every),
+            "commission_s": round(statistics.median(times), 3),
+            "p50_ms": round(p50, 2),
+            "p99_ms": round(p99, 2),
+        }
     finally:
         await running.close()
 
@@ -98,8 +116,11 @@ def main() -> None:
     problem = lab_problem()
     if problem and "packages are not installed" not in problem:
         raise SystemExit(f"matter_bench: {problem}")
-    python = subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True,
-                            check=True).stdout.strip().splitlines()[-1]
+    python = (
+        subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     with tempfile.TemporaryDirectory(prefix="matter-bench-") as folder:
         lab = MatterLab(Path(folder), python).up()
         try:

@@ -62,8 +62,10 @@ client.disconnect()
 def start_broker(directory: Path, nodelay: bool) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     config = directory / f"mosquitto-{port}.conf"
-    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                      f"set_tcp_nodelay {'true' if nodelay else 'false'}\nmax_queued_messages 1000000\n")
+    config.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        f"set_tcp_nodelay {'true' if nodelay else 'false'}\nmax_queued_messages 1000000\n"
+    )
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     process = subprocess.Popen([binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
@@ -94,9 +96,11 @@ async def wait_for(condition: Callable[[], bool], limit: float) -> bool:
 
 
 async def hub_over(url: str, home: Home, data: Path, nodelay: bool = True) -> RunningHome:
-    settings = Settings(data_dir=data, adapter_settings={"mqtt": {"url": url, "nodelay": str(nodelay),
-                                                                  "announce": "false"}},
-                        devices_over_mqtt=True)
+    settings = Settings(
+        data_dir=data,
+        adapter_settings={"mqtt": {"url": url, "nodelay": str(nodelay), "announce": "false"}},
+        devices_over_mqtt=True,
+    )
     return await open_home(settings, home=home)
 
 
@@ -140,8 +144,17 @@ def _p50_p99(samples: list[float]) -> tuple[float, float]:
 async def throughput(url: str, data: Path, commands: int) -> tuple[float, bool]:
     home = generated_home(1000)
     simulate = await asyncio.create_subprocess_exec(  # the devices in their own process, as in use
-        sys.executable, "-m", "jibsa.cli.main", "simulate", "--mqtt", url, "--devices", "1000",
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        "jibsa.cli.main",
+        "simulate",
+        "--mqtt",
+        url,
+        "--devices",
+        "1000",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     running = await hub_over(url, home, data)
     hub = running.hub
     lights = [d.id for d in home.devices if d.type.value == "light"]
@@ -181,8 +194,17 @@ async def retained_ready(port: int, topic: str, limit: float) -> bool:
 async def many_devices(url: str, data: Path, count: int) -> dict[str, float]:
     port = parse_broker_url(url).port
     simulate = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "jibsa.cli.main", "simulate", "--mqtt", url, "--devices", str(count),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        "jibsa.cli.main",
+        "simulate",
+        "--mqtt",
+        url,
+        "--devices",
+        str(count),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         # The simulator announces everything, then says online, then sends states in device order.
         await retained_ready(port, "jibsa/jibsa_sim/status", 60)
@@ -224,17 +246,26 @@ async def _load_and_flood(url: str, port: int, data: Path, count: int) -> dict[s
 
     received = 0
     began = time.perf_counter()
-    flood = await asyncio.create_subprocess_exec(sys.executable, "-c", FLOOD, str(port), str(updates),
-                                                 ",".join(sensors))
+    flood = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", FLOOD, str(port), str(updates), ",".join(sensors)
+    )
     await flood.wait()
     sent_s = time.perf_counter() - began
     absorbed_all = await wait_for(caught_up, 60)
     absorbed = updates / (time.perf_counter() - began)
     unlisten()
     await running.close()
-    return {"loaded": float(loaded), "devices": float(len(hub.home.devices)), "startup_s": startup,
-            "kb_per_device": per_device_kb, "updates_per_s": absorbed, "sent_per_s": updates / sent_s,
-            "absorbed_all": float(absorbed_all), "updates": float(updates), "applied": float(received)}
+    return {
+        "loaded": float(loaded),
+        "devices": float(len(hub.home.devices)),
+        "startup_s": startup,
+        "kb_per_device": per_device_kb,
+        "updates_per_s": absorbed,
+        "sent_per_s": updates / sent_s,
+        "absorbed_all": float(absorbed_all),
+        "updates": float(updates),
+        "applied": float(received),
+    }
 
 
 def bus_rate(events: int = 1_000_000) -> float:
@@ -268,21 +299,33 @@ async def main() -> None:
         finally:
             broker.kill()
             broker.wait()
-        print(f"  round trip command->state, TCP_NODELAY {'on ' if nodelay else 'off'}: "
-              f"p50 {p50:.2f} ms, p99 {p99:.2f} ms; to the confirmed, durable result p50 {done50:.2f} ms, "
-              f"p99 {done99:.2f} ms ({args.round_trips} commands)", flush=True)
+        print(
+            f"  round trip command->state, TCP_NODELAY {'on ' if nodelay else 'off'}: "
+            f"p50 {p50:.2f} ms, p99 {p99:.2f} ms; to the confirmed, durable result p50 {done50:.2f} ms, "
+            f"p99 {done99:.2f} ms ({args.round_trips} commands)",
+            flush=True,
+        )
     broker, url = start_broker(work, True)
     try:
         rate, complete = await throughput(url, work / "tp", args.commands)
-        print(f"  end to end: {rate:,.0f} commands/s ({args.commands} commands to 1,000 devices, 256 in flight"
-              f"{'' if complete else '; NOT all confirmed'})", flush=True)
+        print(
+            f"  end to end: {rate:,.0f} commands/s ({args.commands} commands to 1,000 devices, 256 in flight"
+            f"{'' if complete else '; NOT all confirmed'})",
+            flush=True,
+        )
         r = await many_devices(url, work / "many", args.devices)
-        print(f"  {int(r['devices']):,} simulated MQTT devices: loaded with their states in {r['startup_s']:.2f} s"
-              f"{'' if r['loaded'] else ' (NOT all loaded)'}, {r['kb_per_device']:.1f} KB per device (RSS)", flush=True)
-        print(f"  flood of {int(r['updates']):,} state messages to {int(r['devices']) // 10:,} sensors (sent at "
-              f"{r['sent_per_s']:,.0f}/s): absorbed at {r['updates_per_s']:,.0f}/s, the newest of each sensor shown"
-              f"{'' if r['absorbed_all'] else ' (NOT caught up)'}; {int(r['applied']):,} state changes applied, "
-              "the rest superseded while waiting", flush=True)
+        print(
+            f"  {int(r['devices']):,} simulated MQTT devices: loaded with their states in {r['startup_s']:.2f} s"
+            f"{'' if r['loaded'] else ' (NOT all loaded)'}, {r['kb_per_device']:.1f} KB per device (RSS)",
+            flush=True,
+        )
+        print(
+            f"  flood of {int(r['updates']):,} state messages to {int(r['devices']) // 10:,} sensors (sent at "
+            f"{r['sent_per_s']:,.0f}/s): absorbed at {r['updates_per_s']:,.0f}/s, the newest of each sensor shown"
+            f"{'' if r['absorbed_all'] else ' (NOT caught up)'}; {int(r['applied']):,} state changes applied, "
+            "the rest superseded while waiting",
+            flush=True,
+        )
     finally:
         broker.kill()
         broker.wait()

@@ -53,9 +53,11 @@ def report(runs: list[dict[str, float]]) -> None:
         ms = [r[f"{name}_ms"] for r in runs]
         kb = [r[f"{name}_bytes"] / 1024 for r in runs]
         requests = [r[f"{name}_requests"] for r in runs]
-        print(f"{name}: interactive p50 {statistics.median(ms):.0f} ms (min {min(ms):.0f}, max {max(ms):.0f}); "
-              f"transferred {statistics.median(kb):.1f} KB in {statistics.median(requests):.0f} requests "
-              f"(min {min(kb):.1f}, max {max(kb):.1f} KB)")
+        print(
+            f"{name}: interactive p50 {statistics.median(ms):.0f} ms (min {min(ms):.0f}, max {max(ms):.0f}); "
+            f"transferred {statistics.median(kb):.1f} KB in {statistics.median(requests):.0f} requests "
+            f"(min {min(kb):.1f}, max {max(kb):.1f} KB)"
+        )
 
 
 def main() -> None:

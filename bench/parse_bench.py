@@ -157,8 +157,9 @@ def main() -> int:
         ha_home = load_home(suites["ha"][0]).home
         for name, recognise in (("jibsa", _jibsa(Parser(ha_home))), ("hassil", _hassil(HassilMatcher(ha_home)))):
             corrected = lights_only_for_light_set(suites["ha"][1], ha_home)
-            results[name]["ha_read"] = sum(any(matches(alt, recognise(it)) for alt in it["expect"])
-                                           for it in corrected) / len(corrected)
+            results[name]["ha_read"] = sum(
+                any(matches(alt, recognise(it)) for alt in it["expect"]) for it in corrected
+            ) / len(corrected)
         every = [*suites["ha"][1], *suites["natural"][1]]
         ha_home = str(suites["ha"][0])
         servers = {

@@ -60,8 +60,10 @@ class InstantSwitches:
 
 
 def bench_home(devices: int) -> Home:
-    sensors = tuple(Device(f"s{i}", f"센서 {i}", DeviceType.SENSOR, "r", vendor="bench", measures=("temperature",))
-                    for i in range(devices - SWITCHES))
+    sensors = tuple(
+        Device(f"s{i}", f"센서 {i}", DeviceType.SENSOR, "r", vendor="bench", measures=("temperature",))
+        for i in range(devices - SWITCHES)
+    )
     switches = tuple(Device(f"w{i}", f"스위치 {i}", DeviceType.SWITCH, "r", vendor="bench") for i in range(SWITCHES))
     return Home("bench", (Room("r", "방"),), sensors + switches, id="bench")
 
@@ -131,8 +133,9 @@ async def throughput(running: RunningHome, sensors: int, events: int, ladder: La
     return events / (time.perf_counter() - started)
 
 
-async def latency(running: RunningHome, adapter: InstantSwitches, ladder: Ladder, sensors: int, *, rate: float,
-                  seconds: float) -> tuple[list[float], list[float]]:
+async def latency(
+    running: RunningHome, adapter: InstantSwitches, ladder: Ladder, sensors: int, *, rate: float, seconds: float
+) -> tuple[list[float], list[float]]:
     fired: list[float] = []
     running.hub.bus.listen(lambda e: fired.append(time.perf_counter()) if isinstance(e, RuleFired) else None)
     states, engine = running.hub.states, running.rules
@@ -180,13 +183,12 @@ async def main() -> None:
             ladder = Ladder()
             busy = await throughput(running, sensors, 20_000, ladder)
             print(f"state events handled, 10 of 11 firing a rule (its action run): {busy:,.0f}/s")
-            to_start, to_device = await latency(running, adapter, ladder, sensors, rate=args.rate,
-                                                seconds=args.seconds)
+            to_start, to_device = await latency(running, adapter, ladder, sensors, rate=args.rate, seconds=args.seconds)
             paused = [r for r in running.rules.rules.values() if not r.enabled]  # type: ignore[union-attr]
             print(f"rules paused by the loop guard: {len(paused)}")
             print(f"at {args.rate:,.0f} events/s for {args.seconds:g} s ({len(to_start)} rules fired):")
-            print(f"  event -> action starts: p50 {_ms(to_start, .5)}, p99 {_ms(to_start, .99)}")
-            print(f"  event -> command at the device: p50 {_ms(to_device, .5)}, p99 {_ms(to_device, .99)}")
+            print(f"  event -> action starts: p50 {_ms(to_start, 0.5)}, p99 {_ms(to_start, 0.99)}")
+            print(f"  event -> command at the device: p50 {_ms(to_device, 0.5)}, p99 {_ms(to_device, 0.99)}")
         finally:
             await running.close()
 

@@ -27,8 +27,12 @@ from pathlib import Path
 from jibsa.testing.processes import free_port, lines_until
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-CONFIG = (Path(__file__).resolve().parents[1] / "tests" / "api" / "test_api_schemathesis.py").read_text(
-    encoding="utf-8").split('CONFIG = """', 1)[1].split('"""', 1)[0]
+CONFIG = (
+    (Path(__file__).resolve().parents[1] / "tests" / "api" / "test_api_schemathesis.py")
+    .read_text(encoding="utf-8")
+    .split('CONFIG = """', 1)[1]
+    .split('"""', 1)[0]
+)
 
 
 def main() -> None:
@@ -62,21 +66,47 @@ def main() -> None:
         server.wait(60)
     output = run.stdout + run.stderr
     (work / "schemathesis.out").write_text(output, encoding="utf-8")
-    entries = [e for har in (work / "report").glob("har-*.json")
-               for e in json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]]
-    errors = [{"method": e["request"]["method"], "url": e["request"]["url"], "status": e["response"]["status"],
-               "body": (e["request"].get("postData") or {}).get("text", "")[:300]}
-              for e in entries if e["response"]["status"] >= 500]
+    entries = [
+        e
+        for har in (work / "report").glob("har-*.json")
+        for e in json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
+    ]
+    errors = [
+        {
+            "method": e["request"]["method"],
+            "url": e["request"]["url"],
+            "status": e["response"]["status"],
+            "body": (e["request"].get("postData") or {}).get("text", "")[:300],
+        }
+        for e in entries
+        if e["response"]["status"] >= 500
+    ]
     statuses = Counter(e["response"]["status"] for e in entries)
     operations = {(e["request"]["method"], re.sub(r"\?.*", "", e["request"]["url"])) for e in entries}
-    failed_checks = sorted(set(re.findall(r"^\s*-?\s*([A-Z][A-Za-z ]+)\s*$", output.split("FAILURES", 1)[-1],
-                                          re.MULTILINE))) if "FAILURES" in output else []
+    failed_checks = (
+        sorted(set(re.findall(r"^\s*-?\s*([A-Z][A-Za-z ]+)\s*$", output.split("FAILURES", 1)[-1], re.MULTILINE)))
+        if "FAILURES" in output
+        else []
+    )
     summary = re.findall(r"^.*(?:generated|passed|failed|Test cases|API Operations).*$", output, re.MULTILINE)
-    print(json.dumps({"requests": len(entries), "5xx": len(errors), "errors": errors[:20],
-                      "statuses": dict(sorted(statuses.items())), "distinct_urls": len(operations),
-                      "exit": run.returncode, "summary": summary[-6:], "failed_checks": failed_checks[:20],
-                      "seconds": round(time.monotonic() - started), "output": str(work / "schemathesis.out"),
-                      "load": Path("/proc/loadavg").read_text(encoding="ascii").split()[:3]}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "requests": len(entries),
+                "5xx": len(errors),
+                "errors": errors[:20],
+                "statuses": dict(sorted(statuses.items())),
+                "distinct_urls": len(operations),
+                "exit": run.returncode,
+                "summary": summary[-6:],
+                "failed_checks": failed_checks[:20],
+                "seconds": round(time.monotonic() - started),
+                "output": str(work / "schemathesis.out"),
+                "load": Path("/proc/loadavg").read_text(encoding="ascii").split()[:3],
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

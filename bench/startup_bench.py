@@ -33,15 +33,21 @@ def _report(label: str, data: Path, runs: int) -> None:
     for args in CASES:
         _timed(data, args)  # warm-up: the file system's caches, the first migration
         times = sorted(_timed(data, args) for _ in range(runs))
-        print(f"{label:>13}  jibsa {' '.join(repr(a) if ' ' in a else a for a in args):<22} "
-              f"min {times[0]:.3f}  median {statistics.median(times):.3f}  max {times[-1]:.3f} s")
+        print(
+            f"{label:>13}  jibsa {' '.join(repr(a) if ' ' in a else a for a in args):<22} "
+            f"min {times[0]:.3f}  median {statistics.median(times):.3f}  max {times[-1]:.3f} s"
+        )
 
 
 def main(runs: int) -> None:
     with tempfile.TemporaryDirectory() as alone, tempfile.TemporaryDirectory() as served:
         _report("no server", Path(alone), runs)
-        server = subprocess.Popen([*JIBSA, "serve", "--data", served, "--port", str(free_port()), "--log-level",
-                                   "warning"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        server = subprocess.Popen(
+            [*JIBSA, "serve", "--data", served, "--port", str(free_port()), "--log-level", "warning"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         try:
             assert server.stdout is not None
             for line in server.stdout:

@@ -60,8 +60,15 @@ def generate(cache: Path) -> Path:
     for language, items in sentences.items():
         for index, item in enumerate(items):
             for variant, path in _variants(cache, language, index, item["text"], rng):
-                lines.append({"file": path.name, "text": item["text"], "language": language,
-                              "expected": item["expected"], "variant": f"{language}-{variant}"})
+                lines.append(
+                    {
+                        "file": path.name,
+                        "text": item["text"],
+                        "language": language,
+                        "expected": item["expected"],
+                        "variant": f"{language}-{variant}",
+                    }
+                )
     manifest.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     return manifest
 
@@ -71,8 +78,9 @@ def _variants(cache: Path, language: str, index: int, text: str, rng: np.random.
     clean = CLEAN if language == "en" else CLEAN[1:2]
     for name, speed, pitch in clean:
         path = cache / f"{language}{index:02d}-{name}.wav"
-        subprocess.run(["espeak-ng", "-v", VOICES[language], "-s", str(speed), "-p", str(pitch), "-w", str(path), text],
-                       check=True)
+        subprocess.run(
+            ["espeak-ng", "-v", VOICES[language], "-s", str(speed), "-p", str(pitch), "-w", str(path), text], check=True
+        )
         made.append((f"clean-{name}", path))
     if language != "en":
         return made
@@ -147,13 +155,24 @@ def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecogn
     plain_done = list(understand(recognition.text).commands)
     aware_done = [] if aware.asks or aware.understanding is None else list(aware.understanding.commands)
     return {
-        "variant": item.get("variant", "recorded"), "text": item["text"], "heard": recognition.text,
-        "chosen": aware.text, "typed": matches(list(understand(item["text"]).commands), expected),
-        "plain": matches(plain_done, expected), "plain_wrong": _wrong(plain_done, expected),
-        "aware": matches(aware_done, expected), "aware_wrong": _wrong(aware_done, expected),
-        "asked": bool(aware.asks), "expected": _said(expected), "done": _said(c.to_dict() for c in aware_done),
-        "cer": cer(recognition.text, item["text"]), "seconds": seconds, "audio_s": len(audio) / RATE,
-        "vad_ms": recognition.vad_ms, "stt_ms": recognition.stt_ms, "choice_ms": choice_ms,
+        "variant": item.get("variant", "recorded"),
+        "text": item["text"],
+        "heard": recognition.text,
+        "chosen": aware.text,
+        "typed": matches(list(understand(item["text"]).commands), expected),
+        "plain": matches(plain_done, expected),
+        "plain_wrong": _wrong(plain_done, expected),
+        "aware": matches(aware_done, expected),
+        "aware_wrong": _wrong(aware_done, expected),
+        "asked": bool(aware.asks),
+        "expected": _said(expected),
+        "done": _said(c.to_dict() for c in aware_done),
+        "cer": cer(recognition.text, item["text"]),
+        "seconds": seconds,
+        "audio_s": len(audio) / RATE,
+        "vad_ms": recognition.vad_ms,
+        "stt_ms": recognition.stt_ms,
+        "choice_ms": choice_ms,
     }
 
 
@@ -167,7 +186,7 @@ def _said(commands: Any) -> str:
 
 
 def _group(variant: str) -> str:
-    """"en-clean-s130-p40" → "en-clean (all)"; a variant with no "-" (a recording) is its own group."""
+    """ "en-clean-s130-p40" → "en-clean (all)"; a variant with no "-" (a recording) is its own group."""
     return "-".join(variant.split("-")[:2]) + " (all)"
 
 
@@ -176,20 +195,26 @@ def report(results: list[dict[str, Any]]) -> None:
     for result in results:
         groups[result["variant"]].append(result)
         groups[_group(result["variant"])].append(result)
-    print(f"{'variant':<22}{'n':>4}{'typed':>7}{'plain':>7}{'aware':>7}{'asked':>7}{'wrong plain':>12}"
-          f"{'wrong aware':>12}{'CER':>6}{'decode p50':>11}{'p95':>7}")
+    print(
+        f"{'variant':<22}{'n':>4}{'typed':>7}{'plain':>7}{'aware':>7}{'asked':>7}{'wrong plain':>12}"
+        f"{'wrong aware':>12}{'CER':>6}{'decode p50':>11}{'p95':>7}"
+    )
     for name in sorted(groups):
         rows = groups[name]
         pct = {k: 100 * sum(r[k] for r in rows) / len(rows) for k in ("typed", "plain", "aware", "asked")}
         times = sorted(r["seconds"] for r in rows)
-        print(f"{name:<22}{len(rows):>4}{pct['typed']:>6.0f}%{pct['plain']:>6.0f}%{pct['aware']:>6.0f}%"
-              f"{pct['asked']:>6.0f}%{sum(r['plain_wrong'] for r in rows):>12}{sum(r['aware_wrong'] for r in rows):>12}"
-              f"{statistics.mean(r['cer'] for r in rows):>6.2f}{times[len(times) // 2]:>10.2f}s"
-              f"{times[int(len(times) * 0.95)]:>6.2f}s")
+        print(
+            f"{name:<22}{len(rows):>4}{pct['typed']:>6.0f}%{pct['plain']:>6.0f}%{pct['aware']:>6.0f}%"
+            f"{pct['asked']:>6.0f}%{sum(r['plain_wrong'] for r in rows):>12}{sum(r['aware_wrong'] for r in rows):>12}"
+            f"{statistics.mean(r['cer'] for r in rows):>6.2f}{times[len(times) // 2]:>10.2f}s"
+            f"{times[int(len(times) * 0.95)]:>6.2f}s"
+        )
     english = [r for r in results if r["variant"].startswith("en")] or results
     if english:
-        print(f"time per request (ms, p50): VAD {_p50(english, 'vad_ms'):.0f}, decode {_p50(english, 'stt_ms'):.0f}, "
-              f"choice {_p50(english, 'choice_ms'):.1f}")
+        print(
+            f"time per request (ms, p50): VAD {_p50(english, 'vad_ms'):.0f}, decode {_p50(english, 'stt_ms'):.0f}, "
+            f"choice {_p50(english, 'choice_ms'):.1f}"
+        )
     confusion = Counter((r["expected"], r["done"]) for r in results if r["aware_wrong"])
     print("confusion (home-aware wrong actions): said -> done" + ("" if confusion else ": none"))
     for (said, done), count in confusion.most_common():

@@ -38,9 +38,14 @@ from jibsa.voice.tts import EspeakSynthesizer
 CACHE = Path(__file__).parent / ".voice-cache"
 FRAME_S = 0.1
 TRAILING_SILENCE_S = 2.0
-COMMANDS = [("turn on the kitchen light", "kitchen_light"), ("turn off the kitchen light", "kitchen_light"),
-            ("turn on the study light", "study_light"), ("turn off the study light", "study_light"),
-            ("turn on the bedroom light", "master_light"), ("turn off the bedroom light", "master_light")]
+COMMANDS = [
+    ("turn on the kitchen light", "kitchen_light"),
+    ("turn off the kitchen light", "kitchen_light"),
+    ("turn on the study light", "study_light"),
+    ("turn off the study light", "study_light"),
+    ("turn on the bedroom light", "master_light"),
+    ("turn off the bedroom light", "master_light"),
+]
 
 
 def rss_mb() -> float:
@@ -56,8 +61,15 @@ def spoken(text: str, folder: Path) -> np.ndarray:
     return read_wav(path.read_bytes())
 
 
-async def one_utterance(url: str, token: str, audio: np.ndarray, device: str, *, speech_end_s: float,
-                        events: asyncio.Queue[tuple[float, dict[str, Any]]]) -> dict[str, float]:
+async def one_utterance(
+    url: str,
+    token: str,
+    audio: np.ndarray,
+    device: str,
+    *,
+    speech_end_s: float,
+    events: asyncio.Queue[tuple[float, dict[str, Any]]],
+) -> dict[str, float]:
     pcm = float_to_pcm16(np.concatenate([audio, np.zeros(int(TRAILING_SILENCE_S * RATE), np.float32)]))
     frame = int(FRAME_S * RATE) * 2
     times: dict[str, float] = {}
@@ -68,7 +80,7 @@ async def one_utterance(url: str, token: str, audio: np.ndarray, device: str, *,
         async def stream() -> None:
             for index, offset in enumerate(range(0, len(pcm), frame)):
                 await asyncio.sleep(max(0.0, started + index * FRAME_S - time.perf_counter()))
-                await ws.send(pcm[offset:offset + frame])
+                await ws.send(pcm[offset : offset + frame])
 
         sender = asyncio.create_task(stream())
         while "audio" not in times:
@@ -78,8 +90,7 @@ async def one_utterance(url: str, token: str, audio: np.ndarray, device: str, *,
             body = json.loads(message)
             times.setdefault(body["type"], time.perf_counter())
             if body["type"] == "transcript":
-                times.update(vad_ms=body["vad_ms"], stt_ms=body["stt_ms"],
-                             reused=float(body["decoded_while_speaking"]))
+                times.update(vad_ms=body["vad_ms"], stt_ms=body["stt_ms"], reused=float(body["decoded_while_speaking"]))
             if body["type"] == "error":
                 raise RuntimeError(body)
         sender.cancel()
@@ -89,9 +100,15 @@ async def one_utterance(url: str, token: str, audio: np.ndarray, device: str, *,
             times["state"] = at
             break
     speech_end = started + speech_end_s
-    return {"latency": times["state"] - speech_end, "transcript": times["transcript"] - speech_end,
-            "execute": times["state"] - times["transcript"], "tts_first_audio": times["audio"] - times["turn"],
-            "vad_ms": times["vad_ms"], "stt_ms": times["stt_ms"], "reused": times["reused"]}
+    return {
+        "latency": times["state"] - speech_end,
+        "transcript": times["transcript"] - speech_end,
+        "execute": times["state"] - times["transcript"],
+        "tts_first_audio": times["audio"] - times["turn"],
+        "vad_ms": times["vad_ms"],
+        "stt_ms": times["stt_ms"],
+        "reused": times["reused"],
+    }
 
 
 async def watch(url: str, token: str, events: asyncio.Queue[tuple[float, dict[str, Any]]]) -> None:
@@ -103,8 +120,10 @@ async def watch(url: str, token: str, events: asyncio.Queue[tuple[float, dict[st
 def summary(name: str, values: list[float], unit: str = "s") -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return (f"{name:<34} p50 {statistics.median(ordered):6.2f} {unit}   p95 {p95:6.2f} {unit}"
-            f"   max {ordered[-1]:6.2f} {unit}")
+    return (
+        f"{name:<34} p50 {statistics.median(ordered):6.2f} {unit}   p95 {p95:6.2f} {unit}"
+        f"   max {ordered[-1]:6.2f} {unit}"
+    )
 
 
 async def main(rounds: int) -> None:
@@ -136,13 +155,23 @@ async def main(rounds: int) -> None:
         result = await one_utterance(url, token, audio, device, speech_end_s=end, events=events)
         if index:  # the first round warms up
             results.append({**result, "speech_s": end})
-    print(f"utterances: {len(results)}, speech {min(r['speech_s'] for r in results):.1f}–"
-          f"{max(r['speech_s'] for r in results):.1f} s, decoded while speaking: "
-          f"{sum(r['reused'] for r in results):.0f}/{len(results)}")
+    print(
+        f"utterances: {len(results)}, speech {min(r['speech_s'] for r in results):.1f}–"
+        f"{max(r['speech_s'] for r in results):.1f} s, decoded while speaking: "
+        f"{sum(r['reused'] for r in results):.0f}/{len(results)}"
+    )
     for key in ("latency", "transcript", "execute", "tts_first_audio"):
-        print(summary({"latency": "end of speech -> state changed", "transcript": "end of speech -> transcript",
-                       "execute": "transcript -> state (parse+execute)", "tts_first_audio": "turn -> reply audio"}[key],
-                      [r[key] for r in results]))
+        print(
+            summary(
+                {
+                    "latency": "end of speech -> state changed",
+                    "transcript": "end of speech -> transcript",
+                    "execute": "transcript -> state (parse+execute)",
+                    "tts_first_audio": "turn -> reply audio",
+                }[key],
+                [r[key] for r in results],
+            )
+        )
     print(summary("VAD of the final (ms)", [r["vad_ms"] for r in results], "ms"))
     print(summary("decode of the final (ms)", [r["stt_ms"] for r in results], "ms"))
     print(f"memory: {before:.0f} MB before the model, {loaded:.0f} MB loaded, {rss_mb():.0f} MB after the run")

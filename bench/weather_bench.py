@@ -56,8 +56,9 @@ async def overview() -> None:
     for _ in range(5):
         async with DataGoKrServer(now) as server:
             server.stations = demo_stations()
-            source = KmaWeatherSource(SERVICE_KEY, air_key=SERVICE_KEY, kma_url=server.kma_url,
-                                      airkorea_url=server.airkorea_url)
+            source = KmaWeatherSource(
+                SERVICE_KEY, air_key=SERVICE_KEY, kma_url=server.kma_url, airkorea_url=server.airkorea_url
+            )
             start = time.perf_counter()
             await weather_overview(source, "서울", now)
             firsts.append(time.perf_counter() - start)
@@ -67,8 +68,10 @@ async def overview() -> None:
                 cached.append(time.perf_counter() - start)
             asked = len(server.faults.requests)
             await source.stop()
-    print(f"/api/weather's work, first load ({asked} requests to the stand-in, same process): "
-          f"median {statistics.median(firsts) * 1e3:.0f} ms (range {min(firsts) * 1e3:.0f}–{max(firsts) * 1e3:.0f})")
+    print(
+        f"/api/weather's work, first load ({asked} requests to the stand-in, same process): "
+        f"median {statistics.median(firsts) * 1e3:.0f} ms (range {min(firsts) * 1e3:.0f}–{max(firsts) * 1e3:.0f})"
+    )
     print(f"/api/weather's work, cached: median {statistics.median(cached) * 1e3:.1f} ms")
 
 

@@ -87,11 +87,16 @@ async def measure(port: int, connections: int, turns: int) -> dict[str, object]:
     await asyncio.gather(*(one_connection(port, turns, i, latencies, errors) for i in range(connections)))
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
-    return {"connections": connections, "transcripts": len(latencies), "errors": len(errors),
-            "seconds": round(elapsed, 2), "transcripts_per_s": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
-            "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1) if ordered else None,
-            "max_ms": round(ordered[-1], 1) if ordered else None}
+    return {
+        "connections": connections,
+        "transcripts": len(latencies),
+        "errors": len(errors),
+        "seconds": round(elapsed, 2),
+        "transcripts_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered), 1) if ordered else None,
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1) if ordered else None,
+        "max_ms": round(ordered[-1], 1) if ordered else None,
+    }
 
 
 def main() -> int:
@@ -101,12 +106,26 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
-        subprocess.run(jibsa("user", "add", "bench-speaker", "--role", "satellite", "--data", str(data)),
-                       check=True, capture_output=True)
+        subprocess.run(
+            jibsa("user", "add", "bench-speaker", "--role", "satellite", "--data", str(data)),
+            check=True,
+            capture_output=True,
+        )
         port = free_port()
-        server = subprocess.Popen(jibsa("voice", "serve", "--data", str(data), "--satellite", "bench-speaker",
-                                        "--uri", f"tcp://127.0.0.1:{port}"),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            jibsa(
+                "voice",
+                "serve",
+                "--data",
+                str(data),
+                "--satellite",
+                "bench-speaker",
+                "--uri",
+                f"tcp://127.0.0.1:{port}",
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             asyncio.run(wait_for_port(port, server))
             result = asyncio.run(measure(port, args.connections, args.turns))

@@ -18,8 +18,8 @@ HANGUL = re.compile(r"[가-힣]")
 
 def _rule_table_sentences() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| when | say |"):]
-    table = table[:table.index("\n\n")]
+    table = readme[readme.index("| when | say |") :]
+    table = table[: table.index("\n\n")]
     cells = [row.split("|")[2] for row in table.splitlines()[2:]]
     sentences: list[str] = []
     for cell in cells:

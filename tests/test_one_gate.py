@@ -47,7 +47,8 @@ def _carries_out(tree: ast.AST) -> list[str]:
             receiver = ast.unparse(node.func.value)
             name = node.func.attr
             if (name in ("execute", "execute_all") and "hub" in receiver) or (
-                    name == "handle" and "conversation" in receiver):
+                name == "handle" and "conversation" in receiver
+            ):
                 found.append(f"{receiver}.{name}")
     return found
 

@@ -23,8 +23,14 @@ def _lang(language: str) -> str:
 def texts(language: str) -> dict[str, Any]:
     """The sentences of answers in `language` ("en", else Korean), from the catalogue (words/<lang>.yaml)."""
     words = catalogue(_lang(language))
-    return {"answers": words["answer"], "errors": words["answer_error"], "conversation": words["conversation"],
-            "weekdays": words["calendar"]["weekdays"], "days": words["calendar"]["days"], "lists": words["lists"]}
+    return {
+        "answers": words["answer"],
+        "errors": words["answer_error"],
+        "conversation": words["conversation"],
+        "weekdays": words["calendar"]["weekdays"],
+        "days": words["calendar"]["days"],
+        "lists": words["lists"],
+    }
 
 
 def said(key: str, language: str, **fields: Any) -> str:
@@ -37,8 +43,7 @@ def error_text(code: str, language: str) -> str:
     return str(catalogue(_lang(language))["answer_error"].get(code, ""))
 
 
-def describe_outcome(home: Home, outcome: Outcome, language: str, *,
-                     intents: IntentRegistry = BUILTIN_INTENTS) -> str:
+def describe_outcome(home: Home, outcome: Outcome, language: str, *, intents: IntentRegistry = BUILTIN_INTENTS) -> str:
     """The sentence for one non-device outcome; "" when the parser's promise says it best."""
     told = _skills_own_words(outcome.answer, language)
     if told:

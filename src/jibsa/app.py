@@ -73,7 +73,10 @@ def adapter_factories(vendors: Collection[str] | None = None) -> dict[str, Adapt
 
 
 def build_adapters(
-    home: Home, clock: Clock, saved: Mapping[str, Mapping[str, Any]], settings: Settings,
+    home: Home,
+    clock: Clock,
+    saved: Mapping[str, Mapping[str, Any]],
+    settings: Settings,
     factories: Mapping[str, AdapterFactory] | None = None,
 ) -> dict[str, DeviceAdapter]:
     """One adapter per vendor the home uses (and per vendor given settings, e.g. MQTT discovery)."""
@@ -98,8 +101,7 @@ async def open_store(settings: Settings) -> HubStore:
     from jibsa.storage import open_store as open_sql_store
 
     target = settings.db_url or str(settings.data_dir or default_data_dir())
-    store: HubStore = await open_sql_store(target, history_days=history_days(settings),
-                                           audit_days=audit_days(settings))
+    store: HubStore = await open_sql_store(target, history_days=history_days(settings), audit_days=audit_days(settings))
     return store
 
 
@@ -219,9 +221,15 @@ class RunningHome:
 
 
 async def open_home(
-    settings: Settings, *, clock: Clock | None = None, store: HubStore | None = None, home: Home | None = None,
-    partner_skills: Sequence[PartnerSkill] | None = None, trigger_kinds: TriggerKinds | None = None,
-    intents: IntentRegistry = BUILTIN_INTENTS, skills: Mapping[str, Skill] | None = None,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: HubStore | None = None,
+    home: Home | None = None,
+    partner_skills: Sequence[PartnerSkill] | None = None,
+    trigger_kinds: TriggerKinds | None = None,
+    intents: IntentRegistry = BUILTIN_INTENTS,
+    skills: Mapping[str, Skill] | None = None,
 ) -> RunningHome:
     """Load the home (the sample when no file is given), open its store, start its hub. Partner skills
     and trigger kinds are the installed ones (entry points `jibsa.skills`, `jibsa.triggers`) unless given;
@@ -239,15 +247,36 @@ async def open_home(
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
     weather_settings = settings.adapter_settings.get("weather") or {}
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
-    all_skills = {**(skills or {}), **hub_skills(partners, settings.adapter_settings.get("skills") or {}),
-                  **default_skills(weather.source, weather.city)}
+    all_skills = {
+        **(skills or {}),
+        **hub_skills(partners, settings.adapter_settings.get("skills") or {}),
+        **default_skills(weather.source, weather.city),
+    }
     # The recorder and its skill are made before the hub they read (the lambdas look it up when called).
-    energy = EnergyRecorder(lambda: hub.home, store, clock, state=lambda d: hub.states.get(d),  # noqa: PLW0108
-                            timezone=ZoneInfo(settings.timezone), counted=lambda c: hub.bus.publish(c),  # noqa: PLW0108
-                            **energy_options(settings)) if isinstance(store, EnergyStore) else None
+    energy = (
+        EnergyRecorder(
+            lambda: hub.home,
+            store,
+            clock,
+            state=lambda d: hub.states.get(d),  # noqa: PLW0108
+            timezone=ZoneInfo(settings.timezone),
+            counted=lambda c: hub.bus.publish(c),  # noqa: PLW0108
+            **energy_options(settings),
+        )
+        if isinstance(store, EnergyStore)
+        else None
+    )
     all_skills["get_energy"] = energy_skill(energy)
-    hub = Hub(home, store, clock, adapters, skills=all_skills, command_timeout=settings.command_timeout,
-              timezone=settings.timezone, intents=intents)
+    hub = Hub(
+        home,
+        store,
+        clock,
+        adapters,
+        skills=all_skills,
+        command_timeout=settings.command_timeout,
+        timezone=settings.timezone,
+        intents=intents,
+    )
     matter = matter_wiring(hub, adapters.get("matter"), clock.now)
     hub.skills.update(matter.skills)
     await hub.start()
@@ -257,13 +286,26 @@ async def open_home(
         rules = RuleEngine(hub, store, weather=conditions, kinds=trigger_kinds)
         hub.rules = RuleCommands(rules)
         await rules.start()
-    phrases = phrase_book([weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
-                          matter.phrases.rules, matter.phrases.slots, matter.phrases.patterns)
+    phrases = phrase_book(
+        [weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+        matter.phrases.rules,
+        matter.phrases.slots,
+        matter.phrases.patterns,
+    )
     readers = (RuleSentences(trigger_kinds),) if trigger_kinds is not None else None
     parser = Parser(home, home.language, readers=readers, intents=intents)
     conversation = Conversation(hub, parser, phrases)
-    running = RunningHome(home, hub, conversation, store, warnings, weather=weather, rules=rules, energy=energy,
-                          matter=matter.commissioner)
+    running = RunningHome(
+        home,
+        hub,
+        conversation,
+        store,
+        warnings,
+        weather=weather,
+        rules=rules,
+        energy=energy,
+        matter=matter.commissioner,
+    )
     if energy is not None:
         running.services.append(await _record_energy(hub, energy))
     if weather.source is not None:
@@ -310,8 +352,10 @@ def energy_options(settings: Settings) -> dict[str, float]:
         flush_s = 0.0
     if not 0 < flush_s < float("inf"):
         raise ConfigError(f"energy.flush_s: {raw!r} is not a number of seconds above 0")
-    return {"detail_days": _retention_days(settings, "energy", DEFAULT_DETAIL_DAYS, key="detail_days"),
-            "flush_s": flush_s}
+    return {
+        "detail_days": _retention_days(settings, "energy", DEFAULT_DETAIL_DAYS, key="detail_days"),
+        "flush_s": flush_s,
+    }
 
 
 async def _announce_on_mqtt(hub: Hub, mqtt: Mapping[str, Any]) -> Service:

@@ -70,8 +70,9 @@ class Confirmations:
         self._clock = clock
         self._held: OrderedDict[str, Held] = OrderedDict()
 
-    def hold(self, who: str, commands: Sequence[Command], promised: str = "", language: str = "ko",
-             extra: Any = None) -> Held:
+    def hold(
+        self, who: str, commands: Sequence[Command], promised: str = "", language: str = "ko", extra: Any = None
+    ) -> Held:
         """Keep `commands` for `who` until confirmed, declined, replaced or expired."""
         held = Held(tuple(commands), promised, language, self._clock(), extra)
         self._held[who] = held

@@ -48,8 +48,9 @@ class Turn:
             "reply": self.reply,
             "needs_confirmation": self.needs_confirmation,
             "needs_choice": list(self.needs_choice),
-            "results": [{"target": r.target, "ok": r.ok, **({"error": r.error.value} if r.error else {})}
-                        for r in self.results],
+            "results": [
+                {"target": r.target, "ok": r.ok, **({"error": r.error.value} if r.error else {})} for r in self.results
+            ],
             "outcomes": outcome_with_words([o.to_dict() for o in self.outcomes]),
         }
 
@@ -61,8 +62,9 @@ class Turn:
             "reply": self.reply,
             "needs_confirmation": self.needs_confirmation,
             "needs_choice": list(self.needs_choice),
-            "results": [{"target": r.target, "ok": r.ok, "error": r.error.value if r.error else None}
-                        for r in self.results],
+            "results": [
+                {"target": r.target, "ok": r.ok, "error": r.error.value if r.error else None} for r in self.results
+            ],
         }
 
 
@@ -71,8 +73,9 @@ class Conversation:
     wait in `confirmations` (shared with the API's device endpoint); skills' phrases (`phrases`) are
     tried before the parser."""
 
-    def __init__(self, hub: Hub, parser: Parser, phrases: PhraseBook | None = None, *,
-                 confirmations: Confirmations | None = None) -> None:
+    def __init__(
+        self, hub: Hub, parser: Parser, phrases: PhraseBook | None = None, *, confirmations: Confirmations | None = None
+    ) -> None:
         self.hub = hub
         self.confirmations = confirmations or Confirmations()
         self._phrases = phrases
@@ -118,8 +121,15 @@ class Conversation:
             if answer is Answer.YES:
                 self.confirmations.drop(who)
                 promised = held.promised
-                return await self._carry_out(text, held.commands, lambda: promised, actor, confirmed=True,
-                                             session=session, language=held.language)
+                return await self._carry_out(
+                    text,
+                    held.commands,
+                    lambda: promised,
+                    actor,
+                    confirmed=True,
+                    session=session,
+                    language=held.language,
+                )
             if answer is Answer.NO:
                 self.confirmations.drop(who)
                 return Turn(text, (), said("declined", held.language), False, (), held.language)
@@ -128,8 +138,9 @@ class Conversation:
             matched = None  # a door, a gas valve, a garage door: never a skill's to claim
         if matched is not None:
             command = Command(matched.intent, (), {**matched.params, "language": matched.language})
-            return await self._carry_out(text, (command,), str, actor, confirmed=False, session=session,
-                                         language=matched.language)
+            return await self._carry_out(
+                text, (command,), str, actor, confirmed=False, session=session, language=matched.language
+            )
         understanding = self.parser.parse(text, room=room, session=session)
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
@@ -145,14 +156,22 @@ class Conversation:
                 home = self.hub.home
                 promised = promise(home, commands, (), (), language=language)
                 self.confirmations.hold(who, commands, promised, language)
-                reply = understanding.reply if understanding.needs_confirmation else " ".join(
-                    (promise(home, commands, (), (), language=language, needs_confirmation=True),
-                     said("say_pin", language)))
+                reply = (
+                    understanding.reply
+                    if understanding.needs_confirmation
+                    else " ".join(
+                        (
+                            promise(home, commands, (), (), language=language, needs_confirmation=True),
+                            said("say_pin", language),
+                        )
+                    )
+                )
                 return Turn(text, commands, reply, True, (), language)
         if not commands:
             return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
-        turn = await self._carry_out(text, commands, lambda: understanding.reply, actor, confirmed=confirmed,
-                                     session=session, language=language)
+        turn = await self._carry_out(
+            text, commands, lambda: understanding.reply, actor, confirmed=confirmed, session=session, language=language
+        )
         if understanding.note and not turn.reply.startswith(understanding.note):  # a slip read: say how
             turn = replace(turn, reply=f"{understanding.note} {turn.reply}")
         return turn
@@ -160,8 +179,9 @@ class Conversation:
     def _names_a_safety_device(self, text: str, room: str | None, session: str | None) -> bool:
         home = self.hub.home
         understood = self.parser.parse(text, room=room, session=session)
-        return any((d := home.device(t)) is not None and d.type in SAFETY_TYPES
-                   for c in understood.commands for t in c.targets)
+        return any(
+            (d := home.device(t)) is not None and d.type in SAFETY_TYPES for c in understood.commands for t in c.targets
+        )
 
     def _never_for(self, actor: Actor, commands: Sequence[Command]) -> str | None:
         """Why `actor`'s role may never do one of `commands` (a guest's unlock): asking for a second word
@@ -176,8 +196,15 @@ class Conversation:
         return None
 
     async def _carry_out(
-        self, text: str, commands: Sequence[Command], promised: Callable[[], str], actor: Actor, *, confirmed: bool,
-        session: str | None, language: str,
+        self,
+        text: str,
+        commands: Sequence[Command],
+        promised: Callable[[], str],
+        actor: Actor,
+        *,
+        confirmed: bool,
+        session: str | None,
+        language: str,
     ) -> Turn:
         """Run `commands` and say what happened; `promised` words the reply said before acting, the
         fallback when the results say nothing of their own."""

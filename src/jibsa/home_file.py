@@ -38,13 +38,15 @@ def load_home(path: str | Path | None) -> LoadedHome:
     except FileNotFoundError:
         raise HomeFileError(str(path), "", "no such file", "no_file") from None
     except OSError as exc:
-        raise HomeFileError(str(path), "", f"cannot be read ({exc.strerror})", "unreadable",
-                            {"reason": exc.strerror}) from None
+        raise HomeFileError(
+            str(path), "", f"cannot be read ({exc.strerror})", "unreadable", {"reason": exc.strerror}
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise HomeFileError(str(path), "", f"is not UTF-8 text (byte {exc.start})", "not_utf8",
-                            {"byte": exc.start}) from None
+        raise HomeFileError(
+            str(path), "", f"is not UTF-8 text (byte {exc.start})", "not_utf8", {"byte": exc.start}
+        ) from None
     return parse_home_text(text, str(path))
 
 

@@ -90,8 +90,9 @@ def guarded_session(allowed: Sequence[Network] = (), timeout_s: float = 5.0) -> 
         return await handler(request)
 
     connector = aiohttp.TCPConnector(resolver=_CheckedResolver(allowed), limit_per_host=10)
-    return aiohttp.ClientSession(connector=connector, middlewares=(check,),
-                                 timeout=aiohttp.ClientTimeout(total=timeout_s))
+    return aiohttp.ClientSession(
+        connector=connector, middlewares=(check,), timeout=aiohttp.ClientTimeout(total=timeout_s)
+    )
 
 
 class _CheckedResolver(AbstractResolver):
@@ -101,8 +102,9 @@ class _CheckedResolver(AbstractResolver):
         self._inner = DefaultResolver()
         self._allowed = allowed
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[
-            ResolveResult]:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
         kept = [r for r in found if _ok(r["host"], self._allowed)]
         if not kept:

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 REDACTED = "[redacted]"
-_NAMES = (r"service_?key|access_?token|refresh_?token|id_?token|token|api_?key|apikey|key|secret|client_secret|"
-          r"password|passwd|auth|signature|sig|code")
+_NAMES = (
+    r"service_?key|access_?token|refresh_?token|id_?token|token|api_?key|apikey|key|secret|client_secret|"
+    r"password|passwd|auth|signature|sig|code"
+)
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S), REDACTED),
     (re.compile(rf"(?i)([?&;](?:{_NAMES})=)[^&\s\"'<>#]+"), rf"\1{REDACTED}"),

@@ -14,9 +14,18 @@ from jibsa.domain.results import public_state
 from jibsa.hub import Clock
 
 # The mix of a generated home: mostly lights, plugs and sensors, as in a real one.
-_GENERATED_MIX = (DeviceType.LIGHT, DeviceType.LIGHT, DeviceType.SWITCH, DeviceType.SENSOR, DeviceType.CURTAIN,
-                  DeviceType.LIGHT, DeviceType.AIR_CONDITIONER, DeviceType.SWITCH, DeviceType.DOOR_LOCK,
-                  DeviceType.FAN)
+_GENERATED_MIX = (
+    DeviceType.LIGHT,
+    DeviceType.LIGHT,
+    DeviceType.SWITCH,
+    DeviceType.SENSOR,
+    DeviceType.CURTAIN,
+    DeviceType.LIGHT,
+    DeviceType.AIR_CONDITIONER,
+    DeviceType.SWITCH,
+    DeviceType.DOOR_LOCK,
+    DeviceType.FAN,
+)
 
 
 class _Publishing:
@@ -45,8 +54,16 @@ class _Publishing:
 class MqttSimulator:
     """Simulated devices behind discovery, state and command topics on a real broker."""
 
-    def __init__(self, home: Home, url: BrokerUrl, clock: Clock, *, node: str = "jibsa_sim",
-                 tick_s: float = 1.0, nodelay: bool = True) -> None:
+    def __init__(
+        self,
+        home: Home,
+        url: BrokerUrl,
+        clock: Clock,
+        *,
+        node: str = "jibsa_sim",
+        tick_s: float = 1.0,
+        nodelay: bool = True,
+    ) -> None:
         devices = [d for d in home.devices if d.vendor in ("sim", "mqtt")]
         self.sim = SimAdapter(clock, tick_s=tick_s)
         self.publisher = DevicePublisher(home, devices, url, self.sim.send, node=node, nodelay=nodelay)

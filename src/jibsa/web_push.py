@@ -68,8 +68,14 @@ def application_server_key(vapid: Vapid02) -> str:
 class PushSender:
     """Sends each `NotificationAdded` on the hub's bus to the subscriptions of its person."""
 
-    def __init__(self, hub: Hub, store: NotificationStore, vapid: Vapid02,
-                 subject: str = "mailto:jibsa@localhost", allowed: tuple[Network, ...] = ()) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        store: NotificationStore,
+        vapid: Vapid02,
+        subject: str = "mailto:jibsa@localhost",
+        allowed: tuple[Network, ...] = (),
+    ) -> None:
         self._hub = hub
         self.allowed = allowed  # networks of the owner's own that may be sent to despite not being public
         self._store = store
@@ -112,12 +118,26 @@ class PushSender:
 
     async def _send(self, subscription: PushSubscription, notification: Notification) -> bool:
         said = notification.said
-        payload = json.dumps({"title": say(_TITLE, "ko"), "title_en": say(_TITLE, "en"), "body": say(said, "ko"),
-                              "body_en": say(said, "en"), "id": notification.id}, ensure_ascii=False)
+        payload = json.dumps(
+            {
+                "title": say(_TITLE, "ko"),
+                "title_en": say(_TITLE, "en"),
+                "body": say(said, "ko"),
+                "body_en": say(said, "en"),
+                "id": notification.id,
+            },
+            ensure_ascii=False,
+        )
         try:
-            await webpush_async(subscription.info(), payload, vapid_private_key=self.vapid,
-                                vapid_claims={"sub": self._subject}, ttl=3600, timeout=SEND_TIMEOUT_S,
-                                aiohttp_session=self._session)
+            await webpush_async(
+                subscription.info(),
+                payload,
+                vapid_private_key=self.vapid,
+                vapid_claims={"sub": self._subject},
+                ttl=3600,
+                timeout=SEND_TIMEOUT_S,
+                aiohttp_session=self._session,
+            )
         except WebPushException as exc:
             if exc.response is not None and getattr(exc.response, "status", None) in GONE:
                 await self._store.delete_push_subscription(self._hub.home.id, subscription.endpoint)

@@ -54,8 +54,13 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningHome]:
 async def add_role_users(running: RunningHome) -> dict[Role, str]:
     tokens: dict[Role, str] = {}
     for role in Role:
-        _, tokens[role] = await add_user_with_token(running.store, running.hub.home.id, role.value, role,  # type: ignore[arg-type]
-                                                    PASSWORDS[role])
+        _, tokens[role] = await add_user_with_token(
+            running.store,
+            running.hub.home.id,
+            role.value,
+            role,  # type: ignore[arg-type]
+            PASSWORDS[role],
+        )
     return tokens
 
 

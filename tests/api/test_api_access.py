@@ -155,8 +155,7 @@ async def test_refused_requests_are_in_the_audit_log(harness) -> None:
     assert ("guest", "cancel_job", "not_allowed") in refusals
     assert ("member", "device_command", "csrf_failed") in refusals
     csrf = next(e for e in entries if e["result"].get("error") == "csrf_failed")
-    assert csrf["detail"] == {"method": "POST", "path": "/api/devices/study_light/commands",
-                              "device_id": "study_light"}
+    assert csrf["detail"] == {"method": "POST", "path": "/api/devices/study_light/commands", "device_id": "study_light"}
     assert csrf["source"] == "session:192.0.2.10"
 
 

@@ -16,8 +16,12 @@ def _api_routes(app) -> list[tuple[str, str]]:
     for path, operations in app.openapi()["paths"].items():
         if path in OPEN_PATHS:
             continue
-        concrete = (path.replace("{device_id}", "living_stand").replace("{scene_id}", "movie")
-                    .replace("{job_id}", "x").replace("{name}", "guest"))
+        concrete = (
+            path.replace("{device_id}", "living_stand")
+            .replace("{scene_id}", "movie")
+            .replace("{job_id}", "x")
+            .replace("{name}", "guest")
+        )
         out.extend((method.upper(), concrete) for method in operations)
     return out
 
@@ -115,15 +119,17 @@ async def test_every_command_is_audited(harness) -> None:
 @pytest.mark.parametrize("auth_settings", [{"trusted_proxies": ("192.0.2.10",)}])
 async def test_a_trusted_proxy_forwards_the_client_address(harness) -> None:
     headers = {"X-Forwarded-For": "203.0.113.7, 192.0.2.10"}
-    await harness.as_(Role.MEMBER, "POST", "/api/devices/kitchen_light/commands", json={"intent": "turn_on"},
-                      headers=headers)
+    await harness.as_(
+        Role.MEMBER, "POST", "/api/devices/kitchen_light/commands", json={"intent": "turn_on"}, headers=headers
+    )
     entries = (await harness.as_(Role.OWNER, "GET", "/api/audit")).json()
     assert entries[0]["source"] == "token:203.0.113.7" or any(e["source"] == "token:203.0.113.7" for e in entries)
 
 
 async def test_an_untrusted_peer_cannot_forge_its_address(harness) -> None:
     headers = {"X-Forwarded-For": "203.0.113.7"}
-    await harness.as_(Role.MEMBER, "POST", "/api/devices/kitchen_light/commands", json={"intent": "turn_on"},
-                      headers=headers)
+    await harness.as_(
+        Role.MEMBER, "POST", "/api/devices/kitchen_light/commands", json={"intent": "turn_on"}, headers=headers
+    )
     entries = (await harness.as_(Role.OWNER, "GET", "/api/audit")).json()
     assert all("203.0.113.7" not in e["source"] for e in entries)

@@ -23,8 +23,12 @@ async def test_a_state_change_event_carries_the_new_summary(harness, live_url) -
     headers = harness.auth(Role.MEMBER)
     async with websockets.connect(f"ws://{live_url}/api/events", additional_headers=headers) as ws:
         await ws.recv()  # hello
-        response = await harness.as_(Role.MEMBER, "POST", "/api/devices/living_stand/commands",
-                                     json={"intent": "set", "params": {"property": "brightness", "value": 40}})
+        response = await harness.as_(
+            Role.MEMBER,
+            "POST",
+            "/api/devices/living_stand/commands",
+            json={"intent": "set", "params": {"property": "brightness", "value": 40}},
+        )
         assert response.status_code == 200, response.text
         async with asyncio.timeout(30):  # a guard against hanging, not a measurement
             while True:

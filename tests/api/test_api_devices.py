@@ -59,8 +59,12 @@ async def test_bad_commands_get_a_stable_code_and_two_languages(harness, body, s
 
 
 async def test_clamped_values_are_reported(harness) -> None:
-    response = await harness.as_(MEMBER, "POST", "/api/devices/living_ac/commands",
-                                 json={"intent": "set", "params": {"property": "temperature", "value": 40}})
+    response = await harness.as_(
+        MEMBER,
+        "POST",
+        "/api/devices/living_ac/commands",
+        json={"intent": "set", "params": {"property": "temperature", "value": 40}},
+    )
     assert response.status_code == 200
     result = response.json()["results"][0]
     assert result["clamped"] == [{"property": "temperature", "asked": 40, "applied": 30}]
@@ -137,8 +141,9 @@ async def test_with_a_pin_a_bare_yes_in_conversation_is_not_enough(harness) -> N
     yes = await harness.as_(MEMBER, "POST", "/api/conversation", json={"text": "응", **session})
     assert yes.status_code == 403 and yes.json()["code"] == "wrong_pin"
     assert harness.running.hub.state("front_door")["lock"] == "locked"
-    confirmed = await harness.as_(MEMBER, "POST", "/api/conversation",
-                                  json={"text": "응", "confirm": True, "pin": "2468", **session})
+    confirmed = await harness.as_(
+        MEMBER, "POST", "/api/conversation", json={"text": "응", "confirm": True, "pin": "2468", **session}
+    )
     assert confirmed.status_code == 200 and confirmed.json()["results"][0]["ok"] is True
     assert harness.running.hub.state("front_door")["lock"] == "unlocked"
 

@@ -16,8 +16,16 @@ def waiting_lock(harness) -> str:  # type: ignore[no-untyped-def]
 async def test_an_owner_sees_and_adopts_a_discovered_lock(harness, waiting_lock: str) -> None:  # type: ignore[no-untyped-def]
     listed = await harness.as_(Role.OWNER, "GET", "/api/discovered")
     assert listed.status_code == 200
-    assert listed.json() == [{"id": "porch_lock", "name": "현관문 (Acme)", "type": "door_lock", "vendor": "sim",
-                              "maker": "Acme", "room": None}]
+    assert listed.json() == [
+        {
+            "id": "porch_lock",
+            "name": "현관문 (Acme)",
+            "type": "door_lock",
+            "vendor": "sim",
+            "maker": "Acme",
+            "room": None,
+        }
+    ]
     refused = await harness.as_(Role.OWNER, "POST", f"/api/devices/{waiting_lock}/commands", json={"intent": "lock"})
     assert refused.status_code == 404
     adopted = await harness.as_(Role.OWNER, "POST", f"/api/discovered/{waiting_lock}/adopt")

@@ -49,8 +49,10 @@ async def test_device_endpoint_command_reaches_the_websocket(harness, live_url) 
     async with websockets.connect(f"ws://{live_url}/api/events", additional_headers=headers) as ws:
         await ws.recv()  # hello
         async with httpx.AsyncClient(base_url=f"http://{live_url}", headers=headers) as client:
-            response = await client.post("/api/devices/living_stand/commands",
-                                         json={"intent": "set", "params": {"property": "brightness", "value": 40}})
+            response = await client.post(
+                "/api/devices/living_stand/commands",
+                json={"intent": "set", "params": {"property": "brightness", "value": 40}},
+            )
         assert response.status_code == 200, response.text
         assert response.json()["ok"] is True
         changed = await _next_of(ws, "state_changed", device="living_stand")
@@ -81,13 +83,15 @@ async def test_websocket_with_session_cookie_from_another_origin_is_refused(harn
         cookie = login.cookies["jibsa_session"]
     headers = {"Cookie": f"jibsa_session={cookie}"}
     try:
-        async with websockets.connect(f"ws://{live_url}/api/events", additional_headers=headers,
-                                      origin="https://evil.example") as ws:  # type: ignore[arg-type]
+        async with websockets.connect(
+            f"ws://{live_url}/api/events", additional_headers=headers, origin="https://evil.example"
+        ) as ws:  # type: ignore[arg-type]
             await ws.recv()
     except websockets.InvalidStatus as exc:
         assert exc.response.status_code == 403
     else:  # pragma: no cover
         raise AssertionError("a cross-origin cookie WebSocket was accepted")
-    async with websockets.connect(f"ws://{live_url}/api/events", additional_headers=headers,
-                                  origin=f"http://{live_url}") as ws:  # type: ignore[arg-type]
+    async with websockets.connect(
+        f"ws://{live_url}/api/events", additional_headers=headers, origin=f"http://{live_url}"
+    ) as ws:  # type: ignore[arg-type]
         assert json.loads(await ws.recv())["user"] == "member"

@@ -27,8 +27,9 @@ async def test_error_bodies(harness, method, path, body, status, code) -> None: 
 
 
 async def test_broken_json_is_a_validation_error(harness) -> None:
-    response = await harness.as_(Role.MEMBER, "POST", "/api/conversation", content=b"{not json",
-                                 headers={"Content-Type": "application/json"})
+    response = await harness.as_(
+        Role.MEMBER, "POST", "/api/conversation", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 
@@ -63,7 +64,16 @@ async def test_security_headers_and_no_third_party_assets(harness) -> None:
 async def test_the_openapi_document_describes_the_api(harness) -> None:
     document = (await harness.client.get("/api/openapi.json")).json()
     paths = document["paths"]
-    for path in ("/api/conversation", "/api/devices", "/api/devices/{device_id}", "/api/devices/{device_id}/commands",
-                 "/api/rooms", "/api/scenes", "/api/scenes/{scene_id}/run", "/api/history", "/api/users"):
+    for path in (
+        "/api/conversation",
+        "/api/devices",
+        "/api/devices/{device_id}",
+        "/api/devices/{device_id}/commands",
+        "/api/rooms",
+        "/api/scenes",
+        "/api/scenes/{scene_id}/run",
+        "/api/history",
+        "/api/users",
+    ):
         assert path in paths, path
     assert (await harness.client.get("/docs")).status_code == 404  # Swagger UI would load from a CDN

@@ -92,10 +92,13 @@ async def test_refused_logins_and_push_subscriptions_are_audited(harness) -> Non
         limited = await harness.client.post("/api/login", json={"name": "owner", "password": "guess"})
         assert limited.status_code == 429
     endpoint = "https://93.184.215.14/send/1"  # a public address (no name to resolve, nothing is sent)
-    keys = {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
-            "auth": "tBHItJI5svbpez7KI4CCXg"}
-    inward = await harness.as_(Role.GUEST, "POST", "/api/push/subscriptions",
-                               json={"endpoint": "https://127.0.0.1/send/1", "keys": keys})
+    keys = {
+        "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+        "auth": "tBHItJI5svbpez7KI4CCXg",
+    }
+    inward = await harness.as_(
+        Role.GUEST, "POST", "/api/push/subscriptions", json={"endpoint": "https://127.0.0.1/send/1", "keys": keys}
+    )
     assert inward.status_code == 422  # a way into the home's network: refused, and audited below
     made = await harness.as_(Role.GUEST, "POST", "/api/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
     assert made.status_code == 201, made.text
@@ -105,5 +108,8 @@ async def test_refused_logins_and_push_subscriptions_are_audited(harness) -> Non
     refused = [e for e in entries if e.action == "login" and e.result.get("error") == "too_many_requests"]
     assert len(refused) == 1 and refused[0].source == "session:192.0.2.10"
     pushed = sorted((e.action, e.user, e.ok) for e in entries if e.action.startswith("push_"))
-    assert pushed == [("push_subscribe", "guest", False), ("push_subscribe", "guest", True),
-                      ("push_unsubscribe", "guest", True)]
+    assert pushed == [
+        ("push_subscribe", "guest", False),
+        ("push_subscribe", "guest", True),
+        ("push_unsubscribe", "guest", True),
+    ]

@@ -48,7 +48,14 @@ def test_tokens_in_websocket_paths_are_hidden_from_logs() -> None:
 
     from jibsa.cli.serve_cmd import _RedactTokens
 
-    record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, '%s - "WebSocket %s" [accepted]',
-                               ("127.0.0.1:5", "/api/events?token=jibsa_secret&x=1"), None)
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" [accepted]',
+        ("127.0.0.1:5", "/api/events?token=jibsa_secret&x=1"),
+        None,
+    )
     assert _RedactTokens().filter(record)
     assert "jibsa_secret" not in record.getMessage() and "token=***&x=1" in record.getMessage()

@@ -48,8 +48,9 @@ async def test_a_room_is_named_by_its_id_name_or_alias(harness, room) -> None:
 async def test_non_finite_numbers_are_422(harness, number) -> None:
     body = '{"intent": "set", "params": {"property": "brightness", "value": ' + number + "}}"
     before = harness.running.hub.state("living_stand")
-    response = await harness.as_(Role.MEMBER, "POST", "/api/devices/living_stand/commands", content=body.encode(),
-                                 headers=JSON)
+    response = await harness.as_(
+        Role.MEMBER, "POST", "/api/devices/living_stand/commands", content=body.encode(), headers=JSON
+    )
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "invalid_request" and "finite" in response.text
     assert harness.running.hub.state("living_stand") == before
@@ -103,8 +104,9 @@ async def test_bodies_within_the_limit_are_served(harness) -> None:
 async def test_the_limit_is_configurable(harness) -> None:
     app = create_app(harness.running, max_body_bytes=100)
     transport = httpx.ASGITransport(app=app, client=("192.0.2.10", 1))
-    async with httpx.AsyncClient(transport=transport, base_url="http://jibsa.test",
-                                 headers=harness.auth(Role.MEMBER)) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://jibsa.test", headers=harness.auth(Role.MEMBER)
+    ) as client:
         small = await client.post("/api/conversation", json={"text": "거실 불 꺼줘"})
         large = await client.post("/api/conversation", json={"text": "x" * 200})
     assert small.status_code == 200 and large.status_code == 413
@@ -122,8 +124,13 @@ async def test_oversized_audit_fields_are_stored_cut_and_marked(harness) -> None
 
 
 async def test_an_unknown_content_type_is_a_documented_error(harness) -> None:
-    response = await harness.as_(Role.MEMBER, "POST", "/api/conversation", content=b"text=hi",
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = await harness.as_(
+        Role.MEMBER,
+        "POST",
+        "/api/conversation",
+        content=b"text=hi",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 422 and response.json()["code"] == "invalid_request"
 
 

@@ -153,8 +153,26 @@ def test_first_run_creates_an_owner_and_prints_credentials_once(serve) -> None:
 @pytest.mark.slow
 def test_serves_tls_with_a_certificate(serve, tmp_path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
     _, port, lines = serve("--tls-cert", str(cert), "--tls-key", str(key))  # type: ignore[operator]
     assert lines[-1].rstrip().endswith(f"https://127.0.0.1:{port}/")
     password = re.search(r"(?:비밀번호|password): +(\S+)", "\n".join(lines)).group(1)  # type: ignore[union-attr]
@@ -171,9 +189,22 @@ def test_serve_options_reach_the_settings(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("JIBSA_UNLOCK_PIN", raising=False)
     config = tmp_path / "jibsa.yaml"
     config.write_text("server: {unlock_pin: '1357'}\nthinq: {token: t}\n", encoding="utf-8")
-    args = build_parser().parse_args(["serve", "--data", str(tmp_path), "--config", str(config), "--mqtt",
-                                      "mqtt://broker:1883", "--db", "postgresql://h/db", "--trusted-proxy",
-                                      "127.0.0.1", "--secure-cookies"])
+    args = build_parser().parse_args(
+        [
+            "serve",
+            "--data",
+            str(tmp_path),
+            "--config",
+            str(config),
+            "--mqtt",
+            "mqtt://broker:1883",
+            "--db",
+            "postgresql://h/db",
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--secure-cookies",
+        ]
+    )
     settings, server = _settings(args)
     assert settings.db_url == "postgresql://h/db" and settings.data_dir == tmp_path
     assert dict(settings.adapter_settings) == {"thinq": {"token": "t"}, "mqtt": {"url": "mqtt://broker:1883"}}

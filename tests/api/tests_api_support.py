@@ -6,5 +6,3 @@ from jibsa.domain import Role
 
 # The password each role's test account logs in with.
 PASSWORDS = {role: f"{role.value}-password-1" for role in Role}
-
-

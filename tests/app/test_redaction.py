@@ -12,14 +12,19 @@ from jibsa.redaction import install_redaction, redact
 
 SERVICE_KEY = "Abc%2BdEf123456789%3D%3D"
 SECRETS = [
-    (f"HTTP Request: GET https://apis.data.go.kr/1360000/VilageFcstInfoService_2.0/getVilageFcst?serviceKey="
-     f"{SERVICE_KEY}&numOfRows=1000 \"HTTP/1.1 200 OK\"", SERVICE_KEY),
+    (
+        f"HTTP Request: GET https://apis.data.go.kr/1360000/VilageFcstInfoService_2.0/getVilageFcst?serviceKey="
+        f'{SERVICE_KEY}&numOfRows=1000 "HTTP/1.1 200 OK"',
+        SERVICE_KEY,
+    ),
     ("headers {'Authorization': 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.sig'}", "eyJhbGciOiJIUzI1NiJ9"),
     ('{"access_token": "thinq-access-0123456789", "refresh_token": "thinq-refresh-9876543210"}', "thinq-"),
     ("wss://ws.example/?token=st-personal-token-1234&x=1", "st-personal-token-1234"),
     ("mqtt://jibsa:hunter2hunter2@broker.local:1883", "hunter2hunter2"),
-    ("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----",
-     "MIGHAgEA"),
+    (
+        "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----",
+        "MIGHAgEA",
+    ),
     ("token jibsa_AbCdEfGhIjKlMnOpQrStUv0123 made", "AbCdEfGhIjKlMnOpQrStUv0123"),
 ]
 
@@ -47,8 +52,9 @@ def test_the_rest_of_a_line_is_kept() -> None:
 @pytest.mark.usefixtures("redacting")
 def test_every_logger_and_its_exceptions_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    logging.getLogger("httpx").info("HTTP Request: %s %s", "GET",
-                                    f"https://apis.data.go.kr/x?serviceKey={SERVICE_KEY}&pageNo=1")
+    logging.getLogger("httpx").info(
+        "HTTP Request: %s %s", "GET", f"https://apis.data.go.kr/x?serviceKey={SERVICE_KEY}&pageNo=1"
+    )
     try:
         raise RuntimeError(f"401, message='Unauthorized', url='https://api.example/?access_token=tok{SERVICE_KEY}'")
     except RuntimeError:

@@ -15,21 +15,33 @@ from pathlib import Path
 from jibsa.testing.processes import free_port, lines_until
 
 
-def jibsa(data: Path, *args: str, stdin: str | None = None, lang: str | None = None,
-          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def jibsa(
+    data: Path, *args: str, stdin: str | None = None, lang: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`jibsa COMMAND --data DATA ARGS…` with a clean environment (no LANG: Korean unless `lang`)."""
     command, *rest = args
     language = ["--lang", lang] if lang else []
-    return subprocess.run([sys.executable, "-m", "jibsa.cli.main", command, "--data", str(data), *language, *rest],
-                          input=stdin, capture_output=True, text=True, timeout=60, check=False,
-                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "HOME": str(data), **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "jibsa.cli.main", command, "--data", str(data), *language, *rest],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "HOME": str(data), **(env or {})},
+    )
 
 
 def jibsa_home(cwd: Path, action: str, *args: str, lang: str) -> subprocess.CompletedProcess[str]:
     """`jibsa home ACTION --lang LANG ARGS…` (the home commands take no data directory)."""
-    return subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", action, "--lang", lang, *args],
-                          capture_output=True, text=True, timeout=60, check=False,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+    return subprocess.run(
+        [sys.executable, "-m", "jibsa.cli.main", "home", action, "--lang", lang, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
 
 
 @dataclass

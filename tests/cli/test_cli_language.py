@@ -26,8 +26,10 @@ LATIN_ALLOWED = {"jibsa", "say", "yes", "force", "home", "check", "user", "add",
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]+")
 # Not words: job ids, tokens, passwords, URLs, file paths, a home file's field paths and quoted values.
-NOT_WORDS = re.compile(r"\b[0-9a-f]{8}\b|jibsa_\S+|(?<=비밀번호: )\S+|(?<=password: )\S+|https?://\S+|[\w./-]*/[\w./-]+"
-                       r"|\b[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)+|'[^']*'")
+NOT_WORDS = re.compile(
+    r"\b[0-9a-f]{8}\b|jibsa_\S+|(?<=비밀번호: )\S+|(?<=password: )\S+|https?://\S+|[\w./-]*/[\w./-]+"
+    r"|\b[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)+|'[^']*'"
+)
 
 
 def _home_names() -> list[str]:
@@ -67,9 +69,14 @@ def _runs(data: Path, sentences: list[str], lang: str) -> str:
 
 
 def jibsa_user(data: Path, action: str, *args: str, lang: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jibsa.cli.main", "user", action, "--data", str(data), "--lang", lang,
-                           *args], capture_output=True, text=True, timeout=60, check=False,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(data)})
+    return subprocess.run(
+        [sys.executable, "-m", "jibsa.cli.main", "user", action, "--data", str(data), "--lang", lang, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(data)},
+    )
 
 
 def _without_names(text: str) -> str:

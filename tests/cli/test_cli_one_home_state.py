@@ -80,11 +80,16 @@ def test_a_stale_server_file_is_ignored_and_removed(tmp_path: Path) -> None:
     dead = subprocess.Popen(["true"])
     dead.wait()
     # A process that is gone; then one that lives (init) but is no jibsa server listening there.
-    for pid, (sentence, said_line) in zip((dead.pid, 1), [("거실 천장등 켜줘", "✓ 거실 천장등: 켜짐"),
-                                                          ("거실 천장등 꺼줘", "✓ 거실 천장등: 꺼짐")], strict=True):
+    for pid, (sentence, said_line) in zip(
+        (dead.pid, 1),
+        [("거실 천장등 켜줘", "✓ 거실 천장등: 켜짐"), ("거실 천장등 꺼줘", "✓ 거실 천장등: 꺼짐")],
+        strict=True,
+    ):
         file = tmp_path / "server.json"
-        file.write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}", "token": "t", "pid": pid,
-                                    "home": None}), encoding="utf-8")
+        file.write_text(
+            json.dumps({"url": f"http://127.0.0.1:{free_port()}", "token": "t", "pid": pid, "home": None}),
+            encoding="utf-8",
+        )
         said = jibsa(tmp_path, "say", sentence)
         assert said.returncode == 0, said.stderr
         assert said_line in said.stdout
@@ -105,8 +110,11 @@ def test_a_home_file_of_the_same_home_talks_to_the_server_another_home_runs_alon
 
     same, other = tmp_path / "same.yaml", tmp_path / "other.yaml"
     same.write_text(sample_home_text(), encoding="utf-8")  # the sample home itself, its id and all
-    other.write_text("id: cottage\nrooms: [{id: living, name: 거실}]\n"
-                     "devices: [{id: lamp, name: 거실 등, type: light, room: living}]\n", encoding="utf-8")
+    other.write_text(
+        "id: cottage\nrooms: [{id: living, name: 거실}]\n"
+        "devices: [{id: lamp, name: 거실 등, type: light, room: living}]\n",
+        encoding="utf-8",
+    )
     with serving(tmp_path) as server:
         token = _token(server.lines)
         said = jibsa(tmp_path, "say", "--home", str(same), "거실 천장등 켜줘")
@@ -123,22 +131,31 @@ def test_rules_imported_while_the_server_runs_take_effect_without_a_restart(tmp_
     """Issue 20, item 5: `jibsa rules import` said "imported 1 rules", but the running server did not
     use the rule until it restarted."""
     rules = tmp_path / "rules.yaml"
-    rules.write_text("rules:\n  - name: 천장등 알림\n"
-                     "    when: {kind: state, device: living_ceiling, property: power, to: true}\n"
-                     "    do: [{kind: notify, message: 천장등이 켜졌어요}]\n", encoding="utf-8")
+    rules.write_text(
+        "rules:\n  - name: 천장등 알림\n"
+        "    when: {kind: state, device: living_ceiling, property: power, to: true}\n"
+        "    do: [{kind: notify, message: 천장등이 켜졌어요}]\n",
+        encoding="utf-8",
+    )
     with serving(tmp_path) as server:
         token = _token(server.lines)
-        imported = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "rules", "import", str(rules), "--data",
-                                   str(tmp_path)], capture_output=True, text=True, timeout=60, check=False,
-                                  env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        imported = subprocess.run(
+            [sys.executable, "-m", "jibsa.cli.main", "rules", "import", str(rules), "--data", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        )
         assert imported.returncode == 0, imported.stdout + imported.stderr
         assert "running server" in imported.stdout
         assert jibsa(tmp_path, "say", "거실 천장등 켜줘").returncode == 0
         headers = {"Authorization": f"Bearer {token}"}
         told: list[str] = []
         for _ in range(50):  # the rule runs beside the answer: give it up to 5 s
-            told = [n["text"] for n in httpx.get(f"{server.url}/api/notifications", headers=headers).json()[
-                "notifications"]]
+            told = [
+                n["text"] for n in httpx.get(f"{server.url}/api/notifications", headers=headers).json()["notifications"]
+            ]
             if told:
                 break
             time.sleep(0.1)
@@ -149,8 +166,9 @@ def test_a_copy_made_by_home_init_is_a_home_of_its_own(tmp_path: Path) -> None:
     """A renamed device answers with its new name: the copy no longer shares the server's home id."""
     mine = tmp_path / "my-home.yaml"
     jibsa_home(tmp_path, "init", str(mine), lang="ko")
-    mine.write_text(mine.read_text(encoding="utf-8").replace("name: 거실 스탠드", "name: 거실 장스탠드", 1),
-                    encoding="utf-8")
+    mine.write_text(
+        mine.read_text(encoding="utf-8").replace("name: 거실 스탠드", "name: 거실 장스탠드", 1), encoding="utf-8"
+    )
     with serving(tmp_path):
         said = jibsa(tmp_path, "say", "--home", str(mine), "거실 장스탠드 켜줘")
     assert said.returncode == 0 and "✓ 거실 장스탠드: 켜짐" in said.stdout, said.stdout + said.stderr

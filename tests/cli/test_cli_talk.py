@@ -9,9 +9,15 @@ from pathlib import Path
 
 def jibsa(data: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     command, *rest = args
-    return subprocess.run([sys.executable, "-m", "jibsa.cli.main", command, "--data", str(data), *rest],
-                          input=stdin, capture_output=True, text=True, timeout=60, check=False,
-                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "HOME": str(data)})
+    return subprocess.run(
+        [sys.executable, "-m", "jibsa.cli.main", command, "--data", str(data), *rest],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "HOME": str(data)},
+    )
 
 
 def test_say_carries_out_and_the_change_is_kept(tmp_path: Path) -> None:
@@ -52,8 +58,9 @@ def test_a_setting_that_cannot_be_used_stops_the_command_naming_file_and_field(t
     (tmp_path / "jibsa.yaml").write_text("history:\n  days: lots\n", encoding="utf-8")
     refused = jibsa(tmp_path, "status")
     assert refused.returncode == 2
-    assert refused.stderr.strip() == (f"{tmp_path / 'jibsa.yaml'}: history.days: 'lots' is not a number of days "
-                                      "(0 keeps all history)")
+    assert refused.stderr.strip() == (
+        f"{tmp_path / 'jibsa.yaml'}: history.days: 'lots' is not a number of days (0 keeps all history)"
+    )
 
 
 def test_a_scheduled_command_is_said_in_words_and_listed_by_status(tmp_path: Path) -> None:
@@ -85,13 +92,15 @@ def test_home_check_chooses_the_particle_by_how_a_latin_word_is_read(tmp_path: P
     home = tmp_path / "home.yaml"
     said: dict[str, str] = {}
     for kind in ("aircon", "lamp"):  # 에어컨은, 램프는
-        home.write_text(f"rooms: [{{id: a, name: 방}}]\ndevices: [{{id: x, name: 불, type: {kind}}}]\n",
-                        encoding="utf-8")
+        home.write_text(
+            f"rooms: [{{id: a, name: 방}}]\ndevices: [{{id: x, name: 불, type: {kind}}}]\n", encoding="utf-8"
+        )
         said[kind] = jibsa(tmp_path, "say", "--home", str(home), "불 켜").stderr.strip()
     assert said["aircon"].endswith("'aircon'은 모르는 기기 종류예요")
     assert said["lamp"].endswith("'lamp'는 모르는 기기 종류예요")
-    home.write_text("rooms: [{id: a, name: 방}]\ndevices: [{id: x, name: 불, type: light, room: bedroom}]\n",
-                    encoding="utf-8")
+    home.write_text(
+        "rooms: [{id: a, name: 방}]\ndevices: [{id: x, name: 불, type: light, room: bedroom}]\n", encoding="utf-8"
+    )
     assert jibsa(tmp_path, "say", "--home", str(home), "불 켜").stderr.strip().endswith("'bedroom'이라는 방이 없어요")
 
 
@@ -99,8 +108,13 @@ def test_home_init_gives_the_copy_its_own_id(tmp_path: Path) -> None:
     from jibsa.home_file import load_home
 
     for name, wanted in (("my-home.yaml", "my_home"), ("sample.yaml", None), ("한빛네.yaml", None)):
-        made = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "init", str(tmp_path / name)],
-                              capture_output=True, text=True, timeout=60, check=False)
+        made = subprocess.run(
+            [sys.executable, "-m", "jibsa.cli.main", "home", "init", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert made.returncode == 0, made.stderr
         home_id = load_home(tmp_path / name).home.id
         assert home_id != "sample" and (wanted is None or home_id == wanted), home_id

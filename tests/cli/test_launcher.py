@@ -18,8 +18,10 @@ def _checkout(tmp_path: Path) -> Path:
     tmp_path.mkdir(exist_ok=True)
     shutil.copy(ROOT / "jibsa", tmp_path / "jibsa")
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'jibsa'\n", encoding="utf-8")
-    for path, body in ((".venv/bin/jibsa", 'echo "jibsa $*"'),
-                       ("scripts/ensure-venv.sh", f'echo set-up >> "{tmp_path}/set-up.log"')):
+    for path, body in (
+        (".venv/bin/jibsa", 'echo "jibsa $*"'),
+        ("scripts/ensure-venv.sh", f'echo set-up >> "{tmp_path}/set-up.log"'),
+    ):
         script = tmp_path / path
         script.parent.mkdir(parents=True, exist_ok=True)
         script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
@@ -48,6 +50,7 @@ def test_it_works_from_another_directory(tmp_path: Path) -> None:
     _checkout(tmp_path / "checkout")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = subprocess.run(["../checkout/jibsa", "--help"], cwd=elsewhere, capture_output=True, text=True, check=True,
-                          timeout=30)
+    done = subprocess.run(
+        ["../checkout/jibsa", "--help"], cwd=elsewhere, capture_output=True, text=True, check=True, timeout=30
+    )
     assert done.stdout == "jibsa --help\n"

@@ -21,18 +21,38 @@ KO, EN = state_words("ko"), state_words("en")
         (DeviceType.CURTAIN, {"position": 0}, "닫힘", "closed"),
         (DeviceType.BLIND, {"position": 40}, "열림 40%", "open 40%"),
         (DeviceType.GAS_VALVE, {"valve": "closed"}, "닫힘", "closed"),
-        (DeviceType.LIGHT, {"power": True, "brightness": 80, "color": "white"}, "켜짐 · 밝기 80% · 색 흰색",
-         "on · brightness 80% · colour white"),
+        (
+            DeviceType.LIGHT,
+            {"power": True, "brightness": 80, "color": "white"},
+            "켜짐 · 밝기 80% · 색 흰색",
+            "on · brightness 80% · colour white",
+        ),
         (DeviceType.LIGHT, {"power": False, "brightness": 80, "color": "red"}, "꺼짐", "off"),
-        (DeviceType.AIR_CONDITIONER, {"power": False, "temperature": 24, "current_temperature": 27.5, "mode": "cool"},
-         "꺼짐 · 현재 27.5°C", "off · now 27.5°C"),
-        (DeviceType.SENSOR, {"temperature": 24.5, "humidity": 45, "motion": False, "_walk": 3},
-         "온도 24.5°C · 습도 45%", "temperature 24.5°C · humidity 45%"),
-        (DeviceType.SENSOR, {"temperature": 23.0, "humidity": 45.04}, "온도 23°C · 습도 45%",
-         "temperature 23°C · humidity 45%"),  # floats as a Zigbee2MQTT sensor sends them
+        (
+            DeviceType.AIR_CONDITIONER,
+            {"power": False, "temperature": 24, "current_temperature": 27.5, "mode": "cool"},
+            "꺼짐 · 현재 27.5°C",
+            "off · now 27.5°C",
+        ),
+        (
+            DeviceType.SENSOR,
+            {"temperature": 24.5, "humidity": 45, "motion": False, "_walk": 3},
+            "온도 24.5°C · 습도 45%",
+            "temperature 24.5°C · humidity 45%",
+        ),
+        (
+            DeviceType.SENSOR,
+            {"temperature": 23.0, "humidity": 45.04},
+            "온도 23°C · 습도 45%",
+            "temperature 23°C · humidity 45%",
+        ),  # floats as a Zigbee2MQTT sensor sends them
         (DeviceType.SENSOR, {"temperature": 22.96}, "온도 23°C", "temperature 23°C"),
-        (DeviceType.WASHER, {"power": True, "run_state": "running", "remaining_time": 2520, "cycle": "표준"},
-         "켜짐 · 동작 중 · 남은 시간 42분 · 코스 표준", "on · running · time left 42 min · cycle standard"),
+        (
+            DeviceType.WASHER,
+            {"power": True, "run_state": "running", "remaining_time": 2520, "cycle": "표준"},
+            "켜짐 · 동작 중 · 남은 시간 42분 · 코스 표준",
+            "on · running · time left 42 min · cycle standard",
+        ),
     ],
 )
 def test_states_read_as_people_say_them(kind: DeviceType, state: dict[str, Any], korean: str, english: str) -> None:
@@ -56,8 +76,10 @@ def test_every_property_of_every_type_is_said_in_both_languages() -> None:
 
 
 def test_the_summary_is_the_key_state_in_every_language() -> None:
-    said = summary(DeviceType.AIR_CONDITIONER, {"power": True, "temperature": 24, "current_temperature": 26,
-                                                "mode": "cool", "fan_speed": "auto"})
+    said = summary(
+        DeviceType.AIR_CONDITIONER,
+        {"power": True, "temperature": 24, "current_temperature": 26, "mode": "cool", "fan_speed": "auto"},
+    )
     assert set(said) == set(LANGUAGES)
     assert said == {"ko": "켜짐 · 설정 24°C · 현재 26°C", "en": "on · set to 24°C · now 26°C"}
 
@@ -66,4 +88,3 @@ def test_roles_intents_and_errors_have_korean_words() -> None:
     assert [KO.role(r) for r in ("owner", "member", "guest")] == ["소유자", "구성원", "손님"]
     assert KO.intent("turn_off") == "끄기"
     assert KO.error("refused_for_safety") == "안전을 위해 원격으로는 할 수 없어요"
-

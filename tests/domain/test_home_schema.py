@@ -77,7 +77,10 @@ def test_good_file_loads() -> None:
         (changed("devices.0.type", "lava_lamp"), "home.yaml: devices[0].type: unknown type 'lava_lamp'"),
         (changed("devices.0.room", "garage"), "home.yaml: devices[0].room: no room 'garage'"),
         (changed("devices.0.measures", ["temp"]), "home.yaml: devices[0].measures: only sensors have measures"),
-        (changed("devices.1.measures", KeyError), "home.yaml: devices[1].measures: a sensor must list what it measures"),  # noqa: E501
+        (
+            changed("devices.1.measures", KeyError),
+            "home.yaml: devices[1].measures: a sensor must list what it measures",
+        ),
         (changed("devices.1.measures", ["mood"]), "home.yaml: devices[1].measures[0]: unknown measure 'mood'"),
         (changed("devices.0.options", [1]), "home.yaml: devices[0].options: expected a mapping, got a list"),
         (changed("scenes.0.id", KeyError), "home.yaml: scenes[0].id: is required"),
@@ -115,17 +118,33 @@ def test_sample_home_is_valid_and_as_described() -> None:
     home = load_home(None).home
     assert len(home.rooms) == 7 and 25 <= len(home.devices) <= 32
     types = {d.type for d in home.devices}
-    for needed in ("light", "door_lock", "gas_valve", "washer", "dryer", "robot_vacuum", "air_conditioner",
-                   "boiler", "curtain", "air_purifier", "tv", "sensor"):
+    for needed in (
+        "light",
+        "door_lock",
+        "gas_valve",
+        "washer",
+        "dryer",
+        "robot_vacuum",
+        "air_conditioner",
+        "boiler",
+        "curtain",
+        "air_purifier",
+        "tv",
+        "sensor",
+    ):
         assert DeviceType(needed) in types
     assert all(home.devices_of_type(DeviceType.LIGHT, room.id) for room in home.rooms)
     assert len({d.maker for d in home.devices}) >= 5
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_any_yaml_document_either_loads_or_is_refused_cleanly(document: object) -> None:
     try:
         parse_home_text(yaml.safe_dump(document, allow_unicode=True), "fuzz.yaml")
@@ -136,12 +155,20 @@ def test_any_yaml_document_either_loads_or_is_refused_cleanly(document: object) 
 def test_cli_check_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "home.yaml"
     bad.write_text(yaml.safe_dump(changed("devices.0.room", "garage"), allow_unicode=True), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(bad), "--lang", "en"],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "jibsa.cli.main", "home", "check", str(bad), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 2
     assert run.stdout.strip().splitlines() == [f"{bad}: devices[0].room: no room 'garage'"]
     good = tmp_path / "good.yaml"
     good.write_text(yaml.safe_dump(GOOD, allow_unicode=True), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(good), "--lang", "en"],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "jibsa.cli.main", "home", "check", str(good), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0 and run.stdout.strip() == f"{good}: ok: 우리 집: 2 rooms, 2 devices, 1 scenes"

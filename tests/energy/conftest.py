@@ -23,8 +23,9 @@ def recording_factory(tmp_path: Path) -> Callable[..., Any]:
         store = await open_store(tmp_path / "data")
         clock = ManualClock(START)
         states: dict[str, dict[str, Any]] = {}
-        recorder = EnergyRecorder(lambda: home or small_home(), store, clock,
-                                  state=lambda device_id: states.get(device_id, {}))
+        recorder = EnergyRecorder(
+            lambda: home or small_home(), store, clock, state=lambda device_id: states.get(device_id, {})
+        )
         await recorder.start([])
         recording = Recording(recorder, store, clock, states)
         opened.append(recording)

@@ -49,5 +49,3 @@ class Recording:
         rows = await self.store.energy_rows("home", START, START + hours * 3600, device_id)
         found = {round((r.start - START) / 3600): r.kwh for r in rows}
         return [round(found.get(h, 0.0), 6) for h in range(int(max(found, default=-1)) + 1)]
-
-

@@ -43,4 +43,6 @@ def test_every_edge_the_issue_names_is_in_the_data() -> None:
 def test_a_split_period_names_its_parts() -> None:
     bill = compute_bill(load_tariff(), 350, BillingPeriod(date(2025, 6, 15), date(2025, 7, 15)))
     assert [(p.start, p.days, p.season.value, p.tier) for p in bill.parts] == [
-        (date(2025, 6, 15), 16, "other", 2), (date(2025, 7, 1), 14, "summer", 2)]
+        (date(2025, 6, 15), 16, "other", 2),
+        (date(2025, 7, 1), 14, "summer", 2),
+    ]

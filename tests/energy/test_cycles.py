@@ -14,11 +14,14 @@ def test_reading_day_one_is_the_calendar_month() -> None:
     assert cycle_starting(2025, 12).end == date(2026, 1, 1)
 
 
-@pytest.mark.parametrize(("day", "start", "end"), [
-    (date(2025, 7, 14), date(2025, 6, 15), date(2025, 7, 15)),  # the day before the reading: the old period
-    (date(2025, 7, 15), date(2025, 7, 15), date(2025, 8, 15)),  # the reading day starts a new one
-    (date(2026, 1, 3), date(2025, 12, 15), date(2026, 1, 15)),  # across the new year
-])
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2025, 7, 14), date(2025, 6, 15), date(2025, 7, 15)),  # the day before the reading: the old period
+        (date(2025, 7, 15), date(2025, 7, 15), date(2025, 8, 15)),  # the reading day starts a new one
+        (date(2026, 1, 3), date(2025, 12, 15), date(2026, 1, 15)),  # across the new year
+    ],
+)
 def test_a_mid_month_reading_day(day: date, start: date, end: date) -> None:
     assert cycle_containing(day, 15) == BillingPeriod(start, end)
 

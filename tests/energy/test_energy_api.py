@@ -30,8 +30,9 @@ DAY = [(7.0, "turn_on", "kitchen_light"), (8.0, "turn_off", "kitchen_light"), (9
 @pytest.fixture
 async def lived_in(tmp_path: Path) -> AsyncIterator[tuple[RunningHome, ManualClock]]:
     clock = ManualClock(MIDNIGHT)
-    async with await open_home(Settings(data_dir=tmp_path, adapter_settings={"sim": {"tick_s": 30}}),
-                               clock=clock) as running:
+    async with await open_home(
+        Settings(data_dir=tmp_path, adapter_settings={"sim": {"tick_s": 30}}), clock=clock
+    ) as running:
         for at, intent, device in DAY:
             await clock.advance(MIDNIGHT + at * 3600 - clock.now())
             assert (await running.hub.execute(Command(intent, (device,)))).ok
@@ -44,8 +45,9 @@ async def client(lived_in: tuple[RunningHome, ManualClock]) -> AsyncIterator[htt
     running, _ = lived_in
     _, token = await add_user_with_token(running.store, running.hub.home.id, "손님", Role.GUEST)  # type: ignore[arg-type]
     transport = httpx.ASGITransport(app=create_app(running, AuthSettings()), client=("192.0.2.10", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://jibsa.test",
-                                 headers={"Authorization": f"Bearer {token}"}) as made:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://jibsa.test", headers={"Authorization": f"Bearer {token}"}
+    ) as made:
         yield made
 
 

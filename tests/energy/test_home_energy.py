@@ -11,8 +11,10 @@ from jibsa.domain.home_energy import TARIFFS
 from jibsa.energy.tariff import load_tariff
 from jibsa.home_file import describe_problem, load_home
 
-DEVICES = [{"id": "washer", "name": "세탁기", "type": "washer"},
-           {"id": "plug", "name": "플러그", "type": "sensor", "measures": ["power", "energy"]}]
+DEVICES = [
+    {"id": "washer", "name": "세탁기", "type": "washer"},
+    {"id": "plug", "name": "플러그", "type": "sensor", "measures": ["power", "energy"]},
+]
 
 
 def home(energy: Any) -> Any:
@@ -20,25 +22,44 @@ def home(energy: Any) -> Any:
 
 
 def test_the_section_is_read() -> None:
-    settings = home({"reading_day": "말일", "voltage": "고압", "meter": "plug",
-                     "measured_by": {"washer": "plug"}}).energy
+    settings = home(
+        {"reading_day": "말일", "voltage": "고압", "meter": "plug", "measured_by": {"washer": "plug"}}
+    ).energy
     assert (settings.reading_day, settings.voltage, settings.meter) == (31, "high", "plug")
     assert settings.measured_device("plug") == "washer" and settings.measured_device("washer") == "washer"
     assert home(None).energy is None and home({}).energy.reading_day == 1
 
 
-@pytest.mark.parametrize(("energy", "english", "korean"), [
-    ({"reading_day": 32}, "home.yaml: energy.reading_day: 32 is not a meter-reading day",
-     "home.yaml: energy.reading_day: '32'는 검침일이 될 수 없어요"),
-    ({"voltage": "medium"}, "home.yaml: energy.voltage: 'medium' is not a voltage",
-     "home.yaml: energy.voltage: 'medium'는 모르는 전압이에요"),
-    ({"tariff": "tepco"}, "home.yaml: energy.tariff: no tariff 'tepco'",
-     "home.yaml: energy.tariff: 'tepco'라는 요금표가 없어요"),
-    ({"meter": "main"}, "home.yaml: energy.meter: no device 'main'",
-     "home.yaml: energy.meter: 'main'라는 기기가 없어요"),
-    ({"measured_by": {"washer": "ghost"}}, "home.yaml: energy.measured_by.washer: no device 'ghost'",
-     "home.yaml: energy.measured_by.washer: 'ghost'라는 기기가 없어요"),
-])
+@pytest.mark.parametrize(
+    ("energy", "english", "korean"),
+    [
+        (
+            {"reading_day": 32},
+            "home.yaml: energy.reading_day: 32 is not a meter-reading day",
+            "home.yaml: energy.reading_day: '32'는 검침일이 될 수 없어요",
+        ),
+        (
+            {"voltage": "medium"},
+            "home.yaml: energy.voltage: 'medium' is not a voltage",
+            "home.yaml: energy.voltage: 'medium'는 모르는 전압이에요",
+        ),
+        (
+            {"tariff": "tepco"},
+            "home.yaml: energy.tariff: no tariff 'tepco'",
+            "home.yaml: energy.tariff: 'tepco'라는 요금표가 없어요",
+        ),
+        (
+            {"meter": "main"},
+            "home.yaml: energy.meter: no device 'main'",
+            "home.yaml: energy.meter: 'main'라는 기기가 없어요",
+        ),
+        (
+            {"measured_by": {"washer": "ghost"}},
+            "home.yaml: energy.measured_by.washer: no device 'ghost'",
+            "home.yaml: energy.measured_by.washer: 'ghost'라는 기기가 없어요",
+        ),
+    ],
+)
 def test_a_wrong_section_names_the_field(energy: dict[str, Any], english: str, korean: str) -> None:
     with pytest.raises(HomeFileError) as refused:
         home(energy)

@@ -83,8 +83,9 @@ def test_the_written_use_is_the_one_the_data_describes() -> None:
 
 
 @pytest.mark.parametrize("case", DATA["questions"], ids=[q["ask"] for q in DATA["questions"]])
-async def test_each_question_is_answered_from_the_bill_worked_out_by_hand(asked: RunningHome,
-                                                                          case: dict[str, str]) -> None:
+async def test_each_question_is_answered_from_the_bill_worked_out_by_hand(
+    asked: RunningHome, case: dict[str, str]
+) -> None:
     turn = await asked.conversation.handle(case["ask"])
     assert [c.intent for c in turn.commands] == ["get_energy"]
     assert turn.reply == case["reply"]

@@ -21,8 +21,7 @@ async def _recorder(tmp_path: Path, at: float, counted: list[EnergyCounted]) -> 
     store = await open_store(tmp_path / "data")
     clock = ManualClock(at)
     states: dict[str, dict[str, Any]] = {}
-    recorder = EnergyRecorder(small_home, store, clock, state=lambda d: states.get(d, {}),
-                              counted=counted.append)
+    recorder = EnergyRecorder(small_home, store, clock, state=lambda d: states.get(d, {}), counted=counted.append)
     await recorder.start([])
     return recorder, Recording(recorder, store, clock, states)
 
@@ -44,7 +43,8 @@ async def test_each_write_counts_the_period_so_far(tmp_path: Path) -> None:
 
 
 async def test_a_period_the_tariff_cannot_bill_is_logged_and_recording_goes_on(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     counted: list[EnergyCounted] = []
     early = START - 40 * 365 * 86_400  # 1986: before the tariff file's first day
     recorder, recording = await _recorder(tmp_path, early, counted)

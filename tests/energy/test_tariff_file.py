@@ -21,14 +21,20 @@ def test_the_shipped_file_reads_and_says_its_seasons() -> None:
     assert float(tariff.charge_on("fund", date(2025, 7, 1))) == 0.027
 
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ("- {up_to: 400, base: 1600, rate: 214.6}", "- {up_to: 150, base: 1600, rate: 214.6}",
-     "versions[0].voltages.low.other: `up_to` must rise"),
-    ("rate: 120.0}", "rate: cheap}", "versions[0].voltages.low.other[0].rate: expected a number"),
-    ("  summer: [7, 8]\n", "  summer: [7]\n", "seasons: every month 1–12"),
-    ("fund: floor_10_won", "fund: ceil", "rounding.fund: one of"),
-    ("- from: 2023-05-16\n    source", "- from: someday\n    source", "versions[0].from: expected a date"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            "- {up_to: 400, base: 1600, rate: 214.6}",
+            "- {up_to: 150, base: 1600, rate: 214.6}",
+            "versions[0].voltages.low.other: `up_to` must rise",
+        ),
+        ("rate: 120.0}", "rate: cheap}", "versions[0].voltages.low.other[0].rate: expected a number"),
+        ("  summer: [7, 8]\n", "  summer: [7]\n", "seasons: every month 1–12"),
+        ("fund: floor_10_won", "fund: ceil", "rounding.fund: one of"),
+        ("- from: 2023-05-16\n    source", "- from: someday\n    source", "versions[0].from: expected a date"),
+    ],
+)
 def test_a_broken_file_is_refused_naming_the_field(old: str, new: str, field: str) -> None:
     assert old in TEXT
     with pytest.raises(TariffError, match="broken.yaml: " + field.replace("[", r"\[").replace("]", r"\]")):

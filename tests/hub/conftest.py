@@ -48,19 +48,24 @@ class MemoryStore:
     async def load_states(self, home_id: str) -> dict[str, dict[str, Any]]:
         return {k: dict(v) for k, v in self.states.get(home_id, {}).items()}
 
-    async def save_state(self, home_id: str, device_id: str, old: Mapping[str, Any], new: Mapping[str, Any],
-                         at: float) -> None:
+    async def save_state(
+        self, home_id: str, device_id: str, old: Mapping[str, Any], new: Mapping[str, Any], at: float
+    ) -> None:
         self.states.setdefault(home_id, {})[device_id] = dict(new)
         self.changes.append(HistoryEntry(device_id, at, dict(old), dict(new)))
 
-    async def save_states(self, home_id: str,
-                          changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]],
-                          causes: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    async def save_states(
+        self,
+        home_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]],
+        causes: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         for device_id, old, new, at in changes:
             await self.save_state(home_id, device_id, old, new, at)
 
-    async def history(self, home_id: str, device_id: str | None = None, since: float | None = None,
-                      limit: int = 1000) -> list[HistoryEntry]:
+    async def history(
+        self, home_id: str, device_id: str | None = None, since: float | None = None, limit: int = 1000
+    ) -> list[HistoryEntry]:
         rows = [c for c in self.changes if device_id in (None, c.device_id) and (since is None or c.at >= since)]
         return rows[-limit:]
 

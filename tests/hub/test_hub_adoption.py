@@ -44,8 +44,12 @@ async def test_adoption_survives_a_restart(home, store, clock, adapter) -> None:
         assert await hub.adopt("valve_2") is not None
         assert await hub.adopt("valve_2") is None  # nothing left to adopt
     async with Hub(home, store, clock, {"sim": adapter, "mqtt": mqtt}) as hub:
-        mqtt.sink.devices_discovered([Device("valve_2", "보일러실 밸브", DeviceType.GAS_VALVE),
-                                      Device("valve_3", "다른 밸브", DeviceType.GAS_VALVE)])
+        mqtt.sink.devices_discovered(
+            [
+                Device("valve_2", "보일러실 밸브", DeviceType.GAS_VALVE),
+                Device("valve_3", "다른 밸브", DeviceType.GAS_VALVE),
+            ]
+        )
         assert hub.home.device("valve_2") is not None
         assert hub.home.device("valve_3") is None and list(hub.adoption.waiting) == ["valve_3"]
 
@@ -70,9 +74,13 @@ async def test_a_discovered_name_in_another_unicode_form_is_still_renamed(home, 
     mqtt = _mqtt(adapter)
     async with Hub(home, store, clock, {"sim": adapter, "mqtt": mqtt}) as hub:
         assert mqtt.sink is not None
-        mqtt.sink.devices_discovered([Device("plug_1", nfd, DeviceType.SWITCH, maker="Acme"),
-                                      Device("plug_2", "현관\u200b문", DeviceType.SWITCH, maker="Acme"),
-                                      Device("plug_3", "현관 문", DeviceType.SWITCH, maker="Acme")])
+        mqtt.sink.devices_discovered(
+            [
+                Device("plug_1", nfd, DeviceType.SWITCH, maker="Acme"),
+                Device("plug_2", "현관\u200b문", DeviceType.SWITCH, maker="Acme"),
+                Device("plug_3", "현관 문", DeviceType.SWITCH, maker="Acme"),
+            ]
+        )
         names = {hub.home.device(i).name for i in ("plug_1", "plug_2", "plug_3")}  # type: ignore[union-attr]
         assert names == {"현관문 (Acme)", "현관문 (plug_2)", "현관 문 (plug_3)"}
         outcome = Parser(hub.home).parse("현관문 잠가줘")

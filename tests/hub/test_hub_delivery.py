@@ -1,4 +1,4 @@
-""""Done" means the device's own state says so: confirmed, sent (no way to report), or unconfirmed."""
+""" "Done" means the device's own state says so: confirmed, sent (no way to report), or unconfirmed."""
 
 from __future__ import annotations
 
@@ -44,8 +44,11 @@ class BrokerLikeAdapter:
         return Receipt.AWAIT_STATE
 
     def _report(self, action: DeviceAction) -> None:
-        values: Mapping[str, Any] = {"turn_on": {"power": True}, "turn_off": {"power": False},
-                                     "lock": {"lock": "locked"}}.get(action.intent, {})
+        values: Mapping[str, Any] = {
+            "turn_on": {"power": True},
+            "turn_off": {"power": False},
+            "lock": {"lock": "locked"},
+        }.get(action.intent, {})
         if action.intent == "set" and action.property:
             values = {action.property: action.value + self.rounding.get(action.property, 0)}
         if self.sink is not None:
@@ -122,7 +125,8 @@ async def test_replies_say_sent_and_unconfirmed_never_done(home, store, clock, b
         sent = await hub.execute(Command("turn_on", ("lamp",)))
         lost = await hub.execute(Command("lock", ("door",)))
     assert describe_results(home, [sent.command], [sent.results]) == (
-        "거실 스탠드에 명령을 보냈어요 (기기가 상태를 알려 주지 않아 확인은 못 해요).")
+        "거실 스탠드에 명령을 보냈어요 (기기가 상태를 알려 주지 않아 확인은 못 해요)."
+    )
     korean = describe_results(home, [lost.command], [lost.results])
     assert korean == "현관문에 명령을 보냈지만 기기 상태로 확인하지 못했어요."
     assert "잠갔어요" not in korean
@@ -130,8 +134,9 @@ async def test_replies_say_sent_and_unconfirmed_never_done(home, store, clock, b
     assert "did not confirm" in describe_results(home, [lost.command], [lost.results], "en")
 
 
-async def test_after_an_unconfirmed_command_the_state_last_heard_proves_nothing(home, store, clock,
-                                                                                broker_like) -> None:
+async def test_after_an_unconfirmed_command_the_state_last_heard_proves_nothing(
+    home, store, clock, broker_like
+) -> None:
     broker_like.lost.add("lamp")  # the lamp takes commands, and its reports are lost on the way
     async with Hub(home, store, clock, {"sim": broker_like}, confirm_timeout=0.2) as hub:
         (first,) = (await hub.execute(Command("turn_on", ("lamp",)))).results

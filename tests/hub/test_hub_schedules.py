@@ -93,8 +93,10 @@ async def test_a_guest_cannot_cancel_someone_elses_timer(home, store, clock, ada
 async def test_pending_jobs_per_person_are_bounded(home, store, clock, adapter) -> None:
     async with Hub(home, store, clock, {"sim": adapter}) as hub:
         guest = Actor("손님", Role.GUEST)
-        outcomes = [await hub.execute(Command("set_timer", (), {"duration_s": 600}), actor=guest)
-                    for _ in range(pending_job_limit(Role.GUEST) + 3)]
+        outcomes = [
+            await hub.execute(Command("set_timer", (), {"duration_s": 600}), actor=guest)
+            for _ in range(pending_job_limit(Role.GUEST) + 3)
+        ]
         assert [o.error for o in outcomes].count("too_many_jobs") == 3
         assert len(hub.pending_jobs()) == pending_job_limit(Role.GUEST)
         year = await hub.execute(Command("set_timer", (), {"duration_s": 365 * 24 * 3600}))
@@ -177,7 +179,7 @@ async def test_a_delayed_unlock_needs_its_confirmation_when_asked(home, store, c
 
 
 def test_a_weekly_repeat_comes_on_its_day() -> None:
-    """"매주 월요일": the next Monday at that time (issue 18 §4b)."""
+    """ "매주 월요일": the next Monday at that time (issue 18 §4b)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 

@@ -25,8 +25,9 @@ INTENTS = BUILTIN_INTENTS.adding(COUNT_DEVICES)
 
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[RunningHome]:
-    async with await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), intents=INTENTS,
-                               skills={"count_devices": count_devices}) as opened:
+    async with await open_home(
+        Settings(data_dir=tmp_path), clock=ManualClock(), intents=INTENTS, skills={"count_devices": count_devices}
+    ) as opened:
         yield opened
 
 
@@ -35,7 +36,8 @@ def test_the_parser_hears_the_intent_by_its_phrases(running: RunningHome) -> Non
     [command] = Parser(home, intents=INTENTS).parse("우리 집에 기기 몇 개 있어?").commands
     assert (command.intent, command.targets) == ("count_devices", ())
     assert [c.intent for c in Parser(home, intents=INTENTS).parse("how many devices do we have").commands] == [
-        "count_devices"]
+        "count_devices"
+    ]
     assert "count_devices" not in [c.intent for c in Parser(home).parse("우리 집에 기기 몇 개 있어?").commands]
 
 

@@ -35,8 +35,9 @@ CHILD = textwrap.dedent(
 
 def acknowledge_then_kill(data: Path) -> int:
     """Run the child until it acknowledges, kill -9 it; its exit status."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(data)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = child.stdout.readline() if child.stdout else ""
         assert line.strip() == "ack", child.stderr.read() if child.stderr else ""

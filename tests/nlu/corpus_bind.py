@@ -53,8 +53,15 @@ def squash(text: str) -> str:
 
 
 def load_kinds(rows: Sequence[Mapping[str, Any]]) -> list[Kind]:
-    return [Kind(r["word"], frozenset(DeviceType(t) for t in r["types"]), bool(r.get("narrow", False)),
-                 str(r.get("register", "ko"))) for r in rows]
+    return [
+        Kind(
+            r["word"],
+            frozenset(DeviceType(t) for t in r["types"]),
+            bool(r.get("narrow", False)),
+            str(r.get("register", "ko")),
+        )
+        for r in rows
+    ]
 
 
 def in_script(text: str, script: str) -> bool:
@@ -122,5 +129,10 @@ class HomeWords:
         return any(squash(word) in squash(n) for n in names)
 
     def sensors(self, measure: str, room: str | None) -> tuple[str, ...]:
-        return tuple(sorted(d.id for d in self.home.devices
-                            if d.type is DeviceType.SENSOR and measure in d.measures and d.room == room))
+        return tuple(
+            sorted(
+                d.id
+                for d in self.home.devices
+                if d.type is DeviceType.SENSOR and measure in d.measures and d.room == room
+            )
+        )

@@ -64,13 +64,16 @@ def generate(data: CorpusData, home: Home, home_key: str) -> list[dict[str, Any]
                     seen[key] = item
                     items.append(item)
                 elif seen[key]["expect"] != item["expect"]:
-                    raise ValueError(f"{home_key}: two templates disagree on {item['text']!r}: "
-                                     f"{seen[key]['cat']} {seen[key]['expect']}, {cat} {item['expect']}")
+                    raise ValueError(
+                        f"{home_key}: two templates disagree on {item['text']!r}: "
+                        f"{seen[key]['cat']} {seen[key]['expect']}, {cat} {item['expect']}"
+                    )
     return items
 
 
-def _from_template(data: CorpusData, hw: HomeWords, home_key: str, *, cat: str, index: int,
-                   template: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _from_template(
+    data: CorpusData, hw: HomeWords, home_key: str, *, cat: str, index: int, template: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     combos = _combos(data, hw, template)
     rng = random.Random(f"{home_key}/{cat}/{index}")
     limit = template.get("bindings")
@@ -90,11 +93,18 @@ def _combos(data: CorpusData, hw: HomeWords, template: Mapping[str, Any]) -> lis
         if slot not in template:
             continue
         spec = template[slot]
-        choices = [c for b in BINDERS[spec.get("bind", "none")](spec, hw, data.phrases)
-                   for c in _with_verbs(spec, b, data.words)]
+        choices = [
+            c
+            for b in BINDERS[spec.get("bind", "none")](spec, hw, data.phrases)
+            for c in _with_verbs(spec, b, data.words)
+        ]
         rules = [(rule, spec[rule]) for rule in _CONSTRAINTS if rule in spec]
-        combos = [{**combo, slot: c} for combo in combos for c in choices
-                  if all(_CONSTRAINTS[rule](c, combo[other]) for rule, other in rules)]
+        combos = [
+            {**combo, slot: c}
+            for combo in combos
+            for c in choices
+            if all(_CONSTRAINTS[rule](c, combo[other]) for rule, other in rules)
+        ]
     return combos
 
 
@@ -129,8 +139,9 @@ _CONSTRAINTS: Mapping[str, Callable[[_Choice, _Choice], bool]] = {
 }
 
 
-def _sentences(data: CorpusData, template: Mapping[str, Any], cat: str, combo: Mapping[str, _Choice],
-               rng: random.Random) -> list[dict[str, Any]]:
+def _sentences(
+    data: CorpusData, template: Mapping[str, Any], cat: str, combo: Mapping[str, _Choice], rng: random.Random
+) -> list[dict[str, Any]]:
     raw = _raw(data.words, combo)
     turns = template.get("turns") or [template]
     values = data.words["values"].get(template.get("values", ""), [{}])
@@ -154,8 +165,13 @@ def _sentences(data: CorpusData, template: Mapping[str, Any], cat: str, combo: M
     return out
 
 
-def _fields(words: Mapping[str, Any], template: Mapping[str, Any], combo: Mapping[str, _Choice],
-            value: Mapping[str, Any], rng: random.Random) -> dict[str, str]:
+def _fields(
+    words: Mapping[str, Any],
+    template: Mapping[str, Any],
+    combo: Mapping[str, _Choice],
+    value: Mapping[str, Any],
+    rng: random.Random,
+) -> dict[str, str]:
     fields: dict[str, str] = {"value": str(value.get("say", ""))}
     for slot, choice in combo.items():
         suffix = "2" if slot == "b" else ""
@@ -199,8 +215,9 @@ def _value_raw(value: Mapping[str, Any]) -> dict[str, Any]:
     return {"value": value.get("value"), "value_params": dict(value.get("params", {}))}
 
 
-def _item(template: Mapping[str, Any], cat: str, said: Sequence[str], combo: Mapping[str, _Choice],
-          raw: Mapping[str, Any]) -> dict[str, Any]:
+def _item(
+    template: Mapping[str, Any], cat: str, said: Sequence[str], combo: Mapping[str, _Choice], raw: Mapping[str, Any]
+) -> dict[str, Any]:
     turns = template.get("turns") or [template]
     asking = any(c.binding.asks for c in combo.values())
     asks = asking and "turns" not in template
@@ -236,8 +253,11 @@ def _command(spec: Mapping[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
     params = {k: _resolve(v, raw) for k, v in spec.get("params", {}).items()}
     if "with" in spec:
         params.update(raw[spec["with"]])
-    return {"intent": _resolve(spec["intent"], raw), "targets": sorted(_resolve(spec.get("targets", []), raw)),
-            "params": params}
+    return {
+        "intent": _resolve(spec["intent"], raw),
+        "targets": sorted(_resolve(spec.get("targets", []), raw)),
+        "params": params,
+    }
 
 
 def _resolve(spec: Any, raw: Mapping[str, Any]) -> Any:

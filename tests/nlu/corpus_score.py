@@ -31,8 +31,20 @@ HOMES: Mapping[str, Path] = {
 }
 FLOORS = CORPUS / "floors.yaml"
 # What only reads or asks: a question, the weather, a rule proposed and kept only after a yes.
-READ_ONLY = frozenset({"query_state", "get_weather", "get_time", "get_date", "query_timer", "list_rules", "list_jobs",
-                       "query_home", "why", "add_rule"})
+READ_ONLY = frozenset(
+    {
+        "query_state",
+        "get_weather",
+        "get_time",
+        "get_date",
+        "query_timer",
+        "list_rules",
+        "list_jobs",
+        "query_home",
+        "why",
+        "add_rule",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -163,29 +175,43 @@ def tally(outcomes: Sequence[Outcome]) -> list[Tally]:
 
 
 def _tally(category: str, outcomes: Sequence[Outcome], good: Any) -> Tally:
-    per_home = {h: (sum(1 for o in outcomes if o.home == h and good(o)), sum(1 for o in outcomes if o.home == h))
-                for h in HOMES}
+    per_home = {
+        h: (sum(1 for o in outcomes if o.home == h and good(o)), sum(1 for o in outcomes if o.home == h)) for h in HOMES
+    }
     counting = category != "rule"  # the rule row repeats conditional sentences: their counts are there
-    return Tally(category, len(outcomes), sum(1 for o in outcomes if good(o)), per_home,
-                 sum(o.acted for o in outcomes) if counting else 0, sum(o.widened for o in outcomes) if counting else 0)
+    return Tally(
+        category,
+        len(outcomes),
+        sum(1 for o in outcomes if good(o)),
+        per_home,
+        sum(o.acted for o in outcomes) if counting else 0,
+        sum(o.widened for o in outcomes) if counting else 0,
+    )
 
 
 def markdown(tallies: Sequence[Tally], floors: Mapping[str, Mapping[str, float]]) -> str:
     """The README's table: accuracy by category and home, what acted or widened, floor and target."""
-    head = ("| category | sentences | right | sample home | officetel | three-generation house | acted when it must not"
-            " | widened | floor | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    head = (
+        "| category | sentences | right | sample home | officetel | three-generation house | acted when it must not"
+        " | widened | floor | target |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
     lines = [head]
     for t in tallies:
         homes = " | ".join(_percent(*t.per_home[h]) for h in HOMES)
         floor = floors.get(t.category, {})
-        lines.append(f"| {t.category} | {t.total} | {_percent(t.right, t.total)} | {homes} | {t.acted} | {t.widened}"
-                     f" | {_bound(floor.get('floor'))} | {_bound(floor.get('target'))} |")
+        lines.append(
+            f"| {t.category} | {t.total} | {_percent(t.right, t.total)} | {homes} | {t.acted} | {t.widened}"
+            f" | {_bound(floor.get('floor'))} | {_bound(floor.get('target'))} |"
+        )
     counted = [t for t in tallies if t.category != "rule"]
     total, right = sum(t.total for t in counted), sum(t.right for t in counted)
-    lines.append(f"| **all** | {total} | {_percent(right, total)} | "
-                 + " | ".join(_percent(sum(t.per_home[h][0] for t in counted), sum(t.per_home[h][1] for t in counted))
-                              for h in HOMES)
-                 + f" | {sum(t.acted for t in counted)} | {sum(t.widened for t in counted)} | | |")
+    lines.append(
+        f"| **all** | {total} | {_percent(right, total)} | "
+        + " | ".join(
+            _percent(sum(t.per_home[h][0] for t in counted), sum(t.per_home[h][1] for t in counted)) for h in HOMES
+        )
+        + f" | {sum(t.acted for t in counted)} | {sum(t.widened for t in counted)} | | |"
+    )
     return "\n".join(lines)
 
 

@@ -41,8 +41,14 @@ def room_kind(spec: Spec, hw: HomeWords, _: Phrases) -> Iterator[Binding]:
             names = tuple(n for n in room_names if hw.agrees(f"{n}{kind.word}", targets))
             if targets and names and hw.agrees(kind.word, targets):
                 types = frozenset(hw.home.device(t).type for t in targets)  # type: ignore[union-attr]
-                yield Binding({"room": names, "kind": kind.word}, targets, room_id, kind=kind, types=types,
-                              raw={"room_id": room_id})
+                yield Binding(
+                    {"room": names, "kind": kind.word},
+                    targets,
+                    room_id,
+                    kind=kind,
+                    types=types,
+                    raw={"room_id": room_id},
+                )
 
 
 def device(spec: Spec, hw: HomeWords, _: Phrases) -> Iterator[Binding]:
@@ -50,8 +56,7 @@ def device(spec: Spec, hw: HomeWords, _: Phrases) -> Iterator[Binding]:
     for dev, names in hw.device_sayings(_types(spec), _script(spec)):
         if spec.get("only_one") and len(hw.home.devices_of_type(dev.type)) != 1:
             continue
-        yield Binding({"name": names}, (dev.id,), dev.room, types=frozenset({dev.type}),
-                      raw={"room_id": dev.room})
+        yield Binding({"name": names}, (dev.id,), dev.room, types=frozenset({dev.type}), raw={"room_id": dev.room})
 
 
 def kind_here(spec: Spec, hw: HomeWords, _: Phrases) -> Iterator[Binding]:
@@ -76,8 +81,15 @@ def kind_alone(spec: Spec, hw: HomeWords, _: Phrases) -> Iterator[Binding]:
         if "asks" in spec and bool(spec["asks"]) != asks:
             continue
         types = frozenset(hw.home.device(t).type for t in every)  # type: ignore[union-attr]
-        yield Binding({"kind": kind.word}, () if asks else every, next(iter(rooms)) if not asks else None,
-                      kind=kind, types=types, asks=asks, raw={"every": every})
+        yield Binding(
+            {"kind": kind.word},
+            () if asks else every,
+            next(iter(rooms)) if not asks else None,
+            kind=kind,
+            types=types,
+            asks=asks,
+            raw={"every": every},
+        )
 
 
 def every_kind(spec: Spec, hw: HomeWords, _: Phrases) -> Iterator[Binding]:
@@ -184,8 +196,9 @@ def _trigger_bindings(row: Mapping[str, Any], hw: HomeWords) -> Iterator[Binding
         yield _trigger(row, [{}], "", None, keep)
 
 
-def _trigger(row: Mapping[str, Any], fills: list[dict[str, str]], device: str, room_id: str | None,
-             keep: bool) -> Binding:
+def _trigger(
+    row: Mapping[str, Any], fills: list[dict[str, str]], device: str, room_id: str | None, keep: bool
+) -> Binding:
     said = tuple(row["say"].format_map(f) for f in fills)
     when = {k: (v.format_map({"device": device}) if isinstance(v, str) else v) for k, v in row["when"].items()}
     return Binding({"when": said}, room=room_id, raw={"when": when if keep else None, "acts_on": row.get("acts_on")})
@@ -196,7 +209,18 @@ def none(_: Spec, __: HomeWords, ___: Phrases) -> Iterator[Binding]:
 
 
 BINDERS: Mapping[str, Callable[[Spec, HomeWords, Phrases], Iterator[Binding]]] = {
-    "room": room, "room_kind": room_kind, "device": device, "kind_here": kind_here, "kind_alone": kind_alone,
-    "every_kind": every_kind, "scene": scene, "greeting": greeting, "line": line, "sensor_room": sensor_room,
-    "absent_kind": absent_kind, "absent_room": absent_room, "trigger": trigger, "none": none,
+    "room": room,
+    "room_kind": room_kind,
+    "device": device,
+    "kind_here": kind_here,
+    "kind_alone": kind_alone,
+    "every_kind": every_kind,
+    "scene": scene,
+    "greeting": greeting,
+    "line": line,
+    "sensor_room": sensor_room,
+    "absent_kind": absent_kind,
+    "absent_room": absent_room,
+    "trigger": trigger,
+    "none": none,
 }

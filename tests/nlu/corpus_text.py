@@ -10,8 +10,15 @@ from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{(\w+?)(?::(\w+))?\}")
 # particle after a final consonant, after none (으로 takes 로 after ㄹ too)
-_PARTICLES = {"을": ("을", "를"), "이": ("이", "가"), "은": ("은", "는"), "과": ("과", "와"), "으로": ("으로", "로"),
-              "이랑": ("이랑", "랑"), "이요": ("이요", "요")}
+_PARTICLES = {
+    "을": ("을", "를"),
+    "이": ("이", "가"),
+    "은": ("은", "는"),
+    "과": ("과", "와"),
+    "으로": ("으로", "로"),
+    "이랑": ("이랑", "랑"),
+    "이요": ("이요", "요"),
+}
 _RIEUL = 8  # the final-consonant index of ㄹ in a Hangul syllable
 # the sound that ends a number read in Sino-Korean: 1 일, 3 삼, 6 육, 7 칠, 8 팔 close on a consonant
 _DIGIT_FINAL = {"0": "ㅂ", "1": "ㄹ", "3": "ㅁ", "6": "ㄱ", "7": "ㄹ", "8": "ㄹ"}
@@ -53,8 +60,12 @@ def fill(pattern: str, fields: Mapping[str, str]) -> str:
 
 def with_typo(fields: Mapping[str, str], typos: Mapping[str, list[str]], rng: random.Random) -> dict[str, str] | None:
     """The fields with one slip in the room, kind or verb (phrases.yaml `typos`), or None when none has one."""
-    slips = [(name, typo) for name in ("room", "kind", "name", "verb") if fields.get(name) in typos
-             for typo in typos[fields[name]]]
+    slips = [
+        (name, typo)
+        for name in ("room", "kind", "name", "verb")
+        if fields.get(name) in typos
+        for typo in typos[fields[name]]
+    ]
     if not slips:
         return None
     name, typo = rng.choice(slips)
@@ -103,5 +114,11 @@ def _filler(text: str, table: Mapping[str, Any], rng: random.Random) -> str:
     return f"{rng.choice(table['fillers'])} {text}"
 
 
-_TRANSFORMS = {"period": _period, "no_question": _no_question, "join": _join, "split": _split, "floor": _floor,
-               "filler": _filler}
+_TRANSFORMS = {
+    "period": _period,
+    "no_question": _no_question,
+    "join": _join,
+    "split": _split,
+    "floor": _floor,
+    "filler": _filler,
+}

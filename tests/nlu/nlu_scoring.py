@@ -86,8 +86,9 @@ def lights_only_for_light_set(items: Sequence[dict[str, Any]], home: Home) -> li
     out = []
     for item in items:
         if str(item.get("cat", "")).startswith("light_HassLightSet"):
-            expect = [[{**c, "targets": [t for t in c["targets"] if t in lights]} for c in alt]
-                      for alt in item["expect"]]
+            expect = [
+                [{**c, "targets": [t for t in c["targets"] if t in lights]} for c in alt] for alt in item["expect"]
+            ]
             out.append({**item, "expect": expect})
         else:
             out.append(item)

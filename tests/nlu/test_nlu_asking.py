@@ -35,7 +35,9 @@ def test_the_answer_completes_the_request_with_its_values(answer: str, chosen: t
     parser = Parser(HOME)
     parser.parse("에어컨 켜서 23도로", session="s")
     assert _commands(parser, answer, session="s") == [
-        ("turn_on", chosen, {}), ("set", chosen, {"property": "temperature", "value": 23})]
+        ("turn_on", chosen, {}),
+        ("set", chosen, {"property": "temperature", "value": 23}),
+    ]
     assert _commands(parser, answer, session="s") == []  # answered once: the question is closed
 
 

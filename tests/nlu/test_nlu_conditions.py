@@ -46,31 +46,57 @@ def test_no_conditional_sentence_of_the_corpus_acts_now() -> None:
             assert not any(acts(c) for c in commands), (key, item["text"], commands)
 
 
-@pytest.mark.parametrize("text", [
-    "해 질 무렵 거실 불 켜줘", "해 뜰 때 거실 커튼 열어줘", "비 올 때마다 창문 닫아", "자는 동안 에어컨 꺼줘",
-    "자기 전에 불 꺼줘", "해 지고 10분 뒤에 커튼 닫아줘", "현관문 열린 채로 3분 넘으면 알려줘",
-    "when the dryer is done turn off the fan", "if it rains close the window", "turn on the light at sunset",
-    "unlock the front door if the washer stays on for 10 minutes", "거실이 어두우면 스탠드 켜줘",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "해 질 무렵 거실 불 켜줘",
+        "해 뜰 때 거실 커튼 열어줘",
+        "비 올 때마다 창문 닫아",
+        "자는 동안 에어컨 꺼줘",
+        "자기 전에 불 꺼줘",
+        "해 지고 10분 뒤에 커튼 닫아줘",
+        "현관문 열린 채로 3분 넘으면 알려줘",
+        "when the dryer is done turn off the fan",
+        "if it rains close the window",
+        "turn on the light at sunset",
+        "unlock the front door if the washer stays on for 10 minutes",
+        "거실이 어두우면 스탠드 켜줘",
+    ],
+)
 def test_a_condition_is_read_from_grammar(parser: Parser, text: str) -> None:
     language = "en" if text.isascii() else "ko"
     assert find_condition(text.lower() if language == "en" else text, language) is not None
     assert not any(acts(c) for c in parser.parse(text).commands)
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("라면 5분 타이머", "set_timer"), ("수면 모드로 해줘", "set"), ("거실 불 30분 동안 켜줘", None),
-    ("거실 불 켜 주면 좋겠어", "turn_on"), ("거실 에어컨 23도로 맞추고 30분 뒤에 꺼줘", "set"),
-    ("큰방도 켜 줄 수 있어요?", None), ("거실 불 켜 줄래?", "turn_on"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("라면 5분 타이머", "set_timer"),
+        ("수면 모드로 해줘", "set"),
+        ("거실 불 30분 동안 켜줘", None),
+        ("거실 불 켜 주면 좋겠어", "turn_on"),
+        ("거실 에어컨 23도로 맞추고 30분 뒤에 꺼줘", "set"),
+        ("큰방도 켜 줄 수 있어요?", None),
+        ("거실 불 켜 줄래?", "turn_on"),
+    ],
+)
 def test_words_that_only_look_conditional_still_act(parser: Parser, text: str, intent: str | None) -> None:
     assert find_condition(text) is None
     if intent is not None:
         assert parser.parse(text).commands[0].intent == intent
 
 
-@pytest.mark.parametrize("text", ["에어컨 켜면 전기요금 많이 나와?", "거실 온도가 28도 넘었어?", "엄마 집에 왔어?",
-                                  "현관문 열리면 소리 나?", "if I turn on the ac will it get cold fast?"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "에어컨 켜면 전기요금 많이 나와?",
+        "거실 온도가 28도 넘었어?",
+        "엄마 집에 왔어?",
+        "현관문 열리면 소리 나?",
+        "if I turn on the ac will it get cold fast?",
+    ],
+)
 def test_questions_never_act_nor_propose_a_rule(parser: Parser, text: str) -> None:
     understood = parser.parse(text)
     assert not any(acts(c) or c.intent == "add_rule" for c in understood.commands), understood.commands
@@ -117,6 +143,7 @@ def test_a_sensor_triggers_and_the_device_of_its_room_acts(parser: Parser) -> No
 
 def test_a_robot_vacuum_finishes_when_it_stops_cleaning() -> None:
     """What the finished watcher compares: cleaning -> returning is a finish, returning -> docked is not another."""
+
     def fires(old: str, new: str) -> bool:
         return value_matches(new, FINISHED_STATES, None, None) and not value_matches(old, FINISHED_STATES, None, None)
 
@@ -142,13 +169,18 @@ def test_a_delay_belongs_to_its_own_request(parser: Parser) -> None:
     assert all(c.params.get("delay_s") == 1800 for c in both)
 
 
-@pytest.mark.parametrize(("text", "when"), [
-    ("아이방 온도가 28도 넘으면 알려줘",
-     {"kind": "state", "device": "kids_sensor", "property": "temperature", "above": 28.0}),
-    ("로봇청소기 청소 다 하면 알려 줘", {"kind": "finished", "device": "robot_vacuum"}),
-    ("notify me as soon as the dishwasher finishes", {"kind": "finished", "device": "dishwasher"}),
-    ("when the sun comes up tell me", {"kind": "sun", "event": "sunrise", "offset_s": 0.0, "days": "daily"}),
-])
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        (
+            "아이방 온도가 28도 넘으면 알려줘",
+            {"kind": "state", "device": "kids_sensor", "property": "temperature", "above": 28.0},
+        ),
+        ("로봇청소기 청소 다 하면 알려 줘", {"kind": "finished", "device": "robot_vacuum"}),
+        ("notify me as soon as the dishwasher finishes", {"kind": "finished", "device": "dishwasher"}),
+        ("when the sun comes up tell me", {"kind": "sun", "event": "sunrise", "offset_s": 0.0, "days": "daily"}),
+    ],
+)
 def test_the_trigger_is_the_one_said(parser: Parser, text: str, when: dict[str, Any]) -> None:
     assert _rule(parser, text)["when"] == when
 
@@ -157,7 +189,13 @@ def test_why_names_the_sun_offset() -> None:
     from jibsa.rules.readback import describe_rule_outcome
 
     rule = {"name": "해 지기 30분 전에 거실 스탠드 켜줘", "when": {"kind": "sun", "event": "sunset", "offset_s": -1800}}
-    answer = {"at": 1.0, "time": "17:50", "changed": {"power": True}, "cause": {"via": "rule:r1"}, "rule": rule,
-              "name": "거실 스탠드"}
+    answer = {
+        "at": 1.0,
+        "time": "17:50",
+        "changed": {"power": True},
+        "cause": {"via": "rule:r1"},
+        "rule": rule,
+        "name": "거실 스탠드",
+    }
     said = describe_rule_outcome("why", answer, None, "ko")
     assert said.startswith("해 지기 30분 전이 되어서") and "켰어요" in said

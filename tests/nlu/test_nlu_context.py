@@ -43,4 +43,3 @@ def test_sessions_are_bounded() -> None:
     for i in range(MAX_SESSIONS + 5):
         parser.parse("거실 불 꺼줘", session=f"s{i}")
     assert len(parser._sessions) == MAX_SESSIONS
-

@@ -37,8 +37,11 @@ def tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
 
 
 def _misses(outcomes: Sequence[Outcome], category: str, limit: int = 12) -> str:
-    wrong = [o for o in outcomes if (o.rule_right is False if category == "rule" else
-                                     o.item["cat"] == category and not o.right)]
+    wrong = [
+        o
+        for o in outcomes
+        if (o.rule_right is False if category == "rule" else o.item["cat"] == category and not o.right)
+    ]
     return "\n".join(f"  {o.home}: {o.item['text']!r} → {o.got[-1]}" for o in wrong[:limit])
 
 
@@ -46,8 +49,10 @@ def _misses(outcomes: Sequence[Outcome], category: str, limit: int = 12) -> str:
 def test_category_holds_its_floor(category: str, tallies: dict[str, Tally], outcomes: list[Outcome]) -> None:
     found = tallies[category]
     floor = FLOORS[category]["floor"]
-    assert found.accuracy >= floor, (f"{category}: {found.right}/{found.total} = {found.accuracy:.1%}, "
-                                     f"below its floor {floor:.0%}; some misses:\n{_misses(outcomes, category)}")
+    assert found.accuracy >= floor, (
+        f"{category}: {found.right}/{found.total} = {found.accuracy:.1%}, "
+        f"below its floor {floor:.0%}; some misses:\n{_misses(outcomes, category)}"
+    )
 
 
 @pytest.mark.parametrize("category", list(FLOORS))
@@ -55,8 +60,10 @@ def test_category_reaches_its_target(category: str, tallies: dict[str, Tally]) -
     found = tallies[category]
     target = FLOORS[category]["target"]
     if found.accuracy < target:
-        pytest.xfail(f"{category}: {found.accuracy:.1%} ({found.right}/{found.total}; acted {found.acted}, "
-                     f"widened {found.widened}), target {target:.0%}")
+        pytest.xfail(
+            f"{category}: {found.accuracy:.1%} ({found.right}/{found.total}; acted {found.acted}, "
+            f"widened {found.widened}), target {target:.0%}"
+        )
 
 
 def test_must_not_act_categories_aim_at_all_and_keep_it(tallies: dict[str, Tally]) -> None:
@@ -100,8 +107,13 @@ def test_expectations_name_only_what_each_home_has(corpus: dict[str, list[dict[s
 
 def test_the_new_homes_pass_jibsa_home_check() -> None:
     for key in ("officetel", "samdae"):
-        run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "home", "check", str(HOMES[key])],
-                             capture_output=True, text=True, timeout=60, check=False)
+        run = subprocess.run(
+            [sys.executable, "-m", "jibsa.cli.main", "home", "check", str(HOMES[key])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert run.returncode == 0, run.stderr
 
 
@@ -120,38 +132,54 @@ def _on(*targets: str) -> dict[str, Any]:
     return {"intent": "turn_on", "targets": list(targets), "params": {}}
 
 
-@pytest.mark.parametrize(("item", "got", "silent", "want"), [
-    # a slip read as meant, or not at all: right; read wider: acted and widened
-    (_item("typos", [[_on("a", "b")], []]), [_on("b", "a")], True, (True, False, False)),
-    (_item("typos", [[_on("a", "b")], []]), [], True, (True, False, False)),
-    (_item("typos", [[_on("a", "b")], []]), [_on("a", "b", "c")], True, (False, True, True)),
-    # a condition: a rule proposed is right; acting now is acted (not widened)
-    (_item("conditional", [[]], may_keep=True), [{"intent": "add_rule", "targets": [], "params": {}}], True,
-     (True, False, False)),
-    (_item("conditional", [[]], may_keep=True), [_on("a")], True, (False, True, False)),
-    # a question about state changes nothing, even when it is the wrong answer
-    (_item("smalltalk", [[]]), [{"intent": "query_state", "targets": ["a"], "params": {}}], True,
-     (False, False, False)),
-    # a kind in several rooms: acting on all instead of asking widened
-    (_item("basic", [[]], asks=True), [_on("a", "b")], False, (False, False, True)),
-    # the right devices and one more, in a category that must act: widened, not "acted"
-    (_item("basic", [[_on("a")]]), [_on("a", "b")], False, (False, False, True)),
-    (_item("basic", [[_on("a")]]), [_on("b")], False, (False, False, False)),
-])
-def test_the_scorer_tells_right_acted_and_widened(item: Mapping[str, Any], got: list[dict[str, Any]], silent: bool,
-                                                 want: tuple[bool, bool, bool]) -> None:
+@pytest.mark.parametrize(
+    ("item", "got", "silent", "want"),
+    [
+        # a slip read as meant, or not at all: right; read wider: acted and widened
+        (_item("typos", [[_on("a", "b")], []]), [_on("b", "a")], True, (True, False, False)),
+        (_item("typos", [[_on("a", "b")], []]), [], True, (True, False, False)),
+        (_item("typos", [[_on("a", "b")], []]), [_on("a", "b", "c")], True, (False, True, True)),
+        # a condition: a rule proposed is right; acting now is acted (not widened)
+        (
+            _item("conditional", [[]], may_keep=True),
+            [{"intent": "add_rule", "targets": [], "params": {}}],
+            True,
+            (True, False, False),
+        ),
+        (_item("conditional", [[]], may_keep=True), [_on("a")], True, (False, True, False)),
+        # a question about state changes nothing, even when it is the wrong answer
+        (
+            _item("smalltalk", [[]]),
+            [{"intent": "query_state", "targets": ["a"], "params": {}}],
+            True,
+            (False, False, False),
+        ),
+        # a kind in several rooms: acting on all instead of asking widened
+        (_item("basic", [[]], asks=True), [_on("a", "b")], False, (False, False, True)),
+        # the right devices and one more, in a category that must act: widened, not "acted"
+        (_item("basic", [[_on("a")]]), [_on("a", "b")], False, (False, False, True)),
+        (_item("basic", [[_on("a")]]), [_on("b")], False, (False, False, False)),
+    ],
+)
+def test_the_scorer_tells_right_acted_and_widened(
+    item: Mapping[str, Any], got: list[dict[str, Any]], silent: bool, want: tuple[bool, bool, bool]
+) -> None:
     outcome = judge("home", item, [got], silent)
     assert (outcome.right, outcome.acted, outcome.widened) == want
 
 
 def test_the_scorer_reads_the_rule_proposed() -> None:
-    rule = {"when": {"kind": "sun", "event": "sunset", "offset_s": -1800},
-            "do": [{"kind": "command", "intent": "turn_on", "targets": ["a", "b"]}]}
+    rule = {
+        "when": {"kind": "sun", "event": "sunset", "offset_s": -1800},
+        "do": [{"kind": "command", "intent": "turn_on", "targets": ["a", "b"]}],
+    }
     item = _item("conditional", [[]], may_keep=True, rule=rule)
 
     def proposed(offset: float, targets: list[str]) -> list[dict[str, Any]]:
-        said = {"when": {"kind": "sun", "event": "sunset", "offset_s": offset, "days": "daily"},
-                "do": [{"kind": "command", "intent": "turn_on", "targets": targets, "params": {}}]}
+        said = {
+            "when": {"kind": "sun", "event": "sunset", "offset_s": offset, "days": "daily"},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": targets, "params": {}}],
+        }
         return [{"intent": "add_rule", "targets": [], "params": {"rule": said}}]
 
     assert judge("home", item, [proposed(-1800.0, ["b", "a"])], True).rule_right is True

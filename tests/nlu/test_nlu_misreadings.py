@@ -21,28 +21,35 @@ def parser() -> Parser:
 
 
 def _commands(parser: Parser, text: str, room: str | None = None) -> list[tuple[str, list[str], dict[str, Any]]]:
-    return [(c["intent"], sorted(c["targets"]), c["params"])
-            for c in parser.parse(text, room=room).to_json()["commands"]]
+    return [
+        (c["intent"], sorted(c["targets"]), c["params"]) for c in parser.parse(text, room=room).to_json()["commands"]
+    ]
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    # 켜 놨어? / 꺼 뒀어?: the past of 놓다/두다 after a verb asks about a state that still holds.
-    ("거실 불 켜 놨어?", [("query_state", ["living_ceiling", "living_stand"], {})]),
-    ("안방 에어컨 꺼 뒀어?", [("query_state", ["master_ac"], {})]),
-    ("현관문 잠가 놨어?", [("query_state", ["front_door"], {})]),
-    ("세탁기 돌려 놨어?", [("query_state", ["washer"], {})]),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # 켜 놨어? / 꺼 뒀어?: the past of 놓다/두다 after a verb asks about a state that still holds.
+        ("거실 불 켜 놨어?", [("query_state", ["living_ceiling", "living_stand"], {})]),
+        ("안방 에어컨 꺼 뒀어?", [("query_state", ["master_ac"], {})]),
+        ("현관문 잠가 놨어?", [("query_state", ["front_door"], {})]),
+        ("세탁기 돌려 놨어?", [("query_state", ["washer"], {})]),
+    ],
+)
 def test_a_state_left_as_it_is_is_asked_about(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want
 
 
-@pytest.mark.parametrize("text", [
-    "고양이 밝기 50으로",  # 고양 is a city, but nobody asked about the weather
-    "펜트하우스 티비 꺼 주면 좋겠어",  # the home has no penthouse: never its only TV
-    "펜트하우스 에어컨 켜 줄래?",
-    "open the pod bay doors",  # never the front door
-    "세탁기 돌려 놓았어?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "고양이 밝기 50으로",  # 고양 is a city, but nobody asked about the weather
+        "펜트하우스 티비 꺼 주면 좋겠어",  # the home has no penthouse: never its only TV
+        "펜트하우스 에어컨 켜 줄래?",
+        "open the pod bay doors",  # never the front door
+        "세탁기 돌려 놓았어?",
+    ],
+)
 def test_nonsense_never_acts(parser: Parser, text: str) -> None:
     assert _commands(parser, text) == []
 
@@ -58,53 +65,74 @@ def test_a_favour_asked_for_is_not_a_feeling(parser: Parser) -> None:
     assert _commands(parser, "공기가 탁해") == [("turn_on", ["living_purifier"], {})]
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("거실 조명 환하게 해 줘", [("adjust", ["living_ceiling", "living_stand"],
-                         {"property": "brightness", "direction": "up"})]),
-    ("시간 좀 알려 줘", [("get_time", [], {})]),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "거실 조명 환하게 해 줘",
+            [("adjust", ["living_ceiling", "living_stand"], {"property": "brightness", "direction": "up"})],
+        ),
+        ("시간 좀 알려 줘", [("get_time", [], {})]),
+    ],
+)
 def test_words_read_now(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("부산 어때?", [("get_weather", [], {"city": "부산"})]),
-    ("이 방 불 켜 줘", [("turn_on", ["study_light"], {})]),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("부산 어때?", [("get_weather", [], {"city": "부산"})]),
+        ("이 방 불 켜 줘", [("turn_on", ["study_light"], {})]),
+    ],
+)
 def test_what_still_reads_as_before(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text, room="study") == want
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("큰방 전등이랑 에어컨 꺼", [("turn_off", ["master_ac", "master_light"], {})]),
-    ("거실 티비하고 조명 꺼 봐", [("turn_off", ["living_ceiling", "living_stand", "living_tv"], {})]),
-    ("안방 가습기와 에어컨 다 좀 켜", [("turn_on", ["master_ac", "master_humidifier"], {})]),
-    ("거실 불이랑 안방 에어컨 꺼", [("turn_off", ["living_ceiling", "living_stand", "master_ac"], {})]),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("큰방 전등이랑 에어컨 꺼", [("turn_off", ["master_ac", "master_light"], {})]),
+        ("거실 티비하고 조명 꺼 봐", [("turn_off", ["living_ceiling", "living_stand", "living_tv"], {})]),
+        ("안방 가습기와 에어컨 다 좀 켜", [("turn_on", ["master_ac", "master_humidifier"], {})]),
+        ("거실 불이랑 안방 에어컨 꺼", [("turn_off", ["living_ceiling", "living_stand", "master_ac"], {})]),
+    ],
+)
 def test_a_room_said_before_a_list_is_the_room_of_each(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("switch the light in the living room off", [("turn_off", ["living_ceiling", "living_stand"], {})]),
-    ("brighten the kitchen lights", [("adjust", ["kitchen_light"], {"property": "brightness", "direction": "up"})]),
-    ("how warm is it in the kids room", [("query_state", ["kids_sensor"], {"property": "temperature"})]),
-    ("how humid is it in the living room", [("query_state", ["living_sensor"], {"property": "humidity"})]),
-    ("turn off the living room lights in an hour", [("turn_off", ["living_ceiling", "living_stand"],
-                                                     {"delay_s": 3600})]),
-    ("in half an hour switch off the living room television", [("turn_off", ["living_tv"], {"delay_s": 1800})]),
-    ("turn on the switch", [("turn_on", ["study_plug"], {})]),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("switch the light in the living room off", [("turn_off", ["living_ceiling", "living_stand"], {})]),
+        ("brighten the kitchen lights", [("adjust", ["kitchen_light"], {"property": "brightness", "direction": "up"})]),
+        ("how warm is it in the kids room", [("query_state", ["kids_sensor"], {"property": "temperature"})]),
+        ("how humid is it in the living room", [("query_state", ["living_sensor"], {"property": "humidity"})]),
+        (
+            "turn off the living room lights in an hour",
+            [("turn_off", ["living_ceiling", "living_stand"], {"delay_s": 3600})],
+        ),
+        ("in half an hour switch off the living room television", [("turn_off", ["living_tv"], {"delay_s": 1800})]),
+        ("turn on the switch", [("turn_on", ["study_plug"], {})]),
+    ],
+)
 def test_english_read_now(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("큰방 불 켜 줘 작은방 불 꺼 줘", [("turn_on", ["master_light"], {}), ("turn_off", ["kids_light"], {})]),
-    ("거실 TV 꺼 봐, 공부방 조명 켜줭", [("turn_off", ["living_tv"], {}), ("turn_on", ["study_light"], {})]),
-    ("turn off the living room light and switch on the aircon",
-     [("turn_off", ["living_ceiling", "living_stand"], {}), ("turn_on", ["living_ac"], {})]),
-    ("불 꺼 거실 거", [("turn_off", ["living_ceiling", "living_stand"], {})]),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("큰방 불 켜 줘 작은방 불 꺼 줘", [("turn_on", ["master_light"], {}), ("turn_off", ["kids_light"], {})]),
+        ("거실 TV 꺼 봐, 공부방 조명 켜줭", [("turn_off", ["living_tv"], {}), ("turn_on", ["study_light"], {})]),
+        (
+            "turn off the living room light and switch on the aircon",
+            [("turn_off", ["living_ceiling", "living_stand"], {}), ("turn_on", ["living_ac"], {})],
+        ),
+        ("불 꺼 거실 거", [("turn_off", ["living_ceiling", "living_stand"], {})]),
+    ],
+)
 def test_each_request_keeps_its_own_verb(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want

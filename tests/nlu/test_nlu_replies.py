@@ -64,26 +64,36 @@ def test_reply_after_acting_names_clamps_and_failures() -> None:
     set_ac = Command("set", ("living_ac",), {"property": "temperature", "value": 35})
     text = describe_results(HOME, [set_ac], [[TargetResult("living_ac", True, changes={"temperature": 30})]], "ko")
     assert text == "거실 에어컨의 온도를 30도로 맞췄어요. (최고 온도가 30도예요)"
-    failed = describe_results(HOME, [Command("turn_on", ("master_ac",))],
-                              [[TargetResult("master_ac", False, ErrorCode.NOT_ANSWERING)]], "ko")
+    failed = describe_results(
+        HOME, [Command("turn_on", ("master_ac",))], [[TargetResult("master_ac", False, ErrorCode.NOT_ANSWERING)]], "ko"
+    )
     assert failed == "안방 에어컨이 응답하지 않아요."
 
 
 def test_answers_to_questions() -> None:
-    washer = describe_results(HOME, [Command("query_state", ("washer",), {"property": "remaining_time"})],
-                              [TargetResult("washer", True, state={"remaining_time": 1500, "run_state": "running"})])
+    washer = describe_results(
+        HOME,
+        [Command("query_state", ("washer",), {"property": "remaining_time"})],
+        [TargetResult("washer", True, state={"remaining_time": 1500, "run_state": "running"})],
+    )
     assert washer == "세탁이 25분 뒤에 끝나요."
-    door = describe_results(HOME, [Command("query_state", ("front_door",))],
-                            [TargetResult("front_door", True, state={"lock": "locked"})])
+    door = describe_results(
+        HOME, [Command("query_state", ("front_door",))], [TargetResult("front_door", True, state={"lock": "locked"})]
+    )
     assert door == "현관문은 잠겨 있어요."
-    sensor = describe_results(HOME, [Command("query_state", ("living_sensor",))],
-                              [TargetResult("living_sensor", True, state={"temperature": 26.5, "humidity": 48})])
+    sensor = describe_results(
+        HOME,
+        [Command("query_state", ("living_sensor",))],
+        [TargetResult("living_sensor", True, state={"temperature": 26.5, "humidity": 48})],
+    )
     assert sensor == "거실은 26.5도, 습도 48%예요."
 
 
 def test_flat_results_are_shared_out_by_command() -> None:
-    commands = [Command("turn_on", ("living_ac",)),
-                Command("set", ("living_ac",), {"property": "temperature", "value": 24})]
+    commands = [
+        Command("turn_on", ("living_ac",)),
+        Command("set", ("living_ac",), {"property": "temperature", "value": 24}),
+    ]
     results = [TargetResult("living_ac", True), TargetResult("living_ac", True, changes={"temperature": 24})]
     assert describe_results(HOME, commands, results) == "거실 에어컨을 켰어요. 거실 에어컨의 온도를 24도로 맞췄어요."
 

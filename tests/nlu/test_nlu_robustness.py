@@ -39,8 +39,7 @@ def _check(line: dict[str, object]) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=texts, room=st.sampled_from([None, "living", "bath", "nowhere"]),
-       session=st.sampled_from([None, "a", "b"]))
+@given(text=texts, room=st.sampled_from([None, "living", "bath", "nowhere"]), session=st.sampled_from([None, "a", "b"]))
 def test_parse_never_fails(text: str, room: str | None, session: str | None) -> None:
     understanding = PARSER.parse(text, room=room, session=session)
     _check(understanding.to_json())
@@ -55,9 +54,12 @@ def test_any_bytes_get_one_answer(raw: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(payload=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                         max_size=3)))
+@given(
+    payload=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    )
+)
 def test_any_json_gets_one_answer(payload: object) -> None:
     raw = json.dumps({"text": payload, "room": payload, "session": payload}).encode()
     _check(answer_line(PARSER, raw, None, "ko"))
@@ -80,20 +82,27 @@ def test_serve_answers_every_bad_line() -> None:
 def _jibsa(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     code = "import sys; from jibsa.cli.main import main; sys.exit(main())"
-    return subprocess.run([sys.executable, "-c", code, *args], input=stdin, capture_output=True, env=env,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], input=stdin, capture_output=True, env=env, timeout=60, check=False
+    )
 
 
 def test_cli_reads_lines_and_json_with_sessions() -> None:
-    lines = [b'{"text": "\xeb\xac\xb4\xeb\x93\x9c\xeb\x93\xb1 \xec\xbc\x9c\xec\xa4\x98", "session": "s"}',
-             '{"text": "밝기 50으로", "session": "s"}'.encode(), "불 꺼줘".encode(), *BAD_LINES]
-    done = _jibsa("parse", "--home", str(DATA / "natural_home.yaml"), "--room", "kitchen",
-                  stdin=b"\n".join(lines) + b"\n")
+    lines = [
+        b'{"text": "\xeb\xac\xb4\xeb\x93\x9c\xeb\x93\xb1 \xec\xbc\x9c\xec\xa4\x98", "session": "s"}',
+        '{"text": "밝기 50으로", "session": "s"}'.encode(),
+        "불 꺼줘".encode(),
+        *BAD_LINES,
+    ]
+    done = _jibsa(
+        "parse", "--home", str(DATA / "natural_home.yaml"), "--room", "kitchen", stdin=b"\n".join(lines) + b"\n"
+    )
     assert done.returncode == 0, done.stderr
     answers = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert len(answers) == len(lines)
-    assert answers[1]["commands"] == [{"intent": "set", "targets": ["lv_lamp"],
-                                       "params": {"property": "brightness", "value": 50}}]
+    assert answers[1]["commands"] == [
+        {"intent": "set", "targets": ["lv_lamp"], "params": {"property": "brightness", "value": 50}}
+    ]
     assert answers[2]["commands"][0]["targets"] == ["kt_light"]
 
 

@@ -48,9 +48,11 @@ def test_a_property_is_set_only_on_devices_that_have_it() -> None:
 def test_english_numbers_in_words_are_numbers() -> None:
     ac = ("living_ac",)
     assert _commands("set the living room AC to twenty three degrees") == [
-        ("set", ac, {"property": "temperature", "value": 23})]
+        ("set", ac, {"property": "temperature", "value": 23})
+    ]
     assert _commands("set the living room AC to twenty-three point five degrees") == [
-        ("set", ac, {"property": "temperature", "value": 23.5})]
+        ("set", ac, {"property": "temperature", "value": 23.5})
+    ]
     assert _commands("set the living room AC to nineteen") == [("set", ac, {"property": "temperature", "value": 19})]
 
 
@@ -134,7 +136,8 @@ def test_the_last_command_lends_only_devices_that_have_the_property() -> None:
     parser = Parser(HOME)
     parser.parse("주방 불 켜", session="s")
     assert [(c.targets, dict(c.params)) for c in parser.parse("볼륨 10으로", session="s").commands] == [
-        (("living_tv",), {"property": "volume", "value": 10})]
+        (("living_tv",), {"property": "volume", "value": 10})
+    ]
     parser.parse("거실 TV 볼륨 10으로", session="t")
     assert parser.parse("주방도", session="t").commands == ()
 

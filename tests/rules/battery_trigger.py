@@ -63,5 +63,6 @@ WORDS = {
            "happened": {"battery_low": "The {device}'s battery is low."},
            "because": {"battery_low": "A battery ran low"}},
 }  # fmt: skip
-KIND = TriggerKind("battery_low", _read, BatteryWatcher, _hear, _read_back, _happened, _because, rank=7,
-                   hearing_rank=45, words=WORDS)
+KIND = TriggerKind(
+    "battery_low", _read, BatteryWatcher, _hear, _read_back, _happened, _because, rank=7, hearing_rank=45, words=WORDS
+)

@@ -32,8 +32,9 @@ HOUR = 3600.0
 def home(home: Home) -> Home:
     """The rules' home with a 3 kW electric heater on a plug (the simulator draws its rating while on),
     billed from the 1st."""
-    heater = Device("heater", "전기 히터", DeviceType.SWITCH, room="living", aliases=("히터",),
-                    options={"rated_w": HEATER_W})
+    heater = Device(
+        "heater", "전기 히터", DeviceType.SWITCH, room="living", aliases=("히터",), options={"rated_w": HEATER_W}
+    )
     return replace(home.with_devices((heater,)), energy=EnergySettings(reading_day=1))
 
 
@@ -52,18 +53,31 @@ def _when(home: Home, said: str) -> tuple[dict[str, object], str]:
 
 
 def test_the_three_sentences_are_heard_and_read_back(home: Home) -> None:
-    assert _when(home, "2단계 넘기 전에 알려줘") == ({"kind": "energy_tier", "tier": 2, "margin_kwh": 10.0},
-                                                "누진 2단계까지 10kWh 남으면 알려 드릴게요. 이렇게 저장할까요?")
+    assert _when(home, "2단계 넘기 전에 알려줘") == (
+        {"kind": "energy_tier", "tier": 2, "margin_kwh": 10.0},
+        "누진 2단계까지 10kWh 남으면 알려 드릴게요. 이렇게 저장할까요?",
+    )
     assert _when(home, "누진 3단계까지 20kWh 남으면 알려줘")[0] == {
-        "kind": "energy_tier", "tier": 3, "margin_kwh": 20.0}
+        "kind": "energy_tier",
+        "tier": 3,
+        "margin_kwh": 20.0,
+    }
     assert _when(home, "누진 2단계 넘으면 알려줘") == (
-        {"kind": "energy_tier", "tier": 2}, "누진 2단계로 넘어가면 알려 드릴게요. 이렇게 저장할까요?")
+        {"kind": "energy_tier", "tier": 2},
+        "누진 2단계로 넘어가면 알려 드릴게요. 이렇게 저장할까요?",
+    )
     assert _when(home, "전기요금 5만 원 넘으면 알려줘") == (
         {"kind": "energy_bill", "above_won": 50000},
-        "이번 달 전기요금이 50,000원을 넘으면 알려 드릴게요. 이렇게 저장할까요?")
+        "이번 달 전기요금이 50,000원을 넘으면 알려 드릴게요. 이렇게 저장할까요?",
+    )
     assert _when(home, "전기세 70,000원 넘으면 알려줘")[0] == {"kind": "energy_bill", "above_won": 70000}
     assert _when(home, "에어컨 4시간 넘게 켜져 있으면 알려줘")[0] == {
-        "kind": "state", "device": "living_ac", "property": "power", "to": True, "for_s": 14400.0}
+        "kind": "state",
+        "device": "living_ac",
+        "property": "power",
+        "to": True,
+        "for_s": 14400.0,
+    }
 
 
 def test_english_is_heard_too(home: Home) -> None:
@@ -76,8 +90,9 @@ def test_english_is_heard_too(home: Home) -> None:
 
 
 def test_the_json_form_is_checked(home: Home) -> None:
-    rule = read_rule({"name": "n", "when": {"kind": "energy_tier", "tier": 2, "margin_kwh": 15},
-                      "do": [{"kind": "notify"}]}, home)
+    rule = read_rule(
+        {"name": "n", "when": {"kind": "energy_tier", "tier": 2, "margin_kwh": 15}, "do": [{"kind": "notify"}]}, home
+    )
     assert rule.when.to_dict() == {"kind": "energy_tier", "tier": 2, "margin_kwh": 15.0}
     with pytest.raises(RuleFormatError, match=r"when\.tier: 7 is outside 2\.\.4"):
         read_rule({"name": "n", "when": {"kind": "energy_tier", "tier": 7}, "do": [{"kind": "notify"}]}, home)
@@ -121,8 +136,10 @@ async def test_told_before_the_tier_edge_once(running: RunningHome, clock: Manua
     first = next(c for c in counted if c.kwh > 190)
     assert counted[counted.index(first) - 1].kwh <= 190
     left = 200 - first.kwh
-    assert told[0] == (f"이번 달 전기 사용량이 {kwh_text(first.kwh)}kWh예요. "
-                       f"200kWh를 넘으면 누진 2단계가 돼요({kwh_text(left)}kWh 남음).")
+    assert told[0] == (
+        f"이번 달 전기 사용량이 {kwh_text(first.kwh)}kWh예요. "
+        f"200kWh를 넘으면 누진 2단계가 돼요({kwh_text(left)}kWh 남음)."
+    )
     assert first.edges == (200.0, 400.0, 1000.0)  # January: winter, with the super-user edge
 
 
@@ -170,10 +187,16 @@ async def test_a_new_month_starts_from_zero(home: Home) -> None:
             return True
 
     watcher = KIND.watcher(Site())  # type: ignore[arg-type]
-    watcher.watch(read_rule({"name": "n", "when": {"kind": "energy_bill", "above_won": 50000},
-                             "do": [{"kind": "notify"}]}, home))
+    watcher.watch(
+        read_rule({"name": "n", "when": {"kind": "energy_bill", "above_won": 50000}, "do": [{"kind": "notify"}]}, home)
+    )
     edges = (200.0, 400.0)
-    for period, won in (("2026-01-01", 60_000), ("2026-01-01", 61_000), ("2026-02-01", 10_000),
-                        ("2026-02-01", 52_000), ("2026-02-01", 53_000)):
+    for period, won in (
+        ("2026-01-01", 60_000),
+        ("2026-01-01", 61_000),
+        ("2026-02-01", 10_000),
+        ("2026-02-01", 52_000),
+        ("2026-02-01", 53_000),
+    ):
         watcher.event(EnergyCounted("h", 0.0, period, 1.0, won, 2, edges))
     assert fired == [{"won": 52_000, "kwh": 1.0}]  # the first count (60,000) is only the baseline

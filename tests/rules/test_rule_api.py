@@ -11,8 +11,11 @@ from jibsa.hub.notifications import NotificationsResolved
 from jibsa.words import say
 
 WASHER_DONE = {"name": "세탁 알림", "when": {"kind": "finished", "device": "washer"}, "do": [{"kind": "notify"}]}
-UNLOCK_ON_ARRIVAL = {"name": "오면 문 열기", "when": {"kind": "presence", "event": "arrive"},
-                     "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}]}
+UNLOCK_ON_ARRIVAL = {
+    "name": "오면 문 열기",
+    "when": {"kind": "presence", "event": "arrive"},
+    "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}],
+}
 
 
 async def test_rules_are_added_listed_switched_and_removed(api: Api) -> None:
@@ -48,8 +51,11 @@ async def test_an_unlocking_rule_needs_an_owner_and_a_confirmation(api: Api, run
 
 
 async def test_presence_and_notifications_per_person(api: Api, running: RunningHome) -> None:
-    rule = {"name": "엄마 오면 아이에게", "when": {"kind": "presence", "event": "arrive", "person": "엄마"},
-            "do": [{"kind": "notify", "to": ["아이"]}]}
+    rule = {
+        "name": "엄마 오면 아이에게",
+        "when": {"kind": "presence", "event": "arrive", "person": "엄마"},
+        "do": [{"kind": "notify", "to": ["아이"]}],
+    }
     assert (await api.call("엄마", "POST", "/api/rules", json={"rule": rule})).status_code == 201
     people = await api.call("엄마", "PUT", "/api/presence/엄마", json={"home": True})
     assert people.json() == {"엄마": True}
@@ -72,8 +78,13 @@ async def test_rule_changes_and_presence_are_audited(api: Api, running: RunningH
     assert refused.status_code == 403
     entries = await running.store.audit(running.hub.home.id)  # type: ignore[attr-defined]
     seen = [(e.user, e.action, e.ok) for e in sorted(entries, key=lambda e: e.at)]
-    assert seen == [("아이", "rule_create", True), ("아이", "rule_toggle", True), ("아이", "rule_delete", True),
-                    ("엄마", "presence", True), ("아이", "rule_create", False)]
+    assert seen == [
+        ("아이", "rule_create", True),
+        ("아이", "rule_toggle", True),
+        ("아이", "rule_delete", True),
+        ("엄마", "presence", True),
+        ("아이", "rule_create", False),
+    ]
 
 
 async def test_rules_with_nan_or_infinite_numbers_are_refused(api: Api, running: RunningHome) -> None:
@@ -83,16 +94,17 @@ async def test_rules_with_nan_or_infinite_numbers_are_refused(api: Api, running:
     hot = '{"kind": "state", "device": "thermo", "property": "temperature", "above": %s}'
     for when in (door_open % "NaN", door_open % "Infinity", hot % "NaN", hot % "1e999", hot % "-Infinity"):
         body = '{"rule": {"name": "x", "when": ' + when + ', "do": [{"kind": "notify"}]}}'
-        answer = await api.client.post("/api/rules", content=body.encode(),
-                                       headers={"Authorization": f"Bearer {api.tokens['아이']}",
-                                                "Content-Type": "application/json"})
+        answer = await api.client.post(
+            "/api/rules",
+            content=body.encode(),
+            headers={"Authorization": f"Bearer {api.tokens['아이']}", "Content-Type": "application/json"},
+        )
         assert answer.status_code == 422, (when, answer.text)
         assert answer.json()["code"] == "bad_rule" and "finite" in answer.json()["detail"]["problem"], answer.text
     assert engine_of(running).rules == {}
 
 
-async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(api: Api,
-                                                                              running: RunningHome) -> None:
+async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(api: Api, running: RunningHome) -> None:
     """Issue 20, item 9: a guest marking all read cleared the owner's too."""
     engine = engine_of(running)
     await engine.notifier.notify((), as_written("모두에게", "to everyone"))
@@ -107,8 +119,9 @@ async def test_a_notification_to_everyone_is_read_by_each_person_on_their_own(ap
     shared = next(n["id"] for n in childs["notifications"] if n["text"] == "모두에게")
     again = await api.call("아이", "POST", "/api/notifications/read", json={"ids": [float(shared)]})  # 3488.0
     assert again.json() == {"marked": 1}
-    assert [n["text"] for n in (await api.call("아이", "GET", "/api/notifications?unread=true")).json()[
-        "notifications"]] == ["아이에게"]
+    assert [
+        n["text"] for n in (await api.call("아이", "GET", "/api/notifications?unread=true")).json()["notifications"]
+    ] == ["아이에게"]
     assert (await api.call("엄마", "GET", "/api/notifications")).json()["unread"] == 1
     for bad in ([1.5], ["1"], [True]):
         refused = await api.call("아이", "POST", "/api/notifications/read", json={"ids": bad})
@@ -130,8 +143,11 @@ async def test_the_document_says_which_notification_ids_are_refused(api: Api) ->
 async def test_rules_per_person_are_capped_and_notifications_coalesced(api: Api, running: RunningHome) -> None:
     """Issue 20, item 13: a member made 10,000 rules; then one light switched by a guest produced 10,000
     notifications (40 MB), a 6.5 s request and +85 MB of memory."""
-    light_on = {"name": "불 켜짐", "when": {"kind": "state", "device": "living_light", "property": "power", "to": True},
-                "do": [{"kind": "notify"}]}
+    light_on = {
+        "name": "불 켜짐",
+        "when": {"kind": "state", "device": "living_light", "property": "power", "to": True},
+        "do": [{"kind": "notify"}],
+    }
     for _ in range(200):
         assert (await api.call("아이", "POST", "/api/rules", json={"rule": light_on})).status_code == 201
     over = await api.call("아이", "POST", "/api/rules", json={"rule": light_on})
@@ -146,12 +162,16 @@ async def test_rules_per_person_are_capped_and_notifications_coalesced(api: Api,
 
 async def test_a_door_notification_is_resolved_when_the_door_is_locked_again(api: Api, running: RunningHome) -> None:
     """Issue 25: "현관문이 열려 있어요." no longer shows once the door is locked; it stays stored, resolved."""
-    await add_rule(running, {"name": "현관문 열림", "when": {"kind": "state", "device": "front_door",
-                                                          "property": "lock", "to": "unlocked"},
-                             "do": [{"kind": "notify"}]})
+    await add_rule(
+        running,
+        {
+            "name": "현관문 열림",
+            "when": {"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked"},
+            "do": [{"kind": "notify"}],
+        },
+    )
     resolved: list[NotificationsResolved] = []
-    running.hub.bus.listen(lambda event: resolved.append(event) if isinstance(event, NotificationsResolved)
-                           else None)
+    running.hub.bus.listen(lambda event: resolved.append(event) if isinstance(event, NotificationsResolved) else None)
     await running.hub.execute(Command("unlock", ("front_door",)), confirmed=True)
     await engine_of(running).settled()
     shown = (await api.call("엄마", "GET", "/api/notifications")).json()

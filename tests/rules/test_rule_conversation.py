@@ -60,8 +60,9 @@ async def test_an_unlocking_rule_is_said_to_need_an_owner_and_taken_only_from_on
     talk = running.conversation
     member = Actor("아이", Role.MEMBER, "cli")
     asked = await talk.handle("엄마 오면 현관문 열어줘", session="m", actor=member)
-    assert asked.reply == ("엄마가 오면 현관문을 잠금 해제할게요. 문을 여는 규칙이라 집주인이 확인해야 해요. "
-                           "이렇게 저장할까요?")
+    assert asked.reply == (
+        "엄마가 오면 현관문을 잠금 해제할게요. 문을 여는 규칙이라 집주인이 확인해야 해요. 이렇게 저장할까요?"
+    )
     refused = await talk.handle("응", session="m", actor=member)
     assert refused.reply == "문을 열거나 가스를 여는 규칙은 집주인이 확인해야 만들 수 있어요."
     await talk.handle("엄마 오면 현관문 열어줘", session="o", actor=OWNER)

@@ -60,13 +60,15 @@ def home_of_parser(parser: Parser) -> Home:
     ("what rules are there?", "list_rules", {}),
     ("turn off the garden light rule", "disable_rule", {"device": "garden_light"}),
 ])  # fmt: skip
-def test_rules_are_listed_switched_and_removed_by_talking(parser: Parser, said: str, intent: str,
-                                                          params: dict[str, Any]) -> None:
+def test_rules_are_listed_switched_and_removed_by_talking(
+    parser: Parser, said: str, intent: str, params: dict[str, Any]
+) -> None:
     [command] = parser.parse(said).commands
     assert (command.intent, dict(command.params)) == (intent, params)
 
 
-@pytest.mark.parametrize("said", ["거실 불 꺼줘", "30분 뒤에 보일러 꺼", "저녁 9시에 정원등 켜줘", "세탁 언제 끝나?",
-                                  "더우면 어떡하지"])
+@pytest.mark.parametrize(
+    "said", ["거실 불 꺼줘", "30분 뒤에 보일러 꺼", "저녁 9시에 정원등 켜줘", "세탁 언제 끝나?", "더우면 어떡하지"]
+)
 def test_ordinary_requests_are_not_taken_for_rules(parser: Parser, said: str) -> None:
     assert all(c.intent != "add_rule" for c in parser.parse(said).commands)

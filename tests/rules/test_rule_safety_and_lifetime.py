@@ -25,13 +25,28 @@ LIGHT_OFF = {"kind": "state", "device": "living_light", "property": "power", "to
 
 
 async def test_conditions_time_weekday_state_and_presence(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "밤에만", "when": LIGHT_ON,
-                             "if": [{"kind": "time", "after": "22:00", "before": "06:00"}], "do": [{"kind": "notify"}]})
-    await add_rule(running, {"name": "평일 아무도 없고 창문 열림", "when": LIGHT_ON,
-                             "if": [{"kind": "weekday", "days": "weekdays"},
-                                    {"kind": "presence", "presence": "nobody_home"},
-                                    {"kind": "state", "device": "window", "property": "position", "above": 0}],
-                             "do": [{"kind": "notify", "message": "창문이 열려 있어요"}]})
+    await add_rule(
+        running,
+        {
+            "name": "밤에만",
+            "when": LIGHT_ON,
+            "if": [{"kind": "time", "after": "22:00", "before": "06:00"}],
+            "do": [{"kind": "notify"}],
+        },
+    )
+    await add_rule(
+        running,
+        {
+            "name": "평일 아무도 없고 창문 열림",
+            "when": LIGHT_ON,
+            "if": [
+                {"kind": "weekday", "days": "weekdays"},
+                {"kind": "presence", "presence": "nobody_home"},
+                {"kind": "state", "device": "window", "property": "position", "above": 0},
+            ],
+            "do": [{"kind": "notify", "message": "창문이 열려 있어요"}],
+        },
+    )
     await running.hub.execute(Command("turn_on", ("living_light",)))
     assert await notifications(running) == []  # 08:00 is not night; the window is shut
     await running.hub.execute(Command("turn_off", ("living_light",)))
@@ -55,9 +70,19 @@ async def test_delay_notify_to_a_person_and_announce(running: RunningHome, clock
             announced.set()
 
     running.hub.bus.listen(heard)
-    await add_rule(running, {"name": "5분 뒤 끄기", "when": LIGHT_ON, "do": [
-        {"kind": "notify", "to": ["엄마"]}, {"kind": "announce", "message": "불이 켜졌어요"},
-        {"kind": "delay", "seconds": 300}, {"kind": "command", "intent": "turn_off", "targets": ["living_light"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "5분 뒤 끄기",
+            "when": LIGHT_ON,
+            "do": [
+                {"kind": "notify", "to": ["엄마"]},
+                {"kind": "announce", "message": "불이 켜졌어요"},
+                {"kind": "delay", "seconds": 300},
+                {"kind": "command", "intent": "turn_off", "targets": ["living_light"]},
+            ],
+        },
+    )
     await running.hub.execute(Command("turn_on", ("living_light",)))
     await announced.wait()  # the notification is stored; the delay starts now
     await settle()
@@ -73,10 +98,22 @@ async def test_delay_notify_to_a_person_and_announce(running: RunningHome, clock
 
 
 async def test_two_rules_fighting_are_paused_with_a_notification(running: RunningHome) -> None:
-    await add_rule(running, {"name": "켜지면 끄기", "when": LIGHT_ON,
-                             "do": [{"kind": "command", "intent": "turn_off", "targets": ["living_light"]}]})
-    await add_rule(running, {"name": "꺼지면 켜기", "when": LIGHT_OFF,
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "켜지면 끄기",
+            "when": LIGHT_ON,
+            "do": [{"kind": "command", "intent": "turn_off", "targets": ["living_light"]}],
+        },
+    )
+    await add_rule(
+        running,
+        {
+            "name": "꺼지면 켜기",
+            "when": LIGHT_OFF,
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}],
+        },
+    )
     await running.hub.execute(Command("turn_on", ("living_light",)))
     for _ in range(50):
         await engine_of(running).settled()
@@ -87,14 +124,20 @@ async def test_two_rules_fighting_are_paused_with_a_notification(running: Runnin
 
 
 async def test_guests_cannot_make_rules_and_unlocking_needs_a_confirmed_owner(running: RunningHome) -> None:
-    rule = {"name": "오면 문 열기", "when": {"kind": "presence", "event": "arrive"},
-            "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}]}
+    rule = {
+        "name": "오면 문 열기",
+        "when": {"kind": "presence", "event": "arrive"},
+        "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}],
+    }
     add = Command("add_rule", (), {"rule": rule})
     guest = await running.hub.execute(add, actor=Actor("손님", Role.GUEST, "api"))
     member = await running.hub.execute(add, actor=Actor("아이", Role.MEMBER, "api"), confirmed=True)
     owner_unconfirmed = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"))
     assert (guest.error, member.error, owner_unconfirmed.error) == (
-        "not_allowed", "needs_owner_confirmation", "needs_owner_confirmation")
+        "not_allowed",
+        "needs_owner_confirmation",
+        "needs_owner_confirmation",
+    )
     assert engine_of(running).rules == {}
     owner = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"), confirmed=True)
     assert owner.ok
@@ -104,8 +147,17 @@ async def test_guests_cannot_make_rules_and_unlocking_needs_a_confirmed_owner(ru
 
 
 async def test_a_rule_opening_the_gas_still_meets_the_hubs_refusal(running: RunningHome) -> None:
-    add = Command("add_rule", (), {"rule": {"name": "가스 열기", "when": LIGHT_ON,
-                                            "do": [{"kind": "command", "intent": "open", "targets": ["gas_valve"]}]}})
+    add = Command(
+        "add_rule",
+        (),
+        {
+            "rule": {
+                "name": "가스 열기",
+                "when": LIGHT_ON,
+                "do": [{"kind": "command", "intent": "open", "targets": ["gas_valve"]}],
+            }
+        },
+    )
     assert (await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"), confirmed=True)).ok
     await running.hub.execute(Command("close", ("gas_valve",)))
     await running.hub.execute(Command("turn_on", ("living_light",)))
@@ -122,8 +174,15 @@ async def test_rules_survive_a_restart_and_missed_triggers_follow_the_rule(
 ) -> None:
     clock = ManualClock()  # 08:00
     async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
-        await add_rule(first, {"name": "아홉 시", "when": {"kind": "clock", "at": NINE_AM}, "missed": missed,
-                               "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+        await add_rule(
+            first,
+            {
+                "name": "아홉 시",
+                "when": {"kind": "clock", "at": NINE_AM},
+                "missed": missed,
+                "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+            },
+        )
     later = ManualClock(datetime(2026, 1, 1, 10, 0, tzinfo=SEOUL).timestamp())  # down from 08:00 to 10:00
     async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as second:
         assert [r.name for r in engine_of(second).rules.values()] == ["아홉 시"]
@@ -133,8 +192,14 @@ async def test_rules_survive_a_restart_and_missed_triggers_follow_the_rule(
 
 async def test_a_rule_naming_a_removed_device_is_reported_not_crashed_on(tmp_path: Path, home: Home) -> None:
     async with await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), home=home) as first:
-        await add_rule(first, {"name": "정원등", "when": LIGHT_ON,
-                               "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+        await add_rule(
+            first,
+            {
+                "name": "정원등",
+                "when": LIGHT_ON,
+                "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+            },
+        )
     smaller = home.with_devices((), frozenset({"garden_light"}))
     async with await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), home=smaller) as second:
         engine = engine_of(second)
@@ -146,8 +211,14 @@ async def test_a_rule_naming_a_removed_device_is_reported_not_crashed_on(tmp_pat
 
 
 async def test_a_device_removed_at_run_time_pauses_its_rules_with_a_notification(running: RunningHome) -> None:
-    await add_rule(running, {"name": "정원등 켜기", "when": LIGHT_ON,
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "정원등 켜기",
+            "when": LIGHT_ON,
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+        },
+    )
     running.hub.remove_devices(["garden_light"], "sim")  # as discovery reports a device gone
     texts = await notifications(running)
     assert texts == ["'정원등 켜기' 규칙이 집에 없는 기기(garden_light)를 가리켜서 멈췄어요."]
@@ -157,20 +228,31 @@ async def test_a_device_removed_at_run_time_pauses_its_rules_with_a_notification
     assert running.hub.state("living_light")["power"] is True
 
 
-async def test_a_scene_rule_that_unlocks_runs_for_an_owner_who_confirmed_it(tmp_path: Path, home: Home,
-                                                                            clock: ManualClock) -> None:
+async def test_a_scene_rule_that_unlocks_runs_for_an_owner_who_confirmed_it(
+    tmp_path: Path, home: Home, clock: ManualClock
+) -> None:
     """Issue 20, item 18: a rule whose scene unlocks is an unlocking rule — an owner's confirmation
     (the PIN, through the API) is asked for and kept, and the scene's unlock then runs when it fires."""
     from dataclasses import replace
 
     from jibsa.domain.home import Scene, SceneAction
 
-    welcome = Scene("welcome", "환영 모드", (), (SceneAction("unlock", ("front_door",)),
-                                               SceneAction("turn_on", ("living_light",))))
+    welcome = Scene(
+        "welcome", "환영 모드", (), (SceneAction("unlock", ("front_door",)), SceneAction("turn_on", ("living_light",)))
+    )
     with_scene = replace(home, scenes=(*home.scenes, welcome))
     async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=with_scene) as running:
-        add = Command("add_rule", (), {"rule": {"name": "오면 환영", "when": {"kind": "presence", "event": "arrive"},
-                                                "do": [{"kind": "scene", "scene": "welcome"}]}})
+        add = Command(
+            "add_rule",
+            (),
+            {
+                "rule": {
+                    "name": "오면 환영",
+                    "when": {"kind": "presence", "event": "arrive"},
+                    "do": [{"kind": "scene", "scene": "welcome"}],
+                }
+            },
+        )
         member = await running.hub.execute(add, actor=Actor("아이", Role.MEMBER, "api"), confirmed=True)
         unconfirmed = await running.hub.execute(add, actor=Actor("엄마", Role.OWNER, "api"))
         assert (member.error, unconfirmed.error) == ("needs_owner_confirmation", "needs_owner_confirmation")
@@ -184,8 +266,14 @@ async def test_a_scene_rule_that_unlocks_runs_for_an_owner_who_confirmed_it(tmp_
 async def test_what_a_rule_does_is_in_the_audit_log_as_the_rule(running: RunningHome) -> None:
     """Issue 20, item 15: commands that reach the hub below the entrances (a rule firing) are audit rows
     of the gate, as the rule's maker and through the rule."""
-    rule = await add_rule(running, {"name": "오면 불", "when": {"kind": "presence", "event": "arrive"},
-                                    "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
+    rule = await add_rule(
+        running,
+        {
+            "name": "오면 불",
+            "when": {"kind": "presence", "event": "arrive"},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}],
+        },
+    )
     engine_of(running).presence.set("엄마", True)
     await engine_of(running).settled()
     entries = await running.store.audit(running.hub.home.id)  # type: ignore[attr-defined]
@@ -193,8 +281,9 @@ async def test_what_a_rule_does_is_in_the_audit_log_as_the_rule(running: Running
     assert [(e.source, e.detail["intent"], e.ok) for e in fired] == [(f"rule:{rule.id}", "turn_on", True)]
 
 
-async def _down_from_eight_to(tmp_path: Path, home: Home, rule: dict[str, Any],
-                              back: tuple[int, int, int]) -> tuple[bool, list[str]]:
+async def _down_from_eight_to(
+    tmp_path: Path, home: Home, rule: dict[str, Any], back: tuple[int, int, int]
+) -> tuple[bool, list[str]]:
     """Make `rule` at 08:00, restart at `back` (h, m, s); whether the door is unlocked, and what was told."""
     clock = ManualClock()  # 08:00
     async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
@@ -206,8 +295,12 @@ async def _down_from_eight_to(tmp_path: Path, home: Home, rule: dict[str, Any],
         return again.hub.state("front_door")["lock"] == "unlocked", await notifications(again)
 
 
-UNLOCK_AT_NINE = {"name": "아홉 시 문 열기", "when": {"kind": "clock", "at": NINE_AM}, "missed": "fire",
-                  "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}]}
+UNLOCK_AT_NINE = {
+    "name": "아홉 시 문 열기",
+    "when": {"kind": "clock", "at": NINE_AM},
+    "missed": "fire",
+    "do": [{"kind": "command", "intent": "unlock", "targets": ["front_door"]}],
+}
 
 
 async def test_a_missed_unlocking_rule_gets_the_timers_safety_grace_and_is_told(tmp_path: Path, home: Home) -> None:
@@ -220,8 +313,11 @@ async def test_a_missed_unlocking_rule_gets_the_timers_safety_grace_and_is_told(
 
 
 async def test_a_skipped_rule_is_told_to_the_household(tmp_path: Path, home: Home) -> None:
-    rule = {"name": "아홉 시 정원등", "when": {"kind": "clock", "at": NINE_AM},
-            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]}  # missed: skip
+    rule = {
+        "name": "아홉 시 정원등",
+        "when": {"kind": "clock", "at": NINE_AM},
+        "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+    }  # missed: skip
     _, told = await _down_from_eight_to(tmp_path, home, rule, (10, 0, 0))
     assert told == ["'아홉 시 정원등' 규칙은 집사가 멈춰 있는 동안 1시간 지나 버려서 실행하지 않았어요."]
 
@@ -243,8 +339,11 @@ async def test_a_skipped_scheduled_command_is_told_as_a_stored_notification(tmp_
 
 async def test_a_for_duration_rule_counting_at_a_restart_still_alerts(tmp_path: Path, home: Home) -> None:
     """Issue 20, item 5: "10분 넘게 열려 있으면" counting at a restart never alerted; the door stayed open."""
-    rule = {"name": "문 열림 알림", "do": [{"kind": "notify", "message": "문이 10분 넘게 열려 있어요"}],
-            "when": {"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": 600}}
+    rule = {
+        "name": "문 열림 알림",
+        "do": [{"kind": "notify", "message": "문이 10분 넘게 열려 있어요"}],
+        "when": {"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": 600},
+    }
     clock = ManualClock()  # 08:00
     async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
         await add_rule(first, rule)

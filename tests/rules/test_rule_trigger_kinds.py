@@ -45,8 +45,9 @@ def test_the_kind_is_checked_in_the_json_form(home: Home) -> None:
         read_rule({**RULE, "when": {"kind": "battery_low", "below": 500}}, home, kinds=KINDS)
     with pytest.raises(RuleFormatError) as not_installed:
         read_rule(RULE, home)
-    assert not_installed.value.problem == ("'battery_low' is not one of state, finished, clock, sun, weather, "
-                                           "presence, energy_tier, energy_bill")
+    assert not_installed.value.problem == (
+        "'battery_low' is not one of state, finished, clock, sun, weather, presence, energy_tier, energy_bill"
+    )
 
 
 def test_the_kind_is_heard_and_read_back(home: Home) -> None:

@@ -24,8 +24,9 @@ NOTIFY = [{"kind": "notify"}]
 
 
 async def test_an_appliance_finishing_notifies_once(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "세탁 알림", "when": {"kind": "finished", "device": "washer"}, "do": NOTIFY,
-                             "once": True})
+    await add_rule(
+        running, {"name": "세탁 알림", "when": {"kind": "finished", "device": "washer"}, "do": NOTIFY, "once": True}
+    )
     await running.hub.execute(Command("start", ("washer",)))
     for _ in range(200):
         if running.hub.state("washer")["run_state"] == "finished":
@@ -37,9 +38,14 @@ async def test_an_appliance_finishing_notifies_once(running: RunningHome, clock:
 
 
 async def test_a_state_held_for_a_while_fires_only_after_the_while(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "현관문 열림", "when": {"kind": "state", "device": "front_door",
-                                                          "property": "lock", "to": "unlocked", "for_s": 600},
-                             "do": NOTIFY})
+    await add_rule(
+        running,
+        {
+            "name": "현관문 열림",
+            "when": {"kind": "state", "device": "front_door", "property": "lock", "to": "unlocked", "for_s": 600},
+            "do": NOTIFY,
+        },
+    )
     await running.hub.execute(Command("unlock", ("front_door",)), confirmed=True)
     await clock.advance(300)
     await running.hub.execute(Command("lock", ("front_door",)))
@@ -53,9 +59,14 @@ async def test_a_state_held_for_a_while_fires_only_after_the_while(running: Runn
 
 
 async def test_a_threshold_fires_when_crossed_not_while_above(running: RunningHome) -> None:
-    await add_rule(running, {"name": "제습", "when": {"kind": "state", "device": "thermo", "property": "humidity",
-                                                     "above": 70},
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["dehumidifier"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "제습",
+            "when": {"kind": "state", "device": "thermo", "property": "humidity", "above": 70},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["dehumidifier"]}],
+        },
+    )
     states = running.hub.states
     states.report("thermo", {"humidity": 65})
     await engine_of(running).settled()
@@ -75,10 +86,22 @@ THURSDAY_AFTERNOON = datetime(2026, 1, 1, 17, 0, tzinfo=SEOUL).timestamp()
 
 @pytest.mark.parametrize("clock", [FRIDAY_BEFORE_MIDNIGHT], indirect=True)
 async def test_a_clock_trigger_fires_on_its_days(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "주말 자정", "when": {"kind": "clock", "at": "00:00", "days": "weekends"},
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
-    await add_rule(running, {"name": "평일 자정", "when": {"kind": "clock", "at": "00:00", "days": "weekdays"},
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "주말 자정",
+            "when": {"kind": "clock", "at": "00:00", "days": "weekends"},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}],
+        },
+    )
+    await add_rule(
+        running,
+        {
+            "name": "평일 자정",
+            "when": {"kind": "clock", "at": "00:00", "days": "weekdays"},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+        },
+    )
     await clock.advance(20)
     assert running.hub.state("living_light")["power"] is False
     await clock.advance(20)  # Saturday 00:00:10
@@ -89,8 +112,14 @@ async def test_a_clock_trigger_fires_on_its_days(running: RunningHome, clock: Ma
 
 @pytest.mark.parametrize("clock", [THURSDAY_AFTERNOON], indirect=True)
 async def test_sunset_with_an_offset_follows_seouls_sun(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "정원등 자동 켜기", "when": {"kind": "sun", "event": "sunset", "offset_s": -600},
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "정원등 자동 켜기",
+            "when": {"kind": "sun", "event": "sunset", "offset_s": -600},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+        },
+    )
     expected = sunset(Observer(37.566, 126.978), date=date(2026, 1, 1), tzinfo=SEOUL).timestamp() - 600
     await clock.advance(expected - clock.now() - 5)
     assert running.hub.state("garden_light")["power"] is False
@@ -119,8 +148,14 @@ async def test_weather_rain_closes_the_window(running: RunningHome, clock: Manua
     await engine.start()
     await running.hub.execute(Command("open", ("window",)))
     await clock.advance(30)
-    await add_rule(running, {"name": "비 오면 창문", "when": {"kind": "weather", "weather": "rain"},
-                             "do": [{"kind": "command", "intent": "close", "targets": ["window"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "비 오면 창문",
+            "when": {"kind": "weather", "weather": "rain"},
+            "do": [{"kind": "command", "intent": "close", "targets": ["window"]}],
+        },
+    )
     weather.now = frozenset({"rain"})
     await clock.advance(60)
     await engine.settled()
@@ -129,10 +164,22 @@ async def test_weather_rain_closes_the_window(running: RunningHome, clock: Manua
 
 
 async def test_presence_arrive_and_nobody_home(running: RunningHome) -> None:
-    await add_rule(running, {"name": "엄마 오면", "when": {"kind": "presence", "event": "arrive", "person": "엄마"},
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}]})
-    await add_rule(running, {"name": "다 나가면", "when": {"kind": "presence", "event": "nobody_home"},
-                             "do": [{"kind": "scene", "scene": "away"}]})
+    await add_rule(
+        running,
+        {
+            "name": "엄마 오면",
+            "when": {"kind": "presence", "event": "arrive", "person": "엄마"},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["living_light"]}],
+        },
+    )
+    await add_rule(
+        running,
+        {
+            "name": "다 나가면",
+            "when": {"kind": "presence", "event": "nobody_home"},
+            "do": [{"kind": "scene", "scene": "away"}],
+        },
+    )
     presence = engine_of(running).presence
     presence.set("아빠", True)
     await engine_of(running).settled()

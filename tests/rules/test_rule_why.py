@@ -28,8 +28,14 @@ async def last_change_time(running: RunningHome, device: str) -> str:
 
 @pytest.mark.parametrize("clock", [AFTERNOON], indirect=True)
 async def test_why_names_the_rule_and_its_trigger(running: RunningHome, clock: ManualClock) -> None:
-    await add_rule(running, {"name": "정원등 자동 켜기", "when": {"kind": "sun", "event": "sunset"},
-                             "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}]})
+    await add_rule(
+        running,
+        {
+            "name": "정원등 자동 켜기",
+            "when": {"kind": "sun", "event": "sunset"},
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+        },
+    )
     await clock.advance(3 * 3600)
     await engine_of(running).settled()
     turn = await running.conversation.handle("정원등 왜 켜졌어?", actor=MOM)
@@ -60,14 +66,23 @@ async def test_why_names_the_device_itself(running: RunningHome, clock: ManualCl
     await clock.advance(120)  # long after the command
     running.hub.states.report("living_light", {"power": False})  # its wall switch, reported by the adapter
     turn = await running.conversation.handle("why is the living room light off?", actor=MOM)
-    assert turn.reply == "It changed at the device itself at " + datetime.fromtimestamp(
-        clock.now(), SEOUL).strftime("%H:%M") + " (its button, a remote, or the device on its own)."
+    assert (
+        turn.reply
+        == "It changed at the device itself at "
+        + datetime.fromtimestamp(clock.now(), SEOUL).strftime("%H:%M")
+        + " (its button, a remote, or the device on its own)."
+    )
 
 
 async def test_the_history_api_shows_causes(api: Api, running: RunningHome) -> None:
-    await add_rule(running, {"name": "켜지면 정원등", "do": [{"kind": "command", "intent": "turn_on",
-                                                          "targets": ["garden_light"]}],
-                             "when": {"kind": "state", "device": "living_light", "property": "power", "to": True}})
+    await add_rule(
+        running,
+        {
+            "name": "켜지면 정원등",
+            "do": [{"kind": "command", "intent": "turn_on", "targets": ["garden_light"]}],
+            "when": {"kind": "state", "device": "living_light", "property": "power", "to": True},
+        },
+    )
     await api.call("아이", "POST", "/api/devices/living_light/commands", json={"intent": "turn_on"})
     await engine_of(running).settled()
     await running.hub.flush()

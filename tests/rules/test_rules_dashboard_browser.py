@@ -19,8 +19,11 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
-CEILING_ON = {"name": "천장등 알림", "do": [{"kind": "notify"}],
-              "when": {"kind": "state", "device": "living_ceiling", "property": "power", "to": True}}
+CEILING_ON = {
+    "name": "천장등 알림",
+    "do": [{"kind": "notify"}],
+    "when": {"kind": "state", "device": "living_ceiling", "property": "power", "to": True},
+}
 
 
 @pytest.fixture

@@ -31,8 +31,12 @@ class Reports:
 def _report(condition: str, temperature: float, high: float | None = None, grade: int | None = None) -> WeatherReport:
     today = datetime.now().date()
     air = Air(40, 20, grade, grade, "연산동", "") if grade is not None else None
-    return WeatherReport(BUSAN, Current(temperature=temperature, condition=condition),
-                         (DayForecast(today, high, None, None, condition),), air)
+    return WeatherReport(
+        BUSAN,
+        Current(temperature=temperature, condition=condition),
+        (DayForecast(today, high, None, None, condition),),
+        air,
+    )
 
 
 @pytest.mark.parametrize(("report", "kinds"), [

@@ -44,15 +44,19 @@ async def test_each_person_gets_their_own_notifications_on_their_phone(
     await running.hub.execute(Command("turn_on", ("living_light",)))
     [message] = await push_service.wait_for(mom["endpoint"], 1)
     assert (message["title"], message["body"], message["body_en"]) == (
-        "집사", "거실 조명이 켜졌어요.", "The 거실 조명 turned on.")
+        "집사",
+        "거실 조명이 켜졌어요.",
+        "The 거실 조명 turned on.",
+    )
     await engine_of(running).notifier.notify((), as_written("모두에게", "To everyone"))
     assert [m["body"] for m in await push_service.wait_for(kid["endpoint"], 1)] == ["모두에게"]
     assert [m["body"] for m in await push_service.wait_for(mom["endpoint"], 2)][1] == "모두에게"
     assert push_service.refused == []
 
 
-async def test_a_gone_subscription_is_forgotten(api: Api, running: RunningHome,
-                                                push_service: PushServiceStandIn) -> None:
+async def test_a_gone_subscription_is_forgotten(
+    api: Api, running: RunningHome, push_service: PushServiceStandIn
+) -> None:
     phone = push_service.subscribe()
     await api.call("엄마", "POST", "/api/push/subscriptions", json=phone)
     push_service.cancel(phone["endpoint"])
@@ -87,11 +91,18 @@ def test_two_processes_making_the_key_at_once_end_with_the_first_ones(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vapid_private.pem"]  # no half-made file left
 
 
-@pytest.mark.parametrize("endpoint", [
-    "http://127.0.0.2:5432/x", "https://127.0.0.2/x", "https://169.254.169.254/latest/meta-data",
-    "https://10.0.0.1/push", "https://[::1]/push", "https://0.0.0.0/push",
-    "http://8.8.8.8/push",  # public, but not https
-])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://127.0.0.2:5432/x",
+        "https://127.0.0.2/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.1/push",
+        "https://[::1]/push",
+        "https://0.0.0.0/push",
+        "http://8.8.8.8/push",  # public, but not https
+    ],
+)
 async def test_push_endpoints_inside_the_network_are_refused(api: Api, endpoint: str) -> None:
     """Issue 20, item 7: 127.0.0.1:5432, 169.254.169.254 and 10.0.0.1 were accepted; a guest's timer made
     the server POST to a loopback URL of the guest's choosing."""
@@ -101,16 +112,22 @@ async def test_push_endpoints_inside_the_network_are_refused(api: Api, endpoint:
     assert "endpoint" in refused.json()["detail"]
 
 
-@pytest.mark.parametrize("endpoint", [
-    "http://\ud87f\udea2\u00c1\u009f6;\u0012",  # schemathesis' (issue 20 re-measured): a 500
-    "https://" + "a" * 70 + ".com/push",  # a label longer than DNS allows
-    "https://a..b/push",  # an empty label
-    "https://[::1/push",  # an unclosed IPv6 address
-])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://\ud87f\udea2\u00c1\u009f6;\u0012",  # schemathesis' (issue 20 re-measured): a 500
+        "https://" + "a" * 70 + ".com/push",  # a label longer than DNS allows
+        "https://a..b/push",  # an empty label
+        "https://[::1/push",  # an unclosed IPv6 address
+    ],
+)
 async def test_an_endpoint_that_is_no_host_name_is_refused_not_a_server_error(api: Api, endpoint: str) -> None:
     body = json.dumps({"endpoint": endpoint, "keys": {"p256dh": "x", "auth": "y"}})  # lone surrogates escaped
-    refused = await api.client.post("/api/push/subscriptions", content=body, headers={
-        "Authorization": f"Bearer {api.tokens['엄마']}", "Content-Type": "application/json"})
+    refused = await api.client.post(
+        "/api/push/subscriptions",
+        content=body,
+        headers={"Authorization": f"Bearer {api.tokens['엄마']}", "Content-Type": "application/json"},
+    )
     assert refused.status_code == 422 and refused.json()["code"] == "invalid_request", refused.text
     assert "endpoint" in refused.json()["detail"]
 
@@ -161,8 +178,9 @@ async def test_a_person_has_at_most_ten_subscriptions_and_keeps_their_own(
     """Issue 20, item 7: 500 endpoints meant 502 POSTs per notification; a guest could delete or take over
     another person's subscription."""
     for _ in range(10):
-        assert (await api.call("손님", "POST", "/api/push/subscriptions",
-                               json=push_service.subscribe())).status_code == 201
+        assert (
+            await api.call("손님", "POST", "/api/push/subscriptions", json=push_service.subscribe())
+        ).status_code == 201
     eleventh = await api.call("손님", "POST", "/api/push/subscriptions", json=push_service.subscribe())
     assert eleventh.status_code == 429 and eleventh.json()["detail"]["limit"] == 10
     kids = push_service.subscribe()
@@ -178,8 +196,9 @@ async def test_a_person_has_at_most_ten_subscriptions_and_keeps_their_own(
     assert await store.push_subscriptions(running.hub.home.id, "아이") == []
 
 
-async def test_a_hanging_endpoint_delays_nobody_else(api: Api, running: RunningHome,
-                                                     push_service: PushServiceStandIn) -> None:
+async def test_a_hanging_endpoint_delays_nobody_else(
+    api: Api, running: RunningHome, push_service: PushServiceStandIn
+) -> None:
     """Issue 20, item 7: delivery was one after another, so a hanging endpoint held everyone's for 10 s."""
     hanging, phone = push_service.subscribe(), push_service.subscribe()
     for subscription in (hanging, phone):
@@ -187,7 +206,8 @@ async def test_a_hanging_endpoint_delays_nobody_else(api: Api, running: RunningH
     push_service.faults.fail_next(Fault.HANG, path_contains=hanging["endpoint"].rsplit("/", 1)[-1])
     assert running.push is not None
     notification = await engine_of(running).store.add_notification(
-        running.hub.home.id, "엄마", as_written("안녕", "Hi"), at=0.0, rule_id="")
+        running.hub.home.id, "엄마", as_written("안녕", "Hi"), at=0.0, rule_id=""
+    )
     delivery = asyncio.ensure_future(running.push.deliver(notification))
     try:
         [message] = await push_service.wait_for(phone["endpoint"], 1)  # while the other still hangs

@@ -37,5 +37,6 @@ class Api:
         self.tokens = tokens
 
     async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.request(method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"},
-                                         **kwargs)
+        return await self.client.request(
+            method, path, headers={"Authorization": f"Bearer {self.tokens[who]}"}, **kwargs
+        )

@@ -13,8 +13,12 @@ from jibsa.testing.data_go_kr_server import DataGoKrServer
 @pytest.fixture
 async def gateway() -> AsyncIterator[DataGoKrServer]:
     server = DataGoKrServer(FRIDAY_AFTERNOON)
-    server.stations = {"중구": ("서울", 42, 18), "광복동": ("부산", 95, 40), "백령도": ("인천", None, None),
-                       "연희": ("인천", 20, 8)}
+    server.stations = {
+        "중구": ("서울", 42, 18),
+        "광복동": ("부산", 95, 40),
+        "백령도": ("인천", None, None),
+        "연희": ("인천", 20, 8),
+    }
     async with server:
         yield server
 

@@ -37,15 +37,24 @@ def test_the_example_installs_with_pip_and_answers_in_a_conversation(tmp_path: P
     target, data, package = tmp_path / "site", tmp_path / "data", tmp_path / "package"
     data.mkdir()
     shutil.copytree(EXAMPLE, package, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-                    str(package)], check=True, capture_output=True)  # a copy: pip builds in the tree it is given
-    (data / "jibsa.yaml").write_text(yaml.safe_dump({"skills": {"recycling": {"schedule": WEEK}}}, allow_unicode=True),
-                                     encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(package)],
+        check=True,
+        capture_output=True,
+    )  # a copy: pip builds in the tree it is given
+    (data / "jibsa.yaml").write_text(
+        yaml.safe_dump({"skills": {"recycling": {"schedule": WEEK}}}, allow_unicode=True), encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
 
     def say(text: str) -> str:
-        run = subprocess.run([sys.executable, "-m", "jibsa.cli.main", "say", "--data", str(data), text],
-                             check=True, capture_output=True, text=True, env=env)
+        run = subprocess.run(
+            [sys.executable, "-m", "jibsa.cli.main", "say", "--data", str(data), text],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         return run.stdout
 
     today = datetime.now(ZoneInfo("Asia/Seoul")).weekday()
@@ -118,11 +127,17 @@ async def _says_closed(request: SkillRequest, jibsa: SkillContext) -> str:
     return "가스를 잠갔어요."
 
 
-GAS_CLAIMER = PartnerSkill(read_manifest("""
+GAS_CLAIMER = PartnerSkill(
+    read_manifest(
+        """
 name: gasman
 intents: [gasman_go]
 phrases: [{intent: gasman_go, ko: ["가스 잠가줘"], en: ["close the gas"]}]
-""", "gasman"), {"gasman_go": _says_closed})
+""",
+        "gasman",
+    ),
+    {"gasman_go": _says_closed},
+)
 
 
 def _skill(name: str, handler: object, permissions: str = "{}", timeout: float = 1.0) -> PartnerSkill:
@@ -131,12 +146,18 @@ def _skill(name: str, handler: object, permissions: str = "{}", timeout: float =
 
 @pytest.fixture
 async def home(tmp_path: Path):
-    skills = [_skill("hang", _never, timeout=0.2), _skill("boom", _raise),
-              _skill("door", _lock_the_door, "{command: [light]}"), _skill("lights", _lights_off, "{command: [light]}"),
-              _skill("peek", _peek), _skill("unlock", _try_unlock, "{command: [door_lock]}"),
-              _skill("claim", _claims_the_lights, "{command: [door_lock]}"),
-              _skill("scene", _scene_via_a_light, "{command: [light]}"),
-              _skill("block", _blocks(BLOCKED_SEES), timeout=10.0), GAS_CLAIMER]
+    skills = [
+        _skill("hang", _never, timeout=0.2),
+        _skill("boom", _raise),
+        _skill("door", _lock_the_door, "{command: [light]}"),
+        _skill("lights", _lights_off, "{command: [light]}"),
+        _skill("peek", _peek),
+        _skill("unlock", _try_unlock, "{command: [door_lock]}"),
+        _skill("claim", _claims_the_lights, "{command: [door_lock]}"),
+        _skill("scene", _scene_via_a_light, "{command: [light]}"),
+        _skill("block", _blocks(BLOCKED_SEES), timeout=10.0),
+        GAS_CLAIMER,
+    ]
     running = await open_home(Settings(data_dir=tmp_path), clock=ManualClock(), partner_skills=skills)
     yield running
     await running.close()
@@ -184,14 +205,21 @@ async def test_reading_states_needs_the_permission(home) -> None:
      "그 기능의 설정이 잘못되었어요. jibsa.yaml의 skills.recycling 항목을 확인해 주세요."),
 ])  # fmt: skip
 async def test_missing_or_wrong_settings_are_said_not_crashed(
-    tmp_path: Path, settings: dict[str, object], error: str, reply: str, caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    settings: dict[str, object],
+    error: str,
+    reply: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     sys.path.insert(0, str(EXAMPLE / "src"))
     try:
         from jibsa_skill_recycling import create
 
-        running = await open_home(Settings(data_dir=tmp_path, adapter_settings={"skills": settings}),
-                                  clock=ManualClock(), partner_skills=[create()])
+        running = await open_home(
+            Settings(data_dir=tmp_path, adapter_settings={"skills": settings}),
+            clock=ManualClock(),
+            partner_skills=[create()],
+        )
         turn = await running.conversation.handle("오늘 무슨 쓰레기 버리는 날이야?")
         await running.close()
     finally:

@@ -9,8 +9,13 @@ from jibsa.nlu.phrases import PhraseBook, PhraseRule
 from jibsa.skills.weather import weather_manifest
 
 BOOK = PhraseBook(
-    [PhraseRule("laundry", {"ko": ["[{day}] 빨래 (널어도|말려도)*"], "en": ["can i dry [the] laundry [{day}]"]},
-                {"topic": "laundry"})],
+    [
+        PhraseRule(
+            "laundry",
+            {"ko": ["[{day}] 빨래 (널어도|말려도)*"], "en": ["can i dry [the] laundry [{day}]"]},
+            {"topic": "laundry"},
+        )
+    ],
     {"day": {"today": ["오늘", "today"], "tomorrow": ["내일", "tomorrow"]}},
 )
 
@@ -29,8 +34,15 @@ def test_only_whole_sentences_in_their_own_language_match() -> None:
 
 def test_the_weather_phrases_leave_device_commands_to_the_parser() -> None:
     book = PhraseBook(weather_manifest().rules, weather_manifest().slots)
-    for sentence in ("거실 불 꺼줘", "에어컨 23도로 맞춰줘", "거실 미세먼지 어때?", "공기청정기 켜줘",
-                     "세탁 언제 끝나?", "turn off the living room light", "30분 뒤에 보일러 꺼"):
+    for sentence in (
+        "거실 불 꺼줘",
+        "에어컨 23도로 맞춰줘",
+        "거실 미세먼지 어때?",
+        "공기청정기 켜줘",
+        "세탁 언제 끝나?",
+        "turn off the living room light",
+        "30분 뒤에 보일러 꺼",
+    ):
         assert book.match(sentence) is None, sentence
 
 

@@ -13,12 +13,12 @@ DRY_FORECAST = {"day": "2026-12-07", "condition": "cloudy", "rain_chance": 20, "
 
 
 def _answer(topic: str, current: dict[str, Any], day: str = "today") -> dict[str, Any]:
-    return {"topic": topic, "day": day, "city": "서울", "city_en": "Seoul", "asked": [DRY_FORECAST],
-            "current": current}
+    return {"topic": topic, "day": day, "city": "서울", "city_en": "Seoul", "asked": [DRY_FORECAST], "current": current}
 
 
-@pytest.mark.parametrize(("topic", "said"), [("rain", "비 소식이 있어요"), ("umbrella", "네, 우산 챙기세요"),
-                                             ("laundry", "")])
+@pytest.mark.parametrize(
+    ("topic", "said"), [("rain", "비 소식이 있어요"), ("umbrella", "네, 우산 챙기세요"), ("laundry", "")]
+)
 def test_raining_now_is_rain_in_every_answer(topic: str, said: str) -> None:
     raining = say_weather(_answer(topic, {"condition": "rain", "temperature": 5}), "ko")
     dry = say_weather(_answer(topic, {"condition": "cloudy", "temperature": 5}), "ko")

@@ -31,15 +31,21 @@ async def _client(gateway: DataGoKrServer, tmp_path: Path, weather: dict[str, st
     async with await open_home(settings, clock=clock, partner_skills=[]) as running:
         _, token = await add_user_with_token(running.store, running.hub.home.id, "guest", Role.GUEST)  # type: ignore[arg-type]
         transport = httpx.ASGITransport(app=create_app(running, AuthSettings()))
-        async with httpx.AsyncClient(transport=transport, base_url="http://jibsa.test",
-                                     headers={"Authorization": f"Bearer {token}"}) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://jibsa.test", headers={"Authorization": f"Bearer {token}"}
+        ) as client:
             yield client
 
 
 @pytest.fixture
 async def client(gateway: DataGoKrServer, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    weather = {"provider": "kma", "service_key": SERVICE_KEY, "city": "부산", "kma_base_url": gateway.kma_url,
-               "airkorea_base_url": gateway.airkorea_url}
+    weather = {
+        "provider": "kma",
+        "service_key": SERVICE_KEY,
+        "city": "부산",
+        "kma_base_url": gateway.kma_url,
+        "airkorea_base_url": gateway.airkorea_url,
+    }
     async for made in _client(gateway, tmp_path, weather):
         yield made
 
@@ -86,15 +92,15 @@ async def test_last_values_carry_their_time_and_a_notice(gateway: DataGoKrServer
     assert all(tile["stale"] for tile in later["strip"])
 
 
-async def test_the_home_city_tile_shows_the_home_cards_reading(client: httpx.AsyncClient,
-                                                               gateway: DataGoKrServer) -> None:
+async def test_the_home_city_tile_shows_the_home_cards_reading(
+    client: httpx.AsyncClient, gateway: DataGoKrServer
+) -> None:
     """Issue 25: the home card and the strip's tile for the home's city show one current reading."""
     gateway.plan(98, 76, FRIDAY_AFTERNOON.date(), sky=4, pty=1, pop=90, low=9, high=14)
     body = (await client.get("/api/weather")).json()
     home = body["home"]
     busan = next(tile for tile in body["strip"] if tile["city"] == "부산")
-    assert (busan["temperature"], busan["condition"]) == (home["current"]["temperature"],
-                                                          home["current"]["condition"])
+    assert (busan["temperature"], busan["condition"]) == (home["current"]["temperature"], home["current"]["condition"])
 
 
 async def test_a_failing_airkorea_is_named(gateway: DataGoKrServer, kma_source: Sources) -> None:

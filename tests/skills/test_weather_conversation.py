@@ -25,11 +25,17 @@ async def home(gateway: DataGoKrServer, tmp_path: Path) -> AsyncIterator[Running
     gateway.plan(53, 38, TODAY, sky=1, pop=10, low=9, high=18)  # Jeju, today
     gateway.plan(60, 127, TODAY + timedelta(days=1), sky=3, pop=30, low=1, high=9)  # Saturday
     gateway.plan(60, 127, TODAY + timedelta(days=2), sky=4, pty=3, pop=70, low=-2, high=4)  # Sunday: snow
-    weather = {"provider": "kma", "service_key": SERVICE_KEY, "city": "서울", "kma_base_url": gateway.kma_url,
-               "airkorea_base_url": gateway.airkorea_url}
+    weather = {
+        "provider": "kma",
+        "service_key": SERVICE_KEY,
+        "city": "서울",
+        "kma_base_url": gateway.kma_url,
+        "airkorea_base_url": gateway.airkorea_url,
+    }
     clock = ManualClock(FRIDAY_AFTERNOON.replace(tzinfo=SEOUL).timestamp())
-    running = await open_home(Settings(data_dir=tmp_path, adapter_settings={"weather": weather}), clock=clock,
-                              partner_skills=[])
+    running = await open_home(
+        Settings(data_dir=tmp_path, adapter_settings={"weather": weather}), clock=clock, partner_skills=[]
+    )
     yield running
     await running.close()
 
@@ -69,11 +75,17 @@ async def test_a_failing_service_says_so_and_gives_the_last_values(home: Running
 
 
 async def test_no_values_at_all_is_a_plain_korean_failure(gateway: DataGoKrServer, tmp_path: Path) -> None:
-    weather = {"provider": "kma", "service_key": "unregistered", "kma_base_url": gateway.kma_url,
-               "airkorea_base_url": gateway.airkorea_url}
+    weather = {
+        "provider": "kma",
+        "service_key": "unregistered",
+        "kma_base_url": gateway.kma_url,
+        "airkorea_base_url": gateway.airkorea_url,
+    }
     clock = ManualClock(FRIDAY_AFTERNOON.replace(tzinfo=SEOUL).timestamp())
-    async with await open_home(Settings(data_dir=tmp_path, adapter_settings={"weather": weather}), clock=clock,
-                               partner_skills=[]) as running:
+    async with await open_home(
+        Settings(data_dir=tmp_path, adapter_settings={"weather": weather}), clock=clock, partner_skills=[]
+    ) as running:
         turn = await running.conversation.handle("내일 부산 비 와?")
-    assert turn.reply == ("기상청 서비스 키가 등록되지 않았거나 만료되었어요. "
-                          "jibsa.yaml의 weather.service_key를 확인해 주세요.")
+    assert turn.reply == (
+        "기상청 서비스 키가 등록되지 않았거나 만료되었어요. jibsa.yaml의 weather.service_key를 확인해 주세요."
+    )

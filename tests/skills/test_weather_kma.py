@@ -32,8 +32,28 @@ def test_the_formula_gives_the_published_grid_point(name: str) -> None:
 
 
 def test_the_strip_has_the_twenty_cities_of_the_news_sites() -> None:
-    assert strip_cities() == ("서울", "인천", "백령", "춘천", "강릉", "청주", "수원", "안동", "울릉도", "독도", "대전",
-                              "전주", "광주", "목포", "여수", "대구", "울산", "창원", "부산", "제주")
+    assert strip_cities() == (
+        "서울",
+        "인천",
+        "백령",
+        "춘천",
+        "강릉",
+        "청주",
+        "수원",
+        "안동",
+        "울릉도",
+        "독도",
+        "대전",
+        "전주",
+        "광주",
+        "목포",
+        "여수",
+        "대구",
+        "울산",
+        "창원",
+        "부산",
+        "제주",
+    )
 
 
 @pytest.mark.parametrize(("operation", "now", "expected"), [
@@ -72,7 +92,8 @@ async def test_forecast_now_and_fine_dust_for_busan(gateway: DataGoKrServer, kma
 
 
 async def test_late_in_the_evening_today_comes_from_the_morning_release(
-    gateway: DataGoKrServer, kma_source: Sources,
+    gateway: DataGoKrServer,
+    kma_source: Sources,
 ) -> None:
     gateway.plan(60, 127, TODAY, sky=4, pty=1, pop=70, low=4, high=10)
     gateway.now = FRIDAY_AFTERNOON.replace(hour=23, minute=30)  # the 23 h release starts at midnight
@@ -83,7 +104,8 @@ async def test_late_in_the_evening_today_comes_from_the_morning_release(
 
 
 async def test_just_after_midnight_no_morning_release_is_asked_for(
-    gateway: DataGoKrServer, kma_source: Sources,
+    gateway: DataGoKrServer,
+    kma_source: Sources,
 ) -> None:
     gateway.now = datetime(2026, 11, 28, 0, 30)  # the 23 h release of the 27th holds all of the 28th
     report = await kma_source().report("서울", gateway.now)
@@ -92,7 +114,8 @@ async def test_just_after_midnight_no_morning_release_is_asked_for(
 
 
 async def test_a_station_that_measured_nothing_falls_back_to_its_province(
-    gateway: DataGoKrServer, kma_source: Sources,
+    gateway: DataGoKrServer,
+    kma_source: Sources,
 ) -> None:
     report = await kma_source().report("백령", FRIDAY_AFTERNOON)
     assert report.air is not None and (report.air.station, report.air.pm10, report.air.pm25_grade) == ("연희", 20, 1)
@@ -112,7 +135,8 @@ async def test_answers_are_reused_until_the_next_release(gateway: DataGoKrServer
 
 
 async def test_network_failure_gives_the_last_values_with_their_time(
-    gateway: DataGoKrServer, kma_source: Sources,
+    gateway: DataGoKrServer,
+    kma_source: Sources,
 ) -> None:
     source = kma_source()
     first = await source.report("서울", FRIDAY_AFTERNOON)

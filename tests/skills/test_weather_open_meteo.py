@@ -99,9 +99,12 @@ async def test_weather_replies_read_naturally(source: OpenMeteoSource) -> None:
     tomorrow = await skill(Command("get_weather", (), {"city": "제주", "day": "tomorrow"}), view)  # type: ignore[arg-type]
     home = load_home(None).home
     assert describe_outcome(home, today, "ko") == (
-        "지금 부산은 비가 오고 12.4도예요. 오늘 부산은 비가 오고 최고 14도, 최저 8도예요. 비 올 확률은 90%예요.")
+        "지금 부산은 비가 오고 12.4도예요. 오늘 부산은 비가 오고 최고 14도, 최저 8도예요. 비 올 확률은 90%예요."
+    )
     assert describe_outcome(home, tomorrow, "ko") == (
-        "내일 제주는 맑고 최고 16.5도, 최저 6도예요. 비 올 확률은 0%예요.")
+        "내일 제주는 맑고 최고 16.5도, 최저 6도예요. 비 올 확률은 0%예요."
+    )
     assert describe_outcome(home, tomorrow, "en") == (
-        "Tomorrow in Jeju: clear, high 16.5°C, low 6°C. Chance of rain 0%.")
+        "Tomorrow in Jeju: clear, high 16.5°C, low 6°C. Chance of rain 0%."
+    )
     assert condition_of(95) == "thunderstorm" and condition_of(3) == "overcast"

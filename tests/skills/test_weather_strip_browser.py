@@ -21,8 +21,10 @@ SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                                                     "(apt-get install chromium); never `playwright install`"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium); never `playwright install`",
+    ),
 ]
 
 

@@ -18,8 +18,9 @@ class Sources:
         self._made: list[KmaWeatherSource] = []
 
     def __call__(self, key: str = SERVICE_KEY) -> KmaWeatherSource:
-        source = KmaWeatherSource(key, air_key=key, kma_url=self._server.kma_url,
-                                  airkorea_url=self._server.airkorea_url)
+        source = KmaWeatherSource(
+            key, air_key=key, kma_url=self._server.kma_url, airkorea_url=self._server.airkorea_url
+        )
         self._made.append(source)
         return source
 

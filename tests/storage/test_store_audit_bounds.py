@@ -14,16 +14,25 @@ DAY = 86_400.0
 
 
 def _entry(at: float, home: str = "home", **fields: object) -> AuditEntry:
-    values: dict[str, object] = {"user": "엄마", "role": "owner", "source": "token:127.0.0.1", "action": "conversation",
-                                 "detail": {"text": "불 꺼"}, "result": {}}
+    values: dict[str, object] = {
+        "user": "엄마",
+        "role": "owner",
+        "source": "token:127.0.0.1",
+        "action": "conversation",
+        "detail": {"text": "불 꺼"},
+        "result": {},
+    }
     values.update(fields)
     return AuditEntry(at, home, **values)  # type: ignore[arg-type]
 
 
 async def test_oversized_fields_are_cut_and_marked(store: SqlStore) -> None:
     params = {"property": "brightness", "value": 40, "note": "x" * 10_000_000}  # 10 MB of params
-    await store.append_audit(_entry(1.0, user="u" * 500, source="s" * 500, action="a" * 200,
-                                    detail={"params": params}, result={"echo": params}))
+    await store.append_audit(
+        _entry(
+            1.0, user="u" * 500, source="s" * 500, action="a" * 200, detail={"params": params}, result={"echo": params}
+        )
+    )
     (stored,) = await store.audit("home")
     assert stored.detail[TRUNCATED] > 10_000_000 and stored.result[TRUNCATED] > 10_000_000
     assert stored.detail["preview"].startswith('{"params": {"property": "brightness"')

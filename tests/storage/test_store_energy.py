@@ -34,8 +34,9 @@ async def test_totals_per_device_over_a_range_and_homes_kept_apart(store: SqlSto
 
 async def test_the_detail_is_pruned_and_the_hours_stay(store: SqlStore) -> None:
     detail = [EnergyRow("ac", m * 300.0, 0.1) for m in range(24)]
-    await store.add_energy("home", {Grain.HOUR: [EnergyRow("ac", 0.0, 1.2), EnergyRow("ac", H, 1.2)],
-                                    Grain.DETAIL: detail})
+    await store.add_energy(
+        "home", {Grain.HOUR: [EnergyRow("ac", 0.0, 1.2), EnergyRow("ac", H, 1.2)], Grain.DETAIL: detail}
+    )
     assert await store.prune_energy_detail("home", H) == 12
     kept = await store.energy_rows("home", 0.0, 2 * H, grain=Grain.DETAIL)
     assert [r.start for r in kept] == [m * 300.0 for m in range(12, 24)]
@@ -48,8 +49,10 @@ async def test_meter_readings_are_kept_across_a_restart(target: str) -> None:
     await first.save_meter_cursors("home", [MeterCursor("plug", 13.0, 200.0), MeterCursor("meter", 5000.0, 200.0)])
     await first.close()
     async with await open_store(target) as second:
-        assert await second.meter_cursors("home") == {"plug": MeterCursor("plug", 13.0, 200.0),
-                                                      "meter": MeterCursor("meter", 5000.0, 200.0)}
+        assert await second.meter_cursors("home") == {
+            "plug": MeterCursor("plug", 13.0, 200.0),
+            "meter": MeterCursor("meter", 5000.0, 200.0),
+        }
         await second.add_energy("home", {Grain.HOUR: [], Grain.DAY: []})  # nothing to write is nothing written
         if second.dialect == "postgresql":
             from tests_storage_support import empty_every_table

@@ -15,8 +15,9 @@ from jibsa.words import say
 
 
 async def test_a_notification_is_kept_as_its_key_and_read_in_either_language(store: SqlStore) -> None:
-    await store.add_notification("home", "엄마", Said("notification.timer_finished_after", {"seconds": 600}),
-                                 at=1.0, rule_id="")
+    await store.add_notification(
+        "home", "엄마", Said("notification.timer_finished_after", {"seconds": 600}), at=1.0, rule_id=""
+    )
     [kept] = await store.notifications("home", "엄마")
     assert kept.said == Said("notification.timer_finished_after", {"seconds": 600})
     assert say(kept.said, "ko") == "10분 타이머가 끝났어요."
@@ -29,9 +30,12 @@ async def test_notifications_stored_before_keys_still_read_as_written(tmp_path: 
     before = sa.create_engine(f"sqlite:///{data / 'jibsa.db'}")
     with before.begin() as connection:
         command.upgrade(alembic_config(connection), "0004_energy")  # the schema before notification words
-        connection.execute(sa.text(
-            "INSERT INTO notifications (home_id, person, text, text_en, at, read, rule_id) "
-            "VALUES ('home', '', '세탁이 끝났어요.', 'The wash is done.', 5.0, 0, 'r1')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO notifications (home_id, person, text, text_en, at, read, rule_id) "
+                "VALUES ('home', '', '세탁이 끝났어요.', 'The wash is done.', 5.0, 0, 'r1')"
+            )
+        )
     before.dispose()
     async with await open_store(str(data)) as store:  # migrates to the present schema
         [old] = await store.notifications("home", "아빠")

@@ -81,8 +81,11 @@ async def test_processes_opening_a_new_database_at_once_take_turns(
             for _ in range(4)
         ]
         results = [await child.communicate() for child in children]
-        failed = [(child.returncode, out, err) for child, (out, err) in zip(children, results, strict=True)
-                  if child.returncode != 0 or out.strip() != b"ok"]
+        failed = [
+            (child.returncode, out, err)
+            for child, (out, err) in zip(children, results, strict=True)
+            if child.returncode != 0 or out.strip() != b"ok"
+        ]
         assert not failed, _what_happened(target, failed)
         assert await current_revision(database_url(target)) == head_revision()
     finally:

@@ -35,8 +35,13 @@ def espeak(tmp_path: Path) -> Callable[..., Path]:
     if shutil.which("espeak-ng") is None:
         pytest.skip("needs espeak-ng (Debian package)")
 
-    def make(text: str, voice: str = "en-us", name: str = "said.wav", output: tuple[str, ...] = (),
-             effects: tuple[str, ...] = ()) -> Path:
+    def make(
+        text: str,
+        voice: str = "en-us",
+        name: str = "said.wav",
+        output: tuple[str, ...] = (),
+        effects: tuple[str, ...] = (),
+    ) -> Path:
         """`output`: sox's options for the written file (-r 48000 -c 2 -b 8); `effects`: sox effects."""
         out = tmp_path / name
         subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(out), text], check=True)
@@ -60,8 +65,13 @@ async def running(tmp_path: Path) -> AsyncIterator[RunningHome]:
 
 @pytest.fixture
 async def owner_token(running: RunningHome) -> str:
-    _, token = await add_user_with_token(running.store, running.hub.home.id, "owner", Role.OWNER,  # type: ignore[arg-type]
-                                         "owner-password-1")
+    _, token = await add_user_with_token(
+        running.store,
+        running.hub.home.id,
+        "owner",
+        Role.OWNER,  # type: ignore[arg-type]
+        "owner-password-1",
+    )
     return str(token)
 
 

@@ -68,8 +68,9 @@ def test_the_default_model_is_joined_once_and_checked(tmp_path: Path) -> None:
     assert joined.stat().st_size == model.DEFAULT_MODEL_SIZE
 
 
-def test_corrupt_parts_are_refused_and_leave_nothing_half_written(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_parts_are_refused_and_leave_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     parts = []
     for index in (1, 2):
         part = tmp_path / f"part{index}"

@@ -21,17 +21,38 @@ def voice_bench() -> ModuleType:
 
 
 def row(variant: str, *, aware: bool, wrong: bool, done: str) -> dict[str, Any]:
-    return {"variant": variant, "text": "start the dishwasher", "heard": "start the washer", "chosen": "x",
-            "typed": True, "plain": aware, "plain_wrong": wrong, "aware": aware, "aware_wrong": wrong,
-            "asked": False, "expected": "start dishwasher", "done": done, "cer": 0.1, "seconds": 0.5,
-            "audio_s": 1.0, "vad_ms": 10.0, "stt_ms": 400.0, "choice_ms": 2.0}
+    return {
+        "variant": variant,
+        "text": "start the dishwasher",
+        "heard": "start the washer",
+        "chosen": "x",
+        "typed": True,
+        "plain": aware,
+        "plain_wrong": wrong,
+        "aware": aware,
+        "aware_wrong": wrong,
+        "asked": False,
+        "expected": "start dishwasher",
+        "done": done,
+        "cer": 0.1,
+        "seconds": 0.5,
+        "audio_s": 1.0,
+        "vad_ms": 10.0,
+        "stt_ms": 400.0,
+        "choice_ms": 2.0,
+    }
 
 
 def test_a_recording_variant_without_a_dash_is_reported_with_its_wrong_actions(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     bench = voice_bench()
-    bench.report([row("recorded", aware=True, wrong=False, done="start dishwasher"),
-                  row("kitchen", aware=False, wrong=True, done="start washer")])
+    bench.report(
+        [
+            row("recorded", aware=True, wrong=False, done="start dishwasher"),
+            row("kitchen", aware=False, wrong=True, done="start washer"),
+        ]
+    )
     out = capsys.readouterr().out
     assert "recorded (all)" in out and "kitchen (all)" in out
     kitchen = next(line for line in out.splitlines() if line.startswith("kitchen "))

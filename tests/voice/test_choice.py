@@ -30,12 +30,15 @@ def acted(choice: Choice) -> list[tuple[str, tuple[str, ...]]]:
     return [(c.intent, c.targets) for c in choice.understanding.commands]
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ("Turn on the TV.", "Turn off the TV."),
-    ("Lock the front door.", "Unlock the front door."),
-    ("Stop the robot vacuum.", "Start the robot vacuum."),
-    ("Open the living room curtain.", "Close the living room curtain."),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Turn on the TV.", "Turn off the TV."),
+        ("Lock the front door.", "Unlock the front door."),
+        ("Stop the robot vacuum.", "Start the robot vacuum."),
+        ("Open the living room curtain.", "Close the living room curtain."),
+    ],
+)
 def test_a_close_hypothesis_with_the_opposite_direction_makes_it_ask(home: Home, first: str, second: str) -> None:
     choice = choose(home, (first, -0.2), (second, -0.3))
     assert acted(choice) == [] and len(choice.asks) == 2

@@ -20,8 +20,9 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
-                       reason="needs espeak-ng and sox"),
+    pytest.mark.skipif(
+        shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="needs espeak-ng and sox"
+    ),
 ]
 
 
@@ -38,8 +39,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
 @pytest.fixture
 def spoken_wav(tmp_path: Path) -> Iterator[Path]:
     said = tmp_path / "said.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(said), "turn off the living room light"],
-                   check=True)
+    subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(said), "turn off the living room light"], check=True
+    )
     padded = tmp_path / "microphone.wav"  # a breath before, and silence after for the end of speech
     subprocess.run(["sox", str(said), "-r", "48000", str(padded), "pad", "0.5", "3"], check=True)
     yield padded
@@ -51,13 +53,19 @@ def test_the_microphone_button_turns_the_light_off(server, spoken_wav: Path) -> 
     base, password, token = server
     headers = {"Authorization": f"Bearer {token}"}
     for device in ("living_ceiling", "living_stand"):
-        assert httpx.post(f"{base}/api/devices/{device}/commands", json={"intent": "turn_on"},
-                          headers=headers).status_code == 200
-    fake_microphone = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                       f"--use-file-for-fake-audio-capture={spoken_wav}"]
+        assert (
+            httpx.post(f"{base}/api/devices/{device}/commands", json={"intent": "turn_on"}, headers=headers).status_code
+            == 200
+        )
+    fake_microphone = [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-audio-capture={spoken_wav}",
+    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_microphone,
-                                             headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_microphone, headless=True
+        )
         try:
             page = browser.new_page(viewport={"width": 420, "height": 1000}, locale="en-US")
             page.add_init_script("localStorage.setItem('jibsa.lang', 'en')")  # English: words heard as English

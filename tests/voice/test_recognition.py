@@ -48,8 +48,7 @@ async def test_silence_and_noise_command_nothing(whisper: WhisperRecognizer, hom
 
 def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) -> None:
     parser = Parser(home)
-    alternatives = [Hypothesis("거실 커 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3),
-                    Hypothesis("커튼", -0.4)]
+    alternatives = [Hypothesis("거실 커 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3), Hypothesis("커튼", -0.4)]
     choice = choose_understood(alternatives, parser.parse, home)
     assert choice.text == "거실 커튼 열어줘" and choice.rank == 1
     assert choice.understanding is not None and choice.understanding.commands[0].intent == "open"
@@ -67,8 +66,7 @@ def test_a_close_hypothesis_naming_a_room_wins_over_one_that_asks_which_room(hom
 
 def test_with_nothing_understood_the_likeliest_is_kept(home: Home) -> None:
     parser = Parser(home)
-    choice = choose_understood([Hypothesis("고마워요", -0.1), Hypothesis("고생하셨습니다", -0.2)], parser.parse,
-                               home)
+    choice = choose_understood([Hypothesis("고마워요", -0.1), Hypothesis("고생하셨습니다", -0.2)], parser.parse, home)
     assert choice.text == "고마워요" and choice.rank == 0
 
 

@@ -29,7 +29,7 @@ def pcm_of(samples: np.ndarray, silence_s: float = 0.0) -> bytes:
 
 async def send_audio(ws: Any, pcm: bytes) -> None:
     for offset in range(0, len(pcm), FRAME):
-        await ws.send(pcm[offset:offset + FRAME])
+        await ws.send(pcm[offset : offset + FRAME])
 
 
 async def messages_until(ws: Any, kind: str) -> list[dict[str, Any]]:
@@ -46,7 +46,8 @@ def connect(url: str, token: str) -> Any:
 
 
 async def test_spoken_english_turns_the_light_off_and_the_reply_is_spoken(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice, whisper, espeak) -> None:
+    running: RunningHome, owner_token: str, serve_voice, whisper, espeak
+) -> None:
     await running.conversation.handle("거실 불 켜줘")
     assert running.hub.state("living_ceiling")["power"] is True
     url = await serve_voice(VoiceService(whisper, EspeakSynthesizer()))
@@ -68,7 +69,8 @@ async def test_spoken_english_turns_the_light_off_and_the_reply_is_spoken(  # ty
 
 
 async def test_korean_words_from_a_scripted_recogniser_end_with_the_vad_and_no_stop(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     url = await serve_voice(VoiceService(ScriptedRecognizer("거실 커 열어줘", "거실 커튼 열어줘"), None))
     speech = np.full(RATE, 0.2, np.float32)
     async with connect(url, owner_token) as ws:
@@ -81,7 +83,8 @@ async def test_korean_words_from_a_scripted_recogniser_end_with_the_vad_and_no_s
 
 
 async def test_when_the_hypotheses_name_neighbouring_devices_it_asks_and_starts_nothing(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     url = await serve_voice(VoiceService(ScriptedRecognizer("세탁기 돌려줘", "식기세척기 돌려줘", step=0.2), None))
     async with connect(url, owner_token) as ws:
         await ws.send(json.dumps({"type": "start", "language": "ko"}))
@@ -94,7 +97,8 @@ async def test_when_the_hypotheses_name_neighbouring_devices_it_asks_and_starts_
 
 
 async def test_a_stream_that_stops_mid_word_is_heard_as_far_as_it_came(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     url = await serve_voice(VoiceService(ScriptedRecognizer("거실 불 꺼줘"), None))
     async with connect(url, owner_token) as ws:
         await ws.send(json.dumps({"type": "start"}))
@@ -105,13 +109,17 @@ async def test_a_stream_that_stops_mid_word_is_heard_as_far_as_it_came(  # type:
     assert seen[-1]["commands"][0]["intent"] == "turn_off"
 
 
-@pytest.mark.parametrize(("send", "code"), [
-    ([b"\x00\x01" * 100], "bad_message"),  # audio before start
-    (['{"type": "start"}', b"\x00" * 100_000], "bad_stream"),  # a frame far too big
-    (['{"type": "start"}', b"\x00\x00" * 8000, '{"type": "stop"}'], "no_speech"),  # silence
-])
+@pytest.mark.parametrize(
+    ("send", "code"),
+    [
+        ([b"\x00\x01" * 100], "bad_message"),  # audio before start
+        (['{"type": "start"}', b"\x00" * 100_000], "bad_stream"),  # a frame far too big
+        (['{"type": "start"}', b"\x00\x00" * 8000, '{"type": "stop"}'], "no_speech"),  # silence
+    ],
+)
 async def test_bad_streams_get_a_clear_answer_and_the_socket_keeps_serving(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice, send: list[Any], code: str) -> None:
+    running: RunningHome, owner_token: str, serve_voice, send: list[Any], code: str
+) -> None:
     url = await serve_voice(VoiceService(ScriptedRecognizer("거실 불 꺼줘"), None))
     async with connect(url, owner_token) as ws:
         for message in send:
@@ -125,7 +133,8 @@ async def test_bad_streams_get_a_clear_answer_and_the_socket_keeps_serving(  # t
 
 
 async def test_a_second_speaker_hears_that_jibsa_is_busy(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     gate = threading.Event()
     recognizer = ScriptedRecognizer("거실 불 꺼줘", gate=gate)
     url = await serve_voice(VoiceService(recognizer, None, parallel=1))
@@ -156,9 +165,15 @@ async def test_without_credentials_the_socket_is_refused(serve_voice) -> None:  
 
 
 async def test_a_guest_may_not_set_up_a_repeating_schedule_by_voice_either(  # type: ignore[no-untyped-def]
-        running: RunningHome, serve_voice) -> None:
-    _, guest = await add_user_with_token(running.store, running.hub.home.id, "guest", Role.GUEST,  # type: ignore[arg-type]
-                                         "guest-password-1")
+    running: RunningHome, serve_voice
+) -> None:
+    _, guest = await add_user_with_token(
+        running.store,
+        running.hub.home.id,
+        "guest",
+        Role.GUEST,  # type: ignore[arg-type]
+        "guest-password-1",
+    )
     url = await serve_voice(VoiceService(ScriptedRecognizer("매일 아침 7시에 거실 불 켜줘"), None))
     async with connect(url, guest) as ws:
         await ws.send(json.dumps({"type": "start"}))
@@ -170,14 +185,15 @@ async def test_a_guest_may_not_set_up_a_repeating_schedule_by_voice_either(  # t
 
 
 async def test_audio_sent_at_speaking_pace_is_decoded_while_it_arrives(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     recognizer = ScriptedRecognizer("거실 불 꺼줘")
     url = await serve_voice(VoiceService(recognizer, None))
     pcm = pcm_of(np.full(RATE, 0.2, np.float32), silence_s=1.0)
     async with connect(url, owner_token) as ws:
         await ws.send(json.dumps({"type": "start"}))
         for offset in range(0, len(pcm), FRAME):  # 0.1 s of audio each 0.1 s, as a microphone sends it
-            await ws.send(pcm[offset:offset + FRAME])
+            await ws.send(pcm[offset : offset + FRAME])
             await asyncio.sleep(0.1)
         seen = await messages_until(ws, "turn")
     transcript = next(m for m in seen if m["type"] == "transcript")
@@ -186,7 +202,8 @@ async def test_audio_sent_at_speaking_pace_is_decoded_while_it_arrives(  # type:
 
 
 async def test_the_voice_check_understands_and_compares_but_changes_nothing(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     await running.conversation.handle("거실 불 켜줘")
     url = await serve_voice(VoiceService(ScriptedRecognizer("거실 불 꺼줘"), None))
     results = []
@@ -202,7 +219,8 @@ async def test_the_voice_check_understands_and_compares_but_changes_nothing(  # 
 
 
 async def test_a_spoken_timer_is_told_like_a_typed_one(  # type: ignore[no-untyped-def]
-        running: RunningHome, owner_token: str, serve_voice) -> None:
+    running: RunningHome, owner_token: str, serve_voice
+) -> None:
     from jibsa.api.events import ConversationHandled, JobsChanged
 
     told: list[object] = []

@@ -69,10 +69,16 @@ def audio_events(wav: Path) -> list[Event]:
     import wave
 
     with wave.open(str(wav)) as reader:
-        rate, width, channels, pcm = reader.getframerate(), reader.getsampwidth(), reader.getnchannels(), \
-            reader.readframes(reader.getnframes())
-    chunks = [AudioChunk(rate=rate, width=width, channels=channels, audio=pcm[i:i + 4096]).event()
-              for i in range(0, len(pcm), 4096)]
+        rate, width, channels, pcm = (
+            reader.getframerate(),
+            reader.getsampwidth(),
+            reader.getnchannels(),
+            reader.readframes(reader.getnframes()),
+        )
+    chunks = [
+        AudioChunk(rate=rate, width=width, channels=channels, audio=pcm[i : i + 4096]).event()
+        for i in range(0, len(pcm), 4096)
+    ]
     return [AudioStart(rate=rate, width=width, channels=channels).event(), *chunks, AudioStop().event()]
 
 
@@ -85,8 +91,11 @@ async def test_describe_transcribe_synthesize_and_handle(wyoming_port: int, espe
     heard = await exchange(wyoming_port, [Transcribe(language="en").event(), *audio_events(spoken)], "transcript")
     assert "kitchen light" in Transcript.from_event(heard[-1]).text.lower()
 
-    voice = await exchange(wyoming_port, [Synthesize(text="주방 조명을 껐어요.", voice=SynthesizeVoice(language="ko"))
-                                          .event()], "audio-stop")
+    voice = await exchange(
+        wyoming_port,
+        [Synthesize(text="주방 조명을 껐어요.", voice=SynthesizeVoice(language="ko")).event()],
+        "audio-stop",
+    )
     pcm = b"".join(AudioChunk.from_event(e).audio for e in voice if e.type == "audio-chunk")
     assert voice[0].type == "audio-start" and len(pcm) / 2 / RATE > 0.5
 
@@ -104,8 +113,9 @@ async def test_silence_over_wyoming_gets_a_clear_error(wyoming_port: int, tmp_pa
     assert error.code == "no_speech" and "말소리" in error.text and "speech" in error.text
 
 
-def test_hear_prints_the_parse_line_for_each_file(espeak: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  whisper: WhisperRecognizer) -> None:
+def test_hear_prints_the_parse_line_for_each_file(
+    espeak: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], whisper: WhisperRecognizer
+) -> None:
     good = espeak("turn on the kitchen light", output=("-r", "8000"))  # telephone quality, resampled
     bad = tmp_path / "notes.wav"
     bad.write_text("not a recording")
@@ -126,8 +136,9 @@ def test_speak_writes_16_bit_pcm(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert out.read_bytes()[34:36] == (16).to_bytes(2, "little")  # bits per sample
 
 
-def test_say_audio_carries_out_a_spoken_command(espeak: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                whisper: WhisperRecognizer) -> None:
+def test_say_audio_carries_out_a_spoken_command(
+    espeak: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], whisper: WhisperRecognizer
+) -> None:
     spoken = espeak("turn on the kitchen light")
     data = whisper_data(whisper)
     assert main(["say", "--data", str(data), "--audio", str(spoken)]) == 0
@@ -138,8 +149,9 @@ def test_say_audio_carries_out_a_spoken_command(espeak: Any, tmp_path: Path, cap
     assert any("주방 조명" in line and "켜짐" in line for line in status.splitlines())
 
 
-def test_say_audio_listens_in_the_language_asked_for(espeak: Any, capsys: pytest.CaptureFixture[str],
-                                                    whisper: WhisperRecognizer) -> None:
+def test_say_audio_listens_in_the_language_asked_for(
+    espeak: Any, capsys: pytest.CaptureFixture[str], whisper: WhisperRecognizer
+) -> None:
     spoken = espeak("close the living room curtain")
     assert main(["say", "--data", str(whisper_data(whisper)), "--lang", "en", "--audio", str(spoken)]) == 0
     heard = capsys.readouterr().out.splitlines()[0]

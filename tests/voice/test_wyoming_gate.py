@@ -117,8 +117,9 @@ async def test_the_gas_valve_needs_the_pin_whatever_the_role(serve_satellite: Se
     assert valve(running) == "closed"
 
 
-async def test_a_satellite_runs_lights_but_no_door_gas_rules_or_schedules(serve_satellite: Serve,
-                                                                          running: RunningHome) -> None:
+async def test_a_satellite_runs_lights_but_no_door_gas_rules_or_schedules(
+    serve_satellite: Serve, running: RunningHome
+) -> None:
     port = await serve_satellite(Role.SATELLITE)
     async with AsyncTcpClient("127.0.0.1", port) as client:
         light = await say(client, "거실 불 켜줘")
@@ -135,8 +136,9 @@ async def test_a_satellite_runs_lights_but_no_door_gas_rules_or_schedules(serve_
     assert running.rules is not None and running.rules.listed() == []
 
 
-async def test_every_wyoming_command_is_audited_with_the_satellite_and_address(serve_satellite: Serve,
-                                                                                running: RunningHome) -> None:
+async def test_every_wyoming_command_is_audited_with_the_satellite_and_address(
+    serve_satellite: Serve, running: RunningHome
+) -> None:
     port = await serve_satellite(Role.SATELLITE)
     async with AsyncTcpClient("127.0.0.1", port) as client:
         await say(client, "거실 불 켜줘")
@@ -144,8 +146,7 @@ async def test_every_wyoming_command_is_audited_with_the_satellite_and_address(s
     entries = await running.store.audit(running.hub.home.id)  # type: ignore[attr-defined]
     said = [e for e in entries if e.action == "conversation"]
     assert {e.detail["text"] for e in said} == {"거실 불 켜줘", "현관문 열어줘"}
-    assert all(e.user == "kitchen-speaker" and e.role == "satellite" and e.source == "wyoming:127.0.0.1"
-               for e in said)
+    assert all(e.user == "kitchen-speaker" and e.role == "satellite" and e.source == "wyoming:127.0.0.1" for e in said)
     assert [e.ok for e in sorted(said, key=lambda e: e.at)] == [True, False]
 
 
@@ -167,8 +168,9 @@ def test_voice_serve_refuses_a_second_hub_beside_a_running_server(tmp_path, caps
 
     from jibsa.cli.main import main
 
-    (tmp_path / "server.json").write_text(json.dumps({"url": "http://127.0.0.1:1", "token": "t", "pid": os.getpid(),
-                                                      "home": None, "home_id": "x"}))
+    (tmp_path / "server.json").write_text(
+        json.dumps({"url": "http://127.0.0.1:1", "token": "t", "pid": os.getpid(), "home": None, "home_id": "x"})
+    )
     status = main(["voice", "serve", "--data", str(tmp_path), "--satellite", "kitchen-speaker"])
     assert status == 2
     assert "already runs this home" in capsys.readouterr().err

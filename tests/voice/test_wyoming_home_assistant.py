@@ -68,8 +68,17 @@ async def read_until(client: AsyncTcpClient, *types: str) -> list[Event]:
             return seen
 
 
-async def ha_stt(port: int, pcm: bytes, language: str, chunk_bytes: int, *, timestamps: bool = False,
-                 rate: int = RATE, width: int = 2, channels: int = 1) -> tuple[list[Event], bool]:
+async def ha_stt(
+    port: int,
+    pcm: bytes,
+    language: str,
+    chunk_bytes: int,
+    *,
+    timestamps: bool = False,
+    rate: int = RATE,
+    width: int = 2,
+    channels: int = 1,
+) -> tuple[list[Event], bool]:
     """Home Assistant's `async_process_audio_stream`; returns what came back and whether the server then
     closed the connection."""
     async with AsyncTcpClient("127.0.0.1", port) as client:
@@ -77,8 +86,9 @@ async def ha_stt(port: int, pcm: bytes, language: str, chunk_bytes: int, *, time
         await client.write_event(AudioStart(rate=rate, width=width, channels=channels).event())
         for index, offset in enumerate(range(0, len(pcm), chunk_bytes)):
             timestamp = index * chunk_bytes * 1000 // (2 * RATE) if timestamps else None
-            chunk = AudioChunk(rate=rate, width=width, channels=channels, audio=pcm[offset:offset + chunk_bytes],
-                               timestamp=timestamp)
+            chunk = AudioChunk(
+                rate=rate, width=width, channels=channels, audio=pcm[offset : offset + chunk_bytes], timestamp=timestamp
+            )
             await client.write_event(chunk.event())
         await client.write_event(AudioStop().event())
         seen = await read_until(client, "transcript")
@@ -104,10 +114,13 @@ async def test_setup_reads_what_jibsa_offers(ha_port: int) -> None:
     assert info.handle[0].supports_home_control
 
 
-@pytest.mark.parametrize(("framing", "chunk_bytes", "timestamps"), [
-    ("assist pipeline, 10 ms", PIPELINE_CHUNK, False), ("satellite, 1024 samples", SATELLITE_CHUNK, True)])
-async def test_speech_to_text_as_home_assistant_asks(ha_port: int, espeak: Any, framing: str, chunk_bytes: int,
-                                                     timestamps: bool) -> None:
+@pytest.mark.parametrize(
+    ("framing", "chunk_bytes", "timestamps"),
+    [("assist pipeline, 10 ms", PIPELINE_CHUNK, False), ("satellite, 1024 samples", SATELLITE_CHUNK, True)],
+)
+async def test_speech_to_text_as_home_assistant_asks(
+    ha_port: int, espeak: Any, framing: str, chunk_bytes: int, timestamps: bool
+) -> None:
     pcm = pcm_of(espeak("turn off the kitchen light", output=("-r", str(RATE))))
     seen, closed = await ha_stt(ha_port, pcm, "en", chunk_bytes, timestamps=timestamps)
     transcript = Transcript.from_event(seen[-1])
@@ -116,8 +129,9 @@ async def test_speech_to_text_as_home_assistant_asks(ha_port: int, espeak: Any, 
 
 
 @pytest.mark.parametrize(("audio_seconds", "code"), [(2.0, "no_speech"), (31.0, "too_long")])
-async def test_silence_or_too_much_audio_ends_in_an_empty_transcript(ha_port: int, audio_seconds: float,
-                                                                     code: str) -> None:
+async def test_silence_or_too_much_audio_ends_in_an_empty_transcript(
+    ha_port: int, audio_seconds: float, code: str
+) -> None:
     pcm = b"\0\0" * int(audio_seconds * RATE)
     seen, closed = await ha_stt(ha_port, pcm, "ko", SATELLITE_CHUNK)
     assert [e.type for e in seen] == ["error", "transcript"]
@@ -126,7 +140,8 @@ async def test_silence_or_too_much_audio_ends_in_an_empty_transcript(ha_port: in
 
 
 async def test_text_to_speech_with_only_a_voice_name_reads_english_in_english(
-        ha_port: int, whisper: WhisperRecognizer) -> None:
+    ha_port: int, whisper: WhisperRecognizer
+) -> None:
     request = Synthesize(text="It's 3:30 and 23 degrees.", voice=SynthesizeVoice(name="espeak-ng-en"))
     assert request.event().data["voice"] == {"name": "espeak-ng-en"}  # what reaches jibsa: no language
     async with AsyncTcpClient("127.0.0.1", ha_port) as client:
@@ -154,8 +169,9 @@ async def test_the_conversation_agent_as_home_assistant_calls_it(ha_port: int, r
 
 
 @pytest.mark.parametrize(("rate", "width", "channels"), [(1, 2, 1), (16_000, 9, 1), (16_000, 2, 6), (200_000, 2, 1)])
-async def test_an_audio_format_outside_the_bounds_is_refused_clearly(ha_port: int, rate: int, width: int,
-                                                                     channels: int) -> None:
+async def test_an_audio_format_outside_the_bounds_is_refused_clearly(
+    ha_port: int, rate: int, width: int, channels: int
+) -> None:
     pcm = b"\1\0" * 2048  # 4 KB: at rate=1 this was resampled 16,000 times over
     seen, closed = await ha_stt(ha_port, pcm, "ko", len(pcm), rate=rate, width=width, channels=channels)
     assert [e.type for e in seen] == ["error", "transcript"] and closed

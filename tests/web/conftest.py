@@ -56,8 +56,13 @@ def dashboard(browser: Any, server: Server, session_cookies: list[dict[str, Any]
     closes after the test."""
     contexts: list[Any] = []
 
-    def open_page(viewport: dict[str, int], lang: str = "ko", color_scheme: str = "light",
-                  prepare: Callable[[Any], None] | None = None, **options: Any) -> Any:
+    def open_page(
+        viewport: dict[str, int],
+        lang: str = "ko",
+        color_scheme: str = "light",
+        prepare: Callable[[Any], None] | None = None,
+        **options: Any,
+    ) -> Any:
         context = browser.new_context(viewport=viewport, color_scheme=color_scheme, **options)
         contexts.append(context)
         if prepare is not None:

@@ -34,9 +34,11 @@ def test_login_page(server: Server, browser: Any) -> None:
     page.close()
 
 
-@pytest.mark.parametrize(("viewport", "scheme"), [(PHONE, "light"), (PHONE, "dark"), (DESKTOP, "light"),
-                                                  (DESKTOP, "dark")], ids=["phone-light", "phone-dark",
-                                                                           "desktop-light", "desktop-dark"])
+@pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(PHONE, "light"), (PHONE, "dark"), (DESKTOP, "light"), (DESKTOP, "dark")],
+    ids=["phone-light", "phone-dark", "desktop-light", "desktop-dark"],
+)
 def test_home(dashboard: OpenDashboard, viewport: dict[str, int], scheme: str) -> None:
     page = dashboard(viewport, color_scheme=scheme)
     assert _serious_violations(page) == []

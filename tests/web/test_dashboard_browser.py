@@ -59,8 +59,11 @@ def test_toggle_a_light_from_its_tile(server: Server, dashboard: OpenDashboard, 
 def test_detail_sheet_sets_a_temperature(server: Server, dashboard: OpenDashboard, viewport: dict[str, int]) -> None:
     from playwright.sync_api import expect
 
-    server.api("POST", "/api/devices/living_ac/commands", json={"intent": "set",
-                                                                 "params": {"property": "temperature", "value": 24}})
+    server.api(
+        "POST",
+        "/api/devices/living_ac/commands",
+        json={"intent": "set", "params": {"property": "temperature", "value": 24}},
+    )
     page = dashboard(viewport)
     page.click('[role=tab][data-room="living"]')
     page.click('#tiles [data-device="living_ac"] .tile-more')
@@ -171,8 +174,10 @@ def test_a_reading_changing_leaves_the_sheets_controls_alone(server: Server, das
     server.api("POST", "/api/devices/washer/commands", json={"intent": "start"})
     expect(page.locator("#sheet .sheet-state")).to_contain_text("동작 중")
     expect(page.locator("#sheet .sheet-readings")).to_contain_text("남음")
-    page.evaluate("for (const el of document.querySelectorAll('#sheet .power-button, #sheet .sheet-readings')) "
-                  "el.dataset.mark = 'before'")
+    page.evaluate(
+        "for (const el of document.querySelectorAll('#sheet .power-button, #sheet .sheet-readings')) "
+        "el.dataset.mark = 'before'"
+    )
     # The cycle counts down each second: the readings are redrawn, the power button stays the same element.
     expect(page.locator("#sheet .sheet-readings:not([data-mark])")).to_be_visible()
     expect(page.locator("#sheet .power-button")).to_have_attribute("data-mark", "before")

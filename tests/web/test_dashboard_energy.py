@@ -122,8 +122,9 @@ def test_english_words_on_the_energy_view(dashboard: OpenDashboard) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_device_sheet_shows_its_power_now_and_energy_today(dashboard: OpenDashboard, shots: Path,
-                                                             scheme: str) -> None:
+def test_a_device_sheet_shows_its_power_now_and_energy_today(
+    dashboard: OpenDashboard, shots: Path, scheme: str
+) -> None:
     page = _energy_view(dashboard, scheme)
     page.click('[role=tab][data-room="living"]')
     page.click('#tiles [data-device="living_tv"] .tile-more')

@@ -26,8 +26,9 @@ def _serve_parts(server: Server) -> Any:
 
     shipped = httpx.get(f"{server.base}/static/extensions.js").text
     parts = '{ module: "./test-weather.js", slot: "weather" }, { module: "./test-broken.js", slot: "rules" },'
-    listed = re.sub(r"export const EXTENSIONS = \[.*?\];", f"export const EXTENSIONS = [{parts}];", shipped,
-                    flags=re.S)  # only the test's parts: the shipped ones would fill the same slots
+    listed = re.sub(
+        r"export const EXTENSIONS = \[.*?\];", f"export const EXTENSIONS = [{parts}];", shipped, flags=re.S
+    )  # only the test's parts: the shipped ones would fill the same slots
     assert listed != shipped
 
     def answer(body: str) -> Any:

@@ -27,8 +27,14 @@ VISIBLE_WORDS = """() => {
   }
   return texts.map((t) => t.trim()).filter(Boolean);
 }"""
-KOREAN_PAGE_ENGLISH = {"TV", "LG", "ppm",  # brand and unit words Korean uses as they are
-                       "jibsa", "yaml", "weather"}  # a setting quoted as it is typed: jibsa.yaml's weather
+KOREAN_PAGE_ENGLISH = {
+    "TV",
+    "LG",
+    "ppm",  # brand and unit words Korean uses as they are
+    "jibsa",
+    "yaml",
+    "weather",
+}  # a setting quoted as it is typed: jibsa.yaml's weather
 
 
 def _home_names(server: Server) -> list[str]:

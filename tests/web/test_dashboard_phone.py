@@ -47,8 +47,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def _a_lived_in_home(server: Server) -> None:
-    for text in ("10분 타이머 맞춰줘", "30분 뒤에 거실 에어컨 23도로 맞춰줘", "1시간 뒤에 거실 천장등 꺼줘",
-                 "현관문 열리면 알려줘", "응"):  # fmt: skip  (a rule is saved once it is confirmed)
+    for text in (
+        "10분 타이머 맞춰줘",
+        "30분 뒤에 거실 에어컨 23도로 맞춰줘",
+        "1시간 뒤에 거실 천장등 꺼줘",
+        "현관문 열리면 알려줘",
+        "응",
+    ):  # fmt: skip  (a rule is saved once it is confirmed)
         assert server.api("POST", "/api/conversation", json={"text": text})["reply"], text
     door = f"{server.base}/api/devices/front_door/commands"
     asked = httpx.post(door, json={"intent": "unlock"}, headers={"Authorization": f"Bearer {server.token}"})
@@ -57,8 +62,10 @@ def _a_lived_in_home(server: Server) -> None:
 
 
 def _with_waiting_device(context: Any) -> None:
-    context.route("**/api/discovered", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                                   body=json.dumps(WAITING)))
+    context.route(
+        "**/api/discovered",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(WAITING)),
+    )
 
 
 def _phone(dashboard: OpenDashboard, width: int, scheme: str = "light", lang: str = "ko") -> Any:
@@ -125,12 +132,15 @@ def test_the_floating_bell_covers_nothing(dashboard: OpenDashboard) -> None:
     page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
     bell = page.locator(".bell").bounding_box()
     assert bell is not None
-    covered = page.evaluate("""(bell) => [...document.querySelectorAll('main button, main a, main li')].filter((e) => {
+    covered = page.evaluate(
+        """(bell) => [...document.querySelectorAll('main button, main a, main li')].filter((e) => {
       if (e.closest('.bell, .bell-list, .toasts')) return false;  // the bell itself
       const box = e.getBoundingClientRect();
       return box.width && box.right > bell.x && box.left < bell.x + bell.width && box.bottom > bell.y
         && box.top < bell.y + bell.height;
-    }).map((e) => e.textContent.trim())""", bell)
+    }).map((e) => e.textContent.trim())""",
+        bell,
+    )
     assert covered == []
 
 

@@ -44,8 +44,9 @@ def test_a_tile_shows_the_apis_summary(server: Server, dashboard: OpenDashboard)
                 device["summary"] = {"ko": "잠김 · 배터리 80%", "en": "Locked · battery 80%"}
         route.fulfill(status=200, content_type="application/json", body=json.dumps(devices))
 
-    page = dashboard(PHONE, prepare=lambda context: context.route("**/api/devices", add_summary),
-                     service_workers="block")
+    page = dashboard(
+        PHONE, prepare=lambda context: context.route("**/api/devices", add_summary), service_workers="block"
+    )
     expect(page.locator('#tiles [data-device="front_door"] .tile-state')).to_have_text("잠김 · 배터리 80%")
     page.click("#lang")
     expect(page.locator('#tiles [data-device="front_door"] .tile-state')).to_have_text("Locked · battery 80%")

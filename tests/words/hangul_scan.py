@@ -27,8 +27,13 @@ def _docstrings(tree: ast.AST) -> set[int]:
 def python_has_korean(path: Path) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docs = _docstrings(tree)
-    return any(isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
-               and HANGUL.search(node.value) for node in ast.walk(tree))
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+        and HANGUL.search(node.value)
+        for node in ast.walk(tree)
+    )
 
 
 def js_has_korean(path: Path) -> bool:

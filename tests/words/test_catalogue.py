@@ -31,8 +31,11 @@ def test_both_languages_fill_the_same_fields() -> None:
 
 
 def test_every_key_the_code_names_exists() -> None:
-    named = {key for path in SRC.rglob("*.py")
-             for key in re.findall(r"Said\(\s*\"([\w.]+)\"", path.read_text(encoding="utf-8"))}
+    named = {
+        key
+        for path in SRC.rglob("*.py")
+        for key in re.findall(r"Said\(\s*\"([\w.]+)\"", path.read_text(encoding="utf-8"))
+    }
     named |= {f"error.{code}" for code in STATUS}
     assert len(named) > len(STATUS)  # the scan found keys beyond the error codes
     for lang in LANGUAGES:
@@ -48,8 +51,12 @@ def test_a_key_missing_from_the_catalogue_is_an_error_naming_it() -> None:
 
 def test_api_errors_are_worded_from_the_catalogue_in_both_languages() -> None:
     body = error_body("unknown_device", {"device": "x"})
-    assert body == {"code": "unknown_device", "message": "그런 기기가 없어요.", "message_en": "No such device.",
-                    "detail": {"device": "x"}}
+    assert body == {
+        "code": "unknown_device",
+        "message": "그런 기기가 없어요.",
+        "message_en": "No such device.",
+        "detail": {"device": "x"},
+    }
     assert error_body("made_up")["message_en"] == "Something went wrong on the server."
 
 
@@ -68,7 +75,12 @@ def test_particles_follow_how_the_word_is_read(word: str, particle: str, expecte
 
 def test_durations_are_written_one_way_in_each_language() -> None:
     assert [english.duration_text(s) for s in (5400, 90, 60, 1, 0)] == [
-        "1 hour 30 minutes", "1 minute 30 seconds", "1 minute", "1 second", "0 seconds"]
+        "1 hour 30 minutes",
+        "1 minute 30 seconds",
+        "1 minute",
+        "1 second",
+        "0 seconds",
+    ]
     assert [korean.duration_text(s) for s in (5400, 90, 0)] == ["1시간 30분", "1분 30초", "0초"]
 
 
@@ -79,7 +91,8 @@ def test_placeholders_take_particles_numbers_durations_and_lists() -> None:
     text = "{name|은} {n|number}도, {s|duration} 뒤, {names|list}, {at|clock}"
     assert word(text, fields, "ko") == "aircon은 24도, 10분 뒤, 불과 TV와 에어컨, 저녁 9시"
     assert word("{name|은} {n}, {s|duration}, {names|list}, {at|clock}", fields, "en") == (
-        "aircon 24, 10 minutes, 불, TV and 에어컨, 21:00")
+        "aircon 24, 10 minutes, 불, TV and 에어컨, 21:00"
+    )
     with pytest.raises(MissingWords, match="no field 'who'"):
         word("{who}", {}, "en")
 

@@ -48,8 +48,13 @@ def test_no_new_korean_in_code() -> None:
 def test_the_list_of_files_not_yet_moved_only_shrinks() -> None:
     found = files_with_korean()
     assert sorted(NOT_YET_IN_THE_CATALOGUE - found) == [], "moved to the catalogue: take it off the list"
-    assert sorted((UNDERSTOOD_OR_SAMPLE | NOT_YET_IN_THE_CATALOGUE) - {p.relative_to(SRC).as_posix()
-                  for p in [*SRC.rglob("*.py"), *SRC.rglob("*.js")]}) == []
+    assert (
+        sorted(
+            (UNDERSTOOD_OR_SAMPLE | NOT_YET_IN_THE_CATALOGUE)
+            - {p.relative_to(SRC).as_posix() for p in [*SRC.rglob("*.py"), *SRC.rglob("*.js")]}
+        )
+        == []
+    )
 
 
 def test_the_scan_sees_korean_in_strings_but_not_in_docstrings_or_comments(tmp_path: Path) -> None:
@@ -66,6 +71,9 @@ def test_the_language_is_passed_never_guessed_from_the_words() -> None:
     import re
 
     guesses = re.compile(r"\"[^\"]+\" (?:not )?in (?:lang|w)\b(?!\[\")|\"[\uac00-\ud7a3]+\" in w\[")
-    found = [f"{path.relative_to(SRC)}: {match.group()}" for path in SRC.rglob("*.py")
-             for match in guesses.finditer(path.read_text(encoding="utf-8"))]
+    found = [
+        f"{path.relative_to(SRC)}: {match.group()}"
+        for path in SRC.rglob("*.py")
+        for match in guesses.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert found == []

@@ -18,21 +18,24 @@ SCHEDULE = {"월": ["플라스틱", "비닐"], "wed": ["종이", "캔"], "금요
 
 
 async def _say(params: dict[str, str], language: str = "ko", now: datetime = MONDAY) -> str:
-    context = SimpleNamespace(settings={"schedule": {k: v for k, v in SCHEDULE.items() if k != "매일"},
-                                        "complex": "한빛아파트"})
+    context = SimpleNamespace(
+        settings={"schedule": {k: v for k, v in SCHEDULE.items() if k != "매일"}, "complex": "한빛아파트"}
+    )
     return await recycling_day(SkillRequest("recycling_day", params, language, now), context)  # type: ignore[arg-type]
 
 
 async def test_today_and_tomorrow() -> None:
     assert await _say({}) == "오늘(월요일)은 한빛아파트 플라스틱, 비닐 버리는 날이에요."
     assert await _say({"day": "tomorrow"}) == (
-        "내일(화요일)은 한빛아파트 분리수거 날이 아니에요. 다음은 수요일, 종이, 캔이에요.")
+        "내일(화요일)은 한빛아파트 분리수거 날이 아니에요. 다음은 수요일, 종이, 캔이에요."
+    )
     assert await _say({}, "en") == "Today (Monday) at 한빛아파트 플라스틱, 비닐 go out."
 
 
 async def test_asking_about_one_kind() -> None:
     assert await _say({"kind": "recycling", "day": "tomorrow"}) == (
-        "아니요, 내일(화요일)은 재활용 버리는 날이 아니에요. 월요일, 수요일, 금요일에 버려요.")
+        "아니요, 내일(화요일)은 재활용 버리는 날이 아니에요. 월요일, 수요일, 금요일에 버려요."
+    )
     assert await _say({"kind": "종이"}, now=MONDAY.replace(day=25)) == "네, 오늘(수요일)은 종이 버리는 날이에요."
     assert await _say({"kind": "스티로폼"}) == "한빛아파트 분리수거 일정에 스티로폼 항목이 없어요."
 

@@ -88,8 +88,9 @@ def role_of(user: UserRecord) -> Role:
         return Role.GUEST
 
 
-async def add_user_with_token(accounts: AccountStore, home_id: str, name: str, role: Role,
-                              password: str | None = None) -> tuple[Any, str]:
+async def add_user_with_token(
+    accounts: AccountStore, home_id: str, name: str, role: Role, password: str | None = None
+) -> tuple[Any, str]:
     """Create a user and one access token; returns (user, token). The token is stored only as a hash."""
     user = await accounts.create_user(home_id, name, role.value, hash_password(password) if password else None)
     token = new_token()

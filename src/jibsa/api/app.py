@@ -52,8 +52,11 @@ Errors are JSON: `{"code", "message" (Korean), "message_en"}`. Live events: WebS
 
 # Every asset comes from this server: no CDN, no inline scripts.
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; connect-src 'self'; "
-                                 b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -91,21 +94,39 @@ def _configure_gate(context: ApiContext) -> None:
     context.running.gate.configure(pins=PinLock(verify, context.pin_limiter), audit=context.accounts)
 
 
-def create_app(running: RunningHome, auth: AuthSettings | None = None, accounts: AccountStore | None = None, *,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+def create_app(
+    running: RunningHome,
+    auth: AuthSettings | None = None,
+    accounts: AccountStore | None = None,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
     """The application for `running`. `accounts` defaults to the home's store (jibsa.storage's SqlStore);
     request bodies over `max_body_bytes` are refused (413) before they are read."""
     auth = auth or AuthSettings()
-    app = FastAPI(title="jibsa", version=__version__, description=DESCRIPTION, openapi_url="/api/openapi.json",
-                  docs_url=None, redoc_url=None)  # the interactive docs load from a CDN: not served
+    app = FastAPI(
+        title="jibsa",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )  # the interactive docs load from a CDN: not served
     app.state.jibsa = ApiContext(
         running, accounts or cast(AccountStore, running.store), auth,
         login_throttle=LoginThrottle(auth.login_attempts, auth.login_window_s),
     )  # fmt: skip
     _configure_gate(app.state.jibsa)
     install_error_handlers(app, on_refused=record_refusal)
-    for module in (routes_session, routes_conversation, routes_devices, routes_discovered, routes_home, routes_users,
-                   routes_events):
+    for module in (
+        routes_session,
+        routes_conversation,
+        routes_devices,
+        routes_discovered,
+        routes_home,
+        routes_users,
+        routes_events,
+    ):
         app.include_router(module.router)
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)

@@ -19,8 +19,15 @@ log = logging.getLogger(__name__)
 _ACTIONS = {"converse": "conversation", "send_command": "device_command"}
 
 
-async def record(context: ApiContext, principal: Principal, action: str, detail: Mapping[str, Any], *,
-                 ok: bool, result: Mapping[str, Any]) -> None:
+async def record(
+    context: ApiContext,
+    principal: Principal,
+    action: str,
+    detail: Mapping[str, Any],
+    *,
+    ok: bool,
+    result: Mapping[str, Any],
+) -> None:
     """Append one entry, through the gate (`Gate.audit`). A failing write is logged, and the error raised."""
     await context.running.gate.audit(principal.at(), action, detail, ok=ok, result=result)
 
@@ -41,15 +48,25 @@ async def record_refusal(request: Request, error: ApiError) -> None:
         return
 
 
-async def record_failed_login(context: ApiContext, name: str, user: Any, address: str, *,
-                              error: str = "bad_credentials") -> None:
+async def record_failed_login(
+    context: ApiContext, name: str, user: Any, address: str, *, error: str = "bad_credentials"
+) -> None:
     """Record a login that failed: the name tried, its user (None for a name nobody has), from where, and
     why (`bad_credentials`, or `too_many_requests` for an address refused by the throttle)."""
     from jibsa.storage import AuditEntry
 
     role = role_of(user).value if user is not None else "unknown"
-    entry = AuditEntry(at=time.time(), home_id=context.home_id, user=name, role=role, source=f"session:{address}",
-                       action="login", detail={}, ok=False, result={"error": error})
+    entry = AuditEntry(
+        at=time.time(),
+        home_id=context.home_id,
+        user=name,
+        role=role,
+        source=f"session:{address}",
+        action="login",
+        detail={},
+        ok=False,
+        result={"error": error},
+    )
     await context.accounts.append_audit(entry)
 
 

@@ -67,10 +67,14 @@ class BodyLimit:
                 return b"".join(chunks)
 
     async def _refuse(self, send: Send) -> None:
-        payload = json.dumps(error_body("payload_too_large", {"max_bytes": self.max_bytes}),
-                             ensure_ascii=False).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                   (b"connection", b"close")]  # the unread rest of the body must not be taken as a request
+        payload = json.dumps(
+            error_body("payload_too_large", {"max_bytes": self.max_bytes}), ensure_ascii=False
+        ).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+            (b"connection", b"close"),
+        ]  # the unread rest of the body must not be taken as a request
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 

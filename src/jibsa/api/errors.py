@@ -70,8 +70,15 @@ class ApiError(Exception):
     """An error the API answers with: a code from `STATUS`, optional detail and extra headers.
     `audited` says the handler already wrote the attempt to the audit log."""
 
-    def __init__(self, code: str, detail: Any = None, *, headers: Mapping[str, str] | None = None,
-                 status: int | None = None, audited: bool = False) -> None:
+    def __init__(
+        self,
+        code: str,
+        detail: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        status: int | None = None,
+        audited: bool = False,
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.detail = detail
@@ -98,8 +105,9 @@ def error_body(code: str, detail: Any = None) -> dict[str, Any]:
     return body
 
 
-def error_response(code: str, detail: Any = None, *, status: int | None = None,
-                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+def error_response(
+    code: str, detail: Any = None, *, status: int | None = None, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     status = status or STATUS.get(code, STATUS["internal_error"])
     return JSONResponse(error_body(code, detail), status_code=status, headers=dict(headers or {}))
 

@@ -20,8 +20,15 @@ from jibsa.words import say
 from jibsa.words.korean import duration_text, join_names
 from jibsa.words.results import outcome_with_words
 
-__all__ = ["ConversationHandled", "EventEncoder", "JobsChanged", "encode_event", "event_to_dict", "may_see",
-           "with_words"]
+__all__ = [
+    "ConversationHandled",
+    "EventEncoder",
+    "JobsChanged",
+    "encode_event",
+    "event_to_dict",
+    "may_see",
+    "with_words",
+]
 
 
 @dataclass(frozen=True, slots=True)

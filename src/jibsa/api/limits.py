@@ -15,8 +15,9 @@ from collections.abc import Callable
 class AttemptLimiter:
     """At most `limit` attempts per `window` seconds for each key."""
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 10_000) -> None:
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, max_keys: int = 10_000
+    ) -> None:
         self.limit = limit
         self.window = window
         self._clock = clock
@@ -66,9 +67,17 @@ class LoginThrottle:
     in from elsewhere. Successful logins cost nothing and count for nothing.
     """
 
-    def __init__(self, limit: int, window: float, *, clock: Callable[[], float] = time.monotonic,
-                 free_failures: int = 3, base_delay: float = 0.25, max_delay: float = 4.0,
-                 name_window: float = 900.0) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        free_failures: int = 3,
+        base_delay: float = 0.25,
+        max_delay: float = 4.0,
+        name_window: float = 900.0,
+    ) -> None:
         self._by_address = AttemptLimiter(limit, window, clock)
         self._by_name = AttemptLimiter(1, name_window, clock)  # its count of failures, not its verdict
         self._free_failures = free_failures

@@ -62,8 +62,13 @@ class OpenSockets:
             if not await still_holds(context, principal):
                 log.info("closing a socket of %s: their access ended", principal.name)
                 await _close(websocket)
-                await context.running.gate.audit(principal.at(Via.WS), "socket_closed",
-                                                 {"path": websocket.url.path}, ok=True, result={"why": "access ended"})
+                await context.running.gate.audit(
+                    principal.at(Via.WS),
+                    "socket_closed",
+                    {"path": websocket.url.path},
+                    ok=True,
+                    result={"why": "access ended"},
+                )
                 return
 
 

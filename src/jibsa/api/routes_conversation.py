@@ -20,17 +20,21 @@ PIN_REFUSALS = frozenset({"wrong_pin", "pin_required", "too_many_requests"})
 
 
 @router.post("/conversation", response_model=ConversationResponse, summary="Say something to the home")
-async def converse(body: ConversationRequest, request: Request,
-                   principal: Principal = Depends(anyone)) -> JSONResponse:
+async def converse(body: ConversationRequest, request: Request, principal: Principal = Depends(anyone)) -> JSONResponse:
     """Understand `text` and carry it out. Unlocking a door answers `needs_confirmation: true`; a
     following "응" in the same session, or the same request again with `confirm: true` (with the PIN
     when the home has one), carries it out."""
     context = api_context(request)
     room = room_id(context, body.room)
     try:
-        turn = await context.running.gate.say(principal.at(Via.HTTP, body.session), body.text, room=room,
-                                              confirm=bool(body.confirm), pin=body.pin,
-                                              detail={"session": body.session})
+        turn = await context.running.gate.say(
+            principal.at(Via.HTTP, body.session),
+            body.text,
+            room=room,
+            confirm=bool(body.confirm),
+            pin=body.pin,
+            detail={"session": body.session},
+        )
     except GateRefused as refused:
         raise refused_by_gate(refused) from None
     # The answer is `ConversationResponse` by construction (Turn.answer): sent as it is, not validated again.

@@ -76,7 +76,9 @@ async def get_device(device_id: str, request: Request, _: Principal = Depends(an
 
 @router.post("/devices/{device_id}/commands", response_model=OutcomeBody, summary="Send a device a command")
 async def send_command(
-    device_id: str, body: DeviceCommandRequest, request: Request,
+    device_id: str,
+    body: DeviceCommandRequest,
+    request: Request,
     principal: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     """Carry out `intent` on the device. Unlocking answers 409 `needs_confirmation` until confirmed:
@@ -119,5 +121,6 @@ def _answer(outcome: Outcome) -> dict[str, Any]:
     failed = next((r for r in outcome.results if not r.ok and r.error is not None), None)
     if failed is None or failed.error is None:
         raise ApiError("invalid_request", outcome_with_words(outcome.to_dict()), audited=True)
-    raise ApiError(RESULT_ERRORS.get(failed.error, "device_refused"), outcome_with_words(outcome.to_dict()),
-                   audited=True)
+    raise ApiError(
+        RESULT_ERRORS.get(failed.error, "device_refused"), outcome_with_words(outcome.to_dict()), audited=True
+    )

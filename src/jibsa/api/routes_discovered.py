@@ -19,8 +19,14 @@ router = APIRouter(prefix="/api", tags=["devices"], responses=ERROR_RESPONSES)
 
 
 def _waiting_body(device: Device) -> dict[str, Any]:
-    return {"id": device.id, "name": device.name, "type": device.type.value, "vendor": device.vendor,
-            "maker": device.maker, "room": device.room}
+    return {
+        "id": device.id,
+        "name": device.name,
+        "type": device.type.value,
+        "vendor": device.vendor,
+        "maker": device.maker,
+        "room": device.room,
+    }
 
 
 @router.get("/discovered", summary="Discovered safety devices waiting for an owner to adopt them")
@@ -34,8 +40,14 @@ async def adopt(device_id: str, request: Request, principal: Principal = Depends
     context = api_context(request)
     hub = context.running.hub
     device = await hub.adopt(device_id)
-    await record(context, principal, "adopt_device", {"device": device_id}, ok=device is not None,
-                 result={} if device is not None else {"error": "unknown_device"})
+    await record(
+        context,
+        principal,
+        "adopt_device",
+        {"device": device_id},
+        ok=device is not None,
+        result={} if device is not None else {"error": "unknown_device"},
+    )
     if device is None:
         raise ApiError("unknown_device", {"device": device_id})
     return device_body(hub, device)

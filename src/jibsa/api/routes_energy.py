@@ -22,8 +22,13 @@ router = APIRouter(prefix="/api", tags=["energy"], responses=ERROR_RESPONSES)
 @router.get("/energy", summary="This billing period's electricity: kWh, tiers, bill, days and devices")
 async def get_energy(
     request: Request,
-    device: str | None = Query(None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
-                               description="a device id: only its draw now and use today"),
+    device: str | None = Query(
+        None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="a device id: only its draw now and use today",
+    ),
     _: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     """`measured` is false until some device has measured anything; `projection.projected` is false

@@ -52,8 +52,9 @@ async def _stream(websocket: WebSocket, context: ApiContext, principal: Principa
                 await sender
 
 
-async def _forward(websocket: WebSocket, subscription: Subscription, encode: EventEncoder,
-                   principal: Principal) -> None:
+async def _forward(
+    websocket: WebSocket, subscription: Subscription, encode: EventEncoder, principal: Principal
+) -> None:
     dropped = 0
     try:
         while True:

@@ -45,7 +45,9 @@ async def list_scenes(request: Request, _: Principal = Depends(anyone)) -> list[
 
 @router.post("/scenes/{scene_id}/run", response_model=OutcomeBody, summary="Run a scene")
 async def run_scene(
-    scene_id: str, request: Request, body: SceneRunRequest | None = Body(None),
+    scene_id: str,
+    request: Request,
+    body: SceneRunRequest | None = Body(None),
     principal: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     """Carry out every action of the scene; each device's result is in `results` (200 even when some fail)."""
@@ -93,8 +95,16 @@ async def history(
     if device is not None and hub.home.device(device) is None:
         raise ApiError("unknown_device", {"device": device})
     entries = await context.running.store.history(hub.home.id, device, since, limit)
-    return [{"device": e.device_id, "at": e.at, "old": dict(e.old), "new": dict(e.new),
-             "cause": _cause_for(e.cause, principal) if e.cause else None} for e in entries]
+    return [
+        {
+            "device": e.device_id,
+            "at": e.at,
+            "old": dict(e.old),
+            "new": dict(e.new),
+            "cause": _cause_for(e.cause, principal) if e.cause else None,
+        }
+        for e in entries
+    ]
 
 
 def _cause_for(cause: Mapping[str, Any], principal: Principal) -> dict[str, Any]:
@@ -105,8 +115,15 @@ def _cause_for(cause: Mapping[str, Any], principal: Principal) -> dict[str, Any]
 
 
 def job_body(job: PendingJob) -> dict[str, Any]:
-    return {"id": job.id, "kind": job.kind, "due": job.due, "command": dict(job.command), "repeat": job.repeat,
-            "at": job.at, "name": job.name}
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "due": job.due,
+        "command": dict(job.command),
+        "repeat": job.repeat,
+        "at": job.at,
+        "name": job.name,
+    }
 
 
 @router.get("/jobs", response_model=list[JobBody], summary="Timers and schedules pending")
@@ -114,10 +131,8 @@ async def list_jobs(request: Request, _: Principal = Depends(anyone)) -> list[di
     return [job_body(j) for j in api_context(request).running.hub.pending_jobs()]
 
 
-@router.delete("/jobs/{job_id}", response_model=JobBody,
-               summary="Cancel a timer or schedule (guests: only their own)")
-async def cancel_job(job_id: str, request: Request,
-                     principal: Principal = Depends(anyone)) -> dict[str, Any]:
+@router.delete("/jobs/{job_id}", response_model=JobBody, summary="Cancel a timer or schedule (guests: only their own)")
+async def cancel_job(job_id: str, request: Request, principal: Principal = Depends(anyone)) -> dict[str, Any]:
     context = api_context(request)
     try:
         job = await context.running.hub.timers.cancel(job_id, principal.actor("api"))

@@ -49,8 +49,14 @@ async def local_say(body: LocalSay, request: Request) -> dict[str, Any]:
         raise ApiError("invalid_request", {"text": "empty"})
     running = api_context(request).running
     try:
-        turn = await running.gate.say(machine_owner(body.session), body.text, room=body.room, confirm=body.confirm,
-                                      pin=body.pin, detail={"via": "say"})
+        turn = await running.gate.say(
+            machine_owner(body.session),
+            body.text,
+            room=body.room,
+            confirm=body.confirm,
+            pin=body.pin,
+            detail={"via": "say"},
+        )
     except GateRefused as refused:
         raise refused_by_gate(refused) from None
     answer = turn.to_dict()
@@ -78,8 +84,9 @@ async def local_rules(body: LocalRules, request: Request) -> dict[str, Any]:
     if running.rules is None:
         raise ApiError("not_found", {"reason": "rules need a store that keeps them"})
     try:
-        rules = [read_rule(data, running.hub.home, f"rules[{i}]", running.rules.kinds)
-                 for i, data in enumerate(body.rules)]
+        rules = [
+            read_rule(data, running.hub.home, f"rules[{i}]", running.rules.kinds) for i, data in enumerate(body.rules)
+        ]
     except RuleFormatError as exc:
         raise ApiError("bad_rule", {"problem": str(exc)}) from None
     for rule in rules:

@@ -22,8 +22,11 @@ WAIT_S = 20.0  # how long a progress request with `after` waits for the next sta
 
 class CommissionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=1, max_length=64,
-                      description="the 11-digit manual pairing code (dashes allowed) or the QR code's text (MT:…)")
+    code: str = Field(
+        min_length=1,
+        max_length=64,
+        description="the 11-digit manual pairing code (dashes allowed) or the QR code's text (MT:…)",
+    )
 
 
 class NameRequest(BaseModel):
@@ -42,25 +45,37 @@ def _commissioner(request: Request) -> Any:
 @router.get("", summary="Whether a Matter controller is set up and answering")
 async def matter_status(request: Request, _: Principal = Depends(owner_only)) -> dict[str, Any]:
     commissioner = api_context(request).running.matter
-    return {"configured": commissioner is not None,
-            "connected": commissioner is not None and commissioner.adapter.connected}
+    return {
+        "configured": commissioner is not None,
+        "connected": commissioner is not None and commissioner.adapter.connected,
+    }
 
 
 @router.post("/commission", status_code=202, summary="Start adding a Matter device by its pairing code")
-async def commission(body: CommissionRequest, request: Request,
-                     principal: Principal = Depends(owner_only)) -> dict[str, Any]:
+async def commission(
+    body: CommissionRequest, request: Request, principal: Principal = Depends(owner_only)
+) -> dict[str, Any]:
     progress = _commissioner(request).begin(body.code)
-    await record(api_context(request), principal, "matter_commission", {"job": progress.id}, ok=True,
-                 result={"stage": progress.stage.value})
+    await record(
+        api_context(request),
+        principal,
+        "matter_commission",
+        {"job": progress.id},
+        ok=True,
+        result={"stage": progress.stage.value},
+    )
     body_out: dict[str, Any] = progress.to_dict()
     return body_out
 
 
 @router.get("/commission/{job_id}", summary="How adding a Matter device is going")
 async def commission_progress(
-    job_id: str, request: Request, _: Principal = Depends(owner_only),
-    after: str | None = Query(default=None, max_length=20,
-                              description="answer once the stage is no longer this one (at most 20 s)"),
+    job_id: str,
+    request: Request,
+    _: Principal = Depends(owner_only),
+    after: str | None = Query(
+        default=None, max_length=20, description="answer once the stage is no longer this one (at most 20 s)"
+    ),
 ) -> dict[str, Any]:
     commissioner = _commissioner(request)
     if after:
@@ -74,8 +89,9 @@ async def commission_progress(
 
 
 @router.post("/devices/{device_id}/name", summary="Name a Matter device and put it in a room")
-async def name_device(device_id: str, body: NameRequest, request: Request,
-                      principal: Principal = Depends(owner_only)) -> dict[str, Any]:
+async def name_device(
+    device_id: str, body: NameRequest, request: Request, principal: Principal = Depends(owner_only)
+) -> dict[str, Any]:
     context = api_context(request)
     commissioner = _commissioner(request)
     home = context.running.hub.home
@@ -85,24 +101,41 @@ async def name_device(device_id: str, body: NameRequest, request: Request,
         if room is None:
             raise ApiError("unknown_room", {"room": body.room})
     device = commissioner.rename(home, device_id, body.name.strip(), room.id if room else None)
-    await record(context, principal, "matter_name", {"device": device_id, "name": body.name}, ok=device is not None,
-                 result={} if device is not None else {"error": "unknown_device"})
+    await record(
+        context,
+        principal,
+        "matter_name",
+        {"device": device_id, "name": body.name},
+        ok=device is not None,
+        result={} if device is not None else {"error": "unknown_device"},
+    )
     if device is None:
         raise ApiError("unknown_device", {"device": device_id})
     return {"id": device.id, "name": device.name, "room": device.room}
 
 
-@router.delete("/devices/{device_id}", status_code=204, responses={504: {"model": ErrorBody}},
-               summary="Remove a Matter device from the home and the controller")
+@router.delete(
+    "/devices/{device_id}",
+    status_code=204,
+    responses={504: {"model": ErrorBody}},
+    summary="Remove a Matter device from the home and the controller",
+)
 async def remove_device(device_id: str, request: Request, principal: Principal = Depends(owner_only)) -> None:
     context = api_context(request)
     try:
         removed = await _commissioner(request).remove(device_id)
     except (DeviceError, TimeoutError):
-        await record(context, principal, "matter_remove", {"device": device_id}, ok=False,
-                     result={"error": "not_answering"})
+        await record(
+            context, principal, "matter_remove", {"device": device_id}, ok=False, result={"error": "not_answering"}
+        )
         raise ApiError("not_answering", {"device": device_id}, audited=True) from None
-    await record(context, principal, "matter_remove", {"device": device_id}, ok=removed,
-                 result={} if removed else {"error": "unknown_device"})
+    await record(
+        context,
+        principal,
+        "matter_remove",
+        {"device": device_id},
+        ok=removed,
+        result={} if removed else {"error": "unknown_device"},
+    )
     if not removed:
         raise ApiError("unknown_device", {"device": device_id}, audited=True)

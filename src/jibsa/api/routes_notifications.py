@@ -57,7 +57,9 @@ def _store(request: Request) -> NotificationStore:
 
 @router.get("/notifications", summary="My notifications (and everyone's), newest first")
 async def list_notifications(
-    request: Request, unread: bool = Query(False), limit: int = Query(50, ge=1, le=500),
+    request: Request,
+    unread: bool = Query(False),
+    limit: int = Query(50, ge=1, le=500),
     principal: Principal = Depends(anyone),
 ) -> dict[str, Any]:
     home_id = api_context(request).home_id
@@ -81,17 +83,22 @@ async def push_key(request: Request, _: Principal = Depends(anyone)) -> dict[str
 
 
 @router.post("/push/subscriptions", status_code=201, summary="Send my notifications to this browser too")
-async def subscribe(request: Request, body: PushSubscriptionRequest,
-                    principal: Principal = Depends(anyone)) -> dict[str, str]:
+async def subscribe(
+    request: Request, body: PushSubscriptionRequest, principal: Principal = Depends(anyone)
+) -> dict[str, str]:
     """Only https to a public address (an owner may allow networks of the home's own); a person has at most
     MAX_SUBSCRIPTIONS_PER_PERSON, and an endpoint another person subscribed stays theirs."""
     push = api_context(request).running.push
     try:
         await check_endpoint(body.endpoint, push.allowed if push is not None else ())
     except EndpointRefused as exc:  # a way into the home's network, perhaps: kept in the audit log too
-        await api_context(request).running.gate.audit(principal.at(), "push_subscribe", {"endpoint": body.endpoint},
-                                                      ok=False, result={"error": "invalid_request",
-                                                                        "endpoint": str(exc)})
+        await api_context(request).running.gate.audit(
+            principal.at(),
+            "push_subscribe",
+            {"endpoint": body.endpoint},
+            ok=False,
+            result={"error": "invalid_request", "endpoint": str(exc)},
+        )
         raise ApiError("invalid_request", {"endpoint": str(exc)}) from None
     store, home_id = _store(request), api_context(request).home_id
     everyone = await store.push_subscriptions(home_id, None)
@@ -102,19 +109,20 @@ async def subscribe(request: Request, body: PushSubscriptionRequest,
         raise ApiError("too_many_requests", {"subscriptions": len(mine), "limit": MAX_SUBSCRIPTIONS_PER_PERSON})
     subscription = PushSubscription(body.endpoint, principal.name, body.keys.p256dh, body.keys.auth)
     await store.save_push_subscription(home_id, subscription)
-    await api_context(request).running.gate.audit(principal.at(), "push_subscribe", {"endpoint": body.endpoint},
-                                                  ok=True)
+    await api_context(request).running.gate.audit(
+        principal.at(), "push_subscribe", {"endpoint": body.endpoint}, ok=True
+    )
     return {"endpoint": body.endpoint}
 
 
 @router.delete("/push/subscriptions", status_code=204, summary="Stop sending to this browser")
-async def unsubscribe(request: Request, endpoint: str = Query(..., max_length=1000),
-                      principal: Principal = Depends(anyone)) -> None:
+async def unsubscribe(
+    request: Request, endpoint: str = Query(..., max_length=1000), principal: Principal = Depends(anyone)
+) -> None:
     """A person's own subscription (an owner may remove anyone's)."""
     store, home_id = _store(request), api_context(request).home_id
     person = None if principal.role is Role.OWNER else principal.name
     if endpoint not in {s.endpoint for s in await store.push_subscriptions(home_id, person)}:
         raise ApiError("not_found", {"endpoint": "no such subscription of yours"})
     await store.delete_push_subscription(home_id, endpoint)
-    await api_context(request).running.gate.audit(principal.at(), "push_unsubscribe", {"endpoint": endpoint},
-                                                  ok=True)
+    await api_context(request).running.gate.audit(principal.at(), "push_unsubscribe", {"endpoint": endpoint}, ok=True)

@@ -47,13 +47,16 @@ def _engine(request: Request) -> RuleEngine:
 @router.get("/rules", summary="Every rule, and rules that no longer fit the home")
 async def list_rules(request: Request, _: Principal = Depends(anyone)) -> dict[str, Any]:
     engine = _engine(request)
-    return {"rules": [r.to_dict() for r in engine.listed()],
-            "broken": [{"id": i, "problem": p} for i, p in engine.broken.items()]}
+    return {
+        "rules": [r.to_dict() for r in engine.listed()],
+        "broken": [{"id": i, "problem": p} for i, p in engine.broken.items()],
+    }
 
 
 @router.post("/rules", summary="Add a rule", status_code=201)
-async def add_rule(request: Request, body: RuleRequest = Body(...),
-                   principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:
+async def add_rule(
+    request: Request, body: RuleRequest = Body(...), principal: Principal = Depends(member_or_owner)
+) -> dict[str, Any]:
     """A rule that unlocks a door (or opens the gas valve) needs an owner and a confirmation (409 first)."""
     context = api_context(request)
     engine = _engine(request)
@@ -67,8 +70,11 @@ async def add_rule(request: Request, body: RuleRequest = Body(...),
     if sensitive_actions(rule, engine.hub.home):
         if principal.role is not Role.OWNER:  # no confirmation can make it the member's: say so, not 409
             await gate.audit(asker, "rule_create", {"rule": body.rule}, ok=False, result={"error": "not_allowed"})
-            raise ApiError("not_allowed", {"reason": "only an owner may make a rule that unlocks a door or opens "
-                                                     "the gas valve"}, audited=True)
+            raise ApiError(
+                "not_allowed",
+                {"reason": "only an owner may make a rule that unlocks a door or opens the gas valve"},
+                audited=True,
+            )
         try:
             confirmed = gate.confirmed(asker, command, body.confirm, body.pin)
         except GateRefused as refused:
@@ -81,11 +87,13 @@ async def add_rule(request: Request, body: RuleRequest = Body(...),
 
 
 @router.patch("/rules/{rule_id}", summary="Switch a rule on or off")
-async def switch_rule(rule_id: str, request: Request, body: RuleSwitch,
-                      principal: Principal = Depends(member_or_owner)) -> dict[str, Any]:
+async def switch_rule(
+    rule_id: str, request: Request, body: RuleSwitch, principal: Principal = Depends(member_or_owner)
+) -> dict[str, Any]:
     rule = await _engine(request).set_enabled(rule_id, body.enabled)
-    await api_context(request).running.gate.audit(principal.at(), "rule_toggle", {"rule": rule_id,
-                                                  "enabled": body.enabled}, ok=rule is not None)
+    await api_context(request).running.gate.audit(
+        principal.at(), "rule_toggle", {"rule": rule_id, "enabled": body.enabled}, ok=rule is not None
+    )
     if rule is None:
         raise ApiError("unknown_rule", {"rule": rule_id}, audited=True)
     return rule.to_dict()
@@ -107,13 +115,15 @@ async def get_presence(request: Request, _: Principal = Depends(anyone)) -> dict
 
 
 @router.put("/presence/{person}", summary="Say that a person is home or away (a phone, the dashboard)")
-async def set_presence(person: str, request: Request, body: PresenceRequest,
-                       principal: Principal = Depends(member_or_owner)) -> dict[str, bool]:
+async def set_presence(
+    person: str, request: Request, body: PresenceRequest, principal: Principal = Depends(member_or_owner)
+) -> dict[str, bool]:
     engine = _engine(request)
     name = person.strip()[:100]
     if not name:
         raise ApiError("invalid_request", {"person": "a name is needed"})
     engine.presence.set(name, body.home)
-    await api_context(request).running.gate.audit(principal.at(), "presence", {"person": name, "home": body.home},
-                                                  ok=True)
+    await api_context(request).running.gate.audit(
+        principal.at(), "presence", {"person": name, "home": body.home}, ok=True
+    )
     return engine.presence.people()

@@ -60,21 +60,28 @@ async def login(body: LoginRequest, request: Request, response: Response) -> dic
     ttl = context.auth.session_ttl_s
     await context.accounts.delete_expired_sessions(time.time())  # logins are rare: a good time to tidy
     await context.accounts.create_session(secret_hash(session), user.id, time.time() + ttl, csrf)
-    response.set_cookie(SESSION_COOKIE, session, max_age=int(ttl), httponly=True, samesite="strict",
-                        secure=context.auth.secure_cookies, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session,
+        max_age=int(ttl),
+        httponly=True,
+        samesite="strict",
+        secure=context.auth.secure_cookies,
+        path="/",
+    )
     principal = Principal(user, role_of(user), "session", address, csrf)
     await record(context, principal, "login", {}, ok=True, result={})
     return _me(context, principal)
 
 
 @router.post("/logout", summary="End this session")
-async def logout(request: Request, response: Response,
-                 principal: Principal = Depends(anyone)) -> dict[str, Any]:
+async def logout(request: Request, response: Response, principal: Principal = Depends(anyone)) -> dict[str, Any]:
     context = api_context(request)
     if principal.session_hash is not None:
         await context.accounts.delete_session(principal.session_hash)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=context.auth.secure_cookies)
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=context.auth.secure_cookies
+    )
     return {"ok": True}
 
 
@@ -85,5 +92,10 @@ async def me(request: Request, principal: Principal = Depends(anyone)) -> dict[s
 
 def _me(context: ApiContext, principal: Principal) -> dict[str, Any]:
     home = context.running.hub.home
-    return {"name": principal.name, "role": principal.role.value, "via": principal.via,
-            "csrf_token": principal.csrf, "home": {"id": home.id, "name": home.name, "language": home.language}}
+    return {
+        "name": principal.name,
+        "role": principal.role.value,
+        "via": principal.via,
+        "csrf_token": principal.csrf,
+        "home": {"id": home.id, "name": home.name, "language": home.language},
+    }

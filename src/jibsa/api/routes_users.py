@@ -24,16 +24,18 @@ async def list_users(request: Request, _: Principal = Depends(owner_only)) -> li
 
 
 @router.post("/users", response_model=NewUserResponse, status_code=201, summary="Add a person (owners)")
-async def add_user(body: NewUserRequest, request: Request,
-                   principal: Principal = Depends(owner_only)) -> dict[str, Any]:
+async def add_user(
+    body: NewUserRequest, request: Request, principal: Principal = Depends(owner_only)
+) -> dict[str, Any]:
     """Creates the user and an access token, returned only this once (jibsa keeps only its hash)."""
     from jibsa.storage.errors import StorageConflict
 
     context = api_context(request)
     detail = {"name": body.name, "role": body.role}
     try:
-        user, token = await add_user_with_token(context.accounts, context.home_id, body.name, Role(body.role),
-                                                body.password)
+        user, token = await add_user_with_token(
+            context.accounts, context.home_id, body.name, Role(body.role), body.password
+        )
     except StorageConflict:
         await record(context, principal, "add_user", detail, ok=False, result={"error": "user_exists"})
         raise ApiError("user_exists", {"name": body.name}) from None
@@ -42,8 +44,7 @@ async def add_user(body: NewUserRequest, request: Request,
 
 
 @router.delete("/users/{name}", response_model=UserBody, summary="Remove a person and their tokens (owners)")
-async def remove_user(name: str, request: Request,
-                      principal: Principal = Depends(owner_only)) -> dict[str, Any]:
+async def remove_user(name: str, request: Request, principal: Principal = Depends(owner_only)) -> dict[str, Any]:
     context = api_context(request)
     user = await context.accounts.get_user(context.home_id, name)
     if user is None:
@@ -60,7 +61,8 @@ async def remove_user(name: str, request: Request,
 
 @router.get("/audit", response_model=list[AuditBody], summary="Who did what, when, from where (owners)")
 async def audit_log(
-    request: Request, limit: int = Query(100, ge=1, le=1000),
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
     since: float | None = Query(None, ge=0, le=1e11, description="seconds since the epoch"),
     _: Principal = Depends(owner_only),
 ) -> list[dict[str, Any]]:

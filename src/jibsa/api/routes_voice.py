@@ -41,8 +41,9 @@ MAX_FRAME = 64_000  # bytes of PCM in one frame (2 s); the page sends ~0.1 s at 
 class VoiceHolder:
     """The service, loaded on first use (joining and loading the model takes a few seconds)."""
 
-    def __init__(self, data_dir: Path | None = None, settings: dict[str, Any] | None = None,
-                 service: VoiceService | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | None = None, settings: dict[str, Any] | None = None, service: VoiceService | None = None
+    ) -> None:
         self._data_dir = data_dir
         self._settings = settings or {}
         self._service = service
@@ -57,8 +58,9 @@ class VoiceHolder:
             return self._service
 
 
-def enable_voice(app: FastAPI, data_dir: Path | None, settings: dict[str, Any] | None = None,
-                 service: VoiceService | None = None) -> None:
+def enable_voice(
+    app: FastAPI, data_dir: Path | None, settings: dict[str, Any] | None = None, service: VoiceService | None = None
+) -> None:
     """Turn on `/api/voice` for `app`: the model from `data_dir` and `voice:` settings, or `service`."""
     app.state.voice = VoiceHolder(data_dir, settings, service)
 
@@ -90,8 +92,15 @@ async def _talk(websocket: WebSocket, context: ApiContext, principal: Principal)
             first = False
 
 
-async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService, *,
-                    first: bool, connection: str) -> bool:
+async def _one_turn(
+    websocket: WebSocket,
+    context: ApiContext,
+    principal: Principal,
+    service: VoiceService,
+    *,
+    first: bool,
+    connection: str,
+) -> bool:
     """Wait for `start`, hear one utterance, carry it out. False when the client has gone."""
     start = await _next_start(websocket, first=first)
     if start is None:
@@ -105,8 +114,17 @@ async def _one_turn(websocket: WebSocket, context: ApiContext, principal: Princi
         if not await _listen(websocket, listener):
             return False
         check = str(start["expected_text"]) if start.get("check") and start.get("expected_text") else None
-        await _answer(websocket, context, principal, service, listener, room=room, session=session,
-                      speak=bool(start.get("speak")), check=check)
+        await _answer(
+            websocket,
+            context,
+            principal,
+            service,
+            listener,
+            room=room,
+            session=session,
+            speak=bool(start.get("speak")),
+            check=check,
+        )
     except VoiceError as exc:
         await _send(websocket, "error", exc.to_dict())
     except ApiError as exc:  # a rule of the conversation endpoint (guests)
@@ -166,9 +184,18 @@ async def _send_partial(websocket: WebSocket, listener: Listener) -> None:
         await _send(websocket, "partial", {"text": found.text})
 
 
-async def _answer(websocket: WebSocket, context: ApiContext, principal: Principal, service: VoiceService,
-                  listener: Listener, *, room: str | None, session: str | None, speak: bool,
-                  check: str | None = None) -> None:
+async def _answer(
+    websocket: WebSocket,
+    context: ApiContext,
+    principal: Principal,
+    service: VoiceService,
+    listener: Listener,
+    *,
+    room: str | None,
+    session: str | None,
+    speak: bool,
+    check: str | None = None,
+) -> None:
     async def tell_busy() -> None:
         await _send(websocket, "busy", VoiceError("busy").to_dict())
 
@@ -177,10 +204,18 @@ async def _answer(websocket: WebSocket, context: ApiContext, principal: Principa
         raise VoiceError("no_speech")
     conversation = context.running.conversation
     heard = service.choose(recognition, conversation.parser, room)
-    await _send(websocket, "transcript", {
-        "text": heard.transcript, "alternatives": [h.text for h in recognition.alternatives],
-        "rank": heard.choice.rank, "stt_ms": round(recognition.stt_ms), "vad_ms": round(recognition.vad_ms),
-        "decoded_while_speaking": listener.reused_partial})
+    await _send(
+        websocket,
+        "transcript",
+        {
+            "text": heard.transcript,
+            "alternatives": [h.text for h in recognition.alternatives],
+            "rank": heard.choice.rank,
+            "stt_ms": round(recognition.stt_ms),
+            "vad_ms": round(recognition.vad_ms),
+            "decoded_while_speaking": listener.reused_partial,
+        },
+    )
     if check is not None:  # the voice check: understand only, and compare with the sentence as typed
         await _send(websocket, "understood", _compared(conversation.parser, heard.transcript, check, room))
         return
@@ -204,13 +239,15 @@ def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[
     return {**understood, "expected": expected, "matches": bool(expected) and understood["commands"] == expected}
 
 
-async def carry_out(context: ApiContext, principal: Principal, text: str, room: str | None,
-                    session: str | None) -> Turn:
+async def carry_out(
+    context: ApiContext, principal: Principal, text: str, room: str | None, session: str | None
+) -> Turn:
     """What the conversation endpoint does with a sentence, through the gate as a spoken entrance (a PIN
     is said in the same connection): carry it out, and tell it as the endpoint does (`told`)."""
     try:
-        turn = await context.running.gate.say(principal.at(Via.VOICE, session), text, room=room_id(context, room),
-                                              detail={"via": "voice"})
+        turn = await context.running.gate.say(
+            principal.at(Via.VOICE, session), text, room=room_id(context, room), detail={"via": "voice"}
+        )
     except GateRefused as refused:
         raise refused_by_gate(refused) from None
     told(context, principal, turn, text)

@@ -47,8 +47,9 @@ class ConversationRequest(BaseModel):
     text: str = Field(max_length=2000, description='what was said, e.g. "거실 불 꺼줘"')
     room: str | None = Field(default=None, max_length=100, description="the room the request comes from (a room id)")
     session: str | None = Field(default=None, max_length=100, description="requests of one session share context")
-    confirm: StrictBool = Field(default=False,
-                                description="confirm what needs confirming (with `pin` when the home has one)")
+    confirm: StrictBool = Field(
+        default=False, description="confirm what needs confirming (with `pin` when the home has one)"
+    )
     pin: str | None = Field(default=None, max_length=32)
 
 
@@ -68,8 +69,9 @@ class ConversationResponse(BaseModel):
     commands: list[CommandBody]
     reply: str
     needs_confirmation: bool
-    needs_choice: list[str] = Field(default_factory=list,
-                                    description="device ids the reply asks to choose among; answer in the same session")
+    needs_choice: list[str] = Field(
+        default_factory=list, description="device ids the reply asks to choose among; answer in the same session"
+    )
     results: list[ResultBody]
 
 
@@ -111,8 +113,9 @@ class DeviceBody(BaseModel):
     properties: list[PropertyBody]
     intents: list[str]
     buttons: list[str] = Field(default_factory=list, description="the intents offered as buttons, in order")
-    asks_confirmation: list[str] = Field(default_factory=list,
-                                         description="the buttons' intents that ask a second word (a PIN or a yes)")
+    asks_confirmation: list[str] = Field(
+        default_factory=list, description="the buttons' intents that ask a second word (a PIN or a yes)"
+    )
 
 
 class RoomBody(BaseModel):

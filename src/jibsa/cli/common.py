@@ -24,16 +24,25 @@ def default_data_dir() -> Path:
 
 
 def add_home_options(parser: argparse.ArgumentParser, *, data: bool = True) -> None:
-    parser.add_argument("--home", metavar="FILE", default=os.environ.get("JIBSA_HOME"),
-                        help="home file (YAML); default: the built-in sample home")
+    parser.add_argument(
+        "--home",
+        metavar="FILE",
+        default=os.environ.get("JIBSA_HOME"),
+        help="home file (YAML); default: the built-in sample home",
+    )
     if data:
-        parser.add_argument("--data", metavar="DIR", type=Path, default=None,
-                            help="data directory (default: ~/.local/share/jibsa)")
+        parser.add_argument(
+            "--data", metavar="DIR", type=Path, default=None, help="data directory (default: ~/.local/share/jibsa)"
+        )
 
 
 def add_language_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="language of jibsa's own words (default: $JIBSA_LANG, else $LANG's, else ko)")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of jibsa's own words (default: $JIBSA_LANG, else $LANG's, else ko)",
+    )
 
 
 def cli_language(args: argparse.Namespace | None) -> str:

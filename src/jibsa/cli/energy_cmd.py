@@ -19,11 +19,20 @@ def register(subparsers: Any) -> None:
     sub = energy.add_subparsers(dest="energy_command", metavar="ACTION", required=True)
     bill = sub.add_parser("bill", help="the bill for N kWh used in a month")
     bill.add_argument("--kwh", required=True, type=float, help="electricity used, kWh")
-    bill.add_argument("--month", required=True, metavar="YYYY-MM",
-                      help="the month of use (the billing period starting on its reading day)")
+    bill.add_argument(
+        "--month",
+        required=True,
+        metavar="YYYY-MM",
+        help="the month of use (the billing period starting on its reading day)",
+    )
     bill.add_argument("--voltage", choices=("low", "high"), default="low", help="저압 (low, default) or 고압 (high)")
-    bill.add_argument("--reading-day", type=int, default=1, metavar="D",
-                      help="검침일, 1–31 (31: the month's last day); default 1, the calendar month")
+    bill.add_argument(
+        "--reading-day",
+        type=int,
+        default=1,
+        metavar="D",
+        help="검침일, 1–31 (31: the month's last day); default 1, the calendar month",
+    )
     bill.add_argument("--json", action="store_true", help="one JSON object with every part and total_won")
     add_language_option(bill)
     bill.set_defaults(handler=_bill)

@@ -42,8 +42,16 @@ def _check(args: argparse.Namespace) -> int:
     for warning in loaded.warnings:
         print(words.phrase("warning", problem=describe_problem(warning, language)), file=sys.stderr)
     home = loaded.home
-    print(words.phrase("check_ok", file=args.file, home=home.name, rooms=len(home.rooms), devices=len(home.devices),
-                       scenes=len(home.scenes)))
+    print(
+        words.phrase(
+            "check_ok",
+            file=args.file,
+            home=home.name,
+            rooms=len(home.rooms),
+            devices=len(home.devices),
+            scenes=len(home.scenes),
+        )
+    )
     return 0
 
 

@@ -115,8 +115,10 @@ def find_server(data_dir: Path, home_file: str | None, language: str = "ko") -> 
         return server
     from jibsa.presentation.state_words import state_words
 
-    print(state_words(language).phrase("other_home_running", url=server.url, home_id=found.get("home_id", "?")),
-          file=sys.stderr)
+    print(
+        state_words(language).phrase("other_home_running", url=server.url, home_id=found.get("home_id", "?")),
+        file=sys.stderr,
+    )
     return None
 
 
@@ -147,8 +149,9 @@ def announce_server(data_dir: Path, url: str, home_file: str | None, home_id: st
     temporary = file.with_name(f".{SERVER_FILE}.{os.getpid()}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        json.dump({"url": url, "token": token, "pid": os.getpid(), "home": home_key(home_file), "home_id": home_id},
-                  out)
+        json.dump(
+            {"url": url, "token": token, "pid": os.getpid(), "home": home_key(home_file), "home_id": home_id}, out
+        )
     os.replace(temporary, file)
     return LocalServer(url, token, file)
 

@@ -19,14 +19,19 @@ def register(subparsers: Any) -> None:
     matter = subparsers.add_parser("matter", help="the Matter controller jibsa talks to")
     commands = matter.add_subparsers(dest="matter_command", metavar="COMMAND", required=True)
     serve = commands.add_parser("serve", help="run a Matter controller for jibsa (storage: DATA/matter/controller)")
-    serve.add_argument("--data", metavar="DIR", type=Path, default=None,
-                       help="data directory (default: ~/.local/share/jibsa)")
-    serve.add_argument("--config", metavar="FILE",
-                       help="settings (YAML; default: DATA/jibsa.yaml): its matter: section")
+    serve.add_argument(
+        "--data", metavar="DIR", type=Path, default=None, help="data directory (default: ~/.local/share/jibsa)"
+    )
+    serve.add_argument(
+        "--config", metavar="FILE", help="settings (YAML; default: DATA/jibsa.yaml): its matter: section"
+    )
     serve.add_argument("--port", type=int, help="WebSocket port (default: matter.port, else 5580)")
     serve.add_argument("--listen", help="address to listen on (default: 127.0.0.1; the API has no login)")
-    serve.add_argument("--paa-root-cert-dir", metavar="DIR",
-                       help="trust these PAA root certificates offline instead of fetching the production roots")
+    serve.add_argument(
+        "--paa-root-cert-dir",
+        metavar="DIR",
+        help="trust these PAA root certificates offline instead of fetching the production roots",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -84,8 +89,10 @@ async def _run(controller: Any) -> int:
     await asyncio.wait({exited, waiting}, return_when=asyncio.FIRST_COMPLETED)
     waiting.cancel()
     if exited.done():
-        print(f"jibsa: the Matter controller exited ({process.returncode}); its log: {controller.log_file}",
-              file=sys.stderr)
+        print(
+            f"jibsa: the Matter controller exited ({process.returncode}); its log: {controller.log_file}",
+            file=sys.stderr,
+        )
         return 1
     exited.cancel()
     with contextlib.suppress(ControllerError):

@@ -67,5 +67,4 @@ def answer_line(parser: _Understands, raw: bytes, room: str | None, language: st
 def _refused(text: str, code: str, language: str) -> dict[str, Any]:
     """The line for a request that was not understood, with the usual fields and an `error`."""
     error = {"code": code, "message": refusal(code, "ko"), "message_en": refusal(code, "en")}
-    return {"text": text, "commands": [], "reply": refusal(code, language), "needs_confirmation": False,
-            "error": error}
+    return {"text": text, "commands": [], "reply": refusal(code, language), "needs_confirmation": False, "error": error}

@@ -54,8 +54,14 @@ def _import(args: argparse.Namespace) -> int:
     if rules is None:
         return EXIT_REFUSED
     # The same name again replaces the rule the file made before.
-    named = [replace(rule, id="file-" + hashlib.sha1(rule.name.encode()).hexdigest()[:10],
-                     created_by=rule.created_by or "rules-file") for rule in rules]
+    named = [
+        replace(
+            rule,
+            id="file-" + hashlib.sha1(rule.name.encode()).hexdigest()[:10],
+            created_by=rule.created_by or "rules-file",
+        )
+        for rule in rules
+    ]
     server = find_server(data_dir(args), args.home)
     if server is not None:
         try:

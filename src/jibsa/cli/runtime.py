@@ -34,8 +34,13 @@ def settings_from(
         if "matter" in adapters:  # names and rooms of Matter devices, and the controller's storage
             adapters["matter"].setdefault("data_dir", str(directory / "matter"))
         # With a broker and no home file, the sample home's appliances are the ones `jibsa simulate` runs.
-        settings = Settings(home_file=args.home, data_dir=directory, db_url=getattr(args, "db", None),
-                            adapter_settings=adapters, devices_over_mqtt=bool(mqtt) and args.home is None)
+        settings = Settings(
+            home_file=args.home,
+            data_dir=directory,
+            db_url=getattr(args, "db", None),
+            adapter_settings=adapters,
+            devices_over_mqtt=bool(mqtt) and args.home is None,
+        )
         check_settings(settings, source=str(config or directory / CONFIG_FILE))
     except ConfigError as exc:
         print(exc, file=sys.stderr)

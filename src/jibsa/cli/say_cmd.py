@@ -97,8 +97,9 @@ def _say_here(args: argparse.Namespace, language: str) -> int:
         except GateRefused as refused:
             return refused_here(refused, language)
         turn = said.to_dict()
-        _print_answer({"turn": turn, "lines": turn_lines(running.hub.home, turn, language, running.hub.timezone)},
-                      args.json)
+        _print_answer(
+            {"turn": turn, "lines": turn_lines(running.hub.home, turn, language, running.hub.timezone)}, args.json
+        )
         return 0
 
     result: int = run_with_home(args, body)

@@ -31,16 +31,30 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
     serve.add_argument("--config", metavar="FILE", help="adapter settings (YAML; default: DATA/jibsa.yaml)")
     serve.add_argument("--mqtt", metavar="URL", help="MQTT broker, e.g. mqtt://user:pass@broker:1883")
-    serve.add_argument("--matter", action="store_true",
-                       help="start a Matter controller beside the home (storage: DATA/matter; docs/matter.md)")
+    serve.add_argument(
+        "--matter",
+        action="store_true",
+        help="start a Matter controller beside the home (storage: DATA/matter; docs/matter.md)",
+    )
     serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate chain (PEM)")
     serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
-    serve.add_argument("--insecure", action="store_true",
-                       help="allow a non-loopback --host without TLS (only behind a TLS reverse proxy)")
-    serve.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
-                       help="believe X-Forwarded-For from this address (the reverse proxy); repeatable")
-    serve.add_argument("--secure-cookies", action="store_true",
-                       help="mark session cookies Secure (automatic with --tls-cert; use behind a TLS proxy)")
+    serve.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a non-loopback --host without TLS (only behind a TLS reverse proxy)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="believe X-Forwarded-For from this address (the reverse proxy); repeatable",
+    )
+    serve.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        help="mark session cookies Secure (automatic with --tls-cert; use behind a TLS proxy)",
+    )
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(handler=_serve)
 
@@ -118,8 +132,11 @@ def _auth_settings(args: argparse.Namespace, server: dict[str, Any]) -> Any:
     if pin:
         pin = str(pin)
         pin_hash = pin if pin.startswith("$argon2") else hash_password(pin)
-    return AuthSettings(secure_cookies=bool(args.tls_cert or args.secure_cookies), unlock_pin_hash=pin_hash,
-                        trusted_proxies=tuple(args.trusted_proxy))
+    return AuthSettings(
+        secure_cookies=bool(args.tls_cert or args.secure_cookies),
+        unlock_pin_hash=pin_hash,
+        trusted_proxies=tuple(args.trusted_proxy),
+    )
 
 
 def max_body_bytes(server: dict[str, Any]) -> int:
@@ -148,8 +165,9 @@ async def _announce(server: Any, app: Any, args: argparse.Namespace, running: An
     return local
 
 
-async def _run(args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int,
-               controller: Any = None) -> int:
+async def _run(
+    args: argparse.Namespace, settings: Any, server_settings: dict[str, Any], body_limit: int, controller: Any = None
+) -> int:
     if controller is None:
         return await _run_home(args, settings, server_settings, body_limit)
     from jibsa.adapters.matter.controller import ControllerError
@@ -176,8 +194,7 @@ async def _run_home(args: argparse.Namespace, settings: Any, server_settings: di
     running = await open_home(settings)
     try:
         await first_run(running, cli_language(args))
-        app = create_app(running, _auth_settings(args, server_settings),
-                         max_body_bytes=body_limit)
+        app = create_app(running, _auth_settings(args, server_settings), max_body_bytes=body_limit)
         enable_voice(app, settings.data_dir, dict(settings.adapter_settings.get("voice") or {}))
         config = uvicorn.Config(
             app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,

@@ -41,8 +41,10 @@ def _simulate(args: argparse.Namespace) -> int:
     async def main() -> int:
         simulator = MqttSimulator(home, url, SystemClock(), node=args.node)
         await simulator.start()
-        print(state_words(cli_language(args)).phrase("simulating", count=len(home.devices), home=home.name, url=url),
-              flush=True)
+        print(
+            state_words(cli_language(args)).phrase("simulating", count=len(home.devices), home=home.name, url=url),
+            flush=True,
+        )
         try:
             await asyncio.Event().wait()
         finally:

@@ -31,8 +31,9 @@ def register(subparsers: Any) -> None:
     passwd = actions.add_parser("passwd", help="set a person's password for the web page (asked)")
     passwd.add_argument("name")
     passwd.set_defaults(handler=_passwd)
-    token = actions.add_parser("token", help="issue a new access token (--revoke: first end the old tokens "
-                                             "and the login sessions)")
+    token = actions.add_parser(
+        "token", help="issue a new access token (--revoke: first end the old tokens and the login sessions)"
+    )
     token.add_argument("name")
     token.add_argument("--revoke", action="store_true")
     token.set_defaults(handler=_token)

@@ -34,11 +34,21 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--uri", default=DEFAULT_URI, help=f"where to listen (default {DEFAULT_URI})")
     serve.add_argument("--room", help="the room the satellite is in (a room id)")
     serve.add_argument("--zeroconf", action="store_true", help="announce the service for Home Assistant (mDNS)")
-    serve.add_argument("--satellite", required=True, metavar="NAME",
-                       help="the account it acts as (made with `jibsa user add NAME --role satellite`)")
-    serve.add_argument("--allow", action="append", default=[], type=_network, metavar="CIDR",
-                       help="client addresses allowed beyond this machine (e.g. 192.168.0.0/24); "
-                            "needed to listen on anything but loopback")
+    serve.add_argument(
+        "--satellite",
+        required=True,
+        metavar="NAME",
+        help="the account it acts as (made with `jibsa user add NAME --role satellite`)",
+    )
+    serve.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        type=_network,
+        metavar="CIDR",
+        help="client addresses allowed beyond this machine (e.g. 192.168.0.0/24); "
+        "needed to listen on anything but loopback",
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -83,14 +93,31 @@ async def hear_file(service: Any, parser: Any, path: Path, language: str, room: 
             raise VoiceError("no_speech")
     except VoiceError as exc:
         message = exc.message_en if language == "en" else exc.message_ko
-        return {"text": "", "commands": [], "reply": message, "needs_confirmation": False, "file": str(path),
-                "transcript": "", "stt_ms": 0, "error": exc.to_dict()}
-    heard_as = {"file": str(path), "transcript": heard.transcript,
-                "stt_ms": round(heard.recognition.vad_ms + heard.recognition.stt_ms),
-                "alternatives": [h.text for h in heard.recognition.alternatives]}
+        return {
+            "text": "",
+            "commands": [],
+            "reply": message,
+            "needs_confirmation": False,
+            "file": str(path),
+            "transcript": "",
+            "stt_ms": 0,
+            "error": exc.to_dict(),
+        }
+    heard_as = {
+        "file": str(path),
+        "transcript": heard.transcript,
+        "stt_ms": round(heard.recognition.vad_ms + heard.recognition.stt_ms),
+        "alternatives": [h.text for h in heard.recognition.alternatives],
+    }
     if heard.question is not None:  # the hypotheses disagree on what to do: ask, carry nothing out
-        return {"text": heard.transcript, "commands": [], "reply": heard.question, "needs_confirmation": False,
-                "question": heard.question, **heard_as}
+        return {
+            "text": heard.transcript,
+            "commands": [],
+            "reply": heard.question,
+            "needs_confirmation": False,
+            "question": heard.question,
+            **heard_as,
+        }
     understanding = heard.choice.understanding or parser.parse(heard.transcript, room=room)
     return {**understanding.to_json(), **heard_as}
 
@@ -143,8 +170,9 @@ def say_audio(args: argparse.Namespace) -> int:
         from jibsa.gate import GateRefused, machine_owner
 
         try:
-            turn = await running.gate.say(machine_owner(), line["transcript"], room=args.room, confirm=args.yes,
-                                          pin=args.pin)
+            turn = await running.gate.say(
+                machine_owner(), line["transcript"], room=args.room, confirm=args.yes, pin=args.pin
+            )
         except GateRefused as refused:
             return refused_here(refused, cli_language(args))
         print("\n".join(turn_lines(running.hub.home, turn.to_dict(), cli_language(args), running.hub.timezone)))
@@ -175,9 +203,12 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     server = find_server(data_dir(args), args.home)
     if server is not None:  # one home state: a second hub would fire every timer and rule twice
-        print(f"이 집은 이미 jibsa serve가 돌리고 있어요 ({server.url}). 그 서버를 멈춘 뒤에 다시 해 주세요. / "
-              f"a jibsa serve already runs this home ({server.url}) on this data directory: stop it first, "
-              "or use its /api/voice", file=sys.stderr)
+        print(
+            f"이 집은 이미 jibsa serve가 돌리고 있어요 ({server.url}). 그 서버를 멈춘 뒤에 다시 해 주세요. / "
+            f"a jibsa serve already runs this home ({server.url}) on this data directory: stop it first, "
+            "or use its /api/voice",
+            file=sys.stderr,
+        )
         return EXIT_REFUSED
     service = _voice_service(args, with_voice=True)
 
@@ -185,11 +216,15 @@ def _serve(args: argparse.Namespace) -> int:
         satellite = await satellite_principal(running, args.satellite)
         if satellite is None:
             make = f"jibsa user add {args.satellite} --role satellite"
-            print(f"'{args.satellite}' 계정이 없어요. 먼저 만들어 주세요: {make} / no account {args.satellite!r}: "
-                  f"make it with `{make}`", file=sys.stderr)
+            print(
+                f"'{args.satellite}' 계정이 없어요. 먼저 만들어 주세요: {make} / no account {args.satellite!r}: "
+                f"make it with `{make}`",
+                file=sys.stderr,
+            )
             return EXIT_REFUSED
-        await serve_wyoming(service, running.gate, satellite, args.uri, room=args.room, zeroconf=args.zeroconf,
-                            allow=args.allow)
+        await serve_wyoming(
+            service, running.gate, satellite, args.uri, room=args.room, zeroconf=args.zeroconf, allow=args.allow
+        )
         return 0
 
     result: int = run_with_home(args, body)

@@ -77,9 +77,7 @@ def plan_action(device: Device, command: Command, state: Mapping[str, Any]) -> P
     if device.type is DeviceType.GAS_VALVE and intent == "open":
         return _refuse(ErrorCode.REFUSED_FOR_SAFETY, "a gas valve is never opened remotely", intent=intent)
     if intent not in device.spec.intents:
-        return _refuse(
-            ErrorCode.UNSUPPORTED_INTENT, f"a {device.type.value} does not accept {intent}", intent=intent
-        )
+        return _refuse(ErrorCode.UNSUPPORTED_INTENT, f"a {device.type.value} does not accept {intent}", intent=intent)
     params = command.params
     if intent == "query_state":
         return _plan_query(device, params.get("property"))
@@ -134,7 +132,8 @@ def coerce_value(spec: PropertySpec, value: Any) -> tuple[Any, tuple[Clamp, ...]
         word = str(value).strip().lower() if value is not None else ""
         if word not in spec.choices:
             return Refusal(
-                ErrorCode.BAD_VALUE, f"{spec.name} is one of {', '.join(spec.choices)}, not {value!r}",
+                ErrorCode.BAD_VALUE,
+                f"{spec.name} is one of {', '.join(spec.choices)}, not {value!r}",
                 {"property": spec.name, "value": value, "choices": list(spec.choices)},
             )
         return word, ()

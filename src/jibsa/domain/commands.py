@@ -19,7 +19,9 @@ INTENTS = frozenset(spec.name for spec in BUILTIN_INTENTS)
 TIMING_KEYS = ("delay_s", "at", "repeat")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # a weekly repeat: "매주 월요일" is "mon"
 REPEAT_DAYS: dict[str, frozenset[int]] = {  # the days (Monday 0) each repeat runs on
-    "daily": frozenset(range(7)), "weekdays": frozenset(range(5)), "weekends": frozenset({5, 6}),
+    "daily": frozenset(range(7)),
+    "weekdays": frozenset(range(5)),
+    "weekends": frozenset({5, 6}),
     **{name: frozenset({day}) for day, name in enumerate(WEEKDAY_NAMES)},
 }
 REPEATS = tuple(REPEAT_DAYS)

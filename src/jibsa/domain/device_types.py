@@ -183,7 +183,9 @@ TYPE_SPECS: dict[DeviceType, TypeSpec] = {
     ),
     DeviceType.SWITCH: TypeSpec(DeviceType.SWITCH, (_power(),), _ON_OFF | {"query_state"}),
     DeviceType.FAN: TypeSpec(
-        DeviceType.FAN, (_power(), _choice("fan_speed", *FAN_SPEEDS)), _ON_OFF | {"set", "adjust", "query_state"},
+        DeviceType.FAN,
+        (_power(), _choice("fan_speed", *FAN_SPEEDS)),
+        _ON_OFF | {"set", "adjust", "query_state"},
         "fan_speed",
     ),
     DeviceType.AIR_CONDITIONER: _climate(
@@ -228,9 +230,7 @@ TYPE_SPECS: dict[DeviceType, TypeSpec] = {
         _CLIMATE,
         "volume",
     ),
-    DeviceType.SPEAKER: TypeSpec(
-        DeviceType.SPEAKER, (_power(), _num("volume", 0, 100)), _CLIMATE, "volume"
-    ),
+    DeviceType.SPEAKER: TypeSpec(DeviceType.SPEAKER, (_power(), _num("volume", 0, 100)), _CLIMATE, "volume"),
     DeviceType.CURTAIN: _cover(DeviceType.CURTAIN),
     DeviceType.BLIND: _cover(DeviceType.BLIND),
     DeviceType.WINDOW: _cover(DeviceType.WINDOW),

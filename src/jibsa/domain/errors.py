@@ -14,8 +14,9 @@ class HomeFileError(JibsaError):
     """A home file that breaks a rule: names the file, the field path and the problem (in English;
     `code` and `values` let jibsa.home_file say it in Korean too)."""
 
-    def __init__(self, source: str, path: str, problem: str, code: str = "",
-                 values: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, source: str, path: str, problem: str, code: str = "", values: Mapping[str, Any] | None = None
+    ) -> None:
         self.source = source
         self.path = path
         self.problem = problem

@@ -50,8 +50,14 @@ PROBLEMS: Mapping[str, str] = {
     "bad_voltage": "{value!r} is not a voltage (low/저압 or high/고압)",
     "unknown_tariff": "no tariff '{tariff}' (jibsa has {tariffs})",
 }
-KINDS: Mapping[str, str] = {"nothing": "nothing", "mapping": "a mapping", "list": "a list", "text": "text",
-                            "bool": "true/false", "number": "a number"}
+KINDS: Mapping[str, str] = {
+    "nothing": "nothing",
+    "mapping": "a mapping",
+    "list": "a list",
+    "text": "text",
+    "bool": "true/false",
+    "number": "a number",
+}
 
 
 @dataclass(frozen=True, slots=True)

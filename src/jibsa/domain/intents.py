@@ -96,7 +96,6 @@ _TABLE: tuple[IntentSpec, ...] = (
 )
 
 
-
 class IntentRegistry:
     """A set of intents: the built-in ones, plus those that installed skills declare."""
 
@@ -113,8 +112,9 @@ class IntentRegistry:
         """The row for `name`, or None when jibsa does not know it."""
         return self._specs.get(name)
 
-    def names(self, *, handler: Handler | None = None, timeable: bool | None = None,
-              verb: bool | None = None) -> frozenset[str]:
+    def names(
+        self, *, handler: Handler | None = None, timeable: bool | None = None, verb: bool | None = None
+    ) -> frozenset[str]:
         """Names of the intents matching every condition given."""
         return frozenset(
             s.name for s in self._specs.values()

@@ -123,7 +123,8 @@ def needs_pin(device: Device, command: Command) -> bool:
     these need the home's PIN said in the same connection, whoever asks, or are refused."""
     intent = canonical_intent(device, command.intent)
     return (device.type is DeviceType.DOOR_LOCK and intent == "unlock") or (
-        device.type is DeviceType.GAS_VALVE and intent != "query_state")
+        device.type is DeviceType.GAS_VALVE and intent != "query_state"
+    )
 
 
 def late_grace_s(home: Home, command: Command) -> float:

@@ -107,8 +107,14 @@ class StateChanged:
         return {k: v for k, v in self.new.items() if self.old.get(k) != v}
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "state_changed", "device": self.device_id, "state": public_state(self.new),
-                "changed": public_state(self.changed), "at": self.at, "cause": self.cause}
+        return {
+            "type": "state_changed",
+            "device": self.device_id,
+            "state": public_state(self.new),
+            "changed": public_state(self.changed),
+            "at": self.at,
+            "cause": self.cause,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +127,7 @@ class AvailabilityChanged:
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "availability_changed", "device": self.device_id, "available": self.available,
-                "at": self.at}
+        return {"type": "availability_changed", "device": self.device_id, "available": self.available, "at": self.at}
 
 
 def public_state(state: Mapping[str, Any]) -> dict[str, Any]:

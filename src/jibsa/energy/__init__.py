@@ -7,5 +7,18 @@ from jibsa.energy.cycle import BillingPeriod, cycle_containing, cycle_starting, 
 from jibsa.energy.errors import EnergyError, TariffError
 from jibsa.energy.tariff import Season, Tariff, Voltage, load_tariff
 
-__all__ = ["Bill", "BillingPeriod", "EnergyError", "Season", "Tariff", "TariffError", "Voltage", "compute_bill",
-           "cycle_containing", "cycle_starting", "load_tariff", "previous_cycle", "tier_edges"]
+__all__ = [
+    "Bill",
+    "BillingPeriod",
+    "EnergyError",
+    "Season",
+    "Tariff",
+    "TariffError",
+    "Voltage",
+    "compute_bill",
+    "cycle_containing",
+    "cycle_starting",
+    "load_tariff",
+    "previous_cycle",
+    "tier_edges",
+]

@@ -23,16 +23,25 @@ def _bill(tariff: Tariff, settings: EnergySettings, usage: CycleUsage, kwh: floa
 
 
 def _period(usage: CycleUsage) -> dict[str, Any]:
-    return {"start": usage.period.start.isoformat(), "end": usage.period.last_day.isoformat(),
-            "partial": usage.partial, "measured": usage.measured_since is not None,
-            "since": usage.measured_since.isoformat() if usage.measured_since else None}
+    return {
+        "start": usage.period.start.isoformat(),
+        "end": usage.period.last_day.isoformat(),
+        "partial": usage.partial,
+        "measured": usage.measured_since is not None,
+        "since": usage.measured_since.isoformat() if usage.measured_since else None,
+    }
 
 
 def bill_facts(tariff: Tariff, settings: EnergySettings, usage: CycleUsage) -> dict[str, Any]:
     """이번 달 전기요금: the bill for the use so far, as if the period ended now."""
     bill = _bill(tariff, settings, usage, usage.kwh)
-    return {**_period(usage), "kwh": usage.kwh, "won": bill.total_won, "tier": bill.tier,
-            "metered": settings.meter is not None}
+    return {
+        **_period(usage),
+        "kwh": usage.kwh,
+        "won": bill.total_won,
+        "tier": bill.tier,
+        "metered": settings.meter is not None,
+    }
 
 
 def tier_facts(tariff: Tariff, settings: EnergySettings, usage: CycleUsage) -> dict[str, Any]:
@@ -45,8 +54,13 @@ def tier_facts(tariff: Tariff, settings: EnergySettings, usage: CycleUsage) -> d
     facts: dict[str, Any] = {**_period(usage), "kwh": usage.kwh, "tier": bill.tier, "passed": passed, "next": ahead}
     if ahead is not None:
         at_edge, past_edge = _bill(tariff, settings, usage, ahead), _bill(tariff, settings, usage, ahead + 1)
-        facts.update(left=ahead - usage.kwh, next_tier=past_edge.tier, base_now=at_edge.base_won,
-                     base_next=past_edge.base_won, jump_won=past_edge.total_won - at_edge.total_won)
+        facts.update(
+            left=ahead - usage.kwh,
+            next_tier=past_edge.tier,
+            base_now=at_edge.base_won,
+            base_next=past_edge.base_won,
+            jump_won=past_edge.total_won - at_edge.total_won,
+        )
     return facts
 
 
@@ -64,16 +78,34 @@ def projection_facts(tariff: Tariff, settings: EnergySettings, usage: CycleUsage
     likely = [e for e in edges if usage.kwh <= e < guess.kwh]  # passed at this pace: say the last
     maybe = [e for e in edges if guess.kwh <= e < guess.high_kwh]  # passed if the month runs high: the next
     edge = likely[-1] if likely else (maybe[0] if maybe else None)
-    return {**facts, "projected": True, "kwh": guess.kwh, "low_kwh": guess.low_kwh, "high_kwh": guess.high_kwh,
-            "won": middle.total_won, "low_won": low.total_won, "high_won": high.total_won,
-            "confidence": guess.confidence, "days_seen": measured, "tier_now": now.tier,
-            "tier": middle.tier if likely else high.tier, "edge_ahead": edge, "likely": bool(likely)}
+    return {
+        **facts,
+        "projected": True,
+        "kwh": guess.kwh,
+        "low_kwh": guess.low_kwh,
+        "high_kwh": guess.high_kwh,
+        "won": middle.total_won,
+        "low_won": low.total_won,
+        "high_won": high.total_won,
+        "confidence": guess.confidence,
+        "days_seen": measured,
+        "tier_now": now.tier,
+        "tier": middle.tier if likely else high.tier,
+        "edge_ahead": edge,
+        "likely": bool(likely),
+    }
 
 
 def compare_facts(usage: CycleUsage, last_same: float, last_total: float, last_measured: bool) -> dict[str, Any]:
     """지난달보다 많이 썼어? — this period so far against last period's same number of days."""
-    facts: dict[str, Any] = {**_period(usage), "kwh": usage.kwh, "days": usage.gone_days, "last_same": last_same,
-                             "last_total": last_total, "known": last_measured and last_same > 0}
+    facts: dict[str, Any] = {
+        **_period(usage),
+        "kwh": usage.kwh,
+        "days": usage.gone_days,
+        "last_same": last_same,
+        "last_total": last_total,
+        "known": last_measured and last_same > 0,
+    }
     if not facts["known"]:
         return facts
     diff = usage.kwh - last_same
@@ -86,11 +118,18 @@ def top_facts(usage: CycleUsage, settings: EnergySettings) -> dict[str, Any]:
     devices = {d: kwh for d, (kwh, _on) in usage.devices.items() if d != settings.meter and kwh > 0}
     ranked = sorted(devices.items(), key=lambda item: -item[1])
     whole = usage.kwh or sum(devices.values())
-    return {**_period(usage), "total": whole, "metered": settings.meter is not None,
-            "devices": [{"id": d, "kwh": kwh, "share": kwh / whole * 100 if whole else 0.0} for d, kwh in ranked[:TOP]]}
+    return {
+        **_period(usage),
+        "total": whole,
+        "metered": settings.meter is not None,
+        "devices": [{"id": d, "kwh": kwh, "share": kwh / whole * 100 if whole else 0.0} for d, kwh in ranked[:TOP]],
+    }
 
 
 def run_time_facts(device_ids: Sequence[str], today: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
     """에어컨 오늘 몇 시간 틀었어? — each asked device's running time and use today."""
-    return {"devices": [{"id": d, "on_s": today.get(d, (0.0, 0.0))[1], "kwh": today.get(d, (0.0, 0.0))[0]}
-                        for d in device_ids]}
+    return {
+        "devices": [
+            {"id": d, "on_s": today.get(d, (0.0, 0.0))[1], "kwh": today.get(d, (0.0, 0.0))[0]} for d in device_ids
+        ]
+    }

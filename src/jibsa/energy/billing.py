@@ -78,10 +78,16 @@ class Bill:
 
 
 def _part_dict(part: BillPart) -> dict[str, Any]:
-    return {"start": part.start.isoformat(), "days": part.days, "season": part.season.value,
-            "tariff_from": part.version_from.isoformat(), "tier": part.tier,
-            "tiers": [{"tier": u.number, "kwh": float(u.kwh), "rate": float(u.rate)} for u in part.uses],
-            "fund_rate": float(part.fund_rate), "vat_rate": float(part.vat_rate)}
+    return {
+        "start": part.start.isoformat(),
+        "days": part.days,
+        "season": part.season.value,
+        "tariff_from": part.version_from.isoformat(),
+        "tier": part.tier,
+        "tiers": [{"tier": u.number, "kwh": float(u.kwh), "rate": float(u.rate)} for u in part.uses],
+        "fund_rate": float(part.fund_rate),
+        "vat_rate": float(part.vat_rate),
+    }
 
 
 def tier_uses(kwh: Fraction, tiers: Sequence[Tier]) -> tuple[TierUse, ...]:
@@ -100,13 +106,16 @@ def tier_uses(kwh: Fraction, tiers: Sequence[Tier]) -> tuple[TierUse, ...]:
     return tuple(uses)
 
 
-def compute_bill(tariff: Tariff, kwh: Fraction | int | float, period: BillingPeriod,
-                 voltage: Voltage = Voltage.LOW) -> Bill:
+def compute_bill(
+    tariff: Tariff, kwh: Fraction | int | float, period: BillingPeriod, voltage: Voltage = Voltage.LOW
+) -> Bill:
     """The bill for `kwh` used over `period`."""
     used = Fraction(str(kwh)) if isinstance(kwh, float) else Fraction(kwh)
     if used < 0 or period.days <= 0:
-        raise EnergyError(f"a bill needs kWh ≥ 0 and a period of at least a day (got {float(used)} kWh, "
-                          f"{period.days} days)", "bad_bill")
+        raise EnergyError(
+            f"a bill needs kWh ≥ 0 and a period of at least a day (got {float(used)} kWh, {period.days} days)",
+            "bad_bill",
+        )
     parts = tuple(_part(tariff, used, run, period.days, voltage) for run in _runs(tariff, period, voltage))
     rounding = tariff.rounding
     base = rounding["base"].apply(sum((p.base for p in parts), Fraction(0)))
@@ -142,11 +151,17 @@ def _part(tariff: Tariff, used: Fraction, run: tuple[date, int], period_days: in
     uses = tier_uses(used, tiers)
     reached = uses[-1].number
     return BillPart(
-        start, days, tariff.season_of(start), tariff.version_on(start).start, reached, uses,
+        start,
+        days,
+        tariff.season_of(start),
+        tariff.version_on(start).start,
+        reached,
+        uses,
         base=tiers[reached - 1].base * weight,
         energy=sum((u.kwh * u.rate for u in uses), Fraction(0)) * weight,
         climate=used * tariff.charge_on("climate_environment", start) * weight,
-        fund_rate=tariff.charge_on("fund", start), vat_rate=tariff.charge_on("vat", start),
+        fund_rate=tariff.charge_on("fund", start),
+        vat_rate=tariff.charge_on("vat", start),
     )
 
 
@@ -155,4 +170,3 @@ def tier_edges(tariff: Tariff, period: BillingPeriod, voltage: Voltage = Voltage
     the edges of each of its parts)."""
     edges = {t.up_to for start, _ in _runs(tariff, period, voltage) for t in tariff.tiers_on(start, voltage)}
     return tuple(sorted(e for e in edges if e is not None))
-

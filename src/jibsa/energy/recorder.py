@@ -47,10 +47,18 @@ def _totals() -> Totals:
 
 
 class EnergyRecorder:
-    def __init__(self, home: Callable[[], Home], store: EnergyStore, clock: Clock, *,
-                 state: Callable[[str], Mapping[str, Any]], flush_s: float = DEFAULT_FLUSH_S,
-                 detail_days: float = DEFAULT_DETAIL_DAYS, timezone: ZoneInfo = SEOUL,
-                 counted: Callable[[EnergyCounted], None] | None = None) -> None:
+    def __init__(
+        self,
+        home: Callable[[], Home],
+        store: EnergyStore,
+        clock: Clock,
+        *,
+        state: Callable[[str], Mapping[str, Any]],
+        flush_s: float = DEFAULT_FLUSH_S,
+        detail_days: float = DEFAULT_DETAIL_DAYS,
+        timezone: ZoneInfo = SEOUL,
+        counted: Callable[[EnergyCounted], None] | None = None,
+    ) -> None:
         self._home = home
         self._counted = counted  # told the period's use so far after each write (the energy rules listen)
         self._timezone = timezone  # the home's days (the daily rows) start at its midnight
@@ -114,8 +122,9 @@ class EnergyRecorder:
         dirty, self._cursors_dirty = self._cursors_dirty, set()
         home_id = self._home().id
         try:
-            await self._store.add_energy(home_id, {Grain.HOUR: _rows(hourly), Grain.DAY: _rows(self._days(hourly)),
-                                                   Grain.DETAIL: _rows(detail)})
+            await self._store.add_energy(
+                home_id, {Grain.HOUR: _rows(hourly), Grain.DAY: _rows(self._days(hourly)), Grain.DETAIL: _rows(detail)}
+            )
             await self._store.save_meter_cursors(home_id, [
                 MeterCursor(d, m.meter_kwh, m.meter_at) for d in dirty
                 if (m := self._meters[d]).meter_kwh is not None])  # fmt: skip
@@ -204,8 +213,7 @@ class EnergyRecorder:
 
 
 def _rows(totals: Totals) -> list[EnergyRow]:
-    return [EnergyRow(device_id, start, kwh, on_s) for (device_id, start), (kwh, on_s) in totals.items()
-            if kwh or on_s]
+    return [EnergyRow(device_id, start, kwh, on_s) for (device_id, start), (kwh, on_s) in totals.items() if kwh or on_s]
 
 
 def _merge(into: Totals, rows: Totals) -> None:

@@ -55,14 +55,16 @@ class EnergyStore(Protocol):
 
     async def meter_cursors(self, home_id: str) -> Mapping[str, MeterCursor]: ...
 
-    async def energy_rows(self, home_id: str, since: float, until: float, device_id: str | None = None,
-                          *, grain: Grain = Grain.HOUR) -> Sequence[EnergyRow]:
+    async def energy_rows(
+        self, home_id: str, since: float, until: float, device_id: str | None = None, *, grain: Grain = Grain.HOUR
+    ) -> Sequence[EnergyRow]:
         """Rows with `since <= start < until` (of one device when given; the home's rows are `HOME`),
         oldest first."""
         ...
 
-    async def energy_totals(self, home_id: str, since: float, until: float, *,
-                            grain: Grain = Grain.HOUR) -> Mapping[str, tuple[float, float]]:
+    async def energy_totals(
+        self, home_id: str, since: float, until: float, *, grain: Grain = Grain.HOUR
+    ) -> Mapping[str, tuple[float, float]]:
         """Per device (and `HOME`): (kWh, seconds running) of the rows with `since <= start < until`."""
         ...
 

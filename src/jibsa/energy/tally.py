@@ -30,8 +30,9 @@ class EnergyCounted:
     edges: tuple[float, ...]
 
 
-async def count_period(store: EnergyStore, home_id: str, settings: EnergySettings, at: float,
-                       timezone: ZoneInfo) -> EnergyCounted | None:
+async def count_period(
+    store: EnergyStore, home_id: str, settings: EnergySettings, at: float, timezone: ZoneInfo
+) -> EnergyCounted | None:
     """The period containing `at` as the store has it; None while nothing in it was measured."""
     now = datetime.fromtimestamp(at, timezone)
     period = cycle_containing(now.date(), settings.reading_day)

@@ -94,8 +94,11 @@ class Tariff:
         """The version in force on `day`; TariffError before the first."""
         found = [v for v in self.versions if v.start <= day]
         if not found:
-            raise TariffError(f"{self.id}: no tariff before {self.first_day.isoformat()} (asked for {day.isoformat()})",
-                              "too_early", {"first_day": self.first_day.isoformat(), "day": day.isoformat()})
+            raise TariffError(
+                f"{self.id}: no tariff before {self.first_day.isoformat()} (asked for {day.isoformat()})",
+                "too_early",
+                {"first_day": self.first_day.isoformat(), "day": day.isoformat()},
+            )
         return found[-1]
 
     def tiers_on(self, day: date, voltage: Voltage) -> tuple[Tier, ...]:
@@ -105,15 +108,21 @@ class Tariff:
         """A charge (`CHARGES`) in force on `day`."""
         found = [c for c in self.charges[name] if c.start <= day]
         if not found:
-            raise TariffError(f"{self.id}: charges.{name} has no value for {day.isoformat()}", "too_early",
-                              {"first_day": self.charges[name][0].start.isoformat(), "day": day.isoformat()})
+            raise TariffError(
+                f"{self.id}: charges.{name} has no value for {day.isoformat()}",
+                "too_early",
+                {"first_day": self.charges[name][0].start.isoformat(), "day": day.isoformat()},
+            )
         return found[-1].value
 
     def terms_on(self, day: date, voltage: Voltage) -> tuple[object, ...]:
         """What a bill's day depends on, but for the fuel adjustment (which is not split by days): days
         with equal terms are billed alike."""
-        return (self.season_of(day), self.version_on(day).start,
-                *(self.charge_on(name, day) for name in ("climate_environment", "fund", "vat")))
+        return (
+            self.season_of(day),
+            self.version_on(day).start,
+            *(self.charge_on(name, day) for name in ("climate_environment", "fund", "vat")),
+        )
 
 
 @cache
@@ -131,16 +140,21 @@ def read_tariff(text: str, source: str) -> Tariff:
     """The tariff in `text` (YAML); TariffError naming `source` and the field when it is wrong."""
     data = _mapping(yaml.safe_load(text), source, "(top level)")
     seasons = _seasons(data.get("seasons"), source)
-    versions = tuple(_version(v, seasons, source, f"versions[{i}]")
-                     for i, v in enumerate(_list(data.get("versions"), source, "versions")))
+    versions = tuple(
+        _version(v, seasons, source, f"versions[{i}]")
+        for i, v in enumerate(_list(data.get("versions"), source, "versions"))
+    )
     if not versions or any(a.start >= b.start for a, b in itertools.pairwise(versions)):
         raise TariffError(f"{source}: versions: at least one, oldest first, each with a later `from`")
-    charges = {name: _dated(data.get("charges", {}).get(name), source, f"charges.{name}", versions[0].start)
-               for name in CHARGES}
+    charges = {
+        name: _dated(data.get("charges", {}).get(name), source, f"charges.{name}", versions[0].start)
+        for name in CHARGES
+    }
     rounding = _rounding(data.get("rounding"), source)
     names = _mapping(data.get("name"), source, "name")
-    return Tariff(str(data.get("id") or ""), {k: str(v) for k, v in names.items()}, seasons, versions, charges,
-                  rounding)
+    return Tariff(
+        str(data.get("id") or ""), {k: str(v) for k, v in names.items()}, seasons, versions, charges, rounding
+    )
 
 
 def _mapping(value: Any, source: str, field: str) -> Mapping[str, Any]:
@@ -201,9 +215,13 @@ def _tiers(raw: Any, source: str, field: str) -> tuple[Tier, ...]:
     for i, item in enumerate(_list(raw, source, field)):
         entry = _mapping(item, source, f"{field}[{i}]")
         up_to = entry.get("up_to")
-        tiers.append(Tier(None if up_to is None else _number(up_to, source, f"{field}[{i}].up_to"),
-                          _number(entry.get("base"), source, f"{field}[{i}].base"),
-                          _number(entry.get("rate"), source, f"{field}[{i}].rate")))
+        tiers.append(
+            Tier(
+                None if up_to is None else _number(up_to, source, f"{field}[{i}].up_to"),
+                _number(entry.get("base"), source, f"{field}[{i}].base"),
+                _number(entry.get("rate"), source, f"{field}[{i}].rate"),
+            )
+        )
     bounds = [t.up_to for t in tiers]
     if bounds[-1] is not None or None in bounds[:-1]:
         raise TariffError(f"{source}: {field}: every tier but the last has `up_to`; the last has none")
@@ -218,8 +236,9 @@ def _dated(raw: Any, source: str, field: str, first_day: date) -> tuple[Dated, .
     for i, item in enumerate(_list(raw, source, field)):
         entry = _mapping(item, source, f"{field}[{i}]")
         value = entry.get("per_kwh", entry.get("rate"))
-        values.append(Dated(_date(entry.get("from"), source, f"{field}[{i}].from"),
-                            _number(value, source, f"{field}[{i}]")))
+        values.append(
+            Dated(_date(entry.get("from"), source, f"{field}[{i}].from"), _number(value, source, f"{field}[{i}]"))
+        )
     if any(a.start >= b.start for a, b in itertools.pairwise(values)):
         raise TariffError(f"{source}: {field}: oldest first, each with a later `from`")
     if values[0].start > first_day:

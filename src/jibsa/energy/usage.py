@@ -96,8 +96,9 @@ async def cycle_usage(store: EnergyStore, home_id: str, period: BillingPeriod, n
     return CycleUsage(period, now, kwh, tuple(whole), {d: v for d, v in totals.items() if d != HOME}, since)
 
 
-async def _measured_since(store: EnergyStore, home_id: str, from_ts: float, until: datetime,
-                          tz: tzinfo | None) -> datetime | None:
+async def _measured_since(
+    store: EnergyStore, home_id: str, from_ts: float, until: datetime, tz: tzinfo | None
+) -> datetime | None:
     """The first hour of the home's use at or after `from_ts` (a day's start: at most a day of hours read)."""
     hours = await store.energy_rows(home_id, from_ts, min(from_ts + DAY_S, until.timestamp()), HOME)
     if not hours and from_ts + DAY_S < until.timestamp():
@@ -113,7 +114,8 @@ async def home_use(store: EnergyStore, home_id: str, since: datetime, until: dat
     return sum(row.kwh for row in (*days, *hours))
 
 
-async def device_totals(store: EnergyStore, home_id: str, since: datetime,
-                        until: datetime) -> Mapping[str, tuple[float, float]]:
+async def device_totals(
+    store: EnergyStore, home_id: str, since: datetime, until: datetime
+) -> Mapping[str, tuple[float, float]]:
     """Each device's (kWh, seconds running) with buckets from `since` up to `until`."""
     return {d: v for d, v in (await use_between(store, home_id, since, until)).items() if d != HOME}

@@ -13,8 +13,16 @@ import yaml
 from jibsa.energy.billing import Bill
 from jibsa.energy.errors import EnergyError
 
-BILL_PARTS = ("base_won", "energy_won", "climate_won", "fuel_won", "electricity_won", "vat_won", "fund_won",
-              "total_won")
+BILL_PARTS = (
+    "base_won",
+    "energy_won",
+    "climate_won",
+    "fuel_won",
+    "electricity_won",
+    "vat_won",
+    "fund_won",
+    "total_won",
+)
 SUPER_TIER = 4  # the tier above 1,000 kWh in winter and summer
 
 
@@ -55,18 +63,30 @@ def bill_lines(bill: Bill, language: str) -> list[str]:
     """The bill as the CLI prints it: a header, the parts of a split period, one line per charge."""
     said = words(language)
     header = str(said["bill_header"]).format(
-        start=date_text(bill.period.start, language), end=date_text(bill.period.last_day, language),
-        days=bill.period.days, voltage=said["voltage"][bill.voltage.value], kwh=kwh_text(float(bill.kwh)),
-        tier=tier_text(bill.tier, language))
+        start=date_text(bill.period.start, language),
+        end=date_text(bill.period.last_day, language),
+        days=bill.period.days,
+        voltage=said["voltage"][bill.voltage.value],
+        kwh=kwh_text(float(bill.kwh)),
+        tier=tier_text(bill.tier, language),
+    )
     lines = [header]
     if len(bill.parts) > 1:
-        lines += [str(said["bill_part"]).format(start=date_text(p.start, language), days=p.days,
-                                                season=said["season"][p.season.value],
-                                                tier=tier_text(p.tier, language)) for p in bill.parts]
+        lines += [
+            str(said["bill_part"]).format(
+                start=date_text(p.start, language),
+                days=p.days,
+                season=said["season"][p.season.value],
+                tier=tier_text(p.tier, language),
+            )
+            for p in bill.parts
+        ]
     labels = {part: str(said["parts"][part]) for part in BILL_PARTS}
     width = max(_width(label) for label in labels.values())
-    lines += [str(said["bill_line"]).format(label=label + " " * (width - _width(label)), won=won(getattr(bill, part)))
-              for part, label in labels.items()]
+    lines += [
+        str(said["bill_line"]).format(label=label + " " * (width - _width(label)), won=won(getattr(bill, part)))
+        for part, label in labels.items()
+    ]
     return lines
 
 

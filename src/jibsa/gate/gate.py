@@ -44,8 +44,14 @@ class _NoAttempts:
 class Gate:
     """One home's gate. `audit` None: nothing keeps an audit log (a store without one)."""
 
-    def __init__(self, conversation: Conversation, audit: AuditLog | None, *, pins: PinLock | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        audit: AuditLog | None,
+        *,
+        pins: PinLock | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.conversation = conversation
         conversation.hub.command_log = self  # timers, rules, skills and MQTT: audited as they reach the hub
         self.pins = pins or PinLock(None, _NoAttempts())
@@ -66,8 +72,16 @@ class Gate:
 
     # -- conversation ---------------------------------------------------------------------------
 
-    async def say(self, principal: Principal, text: str, *, room: str | None = None, confirm: bool = False,
-                  pin: str | None = None, detail: Mapping[str, Any] | None = None) -> Turn:
+    async def say(
+        self,
+        principal: Principal,
+        text: str,
+        *,
+        room: str | None = None,
+        confirm: bool = False,
+        pin: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> Turn:
         """Understand `text` and carry it out for `principal`, audited as "conversation" with `detail`.
 
         A request waiting for a second word is carried out by "응" — with the PIN when the home has one
@@ -83,8 +97,7 @@ class Gate:
         await self.audit(principal, "conversation", detail, ok=ok, result=turn.answer())
         return turn
 
-    async def _say(self, principal: Principal, text: str, *, room: str | None, confirm: bool,
-                   pin: str | None) -> Turn:
+    async def _say(self, principal: Principal, text: str, *, room: str | None, confirm: bool, pin: str | None) -> Turn:
         conversation = self.conversation
         actor = principal.actor()
         waiting = conversation.confirmations.waiting(conversation.who(actor, principal.session))
@@ -98,8 +111,9 @@ class Gate:
             vouched = True  # the owner at the home's own machine, in a home with no PIN: `--yes` is the word
         if not vouched and self.pins.configured and waiting is not None and answer_in(text) is Answer.YES:
             raise GateRefused("wrong_pin")  # with a PIN set, "응" alone does not open the door
-        return await conversation.handle(text, room=room, session=principal.session, actor=actor, confirmed=vouched,
-                                         confirm=confirm)
+        return await conversation.handle(
+            text, room=room, session=principal.session, actor=actor, confirmed=vouched, confirm=confirm
+        )
 
     async def _say_spoken(self, principal: Principal, text: str, room: str | None, waiting: Held | None) -> Turn:
         """A spoken entrance: the PIN comes in words, in the same connection (its session)."""
@@ -113,10 +127,12 @@ class Gate:
                 return self._refused_turn(text, refused, waiting)
             return await conversation.handle("응", room=room, session=principal.session, actor=actor, confirmed=True)
         if waiting is not None and answer_in(text) is Answer.YES and (self.pins.configured or self._needs_pin(waiting)):
-            return self._refused_turn(text, GateRefused("wrong_pin" if self.pins.configured else "pin_required"),
-                                      waiting)
-        return await conversation.handle(text, room=room, session=principal.session, actor=actor,
-                                         second_word=self._needs_pin_command)
+            return self._refused_turn(
+                text, GateRefused("wrong_pin" if self.pins.configured else "pin_required"), waiting
+            )
+        return await conversation.handle(
+            text, room=room, session=principal.session, actor=actor, second_word=self._needs_pin_command
+        )
 
     def _needs_pin_command(self, command: Command) -> bool:
         home = self.conversation.hub.home
@@ -133,13 +149,22 @@ class Gate:
 
     # -- one command ----------------------------------------------------------------------------
 
-    async def command(self, principal: Principal, command: Command, *, confirmed: bool = False,
-                      action: str = "command", detail: Mapping[str, Any] | None = None) -> Outcome:
+    async def command(
+        self,
+        principal: Principal,
+        command: Command,
+        *,
+        confirmed: bool = False,
+        action: str = "command",
+        detail: Mapping[str, Any] | None = None,
+    ) -> Outcome:
         """Carry out one command for `principal` (the hub applies the policy), audited as `action`."""
-        outcome = await self.conversation.hub.execute(command, actor=principal.actor(), confirmed=confirmed,
-                                                      session=principal.session)
-        await self.audit(principal, action, {**command.to_dict(), **(detail or {})}, ok=outcome.ok,
-                         result=outcome.to_dict())
+        outcome = await self.conversation.hub.execute(
+            command, actor=principal.actor(), confirmed=confirmed, session=principal.session
+        )
+        await self.audit(
+            principal, action, {**command.to_dict(), **(detail or {})}, ok=outcome.ok, result=outcome.to_dict()
+        )
         return outcome
 
     def confirmed(self, principal: Principal, command: Command, confirm: bool, pin: str | None) -> bool:
@@ -166,14 +191,29 @@ class Gate:
         if principal is not None:
             await self.audit(principal, "command", command.to_dict(), ok=outcome.ok, result=outcome.to_dict())
 
-    async def audit(self, principal: Principal, action: str, detail: Mapping[str, Any], *, ok: bool,
-                    result: Mapping[str, Any] | None = None) -> None:
+    async def audit(
+        self,
+        principal: Principal,
+        action: str,
+        detail: Mapping[str, Any],
+        *,
+        ok: bool,
+        result: Mapping[str, Any] | None = None,
+    ) -> None:
         """Append one row. A failing write is logged and raised: no unrecorded commands."""
         if self._audit is None:
             return
-        entry = AuditEntry(at=self._clock(), home_id=self.home_id, user=principal.person, role=principal.role.value,
-                           source=principal.source, action=action, detail=dict(detail), ok=ok,
-                           result=dict(result or {}))
+        entry = AuditEntry(
+            at=self._clock(),
+            home_id=self.home_id,
+            user=principal.person,
+            role=principal.role.value,
+            source=principal.source,
+            action=action,
+            detail=dict(detail),
+            ok=ok,
+            result=dict(result or {}),
+        )
         try:
             await self._audit.append_audit(entry)
         except Exception:

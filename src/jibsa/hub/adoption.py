@@ -38,8 +38,12 @@ class AdoptionNeeded:
     audience: ClassVar[Audience] = Audience("", owners=True)
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "adoption_needed", "device": self.device.id, "name": self.device.name,
-                "device_type": self.device.type.value}
+        return {
+            "type": "adoption_needed",
+            "device": self.device.id,
+            "name": self.device.name,
+            "device_type": self.device.type.value,
+        }
 
 
 def names_taken(devices: Iterable[Device]) -> dict[str, str]:
@@ -62,8 +66,13 @@ def distinct_name(device: Device, vendor: str, taken: Mapping[str, str]) -> Devi
         if not clashes(candidate):
             break
     aliases = tuple(a for a in device.aliases if not clashes(a))
-    log.warning("%s: discovered %s %r is named like a device of the home; it is called %r instead",
-                vendor, device.id, device.name, candidate)
+    log.warning(
+        "%s: discovered %s %r is named like a device of the home; it is called %r instead",
+        vendor,
+        device.id,
+        device.name,
+        candidate,
+    )
     return replace(device, name=candidate, aliases=aliases)
 
 
@@ -80,8 +89,13 @@ class AdoptionBook:
 
     def hold(self, device: Device) -> None:
         if device.id not in self.waiting:
-            log.warning("%s: discovered %s %r (%s) waits for an owner to adopt it", device.vendor, device.type.value,
-                        device.name, device.id)
+            log.warning(
+                "%s: discovered %s %r (%s) waits for an owner to adopt it",
+                device.vendor,
+                device.type.value,
+                device.name,
+                device.id,
+            )
         self.waiting[device.id] = device
 
     def report(self, device_id: str, values: Mapping[str, Any]) -> bool:
@@ -105,8 +119,13 @@ class AdoptionBook:
         if device.type not in SAFETY_TYPES:
             return False
         self.adopted.discard(device.id)
-        log.warning("%s: %s %r (%s) was announced from somewhere else; it waits for an owner to adopt it again",
-                    device.vendor, device.type.value, device.name, device.id)
+        log.warning(
+            "%s: %s %r (%s) was announced from somewhere else; it waits for an owner to adopt it again",
+            device.vendor,
+            device.type.value,
+            device.name,
+            device.id,
+        )
         self.waiting[device.id] = device
         return True
 

@@ -36,6 +36,7 @@ class RuleBook(Protocol):
 
     async def handle(self, command: Command, actor: Actor, confirmed: bool) -> Outcome: ...
 
+
 log = logging.getLogger(__name__)
 
 
@@ -108,8 +109,16 @@ class Hub:
         # How long a device that reports state has to show a command's effect (default: the command timeout).
         confirm_s = command_timeout if confirm_timeout is None else confirm_timeout
         self._targets = TargetRunner(self, command_timeout, confirm_s)
-        self.timers = TimerBook(self.scheduler, clock, self.timezone, self.bus, home=lambda: self.home,
-                                precheck=self._targets.precheck, execute=self.execute, intents=intents)
+        self.timers = TimerBook(
+            self.scheduler,
+            clock,
+            self.timezone,
+            self.bus,
+            home=lambda: self.home,
+            precheck=self._targets.precheck,
+            execute=self.execute,
+            intents=intents,
+        )
         self._started: list[DeviceAdapter] = []
         self._background: set[asyncio.Task[Any]] = set()
         self.rules: RuleBook | None = None  # set by whoever starts one (app.open_home)
@@ -240,8 +249,9 @@ class Hub:
         for announced in devices:
             known = self.home.device(announced.id)
             if known is not None and known.vendor != vendor:
-                log.warning("%s: device id %r is already %s's; announcement ignored", vendor, announced.id,
-                            known.vendor)
+                log.warning(
+                    "%s: device id %r is already %s's; announcement ignored", vendor, announced.id, known.vendor
+                )
                 continue
             device = distinct_name(replace(announced, vendor=vendor), vendor, taken)
             if known is None and self.adoption.must_wait(device):

@@ -33,8 +33,15 @@ class Notification:
 
     def to_dict(self) -> dict[str, Any]:
         """Its JSON without words: the edges (API, events, Web Push) add `text` and `text_en`."""
-        return {"id": self.id, "person": self.person, "said": self.said.to_json(), "at": self.at,
-                "read": self.read, "rule_id": self.rule_id, "resolved_at": self.resolved_at}
+        return {
+            "id": self.id,
+            "person": self.person,
+            "said": self.said.to_json(),
+            "at": self.at,
+            "read": self.read,
+            "rule_id": self.rule_id,
+            "resolved_at": self.resolved_at,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +60,13 @@ class PushSubscription:
 
 @runtime_checkable
 class NotificationStore(Protocol):
-    async def add_notification(self, home_id: str, person: str, said: Said, *, at: float,
-                               rule_id: str) -> Notification: ...
+    async def add_notification(
+        self, home_id: str, person: str, said: Said, *, at: float, rule_id: str
+    ) -> Notification: ...
 
-    async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
-                            limit: int = 100, resolved: bool = False) -> list[Notification]:
+    async def notifications(
+        self, home_id: str, person: str | None, *, unread_only: bool = False, limit: int = 100, resolved: bool = False
+    ) -> list[Notification]:
         """Newest first: `person`'s own and everyone's (all of them when `person` is None); the resolved
         ones too only when `resolved`."""
         ...

@@ -84,8 +84,9 @@ class Notifier:
         for person in people or ("",):
             if not self._admit(person, said):
                 continue
-            kept = await self._store.add_notification(self._home_id, person, said, at=self._clock.now(),
-                                                      rule_id=rule_id)
+            kept = await self._store.add_notification(
+                self._home_id, person, said, at=self._clock.now(), rule_id=rule_id
+            )
             self._bus.publish(NotificationAdded(self._home_id, kept))
             sent.append(kept)
         return sent
@@ -96,8 +97,12 @@ class Notifier:
         if now - self._recent.get((person, same), -COALESCE_S) < COALESCE_S:
             return False
         if len(self._kept_at) == MAX_PER_MINUTE and now - self._kept_at[0] < 60.0:
-            log.warning("more than %d notifications in a minute; %r for %r not kept", MAX_PER_MINUTE, said.key,
-                        person or "everyone")
+            log.warning(
+                "more than %d notifications in a minute; %r for %r not kept",
+                MAX_PER_MINUTE,
+                said.key,
+                person or "everyone",
+            )
             return False
         if len(self._recent) > 10 * MAX_PER_MINUTE:
             self._recent = {k: t for k, t in self._recent.items() if now - t < COALESCE_S}
@@ -128,7 +133,7 @@ class Notifier:
         await self.notify((), Said("notification.rule_skipped", {"rule": rule, "late": late_s}), rule_id)
 
     async def timer_finished(self, event: TimerFinished) -> None:
-        """"10분 타이머가 끝났어요": to everyone, and aloud."""
+        """ "10분 타이머가 끝났어요": to everyone, and aloud."""
         seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
         name = str(event.job.name or "")
         if name:

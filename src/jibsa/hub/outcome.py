@@ -39,8 +39,11 @@ class Outcome:
         return self.error is None and all(r.ok for r in self.results)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"command": self.command.to_dict(), "ok": self.ok,
-                               "results": [r.to_dict() for r in self.results]}
+        out: dict[str, Any] = {
+            "command": self.command.to_dict(),
+            "ok": self.ok,
+            "results": [r.to_dict() for r in self.results],
+        }
         if self.scheduled is not None:
             out["scheduled"] = {"id": self.scheduled.id, "due": self.scheduled.due, "repeat": self.scheduled.repeat}
         if self.answer:
@@ -79,8 +82,9 @@ class SkillHost(Protocol):
 
     def snapshot(self) -> dict[str, dict[str, Any]]: ...
 
-    async def execute(self, command: Command, *, actor: Actor | None = None, confirmed: bool = False,
-                      session: str | None = None) -> Outcome:
+    async def execute(
+        self, command: Command, *, actor: Actor | None = None, confirmed: bool = False, session: str | None = None
+    ) -> Outcome:
         """Carry a command out as the hub does (partner skills reach it only through a guarded view)."""
         ...
 

@@ -48,7 +48,9 @@ class HubStore(Protocol):
         ...
 
     async def save_states(
-        self, home_id: str, changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]],
+        self,
+        home_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any], float]],
         causes: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         """Like `save_state` for many (device_id, old, new, at) changes, in one transaction; `causes`

@@ -89,8 +89,9 @@ class TargetRunner:
     def _check(self, command: Command, target: str, actor: Actor) -> TargetResult | tuple[Device, Plan]:
         device = self._hub.home.device(target)
         if target in self._hub.adoption.waiting:
-            return _failed(target, ErrorCode.NOT_ALLOWED, f"{target} waits for an owner to adopt it",
-                           awaiting_adoption=True)
+            return _failed(
+                target, ErrorCode.NOT_ALLOWED, f"{target} waits for an owner to adopt it", awaiting_adoption=True
+            )
         if device is None:
             return _failed(target, ErrorCode.UNKNOWN_DEVICE, f"no device '{target}'")
         plan = plan_action(device, command, self._hub.states.get(target))
@@ -116,8 +117,14 @@ class TargetRunner:
         state = public_state(self._hub.states.get(device.id))
         shown = {prop: state.get(prop)} if prop else state
         if not self._hub.states.available(device.id):
-            return TargetResult(device.id, False, ErrorCode.NOT_ANSWERING, f"{device.id} is not answering",
-                                state=shown, detail={"last_known": True})
+            return TargetResult(
+                device.id,
+                False,
+                ErrorCode.NOT_ANSWERING,
+                f"{device.id} is not answering",
+                state=shown,
+                detail={"last_known": True},
+            )
         return TargetResult(device.id, True, state=shown, detail={"property": prop} if prop else {})
 
     async def _send(self, device: Device, plan: Plan) -> TargetResult:
@@ -143,8 +150,16 @@ class TargetRunner:
         changes = {k: v for k, v in after.items() if before.get(k) != v}
         return TargetResult(device.id, True, changes=changes, state=after, clamps=plan.clamps, delivery=delivered)
 
-    async def _deliver(self, adapter: DeviceAdapter, device: Device, action: DeviceAction, expected: Expected,
-                       shown: asyncio.Future[None], *, trusted: bool) -> TargetResult | Delivery:
+    async def _deliver(
+        self,
+        adapter: DeviceAdapter,
+        device: Device,
+        action: DeviceAction,
+        expected: Expected,
+        shown: asyncio.Future[None],
+        *,
+        trusted: bool,
+    ) -> TargetResult | Delivery:
         """Send `action` and, when the device reports state, wait for the state to show it (`shown`):
         how far the delivery got, or the failed result. A state that already shows it confirms it only
         when the state was `trusted` when sent and still is (`StateTable.doubt`)."""
@@ -163,16 +178,25 @@ class TargetRunner:
         if receipt is Receipt.NO_STATE:
             return Delivery.SENT
         states = self._hub.states
-        if expected is not None and trusted and states.trusted(device.id) and shows(device, states.get(device.id),
-                                                                                  expected):
+        if (
+            expected is not None
+            and trusted
+            and states.trusted(device.id)
+            and shows(device, states.get(device.id), expected)
+        ):
             return Delivery.DONE  # already so, and nothing says the device has drifted from what it last said
         try:
             async with asyncio.timeout(self._confirm_timeout):
                 await shown
         except TimeoutError:
-            return TargetResult(device.id, False, ErrorCode.UNCONFIRMED,
-                                f"{device.id}: sent, but its state did not show it within {self._confirm_timeout:g} s",
-                                detail={"expected": dict(expected or {})}, delivery=Delivery.UNCONFIRMED)
+            return TargetResult(
+                device.id,
+                False,
+                ErrorCode.UNCONFIRMED,
+                f"{device.id}: sent, but its state did not show it within {self._confirm_timeout:g} s",
+                detail={"expected": dict(expected or {})},
+                delivery=Delivery.UNCONFIRMED,
+            )
         return Delivery.DONE
 
 

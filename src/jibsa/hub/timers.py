@@ -41,8 +41,13 @@ class JobFired:
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "job_fired", "job": self.job.id, "name": self.job.name, "late": self.late,
-                "outcome": self.outcome.to_dict()}
+        return {
+            "type": "job_fired",
+            "job": self.job.id,
+            "name": self.job.name,
+            "late": self.late,
+            "outcome": self.outcome.to_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +81,18 @@ class TimerBook:
     """Keeps and fires one home's timers and kept commands. `home` is read at each call (devices
     discovered at run time included); `precheck` and `execute` are the hub's."""
 
-    def __init__(self, scheduler: Scheduler, clock: Clock, timezone: ZoneInfo, bus: EventBus, *,
-                 home: Callable[[], Home], precheck: Precheck, execute: Execute,
-                 intents: Container[str] = INTENTS) -> None:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        clock: Clock,
+        timezone: ZoneInfo,
+        bus: EventBus,
+        *,
+        home: Callable[[], Home],
+        precheck: Precheck,
+        execute: Execute,
+        intents: Container[str] = INTENTS,
+    ) -> None:
         self._scheduler = scheduler
         self._intents = intents
         self._clock = clock
@@ -114,8 +128,16 @@ class TimerBook:
         at, repeat = command.params.get("at"), command.params.get("repeat")
         due = next_occurrence(at, now, self._tz, repeat) if at else now + float(command.params["delay_s"])
         kept = Command(command.intent, tuple(accepted), command.without_timing().params)
-        job = PendingJob(id=uuid.uuid4().hex, kind="command", due=due, command=kept.to_dict(), repeat=repeat, at=at,
-                         created=now, meta=_meta(actor, session))
+        job = PendingJob(
+            id=uuid.uuid4().hex,
+            kind="command",
+            due=due,
+            command=kept.to_dict(),
+            repeat=repeat,
+            at=at,
+            created=now,
+            meta=_meta(actor, session),
+        )
         await self._scheduler.add(job)
         return Outcome(command, tuple(refusals), scheduled=job, answer={"due": due})
 
@@ -143,8 +165,15 @@ class TimerBook:
             return Outcome(command, error="too_many_jobs")
         now = self._clock.now()
         name = str(command.params.get("name") or "")
-        job = PendingJob(id=uuid.uuid4().hex, kind="timer", due=now + float(duration), command=command.to_dict(),
-                         name=name, created=now, meta=_meta(actor, session))
+        job = PendingJob(
+            id=uuid.uuid4().hex,
+            kind="timer",
+            due=now + float(duration),
+            command=command.to_dict(),
+            name=name,
+            created=now,
+            meta=_meta(actor, session),
+        )
         await self._scheduler.add(job)
         return Outcome(command, scheduled=job, answer={"duration_s": duration, "name": name})
 

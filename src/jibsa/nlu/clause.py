@@ -79,7 +79,7 @@ def split_clauses(tokens: list[Token]) -> list[list[Token]]:
         if token.has("conj") and not token.has("verb") and clauses[-1]:
             clauses.append([])
             continue
-        if _starts_another_request(clauses[-1], token, tokens[i + 1:]):
+        if _starts_another_request(clauses[-1], token, tokens[i + 1 :]):
             clauses.append([])  # "큰방 불 켜 줘, 작은방 불 꺼 줘": a target after a verb, with a verb of its own
         clauses[-1].append(token)
         if token.has("neg") and token.text.endswith("고"):
@@ -159,8 +159,7 @@ def _read_target(clause: Clause, token: Token, pending: list[str], home: Home, a
     return False
 
 
-def _joined_rooms(clause: Clause, said: tuple[int, int, int], joined: tuple[str, ...],
-                  home: Home) -> tuple[str, ...]:
+def _joined_rooms(clause: Clause, said: tuple[int, int, int], joined: tuple[str, ...], home: Home) -> tuple[str, ...]:
     """The rooms of the target just read, which the next thing in the list takes when it says none (a spec
     without rooms read now gets `joined`, the rooms of the one before it)."""
     specs, devices, rooms_said = said
@@ -240,7 +239,7 @@ def unread_modifier(clause: Clause, fillers: frozenset[str]) -> str | None:
     for token in clause.tokens:
         if not (token.has("kind") or token.has("device")) or token.has("shadow") or token.start <= clause.offset:
             continue
-        before = clause.sentence[clause.offset:token.start].rstrip()
+        before = clause.sentence[clause.offset : token.start].rstrip()
         last = before.split()[-1] if before.split() else ""
         word = _PARTICLES.sub("", last) if len(last) > 2 else last
         if len(word) >= 2 and word in unread:  # "이 방 불": 방 alone is this room
@@ -269,5 +268,3 @@ def unread_words(clause: Clause, fillers: frozenset[str]) -> list[str]:
         if (len(word) >= 2 or _HANGUL_WORD.fullmatch(word)) and word not in fillers and re.search(r"[가-힣a-z]", word):
             words.append(word)
     return words
-
-

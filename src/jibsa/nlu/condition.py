@@ -28,7 +28,8 @@ _TIME_NOUN = re.compile(r"\s*(?:때|무렵|즈음)(?![가-힣])|\s*때(?:마다|
 _WHILE = re.compile(r"\s*(?:동안|사이에)(?![가-힣])")
 _BEFORE = re.compile(r"기\s*(?:(?:\d+|[일이삼사오육칠팔구십]+|한|두|세)\s*(?:분|시간|초)(?:\s*반)?\s*)?(?:전에|전까지)")
 _EVENT_THEN_DELAY = re.compile(
-    r"([가-힣]+)고\s*(?:나서\s*)?(?:\d+|[일이삼사오육칠팔구십]+|한|두|세)\s*(?:분|시간|초)(?:\s*반)?\s*(?:뒤|후)(?:에|엔)?")
+    r"([가-힣]+)고\s*(?:나서\s*)?(?:\d+|[일이삼사오육칠팔구십]+|한|두|세)\s*(?:분|시간|초)(?:\s*반)?\s*(?:뒤|후)(?:에|엔)?"
+)
 _DURATION_WORD = re.compile(r"\d|(?:분|시간|초|일|주|달|년|잠깐|잠시|한참)$")
 _ENGLISH = re.compile(
     r"\b(?:if|when|whenever|once|as soon as|while|every time)\b(?!\s+(?:does|do|did|is|are|was|will|can)\b)"
@@ -81,7 +82,8 @@ def asks_question(text: str, language: str = "ko") -> bool:
     stripped = text.strip()
     if language == "en":
         return bool(_ENGLISH_QUESTION.search(stripped) or stripped.endswith("?")) and not _ENGLISH_FAVOUR.search(
-            stripped)
+            stripped
+        )
     if not (stripped.endswith(("?", "？")) or _QUESTION_END.search(stripped)):
         return False
     last = stripped.rstrip("?？ .")
@@ -117,7 +119,7 @@ def condition_parts(text: str) -> tuple[list[str], str] | None:
         return None
     cuts = [0, *ends]
     parts = [text[a:b].strip(" ,") for a, b in pairwise(cuts)]
-    return [p for p in parts if p], text[ends[-1]:].strip(" ,")
+    return [p for p in parts if p], text[ends[-1] :].strip(" ,")
 
 
 Span = tuple[int, int]
@@ -137,7 +139,7 @@ def _connective(text: str) -> list[Span]:
         word = match.group(0)
         if not word.endswith("면") or len(word) < 2 or _not_connective(word):
             continue
-        after = text[match.end():match.end() + 6].lstrip()
+        after = text[match.end() : match.end() + 6].lstrip()
         if re.match(r"(?:좋|고맙|감사|돼|되|된|안\s*(?:돼|되))", after):
             continue
         found.append(match.span())
@@ -164,7 +166,7 @@ def _while_clause(text: str) -> list[Span]:
         word = match.group(0)
         if not (word.endswith("는") or _final(word[-1]) == _NIEUN) or _DURATION_WORD.search(word):
             continue
-        if re.search(r"\d\s*$", text[max(0, match.start() - 3):match.start()]):
+        if re.search(r"\d\s*$", text[max(0, match.start() - 3) : match.start()]):
             continue
         noun = _WHILE.match(text, match.end())
         if noun:
@@ -186,7 +188,8 @@ def _requests(stem: str) -> bool:
     """A request's verb ("맞추", "켜"), or a verb helped by 주다/놓다/두다 ("켜 주", "틀어 놓"): only people
     are asked to do things."""
     return stem.endswith(("주", "드리", "놓", "두", "놔")) or any(
-        stem.startswith(verb) or stem.endswith(verb) for verb in _request_verbs())
+        stem.startswith(verb) or stem.endswith(verb) for verb in _request_verbs()
+    )
 
 
 _FINDERS = (_connective, _time_clause, _while_clause, _before_clause, _event_then_delay)

@@ -14,8 +14,28 @@ _ITEM_EDGES = re.compile(
 )
 _PARTICLE_END = re.compile(r"(?:을|를|도|좀|이랑|랑|\s*사야\s*(?:돼|해|겠다|겠어|하니까|되니까))$")
 _TIMER_NAME = re.compile(r"([가-힣a-z]+)\s*(?:타이머|timer)")
-_NOT_A_NAME = frozenset({"분", "초", "시간", "a", "the", "set", "start", "반", "에", "로", "minute", "minutes",
-                         "second", "seconds", "hour", "hours", "min", "mins"})
+_NOT_A_NAME = frozenset(
+    {
+        "분",
+        "초",
+        "시간",
+        "a",
+        "the",
+        "set",
+        "start",
+        "반",
+        "에",
+        "로",
+        "minute",
+        "minutes",
+        "second",
+        "seconds",
+        "hour",
+        "hours",
+        "min",
+        "mins",
+    }
+)
 
 
 def timer_command(clause: Clause, text: str) -> Command:

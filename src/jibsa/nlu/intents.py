@@ -46,8 +46,13 @@ def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: 
         return Interpretation(reason="keep")
     scenes = clause.tagged("scene")  # the home's own words come before small talk ("잘 자" may be a scene)
     asked_about = clause.question and clause.has("greeting")  # "엄마 집에 왔어?" asks; it runs no scene
-    if scenes and not clause.devices and "turn_off" not in clause.verb_names() and not clause.state_question \
-            and not asked_about:
+    if (
+        scenes
+        and not clause.devices
+        and "turn_off" not in clause.verb_names()
+        and not clause.state_question
+        and not asked_about
+    ):
         return Interpretation(commands=[Command("run_scene", (), {"scene": scenes[0]})])
     talk = clause.tagged("smalltalk")
     if asked_about:
@@ -65,12 +70,14 @@ def interpret(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: 
 
 def _told(text: str) -> bool:
     """났었어, 켰었는데: a past before the past (ㅆ then 었) tells what happened once; it asks for nothing."""
-    return any(ch == "었" and i and (ord(text[i - 1]) - 0xAC00) % 28 == 20 and "가" <= text[i - 1] <= "힣"
-               for i, ch in enumerate(text))
+    return any(
+        ch == "었" and i and (ord(text[i - 1]) - 0xAC00) % 28 == 20 and "가" <= text[i - 1] <= "힣"
+        for i, ch in enumerate(text)
+    )
 
 
 def _remark(clause: Clause) -> bool:
-    """"에어컨 바람 시원하다 좋다": a remark about a device, neither a question nor a request."""
+    """ "에어컨 바람 시원하다 좋다": a remark about a device, neither a question nor a request."""
     return not clause.question and not clause.has("query") and not clause.has("state")
 
 
@@ -104,7 +111,7 @@ def _asks_about_air(clause: Clause) -> bool:
 
 
 def _cancels(clause: Clause) -> bool:
-    """"됐어" cancels when it stands alone, not as the end of "감지됐어"."""
+    """ "됐어" cancels when it stands alone, not as the end of "감지됐어"."""
     for token in clause.tokens:
         if token.has("cancel") and not (clause.has("measure") or clause.has("prop")):
             attached = token.start > 0 and clause.text[: token.start - clause.tokens[0].start][-1:].strip() != ""
@@ -125,8 +132,12 @@ def _is_query(clause: Clause) -> bool:
         return True
     if _action_verbs(clause) or "set" in clause.verb_names() or _has_value(clause):
         return False
-    return clause.has("query") or clause.question or clause.has("measure") or (
-        clause.has("prop") and not clause.has("feeling"))
+    return (
+        clause.has("query")
+        or clause.question
+        or clause.has("measure")
+        or (clause.has("prop") and not clause.has("feeling"))
+    )
 
 
 def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Interpretation:
@@ -148,13 +159,17 @@ def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Interpre
 
 
 def _cleaning(clause: Clause, home: Home) -> Interpretation | None:
-    """"거실 청소해줘": start the robot vacuum, with the room as its area."""
+    """ "거실 청소해줘": start the robot vacuum, with the room as its area."""
     if not any(n == "start" and ("청소" in t.text or t.text.startswith("clean")) for n, t in clause.verbs):
         return None
     if {"stop", "pause", "dock"} & set(clause.verb_names()):
         return None
-    named = [d for ids in clause.devices for d in (home.device(i) for i in ids)
-             if d is not None and d.type is DeviceType.ROBOT_VACUUM]
+    named = [
+        d
+        for ids in clause.devices
+        for d in (home.device(i) for i in ids)
+        if d is not None and d.type is DeviceType.ROBOT_VACUUM
+    ]
     robots = named or [d for d in home.devices if d.type is DeviceType.ROBOT_VACUUM]
     if not robots:
         return Interpretation(not_found=["로봇청소기"], reason="not_found")
@@ -180,7 +195,8 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     placed = bool(clause.devices or any(s.rooms for s in clause.specs))
     unread = unread_words(clause, ctx.fillers) if not placed else []
     unknown = (None if inherited else _guess(clause, home, lex, unread, setting)) or _unknown_word(
-        clause, home, ctx, unread, bool(devices))
+        clause, home, ctx, unread, bool(devices)
+    )
     if unknown is not None:
         return unknown
     slip = unread[0] if unread else ""  # "거싷 불 켜": the kind is read; the word before may be a room
@@ -189,8 +205,11 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     if not inherited and unplaced_spread(clause, ctx, devices):
         devices = [d for d in devices if d.id in ctx.chosen]
         if not devices:
-            return Interpretation(reason="choose", devices=_candidates(clause, home, lex, ctx, previous=previous,
-                                                                setting=setting), unread=slip)
+            return Interpretation(
+                reason="choose",
+                devices=_candidates(clause, home, lex, ctx, previous=previous, setting=setting),
+                unread=slip,
+            )
     if clause.also and previous is not None and not _action_verbs(clause) and not setting.said:
         prop = previous.params.get("property")
         devices = [d for d in devices if settable(d, str(prop))] if prop else devices
@@ -205,8 +224,9 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
         return Interpretation(reason="no_property" if lacking else "bad_value", devices=list(devices), detail=prop)
     cycle = _CYCLE.search(clause.text)
     if cycle and cycle.group(1) not in ("세탁", "건조", "세척", "청소"):
-        commands = [replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c
-                    for c in commands]
+        commands = [
+            replace(c, params={**c.params, "cycle": cycle.group(1)}) if c.intent == "start" else c for c in commands
+        ]
     return Interpretation(commands=commands, reason="" if devices else "unclear", unread=slip)
 
 
@@ -222,8 +242,9 @@ def _unknown_word(clause: Clause, home: Home, ctx: Context, unread: list[str], f
     return Interpretation(not_found=[modifier], reason="not_found", unread=modifier) if modifier else None
 
 
-def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
-             setting: Setting) -> tuple[list[Device], list[str], bool]:
+def _targets(
+    clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None, setting: Setting
+) -> tuple[list[Device], list[str], bool]:
     """The request's devices, what was not found, and whether the devices come from the last command."""
     res = resolve(home, clause, ctx)
     devices = [d for d in (home.device(i) for i in res.ids) if d is not None]
@@ -243,11 +264,11 @@ def _targets(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous
     return first_kind_with_devices(home, kinds, ctx), [], False
 
 
-def _candidates(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None,
-                setting: Setting) -> list[Device]:
+def _candidates(
+    clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, previous: Previous | None, setting: Setting
+) -> list[Device]:
     """The devices to choose among: those of the request that could take it."""
-    devices, _, _ = _targets(clause, home, lex, replace(ctx, chosen=frozenset()), previous=previous,
-                             setting=setting)
+    devices, _, _ = _targets(clause, home, lex, replace(ctx, chosen=frozenset()), previous=previous, setting=setting)
     if not _changes_value(clause, setting):
         return devices
     prop = setting.prop or default_prop(devices, setting.unit)
@@ -281,8 +302,9 @@ def _guess(clause: Clause, home: Home, lex: Lexicon, unread: list[str], setting:
     return Interpretation(not_found=[missing], reason="not_found", unread=unread[0])
 
 
-def _broad_devices(clause: Clause, devices: list[Device], setting: Setting,
-                   chosen: frozenset[str]) -> tuple[list[Device], bool]:
+def _broad_devices(
+    clause: Clause, devices: list[Device], setting: Setting, chosen: frozenset[str]
+) -> tuple[list[Device], bool]:
     """Of a room's (or the home's) devices, those that take the request ("거실 거 열어줘": the curtain), and
     whether to ask which: every device of the home opened, unlocked, started … ("다 열어") is asked about,
     and the answer (`chosen`) picks; only "다 꺼"/"다 켜" stand for all of them."""
@@ -312,8 +334,11 @@ def _names_another_kind(clause: Clause, unread: Sequence[str], lex: Lexicon) -> 
         said = spec.text.strip()
         before = clause.sentence[: clause.sentence.find(said)].split() if said and said in clause.sentence else []
         others = [w for kind, words in kinds.items() if spec.kind is None or kind != spec.kind.value for w in words]
-        if before and before[-1] in unread and any(w.endswith(said) and _sounds_like(before[-1], w[: -len(said)])
-                                                    for w in others):
+        if (
+            before
+            and before[-1] in unread
+            and any(w.endswith(said) and _sounds_like(before[-1], w[: -len(said)]) for w in others)
+        ):
             return f"{before[-1]} {said}"
     return ""
 
@@ -346,8 +371,9 @@ def _broad(clause: Clause) -> bool:
     return bool(clause.bare_rooms or clause.has("all") or clause.specs)
 
 
-def _room_targets(clause: Clause, home: Home, previous: Previous | None,
-                  setting: Setting) -> tuple[list[Device], list[str]]:
+def _room_targets(
+    clause: Clause, home: Home, previous: Previous | None, setting: Setting
+) -> tuple[list[Device], list[str]]:
     rooms = clause.bare_rooms
     if clause.also and previous is not None:
         found = [d for k in previous.kinds for d in kind_devices(home, k, rooms)]
@@ -387,9 +413,11 @@ def _commands(clause: Clause, devices: Sequence[Device], setting: Setting) -> li
 
 
 def _turns_on_first(clause: Clause) -> bool:
-    """"켜서 23도로" turns on, then sets; "23도로 켜줘" and "채널 11번 틀어줘" only set."""
-    return any(name == "turn_on" and (token.tail + " ").lstrip().startswith(("서", "어서", "가지고"))
-               for name, token in clause.verbs)
+    """ "켜서 23도로" turns on, then sets; "23도로 켜줘" and "채널 11번 틀어줘" only set."""
+    return any(
+        name == "turn_on" and (token.tail + " ").lstrip().startswith(("서", "어서", "가지고"))
+        for name, token in clause.verbs
+    )
 
 
 def _adjust_commands(devices: Sequence[Device], s: Setting, base: str | None) -> list[Command]:
@@ -438,7 +466,5 @@ def previous_of(commands: Sequence[Command], home: Home) -> Previous | None:
             for device in (home.device(i) for i in command.targets):
                 if device is not None and device.type not in kinds:
                     kinds.append(device.type)
-            return Previous(command.intent, command.without_timing().to_dict()["params"], command.targets,
-                            tuple(kinds))
+            return Previous(command.intent, command.without_timing().to_dict()["params"], command.targets, tuple(kinds))
     return None
-

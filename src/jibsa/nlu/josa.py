@@ -58,7 +58,7 @@ def josa(word: str, particle: str) -> str:
 
 
 def join_names(names: list[str], particle: str = "과") -> str:
-    """"거실 천장등과 거실 스탠드": names joined with 과/와, as Korean lists them."""
+    """ "거실 천장등과 거실 스탠드": names joined with 과/와, as Korean lists them."""
     if not names:
         return ""
     out = names[0]

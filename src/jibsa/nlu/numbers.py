@@ -56,7 +56,7 @@ def parse_number(word: str) -> float | None:
 
 
 def _parse_english(word: str) -> float | None:
-    """"twenty three" -> 23, "twenty-three point five" -> 23.5, "nine" -> 9."""
+    """ "twenty three" -> 23, "twenty-three point five" -> 23.5, "nine" -> 9."""
     whole, _, fraction = word.partition(" point ")
     parts = whole.replace("-", " ").split()
     if not parts or len(parts) > 2:
@@ -78,7 +78,7 @@ def _parse_english(word: str) -> float | None:
 def _parse_native(word: str) -> int | None:
     for tens_word, tens in sorted(_NATIVE_TENS.items(), key=lambda kv: -len(kv[0])):
         if word.startswith(tens_word):
-            rest = word[len(tens_word):]
+            rest = word[len(tens_word) :]
             if not rest:
                 return tens
             return tens + _NATIVE_ONES[rest] if rest in _NATIVE_ONES else None

@@ -122,8 +122,14 @@ class Parser:
     then the phrases of the `intents` that bring their own (an intent from another package); then the
     grammar."""
 
-    def __init__(self, home: Home, language: str = "ko", *, readers: Sequence[SentenceReader] | None = None,
-                 intents: IntentRegistry = BUILTIN_INTENTS) -> None:
+    def __init__(
+        self,
+        home: Home,
+        language: str = "ko",
+        *,
+        readers: Sequence[SentenceReader] | None = None,
+        intents: IntentRegistry = BUILTIN_INTENTS,
+    ) -> None:
         self.home = home
         self.language = language
         self.readers = tuple(installed_readers() if readers is None else readers)
@@ -157,8 +163,9 @@ class Parser:
         understood = self._read(text, normalised, said, language, room, session=session)
         return self._held_back(understood, said)
 
-    def _read(self, text: str, normalised: str, said: str, language: str, room: str | None, *,
-              session: str | None) -> Understanding:
+    def _read(
+        self, text: str, normalised: str, said: str, language: str, room: str | None, *, session: str | None
+    ) -> Understanding:
         error = self._refused(text, normalised, room)
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
@@ -184,22 +191,36 @@ class Parser:
             self._remember(session, state, result.commands, choice)
         if choice is not None:
             choices = result.choices
-            return Understanding(text, (), lambda: choice_question(self.home, choices, language), False, language,
-                                 needs_choice=choice.candidates)
+            return Understanding(
+                text,
+                (),
+                lambda: choice_question(self.home, choices, language),
+                False,
+                language,
+                needs_choice=choice.candidates,
+            )
         # A repeating schedule stands, like a rule: it is read back and kept after a yes ("저녁 7시마다 …").
         standing = any(c.params.get("repeat") for c in result.commands)
         confirm = standing or any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
         note = slip_note(slip, language) if slip is not None else ""
 
         def reply() -> str:
-            said = promise(self.home, result.commands, result.not_found, result.why, language=language,
-                           needs_confirmation=confirm)
+            said = promise(
+                self.home, result.commands, result.not_found, result.why, language=language, needs_confirmation=confirm
+            )
             if standing:
                 said = f"{said} {reply_texts(language)['ask_standing']}"
             return f"{note} {said}" if note else said
 
-        return Understanding(text, tuple(result.commands), reply, confirm, language, tuple(result.not_found),
-                             note="" if confirm else note)
+        return Understanding(
+            text,
+            tuple(result.commands),
+            reply,
+            confirm,
+            language,
+            tuple(result.not_found),
+            note="" if confirm else note,
+        )
 
     def _mend(self, asked: PendingChoice, previous: Previous | None, result: _Result) -> tuple[_Result, Slip | None]:
         """A request that did nothing because of a word not understood, read again with the home's words one
@@ -227,10 +248,12 @@ class Parser:
         kept = tuple(c for c in understood.commands if not acts(c, self.intents))
         language, (key, condition) = understood.language, why
         if kept:
-            return Understanding(understood.text, kept, lambda: promise(self.home, kept, (), (), language=language),
-                                 language=language)
-        return Understanding(understood.text, (), lambda: str(reply_texts(language)[key]).format(condition=condition),
-                             language=language)
+            return Understanding(
+                understood.text, kept, lambda: promise(self.home, kept, (), (), language=language), language=language
+            )
+        return Understanding(
+            understood.text, (), lambda: str(reply_texts(language)[key]).format(condition=condition), language=language
+        )
 
     def _refused(self, text: str, normalised: str, room: str | None) -> str | None:
         """A request jibsa will not read: one longer than MAX_CHARS, or said in a room the home lacks."""
@@ -240,8 +263,9 @@ class Parser:
             return "unknown_room"
         return None
 
-    def _understand(self, text: str, room: str | None, previous: Previous | None,
-                    chosen: frozenset[str] = frozenset()) -> _Result:
+    def _understand(
+        self, text: str, room: str | None, previous: Previous | None, chosen: frozenset[str] = frozenset()
+    ) -> _Result:
         timing = find_timing(text)
         blanked = _blank(text, timing.spans)
         tokens = scan(blanked, self._gazetteer)
@@ -322,8 +346,10 @@ def _clauses(tokens: list[Token], text: str, home: Home) -> list[Clause]:
     if carry:
         merged.append(carry)
     floors = [0, *(g[-1].end for g in merged)][: len(merged)]
-    return [read_clause(g, text, home, floor, last=i == len(merged) - 1)
-            for i, (g, floor) in enumerate(zip(merged, floors, strict=True))]
+    return [
+        read_clause(g, text, home, floor, last=i == len(merged) - 1)
+        for i, (g, floor) in enumerate(zip(merged, floors, strict=True))
+    ]
 
 
 def _timed(command: Command, timing: dict[str, Any]) -> Command:

@@ -58,13 +58,23 @@ class PhraseBook:
     """Rules in order of priority, with the words of each slot: {slot: {value: [words]}}, and the slots
     whose value is the text a regular expression matches in the normalised, spaceless request."""
 
-    def __init__(self, rules: Sequence[PhraseRule], slots: Mapping[str, Mapping[str, Sequence[str]]],
-                 patterns: Mapping[str, str] | None = None) -> None:
-        self._words = {slot: {compact(normalise(w)): value for value, words in values.items() for w in words}
-                       for slot, values in slots.items()}
+    def __init__(
+        self,
+        rules: Sequence[PhraseRule],
+        slots: Mapping[str, Mapping[str, Sequence[str]]],
+        patterns: Mapping[str, str] | None = None,
+    ) -> None:
+        self._words = {
+            slot: {compact(normalise(w)): value for value, words in values.items() for w in words}
+            for slot, values in slots.items()
+        }
         self._patterns = dict(patterns or {})
-        self._compiled = [(rule, lang, re.compile(_regex(t, self._words, self._patterns)))
-                          for rule in rules for lang, templates in rule.templates.items() for t in templates]
+        self._compiled = [
+            (rule, lang, re.compile(_regex(t, self._words, self._patterns)))
+            for rule in rules
+            for lang, templates in rule.templates.items()
+            for t in templates
+        ]
 
     def match(self, text: str) -> PhraseMatch | None:
         """The first rule one of whose templates the whole `text` matches."""

@@ -28,8 +28,9 @@ def query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Prev
         return Interpretation(not_found=res.not_found, reason="not_found")
     ids = _query_named(clause, home, res.ids, measures)
     if not ids and not clause.devices:
-        ids = _query_unnamed(clause, home, lex, replace(ctx, carried=rooms), prop=prop, measures=measures,
-                             previous=previous)
+        ids = _query_unnamed(
+            clause, home, lex, replace(ctx, carried=rooms), prop=prop, measures=measures, previous=previous
+        )
     if not ids:
         return Interpretation(reason="unclear")
     return Interpretation(commands=[Command("query_state", tuple(ids), params)])
@@ -57,8 +58,16 @@ def _query_named(clause: Clause, home: Home, ids: list[str], measures: list[str]
     return ids
 
 
-def _query_unnamed(clause: Clause, home: Home, lex: Lexicon, ctx: Context, *, prop: str | None,
-                   measures: list[str], previous: Previous | None) -> list[str]:
+def _query_unnamed(
+    clause: Clause,
+    home: Home,
+    lex: Lexicon,
+    ctx: Context,
+    *,
+    prop: str | None,
+    measures: list[str],
+    previous: Previous | None,
+) -> list[str]:
     if measures:
         found = sensors_measuring(home, measures, ctx.carried)
         if found:

@@ -69,9 +69,15 @@ def _place(params: Mapping[str, Any], lang: dict[str, Any], ko: bool) -> str:
     return f"{city}" if ko else f" in {city}"
 
 
-_REPEAT_WORDS = {"daily": "매일", "weekdays": "평일마다", "weekends": "주말마다",
-                 **{day: f"매주 {name}요일" for day, name in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-                                                             "월화수목금토일", strict=True)}}
+_REPEAT_WORDS = {
+    "daily": "매일",
+    "weekdays": "평일마다",
+    "weekends": "주말마다",
+    **{
+        day: f"매주 {name}요일"
+        for day, name in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "월화수목금토일", strict=True)
+    },
+}
 
 
 def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
@@ -87,8 +93,15 @@ def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
     return " ".join([*prefix, text]) if prefix else text
 
 
-def promise(home: Home, commands: Sequence[Command], not_found: Sequence[str], why: Sequence[Interpretation], *,
-            language: str = "ko", needs_confirmation: bool = False) -> str:
+def promise(
+    home: Home,
+    commands: Sequence[Command],
+    not_found: Sequence[str],
+    why: Sequence[Interpretation],
+    *,
+    language: str = "ko",
+    needs_confirmation: bool = False,
+) -> str:
     """The reply given before acting: what will be done (asked first when it needs a yes), what was
     not found, what the devices lack, or why nothing."""
     lang = _lang(language)
@@ -113,7 +126,7 @@ def _nothing(why: Sequence[Interpretation], lang: dict[str, Any]) -> str:
 
 
 def _lacking(home: Home, outcome: Interpretation, lang: dict[str, Any], language: str) -> str:
-    """"거실 TV에는 밝기 설정이 없어요." (or "…의 색을 그 값으로 맞출 수 없어요."): said once, for all."""
+    """ "거실 TV에는 밝기 설정이 없어요." (or "…의 색을 그 값으로 맞출 수 없어요."): said once, for all."""
     prop = lang.get("properties", {}).get(outcome.detail, outcome.detail.replace("_", " "))
     names = target_phrase(home, [d.id for d in outcome.devices], "", lang, language)
     template = str(lang["lacking" if outcome.reason == "no_property" else "bad_value"])
@@ -121,7 +134,7 @@ def _lacking(home: Home, outcome: Interpretation, lang: dict[str, Any], language
 
 
 def choice_question(home: Home, devices: Sequence[Device], language: str) -> str:
-    """"거실 에어컨이요, 안방 에어컨이요?": which of the rooms' devices the person means."""
+    """ "거실 에어컨이요, 안방 에어컨이요?": which of the rooms' devices the person means."""
     lang = _lang(language)
     kind = kind_word(devices, lang)
     places: dict[str, str] = {}
@@ -138,7 +151,7 @@ def choice_question(home: Home, devices: Sequence[Device], language: str) -> str
 
 
 def slip_note(slip: Slip, language: str) -> str:
-    """"'블'을 '불'로 알아들었어요." (a slip read as meant), or "'블'이 뭔지 모르겠어요." (asked about)."""
+    """ "'블'을 '불'로 알아들었어요." (a slip read as meant), or "'블'이 뭔지 모르겠어요." (asked about)."""
     lang = _lang(language)
     said, meant = f"'{slip.said}'", f"'{slip.meant}'"
     if language == "en":

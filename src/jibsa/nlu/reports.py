@@ -15,8 +15,13 @@ _SENSOR_ORDER = ("temperature", "current_temperature", "humidity", "current_humi
                  "air_quality", "battery")  # fmt: skip
 
 
-def describe(home: Home, commands: Sequence[Command], per_command: Sequence[Sequence[TargetResult]],
-             lang: dict[str, Any], language: str) -> str:
+def describe(
+    home: Home,
+    commands: Sequence[Command],
+    per_command: Sequence[Sequence[TargetResult]],
+    lang: dict[str, Any],
+    language: str,
+) -> str:
     parts: list[str] = []
     for command, results in zip(commands, per_command, strict=False):
         parts.extend(_describe_command(home, command, results, lang, language))
@@ -28,8 +33,9 @@ def _name(home: Home, target: str) -> str:
     return device.name if device is not None else target
 
 
-def _describe_command(home: Home, command: Command, results: Sequence[TargetResult], lang: dict[str, Any],
-                      language: str) -> list[str]:
+def _describe_command(
+    home: Home, command: Command, results: Sequence[TargetResult], lang: dict[str, Any], language: str
+) -> list[str]:
     ok = [r for r in results if r.ok and r.delivery is not Delivery.SENT]
     sent = [r for r in results if r.ok and r.delivery is Delivery.SENT]
     failed = [r for r in results if not r.ok]
@@ -95,8 +101,7 @@ def _scene(home: Home, command: Command, ko: bool) -> str:
     return josa(name, "을") if ko else name
 
 
-def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any],
-                ok: Sequence[TargetResult]) -> str:
+def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any], ok: Sequence[TargetResult]) -> str:
     asked = command.params.get("value")
     noted = any(r.notes for r in ok)
     if not isinstance(applied, (int, float)) or not isinstance(asked, (int, float)) or applied == asked:

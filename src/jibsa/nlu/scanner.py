@@ -105,11 +105,21 @@ class Gazetteer:
 
 def _ascii_boundary(text: str, start: int, end: int) -> bool:
     """English words match whole words only ("on" is not inside "bedroom")."""
-    if text[start].isascii() and text[start].isalpha() and start > 0 and text[start - 1].isascii() \
-            and text[start - 1].isalnum():
+    if (
+        text[start].isascii()
+        and text[start].isalpha()
+        and start > 0
+        and text[start - 1].isascii()
+        and text[start - 1].isalnum()
+    ):
         return False
-    return not (text[end - 1].isascii() and text[end - 1].isalpha() and end < len(text)
-                and text[end].isascii() and text[end].isalnum())
+    return not (
+        text[end - 1].isascii()
+        and text[end - 1].isalpha()
+        and end < len(text)
+        and text[end].isascii()
+        and text[end].isalnum()
+    )
 
 
 def scan(text: str, gazetteer: Gazetteer) -> list[Token]:
@@ -149,7 +159,7 @@ def scan(text: str, gazetteer: Gazetteer) -> list[Token]:
 
 
 def _inside_word(text: str, start: int, end: int, entries: tuple[Entry, ...]) -> bool:
-    """"거", "것" mean "any device" only as words of their own ("거실 거도", "그 거 켜"), never as a
+    """ "거", "것" mean "any device" only as words of their own ("거실 거도", "그 거 켜"), never as a
     piece of a word not understood ("거싷", "스피거"): such a piece would widen the request to a room."""
     if any(tag != "any" for tag, _ in entries):
         return False
@@ -166,8 +176,9 @@ def _best_match(text: str, i: int, gazetteer: Gazetteer) -> tuple[int, tuple[Ent
 
     def score(candidate: tuple[int, tuple[Entry, ...]]) -> tuple[int, int, int]:
         end = candidate[0]
-        following = next((f for f in reversed(gazetteer.prefixes(text, end))
-                          if any(tag != "shadow" for tag, _ in f[1])), None)
+        following = next(
+            (f for f in reversed(gazetteer.prefixes(text, end)) if any(tag != "shadow" for tag, _ in f[1])), None
+        )
         reach = following[0] if following is not None else end
         second = len(text[end:reach].replace(" ", ""))
         first = len(text[i:end].replace(" ", ""))
@@ -183,9 +194,14 @@ def _split_room_kind(token: Token, text: str, gazetteer: Gazetteer) -> Token | N
     for end, entries in gazetteer.prefixes(text, token.start):
         rooms = [e for e in entries if e[0] == "room"]
         rest = gazetteer.longest(text, end)
-        if rooms and end < token.end and rest is not None and rest[0] == token.end \
-                and any(t == "kind" for t, _ in rest[1]):
-            return Token(token.start, end, text[token.start:end], tuple(rooms))
+        if (
+            rooms
+            and end < token.end
+            and rest is not None
+            and rest[0] == token.end
+            and any(t == "kind" for t, _ in rest[1])
+        ):
+            return Token(token.start, end, text[token.start : end], tuple(rooms))
     return None
 
 

@@ -36,8 +36,12 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
     props = [p for p in clause.tagged("prop") if p not in ("remaining_time", "run_state")]
     s.prop = props[0] if props else None
     named = bool(clause.devices or clause.specs)  # with a device named, "외출 모드" is its mode, not the scene
-    values = [v for t in clause.tokens if (named or not t.has("scene")) and not _names_cycle(clause, t)
-              for v in t.values("value")]
+    values = [
+        v
+        for t in clause.tokens
+        if (named or not t.has("scene")) and not _names_cycle(clause, t)
+        for v in t.values("value")
+    ]
     if values:
         value_prop, s.value = values[0]
         s.prop = s.prop if s.prop in ("fan_speed", "mode") else value_prop
@@ -74,7 +78,7 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
 
 
 def _freezer(clause: Clause, lex: Lexicon, s: Setting) -> None:
-    """"냉동실 영하 18도로": a temperature said with the freezer's name is the freezer's, below zero."""
+    """ "냉동실 영하 18도로": a temperature said with the freezer's name is the freezer's, below zero."""
     if s.prop not in (None, "temperature") or not any(w in clause.text for w in lex.words("freezer_words")):
         return
     if s.unit == "도" or s.prop == "temperature":
@@ -84,7 +88,7 @@ def _freezer(clause: Clause, lex: Lexicon, s: Setting) -> None:
 
 
 def _names_cycle(clause: Clause, token: Token) -> bool:
-    """"쾌속 코스로 돌려줘": a word before 코스 names the cycle to run, not a mode to set."""
+    """ "쾌속 코스로 돌려줘": a word before 코스 names the cycle to run, not a mode to set."""
     return clause.sentence[token.end :].lstrip().startswith(_CYCLE_WORDS)
 
 
@@ -115,8 +119,11 @@ def _takes(device: Device, prop: str, value: Any) -> bool:
     if spec is None or spec.kind is ValueKind.TEXT:
         return spec is not None
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return {ValueKind.NUMBER: numeric, ValueKind.CHOICE: isinstance(value, str),
-            ValueKind.BOOL: isinstance(value, bool)}[spec.kind]
+    return {
+        ValueKind.NUMBER: numeric,
+        ValueKind.CHOICE: isinstance(value, str),
+        ValueKind.BOOL: isinstance(value, bool),
+    }[spec.kind]
 
 
 def default_prop(devices: Sequence[Device], unit: str) -> str | None:

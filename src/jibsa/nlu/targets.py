@@ -86,7 +86,7 @@ def _spec_devices(home: Home, spec: TargetSpec, ctx: Context) -> list[Device]:
 
 
 def _narrow(devices: list[Device], said: str, ctx: Context) -> list[Device]:
-    """"선풍기" among fans means the devices named 선풍기, when there are any."""
+    """ "선풍기" among fans means the devices named 선풍기, when there are any."""
     word = "".join(said.split())
     if word not in ctx.narrow:
         return devices
@@ -99,8 +99,9 @@ def _spec_name(home: Home, spec: TargetSpec) -> str:
     return " ".join([*rooms, spec.text.upper() if spec.text.isascii() and len(spec.text) <= 3 else spec.text])
 
 
-def first_kind_with_devices(home: Home, kinds: Sequence[DeviceType], ctx: Context,
-                            accept: object = None) -> list[Device]:
+def first_kind_with_devices(
+    home: Home, kinds: Sequence[DeviceType], ctx: Context, accept: object = None
+) -> list[Device]:
     """The devices of the first of `kinds` found by rule 3 (used when a property implies the kind)."""
     for rooms in (ctx.carried, (ctx.room,) if ctx.room else ()):
         if not rooms:
@@ -133,8 +134,11 @@ def room_devices(home: Home, rooms: Sequence[str], prop: str | None = None) -> l
 def sensors_measuring(home: Home, measures: Sequence[str], rooms: Sequence[str]) -> list[Device]:
     """Sensors whose `measures` include one of `measures`, the first measure that has any."""
     for measure in measures:
-        found = [d for d in home.devices if d.type is DeviceType.SENSOR and measure in d.measures
-                 and (not rooms or d.room in rooms)]
+        found = [
+            d
+            for d in home.devices
+            if d.type is DeviceType.SENSOR and measure in d.measures and (not rooms or d.room in rooms)
+        ]
         if found:
             return found
     return []

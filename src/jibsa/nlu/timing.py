@@ -16,9 +16,7 @@ _UNIT_SECONDS = {"시간": 3600, "hour": 3600, "hours": 3600, "hr": 3600, "hrs":
 # "an hour", "half an hour", "a minute": English amounts said in words.
 _EN_AMOUNTS = {"a": 1.0, "an": 1.0, "one": 1.0, "half a": 0.5, "half an": 0.5}
 _AMOUNT = rf"(?:{_N}|\b(?:half\s+an?|an?|one)(?=\s+(?:hours?|minutes?|seconds?)\b))"
-_DURATION_PART = re.compile(
-    rf"({_AMOUNT})\s*(시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(\s*반)?"
-)
+_DURATION_PART = re.compile(rf"({_AMOUNT})\s*(시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(\s*반)?")
 _DURATION = rf"(?:(?:{_AMOUNT})\s*(?:시간|분|초|hours?|hrs?|minutes?|mins?|seconds?|secs?)(?:\s*반)?\s*)+"
 _DELAY = re.compile(
     rf"(?:in\s+)?(?P<dur>{_DURATION})\s*(?:뒤|후|있다가|이따가?|지나서|later|from now)(?:에|엔|에는)?"
@@ -31,11 +29,26 @@ _CLOCK = re.compile(
     r"|(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)\s*(?P<ampm>am|pm)?"
     rf"|at\s+(?P<h3>\d{{1,2}})\s*(?P<ampm3>am|pm|a\.m\.|p\.m\.|o'clock)?"
 )
-_DAY_WORDS = {"월": "mon", "화": "tue", "수": "wed", "목": "thu", "금": "fri", "토": "sat", "일": "sun",
-              "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
-              "saturday": "sat", "sunday": "sun"}
-_WEEKLY = re.compile(r"매주\s*([월화수목금토일])요일(?:마다)?|([월화수목금토일])요일마다"
-                     r"|every\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
+_DAY_WORDS = {
+    "월": "mon",
+    "화": "tue",
+    "수": "wed",
+    "목": "thu",
+    "금": "fri",
+    "토": "sat",
+    "일": "sun",
+    "monday": "mon",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
+    "sunday": "sun",
+}
+_WEEKLY = re.compile(
+    r"매주\s*([월화수목금토일])요일(?:마다)?|([월화수목금토일])요일마다"
+    r"|every\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+)
 _EVERY = re.compile(r"\s*마다(?:에|는)?|\s*every\s*day")
 _REPEATS = (
     (re.compile(r"평일|주중|weekdays?|every weekday"), "weekdays"),
@@ -131,6 +144,6 @@ def _hhmm(hour: int, minute: int) -> str | None:
 
 
 def _weekday(found: re.Match[str] | None) -> str | None:
-    """"매주 월요일", "수요일마다", "every friday" -> mon, wed, fri (a weekly repeat)."""
+    """ "매주 월요일", "수요일마다", "every friday" -> mon, wed, fri (a weekly repeat)."""
     said = next((g for g in found.groups() if g), None) if found else None
     return _DAY_WORDS.get(said or "")

@@ -100,7 +100,7 @@ def _short_names(home: Home, lexicon: Lexicon, taken: set[str]) -> dict[str, str
 
 
 def _short_room_names(home: Home, lexicon: Lexicon, taken: set[str]) -> dict[str, str]:
-    """"거실" for a room named "1층 거실": the last word of a room's name, when no other room has it."""
+    """ "거실" for a room named "1층 거실": the last word of a room's name, when no other room has it."""
     kind_words = {compact(normalise(w)) for words in lexicon.kinds.values() for w in words}
     found: dict[str, set[str]] = {}
     for room in home.rooms:

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from jibsa.hub import Hub, PendingJob
 
 
-def turn_lines(home: Home, turn: Mapping[str, Any], language: str, timezone: tzinfo, *,
-               in_chat: bool = False) -> list[str]:
+def turn_lines(
+    home: Home, turn: Mapping[str, Any], language: str, timezone: tzinfo, *, in_chat: bool = False
+) -> list[str]:
     """A turn (`Turn.to_dict()`): the reply, then a line per change, failure and scheduled job. What to
     say to confirm depends on where: "응" in a chat, `--yes` on the command line."""
     words = state_words(language)
@@ -42,8 +43,9 @@ def _scheduled(home: Home, outcome: Mapping[str, Any], words: StateWords, timezo
     job = outcome["scheduled"]
     when = datetime.fromtimestamp(float(job["due"]), timezone).strftime("%H:%M")
     repeat = f" ({words.value(job['repeat'])})" if job.get("repeat") else ""
-    return words.phrase("scheduled", what=command_words(home, outcome["command"], words), when=when + repeat,
-                        job=str(job["id"])[:8])
+    return words.phrase(
+        "scheduled", what=command_words(home, outcome["command"], words), when=when + repeat, job=str(job["id"])[:8]
+    )
 
 
 def _result_lines(home: Home, result: Mapping[str, Any], words: StateWords) -> list[str]:

@@ -44,8 +44,9 @@ def _in_window(clock_now: str, after: str | None, before: str | None) -> bool:
     return clock_now >= start or clock_now < end  # wraps midnight: 22:00–06:00
 
 
-def condition_holds(condition: Condition, states: Mapping[str, Mapping[str, Any]], presence: PresenceBook,
-                    now: float, tz: ZoneInfo) -> bool:
+def condition_holds(
+    condition: Condition, states: Mapping[str, Mapping[str, Any]], presence: PresenceBook, now: float, tz: ZoneInfo
+) -> bool:
     local = datetime.fromtimestamp(now, tz)
     if condition.kind is ConditionKind.TIME:
         return _in_window(local.strftime("%H:%M"), condition.after, condition.before)
@@ -64,6 +65,7 @@ def condition_holds(condition: Condition, states: Mapping[str, Mapping[str, Any]
     return home if condition.presence == "home" else not home
 
 
-def conditions_hold(rule: Rule, states: Mapping[str, Mapping[str, Any]], presence: PresenceBook, now: float,
-                    tz: ZoneInfo) -> bool:
+def conditions_hold(
+    rule: Rule, states: Mapping[str, Mapping[str, Any]], presence: PresenceBook, now: float, tz: ZoneInfo
+) -> bool:
     return all(condition_holds(c, states, presence, now, tz) for c in rule.if_)

@@ -41,8 +41,15 @@ class RuleEngine:
     """The rules of one home; `kinds` are the trigger kinds it knows (the installed ones when not given).
     It is the `WatchSite` its watchers work with."""
 
-    def __init__(self, hub: Hub, store: RuleStore, *, weather: WeatherSource | None = None,
-                 weather_poll_s: float = 600.0, kinds: TriggerKinds | None = None) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        store: RuleStore,
+        *,
+        weather: WeatherSource | None = None,
+        weather_poll_s: float = 600.0,
+        kinds: TriggerKinds | None = None,
+    ) -> None:
         self.hub = hub
         self.store = store
         self.kinds = kinds or installed_kinds()
@@ -195,15 +202,17 @@ class RuleEngine:
         if rule.missed == "fire" and late_s <= self._late_limit(rule):
             self.fire(rule, None, late=True)
             return
-        log.warning("rule %s (%s) fell due %.0f s ago while jibsa was not running; skipped", rule.id, rule.name,
-                    late_s)
+        log.warning("rule %s (%s) fell due %.0f s ago while jibsa was not running; skipped", rule.id, rule.name, late_s)
         self.hub.bus.publish(RuleSkipped(self.hub.home.id, rule.id, rule.name, late_s))
         self._spawn(self.notifier.rule_skipped(rule.name, late_s, rule.id))
 
     def _late_limit(self, rule: Rule) -> float:
         """How late `rule` may still fire: the timers' grace when it commands a safety device, else any."""
-        commands = [a.command or Command("run_scene", (), {"scene": a.scene}) for a in rule.do
-                    if a.kind in (ActionKind.COMMAND, ActionKind.SCENE)]
+        commands = [
+            a.command or Command("run_scene", (), {"scene": a.scene})
+            for a in rule.do
+            if a.kind in (ActionKind.COMMAND, ActionKind.SCENE)
+        ]
         limit = min((late_grace_s(self.hub.home, c) for c in commands), default=math.inf)
         return limit if limit <= SAFETY_LATE_GRACE_S else math.inf
 

@@ -21,7 +21,6 @@ MAX_DEPTH = 32  # a rule nests five or six levels deep
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-
 def load_rules_file(path: str | Path, home: Home) -> list[Rule]:
     """The rules in `path`; raises `RuleFormatError` (file, field, problem) on the first bad one."""
     source = str(path)
@@ -56,8 +55,9 @@ def parse_rules_text(text: str, source: str, home: Home) -> list[Rule]:
         try:
             rules.append(read_rule(raw, home, source))
         except RuleFormatError as exc:
-            raise RuleFormatError(source, f"rules[{i}].{exc.path}" if exc.path else f"rules[{i}]",
-                                  exc.problem) from None
+            raise RuleFormatError(
+                source, f"rules[{i}].{exc.path}" if exc.path else f"rules[{i}]", exc.problem
+            ) from None
     return rules
 
 
@@ -66,8 +66,9 @@ def _check_shape(text: str, source: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            raise RuleFormatError(source, _where(event),
-                                  f"an alias (*{event.anchor}): a rules file may not use YAML aliases")
+            raise RuleFormatError(
+                source, _where(event), f"an alias (*{event.anchor}): a rules file may not use YAML aliases"
+            )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

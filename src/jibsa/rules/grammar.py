@@ -18,12 +18,13 @@ class RuleSentences:
         self.kinds = kinds or installed_kinds()
 
     def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None:
-        command = RuleReader(parser.home, parser.device_ids, parser.commands, self.kinds,
-                             find_rooms=parser.room_ids).read(said, language)
+        command = RuleReader(
+            parser.home, parser.device_ids, parser.commands, self.kinds, find_rooms=parser.room_ids
+        ).read(said, language)
         if command is None:
             return None
         asks = command.intent == "add_rule"  # a new rule is read back and saved only after a yes
         home, params, kinds = parser.home, command.params, self.kinds
-        return Understanding(text, (command,),
-                             lambda: readback(home, params["rule"], language, kinds) if asks else "", asks, language)
-
+        return Understanding(
+            text, (command,), lambda: readback(home, params["rule"], language, kinds) if asks else "", asks, language
+        )

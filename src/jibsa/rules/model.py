@@ -95,8 +95,13 @@ class Action:
     def to_dict(self) -> dict[str, Any]:
         if self.kind is ActionKind.COMMAND and self.command is not None:
             return {"kind": "command", **self.command.to_dict()}
-        values = {"scene": self.scene, "seconds": self.seconds, "to": list(self.to), "message": self.message,
-                  "device": self.device}
+        values = {
+            "scene": self.scene,
+            "seconds": self.seconds,
+            "to": list(self.to),
+            "message": self.message,
+            "device": self.device,
+        }
         return _compact({"kind": self.kind.value, **{k: values[k] for k in _ACTION_FIELDS[self.kind]}}, {})
 
 
@@ -120,9 +125,15 @@ class Rule:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (docs/rules.md)."""
-        out: dict[str, Any] = {"name": self.name, "when": self.when.to_dict(),
-                               "if": [c.to_dict() for c in self.if_], "do": [a.to_dict() for a in self.do],
-                               "once": self.once, "missed": self.missed, "enabled": self.enabled}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "when": self.when.to_dict(),
+            "if": [c.to_dict() for c in self.if_],
+            "do": [a.to_dict() for a in self.do],
+            "once": self.once,
+            "missed": self.missed,
+            "enabled": self.enabled,
+        }
         if self.id:
             out["id"] = self.id
         if self.created_by:
@@ -167,8 +178,9 @@ def sensitive_actions(rule: Rule, home: Home) -> list[tuple[Device, Command]]:
     for command in _commands(rule, home):
         for target in command.targets:
             device = home.device(target)
-            if device is not None and (needs_confirmation(device, command)
-                                       or refusal_for_role(Role.GUEST, device, command) is not None):
+            if device is not None and (
+                needs_confirmation(device, command) or refusal_for_role(Role.GUEST, device, command) is not None
+            ):
                 found.append((device, command))
     return found
 

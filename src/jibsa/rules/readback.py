@@ -31,8 +31,11 @@ def readback(home: Home, rule: Mapping[str, Any], language: str, kinds: TriggerK
             to = action.get("to")
             actions.append(t["notify_to"].format(person=to[0]) if to else t["notify"])
         elif action["kind"] in ("command", "scene"):
-            command = (Command.from_dict(action) if action["kind"] == "command"
-                       else Command("run_scene", (), {"scene": action["scene"]}))
+            command = (
+                Command.from_dict(action)
+                if action["kind"] == "command"
+                else Command("run_scene", (), {"scene": action["scene"]})
+            )
             actions.append(promise(home, [command], (), (), language=language))
     when = _when(home, rule["when"], t, language, kinds)
     if _sensitive(home, rule, kinds):
@@ -57,8 +60,11 @@ def _names(home: Home, part: Mapping[str, Any], t: Mapping[str, Any], language: 
     prop = str(part.get("property", ""))
     prop_name = str(t.get("properties", {}).get(prop, prop))
     ko = language != "en"
-    return {"device": name, "device_i": josa(name, "이") if name and ko else name,
-            "property_i": josa(prop_name, "이") if prop_name and ko else prop_name}
+    return {
+        "device": name,
+        "device_i": josa(name, "이") if name and ko else name,
+        "property_i": josa(prop_name, "이") if prop_name and ko else prop_name,
+    }
 
 
 def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
@@ -88,7 +94,7 @@ def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: s
 
 
 def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:
-    """"해가 져서 '정원등 자동 켜기' 규칙이 오후 6시 12분에 켰어요." from `explain`'s answer."""
+    """ "해가 져서 '정원등 자동 켜기' 규칙이 오후 6시 12분에 켰어요." from `explain`'s answer."""
     ko = language != "en"
     if "at" not in answer:
         return str(t["none"]).format(device=answer["name"])
@@ -121,8 +127,9 @@ def _because(rule: Mapping[str, Any], words: Mapping[str, Any], language: str, k
     return kind.because(rule["when"], str(rule.get("device_name", "")), wording)
 
 
-def describe_rule_outcome(intent: str, answer: Mapping[str, Any], error: str | None, language: str,
-                          kinds: TriggerKinds | None = None) -> str:
+def describe_rule_outcome(
+    intent: str, answer: Mapping[str, Any], error: str | None, language: str, kinds: TriggerKinds | None = None
+) -> str:
     """The answer to add_rule, list_rules, enable_rule, disable_rule, remove_rule and why."""
     t = _texts(language)
     if error:

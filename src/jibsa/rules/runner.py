@@ -43,8 +43,15 @@ class RuleFired:
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "rule_fired", "rule": self.rule_id, "name": self.name, "at": self.at,
-                "reason": self.reason, "reason_en": self.reason_en, "late": self.late}
+        return {
+            "type": "rule_fired",
+            "rule": self.rule_id,
+            "name": self.name,
+            "at": self.at,
+            "reason": self.reason,
+            "reason_en": self.reason_en,
+            "late": self.late,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +73,16 @@ Pause = Callable[[Rule, Said], Awaitable[None]]
 
 
 class RuleRunner:
-    def __init__(self, hub: Hub, notifier: Notifier, pause: Pause, kinds: TriggerKinds, *,
-                 loop_limit: int = LOOP_LIMIT, loop_window_s: float = LOOP_WINDOW_S) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        notifier: Notifier,
+        pause: Pause,
+        kinds: TriggerKinds,
+        *,
+        loop_limit: int = LOOP_LIMIT,
+        loop_window_s: float = LOOP_WINDOW_S,
+    ) -> None:
         self._hub = hub
         self._kinds = kinds
         self._notifier = notifier
@@ -80,8 +95,12 @@ class RuleRunner:
         """Carry out `rule`'s actions in order; False when the loop guard paused it instead."""
         now = self._hub.clock.now()
         if self._looping(rule.id, now):
-            await self._pause(rule, Said("notification.rule_loop_paused",
-                                         {"rule": rule.name, "count": self._limit, "window": self._window}))
+            await self._pause(
+                rule,
+                Said(
+                    "notification.rule_loop_paused", {"rule": rule.name, "count": self._limit, "window": self._window}
+                ),
+            )
             return False
         reason, reason_en = self._what_happened(rule, value, "ko"), self._what_happened(rule, value, "en")
         self._hub.bus.publish(RuleFired(self._hub.home.id, rule.id, rule.name, now, reason, reason_en, late))
@@ -91,7 +110,7 @@ class RuleRunner:
         return True
 
     def _what_happened(self, rule: Rule, value: Any, language: str) -> str:
-        """"세탁기가 끝났어요.": what set `rule` off, `value` being what the trigger saw."""
+        """ "세탁기가 끝났어요.": what set `rule` off, `value` being what the trigger saw."""
         kind = self._kinds.get(rule.when.kind)
         if kind is None:
             return rule.name

@@ -39,8 +39,15 @@ class RuleReader:
     """Reads rule sentences for one home: `find_devices` finds devices by their names, `parse_action`
     reads a part as an ordinary request."""
 
-    def __init__(self, home: Home, find_devices: FindDevices, parse_action: ParseAction,
-                 kinds: TriggerKinds | None = None, *, find_rooms: FindDevices | None = None) -> None:
+    def __init__(
+        self,
+        home: Home,
+        find_devices: FindDevices,
+        parse_action: ParseAction,
+        kinds: TriggerKinds | None = None,
+        *,
+        find_rooms: FindDevices | None = None,
+    ) -> None:
         self.home = home
         self.kinds = kinds or installed_kinds()
         self._find = find_devices
@@ -53,8 +60,9 @@ class RuleReader:
         managed = self._manage(text, w, language)
         if managed is not None:
             return managed
-        asked = re.search(w["why"], text) and (self._find(text)
-                                               or [t for c in self._parse(text, None) for t in c.targets])
+        asked = re.search(w["why"], text) and (
+            self._find(text) or [t for c in self._parse(text, None) for t in c.targets]
+        )
         if asked:
             return Command("why", (asked[0],))
         if asks_question(text, language):
@@ -72,8 +80,7 @@ class RuleReader:
         named = [str(trigger["device"])] if trigger.get("device") else []
         sensed = self.home.device(named[0]) if named and ("above" in trigger or "below" in trigger) else None
         room = sensed.room if sensed is not None else None  # "거실 온도가 28도 넘으면 에어컨 켜줘": that room's
-        actions = self._actions(action_text, named + [d for part in conditions_text for d in self._find(part)], w,
-                                room)
+        actions = self._actions(action_text, named + [d for part in conditions_text for d in self._find(part)], w, room)
         if not actions:
             return None
         tells_when_done = kind.told_once and all(a["kind"] == "notify" for a in actions)
@@ -142,8 +149,9 @@ class RuleReader:
             found.append({"kind": "time", "after": "22:00", "before": "06:00"})
         return found
 
-    def _actions(self, text: str, named: Sequence[str], w: Mapping[str, Any],
-                 room: str | None = None) -> list[dict[str, Any]]:
+    def _actions(
+        self, text: str, named: Sequence[str], w: Mapping[str, Any], room: str | None = None
+    ) -> list[dict[str, Any]]:
         """The actions said in `text` (read as if said in `room`); a command with no device of its own acts on
         the first `named`; only what acts (a state question is no action)."""
         actions: list[dict[str, Any]] = []
@@ -151,7 +159,7 @@ class RuleReader:
         if delay:
             seconds = parse_duration(delay.group(0)) or _english_seconds(delay)
             actions.append({"kind": "delay", "seconds": seconds})
-            text = text[: delay.start()] + text[delay.end():]
+            text = text[: delay.start()] + text[delay.end() :]
         notify = re.search(w["notify"], text)
         if notify:
             to = re.search(w["notify_to"], text)
@@ -160,8 +168,9 @@ class RuleReader:
             text = text[: notify.start()]  # "다용도실 불 켜고 알려줘": what comes before the telling
             if not re.search(r"[가-힣a-z]{2}", text):
                 return actions
-        commands = [c.without_timing() for c in self._parse(text, room) if acts(c) and (c.targets or
-                                                                                        c.intent == "run_scene")]
+        commands = [
+            c.without_timing() for c in self._parse(text, room) if acts(c) and (c.targets or c.intent == "run_scene")
+        ]
         if not commands and not notify:  # "해 지면 불 켜줘": every light, as a rule has no room to ask about
             every = [c.without_timing() for c in self._parse(f"{w['every']} {text}", room) if acts(c) and c.targets]
             commands = every if len(self._kinds(every)) == 1 else []  # a kind was named, not "everything"
@@ -169,8 +178,12 @@ class RuleReader:
             device = self.home.device(named[0])
             said_with = f"{device.name} {text}" if device else text
             commands = [c.without_timing() for c in self._parse(said_with, room) if c.targets and acts(c)]
-        said = [{"kind": "scene", "scene": c.params["scene"]} if c.intent == "run_scene"
-                else {"kind": "command", **c.to_dict()} for c in commands]
+        said = [
+            {"kind": "scene", "scene": c.params["scene"]}
+            if c.intent == "run_scene"
+            else {"kind": "command", **c.to_dict()}
+            for c in commands
+        ]
         return [*actions, *said] if commands or notify else []
 
 
@@ -200,8 +213,11 @@ class _Hearing:
         return self._reader._rooms(part)
 
     def devices(self, part: str) -> list[str]:
-        return (self._reader._find(part) or self._reader.appliances(part, self._words)
-                or [t for c in self._reader._parse(part, None) for t in c.targets])
+        return (
+            self._reader._find(part)
+            or self._reader.appliances(part, self._words)
+            or [t for c in self._reader._parse(part, None) for t in c.targets]
+        )
 
     def days(self, part: str) -> str:
         return next((days for days, pattern in self._words["days"].items() if re.search(pattern, part)), "daily")

@@ -27,13 +27,24 @@ async def explain(engine: RuleEngine, command: Command) -> Outcome:
         return Outcome(command, answer=answer)
     last = visible[-1]
     changed = {k: v for k, v in last.new.items() if last.old.get(k) != v and not k.startswith("_")}
-    answer.update(at=last.at, time=datetime.fromtimestamp(last.at, hub.timezone).strftime("%H:%M"),
-                  changed=changed, cause=dict(last.cause) if last.cause else None)
+    answer.update(
+        at=last.at,
+        time=datetime.fromtimestamp(last.at, hub.timezone).strftime("%H:%M"),
+        changed=changed,
+        cause=dict(last.cause) if last.cause else None,
+    )
     via = str((last.cause or {}).get("via", ""))
     if via.startswith("rule:"):
         rule = engine.rules.get(via.removeprefix("rule:"))
         watched = rule.when.devices() if rule else ()
         trigger_device = hub.home.device(watched[0]) if watched else None
-        answer["rule"] = {"name": rule.name, "when": rule.when.to_dict(),
-                          "device_name": trigger_device.name if trigger_device else ""} if rule else None
+        answer["rule"] = (
+            {
+                "name": rule.name,
+                "when": rule.when.to_dict(),
+                "device_name": trigger_device.name if trigger_device else "",
+            }
+            if rule
+            else None
+        )
     return Outcome(command, answer=answer)

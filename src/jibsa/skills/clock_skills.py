@@ -15,5 +15,13 @@ async def get_time(command: Command, hub: SkillHost) -> Outcome:
 
 async def get_date(command: Command, hub: SkillHost) -> Outcome:
     now = datetime.fromtimestamp(hub.clock.now(), hub.timezone)
-    return Outcome(command, answer={"year": now.year, "month": now.month, "day": now.day, "weekday": now.weekday(),
-                                    "iso": now.date().isoformat()})
+    return Outcome(
+        command,
+        answer={
+            "year": now.year,
+            "month": now.month,
+            "day": now.day,
+            "weekday": now.weekday(),
+            "iso": now.date().isoformat(),
+        },
+    )

@@ -24,7 +24,8 @@ _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAG
 @cache
 def _texts() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(
-        resources.files("jibsa.data").joinpath("home_summary.yaml").read_text(encoding="utf-8"))
+        resources.files("jibsa.data").joinpath("home_summary.yaml").read_text(encoding="utf-8")
+    )
     return data
 
 
@@ -45,8 +46,10 @@ async def query_home(command: Command, hub: SkillHost) -> Outcome:
     opened = [d for d in hub.home.devices if d.type in _OPENABLE and _is_open(states[d.id])]
     temperatures = _temperatures(hub, states)
     said = {lang: _home_sentence(on, opened, temperatures, lang) for lang in ("ko", "en")}
-    return Outcome(command, answer={"on": [d.id for d in on], "open": [d.id for d in opened],
-                                    "temperatures": temperatures, "said": said})
+    return Outcome(
+        command,
+        answer={"on": [d.id for d in on], "open": [d.id for d in opened], "temperatures": temperatures, "said": said},
+    )
 
 
 def said(answer: Mapping[str, Any], ko: bool) -> str:
@@ -86,7 +89,7 @@ def _home_sentence(on: list[Device], opened: list[Device], temperatures: Mapping
 
 
 def _names(names: list[str], lang: str) -> str:
-    """"거실 TV와 보일러예요" in Korean (the ending agrees with the last name), "거실 TV, 보일러" in English."""
+    """ "거실 TV와 보일러예요" in Korean (the ending agrees with the last name), "거실 TV, 보일러" in English."""
     return josa(join_names(names), "이에요") if lang == "ko" else ", ".join(names)
 
 

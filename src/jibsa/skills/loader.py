@@ -46,8 +46,12 @@ def accepted_skills(skills: Sequence[PartnerSkill]) -> list[PartnerSkill]:
         intents = set(skill.manifest.intents)
         clash, unhandled = sorted(intents & taken), sorted(intents - set(skill.handlers))
         if clash or unhandled:
-            log.error("skill %s left out: intents already taken %s, intents without a handler %s",
-                      skill.manifest.name, clash, unhandled)
+            log.error(
+                "skill %s left out: intents already taken %s, intents without a handler %s",
+                skill.manifest.name,
+                clash,
+                unhandled,
+            )
             continue
         taken |= intents
         accepted.append(skill)
@@ -80,14 +84,18 @@ def settings_problem(skill: PartnerSkill, settings: Mapping[str, Any]) -> tuple[
     return None
 
 
-def phrase_book(manifests: Iterable[SkillManifest], extra: Sequence[PhraseRule] = (),
-                extra_slots: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
-                patterns: Mapping[str, str] | None = None) -> PhraseBook:
+def phrase_book(
+    manifests: Iterable[SkillManifest],
+    extra: Sequence[PhraseRule] = (),
+    extra_slots: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    patterns: Mapping[str, str] | None = None,
+) -> PhraseBook:
     """The phrases of all skills as plain data for the understanding; slots of the same name merge.
     `extra` rules (with their slots and pattern slots) are jibsa's own, tried after the skills'."""
     rules: list[PhraseRule] = []
-    slots: dict[str, dict[str, list[str]]] = {k: {v: list(w) for v, w in vs.items()}
-                                              for k, vs in (extra_slots or {}).items()}
+    slots: dict[str, dict[str, list[str]]] = {
+        k: {v: list(w) for v, w in vs.items()} for k, vs in (extra_slots or {}).items()
+    }
     for manifest in manifests:
         rules += manifest.rules
         for slot, values in manifest.slots.items():
@@ -120,8 +128,9 @@ async def run_apart(handler: Handler, request: SkillRequest, context: SkillConte
     return await asyncio.wait_for(loop.run_in_executor(_SKILL_THREADS, asyncio.run, bounded()), timeout_s + 0.5)
 
 
-def _guarded(manifest: SkillManifest, handler: Handler, settings: Mapping[str, Any],
-             problem: tuple[str, str] | None) -> Skill:
+def _guarded(
+    manifest: SkillManifest, handler: Handler, settings: Mapping[str, Any], problem: tuple[str, str] | None
+) -> Skill:
     async def run(command: Command, hub: SkillHost) -> Outcome:
         language = str(command.params.get("language") or "ko")
         if problem is not None:

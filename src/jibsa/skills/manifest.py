@@ -70,9 +70,15 @@ def read_manifest(text: str, source: str) -> SkillManifest:
     if not intents:
         raise ManifestError(f"{source}: intents: a skill declares at least one intent")
     slots = _slots(data.get("slots") or {}, source)
-    return SkillManifest(str(data["name"]), intents, _rules(data.get("phrases") or [], intents, set(slots), source),
-                         slots, dict(data.get("settings") or {}),
-                         _permissions(data.get("permissions") or {}, source), _timeout(data, source))
+    return SkillManifest(
+        str(data["name"]),
+        intents,
+        _rules(data.get("phrases") or [], intents, set(slots), source),
+        slots,
+        dict(data.get("settings") or {}),
+        _permissions(data.get("permissions") or {}, source),
+        _timeout(data, source),
+    )
 
 
 def _rules(phrases: Any, intents: tuple[str, ...], slots: set[str], source: str) -> tuple[PhraseRule, ...]:
@@ -96,8 +102,10 @@ def _rules(phrases: Any, intents: tuple[str, ...], slots: set[str], source: str)
 def _slots(slots: Any, source: str) -> dict[str, dict[str, tuple[str, ...]]]:
     if not isinstance(slots, Mapping):
         raise ManifestError(f"{source}: slots: a mapping of slot -> value -> words")
-    return {str(slot): {str(value): tuple(str(w) for w in words) for value, words in (values or {}).items()}
-            for slot, values in slots.items()}
+    return {
+        str(slot): {str(value): tuple(str(w) for w in words) for value, words in (values or {}).items()}
+        for slot, values in slots.items()
+    }
 
 
 def _permissions(raw: Any, source: str) -> Permissions:

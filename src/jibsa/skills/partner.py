@@ -49,8 +49,13 @@ class PartnerSkill:
     check_settings: SettingsCheck | None = None
 
     @classmethod
-    def from_package(cls, package: str, handlers: Mapping[str, Handler], manifest: str = "skill.yaml",
-                     check_settings: SettingsCheck | None = None) -> PartnerSkill:
+    def from_package(
+        cls,
+        package: str,
+        handlers: Mapping[str, Handler],
+        manifest: str = "skill.yaml",
+        check_settings: SettingsCheck | None = None,
+    ) -> PartnerSkill:
         """The skill whose manifest is the file `manifest` in `package`."""
         text = resources.files(package).joinpath(manifest).read_text(encoding="utf-8")
         return cls(read_manifest(text, f"{package}/{manifest}"), dict(handlers), check_settings)

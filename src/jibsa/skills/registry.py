@@ -10,5 +10,11 @@ from jibsa.skills.weather import WeatherSource, weather_skill
 
 
 def default_skills(weather: WeatherSource | None = None, city: str | None = None) -> dict[str, Skill]:
-    return {"get_time": get_time, "get_date": get_date, "add_item": add_item,
-            "get_weather": weather_skill(weather, city), "list_jobs": list_jobs, "query_home": query_home}
+    return {
+        "get_time": get_time,
+        "get_date": get_date,
+        "add_item": add_item,
+        "get_weather": weather_skill(weather, city),
+        "list_jobs": list_jobs,
+        "query_home": query_home,
+    }

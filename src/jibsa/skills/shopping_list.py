@@ -12,5 +12,6 @@ async def add_item(command: Command, hub: SkillHost) -> Outcome:
     if not item:
         return Outcome(command, error="no_item")
     await hub.store.add_list_item(hub.home.id, list_name, item)
-    return Outcome(command, answer={"item": item, "list": list_name,
-                                    "items": await hub.store.list_items(hub.home.id, list_name)})
+    return Outcome(
+        command, answer={"item": item, "list": list_name, "items": await hub.store.list_items(hub.home.id, list_name)}
+    )

@@ -38,8 +38,14 @@ def _user(row: Any) -> User:
 
 
 class AccountRecords(StoreBase):
-    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
-                 audit_days: float | None = DEFAULT_AUDIT_DAYS, **rest: Any) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock = time.time,
+        *,
+        audit_days: float | None = DEFAULT_AUDIT_DAYS,
+        **rest: Any,
+    ) -> None:
         super().__init__(engine, clock, **rest)
         self._audit_days = audit_days if audit_days and audit_days > 0 else None  # None: keep all
         self._audit_pruned: dict[str, float] = {}  # home id -> when its audit log was last pruned
@@ -83,6 +89,7 @@ class AccountRecords(StoreBase):
 
     async def delete_user(self, user_id: str) -> None:
         """Remove the user with their tokens and sessions; nothing happens for an unknown id."""
+
         def write(connection: Connection) -> None:
             for table in (access_tokens, login_sessions):
                 connection.execute(sa.delete(table).where(table.c.user_id == user_id))
@@ -175,6 +182,7 @@ class AccountRecords(StoreBase):
 
     async def _write_audit(self, rows: Sequence[dict[str, Any]]) -> None:
         """The rows of every `append_audit` waiting, in one transaction."""
+
         def write(connection: Connection) -> None:
             connection.execute(_insert_audit(connection.dialect.name), list(rows))
             for home_id in {row["home_id"] for row in rows}:
@@ -226,13 +234,15 @@ def bounded_json(document: Mapping[str, Any]) -> str:
 def _insert_audit(dialect: str) -> sa.Insert:
     """INSERT of audit rows whose documents arrive as JSON text (`bounded_json`): bound as text (cast to
     JSONB on PostgreSQL), not serialised again by the column's type."""
+
     def document(name: str) -> sa.ColumnElement[Any]:
         text = sa.bindparam(name, type_=sa.Text())
         return sa.cast(text, JSONB()) if dialect == "postgresql" else text
 
     names = ("home_id", "at", "user_name", "role", "source", "action", "ok")
-    return sa.insert(audit_log).values({**{name: sa.bindparam(name) for name in names},
-                                        "detail": document("detail"), "result": document("result")})
+    return sa.insert(audit_log).values(
+        {**{name: sa.bindparam(name) for name in names}, "detail": document("detail"), "result": document("result")}
+    )
 
 
 def _cut(text: str, limit: int) -> str:

@@ -23,8 +23,14 @@ PRUNE_EVERY_S = 3600.0
 
 
 class HomeStateRecords(StoreBase):
-    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
-                 history_days: float | None = DEFAULT_HISTORY_DAYS, **rest: Any) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock = time.time,
+        *,
+        history_days: float | None = DEFAULT_HISTORY_DAYS,
+        **rest: Any,
+    ) -> None:
         super().__init__(engine, clock, **rest)  # the next part of a store made of several (SqlStore)
         self._history_days = history_days if history_days and history_days > 0 else None  # None: keep all
         self._pruned: dict[str, float] = {}  # home id -> when its history was last pruned
@@ -42,8 +48,9 @@ class HomeStateRecords(StoreBase):
         """Keep `new` as the device's state and record the change in its history, in one transaction."""
         await self.save_states(home_id, [(device_id, old, new, at)])
 
-    async def save_states(self, home_id: str, changes: Sequence[Change],
-                          causes: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    async def save_states(
+        self, home_id: str, changes: Sequence[Change], causes: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> None:
         """Like `save_state` for many (device_id, old, new, at) changes, in one transaction; for a device
         changed more than once, the last change in `changes` is its state."""
         if not changes:
@@ -54,8 +61,14 @@ class HomeStateRecords(StoreBase):
             for device_id, _old, new, at in changes
         }
         history = [
-            {"home_id": home_id, "device_id": device_id, "at": at, "old": dict(old), "new": dict(new),
-             "cause": dict(causes[device_id]) if causes and device_id in causes else None}
+            {
+                "home_id": home_id,
+                "device_id": device_id,
+                "at": at,
+                "old": dict(old),
+                "new": dict(new),
+                "cause": dict(causes[device_id]) if causes and device_id in causes else None,
+            }
             for device_id, old, new, at in changes
         ]
         sqlite = self._engine.dialect.name == "sqlite"
@@ -78,8 +91,9 @@ class HomeStateRecords(StoreBase):
             return
         self._pruned[home_id] = now
         cutoff = now - self._history_days * 86_400
-        connection.execute(sa.delete(state_history).where(state_history.c.home_id == home_id,
-                                                          state_history.c.at < cutoff))
+        connection.execute(
+            sa.delete(state_history).where(state_history.c.home_id == home_id, state_history.c.at < cutoff)
+        )
 
     async def history(
         self, home_id: str, device_id: str | None = None, since: float | None = None, limit: int = 1000
@@ -89,7 +103,8 @@ class HomeStateRecords(StoreBase):
             return []
         table = state_history
         query = sa.select(table.c.device_id, table.c.at, table.c.old, table.c.new, table.c.cause).where(
-            table.c.home_id == home_id)
+            table.c.home_id == home_id
+        )
         if device_id is not None:
             query = query.where(table.c.device_id == device_id)
         if since is not None:
@@ -160,8 +175,7 @@ _SQLITE_UPSERT = (
 _SQLITE_HISTORY = "INSERT INTO state_history (home_id, device_id, at, old, new, cause) VALUES (?, ?, ?, ?, ?, ?)"
 
 
-def _save_sqlite(connection: Connection, latest: Iterable[dict[str, Any]],
-                       history: Sequence[dict[str, Any]]) -> None:
+def _save_sqlite(connection: Connection, latest: Iterable[dict[str, Any]], history: Sequence[dict[str, Any]]) -> None:
     """The same rows as the portable path, written with the driver's executemany: under a flood of
     state reports the per-row cost of building SQLAlchemy parameters was most of the hub's CPU."""
     connection.exec_driver_sql(_SQLITE_UPSERT, [

@@ -22,7 +22,8 @@ class RuleRecords(StoreBase):
 
         def write(connection: Connection) -> None:
             fired = connection.scalar(
-                sa.select(rules.c.last_fired).where(rules.c.home_id == home_id, rules.c.id == rule_id))
+                sa.select(rules.c.last_fired).where(rules.c.home_id == home_id, rules.c.id == rule_id)
+            )
             row = {"home_id": home_id, "id": rule_id, "data": dict(data), "last_fired": fired}
             connection.execute(upsert, [row])
 
@@ -41,16 +42,25 @@ class RuleRecords(StoreBase):
         query = sa.update(rules).where(rules.c.home_id == home_id, rules.c.id == rule_id).values(last_fired=at)
         await self._execute(query)
 
-    async def add_notification(self, home_id: str, person: str, said: Said, *, at: float,
-                               rule_id: str) -> Notification:
-        row = {"home_id": home_id, "person": person, "text": "", "text_en": "", "said_key": said.key,
-               "said_fields": dict(said.fields), "at": at, "read": False, "rule_id": rule_id}
+    async def add_notification(self, home_id: str, person: str, said: Said, *, at: float, rule_id: str) -> Notification:
+        row = {
+            "home_id": home_id,
+            "person": person,
+            "text": "",
+            "text_en": "",
+            "said_key": said.key,
+            "said_fields": dict(said.fields),
+            "at": at,
+            "read": False,
+            "rule_id": rule_id,
+        }
         query = sa.insert(notifications).returning(notifications.c.id)
         new_id = await self._write(lambda connection: connection.execute(query, [row]).scalar_one())
         return Notification(int(new_id), person, said, at, False, rule_id)
 
-    async def notifications(self, home_id: str, person: str | None, *, unread_only: bool = False,
-                            limit: int = 100, resolved: bool = False) -> list[Notification]:
+    async def notifications(
+        self, home_id: str, person: str | None, *, unread_only: bool = False, limit: int = 100, resolved: bool = False
+    ) -> list[Notification]:
         """`person`'s notifications and everyone's (all when None), newest first; a notification sent to
         everyone is read or unread for each person on their own. Resolved ones only when `resolved`."""
         t = notifications
@@ -65,8 +75,7 @@ class RuleRecords(StoreBase):
         query = query.order_by(t.c.at.desc(), t.c.id.desc()).limit(limit)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [Notification(r.id, r.person, _said(r), r.at, bool(r.seen), r.rule_id, r.resolved_at)
-                for r in rows]
+        return [Notification(r.id, r.person, _said(r), r.at, bool(r.seen), r.rule_id, r.resolved_at) for r in rows]
 
     async def resolve_notifications(self, home_id: str, rule_id: str, *, at: float) -> list[int]:
         """Mark the rule's notifications not yet resolved as resolved at `at`; their ids."""
@@ -97,8 +106,10 @@ class RuleRecords(StoreBase):
 
         def mark(connection: sa.Connection) -> int:
             changed = connection.execute(own).rowcount
-            rows = [{"home_id": home_id, "notification_id": i, "person": person}
-                    for i in connection.execute(shared).scalars()]
+            rows = [
+                {"home_id": home_id, "notification_id": i, "person": person}
+                for i in connection.execute(shared).scalars()
+            ]
             if rows:
                 connection.execute(insert, rows)
             return int(changed) + len(rows)
@@ -107,8 +118,14 @@ class RuleRecords(StoreBase):
 
     async def save_push_subscription(self, home_id: str, subscription: PushSubscription) -> None:
         """Keep a browser's push subscription for `person` (the same endpoint again replaces it)."""
-        row = {"home_id": home_id, "endpoint": subscription.endpoint, "person": subscription.person,
-               "p256dh": subscription.p256dh, "auth": subscription.auth, "created": self._now()}
+        row = {
+            "home_id": home_id,
+            "endpoint": subscription.endpoint,
+            "person": subscription.person,
+            "p256dh": subscription.p256dh,
+            "auth": subscription.auth,
+            "created": self._now(),
+        }
         await self._execute(self._upsert(push_subscriptions, ("home_id", "endpoint")), [row])
 
     async def push_subscriptions(self, home_id: str, person: str | None) -> list[PushSubscription]:

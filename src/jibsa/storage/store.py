@@ -32,9 +32,14 @@ class SqlStore(HomeStateRecords, AccountRecords, RuleRecords, EnergyRecords):
     the process being killed. Open it with `open_store`; close it with `close()` or `async with`.
     """
 
-    def __init__(self, engine: AsyncEngine, clock: Clock = time.time, *,
-                 history_days: float | None = DEFAULT_HISTORY_DAYS,
-                 audit_days: float | None = DEFAULT_AUDIT_DAYS) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock = time.time,
+        *,
+        history_days: float | None = DEFAULT_HISTORY_DAYS,
+        audit_days: float | None = DEFAULT_AUDIT_DAYS,
+    ) -> None:
         super().__init__(engine, clock, history_days=history_days, audit_days=audit_days)
 
     @property
@@ -68,9 +73,13 @@ if TYPE_CHECKING:
         return store
 
 
-async def open_store(target: str | os.PathLike[str], *, clock: Clock = time.time,
-                     history_days: float | None = DEFAULT_HISTORY_DAYS,
-                     audit_days: float | None = DEFAULT_AUDIT_DAYS) -> SqlStore:
+async def open_store(
+    target: str | os.PathLike[str],
+    *,
+    clock: Clock = time.time,
+    history_days: float | None = DEFAULT_HISTORY_DAYS,
+    audit_days: float | None = DEFAULT_AUDIT_DAYS,
+) -> SqlStore:
     """Open the store at `target` — a data directory (its `jibsa.db`), a SQLite file, `sqlite:///…` or
     `postgresql://…` — after bringing its schema to the newest version. State history older than
     `history_days`, and audit entries older than `audit_days`, are deleted as new ones come in (None or

@@ -59,6 +59,7 @@ def matter_lab(config: str) -> None:
     problem = lab_problem()
     if problem:
         raise SystemExit(problem)
+
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
@@ -68,7 +69,7 @@ def matter_lab(config: str) -> None:
         lab = MatterLab(Path(folder), python).up()
         try:
             light = lab.devices(("light", "stand"))
-            Path(config).write_text(f"matter: {{url: \"{lab.url}\"}}\n", encoding="utf-8")
+            Path(config).write_text(f'matter: {{url: "{lab.url}"}}\n', encoding="utf-8")
             code = light.devices["stand"].manual_code
             qr = light.devices["stand"].qr_code
             print(f"virtual light's pairing code: {code[:4]}-{code[4:7]}-{code[7:]} (QR: {qr})")
@@ -86,8 +87,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m jibsa.testing", description=__doc__)
     parser.add_argument("cloud", choices=("thinq", "smartthings", "data-go-kr", "matter-lab"))
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--config", default="/tmp/jibsa-matter-lab.yaml",
-                        help="matter-lab: where to write jibsa's settings")
+    parser.add_argument(
+        "--config", default="/tmp/jibsa-matter-lab.yaml", help="matter-lab: where to write jibsa's settings"
+    )
     args = parser.parse_args()
     if args.cloud == "matter-lab":
         matter_lab(args.config)

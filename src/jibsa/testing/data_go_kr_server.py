@@ -28,10 +28,15 @@ KMA_PATH = "/1360000/VilageFcstInfoService_2.0"
 AIRKOREA_PATH = "/B552584/ArpltnInforInqireSvc"
 SERVICE_KEY = "local-test-service-key"
 KOREA = ZoneInfo("Asia/Seoul")
-_GATEWAY = ("<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg><returnAuthMsg>{message}"
-            "</returnAuthMsg><returnReasonCode>{code}</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>")
+_GATEWAY = (
+    "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg><returnAuthMsg>{message}"
+    "</returnAuthMsg><returnReasonCode>{code}</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>"
+)
 _ITEMS: dict[Operation, Callable[[ForecastPlans, datetime, int, int], list[dict[str, Any]]]] = {
-    Operation.NOW: observed_items, Operation.NEXT_HOURS: next_hours_items, Operation.FORECAST: village_items}
+    Operation.NOW: observed_items,
+    Operation.NEXT_HOURS: next_hours_items,
+    Operation.FORECAST: village_items,
+}
 # AirKorea's grade breakpoints (µg/m³): the upper bound of 좋음, 보통 and 나쁨
 PM10_GRADES = (30, 80, 150)
 PM25_GRADES = (15, 35, 75)
@@ -112,10 +117,16 @@ class DataGoKrServer(StandInServer):
         rows = int(query.get("numOfRows", 10))
         page = int(query.get("pageNo", 1))
         shown = items[(page - 1) * rows : page * rows]
-        body = {"dataType": "JSON", "items": {"item": shown}, "pageNo": page, "numOfRows": rows,
-                "totalCount": len(items)}
-        return web.json_response({"response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"},
-                                               "body": body}})
+        body = {
+            "dataType": "JSON",
+            "items": {"item": shown},
+            "pageNo": page,
+            "numOfRows": rows,
+            "totalCount": len(items),
+        }
+        return web.json_response(
+            {"response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_SERVICE"}, "body": body}}
+        )
 
     async def _station(self, request: web.Request) -> web.Response:
         refused = self._refused(request)
@@ -133,11 +144,20 @@ class DataGoKrServer(StandInServer):
 
     def _row(self, name: str) -> dict[str, Any]:
         sido, pm10, pm25 = self.stations[name]
-        return {"stationName": name, "sidoName": sido, "dataTime": self.now.strftime("%Y-%m-%d %H:00"),
-                "pm10Value": "-" if pm10 is None else str(pm10), "pm25Value": "-" if pm25 is None else str(pm25),
-                "pm10Grade": "" if pm10 is None else str(grade(pm10, PM10_GRADES)),
-                "pm25Grade": "" if pm25 is None else str(grade(pm25, PM25_GRADES)),
-                "khaiValue": "-", "so2Value": "0.003", "coValue": "0.4", "o3Value": "0.028", "no2Value": "0.021"}
+        return {
+            "stationName": name,
+            "sidoName": sido,
+            "dataTime": self.now.strftime("%Y-%m-%d %H:00"),
+            "pm10Value": "-" if pm10 is None else str(pm10),
+            "pm25Value": "-" if pm25 is None else str(pm25),
+            "pm10Grade": "" if pm10 is None else str(grade(pm10, PM10_GRADES)),
+            "pm25Grade": "" if pm25 is None else str(grade(pm25, PM25_GRADES)),
+            "khaiValue": "-",
+            "so2Value": "0.003",
+            "coValue": "0.4",
+            "o3Value": "0.028",
+            "no2Value": "0.021",
+        }
 
 
 # (sky, precipitation type, chance %) the demo cycles through, city by city and day by day
@@ -155,8 +175,16 @@ def plan_demo_week(server: DataGoKrServer, today: date) -> None:
         for offset in range(4):
             sky, pty, pop = _DEMO_SKIES[(index + offset) % len(_DEMO_SKIES)]
             usual = server.plans.get(place.nx, place.ny, today)
-            server.plan(place.nx, place.ny, today + timedelta(days=offset), sky=sky, pty=pty, pop=pop,
-                        low=usual.low - 3 * (pty == 3), high=usual.high - 3 * (pty == 3))
+            server.plan(
+                place.nx,
+                place.ny,
+                today + timedelta(days=offset),
+                sky=sky,
+                pty=pty,
+                pop=pop,
+                low=usual.low - 3 * (pty == 3),
+                high=usual.high - 3 * (pty == 3),
+            )
 
 
 def demo_stations() -> dict[str, tuple[str, int | None, int | None]]:
@@ -184,6 +212,11 @@ def _kma_header(code: str, message: str) -> web.Response:
 
 
 def _air_body(items: list[dict[str, Any]]) -> web.Response:
-    return web.json_response({"response": {"header": {"resultCode": "00", "resultMsg": "NORMAL_CODE"},
-                                           "body": {"items": items, "totalCount": len(items), "pageNo": 1,
-                                                    "numOfRows": 100}}})
+    return web.json_response(
+        {
+            "response": {
+                "header": {"resultCode": "00", "resultMsg": "NORMAL_CODE"},
+                "body": {"items": items, "totalCount": len(items), "pageNo": 1, "numOfRows": 100},
+            }
+        }
+    )

@@ -46,9 +46,16 @@ class ForecastPlans:
 
 
 def _item(base: datetime, at: datetime, grid: tuple[int, int], category: str, value: Any) -> dict[str, Any]:
-    return {"baseDate": base.strftime("%Y%m%d"), "baseTime": base.strftime("%H%M"), "category": category,
-            "fcstDate": at.strftime("%Y%m%d"), "fcstTime": at.strftime("%H%M"), "fcstValue": str(value),
-            "nx": grid[0], "ny": grid[1]}
+    return {
+        "baseDate": base.strftime("%Y%m%d"),
+        "baseTime": base.strftime("%H%M"),
+        "category": category,
+        "fcstDate": at.strftime("%Y%m%d"),
+        "fcstTime": at.strftime("%H%M"),
+        "fcstValue": str(value),
+        "nx": grid[0],
+        "ny": grid[1],
+    }
 
 
 def village_items(plans: ForecastPlans, base: datetime, nx: int, ny: int) -> list[dict[str, Any]]:
@@ -58,9 +65,15 @@ def village_items(plans: ForecastPlans, base: datetime, nx: int, ny: int) -> lis
     at = base + timedelta(hours=1)
     while at < end:
         plan = plans.get(nx, ny, at.date())
-        for category, value in (("TMP", plan.temperature(at.hour)), ("SKY", plan.sky), ("PTY", plan.pty),
-                                ("POP", plan.pop), ("REH", plan.humidity), ("WSD", plan.wind),
-                                ("PCP", "1.0mm" if plan.pty else "강수없음")):
+        for category, value in (
+            ("TMP", plan.temperature(at.hour)),
+            ("SKY", plan.sky),
+            ("PTY", plan.pty),
+            ("POP", plan.pop),
+            ("REH", plan.humidity),
+            ("WSD", plan.wind),
+            ("PCP", "1.0mm" if plan.pty else "강수없음"),
+        ):
             out.append(_item(base, at, (nx, ny), category, value))
         if at.hour == 6:
             out.append(_item(base, at, (nx, ny), "TMN", plan.low))
@@ -76,8 +89,13 @@ def next_hours_items(plans: ForecastPlans, base: datetime, nx: int, ny: int) -> 
     for step in range(1, 7):
         at = (base + timedelta(hours=step)).replace(minute=0)
         plan = plans.get(nx, ny, at.date())
-        for category, value in (("T1H", plan.temperature(at.hour)), ("SKY", plan.sky), ("PTY", plan.pty),
-                                ("REH", plan.humidity), ("RN1", "1mm" if plan.pty else "강수없음")):
+        for category, value in (
+            ("T1H", plan.temperature(at.hour)),
+            ("SKY", plan.sky),
+            ("PTY", plan.pty),
+            ("REH", plan.humidity),
+            ("RN1", "1mm" if plan.pty else "강수없음"),
+        ):
             out.append(_item(base, at, (nx, ny), category, value))
     return out
 
@@ -85,7 +103,21 @@ def next_hours_items(plans: ForecastPlans, base: datetime, nx: int, ny: int) -> 
 def observed_items(plans: ForecastPlans, base: datetime, nx: int, ny: int) -> list[dict[str, Any]]:
     """getUltraSrtNcst: what was measured at the base hour (obsrValue, no fcstDate)."""
     plan = plans.get(nx, ny, base.date())
-    values = {"T1H": plan.temperature(base.hour), "RN1": 1.0 if plan.pty else 0, "REH": plan.humidity,
-              "WSD": plan.wind, "PTY": plan.pty if plan.pty in (1, 2, 3) else 0}
-    return [{"baseDate": base.strftime("%Y%m%d"), "baseTime": base.strftime("%H%M"), "category": category,
-             "nx": nx, "ny": ny, "obsrValue": str(value)} for category, value in values.items()]
+    values = {
+        "T1H": plan.temperature(base.hour),
+        "RN1": 1.0 if plan.pty else 0,
+        "REH": plan.humidity,
+        "WSD": plan.wind,
+        "PTY": plan.pty if plan.pty in (1, 2, 3) else 0,
+    }
+    return [
+        {
+            "baseDate": base.strftime("%Y%m%d"),
+            "baseTime": base.strftime("%H%M"),
+            "category": category,
+            "nx": nx,
+            "ny": ny,
+            "obsrValue": str(value),
+        }
+        for category, value in values.items()
+    ]

@@ -74,15 +74,24 @@ class VirtualDevices:
 
     def __init__(self, lab: MatterLab, specs: list[tuple[str, str]], state_dir: Path, first: int = 0) -> None:
         self.devices = {device_id: VirtualDevice(device_id, kind) for kind, device_id in specs}
-        argv = ["ip", "netns", "exec", lab.netns, "node", str(lab.script_dir / "devices.mjs"),
-                "--state-dir", str(state_dir)]
+        argv = [
+            "ip",
+            "netns",
+            "exec",
+            lab.netns,
+            "node",
+            str(lab.script_dir / "devices.mjs"),
+            "--state-dir",
+            str(state_dir),
+        ]
         for index, (kind, device_id) in enumerate(specs, start=first):
             port = 5541 + index
             # Devices commissioned by manual code are told apart by their short discriminator (its top 4 bits).
             discriminator = ((index % 16) << 8) | (index // 16)
             argv.append(f"{kind}:{device_id}:{port}:{20202021 + index}:{discriminator}")
-        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1
+        )
         self._events: queue.Queue[dict[str, Any]] = queue.Queue()
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -127,8 +136,14 @@ class VirtualDevices:
             now = dict(self.devices[device_id].state)
         if all(now.get(k) == v for k, v in expected.items()):
             return now
-        event = self.wait_for(lambda e: e.get("id") == device_id and e.get("event") == "state"
-                              and all(e["state"].get(k) == v for k, v in expected.items()), timeout)
+        event = self.wait_for(
+            lambda e: (
+                e.get("id") == device_id
+                and e.get("event") == "state"
+                and all(e["state"].get(k) == v for k, v in expected.items())
+            ),
+            timeout,
+        )
         return dict(event["state"])
 
     def request(self, request: dict[str, Any]) -> None:
@@ -175,8 +190,12 @@ class MatterLab:
         try:
             self._network()
             self.paa = self.work / "test-paa-roots"
-            done = subprocess.run(["node", str(self.script_dir / "devices.mjs"), "--write-paa", str(self.paa)],
-                                  capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                ["node", str(self.script_dir / "devices.mjs"), "--write-paa", str(self.paa)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode != 0:
                 raise LabUnavailable(f"writing the test PAA roots failed: {done.stderr.strip()[-500:]}")
             if controller:
@@ -188,8 +207,14 @@ class MatterLab:
 
     def _network(self) -> None:
         _ip("ip", "netns", "add", self.netns)
-        _ip("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
-            netns=self.netns)
+        _ip(
+            "sysctl",
+            "-q",
+            "-w",
+            "net.ipv6.conf.all.accept_dad=0",
+            "net.ipv6.conf.default.accept_dad=0",
+            netns=self.netns,
+        )
         _ip("ip", "link", "add", self.outer, "type", "veth", "peer", "name", self.inner)
         _ip("ip", "link", "set", self.inner, "netns", self.netns)
         _ip("ip", "link", "set", "lo", "up", netns=self.netns)
@@ -203,21 +228,32 @@ class MatterLab:
         from jibsa.adapters.matter.controller import ControllerOptions, check_factory_dir
 
         check_factory_dir()
-        options = ControllerOptions(self.python, self.work / "controller", CONTROLLER_PORT, self.inner_address,
-                                    self.paa, prefix=("ip", "netns", "exec", self.netns))
+        options = ControllerOptions(
+            self.python,
+            self.work / "controller",
+            CONTROLLER_PORT,
+            self.inner_address,
+            self.paa,
+            prefix=("ip", "netns", "exec", self.netns),
+        )
         options.storage.mkdir(parents=True, exist_ok=True)
         (self.paa / ".version").write_text("test roots, not fetched\n")
         log = (options.storage / "controller.log").open("ab")
-        self.controller = subprocess.Popen(options.argv(), stdin=subprocess.DEVNULL, stdout=log,
-                                           stderr=subprocess.STDOUT)
+        self.controller = subprocess.Popen(
+            options.argv(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.controller.poll() is not None:
                 lines = (options.storage / "controller.log").read_text(errors="replace").splitlines()
                 raise AssertionError("the Matter controller exited; the end of its log:\n" + "\n".join(lines[-12:]))
-            probe = subprocess.run(["ip", "netns", "exec", self.netns, "ss", "-Hltn", f"sport = :{CONTROLLER_PORT}"],
-                                   capture_output=True, text=True, check=False)
+            probe = subprocess.run(
+                ["ip", "netns", "exec", self.netns, "ss", "-Hltn", f"sport = :{CONTROLLER_PORT}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if probe.stdout.strip():
                 return
             time.sleep(0.2)

@@ -56,8 +56,9 @@ def lines_until(process: subprocess.Popen[str], marker: str, timeout: float = 60
     raise AssertionError(f"{process.args!r} did not print {marker!r} within {timeout:g} s: {lines}")
 
 
-def start(argv: Sequence[str], ready: str, env: Mapping[str, str] | None = None,
-          timeout: float = 60.0) -> tuple[subprocess.Popen[str], list[str]]:
+def start(
+    argv: Sequence[str], ready: str, env: Mapping[str, str] | None = None, timeout: float = 60.0
+) -> tuple[subprocess.Popen[str], list[str]]:
     """Start `argv` (stdout read, stderr dropped) and wait for the line containing `ready`."""
     process = subprocess.Popen(
         list(argv), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -87,13 +88,29 @@ class ServedHome:
     token: str
 
 
-def start_serve(data: Path, *args: str, env: Mapping[str, str] | None = None,
-                port: int | None = None) -> tuple[subprocess.Popen[str], ServedHome]:
+def start_serve(
+    data: Path, *args: str, env: Mapping[str, str] | None = None, port: int | None = None
+) -> tuple[subprocess.Popen[str], ServedHome]:
     """`jibsa serve --data DATA` (the sample home unless `args` say otherwise) on a free port, once it
     says where it serves; its first run's password and token read from what it printed."""
     port = port or free_port()
-    process, lines = start([sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(data), "--port",
-                            str(port), "--log-level", "warning", *args], "jibsa: ", env)
+    process, lines = start(
+        [
+            sys.executable,
+            "-m",
+            "jibsa.cli.main",
+            "serve",
+            "--data",
+            str(data),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            *args,
+        ],
+        "jibsa: ",
+        env,
+    )
     printed = "\n".join(lines)
     password, token = _PASSWORD.search(printed), _TOKEN.search(printed)
     if password is None or token is None:

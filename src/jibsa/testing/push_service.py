@@ -52,10 +52,13 @@ class PushServiceStandIn(StandInServer):
         browser_id = uuid.uuid4().hex
         browser = _Browser(ec.generate_private_key(ec.SECP256R1()), os.urandom(16))
         self._browsers[browser_id] = browser
-        public = browser.key.public_key().public_bytes(serialization.Encoding.X962,
-                                                       serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": f"{self.base_url}/push/{browser_id}",
-                "keys": {"p256dh": _b64url(public), "auth": _b64url(browser.auth)}}
+        public = browser.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": f"{self.base_url}/push/{browser_id}",
+            "keys": {"p256dh": _b64url(public), "auth": _b64url(browser.auth)},
+        }
 
     def cancel(self, endpoint: str) -> None:
         """The person unsubscribed (or uninstalled the app): the endpoint is gone."""

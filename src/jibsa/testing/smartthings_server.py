@@ -173,8 +173,16 @@ class SmartThingsServer(StandInServer):
     def report_power(self, device_id: str, energy_wh: float, power_w: float) -> None:
         """Give a device the `powerConsumptionReport` Samsung appliances have: `energy`, the Wh used since
         it was installed (a cumulative count), `power` the W it draws now."""
-        report = {"energy": energy_wh, "power": power_w, "deltaEnergy": 0, "powerEnergy": 0, "persistedEnergy": 0,
-                  "energySaved": 0, "start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:15:00Z"}
+        report = {
+            "energy": energy_wh,
+            "power": power_w,
+            "deltaEnergy": 0,
+            "powerEnergy": 0,
+            "persistedEnergy": 0,
+            "energySaved": 0,
+            "start": "2026-01-01T00:00:00Z",
+            "end": "2026-01-01T00:15:00Z",
+        }
         self.devices[device_id]["status"]["main"]["powerConsumptionReport"] = {"powerConsumption": _attr(report)}
 
     # -- errors -----------------------------------------------------------------------------------

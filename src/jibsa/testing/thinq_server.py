@@ -65,7 +65,9 @@ def canned_devices() -> dict[str, dict[str, Any]]:
         DRYER: _entry("DEVICE_DRYER", "RD20GNG", "건조기", dryer, dryer_controls),
         DISHWASHER: _entry("DEVICE_DISH_WASHER", "DUE6BGL", "식기세척기", dishwasher, dishwasher_controls),
         AIR_CONDITIONER: _entry(
-            "DEVICE_AIR_CONDITIONER", "FQ18HDKHA1", "거실 에어컨",
+            "DEVICE_AIR_CONDITIONER",
+            "FQ18HDKHA1",
+            "거실 에어컨",
             {
                 "airConJobMode": {"currentJobMode": "COOL"},
                 "operation": {"airConOperationMode": "POWER_OFF"},
@@ -80,7 +82,9 @@ def canned_devices() -> dict[str, dict[str, Any]]:
             },
         ),
         REFRIGERATOR: _entry(
-            "DEVICE_REFRIGERATOR", "M874GBB551", "냉장고",
+            "DEVICE_REFRIGERATOR",
+            "M874GBB551",
+            "냉장고",
             {
                 "doorStatus": [{"locationName": "MAIN", "doorState": "CLOSE"}],
                 "temperatureInUnits": [
@@ -91,7 +95,9 @@ def canned_devices() -> dict[str, dict[str, Any]]:
             {"temperatureInUnits": {"FRIDGE": (0, 7), "FREEZER": (-23, -15)}},
         ),
         AIR_PURIFIER: _entry(
-            "DEVICE_AIR_PURIFIER", "AS353NS3A", "공기청정기",
+            "DEVICE_AIR_PURIFIER",
+            "AS353NS3A",
+            "공기청정기",
             {
                 "airPurifierJobMode": {"currentJobMode": "AUTO"},
                 "operation": {"airPurifierOperationMode": "POWER_ON"},
@@ -105,7 +111,9 @@ def canned_devices() -> dict[str, dict[str, Any]]:
             },
         ),
         ROBOT_CLEANER: _entry(
-            "DEVICE_ROBOT_CLEANER", "R9MASTER", "로봇청소기",
+            "DEVICE_ROBOT_CLEANER",
+            "R9MASTER",
+            "로봇청소기",
             {
                 "runState": {"currentState": "CHARGING"},
                 "robotCleanerJobMode": {"currentJobMode": "ZIGZAG"},
@@ -256,8 +264,13 @@ class ThinQServer(StandInServer):
         query = request.query
         period, start, end = query.get("period"), query.get("startDate", ""), query.get("endDate", "")
         width = {"DAILY": 8, "MONTHLY": 6}.get(str(period))
-        if days is None or query.get("property") != "totalEnergy" or width is None or len(start) != width \
-                or len(end) != width:
+        if (
+            days is None
+            or query.get("property") != "totalEnergy"
+            or width is None
+            or len(start) != width
+            or len(end) != width
+        ):
             return _error(400, "1102", "Unacceptable parameter")
         totals: dict[str, float] = {}
         for day, wh in days.items():
@@ -288,8 +301,9 @@ def _apply_control(device: dict[str, Any], payload: Mapping[str, Any]) -> web.Re
     return None
 
 
-def _set_resource(state: dict[str, Any], resource: str, accepted: Mapping[str, Any],
-                  values: Mapping[str, Any]) -> web.Response | None:
+def _set_resource(
+    state: dict[str, Any], resource: str, accepted: Mapping[str, Any], values: Mapping[str, Any]
+) -> web.Response | None:
     for prop, value in values.items():
         allowed = accepted.get(prop)
         if allowed is None:

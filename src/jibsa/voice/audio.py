@@ -90,9 +90,9 @@ def _plain_pcm_header(data: bytes) -> bytes:
     """WAVE_FORMAT_EXTENSIBLE holding plain PCM (what sox and many recorders write for 24-bit or
     multichannel audio) relabelled as PCM: Python 3.11's wave module reads only the plain tag."""
     at = data.find(b"fmt ", 12, 200)
-    if at < 0 or len(data) < at + 34 or data[at + 8:at + 10] != _EXTENSIBLE or data[at + 32:at + 34] != _PCM:
+    if at < 0 or len(data) < at + 34 or data[at + 8 : at + 10] != _EXTENSIBLE or data[at + 32 : at + 34] != _PCM:
         return data
-    return data[: at + 8] + _PCM + data[at + 10:]
+    return data[: at + 8] + _PCM + data[at + 10 :]
 
 
 def _as_float(raw: bytes, width: int) -> Samples:

@@ -79,8 +79,9 @@ class Choice:
         return voice_message("ask_which_words", language, first=first.text.strip(), second=second.text.strip())
 
 
-def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[str], Understanding],
-                      home: Home) -> Choice:
+def choose_understood(
+    alternatives: Sequence[Hypothesis], understand: Callable[[str], Understanding], home: Home
+) -> Choice:
     """Of the hypotheses close to the likeliest that give commands with every name found (or that the parser
     understood well enough to ask which device) and agree with what the likeliest says, the most specific
     (fewest devices); when nothing close is understood, such a hypothesis at any distance. Asks when the
@@ -118,8 +119,11 @@ def choose_understood(alternatives: Sequence[Hypothesis], understand: Callable[[
 @cache
 def _confusions() -> tuple[tuple[re.Pattern[str], str], ...]:
     text = files("jibsa.voice.data").joinpath("confusable.yaml").read_text(encoding="utf-8")
-    return tuple((re.compile(rf"\b{re.escape(row['heard'])}\b", re.IGNORECASE), str(row["said"]))
-                 for rows in yaml.safe_load(text).values() for row in rows)
+    return tuple(
+        (re.compile(rf"\b{re.escape(row['heard'])}\b", re.IGNORECASE), str(row["said"]))
+        for rows in yaml.safe_load(text).values()
+        for row in rows
+    )
 
 
 def _confusable(text: str) -> list[str]:

@@ -49,13 +49,26 @@ class KoreanReading:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> KoreanReading:
         return cls(
-            tuple(data["sino_digits"]), tuple(data["sino_small_units"]), tuple(data["sino_large_units"]),
-            tuple(data["native_ones"]), tuple(data["native_tens"]), str(data["native_twenty_before_ones"]),
-            frozenset(data["native_counters"]), dict(data["units"]), frozenset(data["sino_counters"]),
-            str(data["month_word"]), {int(k): str(v) for k, v in data["month_exceptions"].items()},
-            {int(k): str(v) for k, v in data["day_parts"].items()}, dict(data["time_words"]), str(data["range_word"]),
-            tuple(data["weekdays"]), str(data["weekday_suffix"]), str(data["decimal_point"]),
-            str(data["minus"]), dict(data["names"]), dict(data["letters"]),
+            tuple(data["sino_digits"]),
+            tuple(data["sino_small_units"]),
+            tuple(data["sino_large_units"]),
+            tuple(data["native_ones"]),
+            tuple(data["native_tens"]),
+            str(data["native_twenty_before_ones"]),
+            frozenset(data["native_counters"]),
+            dict(data["units"]),
+            frozenset(data["sino_counters"]),
+            str(data["month_word"]),
+            {int(k): str(v) for k, v in data["month_exceptions"].items()},
+            {int(k): str(v) for k, v in data["day_parts"].items()},
+            dict(data["time_words"]),
+            str(data["range_word"]),
+            tuple(data["weekdays"]),
+            str(data["weekday_suffix"]),
+            str(data["decimal_point"]),
+            str(data["minus"]),
+            dict(data["names"]),
+            dict(data["letters"]),
         )
 
 
@@ -88,14 +101,18 @@ def _unit_alternatives(reading: KoreanReading) -> str:
 
 
 def _number_pattern(reading: KoreanReading) -> re.Pattern[str]:
-    return re.compile(rf"(?P<minus>(?<![\w.])-)?(?P<int>\d[\d,]*)(?:\.(?P<frac>\d+))?\s*"
-                      rf"(?P<after>{_unit_alternatives(reading)}|°C?|[가-힣]+|[A-Za-z]+)?")
+    return re.compile(
+        rf"(?P<minus>(?<![\w.])-)?(?P<int>\d[\d,]*)(?:\.(?P<frac>\d+))?\s*"
+        rf"(?P<after>{_unit_alternatives(reading)}|°C?|[가-힣]+|[A-Za-z]+)?"
+    )
 
 
 def _range_pattern(reading: KoreanReading) -> re.Pattern[str]:
-    """"20~25도", "3-4개", "-5~-2°C": two numbers joined by a tilde or a dash between digits."""
-    return re.compile(rf"(?P<a>-?{_PLAIN})\s*(?:[~～〜]\s*|(?<=\d)[-–](?=\d))(?P<b>-?{_PLAIN})"
-                      rf"(?P<after>{_unit_alternatives(reading)}|°C?|[가-힣]+)?")
+    """ "20~25도", "3-4개", "-5~-2°C": two numbers joined by a tilde or a dash between digits."""
+    return re.compile(
+        rf"(?P<a>-?{_PLAIN})\s*(?:[~～〜]\s*|(?<=\d)[-–](?=\d))(?P<b>-?{_PLAIN})"
+        rf"(?P<after>{_unit_alternatives(reading)}|°C?|[가-힣]+)?"
+    )
 
 
 def _write_range(match: re.Match[str], reading: KoreanReading) -> str:
@@ -121,7 +138,7 @@ def _write_date(match: re.Match[str], reading: KoreanReading) -> str:
 
 
 def _write_time(match: re.Match[str], reading: KoreanReading) -> str:
-    """"22:00" → "밤 10시", "9:05" → "오전 9시 5분": the part of the day, then the 12-hour clock."""
+    """ "22:00" → "밤 10시", "9:05" → "오전 9시 5분": the part of the day, then the 12-hour clock."""
     hour, minute = int(match.group("h")), int(match.group("m"))
     part = reading.day_parts[max(h for h in reading.day_parts if h <= hour)]
     said = f"{part} {(hour - 1) % 12 + 1}{reading.time_words['hour']}"
@@ -183,10 +200,14 @@ def _read_number(match: re.Match[str], reading: KoreanReading) -> str:
     unit = reading.units.get(after)
     if unit is not None:
         return f"{words} {unit}"
-    if after.startswith(reading.month_word) and not match.group("frac") and 1 <= whole <= 12 \
-            and not after.startswith(reading.month_word + reading.weekday_suffix):
+    if (
+        after.startswith(reading.month_word)
+        and not match.group("frac")
+        and 1 <= whole <= 12
+        and not after.startswith(reading.month_word + reading.weekday_suffix)
+    ):
         month = reading.month_exceptions.get(whole, words + reading.month_word)
-        return month + after[len(reading.month_word):]
+        return month + after[len(reading.month_word) :]
     if after and _counter_in(after, reading) is None and not after.isascii():
         return words + after  # a particle or a bound word: 이십팔을, 오십만, 일억
     return f"{words} {after}" if after else words

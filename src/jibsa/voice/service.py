@@ -36,8 +36,15 @@ class Heard:
 
 
 class VoiceService:
-    def __init__(self, recognizer: Recognizer, synthesizer: Synthesizer | None, *, parallel: int = 0,
-                 queue_wait_s: float = QUEUE_WAIT_S, home_aware: bool = True) -> None:
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        synthesizer: Synthesizer | None,
+        *,
+        parallel: int = 0,
+        queue_wait_s: float = QUEUE_WAIT_S,
+        home_aware: bool = True,
+    ) -> None:
         self.recognizer = recognizer
         self.synthesizer = synthesizer
         self.parallel = parallel or max(1, (os.cpu_count() or 1) // 2)
@@ -82,8 +89,9 @@ class VoiceService:
         question = choice.question(parser.home) if choice.asks else None
         return Heard(recognition, choice, question)
 
-    async def hear(self, audio: Samples, language: str, parser: Parser, room: str | None = None,
-                   on_busy: BusyNotice | None = None) -> Heard:
+    async def hear(
+        self, audio: Samples, language: str, parser: Parser, room: str | None = None, on_busy: BusyNotice | None = None
+    ) -> Heard:
         return self.choose(await self.recognize(audio, language, on_busy), parser, room)
 
     async def speak(self, text: str, language: str) -> Speech:
@@ -106,5 +114,9 @@ def load_voice_service(data_dir: Path, settings: Mapping[str, Any], *, with_voic
     folder = model_folder(data_dir, settings.get("stt_model"))
     recognizer = WhisperRecognizer(folder, beam_size=int(settings.get("beam_size", 5)))
     synthesizer = EspeakSynthesizer() if with_voice else None
-    return VoiceService(recognizer, synthesizer, parallel=int(settings.get("parallel", 0)),
-                        home_aware=str(settings.get("home_aware", "true")).lower() != "false")
+    return VoiceService(
+        recognizer,
+        synthesizer,
+        parallel=int(settings.get("parallel", 0)),
+        home_aware=str(settings.get("home_aware", "true")).lower() != "false",
+    )

@@ -70,8 +70,9 @@ class WhisperRecognizer:
 
         self.beam_size = beam_size
         self.model_dir = model_dir
-        self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8",
-                                   cpu_threads=cpu_threads or (os.cpu_count() or 1))
+        self._model = WhisperModel(
+            str(model_dir), device="cpu", compute_type="int8", cpu_threads=cpu_threads or (os.cpu_count() or 1)
+        )
 
     def speech_end(self, audio: Samples) -> float | None:
         stamps = _speech_stamps(audio)
@@ -84,7 +85,7 @@ class WhisperRecognizer:
         if not stamps:
             return Recognition((), vad_ms, 0.0)
         pad = int(_SPEECH_PAD_S * RATE)
-        clip = audio[max(0, stamps[0]["start"] - pad): stamps[-1]["end"] + pad]
+        clip = audio[max(0, stamps[0]["start"] - pad) : stamps[-1]["end"] + pad]
         decoded = time.perf_counter()
         alternatives = self._decode(clip, language)
         stt_ms = (time.perf_counter() - decoded) * 1000
@@ -101,8 +102,13 @@ class WhisperRecognizer:
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
         prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
         result: Any = model.model.generate(
-            encoded, [prompt], beam_size=self.beam_size, num_hypotheses=self.beam_size, return_scores=True,
-            max_length=len(prompt) + MAX_ANSWER_TOKENS, suppress_blank=True,
+            encoded,
+            [prompt],
+            beam_size=self.beam_size,
+            num_hypotheses=self.beam_size,
+            return_scores=True,
+            max_length=len(prompt) + MAX_ANSWER_TOKENS,
+            suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
         )[0]
         found: dict[str, Hypothesis] = {}

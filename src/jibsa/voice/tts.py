@@ -40,8 +40,17 @@ class EspeakSynthesizer:
 
     def synthesize(self, text: str, language: str) -> Speech:
         spoken = read_aloud(text) if language != "en" else text
-        command = [self._binary, "-v", _ESPEAK_VOICES.get(language, "ko"), "-s", str(self._speed),
-                   "-p", str(self._pitch), "--stdout", spoken[:MAX_TEXT]]
+        command = [
+            self._binary,
+            "-v",
+            _ESPEAK_VOICES.get(language, "ko"),
+            "-s",
+            str(self._speed),
+            "-p",
+            str(self._pitch),
+            "--stdout",
+            spoken[:MAX_TEXT],
+        ]
         try:
             done = subprocess.run(command, capture_output=True, timeout=SYNTH_TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -65,5 +74,5 @@ def _fix_stream_header(wav: bytes) -> bytes:
     data_at = wav.find(b"data", 12)
     if data_at < 0:
         return wav
-    pcm = wav[data_at + 8:]
+    pcm = wav[data_at + 8 :]
     return wav_bytes(pcm[: len(pcm) - len(pcm) % (2 * channels)], rate, channels)

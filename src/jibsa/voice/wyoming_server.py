@@ -65,28 +65,81 @@ _ESPEAK = Attribution(name="eSpeak NG", url="https://github.com/espeak-ng/espeak
 
 def describe(service: VoiceService) -> Info:
     """What this server offers, as Home Assistant's Wyoming integration reads it."""
-    asr_model = AsrModel(name="whisper", attribution=_WHISPER, installed=True, description="Whisper (CTranslate2)",
-                         version=__version__, languages=list(service.recognizer.languages))
+    asr_model = AsrModel(
+        name="whisper",
+        attribution=_WHISPER,
+        installed=True,
+        description="Whisper (CTranslate2)",
+        version=__version__,
+        languages=list(service.recognizer.languages),
+    )
     spoken = service.synthesizer.languages if service.synthesizer else ()
-    voices = [TtsVoice(name=f"espeak-ng-{lang}", attribution=_ESPEAK, installed=True, description=f"eSpeak NG {lang}",
-                       version=__version__, languages=[lang]) for lang in spoken]
-    handle_model = HandleModel(name="jibsa", attribution=_JIBSA, installed=True, description="jibsa conversation",
-                               version=__version__, languages=["ko", "en"])
+    voices = [
+        TtsVoice(
+            name=f"espeak-ng-{lang}",
+            attribution=_ESPEAK,
+            installed=True,
+            description=f"eSpeak NG {lang}",
+            version=__version__,
+            languages=[lang],
+        )
+        for lang in spoken
+    ]
+    handle_model = HandleModel(
+        name="jibsa",
+        attribution=_JIBSA,
+        installed=True,
+        description="jibsa conversation",
+        version=__version__,
+        languages=["ko", "en"],
+    )
     return Info(
-        asr=[AsrProgram(name="jibsa-stt", attribution=_JIBSA, installed=True, description="jibsa speech to text",
-                        version=__version__, models=[asr_model])],
-        tts=[TtsProgram(name="jibsa-tts", attribution=_JIBSA, installed=True, description="jibsa voice",
-                        version=__version__, voices=voices)],
-        handle=[HandleProgram(name="jibsa", attribution=_JIBSA, installed=True, description="jibsa understanding",
-                              version=__version__, models=[handle_model], supports_home_control=True)],
+        asr=[
+            AsrProgram(
+                name="jibsa-stt",
+                attribution=_JIBSA,
+                installed=True,
+                description="jibsa speech to text",
+                version=__version__,
+                models=[asr_model],
+            )
+        ],
+        tts=[
+            TtsProgram(
+                name="jibsa-tts",
+                attribution=_JIBSA,
+                installed=True,
+                description="jibsa voice",
+                version=__version__,
+                voices=voices,
+            )
+        ],
+        handle=[
+            HandleProgram(
+                name="jibsa",
+                attribution=_JIBSA,
+                installed=True,
+                description="jibsa understanding",
+                version=__version__,
+                models=[handle_model],
+                supports_home_control=True,
+            )
+        ],
     )
 
 
 class JibsaEventHandler(AsyncEventHandler):
     """One Wyoming connection."""
 
-    def __init__(self, service: VoiceService, gate: Gate, satellite: Principal, room: str | None,
-                 allow: Sequence[Network], *connection: Any) -> None:
+    def __init__(
+        self,
+        service: VoiceService,
+        gate: Gate,
+        satellite: Principal,
+        room: str | None,
+        allow: Sequence[Network],
+        *connection: Any,
+    ) -> None:
         reader, writer = connection  # as the wyoming server hands them over
         # The wyoming reader trusts each event's stated length; this one refuses more than MAX_EVENT_BYTES.
         super().__init__(cast(asyncio.StreamReader, _BoundedReader(reader)), writer)
@@ -181,7 +234,7 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(AudioStart(rate=speech.rate, width=2, channels=1).event())
         step = CHUNK_SAMPLES * 2
         for offset in range(0, len(speech.pcm), step):
-            chunk = AudioChunk(rate=speech.rate, width=2, channels=1, audio=speech.pcm[offset:offset + step])
+            chunk = AudioChunk(rate=speech.rate, width=2, channels=1, audio=speech.pcm[offset : offset + step])
             await self.write_event(chunk.event())
         await self.write_event(AudioStop().event())
 
@@ -200,7 +253,7 @@ def format_allowed(rate: int, width: int, channels: int) -> bool:
 
 
 def spoken_language(language: str | None) -> str:
-    """"en", "en-US" → "en"; anything else is heard as Korean."""
+    """ "en", "en-US" → "en"; anything else is heard as Korean."""
     return "en" if (language or "").lower().split("-")[0].split("_")[0] == "en" else "ko"
 
 
@@ -276,12 +329,22 @@ def check_bind(uri: str, allow: Sequence[Network]) -> None:
     except ValueError:
         loopback = host == "localhost"
     if not loopback:
-        raise NotLoopback(f"{uri}: Wyoming carries no credentials; listening beyond this machine needs "
-                          "--allow with the satellites' addresses (e.g. --allow 192.168.0.0/24)")
+        raise NotLoopback(
+            f"{uri}: Wyoming carries no credentials; listening beyond this machine needs "
+            "--allow with the satellites' addresses (e.g. --allow 192.168.0.0/24)"
+        )
 
 
-async def serve_wyoming(service: VoiceService, gate: Gate, satellite: Principal, uri: str, *,
-                        room: str | None = None, zeroconf: bool = False, allow: Sequence[Network] = ()) -> None:
+async def serve_wyoming(
+    service: VoiceService,
+    gate: Gate,
+    satellite: Principal,
+    uri: str,
+    *,
+    room: str | None = None,
+    zeroconf: bool = False,
+    allow: Sequence[Network] = (),
+) -> None:
     """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) as `satellite` until cancelled."""
     from functools import partial
 

@@ -24,8 +24,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MatterLab]:
     impossible = namespaces_impossible()
     if impossible:
         pytest.skip(f"Matter lab: {impossible}")
-    done = subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True, check=False)
     assert done.returncode == 0, f"scripts/ensure-matter-lab.sh failed:\n{done.stderr[-2000:]}"
     problem = lab_problem()
     assert problem is None, problem
@@ -40,8 +39,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MatterLab]:
 @pytest.fixture
 async def matter_home(lab: MatterLab, tmp_path: Path) -> AsyncIterator[RunningHome]:
     """The test home (tests/adapters/matter/home.yaml) on SQLite, with the lab's controller."""
-    settings = Settings(home_file=HOME_FILE, data_dir=tmp_path, adapter_settings={
-        "matter": {"url": lab.url, "data_dir": str(tmp_path / "matter"), "start_wait_s": 30}})
+    settings = Settings(
+        home_file=HOME_FILE,
+        data_dir=tmp_path,
+        adapter_settings={"matter": {"url": lab.url, "data_dir": str(tmp_path / "matter"), "start_wait_s": 30}},
+    )
     running = await open_home(settings)
     try:
         yield running

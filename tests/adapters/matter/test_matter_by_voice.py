@@ -32,14 +32,20 @@ def spoken(text: str, folder: Path) -> Path:
 
 
 async def test_a_light_added_by_its_code_is_switched_on_by_voice(
-    lab: MatterLab, matter_home: RunningHome, tmp_path: Path,
+    lab: MatterLab,
+    matter_home: RunningHome,
+    tmp_path: Path,
 ) -> None:
     devices = lab.devices(("light", "lamp"))
     device_id = await commission(matter_home, devices.devices["lamp"].manual_code, "안방 스탠드로 해줘")
     service = VoiceService(WhisperRecognizer(model_folder(tmp_path / "voice")), None)
 
-    heard = await service.hear(read_wav(spoken("turn on the bedroom light", tmp_path).read_bytes()), "en",
-                               matter_home.conversation.parser, None)
+    heard = await service.hear(
+        read_wav(spoken("turn on the bedroom light", tmp_path).read_bytes()),
+        "en",
+        matter_home.conversation.parser,
+        None,
+    )
     assert "bedroom" in heard.transcript.lower(), heard.transcript
     turn = await matter_home.conversation.handle(heard.transcript)
 

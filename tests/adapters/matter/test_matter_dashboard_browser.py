@@ -16,8 +16,11 @@ from jibsa.testing.processes import ServedHome, start_serve, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
-pytestmark = [pytest.mark.slow, pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
 
 
 @pytest.fixture
@@ -38,8 +41,9 @@ def test_an_owner_adds_a_light_on_the_phone_and_taps_it_on(lab: MatterLab, serve
     login = httpx.post(served.base + "/api/login", json={"name": "admin", "password": served.password})
     assert login.status_code == 200, login.text
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
             context.add_cookies([{"name": k, "value": v, "url": served.base} for k, v in login.cookies.items()])
@@ -82,12 +86,14 @@ def test_the_sheets_qr_reader_reads_a_devices_qr_code(lab: MatterLab, served: Se
     device = lab.devices(("plug", "qr")).devices["qr"]
     modules = qr_modules(device.qr_art)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page()
             page.goto(served.base + "/")
-            read = page.evaluate("""async (modules) => {
+            read = page.evaluate(
+                """async (modules) => {
               const { readQr } = await import("/static/matter.js");
               for (const drawnIsDark of [true, false]) {
                 const canvas = document.createElement("canvas");
@@ -103,7 +109,9 @@ def test_the_sheets_qr_reader_reads_a_devices_qr_code(lab: MatterLab, served: Se
                 if (text) return text;
               }
               return null;
-            }""", modules)
+            }""",
+                modules,
+            )
         finally:
             browser.close()
     assert read == device.qr_code

@@ -38,7 +38,8 @@ async def device_state(devices: VirtualDevices, device_id: str, **expected: obje
 
 
 async def test_a_light_added_by_its_code_is_named_and_switched_on_by_conversation(
-    lab: MatterLab, matter_home: RunningHome,
+    lab: MatterLab,
+    matter_home: RunningHome,
 ) -> None:
     devices = lab.devices(("light", "stand"))
     code = devices.devices["stand"].manual_code
@@ -58,12 +59,14 @@ async def test_a_light_added_by_its_code_is_named_and_switched_on_by_conversatio
 
 
 async def test_a_change_made_on_the_device_shows_in_jibsas_state_and_events(
-    lab: MatterLab, matter_home: RunningHome,
+    lab: MatterLab,
+    matter_home: RunningHome,
 ) -> None:
     devices = lab.devices(("plug", "kettle"))
     device_id = await commission(matter_home, devices.devices["kettle"].manual_code, "주방 전기포트로 해줘")
-    with matter_home.hub.bus.subscribe(accept=lambda e: isinstance(e, StateChanged) and e.device_id == device_id
-                                       and e.new.get("power") is True) as events:
+    with matter_home.hub.bus.subscribe(
+        accept=lambda e: isinstance(e, StateChanged) and e.device_id == device_id and e.new.get("power") is True
+    ) as events:
         devices.request({"id": "kettle", "set": {"onOff": True}})  # someone presses the plug's own button
         event = await next_event(events)
     assert event.cause is None  # the device itself, not a command
@@ -71,12 +74,14 @@ async def test_a_change_made_on_the_device_shows_in_jibsas_state_and_events(
 
 
 async def test_a_device_that_goes_away_is_unavailable_and_answers_again_when_it_is_back(
-    lab: MatterLab, matter_home: RunningHome,
+    lab: MatterLab,
+    matter_home: RunningHome,
 ) -> None:
     devices = lab.devices(("cover", "blind"))
     device_id = await commission(matter_home, devices.devices["blind"].manual_code, "안방 블라인드로 해줘")
-    with matter_home.hub.bus.subscribe(accept=lambda e: isinstance(e, AvailabilityChanged)
-                                       and e.device_id == device_id) as events:
+    with matter_home.hub.bus.subscribe(
+        accept=lambda e: isinstance(e, AvailabilityChanged) and e.device_id == device_id
+    ) as events:
         devices.request({"id": "blind", "op": "offline"})
         assert (await next_event(events, 90)).available is False
         turn = await matter_home.conversation.handle("안방 블라인드 열어줘")
@@ -90,20 +95,23 @@ async def test_a_device_that_goes_away_is_unavailable_and_answers_again_when_it_
 
 
 async def test_after_the_controller_restarts_states_and_commands_work_again(
-    lab: MatterLab, matter_home: RunningHome,
+    lab: MatterLab,
+    matter_home: RunningHome,
 ) -> None:
     devices = lab.devices(("light", "desk"))
     device_id = await commission(matter_home, devices.devices["desk"].manual_code, "안방 책상 조명으로 해줘")
-    with matter_home.hub.bus.subscribe(accept=lambda e: isinstance(e, AvailabilityChanged)
-                                       and e.device_id == device_id) as events:
+    with matter_home.hub.bus.subscribe(
+        accept=lambda e: isinstance(e, AvailabilityChanged) and e.device_id == device_id
+    ) as events:
         await asyncio.to_thread(lab.stop_controller)
         assert (await next_event(events)).available is False
         turn = await matter_home.conversation.handle("책상 조명 켜줘")
         assert [r.error.value if r.error else None for r in turn.results] == ["not_answering"]
         await asyncio.to_thread(lab.start_controller)
         assert (await next_event(events, 90)).available is True
-    with matter_home.hub.bus.subscribe(accept=lambda e: isinstance(e, StateChanged) and e.device_id == device_id
-                                       and e.new.get("brightness") == 20) as events:
+    with matter_home.hub.bus.subscribe(
+        accept=lambda e: isinstance(e, StateChanged) and e.device_id == device_id and e.new.get("brightness") == 20
+    ) as events:
         devices.request({"id": "desk", "set": {"level": 51}})  # re-subscribed: the device's reports arrive
         await next_event(events, 60)
     turn = await matter_home.conversation.handle("책상 조명 켜줘")
@@ -112,7 +120,8 @@ async def test_after_the_controller_restarts_states_and_commands_work_again(
 
 
 async def test_a_lock_is_adopted_by_the_owner_who_adds_it_and_unlocking_still_asks(
-    lab: MatterLab, matter_home: RunningHome,
+    lab: MatterLab,
+    matter_home: RunningHome,
 ) -> None:
     devices = lab.devices(("lock", "door"))
     device_id = await commission(matter_home, devices.devices["door"].manual_code, "현관 도어락으로 해줘")
@@ -138,8 +147,9 @@ async def test_only_an_owner_may_add_a_device(lab: MatterLab, matter_home: Runni
 async def test_a_removed_node_leaves_the_home(lab: MatterLab, matter_home: RunningHome) -> None:
     devices = lab.devices(("plug", "fan"))
     device_id = await commission(matter_home, devices.devices["fan"].manual_code, "거실 선풍기 플러그로 해줘")
-    with matter_home.hub.bus.subscribe(accept=lambda e: isinstance(e, HomeChanged)
-                                       and device_id in e.removed) as events:
+    with matter_home.hub.bus.subscribe(
+        accept=lambda e: isinstance(e, HomeChanged) and device_id in e.removed
+    ) as events:
         assert await matter_home.matter.remove(device_id)  # the controller removes the node from its fabric
         await next_event(events)
     assert matter_home.hub.home.device(device_id) is None

@@ -18,12 +18,23 @@ from jibsa.domain import DeviceAction, DeviceType
 
 def endpoint(device_type: type[matter_types.DeviceType], values: dict[Any, Any]) -> Any:
     """Endpoint 1 of a node of `device_type` whose attributes (descriptor classes) have `values`."""
-    attributes = {"0/29/0": [{"0": matter_types.RootNode.device_type, "1": 1}],
-                  "1/29/0": [{"0": device_type.device_type, "1": 1}]}
+    attributes = {
+        "0/29/0": [{"0": matter_types.RootNode.device_type, "1": 1}],
+        "1/29/0": [{"0": device_type.device_type, "1": 1}],
+    }
     attributes |= {f"1/{a.cluster_id}/{a.attribute_id}": v for a, v in values.items()}
     now = datetime.now(UTC)
-    node = MatterNode(MatterNodeData(node_id=7, date_commissioned=now, last_interview=now, interview_version=6,
-                                     available=True, is_bridge=False, attributes=attributes))
+    node = MatterNode(
+        MatterNodeData(
+            node_id=7,
+            date_commissioned=now,
+            last_interview=now,
+            interview_version=6,
+            available=True,
+            is_bridge=False,
+            attributes=attributes,
+        )
+    )
     return node.endpoints[1]
 
 
@@ -32,39 +43,81 @@ Lock, Cover = Clusters.DoorLock.Attributes, Clusters.WindowCovering.Attributes
 Thermostat, Fan = Clusters.Thermostat.Attributes, Clusters.FanControl.Attributes
 
 
-@pytest.mark.parametrize(("device_type", "values", "kind", "state"), [
-    (matter_types.DimmableLight, {OnOff.OnOff: True, Level.CurrentLevel: 127}, DeviceType.LIGHT,
-     {"power": True, "brightness": 50}),
-    (matter_types.DimmableLight, {OnOff.OnOff: False, Level.CurrentLevel: 1}, DeviceType.LIGHT,
-     {"power": False, "brightness": 1}),
-    (matter_types.ExtendedColorLight, {OnOff.OnOff: True, Color.ColorMode: 0, Color.CurrentHue: 169,
-                                       Color.CurrentSaturation: 254}, DeviceType.LIGHT,
-     {"power": True, "color": "blue"}),
-    (matter_types.ColorTemperatureLight, {OnOff.OnOff: True, Color.ColorMode: 2, Color.ColorTemperatureMireds: 370},
-     DeviceType.LIGHT, {"power": True, "color": "warm_white"}),
-    (matter_types.OnOffPlugInUnit, {OnOff.OnOff: True}, DeviceType.SWITCH, {"power": True}),
-    (matter_types.DoorLock, {Lock.LockState: 1}, DeviceType.DOOR_LOCK, {"lock": "locked"}),
-    (matter_types.DoorLock, {Lock.LockState: 2}, DeviceType.DOOR_LOCK, {"lock": "unlocked"}),
-    (matter_types.DoorLock, {Lock.LockState: None}, DeviceType.DOOR_LOCK, {}),  # null: the lock does not know
-    (matter_types.WindowCovering, {Cover.CurrentPositionLiftPercent100ths: 2500}, DeviceType.BLIND,
-     {"position": 75}),
-    (matter_types.Thermostat, {Thermostat.SystemMode: 4, Thermostat.OccupiedHeatingSetpoint: 2150,
-                               Thermostat.LocalTemperature: 1980}, DeviceType.THERMOSTAT,
-     {"power": True, "mode": "heat", "temperature": 21.5, "current_temperature": 19.8}),
-    (matter_types.Thermostat, {Thermostat.SystemMode: 0}, DeviceType.THERMOSTAT, {"power": False}),
-    (matter_types.Fan, {Fan.FanMode: 2}, DeviceType.FAN, {"power": True, "fan_speed": "mid"}),
-    (matter_types.Fan, {Fan.FanMode: 0}, DeviceType.FAN, {"power": False}),
-    (matter_types.TemperatureSensor, {Clusters.TemperatureMeasurement.Attributes.MeasuredValue: 2345},
-     DeviceType.SENSOR, {"temperature": 23.45}),
-    (matter_types.HumiditySensor, {Clusters.RelativeHumidityMeasurement.Attributes.MeasuredValue: 5500},
-     DeviceType.SENSOR, {"humidity": 55.0}),
-    (matter_types.OccupancySensor, {Clusters.OccupancySensing.Attributes.Occupancy: 1}, DeviceType.SENSOR,
-     {"occupancy": True}),
-    (matter_types.ContactSensor, {Clusters.BooleanState.Attributes.StateValue: True}, DeviceType.SENSOR,
-     {"door": False}),  # contact made: the door is closed
-])
-def test_states_read_from_attributes(device_type: Any, values: dict[Any, Any], kind: DeviceType,
-                                     state: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("device_type", "values", "kind", "state"),
+    [
+        (
+            matter_types.DimmableLight,
+            {OnOff.OnOff: True, Level.CurrentLevel: 127},
+            DeviceType.LIGHT,
+            {"power": True, "brightness": 50},
+        ),
+        (
+            matter_types.DimmableLight,
+            {OnOff.OnOff: False, Level.CurrentLevel: 1},
+            DeviceType.LIGHT,
+            {"power": False, "brightness": 1},
+        ),
+        (
+            matter_types.ExtendedColorLight,
+            {OnOff.OnOff: True, Color.ColorMode: 0, Color.CurrentHue: 169, Color.CurrentSaturation: 254},
+            DeviceType.LIGHT,
+            {"power": True, "color": "blue"},
+        ),
+        (
+            matter_types.ColorTemperatureLight,
+            {OnOff.OnOff: True, Color.ColorMode: 2, Color.ColorTemperatureMireds: 370},
+            DeviceType.LIGHT,
+            {"power": True, "color": "warm_white"},
+        ),
+        (matter_types.OnOffPlugInUnit, {OnOff.OnOff: True}, DeviceType.SWITCH, {"power": True}),
+        (matter_types.DoorLock, {Lock.LockState: 1}, DeviceType.DOOR_LOCK, {"lock": "locked"}),
+        (matter_types.DoorLock, {Lock.LockState: 2}, DeviceType.DOOR_LOCK, {"lock": "unlocked"}),
+        (matter_types.DoorLock, {Lock.LockState: None}, DeviceType.DOOR_LOCK, {}),  # null: the lock does not know
+        (
+            matter_types.WindowCovering,
+            {Cover.CurrentPositionLiftPercent100ths: 2500},
+            DeviceType.BLIND,
+            {"position": 75},
+        ),
+        (
+            matter_types.Thermostat,
+            {Thermostat.SystemMode: 4, Thermostat.OccupiedHeatingSetpoint: 2150, Thermostat.LocalTemperature: 1980},
+            DeviceType.THERMOSTAT,
+            {"power": True, "mode": "heat", "temperature": 21.5, "current_temperature": 19.8},
+        ),
+        (matter_types.Thermostat, {Thermostat.SystemMode: 0}, DeviceType.THERMOSTAT, {"power": False}),
+        (matter_types.Fan, {Fan.FanMode: 2}, DeviceType.FAN, {"power": True, "fan_speed": "mid"}),
+        (matter_types.Fan, {Fan.FanMode: 0}, DeviceType.FAN, {"power": False}),
+        (
+            matter_types.TemperatureSensor,
+            {Clusters.TemperatureMeasurement.Attributes.MeasuredValue: 2345},
+            DeviceType.SENSOR,
+            {"temperature": 23.45},
+        ),
+        (
+            matter_types.HumiditySensor,
+            {Clusters.RelativeHumidityMeasurement.Attributes.MeasuredValue: 5500},
+            DeviceType.SENSOR,
+            {"humidity": 55.0},
+        ),
+        (
+            matter_types.OccupancySensor,
+            {Clusters.OccupancySensing.Attributes.Occupancy: 1},
+            DeviceType.SENSOR,
+            {"occupancy": True},
+        ),
+        (
+            matter_types.ContactSensor,
+            {Clusters.BooleanState.Attributes.StateValue: True},
+            DeviceType.SENSOR,
+            {"door": False},
+        ),  # contact made: the door is closed
+    ],
+)
+def test_states_read_from_attributes(
+    device_type: Any, values: dict[Any, Any], kind: DeviceType, state: dict[str, Any]
+) -> None:
     found = kind_of(endpoint(device_type, values))
     assert found is not None and found.type is kind
     assert found.read(endpoint(device_type, values)) == state
@@ -108,8 +161,9 @@ def test_a_cover_goes_to_a_position_counted_as_matter_counts_it() -> None:
 def test_climate_is_set_by_writing_attributes() -> None:
     [mode] = _operations(matter_types.Thermostat, {Thermostat.SystemMode: 4}, DeviceAction("x", "turn_off"))
     assert isinstance(mode, Write) and mode.attribute is Thermostat.SystemMode and mode.value == 0
-    [target] = _operations(matter_types.Thermostat, {Thermostat.SystemMode: 3},
-                           DeviceAction("x", "set", "temperature", 24.5))
+    [target] = _operations(
+        matter_types.Thermostat, {Thermostat.SystemMode: 3}, DeviceAction("x", "set", "temperature", 24.5)
+    )
     assert target.attribute is Thermostat.OccupiedCoolingSetpoint and target.value == 2450
     [speed] = _operations(matter_types.Fan, {Fan.FanMode: 0}, DeviceAction("x", "set", "fan_speed", "high"))
     assert speed.attribute is Fan.FanMode and speed.value == 3

@@ -23,8 +23,9 @@ def test_forgotten_names_stay_forgotten(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"matter_1_1": {"room": "living"}}'])
-def test_a_damaged_file_is_logged_and_the_makers_names_are_used(tmp_path: Path, content: str,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_a_damaged_file_is_logged_and_the_makers_names_are_used(
+    tmp_path: Path, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / NAMES_FILE).write_text(content, encoding="utf-8")
     assert NameBook(tmp_path).get("matter_1_1") is None
     if content != '{"matter_1_1": {"room": "living"}}':

@@ -28,22 +28,43 @@ def bare_lab(tmp_path: Path) -> Iterator[MatterLab]:
     impossible = namespaces_impossible()
     if impossible:
         pytest.skip(f"Matter lab: {impossible}")
-    done = subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([str(ROOT / "scripts" / "ensure-matter-lab.sh")], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     lab = MatterLab(tmp_path / "lab", done.stdout.strip().splitlines()[-1]).up(controller=False)
     yield lab
     lab.down()
 
 
-def test_serve_matter_runs_its_controller_and_a_light_is_added_and_switched_on(bare_lab: MatterLab,
-                                                                             tmp_path: Path) -> None:
+def test_serve_matter_runs_its_controller_and_a_light_is_added_and_switched_on(
+    bare_lab: MatterLab, tmp_path: Path
+) -> None:
     light = bare_lab.devices(("light", "stand"))
     config = tmp_path / "jibsa.yaml"  # the lab's devices are certified by matter.js's test roots only
     config.write_text(f'matter: {{paa_root_cert_dir: "{bare_lab.paa}"}}\n', encoding="utf-8")
-    argv = ["ip", "netns", "exec", bare_lab.netns, sys.executable, "-m", "jibsa.cli.main", "serve", "--matter",
-            "--data", str(tmp_path / "data"), "--home", HOME_FILE, "--config", str(config),
-            "--host", bare_lab.inner_address, "--port", "8700", "--insecure", "--log-level", "warning"]
+    argv = [
+        "ip",
+        "netns",
+        "exec",
+        bare_lab.netns,
+        sys.executable,
+        "-m",
+        "jibsa.cli.main",
+        "serve",
+        "--matter",
+        "--data",
+        str(tmp_path / "data"),
+        "--home",
+        HOME_FILE,
+        "--config",
+        str(config),
+        "--host",
+        bare_lab.inner_address,
+        "--port",
+        "8700",
+        "--insecure",
+        "--log-level",
+        "warning",
+    ]
     process, lines = start(argv, "jibsa: ", {"JIBSA_MATTER_PYTHON": bare_lab.python}, timeout=120)
     try:
         token = re.search(r"(jibsa_\S+)", "\n".join(lines))

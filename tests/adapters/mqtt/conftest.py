@@ -26,8 +26,6 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
     running.stop()
 
 
-
-
 @pytest.fixture
 async def simulator(broker: Broker) -> AsyncIterator[MqttSimulator]:
     """The sample home's appliances over MQTT, connected to `broker`."""

@@ -47,8 +47,9 @@ class Broker:
             passwords.chmod(0o600)
             # Run as the test's own user (as root, mosquitto would drop to a user who cannot read it).
             access = f"allow_anonymous false\npassword_file {passwords}\nuser {getpass.getuser()}\n"
-        self.config.write_text(f"listener {self.port} 127.0.0.1\n{access}persistence false\n"
-                               "set_tcp_nodelay true\n", encoding="utf-8")
+        self.config.write_text(
+            f"listener {self.port} 127.0.0.1\n{access}persistence false\nset_tcp_nodelay true\n", encoding="utf-8"
+        )
         self.log = directory / "mosquitto.log"
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -33,8 +33,9 @@ def entities(device: Device) -> list:  # type: ignore[type-arg]
     announced = AnnouncedDevice(device, "jibsa/node", "node", "jibsa/node/status", "거실")
     out = []
     for item in announced.announcements():
-        cfg = parse_config(f"homeassistant/{item.component}/node/{item.object_id}/config",
-                           json.dumps(item.config).encode())
+        cfg = parse_config(
+            f"homeassistant/{item.component}/node/{item.object_id}/config", json.dumps(item.config).encode()
+        )
         assert cfg is not None
         out.append(driver_for(cfg))
     return out

@@ -20,10 +20,17 @@ pytestmark = pytest.mark.mosquitto
 
 @pytest.fixture
 async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
-    home = await open_home(Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": broker.url}},
-                                    devices_over_mqtt=True, command_timeout=2.0))
-    await until(home.hub, lambda: home.hub.state("living_sensor").get("temperature") is not None,
-                "sensor state over MQTT")
+    home = await open_home(
+        Settings(
+            data_dir=tmp_path,
+            adapter_settings={"mqtt": {"url": broker.url}},
+            devices_over_mqtt=True,
+            command_timeout=2.0,
+        )
+    )
+    await until(
+        home.hub, lambda: home.hub.state("living_sensor").get("temperature") is not None, "sensor state over MQTT"
+    )
     yield home
     await home.close()
 
@@ -55,15 +62,18 @@ async def test_offline_device_is_not_answering(broker, running: RunningHome) -> 
 
 
 async def test_malformed_messages_are_logged_with_their_topic_and_skipped(
-    broker, running: RunningHome, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    broker,
+    running: RunningHome,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     caplog.set_level(logging.WARNING, logger="jibsa.adapters.mqtt")
     async with aiomqtt.Client("127.0.0.1", broker.port) as client:
         await client.publish("homeassistant/light/bad/thing/config", b"{oops", qos=1)
         # On topics of their own: the flood below would supersede them on the sensor's (newest per topic).
         await client.publish("jibsa/jibsa_sim/living_ceiling/state", b"not json", qos=1)
-        await client.publish("jibsa/jibsa_sim/kids_sensor/state", json.dumps({"temperature": 900, "humidity": 40}),
-                             qos=1)
+        await client.publish(
+            "jibsa/jibsa_sim/kids_sensor/state", json.dumps({"temperature": 900, "humidity": 40}), qos=1
+        )
         duplicate = {"unique_id": "jibsa_sim_living_ceiling", "command_topic": "x/set", "schema": "json"}
         await client.publish("homeassistant/light/other/copy/config", json.dumps(duplicate), qos=1)
         for i in range(2000):  # a flood on one topic
@@ -81,7 +91,8 @@ async def test_malformed_messages_are_logged_with_their_topic_and_skipped(
 
 
 async def test_broker_restart_reconnects_and_delivers_commands_given_while_down(
-    broker, running: RunningHome  # type: ignore[no-untyped-def]
+    broker,
+    running: RunningHome,  # type: ignore[no-untyped-def]
 ) -> None:
     hub = running.hub
     broker.stop()
@@ -95,7 +106,8 @@ async def test_broker_restart_reconnects_and_delivers_commands_given_while_down(
 
 
 async def test_command_while_broker_stays_down_fails_within_the_timeout(
-    broker, running: RunningHome  # type: ignore[no-untyped-def]
+    broker,
+    running: RunningHome,  # type: ignore[no-untyped-def]
 ) -> None:
     broker.stop()
     outcome = await running.hub.execute(Command("turn_on", ("study_light",)))

@@ -20,8 +20,16 @@ from jibsa.simulated_home import MqttSimulator
 
 pytestmark = [pytest.mark.mosquitto, pytest.mark.slow]
 
-LIGHTS = ("living_ceiling", "living_stand", "master_light", "kids_light", "study_light", "kitchen_light",
-          "utility_light", "entrance_light")
+LIGHTS = (
+    "living_ceiling",
+    "living_stand",
+    "master_light",
+    "kids_light",
+    "study_light",
+    "kitchen_light",
+    "utility_light",
+    "entrance_light",
+)
 # (seconds of commands before the kill, seconds the broker stays down): three kills at different moments.
 # The stretch after a restart must outlast a reconnect (backoff up to 5 s) and then the wait of a command
 # whose confirmation was lost in the outage (3 s): so that "works again" is measured, not luck.
@@ -30,8 +38,14 @@ KILLS = ((1.0, 3.0), (7.0, 0.4), (2.5, 1.5))
 
 @pytest.fixture
 async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
-    home = await open_home(Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": broker.url}},
-                                    devices_over_mqtt=True, command_timeout=3.0))
+    home = await open_home(
+        Settings(
+            data_dir=tmp_path,
+            adapter_settings={"mqtt": {"url": broker.url}},
+            devices_over_mqtt=True,
+            command_timeout=3.0,
+        )
+    )
     hub = home.hub
     with hub.bus.subscribe(maxsize=100_000) as events:
         async with asyncio.timeout(10):
@@ -42,7 +56,10 @@ async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHom
 
 
 async def test_no_command_is_reported_ok_unless_the_device_shows_it(
-    broker, simulator: MqttSimulator, running: RunningHome, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    broker,
+    simulator: MqttSimulator,
+    running: RunningHome,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     caplog.set_level(logging.ERROR)
     hub = running.hub

@@ -36,15 +36,18 @@ def test_zigbee2mqtt_light_with_abbreviations_tilde_and_device_block() -> None:
     driver = driver_for(cfg)
     device = device_from(HOME, "bulb", [driver])
     assert (device.type, device.room, device.maker) == (DeviceType.LIGHT, "living", "IKEA")
-    assert driver.read("zigbee2mqtt/거실 전구", '{"state": "ON", "brightness": 127}') == {"power": True,
-                                                                                     "brightness": 50}
-    (topic, payload), = driver.write(DeviceAction("bulb", "set", "brightness", 100))
+    assert driver.read("zigbee2mqtt/거실 전구", '{"state": "ON", "brightness": 127}') == {
+        "power": True,
+        "brightness": 50,
+    }
+    ((topic, payload),) = driver.write(DeviceAction("bulb", "set", "brightness", 100))
     assert topic.endswith("/set") and json.loads(payload) == {"state": "ON", "brightness": 254}
 
 
 def test_default_schema_light_switch_button_lock() -> None:
-    light = driver_for(config("light", {"cmd_t": "l/set", "stat_t": "l/state", "bri_cmd_t": "l/bri/set",
-                                        "bri_stat_t": "l/bri"}))
+    light = driver_for(
+        config("light", {"cmd_t": "l/set", "stat_t": "l/state", "bri_cmd_t": "l/bri/set", "bri_stat_t": "l/bri"})
+    )
     assert light.read("l/bri", "255") == {"brightness": 100}
     assert light.write(DeviceAction("l", "set", "brightness", 50)) == [("l/bri/set", "128")]
     switch = driver_for(config("switch", {"cmd_t": "s/set", "stat_t": "s", "pl_on": "1", "pl_off": "0"}))
@@ -56,15 +59,26 @@ def test_default_schema_light_switch_button_lock() -> None:
 
 
 def test_climate_cover_valve_fan_humidifier_vacuum() -> None:
-    ac = driver_for(config("climate", {"modes": ["off", "cool", "heat"], "mode_cmd_t": "a/mode/set",
-                                       "mode_stat_t": "a/mode", "temp_cmd_t": "a/t/set", "curr_temp_t": "a/cur"}))
+    ac = driver_for(
+        config(
+            "climate",
+            {
+                "modes": ["off", "cool", "heat"],
+                "mode_cmd_t": "a/mode/set",
+                "mode_stat_t": "a/mode",
+                "temp_cmd_t": "a/t/set",
+                "curr_temp_t": "a/cur",
+            },
+        )
+    )
     assert ac.kind is DeviceType.AIR_CONDITIONER
     assert ac.read("a/mode", "off") == {"power": False} and ac.read("a/cur", "26.5") == {"current_temperature": 26.5}
     assert ac.write(DeviceAction("a", "set", "temperature", 23)) == [("a/t/set", "23")]
     boiler = driver_for(config("climate", {"modes": ["off", "heat"], "mode_cmd_t": "b/m"}))
     assert boiler.kind is DeviceType.BOILER
-    blind = driver_for(config("cover", {"dev_cla": "blind", "cmd_t": "c/set", "pos_t": "c/pos",
-                                        "set_pos_t": "c/pos/set"}))
+    blind = driver_for(
+        config("cover", {"dev_cla": "blind", "cmd_t": "c/set", "pos_t": "c/pos", "set_pos_t": "c/pos/set"})
+    )
     assert blind.kind is DeviceType.BLIND and blind.read("c/pos", "30") == {"position": 30}
     assert blind.write(DeviceAction("c", "close")) == [("c/set", "CLOSE")]
     gas = driver_for(config("valve", {"dev_cla": "gas", "cmd_t": "g/set", "stat_t": "g"}))
@@ -81,11 +95,27 @@ def test_climate_cover_valve_fan_humidifier_vacuum() -> None:
 
 def test_sensors_merge_into_one_device_and_refuse_out_of_range() -> None:
     device = {"ids": ["aqara_1"], "name": "욕실 센서"}
-    temp = driver_for(config("sensor", {"dev_cla": "temperature", "stat_t": "t", "dev": device,
-                                        "val_tpl": "{{ value_json.temperature }}"}, "t"))
-    motion = driver_for(config("binary_sensor", {"dev_cla": "motion", "stat_t": "t",
-                                                 "val_tpl": "{{ value_json.occupancy }}", "pl_on": True,
-                                                 "pl_off": False, "dev": device}, "m"))
+    temp = driver_for(
+        config(
+            "sensor",
+            {"dev_cla": "temperature", "stat_t": "t", "dev": device, "val_tpl": "{{ value_json.temperature }}"},
+            "t",
+        )
+    )
+    motion = driver_for(
+        config(
+            "binary_sensor",
+            {
+                "dev_cla": "motion",
+                "stat_t": "t",
+                "val_tpl": "{{ value_json.occupancy }}",
+                "pl_on": True,
+                "pl_off": False,
+                "dev": device,
+            },
+            "m",
+        )
+    )
     merged = device_from(HOME, "bath", [temp, motion])
     assert merged.type is DeviceType.SENSOR and merged.measures == ("temperature", "motion")
     assert merged.name == "욕실 센서"

@@ -22,19 +22,31 @@ from jibsa.hub import Hub, ManualClock
 
 
 def sensor(object_id: str, device_class: str, unit: str, **extra: Any) -> dict[str, Any]:
-    return {"name": object_id, "uniq_id": object_id, "obj_id": object_id, "stat_t": f"meters/{object_id}",
-            "dev_cla": device_class, "unit_of_meas": unit, "dev": {"ids": [object_id], "name": object_id}, **extra}
+    return {
+        "name": object_id,
+        "uniq_id": object_id,
+        "obj_id": object_id,
+        "stat_t": f"meters/{object_id}",
+        "dev_cla": device_class,
+        "unit_of_meas": unit,
+        "dev": {"ids": [object_id], "name": object_id},
+        **extra,
+    }
 
 
-@pytest.mark.parametrize(("device_class", "unit", "payload", "reading"), [
-    ("power", "W", "850", {"power": 850.0}),
-    ("power", "kW", "1.25", {"power": 1250.0}),
-    ("energy", "kWh", "1234.5", {"energy": 1234.5}),
-    ("energy", "Wh", "12345", {"energy": 12.345}),
-    ("energy", "MWh", "0.5", {"energy": 500.0}),
-])
-def test_units_become_watts_and_kilowatt_hours(device_class: str, unit: str, payload: str,
-                                               reading: dict[str, float]) -> None:
+@pytest.mark.parametrize(
+    ("device_class", "unit", "payload", "reading"),
+    [
+        ("power", "W", "850", {"power": 850.0}),
+        ("power", "kW", "1.25", {"power": 1250.0}),
+        ("energy", "kWh", "1234.5", {"energy": 1234.5}),
+        ("energy", "Wh", "12345", {"energy": 12.345}),
+        ("energy", "MWh", "0.5", {"energy": 500.0}),
+    ],
+)
+def test_units_become_watts_and_kilowatt_hours(
+    device_class: str, unit: str, payload: str, reading: dict[str, float]
+) -> None:
     config = sensor("m", device_class, unit, stat_cla="total_increasing" if device_class == "energy" else "measurement")
     driver = driver_for(parse_config("homeassistant/sensor/m/config", json.dumps(config).encode()))
     assert driver.read("meters/m", payload) == pytest.approx(reading)
@@ -64,8 +76,10 @@ HOME_FILE = {
 async def running(broker, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
     home = home_from_mapping(HOME_FILE).home
     async with aiomqtt.Client("127.0.0.1", broker.port) as client:
-        for config in (sensor("plug_energy", "energy", "Wh", stat_cla="total_increasing"),
-                       sensor("main_energy", "energy", "kWh", stat_cla="total_increasing")):
+        for config in (
+            sensor("plug_energy", "energy", "Wh", stat_cla="total_increasing"),
+            sensor("main_energy", "energy", "kWh", stat_cla="total_increasing"),
+        ):
             topic = f"homeassistant/sensor/{config['obj_id']}/config"
             await client.publish(topic, json.dumps(config), qos=1, retain=True)
     settings = Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": broker.url, "announce": "false"}})
@@ -104,4 +118,3 @@ async def test_a_meter_that_resets_and_a_plug_measuring_its_washer(broker, runni
     assert totals[HOME][0] == pytest.approx(2.4)
     assert totals["main_meter"][0] == pytest.approx(2.4)
     assert totals["washer"][0] == pytest.approx(0.6) and "washer_plug" not in totals
-

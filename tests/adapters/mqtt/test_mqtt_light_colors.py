@@ -45,24 +45,35 @@ def test_colours_people_see_are_read_as_the_nearest_name() -> None:
 
 
 def test_zigbee2mqtt_xy_light_is_sent_xy_and_its_state_read_back() -> None:
-    driver = light({"~": "zigbee2mqtt/bulb", "schema": "json", "cmd_t": "~/set", "stat_t": "~",
-                    "sup_clrm": ["xy", "color_temp"], "bri": True})
-    (topic, payload), = driver.write(paint("blue"))
+    driver = light(
+        {
+            "~": "zigbee2mqtt/bulb",
+            "schema": "json",
+            "cmd_t": "~/set",
+            "stat_t": "~",
+            "sup_clrm": ["xy", "color_temp"],
+            "bri": True,
+        }
+    )
+    ((topic, payload),) = driver.write(paint("blue"))
     body = json.loads(payload)
     assert topic == "zigbee2mqtt/bulb/set" and body["state"] == "ON" and set(body["color"]) == {"x", "y"}
     state = driver.read("zigbee2mqtt/bulb", '{"state": "ON", "color_mode": "xy", "color": {"x": 0.1355, "y": 0.0399}}')
     assert state == {"power": True, "color": "blue"}
-    (_, payload), = driver.write(paint("warm_white"))
+    ((_, payload),) = driver.write(paint("warm_white"))
     assert json.loads(payload)["color"] == dict(zip("xy", colors.xy_of("warm_white"), strict=True))  # xy first
-    warm = driver.read("zigbee2mqtt/bulb", '{"state": "ON", "color_mode": "color_temp", "color_temp": 400, '
-                                           '"color": {"x": 0.5, "y": 0.4}}')
+    warm = driver.read(
+        "zigbee2mqtt/bulb",
+        '{"state": "ON", "color_mode": "color_temp", "color_temp": 400, "color": {"x": 0.5, "y": 0.4}}',
+    )
     assert warm["color"] == "warm_white"
 
 
 def test_a_white_only_light_takes_the_whites_and_refuses_colours() -> None:
-    driver = light({"schema": "json", "command_topic": "b/set", "state_topic": "b",
-                    "supported_color_modes": ["color_temp"]})
-    (_, payload), = driver.write(paint("warm_white"))
+    driver = light(
+        {"schema": "json", "command_topic": "b/set", "state_topic": "b", "supported_color_modes": ["color_temp"]}
+    )
+    ((_, payload),) = driver.write(paint("warm_white"))
     assert json.loads(payload) == {"state": "ON", "color_temp": 370}
     with pytest.raises(DeviceError) as refused:
         driver.write(paint("red"))
@@ -80,8 +91,15 @@ def test_a_light_without_colour_refuses_and_an_unknown_name_is_invalid() -> None
 
 
 def test_default_schema_colour_topics() -> None:
-    driver = light({"command_topic": "b/set", "state_topic": "b/state", "rgb_command_topic": "b/rgb/set",
-                    "rgb_state_topic": "b/rgb", "hs_command_topic": "b/hs/set"})
+    driver = light(
+        {
+            "command_topic": "b/set",
+            "state_topic": "b/state",
+            "rgb_command_topic": "b/rgb/set",
+            "rgb_state_topic": "b/rgb",
+            "hs_command_topic": "b/hs/set",
+        }
+    )
     assert driver.color_modes() == ("hs", "rgb")
     assert driver.write(paint("green")) == [("b/hs/set", "120,100")]
     assert "b/rgb" in driver.state_topics()
@@ -99,7 +117,7 @@ def test_jibsa_announced_lights_carry_colour_both_ways() -> None:
     driver = driver_for(cfg)
     sent = [a for topic, payload in driver.write(paint("purple")) for a in announced.actions(topic, payload)]
     assert sent == [DeviceAction("bulb", "set", "color", "purple")]
-    (topic, payload), = announced.state_messages({"power": True, "brightness": 80, "color": "purple"})
+    ((topic, payload),) = announced.state_messages({"power": True, "brightness": 80, "color": "purple"})
     assert driver.read(topic, payload) == {"power": True, "brightness": 80, "color": "purple"}
     both = announced.actions("jibsa/node/bulb/set", '{"state": "ON", "brightness": 127, "color": {"h": 240, "s": 100}}')
     assert [(a.property, a.value) for a in both] == [("color", "blue"), ("brightness", 50)]

@@ -27,8 +27,14 @@ DOOR_CONFIG = "homeassistant/lock/jibsa_sim/front_door/config"
 
 @pytest.fixture
 async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
-    home = await open_home(Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": broker.url}},
-                                    devices_over_mqtt=True, command_timeout=2.0))
+    home = await open_home(
+        Settings(
+            data_dir=tmp_path,
+            adapter_settings={"mqtt": {"url": broker.url}},
+            devices_over_mqtt=True,
+            command_timeout=2.0,
+        )
+    )
     await until(home.hub, lambda: home.hub.state("front_door").get("lock") is not None, "the door's state")
     yield home
     await home.close()
@@ -63,8 +69,9 @@ async def test_a_lock_announced_again_elsewhere_goes_back_to_adoption(broker, ru
         await attacker.subscribe("evil/door/set")
         await attacker.publish("evil/door/state", "LOCKED", qos=1, retain=True)
         await attacker.publish(DOOR_CONFIG, b"", qos=1, retain=True)
-        await attacker.publish("homeassistant/lock/attacker/front_door/config", json.dumps(stranger), qos=1,
-                               retain=True)
+        await attacker.publish(
+            "homeassistant/lock/attacker/front_door/config", json.dumps(stranger), qos=1, retain=True
+        )
         await until(hub, lambda: bool(told), "the household told the door waits for adoption")
         assert "front_door" in hub.adoption.waiting
         assert hub.state("front_door").get("lock") == "unlocked"  # not the stranger's LOCKED

@@ -34,10 +34,39 @@ def _openssl(*args: str, cwd: Path) -> None:
 def _signed(name: str, cwd: Path, extensions: str) -> None:
     """`name`.key and `name`.pem, signed by the test CA."""
     (cwd / f"{name}.ext").write_text(extensions, encoding="utf-8")
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", f"{name}.key",
-             "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=cwd)
-    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext", cwd=cwd)
+    _openssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        f"{name}.key",
+        "-out",
+        f"{name}.csr",
+        "-subj",
+        f"/CN={name}",
+        cwd=cwd,
+    )
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        f"{name}.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        f"{name}.pem",
+        "-days",
+        "2",
+        "-extfile",
+        f"{name}.ext",
+        cwd=cwd,
+    )
 
 
 @pytest.fixture
@@ -47,8 +76,24 @@ def certificates(tmp_path: Path) -> Path:
         pytest.skip("needs openssl")
     directory = tmp_path / "pki"
     directory.mkdir()
-    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=jibsa test home CA", cwd=directory)
+    _openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=jibsa test home CA",
+        cwd=directory,
+    )
     _signed("server", directory, "subjectAltName=IP:127.0.0.1\n")
     _signed("client", directory, "extendedKeyUsage=clientAuth\n")
     return directory
@@ -62,7 +107,9 @@ def _tls_broker(tmp_path: Path, pki: Path, require_certificate: bool) -> Broker:
     broker.config.write_text(
         f"listener {broker.port} 127.0.0.1\nallow_anonymous true\npersistence false\nuser {getpass.getuser()}\n"
         f"cafile {pki / 'ca.pem'}\ncertfile {pki / 'server.pem'}\nkeyfile {pki / 'server.key'}\n"
-        f"require_certificate {'true' if require_certificate else 'false'}\n", encoding="utf-8")
+        f"require_certificate {'true' if require_certificate else 'false'}\n",
+        encoding="utf-8",
+    )
     broker.start()
     return broker
 
@@ -84,8 +131,14 @@ def client_cert_broker(tmp_path: Path, certificates: Path) -> Iterator[Broker]:
 async def _home_over(broker: Broker, settings: Mapping[str, Any], data: Path) -> AsyncIterator[RunningHome]:
     simulator = MqttSimulator(load_home(None).home, broker_from_settings(settings), SystemClock())
     await simulator.start()
-    home = await open_home(Settings(data_dir=data, adapter_settings={"mqtt": {**settings, "announce": "false"}},
-                                    devices_over_mqtt=True, command_timeout=3.0))
+    home = await open_home(
+        Settings(
+            data_dir=data,
+            adapter_settings={"mqtt": {**settings, "announce": "false"}},
+            devices_over_mqtt=True,
+            command_timeout=3.0,
+        )
+    )
     try:
         with home.hub.bus.subscribe(maxsize=10_000) as events:
             async with asyncio.timeout(15):
@@ -98,8 +151,9 @@ async def _home_over(broker: Broker, settings: Mapping[str, Any], data: Path) ->
 
 
 @pytest.mark.mosquitto
-async def test_a_broker_with_its_own_ca_is_reached_with_ca_file(tls_broker: Broker, certificates: Path,
-                                                                tmp_path: Path) -> None:
+async def test_a_broker_with_its_own_ca_is_reached_with_ca_file(
+    tls_broker: Broker, certificates: Path, tmp_path: Path
+) -> None:
     settings = {"url": tls_broker.url, "ca_file": str(certificates / "ca.pem")}
     async for home in _home_over(tls_broker, settings, tmp_path / "data"):
         outcome = await home.hub.execute(Command("turn_on", ("study_light",)))
@@ -108,10 +162,15 @@ async def test_a_broker_with_its_own_ca_is_reached_with_ca_file(tls_broker: Brok
 
 
 @pytest.mark.mosquitto
-async def test_a_broker_asking_for_a_client_certificate_gets_ours(client_cert_broker: Broker, certificates: Path,
-                                                                  tmp_path: Path) -> None:
-    settings = {"url": client_cert_broker.url, "ca_file": str(certificates / "ca.pem"),
-                "cert_file": str(certificates / "client.pem"), "key_file": str(certificates / "client.key")}
+async def test_a_broker_asking_for_a_client_certificate_gets_ours(
+    client_cert_broker: Broker, certificates: Path, tmp_path: Path
+) -> None:
+    settings = {
+        "url": client_cert_broker.url,
+        "ca_file": str(certificates / "ca.pem"),
+        "cert_file": str(certificates / "client.pem"),
+        "key_file": str(certificates / "client.key"),
+    }
     async for home in _home_over(client_cert_broker, settings, tmp_path / "data"):
         assert (await home.hub.execute(Command("turn_off", ("study_light",)))).ok
 
@@ -169,8 +228,9 @@ async def test_insecure_skips_the_check_knowingly(tls_broker: Broker, tmp_path: 
 
 
 @pytest.mark.mosquitto
-async def test_without_the_client_certificate_the_broker_says_no(client_cert_broker: Broker,
-                                                                 certificates: Path) -> None:
+async def test_without_the_client_certificate_the_broker_says_no(
+    client_cert_broker: Broker, certificates: Path
+) -> None:
     message = await _refusal({"url": client_cert_broker.url, "ca_file": str(certificates / "ca.pem")}, "reconnecting")
     assert client_cert_broker.url in message
 
@@ -189,9 +249,15 @@ def test_bad_tls_settings_name_their_field(settings: dict[str, Any], error: str,
 
 
 def test_good_tls_settings_become_the_broker(certificates: Path) -> None:
-    broker = broker_from_settings({"url": "mqtts://u:p@home.lan", "ca_file": str(certificates / "ca.pem"),
-                                   "cert_file": str(certificates / "client.pem"),
-                                   "key_file": str(certificates / "client.key"), "insecure": "false"})
+    broker = broker_from_settings(
+        {
+            "url": "mqtts://u:p@home.lan",
+            "ca_file": str(certificates / "ca.pem"),
+            "cert_file": str(certificates / "client.pem"),
+            "key_file": str(certificates / "client.key"),
+            "insecure": "false",
+        }
+    )
     assert (broker.port, broker.tls, broker.insecure) == (8883, True, False)
     assert broker.ca_file == str(certificates / "ca.pem") and broker.key_file == str(certificates / "client.key")
     assert "p@" not in str(broker)

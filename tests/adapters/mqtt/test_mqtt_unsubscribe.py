@@ -24,24 +24,28 @@ def logging_broker(tmp_path: Path) -> Iterator[Broker]:
     if MOSQUITTO is None:
         pytest.skip("needs the mosquitto binary (Debian package mosquitto)")
     broker = Broker(tmp_path)
-    broker.config.write_text(f"listener {broker.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                             "log_dest topic\nlog_type all\n", encoding="utf-8")
+    broker.config.write_text(
+        f"listener {broker.port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest topic\nlog_type all\n",
+        encoding="utf-8",
+    )
     broker.start()
     yield broker
     broker.stop()
 
 
 def _plug(name: str) -> bytes:
-    return json.dumps({"name": name, "uniq_id": f"{name}_uid", "stat_t": f"plugs/{name}/state",
-                       "cmd_t": f"plugs/{name}/set"}).encode()
+    return json.dumps(
+        {"name": name, "uniq_id": f"{name}_uid", "stat_t": f"plugs/{name}/state", "cmd_t": f"plugs/{name}/set"}
+    ).encode()
 
 
 async def test_a_removed_entitys_state_topic_is_unsubscribed(logging_broker: Broker, tmp_path: Path) -> None:
     async with aiomqtt.Client("127.0.0.1", logging_broker.port) as client:
         await client.publish("homeassistant/switch/plug_a/config", _plug("plug_a"), qos=1, retain=True)
         await client.publish("plugs/plug_a/state", "ON", qos=1, retain=True)
-        home = await open_home(Settings(data_dir=tmp_path, adapter_settings={
-            "mqtt": {"url": logging_broker.url, "announce": "false"}}))
+        home = await open_home(
+            Settings(data_dir=tmp_path, adapter_settings={"mqtt": {"url": logging_broker.url, "announce": "false"}})
+        )
         try:
             await until(home.hub, lambda: home.hub.state("plug_a").get("power") is True, "plug_a with its state")
             await client.subscribe("$SYS/broker/log/#")

@@ -26,8 +26,9 @@ class RecordingSink(testing.RecordingSink):
         raise AssertionError("the simulator removes nothing")
 
 
-def drive(sim: Simulator, state: dict[str, Any], seconds: float, step: float = 1.0,
-          rng: random.Random | None = None) -> list[dict[str, Any]]:
+def drive(
+    sim: Simulator, state: dict[str, Any], seconds: float, step: float = 1.0, rng: random.Random | None = None
+) -> list[dict[str, Any]]:
     """Advance `state` in place by `seconds`, `step` at a time; the change of each step."""
     rng = rng or random.Random(0)
     changes = []

@@ -24,8 +24,9 @@ DEVICES = (
 )
 
 
-def context(devices: tuple[Device, ...] = DEVICES, saved: Mapping[str, Mapping[str, Any]] | None = None,
-            **settings: Any) -> AdapterContext:
+def context(
+    devices: tuple[Device, ...] = DEVICES, saved: Mapping[str, Mapping[str, Any]] | None = None, **settings: Any
+) -> AdapterContext:
     home = Home("시험 집", (Room("living", "거실"),), devices)
     return AdapterContext(home, ManualClock(), saved or {}, settings)
 
@@ -46,8 +47,7 @@ async def test_start_reports_the_full_state_of_every_device(sink: RecordingSink)
     adapter, _ = await started(sink)
     assert [d for d, _ in sink.reports] == [d.id for d in DEVICES]
     assert sink.reports[0] == ("lamp", {"power": False, "brightness": 100, "color": "white"})
-    assert public(sink.states["washer"]) == {"power": False, "run_state": "idle", "remaining_time": 0,
-                                             "cycle": "표준"}
+    assert public(sink.states["washer"]) == {"power": False, "run_state": "idle", "remaining_time": 0, "cycle": "표준"}
     # One room: the thermometer reads the air the air conditioner reads (rooms.py).
     assert sink.states["thermo"] == {"temperature": sink.states["ac"]["current_temperature"], "humidity": 45}
     assert sink.availability == []
@@ -186,8 +186,7 @@ async def test_a_device_that_stops_answering_raises_and_is_reported_unavailable(
     await adapter.stop()
 
 
-async def test_a_silent_washer_keeps_running_and_reports_everything_when_it_answers_again(
-        sink: RecordingSink) -> None:
+async def test_a_silent_washer_keeps_running_and_reports_everything_when_it_answers_again(sink: RecordingSink) -> None:
     adapter, clock = await started(sink)
     await adapter.send(DeviceAction("washer", "start"))
     adapter.set_answering("washer", False)
@@ -218,8 +217,12 @@ async def test_a_restart_from_saved_state_continues_the_washer_cycle(sink: Recor
     assert saved["washer"]["remaining_time"] == 3600
     again = RecordingSink()
     second, clock = await started(again, context(saved=saved))
-    assert public(again.states["washer"]) == {"power": True, "run_state": "running", "remaining_time": 3600,
-                                              "cycle": "표준"}
+    assert public(again.states["washer"]) == {
+        "power": True,
+        "run_state": "running",
+        "remaining_time": 3600,
+        "cycle": "표준",
+    }
     assert "washer" in second.active_devices
     await clock.advance(3600)
     assert (again.states["washer"]["run_state"], again.states["washer"]["remaining_time"]) == ("finished", 0)

@@ -26,7 +26,12 @@ def do(kind: DeviceType, state: dict[str, Any], intent: str, prop: str | None = 
 def test_a_new_air_conditioner_is_off_in_a_warm_room() -> None:
     state = fresh(DeviceType.AIR_CONDITIONER)
     assert {k: state[k] for k in ("power", "temperature", "current_temperature", "mode", "fan_speed")} == {
-        "power": False, "temperature": 24, "current_temperature": 28, "mode": "cool", "fan_speed": "auto"}
+        "power": False,
+        "temperature": 24,
+        "current_temperature": 28,
+        "mode": "cool",
+        "fan_speed": "auto",
+    }
     assert not AC.is_active(state)
 
 
@@ -105,8 +110,7 @@ def test_the_current_temperature_cannot_be_set() -> None:
 def test_the_boiler_heats_the_home_and_it_cools_when_away_or_off() -> None:
     boiler = simulator_for(DeviceType.BOILER)
     state = fresh(DeviceType.BOILER)
-    assert (state["power"], state["temperature"], state["current_temperature"], state["mode"]) == (
-        True, 22, 21, "heat")
+    assert (state["power"], state["temperature"], state["current_temperature"], state["mode"]) == (True, 22, 21, "heat")
     drive(boiler, state, 1800, 10)
     assert state["current_temperature"] == 21.6  # 22 - e^-1
     do(DeviceType.BOILER, state, "set", "mode", "away")

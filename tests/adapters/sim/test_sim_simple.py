@@ -17,8 +17,9 @@ def fresh(kind: DeviceType) -> dict[str, Any]:
     return simulator_for(kind).initial_state(make_device(kind.value))
 
 
-def act(kind: DeviceType, state: dict[str, Any], intent: str, prop: str | None = None, value: Any = None) -> dict[
-        str, Any]:
+def act(
+    kind: DeviceType, state: dict[str, Any], intent: str, prop: str | None = None, value: Any = None
+) -> dict[str, Any]:
     return simulator_for(kind).apply(DeviceAction(kind.value, intent, prop, value), state, 0.0)
 
 
@@ -54,8 +55,10 @@ def test_a_light_refuses_what_it_cannot_do() -> None:
 
 def test_switch_fan_tv_and_speaker_do_what_they_are_told() -> None:
     assert act(DeviceType.SWITCH, fresh(DeviceType.SWITCH), "turn_on") == {"power": True}
-    assert act(DeviceType.FAN, fresh(DeviceType.FAN), "set", "fan_speed", "high") == {"fan_speed": "high",
-                                                                                   "power": True}
+    assert act(DeviceType.FAN, fresh(DeviceType.FAN), "set", "fan_speed", "high") == {
+        "fan_speed": "high",
+        "power": True,
+    }
     assert fresh(DeviceType.TV) == {"power": False, "volume": 15, "channel": 9, "mute": False}
     assert act(DeviceType.TV, fresh(DeviceType.TV), "set", "channel", 11) == {"channel": 11, "power": True}
     assert act(DeviceType.TV, fresh(DeviceType.TV), "set", "mute", True) == {"mute": True}
@@ -96,7 +99,10 @@ FRIDGE = simulator_for(DeviceType.REFRIGERATOR)
 def test_the_refrigerator_takes_a_new_temperature_at_once() -> None:
     state = fresh(DeviceType.REFRIGERATOR)
     assert {k: v for k, v in state.items() if not k.startswith("_")} == {
-        "temperature": 3, "freezer_temperature": -18, "door": False}
+        "temperature": 3,
+        "freezer_temperature": -18,
+        "door": False,
+    }
     state.update(act(DeviceType.REFRIGERATOR, state, "set", "freezer_temperature", -20))
     assert state["freezer_temperature"] == -20
     assert not FRIDGE.is_active(state)

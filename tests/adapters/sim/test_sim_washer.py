@@ -22,7 +22,11 @@ def start(state: dict[str, object], **options: object) -> None:
 def test_a_new_washer_is_off_and_idle_on_the_standard_cycle() -> None:
     state = WASHER.initial_state(make_device("washer"))
     assert {k: v for k, v in state.items() if not k.startswith("_")} == {
-        "power": False, "run_state": "idle", "remaining_time": 0, "cycle": "표준"}
+        "power": False,
+        "run_state": "idle",
+        "remaining_time": 0,
+        "cycle": "표준",
+    }
     assert not WASHER.is_active(state)
 
 
@@ -111,7 +115,10 @@ def test_stop_and_turn_off_end_the_cycle() -> None:
     state = WASHER.initial_state(make_device("washer"))
     start(state)
     assert WASHER.apply(DeviceAction("washer", "stop"), state, 0.0) == {
-        "run_state": "idle", "remaining_time": 0, "_remaining": 0.0}
+        "run_state": "idle",
+        "remaining_time": 0,
+        "_remaining": 0.0,
+    }
     off = WASHER.apply(DeviceAction("washer", "turn_off"), state, 0.0)
     assert (off["power"], off["run_state"]) == (False, "idle")
 

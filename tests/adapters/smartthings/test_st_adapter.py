@@ -25,8 +25,9 @@ LOCK = device_id_for(st.DOOR_LOCK)
 VACUUM = device_id_for(st.ROBOT_VACUUM)
 
 
-async def test_every_device_is_announced_with_its_type_and_room(adapter: SmartThingsAdapter,
-                                                                sink: RecordingSink) -> None:
+async def test_every_device_is_announced_with_its_type_and_room(
+    adapter: SmartThingsAdapter, sink: RecordingSink
+) -> None:
     found = {d.id: (d.type, d.room) for d in sink.discovered}
     assert found == {
         AC: (DeviceType.AIR_CONDITIONER, "living"),
@@ -80,8 +81,15 @@ async def test_every_device_reports_its_state_in_jibsa_terms(adapter: SmartThing
     ],
 )  # fmt: skip
 async def test_a_command_changes_the_device_in_the_cloud_and_the_new_state_is_reported(  # noqa: PLR0917 - parametrized
-    adapter: SmartThingsAdapter, sink: RecordingSink, server: SmartThingsServer, st_id: str, action: DeviceAction,
-    capability: str, attribute: str, cloud: object, reported: dict[str, object],
+    adapter: SmartThingsAdapter,
+    sink: RecordingSink,
+    server: SmartThingsServer,
+    st_id: str,
+    action: DeviceAction,
+    capability: str,
+    attribute: str,
+    cloud: object,
+    reported: dict[str, object],
 ) -> None:
     device_id = device_id_for(st_id)
     await adapter.send(DeviceAction(device_id, action.intent, action.property, action.value))
@@ -199,8 +207,9 @@ async def test_an_action_without_a_capability_is_refused(adapter: SmartThingsAda
 async def test_a_home_file_device_takes_over_its_account_device(
     server: SmartThingsServer, clock: WatchedClock, sink: RecordingSink
 ) -> None:
-    mine = Device("front_door", "현관문", DeviceType.DOOR_LOCK, vendor="smartthings",
-                  options={DEVICE_OPTION: st.DOOR_LOCK})
+    mine = Device(
+        "front_door", "현관문", DeviceType.DOOR_LOCK, vendor="smartthings", options={DEVICE_OPTION: st.DOOR_LOCK}
+    )
     by_name = Device("tv", "안방 TV", DeviceType.TV, room="bedroom", vendor="smartthings")
     adapter = SmartThingsAdapter(settings_for(server), clock)
     await adapter.start([mine, by_name], sink)

@@ -34,8 +34,9 @@ def test_ids_are_short_and_lowercase() -> None:
      (["Other"], {"switch"}, DeviceType.SWITCH), (["SmartPlug"], {"switch"}, DeviceType.SWITCH),
      (["Hub"], {"bridge"}, None)],
 )  # fmt: skip
-def test_types_by_category_then_capability(categories: list[str], capabilities: set[str],
-                                           kind: DeviceType | None) -> None:
+def test_types_by_category_then_capability(
+    categories: list[str], capabilities: set[str], kind: DeviceType | None
+) -> None:
     assert jibsa_type(categories, frozenset(capabilities)) is kind
 
 
@@ -85,6 +86,7 @@ def test_a_command_the_device_has_no_capability_for_is_refused() -> None:
 async def test_the_stand_in_answers_in_the_shapes_pysmartthings_reads() -> None:
     headers = {"Authorization": f"Bearer {st.TOKEN}"}
     async with st.SmartThingsServer() as server, aiohttp.ClientSession(headers=headers) as http:
+
         async def text(path: str) -> str:
             async with http.get(server.base_url + path) as response:
                 assert response.status == 200

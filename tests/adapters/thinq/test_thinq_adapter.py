@@ -75,7 +75,11 @@ async def test_every_device_reports_its_state_in_jibsa_terms(adapter: ThinQAdapt
     ],
 )
 async def test_a_control_changes_the_device_in_the_cloud_and_the_new_state_is_reported(  # noqa: PLR0917 - parametrized
-    adapter: ThinQAdapter, sink: RecordingSink, server: ThinQServer, thinq_id: str, action: DeviceAction,
+    adapter: ThinQAdapter,
+    sink: RecordingSink,
+    server: ThinQServer,
+    thinq_id: str,
+    action: DeviceAction,
     expected: dict[str, object],
 ) -> None:
     device_id = device_id_for(thinq_id)
@@ -205,8 +209,14 @@ async def test_an_action_lg_has_no_control_for_is_refused(adapter: ThinQAdapter)
 async def test_a_home_file_device_takes_over_its_account_device(
     server: ThinQServer, clock: WatchedClock, sink: RecordingSink
 ) -> None:
-    mine = Device("ac", "안방 에어컨", DeviceType.AIR_CONDITIONER, room="bedroom", vendor="thinq",
-                  options={DEVICE_OPTION: lg.AIR_CONDITIONER})
+    mine = Device(
+        "ac",
+        "안방 에어컨",
+        DeviceType.AIR_CONDITIONER,
+        room="bedroom",
+        vendor="thinq",
+        options={DEVICE_OPTION: lg.AIR_CONDITIONER},
+    )
     by_name = Device("washing", "세탁기", DeviceType.WASHER, vendor="thinq")
     gone = Device("old", "옛 건조기", DeviceType.DRYER, vendor="thinq", options={DEVICE_OPTION: "no-such-device"})
     adapter = ThinQAdapter(settings_for(server), clock)

@@ -27,8 +27,9 @@ async def metered(server: ThinQServer, clock: WatchedClock, sink: RecordingSink)
     await running.stop()
 
 
-async def test_this_months_use_is_a_rising_count(metered: ThinQAdapter, server: ThinQServer, clock: WatchedClock,
-                                                  sink: RecordingSink) -> None:
+async def test_this_months_use_is_a_rising_count(
+    metered: ThinQAdapter, server: ThinQServer, clock: WatchedClock, sink: RecordingSink
+) -> None:
     washer = device_id_for(lg.WASHER)
     assert sink.states[washer]["energy_kwh"] == 0.6
     server.use_energy(lg.WASHER, JAN_1, 450.0)

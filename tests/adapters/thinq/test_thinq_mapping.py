@@ -49,16 +49,22 @@ def test_run_states(current: str, run_state: str) -> None:
 
 
 def test_newer_air_conditioners_give_temperatures_per_unit() -> None:
-    state = {"temperatureInUnits": [{"unit": "F", "targetTemperature": 75}, {"unit": "C", "targetTemperature": 23,
-                                                                             "currentTemperature": 25}]}
+    state = {
+        "temperatureInUnits": [
+            {"unit": "F", "targetTemperature": 75},
+            {"unit": "C", "targetTemperature": 23, "currentTemperature": 25},
+        ]
+    }
     assert values_from_state(DeviceType.AIR_CONDITIONER, "DEVICE_AIR_CONDITIONER", state) == {
         "temperature": 23, "current_temperature": 25,
     }  # fmt: skip
 
 
 def test_humidifier_and_fan() -> None:
-    state = {"operation": {"humidifierOperationMode": "POWER_ON"}, "humidity": {"targetHumidity": 50,
-                                                                                  "currentHumidity": 38}}
+    state = {
+        "operation": {"humidifierOperationMode": "POWER_ON"},
+        "humidity": {"targetHumidity": 50, "currentHumidity": 38},
+    }
     assert values_from_state(DeviceType.HUMIDIFIER, "DEVICE_HUMIDIFIER", state) == {
         "power": True, "humidity": 50, "current_humidity": 38,
     }  # fmt: skip

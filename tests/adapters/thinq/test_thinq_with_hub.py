@@ -41,8 +41,11 @@ def clock() -> WatchedClock:
 async def hub(tmp_path: Path, clock: WatchedClock) -> AsyncIterator[tuple[Hub, ThinQServer]]:
     home = parse_home_text(HOME, "home.yaml").home
     async with ThinQServer() as server:
-        settings = Settings(data_dir=tmp_path, command_timeout=CONFIRM_S,
-                            adapter_settings={"thinq": {"token": lg.TOKEN, "base_url": server.base_url}})
+        settings = Settings(
+            data_dir=tmp_path,
+            command_timeout=CONFIRM_S,
+            adapter_settings={"thinq": {"token": lg.TOKEN, "base_url": server.base_url}},
+        )
         async with await open_home(settings, clock=clock, home=home) as running:
             yield running.hub, server
 
@@ -66,7 +69,7 @@ async def test_a_refused_token_is_told_in_korean_and_other_devices_carry_on(hub:
 
 
 async def test_the_cloud_accepting_a_command_is_not_done_until_the_appliance_shows_it(
-    hub: tuple[Hub, ThinQServer]
+    hub: tuple[Hub, ThinQServer],
 ) -> None:
     running, server = hub
     server.hold_controls()  # the cloud says 200; the air conditioner never gets it

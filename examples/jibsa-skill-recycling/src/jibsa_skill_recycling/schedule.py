@@ -38,8 +38,9 @@ def week(schedule: Mapping[str, Any]) -> list[list[str]]:
     """What goes out on each weekday, Monday first; keys 월…일 or mon…sun (any case)."""
     days: list[list[str]] = [[] for _ in range(7)]
     for key, items in schedule.items():
-        index = next((i for i, names in enumerate(WEEKDAY_KEYS) if str(key).lower().removesuffix("요일") in names),
-                     None)
+        index = next(
+            (i for i, names in enumerate(WEEKDAY_KEYS) if str(key).lower().removesuffix("요일") in names), None
+        )
         if index is None:
             raise ValueError(f"schedule: '{key}' is not a weekday")
         days[index] += [str(i) for i in (items if isinstance(items, list) else [items])]
@@ -54,8 +55,12 @@ async def recycling_day(request: SkillRequest, jibsa: SkillContext) -> str:
     weekday = date.weekday()
     complex_name = str(jibsa.settings.get("complex") or "")
     day_word = words["days"]["tomorrow" if offset else "today"]
-    fields = {"day": day_word, "day_cap": day_word.capitalize(), "weekday": words["weekdays"][weekday],
-              "complex": _complex(complex_name, request.language)}
+    fields = {
+        "day": day_word,
+        "day_cap": day_word.capitalize(),
+        "weekday": words["weekdays"][weekday],
+        "complex": _complex(complex_name, request.language),
+    }
     kind = request.params.get("kind")
     if kind:
         return _about_kind(str(kind), days, weekday, words, fields)
@@ -73,8 +78,9 @@ def _complex(name: str, language: str) -> str:
     return f"at {name} " if language == "en" else f"{name} "
 
 
-def _about_kind(kind: str, days: list[list[str]], weekday: int, words: Mapping[str, Any],
-                fields: dict[str, str]) -> str:
+def _about_kind(
+    kind: str, days: list[list[str]], weekday: int, words: Mapping[str, Any], fields: dict[str, str]
+) -> str:
     def has(items: list[str]) -> bool:
         return any(i not in NOT_RECYCLING for i in items) if kind == "recycling" else kind in items
 

@@ -267,14 +267,15 @@ class AccountPoller(ABC, Generic[L, E]):
         previous = self._follow_ups.pop(device_id, None)
         if previous is not None:
             previous.cancel()
-        task = asyncio.create_task(self._read_back(linked, sent_at, expected, before),
-                                   name=f"jibsa-{self.name}-read-back-{device_id}")
+        task = asyncio.create_task(
+            self._read_back(linked, sent_at, expected, before), name=f"jibsa-{self.name}-read-back-{device_id}"
+        )
         self._follow_ups[device_id] = task
-        task.add_done_callback(lambda done: self._follow_ups.pop(device_id, None)
-                               if self._follow_ups.get(device_id) is done else None)
+        task.add_done_callback(
+            lambda done: self._follow_ups.pop(device_id, None) if self._follow_ups.get(device_id) is done else None
+        )
 
-    async def _read_back(self, linked: L, sent_at: float, expected: Expected,
-                         before: dict[str, Any] | None) -> None:
+    async def _read_back(self, linked: L, sent_at: float, expected: Expected, before: dict[str, Any] | None) -> None:
         for delay in FOLLOW_UP_S:
             await self.clock.sleep_until(sent_at + delay)
             try:

@@ -93,8 +93,7 @@ class MatterAdapter:
         try:
             await asyncio.wait_for(self._connected.wait(), self.settings.start_wait_s)
         except TimeoutError:
-            log.warning("matter: no controller at %s yet; Matter devices will join when it answers",
-                        self.settings.url)
+            log.warning("matter: no controller at %s yet; Matter devices will join when it answers", self.settings.url)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -155,15 +154,17 @@ class MatterAdapter:
         gone = [i for i, link in self._links.items() if link.node_id not in present]
         self._drop(gone)
         for node in nodes:
-            client.subscribe_events(partial(self._attribute_updated, node.node_id), EventType.ATTRIBUTE_UPDATED,
-                                    node_filter=node.node_id)
+            client.subscribe_events(
+                partial(self._attribute_updated, node.node_id), EventType.ATTRIBUTE_UPDATED, node_filter=node.node_id
+            )
             self._node_seen(node)
 
     def _on_event(self, event: EventType, data: Any) -> None:
         client = self._client
         if event is EventType.NODE_ADDED and client is not None and isinstance(data, MatterNode):
-            client.subscribe_events(partial(self._attribute_updated, data.node_id), EventType.ATTRIBUTE_UPDATED,
-                                    node_filter=data.node_id)
+            client.subscribe_events(
+                partial(self._attribute_updated, data.node_id), EventType.ATTRIBUTE_UPDATED, node_filter=data.node_id
+            )
             self._node_seen(data)
         elif event is EventType.NODE_UPDATED and isinstance(data, MatterNode):
             self._node_seen(data)
@@ -187,8 +188,11 @@ class MatterAdapter:
             device = self._device_for(node, endpoint, kind)
             known = self._links.get(device.id)
             self._links[device.id] = _Link(node.node_id, endpoint.endpoint_id, kind, device)
-            if (known is None or known.device != device) and device.vendor == self.name and (
-                    (node.node_id, endpoint.endpoint_id) not in self._claimed):
+            if (
+                (known is None or known.device != device)
+                and device.vendor == self.name
+                and ((node.node_id, endpoint.endpoint_id) not in self._claimed)
+            ):
                 fresh.append(device)
         if fresh and self._sink is not None:
             self._sink.devices_discovered(fresh)
@@ -204,8 +208,13 @@ class MatterAdapter:
         info = endpoint.device_info
         label = str(getattr(info, "nodeLabel", "") or getattr(info, "productName", "") or f"Matter {node.node_id}")
         return Device(
-            device_id, given.name if given else label, kind.type, room=given.room if given else None,
-            vendor=self.name, measures=kind.measures, maker=str(getattr(info, "vendorName", "") or ""),
+            device_id,
+            given.name if given else label,
+            kind.type,
+            room=given.room if given else None,
+            vendor=self.name,
+            measures=kind.measures,
+            maker=str(getattr(info, "vendorName", "") or ""),
             options={NODE_OPTION: node.node_id, ENDPOINT_OPTION: endpoint.endpoint_id},
         )
 
@@ -289,8 +298,9 @@ class MatterAdapter:
     @staticmethod
     async def _perform(client: MatterClient, link: _Link, operation: Operation) -> None:
         if isinstance(operation, Invoke):
-            await client.send_device_command(link.node_id, link.endpoint_id, operation.command,
-                                             timed_request_timeout_ms=operation.timed_ms)
+            await client.send_device_command(
+                link.node_id, link.endpoint_id, operation.command, timed_request_timeout_ms=operation.timed_ms
+            )
             return
         attribute = operation.attribute
         path = f"{link.endpoint_id}/{attribute.cluster_id}/{attribute.attribute_id}"
@@ -306,8 +316,9 @@ class MatterAdapter:
             raise DeviceNotAnswering(say("controller_down"))
         async with asyncio.timeout(self.settings.commission_timeout_s):
             data: MatterNodeData = await client.commission_with_code(code, network_only=True)
-        client.subscribe_events(partial(self._attribute_updated, data.node_id), EventType.ATTRIBUTE_UPDATED,
-                                node_filter=data.node_id)
+        client.subscribe_events(
+            partial(self._attribute_updated, data.node_id), EventType.ATTRIBUTE_UPDATED, node_filter=data.node_id
+        )
         try:
             node = client.get_node(data.node_id)
         except NodeNotExists:  # the node_added event has not come yet: the result carries the same data
@@ -321,8 +332,16 @@ class MatterAdapter:
         if link is None or (link.node_id, link.endpoint_id) in self._claimed:
             return None
         self.names.give(device_id, name, room)
-        renamed = Device(device_id, name, link.device.type, room=room, vendor=self.name,
-                         measures=link.device.measures, maker=link.device.maker, options=link.device.options)
+        renamed = Device(
+            device_id,
+            name,
+            link.device.type,
+            room=room,
+            vendor=self.name,
+            measures=link.device.measures,
+            maker=link.device.maker,
+            options=link.device.options,
+        )
         self._links[device_id] = _Link(link.node_id, link.endpoint_id, link.kind, renamed)
         if self._sink is not None:
             self._sink.devices_discovered([renamed])

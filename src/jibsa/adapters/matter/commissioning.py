@@ -54,9 +54,14 @@ class Progress:
         return say(self.key, language, **self.fields)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "stage": self.stage.value, "done": self.stage in (Stage.ADDED, Stage.FAILED),
-                "message": self.sentence("ko"), "message_en": self.sentence("en"),
-                "devices": [{"id": d.id, "name": d.name, "type": d.type.value} for d in self.devices]}
+        return {
+            "id": self.id,
+            "stage": self.stage.value,
+            "done": self.stage in (Stage.ADDED, Stage.FAILED),
+            "message": self.sentence("ko"),
+            "message_en": self.sentence("en"),
+            "devices": [{"id": d.id, "name": d.name, "type": d.type.value} for d in self.devices],
+        }
 
 
 class Adopter(Protocol):
@@ -204,8 +209,9 @@ def commissioning_skills(commissioner: Commissioner) -> dict[str, Skill]:
     async def name(command: Command, host: SkillHost) -> Outcome:
         language = str(command.params.get("language") or "ko")
         room = command.params.get("room")
-        reply = commissioner.name_new_device(host.home, str(command.params.get("name") or "").strip(),
-                                             str(room) if room else None, language)
+        reply = commissioner.name_new_device(
+            host.home, str(command.params.get("name") or "").strip(), str(room) if room else None, language
+        )
         return Outcome(command, answer={"reply": reply})
 
     return {ADD_INTENT: add, NAME_INTENT: name}

@@ -55,9 +55,22 @@ class ControllerOptions:
         return f"ws://{host}:{self.port}/ws"
 
     def argv(self) -> list[str]:
-        argv = [*self.prefix, self.python, "-m", "matter_server.server", "--storage-path", str(self.storage),
-                "--port", str(self.port), "--listen-address", self.listen, "--log-level", "warning",
-                "--log-level-sdk", "error"]
+        argv = [
+            *self.prefix,
+            self.python,
+            "-m",
+            "matter_server.server",
+            "--storage-path",
+            str(self.storage),
+            "--port",
+            str(self.port),
+            "--listen-address",
+            self.listen,
+            "--log-level",
+            "warning",
+            "--log-level-sdk",
+            "error",
+        ]
         if self.paa_root_cert_dir is not None:
             argv += ["--paa-root-cert-dir", str(self.paa_root_cert_dir)]
         else:
@@ -76,8 +89,14 @@ def options_from(section: Mapping[str, Any], data_dir: Path, python: str) -> Con
     except (TypeError, ValueError):
         raise ControllerError(f"matter.port: {section.get('port')!r} is not a port number") from None
     listen = str(section.get("listen") or "127.0.0.1")
-    return ControllerOptions(python, data_dir / "matter" / "controller", port, listen,
-                             Path(str(paa)) if paa else None, section.get("primary_interface") or None)
+    return ControllerOptions(
+        python,
+        data_dir / "matter" / "controller",
+        port,
+        listen,
+        Path(str(paa)) if paa else None,
+        section.get("primary_interface") or None,
+    )
 
 
 def controller_python(data_dir: Path, configured: str | None = None) -> str:
@@ -92,8 +111,10 @@ def controller_python(data_dir: Path, configured: str | None = None) -> str:
     if stamp.exists() and stamp.read_text().strip() == SERVER_PACKAGE:
         return str(python)
     print(f"jibsa: setting up the Matter controller in {venv} (first time only) ...", file=sys.stderr, flush=True)
-    for step in ([sys.executable, "-m", "venv", str(venv)],
-                 [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", SERVER_PACKAGE]):
+    for step in (
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", SERVER_PACKAGE],
+    ):
         if subprocess.run(step, check=False).returncode != 0:
             raise ControllerError(f"could not install {SERVER_PACKAGE} into {venv} (see pip's message above)")
     stamp.write_text(SERVER_PACKAGE + "\n")
@@ -105,7 +126,8 @@ def check_factory_dir() -> None:
     if not (FACTORY_DIR.is_dir() and os.access(FACTORY_DIR, os.W_OK)):
         raise ControllerError(
             f"the Matter controller (home-assistant-chip-core) writes its factory data to {FACTORY_DIR}, which "
-            f"is missing or not writable: sudo install -d -o $USER {FACTORY_DIR}")
+            f"is missing or not writable: sudo install -d -o $USER {FACTORY_DIR}"
+        )
 
 
 class MatterController:
@@ -125,14 +147,19 @@ class MatterController:
             (self.options.paa_root_cert_dir / ".version").write_text("jibsa: given roots, not fetched\n")
         with self.log_file.open("ab") as out:
             self.process = await asyncio.create_subprocess_exec(
-                *self.options.argv(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)  # Ctrl-C reaches jibsa, which stops the controller itself
+                *self.options.argv(),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # Ctrl-C reaches jibsa, which stops the controller itself
         try:
             await asyncio.wait_for(self._answering(), timeout_s)
         except (TimeoutError, ControllerError):
             await self.stop()
-            raise ControllerError(f"the Matter controller did not start; its log: {self.log_file}\n"
-                                  + self._log_tail()) from None
+            raise ControllerError(
+                f"the Matter controller did not start; its log: {self.log_file}\n" + self._log_tail()
+            ) from None
         log.info("matter: controller %s answering at %s", self.process.pid, self.options.url)
 
     async def _answering(self) -> None:

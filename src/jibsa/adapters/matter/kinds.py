@@ -61,8 +61,11 @@ class Kind:
 
     def read_back_paths(self, endpoint: MatterEndpoint) -> list[str]:
         """Attribute paths ("endpoint/cluster/attribute") of `watched` that the endpoint has."""
-        return [f"{endpoint.endpoint_id}/{a.cluster_id}/{a.attribute_id}" for a in self.watched
-                if endpoint.has_attribute(None, a)]
+        return [
+            f"{endpoint.endpoint_id}/{a.cluster_id}/{a.attribute_id}"
+            for a in self.watched
+            if endpoint.has_attribute(None, a)
+        ]
 
 
 def _value(endpoint: MatterEndpoint, attribute: Attribute) -> Any:
@@ -113,17 +116,35 @@ def _light_operations(action: DeviceAction, endpoint: MatterEndpoint) -> list[Op
         return [Invoke(Clusters.OnOff.Commands.On() if on else Clusters.OnOff.Commands.Off())]
     if action.property == "brightness" and endpoint.has_cluster(Clusters.LevelControl):
         level = max(1, min(254, round(float(action.value) * 254 / 100)))
-        return [Invoke(Clusters.LevelControl.Commands.MoveToLevelWithOnOff(
-            level=level, transitionTime=0, optionsMask=0, optionsOverride=0))]
+        return [
+            Invoke(
+                Clusters.LevelControl.Commands.MoveToLevelWithOnOff(
+                    level=level, transitionTime=0, optionsMask=0, optionsOverride=0
+                )
+            )
+        ]
     if action.property == "color" and endpoint.has_cluster(Clusters.ColorControl):
         name = str(action.value)
         if name in _WHITES:
-            return [Invoke(Clusters.ColorControl.Commands.MoveToColorTemperature(
-                colorTemperatureMireds=_WHITES[name], transitionTime=0, optionsMask=0, optionsOverride=0))]
+            return [
+                Invoke(
+                    Clusters.ColorControl.Commands.MoveToColorTemperature(
+                        colorTemperatureMireds=_WHITES[name], transitionTime=0, optionsMask=0, optionsOverride=0
+                    )
+                )
+            ]
         if name in _HUES:
-            return [Invoke(Clusters.ColorControl.Commands.MoveToHueAndSaturation(
-                hue=round(_HUES[name] * 254 / 360), saturation=254, transitionTime=0, optionsMask=0,
-                optionsOverride=0))]
+            return [
+                Invoke(
+                    Clusters.ColorControl.Commands.MoveToHueAndSaturation(
+                        hue=round(_HUES[name] * 254 / 360),
+                        saturation=254,
+                        transitionTime=0,
+                        optionsMask=0,
+                        optionsOverride=0,
+                    )
+                )
+            ]
     raise NotSupported
 
 
@@ -265,12 +286,16 @@ def _read_only(action: DeviceAction, endpoint: MatterEndpoint) -> list[Operation
 
 
 _LIGHT_ATTRIBUTES = (
-    Clusters.OnOff.Attributes.OnOff, Clusters.LevelControl.Attributes.CurrentLevel,
-    Clusters.ColorControl.Attributes.ColorMode, Clusters.ColorControl.Attributes.CurrentHue,
-    Clusters.ColorControl.Attributes.CurrentSaturation, Clusters.ColorControl.Attributes.ColorTemperatureMireds,
+    Clusters.OnOff.Attributes.OnOff,
+    Clusters.LevelControl.Attributes.CurrentLevel,
+    Clusters.ColorControl.Attributes.ColorMode,
+    Clusters.ColorControl.Attributes.CurrentHue,
+    Clusters.ColorControl.Attributes.CurrentSaturation,
+    Clusters.ColorControl.Attributes.ColorTemperatureMireds,
 )
 _THERMOSTAT_ATTRIBUTES = (
-    Clusters.Thermostat.Attributes.SystemMode, Clusters.Thermostat.Attributes.OccupiedHeatingSetpoint,
+    Clusters.Thermostat.Attributes.SystemMode,
+    Clusters.Thermostat.Attributes.OccupiedHeatingSetpoint,
     Clusters.Thermostat.Attributes.OccupiedCoolingSetpoint,
 )
 _LIGHT = Kind(DeviceType.LIGHT, _read_light, _light_operations, watched=_LIGHT_ATTRIBUTES)

@@ -50,8 +50,11 @@ class NameBook:
         if not isinstance(raw, dict):
             log.error("%s: expected an object of device ids; Matter devices keep their makers' names", self._file)
             return {}
-        return {str(k): GivenName(str(v["name"]), v.get("room")) for k, v in raw.items()
-                if isinstance(v, dict) and isinstance(v.get("name"), str)}
+        return {
+            str(k): GivenName(str(v["name"]), v.get("room"))
+            for k, v in raw.items()
+            if isinstance(v, dict) and isinstance(v.get("name"), str)
+        }
 
     def _write(self) -> None:
         self._file.parent.mkdir(parents=True, exist_ok=True)

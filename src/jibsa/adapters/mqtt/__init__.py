@@ -12,6 +12,9 @@ __all__ = ["BrokerUrl", "MqttAdapter", "broker_from_settings", "create_adapter",
 def create_adapter(ctx: AdapterContext) -> MqttAdapter:
     """The entry point: settings `url` (required), `ca_file`, `cert_file`, `key_file`, `insecure` (TLS),
     `prefix` (default homeassistant), `nodelay`."""
-    return MqttAdapter(ctx.home, broker_from_settings(ctx.settings),
-                       prefix=str(ctx.settings.get("prefix", "homeassistant")),
-                       nodelay=str(ctx.settings.get("nodelay", "true")).lower() != "false")
+    return MqttAdapter(
+        ctx.home,
+        broker_from_settings(ctx.settings),
+        prefix=str(ctx.settings.get("prefix", "homeassistant")),
+        nodelay=str(ctx.settings.get("nodelay", "true")).lower() != "false",
+    )

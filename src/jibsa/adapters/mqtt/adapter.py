@@ -79,8 +79,15 @@ class _DeviceEntry:
 class MqttAdapter:
     name = "mqtt"
 
-    def __init__(self, home: Home, url: BrokerUrl, *, prefix: str = "homeassistant", nodelay: bool = True,
-                 client_id: str | None = None) -> None:
+    def __init__(
+        self,
+        home: Home,
+        url: BrokerUrl,
+        *,
+        prefix: str = "homeassistant",
+        nodelay: bool = True,
+        client_id: str | None = None,
+    ) -> None:
         self._home = home
         self._url = url
         self._prefix = prefix
@@ -167,7 +174,7 @@ class MqttAdapter:
                 if error.rc != MQTTErrorCode.MQTT_ERR_NO_CONN:
                     raise
                 await self._next_connection.wait()  # the reader notices, and the next connection comes
-                await self._publish(device_id, messages[n + 1:])
+                await self._publish(device_id, messages[n + 1 :])
                 return session  # not the new one: `send` sends the command again once the device is heard
         return session
 
@@ -212,10 +219,17 @@ class MqttAdapter:
     async def _session(self, client: aiomqtt.Client) -> None:
         self._client = client
         self.connections += 1
-        self._unheard = {device_id: asyncio.Event() for device_id, entry in self._devices.items()
-                         if any(e.driver.state_topics() or e.driver.cfg.availability for e in entry.entities.values())}
-        topics = [f"{self._prefix}/+/+/config", f"{self._prefix}/+/+/+/config",
-                  *self._state_routes, *self._availability_routes]
+        self._unheard = {
+            device_id: asyncio.Event()
+            for device_id, entry in self._devices.items()
+            if any(e.driver.state_topics() or e.driver.cfg.availability for e in entry.entities.values())
+        }
+        topics = [
+            f"{self._prefix}/+/+/config",
+            f"{self._prefix}/+/+/+/config",
+            *self._state_routes,
+            *self._availability_routes,
+        ]
         await self._subscriptions.renew(client, topics)
         self._connected.set()
         self._next_connection.set()
@@ -275,15 +289,15 @@ class MqttAdapter:
         device_id = self._device_id(cfg, driver)
         entry = self._devices.get(device_id)
         if entry is not None and entry.entities and not self._merges(entry, driver, cfg):
-            log.warning("%s: device id %r is already used by %s; skipped", topic, device_id,
-                        next(iter(entry.entities)))
+            log.warning("%s: device id %r is already used by %s; skipped", topic, device_id, next(iter(entry.entities)))
             return
         entity = _Entity(topic, device_id, driver)
         moved = self._origins.setdefault(cfg.unique_id, _origin(cfg)) != _origin(cfg)
         self._origins[cfg.unique_id] = _origin(cfg)
         if moved and self._sink is not None:
-            log.warning("%s: unique id %r was announced before from elsewhere or with other topics", topic,
-                        cfg.unique_id)
+            log.warning(
+                "%s: unique id %r was announced before from elsewhere or with other topics", topic, cfg.unique_id
+            )
             self._sink.devices_moved([self._bound.get(device_id) or device_from(self._home, device_id, [driver])])
         self._register(entity, cfg)
         self._subscribe(entity, cfg)
@@ -303,14 +317,18 @@ class MqttAdapter:
     def _merges(self, entry: _DeviceEntry, driver: EntityDriver, cfg: DiscoveryConfig) -> bool:
         """Sensor entities of one physical device merge into one jibsa sensor."""
         first = next(iter(entry.entities.values()))
-        return (driver.kind is DeviceType.SENSOR and first.driver.kind is DeviceType.SENSOR
-                and first.driver.cfg.device_key == cfg.device_key)
+        return (
+            driver.kind is DeviceType.SENSOR
+            and first.driver.kind is DeviceType.SENSOR
+            and first.driver.cfg.device_key == cfg.device_key
+        )
 
     def _register(self, entity: _Entity, cfg: DiscoveryConfig) -> None:
         entry = self._devices.get(entity.device_id)
         if entry is None:
-            entry = self._devices[entity.device_id] = _DeviceEntry(self._bound.get(entity.device_id) or Device(
-                entity.device_id, entity.device_id, entity.driver.kind))
+            entry = self._devices[entity.device_id] = _DeviceEntry(
+                self._bound.get(entity.device_id) or Device(entity.device_id, entity.device_id, entity.driver.kind)
+            )
         entry.entities[entity.topic] = entity
         self._entities[entity.topic] = entity
         self._unique_ids[cfg.unique_id] = entity.topic
@@ -434,8 +452,13 @@ class MqttAdapter:
             log.warning("%s: availability skipped: %s", topic, exc)
             return
         if value not in (availability.payload_available, availability.payload_not_available):
-            log.warning("%s: availability %r is neither %r nor %r; skipped", topic, value,
-                        availability.payload_available, availability.payload_not_available)
+            log.warning(
+                "%s: availability %r is neither %r nor %r; skipped",
+                topic,
+                value,
+                availability.payload_available,
+                availability.payload_not_available,
+            )
             return
         if device_id in self._to_announce:
             self._early_available[device_id] = value == availability.payload_available

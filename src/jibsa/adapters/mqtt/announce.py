@@ -18,15 +18,26 @@ from jibsa.adapters.mqtt import colors
 from jibsa.domain import Device, DeviceAction, DeviceType
 from jibsa.domain.device_types import BINARY_SENSOR_CLASSES
 
-_COVER_CLASS = {DeviceType.CURTAIN: "curtain", DeviceType.BLIND: "blind", DeviceType.WINDOW: "window",
-                DeviceType.GARAGE_DOOR: "garage"}
+_COVER_CLASS = {
+    DeviceType.CURTAIN: "curtain",
+    DeviceType.BLIND: "blind",
+    DeviceType.WINDOW: "window",
+    DeviceType.GARAGE_DOOR: "garage",
+}
 _HVAC = {"cool": "cool", "heat": "heat", "dry": "dry", "fan": "fan_only", "auto": "auto"}
 _HVAC_BACK = {v: k for k, v in _HVAC.items()}
 _SENSOR_CLASS = {"co2": "carbon_dioxide", "air_quality": "aqi"}
-_NATIVE_SHOWN = {DeviceType.WASHER: "run_state", DeviceType.DRYER: "run_state", DeviceType.DISHWASHER: "run_state",
-                 DeviceType.REFRIGERATOR: "temperature", DeviceType.TV: "power", DeviceType.SPEAKER: "power",
-                 DeviceType.AIR_PURIFIER: "air_quality", DeviceType.BOILER: "current_temperature",
-                 DeviceType.THERMOSTAT: "current_temperature"}
+_NATIVE_SHOWN = {
+    DeviceType.WASHER: "run_state",
+    DeviceType.DRYER: "run_state",
+    DeviceType.DISHWASHER: "run_state",
+    DeviceType.REFRIGERATOR: "temperature",
+    DeviceType.TV: "power",
+    DeviceType.SPEAKER: "power",
+    DeviceType.AIR_PURIFIER: "air_quality",
+    DeviceType.BOILER: "current_temperature",
+    DeviceType.THERMOSTAT: "current_temperature",
+}
 BRIGHTNESS_SCALE = 255
 
 
@@ -62,23 +73,37 @@ class AnnouncedDevice:
         common = {"availability_topic": self.status_topic, "device": self._device_block(), "jibsa_id": self.device.id}
         if self.kind == "sensor":
             return [self._sensor_entity(m, common) for m in self.device.measures]
-        config = {"name": None, "unique_id": f"{self.node}_{self.device.id}", "object_id": self.device.id,
-                  **common, **self._component_config()}
+        config = {
+            "name": None,
+            "unique_id": f"{self.node}_{self.device.id}",
+            "object_id": self.device.id,
+            **common,
+            **self._component_config(),
+        }
         component = "sensor" if self.kind == "native" else self.kind
         return [Announcement(component, self.device.id, config)]
 
     def _device_block(self) -> dict[str, Any]:
-        block: dict[str, Any] = {"identifiers": [f"{self.node}_{self.device.id}"], "name": self.device.name,
-                                 "manufacturer": self.device.maker or "jibsa", "model": self.device.type.value}
+        block: dict[str, Any] = {
+            "identifiers": [f"{self.node}_{self.device.id}"],
+            "name": self.device.name,
+            "manufacturer": self.device.maker or "jibsa",
+            "model": self.device.type.value,
+        }
         if self.room_name:
             block["suggested_area"] = self.room_name
         return block
 
     def _sensor_entity(self, measure: str, common: dict[str, Any]) -> Announcement:
         binary = measure in BINARY_SENSOR_CLASSES
-        config = {"name": measure, "unique_id": f"{self.node}_{self.device.id}_{measure}",
-                  "object_id": f"{self.device.id}_{measure}", "state_topic": f"{self.root}/state",
-                  "value_template": f"{{{{ value_json.{measure} }}}}", **common}
+        config = {
+            "name": measure,
+            "unique_id": f"{self.node}_{self.device.id}_{measure}",
+            "object_id": f"{self.device.id}_{measure}",
+            "state_topic": f"{self.root}/state",
+            "value_template": f"{{{{ value_json.{measure} }}}}",
+            **common,
+        }
         config["device_class"] = measure if binary else _SENSOR_CLASS.get(measure, measure)
         if binary:
             config.update(payload_on="True", payload_off="False")
@@ -88,35 +113,75 @@ class AnnouncedDevice:
         r = self.root
         kind = self.kind
         if kind == "light":
-            return {"schema": "json", "command_topic": f"{r}/set", "state_topic": f"{r}/state", "brightness": True,
-                    "brightness_scale": BRIGHTNESS_SCALE, "supported_color_modes": ["hs"]}
+            return {
+                "schema": "json",
+                "command_topic": f"{r}/set",
+                "state_topic": f"{r}/state",
+                "brightness": True,
+                "brightness_scale": BRIGHTNESS_SCALE,
+                "supported_color_modes": ["hs"],
+            }
         if kind in ("switch", "lock"):
             return {"command_topic": f"{r}/set", "state_topic": f"{r}/state"}
         if kind == "valve":
-            return {"command_topic": f"{r}/set", "state_topic": f"{r}/state", "device_class": "gas",
-                    "reports_position": False}
+            return {
+                "command_topic": f"{r}/set",
+                "state_topic": f"{r}/state",
+                "device_class": "gas",
+                "reports_position": False,
+            }
         if kind == "fan":
-            return {"command_topic": f"{r}/set", "state_topic": f"{r}/state", "preset_modes": ["low", "mid", "high"],
-                    "preset_mode_command_topic": f"{r}/preset/set", "preset_mode_state_topic": f"{r}/preset"}
+            return {
+                "command_topic": f"{r}/set",
+                "state_topic": f"{r}/state",
+                "preset_modes": ["low", "mid", "high"],
+                "preset_mode_command_topic": f"{r}/preset/set",
+                "preset_mode_state_topic": f"{r}/preset",
+            }
         if kind == "climate":
-            return {"modes": ["off", *_HVAC.values()], "mode_command_topic": f"{r}/mode/set",
-                    "mode_state_topic": f"{r}/mode", "temperature_command_topic": f"{r}/temperature/set",
-                    "temperature_state_topic": f"{r}/temperature", "current_temperature_topic": f"{r}/current",
-                    "fan_modes": ["low", "medium", "high", "auto"], "fan_mode_command_topic": f"{r}/fan/set",
-                    "fan_mode_state_topic": f"{r}/fan", "min_temp": 16, "max_temp": 30, "temp_step": 0.5}
+            return {
+                "modes": ["off", *_HVAC.values()],
+                "mode_command_topic": f"{r}/mode/set",
+                "mode_state_topic": f"{r}/mode",
+                "temperature_command_topic": f"{r}/temperature/set",
+                "temperature_state_topic": f"{r}/temperature",
+                "current_temperature_topic": f"{r}/current",
+                "fan_modes": ["low", "medium", "high", "auto"],
+                "fan_mode_command_topic": f"{r}/fan/set",
+                "fan_mode_state_topic": f"{r}/fan",
+                "min_temp": 16,
+                "max_temp": 30,
+                "temp_step": 0.5,
+            }
         if kind == "cover":
-            return {"device_class": _COVER_CLASS[self.device.type], "command_topic": f"{r}/set",
-                    "set_position_topic": f"{r}/position/set", "position_topic": f"{r}/position"}
+            return {
+                "device_class": _COVER_CLASS[self.device.type],
+                "command_topic": f"{r}/set",
+                "set_position_topic": f"{r}/position/set",
+                "position_topic": f"{r}/position",
+            }
         if kind == "vacuum":
-            return {"command_topic": f"{r}/set", "state_topic": f"{r}/state",
-                    "supported_features": ["start", "stop", "pause", "return_home", "battery", "status"]}
+            return {
+                "command_topic": f"{r}/set",
+                "state_topic": f"{r}/state",
+                "supported_features": ["start", "stop", "pause", "return_home", "battery", "status"],
+            }
         if kind == "humidifier":
-            return {"device_class": self.device.type.value, "command_topic": f"{r}/set", "state_topic": f"{r}/state",
-                    "target_humidity_command_topic": f"{r}/humidity/set",
-                    "target_humidity_state_topic": f"{r}/humidity", "current_humidity_topic": f"{r}/current"}
+            return {
+                "device_class": self.device.type.value,
+                "command_topic": f"{r}/set",
+                "state_topic": f"{r}/state",
+                "target_humidity_command_topic": f"{r}/humidity/set",
+                "target_humidity_state_topic": f"{r}/humidity",
+                "current_humidity_topic": f"{r}/current",
+            }
         shown = _NATIVE_SHOWN.get(self.device.type, "power")
-        return {"jibsa_type": self.device.type.value, "state_topic": f"{r}/state", "command_topic": f"{r}/command",
-                "value_template": f"{{{{ value_json.{shown} }}}}"}
+        return {
+            "jibsa_type": self.device.type.value,
+            "state_topic": f"{r}/state",
+            "command_topic": f"{r}/command",
+            "value_template": f"{{{{ value_json.{shown} }}}}",
+        }
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -142,16 +207,27 @@ class AnnouncedDevice:
         if kind == "climate":
             mode = _HVAC.get(str(state.get("mode")), "auto") if state.get("power") else "off"
             fan = {"mid": "medium"}.get(str(state.get("fan_speed", "auto")), str(state.get("fan_speed", "auto")))
-            return [(f"{r}/mode", mode), (f"{r}/temperature", _num(state.get("temperature"))),
-                    (f"{r}/current", _num(state.get("current_temperature"))), (f"{r}/fan", fan)]
+            return [
+                (f"{r}/mode", mode),
+                (f"{r}/temperature", _num(state.get("temperature"))),
+                (f"{r}/current", _num(state.get("current_temperature"))),
+                (f"{r}/fan", fan),
+            ]
         if kind == "cover":
             return [(f"{r}/position", _num(state.get("position", 0)))]
         if kind == "vacuum":
-            return [(f"{r}/state", json.dumps({"state": state.get("run_state", "docked"),
-                                                "battery_level": state.get("battery", 100)}))]
+            return [
+                (
+                    f"{r}/state",
+                    json.dumps({"state": state.get("run_state", "docked"), "battery_level": state.get("battery", 100)}),
+                )
+            ]
         if kind == "humidifier":
-            return [(f"{r}/state", on), (f"{r}/humidity", _num(state.get("humidity"))),
-                    (f"{r}/current", _num(state.get("current_humidity")))]
+            return [
+                (f"{r}/state", on),
+                (f"{r}/humidity", _num(state.get("humidity"))),
+                (f"{r}/current", _num(state.get("current_humidity"))),
+            ]
         return [(f"{r}/state", json.dumps(dict(state), ensure_ascii=False))]
 
     # -- commands -------------------------------------------------------------------------------
@@ -161,7 +237,7 @@ class AnnouncedDevice:
         Raises ValueError (or KeyError) for a payload that makes no sense."""
         if not topic.startswith(self.root + "/") or not topic.endswith(("/set", "/command")):
             return []
-        part = topic[len(self.root) + 1:]
+        part = topic[len(self.root) + 1 :]
         if part == "mode/set" and payload.strip() != "off":  # an HVAC mode also switches the unit on
             return [self._make("turn_on"), *self._one(part, payload.strip())]
         return self._one(part, payload.strip())
@@ -176,13 +252,22 @@ class AnnouncedDevice:
         act = self._make
         if part == "command":
             body = json.loads(payload)
-            return DeviceAction(self.device.id, str(body["intent"]), body.get("property"), body.get("value"),
-                                dict(body.get("options") or {}))
+            return DeviceAction(
+                self.device.id,
+                str(body["intent"]),
+                body.get("property"),
+                body.get("value"),
+                dict(body.get("options") or {}),
+            )
         words = {"ON": "turn_on", "OFF": "turn_off", "LOCK": "lock", "UNLOCK": "unlock", "OPEN": "open",
                  "CLOSE": "close", "STOP": "stop", "start": "start", "stop": "stop", "pause": "pause",
                  "return_to_base": "dock"}  # fmt: skip
-        setters = {"preset/set": ("fan_speed", str), "temperature/set": ("temperature", float),
-                   "position/set": ("position", float), "humidity/set": ("humidity", float)}
+        setters = {
+            "preset/set": ("fan_speed", str),
+            "temperature/set": ("temperature", float),
+            "position/set": ("position", float),
+            "humidity/set": ("humidity", float),
+        }
         if part == "set" and payload in words:
             return act(words[payload])
         if part in setters:
@@ -218,4 +303,3 @@ def _num(value: Any) -> str:
         return ""
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:.1f}"
-

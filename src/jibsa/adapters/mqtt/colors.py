@@ -59,9 +59,11 @@ def name_from_xy(x: float, y: float) -> str:
     if y <= 0:
         raise ValueError(f"({x}, {y}) is not a colour")
     big_x, big_z = x / y, (1 - x - y) / y
-    linear = (3.2406 * big_x - 1.5372 - 0.4986 * big_z,
-              -0.9689 * big_x + 1.8758 + 0.0415 * big_z,
-              0.0557 * big_x - 0.2040 + 1.0570 * big_z)
+    linear = (
+        3.2406 * big_x - 1.5372 - 0.4986 * big_z,
+        -0.9689 * big_x + 1.8758 + 0.0415 * big_z,
+        0.0557 * big_x - 0.2040 + 1.0570 * big_z,
+    )
     top = max(*linear, 1e-9)
     return name_from_rgb(*(255 * _gamma(max(0.0, c) / top) for c in linear))
 

@@ -10,9 +10,17 @@ from jibsa.adapters.mqtt.driver import EntityDriver, json_object, number, on_off
 from jibsa.domain import DeviceAction, DeviceType
 from jibsa.hub import DeviceError
 
-_COVER_TYPES = {"curtain": DeviceType.CURTAIN, "blind": DeviceType.BLIND, "shade": DeviceType.BLIND,
-                "shutter": DeviceType.BLIND, "awning": DeviceType.BLIND, "window": DeviceType.WINDOW,
-                "garage": DeviceType.GARAGE_DOOR, "gate": DeviceType.GARAGE_DOOR, "door": DeviceType.GARAGE_DOOR}
+_COVER_TYPES = {
+    "curtain": DeviceType.CURTAIN,
+    "blind": DeviceType.BLIND,
+    "shade": DeviceType.BLIND,
+    "shutter": DeviceType.BLIND,
+    "awning": DeviceType.BLIND,
+    "window": DeviceType.WINDOW,
+    "garage": DeviceType.GARAGE_DOOR,
+    "gate": DeviceType.GARAGE_DOOR,
+    "door": DeviceType.GARAGE_DOOR,
+}
 
 
 class SwitchDriver(EntityDriver):
@@ -66,8 +74,14 @@ class LightDriver(EntityDriver):
         return number(self.c.get("brightness_scale", 255))
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("state_topic", "brightness_state_topic", "hs_state_topic", "rgb_state_topic", "xy_state_topic",
-                "color_temp_state_topic")
+        return (
+            "state_topic",
+            "brightness_state_topic",
+            "hs_state_topic",
+            "rgb_state_topic",
+            "xy_state_topic",
+            "color_temp_state_topic",
+        )
 
     def color_modes(self) -> tuple[str, ...]:
         """The colour forms this light takes, in the order jibsa prefers them."""
@@ -271,8 +285,11 @@ class CoverDriver(EntityDriver):
         raise ValueError(f"{value!r} is not a cover state")
 
     def write(self, action: DeviceAction) -> list[tuple[str, str]]:
-        words = {"open": ("payload_open", "OPEN"), "close": ("payload_close", "CLOSE"),
-                 "stop": ("payload_stop", "STOP")}
+        words = {
+            "open": ("payload_open", "OPEN"),
+            "close": ("payload_close", "CLOSE"),
+            "stop": ("payload_stop", "STOP"),
+        }
         if action.intent in words:
             return [(self.command_topic(), self.word(*words[action.intent]))]
         if action.intent == "set" and action.property == "position":

@@ -28,8 +28,13 @@ class ClimateDriver(EntityDriver):
         return DeviceType.BOILER if "heat" in self._modes else DeviceType.THERMOSTAT
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("mode_state_topic", "temperature_state_topic", "current_temperature_topic", "power_state_topic",
-                "fan_mode_state_topic")
+        return (
+            "mode_state_topic",
+            "temperature_state_topic",
+            "current_temperature_topic",
+            "power_state_topic",
+            "fan_mode_state_topic",
+        )
 
     def read(self, topic: str, payload: str) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -18,8 +18,14 @@ UNITS: dict[str, dict[str, float]] = {
     "power": {"W": 1.0, "kW": 1000.0, "MW": 1_000_000.0, "mW": 0.001},
     "energy": {"Wh": 0.001, "kWh": 1.0, "MWh": 1000.0, "GWh": 1_000_000.0, "MJ": 1 / 3.6, "GJ": 1000 / 3.6},
 }
-VACUUM_STATES = {"docked": "docked", "cleaning": "cleaning", "paused": "paused", "returning": "returning",
-                 "idle": "docked", "error": "paused"}
+VACUUM_STATES = {
+    "docked": "docked",
+    "cleaning": "cleaning",
+    "paused": "paused",
+    "returning": "returning",
+    "idle": "docked",
+    "error": "paused",
+}
 
 
 class SensorDriver(EntityDriver):
@@ -47,7 +53,6 @@ class SensorDriver(EntityDriver):
         if spec.minimum is not None and spec.maximum is not None and not spec.minimum <= reading <= spec.maximum:
             raise ValueError(f"{self.measure} {reading} is out of range {spec.minimum:g}..{spec.maximum:g}")
         return {self.measure: round(reading, 3 if self.measure == "energy" else 2)}  # energy to the Wh
-
 
     def _unit_factor(self) -> float:
         """What turns the announced unit into jibsa's (kW -> W: 1000); ValueError for a unit it cannot."""
@@ -91,8 +96,12 @@ class VacuumDriver(EntityDriver):
         return out
 
     def write(self, action: DeviceAction) -> list[tuple[str, str]]:
-        words = {"start": ("payload_start", "start"), "stop": ("payload_stop", "stop"),
-                 "pause": ("payload_pause", "pause"), "dock": ("payload_return_to_base", "return_to_base")}
+        words = {
+            "start": ("payload_start", "start"),
+            "stop": ("payload_stop", "stop"),
+            "pause": ("payload_pause", "pause"),
+            "dock": ("payload_return_to_base", "return_to_base"),
+        }
         if action.intent not in words:
             raise self.cannot(action)
         return [(self.command_topic(), self.word(*words[action.intent]))]
@@ -115,6 +124,10 @@ class NativeDriver(EntityDriver):
         return json_object(payload)
 
     def write(self, action: DeviceAction) -> list[tuple[str, str]]:
-        body = {"intent": action.intent, "property": action.property, "value": action.value,
-                "options": dict(action.options)}
+        body = {
+            "intent": action.intent,
+            "property": action.property,
+            "value": action.value,
+            "options": dict(action.options),
+        }
         return [(self.command_topic(), json.dumps(body, ensure_ascii=False))]

@@ -37,22 +37,41 @@ def tls_context(url: BrokerUrl) -> ssl.SSLContext | None:
     return context
 
 
-def new_client(url: BrokerUrl, *, client_id: str | None = None, will: aiomqtt.Will | None = None,
-               nodelay: bool = True, queue_type: type[asyncio.Queue[aiomqtt.Message]] | None = None,
-               keepalive: int = 15) -> aiomqtt.Client:
+def new_client(
+    url: BrokerUrl,
+    *,
+    client_id: str | None = None,
+    will: aiomqtt.Will | None = None,
+    nodelay: bool = True,
+    queue_type: type[asyncio.Queue[aiomqtt.Message]] | None = None,
+    keepalive: int = 15,
+) -> aiomqtt.Client:
     """A reusable client for `url` (enter it again after a lost connection)."""
     client = aiomqtt.Client(
-        url.host, url.port, username=url.username, password=url.password, identifier=client_id, will=will,
-        keepalive=keepalive, timeout=CONNECT_TIMEOUT_S, tls_context=tls_context(url), queue_type=queue_type,
-        max_queued_outgoing_messages=MAX_QUEUED_OUT, clean_session=True,
+        url.host,
+        url.port,
+        username=url.username,
+        password=url.password,
+        identifier=client_id,
+        will=will,
+        keepalive=keepalive,
+        timeout=CONNECT_TIMEOUT_S,
+        tls_context=tls_context(url),
+        queue_type=queue_type,
+        max_queued_outgoing_messages=MAX_QUEUED_OUT,
+        clean_session=True,
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if nodelay else 0)],
     )
     client.pending_calls_threshold = 10 * MAX_QUEUED_OUT  # many commands in flight is normal here
     return client
 
 
-async def stay_connected(client: aiomqtt.Client, url: BrokerUrl, session: Callable[[aiomqtt.Client], Awaitable[None]],
-                         lost: Callable[[], None]) -> None:
+async def stay_connected(
+    client: aiomqtt.Client,
+    url: BrokerUrl,
+    session: Callable[[aiomqtt.Client], Awaitable[None]],
+    lost: Callable[[], None],
+) -> None:
     """Forever: connect, run `session` until the connection ends, call `lost()`, and try again after
     a jittered backoff (0.1 s doubling up to 5 s; back to 0.1 s once connected). Cancel to stop."""
     delay = FIRST_RETRY_S
@@ -72,6 +91,8 @@ async def stay_connected(client: aiomqtt.Client, url: BrokerUrl, session: Callab
 def _explained(exc: MqttError) -> str:
     text = str(exc) or type(exc).__name__
     if "CERTIFICATE_VERIFY_FAILED" in text:
-        return (f"{text} (the broker's certificate is not signed by a CA jibsa trusts: set mqtt.ca_file to the "
-                "broker's CA, or mqtt.insecure: true to skip the check)")
+        return (
+            f"{text} (the broker's certificate is not signed by a CA jibsa trusts: set mqtt.ca_file to the "
+            "broker's CA, or mqtt.insecure: true to skip the check)"
+        )
     return text

@@ -128,8 +128,16 @@ def parse_config(topic: str, payload: bytes) -> DiscoveryConfig | None:
         raise DiscoveryError("payload is not a JSON object")
     config = expand(raw)
     device = config.get("device") if isinstance(config.get("device"), Mapping) else {}
-    return DiscoveryConfig(topic, component, object_id, node, config, dict(device or {}), _availability(config),
-                           str(config.get("availability_mode", "latest")))
+    return DiscoveryConfig(
+        topic,
+        component,
+        object_id,
+        node,
+        config,
+        dict(device or {}),
+        _availability(config),
+        str(config.get("availability_mode", "latest")),
+    )
 
 
 def _availability(config: Mapping[str, Any]) -> tuple[Availability, ...]:
@@ -137,10 +145,17 @@ def _availability(config: Mapping[str, Any]) -> tuple[Availability, ...]:
     missing = str(config.get("payload_not_available", "offline"))
     found: list[Availability] = []
     if isinstance(config.get("availability_topic"), str):
-        found.append(Availability(config["availability_topic"], available, missing,
-                                  config.get("availability_template")))
+        found.append(
+            Availability(config["availability_topic"], available, missing, config.get("availability_template"))
+        )
     for item in config.get("availability") or []:
         if isinstance(item, Mapping) and isinstance(item.get("topic"), str):
-            found.append(Availability(item["topic"], str(item.get("payload_available", available)),
-                                      str(item.get("payload_not_available", missing)), item.get("value_template")))
+            found.append(
+                Availability(
+                    item["topic"],
+                    str(item.get("payload_available", available)),
+                    str(item.get("payload_not_available", missing)),
+                    item.get("value_template"),
+                )
+            )
     return tuple(found)

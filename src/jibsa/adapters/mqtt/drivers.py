@@ -37,8 +37,9 @@ def driver_for(cfg: DiscoveryConfig) -> EntityDriver:
         return NativeDriver(cfg)
     driver = DRIVERS[cfg.component](cfg)
     if driver.kind is DeviceType.SENSOR and not driver.measures:
-        raise DiscoveryError(f"{cfg.component} with device_class {cfg.config.get('device_class')!r} measures "
-                             "nothing jibsa knows")
+        raise DiscoveryError(
+            f"{cfg.component} with device_class {cfg.config.get('device_class')!r} measures nothing jibsa knows"
+        )
     return driver
 
 
@@ -67,5 +68,13 @@ def device_from(home: Home, device_id: str, drivers: Sequence[EntityDriver]) -> 
         name = str(first.cfg.device["name"])
     measures = tuple(dict.fromkeys(m for d in drivers for m in d.measures))
     maker = str(first.cfg.device.get("manufacturer") or "")
-    return Device(device_id, name, first.kind, room=room_for(home, first.cfg), vendor="mqtt", measures=measures,
-                  maker=maker, options={"mqtt_unique_id": first.cfg.unique_id})
+    return Device(
+        device_id,
+        name,
+        first.kind,
+        room=room_for(home, first.cfg),
+        vendor="mqtt",
+        measures=measures,
+        maker=maker,
+        options={"mqtt_unique_id": first.cfg.unique_id},
+    )

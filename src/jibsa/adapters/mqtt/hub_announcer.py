@@ -33,8 +33,11 @@ class HubAnnouncer:
             self.publisher.publish_state(event.device_id, self._hub.state(event.device_id))
 
     async def _carry(self, action: DeviceAction) -> None:
-        params = {k: v for k, v in {"property": action.property, "value": action.value, **action.options}.items()
-                  if v is not None}
+        params = {
+            k: v
+            for k, v in {"property": action.property, "value": action.value, **action.options}.items()
+            if v is not None
+        }
         # Other hubs are members, never owners: they cannot unlock the door without a person's confirmation.
         command = Command(action.intent, (action.device_id,), params)
         await self._hub.execute(command, actor=Actor("mqtt", Role.MEMBER, "mqtt"))

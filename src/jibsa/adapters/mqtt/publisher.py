@@ -29,8 +29,17 @@ COMMAND_BATCH = 200  # messages handled before letting other tasks run
 class DevicePublisher:
     """Publishes `devices` under `jibsa/<node>/…` and hands their commands to `carry`."""
 
-    def __init__(self, home: Home, devices: Sequence[Device], url: BrokerUrl, carry: Carry, *,
-                 node: str = "jibsa_sim", prefix: str = "homeassistant", nodelay: bool = True) -> None:
+    def __init__(
+        self,
+        home: Home,
+        devices: Sequence[Device],
+        url: BrokerUrl,
+        carry: Carry,
+        *,
+        node: str = "jibsa_sim",
+        prefix: str = "homeassistant",
+        nodelay: bool = True,
+    ) -> None:
         self._url = url
         self._nodelay = nodelay
         self._carry = carry
@@ -38,8 +47,10 @@ class DevicePublisher:
         self.node = node
         self.status_topic = f"jibsa/{node}/status"
         rooms = {r.id: r.name for r in home.rooms}
-        self.devices = {d.id: AnnouncedDevice(d, f"jibsa/{node}", node, self.status_topic, rooms.get(d.room or "", ""))
-                        for d in devices}
+        self.devices = {
+            d.id: AnnouncedDevice(d, f"jibsa/{node}", node, self.status_topic, rooms.get(d.room or "", ""))
+            for d in devices
+        }
         self._outbox: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self._latest: dict[str, str] = {}  # state messages not yet sent: only the newest per topic matters
         self._sent: dict[str, str] = {}  # what the broker was last told, to tell again after a restart
@@ -84,13 +95,16 @@ class DevicePublisher:
 
     async def _session(self, client: aiomqtt.Client, commands: asyncio.Queue[tuple[str, str]]) -> None:
         await client.subscribe(f"jibsa/{self.node}/+/#", qos=1)
-        configs = [(f"{self._prefix}/{item.component}/{self.node}/{item.object_id}/config", _json(item.config))
-                   for announced in self.devices.values() for item in announced.announcements()]
+        configs = [
+            (f"{self._prefix}/{item.component}/{self.node}/{item.object_id}/config", _json(item.config))
+            for announced in self.devices.values()
+            for item in announced.announcements()
+        ]
         # States again too: a restarted broker may have lost them.
         states = [(topic, payload) for topic, payload in self._sent.items() if topic not in self._latest]
         messages = configs + states
         for start in range(0, len(messages), ANNOUNCE_BATCH):  # acknowledged, many in flight
-            batch = messages[start:start + ANNOUNCE_BATCH]
+            batch = messages[start : start + ANNOUNCE_BATCH]
             await asyncio.gather(*(client.publish(t, p, qos=1, retain=True) for t, p in batch))
         await client.publish(self.status_topic, "online", qos=1, retain=True)
         self._connected.set()

@@ -41,7 +41,7 @@ class Subscriptions:
         """On a new connection (a clean session): subscribe to every topic."""
         self._topics, self._to_add, self._to_drop = set(topics), {}, {}
         for start in range(0, len(topics), BATCH):
-            await client.subscribe([(t, 1) for t in topics[start:start + BATCH]])
+            await client.subscribe([(t, 1) for t in topics[start : start + BATCH]])
 
     async def keep(self, client: aiomqtt.Client) -> None:
         """For the connection's life: send what `add` and `drop` asked for."""

@@ -43,7 +43,7 @@ def _source(source: str, payload: str) -> Any:
         value: Any = json.loads(payload)
     except ValueError:
         raise TemplateError("payload is not JSON") from None
-    rest = source[len("value_json"):]
+    rest = source[len("value_json") :]
     position = 0
     for step in _PATH.finditer(rest):
         if step.start() != position:

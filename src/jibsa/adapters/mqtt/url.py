@@ -69,5 +69,10 @@ def broker_from_settings(settings: Mapping[str, Any]) -> BrokerUrl:
     insecure = settings.get("insecure", False)
     if not isinstance(insecure, bool) and str(insecure).lower() not in ("true", "false"):
         raise ValueError(f"mqtt.insecure: {insecure!r} is not true or false")
-    return replace(broker, ca_file=files.get("ca_file"), cert_file=files.get("cert_file"),
-                   key_file=files.get("key_file"), insecure=str(insecure).lower() == "true")
+    return replace(
+        broker,
+        ca_file=files.get("ca_file"),
+        cert_file=files.get("cert_file"),
+        key_file=files.get("key_file"),
+        insecure=str(insecure).lower() == "true",
+    )

@@ -39,8 +39,14 @@ class SimAdapter:
     name = "sim"
 
     def __init__(
-        self, clock: Clock, saved_states: Mapping[str, Mapping[str, Any]] | None = None, *,
-        tick_s: float = 1.0, drift_s: float = 60.0, rng: random.Random | None = None, metered: bool = False,
+        self,
+        clock: Clock,
+        saved_states: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        tick_s: float = 1.0,
+        drift_s: float = 60.0,
+        rng: random.Random | None = None,
+        metered: bool = False,
     ) -> None:
         self.clock = clock
         self.tick_s = tick_s
@@ -258,9 +264,12 @@ def create_adapter(ctx: AdapterContext) -> SimAdapter:
     `power` (report each device's draw; default: when the home file has an `energy:` section)."""
     metered = ctx.settings.get("power", ctx.home.energy is not None)
     return SimAdapter(
-        ctx.clock, ctx.saved_states,
-        tick_s=_positive(ctx.settings, "tick_s", 1.0), drift_s=_positive(ctx.settings, "drift_s", 60.0),
-        rng=random.Random(int(ctx.settings.get("seed", 0))), metered=str(metered).lower() not in ("false", "0", "no"),
+        ctx.clock,
+        ctx.saved_states,
+        tick_s=_positive(ctx.settings, "tick_s", 1.0),
+        drift_s=_positive(ctx.settings, "drift_s", 60.0),
+        rng=random.Random(int(ctx.settings.get("seed", 0))),
+        metered=str(metered).lower() not in ("false", "0", "no"),
     )
 
 

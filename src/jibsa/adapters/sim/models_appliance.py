@@ -64,8 +64,9 @@ class ApplianceSimulator(Simulator):
         change = power_change(action)
         if change is not None:
             # Turning a machine off ends its cycle; turning it on leaves it ready (idle).
-            return change if change["power"] else {**change, "run_state": "idle", "remaining_time": 0,
-                                                   "_remaining": 0.0}
+            return (
+                change if change["power"] else {**change, "run_state": "idle", "remaining_time": 0, "_remaining": 0.0}
+            )
         if action.intent == "set" and action.property == "cycle":
             if run_state in ("running", "paused"):
                 raise DeviceError(f"the {self.kind} cannot change its cycle while it runs; stop it first")
@@ -85,8 +86,13 @@ class ApplianceSimulator(Simulator):
         if run_state in ("running", "paused"):
             raise DeviceError(f"the {self.kind} is already running {state.get('cycle')}; stop it first")
         length = float(self.cycles[cycle])
-        return {"power": True, "run_state": "running", "cycle": cycle, "remaining_time": int(length),
-                "_remaining": length}
+        return {
+            "power": True,
+            "run_state": "running",
+            "cycle": cycle,
+            "remaining_time": int(length),
+            "_remaining": length,
+        }
 
     def advance(self, state: Mapping[str, Any], dt: float, rng: random.Random) -> dict[str, Any]:
         if state.get("run_state") != "running":

@@ -48,8 +48,14 @@ class ClimateSimulator(Simulator):
     """A device with power, a target (`target_key`) and a reading (`current_key`) that follows it."""
 
     def __init__(
-        self, kind: str, defaults: Mapping[str, Any], rules: Mapping[str, Rule], off_tau: float,
-        *, target_key: str = "temperature", current_key: str = "current_temperature",
+        self,
+        kind: str,
+        defaults: Mapping[str, Any],
+        rules: Mapping[str, Rule],
+        off_tau: float,
+        *,
+        target_key: str = "temperature",
+        current_key: str = "current_temperature",
     ) -> None:
         self.kind = kind
         self._defaults = dict(defaults)
@@ -108,8 +114,13 @@ class ClimateSimulator(Simulator):
 AIR_CONDITIONER = ClimateSimulator(
     "air_conditioner",
     {"power": False, "temperature": 24, "current_temperature": 28, "mode": "cool", "fan_speed": "auto"},
-    {"cool": Rule("lower", 600), "heat": Rule("raise", 600), "auto": Rule("both", 600), "dry": Rule("dry", 3600),
-     "fan": Rule("none", 0)},
+    {
+        "cool": Rule("lower", 600),
+        "heat": Rule("raise", 600),
+        "auto": Rule("both", 600),
+        "dry": Rule("dry", 3600),
+        "fan": Rule("none", 0),
+    },
     off_tau=1800,
 )
 BOILER = ClimateSimulator(
@@ -125,12 +136,20 @@ THERMOSTAT = ClimateSimulator(
     off_tau=3600,
 )
 HUMIDIFIER = ClimateSimulator(
-    "humidifier", {"power": False, "humidity": 50, "current_humidity": 40}, {"on": Rule("raise", 900)},
-    off_tau=3600, target_key="humidity", current_key="current_humidity",
+    "humidifier",
+    {"power": False, "humidity": 50, "current_humidity": 40},
+    {"on": Rule("raise", 900)},
+    off_tau=3600,
+    target_key="humidity",
+    current_key="current_humidity",
 )
 DEHUMIDIFIER = ClimateSimulator(
-    "dehumidifier", {"power": False, "humidity": 50, "current_humidity": 70}, {"on": Rule("lower", 900)},
-    off_tau=3600, target_key="humidity", current_key="current_humidity",
+    "dehumidifier",
+    {"power": False, "humidity": 50, "current_humidity": 70},
+    {"on": Rule("lower", 900)},
+    off_tau=3600,
+    target_key="humidity",
+    current_key="current_humidity",
 )
 
 
@@ -158,8 +177,14 @@ class AirPurifierSimulator(Simulator):
     _SETTABLE = frozenset({"mode", "fan_speed"})
 
     def initial_state(self, device: Device) -> dict[str, Any]:
-        return {"power": False, "mode": "auto", "fan_speed": "low", "air_quality": "moderate",
-                "_pm": 25.0, "_ambient": 25.0}
+        return {
+            "power": False,
+            "mode": "auto",
+            "fan_speed": "low",
+            "air_quality": "moderate",
+            "_pm": 25.0,
+            "_ambient": 25.0,
+        }
 
     def apply(self, action: DeviceAction, state: Mapping[str, Any], now: float) -> dict[str, Any]:
         change = power_change(action)

@@ -27,8 +27,14 @@ class VacuumSimulator(Simulator):
     `_return_left` (seconds until it reaches the dock), `_area` (the room it cleans, or None)."""
 
     def initial_state(self, device: Device) -> dict[str, Any]:
-        return {"run_state": "docked", "battery": 100, "_battery": 100.0, "_clean_left": 0.0,
-                "_return_left": 0.0, "_area": None}
+        return {
+            "run_state": "docked",
+            "battery": 100,
+            "_battery": 100.0,
+            "_clean_left": 0.0,
+            "_return_left": 0.0,
+            "_area": None,
+        }
 
     def apply(self, action: DeviceAction, state: Mapping[str, Any], now: float) -> dict[str, Any]:
         run_state = state.get("run_state", "docked")
@@ -52,8 +58,12 @@ class VacuumSimulator(Simulator):
         same_job = area is None or area == state.get("_area")
         if state.get("run_state") in ("cleaning", "paused") and same_job and left > 0:
             return {"run_state": "cleaning"}  # resume the job it was doing
-        return {"run_state": "cleaning", "_area": area, "_clean_left": float(ROOM_S if area else HOME_S),
-                "_return_left": 0.0}
+        return {
+            "run_state": "cleaning",
+            "_area": area,
+            "_clean_left": float(ROOM_S if area else HOME_S),
+            "_return_left": 0.0,
+        }
 
     def advance(self, state: Mapping[str, Any], dt: float, rng: random.Random) -> dict[str, Any]:
         run_state = str(state.get("run_state", "docked"))
@@ -78,8 +88,14 @@ class VacuumSimulator(Simulator):
             remaining -= step
         if run_state == "docked" and remaining > 0:
             battery = min(100.0, battery + remaining * CHARGE_PER_S)
-        new = {"run_state": run_state, "battery": _shown(battery), "_battery": battery, "_clean_left": clean_left,
-               "_return_left": return_left, "_area": area}
+        new = {
+            "run_state": run_state,
+            "battery": _shown(battery),
+            "_battery": battery,
+            "_clean_left": clean_left,
+            "_return_left": return_left,
+            "_area": area,
+        }
         return changed(state, new)
 
     def is_active(self, state: Mapping[str, Any]) -> bool:

@@ -98,8 +98,11 @@ class RoomReadings:
                 continue
             value = reading.value(self._states[device_id])
             if value is not None:
-                out.extend((other, self._readings[other][key].values(value))
-                           for other in self._groups[key] if other != device_id)
+                out.extend(
+                    (other, self._readings[other][key].values(value))
+                    for other in self._groups[key]
+                    if other != device_id
+                )
         return out
 
     @property

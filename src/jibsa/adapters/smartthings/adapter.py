@@ -128,8 +128,13 @@ class SmartThingsAdapter(AccountPoller[_Linked, _Entry]):
             return None
         room = self._room_for(entry.rooms.get(described.room_id or ""))
         device = Device(
-            device_id_for(described.device_id), described.label, described.kind, room=room,
-            vendor="smartthings", maker="Samsung", options={DEVICE_OPTION: described.device_id},
+            device_id_for(described.device_id),
+            described.label,
+            described.kind,
+            room=room,
+            vendor="smartthings",
+            maker="Samsung",
+            options={DEVICE_OPTION: described.device_id},
         )
         return _Linked(described, device)
 

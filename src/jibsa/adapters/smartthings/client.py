@@ -33,8 +33,14 @@ class SmartThingsClient:
     """Locations, rooms, devices, statuses and commands; each call bounded and translated."""
 
     def __init__(
-        self, session: ClientSession, token: str, clock: Clock, *, base_url: str = API_BASE,
-        timeout_s: float = 4.0, retry: RetryPolicy | None = None,
+        self,
+        session: ClientSession,
+        token: str,
+        clock: Clock,
+        *,
+        base_url: str = API_BASE,
+        timeout_s: float = 4.0,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._session = session
         self._token = token

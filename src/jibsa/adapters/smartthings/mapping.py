@@ -59,8 +59,12 @@ class Command:
     component: str = "main"
 
     def to_json(self) -> dict[str, Any]:
-        return {"component": self.component, "capability": self.capability, "command": self.command,
-                "arguments": list(self.arguments)}
+        return {
+            "component": self.component,
+            "capability": self.capability,
+            "command": self.command,
+            "arguments": list(self.arguments),
+        }
 
 
 @dataclass(frozen=True, slots=True)

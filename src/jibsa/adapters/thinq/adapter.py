@@ -76,8 +76,15 @@ class ThinQSettings:
             raise ValueError(f"thinq settings: country {country!r} is not one LG ThinQ Connect serves") from None
         # LG wants one stable id per client; derive one from the home when none is configured.
         client_id = str(raw.get("client_id") or f"jibsa-{uuid.uuid5(uuid.NAMESPACE_URL, 'jibsa:' + home_id)}")
-        return cls(token, country, client_id, str(raw.get("base_url") or ""), **polling_settings(raw),
-                   energy_s=float(raw.get("energy_s", 3600.0)), timezone=str(raw.get("timezone") or "Asia/Seoul"))
+        return cls(
+            token,
+            country,
+            client_id,
+            str(raw.get("base_url") or ""),
+            **polling_settings(raw),
+            energy_s=float(raw.get("energy_s", 3600.0)),
+            timezone=str(raw.get("timezone") or "Asia/Seoul"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +149,11 @@ class ThinQAdapter(AccountPoller[_Linked, Mapping[str, Any]]):
             if not self.settings.discover:
                 return None
             device = Device(
-                device_id_for(thinq_id), alias, kind, vendor="thinq", maker="LG",
+                device_id_for(thinq_id),
+                alias,
+                kind,
+                vendor="thinq",
+                maker="LG",
                 options={DEVICE_OPTION: thinq_id, "thinq_model": str(info.get("modelName") or "")},
             )
         return _Linked(thinq_id, thinq_type, device)
@@ -185,5 +196,3 @@ def create_adapter(ctx: AdapterContext) -> ThinQAdapter:
     `retry_attempts` (3), `retry_base_s` (0.5), `discover` (true: announce account devices the home file
     does not list), `energy_s` (3600: how often each appliance's use is read), `timezone` (Asia/Seoul)."""
     return ThinQAdapter(ThinQSettings.from_mapping(ctx.settings, ctx.home.id), ctx.clock)
-
-

@@ -99,7 +99,8 @@ class ThinQClient:
     async def month_energy_wh(self, device_id: str, name: str, prop: str, month: str) -> float:
         """Wh the device used in `month` ("YYYYMM") so far, as LG's cloud has it."""
         usage = await self._call(
-            lambda: self._api.async_get_device_energy_usage(device_id, prop, "MONTHLY", month, month), name)
+            lambda: self._api.async_get_device_energy_usage(device_id, prop, "MONTHLY", month, month), name
+        )
         rows = ((usage or {}).get("result") or {}).get("dataList") or []
         return float(sum(r.get(prop, 0) or 0 for r in rows if isinstance(r, dict)))
 

@@ -61,5 +61,6 @@ def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
     return w.say("clock", at=w.clock(when["at"]) if when.get("at") else "")
 
 
-KIND = TriggerKind("clock", _read, _watcher, _hear, _read_back, _happened, _because, rank=3, hearing_rank=60,
-                   looks_back=True)
+KIND = TriggerKind(
+    "clock", _read, _watcher, _hear, _read_back, _happened, _because, rank=3, hearing_rank=60, looks_back=True
+)

@@ -77,8 +77,12 @@ def _read_back(when: Mapping[str, Any], w: Wording) -> str:
 
 def _happened(trigger: BillTrigger, value: Any, w: Wording) -> str:
     seen = value if isinstance(value, Mapping) else {}
-    return w.say("energy_bill", won=won(float(seen.get("won", 0))), kwh=kwh_text(float(seen.get("kwh", 0.0))),
-                 limit=won(trigger.above_won))
+    return w.say(
+        "energy_bill",
+        won=won(float(seen.get("won", 0))),
+        kwh=kwh_text(float(seen.get("kwh", 0.0))),
+        limit=won(trigger.above_won),
+    )
 
 
 def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
@@ -89,5 +93,6 @@ def _words() -> dict[str, dict[str, Any]]:
     return {language: words(language)["rules"] for language in ("ko", "en")}
 
 
-KIND = TriggerKind("energy_bill", _read, BillWatcher, _hear, _read_back, _happened, _because, rank=9,
-                   hearing_rank=26, words=_words())
+KIND = TriggerKind(
+    "energy_bill", _read, BillWatcher, _hear, _read_back, _happened, _because, rank=9, hearing_rank=26, words=_words()
+)

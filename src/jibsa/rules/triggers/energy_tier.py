@@ -110,8 +110,12 @@ def _read_back(when: Mapping[str, Any], w: Wording) -> str:
 def _happened(trigger: TierTrigger, value: Any, w: Wording) -> str:
     seen = value if isinstance(value, Mapping) else {}
     kwh, edge = float(seen.get("kwh", 0.0)), float(seen.get("edge", 0.0))
-    fill = {**_tier_words(seen.get("tier") or trigger.tier or 2, w), "kwh": kwh_text(kwh), "edge": kwh_text(edge),
-            "left": kwh_text(max(edge - kwh, 0.0))}
+    fill = {
+        **_tier_words(seen.get("tier") or trigger.tier or 2, w),
+        "kwh": kwh_text(kwh),
+        "edge": kwh_text(edge),
+        "left": kwh_text(max(edge - kwh, 0.0)),
+    }
     return w.say("energy_tier_before" if kwh <= edge else "energy_tier_cross", **fill)
 
 
@@ -123,5 +127,6 @@ def _words() -> dict[str, dict[str, Any]]:
     return {language: words(language)["rules"] for language in ("ko", "en")}
 
 
-KIND = TriggerKind("energy_tier", _read, TierWatcher, _hear, _read_back, _happened, _because, rank=8,
-                   hearing_rank=25, words=_words())
+KIND = TriggerKind(
+    "energy_tier", _read, TierWatcher, _hear, _read_back, _happened, _because, rank=8, hearing_rank=25, words=_words()
+)

@@ -67,5 +67,6 @@ def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
     return w.say("finished", **w.device(None, device_name))
 
 
-KIND = TriggerKind("finished", _read, _watcher, _hear, _read_back, _happened, _because, rank=2, hearing_rank=20,
-                   told_once=True)
+KIND = TriggerKind(
+    "finished", _read, _watcher, _hear, _read_back, _happened, _because, rank=2, hearing_rank=20, told_once=True
+)

@@ -70,5 +70,4 @@ def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
     return str(w.text("presence").get(when.get("event"), ""))
 
 
-KIND = TriggerKind("presence", _read, PresenceWatcher, _hear, _read_back, _happened, _because, rank=6,
-                   hearing_rank=50)
+KIND = TriggerKind("presence", _read, PresenceWatcher, _hear, _read_back, _happened, _because, rank=6, hearing_rank=50)

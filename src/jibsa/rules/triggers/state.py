@@ -114,8 +114,7 @@ class ValueWatcher(Watcher):
         """A value that matched for less than its while when jibsa stopped goes on counting from when it
         began to match ("10분 넘게 열려 있으면": the door opened before the restart still alerts)."""
         for rule_id, aim in self._aims.items():
-            if aim.for_s > 0 and value_matches(self.site.state(aim.device).get(aim.prop), aim.to, aim.above,
-                                               aim.below):
+            if aim.for_s > 0 and value_matches(self.site.state(aim.device).get(aim.prop), aim.to, aim.above, aim.below):
                 self._holding[rule_id] = asyncio.create_task(self._resume(self.rules[rule_id], aim))
 
     async def _resume(self, rule: Rule, aim: Aim) -> None:
@@ -242,7 +241,7 @@ def _happened(trigger: StateTrigger, value: Any, w: Wording) -> str:
 
 
 def _duration(seconds: float, w: Wording) -> str:
-    """"4시간", "10분", "1시간 30분" (a minute at the least)."""
+    """ "4시간", "10분", "1시간 30분" (a minute at the least)."""
     hours, minutes = divmod(max(round(seconds / 60), 1), 60)
     key = "both" if hours and minutes else "hours" if hours else "minutes"
     return w.say("duration", key, h=hours, m=minutes)

@@ -37,9 +37,11 @@ class SunTrigger(Trigger):
 
 
 def _read(fields: Fields) -> SunTrigger:
-    return SunTrigger(fields.choice("event", SUN_EVENTS),
-                      fields.number("offset_s", low=-6 * 3600, high=6 * 3600) or 0.0,
-                      fields.choice("days", list(DAY_SETS), "daily"))
+    return SunTrigger(
+        fields.choice("event", SUN_EVENTS),
+        fields.number("offset_s", low=-6 * 3600, high=6 * 3600) or 0.0,
+        fields.choice("days", list(DAY_SETS), "daily"),
+    )
 
 
 @cache
@@ -61,8 +63,9 @@ def _due_on(trigger: Trigger, day: date, site: WatchSite) -> float | None:
     assert isinstance(trigger, SunTrigger)
     if not weekday_allowed(trigger.days, day.weekday()):
         return None
-    moment = (sunrise if trigger.event == "sunrise" else sunset)(city_observer(site.city), date=day,
-                                                                 tzinfo=site.timezone)
+    moment = (sunrise if trigger.event == "sunrise" else sunset)(
+        city_observer(site.city), date=day, tzinfo=site.timezone
+    )
     return moment.timestamp() + trigger.offset_s
 
 
@@ -86,7 +89,7 @@ def _offset(part: str, hearing: Hearing) -> float:
 
 
 def _said(when: Mapping[str, Any], w: Wording, table: Any) -> str:
-    """"해가 지면", or with its offset "해 지기 30분 전에" (in `table`, the read-back or the because words)."""
+    """ "해가 지면", or with its offset "해 지기 30분 전에" (in `table`, the read-back or the because words)."""
     event, offset = str(when.get("event")), float(when.get("offset_s") or 0)
     if not offset:
         return str(table.get(event, ""))
@@ -107,5 +110,6 @@ def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
     return _said(when, w, w.text("sun"))
 
 
-KIND = TriggerKind("sun", _read, _watcher, _hear, _read_back, _happened, _because, rank=4, hearing_rank=10,
-                   looks_back=True)
+KIND = TriggerKind(
+    "sun", _read, _watcher, _hear, _read_back, _happened, _because, rank=4, hearing_rank=10, looks_back=True
+)

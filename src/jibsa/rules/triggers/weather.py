@@ -93,5 +93,4 @@ def _because(when: Mapping[str, Any], device_name: str, w: Wording) -> str:
     return str(w.text("weather").get(when.get("weather"), ""))
 
 
-KIND = TriggerKind("weather", _read, WeatherWatcher, _hear, _read_back, _happened, _because, rank=5,
-                   hearing_rank=40)
+KIND = TriggerKind("weather", _read, WeatherWatcher, _hear, _read_back, _happened, _because, rank=5, hearing_rank=40)

@@ -32,8 +32,12 @@ class _Say:
 
     def since(self) -> str:
         start = date.fromisoformat(self.answer["start"])
-        return self("since", month=start.month, day=start.day, month_name=self.s["months"][start.month - 1]
-                    if self.lang == "en" else "")
+        return self(
+            "since",
+            month=start.month,
+            day=start.day,
+            month_name=self.s["months"][start.month - 1] if self.lang == "en" else "",
+        )
 
     def duration(self, seconds: float) -> str:
         minutes = round(seconds / 60)
@@ -67,8 +71,10 @@ def say_energy(answer: Mapping[str, Any], home: Home, language: str) -> str:
 
 
 def _bill(say: _Say, a: Mapping[str, Any]) -> str:
-    return say("bill", since=say.since(), kwh=kwh_text(a["kwh"]), won=won(a["won"]), tier=say.tier(a["tier"])) + \
-        say.notes()
+    return (
+        say("bill", since=say.since(), kwh=kwh_text(a["kwh"]), won=won(a["won"]), tier=say.tier(a["tier"]))
+        + say.notes()
+    )
 
 
 def _tier(say: _Say, a: Mapping[str, Any]) -> str:
@@ -80,21 +86,37 @@ def _tier(say: _Say, a: Mapping[str, Any]) -> str:
 def _next_tier(say: _Say, a: Mapping[str, Any]) -> str:
     if a["next"] is None:
         return say("next_tier_last", tier=say.tier(a["tier"]), kwh=kwh_text(a["kwh"]))
-    return say("next_tier", next_tier=say.tier(a["next_tier"]), edge=kwh_text(a["next"]), left=kwh_text(a["left"]),
-               base_now=won(a["base_now"]), base_next=won(a["base_next"]), jump=won(a["jump_won"]))
+    return say(
+        "next_tier",
+        next_tier=say.tier(a["next_tier"]),
+        edge=kwh_text(a["next"]),
+        left=kwh_text(a["left"]),
+        base_now=won(a["base_now"]),
+        base_next=won(a["base_next"]),
+        jump=won(a["jump_won"]),
+    )
 
 
 def _projection(say: _Say, a: Mapping[str, Any]) -> str:
     if not a["projected"]:
         return say("too_early")
     key = "projection" if a["low_won"] != a["high_won"] else "projection_flat"
-    said = [say(key, kwh=kwh_text(a["kwh"]), won=won(a["won"]), low=won(a["low_won"]), high=won(a["high_won"])),
-            str(say.s["sure"][a["confidence"]]).format(days=kwh_text(a["days_seen"]))]
+    said = [
+        say(key, kwh=kwh_text(a["kwh"]), won=won(a["won"]), low=won(a["low_won"]), high=won(a["high_won"])),
+        str(say.s["sure"][a["confidence"]]).format(days=kwh_text(a["days_seen"])),
+    ]
     if a["edge_ahead"] is not None:
         key = "crossing_likely" if a["likely"] else "crossing_maybe"
         tier = say.tier(a["tier"])
-        said.append(say(key, edge=kwh_text(a["edge_ahead"]), tier=tier, tier_ga=josa(tier, "가"),
-                        tier_now=say.tier(a["tier_now"])))
+        said.append(
+            say(
+                key,
+                edge=kwh_text(a["edge_ahead"]),
+                tier=tier,
+                tier_ga=josa(tier, "가"),
+                tier_now=say.tier(a["tier_now"]),
+            )
+        )
     return " ".join(said)
 
 
@@ -103,9 +125,14 @@ def _compare(say: _Say, a: Mapping[str, Any]) -> str:
     days = kwh_text(a["days"])
     if not a["known"]:
         return str(compare["unknown"]).format(kwh=kwh_text(a["kwh"]))
-    return str(compare[a["way"]]).format(days=days, diff=kwh_text(a["diff"]), pct=round(a["pct"]),
-                                         last_total=kwh_text(a["last_total"]), kwh=kwh_text(a["kwh"]),
-                                         last_same=kwh_text(a["last_same"]))
+    return str(compare[a["way"]]).format(
+        days=days,
+        diff=kwh_text(a["diff"]),
+        pct=round(a["pct"]),
+        last_total=kwh_text(a["last_total"]),
+        kwh=kwh_text(a["kwh"]),
+        last_same=kwh_text(a["last_same"]),
+    )
 
 
 def _top(say: _Say, a: Mapping[str, Any]) -> str:
@@ -113,8 +140,13 @@ def _top(say: _Say, a: Mapping[str, Any]) -> str:
     if not devices:
         return say("top_none")
     first = devices[0]
-    said = say("top", name_ga=say.name(first["id"], "가"), name=say.name(first["id"]), kwh=kwh_text(first["kwh"]),
-               pct=round(first["share"]))
+    said = say(
+        "top",
+        name_ga=say.name(first["id"], "가"),
+        name=say.name(first["id"]),
+        kwh=kwh_text(first["kwh"]),
+        pct=round(first["share"]),
+    )
     if len(devices) > 1:
         items = [say("top_item", name=say.name(d["id"]), kwh=kwh_text(d["kwh"])) for d in devices[1:]]
         said += " " + say("top_rest", rest=join_names(items, "과") if say.lang == "ko" else ", ".join(items))
@@ -130,8 +162,10 @@ def _run_time(say: _Say, a: Mapping[str, Any]) -> str:
     ran = [d for d in devices if d["on_s"] > 0]
     if not ran:
         return " ".join(say("run_none", name_eun=say.name(d["id"], "은"), name=say.name(d["id"])) for d in devices)
-    items = [say("run_item", name_eun=say.name(d["id"], "은"), name=say.name(d["id"]), duration=say.duration(d["on_s"]))
-             for d in ran]
+    items = [
+        say("run_item", name_eun=say.name(d["id"], "은"), name=say.name(d["id"]), duration=say.duration(d["on_s"]))
+        for d in ran
+    ]
     return say("run_many", items=", ".join(items), verb=_verb(say, ran[0]["id"]))
 
 
@@ -140,8 +174,9 @@ def _run_one(say: _Say, device: Mapping[str, Any]) -> str:
     if device["on_s"] <= 0:
         return say("run_none", **fields)
     key = "run" if device["kwh"] > 0 else "run_unmeasured"
-    return say(key, **fields, duration=say.duration(device["on_s"]), verb=_verb(say, device["id"]),
-               kwh=kwh_text(device["kwh"]))
+    return say(
+        key, **fields, duration=say.duration(device["on_s"]), verb=_verb(say, device["id"]), kwh=kwh_text(device["kwh"])
+    )
 
 
 def _verb(say: _Say, device_id: str) -> str:

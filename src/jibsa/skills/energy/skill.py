@@ -42,6 +42,7 @@ def energy_manifest(home: Home) -> SkillManifest:
 
 def energy_skill(recorder: EnergyRecorder | None) -> Skill:
     """get_energy over what `recorder` keeps in the hub's store (None: no store that keeps energy)."""
+
     async def get_energy(command: Command, hub: SkillHost) -> Outcome:
         topic = str(command.params.get("topic") or "bill")
         topic = topic if topic in TOPICS else "bill"
@@ -71,8 +72,9 @@ def _failed(command: Command, topic: str, reason: str) -> Outcome:
     return Outcome(command, error=f"energy_{reason}", answer={"topic": topic, "reason": reason, "said": said})
 
 
-async def _facts(topic: str, store: EnergyStore, home: Home, settings: EnergySettings,
-                 usage: CycleUsage) -> dict[str, Any]:
+async def _facts(
+    topic: str, store: EnergyStore, home: Home, settings: EnergySettings, usage: CycleUsage
+) -> dict[str, Any]:
     tariff = load_tariff(settings.tariff)
     if topic in ("tier", "next_tier"):
         return answers.tier_facts(tariff, settings, usage)
@@ -94,8 +96,11 @@ async def _facts(topic: str, store: EnergyStore, home: Home, settings: EnergySet
 async def _run_time(store: EnergyStore, hub: SkillHost, params: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """Today's running time of the device asked about, or of every device of the kind asked about."""
     device_id, kind = params.get("device"), params.get("kind")
-    ids = [device_id] if device_id and hub.home.device(str(device_id)) else [
-        d.id for d in hub.home.devices if kind and d.type.value == kind]
+    ids = (
+        [device_id]
+        if device_id and hub.home.device(str(device_id))
+        else [d.id for d in hub.home.devices if kind and d.type.value == kind]
+    )
     midnight = datetime.combine(now.date(), datetime.min.time(), tzinfo=now.tzinfo)
     today = await device_totals(store, hub.home.id, midnight, now + timedelta(seconds=1))
     return answers.run_time_facts([str(i) for i in ids], today)

@@ -5,5 +5,13 @@ from jibsa.skills.weather.errors import WeatherServiceError
 from jibsa.skills.weather.report import UnknownCity, WeatherReport, city, strip_cities
 from jibsa.skills.weather.skill import WeatherSource, weather_manifest, weather_skill
 
-__all__ = ["UnknownCity", "WeatherReport", "WeatherServiceError", "WeatherSource", "city", "strip_cities",
-           "weather_manifest", "weather_skill"]
+__all__ = [
+    "UnknownCity",
+    "WeatherReport",
+    "WeatherServiceError",
+    "WeatherSource",
+    "city",
+    "strip_cities",
+    "weather_manifest",
+    "weather_skill",
+]

@@ -32,17 +32,23 @@ class AirKoreaClient:
     async def air(self, station: str, sido: str) -> Air:
         """The newest measurement at `station`; when it measured nothing, the first station of
         `sido` that did."""
-        rows = await self._rows("getMsrstnAcctoRltmMesureDnsty",
-                                {"stationName": station, "dataTerm": "DAILY", "numOfRows": 24})
+        rows = await self._rows(
+            "getMsrstnAcctoRltmMesureDnsty", {"stationName": station, "dataTerm": "DAILY", "numOfRows": 24}
+        )
         found = next((r for r in rows if _measured(r)), None)
         if found is None:
             rows = await self._rows("getCtprvnRltmMesureDnsty", {"sidoName": sido, "numOfRows": 200})
             found = next((r for r in rows if _measured(r)), None)
         if found is None:
             raise WeatherServiceError("no_data", f"no fine dust measured at {station} or in {sido}", SOURCE)
-        return Air(_number(found.get("pm10Value")), _number(found.get("pm25Value")), _number(found.get("pm10Grade")),
-                   _number(found.get("pm25Grade")), str(found.get("stationName") or station),
-                   str(found.get("dataTime") or ""))
+        return Air(
+            _number(found.get("pm10Value")),
+            _number(found.get("pm25Value")),
+            _number(found.get("pm10Grade")),
+            _number(found.get("pm25Grade")),
+            str(found.get("stationName") or station),
+            str(found.get("dataTime") or ""),
+        )
 
     async def _rows(self, operation: str, query: dict[str, Any]) -> list[dict[str, Any]]:
         params = {"serviceKey": self._key, "returnType": "json", "pageNo": 1, "ver": "1.0", **query}

@@ -30,8 +30,16 @@ class KmaClient:
 
     async def items(self, operation: Operation, release: Release, nx: int, ny: int) -> list[dict[str, Any]]:
         """The items of one release for one grid point; WeatherServiceError when there are none."""
-        params = {"serviceKey": self._key, "pageNo": 1, "numOfRows": ROWS, "dataType": "JSON",
-                  "base_date": release.base_date, "base_time": release.base_time, "nx": nx, "ny": ny}
+        params = {
+            "serviceKey": self._key,
+            "pageNo": 1,
+            "numOfRows": ROWS,
+            "dataType": "JSON",
+            "base_date": release.base_date,
+            "base_time": release.base_time,
+            "nx": nx,
+            "ny": ny,
+        }
         body = await get_json(self._http, f"{self._base_url}/{operation.value}", params)
         response = body.get("response") or {}
         header = response.get("header") or {}
@@ -45,8 +53,7 @@ class KmaClient:
         return items
 
 
-async def get_json(http: httpx.AsyncClient, url: str, params: dict[str, Any],
-                   source: str = "kma") -> dict[str, Any]:
+async def get_json(http: httpx.AsyncClient, url: str, params: dict[str, Any], source: str = "kma") -> dict[str, Any]:
     """GET an operation of `source`; the JSON body, or WeatherServiceError saying why not."""
     try:
         response = await http.get(url, params=params)

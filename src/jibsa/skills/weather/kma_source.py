@@ -26,8 +26,15 @@ Items = list[dict[str, Any]]
 class KmaWeatherSource:
     """KMA (and AirKorea when `air_key` is given) over one HTTP client, closed by `stop`."""
 
-    def __init__(self, service_key: str, *, air_key: str | None = None, kma_url: str = kma.DEFAULT_BASE_URL,
-                 airkorea_url: str = airkorea.DEFAULT_BASE_URL, timeout_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        service_key: str,
+        *,
+        air_key: str | None = None,
+        kma_url: str = kma.DEFAULT_BASE_URL,
+        airkorea_url: str = airkorea.DEFAULT_BASE_URL,
+        timeout_s: float = 5.0,
+    ) -> None:
         self._http = httpx.AsyncClient(timeout=timeout_s)
         self._kma = kma.KmaClient(self._http, service_key, kma_url)
         self._air = airkorea.AirKoreaClient(self._http, air_key, airkorea_url) if air_key else None
@@ -56,13 +63,13 @@ class KmaWeatherSource:
 
     async def _forecast(self, place: City, release: Release, which: str) -> tuple[_Forecast, Stale | None]:
         async def fetch() -> _Forecast:
-            return _Forecast.read(await self._kma.items(Operation.FORECAST, release, place.nx, place.ny),
-                                  release.moment)
+            return _Forecast.read(
+                await self._kma.items(Operation.FORECAST, release, place.nx, place.ny), release.moment
+            )
 
         return await self.forecasts.get((place.nx, place.ny, which), release, fetch)
 
-    async def _with_todays_extremes(self, forecast: _Forecast, place: City, release: Release,
-                                    today: date) -> _Forecast:
+    async def _with_todays_extremes(self, forecast: _Forecast, place: City, release: Release, today: date) -> _Forecast:
         """Today's lowest (06 h) and highest (15 h) are only in releases from before those hours, and
         late in the evening the latest release has no hour of today left: the day's 02 h release
         (asked once a day) gives today when the latest no longer does."""
@@ -111,11 +118,15 @@ def _condition(sky: Any, pty: Any) -> str | None:
 def _current(observed: Items, hours: Items) -> Current:
     now = {str(i.get("category")): i.get("obsrValue") for i in observed}
     first = min((str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) for i in hours), default="")
-    soon = {str(i.get("category")): i.get("fcstValue") for i in hours
-            if str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) == first}
+    soon = {
+        str(i.get("category")): i.get("fcstValue")
+        for i in hours
+        if str(i.get("fcstDate", "")) + str(i.get("fcstTime", "")) == first
+    }
     condition = PTY.get(str(now.get("PTY"))) or _condition(soon.get("SKY"), soon.get("PTY"))
-    return Current(_number(now.get("T1H")), _number(now.get("REH")), _number(now.get("WSD")), _number(now.get("RN1")),
-                   condition)
+    return Current(
+        _number(now.get("T1H")), _number(now.get("REH")), _number(now.get("WSD")), _number(now.get("RN1")), condition
+    )
 
 
 @dataclass(frozen=True)
@@ -130,8 +141,9 @@ class _Forecast:
     def read(cls, items: Items, issued: datetime) -> _Forecast:
         by_day: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
         for item in items:
-            by_day[str(item.get("fcstDate"))][str(item.get("fcstTime"))][str(item.get("category"))] = \
-                item.get("fcstValue")
+            by_day[str(item.get("fcstDate"))][str(item.get("fcstTime"))][str(item.get("category"))] = item.get(
+                "fcstValue"
+            )
         days = tuple(_day(day, hours) for day, hours in sorted(by_day.items()))
         hours = {day + time: values for day, times in by_day.items() for time, values in times.items()}
         return cls(days, hours, issued)
@@ -153,8 +165,13 @@ class _Forecast:
         values = self.hours.get(hour.strftime("%Y%m%d%H%M"))
         if not values:
             return None
-        return Current(_number(values.get("TMP")), _number(values.get("REH")), _number(values.get("WSD")), None,
-                       _condition(values.get("SKY"), values.get("PTY")))
+        return Current(
+            _number(values.get("TMP")),
+            _number(values.get("REH")),
+            _number(values.get("WSD")),
+            None,
+            _condition(values.get("SKY"), values.get("PTY")),
+        )
 
 
 def _day(day: str, hours: dict[str, dict[str, Any]]) -> DayForecast:

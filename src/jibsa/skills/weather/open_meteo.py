@@ -54,8 +54,7 @@ class OpenMeteoSource:
         hour = Release(now.strftime("%Y%m%d"), now.strftime("%H00"))
         body, stale = await self.cache.get(place.name, hour, fetch)
         try:
-            return WeatherReport(place, _current(body), _days(body), None, stale, None,
-                                 hour.moment)
+            return WeatherReport(place, _current(body), _days(body), None, stale, None, hour.moment)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise WeatherServiceError("service", f"unexpected answer: {exc!r}", SOURCE) from None
 
@@ -63,8 +62,13 @@ class OpenMeteoSource:
 def _current(body: dict[str, Any]) -> Current:
     now = body.get("current") or {}
     code = now.get("weather_code")
-    return Current(now.get("temperature_2m"), now.get("relative_humidity_2m"), now.get("wind_speed_10m"),
-                   now.get("precipitation"), condition_of(int(code)) if code is not None else None)
+    return Current(
+        now.get("temperature_2m"),
+        now.get("relative_humidity_2m"),
+        now.get("wind_speed_10m"),
+        now.get("precipitation"),
+        condition_of(int(code)) if code is not None else None,
+    )
 
 
 def _days(body: dict[str, Any]) -> tuple[DayForecast, ...]:
@@ -72,7 +76,12 @@ def _days(body: dict[str, Any]) -> tuple[DayForecast, ...]:
     chances = daily.get("precipitation_probability_max") or [None] * len(daily["time"])
     return tuple(
         DayForecast(date.fromisoformat(day), high, low, chance, condition_of(int(code)))
-        for day, high, low, chance, code in zip(daily["time"], daily["temperature_2m_max"],
-                                                daily["temperature_2m_min"], chances, daily["weather_code"],
-                                                strict=True)
+        for day, high, low, chance, code in zip(
+            daily["time"],
+            daily["temperature_2m_max"],
+            daily["temperature_2m_min"],
+            chances,
+            daily["weather_code"],
+            strict=True,
+        )
     )

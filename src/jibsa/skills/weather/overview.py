@@ -36,8 +36,11 @@ async def weather_overview(source: WeatherSource | None, home_city: str, now: da
     # The home's city in the strip is the home card's own reading: one current reading feeds both.
     strip = await asyncio.gather(*(asked if name == here else one(name, False) for name in strip_cities()))
     home = await asked
-    out: dict[str, Any] = {"available": True, "home": None, "strip": [_tile(name, r) for name, r in
-                                                                     zip(strip_cities(), strip, strict=True)]}
+    out: dict[str, Any] = {
+        "available": True,
+        "home": None,
+        "strip": [_tile(name, r) for name, r in zip(strip_cities(), strip, strict=True)],
+    }
     if isinstance(home, _Failed):
         return {**out, **_message(home.reason, home.source)}
     return {**out, "home": _detail(home)}
@@ -68,9 +71,15 @@ def _tile(name: str, report: WeatherReport | _Failed) -> dict[str, Any]:
         return {"city": name, "error": report.reason}
     today = report.days[0] if report.days else None
     condition = (report.current.condition if report.current else None) or (today.condition if today else None)
-    return {"city": report.city.name, "city_en": report.city.name_en, "condition": condition,
-            "words": condition_words(condition), "temperature": report.current.temperature if report.current else None,
-            "rain_chance": today.rain_chance if today else None, "stale": report.stale is not None}
+    return {
+        "city": report.city.name,
+        "city_en": report.city.name_en,
+        "condition": condition,
+        "words": condition_words(condition),
+        "temperature": report.current.temperature if report.current else None,
+        "rain_chance": today.rain_chance if today else None,
+        "stale": report.stale is not None,
+    }
 
 
 def _detail(report: WeatherReport) -> dict[str, Any]:
@@ -80,6 +89,8 @@ def _detail(report: WeatherReport) -> dict[str, Any]:
     if report.air is not None:
         out["air_words"] = {"pm10": grade_words(report.air.pm10_grade), "pm25": grade_words(report.air.pm25_grade)}
     if report.stale is not None and report.stale.as_of is not None:
-        out["stale"]["notice"] = {lang: stale_notice(report.stale.reason, report.stale.as_of, lang,
-                                                     report.stale.source) for lang in ("ko", "en")}
+        out["stale"]["notice"] = {
+            lang: stale_notice(report.stale.reason, report.stale.as_of, lang, report.stale.source)
+            for lang in ("ko", "en")
+        }
     return out

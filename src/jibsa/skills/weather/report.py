@@ -91,9 +91,15 @@ class WeatherReport:
         out["days"] = [{**asdict(d), "day": d.day.isoformat()} for d in self.days]
         for key in ("stale", "air_stale"):
             stale = getattr(self, key)
-            out[key] = None if stale is None else {
-                "reason": stale.reason, "as_of": stale.as_of.isoformat() if stale.as_of else None,
-                "source": stale.source}
+            out[key] = (
+                None
+                if stale is None
+                else {
+                    "reason": stale.reason,
+                    "as_of": stale.as_of.isoformat() if stale.as_of else None,
+                    "source": stale.source,
+                }
+            )
         out["issued"] = self.issued.isoformat() if self.issued else None
         return out
 
@@ -127,5 +133,13 @@ def city(name: str) -> City:
     if found is None:
         raise UnknownCity(name)
     korean = name if name in table else next(k for k, v in table.items() if v is found)
-    return City(korean, str(found["en"]), float(found["lat"]), float(found["lon"]), int(found["nx"]),
-                int(found["ny"]), str(found["sido"]), str(found["station"]))
+    return City(
+        korean,
+        str(found["en"]),
+        float(found["lat"]),
+        float(found["lon"]),
+        int(found["nx"]),
+        int(found["ny"]),
+        str(found["sido"]),
+        str(found["station"]),
+    )

@@ -50,8 +50,13 @@ class _Words:
 
     def say(self, key: str, **fields: Any) -> str:
         day = self.day()
-        base = {"city": self.city, "city_eun": josa(self.city, "은"), "day": day, "day_cap": day[:1].upper() + day[1:],
-                "last_day": self.answer.get("last_day")}
+        base = {
+            "city": self.city,
+            "city_eun": josa(self.city, "은"),
+            "day": day,
+            "day_cap": day[:1].upper() + day[1:],
+            "last_day": self.answer.get("last_day"),
+        }
         return str(self.s[key]).format(**{**base, **fields})
 
 
@@ -71,12 +76,11 @@ def say_weather(answer: Mapping[str, Any], language: str) -> str:
 
 
 def stale_notice(reason: str, as_of: datetime, language: str, source: str = "kma") -> str:
-    """"기상청에 연결할 수 없어서 14시 00분 기준 마지막 정보로 알려 드려요." and the like, naming the
+    """ "기상청에 연결할 수 없어서 14시 00분 기준 마지막 정보로 알려 드려요." and the like, naming the
     service that failed (`source`: "kma", "open_meteo", "airkorea")."""
     words = _sentences()["en" if language == "en" else "ko"]
     shown = as_of.strftime("%H:%M" if language == "en" else "%H시 %M분")
-    return str(words["stale"].get(reason, words["stale"]["other"])).format(as_of=shown,
-                                                                           source=_source(words, source))
+    return str(words["stale"].get(reason, words["stale"]["other"])).format(as_of=shown, source=_source(words, source))
 
 
 def condition_words(condition: str | None) -> dict[str, str]:
@@ -114,11 +118,22 @@ def _general(words: _Words) -> str:
     current = words.answer.get("current") or {}
     parts = []
     if words.answer.get("day", "today") == "today" and current.get("temperature") is not None:
-        parts.append(words.say("now", condition_and=words.condition(current.get("condition"), True),
-                               temperature=_num(current["temperature"])))
-    parts.append(words.say("day", condition=words.condition(day["condition"]),
-                           condition_and=words.condition(day["condition"], True), high=_num(day["high"]),
-                           low=_num(day["low"])))
+        parts.append(
+            words.say(
+                "now",
+                condition_and=words.condition(current.get("condition"), True),
+                temperature=_num(current["temperature"]),
+            )
+        )
+    parts.append(
+        words.say(
+            "day",
+            condition=words.condition(day["condition"]),
+            condition_and=words.condition(day["condition"], True),
+            high=_num(day["high"]),
+            low=_num(day["low"]),
+        )
+    )
     if day.get("rain_chance") is not None:
         parts.append(words.say("rain_chance", pop=day["rain_chance"]))
     return " ".join(parts)
@@ -167,9 +182,15 @@ def _dust(words: _Words) -> str:
     if not air:
         return words.say("dust_failed" if words.answer.get("air_stale") else "dust_none")
     grades = words.s["grades"]
-    said = words.say("dust", pm10=_num(air["pm10"]), pm25=_num(air["pm25"]), station=air["station"],
-                     measured_at=air["measured_at"], pm10_grade=grades.get(air["pm10_grade"], "?"),
-                     pm25_grade=grades.get(air["pm25_grade"], "?"))
+    said = words.say(
+        "dust",
+        pm10=_num(air["pm10"]),
+        pm25=_num(air["pm25"]),
+        station=air["station"],
+        measured_at=air["measured_at"],
+        pm10_grade=grades.get(air["pm10_grade"], "?"),
+        pm25_grade=grades.get(air["pm25_grade"], "?"),
+    )
     if max(air.get("pm10_grade") or 0, air.get("pm25_grade") or 0) >= BAD_AIR:
         said += " " + words.say("dust_mask")
     return said
@@ -179,10 +200,17 @@ def _weekend(words: _Words) -> str:
     days = [d for d in words.answer.get("asked", []) if not d.get("missing")]
     if not days:
         return words.say("missing")
-    said = [str(words.s["weekend_day"]).format(
-        weekday=words.weekday(d), condition=words.condition(d["condition"]),
-        condition_and=words.condition(d["condition"], True), low=_num(d["low"]), high=_num(d["high"]),
-        pop=d.get("rain_chance") or 0) for d in days]
+    said = [
+        str(words.s["weekend_day"]).format(
+            weekday=words.weekday(d),
+            condition=words.condition(d["condition"]),
+            condition_and=words.condition(d["condition"], True),
+            low=_num(d["low"]),
+            high=_num(d["high"]),
+            pop=d.get("rain_chance") or 0,
+        )
+        for d in days
+    ]
     return words.say("weekend", days=", ".join(said))
 
 

@@ -61,6 +61,9 @@ def _kma(weather: Mapping[str, Any], key: str) -> WeatherSource:
     from jibsa.skills.weather import airkorea, kma
     from jibsa.skills.weather.kma_source import KmaWeatherSource
 
-    return KmaWeatherSource(key, air_key=str(weather.get("airkorea_key") or key),
-                            kma_url=str(weather.get("kma_base_url") or kma.DEFAULT_BASE_URL),
-                            airkorea_url=str(weather.get("airkorea_base_url") or airkorea.DEFAULT_BASE_URL))
+    return KmaWeatherSource(
+        key,
+        air_key=str(weather.get("airkorea_key") or key),
+        kma_url=str(weather.get("kma_base_url") or kma.DEFAULT_BASE_URL),
+        airkorea_url=str(weather.get("airkorea_base_url") or airkorea.DEFAULT_BASE_URL),
+    )

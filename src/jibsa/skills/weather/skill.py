@@ -51,9 +51,15 @@ def weather_answer(report: WeatherReport, day: str, topic: str, now: datetime) -
     facts = report.to_dict()
     dates = asked_dates(day, now.date())
     found = {d["day"]: d for d in facts["days"]}
-    return {**facts, "city": report.city.name, "city_en": report.city.name_en, "day": day, "topic": topic,
-            "asked": [found.get(d.isoformat()) or {"day": d.isoformat(), "missing": True} for d in dates],
-            "last_day": facts["days"][-1]["day"] if facts["days"] else None}
+    return {
+        **facts,
+        "city": report.city.name,
+        "city_en": report.city.name_en,
+        "day": day,
+        "topic": topic,
+        "asked": [found.get(d.isoformat()) or {"day": d.isoformat(), "missing": True} for d in dates],
+        "last_day": facts["days"][-1]["day"] if facts["days"] else None,
+    }
 
 
 @cache
@@ -65,6 +71,7 @@ def weather_manifest() -> SkillManifest:
 
 def weather_skill(source: WeatherSource | None, home_city: str | None = None) -> Skill:
     """get_weather over `source`; a city not said is `home_city`, else the home file's city."""
+
     async def get_weather(command: Command, hub: SkillHost) -> Outcome:
         city = str(command.params.get("city") or home_city or hub.home.city)
         day = str(command.params.get("day") or "today")
@@ -79,8 +86,11 @@ def weather_skill(source: WeatherSource | None, home_city: str | None = None) ->
             return Outcome(command, error="unknown_city", answer={"city": city, "day": day})
         except WeatherServiceError as exc:
             said = {lang: say_failure(exc.reason, lang, exc.source) for lang in ("ko", "en")}
-            return Outcome(command, error="weather_unavailable", answer={"city": city, "day": day,
-                                                                          "reason": exc.reason, "said": said})
+            return Outcome(
+                command,
+                error="weather_unavailable",
+                answer={"city": city, "day": day, "reason": exc.reason, "said": said},
+            )
         answer = weather_answer(report, day, topic, now)
         return Outcome(command, answer={**answer, "said": {lang: say_weather(answer, lang) for lang in ("ko", "en")}})
 
