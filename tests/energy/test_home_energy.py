@@ -41,7 +41,7 @@ def test_the_section_is_read() -> None:
         (
             {"voltage": "medium"},
             "home.yaml: energy.voltage: 'medium' is not a voltage",
-            "home.yaml: energy.voltage: 'medium'는 모르는 전압이에요",
+            "home.yaml: energy.voltage: 'medium'은 모르는 전압이에요",
         ),
         (
             {"tariff": "tepco"},
@@ -51,7 +51,7 @@ def test_the_section_is_read() -> None:
         (
             {"meter": "main"},
             "home.yaml: energy.meter: no device 'main'",
-            "home.yaml: energy.meter: 'main'라는 기기가 없어요",
+            "home.yaml: energy.meter: 'main'이라는 기기가 없어요",
         ),
         (
             {"measured_by": {"washer": "ghost"}},

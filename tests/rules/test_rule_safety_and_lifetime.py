@@ -92,7 +92,8 @@ async def test_delay_notify_to_a_person_and_announce(running: RunningHome, clock
     await engine_of(running).settled()
     assert running.hub.state("living_light")["power"] is False
     store = engine_of(running).store
-    assert [say(n.said, "ko") for n in await store.notifications("rules_test", "엄마")] == ["거실 조명이 켜졌어요."]
+    told = await store.notifications("rules_test", "엄마", resolved=True)  # the light is off again: resolved, kept
+    assert [say(n.said, "ko") for n in told] == ["거실 조명이 켜졌어요."]
     assert await store.notifications("rules_test", "아빠") == []
     assert [say(a.said, "ko") for a in said] == ["불이 켜졌어요"]
 

@@ -28,7 +28,8 @@ async def add_rule(running: RunningHome, data: dict[str, Any]) -> Rule:
 async def notifications(running: RunningHome) -> list[str]:
     engine = engine_of(running)
     await engine.settled()
-    return [say(n.said, "ko") for n in await engine.store.notifications(running.hub.home.id, None)]
+    # what was told, including what a later state has since resolved (hidden from the list, still kept)
+    return [say(n.said, "ko") for n in await engine.store.notifications(running.hub.home.id, None, resolved=True)]
 
 
 class Api:
