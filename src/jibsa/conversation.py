@@ -179,8 +179,13 @@ class Conversation:
     def _names_a_safety_device(self, text: str, room: str | None, session: str | None) -> bool:
         home = self.hub.home
         understood = self.parser.parse(text, room=room, session=session)
+        # only a request that acts on one: a question ("전기 제일 많이 먹는 게 뭐야?" reads as one about every
+        # device) changes nothing, so a skill may still answer it
         return any(
-            (d := home.device(t)) is not None and d.type in SAFETY_TYPES for c in understood.commands for t in c.targets
+            (d := home.device(t)) is not None and d.type in SAFETY_TYPES
+            for c in understood.commands
+            if c.intent != "query_state"
+            for t in c.targets
         )
 
     def _never_for(self, actor: Actor, commands: Sequence[Command]) -> str | None:
