@@ -31,6 +31,8 @@ KOREAN_PAGE_ENGLISH = {
     "TV",
     "LG",
     "ppm",  # brand and unit words Korean uses as they are
+    "kWh",
+    "Wh",  # the energy panel's unit, as the KEPCO bill writes it
     "jibsa",
     "yaml",
     "weather",
