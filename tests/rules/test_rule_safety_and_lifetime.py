@@ -334,6 +334,11 @@ async def test_a_skipped_scheduled_command_is_told_as_a_stored_notification(tmp_
     async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
         await settle()
         told = await notifications(again)
+        for _ in range(100):  # the kept jobs are read back through the store's thread: wait for the word, up to 5 s
+            if told:
+                break
+            await asyncio.sleep(0.05)
+            told = await notifications(again)
         assert again.hub.state("garden_light")["power"] is False
     assert told == ["정원등 예약은 집사가 멈춰 있는 동안 50분 지나 버려서 하지 않았어요."]
 
