@@ -1,0 +1,116 @@
+"""What a gateway sends a home's worker, and what comes back: JSON over NATS request/reply.
+
+A request names its home, carries a unique id (a replayed request with the same id is answered from
+the first answer, never applied twice), the principal the gateway authenticated, a kind, and a body:
+
+    {"id": "…", "home": "h-0001", "principal": {"person": "…", "role": "owner", "via": "http"},
+     "kind": "say", "body": {"text": "거실 불 꺼줘"}}
+
+Kinds: `say` (a sentence, as `jibsa say`), `command` (the command format of docs/home-and-commands.md),
+`state` (every device's state), `devices` (the home's devices). A reply is `{"ok": true, "result": …}` or
+`{"ok": false, "error": {"code": …, "message": …}}`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from jibsa.domain import Role
+from jibsa.provider.shards import BadHomeId, checked_home_id
+
+MAX_BYTES = 64 * 1024
+KINDS = frozenset({"say", "command", "state", "devices"})
+
+
+class BadRequest(ValueError):
+    """A request a worker refuses to read; the message says which field and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    person: str
+    role: Role
+    via: str = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: str
+    home: str
+    asker: Asker
+    kind: str
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(
+            {
+                "id": self.id,
+                "home": self.home,
+                "principal": {"person": self.asker.person, "role": self.asker.role.value, "via": self.asker.via},
+                "kind": self.kind,
+                "body": self.body,
+            },
+            ensure_ascii=False,
+        ).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Request:
+        if len(data) > MAX_BYTES:
+            raise BadRequest(f"request is {len(data)} bytes; at most {MAX_BYTES}")
+        try:
+            document = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise BadRequest(f"request is not JSON: {error}") from None
+        if not isinstance(document, dict):
+            raise BadRequest("request must be a JSON object")
+        request_id = _text(document, "id", 128)
+        try:
+            home = checked_home_id(document.get("home"))  # type: ignore[arg-type]
+        except BadHomeId as error:
+            raise BadRequest(f"home: {error}") from None
+        principal = document.get("principal")
+        if not isinstance(principal, dict):
+            raise BadRequest("principal must be an object")
+        try:
+            role = Role(str(principal.get("role")))
+        except ValueError:
+            raise BadRequest(f"principal.role must be one of {[r.value for r in Role]}") from None
+        kind = _text(document, "kind", 32)
+        if kind not in KINDS:
+            raise BadRequest(f"kind must be one of {sorted(KINDS)}")
+        body = document.get("body", {})
+        if not isinstance(body, dict):
+            raise BadRequest("body must be an object")
+        asker = Asker(_text(principal, "person", 128), role, _text(principal, "via", 32))
+        return cls(request_id, home, asker, kind, body)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    ok: bool
+    result: Any = None
+    code: str = ""
+    message: str = ""
+
+    def to_bytes(self) -> bytes:
+        if self.ok:
+            return json.dumps({"ok": True, "result": self.result}, ensure_ascii=False).encode()
+        return json.dumps(
+            {"ok": False, "error": {"code": self.code, "message": self.message}}, ensure_ascii=False
+        ).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Reply:
+        document = json.loads(data)
+        if document.get("ok"):
+            return cls(True, document.get("result"))
+        error = document.get("error") or {}
+        return cls(False, code=str(error.get("code", "")), message=str(error.get("message", "")))
+
+
+def _text(document: dict[str, Any], name: str, limit: int) -> str:
+    value = document.get(name)
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise BadRequest(f"{name} must be a text of 1-{limit} characters")
+    return value
