@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from test_dashboard_a11y import _serious_violations
 from tests_web_support import ARTIFACTS, OpenDashboard, Server, needs_chromium
@@ -52,7 +53,7 @@ def _phone(
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.wait_for_selector(".slot-weather .wx-setup-open")
+    page.wait_for_selector(".slot-weather .wx-setup-open, .slot-weather .wx-line")
     return page, problems
 
 
@@ -129,6 +130,9 @@ def test_a_resolved_notification_leaves_the_open_page(server: Server, dashboard:
         server.api("POST", "/api/conversation", json={"text": text})
     page, problems = _phone(dashboard)
     page.click(".bell")
+    door = f"{server.base}/api/devices/front_door/commands"
+    asked = httpx.post(door, json={"intent": "unlock"}, headers={"Authorization": f"Bearer {server.token}"})
+    assert asked.status_code == 409, asked.text  # opening asks first; then it is said again with a yes
     server.api("POST", "/api/devices/front_door/commands", json={"intent": "unlock", "confirm": True})
     note = page.locator(".bell-list .note", has_text="현관문")
     expect(note).to_have_count(1)  # came live

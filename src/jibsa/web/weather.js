@@ -20,8 +20,8 @@ const WORDS = {
     notSet: "날씨를 설정하지 않았어요",
     setUp: "설정하기", settings: "날씨 설정", city: "도시", key: "data.go.kr 서비스 키",
     keyNew: "일반 인증키를 붙여 넣으세요", keyKept: "저장된 키를 그대로 써요 (바꿀 때만 넣으세요)",
-    keyHow: "공공데이터포털(data.go.kr)에 가입한 뒤 ‘기상청_단기예보 조회서비스’를 활용 신청하면, 마이페이지에 일반 인증키가 나와요. 무료예요.",
-    keyLink: "data.go.kr에서 키 받기", save: "저장", saving: "키를 확인하는 중…", cancel: "취소", saved: "날씨를 설정했어요.",
+    keyHow: "공공데이터포털(data.go.kr)에 가입한 뒤 ‘기상청 단기예보 조회서비스’를 활용 신청하면, 마이페이지에 일반 인증키가 나와요. 무료예요.",
+    keyLink: "data.go.kr에서 키 받기", save: "저장", saving: "키를 확인하는 중…", cancel: "취소", close: "닫기", saved: "날씨를 설정했어요.",
     askOwner: "집 주인 계정에서 설정할 수 있어요.",
   },
   en: {
@@ -31,7 +31,7 @@ const WORDS = {
     setUp: "Set up", settings: "Weather setup", city: "City", key: "data.go.kr service key",
     keyNew: "Paste the general service key", keyKept: "The saved key stays (enter one only to change it)",
     keyHow: "Sign up at data.go.kr and apply for KMA's short-range forecast service (기상청_단기예보 조회서비스); the general key then shows on My Page. It is free.",
-    keyLink: "Get a key at data.go.kr", save: "Save", saving: "Checking the key…", cancel: "Cancel",
+    keyLink: "Get a key at data.go.kr", save: "Save", saving: "Checking the key…", cancel: "Cancel", close: "Close",
     saved: "The weather is set up.", askOwner: "An owner's account can set it up.",
   },
 };
@@ -137,7 +137,7 @@ function setupSheet(ctx, done) {
     cancel.textContent = words.cancel;
     cancel.addEventListener("click", () => dialog.close());
     const close = input("button", { type: "button", class: "chip" });
-    close.textContent = words.cancel;
+    close.textContent = words.close;
     close.addEventListener("click", () => dialog.close());
     const form = el("form", "wx-setup-form",
       el("label", null, words.city), city,
