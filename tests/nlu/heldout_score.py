@@ -111,9 +111,9 @@ def judge(item: Mapping[str, Any], got: Sequence[Mapping[str, Any]]) -> Outcome:
 
 
 def _wrong_kind(expect: Sequence[Sequence[Mapping[str, Any]]], changed: Sequence[Mapping[str, Any]]) -> str:
-    meant = [{(c["intent"], t) for c in acting(alt) for t in c["targets"]} for alt in expect]
-    if not any(meant):
+    if not any(acting(alt) for alt in expect):
         return "unasked"
+    meant = [{(c["intent"], t) for c in acting(alt) for t in c["targets"]} for alt in expect]
     done = {(c["intent"], t) for c in changed for t in c.get("targets", [])}
     meant_targets = [{t for _, t in m} for m in meant]
     done_targets = {t for _, t in done}
