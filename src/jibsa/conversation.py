@@ -14,7 +14,7 @@ from typing import Any
 from jibsa.answers import describe_outcome, said
 from jibsa.confirmations import Answer, Confirmations, answer_in
 from jibsa.domain import Command, TargetResult
-from jibsa.domain.policy import SAFETY_TYPES, refusal_for_request, refusal_for_role
+from jibsa.domain.policy import SAFETY_TYPES, Role, refusal_for_request, refusal_for_role
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
@@ -141,7 +141,9 @@ class Conversation:
             return await self._carry_out(
                 text, (command,), str, actor, confirmed=False, session=session, language=matched.language
             )
-        understanding = self.parser.parse(text, room=room, session=session, state=self.hub.state)
+        understanding = self.parser.parse(
+            text, room=room, session=session, state=self.hub.state, speaker=_speaker(actor)
+        )
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
         if refusal is not None:
@@ -232,3 +234,11 @@ class Conversation:
             sentence = describe_outcome(self.hub.home, outcome, language, intents=self.hub.intents)
             parts.append(sentence or promised())
         return " ".join(p for p in dict.fromkeys(parts) if p) or promised()
+
+
+def _speaker(actor: Actor) -> str | None:
+    """The person saying a request, when it is a person known by name: not the nameless local actor, a
+    satellite (it does not know who speaks to it) or a skill."""
+    if actor.name == Actor().name or actor.role is Role.SATELLITE or actor.source == "skill":
+        return None
+    return actor.name
