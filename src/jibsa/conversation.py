@@ -106,13 +106,16 @@ class Conversation:
         confirmed: bool = False,
         confirm: bool = False,
         second_word: Callable[[Command], bool] | None = None,
+        speaker: str | None = None,
     ) -> Turn:
         """Understand `text` and carry it out. Safe on any input: bad text gets a reply, not an error.
 
         `confirmed`: the caller has already had the second word (a PIN, `say --yes`). `confirm`: this
         is the person sending the request they were asked to confirm again; it confirms only exactly
         that request. A bare yes or no answers what the person has waiting in this session. `second_word`:
-        commands that wait for a second word through this entrance beyond the policy's (the gate's)."""
+        commands that wait for a second word through this entrance beyond the policy's (the gate's).
+        `speaker`: who is speaking, as the entrance knows it (a voice it recognised; "" when it knows that it
+        does not know, as a satellite); by default the actor, when a person ("내가 집에 오면 …" is about them)."""
         actor = actor or Actor()
         who = self.who(actor, session)
         held = self.confirmations.waiting(who)
@@ -142,7 +145,11 @@ class Conversation:
                 text, (command,), str, actor, confirmed=False, session=session, language=matched.language
             )
         understanding = self.parser.parse(
-            text, room=room, session=session, state=self.hub.state, speaker=_speaker(actor)
+            text,
+            room=room,
+            session=session,
+            state=self.hub.state,
+            speaker=(_speaker(actor) if speaker is None else speaker) or None,
         )
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
