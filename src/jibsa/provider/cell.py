@@ -103,6 +103,10 @@ class Cell:
     def homes(self) -> Mapping[str, CellHome]:
         return self._homes
 
+    def home_ids(self) -> list[str]:
+        """Homes running or being opened."""
+        return [*self._homes, *(h for h in self._opening if h not in self._homes)]
+
     async def home(self, home_id: str) -> CellHome:
         """The running home, opened now if it is not running (`NoSuchHome` if there is none)."""
         running = self._homes.get(home_id)
@@ -125,7 +129,7 @@ class Cell:
                 await running.stop()
 
     async def close_all(self) -> None:
-        await asyncio.gather(*(self.close(h) for h in list(self._homes) + list(self._opening)))
+        await asyncio.gather(*(self.close(h) for h in self.home_ids()))
 
     async def _open(self, home_id: str) -> CellHome:
         home, key = self._source.home(home_id)

@@ -17,9 +17,10 @@ import contextlib
 import logging
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from typing import Any
 
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
+from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
 from nats.js.kv import KeyValue
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class Leases:
         self._held: dict[int, tuple[int, float]] = {}  # shard -> (revision, when renewed)
         self.changes = 0  # shards gained or lost, since start
         self.round_s = max(0.25, ttl / 6)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def shards(self) -> list[int]:
@@ -74,28 +77,28 @@ class Leases:
     async def round(self) -> None:
         await self._kv.put(f"worker.{self.worker}", b"")
         workers = await self._live_workers()
-        for shard in range(self._shards):
-            preferred = preferred_worker(shard, workers)
-            if shard in self._held:
-                if preferred != self.worker:
-                    await self.release(shard)
-                else:
-                    await self._renew(shard)
-            elif preferred == self.worker:
-                await self._take(shard)
+        preferred = {shard: preferred_worker(shard, workers) for shard in range(self._shards)}
+        held = [s for s in range(self._shards) if s in self._held]
+        for shard in held:
+            if preferred[shard] != self.worker:
+                self._spawn(self.release(shard))
+        await asyncio.gather(*(self._renew(s) for s in held if preferred[s] == self.worker))
+        free = [s for s in range(self._shards) if s not in self._held and preferred[s] == self.worker]
+        await asyncio.gather(*(self._take(s) for s in free))
 
     async def release(self, shard: int) -> None:
         """Stop serving `shard`, then hand its lease back."""
         revision, _ = self._held.pop(shard)
-        await self._lost(shard)
         self.changes += 1
+        async with self._lock(shard):
+            await self._lost(shard)
         # It may have expired or been taken already: then nothing of ours is left to hand back.
-        with contextlib.suppress(KeyWrongLastSequenceError, KeyNotFoundError):
+        with contextlib.suppress(KeyWrongLastSequenceError, KeyNotFoundError, BadRequestError):
             await self._kv.delete(f"shard.{shard}", last=revision)
 
     async def release_all(self) -> None:
-        for shard in list(self._held):
-            await self.release(shard)
+        await self.settled()
+        await asyncio.gather(*(self.release(s) for s in list(self._held)))
         with contextlib.suppress(KeyNotFoundError):
             await self._kv.delete(f"worker.{self.worker}")
 
@@ -126,13 +129,35 @@ class Leases:
         self._held[shard] = (revision, self._clock())
         self.changes += 1
         log.info("%s took shard %d", self.worker, shard)
-        await self._gained(shard)
+        self._spawn(self._in_order(shard, self._gained))
 
     async def _drop(self, shard: int, why: str) -> None:
         log.warning("%s lost shard %d: %s", self.worker, shard, why)
         self._held.pop(shard, None)
         self.changes += 1
-        await self._lost(shard)
+        self._spawn(self._in_order(shard, self._lost))
+
+    def _lock(self, shard: int) -> asyncio.Lock:
+        return self._locks.setdefault(shard, asyncio.Lock())
+
+    async def _in_order(self, shard: int, change: Change) -> None:
+        """Starting and stopping a shard take time (NATS consumers, homes): they run beside the rounds,
+        so renewals are never late for them, and one at a time per shard, in the order they were decided."""
+        async with self._lock(shard):
+            try:
+                await change(shard)
+            except Exception:
+                log.exception("shard %d: %s failed", shard, getattr(change, "__name__", "change"))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settled(self) -> None:
+        """Wait for the shard starts and stops under way."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _fence(self) -> None:
         """After a failed round: stop serving the shards whose lease may have expired meanwhile."""

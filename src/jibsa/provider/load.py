@@ -52,15 +52,8 @@ class Load:
     def all(self) -> list[Sent]:
         return [s for per_home in self.sent.values() for s in per_home]
 
-    def latencies_ms(self, since: float = 0.0, until: float = float("inf")) -> list[float]:
-        return sorted(
-            (s.answered - s.first_sent) * 1000
-            for s in self.all
-            if s.answered is not None and s.ok and since <= s.first_sent <= until
-        )
 
-
-async def ask(nc: NATS, request: Request, *, try_s: float = 1.0, give_up_s: float = 30.0) -> Reply | None:
+async def ask(nc: NATS, request: Request, *, try_s: float = 0.5, give_up_s: float = 30.0) -> Reply | None:
     """The reply to `request`, sent again (same id) until one comes; None after `give_up_s`."""
     deadline = time.monotonic() + give_up_s
     while time.monotonic() < deadline:
@@ -90,7 +83,9 @@ async def read_start(nc: NATS, homes: Sequence[str], load: Load, concurrency: in
     await asyncio.gather(*(one(h) for h in homes))
 
 
-async def drive(nc: NATS, load: Load, seconds: float, rate: float, *, give_up_s: float = 30.0, seed: int = 7) -> None:
+async def drive(
+    nc: NATS, load: Load, seconds: float, rate: float, *, try_s: float = 0.5, give_up_s: float = 30.0, seed: int = 7
+) -> None:
     """`rate` commands a second for `seconds`, each to a random home with none in flight."""
     rng = random.Random(seed)
     homes = list(load.start_values)
@@ -111,7 +106,7 @@ async def drive(nc: NATS, load: Load, seconds: float, rate: float, *, give_up_s:
         if value is None:
             continue
         busy.add(home)
-        task = asyncio.ensure_future(_command(nc, load, home, value, give_up_s=give_up_s, busy=busy))
+        task = asyncio.ensure_future(_command(nc, load, home, value, try_s=try_s, give_up_s=give_up_s, busy=busy))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
     await asyncio.gather(*tasks)
@@ -122,12 +117,14 @@ def _next_value(load: Load, home: str) -> int | None:
     return next((v for v in range(1, 101) if v not in used), None)
 
 
-async def _command(nc: NATS, load: Load, home: str, value: int, *, give_up_s: float, busy: set[str]) -> None:
+async def _command(
+    nc: NATS, load: Load, home: str, value: int, *, try_s: float, give_up_s: float, busy: set[str]
+) -> None:
     sent = Sent(home, uuid.uuid4().hex, value, time.monotonic())
     load.sent[home].append(sent)
     body = {"intent": "set", "targets": [LIGHT], "params": {"property": "brightness", "value": value}}
     try:
-        reply = await ask(nc, Request(sent.request_id, home, _ASKER, "command", body), give_up_s=give_up_s)
+        reply = await ask(nc, Request(sent.request_id, home, _ASKER, "command", body), try_s=try_s, give_up_s=give_up_s)
     finally:
         busy.discard(home)
     if reply is not None:

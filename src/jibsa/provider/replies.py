@@ -34,6 +34,8 @@ provider_replies = sa.Table(
     sa.Index("ix_provider_replies_claimed", "claimed"),
 )  # fmt: skip
 
+_CREATE_LOCK = 0x6A6962_7361  # "jibsa", the advisory lock key of creating this table
+
 # The tables a home's timers and rules live in: a home with rows there runs as soon as its shard is taken.
 _PENDING_JOBS = sa.table("pending_jobs", sa.column("home_id"))
 _RULES = sa.table("rules", sa.column("home_id"))
@@ -60,7 +62,9 @@ class Replies:
         await self._engine.dispose()
 
     async def create_table(self) -> None:
+        """Create the table if missing; workers starting together wait for each other (an advisory lock)."""
         async with self._engine.begin() as connection:
+            await connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CREATE_LOCK})
             await connection.run_sync(metadata.create_all)
 
     async def claim(self, home_id: str, request_id: str) -> Claimed | None:

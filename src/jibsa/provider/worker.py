@@ -167,9 +167,7 @@ class Worker:
         self._shards[shard] = _Shard(live, self._spawn(self._replay(shard, consumer)))
         self.metrics.lease_changed()
         self.metrics.set_shards(len(self._shards))
-        # Homes with timers or rules run without being asked: open them now.
-        for home_id in await self._replies.homes_with_work(lambda h: _in_shard(h, shard, self.settings.shards)):
-            self._spawn(self._open_quietly(home_id))
+        self._spawn(self._open_working_homes(shard))
 
     async def _drop_shard(self, shard: int) -> None:
         taken = self._shards.pop(shard, None)
@@ -179,7 +177,7 @@ class Worker:
             await taken.live.unsubscribe()
         taken.replay.cancel()
         await asyncio.gather(taken.replay, return_exceptions=True)
-        homes = [h for h in self.cell.homes if shard_of(h, self.settings.shards) == shard]
+        homes = [h for h in self.cell.home_ids() if shard_of(h, self.settings.shards) == shard]
         await asyncio.gather(*(self.cell.close(h) for h in homes))
         self.metrics.lease_changed()
         self.metrics.set_shards(len(self._shards))
@@ -198,6 +196,13 @@ class Worker:
         finally:
             with contextlib.suppress(Exception):
                 await consumer.unsubscribe()
+
+    async def _open_working_homes(self, shard: int) -> None:
+        """Homes with timers or rules run without being asked: open them now."""
+        assert self._replies is not None
+        for home_id in await self._replies.homes_with_work(lambda h: _in_shard(h, shard, self.settings.shards)):
+            if shard in self._shards:
+                await self._open_quietly(home_id)
 
     async def _open_quietly(self, home_id: str) -> None:
         try:
