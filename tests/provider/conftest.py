@@ -1,5 +1,6 @@
 """The provider's tests run against a real PostgreSQL (found or started as the storage tests do, in a
-database of their own that is dropped after) and a real nats-server on a free port."""
+database of their own that is dropped after) and a real nats-server of their own (JetStream, a temporary
+store, a free port)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.provider.database import prepare_database
-from jibsa.storage.engine import create_engine, database_url
+from jibsa.storage.engine import create_engine
+from jibsa.storage.engine import database_url as engine_url
+from jibsa.testing.nats_server import NatsServer
 
 _SUPPORT = Path(__file__).parent.parent / "storage" / "tests_storage_support.py"
 
@@ -33,16 +36,32 @@ def _storage_support() -> object:
 def provider_url() -> Iterator[str]:
     """A fresh PostgreSQL database with a random name, dropped after the test."""
     with _storage_support().session_postgres() as found:  # type: ignore[attr-defined]
-        if found.url is None:
+        if found.url is None:  # .ci/run provides one: a missing server is a failure, not a skip
             pytest.fail(f"the provider needs PostgreSQL: {found.skip_reason}")
+        yield found.url
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """One fresh PostgreSQL database for the session's worker tests."""
+    with _storage_support().session_postgres() as found:  # type: ignore[attr-defined]
+        if found.url is None:
+            pytest.fail(f"the provider tests need PostgreSQL: {found.skip_reason}")
         yield found.url
 
 
 @pytest.fixture
 async def provider_db(provider_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on a prepared provider database."""
-    url = database_url(provider_url)
+    url = engine_url(provider_url)
     await prepare_database(url)
     engine = create_engine(url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    server = NatsServer(tmp_path / "nats").start()
+    yield server
+    server.stop()
