@@ -58,7 +58,8 @@ class RoutingOnlyResponder:
         elif request.kind == "command" and not set(request.body.get("targets", [])) <= set(devices):
             reply = Reply(False, code="unknown_device", message="no such device in this home")
         else:
-            reply = Reply(True, {"kind": request.kind, "person": request.asker.person, "body": request.body})
+            said = {"reply": f"알겠어요 ({request.home})"} if request.kind == "say" else {}
+            reply = Reply(True, {"kind": request.kind, "person": request.asker.person, "body": request.body, **said})
         await message.respond(reply.to_bytes())
 
     def subjects(self) -> set[str]:

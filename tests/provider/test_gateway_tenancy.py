@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -227,3 +229,29 @@ async def test_health_and_metrics(gateway: RunningGateway) -> None:
     assert health.json() == {"ok": True, "nats": True, "database": True}
     assert 'jibsa_gateway_requests_total{kind="state",outcome="ok"} 1.0' in metrics.text
     assert "jibsa_gateway_request_seconds_bucket" in metrics.text
+
+
+async def _jibsa(*args: str) -> tuple[int, str, str]:
+    """The `jibsa` command in a process of its own (the gateway runs in this test's event loop)."""
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("jibsa")), *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_jibsa_say_talks_to_the_chosen_home_through_the_gateway(gateway: RunningGateway, tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens.tsv"
+    tokens.write_text("".join(f"{home}\t{token}\n" for home, token in gateway.tokens.items()))
+    base = ["say", "--gateway", gateway.base]
+    code, out, _ = await _jibsa(*base, "--home-id", "h_b", "--tokens", str(tokens), "거실 불 켜줘")
+    assert (code, out.strip()) == (0, "알겠어요 (h_b)")
+    code, _, err = await _jibsa(*base, "--home-id", "h_b", "--token", gateway.tokens["h_a"], "금고 열어")
+    assert code == 1 and err.strip() == "이 토큰은 h_a 집의 토큰이라 h_b 집에는 쓸 수 없어요."
+    code, _, err = await _jibsa(*base, "--home-id", "h_c", "--tokens", str(tokens), "불 켜줘")
+    assert code == 1 and err.strip() == "지금 집과 연결되지 않아요. 잠시 후에 다시 해 주세요."
+    code, _, err = await _jibsa(*base, "--home-id", "h_z", "--tokens", str(tokens), "불 켜줘")
+    assert code == 1 and "h_z 집의 토큰이 없어요" in err
+    assert [r.home for _, r in gateway.responder.heard] == ["h_b", "h_c"]  # A's token said nothing to B
