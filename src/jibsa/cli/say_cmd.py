@@ -136,8 +136,6 @@ def _refused(exc: Exception, language: str) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     language = cli_language(args)
-    if args.home_id is not None:
-        return say_through_gateway(args, language)
     if not _room_known(args, language):
         return EXIT_REFUSED
     directory = data_dir(args)
