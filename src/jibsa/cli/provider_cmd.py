@@ -1,8 +1,9 @@
 """`jibsa provider …`: running jibsa for many homes (docs/provider.md).
 
-`worker --config FILE` hosts the homes of the shards it leases, and `gateway --config FILE` serves HTTP and WebSocket for every home until Ctrl-C or SIGTERM; `homes import`
-adds homes from home files (or generates many from one), `homes export HOME` prints every row of one
-home as JSON, `homes delete HOME` deletes every row of it (both audited)."""
+`worker --config FILE` hosts the homes of the shards it leases, and `gateway --config FILE` serves HTTP
+and WebSocket for every home, each until Ctrl-C or SIGTERM; `homes import` adds homes from home files (or
+generates many from one), `homes export HOME` prints every row of one home as JSON, `homes delete HOME`
+deletes every row of it (both audited)."""
 
 from __future__ import annotations
 
