@@ -38,7 +38,12 @@ def test_import_export_and_delete_from_the_command_line(
     assert "deleted h_00001" in capsys.readouterr().out
     assert main(["provider", "homes", "export", "h_00001", *db]) == 1
     assert "no home 'h_00001'" in capsys.readouterr().err
+    assert main(["provider", "homes", "retention", "h_00002", "7", *db]) == 0
+    assert main(["provider", "homes", "retention", "h_00002", "-1", *db]) == 1
+    assert main(["provider", "homes", "retention", "h_00001", "7", *db]) == 1  # deleted: no such home
+    capsys.readouterr()
     assert main(["provider", "homes", "export", "h_00002", *db]) == 0
+    assert json.loads(capsys.readouterr().out)["homes"][0]["history_days"] == 7
 
 
 def test_a_broken_home_file_is_named_and_nothing_is_imported(

@@ -3,7 +3,8 @@
 `worker --config FILE` hosts the homes of the shards it leases, and `gateway --config FILE` serves HTTP
 and WebSocket for every home, each until Ctrl-C or SIGTERM; `homes import` adds homes from home files (or
 generates many from one), `homes export HOME` prints every row of one home as JSON, `homes delete HOME`
-deletes every row of it (both audited)."""
+deletes every row of it (both audited), `homes retention HOME DAYS` sets how long the home's state history
+is kept."""
 
 from __future__ import annotations
 
@@ -80,7 +81,11 @@ def _add_homes(commands: Any) -> None:
     delete.add_argument("home")
     delete.add_argument("--yes", action="store_true", help="do it (without: say what would go)")
     delete.set_defaults(handler=_delete)
-    for parser in (add, export, delete):
+    keep = actions.add_parser("retention", help="how many days of state history one home keeps")
+    keep.add_argument("home")
+    keep.add_argument("days", help="a number of days, or 'default' for the provider's history_days")
+    keep.set_defaults(handler=_retention)
+    for parser in (add, export, delete, keep):
         parser.add_argument("--config", help="the provider's YAML file (JIBSA_PROVIDER_* variables win)")
         parser.add_argument("--db", metavar="URL", help="the provider's PostgreSQL (instead of database_url)")
 
@@ -201,3 +206,23 @@ async def _with_engine(settings: Any, work: Any) -> Any:
         return await work(engine)
     finally:
         await engine.dispose()
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from jibsa.provider.tenancy import HomeDirectory, TenancyError
+
+    try:
+        days = None if args.days == "default" else float(args.days)
+        if days is not None and not 0 < days <= 3650:
+            raise ValueError
+    except ValueError:
+        print(f"days: {args.days!r}: a number of days from 1 to 3650, or 'default'", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        settings = _settings(args)
+        asyncio.run(_with_engine(settings, lambda engine: HomeDirectory(engine).set_history_days(args.home, days)))
+    except (ConfigError, TenancyError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{args.home}: state history kept {'as the default' if days is None else f'{days:g} days'}")
+    return 0

@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 from collections.abc import Callable
 
 import nats
 import nats.errors
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.config import ConfigError
-from jibsa.provider.database import prepare_database
+from jibsa.provider.database import maintain_history, prepare_database
 from jibsa.provider.gateway import create_gateway
 from jibsa.provider.gateway_settings import GatewaySettings
 from jibsa.storage.engine import create_engine, database_url
@@ -54,10 +57,28 @@ async def run_gateway(settings: GatewaySettings, stop: asyncio.Event, ready: Cal
         host, port = listening.getsockname()[:2]
         ready(f"{READY} http://{host}:{port}")
         stopping = asyncio.create_task(stop.wait())
+        upkeep = asyncio.create_task(_keep_history(engine, settings))
         await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        upkeep.cancel()
         server.should_exit = True
         await serving
         stopping.cancel()
     finally:
         await connection.close()
         await engine.dispose()
+
+
+async def _keep_history(engine: AsyncEngine, settings: GatewaySettings) -> None:
+    """Every `maintain_every_s`: history partitions ahead, each home's retention applied. Any number of
+    gateways may do it; they take turns on an advisory lock, and a second one in a row finds little to do."""
+    if settings.maintain_every_s <= 0:
+        return
+    while True:
+        await asyncio.sleep(settings.maintain_every_s)
+        try:
+            kept = await maintain_history(engine, time.time(), settings.history_days)
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("history upkeep failed, tried again in %.0f s: %s", settings.maintain_every_s, error)
+            continue
+        if kept.dropped_partitions or kept.deleted_rows:
+            log.info("history upkeep: dropped %s, deleted %d rows", kept.dropped_partitions, kept.deleted_rows)

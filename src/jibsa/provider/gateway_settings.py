@@ -6,6 +6,7 @@ nats_url: nats://127.0.0.1:4222
 database_url: postgresql://jibsa@db/jibsa
 gateway_bind: 0.0.0.0:8480   # HTTP, WebSocket, /healthz and /metrics
 request_timeout_s: 3         # how long a home's worker has to answer
+history_days: 30             # state history kept, unless a home has its own (homes retention)
 ```
 """
 
@@ -35,6 +36,8 @@ class GatewaySettings:
     login_window_s: float = 60.0
     session_ttl_s: float = 7 * 24 * 3600.0
     events_queue: int = 256  # events waiting for one slow WebSocket before it is closed
+    history_days: float = 30.0  # state history kept per home unless the home says otherwise
+    maintain_every_s: float = 3600.0  # history partitions made ahead and retention applied (0: never here)
 
     @property
     def host(self) -> str:
