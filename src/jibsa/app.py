@@ -38,6 +38,7 @@ from jibsa.skills.weather import WeatherSource, weather_manifest, weather_skill
 from jibsa.skills.weather.choice import chosen_settings, read_choice
 from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 from jibsa.skills.weather_conditions import ForecastConditions
+from jibsa.voice.voiceprints import Voiceprints
 from jibsa.web_push import PushSender, vapid_keys
 
 log = logging.getLogger(__name__)
@@ -202,10 +203,13 @@ class RunningHome:
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
     settings: Settings | None = None  # what the home was opened with (the weather setup reads its data dir)
+    voices: Voiceprints | None = None  # the household's enrolled voices and "낯선 목소리는 손님으로"
     gate: Gate = field(init=False)  # the one way in: every entrance asks it (jibsa.gate)
 
     def __post_init__(self) -> None:
         self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
+        if self.voices is not None:
+            self.gate.configure(strangers_as_guests=self.voices.strangers_as_guests)
 
     async def use_weather(self, source: WeatherSource, city: str) -> None:
         """Answer weather from `source` for `city` from now on (the conversation, the page and the rules),
@@ -321,6 +325,7 @@ async def open_home(
         energy=energy,
         matter=matter.commissioner,
         settings=settings,
+        voices=household_voices(settings, home.id, store),
     )
     if energy is not None:
         running.services.append(await _record_energy(hub, energy))
@@ -335,6 +340,12 @@ async def open_home(
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))
     return running
+
+
+def household_voices(settings: Settings, home_id: str, store: Any) -> Voiceprints:
+    """The home's enrolled voices, kept beside its data (`voices/<home id>.json`, 0600)."""
+    accounts = store if hasattr(store, "get_user_by_id") else None
+    return Voiceprints((settings.data_dir or default_data_dir()) / "voices", home_id, accounts)
 
 
 @dataclass

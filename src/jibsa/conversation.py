@@ -141,7 +141,7 @@ class Conversation:
             return await self._carry_out(
                 text, (command,), str, actor, confirmed=False, session=session, language=matched.language
             )
-        understanding = self.parser.parse(text, room=room, session=session)
+        understanding = self.parser.parse(text, room=room, session=session, state=self.hub.state)
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
         if refusal is not None:
