@@ -73,7 +73,7 @@ async def get_weather_setup(request: Request, _: Principal = Depends(owner_only)
     "/weather/setup",
     response_model=WeatherSetup,
     summary="Choose the city and key (owners)",
-    responses={502: {"model": ErrorBody, "description": "data.go.kr not reached; nothing changed"}},
+    responses={424: {"model": ErrorBody, "description": "data.go.kr not reached or failing; nothing changed"}},
 )
 async def put_weather_setup(
     body: WeatherSetupRequest, request: Request, principal: Principal = Depends(owner_only)
@@ -100,7 +100,7 @@ async def put_weather_setup(
     except WeatherServiceError as exc:
         await source.stop()
         await record(context, principal, "weather_setup", detail, ok=False, result={"error": exc.reason})
-        raise ApiError("bad_value", _failure(exc.reason), status=422 if exc.reason == "key" else 502) from None
+        raise ApiError("bad_value", _failure(exc.reason), status=422 if exc.reason == "key" else 424) from None
     directory = _data_dir(context)
     if directory is not None:  # a home opened without a data directory keeps the choice until it stops
         write_choice(directory, chosen)
