@@ -64,8 +64,16 @@ def command(spec: str) -> dict[str, Any]:
     return {"intent": intent, "targets": sorted(w for w in rest if "=" not in w), "params": params}
 
 
-def load_items(path: Path = HELDOUT / "sentences.yaml") -> list[dict[str, Any]]:
-    """Every sentence with its home, category, room, earlier turns and answers (lists of commands)."""
+BATCHES = (HELDOUT / "sentences.yaml", HELDOUT / "sentences_2.yaml")  # in the order they were written
+
+
+def load_items(paths: Sequence[Path] = BATCHES) -> list[dict[str, Any]]:
+    """Every sentence with its batch (1, 2, …), home, category, room, earlier turns and answers (lists of
+    commands)."""
+    return [item for number, path in enumerate(paths, 1) for item in _batch(path, number)]
+
+
+def _batch(path: Path, number: int) -> list[dict[str, Any]]:
     items = []
     for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
         answers = entry["any"] if "any" in entry else [entry["do"]]
@@ -73,6 +81,7 @@ def load_items(path: Path = HELDOUT / "sentences.yaml") -> list[dict[str, Any]]:
         for text in expand(entry["say"]):
             items.append(
                 {
+                    "batch": number,
                     "home": entry["home"],
                     "cat": entry["cat"],
                     "text": text,
@@ -100,7 +109,7 @@ def acting(commands: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [c for c in commands if c["intent"] not in READ_ONLY]
 
 
-def judge(item: Mapping[str, Any], got: Sequence[Mapping[str, Any]]) -> Outcome:
+def judge(item: Mapping[str, Any], got: Sequence[dict[str, Any]]) -> Outcome:
     expect: list[list[dict[str, Any]]] = item["expect"]
     changed = acting(got)
     silent_ok = any(not acting(alt) for alt in expect)

@@ -183,3 +183,16 @@ def test_a_scene_said_with_mode_runs_the_scene_not_a_device_mode(tmp_path: Any, 
     assert _commands(parser, "공기청정기 취침 모드로") == [
         ("set", ["purifier"], {"property": "mode", "value": "sleep"})
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("선풍기 더 약하게", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "down"})]),
+        ("선풍기 좀 더 약하게 해 줘", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "down"})]),
+        ("선풍기 약하게 해 줘", [("set", ["study_fan"], {"property": "fan_speed", "value": "low"})]),
+    ],
+)
+def test_more_before_a_named_setting_is_a_change_from_now(parser: Parser, text: str, want: list[Any]) -> None:
+    """ "더 약하게": weaker than now; "약하게" alone: the setting named 약."""
+    assert _commands(parser, text) == want

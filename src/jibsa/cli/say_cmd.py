@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language, data_dir
+from jibsa.cli.gateway_say import add_gateway_options, say_through_gateway
 from jibsa.cli.local_server import LocalServer, ServerGone, ServerRefused, find_server
 
 EXIT_FAILED = 1
@@ -30,6 +31,7 @@ def register(subparsers: Any) -> None:
     say.add_argument("--json", action="store_true", help="print the whole turn as JSON")
     say.add_argument("text", nargs="?", help='what you say, e.g. "거실 불 꺼줘"')
     say.add_argument("--audio", type=Path, metavar="FILE.wav", help="say it with a recording instead (jibsa.voice)")
+    add_gateway_options(say)
     say.set_defaults(handler=_say)
     chat = subparsers.add_parser("chat", help="talk to the home interactively (Ctrl-D to leave)")
     add_home_options(chat)
@@ -49,6 +51,8 @@ def _say(args: argparse.Namespace) -> int:
 
         print(state_words(language).phrase("empty_request"), file=sys.stderr)
         return EXIT_REFUSED
+    if args.home_id is not None:
+        return say_through_gateway(args, language)
     if not _room_known(args, language):
         return EXIT_REFUSED
     request = {"text": args.text, "room": args.room, "confirm": args.yes, "pin": args.pin, "lang": language}

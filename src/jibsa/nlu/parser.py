@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -84,9 +85,12 @@ class Understanding:
 class SentenceReader(Protocol):
     """A kind of sentence read before the parser's own requests (rules: "세탁 끝나면 알려줘"). `said` is
     `text` as the parser reads it (normalised; lower case in English); `parser` finds devices and
-    commands in parts of it. None: not one of its sentences."""
+    commands in parts of it; `speaker` is the person saying it, when known ("내가 집에 오면" is about them).
+    None: not one of its sentences."""
 
-    def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None: ...
+    def read(
+        self, text: str, said: str, language: str, parser: Parser, *, speaker: str | None = None
+    ) -> Understanding | None: ...
 
 
 @dataclass(frozen=True)
@@ -151,11 +155,33 @@ class Parser:
         parser._sessions = self._sessions
         return parser
 
+    def twin(self, home: Home) -> Parser:
+        """A parser of `home`, a home with this parser's rooms, devices and scenes under another id (many
+        homes made from one home file): it shares what was built from them and keeps its own sessions."""
+        if (home.rooms, home.devices, home.scenes, home.language) != (
+            self.home.rooms,
+            self.home.devices,
+            self.home.scenes,
+            self.home.language,
+        ):
+            raise ValueError(f"home {home.id!r} is not a twin of {self.home.id!r}")
+        parser = copy.copy(self)
+        parser.home = home
+        parser._sessions = OrderedDict()
+        return parser
+
     def parse(
-        self, text: str, room: str | None = None, session: str | None = None, *, state: StateReader | None = None
+        self,
+        text: str,
+        room: str | None = None,
+        session: str | None = None,
+        *,
+        state: StateReader | None = None,
+        speaker: str | None = None,
     ) -> Understanding:
         """Understand one request said in `room` (a room id), continuing `session` when given. `state`: the
         devices' state now, when the caller knows it; a feeling ("너무 추워") is then read against it.
+        `speaker`: the person saying it, when known; "내가 집에 오면 …" makes a rule about them.
 
         The one way out: a sentence with a condition ("해 지면 …", "if it rains …") or a question about the
         past ("28도 넘었어?") never leaves with a command that acts now (`jibsa.nlu.condition`)."""
@@ -164,7 +190,9 @@ class Parser:
         named = self.home.find_room(room) if room else None  # a room id, name or alias, in any case
         room = named.id if named is not None else room
         said = text.strip().lower() if language == "en" else normalised
-        understood = self._read(text, normalised, said, language, room, session=session, devices_now=state)
+        understood = self._read(
+            text, normalised, said, language, room, session=session, devices_now=state, speaker=speaker
+        )
         return self._held_back(understood, said)
 
     def _read(
@@ -177,13 +205,14 @@ class Parser:
         *,
         session: str | None,
         devices_now: StateReader | None = None,
+        speaker: str | None = None,
     ) -> Understanding:
         error = self._refused(text, normalised, room)
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
         for reader in self.readers:
-            understood = reader.read(text, said, language, self)
+            understood = reader.read(text, said, language, self, speaker=speaker)
             if understood is not None:
                 return understood
         if find_condition(said, language) is not None:  # never read as a request now
