@@ -34,6 +34,7 @@ from jibsa.skills import default_skills
 from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
+from jibsa.skills.voice_enrolment import enrol_voice, voice_enrolment_manifest
 from jibsa.skills.weather import WeatherSource, weather_manifest
 from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 from jibsa.skills.weather_conditions import ForecastConditions
@@ -271,6 +272,7 @@ async def open_home(
         else None
     )
     all_skills["get_energy"] = energy_skill(energy)
+    all_skills["enrol_voice"] = enrol_voice
     hub = Hub(
         home,
         store,
@@ -291,7 +293,7 @@ async def open_home(
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book(
-        [weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+        [weather_manifest(), energy_manifest(home), voice_enrolment_manifest(), *(p.manifest for p in partners)],
         matter.phrases.rules,
         matter.phrases.slots,
         matter.phrases.patterns,
