@@ -19,7 +19,7 @@ def register(actions: Any) -> None:
     enroll = actions.add_parser("enroll", help="enrol a person's voice from WAV recordings (1-15 s each)")
     add_home_options(enroll)
     enroll.add_argument("--user", required=True, metavar="NAME", help="whose voice (an account of the home)")
-    enroll.add_argument("--room", help="the room they call theirs (\"my room\"), a room id or name")
+    enroll.add_argument("--room", help='the room they call theirs ("my room"), a room id or name')
     enroll.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
     enroll.set_defaults(handler=_enroll)
     listed = actions.add_parser("voices", help="list enrolled voices, one JSON line each")
