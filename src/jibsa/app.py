@@ -35,7 +35,8 @@ from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
 from jibsa.skills.voice_enrolment import enrol_voice, voice_enrolment_manifest
-from jibsa.skills.weather import WeatherSource, weather_manifest
+from jibsa.skills.weather import WeatherSource, weather_manifest, weather_skill
+from jibsa.skills.weather.choice import chosen_settings, read_choice
 from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 from jibsa.skills.weather_conditions import ForecastConditions
 from jibsa.voice.voiceprints import Voiceprints
@@ -202,6 +203,7 @@ class RunningHome:
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
+    settings: Settings | None = None  # what the home was opened with (the weather setup reads its data dir)
     voices: Voiceprints | None = None  # the household's enrolled voices and "낯선 목소리는 손님으로"
     gate: Gate = field(init=False)  # the one way in: every entrance asks it (jibsa.gate)
 
@@ -209,6 +211,19 @@ class RunningHome:
         self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
         if self.voices is not None:
             self.gate.configure(strangers_as_guests=self.voices.strangers_as_guests)
+
+    async def use_weather(self, source: WeatherSource, city: str) -> None:
+        """Answer weather from `source` for `city` from now on (the conversation, the page and the rules),
+        and close the source used before."""
+        old = self.weather.source
+        self.weather = Weather(source, city)
+        self.hub.skills["get_weather"] = weather_skill(source, city)
+        if self.rules is not None:
+            await self.rules.use_weather(ForecastConditions(source, city))
+        self.services = [s for s in self.services if s is not old]
+        self.services.append(source)
+        if old is not None:
+            await old.stop()
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -250,7 +265,7 @@ async def open_home(
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
-    weather_settings = settings.adapter_settings.get("weather") or {}
+    weather_settings = chosen_settings(settings.adapter_settings.get("weather") or {}, read_choice(settings.data_dir))
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
     all_skills = {
         **(skills or {}),
@@ -311,6 +326,7 @@ async def open_home(
         rules=rules,
         energy=energy,
         matter=matter.commissioner,
+        settings=settings,
         voices=household_voices(settings, home.id, store),
     )
     if energy is not None:

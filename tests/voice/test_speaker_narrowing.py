@@ -216,3 +216,17 @@ def _typed_owner() -> Any:
     from jibsa.gate import Principal, Via
 
     return Principal("owner", Role.OWNER, Via.HTTP, "10.0.0.5", "typed", "owner-id")
+
+
+async def test_when_i_come_home_said_to_a_satellite_is_about_the_voice_it_knows(  # type: ignore[no-untyped-def]
+    running: RunningHome, owner: str, speak, satellite: Serve
+) -> None:
+    """ "내가 집에 오면 …": a satellite's account is no person, so the rule is about the enrolled voice heard,
+    and about anyone when no voice was heard (a transcript from another recogniser); the read-back says which."""
+    port = await satellite(Role.OWNER, "내가 집에 오면 거실 불 켜줘")
+    known = await heard_then_handled(port, speak(OWNER, "When I come home turn on the lights."))
+    assert known.data["text"].startswith("owner가 오면"), known.data
+    async with AsyncTcpClient("127.0.0.1", port) as client:
+        await client.write_event(Transcript(text="내가 집에 오면 거실 불 켜줘").event())
+        unheard = await asyncio.wait_for(client.read_event(), 30)
+    assert unheard is not None and unheard.data["text"].startswith("누군가가 오면"), unheard.data

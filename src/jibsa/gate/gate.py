@@ -154,8 +154,11 @@ class Gate:
             return self._refused_turn(
                 text, GateRefused("wrong_pin" if self.pins.configured else "pin_required"), waiting
             )
+        # who speaks: the enrolled voice heard; a satellite's account is no person, a tablet's is its owner
+        heard = principal.voice.person if principal.voice is not None else None
+        heard = heard or ("" if principal.via is Via.WYOMING else None)
         return await conversation.handle(
-            text, room=room, session=principal.session, actor=actor, second_word=self._needs_pin_command
+            text, room=room, session=principal.session, actor=actor, second_word=self._needs_pin_command, speaker=heard
         )
 
     def _needs_pin_command(self, command: Command) -> bool:
