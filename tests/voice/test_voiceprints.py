@@ -126,3 +126,16 @@ async def test_asking_to_enrol_in_the_conversation_gives_the_sentences_and_opens
     assert turn.reply.startswith("목소리를 등록할게요.") and outcome.answer["sentences"]["ko"][0] in turn.reply
     english = await running.gate.say(owner, "enrol my voice")
     assert english.reply.startswith("Let's enrol your voice.")
+
+
+def test_the_threshold_setting_is_checked_and_used(tmp_path: Path) -> None:
+    from jibsa.app import check_settings, household_voices
+    from jibsa.config import ConfigError
+
+    settings = Settings(data_dir=tmp_path, adapter_settings={"voice": {"speaker_threshold": 0.8}})
+    check_settings(settings)
+    assert household_voices(settings, "home", None).book().threshold == 0.8
+    assert household_voices(Settings(data_dir=tmp_path), "home", None).book().threshold == 0.74
+    for wrong in (1.5, "high", True, 0):
+        with pytest.raises(ConfigError, match=r"jibsa\.yaml: voice\.speaker_threshold: .* between 0 and 1"):
+            check_settings(Settings(adapter_settings={"voice": {"speaker_threshold": wrong}}), "jibsa.yaml")
