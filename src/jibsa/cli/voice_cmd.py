@@ -50,6 +50,9 @@ def register(subparsers: Any) -> None:
         "needed to listen on anything but loopback",
     )
     serve.set_defaults(handler=_serve)
+    from jibsa.cli import voice_enrol_cmd
+
+    voice_enrol_cmd.register(actions)
 
 
 def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any:
