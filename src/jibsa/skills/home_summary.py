@@ -13,10 +13,9 @@ from typing import Any
 import yaml
 
 from jibsa.domain import Command, Device, DeviceType
+from jibsa.domain.korean import about_text, clock_text, join_names, josa, number_text
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
-from jibsa.words.korean import about_text, clock_text, join_names, josa
-from jibsa.words.numbers import number_text
 
 _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from jibsa.domain import Home
+from jibsa.domain.korean import duration_text, join_names, josa
 from jibsa.energy.words import date_text, kwh_text, tier_text, won, words
-from jibsa.words.korean import duration_text, join_names, josa
 
 
 class _Say:

@@ -10,8 +10,7 @@ from typing import Any
 
 import yaml
 
-from jibsa.words.korean import josa
-from jibsa.words.numbers import number_text
+from jibsa.domain.korean import josa, number_text
 
 RAIN_LIKELY = 60  # % chance of precipitation from which KMA's own wording says rain is expected
 RAIN_POSSIBLE = 30
