@@ -6,22 +6,12 @@
 //   weather.render();   // again after the language changes (no new request)
 //   weather.refresh();  // ask the server now; weather.stop() ends the timer
 //
-// ctx.api(method, path) is api.js's `api`; every word on the strip is in WORDS below or in the
+// ctx.api(method, path) is api.js's `api`; every word on the strip is in the catalogue's page.weather or in the
 // server's answer (which carries both languages).
 
+import { words } from "./i18n.js";
+
 const REFRESH_MS = 10 * 60 * 1000;
-const WORDS = {
-  ko: {
-    title: "날씨", loading: "날씨를 불러오는 중…", failed: "날씨를 불러오지 못했어요.", high: "최고", low: "최저",
-    rain: "비 올 확률", pm10: "미세먼지", pm25: "초미세먼지", now: "지금", cities: "전국 날씨", noData: "정보 없음",
-    notSet: "날씨를 설정하지 않았어요",
-  },
-  en: {
-    title: "Weather", loading: "Loading the weather…", failed: "Couldn't load the weather.", high: "High",
-    low: "Low", rain: "Chance of rain", pm10: "PM10", pm25: "PM2.5", now: "Now", cities: "Across Korea",
-    noData: "no data", notSet: "Weather is not set up",
-  },
-};
 // Condition -> icon drawn in SVG (emoji fonts are missing on some phones).
 const ICON_OF = {
   clear: "sun", cloudy: "cloud-sun", overcast: "cloud", drizzle: "rain", shower: "rain", rain: "rain",
@@ -98,7 +88,7 @@ export function mount(container, ctx) {
   let open = false;
   function render() {
     const lang = ctx.lang === "en" ? "en" : "ko";
-    const w = WORDS[lang];
+    const w = words("weather");
     const heading = el("h2", "wx-title", w.title);
     if (!data) {
       container.replaceChildren(heading, el("p", "wx-note", failed ? w.failed : w.loading));
