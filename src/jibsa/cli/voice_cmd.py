@@ -214,7 +214,14 @@ def _serve(args: argparse.Namespace) -> int:
             print(_said(args, "satellite_missing", name=args.satellite, command=make), file=sys.stderr)
             return EXIT_REFUSED
         await serve_wyoming(
-            service, running.gate, satellite, args.uri, room=args.room, zeroconf=args.zeroconf, allow=args.allow
+            service,
+            running.gate,
+            satellite,
+            args.uri,
+            room=args.room,
+            zeroconf=args.zeroconf,
+            allow=args.allow,
+            voices=running.voices,
         )
         return 0
 

@@ -72,6 +72,8 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.prop = "temperature"
         if unit == "번" and s.prop is None:
             s.prop = "channel"  # "9번 틀어줘": a channel
+    if s.direction and clause.has("more") and not numbers and values:
+        s.value = None  # "더 약하게": weaker than now, not the setting named 약
     _freezer(clause, lex, s)
     s.said = s.value is not None or s.extreme is not None or s.direction is not None or s.prop is not None
     return s

@@ -221,6 +221,7 @@ function showError(error) {
 function onEvent(event) {
   if (event.type === "state_changed" || event.type === "availability_changed") deviceChanged(event);
   else if (event.type === "conversation") $("#last-said").textContent = `${event.user}: “${event.text}” → ${event.reply}`;
+  else if (event.type === "timer_finished" && event.missed) loadJobs(); // told as a notification, not rung
   else if (event.type === "timer_finished" || event.type === "job_fired") {
     showNotice(noticeForEvent(event, state.devices, sceneName), event.type === "timer_finished" ? "timer" : "info");
     loadJobs();
