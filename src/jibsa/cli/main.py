@@ -1,7 +1,8 @@
 """Entry point of the `jibsa` command.
 
-Each sub-command lives in its own module exposing `register(subparsers, words)` (words: the help in the reader's language); the module's handler is
-imported only when its command runs, so `jibsa parse` does not pay for the web server's imports.
+Each sub-command lives in its own module exposing `register(subparsers, words)` (`words`: the help in the
+reader's language); the module's handler is imported only when its command runs, so `jibsa parse` does not
+pay for the web server's imports.
 """
 
 from __future__ import annotations
