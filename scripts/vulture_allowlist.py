@@ -49,3 +49,5 @@ _.should_exit, _.force_exit
 HIGH, OTHER, HALF_UP_WON
 # onnxruntime's session options, read by onnxruntime (jibsa.voice.speaker.encoder).
 _.intra_op_num_threads, _.inter_op_num_threads
+# argparse calls its formatter's _split_lines and reads its groups' titles (cli/help_words.py).
+_split_lines, title

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, TargetResult
-from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+from jibsa.domain.korean import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.reports import describe
