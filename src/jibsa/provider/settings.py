@@ -47,7 +47,7 @@ class ProviderSettings:
     homes_dir: str = ""
     home_template: str = ""
     command_timeout_s: float = 5.0
-    database_pool: int = 20  # PostgreSQL connections a worker keeps open (as many more when busy)
+    database_pool: int = 8  # PostgreSQL connections a worker keeps open (as many more when busy)
 
     @property
     def worker_name(self) -> str:

@@ -39,7 +39,6 @@ from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import PREFIX, BadHomeId, event_subject, home_of_subject, shard_commands, shard_of
 from jibsa.provider.wire import BadRequest, Reply, Request
 from jibsa.storage import SqlStore, open_store
-from jibsa.storage.engine import create_engine, database_url
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ class Worker:
     async def start(self) -> None:
         settings = self.settings
         self._store = await open_store(settings.database_url, pool_size=settings.database_pool)
-        self._replies = Replies(create_engine(database_url(settings.database_url), pool_size=settings.database_pool))
+        self._replies = Replies(self._store.engine)  # one pool: PostgreSQL's connections are few
         await self._replies.create_table()
         await self._replies.forget_before(time.time() - _REPLIES_KEPT_S)
         self._cell = Cell(
@@ -121,8 +120,6 @@ class Worker:
             await self._cell.close_all()
         if self._nc is not None:
             await self._nc.drain()
-        if self._replies is not None:
-            await self._replies.close()
         if self._store is not None:
             await self._store.close()
 
