@@ -14,6 +14,7 @@ import nats
 import pytest
 import sqlalchemy as sa
 from nats.aio.client import Client as NATS
+from prometheus_client.parser import text_string_to_metric_families
 
 from jibsa.domain import Role
 from jibsa.provider.load import ask
@@ -200,3 +201,24 @@ async def _audit_rows(url: str, home: str, request_id: str) -> int:
     finally:
         await engine.dispose()
     return int(count or 0)
+
+
+async def test_the_metrics_count_homes_requests_leases_and_duplicates(worker: Worker, client: NATS) -> None:
+    home = _home()
+    request = Request(uuid.uuid4().hex, home, OWNER, "command", _bright(21))
+    for _ in range(2):
+        await ask(client, request, try_s=20)  # sent once each: no retry to count
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(worker.metrics.text().decode())
+        for sample in family.samples
+    }
+    w1 = ("worker", "w1")
+    assert samples[("jibsa_worker_homes", (w1,))] == len(worker.cell.homes) >= 1
+    assert samples[("jibsa_worker_requests_total", (("kind", "command"), ("ok", "true"), w1))] == 2
+    assert samples[("jibsa_worker_duplicates_total", (w1,))] == 1
+    assert samples[("jibsa_worker_shards", (w1,))] == SHARDS
+    assert samples[("jibsa_worker_lease_changes_total", (w1,))] == SHARDS
+    assert samples[("jibsa_worker_request_seconds_count", (("kind", "command"), w1))] == 2
+    health = worker.health()
+    assert health["ok"] is True and health["shards"] == list(range(SHARDS))

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 # The entrances a gateway may name; timers, rules and skills act inside the worker, never over the wire.
 _WIRE_VIAS = frozenset({Via.HTTP, Via.WS, Via.VOICE, Via.WYOMING, Via.CLI})
 
-OPEN_AT_ONCE = 4
+OPEN_AT_ONCE = 16
 EventSink = Callable[[str, Any], None]  # (home id, event) for every event of every home
 
 

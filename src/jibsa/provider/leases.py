@@ -17,7 +17,7 @@ import contextlib
 import logging
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError, NoKeysError
@@ -25,7 +25,7 @@ from nats.js.kv import KeyValue
 
 log = logging.getLogger(__name__)
 
-Change = Callable[[int], Awaitable[None]]
+Change = Callable[[int], Coroutine[Any, Any, None]]
 
 
 def preferred_worker(shard: int, workers: Iterable[str]) -> str | None:

@@ -54,12 +54,15 @@ class Load:
 
 
 async def ask(nc: NATS, request: Request, *, try_s: float = 0.5, give_up_s: float = 30.0) -> Reply | None:
-    """The reply to `request`, sent again (same id) until one comes; None after `give_up_s`."""
+    """The reply to `request`, sent again (same id) until one comes, waiting `try_s` the first time and twice
+    as long each time after (up to 1 s); None after `give_up_s`."""
     deadline = time.monotonic() + give_up_s
+    wait_s = try_s
     while time.monotonic() < deadline:
         try:
-            message = await nc.request(command_subject(request.home), request.to_bytes(), timeout=try_s)
+            message = await nc.request(command_subject(request.home), request.to_bytes(), timeout=wait_s)
         except NatsTimeout:
+            wait_s = min(wait_s * 2, 1.0)  # a worker slow to answer is not sent ever more copies
             continue
         except NoRespondersError:
             await asyncio.sleep(0.1)

@@ -58,9 +58,6 @@ class Replies:
         self._engine = engine
         self._clock = clock
 
-    async def close(self) -> None:
-        await self._engine.dispose()
-
     async def create_table(self) -> None:
         """Create the table if missing; workers starting together wait for each other (an advisory lock)."""
         async with self._engine.begin() as connection:

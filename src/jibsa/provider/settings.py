@@ -47,6 +47,7 @@ class ProviderSettings:
     homes_dir: str = ""
     home_template: str = ""
     command_timeout_s: float = 5.0
+    database_pool: int = 8  # PostgreSQL connections a worker keeps open (as many more when busy)
 
     @property
     def worker_name(self) -> str:
@@ -88,6 +89,8 @@ class ProviderSettings:
             raise ConfigError(f"lease_ttl_s: {self.lease_ttl_s} must be between 1 and 600 seconds")
         if not 0.1 <= self.command_timeout_s <= 60.0:
             raise ConfigError(f"command_timeout_s: {self.command_timeout_s} must be between 0.1 and 60 seconds")
+        if not 1 <= self.database_pool <= 500:
+            raise ConfigError(f"database_pool: {self.database_pool} must be between 1 and 500")
         if self.metrics_bind and not _is_bind(self.metrics_bind):
             raise ConfigError(f"metrics_bind: {self.metrics_bind!r} must be HOST:PORT")
         return self

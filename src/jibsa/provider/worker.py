@@ -32,14 +32,13 @@ from nats.js.errors import NotFoundError
 from jibsa.hub import SystemClock
 from jibsa.provider.cell import Cell, answer
 from jibsa.provider.homes import HomeFiles, HomeSource, NoSuchHome
-from jibsa.provider.leases import Leases
+from jibsa.provider.lease_thread import LeaseThread
 from jibsa.provider.metrics import WorkerMetrics, serve_metrics
 from jibsa.provider.replies import INTERRUPTED, Replies
 from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import PREFIX, BadHomeId, event_subject, home_of_subject, shard_commands, shard_of
 from jibsa.provider.wire import BadRequest, Reply, Request
 from jibsa.storage import SqlStore, open_store
-from jibsa.storage.engine import create_engine, database_url
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ class Worker:
         self._store: SqlStore | None = None
         self._replies: Replies | None = None
         self._cell: Cell | None = None
-        self._leases: Leases | None = None
+        self._leases: LeaseThread | None = None
         self._shards: dict[int, _Shard] = {}
         self._remembered: OrderedDict[tuple[str, str], Reply] = OrderedDict()
         self._background: set[asyncio.Task[Any]] = set()
@@ -84,8 +83,8 @@ class Worker:
 
     async def start(self) -> None:
         settings = self.settings
-        self._store = await open_store(settings.database_url)
-        self._replies = Replies(create_engine(database_url(settings.database_url)))
+        self._store = await open_store(settings.database_url, pool_size=settings.database_pool)
+        self._replies = Replies(self._store.engine)  # one pool: PostgreSQL's connections are few
         await self._replies.create_table()
         await self._replies.forget_before(time.time() - _REPLIES_KEPT_S)
         self._cell = Cell(
@@ -98,30 +97,29 @@ class Worker:
         self._nc = await nats.connect(settings.nats_url, name=self.name, max_reconnect_attempts=-1)
         self._js = self._nc.jetstream()
         await self._ensure_stream()
-        kv = await self._js.create_key_value(
+        await self._js.create_key_value(
             KeyValueConfig(bucket=LEASES, ttl=settings.lease_ttl_s, storage=StorageType.FILE)
         )
-        self._leases = Leases(
-            kv, self.name, settings.shards, settings.lease_ttl_s, gained=self._take_shard, lost=self._drop_shard
-        )
-        self._spawn(self._leases.run())
+        self._leases = LeaseThread(
+            settings.nats_url, LEASES, self.name, settings.shards, settings.lease_ttl_s,
+            gained=self._take_shard, lost=self._drop_shard,
+        )  # fmt: skip
+        await self._leases.start()
 
     async def stop(self) -> None:
         """Hand every shard back (their homes stop first), then close NATS and the store."""
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
-        if self._leases is not None and self._nc is not None and self._nc.is_connected:
-            with contextlib.suppress(Exception):
-                await self._leases.release_all()
+        if self._leases is not None:
+            with contextlib.suppress(Exception):  # NATS gone: the leases expire on their own
+                await self._leases.stop(release=True)
         for shard in list(self._shards):
             await self._drop_shard(shard)
         if self._cell is not None:
             await self._cell.close_all()
         if self._nc is not None:
             await self._nc.drain()
-        if self._replies is not None:
-            await self._replies.close()
         if self._store is not None:
             await self._store.close()
 
@@ -231,8 +229,8 @@ class Worker:
             log.exception("request on %s failed", subject)
             reply = Reply(False, code="internal", message="the worker could not carry this out")
         if reply_to is not None and self._nc is not None:
-            await self._nc.publish(reply_to, reply.to_bytes())
             self.metrics.answered(kind, reply.ok, time.perf_counter() - started)
+            await self._nc.publish(reply_to, reply.to_bytes())
 
     async def _answer(self, request: Request, *, replayed: bool) -> Reply:
         assert self._replies is not None

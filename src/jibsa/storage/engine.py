@@ -45,9 +45,10 @@ def database_url(target: str | os.PathLike[str]) -> URL:
     raise StorageConfigError(f"database URL {_hide_password(text)!r}: use a directory, sqlite:/// or postgresql://")
 
 
-def create_engine(url: URL, *, exclusive_begin: bool = False) -> AsyncEngine:
+def create_engine(url: URL, *, exclusive_begin: bool = False, pool_size: int | None = None) -> AsyncEngine:
     """An engine whose JSON keeps Korean text as it is. `exclusive_begin` (SQLite only) makes every
-    transaction take the write lock at BEGIN, so that two processes migrating at once wait for each other."""
+    transaction take the write lock at BEGIN, so that two processes migrating at once wait for each other.
+    `pool_size` (PostgreSQL): connections kept open, and as many more at busy times (default 5 and 10)."""
     options: dict[str, Any] = {"json_serializer": _dumps}
     if url.get_backend_name() == "sqlite":
         if exclusive_begin:
@@ -55,6 +56,8 @@ def create_engine(url: URL, *, exclusive_begin: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, **options)
         _configure_sqlite(engine.sync_engine, exclusive_begin=exclusive_begin)
         return engine
+    if pool_size is not None:
+        options |= {"pool_size": pool_size, "max_overflow": pool_size}
     return create_async_engine(url, pool_pre_ping=True, **options)
 
 

@@ -79,15 +79,18 @@ async def open_store(
     clock: Clock = time.time,
     history_days: float | None = DEFAULT_HISTORY_DAYS,
     audit_days: float | None = DEFAULT_AUDIT_DAYS,
+    pool_size: int | None = None,
 ) -> SqlStore:
     """Open the store at `target` — a data directory (its `jibsa.db`), a SQLite file, `sqlite:///…` or
     `postgresql://…` — after bringing its schema to the newest version. State history older than
     `history_days`, and audit entries older than `audit_days`, are deleted as new ones come in (None or
-    0: kept for ever)."""
+    0: kept for ever). `pool_size`: PostgreSQL connections kept open (a provider's worker, with many homes,
+    wants more than the default 5)."""
     url = database_url(target)
     await _check_reachable(url)
     await upgrade_to_head(url)
-    return SqlStore(create_engine(url), clock, history_days=history_days, audit_days=audit_days)
+    engine = create_engine(url, pool_size=pool_size)
+    return SqlStore(engine, clock, history_days=history_days, audit_days=audit_days)
 
 
 async def _check_reachable(url: URL) -> None:
