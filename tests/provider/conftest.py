@@ -1,5 +1,5 @@
 """The provider's tests run against a real PostgreSQL (found or started as the storage tests do, in a
-database of their own that is dropped after) and a real nats-server on a free port."""
+database of their own that is dropped after) and a real nats-server of their own on a free port."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.provider.database import prepare_database
-from jibsa.storage.engine import create_engine, database_url
+from jibsa.storage.engine import create_engine
+from jibsa.storage.engine import database_url as engine_url
+from jibsa.testing.nats_server import NatsServer
 
 _SUPPORT = Path(__file__).parent.parent / "storage" / "tests_storage_support.py"
 
@@ -45,7 +47,7 @@ def provider_template() -> Iterator[tuple[str, str]]:
 
 
 async def _prepare(url: str) -> None:
-    await prepare_database(database_url(url))
+    await prepare_database(engine_url(url))
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def provider_url(provider_template: tuple[str, str]) -> Iterator[str]:
 @pytest.fixture
 async def provider_db(provider_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on a prepared provider database."""
-    url = database_url(provider_url)
+    url = engine_url(provider_url)
     await prepare_database(url)
     engine = create_engine(url)
     yield engine
@@ -101,3 +103,21 @@ def empty_database_url() -> Iterator[str]:
         if found.url is None:
             pytest.fail(f"the provider needs PostgreSQL: {found.skip_reason}")
         yield found.url
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """One fresh PostgreSQL database for the session's worker tests."""
+    support: Any = _storage_support()
+    with support.session_postgres() as found:
+        if found.url is None:  # .ci/run provides one: a missing server is a failure, not a skip
+            pytest.fail(f"the provider tests need PostgreSQL: {found.skip_reason}")
+        yield found.url
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    """A nats-server of the test's own (JetStream, a temporary store, a free port)."""
+    server = NatsServer(tmp_path / "nats").start()
+    yield server
+    server.stop()

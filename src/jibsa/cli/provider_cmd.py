@@ -1,9 +1,9 @@
 """`jibsa provider …`: running jibsa for many homes (docs/provider.md).
 
-`gateway --config FILE` serves HTTP and WebSocket for every home until Ctrl-C or SIGTERM; `homes import`
-adds homes from home files (or generates many from one), `homes export HOME` prints every row of one
-home as JSON, `homes delete HOME` deletes every row of it (both audited), `homes retention HOME DAYS` sets how
-long the home's state history is kept."""
+`worker --config FILE` hosts the homes of the shards it leases, and `gateway --config FILE` serves HTTP
+and WebSocket for every home, each until Ctrl-C or SIGTERM; `homes import` adds homes from home files (or
+generates many from one), `homes export HOME` prints every row of one home as JSON, `homes delete HOME`
+deletes every row of it (both audited), `homes retention HOME DAYS` sets how long its state history is kept."""
 
 from __future__ import annotations
 
@@ -26,8 +26,34 @@ EXIT_FAILED = 1
 def register(subparsers: Any) -> None:
     provider = subparsers.add_parser("provider", help="run jibsa for many homes: gateways, workers and homes")
     commands = provider.add_subparsers(dest="provider_command", metavar="COMMAND", required=True)
+    _add_worker(commands)
     _add_gateway(commands)
     _add_homes(commands)
+
+
+def _add_worker(commands: Any) -> None:
+    worker = commands.add_parser("worker", help="host the homes of the shards this worker leases")
+    worker.add_argument("--config", help="the provider's YAML file (JIBSA_PROVIDER_* variables win)")
+    worker.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    worker.set_defaults(handler=_worker)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from jibsa.provider.settings import ProviderSettings
+    from jibsa.provider.worker import run_worker
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = ProviderSettings.load(args.config)
+        if not settings.database_url:
+            raise ConfigError("database_url: the PostgreSQL the homes are kept in must be given")
+        if not settings.homes_dir and not settings.home_template:
+            raise ConfigError("homes_dir or home_template: where the homes' home files are must be given")
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    asyncio.run(_until_signal(lambda stop: run_worker(settings, stop)))
+    return 0
 
 
 def _add_gateway(commands: Any) -> None:
