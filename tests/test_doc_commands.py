@@ -80,6 +80,10 @@ EXAMPLES: dict[str, Run | Serve] = {
         r'^\{"text": .*"file": "a\.wav".*\n\{"text": .*"file": "b\.wav"'
     ),
     "./jibsa say --audio a.wav": Run(r"^🎤 \S"),
+    "./jibsa user add mina --role member": Run(r"^mina\(구성원\) 님을 추가했어요\."),
+    "./jibsa voice enroll --user mina --room 안방 a.wav b.wav": Run(r"^mina님의 목소리를 등록했어요 \(녹음 2개\)\."),
+    "./jibsa voice voices": Run(r'^\{"strangers_as_guests": true\}\n\{"name": "mina", "room": "master_bedroom"'),
+    "./jibsa voice forget --user mina": Run(r"^mina님의 목소리 녹음 2개를 지웠어요\."),
     # docs/mqtt-zigbee2mqtt.md (the bulb's home-file line is checked by tests/test_doc_examples.py)
     "./jibsa serve --home my-home.yaml": Serve(ready="http://127.0.0.1:"),
     './jibsa say --home my-home.yaml "거실 스탠드 켜줘"': Run(r"^거실 스탠드를 켰어요\."),

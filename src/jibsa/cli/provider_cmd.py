@@ -3,7 +3,8 @@
 `worker --config FILE` hosts the homes of the shards it leases, and `gateway --config FILE` serves HTTP
 and WebSocket for every home, each until Ctrl-C or SIGTERM; `homes import` adds homes from home files (or
 generates many from one), `homes export HOME` prints every row of one home as JSON, `homes delete HOME`
-deletes every row of it (both audited), `homes retention HOME DAYS` sets how long its state history is kept."""
+deletes every row of it (both audited), `homes retention HOME DAYS` sets how long the home's state history
+is kept."""
 
 from __future__ import annotations
 

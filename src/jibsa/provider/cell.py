@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # The entrances a gateway may name; timers, rules and skills act inside the worker, never over the wire.
 _WIRE_VIAS = frozenset({Via.HTTP, Via.WS, Via.VOICE, Via.WYOMING, Via.CLI})
 
+OPEN_AT_ONCE = 4
 EventSink = Callable[[str, Any], None]  # (home id, event) for every event of every home
 
 
@@ -98,6 +99,9 @@ class Cell:
         self._kinds: TriggerKinds = installed_kinds()
         self._homes: dict[str, CellHome] = {}
         self._opening: dict[str, asyncio.Task[CellHome]] = {}
+        # Opening a home takes CPU (its devices, state, rules): a few at a time, so that a burst of homes (a
+        # shard taken over) leaves the event loop free for the leases and the homes already running.
+        self._open_slots = asyncio.Semaphore(OPEN_AT_ONCE)
 
     @property
     def homes(self) -> Mapping[str, CellHome]:
@@ -132,6 +136,10 @@ class Cell:
         await asyncio.gather(*(self.close(h) for h in self.home_ids()))
 
     async def _open(self, home_id: str) -> CellHome:
+        async with self._open_slots:
+            return await self._start(home_id)
+
+    async def _start(self, home_id: str) -> CellHome:
         home, key = self._source.home(home_id)
         model = self._models.get(key)
         saved = await self.store.load_states(home.id)

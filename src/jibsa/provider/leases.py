@@ -54,7 +54,7 @@ class Leases:
         self._clock = clock
         self._held: dict[int, tuple[int, float]] = {}  # shard -> (revision, when renewed)
         self.changes = 0  # shards gained or lost, since start
-        self.round_s = max(0.25, ttl / 6)
+        self.round_s = max(0.5, ttl / 6)
         self._locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -116,7 +116,9 @@ class Leases:
             return
         try:
             revision = await self._kv.update(f"shard.{shard}", self.worker.encode(), last=revision)
-        except (KeyWrongLastSequenceError, KeyNotFoundError):
+        except (KeyNotFoundError, BadRequestError) as error:
+            if not _taken(error):
+                raise
             await self._drop(shard, "taken or expired")
             return
         self._held[shard] = (revision, self._clock())
@@ -124,7 +126,9 @@ class Leases:
     async def _take(self, shard: int) -> None:
         try:
             revision = await self._kv.create(f"shard.{shard}", self.worker.encode())
-        except KeyWrongLastSequenceError:
+        except BadRequestError as error:
+            if not _taken(error):
+                raise
             return  # another worker holds it still; it releases it, or its lease expires
         self._held[shard] = (revision, self._clock())
         self.changes += 1
@@ -164,3 +168,8 @@ class Leases:
         for shard, (_, renewed) in list(self._held.items()):
             if self._clock() - renewed > self._ttl * 0.75:
                 await self._drop(shard, "not renewed in time")
+
+
+def _taken(error: Exception) -> bool:
+    """The key moved on from the revision we held (JetStream's "wrong last sequence", 10071), or is gone."""
+    return isinstance(error, (KeyWrongLastSequenceError, KeyNotFoundError)) or getattr(error, "err_code", 0) == 10071
