@@ -77,8 +77,10 @@ class RunningGateway:
 
 @contextlib.asynccontextmanager
 async def running_gateway(
-    engine: AsyncEngine, database: str, nats_url: str, **settings: Any
+    engine: AsyncEngine, database: str, nats_url: str, *, stand_in: bool = True, **settings: Any
 ) -> AsyncIterator[RunningGateway]:
+    """A gateway on the database and NATS given, with homes h_a, h_b and h_c and their owners; with
+    `stand_in`, a `RoutingOnlyResponder` answers for h_a and h_b (without, whatever worker runs does)."""
     homes = [home_from_file(sample_home_text(), home_id, home_id) for home_id in (*HOMES, "h_c")]
     imported = await import_homes(engine, homes, owner="엄마")
     store = SqlStore(engine)
@@ -88,7 +90,8 @@ async def running_gateway(
         await store.set_password(owner.id, hash_password(PASSWORD))
     connection = await nats.connect(nats_url)
     responder = RoutingOnlyResponder()
-    await connection.subscribe("jibsa.*.*.cmd", cb=responder.answer)
+    if stand_in:
+        await connection.subscribe("jibsa.*.*.cmd", cb=responder.answer)
     options = {"gateway_bind": "127.0.0.1:0", "request_timeout_s": 0.5, **settings}
     config = GatewaySettings(nats_url=nats_url, database_url=database, **options)
     stop, lines = asyncio.Event(), asyncio.Queue[str]()

@@ -255,3 +255,21 @@ async def test_jibsa_say_talks_to_the_chosen_home_through_the_gateway(gateway: R
     code, _, err = await _jibsa(*base, "--home-id", "h_z", "--tokens", str(tokens), "불 켜줘")
     assert code == 1 and "h_z 집의 토큰이 없어요" in err
     assert [r.home for _, r in gateway.responder.heard] == ["h_b", "h_c"]  # A's token said nothing to B
+
+
+async def test_behind_a_trusted_load_balancer_guesses_are_limited_per_client_not_for_everyone(
+    provider_db: AsyncEngine, provider_url: str, nats_url: str
+) -> None:
+    async with (
+        running_gateway(provider_db, provider_url, nats_url, trusted_proxies="127.0.0.1") as gateway,
+        _client(gateway, None) as anyone,
+    ):
+
+        async def login(client_ip: str, password: str) -> int:
+            body = {"home": "h_a", "name": "엄마", "password": password}
+            response = await anyone.post("/api/login", json=body, headers={"X-Forwarded-For": client_ip})
+            return response.status_code
+
+        guesses = [await login("203.0.113.9", "guess") for _ in range(6)]
+        assert guesses[-1] == 429
+        assert await login("198.51.100.7", PASSWORD) == 200  # another household behind the same balancer

@@ -239,7 +239,7 @@ def _account_routes(app: FastAPI) -> None:
         """A session token for the home's account; failures are limited per address (429) and slow down
         further tries at the same name (never a lock-out), as `jibsa serve` does."""
         gateway = _gateway(request)
-        address = request.client.host if request.client else "?"
+        address = client_address(request, gateway.settings)
         if wait := gateway.throttle.retry_after(address):
             gateway.metrics.logins.labels("throttled").inc()
             raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
@@ -281,7 +281,7 @@ def _account_routes(app: FastAPI) -> None:
     @app.post("/api/invites/accept")
     async def accept(body: AcceptBody, request: Request) -> dict[str, Any]:
         gateway = _gateway(request)
-        address = request.client.host if request.client else "?"
+        address = client_address(request, gateway.settings)
         if wait := gateway.throttle.retry_after(address):  # a code is a secret to guess, as a password is
             raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
         gateway.throttle.attempt(address)
@@ -291,6 +291,17 @@ def _account_routes(app: FastAPI) -> None:
             raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
         gateway.throttle.succeeded(address, "")
         return {"token": joined.token, "home": joined.home_id, "name": body.name, "role": joined.role.value}
+
+
+def client_address(request: HTTPConnection, settings: GatewaySettings) -> str:
+    """Where a request comes from: the peer, or what a trusted load balancer says it forwarded (behind
+    one, every login would otherwise share its address, and one person's guesses would lock out all)."""
+    peer = request.client.host if request.client else "unknown"
+    if peer in settings.proxies:
+        forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:100]
+    return peer
 
 
 def _me(caller: Caller) -> dict[str, Any]:

@@ -36,8 +36,13 @@ class GatewaySettings:
     login_window_s: float = 60.0
     session_ttl_s: float = 7 * 24 * 3600.0
     events_queue: int = 256  # events waiting for one slow WebSocket before it is closed
+    trusted_proxies: str = ""  # load balancers whose X-Forwarded-For is believed (comma-separated addresses)
     history_days: float = 30.0  # state history kept per home unless the home says otherwise
     maintain_every_s: float = 3600.0  # history partitions made ahead and retention applied (0: never here)
+
+    @property
+    def proxies(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
 
     @property
     def host(self) -> str:
