@@ -1,9 +1,9 @@
 """The page on a phone as a household first meets it, every page part on: weather (`jibsa serve` pointed at
 the data.go.kr stand-in, its own process), the microphone, rules and notifications, a device awaiting adoption.
 At 360 and 390 px nothing is wider than the screen, the devices are on the first screen, the weather is one
-line that opens into the strip, timers fold away, and the floating bell covers nothing. Every sheet is
-screenshot at 390 px, light and dark, into artifacts/phone/ (the ones to look at: home, a device sheet, the
-rules list, notifications, the door's sheet)."""
+line that opens into the strip, timers fold away, and the bell (in the header) covers nothing. Every sheet is
+screenshot at 390 px, light and dark, and at 360 px, into artifacts/phone/ (the ones to look at: home, a device
+sheet, the rules list, notifications, the door's sheet, the weather setup)."""
 
 from __future__ import annotations
 
