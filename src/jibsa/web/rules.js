@@ -39,7 +39,16 @@ export function mount(container, ctx) {
   const list = el("div", { class: "bell-list", hidden: "" });
   const toasts = el("div", { class: "toasts", role: "status", "aria-live": "polite" });
   const panel = el("div", { class: "panel rules-panel" });
-  container.replaceChildren(bell, list, toasts, panel);
+  // The bell sits in the header's slot, where it covers nothing however the page scrolls (a floating one hid
+  // a tile's state on a 360 px phone); its list drops down below the header.
+  const header = document.querySelector('[data-slot="bell"]');
+  if (header) {
+    header.replaceChildren(bell, list);
+    header.classList.add("mounted");
+    container.replaceChildren(toasts, panel);
+  } else {
+    container.replaceChildren(bell, list, toasts, panel);
+  }
 
   async function load() {
     const [rules, notes] = await Promise.all([ctx.api("GET", "/api/rules"), ctx.api("GET", "/api/notifications")]);
