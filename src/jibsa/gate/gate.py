@@ -15,9 +15,10 @@ from jibsa.conversation import Conversation, Turn
 from jibsa.domain import Command
 from jibsa.domain.policy import needs_pin
 from jibsa.gate.errors import GateRefused
-from jibsa.gate.pin import PinLock, spoken_pin
+from jibsa.gate.pin import PinLock, spoken_pin, without_pin
 from jibsa.gate.principal import SPOKEN, Principal, Via, acting_for
 from jibsa.hub import Actor, Outcome
+from jibsa.redaction import redact_value
 from jibsa.storage.records import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class Gate:
         A request waiting for a second word is carried out by "응" — with the PIN when the home has one
         (`pin`, with `confirm`; or said with the yes through a spoken entrance). Through a spoken entrance,
         unlocking and opening the gas need the PIN said in the same connection, whatever the role."""
-        detail = {"text": text, "room": room, **(detail or {})}
+        detail = {"text": without_pin(text), "room": room, **(detail or {})}
         try:
             turn = await self._say(principal, text, room=room, confirm=confirm, pin=pin)
         except GateRefused as refused:
@@ -200,7 +201,8 @@ class Gate:
         ok: bool,
         result: Mapping[str, Any] | None = None,
     ) -> None:
-        """Append one row. A failing write is logged and raised: no unrecorded commands."""
+        """Append one row, with every credential in it redacted. A failing write is logged and raised: no
+        unrecorded commands."""
         if self._audit is None:
             return
         entry = AuditEntry(
@@ -210,9 +212,9 @@ class Gate:
             role=principal.role.value,
             source=principal.source,
             action=action,
-            detail=dict(detail),
+            detail=redact_value(detail),
             ok=ok,
-            result=dict(result or {}),
+            result=redact_value(result or {}),
         )
         try:
             await self._audit.append_audit(entry)
