@@ -27,22 +27,13 @@ from pathlib import Path
 
 from jibsa.adapters.mqtt import parse_broker_url
 from jibsa.app import Settings, open_home
-from jibsa.domain import Command
+from jibsa.domain import Command, DeviceType
 from jibsa.home_file import load_home
 from jibsa.hub import Hub, SystemClock
 from jibsa.simulated_home import MqttSimulator
 from jibsa.testing.mosquitto import Broker
 
-LIGHTS = (
-    "living_ceiling",
-    "living_stand",
-    "master_light",
-    "kids_light",
-    "study_light",
-    "kitchen_light",
-    "utility_light",
-    "entrance_light",
-)
+LIGHTS = tuple(d.id for d in load_home(None).home.devices if d.type is DeviceType.LIGHT)  # the sample home's
 
 
 @dataclass

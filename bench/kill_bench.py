@@ -30,18 +30,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from jibsa.domain import DeviceType
+from jibsa.home_file import load_home
 from jibsa.testing.processes import free_port, serve_argv, start
 
-LIGHTS = (
-    "living_ceiling",
-    "living_stand",
-    "master_light",
-    "kids_light",
-    "study_light",
-    "kitchen_light",
-    "utility_light",
-    "entrance_light",
-)
+LIGHTS = tuple(d.id for d in load_home(None).home.devices if d.type is DeviceType.LIGHT)  # the sample home's
 
 
 @dataclass

@@ -22,9 +22,9 @@ def test_every_key_a_vendor_uses_is_in_the_catalogue(vendor: str, language: str)
 
 
 def test_the_account_is_named_in_the_readers_language_and_a_device_by_its_name() -> None:
-    account = say(thinq.not_answering(thinq.ACCOUNT, 10.0), "ko")
-    assert thinq.ACCOUNT not in account and "LG" in account
+    account = say(thinq.THINQ.not_answering(thinq.THINQ.account, 10.0), "ko")
+    assert thinq.THINQ.account not in account and "LG" in account
     assert "세탁기" in say(thinq.refused("세탁기", "1234", "busy"), "ko")
-    assert say(smartthings.gone(smartthings.ACCOUNT), "en") != say(smartthings.gone("TV"), "en")
-    assert smartthings.not_linked("TV").key == "smartthings.not_linked"
-    assert thinq.unsupported("건조기").fields == {"name": "건조기"}
+    assert say(smartthings.gone(smartthings.SMARTTHINGS.account), "en") != say(smartthings.gone("TV"), "en")
+    assert smartthings.SMARTTHINGS.not_linked("TV").key == "smartthings.not_linked"
+    assert thinq.THINQ.unsupported("건조기").fields == {"name": "건조기"}

@@ -7,14 +7,6 @@ from jibsa.adapters.cloud.messages import CloudMessages
 from jibsa.domain.said import Said
 
 SMARTTHINGS = CloudMessages("smartthings", "the SmartThings account")
-ACCOUNT = SMARTTHINGS.account
-TOKEN_EXPIRED = SMARTTHINGS.token_expired
-RATE_LIMITED = SMARTTHINGS.rate_limited
-CLOUD_ERROR = SMARTTHINGS.cloud_error
-CLOUD_UNREACHABLE = SMARTTHINGS.cloud_unreachable
-not_answering = SMARTTHINGS.not_answering
-not_linked = SMARTTHINGS.not_linked
-unsupported = SMARTTHINGS.unsupported
 
 
 def gone(name: str) -> Said:

@@ -7,14 +7,6 @@ from jibsa.adapters.cloud.messages import CloudMessages
 from jibsa.domain.said import Said
 
 THINQ = CloudMessages("thinq", "the LG account")
-ACCOUNT = THINQ.account
-TOKEN_EXPIRED = THINQ.token_expired
-RATE_LIMITED = THINQ.rate_limited
-CLOUD_ERROR = THINQ.cloud_error
-CLOUD_UNREACHABLE = THINQ.cloud_unreachable
-not_answering = THINQ.not_answering
-not_linked = THINQ.not_linked
-unsupported = THINQ.unsupported
 
 
 def offline(name: str) -> Said:
