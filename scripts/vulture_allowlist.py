@@ -12,9 +12,11 @@ list_scenes, run_scene, cancel_job, local_say, local_status, local_rules, list_n
 switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_user
 page_words
 matter_status, commission_progress, name_device, remove_device
+get_weather_setup, put_weather_setup
 # pydantic reads a model's configuration; a response field the dashboard alone reads (sheet.js).
 model_config
 asks_confirmation
+key_set, key_page
 # Alembic reads a migration's revision chain and calls downgrade.
 revision, down_revision, branch_labels, depends_on, downgrade
 # SQLAlchemy calls event hooks registered by decorator, and reads the DBAPI connection's isolation level.

@@ -44,9 +44,11 @@ from jibsa.skills import default_skills
 from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
-from jibsa.skills.weather import WeatherSource, weather_manifest
+from jibsa.skills.weather import WeatherSource, weather_manifest, weather_skill
+from jibsa.skills.weather.choice import chosen_settings, read_choice
 from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 from jibsa.skills.weather_conditions import ForecastConditions
+from jibsa.voice.voiceprints import Voiceprints
 from jibsa.web_push import PushSender, vapid_keys
 
 log = logging.getLogger(__name__)
@@ -214,10 +216,27 @@ class RunningHome:
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
+    settings: Settings | None = None  # what the home was opened with (the weather setup reads its data dir)
+    voices: Voiceprints | None = None  # the household's enrolled voices and "낯선 목소리는 손님으로"
     gate: Gate = field(init=False)  # the one way in: every entrance asks it (jibsa.gate)
 
     def __post_init__(self) -> None:
         self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
+        if self.voices is not None:
+            self.gate.configure(strangers_as_guests=self.voices.strangers_as_guests)
+
+    async def use_weather(self, source: WeatherSource, city: str) -> None:
+        """Answer weather from `source` for `city` from now on (the conversation, the page and the rules),
+        and close the source used before."""
+        old = self.weather.source
+        self.weather = Weather(source, city)
+        self.hub.skills["get_weather"] = weather_skill(source, city)
+        if self.rules is not None:
+            await self.rules.use_weather(ForecastConditions(source, city))
+        self.services = [s for s in self.services if s is not old]
+        self.services.append(source)
+        if old is not None:
+            await old.stop()
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -259,7 +278,7 @@ async def open_home(
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings, store=store)
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
-    weather_settings = settings.adapter_settings.get("weather") or {}
+    weather_settings = chosen_settings(settings.adapter_settings.get("weather") or {}, read_choice(settings.data_dir))
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
     all_skills = {
         **(skills or {}),
@@ -319,6 +338,8 @@ async def open_home(
         rules=rules,
         energy=energy,
         matter=matter.commissioner,
+        settings=settings,
+        voices=household_voices(settings, home.id, store),
     )
     if energy is not None:
         running.services.append(await _record_energy(hub, energy))
@@ -333,6 +354,12 @@ async def open_home(
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))
     return running
+
+
+def household_voices(settings: Settings, home_id: str, store: Any) -> Voiceprints:
+    """The home's enrolled voices, kept beside its data (`voices/<home id>.json`, 0600)."""
+    accounts = store if hasattr(store, "get_user_by_id") else None
+    return Voiceprints((settings.data_dir or default_data_dir()) / "voices", home_id, accounts)
 
 
 @dataclass

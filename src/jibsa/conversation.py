@@ -14,7 +14,7 @@ from typing import Any
 from jibsa.answers import describe_outcome, said
 from jibsa.confirmations import Answer, Confirmations, answer_in
 from jibsa.domain import Command, TargetResult
-from jibsa.domain.policy import SAFETY_TYPES, refusal_for_request, refusal_for_role
+from jibsa.domain.policy import SAFETY_TYPES, Role, refusal_for_request, refusal_for_role
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
 from jibsa.nlu.parser import Understanding
@@ -107,13 +107,16 @@ class Conversation:
         confirmed: bool = False,
         confirm: bool = False,
         second_word: Callable[[Command], bool] | None = None,
+        speaker: str | None = None,
     ) -> Turn:
         """Understand `text` and carry it out. Safe on any input: bad text gets a reply, not an error.
 
         `confirmed`: the caller has already had the second word (a PIN, `say --yes`). `confirm`: this
         is the person sending the request they were asked to confirm again; it confirms only exactly
         that request. A bare yes or no answers what the person has waiting in this session. `second_word`:
-        commands that wait for a second word through this entrance beyond the policy's (the gate's)."""
+        commands that wait for a second word through this entrance beyond the policy's (the gate's).
+        `speaker`: who is speaking, as the entrance knows it (a voice it recognised; "" when it knows that it
+        does not know, as a satellite); by default the actor, when a person ("내가 집에 오면 …" is about them)."""
         actor = actor or Actor()
         who = self.who(actor, session)
         held = self.confirmations.waiting(who)
@@ -134,14 +137,19 @@ class Conversation:
             if answer is Answer.NO:
                 self.confirmations.drop(who)
                 return Turn(text, (), said("declined", held.language), False, (), held.language)
-        matched, understanding = self._skill_claim(text, room, session)
+
+        def understand() -> Understanding:
+            said_by = (_speaker(actor) if speaker is None else speaker) or None
+            return self.parser.parse(text, room=room, session=session, state=self.hub.state, speaker=said_by)
+
+        matched, understanding = self._skill_claim(text, understand)
         if matched is not None:
             command = Command(matched.intent, (), {**matched.params, "language": matched.language})
             return await self._carry_out(
                 text, (command,), str, actor, confirmed=False, session=session, language=matched.language
             )
         if understanding is None:
-            understanding = self.parser.parse(text, room=room, session=session)
+            understanding = understand()
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
         if refusal is not None:
@@ -177,14 +185,14 @@ class Conversation:
         return turn
 
     def _skill_claim(
-        self, text: str, room: str | None, session: str | None
+        self, text: str, understand: Callable[[], Understanding]
     ) -> tuple[PhraseMatch | None, Understanding | None]:
-        """The skill phrase `text` matches, if any, and the parse made to check it (for reuse): a request that
-        acts on a door, a gas valve or a garage door is never a skill's to claim."""
+        """The skill phrase `text` matches, if any, and the parse made to check it (`understand`, reused after):
+        a request that acts on a door, a gas valve or a garage door is never a skill's to claim."""
         matched = self._phrases.match(text) if self._phrases is not None else None
         if matched is None:
             return None, None
-        understanding = self.parser.parse(text, room=room, session=session)
+        understanding = understand()
         return (None if self._acts_on_a_safety_device(understanding.commands) else matched), understanding
 
     def _acts_on_a_safety_device(self, commands: Sequence[Command]) -> bool:
@@ -242,3 +250,11 @@ class Conversation:
             sentence = describe_outcome(self.hub.home, outcome, language, intents=self.hub.intents)
             parts.append(sentence or promised())
         return " ".join(p for p in dict.fromkeys(parts) if p) or promised()
+
+
+def _speaker(actor: Actor) -> str | None:
+    """The person saying a request, when it is a person known by name: not the nameless local actor, a
+    satellite (it does not know who speaks to it) or a skill."""
+    if actor.name == Actor().name or actor.role is Role.SATELLITE or actor.source == "skill":
+        return None
+    return actor.name

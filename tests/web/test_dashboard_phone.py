@@ -226,7 +226,8 @@ def test_before_login_the_console_is_clean(server: Server, browser: Any) -> None
     assert not [p for p in problems if "로그인" in p or "Uncaught" in p or "401" not in p], problems
 
 
-def test_plus_on_an_ac_that_is_off_asks_before_turning_it_on(server: Server, dashboard: OpenDashboard) -> None:
+def test_plus_on_an_ac_that_is_off_sets_the_target_and_leaves_it_off(server: Server, dashboard: OpenDashboard) -> None:
+    """As LG's and Samsung's apps do: the sheet keeps the target the AC will start at, and the AC stays off."""
     from playwright.sync_api import expect
 
     server.api("POST", "/api/devices/master_ac/commands", json={"intent": "turn_off"})
@@ -234,12 +235,13 @@ def test_plus_on_an_ac_that_is_off_asks_before_turning_it_on(server: Server, das
     page = _phone(dashboard, 390)
     _open_sheet(page, "master_bedroom", "master_ac")
     page.click("#sheet .stepper .step-up")
-    ask = page.locator("#sheet .field-ask")
-    expect(ask).to_contain_text(f"꺼져 있어요. {before['temperature'] + 0.5:g}°C로 맞추면서 켤까요?")
-    page.wait_for_timeout(300)
-    assert server.api("GET", "/api/devices/master_ac")["state"]["power"] is False  # nothing sent yet
-    _shoot(page, "sheet-ac-off-asks", "light")
-    page.click("#sheet .field-ask .ask-yes")
+    target = before["temperature"] + 0.5
+    expect(page.locator("#sheet .stepper .step-value")).to_have_text(f"{target:g}°C")  # the stored target
+    state = server.api("GET", "/api/devices/master_ac")["state"]
+    assert state["power"] is False and state["temperature"] == target
+    expect(page.locator("#sheet .power-button")).not_to_have_class(__import__("re").compile(r"\bis-on\b"))
+    _shoot(page, "sheet-ac-off-target", "light")
+    page.click("#sheet .power-button")  # turned on, it starts at the target set while it was off
     expect(page.locator("#sheet .power-button")).to_have_class(__import__("re").compile(r"\bis-on\b"))
     state = server.api("GET", "/api/devices/master_ac")["state"]
-    assert state["power"] is True and state["temperature"] == before["temperature"] + 0.5
+    assert state["power"] is True and state["temperature"] == target

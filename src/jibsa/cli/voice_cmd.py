@@ -223,7 +223,14 @@ def _serve(args: argparse.Namespace) -> int:
             )
             return EXIT_REFUSED
         await serve_wyoming(
-            service, running.gate, satellite, args.uri, room=args.room, zeroconf=args.zeroconf, allow=args.allow
+            service,
+            running.gate,
+            satellite,
+            args.uri,
+            room=args.room,
+            zeroconf=args.zeroconf,
+            allow=args.allow,
+            voices=running.voices,
         )
         return 0
 

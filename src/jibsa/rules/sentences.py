@@ -47,8 +47,10 @@ class RuleReader:
         kinds: TriggerKinds | None = None,
         *,
         find_rooms: FindDevices | None = None,
+        speaker: str | None = None,
     ) -> None:
         self.home = home
+        self.speaker = speaker  # the person saying the sentences, when known
         self.kinds = kinds or installed_kinds()
         self._find = find_devices
         self._rooms = find_rooms or (lambda _: [])
@@ -202,6 +204,7 @@ class _Hearing:
         self._own = own
         self.home = reader.home
         self.language = language
+        self.speaker = reader.speaker
 
     def words(self, key: str) -> Any:
         return self._own[key] if key in self._own else self._words[key]

@@ -88,12 +88,14 @@ function controls(device, ctx) {
   const box = h("div", { class: "sheet-fields" });
   if (!device.intents.includes("set")) return box;
   for (const prop of device.properties.filter((p) => p.writable && p.name !== "power")) {
-    box.append(control(device, prop, (value) => ctx.send(device, "set", { property: prop.name, value })));
+    box.append(control(device, prop, (value, keepPower) => ctx.send(device, "set",
+      { property: prop.name, value, ...(keepPower === true ? { keep_power: true } : {}) })));
   }
   return box;
 }
 
-// Whether a setting would also switch the device on (an AC that is off starts when its target is set).
+// Whether the device is off: "+" then sets the target it will start at and leaves it off, as LG's and
+// Samsung's apps do (`keep_power`); the stepper shows the stored target.
 function isOff(device) {
   return device.state.power === false && device.properties.some((p) => p.name === "power" && p.writable);
 }
@@ -111,7 +113,7 @@ function control(device, prop, set) {
       onchange: (e) => set(e.target.checked) }));
   }
   if (prop.kind === "number" && SLIDERS.has(prop.name)) return slider(id, name, prop, value, set);
-  if (prop.kind === "number") return stepper(name, prop, value, isOff(device) ? askFirst(prop, set) : set);
+  if (prop.kind === "number") return stepper(name, prop, value, isOff(device) ? (next) => set(next, true) : set);
   return field(id, name, h("input", { id, value: value ?? "", onchange: (e) => set(e.target.value) }));
 }
 
@@ -138,20 +140,6 @@ function stepper(name, prop, value, set) {
     h("output", { class: "step-value", "aria-live": "polite" }, reading(prop, current)),
     h("button", { type: "button", class: "step-up", "aria-label": t("raise", { name }),
       disabled: prop.maximum !== null && current >= prop.maximum, onclick: (e) => set(current + step, e.currentTarget) }, "+"));
-}
-
-// "+" on a device that is off does not switch it on unasked: the sheet asks, under the stepper, whether to
-// turn it on at the new value.
-function askFirst(prop, set) {
-  return (value, from) => {
-    const field = from.closest(".field");
-    field.parentElement.querySelector(".field-ask")?.remove();
-    const ask = h("div", { class: "field-ask", role: "alert" },
-      h("p", {}, t("offAsk", { value: reading(prop, value) })),
-      h("button", { type: "button", class: "primary-button ask-yes", onclick: () => set(value) }, t("turnOnAndSet")),
-      h("button", { type: "button", class: "ask-no", onclick: () => ask.remove() }, t("keepOff")));
-    field.after(ask);
-  };
 }
 
 function readings(device) {

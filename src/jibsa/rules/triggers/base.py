@@ -148,6 +148,11 @@ class Hearing(Protocol):
     @property
     def language(self) -> str: ...
 
+    @property
+    def speaker(self) -> str | None:
+        """The person saying the sentence, when known: "내가 오면" is about them."""
+        ...
+
     def words(self, key: str) -> Any: ...
 
     def named(self, part: str) -> list[str]:

@@ -101,6 +101,12 @@ def say_failure(reason: str, language: str, source: str = "kma") -> str:
     return str(failed.get(reason, failed["other"])).format(source=_source(words, source))
 
 
+def say_setup_failure(reason: str, language: str) -> str:
+    """Why the weather setup was not kept: the key refused, no key, a city not listed, or the service."""
+    setup = _sentences()["en" if language == "en" else "ko"]["setup"]
+    return str(setup.get(reason, setup["other"]))
+
+
 def _source(words: Mapping[str, Any], source: str) -> str:
     """The failed service's name as people know it: "kma" -> "기상청"."""
     return str(words["sources"].get(source, source))
