@@ -16,10 +16,10 @@ Faults, and what they cost:
   answers commands to it with "not answering" at once.
 - A unique id announced again from another discovery topic, or with other command or state topics (a
   stranger taking over a device after clearing its retained config): the hub is told (`devices_moved`),
-  and a safety device waits for an owner to adopt it again. Where each unique id was first announced is
-  kept in the adapter's notes, so the same holds across a restart (a stranger's announcement made while
-  jibsa was down is not the first one seen); a safety device's place changes only when an owner adopts
-  it, another kind's follows its announcement.
+  and a safety device waits for an owner to adopt it again. Where a lock, gas valve or garage door was
+  first announced is kept in the adapter's notes, so the same holds across a restart (a stranger's
+  announcement made while jibsa was down is not the first one seen); its place changes only when an owner
+  adopts it. Other kinds follow their announcements.
 - Malformed discovery payloads, state messages that are not JSON or out of range, and ids
   announced twice are logged with their topic and skipped. A flood on one topic never grows a
   queue: while the adapter is behind, a topic's newer message replaces its older one still waiting
@@ -315,12 +315,13 @@ class MqttAdapter:
 
     def _moved(self, cfg: DiscoveryConfig, driver: EntityDriver) -> bool:
         """Whether `cfg` announces its unique id from elsewhere than before: than its last announcement this
-        run, else than where it belongs (kept across restarts). Where it belongs is noted the first time it
-        is seen, and follows each announcement for devices that are not safety devices."""
+        run, else than where it belongs. Where a lock, valve or garage door belongs is noted (kept across
+        restarts) the first time it is seen, and changes only when an owner adopts it; other kinds follow
+        their announcements and are not noted (a restart forgets them, at no risk)."""
         origin = _origin(cfg)
         before = self._origins.get(cfg.unique_id, self._trusted.get(cfg.unique_id))
         self._origins[cfg.unique_id] = origin
-        if cfg.unique_id not in self._trusted or driver.kind not in SAFETY_TYPES:
+        if driver.kind in SAFETY_TYPES and cfg.unique_id not in self._trusted:
             self._trust(cfg.unique_id, origin)
         return before is not None and before != origin
 
