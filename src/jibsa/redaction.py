@@ -7,8 +7,9 @@ in `user:password@`), `Authorization`/`Bearer` values (ThinQ and SmartThings tok
 JSON (`"access_token": "…"`), jibsa's own access tokens, and PEM private keys (the VAPID key).
 
 `redact_value` cleans a JSON-like value the same way, and also empties every field named like a
-credential (`pin`, `password`, `…token`, `…secret`, `service_key`, `authorization`, …): the API's error
-bodies and the audit log's rows pass through it.
+credential (`pin`, `password`, `…token`, `…secret`, `service_key`, `authorization`, …) unless it only says
+whether one was given (`"service_key": "new"`): the API's error bodies and the audit log's rows pass
+through it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ _SECRET_FIELD = re.compile(
 )
 
 
+# What a credential field may say in the clear: whether one was given, never which ({"service_key": "new"}).
+_ABOUT_A_CREDENTIAL = frozenset({"new", "kept", "set", "unset", "removed", "unchanged"})
+
+
 def is_secret_field(name: str) -> bool:
     """Whether a field called `name` holds a credential (compared after Unicode normalisation, so a
     full-width or zero-width-spaced "ｐｉｎ" is one too)."""
@@ -64,7 +69,7 @@ def redact_value(value: Any) -> Any:
     whole), and what `redact` finds in every string, field names included."""
     if isinstance(value, Mapping):
         return {
-            redact(str(key)): REDACTED if is_secret_field(str(key)) and value[key] not in (None, "") else
+            redact(str(key)): REDACTED if is_secret_field(str(key)) and _credential(value[key]) else
             redact_value(value[key])
             for key in value
         }  # fmt: skip
@@ -73,6 +78,12 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     return value
+
+
+def _credential(value: Any) -> bool:
+    """Whether a credential field's `value` may be the credential (not empty, a yes/no, or a word saying
+    whether one was given)."""
+    return not (value is None or isinstance(value, bool) or value == "" or value in _ABOUT_A_CREDENTIAL)
 
 
 def install_redaction() -> None:
