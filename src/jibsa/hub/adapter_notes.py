@@ -1,8 +1,9 @@
 """What an adapter must not forget at a restart, kept in the store beside the home.
 
-The MQTT adapter keeps where each lock, gas valve and garage door was first announced (its discovery topic
-and the topics it is commanded and read on): without it, a stranger who announced the home's lock from elsewhere while jibsa
-was down would be the first announcement the next run sees, and would own the lock."""
+The MQTT adapter keeps where each lock, gas valve and garage door was first announced (its discovery
+topic and the topics it is commanded and read on): without it, a stranger who announced the home's lock
+from elsewhere while jibsa was down would be the first announcement the next run sees, and would own
+the lock."""
 
 from __future__ import annotations
 
