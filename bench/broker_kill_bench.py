@@ -19,9 +19,6 @@ import asyncio
 import json
 import logging
 import random
-import shutil
-import socket
-import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -30,54 +27,13 @@ from pathlib import Path
 
 from jibsa.adapters.mqtt import parse_broker_url
 from jibsa.app import Settings, open_home
-from jibsa.domain import Command
+from jibsa.domain import Command, DeviceType
 from jibsa.home_file import load_home
 from jibsa.hub import Hub, SystemClock
 from jibsa.simulated_home import MqttSimulator
-from jibsa.testing.processes import free_port
+from jibsa.testing.mosquitto import Broker
 
-LIGHTS = (
-    "living_ceiling",
-    "living_stand",
-    "master_light",
-    "kids_light",
-    "study_light",
-    "kitchen_light",
-    "utility_light",
-    "entrance_light",
-)
-
-
-class Broker:
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.url = f"mqtt://127.0.0.1:{self.port}"
-        self.config = directory / "mosquitto.conf"
-        self.config.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n",
-            encoding="utf-8",
-        )
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-        self.process = subprocess.Popen(
-            [binary, "-c", str(self.config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("mosquitto did not start")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()  # SIGKILL
-            self.process.wait(timeout=10)
-            self.process = None
+LIGHTS = tuple(d.id for d in load_home(None).home.devices if d.type is DeviceType.LIGHT)  # the sample home's
 
 
 @dataclass
@@ -97,7 +53,7 @@ async def kill_and_restart(broker: Broker, restarts: Restarts, stop: asyncio.Eve
         await asyncio.sleep(random.uniform(0.5, 6.0))
         if restarts.count:
             restarts.up_s[restarts.count - 1] = restarts.since_last()
-        broker.kill()
+        broker.stop()
         await asyncio.sleep(random.uniform(0.2, 4.0))
         broker.start()
         restarts.at[restarts.count] = time.monotonic()
@@ -160,7 +116,7 @@ async def run(kills: int) -> dict[str, object]:
     finally:
         await home.close()
         await simulator.stop()
-        broker.kill()
+        broker.stop()
     return {
         "kills": kills,
         "results": dict(kinds),

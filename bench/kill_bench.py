@@ -22,7 +22,6 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -31,18 +30,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from jibsa.testing.processes import free_port, lines_until
+from jibsa.domain import DeviceType
+from jibsa.home_file import load_home
+from jibsa.testing.processes import free_port, serve_argv, start
 
-LIGHTS = (
-    "living_ceiling",
-    "living_stand",
-    "master_light",
-    "kids_light",
-    "study_light",
-    "kitchen_light",
-    "utility_light",
-    "entrance_light",
-)
+LIGHTS = tuple(d.id for d in load_home(None).home.devices if d.type is DeviceType.LIGHT)  # the sample home's
 
 
 @dataclass
@@ -57,28 +49,7 @@ class Ledger:
 
 
 def start_server(data: Path, port: int, db: str | None) -> tuple[subprocess.Popen[str], list[str]]:
-    command = [
-        sys.executable,
-        "-m",
-        "jibsa.cli.main",
-        "serve",
-        "--data",
-        str(data),
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    if db:
-        command += ["--db", db]
-    server = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    return server, lines_until(server, "jibsa: ", timeout=120)
+    return start(serve_argv(data, port, *(["--db", db] if db else [])), "jibsa: ", timeout=120)
 
 
 async def check(client: httpx.AsyncClient, ledger: Ledger, kill: int) -> None:

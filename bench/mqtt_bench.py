@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,7 +39,7 @@ from jibsa.domain import Command, Home, StateChanged
 from jibsa.home_file import load_home
 from jibsa.hub import EventBus, SystemClock
 from jibsa.simulated_home import MqttSimulator, generated_home
-from jibsa.testing.processes import free_port
+from jibsa.testing.mosquitto import Broker
 
 # A flood sender in its own process, so that the hub's rate, not the sender's, is what is measured.
 FLOOD = """
@@ -57,25 +55,6 @@ for n in range(count):
 client.loop_stop()
 client.disconnect()
 """
-
-
-def start_broker(directory: Path, nodelay: bool) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    config = directory / f"mosquitto-{port}.conf"
-    config.write_text(
-        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        f"set_tcp_nodelay {'true' if nodelay else 'false'}\nmax_queued_messages 1000000\n"
-    )
-    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    process = subprocess.Popen([binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, f"mqtt://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError("mosquitto did not start")
 
 
 def rss_mb() -> float:
@@ -293,19 +272,22 @@ async def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="jibsa-mqtt-bench-"))
     print(f"mqtt bench on {os.cpu_count()} CPUs, Mosquitto on loopback", flush=True)
     for nodelay in (True, False):
-        broker, url = start_broker(work, nodelay)
+        broker = Broker(work, nodelay=nodelay, extra="max_queued_messages 1000000\n")
+        broker.start()
+        url = broker.url
         try:
             p50, p99, done50, done99 = await round_trips(url, work / f"rt-{nodelay}", args.round_trips, nodelay)
         finally:
-            broker.kill()
-            broker.wait()
+            broker.stop()
         print(
             f"  round trip command->state, TCP_NODELAY {'on ' if nodelay else 'off'}: "
             f"p50 {p50:.2f} ms, p99 {p99:.2f} ms; to the confirmed, durable result p50 {done50:.2f} ms, "
             f"p99 {done99:.2f} ms ({args.round_trips} commands)",
             flush=True,
         )
-    broker, url = start_broker(work, True)
+    broker = Broker(work, extra="max_queued_messages 1000000\n")
+    broker.start()
+    url = broker.url
     try:
         rate, complete = await throughput(url, work / "tp", args.commands)
         print(
@@ -327,8 +309,7 @@ async def main() -> None:
             flush=True,
         )
     finally:
-        broker.kill()
-        broker.wait()
+        broker.stop()
     print(f"  event bus: {bus_rate():,.0f} events/s published to one listener")
 
 

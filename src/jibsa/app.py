@@ -22,7 +22,17 @@ from jibsa.energy.recorder import EnergyRecorder
 from jibsa.energy.store import EnergyStore
 from jibsa.gate import AuditLog, Gate
 from jibsa.home_file import load_home
-from jibsa.hub import AdapterContext, AdapterFactory, Clock, DeviceAdapter, Hub, HubStore, Skill, SystemClock
+from jibsa.hub import (
+    AdapterContext,
+    AdapterFactory,
+    AdapterNotes,
+    Clock,
+    DeviceAdapter,
+    Hub,
+    HubStore,
+    Skill,
+    SystemClock,
+)
 from jibsa.nlu import Parser
 from jibsa.push_addresses import networks as push_networks
 from jibsa.rules.commands import RuleCommands
@@ -81,8 +91,11 @@ def build_adapters(
     saved: Mapping[str, Mapping[str, Any]],
     settings: Settings,
     factories: Mapping[str, AdapterFactory] | None = None,
+    *,
+    store: HubStore | None = None,
 ) -> dict[str, DeviceAdapter]:
-    """One adapter per vendor the home uses (and per vendor given settings, e.g. MQTT discovery)."""
+    """One adapter per vendor the home uses (and per vendor given settings, e.g. MQTT discovery), each
+    with its notes in `store` when given."""
     vendors = {d.vendor for d in home.devices} | (set(settings.adapter_settings) - NOT_ADAPTERS)
     factories = adapter_factories(vendors) if factories is None else factories
     adapters: dict[str, DeviceAdapter] = {}
@@ -91,7 +104,8 @@ def build_adapters(
         if factory is None:
             log.warning("no adapter installed for vendor %r", vendor)
             continue
-        context = AdapterContext(home, clock, saved, settings.adapter_settings.get(vendor, {}))
+        notes = AdapterNotes(store, home.id, vendor) if store is not None else None
+        context = AdapterContext(home, clock, saved, settings.adapter_settings.get(vendor, {}), notes)
         adapters[vendor] = factory(context)
     return adapters
 
@@ -264,7 +278,7 @@ async def open_home(
     clock = clock or SystemClock()
     store = store or await open_store(settings)
     saved = await store.load_states(home.id)
-    adapters = build_adapters(home, clock, saved, settings)
+    adapters = build_adapters(home, clock, saved, settings, store=store)
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
     weather_settings = chosen_settings(settings.adapter_settings.get("weather") or {}, read_choice(settings.data_dir))
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)

@@ -17,7 +17,8 @@ from jibsa.domain import Command, TargetResult
 from jibsa.domain.policy import SAFETY_TYPES, Role, refusal_for_request, refusal_for_role
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
-from jibsa.nlu.phrases import PhraseBook
+from jibsa.nlu.parser import Understanding
+from jibsa.nlu.phrases import PhraseBook, PhraseMatch
 from jibsa.nlu.replies import describe_results, promise
 from jibsa.words.results import outcome_with_words, worded
 
@@ -139,21 +140,19 @@ class Conversation:
             if answer is Answer.NO:
                 self.confirmations.drop(who)
                 return Turn(text, (), said("declined", held.language), False, (), held.language)
-        matched = self._phrases.match(text) if self._phrases is not None else None
-        if matched is not None and self._names_a_safety_device(text, room, session):
-            matched = None  # a door, a gas valve, a garage door: never a skill's to claim
+
+        def understand() -> Understanding:
+            said_by = (_speaker(actor) if speaker is None else speaker) or None
+            return self.parser.parse(text, room=room, session=session, state=self.hub.state, speaker=said_by)
+
+        matched, understanding = self._skill_claim(text, understand)
         if matched is not None:
             command = Command(matched.intent, (), {**matched.params, "language": matched.language})
             return await self._carry_out(
                 text, (command,), str, actor, confirmed=False, session=session, language=matched.language
             )
-        understanding = self.parser.parse(
-            text,
-            room=room,
-            session=session,
-            state=self.hub.state,
-            speaker=(_speaker(actor) if speaker is None else speaker) or None,
-        )
+        if understanding is None:
+            understanding = understand()
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
         if refusal is not None:
@@ -188,14 +187,24 @@ class Conversation:
             turn = replace(turn, reply=f"{understanding.note} {turn.reply}")
         return turn
 
-    def _names_a_safety_device(self, text: str, room: str | None, session: str | None) -> bool:
+    def _skill_claim(
+        self, text: str, understand: Callable[[], Understanding]
+    ) -> tuple[PhraseMatch | None, Understanding | None]:
+        """The skill phrase `text` matches, if any, and the parse made to check it (`understand`, reused after):
+        a request that acts on a door, a gas valve or a garage door is never a skill's to claim."""
+        matched = self._phrases.match(text) if self._phrases is not None else None
+        if matched is None:
+            return None, None
+        understanding = understand()
+        return (None if self._acts_on_a_safety_device(understanding.commands) else matched), understanding
+
+    def _acts_on_a_safety_device(self, commands: Sequence[Command]) -> bool:
         home = self.hub.home
-        understood = self.parser.parse(text, room=room, session=session)
         # only a request that acts on one: a question ("전기 제일 많이 먹는 게 뭐야?" reads as one about every
         # device) changes nothing, so a skill may still answer it
         return any(
             (d := home.device(t)) is not None and d.type in SAFETY_TYPES
-            for c in understood.commands
+            for c in commands
             if c.intent != "query_state"
             for t in c.targets
         )

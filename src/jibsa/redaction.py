@@ -5,13 +5,19 @@ text included.
 What is cleaned: credentials in URLs (data.go.kr's `serviceKey=…`, `access_token=…`, `token=…`, a password
 in `user:password@`), `Authorization`/`Bearer` values (ThinQ and SmartThings tokens), credential fields of
 JSON (`"access_token": "…"`), jibsa's own access tokens, and PEM private keys (the VAPID key).
+
+`redact_value` cleans a JSON-like value the same way, and also empties every field named like a
+credential (`pin`, `password`, `…token`, `…secret`, `service_key`, `authorization`, …) unless it only says
+whether one was given (`"service_key": "new"`): the API's error bodies and the audit log's rows pass
+through it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -35,6 +41,49 @@ def redact(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+_SECRET_FIELD = re.compile(
+    r"(?i)^(?:[a-z0-9]*[_-])?(?:pin|password|passwd|passphrase|token|secret|service_?key|api_?key|apikey|"
+    r"authorization|cookie|private_?key|credentials?)$"
+)
+
+
+# What a credential field may say in the clear: whether one was given, never which ({"service_key": "new"}).
+_ABOUT_A_CREDENTIAL = frozenset({"new", "kept", "set", "unset", "removed", "unchanged"})
+
+
+def is_secret_field(name: str) -> bool:
+    """Whether a field called `name` holds a credential (compared after Unicode normalisation, so a
+    full-width or zero-width-spaced "ｐｉｎ" is one too)."""
+    return bool(_SECRET_FIELD.match(plain(name)))
+
+
+def plain(text: str) -> str:
+    """`text` in NFKC with format characters (zero-width spaces, joiners) dropped: how a reader sees it."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+
+
+def redact_value(value: Any) -> Any:
+    """JSON-like `value` with every credential replaced by [redacted]: fields named like one (their value
+    whole), and what `redact` finds in every string, field names included."""
+    if isinstance(value, Mapping):
+        return {
+            redact(str(key)): REDACTED if is_secret_field(str(key)) and _credential(value[key]) else
+            redact_value(value[key])
+            for key in value
+        }  # fmt: skip
+    if isinstance(value, (list, tuple)):
+        return [redact_value(item) for item in value]
+    if isinstance(value, str):
+        return redact(value)
+    return value
+
+
+def _credential(value: Any) -> bool:
+    """Whether a credential field's `value` may be the credential (not empty, a yes/no, or a word saying
+    whether one was given)."""
+    return not (value is None or isinstance(value, bool) or value == "" or value in _ABOUT_A_CREDENTIAL)
 
 
 def install_redaction() -> None:

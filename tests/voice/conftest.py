@@ -1,5 +1,6 @@
 """Voice test fixtures: the real Whisper base model (joined from the PyPI parts once per session and
-shared by every test), espeak-ng recordings made at test time, and the sample home with a token."""
+shared by every test), espeak-ng recordings made at test time, the sample home with a token, and jibsa's
+Wyoming service on a free loopback port."""
 
 from __future__ import annotations
 
@@ -18,9 +19,15 @@ from jibsa.api.accounts import add_user_with_token
 from jibsa.api.routes_voice import enable_voice
 from jibsa.app import RunningHome, Settings, open_home
 from jibsa.domain import Role
+from jibsa.gate import Principal, Via
+from jibsa.testing.processes import free_port
 from jibsa.voice.model import model_folder
 from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
+from jibsa.voice.tts import EspeakSynthesizer
+from jibsa.voice.wyoming_server import serve_wyoming
+
+ServeWyoming = Callable[[VoiceService, Principal], Awaitable[int]]
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +105,34 @@ async def serve_voice(running: RunningHome) -> AsyncIterator[Callable[[VoiceServ
         server.force_exit = True  # do not wait for sockets a failed test left open
         await task
         sock.close()
+
+
+@pytest.fixture
+async def serve_wyoming_as(running: RunningHome) -> AsyncIterator[ServeWyoming]:
+    """Serve the home's Wyoming service with `service`, acting as `principal`, on a free loopback port
+    (returned once it accepts connections); stopped when the test ends."""
+    tasks: list[asyncio.Task[None]] = []
+
+    async def serve(service: VoiceService, principal: Principal) -> int:
+        port = free_port()
+        tasks.append(asyncio.create_task(serve_wyoming(service, running.gate, principal, f"tcp://127.0.0.1:{port}")))
+        for _ in range(500):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.01)
+                continue
+            writer.close()
+            return port
+        raise AssertionError("the Wyoming server did not start")
+
+    yield serve
+    for task in tasks:
+        task.cancel()
+
+
+@pytest.fixture
+async def wyoming_port(serve_wyoming_as: ServeWyoming, whisper: WhisperRecognizer) -> int:
+    """The Wyoming service with the real Whisper model and espeak-ng, as a member's satellite."""
+    satellite = Principal("kitchen-speaker", Role.MEMBER, Via.WYOMING)
+    return await serve_wyoming_as(VoiceService(whisper, EspeakSynthesizer()), satellite)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,33 +21,8 @@ from wyoming.tts import Synthesize, SynthesizeVoice
 
 from jibsa.app import RunningHome
 from jibsa.cli.main import main
-from jibsa.domain import Role
-from jibsa.gate import Principal, Via
 from jibsa.voice.audio import RATE, read_wav, wav_bytes
-from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
-from jibsa.voice.tts import EspeakSynthesizer
-from jibsa.voice.wyoming_server import serve_wyoming
-
-
-@pytest.fixture
-async def wyoming_port(running: RunningHome, whisper: WhisperRecognizer) -> AsyncIterator[int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    service = VoiceService(whisper, EspeakSynthesizer())
-    satellite = Principal("kitchen-speaker", Role.MEMBER, Via.WYOMING)
-    task = asyncio.create_task(serve_wyoming(service, running.gate, satellite, f"tcp://127.0.0.1:{port}"))
-    for _ in range(500):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.01)
-            continue
-        writer.close()
-        break
-    yield port
-    task.cancel()
 
 
 async def exchange(port: int, events: list[Event], until: str) -> list[Event]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -21,42 +20,28 @@ from jibsa.api.accounts import add_user_with_token
 from jibsa.app import RunningHome
 from jibsa.cli.runtime import pin_lock
 from jibsa.domain import Role
+from jibsa.gate import Principal
 from jibsa.voice.service import VoiceService
-from jibsa.voice.wyoming_server import NotLoopback, allowed, check_bind, serve_wyoming
+from jibsa.voice.wyoming_server import NotLoopback, allowed, check_bind
 
 PIN = "4321"
 Serve = Callable[[Role], Awaitable[int]]
+ServeWyoming = Callable[[VoiceService, Principal], Awaitable[int]]  # the `serve_wyoming_as` fixture
 
 
 @pytest.fixture
-async def serve_satellite(running: RunningHome) -> AsyncIterator[Serve]:
+async def serve_satellite(running: RunningHome, serve_wyoming_as: ServeWyoming) -> AsyncIterator[Serve]:
     """Serve Wyoming as a satellite account of `role` (named "kitchen-speaker"), the home's PIN set."""
     from jibsa.cli.voice_cmd import satellite_principal
 
-    tasks: list[asyncio.Task[None]] = []
     running.gate.configure(pins=pin_lock(PIN))
 
     async def serve(role: Role) -> int:
         await add_user_with_token(running.store, running.hub.home.id, "kitchen-speaker", role)  # type: ignore[arg-type]
         satellite = await satellite_principal(running, "kitchen-speaker")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        service = VoiceService(ScriptedRecognizer("unused"), None)
-        tasks.append(asyncio.create_task(serve_wyoming(service, running.gate, satellite, f"tcp://127.0.0.1:{port}")))
-        for _ in range(500):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-            except OSError:
-                await asyncio.sleep(0.01)
-                continue
-            writer.close()
-            return port
-        raise AssertionError("Wyoming server did not start")
+        return await serve_wyoming_as(VoiceService(ScriptedRecognizer("unused"), None), satellite)
 
     yield serve
-    for task in tasks:
-        task.cancel()
 
 
 async def say(client: AsyncTcpClient, text: str) -> Event:

@@ -8,8 +8,6 @@ satellite sends it (1024-sample chunks with timestamps) or as the assist pipelin
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,36 +22,13 @@ from wyoming.info import Describe, Info
 from wyoming.tts import Synthesize, SynthesizeVoice
 
 from jibsa.app import RunningHome
-from jibsa.domain import Role
-from jibsa.gate import Principal, Via
 from jibsa.voice.audio import RATE, pcm16_samples, read_wav
-from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
 from jibsa.voice.tts import EspeakSynthesizer
-from jibsa.voice.wyoming_server import MAX_EVENT_BYTES, serve_wyoming
+from jibsa.voice.wyoming_server import MAX_EVENT_BYTES
 
 PIPELINE_CHUNK = 320  # bytes: the assist pipeline hands the STT 10 ms at a time
 SATELLITE_CHUNK = 2048  # bytes: a wyoming satellite's 1024 samples
-
-
-@pytest.fixture
-async def ha_port(running: RunningHome, whisper: WhisperRecognizer) -> AsyncIterator[int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    service = VoiceService(whisper, EspeakSynthesizer())
-    satellite = Principal("living-room-satellite", Role.MEMBER, Via.WYOMING)
-    task = asyncio.create_task(serve_wyoming(service, running.gate, satellite, f"tcp://127.0.0.1:{port}"))
-    for _ in range(500):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.01)
-            continue
-        writer.close()
-        break
-    yield port
-    task.cancel()
 
 
 async def read_until(client: AsyncTcpClient, *types: str) -> list[Event]:
@@ -104,8 +79,8 @@ def pcm_of(path: Path) -> bytes:
         return reader.readframes(reader.getnframes())
 
 
-async def test_setup_reads_what_jibsa_offers(ha_port: int) -> None:
-    async with AsyncTcpClient("127.0.0.1", ha_port) as client:
+async def test_setup_reads_what_jibsa_offers(wyoming_port: int) -> None:
+    async with AsyncTcpClient("127.0.0.1", wyoming_port) as client:
         await client.write_event(Describe().event())
         [info_event] = await read_until(client, "info")
     info = Info.from_event(info_event)
@@ -119,10 +94,10 @@ async def test_setup_reads_what_jibsa_offers(ha_port: int) -> None:
     [("assist pipeline, 10 ms", PIPELINE_CHUNK, False), ("satellite, 1024 samples", SATELLITE_CHUNK, True)],
 )
 async def test_speech_to_text_as_home_assistant_asks(
-    ha_port: int, espeak: Any, framing: str, chunk_bytes: int, timestamps: bool
+    wyoming_port: int, espeak: Any, framing: str, chunk_bytes: int, timestamps: bool
 ) -> None:
     pcm = pcm_of(espeak("turn off the kitchen light", output=("-r", str(RATE))))
-    seen, closed = await ha_stt(ha_port, pcm, "en", chunk_bytes, timestamps=timestamps)
+    seen, closed = await ha_stt(wyoming_port, pcm, "en", chunk_bytes, timestamps=timestamps)
     transcript = Transcript.from_event(seen[-1])
     assert "kitchen light" in transcript.text.lower(), framing
     assert closed  # one utterance per connection, as Home Assistant's client expects
@@ -130,21 +105,21 @@ async def test_speech_to_text_as_home_assistant_asks(
 
 @pytest.mark.parametrize(("audio_seconds", "code"), [(2.0, "no_speech"), (31.0, "too_long")])
 async def test_silence_or_too_much_audio_ends_in_an_empty_transcript(
-    ha_port: int, audio_seconds: float, code: str
+    wyoming_port: int, audio_seconds: float, code: str
 ) -> None:
     pcm = b"\0\0" * int(audio_seconds * RATE)
-    seen, closed = await ha_stt(ha_port, pcm, "ko", SATELLITE_CHUNK)
+    seen, closed = await ha_stt(wyoming_port, pcm, "ko", SATELLITE_CHUNK)
     assert [e.type for e in seen] == ["error", "transcript"]
     assert Error.from_event(seen[0]).code == code and Transcript.from_event(seen[1]).text == ""
     assert closed
 
 
 async def test_text_to_speech_with_only_a_voice_name_reads_english_in_english(
-    ha_port: int, whisper: WhisperRecognizer
+    wyoming_port: int, whisper: WhisperRecognizer
 ) -> None:
     request = Synthesize(text="It's 3:30 and 23 degrees.", voice=SynthesizeVoice(name="espeak-ng-en"))
     assert request.event().data["voice"] == {"name": "espeak-ng-en"}  # what reaches jibsa: no language
-    async with AsyncTcpClient("127.0.0.1", ha_port) as client:
+    async with AsyncTcpClient("127.0.0.1", wyoming_port) as client:
         await client.write_event(request.event())
         events = await read_until(client, "audio-stop")
     chunks = [AudioChunk.from_event(e) for e in events if AudioChunk.is_type(e.type)]
@@ -154,15 +129,15 @@ async def test_text_to_speech_with_only_a_voice_name_reads_english_in_english(
     assert "degrees" in heard.text.lower()  # read with English rules: Whisper understands it
 
 
-async def test_the_conversation_agent_as_home_assistant_calls_it(ha_port: int, running: RunningHome) -> None:
+async def test_the_conversation_agent_as_home_assistant_calls_it(wyoming_port: int, running: RunningHome) -> None:
     await running.conversation.handle("주방 불 켜줘")
     context = {"conversation_id": "01JF3Z8Q6R0000000000000000", "satellite_id": "assist_satellite.kitchen"}
-    async with AsyncTcpClient("127.0.0.1", ha_port) as client:
+    async with AsyncTcpClient("127.0.0.1", wyoming_port) as client:
         await client.write_event(Transcript("주방 불 꺼줘", context=context, language="ko").event())
         [answer] = await read_until(client, "handled", "not-handled", "error")
     assert Handled.is_type(answer.type) and "주방 조명" in (Handled.from_event(answer).text or "")
     assert running.hub.state("kitchen_light")["power"] is False
-    async with AsyncTcpClient("127.0.0.1", ha_port) as client:
+    async with AsyncTcpClient("127.0.0.1", wyoming_port) as client:
         await client.write_event(Transcript("고마워요 오늘 하루", context=context, language="ko").event())
         [other] = await read_until(client, "handled", "not-handled", "error")
     assert NotHandled.is_type(other.type) and NotHandled.from_event(other).text
@@ -170,16 +145,16 @@ async def test_the_conversation_agent_as_home_assistant_calls_it(ha_port: int, r
 
 @pytest.mark.parametrize(("rate", "width", "channels"), [(1, 2, 1), (16_000, 9, 1), (16_000, 2, 6), (200_000, 2, 1)])
 async def test_an_audio_format_outside_the_bounds_is_refused_clearly(
-    ha_port: int, rate: int, width: int, channels: int
+    wyoming_port: int, rate: int, width: int, channels: int
 ) -> None:
     pcm = b"\1\0" * 2048  # 4 KB: at rate=1 this was resampled 16,000 times over
-    seen, closed = await ha_stt(ha_port, pcm, "ko", len(pcm), rate=rate, width=width, channels=channels)
+    seen, closed = await ha_stt(wyoming_port, pcm, "ko", len(pcm), rate=rate, width=width, channels=channels)
     assert [e.type for e in seen] == ["error", "transcript"] and closed
     assert Error.from_event(seen[0]).code == "bad_audio_format" and str(rate) in Error.from_event(seen[0]).text
 
 
-async def test_a_chunk_that_changes_format_midway_is_refused(ha_port: int) -> None:
-    async with AsyncTcpClient("127.0.0.1", ha_port) as client:
+async def test_a_chunk_that_changes_format_midway_is_refused(wyoming_port: int) -> None:
+    async with AsyncTcpClient("127.0.0.1", wyoming_port) as client:
         await client.write_event(Transcribe(language="ko").event())
         await client.write_event(AudioStart(rate=RATE, width=2, channels=1).event())
         await client.write_event(AudioChunk(rate=RATE, width=2, channels=1, audio=b"\1\0" * 2048).event())
@@ -191,15 +166,15 @@ async def test_a_chunk_that_changes_format_midway_is_refused(ha_port: int) -> No
     assert Error.from_event(error).code == "bad_audio_format" and Transcript.from_event(transcript).text == ""
 
 
-async def test_an_oversized_event_closes_that_connection_and_the_server_goes_on(ha_port: int) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", ha_port)
+async def test_an_oversized_event_closes_that_connection_and_the_server_goes_on(wyoming_port: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", wyoming_port)
     header = b'{"type": "audio-chunk", "data": {"rate": 16000, "width": 2, "channels": 1}, "payload_length": %d}\n'
     writer.write(header % (MAX_EVENT_BYTES * 64))
     writer.write(b"\0" * 65536)
     await writer.drain()
     assert await asyncio.wait_for(reader.read(), 10) == b""  # closed without reading the 64 MiB it announced
     writer.close()
-    async with AsyncTcpClient("127.0.0.1", ha_port) as client:  # and the next one is served
+    async with AsyncTcpClient("127.0.0.1", wyoming_port) as client:  # and the next one is served
         await client.write_event(Describe().event())
         assert (await read_until(client, "info"))[-1].type == "info"
 

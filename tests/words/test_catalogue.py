@@ -108,7 +108,9 @@ def test_a_failure_an_adapter_said_is_worded_for_each_reader() -> None:
     from jibsa.domain import ErrorCode, TargetResult
     from jibsa.words.results import outcome_with_words, worded
 
-    failed = TargetResult("ac", False, ErrorCode.NOT_ANSWERING, said=messages.not_answering(messages.ACCOUNT, 10.0))
+    failed = TargetResult(
+        "ac", False, ErrorCode.NOT_ANSWERING, said=messages.THINQ.not_answering(messages.THINQ.account, 10.0)
+    )
     assert worded(failed, "ko").message == "LG 계정에서 10초 동안 응답이 없어요."
     assert worded(failed, "en").message == "No answer from the LG account for 10 seconds."
     data = outcome_with_words({"results": [failed.to_dict()]})

@@ -13,6 +13,7 @@ from jibsa.api.accounts import role_of
 from jibsa.api.auth import Principal
 from jibsa.api.context import ApiContext, api_context
 from jibsa.api.errors import ApiError
+from jibsa.redaction import redact
 
 log = logging.getLogger(__name__)
 # A route's name -> the action its successful requests are recorded as, where the two differ.
@@ -59,7 +60,7 @@ async def record_failed_login(
     entry = AuditEntry(
         at=time.time(),
         home_id=context.home_id,
-        user=name,
+        user=redact(name),  # a token pasted into the name box is not kept
         role=role,
         source=f"session:{address}",
         action="login",

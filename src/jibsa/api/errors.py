@@ -20,6 +20,7 @@ from starlette.routing import compile_path
 
 from jibsa.domain.said import Said
 from jibsa.gate import GateRefused
+from jibsa.redaction import redact_value
 from jibsa.words import say
 
 log = logging.getLogger(__name__)
@@ -99,11 +100,11 @@ RefusalHook = Callable[[Request, ApiError], Awaitable[None]]
 
 
 def error_body(code: str, detail: Any = None) -> dict[str, Any]:
-    """The JSON body for `code`."""
+    """The JSON body for `code`; its detail never carries a credential (`redact_value`)."""
     said = Said(f"error.{code if code in STATUS else 'internal_error'}")
     body: dict[str, Any] = {"code": code, "message": say(said, "ko"), "message_en": say(said, "en")}
     if detail is not None:
-        body["detail"] = detail
+        body["detail"] = redact_value(detail)
     return body
 
 

@@ -16,10 +16,11 @@ from jibsa.conversation import Conversation, Turn
 from jibsa.domain import Command
 from jibsa.domain.policy import needs_pin
 from jibsa.gate.errors import GateRefused
-from jibsa.gate.pin import PinLock, spoken_pin
+from jibsa.gate.pin import PinLock, spoken_pin, without_pin
 from jibsa.gate.principal import SPOKEN, Principal, Via, acting_for
 from jibsa.hub import Actor, Outcome
 from jibsa.nlu.own_room import says_own_room
+from jibsa.redaction import redact_value
 from jibsa.storage.records import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ class Gate:
         voice = judged.voice
         if voice is not None and voice.room is not None and says_own_room(text):
             room = voice.room  # "내 방 불 꺼줘": the room the speaker's enrolled voice names
-        detail = {"text": text, "room": room, **(detail or {})}
+        detail = {"text": without_pin(text), "room": room, **(detail or {})}
         if voice is not None:
             detail["voice"] = {**voice.to_dict(), "judged_as": judged.role.value}
         try:
@@ -227,7 +228,8 @@ class Gate:
         ok: bool,
         result: Mapping[str, Any] | None = None,
     ) -> None:
-        """Append one row. A failing write is logged and raised: no unrecorded commands."""
+        """Append one row, with every credential in it redacted. A failing write is logged and raised: no
+        unrecorded commands."""
         if self._audit is None:
             return
         entry = AuditEntry(
@@ -237,9 +239,9 @@ class Gate:
             role=principal.role.value,
             source=principal.source,
             action=action,
-            detail=dict(detail),
+            detail=redact_value(detail),
             ok=ok,
-            result=dict(result or {}),
+            result=redact_value(result or {}),
         )
         try:
             await self._audit.append_audit(entry)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from jibsa.gate.errors import GateRefused
+from jibsa.redaction import REDACTED, plain
 
 _SPOKEN_DIGITS = {"영": "0", "공": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5", "육": "6",
                   "륙": "6", "칠": "7", "팔": "8", "구": "9",
@@ -15,6 +16,10 @@ _SPOKEN_DIGITS = {"영": "0", "공": "0", "일": "1", "이": "2", "삼": "3", "�
                   "six": "6", "seven": "7", "eight": "8", "nine": "9"}  # fmt: skip
 _WORD = re.compile(r"[0-9]+|[a-z]+|[가-힣]", re.IGNORECASE)
 MIN_SPOKEN_DIGITS = 4
+# A PIN named as one inside a sentence ("비밀번호 1234로 열어", "pin: 2468"): the digits after the word.
+_NAMED_PIN = re.compile(
+    r"(?i)(pin|핀|비밀\s*번호|암호|password|passcode)(\s*(?:은|는|이|가|을|를|:|=)?\s*)(?:[0-9영공일이삼사오육륙칠팔구]\s*){4,}"
+)
 
 
 class Attempts(Protocol):
@@ -70,3 +75,13 @@ def spoken_pin(text: str) -> str | None:
         return None
     pin = "".join(digits)
     return pin if len(pin) >= MIN_SPOKEN_DIGITS else None
+
+
+def without_pin(text: str) -> str:
+    """`text` as the audit keeps it: [redacted] whole when it reads as a yes and a PIN (right or wrong), and
+    digits named as a PIN inside a sentence replaced; any Unicode form (full-width digits, zero-width
+    spaces) read as a person would read it."""
+    seen = plain(text)
+    if spoken_pin(seen) is not None:
+        return REDACTED
+    return _NAMED_PIN.sub(rf"\1\2{REDACTED}", seen) if _NAMED_PIN.search(seen) else text

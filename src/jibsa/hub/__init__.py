@@ -8,8 +8,10 @@ from jibsa.hub.adapter import (
     DeviceAdapter,
     DeviceError,
     DeviceNotAnswering,
+    FollowsAdoption,
     Receipt,
 )
+from jibsa.hub.adapter_notes import AdapterNotes
 from jibsa.hub.clock import Clock, ManualClock, SystemClock, settle
 from jibsa.hub.events import EventBus, Subscription
 from jibsa.hub.hub import HomeChanged, Hub
@@ -21,12 +23,14 @@ __all__ = [
     "Actor",
     "AdapterContext",
     "AdapterFactory",
+    "AdapterNotes",
     "AdapterSink",
     "Clock",
     "DeviceAdapter",
     "DeviceError",
     "DeviceNotAnswering",
     "EventBus",
+    "FollowsAdoption",
     "HistoryEntry",
     "HomeChanged",
     "Hub",

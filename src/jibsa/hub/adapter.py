@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from jibsa.domain import Device, DeviceAction, Home
 from jibsa.domain.said import Said
+from jibsa.hub.adapter_notes import AdapterNotes
 from jibsa.hub.clock import Clock
 
 
@@ -88,15 +89,25 @@ class DeviceAdapter(Protocol):
         ...
 
 
+@runtime_checkable
+class FollowsAdoption(Protocol):
+    """An adapter that wants to know when an owner adopts one of its devices (MQTT: where the device is
+    announced now becomes where it belongs)."""
+
+    async def adopted(self, device_id: str) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class AdapterContext:
     """What an adapter factory gets: the home, its clock, the state last persisted for its devices,
-    and the adapter's settings (from the command line or configuration)."""
+    the adapter's settings (from the command line or configuration), and its notes kept across restarts
+    (None when the home runs without a store for them)."""
 
     home: Home
     clock: Clock
     saved_states: Mapping[str, Mapping[str, Any]]
     settings: Mapping[str, Any]
+    notes: AdapterNotes | None = None
 
 
 AdapterFactory = Callable[[AdapterContext], DeviceAdapter]

@@ -18,7 +18,7 @@ from jibsa.domain.events import EVERYONE, Audience
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.domain.policy import refusal_for_request
 from jibsa.domain.results import public_state
-from jibsa.hub.adapter import DeviceAdapter
+from jibsa.hub.adapter import DeviceAdapter, FollowsAdoption
 from jibsa.hub.adoption import ADOPTED_LIST, AdoptionBook, AdoptionNeeded, distinct_name, names_taken
 from jibsa.hub.clock import Clock
 from jibsa.hub.events import EventBus
@@ -268,6 +268,9 @@ class Hub:
             return None
         device, state = released
         await self.store.add_list_item(self.home.id, ADOPTED_LIST, device_id)
+        adapter = self.adapters.get(device.vendor)
+        if isinstance(adapter, FollowsAdoption):
+            await adapter.adopted(device_id)
         self._join([distinct_name(device, device.vendor, names_taken(self.home.devices))])
         self.states.set_available(device_id, True)  # it was marked not answering while it waited again
         self.states.report(device_id, state)

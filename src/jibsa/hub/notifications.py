@@ -81,8 +81,9 @@ class Notifier:
         """Store one notification per person (or one for everyone) and announce each on the bus; the same
         sentence to the same person again within COALESCE_S, or more than MAX_PER_MINUTE, is not kept again."""
         sent = []
+        same = json.dumps(said.to_json(), sort_keys=True, ensure_ascii=False, default=str)  # what coalesces
         for person in people or ("",):
-            if not self._admit(person, said):
+            if not self._admit(person, said.key, same):
                 continue
             kept = await self._store.add_notification(
                 self._home_id, person, said, at=self._clock.now(), rule_id=rule_id
@@ -91,16 +92,16 @@ class Notifier:
             sent.append(kept)
         return sent
 
-    def _admit(self, person: str, said: Said) -> bool:
+    def _admit(self, person: str, key: str, same: str) -> bool:
+        """Whether to keep the sentence `same` (its JSON; `key` names it in the log) for `person` now."""
         now = self._clock.now()
-        same = json.dumps(said.to_json(), sort_keys=True, ensure_ascii=False, default=str)
         if now - self._recent.get((person, same), -COALESCE_S) < COALESCE_S:
             return False
         if len(self._kept_at) == MAX_PER_MINUTE and now - self._kept_at[0] < 60.0:
             log.warning(
                 "more than %d notifications in a minute; %r for %r not kept",
                 MAX_PER_MINUTE,
-                said.key,
+                key,
                 person or "everyone",
             )
             return False

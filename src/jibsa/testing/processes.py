@@ -88,29 +88,19 @@ class ServedHome:
     token: str
 
 
+def serve_argv(data: Path, port: int, *args: str) -> list[str]:
+    """The command line of `jibsa serve --data DATA --port PORT` (warnings only in its log), with `args`."""
+    return [sys.executable, "-m", "jibsa.cli.main", "serve", "--data", str(data), "--port", str(port),
+            "--log-level", "warning", *args]  # fmt: skip
+
+
 def start_serve(
     data: Path, *args: str, env: Mapping[str, str] | None = None, port: int | None = None
 ) -> tuple[subprocess.Popen[str], ServedHome]:
     """`jibsa serve --data DATA` (the sample home unless `args` say otherwise) on a free port, once it
     says where it serves; its first run's password and token read from what it printed."""
     port = port or free_port()
-    process, lines = start(
-        [
-            sys.executable,
-            "-m",
-            "jibsa.cli.main",
-            "serve",
-            "--data",
-            str(data),
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            *args,
-        ],
-        "jibsa: ",
-        env,
-    )
+    process, lines = start(serve_argv(data, port, *args), "jibsa: ", env)
     printed = "\n".join(lines)
     password, token = _PASSWORD.search(printed), _TOKEN.search(printed)
     if password is None or token is None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import aiomqtt
 import pytest
-from mqtt_support import until
+from mqtt_support import open_over_mqtt, until
 
-from jibsa.app import RunningHome, Settings, open_home
+from jibsa.app import RunningHome
 from jibsa.domain import Command, ErrorCode, StateChanged
 
 pytestmark = pytest.mark.mosquitto
@@ -20,14 +20,7 @@ pytestmark = pytest.mark.mosquitto
 
 @pytest.fixture
 async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
-    home = await open_home(
-        Settings(
-            data_dir=tmp_path,
-            adapter_settings={"mqtt": {"url": broker.url}},
-            devices_over_mqtt=True,
-            command_timeout=2.0,
-        )
-    )
+    home = await open_over_mqtt(broker, tmp_path)
     await until(
         home.hub, lambda: home.hub.state("living_sensor").get("temperature") is not None, "sensor state over MQTT"
     )

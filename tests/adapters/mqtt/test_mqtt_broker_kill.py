@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from mqtt_support import open_over_mqtt
 
-from jibsa.app import RunningHome, Settings, open_home
+from jibsa.app import RunningHome
 from jibsa.domain import Command, ErrorCode
 from jibsa.simulated_home import MqttSimulator
 
@@ -38,14 +39,7 @@ KILLS = ((1.0, 3.0), (7.0, 0.4), (2.5, 1.5))
 
 @pytest.fixture
 async def running(broker, simulator, tmp_path: Path) -> AsyncIterator[RunningHome]:  # type: ignore[no-untyped-def]
-    home = await open_home(
-        Settings(
-            data_dir=tmp_path,
-            adapter_settings={"mqtt": {"url": broker.url}},
-            devices_over_mqtt=True,
-            command_timeout=3.0,
-        )
-    )
+    home = await open_over_mqtt(broker, tmp_path, command_timeout=3.0)
     hub = home.hub
     with hub.bus.subscribe(maxsize=100_000) as events:
         async with asyncio.timeout(10):

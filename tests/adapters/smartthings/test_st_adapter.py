@@ -124,8 +124,8 @@ async def test_a_refused_token_gives_a_korean_message_and_is_not_retried(
     server.faults.fail_next(Fault.UNAUTHORIZED, path_contains="/commands")
     with pytest.raises(AccountError) as caught:
         await adapter.send(DeviceAction(LIGHT, "turn_on"))
-    assert caught.value.said == msg.TOKEN_EXPIRED
-    assert say(msg.TOKEN_EXPIRED, "ko") == "SmartThings 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
+    assert caught.value.said == msg.SMARTTHINGS.token_expired
+    assert say(msg.SMARTTHINGS.token_expired, "ko") == "SmartThings 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
     assert caught.value.code == "device_error"
     assert server.faults.count("/commands", "POST") == 1
 
@@ -153,7 +153,7 @@ async def test_a_retry_after_longer_than_a_command_can_wait_fails_at_once(
     server.faults.fail_next(Fault.RATE_LIMITED, path_contains="/commands")
     with pytest.raises(DeviceError) as caught:
         await adapter.send(DeviceAction(LIGHT, "turn_on"))
-    assert caught.value.said == msg.RATE_LIMITED
+    assert caught.value.said == msg.SMARTTHINGS.rate_limited
 
 
 async def test_a_server_error_while_polling_is_retried_with_backoff(
@@ -229,7 +229,7 @@ async def test_a_wrong_token_at_start_is_reported_not_raised(
     adapter = SmartThingsAdapter(settings_for(server, token="expired"), clock)
     await adapter.start([], sink)
     try:
-        assert adapter.problem == msg.TOKEN_EXPIRED and sink.discovered == []
+        assert adapter.problem == msg.SMARTTHINGS.token_expired and sink.discovered == []
         with pytest.raises(AccountError):
             await adapter.send(DeviceAction("anything", "turn_on"))
     finally:

@@ -115,11 +115,11 @@ async def test_a_refused_token_gives_a_korean_message_and_is_not_retried(
     server.faults.fail_next(Fault.UNAUTHORIZED, path_contains="/control")
     with pytest.raises(AccountError) as caught:
         await adapter.send(DeviceAction(AC, "turn_on"))
-    assert caught.value.said == msg.TOKEN_EXPIRED
-    assert say(msg.TOKEN_EXPIRED, "ko") == "LG 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
+    assert caught.value.said == msg.THINQ.token_expired
+    assert say(msg.THINQ.token_expired, "ko") == "LG 계정 연결이 만료되었어요. 새 토큰을 설정해 주세요."
     assert caught.value.code == "device_error"
     assert server.faults.count("/control", "POST") == 1
-    assert adapter.problem == msg.TOKEN_EXPIRED
+    assert adapter.problem == msg.THINQ.token_expired
 
 
 @pytest.mark.parametrize(("fault", "wait"), [(Fault.RATE_LIMITED, 3.0), (Fault.SERVER_ERROR, 0.5)])
@@ -149,7 +149,7 @@ async def test_retries_are_bounded(adapter: ThinQAdapter, server: ThinQServer, c
         await clock.advance(wait)
     with pytest.raises(DeviceError) as caught:
         await task
-    assert caught.value.said == msg.CLOUD_ERROR
+    assert caught.value.said == msg.THINQ.cloud_error
     assert server.faults.count("/control", "POST") == 3
 
 
@@ -160,7 +160,7 @@ async def test_a_retry_after_longer_than_a_command_can_wait_fails_at_once(
     server.faults.fail_next(Fault.RATE_LIMITED, path_contains="/control")
     with pytest.raises(DeviceError) as caught:
         await adapter.send(DeviceAction(AC, "turn_on"))
-    assert caught.value.said == msg.RATE_LIMITED
+    assert caught.value.said == msg.THINQ.rate_limited
     assert server.faults.count("/control", "POST") == 1
 
 
@@ -238,7 +238,7 @@ async def test_a_wrong_token_at_start_is_reported_not_raised(
     adapter = ThinQAdapter(settings_for(server, token="expired"), clock)
     await adapter.start([Device("ac", "에어컨", DeviceType.AIR_CONDITIONER, vendor="thinq")], sink)
     try:
-        assert adapter.problem == msg.TOKEN_EXPIRED and sink.discovered == []
+        assert adapter.problem == msg.THINQ.token_expired and sink.discovered == []
         with pytest.raises(AccountError):
             await adapter.send(DeviceAction("ac", "turn_on"))
     finally:

@@ -64,7 +64,7 @@ async def test_a_refused_token_is_told_in_korean_and_other_devices_carry_on(hub:
     server.faults.fail_next(Fault.UNAUTHORIZED, path_contains="/control")
     outcome = await running.execute(Command("turn_on", ("ac", "lamp")))
     by_target = {r.target: r for r in outcome.results}
-    assert not by_target["ac"].ok and by_target["ac"].said == msg.TOKEN_EXPIRED
+    assert not by_target["ac"].ok and by_target["ac"].said == msg.THINQ.token_expired
     assert by_target["lamp"].ok
 
 

@@ -17,4 +17,5 @@ def create_adapter(ctx: AdapterContext) -> MqttAdapter:
         broker_from_settings(ctx.settings),
         prefix=str(ctx.settings.get("prefix", "homeassistant")),
         nodelay=str(ctx.settings.get("nodelay", "true")).lower() != "false",
+        notes=ctx.notes,
     )

@@ -16,7 +16,10 @@ Faults, and what they cost:
   answers commands to it with "not answering" at once.
 - A unique id announced again from another discovery topic, or with other command or state topics (a
   stranger taking over a device after clearing its retained config): the hub is told (`devices_moved`),
-  and a safety device waits for an owner to adopt it again.
+  and a safety device waits for an owner to adopt it again. Where a lock, gas valve or garage door was
+  first announced is kept in the adapter's notes, so the same holds across a restart (a stranger's
+  announcement made while jibsa was down is not the first one seen); its place changes only when an owner
+  adopts it. Other kinds follow their announcements.
 - Malformed discovery payloads, state messages that are not JSON or out of range, and ids
   announced twice are logged with their topic and skipped. A flood on one topic never grows a
   queue: while the adapter is behind, a topic's newer message replaces its older one still waiting
@@ -32,6 +35,7 @@ reported right after the announcement.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import re
@@ -51,8 +55,9 @@ from jibsa.adapters.mqtt.subscriptions import Subscriptions
 from jibsa.adapters.mqtt.templates import TemplateError, render
 from jibsa.adapters.mqtt.url import BrokerUrl
 from jibsa.domain import Device, DeviceAction, DeviceType, Home
+from jibsa.domain.policy import SAFETY_TYPES
 from jibsa.energy.readings import METER_KEYS
-from jibsa.hub import AdapterSink, DeviceError, DeviceNotAnswering, Receipt
+from jibsa.hub import AdapterNotes, AdapterSink, DeviceError, DeviceNotAnswering, Receipt
 
 log = logging.getLogger("jibsa.adapters.mqtt")
 DRAIN_BATCH = 500  # messages handled in a row before letting other tasks (commands) run
@@ -87,6 +92,7 @@ class MqttAdapter:
         prefix: str = "homeassistant",
         nodelay: bool = True,
         client_id: str | None = None,
+        notes: AdapterNotes | None = None,
     ) -> None:
         self._home = home
         self._url = url
@@ -100,7 +106,10 @@ class MqttAdapter:
         self._devices: dict[str, _DeviceEntry] = {}
         self._entities: dict[str, _Entity] = {}  # by config topic
         self._unique_ids: dict[str, str] = {}  # unique id -> config topic
-        self._origins: dict[str, tuple[str, ...]] = {}  # unique id -> where it was first announced (kept)
+        self._origins: dict[str, tuple[str, ...]] = {}  # unique id -> where it was last announced (this run)
+        self._trusted: dict[str, tuple[str, ...]] = {}  # unique id -> where it belongs (kept in `notes`)
+        self._notes = notes
+        self._noting: set[asyncio.Task[None]] = set()
         self._state_routes: dict[str, list[_Entity]] = {}
         self._availability_routes: dict[str, list[tuple[str, Availability]]] = {}
         self._bound: dict[str, Device] = {}  # home-file devices, by their mqtt unique id and by id
@@ -119,6 +128,9 @@ class MqttAdapter:
 
     async def start(self, devices: Sequence[Device], sink: AdapterSink) -> None:
         self._sink = sink
+        if self._notes is not None:
+            kept = await self._notes.recall()
+            self._trusted = {uid: tuple(json.loads(origin)) for uid, origin in kept.items()}
         for device in devices:
             self._bound[device.id] = device
             if device.options.get("mqtt_unique_id"):
@@ -130,6 +142,7 @@ class MqttAdapter:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        await asyncio.gather(*self._noting)
         self._sink = None
 
     async def wait_connected(self) -> None:
@@ -292,15 +305,46 @@ class MqttAdapter:
             log.warning("%s: device id %r is already used by %s; skipped", topic, device_id, next(iter(entry.entities)))
             return
         entity = _Entity(topic, device_id, driver)
-        moved = self._origins.setdefault(cfg.unique_id, _origin(cfg)) != _origin(cfg)
-        self._origins[cfg.unique_id] = _origin(cfg)
-        if moved and self._sink is not None:
+        if self._moved(cfg, driver) and self._sink is not None:
             log.warning(
                 "%s: unique id %r was announced before from elsewhere or with other topics", topic, cfg.unique_id
             )
             self._sink.devices_moved([self._bound.get(device_id) or device_from(self._home, device_id, [driver])])
         self._register(entity, cfg)
         self._subscribe(entity, cfg)
+
+    def _moved(self, cfg: DiscoveryConfig, driver: EntityDriver) -> bool:
+        """Whether `cfg` announces its unique id from elsewhere than before: than its last announcement this
+        run, else than where it belongs. Where a lock, valve or garage door belongs is noted (kept across
+        restarts) the first time it is seen, and changes only when an owner adopts it; other kinds follow
+        their announcements and are not noted (a restart forgets them, at no risk)."""
+        origin = _origin(cfg)
+        before = self._origins.get(cfg.unique_id, self._trusted.get(cfg.unique_id))
+        self._origins[cfg.unique_id] = origin
+        if driver.kind in SAFETY_TYPES and cfg.unique_id not in self._trusted:
+            self._trust(cfg.unique_id, origin)
+        return before is not None and before != origin
+
+    def _trust(self, unique_id: str, origin: tuple[str, ...]) -> None:
+        if self._trusted.get(unique_id) == origin:
+            return
+        self._trusted[unique_id] = origin
+        if self._notes is not None:
+            task = asyncio.create_task(self._notes.note(unique_id, json.dumps(origin, ensure_ascii=False)))
+            self._noting.add(task)
+            task.add_done_callback(self._noted)
+
+    def _noted(self, task: asyncio.Task[None]) -> None:
+        self._noting.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("where a device is announced could not be kept", exc_info=task.exception())
+
+    async def adopted(self, device_id: str) -> None:
+        """An owner adopted `device_id`: where its entities are announced now is where they belong."""
+        entry = self._devices.get(device_id)
+        for entity in entry.entities.values() if entry is not None else ():
+            self._trust(entity.driver.cfg.unique_id, _origin(entity.driver.cfg))
+        await asyncio.gather(*self._noting)
 
     def _device_id(self, cfg: DiscoveryConfig, driver: EntityDriver) -> str:
         jibsa_id = str(cfg.config.get("jibsa_id") or "")  # announced by a jibsa (simulate, or another hub)

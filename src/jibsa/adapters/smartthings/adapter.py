@@ -83,7 +83,7 @@ class SmartThingsAdapter(AccountPoller[_Linked, _Entry]):
     name = "smartthings"
     device_option = DEVICE_OPTION
     account_label = "the SmartThings account"
-    not_linked = staticmethod(messages.not_linked)
+    not_linked = staticmethod(messages.SMARTTHINGS.not_linked)
 
     def __init__(self, settings: SmartThingsSettings, clock: Clock, home: Home | None = None) -> None:
         super().__init__(settings, clock)
@@ -105,7 +105,7 @@ class SmartThingsAdapter(AccountPoller[_Linked, _Entry]):
         try:
             commands = commands_for(device.type, linked.described.capabilities, action)
         except UnsupportedAction:
-            raise DeviceError(messages.unsupported(device.name), "unsupported_intent") from None
+            raise DeviceError(messages.SMARTTHINGS.unsupported(device.name), "unsupported_intent") from None
         await self._client.execute(linked.described.device_id, device.name, commands)
 
     async def _list_entries(self) -> list[_Entry]:

@@ -52,13 +52,15 @@ class SmartThingsClient:
     async def rooms(self) -> dict[str, str]:
         """Every room of every location: id -> name."""
         rooms: dict[str, str] = {}
-        for location in await self._items("/v1/locations", messages.ACCOUNT):
-            for room in await self._items(f"/v1/locations/{location['locationId']}/rooms", messages.ACCOUNT):
+        for location in await self._items("/v1/locations", messages.SMARTTHINGS.account):
+            for room in await self._items(
+                f"/v1/locations/{location['locationId']}/rooms", messages.SMARTTHINGS.account
+            ):
                 rooms[str(room.get("roomId"))] = str(room.get("name"))
         return rooms
 
     async def devices(self) -> list[dict[str, Any]]:
-        return await self._items("/v1/devices", messages.ACCOUNT)
+        return await self._items("/v1/devices", messages.SMARTTHINGS.account)
 
     async def status(self, device_id: str, name: str) -> Mapping[str, Any]:
         body = await self._request("GET", f"/v1/devices/{device_id}/status", name)
@@ -95,10 +97,10 @@ class SmartThingsClient:
                     text = await response.text()
                     status, retry_after = response.status, _retry_after(response.headers)
         except TimeoutError:
-            raise DeviceNotAnswering(messages.not_answering(name, self.timeout_s)) from None
+            raise DeviceNotAnswering(messages.SMARTTHINGS.not_answering(name, self.timeout_s)) from None
         except aiohttp.ClientError as exc:
             log.warning("smartthings: %s: %s", name, exc)
-            raise Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
+            raise Retryable(DeviceNotAnswering(messages.SMARTTHINGS.cloud_unreachable)) from None
         body = _json(text)
         if status < 300:
             return body
@@ -107,11 +109,11 @@ class SmartThingsClient:
 
 def _failure(status: int, body: Any, name: str, retry_after: float | None) -> Exception:
     if status in (401, 403):
-        return AccountError(messages.TOKEN_EXPIRED)
+        return AccountError(messages.SMARTTHINGS.token_expired)
     if status == 429:
-        return Retryable(DeviceError(messages.RATE_LIMITED), retry_after)
+        return Retryable(DeviceError(messages.SMARTTHINGS.rate_limited), retry_after)
     if status >= 500:
-        return Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
+        return Retryable(DeviceError(messages.SMARTTHINGS.cloud_error), retry_after)
     if status == 404:
         return DeviceError(messages.gone(name), "unknown_device")
     error = body.get("error") if isinstance(body, Mapping) else None

@@ -104,7 +104,7 @@ class ThinQAdapter(AccountPoller[_Linked, Mapping[str, Any]]):
     name = "thinq"
     device_option = DEVICE_OPTION
     account_label = "the LG account"
-    not_linked = staticmethod(messages.not_linked)
+    not_linked = staticmethod(messages.THINQ.not_linked)
 
     def __init__(self, settings: ThinQSettings, clock: Clock) -> None:
         super().__init__(settings, clock)
@@ -125,7 +125,7 @@ class ThinQAdapter(AccountPoller[_Linked, Mapping[str, Any]]):
         try:
             payload = control_for(linked.device.type, linked.thinq_type, action)
         except UnsupportedAction:
-            raise DeviceError(messages.unsupported(name), "unsupported_intent") from None
+            raise DeviceError(messages.THINQ.unsupported(name), "unsupported_intent") from None
         await self._client.control(linked.thinq_id, name, payload)
 
     async def _list_entries(self) -> list[dict[str, Any]]:

@@ -79,7 +79,7 @@ class ThinQClient:
         self.retry = retry or RetryPolicy()
 
     async def devices(self) -> list[dict[str, Any]]:
-        listing = await self._call(self._api.async_get_device_list, messages.ACCOUNT)
+        listing = await self._call(self._api.async_get_device_list, messages.THINQ.account)
         return [d for d in listing or [] if isinstance(d, dict)]
 
     async def state(self, device_id: str, name: str) -> Any:
@@ -116,22 +116,22 @@ class ThinQClient:
             async with asyncio.timeout(self.timeout_s):
                 return await request
         except TimeoutError:
-            raise DeviceNotAnswering(messages.not_answering(name, self.timeout_s)) from None
+            raise DeviceNotAnswering(messages.THINQ.not_answering(name, self.timeout_s)) from None
         except ThinQAPIException as exc:
             raise _translate(exc, name, _RETRY_AFTER.get()) from None
         except (aiohttp.ClientError, ValueError) as exc:  # refused connection, a body that is not JSON
             log.warning("thinq: %s: %s", name, exc)
-            raise Retryable(DeviceNotAnswering(messages.CLOUD_UNREACHABLE)) from None
+            raise Retryable(DeviceNotAnswering(messages.THINQ.cloud_unreachable)) from None
 
 
 def _translate(exc: ThinQAPIException, name: str, retry_after: float | None) -> Exception:
     code = str(exc.code)
     if code in AUTH_CODES:
-        return AccountError(messages.TOKEN_EXPIRED)
+        return AccountError(messages.THINQ.token_expired)
     if code in RATE_CODES:
-        return Retryable(DeviceError(messages.RATE_LIMITED), retry_after)
+        return Retryable(DeviceError(messages.THINQ.rate_limited), retry_after)
     if code in SERVER_CODES:
-        return Retryable(DeviceError(messages.CLOUD_ERROR), retry_after)
+        return Retryable(DeviceError(messages.THINQ.cloud_error), retry_after)
     if code in OFFLINE_CODES:
         return DeviceNotAnswering(messages.offline(name))
     if code in REMOTE_OFF_CODES:

@@ -1,46 +1,25 @@
-"""What a person hears when LG's cloud lets jibsa down: keys of the words catalogue (`thinq.*` in
-words/ko.yaml and en.yaml), worded in the reader's language where they are read."""
+"""What a person hears when LG's cloud lets jibsa down (`thinq.*` in the words catalogue): the cloud
+accounts' shared sentences, and ThinQ's own."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from jibsa.adapters.cloud.messages import CloudMessages
 from jibsa.domain.said import Said
 
-ACCOUNT = "the LG account"  # the name used (logs too) when the account, not one device, did not answer
-TOKEN_EXPIRED = Said("thinq.token_expired")
-RATE_LIMITED = Said("thinq.rate_limited")
-CLOUD_ERROR = Said("thinq.cloud_error")
-CLOUD_UNREACHABLE = Said("thinq.cloud_unreachable")
-
-
-def _name(name: str) -> Any:
-    return Said("thinq.account").to_json() if name == ACCOUNT else name
-
-
-def not_answering(name: str, seconds: float) -> Said:
-    return Said("thinq.not_answering", {"name": _name(name), "seconds": seconds})
+THINQ = CloudMessages("thinq", "the LG account")
 
 
 def offline(name: str) -> Said:
-    return Said("thinq.offline", {"name": _name(name)})
+    return THINQ.about("offline", name)
 
 
 def remote_off(name: str) -> Said:
-    return Said("thinq.remote_off", {"name": _name(name)})
+    return THINQ.about("remote_off", name)
 
 
 def power_off(name: str) -> Said:
-    return Said("thinq.power_off", {"name": _name(name)})
+    return THINQ.about("power_off", name)
 
 
 def refused(name: str, code: str, detail: str) -> Said:
-    return Said("thinq.refused", {"name": _name(name), "code": code, "detail": detail})
-
-
-def not_linked(name: str) -> Said:
-    return Said("thinq.not_linked", {"name": name})
-
-
-def unsupported(name: str) -> Said:
-    return Said("thinq.unsupported", {"name": name})
+    return THINQ.about("refused", name, code=code, detail=detail)

@@ -98,6 +98,46 @@ class Watcher:
         """The engine stops: end every wait."""
 
 
+class PeriodCount(Protocol):
+    """A running count that starts again from zero each period (`EnergyCounted`: this billing period's use)."""
+
+    @property
+    def period(self) -> str: ...
+
+
+C = TypeVar("C", bound=PeriodCount)
+
+
+class OncePerPeriodWatcher(Watcher, Generic[C]):
+    """Watches a count that starts again each period, for marks it passes. The first count after a start
+    is only the baseline, so a restart past a mark does not tell again; a new period starts from zero, so a
+    mark tells once a period. A kind names the event it counts with (`counted`) and says, in `passed`,
+    whether a rule's mark lies between two counts."""
+
+    counted: type[C]
+
+    def __init__(self, site: WatchSite) -> None:
+        super().__init__(site)
+        self._last: C | None = None  # None until the first count: that one is the baseline
+
+    def event(self, event: object) -> None:
+        if not isinstance(event, self.counted):
+            return
+        last, self._last = self._last, event
+        if last is None:
+            return
+        before = last if last.period == event.period else None
+        for rule in tuple(self.rules.values()):
+            value = self.passed(rule, before, event)
+            if value is not None:
+                self.site.fire(rule, value)
+
+    def passed(self, rule: Rule, before: C | None, now: C) -> Mapping[str, Any] | None:
+        """What `rule` is fired with when its mark lies after `before` (None: the period's start, zero)
+        and by `now`; else None."""
+        raise NotImplementedError
+
+
 class Hearing(Protocol):
     """What a kind's phrases listen with: the rule words of the sentence's language (`words`, the kind's
     own first) and finders over the part of the sentence that says when."""

@@ -2,8 +2,7 @@
 ("전기요금 5만 원 넘으면 알려줘", "when the electricity bill goes over 50,000 won, tell me").
 
 The bill is KEPCO's for the period's use so far (`EnergyCounted`, on the bus each time the energy
-recorder writes). The first count after a start is only the baseline; a new period starts from zero, so
-the rule tells once a period.
+recorder writes), watched once a period (`OncePerPeriodWatcher`).
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from jibsa.energy.tally import EnergyCounted
 from jibsa.energy.words import kwh_text, won, words
 from jibsa.nlu.numbers import parse_number
 from jibsa.rules.fields import Fields
-from jibsa.rules.model import Trigger
-from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, Wording
+from jibsa.rules.model import Rule, Trigger
+from jibsa.rules.triggers.base import Hearing, OncePerPeriodWatcher, TriggerKind, Wording
 
 MAX_WON = 10_000_000
 _UNITS = {"만": 10_000, "천": 1_000, "k": 1_000, "thousand": 1_000}
@@ -38,22 +37,14 @@ def _read(fields: Fields) -> BillTrigger:
     return BillTrigger(above)
 
 
-class BillWatcher(Watcher):
-    def __init__(self, site: WatchSite) -> None:
-        super().__init__(site)
-        self._last: EnergyCounted | None = None  # None until the first count: that one is the baseline
+class BillWatcher(OncePerPeriodWatcher[EnergyCounted]):
+    counted = EnergyCounted
 
-    def event(self, event: object) -> None:
-        if not isinstance(event, EnergyCounted):
-            return
-        last, self._last = self._last, event
-        if last is None:
-            return
-        before = last.won if last.period == event.period else 0
-        for rule in tuple(self.rules.values()):
-            trigger = rule.when
-            if isinstance(trigger, BillTrigger) and before <= trigger.above_won < event.won:
-                self.site.fire(rule, {"won": event.won, "kwh": event.kwh})
+    def passed(self, rule: Rule, before: EnergyCounted | None, now: EnergyCounted) -> Mapping[str, Any] | None:
+        trigger = rule.when
+        if isinstance(trigger, BillTrigger) and (before.won if before else 0) <= trigger.above_won < now.won:
+            return {"won": now.won, "kwh": now.kwh}
+        return None
 
 
 def _hear(part: str, hearing: Hearing) -> dict[str, Any] | None:

@@ -3,8 +3,7 @@
 알려줘", "누진 2단계 넘으면 알려줘"). Without `tier`, every edge of the period.
 
 The period's use arrives as `EnergyCounted` on the bus each time the energy recorder writes (every
-`flush_s`). The first count after a start is only the baseline, so a restart past the mark does not tell
-again; a new period starts from zero, so the rule tells once a period.
+`flush_s`), watched once a period (`OncePerPeriodWatcher`).
 """
 
 from __future__ import annotations
@@ -18,8 +17,8 @@ from jibsa.energy.tally import EnergyCounted
 from jibsa.energy.words import kwh_text, tier_text, words
 from jibsa.nlu.numbers import parse_number
 from jibsa.rules.fields import Fields
-from jibsa.rules.model import Trigger
-from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, Wording
+from jibsa.rules.model import Rule, Trigger
+from jibsa.rules.triggers.base import Hearing, OncePerPeriodWatcher, TriggerKind, Wording
 
 DEFAULT_MARGIN_KWH = 10.0  # "넘기 전에" with no amount: about a day of an ordinary household's use
 HIGHEST_TIER = 4  # the super-user rate, above 1,000 kWh in summer and winter
@@ -49,27 +48,17 @@ def _edges(trigger: TierTrigger, counted: EnergyCounted) -> Iterator[tuple[float
             yield edge, index + 2
 
 
-class TierWatcher(Watcher):
-    def __init__(self, site: WatchSite) -> None:
-        super().__init__(site)
-        self._last: EnergyCounted | None = None  # None until the first count: that one is the baseline
+class TierWatcher(OncePerPeriodWatcher[EnergyCounted]):
+    counted = EnergyCounted
 
-    def event(self, event: object) -> None:
-        if not isinstance(event, EnergyCounted):
-            return
-        last, self._last = self._last, event
-        if last is None:
-            return
-        before = last.kwh if last.period == event.period else 0.0
-        for rule in tuple(self.rules.values()):
-            trigger = rule.when
-            if not isinstance(trigger, TierTrigger):
-                continue
-            for edge, tier in _edges(trigger, event):
-                mark = max(edge - trigger.margin_kwh, 0.0)
-                if before <= mark < event.kwh:
-                    self.site.fire(rule, {"kwh": event.kwh, "edge": edge, "tier": tier})
-                    break
+    def passed(self, rule: Rule, before: EnergyCounted | None, now: EnergyCounted) -> Mapping[str, Any] | None:
+        trigger = rule.when
+        if not isinstance(trigger, TierTrigger):
+            return None
+        for edge, tier in _edges(trigger, now):
+            if (before.kwh if before else 0.0) <= max(edge - trigger.margin_kwh, 0.0) < now.kwh:
+                return {"kwh": now.kwh, "edge": edge, "tier": tier}
+        return None
 
 
 def _hear(part: str, hearing: Hearing) -> dict[str, Any] | None:
