@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jibsa.domain import Command, ErrorCode, TargetResult
+from jibsa.domain.korean import clock_text, duration_text, josa
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser, describe_results
-from jibsa.nlu.josa import clock_text, duration_text, josa
 from jibsa.nlu.numbers import parse_number
 from jibsa.nlu.timing import find_timing, parse_duration
 

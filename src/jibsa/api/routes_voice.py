@@ -230,6 +230,7 @@ async def _answer(
             "rank": heard.choice.rank,
             "stt_ms": round(recognition.stt_ms),
             "vad_ms": round(recognition.vad_ms),
+            "denoise_ms": round(recognition.denoise_ms),
             "decoded_while_speaking": listener.reused_partial,
         },
     )

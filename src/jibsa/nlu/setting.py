@@ -68,11 +68,16 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.prop = "temperature"
         if unit == "번" and s.prop is None:
             s.prop = "channel"  # "9번 틀어줘": a channel
-    if s.direction and clause.has("more") and not numbers and values:
-        s.value = None  # "더 약하게": weaker than now, not the setting named 약
+    _comparison(clause, s, said_number=bool(numbers))
     _freezer(clause, lex, s)
     s.said = s.value is not None or s.extreme is not None or s.direction is not None or s.prop is not None
     return s
+
+
+def _comparison(clause: Clause, s: Setting, *, said_number: bool) -> None:
+    """ "더 약하게": weaker than now, not the setting named 약 that the same word names."""
+    if s.direction and clause.has("more") and not said_number and s.value is not None:
+        s.value = None
 
 
 def _extreme(clause: Clause, s: Setting) -> None:

@@ -9,32 +9,12 @@
 // An owner also gets the setup sheet (a city of the 20 and a data.go.kr key, PUT /api/weather/setup): from
 // the line itself while the weather is not set up, from the opened strip afterwards.
 //
-// ctx.api(method, path) is api.js's `api`; every word on the strip is in WORDS below or in the
+// ctx.api(method, path) is api.js's `api`; every word on the strip is in the catalogue's page.weather or in the
 // server's answer (which carries both languages).
 
+import { words as pageWords } from "./i18n.js";
+
 const REFRESH_MS = 10 * 60 * 1000;
-const WORDS = {
-  ko: {
-    title: "날씨", loading: "날씨를 불러오는 중…", failed: "날씨를 불러오지 못했어요.", high: "최고", low: "최저",
-    rain: "비 올 확률", pm10: "미세먼지", pm25: "초미세먼지", now: "지금", cities: "전국 날씨", noData: "정보 없음",
-    notSet: "날씨를 설정하지 않았어요",
-    setUp: "설정하기", settings: "날씨 설정", city: "도시", key: "data.go.kr 서비스 키",
-    keyNew: "일반 인증키를 붙여 넣으세요", keyKept: "저장된 키를 그대로 써요 (바꿀 때만 넣으세요)",
-    keyHow: "공공데이터포털(data.go.kr)에 가입한 뒤 ‘기상청 단기예보 조회서비스’를 활용 신청하면, 마이페이지에 일반 인증키가 나와요. 무료예요.",
-    keyLink: "data.go.kr에서 키 받기", save: "저장", saving: "키를 확인하는 중…", cancel: "취소", close: "닫기", saved: "날씨를 설정했어요.",
-    askOwner: "집 주인 계정에서 설정할 수 있어요.",
-  },
-  en: {
-    title: "Weather", loading: "Loading the weather…", failed: "Couldn't load the weather.", high: "High",
-    low: "Low", rain: "Chance of rain", pm10: "PM10", pm25: "PM2.5", now: "Now", cities: "Across Korea",
-    noData: "no data", notSet: "Weather is not set up",
-    setUp: "Set up", settings: "Weather setup", city: "City", key: "data.go.kr service key",
-    keyNew: "Paste the general service key", keyKept: "The saved key stays (enter one only to change it)",
-    keyHow: "Sign up at data.go.kr and apply for KMA's short-range forecast service (기상청_단기예보 조회서비스); the general key then shows on My Page. It is free.",
-    keyLink: "Get a key at data.go.kr", save: "Save", saving: "Checking the key…", cancel: "Cancel", close: "Close",
-    saved: "The weather is set up.", askOwner: "An owner's account can set it up.",
-  },
-};
 // Condition -> icon drawn in SVG (emoji fonts are missing on some phones).
 const ICON_OF = {
   clear: "sun", cloudy: "cloud-sun", overcast: "cloud", drizzle: "rain", shower: "rain", rain: "rain",
@@ -105,7 +85,7 @@ function cityTile(tile, lang, w) {
 function setupSheet(ctx, done) {
   const dialog = el("dialog", "sheet wx-setup");
   dialog.setAttribute("aria-labelledby", "wx-setup-title");
-  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const w = () => pageWords("weather");
 
   function input(tag, attributes) {
     const node = el(tag);
@@ -194,7 +174,7 @@ export function mount(container, ctx) {
   let open = false;
   function render() {
     const lang = ctx.lang === "en" ? "en" : "ko";
-    const w = WORDS[lang];
+    const w = pageWords("weather");
     const heading = el("h2", "wx-title", w.title);
     if (!data) {
       container.replaceChildren(heading, el("p", "wx-note", failed ? w.failed : w.loading));

@@ -60,7 +60,7 @@ def _hear(part: str, hearing: Hearing) -> dict[str, Any] | None:
 
 
 def _read_back(when: Mapping[str, Any], w: Wording) -> str:
-    return w.say("presence", when["event"], person=w.subject(when.get("person") or w.text("someone")))
+    return w.say("presence", when["event"], person=when.get("person") or w.text("someone"))
 
 
 def _happened(trigger: PresenceTrigger, value: Any, w: Wording) -> str:
