@@ -18,9 +18,10 @@ from jibsa.config import ConfigError
 from jibsa.conversation import Conversation
 from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
+from jibsa.domain.said import Said
 from jibsa.energy.recorder import EnergyRecorder
 from jibsa.energy.store import EnergyStore
-from jibsa.gate import AuditLog, Gate
+from jibsa.gate import AuditLog, Gate, Principal
 from jibsa.home_file import load_home
 from jibsa.hub import (
     AdapterContext,
@@ -226,6 +227,20 @@ class RunningHome:
         self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
         if self.voices is not None:
             self.gate.configure(strangers_as_guests=self.voices.strangers_as_guests)
+        if self.rules is not None:
+            self.gate.configure(voice_refused=self._tell_voice_refused)
+
+    async def _tell_voice_refused(self, judged: Principal, text: str) -> None:
+        """The person whose session it was is told that a voice was refused there (a stranger on their tablet)."""
+        if self.rules is None or judged.voice is None:
+            return
+        voice = judged.voice.person
+        said = (
+            Said("notification.voice_refused_person", {"voice": voice, "text": text})
+            if voice
+            else Said("notification.voice_refused_stranger", {"text": text})
+        )
+        await self.rules.notifier.notify((judged.person,), said)
 
     async def use_weather(self, source: WeatherSource, city: str) -> None:
         """Answer weather from `source` for `city` from now on (the conversation, the page and the rules),

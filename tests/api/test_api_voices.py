@@ -135,11 +135,11 @@ async def test_the_owner_deletes_one_recording_and_a_person_deletes_their_own(
 
 
 async def test_only_an_owner_switches_strangers_as_guests_and_the_gate_follows_it(harness: ApiHarness) -> None:
-    refused = await harness.as_(Role.MEMBER, "PUT", "/api/voices/settings", json={"strangers_as_guests": False})
+    refused = await harness.as_(Role.MEMBER, "PUT", "/api/voices", json={"strangers_as_guests": False})
     assert refused.status_code == 403
-    odd = await harness.as_(Role.OWNER, "PUT", "/api/voices/settings", json={"strangers_as_guests": "maybe"})
+    odd = await harness.as_(Role.OWNER, "PUT", "/api/voices", json={"strangers_as_guests": "maybe"})
     assert odd.status_code == 422
-    done = await harness.as_(Role.OWNER, "PUT", "/api/voices/settings", json={"strangers_as_guests": False})
+    done = await harness.as_(Role.OWNER, "PUT", "/api/voices", json={"strangers_as_guests": False})
     assert done.status_code == 200
     assert (await harness.as_(Role.GUEST, "GET", "/api/voices")).json()["strangers_as_guests"] is False
     from jibsa.gate import HeardVoice, Principal, Via
@@ -166,4 +166,4 @@ async def test_bad_recordings_and_rooms_get_a_clear_answer(harness: ApiHarness, 
 async def test_without_credentials_nothing_is_listed_or_changed(harness: ApiHarness) -> None:
     assert (await harness.client.get("/api/voices")).status_code == 401
     assert (await harness.client.delete("/api/voices/owner")).status_code == 401
-    assert (await harness.client.put("/api/voices/settings", json={"strangers_as_guests": False})).status_code == 401
+    assert (await harness.client.put("/api/voices", json={"strangers_as_guests": False})).status_code == 401

@@ -151,3 +151,18 @@ async def test_why_says_whose_voice_asked(running: RunningHome) -> None:
     assert why.reply.endswith("등록되지 않은 목소리였어요."), why.reply
     turned = await running.gate.say(spoken(Role.OWNER, OWNERS_VOICE), "주방 불 켜줘")
     assert turned.to_dict()["voice"] == {"person": "owner", "score": 0.91}  # what the page and listeners are told
+
+
+async def test_the_session_person_is_told_when_a_voice_was_refused_on_their_tablet(running: RunningHome) -> None:
+    from jibsa.words import say
+
+    await running.gate.say(spoken(Role.OWNER, STRANGER), "현관문 열어줘")
+    await running.gate.say(spoken(Role.OWNER, MEMBERS_VOICE), "매터 기기 추가해줘")  # owners only
+    await running.gate.say(spoken(Role.OWNER, OWNERS_VOICE), "현관문 열어줘")  # asked, not refused: no notice
+    notes = await running.store.notifications(running.hub.home.id, "owner")  # type: ignore[attr-defined]
+    told = [say(n.said, "ko") for n in reversed(notes)]
+    assert told == [
+        "등록되지 않은 목소리의 요청을 손님으로 여겨 하지 않았어요: “현관문 열어줘”",
+        "minsu님 목소리의 요청을 minsu님이 할 수 없는 일이라 하지 않았어요: “매터 기기 추가해줘”",
+    ]
+    assert [n.person for n in notes] == ["owner", "owner"]

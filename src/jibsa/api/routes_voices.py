@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 from jibsa.api.audit import record
 from jibsa.api.auth import Principal, current_principal, owner_only
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api", tags=["voices"], responses=ERROR_RESPONSES)
 
 class VoiceSettingsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    strangers_as_guests: bool
+    strangers_as_guests: StrictBool  # 0, 1 and "true" are not an answer
 
 
 def enrolment_sentences(language: str) -> list[str]:
@@ -66,7 +66,7 @@ async def list_voices(
     }
 
 
-@router.put("/voices/settings", summary="Strangers' voices judged as guests, on or off (owners)")
+@router.put("/voices", summary="Strangers' voices judged as guests, on or off (owners)")
 async def voice_settings(
     body: VoiceSettingsRequest, request: Request, principal: Principal = Depends(owner_only)
 ) -> dict[str, Any]:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
 from jibsa.answers import said
 from jibsa.confirmations import Answer, Held, answer_in
 from jibsa.conversation import Conversation, Turn
-from jibsa.domain import Command
+from jibsa.domain import Command, ErrorCode
 from jibsa.domain.policy import needs_pin
 from jibsa.gate.errors import GateRefused
 from jibsa.gate.pin import PinLock, spoken_pin, without_pin
@@ -61,6 +61,7 @@ class Gate:
         self._audit = audit
         self._clock = clock
         self._strangers_as_guests: Callable[[], bool] = lambda: True
+        self._voice_refused: Callable[[Principal, str], Awaitable[None]] | None = None
 
     @property
     def home_id(self) -> str:
@@ -72,16 +73,20 @@ class Gate:
         pins: PinLock | None = None,
         audit: AuditLog | None = None,
         strangers_as_guests: Callable[[], bool] | None = None,
+        voice_refused: Callable[[Principal, str], Awaitable[None]] | None = None,
     ) -> None:
         """The home's PIN, as the server (or `voice serve`) read it from JIBSA_UNLOCK_PIN or jibsa.yaml; the
         audit log, when the server keeps accounts apart from the home's store; the household's setting
-        "낯선 목소리는 손님으로" (read at each spoken request: the owner may change it at any time)."""
+        "낯선 목소리는 손님으로" (read at each spoken request: the owner may change it at any time); whom to tell
+        when a request was refused because of the voice it was heard in (`voice_refused(judged, text)`)."""
         if pins is not None:
             self.pins = pins
         if audit is not None:
             self._audit = audit
         if strangers_as_guests is not None:
             self._strangers_as_guests = strangers_as_guests
+        if voice_refused is not None:
+            self._voice_refused = voice_refused
 
     def judged(self, principal: Principal) -> Principal:
         """Who a request is judged as: a spoken one with a voice matched against the household's
@@ -120,6 +125,8 @@ class Gate:
             raise
         ok = turn.refused is None and all(o.ok for o in turn.outcomes)
         await self.audit(judged, "conversation", detail, ok=ok, result=turn.answer())
+        if _refused_for_the_voice(turn, principal, judged) and self._voice_refused is not None:
+            await self._voice_refused(judged, text)
         return turn
 
     async def _say(self, principal: Principal, text: str, *, room: str | None, confirm: bool, pin: str | None) -> Turn:
@@ -251,6 +258,18 @@ class Gate:
 
 
 _PIN_REFUSALS = frozenset({"wrong_pin", "pin_required", "too_many_requests"})
+_NOT_ALLOWED = ErrorCode.NOT_ALLOWED.value
+
+
+def _refused_for_the_voice(turn: Turn, asked: Principal, judged: Principal) -> bool:
+    """Refused, nothing done, for a role the voice narrowed to (the session's own role might have been
+    allowed): the reply and the session's person say so. A request partly done keeps its own reply."""
+    if judged.voice is None or judged.role is asked.role or turn.refused in _PIN_REFUSALS:
+        return False
+    refused_below = any(o.error == _NOT_ALLOWED for o in turn.outcomes) or any(
+        r.error is ErrorCode.NOT_ALLOWED for r in turn.results
+    )  # the hub's own refusal (an owners-only skill, a guest's unlock it was asked for)
+    return turn.refused is not None or (refused_below and not any(o.ok for o in turn.outcomes))
 
 
 def _told_why(turn: Turn, asked: Principal, judged: Principal) -> Turn:
@@ -260,7 +279,7 @@ def _told_why(turn: Turn, asked: Principal, judged: Principal) -> Turn:
     if voice is None:
         return turn
     turn = replace(turn, voice=voice.to_dict())
-    if turn.refused is None or turn.refused in _PIN_REFUSALS or judged.role is asked.role:
+    if not _refused_for_the_voice(turn, asked, judged):
         return turn
     if voice.person is None:
         return replace(turn, reply=said("voice_stranger", turn.language))

@@ -235,18 +235,23 @@ class Voiceprints:
             self._write(data)
 
     def _write(self, data: dict[str, Any]) -> None:
-        """Written whole under a private name, then moved into place: no reader sees half a file."""
+        """Written whole under a private name, then moved into place: no reader sees half a file. The
+        contents read before are forgotten either way (`data` was changed in place: a failed write must
+        not leave the change believed)."""
+        self._seen = None
         folder = self.path.parent
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder.chmod(0o700)
         temporary = folder / f".{self.path.name}.{uuid.uuid4().hex}"
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self.path)
-        self._seen = None
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                json.dump(data, file, ensure_ascii=False)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
 
 def _voice(user_id: str, entry: dict[str, Any]) -> EnrolledVoice:

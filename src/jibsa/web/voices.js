@@ -75,7 +75,7 @@ export function mount(container, ctx) {
   function strangersSwitch() {
     const box = el("input", { type: "checkbox", id: "voices-strangers", "data-voices": "strangers", checked: view.strangers,
       onchange: async (e) => {
-        await ctx.api("PUT", "/api/voices/settings", { strangers_as_guests: e.target.checked }).catch(() => null);
+        await ctx.api("PUT", "/api/voices", { strangers_as_guests: e.target.checked }).catch(() => null);
         await load();
       } });
     return el("p", { class: "voices-setting" }, box, " ", el("label", { for: "voices-strangers" }, t("voicesStrangers")));
