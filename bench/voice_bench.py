@@ -10,7 +10,8 @@ inline (`wav_base64`, as the dashboard's "목소리 점검" downloads it). Repor
 accuracy (the parser on the sentence itself), spoken accuracy with plain recognition (the recogniser's
 best hypothesis) and home-aware recognition (the hypothesis the parser understands), character error
 rate, and decoding time. "wrong" counts requests that would have carried out something other than what
-was said (the opposite, or another device); "asked" counts those where the home-aware choice asked
+was said (the opposite, or another device; a question answered instead is a miss, not a wrong action);
+"asked" counts those where the home-aware choice asked
 instead of acting. The confusion table lists every wrong action: said → done.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -36,6 +38,7 @@ from jibsa.home_file import load_home
 from jibsa.nlu import Parser
 from jibsa.voice.audio import RATE, read_wav
 from jibsa.voice.choice import choose_understood
+from jibsa.voice.home_words import home_words
 from jibsa.voice.model import model_folder
 from jibsa.voice.stt import NOISE_SUPPRESSION, WhisperRecognizer
 
@@ -125,7 +128,9 @@ def cer(heard: str, said: str) -> float:
     return row[len(a)] / max(1, len(b))
 
 
-def score(manifest: Path, recognizer: WhisperRecognizer, only: str = "") -> list[dict[str, Any]]:
+def score(
+    manifest: Path, recognizer: WhisperRecognizer, only: str = "", *, with_home_words: bool = True
+) -> list[dict[str, Any]]:
     home = load_home(None).home
     parsers = {lang: Parser(home, lang) for lang in ("ko", "en")}
     results = []
@@ -135,18 +140,22 @@ def score(manifest: Path, recognizer: WhisperRecognizer, only: str = "") -> list
             continue
         inline = item.get("wav_base64")
         audio = read_wav(base64.b64decode(inline) if inline else (manifest.parent / item["file"]).read_bytes())
-        results.append(score_one(item, audio, recognizer, parsers[item.get("language", "ko")]))
+        parser = parsers[item.get("language", "ko")]
+        words = home_words(home, parser.language) if with_home_words else None
+        results.append(score_one(item, audio, recognizer, parser, words))
     return results
 
 
-def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecognizer, parser: Parser) -> dict[str, Any]:
+def score_one(
+    item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecognizer, parser: Parser, hotwords: str | None = None
+) -> dict[str, Any]:
     room = item.get("room")
 
     def understand(text: str) -> Any:
         return parser.parse(text, room=room)
 
     started = time.perf_counter()
-    recognition = recognizer.recognize(audio, item.get("language", "ko"))
+    recognition = recognizer.recognize(audio, item.get("language", "ko"), hotwords)
     seconds = time.perf_counter() - started
     chose = time.perf_counter()
     aware = choose_understood(recognition.alternatives, understand, parser.home)
@@ -159,6 +168,7 @@ def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecogn
         "text": item["text"],
         "heard": recognition.text,
         "chosen": aware.text,
+        "score": recognition.alternatives[aware.rank].score if recognition.alternatives else None,
         "typed": matches(list(understand(item["text"]).commands), expected),
         "plain": matches(plain_done, expected),
         "plain_wrong": _wrong(plain_done, expected),
@@ -178,8 +188,10 @@ def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecogn
 
 
 def _wrong(done: list[Any], expected: list[dict[str, Any]]) -> bool:
-    """Something was carried out, and it is not what was said."""
-    return bool(done) and not matches(done, expected)
+    """Something was carried out, and it is not what was said. A question answered instead ("Closed the
+    curtain?" read as asking whether it is closed) changes nothing: a miss, not a wrong action."""
+    acts = [c for c in done if not c.intent.startswith("query")]  # query_state, query_home, ...
+    return bool(acts) and not matches(done, expected)
 
 
 def _said(commands: Any) -> str:
@@ -223,8 +235,32 @@ def report(results: list[dict[str, Any]]) -> None:
         print(f"  {count:>3} x  {said}  ->  {done}")
     misses = [r for r in english if not r["aware"]]
     for r in misses[:15]:
-        how = "asked" if r["asked"] else "wrong" if r["aware_wrong"] else "nothing"
+        how = "asked" if r["asked"] else "wrong" if r["aware_wrong"] else "answered" if r["done"] != "-" else "nothing"
         print(f"  miss ({how}) {r['variant']}: said {r['text']!r}, heard {r['heard']!r}, chose {r['chosen']!r}")
+
+
+def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One line for the record: per variant group, understood (home-aware) %, wrong actions, asked, and
+    the time per request; with the machine's load average."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in results:
+        groups[_group(result["variant"])].append(result)
+        groups[result["variant"]].append(result)
+    return {
+        "bench": "voice_bench",
+        "variants": {
+            name: {
+                "n": len(rows),
+                "understood_pct": round(100 * sum(r["aware"] for r in rows) / len(rows), 1),
+                "wrong": sum(r["aware_wrong"] for r in rows),
+                "asked": sum(r["asked"] for r in rows),
+                "ms_p50": round(1000 * statistics.median(r["seconds"] for r in rows)),
+            }
+            for name, rows in sorted(groups.items())
+        },
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+    }
 
 
 def _p50(rows: list[dict[str, Any]], key: str) -> float:
@@ -241,6 +277,7 @@ def main() -> int:
         default=NOISE_SUPPRESSION,
         help=f"noise suppression level 0-4 (default {NOISE_SUPPRESSION})",
     )
+    options.add_argument("--no-home-words", action="store_true", help="recognise without the home's words")
     options.add_argument("--only", default="", help="score only variants starting with this (e.g. en-clean)")
     options.add_argument("--json", type=Path, help="also write every result here")
     args = options.parse_args()
@@ -249,8 +286,9 @@ def main() -> int:
         return 2
     manifest = args.manifest or generate(CACHE)
     recognizer = WhisperRecognizer(model_folder(CACHE / "data"), beam_size=args.beam, noise_suppression=args.denoise)
-    results = score(manifest, recognizer, args.only)
+    results = score(manifest, recognizer, args.only, with_home_words=not args.no_home_words)
     report(results)
+    print(json.dumps(summary(results)))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

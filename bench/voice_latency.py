@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -175,6 +176,21 @@ async def main(rounds: int) -> None:
     print(summary("VAD of the final (ms)", [r["vad_ms"] for r in results], "ms"))
     print(summary("decode of the final (ms)", [r["stt_ms"] for r in results], "ms"))
     print(f"memory: {before:.0f} MB before the model, {loaded:.0f} MB loaded, {rss_mb():.0f} MB after the run")
+    latencies = sorted(r["latency"] for r in results)
+    print(
+        json.dumps(
+            {
+                "bench": "voice_latency",
+                "rounds": len(results),
+                "p50_s": round(statistics.median(latencies), 3),
+                "p95_s": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 3),
+                "decode_p50_ms": round(statistics.median(r["stt_ms"] for r in results)),
+                "rss_mb": round(rss_mb()),
+                "load_average": [round(x, 1) for x in os.getloadavg()],
+                "cpus": os.cpu_count(),
+            }
+        )
+    )
     watcher.cancel()
     server.should_exit = True
     await serving

@@ -1,5 +1,6 @@
 """`bench/voice_bench.py`'s report: a manifest of real recordings has variants with no "-" (it once
-crashed on them), and every wrong action is counted and listed said → done."""
+crashed on them), every wrong action is counted and listed said → done, and a question answered
+instead is a miss, not a wrong action."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+
+from jibsa.domain import Command
 
 
 def voice_bench() -> ModuleType:
@@ -59,3 +62,26 @@ def test_a_recording_variant_without_a_dash_is_reported_with_its_wrong_actions(
     kitchen = next(line for line in out.splitlines() if line.startswith("kitchen "))
     assert kitchen.split()[-4] == "1"  # one wrong action in the home-aware column
     assert "1 x  start dishwasher  ->  start washer" in out
+
+
+def test_a_question_answered_instead_is_a_miss_and_an_act_on_another_device_is_wrong() -> None:
+    bench = voice_bench()
+    said = [{"intent": "close", "targets": ["living_curtain"]}]
+    assert not bench._wrong([Command("query_state", ("living_curtain",))], said)
+    assert bench._wrong([Command("open", ("living_curtain",))], said)
+    assert bench._wrong([Command("query_state", ("living_curtain",)), Command("open", ("master_blind",))], said)
+    assert not bench._wrong([Command("close", ("living_curtain",))], said)
+    assert not bench._wrong([], said)
+
+
+def test_the_summary_line_counts_each_variant_and_names_the_load() -> None:
+    bench = voice_bench()
+    line = bench.summary(
+        [
+            row("en-noise-10dB", aware=True, wrong=False, done="start dishwasher"),
+            row("en-noise-10dB", aware=False, wrong=True, done="start washer"),
+        ]
+    )
+    noisy = line["variants"]["en-noise-10dB"]
+    assert noisy == {"n": 2, "understood_pct": 50.0, "wrong": 1, "asked": 0, "ms_p50": 500}
+    assert line["variants"]["en-noise (all)"]["n"] == 2 and len(line["load_average"]) == 3

@@ -69,6 +69,21 @@ def test_when_they_agree_the_understood_one_is_taken(home: Home) -> None:
     assert acted(choice) == [("turn_on", ("living_tv",))] and choice.rank == 1 and not choice.asks
 
 
+@pytest.mark.parametrize(
+    ("garbled", "guess"),
+    [
+        ("top of the robot in my vacuum.", "start from the robot to my vacuum."),  # "stop", at 10 dB
+        ("Turn of the bad room light.", "Turn on the bedroom light."),
+        ("Stop the vacuum, robot-ish.", "Start the robot vacuum."),
+    ],
+)
+def test_when_the_likeliest_seems_to_say_the_other_way_a_lower_guess_is_not_taken(
+    home: Home, garbled: str, guess: str
+) -> None:
+    choice = choose(home, (garbled, -0.3), (guess, -0.5))
+    assert acted(choice) == []
+
+
 @pytest.mark.parametrize("safety", ["Lock the front door.", "Close the gas valve.", "Unlock the front door."])
 def test_a_safety_device_is_acted_on_only_when_the_likeliest_names_it(home: Home, safety: str) -> None:
     below = choose(home, ("Flock the front bore.", -0.1), (safety, -0.2))

@@ -25,14 +25,16 @@ class ScriptedRecognizer:
         self.step = step  # how much less likely each hypothesis is than the one before
         self.gate = gate
         self.calls = 0
+        self.hotwords: str | None = None  # what the latest recognition was told to listen for
 
     def speech_end(self, audio: Samples) -> float | None:
         usable = len(audio) - len(audio) % _WINDOW
         loud = np.flatnonzero(np.abs(audio[:usable]).reshape(-1, _WINDOW).max(axis=1) > _SPEECH_LEVEL)
         return float((loud[-1] + 1) * _WINDOW / RATE) if len(loud) else None
 
-    def recognize(self, audio: Samples, language: str) -> Recognition:
+    def recognize(self, audio: Samples, language: str, hotwords: str | None = None) -> Recognition:
         self.calls += 1
+        self.hotwords = hotwords
         if self.gate is not None:
             self.gate.wait(30)
         if self.speech_end(audio) is None:

@@ -113,7 +113,9 @@ async def _one_turn(
     room = start["room"] if isinstance(start.get("room"), str) else None
     session = str(start["session"]) if start.get("session") else connection  # one session per socket by default
     await _send(websocket, "ready", {})
-    listener = Listener(service, language)
+    listener = Listener(
+        service, language, hotwords=service.words_of(context.running.conversation.parser.home, language)
+    )
     try:
         if not await _listen(websocket, listener):
             return False

@@ -22,6 +22,7 @@ import yaml
 from jibsa.domain import Home
 from jibsa.domain.policy import SAFETY_TYPES
 from jibsa.nlu import Understanding
+from jibsa.nlu.lexicon import load_lexicon
 from jibsa.voice.errors import voice_message
 from jibsa.voice.stt import Hypothesis
 
@@ -93,6 +94,10 @@ def choose_understood(
     pool = close or complete
     top = understood[0]
     said = bool(top.commands or top.needs_choice)  # the likeliest hypothesis says what to do
+    if (
+        readings[0].intents is None
+    ):  # a lower hypothesis may not supply a direction the likeliest seems to say the other way
+        pool = [r for r in pool if not _hints_opposite(alternatives[0].text, readings[r])]
     anchor = readings[0] if said else readings[pool[0]] if pool else None
     if anchor is not None:
         rival = next((r for r in pool if not readings[r].agrees(anchor)), None)
@@ -126,6 +131,39 @@ def _confusions() -> tuple[tuple[re.Pattern[str], str], ...]:
 def _confusable(text: str) -> list[str]:
     """`text` with a word the recogniser often hears in place of a direction word put back."""
     return [pattern.sub(said, text, count=1) for pattern, said in _confusions() if pattern.search(text)]
+
+
+_OPPOSITES = {"turn_on": "turn_off", "open": "close", "lock": "unlock", "start": "stop"}
+_OPPOSITE = _OPPOSITES | {b: a for a, b in _OPPOSITES.items()}
+
+
+@cache
+def _latin_verbs(intent: str) -> tuple[str, ...]:
+    """The one-word Latin verbs for `intent` in the parser's lexicon ("stop", "halt"; "off")."""
+    return tuple(w for w in load_lexicon().groups("verbs").get(intent, ()) if re.fullmatch(r"[a-z]+", w))
+
+
+def _hints_opposite(text: str, reading: Reading) -> bool:
+    """Whether `text` (the likeliest hypothesis, not understood) holds a verb for the opposite of what
+    `reading` does, or a word one letter from one ("top" for "stop", "of" for "off"): then the direction
+    is the recogniser's guess, not what was heard."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for intent in reading.intents or ():
+        opposite = _OPPOSITE.get(intent)
+        for verb in _latin_verbs(opposite) if opposite else ():
+            if verb in words or (len(verb) >= 3 and any(_one_letter_apart(w, verb) for w in words)):
+                return True
+    return False
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter changed, added or removed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _names(home: Home, understanding: Understanding) -> str:

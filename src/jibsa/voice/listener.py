@@ -21,9 +21,12 @@ COVER_MARGIN_S = 0.2  # a partial counts as final when it heard this much past t
 
 
 class Listener:
-    def __init__(self, service: VoiceService, language: str, *, max_seconds: float = MAX_UTTERANCE_S) -> None:
+    def __init__(
+        self, service: VoiceService, language: str, *, hotwords: str | None = None, max_seconds: float = MAX_UTTERANCE_S
+    ) -> None:
         self.service = service
         self.language = language
+        self.hotwords = hotwords  # the home's words to listen for (VoiceService.words_of)
         self.max_samples = int(max_seconds * RATE)
         self._chunks: list[Samples] = []
         self._length = 0
@@ -64,7 +67,7 @@ class Listener:
     async def partial(self) -> Recognition | None:
         """A transcript of the audio so far, if the recogniser is free (partials never wait in line)."""
         audio = self.audio()
-        found = await self.service.recognize_if_free(audio, self.language)
+        found = await self.service.recognize_if_free(audio, self.language, self.hotwords)
         if found is not None:
             self._decoded_at, self._last = len(audio), found
         return found
@@ -87,4 +90,4 @@ class Listener:
         if last is not None and last.heard_speech and end <= self._decoded_at / RATE - COVER_MARGIN_S:
             self.reused_partial = True
             return last
-        return await self.service.recognize(audio, self.language, on_busy)
+        return await self.service.recognize(audio, self.language, on_busy, self.hotwords)

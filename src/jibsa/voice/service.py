@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jibsa.domain import Home
 from jibsa.nlu import Parser
 from jibsa.voice.audio import Samples, Speech
 from jibsa.voice.choice import Choice, choose_understood
 from jibsa.voice.errors import VoiceError
+from jibsa.voice.home_words import home_words
 from jibsa.voice.stt import Recognition, Recognizer
 from jibsa.voice.tts import Synthesizer
 
@@ -44,11 +46,13 @@ class VoiceService:
         parallel: int = 0,
         queue_wait_s: float = QUEUE_WAIT_S,
         home_aware: bool = True,
+        use_home_words: bool = True,
     ) -> None:
         self.recognizer = recognizer
         self.synthesizer = synthesizer
         self.parallel = parallel or max(1, (os.cpu_count() or 1) // 2)
         self.home_aware = home_aware
+        self.use_home_words = use_home_words
         self._slots = asyncio.Semaphore(self.parallel)
         self._queue_wait_s = queue_wait_s
         self.last_decode_s = 0.0  # how long the latest recognition took (the machine's pace now)
@@ -57,8 +61,11 @@ class VoiceService:
     def busy(self) -> bool:
         return self._slots.locked()
 
-    async def recognize(self, audio: Samples, language: str, on_busy: BusyNotice | None = None) -> Recognition:
-        """Recognise `audio`, waiting for a free slot (telling `on_busy` first when there is none)."""
+    async def recognize(
+        self, audio: Samples, language: str, on_busy: BusyNotice | None = None, hotwords: str | None = None
+    ) -> Recognition:
+        """Recognise `audio`, listening for `hotwords` (the home's words, `words_of`), waiting for a free
+        slot (telling `on_busy` first when there is none)."""
         if self._slots.locked() and on_busy is not None:
             await on_busy()
         try:
@@ -66,17 +73,21 @@ class VoiceService:
         except TimeoutError:
             raise VoiceError("too_busy") from None
         try:
-            found = await asyncio.to_thread(self.recognizer.recognize, audio, language)
+            found = await asyncio.to_thread(self.recognizer.recognize, audio, language, hotwords)
         finally:
             self._slots.release()
         self.last_decode_s = (found.denoise_ms + found.vad_ms + found.stt_ms) / 1000
         return found
 
-    async def recognize_if_free(self, audio: Samples, language: str) -> Recognition | None:
+    async def recognize_if_free(self, audio: Samples, language: str, hotwords: str | None = None) -> Recognition | None:
         """Recognise now if a slot is free, else None (partial transcripts never queue)."""
         if self._slots.locked():
             return None
-        return await self.recognize(audio, language)
+        return await self.recognize(audio, language, hotwords=hotwords)
+
+    def words_of(self, home: Home, language: str) -> str | None:
+        """The hotwords to recognise `language` with in `home` (None when turned off or not used for it)."""
+        return home_words(home, language) if self.use_home_words else None
 
     async def speech_end(self, audio: Samples) -> float | None:
         return await asyncio.to_thread(self.recognizer.speech_end, audio)
@@ -92,7 +103,8 @@ class VoiceService:
     async def hear(
         self, audio: Samples, language: str, parser: Parser, room: str | None = None, on_busy: BusyNotice | None = None
     ) -> Heard:
-        return self.choose(await self.recognize(audio, language, on_busy), parser, room)
+        recognition = await self.recognize(audio, language, on_busy, self.words_of(parser.home, language))
+        return self.choose(recognition, parser, room)
 
     async def speak(self, text: str, language: str) -> Speech:
         if self.synthesizer is None:
@@ -102,7 +114,7 @@ class VoiceService:
 
 def voice_settings(adapter_settings: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
     """The `voice:` section of jibsa.yaml (`stt_model`, `beam_size`, `noise_suppression`, `home_aware`,
-    `parallel`)."""
+    `home_words`, `parallel`)."""
     return adapter_settings.get("voice") or {}
 
 
@@ -124,4 +136,5 @@ def load_voice_service(data_dir: Path, settings: Mapping[str, Any], *, with_voic
         synthesizer,
         parallel=int(settings.get("parallel", 0)),
         home_aware=str(settings.get("home_aware", "true")).lower() != "false",
+        use_home_words=str(settings.get("home_words", "true")).lower() != "false",
     )

@@ -1,11 +1,11 @@
 """Speech to text behind one small interface, and the default engine: faster-whisper (CTranslate2,
 int8 on the CPU) with the Silero VAD it ships.
 
-The engine returns the beam's n best hypotheses (CTranslate2 gives them from one beam search, so
-they cost nothing extra); `choice.choose_understood` picks among them. Decoding is bounded on
-purpose: temperature 0 only (fallback to sampling took 4–15 s on unclear Korean audio), no
-timestamps, no previous-text conditioning, no prompt (a prompt of the home's phrases made Whisper
-base repeat the prompt instead of hearing the speech), and a cap on the tokens of one answer.
+Noise is suppressed first (`denoise`). The engine returns the beam's n best hypotheses (CTranslate2
+gives them from one beam search, so they cost nothing extra); `choice.choose_understood` picks among
+them. Decoding is bounded on purpose: temperature 0 only (fallback to sampling took 4–15 s on unclear
+Korean audio), no timestamps, no previous-text conditioning, no prompt but the home's own words as
+hotwords where they help (`home_words`: English), and a cap on the tokens of one answer.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ class Recognizer(Protocol):
 
     languages: tuple[str, ...]
 
-    def recognize(self, audio: Samples, language: str) -> Recognition: ...
+    def recognize(self, audio: Samples, language: str, hotwords: str | None = None) -> Recognition:
+        """`hotwords`: words to listen for (the home's names, `home_words`), or None."""
+        ...
 
     def speech_end(self, audio: Samples) -> float | None:
         """Where speech in `audio` ends (seconds), None if there is none."""
@@ -84,7 +86,7 @@ class WhisperRecognizer:
         stamps = _speech_stamps(audio)
         return stamps[-1]["end"] / RATE if stamps else None
 
-    def recognize(self, audio: Samples, language: str) -> Recognition:
+    def recognize(self, audio: Samples, language: str, hotwords: str | None = None) -> Recognition:
         started = time.perf_counter()
         audio = suppress_noise(audio, self.noise_suppression)
         cleaned = time.perf_counter()
@@ -96,21 +98,34 @@ class WhisperRecognizer:
         pad = int(_SPEECH_PAD_S * RATE)
         clip = audio[max(0, stamps[0]["start"] - pad) : stamps[-1]["end"] + pad]
         decoded = time.perf_counter()
-        alternatives = self._decode(clip, language)
+        alternatives = self._decode(clip, language, hotwords)
         stt_ms = (time.perf_counter() - decoded) * 1000
         return Recognition(alternatives, vad_ms, stt_ms, denoise_ms)
 
-    def _decode(self, clip: Samples, language: str) -> tuple[Hypothesis, ...]:
+    def _decode(self, clip: Samples, language: str, hotwords: str | None) -> tuple[Hypothesis, ...]:
+        """The beam's hypotheses as the audio alone gives them, then (when `hotwords` are given) those heard
+        with the home's words in mind, from the same encoding. The likeliest stays the audio's own: heard
+        with a prompt, Whisper base echoes its form ("close the curtain" as "closet, living room, curtain,")."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
-        from faster_whisper.transcribe import get_suppressed_tokens
 
         model = self._model
         features = pad_or_trim(model.feature_extractor(clip)[..., :-1])
         encoded = model.encode(features)
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
-        prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
-        result: Any = model.model.generate(
+        found: dict[str, Hypothesis] = {}
+        for words in (None, hotwords) if hotwords else (None,):
+            for text, score in self._beam(encoded, tokenizer, words):
+                same = "".join(c for c in text.lower() if c.isalnum())  # differing only in case or punctuation
+                if same and same not in found:
+                    found[same] = Hypothesis(text, score)
+        return tuple(found.values())
+
+    def _beam(self, encoded: Any, tokenizer: Any, hotwords: str | None) -> list[tuple[str, float]]:
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        prompt = self._model.get_prompt(tokenizer, [], without_timestamps=True, hotwords=hotwords)
+        result: Any = self._model.model.generate(
             encoded,
             [prompt],
             beam_size=self.beam_size,
@@ -120,13 +135,9 @@ class WhisperRecognizer:
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
         )[0]
-        found: dict[str, Hypothesis] = {}
-        for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
-            text = tokenizer.decode(tokens).strip()
-            same = "".join(c for c in text.lower() if c.isalnum())  # hypotheses differing only in case or punctuation
-            if same and same not in found:
-                found[same] = Hypothesis(text, float(score))
-        return tuple(found.values())
+        return [
+            (tokenizer.decode(t).strip(), float(x)) for t, x in zip(result.sequences_ids, result.scores, strict=True)
+        ]
 
 
 def _speech_stamps(audio: Samples) -> list[dict[str, int]]:
