@@ -37,7 +37,7 @@ from jibsa.nlu import Parser
 from jibsa.voice.audio import RATE, read_wav
 from jibsa.voice.choice import choose_understood
 from jibsa.voice.model import model_folder
-from jibsa.voice.stt import WhisperRecognizer
+from jibsa.voice.stt import NOISE_SUPPRESSION, WhisperRecognizer
 
 HERE = Path(__file__).parent
 CACHE = HERE / ".voice-cache"
@@ -171,6 +171,7 @@ def score_one(item: dict[str, Any], audio: np.ndarray, recognizer: WhisperRecogn
         "seconds": seconds,
         "audio_s": len(audio) / RATE,
         "vad_ms": recognition.vad_ms,
+        "denoise_ms": recognition.denoise_ms,
         "stt_ms": recognition.stt_ms,
         "choice_ms": choice_ms,
     }
@@ -212,7 +213,8 @@ def report(results: list[dict[str, Any]]) -> None:
     english = [r for r in results if r["variant"].startswith("en")] or results
     if english:
         print(
-            f"time per request (ms, p50): VAD {_p50(english, 'vad_ms'):.0f}, decode {_p50(english, 'stt_ms'):.0f}, "
+            f"time per request (ms, p50): noise suppression {_p50(english, 'denoise_ms'):.0f}, "
+            f"VAD {_p50(english, 'vad_ms'):.0f}, decode {_p50(english, 'stt_ms'):.0f}, "
             f"choice {_p50(english, 'choice_ms'):.1f}"
         )
     confusion = Counter((r["expected"], r["done"]) for r in results if r["aware_wrong"])
@@ -233,6 +235,12 @@ def main() -> int:
     options = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_argument("--manifest", type=Path, help="score this manifest instead of the espeak set")
     options.add_argument("--beam", type=int, default=5, help="beam size = hypotheses (default 5)")
+    options.add_argument(
+        "--denoise",
+        type=int,
+        default=NOISE_SUPPRESSION,
+        help=f"noise suppression level 0-4 (default {NOISE_SUPPRESSION})",
+    )
     options.add_argument("--only", default="", help="score only variants starting with this (e.g. en-clean)")
     options.add_argument("--json", type=Path, help="also write every result here")
     args = options.parse_args()
@@ -240,7 +248,7 @@ def main() -> int:
         print("needs espeak-ng and sox (apt-get install espeak-ng sox)", file=sys.stderr)
         return 2
     manifest = args.manifest or generate(CACHE)
-    recognizer = WhisperRecognizer(model_folder(CACHE / "data"), beam_size=args.beam)
+    recognizer = WhisperRecognizer(model_folder(CACHE / "data"), beam_size=args.beam, noise_suppression=args.denoise)
     results = score(manifest, recognizer, args.only)
     report(results)
     if args.json:

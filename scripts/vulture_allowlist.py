@@ -12,6 +12,8 @@ list_scenes, run_scene, cancel_job, local_say, local_status, local_rules, list_n
 switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_user
 page_words
 matter_status, commission_progress, name_device, remove_device
+healthz  # the provider gateway
+list_voices, forget_voice, forget_sample
 get_weather_setup, put_weather_setup
 # pydantic reads a model's configuration; a response field the dashboard alone reads (sheet.js).
 model_config

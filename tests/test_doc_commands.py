@@ -61,6 +61,7 @@ EXAMPLES: dict[str, Run | Serve] = {
     "./jibsa status": Run(r"^한빛네 집\n방\s+기기\s+상태\n거실\s+거실 천장등"),
     "./jibsa home init my-home.yaml": Run(r"^my-home\.yaml에 샘플 집을 썼어요\.[\s\S]*'my_home'"),
     "./jibsa home check my-home.yaml": Run(r"^my-home\.yaml: 문제없어요 — 한빛네 집"),
+    "jibsa home init home.yaml": Run(r"^home\.yaml에 샘플 집을 썼어요\."),  # docs/provider.md
     './jibsa say --home my-home.yaml "현관문 잠겨 있어?"': Run(r"^현관문은 잠겨 있어요\."),
     # README: MQTT (a Mosquitto of the test's own on a free port)
     "./jibsa simulate --mqtt mqtt://127.0.0.1:1883": Serve(ready="mqtt://127.0.0.1:"),
@@ -79,6 +80,10 @@ EXAMPLES: dict[str, Run | Serve] = {
         r'^\{"text": .*"file": "a\.wav".*\n\{"text": .*"file": "b\.wav"'
     ),
     "./jibsa say --audio a.wav": Run(r"^🎤 \S"),
+    "./jibsa user add mina --role member": Run(r"^mina\(구성원\) 님을 추가했어요\."),
+    "./jibsa voice enroll --user mina --room 안방 a.wav b.wav": Run(r"^mina님의 목소리를 등록했어요 \(녹음 2개\)\."),
+    "./jibsa voice voices": Run(r'^\{"strangers_as_guests": true\}\n\{"name": "mina", "room": "master_bedroom"'),
+    "./jibsa voice forget --user mina": Run(r"^mina님의 목소리 녹음 2개를 지웠어요\."),
     # docs/mqtt-zigbee2mqtt.md (the bulb's home-file line is checked by tests/test_doc_examples.py)
     "./jibsa serve --home my-home.yaml": Serve(ready="http://127.0.0.1:"),
     './jibsa say --home my-home.yaml "거실 스탠드 켜줘"': Run(r"^거실 스탠드를 켰어요\."),
@@ -86,6 +91,10 @@ EXAMPLES: dict[str, Run | Serve] = {
     "jibsa serve --trusted-proxy 127.0.0.1 --secure-cookies": Serve(ready="http://127.0.0.1:"),
 }
 MATTER = "needs a Matter controller and a device on its network: tests/adapters/matter runs them (docs/matter.md)"
+PROVIDER = (
+    "needs a nats-server and the provider's PostgreSQL; tests/provider run homes import, export, delete and "
+    "retention, the gateway and say --home-id against their own"
+)
 SKIPPED: dict[str, str] = {
     "./jibsa serve --matter": MATTER,
     './jibsa say "매터 기기 추가해줘"': MATTER,
@@ -105,6 +114,15 @@ SKIPPED: dict[str, str] = {
         "tests/skills/test_partner_skills.py runs it"
     ),
     './jibsa say "내일 재활용 버리는 날이야?"': "the same example skill (tests/skills/test_partner_skills.py)",
+    # README and docs/provider.md: the provider's commands need a nats-server and the provider's PostgreSQL
+    "jibsa provider homes import home.yaml --generate 100 --owner 엄마 --tokens tokens.tsv "
+    "--config provider.yaml": PROVIDER,
+    "jibsa provider worker --config provider.yaml": PROVIDER,
+    "jibsa provider gateway --config provider.yaml": PROVIDER,
+    "jibsa provider gateway --config provider.yaml &": PROVIDER,
+    'jibsa say --home-id h_00042 --tokens tokens.tsv "거실 불 켜줘"': PROVIDER,
+    "jibsa provider homes export h_00042 --config provider.yaml": PROVIDER,
+    "jibsa provider homes delete h_00042 --yes --config provider.yaml": PROVIDER,
 }
 # Files a document says are the reader's own (a recording, their home file), made before its lines: the
 # recordings in jibsa's voice (what is heard of espeak-ng is not the point; that a line runs and prints is).

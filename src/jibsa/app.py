@@ -34,6 +34,7 @@ from jibsa.skills import default_skills
 from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
+from jibsa.skills.voice_enrolment import enrol_voice, voice_enrolment_manifest
 from jibsa.skills.weather import WeatherSource, weather_manifest, weather_skill
 from jibsa.skills.weather.choice import chosen_settings, read_choice
 from jibsa.skills.weather.settings import check_weather, home_city, weather_source
@@ -113,6 +114,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     try:
         history_days(settings)
         audit_days(settings)
+        speaker_threshold(settings)
         energy_options(settings)
         check_mqtt(settings.adapter_settings)
         check_matter(settings.adapter_settings)
@@ -286,6 +288,7 @@ async def open_home(
         else None
     )
     all_skills["get_energy"] = energy_skill(energy)
+    all_skills["enrol_voice"] = enrol_voice
     hub = Hub(
         home,
         store,
@@ -306,7 +309,7 @@ async def open_home(
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book(
-        [weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+        [weather_manifest(), energy_manifest(home), voice_enrolment_manifest(), *(p.manifest for p in partners)],
         matter.phrases.rules,
         matter.phrases.slots,
         matter.phrases.patterns,
@@ -343,9 +346,21 @@ async def open_home(
 
 
 def household_voices(settings: Settings, home_id: str, store: Any) -> Voiceprints:
-    """The home's enrolled voices, kept beside its data (`voices/<home id>.json`, 0600)."""
+    """The home's enrolled voices, kept beside its data (`voices/<home id>.json`, 0600), matched at the
+    threshold `voice: {speaker_threshold: X}` sets (default: the speaker book's, from bench/speaker_bench.py)."""
     accounts = store if hasattr(store, "get_user_by_id") else None
-    return Voiceprints((settings.data_dir or default_data_dir()) / "voices", home_id, accounts)
+    folder = (settings.data_dir or default_data_dir()) / "voices"
+    return Voiceprints(folder, home_id, accounts, threshold=speaker_threshold(settings))
+
+
+def speaker_threshold(settings: Settings) -> float | None:
+    """`voice: {speaker_threshold: X}`: the cosine similarity at which a voice is an enrolled person's."""
+    value = (settings.adapter_settings.get("voice") or {}).get("speaker_threshold")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < float(value) < 1.0:
+        raise ConfigError(f"voice.speaker_threshold: {value!r} is not a number between 0 and 1 (e.g. 0.74)")
+    return float(value)
 
 
 @dataclass

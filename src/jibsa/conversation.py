@@ -7,7 +7,7 @@ sends the same request again marked as a confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,6 +36,7 @@ class Turn:
     language: str = "ko"
     refused: str | None = None
     needs_choice: tuple[str, ...] = ()  # devices the reply asks the person to choose among
+    voice: Mapping[str, Any] | None = None  # whose voice a spoken request was in (jibsa.gate), when matched
 
     @property
     def results(self) -> list[TargetResult]:
@@ -52,6 +53,7 @@ class Turn:
                 {"target": r.target, "ok": r.ok, **({"error": r.error.value} if r.error else {})} for r in self.results
             ],
             "outcomes": outcome_with_words([o.to_dict() for o in self.outcomes]),
+            **({"voice": dict(self.voice)} if self.voice is not None else {}),
         }
 
     def answer(self) -> dict[str, Any]:
@@ -65,6 +67,7 @@ class Turn:
             "results": [
                 {"target": r.target, "ok": r.ok, "error": r.error.value if r.error else None} for r in self.results
             ],
+            **({"voice": dict(self.voice)} if self.voice is not None else {}),
         }
 
 

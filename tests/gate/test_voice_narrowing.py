@@ -124,3 +124,30 @@ async def test_typed_requests_and_homes_with_no_voice_enrolled_are_not_narrowed(
     assert asked.refused is None and asked.needs_confirmation
     rows = await audit_rows(running)
     assert rows[-1]["role"] == "owner" and "voice" not in rows[-1]
+
+
+async def test_my_room_is_the_room_the_speakers_voice_was_enrolled_with(running: RunningHome) -> None:
+    mina = HeardVoice("mina", 0.9, Role.MEMBER, "kids_room")
+    assert running.hub.state("kids_light").get("power") is not True
+    turned = await running.gate.say(spoken(Role.OWNER, mina), "내 방 불 켜줘", room="living")
+    assert [c.targets for c in turned.commands] == [("kids_light",)], turned.reply
+    assert running.hub.state("kids_light")["power"] is True
+    plain = await running.gate.say(spoken(Role.OWNER, mina, "again"), "불 켜줘", room="study")
+    assert [c.targets for c in plain.commands] == [("study_light",)]  # only when the room is said as "내 방"
+    typed = Principal("owner", Role.OWNER, Via.HTTP, "10.0.0.5", "typed", "owner-id")
+    unknown = await running.gate.say(typed, "내 방 불 꺼줘")
+    assert unknown.commands == () and running.hub.state("kids_light")["power"] is True  # asks which room
+
+
+async def test_why_says_whose_voice_asked(running: RunningHome) -> None:
+    typed = Principal("owner", Role.OWNER, Via.HTTP, "10.0.0.5", "typed", "owner-id")
+    await running.gate.say(spoken(Role.OWNER, MEMBERS_VOICE), "주방 불 켜줘")
+    why = await running.gate.say(typed, "주방 불 왜 켜졌어?")
+    assert why.reply.endswith("minsu님 목소리였어요."), why.reply
+    assert running.voices is not None
+    await running.voices.set_strangers_as_guests(False)
+    await running.gate.say(spoken(Role.OWNER, STRANGER), "주방 불 꺼줘")
+    why = await running.gate.say(typed, "주방 불 왜 꺼졌어?")
+    assert why.reply.endswith("등록되지 않은 목소리였어요."), why.reply
+    turned = await running.gate.say(spoken(Role.OWNER, OWNERS_VOICE), "주방 불 켜줘")
+    assert turned.to_dict()["voice"] == {"person": "owner", "score": 0.91}  # what the page and listeners are told

@@ -148,3 +148,12 @@ async def test_dark_with_the_lights_off_turns_them_on(running) -> None:
         await hub.execute(Command("turn_off", (light,)))
     await running.conversation.handle("좀 어둡네", room="living")
     assert hub.state("living_ceiling")["power"] is True and hub.state("living_stand")["power"] is True
+
+
+async def test_dark_with_every_light_on_at_full_changes_nothing_and_says_so(running) -> None:
+    hub = running.hub
+    for light in ("living_ceiling", "living_stand"):
+        await hub.execute(Command("set", (light,), {"property": "brightness", "value": 100}))
+    turn = await running.conversation.handle("좀 어둡네", room="living")
+    assert turn.commands == () and turn.outcomes == ()
+    assert turn.reply == "거실 천장등과 거실 스탠드는 이미 가장 밝아요."

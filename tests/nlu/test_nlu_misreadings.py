@@ -116,6 +116,9 @@ def test_a_room_said_before_a_list_is_the_room_of_each(parser: Parser, text: str
         ),
         ("in half an hour switch off the living room television", [("turn_off", ["living_tv"], {"delay_s": 1800})]),
         ("turn on the switch", [("turn_on", ["study_plug"], {})]),
+        # a recogniser writes a room name ending in s as a possessive
+        ("Turn off the kid's room light.", [("turn_off", ["kids_light"], {})]),
+        ("turn on the kids' room light", [("turn_on", ["kids_light"], {})]),
     ],
 )
 def test_english_read_now(parser: Parser, text: str, want: list[Any]) -> None:

@@ -60,11 +60,13 @@ async def test_every_table_of_a_home_has_the_same_columns_as_in_jibsa_serve(prov
         assert metadata.tables[name].c.keys() == table.c.keys()
 
 
-async def test_preparing_twice_changes_nothing_and_the_store_opens_it_without_migrating(provider_url: str) -> None:
-    url = database_url(provider_url)
+async def test_preparing_twice_changes_nothing_and_the_store_opens_it_without_migrating(
+    empty_database_url: str,
+) -> None:
+    url = database_url(empty_database_url)
     await prepare_database(url)
     await prepare_database(url)
-    store = await open_store(provider_url)  # stamped at the head revision: Alembic has nothing to do
+    store = await open_store(empty_database_url)  # stamped at the head revision: Alembic has nothing to do
     try:
         await store.save_state("h-a", "lamp", {"power": "off"}, {"power": "on"}, T0)
         await store.save_state("h-b", "lamp", {"power": "on"}, {"power": "off"}, T0)
@@ -112,8 +114,10 @@ async def _add_history(engine: AsyncEngine, at: float, *home_ids: str) -> None:
         await connection.execute(sa.insert(history), rows)
 
 
-async def test_history_is_kept_as_long_as_each_home_wants_and_old_partitions_are_dropped(provider_url: str) -> None:
-    url = database_url(provider_url)
+async def test_history_is_kept_as_long_as_each_home_wants_and_old_partitions_are_dropped(
+    empty_database_url: str,
+) -> None:
+    url = database_url(empty_database_url)
     await prepare_database(url, now=T0)
     from jibsa.storage.engine import create_engine
 

@@ -129,7 +129,7 @@ async def test_the_city_alone_keeps_the_key(home: Home) -> None:
 async def test_a_service_that_does_not_answer_keeps_the_setting(home: Home, gateway: DataGoKrServer) -> None:
     await gateway.close()
     answer = await home.owner.put(SETUP, json={"city": "서울", "service_key": SERVICE_KEY})
-    assert answer.status_code == 502
+    assert answer.status_code == 424  # a failed dependency: data.go.kr, not jibsa
     assert answer.json()["detail"]["message"].startswith("data.go.kr에 연결할 수 없어요.")
     assert (await home.owner.get(SETUP)).json()["key_set"] is False
 

@@ -37,6 +37,7 @@ def row(variant: str, *, aware: bool, wrong: bool, done: str) -> dict[str, Any]:
         "cer": 0.1,
         "seconds": 0.5,
         "audio_s": 1.0,
+        "denoise_ms": 5.0,
         "vad_ms": 10.0,
         "stt_ms": 400.0,
         "choice_ms": 2.0,

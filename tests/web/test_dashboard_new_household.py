@@ -85,6 +85,28 @@ def test_the_setup_sheet_fits_the_phone(dashboard: OpenDashboard, width: int, sc
     assert problems == []
 
 
+def test_a_member_is_told_who_can_set_it_up(server: Server, browser: Any) -> None:
+    """Only an owner gets the setup: a member sees who can, and no button."""
+    admin = {"Authorization": f"Bearer {server.token}"}
+    made = httpx.post(
+        server.base + "/api/users", headers=admin, json={"name": "kid", "role": "member", "password": "kid-password-1"}
+    )
+    assert made.status_code == 201, made.text
+    login = httpx.post(server.base + "/api/login", json={"name": "kid", "password": "kid-password-1"})
+    assert login.status_code == 200, login.text
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    try:
+        context.add_cookies([{"name": k, "value": v, "url": server.base} for k, v in login.cookies.items()])
+        page = context.new_page()
+        page.goto(server.base + "/")
+        page.wait_for_selector(".slot-weather .wx-unset")
+        assert page.locator(".slot-weather").inner_text().split("\n")[-1] == "집 주인 계정에서 설정할 수 있어요."
+        assert page.locator(".wx-setup-open").count() == 0 and page.locator("dialog.wx-setup").count() == 0
+        assert httpx.get(server.base + "/api/weather/setup", cookies=login.cookies).status_code == 403
+    finally:
+        context.close()
+
+
 def test_a_wrong_key_is_told_and_the_right_one_sets_the_weather(
     server: Server, dashboard: OpenDashboard, data_dir: Path
 ) -> None:

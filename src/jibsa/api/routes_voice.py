@@ -5,7 +5,9 @@ the utterance as binary frames of 16 kHz mono 16-bit little-endian PCM, then `{"
 nothing: the end of speech is found by the VAD). The server answers `{"type": "partial", "text"}` while
 the person speaks, then `{"type": "transcript", "text", "alternatives", "stt_ms"}`, the conversation's
 `{"type": "turn", …}` and, when asked to speak, `{"type": "audio", "rate", "bytes"}` followed by one
-binary WAV frame. Problems are `{"type": "error"|"notice"|"busy", "code", "message", "message_en"}`.
+binary WAV frame. With `"enrol": true` in `start` (and `"for"`: whose voice, `"my_room"`: their room),
+the utterance is a sentence read to enrol a voice, answered `{"type": "enrolled", "name", "sample",
+"samples"}`. Problems are `{"type": "error"|"notice"|"busy", "code", "message", "message_en"}`.
 The socket stays open for the next `start`.
 """
 
@@ -27,6 +29,7 @@ from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError, error_body, refused_by_gate
 from jibsa.api.routes_conversation import room_id, told
 from jibsa.api.routes_events import accept_socket
+from jibsa.api.routes_voices import enrol_heard
 from jibsa.gate import GateRefused, HeardVoice, Turn, Via
 from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
@@ -114,6 +117,9 @@ async def _one_turn(
     try:
         if not await _listen(websocket, listener):
             return False
+        if start.get("enrol"):  # a sentence read to enrol the voice: kept as a voiceprint, not carried out
+            await _send(websocket, "enrolled", await enrol_heard(context, principal, listener.audio(), start))
+            return True
         check = str(start["expected_text"]) if start.get("check") and start.get("expected_text") else None
         await _answer(
             websocket,
@@ -224,6 +230,7 @@ async def _answer(
             "rank": heard.choice.rank,
             "stt_ms": round(recognition.stt_ms),
             "vad_ms": round(recognition.vad_ms),
+            "denoise_ms": round(recognition.denoise_ms),
             "decoded_while_speaking": listener.reused_partial,
         },
     )

@@ -14,7 +14,7 @@ from jibsa.api.audit import record
 from jibsa.api.auth import Principal, anyone, owner_only
 from jibsa.api.context import ApiContext, api_context
 from jibsa.api.errors import ApiError
-from jibsa.api.schemas import ERROR_RESPONSES
+from jibsa.api.schemas import ERROR_RESPONSES, ErrorBody
 from jibsa.skills.weather.choice import (
     KEY_MAX,
     KEY_PAGE,
@@ -45,7 +45,12 @@ async def get_weather(request: Request, _: Principal = Depends(anyone)) -> dict[
 
 class WeatherSetupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    city: str = Field(min_length=1, max_length=20, description="one of the 20 cities `GET` lists")
+    city: str = Field(
+        min_length=1,
+        max_length=20,
+        description="one of the 20 cities `GET` lists",
+        json_schema_extra={"enum": list(strip_cities())},
+    )
     service_key: str | None = Field(
         default=None, max_length=KEY_MAX, description="data.go.kr's key; left out, the kept one stays"
     )
@@ -64,7 +69,12 @@ async def get_weather_setup(request: Request, _: Principal = Depends(owner_only)
     return _setup(api_context(request))
 
 
-@router.put("/weather/setup", response_model=WeatherSetup, summary="Choose the city and key (owners)")
+@router.put(
+    "/weather/setup",
+    response_model=WeatherSetup,
+    summary="Choose the city and key (owners)",
+    responses={424: {"model": ErrorBody, "description": "data.go.kr not reached or failing; nothing changed"}},
+)
 async def put_weather_setup(
     body: WeatherSetupRequest, request: Request, principal: Principal = Depends(owner_only)
 ) -> dict[str, Any]:
@@ -90,7 +100,7 @@ async def put_weather_setup(
     except WeatherServiceError as exc:
         await source.stop()
         await record(context, principal, "weather_setup", detail, ok=False, result={"error": exc.reason})
-        raise ApiError("bad_value", _failure(exc.reason), status=422 if exc.reason == "key" else 502) from None
+        raise ApiError("bad_value", _failure(exc.reason), status=422 if exc.reason == "key" else 424) from None
     directory = _data_dir(context)
     if directory is not None:  # a home opened without a data directory keeps the choice until it stops
         write_choice(directory, chosen)

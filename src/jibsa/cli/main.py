@@ -36,6 +36,7 @@ COMMAND_MODULES: dict[str, str] = {
     "speak": "voice_cmd",
     "voice": "voice_cmd",
     "matter": "matter_cmd",
+    "provider": "provider_cmd",
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language, data_dir
+from jibsa.cli.gateway_say import add_gateway_options, say_through_gateway
 from jibsa.cli.help_words import HelpWords
 from jibsa.cli.local_server import LocalServer, ServerGone, ServerRefused, find_server
 
@@ -31,6 +32,7 @@ def register(subparsers: Any, words: HelpWords) -> None:
     say.add_argument("--json", action="store_true", help=words("say.json"))
     say.add_argument("text", nargs="?", help=words("say.text"))
     say.add_argument("--audio", type=Path, metavar="FILE.wav", help=words("say.audio"))
+    add_gateway_options(say)
     say.set_defaults(handler=_say)
     chat = subparsers.add_parser("chat", help=words("chat.command"))
     add_home_options(chat, words)
@@ -50,6 +52,8 @@ def _say(args: argparse.Namespace) -> int:
 
         print(state_words(language).phrase("empty_request"), file=sys.stderr)
         return EXIT_REFUSED
+    if args.home_id is not None:
+        return say_through_gateway(args, language)
     if not _room_known(args, language):
         return EXIT_REFUSED
     request = {"text": args.text, "room": args.room, "confirm": args.yes, "pin": args.pin, "lang": language}

@@ -50,6 +50,9 @@ def register(subparsers: Any, words: HelpWords) -> None:
         help=words("voice.allow"),
     )
     serve.set_defaults(handler=_serve)
+    from jibsa.cli import voice_enrol_cmd
+
+    voice_enrol_cmd.register(actions)
 
 
 def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any:
@@ -106,7 +109,7 @@ async def hear_file(service: Any, parser: Any, path: Path, language: str, room: 
     heard_as = {
         "file": str(path),
         "transcript": heard.transcript,
-        "stt_ms": round(heard.recognition.vad_ms + heard.recognition.stt_ms),
+        "stt_ms": round(heard.recognition.denoise_ms + heard.recognition.vad_ms + heard.recognition.stt_ms),
         "alternatives": [h.text for h in heard.recognition.alternatives],
     }
     if heard.question is not None:  # the hypotheses disagree on what to do: ask, carry nothing out

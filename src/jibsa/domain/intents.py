@@ -82,6 +82,7 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("get_energy", Handler.SKILL, ("topic", "device", "kind")),
     IntentSpec("get_time", Handler.SKILL),
     IntentSpec("get_date", Handler.SKILL),
+    IntentSpec("enrol_voice", Handler.SKILL),
     IntentSpec("add_item", Handler.SKILL, ("item", "list"), reply="item_added"),
     IntentSpec("add_rule", Handler.RULES, ("rule",), guests=False),
     IntentSpec("list_rules", Handler.RULES),

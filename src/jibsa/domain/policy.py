@@ -65,6 +65,12 @@ def spoken_role(session: Role, voice: Role | None, *, strangers_as_guests: bool)
     return min(session, voice, key=_REACH.__getitem__)
 
 
+def may_manage_voice(role: Role, person: str, voice_owner: str) -> bool:
+    """Enrolled voices are listed, added and deleted by the person they belong to, or by an owner (a
+    satellite is an account, not a person: it has no voice of its own)."""
+    return role is Role.OWNER or (role is not Role.SATELLITE and person == voice_owner)
+
+
 def may_see(event: PublicEvent, user: str, role: Role) -> bool:
     """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
     to the home's owners only; a notification only to the person it is for (or everyone, when it names

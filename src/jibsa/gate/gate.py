@@ -19,6 +19,7 @@ from jibsa.gate.errors import GateRefused
 from jibsa.gate.pin import PinLock, spoken_pin
 from jibsa.gate.principal import SPOKEN, Principal, Via, acting_for
 from jibsa.hub import Actor, Outcome
+from jibsa.nlu.own_room import says_own_room
 from jibsa.storage.records import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -105,9 +106,12 @@ class Gate:
         unlocking and opening the gas need the PIN said in the same connection, whatever the role. A voice
         heard with it only narrows the role (`judged`)."""
         judged = self.judged(principal)
+        voice = judged.voice
+        if voice is not None and voice.room is not None and says_own_room(text):
+            room = voice.room  # "내 방 불 꺼줘": the room the speaker's enrolled voice names
         detail = {"text": text, "room": room, **(detail or {})}
-        if judged.voice is not None:
-            detail["voice"] = {**judged.voice.to_dict(), "judged_as": judged.role.value}
+        if voice is not None:
+            detail["voice"] = {**voice.to_dict(), "judged_as": judged.role.value}
         try:
             turn = _told_why(await self._say(judged, text, room=room, confirm=confirm, pin=pin), principal, judged)
         except GateRefused as refused:
@@ -248,9 +252,13 @@ _PIN_REFUSALS = frozenset({"wrong_pin", "pin_required", "too_many_requests"})
 
 
 def _told_why(turn: Turn, asked: Principal, judged: Principal) -> Turn:
-    """A request refused because the voice narrowed the role says so ("등록된 목소리가 아니라서 …")."""
+    """The turn with whose voice it was; refused because the voice narrowed the role, it says so
+    ("등록된 목소리가 아니라서 …")."""
     voice = judged.voice
-    if voice is None or turn.refused is None or turn.refused in _PIN_REFUSALS or judged.role is asked.role:
+    if voice is None:
+        return turn
+    turn = replace(turn, voice=voice.to_dict())
+    if turn.refused is None or turn.refused in _PIN_REFUSALS or judged.role is asked.role:
         return turn
     if voice.person is None:
         return replace(turn, reply=said("voice_stranger", turn.language))

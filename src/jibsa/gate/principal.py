@@ -65,7 +65,8 @@ class Principal:
         return f"{kind}:{self.address}" if self.address else kind
 
     def actor(self) -> Actor:
-        return Actor(self.person, self.role, self.source)
+        voice = None if self.voice is None else self.voice.person or ""
+        return Actor(self.person, self.role, self.source, voice)
 
     def narrowed(self, *, strangers_as_guests: bool) -> Principal:
         """This principal judged by its voice too: the lower of its role and the voice's (the policy's

@@ -4,7 +4,7 @@ the devices' state (the conversation does; `jibsa parse` does not, and then a fe
 - cold while an air conditioner in the room cools: that cooling stops, before any heating is turned on;
 - cold with the heating already on: its target goes up; hot with an air conditioner already on: it goes down;
 - dark with lights on: the lights on that are not at full brightness get brighter; with all of them at
-  full, the room's other lights come on (every light on at full: read as without the state).
+  full, the room's other lights come on; with every light on at full, nothing is done and the reply says so.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def by_state(
     feeling: str, devices: Sequence[Device], home: Home, rooms: Sequence[str], state: StateReader
 ) -> list[Command] | None:
     """The commands that ease `feeling` given the state of the home; None when the state changes nothing
-    in what would be done anyway (`devices`: those the feeling would turn on)."""
+    in what would be done anyway (`devices`: those the feeling would turn on); empty when nothing is left to
+    do (every light on at full)."""
     if feeling == "cold":
         cooling = [d for d in _in_rooms(home, DeviceType.AIR_CONDITIONER, rooms) if _cools(state(d.id))]
         if cooling:
@@ -71,7 +72,7 @@ def _brighter(devices: Sequence[Device], state: StateReader) -> list[Command] | 
     if dim:
         return [Command("adjust", tuple(d.id for d in dim), {"property": "brightness", "direction": "up"})]
     off = [d for d in lights if d not in on]
-    return [Command("turn_on", tuple(d.id for d in off), {})] if off else None
+    return [Command("turn_on", tuple(d.id for d in off), {})] if off else []
 
 
 def _number(value: Any, default: float) -> float:

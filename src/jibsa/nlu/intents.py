@@ -156,6 +156,8 @@ def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Interpre
     if ctx.state is not None:
         where = rooms or ((ctx.room,) if ctx.room else ())
         eased = by_state(feeling.name, devices, home, where, ctx.state)
+        if eased == []:
+            return Interpretation(reason="already", devices=list(devices), detail=feeling.name)
         if eased is not None:
             return Interpretation(commands=eased)
     params: dict[str, Any] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -152,6 +153,21 @@ class Parser:
         sessions: a follow-up ("안방도", "그거 꺼줘") still refers to what was said before."""
         parser = Parser(home, self.language, readers=self.readers, intents=self.intents)
         parser._sessions = self._sessions
+        return parser
+
+    def twin(self, home: Home) -> Parser:
+        """A parser of `home`, a home with this parser's rooms, devices and scenes under another id (many
+        homes made from one home file): it shares what was built from them and keeps its own sessions."""
+        if (home.rooms, home.devices, home.scenes, home.language) != (
+            self.home.rooms,
+            self.home.devices,
+            self.home.scenes,
+            self.home.language,
+        ):
+            raise ValueError(f"home {home.id!r} is not a twin of {self.home.id!r}")
+        parser = copy.copy(self)
+        parser.home = home
+        parser._sessions = OrderedDict()
         return parser
 
     def parse(

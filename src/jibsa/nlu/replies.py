@@ -108,6 +108,11 @@ def promise(
     parts = [p for p in (_promise_one(home, c, language, ask=needs_confirmation) for c in commands) if p]
     parts += _not_found(not_found, why, lang, language)
     parts += [_lacking(home, o, lang, language) for o in why if o.reason in ("no_property", "bad_value")][:1]
+    parts += [
+        str(lang["already_bright"]).format(targets=target_phrase(home, [d.id for d in o.devices], "는", lang, language))
+        for o in why
+        if o.reason == "already"
+    ][:1]
     if not parts:
         parts.append(_nothing(why, lang))
     return " ".join(parts)

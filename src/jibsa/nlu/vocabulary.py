@@ -12,6 +12,7 @@ from jibsa.nlu.scanner import Gazetteer
 _FLOOR_WORDS = ("", "일", "이", "삼", "사", "오")
 _FLOOR = re.compile(r"(?<!\d)([1-5])층")
 _FLOOR_WORD = re.compile(r"(?<![가-힣])([일이삼사오])층")
+_PLURAL = re.compile(r"\b([a-z]{2,})s\b")
 # Sections of the lexicon that are plain word lists, and the tag each gets.
 _LISTS = {
     "any_device": "any", "all_words": "all", "shadows": "shadow", "query_words": "query", "cancel": "cancel",
@@ -29,7 +30,7 @@ def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
     gaz = Gazetteer()
     home_keys: set[str] = set()
     for device in home.devices:
-        for name in _floor_spellings(device.names):
+        for name in _spellings(device.names):
             gaz.add(normalise(name), ("device", device.id))
             home_keys.add(compact(normalise(name)))
     _add_lexicon(gaz, lexicon)
@@ -37,7 +38,7 @@ def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
         if not gaz.prefixes(key, 0) or gaz.prefixes(key, 0)[-1][0] != len(key):
             gaz.add(key, ("device", device_id))
     for room in home.rooms:
-        for name in _floor_spellings(room.names):
+        for name in _spellings(room.names):
             gaz.add(normalise(name), ("room", room.id))
             home_keys.add(compact(normalise(name)))
     for short, room_id in _short_room_names(home, lexicon, home_keys).items():
@@ -53,13 +54,15 @@ def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:
     return gaz
 
 
-def _floor_spellings(names: tuple[str, ...]) -> list[str]:
-    """Names with a floor said both ways: "2층 화장실" and "이층 화장실" (as a recogniser writes it)."""
+def _spellings(names: tuple[str, ...]) -> list[str]:
+    """Names as a recogniser may write them: a floor both ways ("2층 화장실", "이층 화장실"), and an English
+    word ending in s as a possessive too ("kids room", "kid's room", "kids' room")."""
     out = list(names)
     for name in names:
         spelled = _FLOOR.sub(lambda m: _FLOOR_WORDS[int(m.group(1))] + "층", name)
         digits = _FLOOR_WORD.sub(lambda m: str(_FLOOR_WORDS.index(m.group(1))) + "층", name)
-        out += [n for n in (spelled, digits) if n != name]
+        possessives = (_PLURAL.sub(r"\1's", name.lower()), _PLURAL.sub(r"\1s'", name.lower()))
+        out += [n for n in (spelled, digits, *possessives) if n not in (name, name.lower())]
     return out
 
 

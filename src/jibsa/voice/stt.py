@@ -19,9 +19,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from jibsa.voice.audio import RATE, Samples
+from jibsa.voice.denoise import suppress_noise
 
 MAX_ANSWER_TOKENS = 96  # a spoken command is a dozen tokens; noise can loop forever without a cap
 _SPEECH_PAD_S = 0.2
+NOISE_SUPPRESSION = 2  # WebRTC's level before VAD and decoding (voice/denoise.py); 0 turns it off
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,12 @@ class Hypothesis:
 @dataclass(frozen=True)
 class Recognition:
     """What one utterance was heard as: hypotheses best first (none when there was no speech), and the
-    time spent on VAD and decoding."""
+    time spent on noise suppression, VAD and decoding."""
 
     alternatives: tuple[Hypothesis, ...]
     vad_ms: float = 0.0
     stt_ms: float = 0.0
+    denoise_ms: float = 0.0
 
     @property
     def text(self) -> str:
@@ -65,10 +68,13 @@ class WhisperRecognizer:
 
     languages: tuple[str, ...] = ("ko", "en")
 
-    def __init__(self, model_dir: Path, *, beam_size: int = 5, cpu_threads: int = 0) -> None:
+    def __init__(
+        self, model_dir: Path, *, beam_size: int = 5, cpu_threads: int = 0, noise_suppression: int = NOISE_SUPPRESSION
+    ) -> None:
         from faster_whisper import WhisperModel
 
         self.beam_size = beam_size
+        self.noise_suppression = noise_suppression
         self.model_dir = model_dir
         self._model = WhisperModel(
             str(model_dir), device="cpu", compute_type="int8", cpu_threads=cpu_threads or (os.cpu_count() or 1)
@@ -80,16 +86,19 @@ class WhisperRecognizer:
 
     def recognize(self, audio: Samples, language: str) -> Recognition:
         started = time.perf_counter()
+        audio = suppress_noise(audio, self.noise_suppression)
+        cleaned = time.perf_counter()
         stamps = _speech_stamps(audio)
-        vad_ms = (time.perf_counter() - started) * 1000
+        vad_ms = (time.perf_counter() - cleaned) * 1000
+        denoise_ms = (cleaned - started) * 1000
         if not stamps:
-            return Recognition((), vad_ms, 0.0)
+            return Recognition((), vad_ms, 0.0, denoise_ms)
         pad = int(_SPEECH_PAD_S * RATE)
         clip = audio[max(0, stamps[0]["start"] - pad) : stamps[-1]["end"] + pad]
         decoded = time.perf_counter()
         alternatives = self._decode(clip, language)
         stt_ms = (time.perf_counter() - decoded) * 1000
-        return Recognition(alternatives, vad_ms, stt_ms)
+        return Recognition(alternatives, vad_ms, stt_ms, denoise_ms)
 
     def _decode(self, clip: Samples, language: str) -> tuple[Hypothesis, ...]:
         from faster_whisper.audio import pad_or_trim

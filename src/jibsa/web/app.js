@@ -197,6 +197,7 @@ async function sayText(text) {
   try {
     const turn = await api("POST", "/api/conversation", { text, session: state.session });
     showReply(turn.reply, turn.needs_confirmation);
+    if (turn.commands.some((c) => c.intent === "enrol_voice")) document.dispatchEvent(new Event("jibsa:enrol-voice"));
     return turn;
   } catch (error) {
     showError(error);

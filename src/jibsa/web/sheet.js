@@ -149,7 +149,11 @@ function readings(device) {
   return h("section", { class: "sheet-readings" }, h("h3", {}, t("readings")), h("dl", {}, ...rows));
 }
 
+// A door or window that reads true is open: "문 열림", never "문 아니요".
+const OPENINGS = new Set(["door", "window", "opening", "garage_door"]);
+
 function valueText(prop, value) {
+  if (prop.kind === "bool" && OPENINGS.has(prop.name)) return word(value ? "open" : "closed");
   if (prop.kind === "bool") return word(value ? "yes" : "no");
   if (prop.name === "valve") return word(`valve_${value}`);
   return reading(prop, value) || "–";

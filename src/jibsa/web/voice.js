@@ -26,7 +26,7 @@ export function mount(container, ctx) {
   function label() { mic.textContent = voice.listening ? t().listening : t().talk; heard.title = t().hint; check.label(); }
   function setListening(on) { mic.classList.toggle("listening", on); label(); }
   function showHeard(text, final) { heard.textContent = text; heard.classList.toggle("final", final); }
-  function onTurn(turn) { ctx.showReply(turn.reply, turn.needs_confirmation); }
+  function onTurn(turn) { ctx.showReply(turn.reply, turn.needs_confirmation); askedToEnrol(turn); }
   function onProblem(message) { heard.textContent = message; heard.classList.add("final"); }
 
   mic.addEventListener("pointerdown", async (event) => {
@@ -99,7 +99,8 @@ class VoiceLink {
   }
 }
 
-async function startCapture(stream, onPcm) {
+// The microphone as 16 kHz PCM16 blocks of 0.1 s, each handed to `onPcm` (voices.js records with it too).
+export async function startCapture(stream, onPcm) {
   const context = new AudioContext({ sampleRate: RATE });
   await context.audioWorklet.addModule("/static/voice-capture.js");
   const source = context.createMediaStreamSource(stream);
@@ -145,6 +146,11 @@ async function playWav(data) {
   source.connect(context.destination);
   source.onended = () => context.close();
   source.start();
+}
+
+// "목소리 등록해줘": the enrolment sheet (voices.js) opens.
+function askedToEnrol(turn) {
+  if ((turn.commands || []).some((c) => c.intent === "enrol_voice")) document.dispatchEvent(new Event("jibsa:enrol-voice"));
 }
 
 function micProblem(error, text) {
