@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,13 +21,13 @@ EXIT_FAILED = 1
 DEFAULT_GATEWAY = "http://127.0.0.1:8480"
 
 
-def add_gateway_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home-id", help="a provider's home: say it through the gateway (docs/provider.md)")
+def add_gateway_options(parser: argparse.ArgumentParser, words: Callable[[str], str]) -> None:
+    parser.add_argument("--home-id", help=words("gateway.home_id"))
     parser.add_argument(
-        "--gateway", default=os.environ.get("JIBSA_PROVIDER_GATEWAY", DEFAULT_GATEWAY), help="the gateway's address"
+        "--gateway", default=os.environ.get("JIBSA_PROVIDER_GATEWAY", DEFAULT_GATEWAY), help=words("gateway.gateway")
     )
-    parser.add_argument("--token", default=os.environ.get("JIBSA_TOKEN"), help="an access token of that home")
-    parser.add_argument("--tokens", type=Path, help="a file of 'home id<TAB>token' lines to take the token from")
+    parser.add_argument("--token", default=os.environ.get("JIBSA_TOKEN"), help=words("gateway.token"))
+    parser.add_argument("--tokens", type=Path, help=words("gateway.tokens"))
 
 
 def say_through_gateway(args: argparse.Namespace, language: str) -> int:

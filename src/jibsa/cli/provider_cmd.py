@@ -19,23 +19,26 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jibsa.cli.help_words import HelpWords
 from jibsa.config import ConfigError
 
 EXIT_FAILED = 1
 
 
-def register(subparsers: Any) -> None:
-    provider = subparsers.add_parser("provider", help="run jibsa for many homes: gateways, workers and homes")
+def register(subparsers: Any, words: HelpWords) -> None:
+    provider = subparsers.add_parser("provider", help=words("provider.command"))
     commands = provider.add_subparsers(dest="provider_command", metavar="COMMAND", required=True)
-    _add_worker(commands)
-    _add_gateway(commands)
-    _add_homes(commands)
+    _add_worker(commands, words)
+    _add_gateway(commands, words)
+    _add_homes(commands, words)
 
 
-def _add_worker(commands: Any) -> None:
-    worker = commands.add_parser("worker", help="host the homes of the shards this worker leases")
-    worker.add_argument("--config", help="the provider's YAML file (JIBSA_PROVIDER_* variables win)")
-    worker.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+def _add_worker(commands: Any, words: HelpWords) -> None:
+    worker = commands.add_parser("worker", help=words("provider.worker"))
+    worker.add_argument("--config", help=words("provider.config"))
+    worker.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
+    )
     worker.set_defaults(handler=_worker)
 
 
@@ -57,37 +60,39 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_gateway(commands: Any) -> None:
-    gateway = commands.add_parser("gateway", help="serve HTTP and WebSocket for every home, routing to workers")
-    gateway.add_argument("--config", help="the provider's YAML file (JIBSA_PROVIDER_* variables win)")
-    gateway.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+def _add_gateway(commands: Any, words: HelpWords) -> None:
+    gateway = commands.add_parser("gateway", help=words("provider.gateway"))
+    gateway.add_argument("--config", help=words("provider.config"))
+    gateway.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
+    )
     gateway.set_defaults(handler=_gateway)
 
 
-def _add_homes(commands: Any) -> None:
-    homes = commands.add_parser("homes", help="import, export or delete homes")
+def _add_homes(commands: Any, words: HelpWords) -> None:
+    homes = commands.add_parser("homes", help=words("provider.homes"))
     actions = homes.add_subparsers(dest="homes_command", metavar="ACTION", required=True)
-    add = actions.add_parser("import", help="add homes from home files (or --generate many from one)")
-    add.add_argument("files", nargs="*", type=Path, help="home files; each home's id is the file's `id`")
-    add.add_argument("--generate", type=int, metavar="N", help="N homes from the one file given (ids PREFIX00000…)")
-    add.add_argument("--prefix", default="h_", help="the generated homes' id prefix (default h_)")
-    add.add_argument("--owner", metavar="NAME", help="give each home an owner account NAME with an access token")
-    add.add_argument("--tokens", type=Path, metavar="FILE", help="write 'home id<TAB>owner token' lines here (0600)")
+    add = actions.add_parser("import", help=words("provider.import"))
+    add.add_argument("files", nargs="*", type=Path, help=words("provider.files"))
+    add.add_argument("--generate", type=int, metavar="N", help=words("provider.generate"))
+    add.add_argument("--prefix", default="h_", help=words("provider.prefix"))
+    add.add_argument("--owner", metavar="NAME", help=words("provider.owner"))
+    add.add_argument("--tokens", type=Path, metavar="FILE", help=words("provider.tokens"))
     add.set_defaults(handler=_import)
-    export = actions.add_parser("export", help="print every row of one home as JSON")
-    export.add_argument("home")
+    export = actions.add_parser("export", help=words("provider.export"))
+    export.add_argument("home", help=words("provider.home"))
     export.set_defaults(handler=_export)
-    delete = actions.add_parser("delete", help="delete every row of one home (its people's data with it)")
-    delete.add_argument("home")
-    delete.add_argument("--yes", action="store_true", help="do it (without: say what would go)")
+    delete = actions.add_parser("delete", help=words("provider.delete"))
+    delete.add_argument("home", help=words("provider.home"))
+    delete.add_argument("--yes", action="store_true", help=words("provider.yes"))
     delete.set_defaults(handler=_delete)
-    keep = actions.add_parser("retention", help="how many days of state history one home keeps")
-    keep.add_argument("home")
-    keep.add_argument("days", help="a number of days, or 'default' for the provider's history_days")
+    keep = actions.add_parser("retention", help=words("provider.retention"))
+    keep.add_argument("home", help=words("provider.home"))
+    keep.add_argument("days", help=words("provider.days"))
     keep.set_defaults(handler=_retention)
     for parser in (add, export, delete, keep):
-        parser.add_argument("--config", help="the provider's YAML file (JIBSA_PROVIDER_* variables win)")
-        parser.add_argument("--db", metavar="URL", help="the provider's PostgreSQL (instead of database_url)")
+        parser.add_argument("--config", help=words("provider.config"))
+        parser.add_argument("--db", metavar="URL", help=words("provider.db"))
 
 
 def _settings(args: argparse.Namespace) -> Any:

@@ -32,7 +32,7 @@ def register(subparsers: Any, words: HelpWords) -> None:
     say.add_argument("--json", action="store_true", help=words("say.json"))
     say.add_argument("text", nargs="?", help=words("say.text"))
     say.add_argument("--audio", type=Path, metavar="FILE.wav", help=words("say.audio"))
-    add_gateway_options(say)
+    add_gateway_options(say, words)
     say.set_defaults(handler=_say)
     chat = subparsers.add_parser("chat", help=words("chat.command"))
     add_home_options(chat, words)

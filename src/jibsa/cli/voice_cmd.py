@@ -52,7 +52,7 @@ def register(subparsers: Any, words: HelpWords) -> None:
     serve.set_defaults(handler=_serve)
     from jibsa.cli import voice_enrol_cmd
 
-    voice_enrol_cmd.register(actions)
+    voice_enrol_cmd.register(actions, words)
 
 
 def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any:

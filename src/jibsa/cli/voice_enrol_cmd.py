@@ -13,21 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, cli_language, data_dir, load_home_or_exit
+from jibsa.cli.help_words import HelpWords
 
 
-def register(actions: Any) -> None:
-    enroll = actions.add_parser("enroll", help="enrol a person's voice from WAV recordings (1-15 s each)")
-    add_home_options(enroll)
-    enroll.add_argument("--user", required=True, metavar="NAME", help="whose voice (an account of the home)")
-    enroll.add_argument("--room", help='the room they call theirs ("my room"), a room id or name')
-    enroll.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
+def register(actions: Any, words: HelpWords) -> None:
+    enroll = actions.add_parser("enroll", help=words("voice.enroll"))
+    add_home_options(enroll, words)
+    enroll.add_argument("--user", required=True, metavar="NAME", help=words("voice.user"))
+    enroll.add_argument("--room", help=words("voice.enroll_room"))
+    enroll.add_argument("files", nargs="+", type=Path, metavar="FILE.wav", help=words("voice.files"))
     enroll.set_defaults(handler=_enroll)
-    listed = actions.add_parser("voices", help="list enrolled voices, one JSON line each")
-    add_home_options(listed)
+    listed = actions.add_parser("voices", help=words("voice.voices"))
+    add_home_options(listed, words)
     listed.set_defaults(handler=_list)
-    forget = actions.add_parser("forget", help="delete a person's enrolled voice")
-    add_home_options(forget)
-    forget.add_argument("--user", required=True, metavar="NAME")
+    forget = actions.add_parser("forget", help=words("voice.forget"))
+    add_home_options(forget, words)
+    forget.add_argument("--user", required=True, metavar="NAME", help=words("voice.user"))
     forget.set_defaults(handler=_forget)
 
 
