@@ -16,11 +16,11 @@ from jibsa.domain import Command, Device, DeviceType, Home, Role
 from jibsa.domain.home_energy import EnergySettings
 from jibsa.energy import compute_bill, cycle_starting, load_tariff
 from jibsa.energy.tally import EnergyCounted
-from jibsa.energy.words import kwh_text
 from jibsa.hub import Actor, ManualClock
 from jibsa.nlu import Parser
 from jibsa.rules.model import Rule, RuleFormatError
 from jibsa.rules.schema import read_rule
+from jibsa.words.energy import kwh_text
 
 OWNER = Actor("엄마", Role.OWNER, "cli")
 HEATER_W = 3000.0

@@ -41,7 +41,7 @@ def register(subparsers: Any, words: HelpWords) -> None:
 
 def _bill(args: argparse.Namespace) -> int:
     from jibsa.energy import EnergyError, Voltage, compute_bill, cycle_starting, load_tariff
-    from jibsa.energy.words import bill_lines, error_text, words
+    from jibsa.words.energy import bill_lines, error_text, words
 
     language = cli_language(args)
     month = _MONTH.fullmatch(args.month)
@@ -60,5 +60,5 @@ def _bill(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(bill.to_dict(), ensure_ascii=False))
     else:
-        print("\n".join(bill_lines(bill, language)))
+        print("\n".join(bill_lines(bill.to_dict(), language)))
     return 0

@@ -10,25 +10,25 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import httpx
 
-    from jibsa.cli.help_words import HelpWords
 
 EXIT_FAILED = 1
 DEFAULT_GATEWAY = "http://127.0.0.1:8480"
 
 
-def add_gateway_options(parser: argparse.ArgumentParser, words: HelpWords) -> None:
-    parser.add_argument("--home-id", help=words("say.home_id"))
+def add_gateway_options(parser: argparse.ArgumentParser, words: Callable[[str], str]) -> None:
+    parser.add_argument("--home-id", help=words("gateway.home_id"))
     parser.add_argument(
-        "--gateway", default=os.environ.get("JIBSA_PROVIDER_GATEWAY", DEFAULT_GATEWAY), help=words("say.gateway")
+        "--gateway", default=os.environ.get("JIBSA_PROVIDER_GATEWAY", DEFAULT_GATEWAY), help=words("gateway.gateway")
     )
-    parser.add_argument("--token", default=os.environ.get("JIBSA_TOKEN"), help=words("say.token"))
-    parser.add_argument("--tokens", type=Path, help=words("say.tokens"))
+    parser.add_argument("--token", default=os.environ.get("JIBSA_TOKEN"), help=words("gateway.token"))
+    parser.add_argument("--tokens", type=Path, help=words("gateway.tokens"))
 
 
 def say_through_gateway(args: argparse.Namespace, language: str) -> int:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jibsa.cli.help_words import HelpWords
 from jibsa.config import ConfigError
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _add_worker(commands: Any, words: HelpWords) -> None:
     worker = commands.add_parser("worker", help=words("provider.worker"))
     worker.add_argument("--config", help=words("provider.config"))
     worker.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("provider.log_level")
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
     )
     worker.set_defaults(handler=_worker)
 
@@ -66,7 +67,7 @@ def _add_gateway(commands: Any, words: HelpWords) -> None:
     gateway = commands.add_parser("gateway", help=words("provider.gateway"))
     gateway.add_argument("--config", help=words("provider.config"))
     gateway.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("provider.log_level")
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
     )
     gateway.set_defaults(handler=_gateway)
 
@@ -79,7 +80,7 @@ def _add_homes(commands: Any, words: HelpWords) -> None:
     add.add_argument("--generate", type=int, metavar="N", help=words("provider.generate"))
     add.add_argument("--prefix", default="h_", help=words("provider.prefix"))
     add.add_argument("--owner", metavar="NAME", help=words("provider.owner"))
-    add.add_argument("--tokens", type=Path, metavar="FILE", help=words("provider.tokens_file"))
+    add.add_argument("--tokens", type=Path, metavar="FILE", help=words("provider.tokens"))
     add.set_defaults(handler=_import)
     export = actions.add_parser("export", help=words("provider.export"))
     export.add_argument("home", help=words("provider.home"))

@@ -19,16 +19,16 @@ from jibsa.cli.help_words import HelpWords
 def register(actions: Any, words: HelpWords) -> None:
     enroll = actions.add_parser("enroll", help=words("voice.enroll"))
     add_home_options(enroll, words)
-    enroll.add_argument("--user", required=True, metavar="NAME", help=words("voice.enroll_user"))
+    enroll.add_argument("--user", required=True, metavar="NAME", help=words("voice.user"))
     enroll.add_argument("--room", help=words("voice.enroll_room"))
-    enroll.add_argument("files", nargs="+", type=Path, metavar="FILE.wav", help=words("voice.enroll_files"))
+    enroll.add_argument("files", nargs="+", type=Path, metavar="FILE.wav", help=words("voice.files"))
     enroll.set_defaults(handler=_enroll)
     listed = actions.add_parser("voices", help=words("voice.voices"))
     add_home_options(listed, words)
     listed.set_defaults(handler=_list)
     forget = actions.add_parser("forget", help=words("voice.forget"))
     add_home_options(forget, words)
-    forget.add_argument("--user", required=True, metavar="NAME", help=words("voice.forget_user"))
+    forget.add_argument("--user", required=True, metavar="NAME", help=words("voice.user"))
     forget.set_defaults(handler=_forget)
 
 

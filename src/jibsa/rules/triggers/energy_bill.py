@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from jibsa.energy.tally import EnergyCounted
-from jibsa.energy.words import kwh_text, won, words
 from jibsa.nlu.numbers import parse_number
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import Rule, Trigger
 from jibsa.rules.triggers.base import Hearing, OncePerPeriodWatcher, TriggerKind, Wording
+from jibsa.words.energy import kwh_text, won, words
 
 MAX_WON = 10_000_000
 _UNITS = {"만": 10_000, "천": 1_000, "k": 1_000, "thousand": 1_000}

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from jibsa.energy.tally import EnergyCounted
-from jibsa.energy.words import kwh_text, tier_text, words
 from jibsa.nlu.numbers import parse_number
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import Rule, Trigger
 from jibsa.rules.triggers.base import Hearing, OncePerPeriodWatcher, TriggerKind, Wording
+from jibsa.words.energy import kwh_text, tier_text, words
 
 DEFAULT_MARGIN_KWH = 10.0  # "넘기 전에" with no amount: about a day of an ordinary household's use
 HIGHEST_TIER = 4  # the super-user rate, above 1,000 kWh in summer and winter

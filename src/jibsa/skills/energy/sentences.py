@@ -1,4 +1,4 @@
-"""The energy answers in words, from a get_energy answer and the sentences of jibsa/energy/words.yaml."""
+"""The energy answers in words, from a get_energy answer and the sentences of jibsa/words/energy.yaml."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from jibsa.domain import Home
 from jibsa.domain.korean import duration_text, fill, join_names
-from jibsa.energy.words import date_text, kwh_text, tier_text, won, words
+from jibsa.words.energy import date_text, kwh_text, tier_text, won, words
 
 
 class _Say:

@@ -1,17 +1,17 @@
-"""Energy in words, from `words.yaml`: the lines of a bill, dates and tiers, in Korean or English."""
+"""Energy in words, from `energy.yaml` beside this module: the lines of a bill, dates and tiers, in Korean or
+English. The energy package hands out facts (a bill's `to_dict()`, an error's code and values); they are
+worded here, at the edges that read them (the CLI, the energy skill, the energy rules)."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
-
-from jibsa.energy.billing import Bill
-from jibsa.energy.errors import EnergyError
 
 BILL_PARTS = (
     "base_won",
@@ -26,9 +26,16 @@ BILL_PARTS = (
 SUPER_TIER = 4  # the tier above 1,000 kWh in winter and summer
 
 
+class CodedError(Protocol):
+    """An error that says what went wrong as a code and its values (jibsa.energy.EnergyError)."""
+
+    code: str
+    values: dict[str, Any]
+
+
 @cache
 def _table() -> dict[str, Any]:
-    text = resources.files("jibsa.energy").joinpath("words.yaml").read_text(encoding="utf-8")
+    text = resources.files("jibsa.words").joinpath("energy.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
@@ -59,32 +66,34 @@ def tier_text(tier: int, language: str) -> str:
     return str(said["super_tier"]) if tier >= SUPER_TIER else str(said["tier"]).format(tier=tier)
 
 
-def bill_lines(bill: Bill, language: str) -> list[str]:
-    """The bill as the CLI prints it: a header, the parts of a split period, one line per charge."""
+def bill_lines(bill: Mapping[str, Any], language: str) -> list[str]:
+    """The bill (a `Bill.to_dict()`) as the CLI prints it: a header, the parts of a split period, one line
+    per charge."""
     said = words(language)
+    period = bill["period"]
     header = str(said["bill_header"]).format(
-        start=date_text(bill.period.start, language),
-        end=date_text(bill.period.last_day, language),
-        days=bill.period.days,
-        voltage=said["voltage"][bill.voltage.value],
-        kwh=kwh_text(float(bill.kwh)),
-        tier=tier_text(bill.tier, language),
+        start=date_text(date.fromisoformat(period["start"]), language),
+        end=date_text(date.fromisoformat(period["end"]), language),
+        days=period["days"],
+        voltage=said["voltage"][bill["voltage"]],
+        kwh=kwh_text(float(bill["kwh"])),
+        tier=tier_text(int(bill["tier"]), language),
     )
     lines = [header]
-    if len(bill.parts) > 1:
+    if len(bill["parts"]) > 1:
         lines += [
             str(said["bill_part"]).format(
-                start=date_text(p.start, language),
-                days=p.days,
-                season=said["season"][p.season.value],
-                tier=tier_text(p.tier, language),
+                start=date_text(date.fromisoformat(p["start"]), language),
+                days=p["days"],
+                season=said["season"][p["season"]],
+                tier=tier_text(int(p["tier"]), language),
             )
-            for p in bill.parts
+            for p in bill["parts"]
         ]
     labels = {part: str(said["parts"][part]) for part in BILL_PARTS}
     width = max(_width(label) for label in labels.values())
     lines += [
-        str(said["bill_line"]).format(label=label + " " * (width - _width(label)), won=won(getattr(bill, part)))
+        str(said["bill_line"]).format(label=label + " " * (width - _width(label)), won=won(bill[part]))
         for part, label in labels.items()
     ]
     return lines
@@ -95,7 +104,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def error_text(error: EnergyError, language: str) -> str:
+def error_text(error: CodedError, language: str) -> str:
     """The error in `language`'s words when it has a code there, else its own message."""
     template = words(language)["errors"].get(error.code)
     return str(template).format(**error.values) if template else str(error)
