@@ -12,9 +12,13 @@ list_scenes, run_scene, cancel_job, local_say, local_status, local_rules, list_n
 switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_user
 page_words
 matter_status, commission_progress, name_device, remove_device
+healthz  # the provider gateway
+list_voices, forget_voice, forget_sample
+get_weather_setup, put_weather_setup
 # pydantic reads a model's configuration; a response field the dashboard alone reads (sheet.js).
 model_config
 asks_confirmation
+key_set, key_page
 # Alembic reads a migration's revision chain and calls downgrade.
 revision, down_revision, branch_labels, depends_on, downgrade
 # SQLAlchemy calls event hooks registered by decorator, and reads the DBAPI connection's isolation level.
@@ -45,3 +49,5 @@ _.should_exit, _.force_exit
 HIGH, OTHER, HALF_UP_WON
 # onnxruntime's session options, read by onnxruntime (jibsa.voice.speaker.encoder).
 _.intra_op_num_threads, _.inter_op_num_threads
+# argparse calls its formatter's _split_lines and reads its groups' titles (cli/help_words.py).
+_split_lines, title

@@ -10,10 +10,10 @@ from typing import Any
 
 from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
+from jibsa.domain.korean import duration_text
 from jibsa.hub import Outcome
 from jibsa.rules.readback import describe_rule_outcome
 from jibsa.words import Said, catalogue, english, say
-from jibsa.words.korean import duration_text
 
 
 def _lang(language: str) -> str:

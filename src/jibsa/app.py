@@ -34,9 +34,12 @@ from jibsa.skills import default_skills
 from jibsa.skills.energy import energy_manifest, energy_skill
 from jibsa.skills.loader import accepted_skills, hub_skills, installed_skills, phrase_book
 from jibsa.skills.partner import PartnerSkill
-from jibsa.skills.weather import WeatherSource, weather_manifest
+from jibsa.skills.voice_enrolment import enrol_voice, voice_enrolment_manifest
+from jibsa.skills.weather import WeatherSource, weather_manifest, weather_skill
+from jibsa.skills.weather.choice import chosen_settings, read_choice
 from jibsa.skills.weather.settings import check_weather, home_city, weather_source
 from jibsa.skills.weather_conditions import ForecastConditions
+from jibsa.voice.voiceprints import Voiceprints
 from jibsa.web_push import PushSender, vapid_keys
 
 log = logging.getLogger(__name__)
@@ -111,6 +114,7 @@ def check_settings(settings: Settings, source: str = "configuration") -> None:
     try:
         history_days(settings)
         audit_days(settings)
+        speaker_threshold(settings)
         energy_options(settings)
         check_mqtt(settings.adapter_settings)
         check_matter(settings.adapter_settings)
@@ -200,10 +204,27 @@ class RunningHome:
     rules: RuleEngine | None = None  # the home's rules (with a store that keeps them); the hub hands it rule intents
     energy: EnergyRecorder | None = None  # what each device uses (with a store that keeps it)
     matter: Any = None  # adding Matter devices (adapters.matter.commissioning.Commissioner), with a controller
+    settings: Settings | None = None  # what the home was opened with (the weather setup reads its data dir)
+    voices: Voiceprints | None = None  # the household's enrolled voices and "낯선 목소리는 손님으로"
     gate: Gate = field(init=False)  # the one way in: every entrance asks it (jibsa.gate)
 
     def __post_init__(self) -> None:
         self.gate = Gate(self.conversation, self.store if isinstance(self.store, AuditLog) else None)
+        if self.voices is not None:
+            self.gate.configure(strangers_as_guests=self.voices.strangers_as_guests)
+
+    async def use_weather(self, source: WeatherSource, city: str) -> None:
+        """Answer weather from `source` for `city` from now on (the conversation, the page and the rules),
+        and close the source used before."""
+        old = self.weather.source
+        self.weather = Weather(source, city)
+        self.hub.skills["get_weather"] = weather_skill(source, city)
+        if self.rules is not None:
+            await self.rules.use_weather(ForecastConditions(source, city))
+        self.services = [s for s in self.services if s is not old]
+        self.services.append(source)
+        if old is not None:
+            await old.stop()
 
     async def close(self) -> None:
         for service in reversed(self.services):
@@ -245,7 +266,7 @@ async def open_home(
     saved = await store.load_states(home.id)
     adapters = build_adapters(home, clock, saved, settings)
     partners = accepted_skills(installed_skills() if partner_skills is None else partner_skills)
-    weather_settings = settings.adapter_settings.get("weather") or {}
+    weather_settings = chosen_settings(settings.adapter_settings.get("weather") or {}, read_choice(settings.data_dir))
     weather = Weather(weather_source(weather_settings), home_city(weather_settings) or home.city)
     all_skills = {
         **(skills or {}),
@@ -267,6 +288,7 @@ async def open_home(
         else None
     )
     all_skills["get_energy"] = energy_skill(energy)
+    all_skills["enrol_voice"] = enrol_voice
     hub = Hub(
         home,
         store,
@@ -287,7 +309,7 @@ async def open_home(
         hub.rules = RuleCommands(rules)
         await rules.start()
     phrases = phrase_book(
-        [weather_manifest(), energy_manifest(home), *(p.manifest for p in partners)],
+        [weather_manifest(), energy_manifest(home), voice_enrolment_manifest(), *(p.manifest for p in partners)],
         matter.phrases.rules,
         matter.phrases.slots,
         matter.phrases.patterns,
@@ -305,6 +327,8 @@ async def open_home(
         rules=rules,
         energy=energy,
         matter=matter.commissioner,
+        settings=settings,
+        voices=household_voices(settings, home.id, store),
     )
     if energy is not None:
         running.services.append(await _record_energy(hub, energy))
@@ -319,6 +343,24 @@ async def open_home(
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))
     return running
+
+
+def household_voices(settings: Settings, home_id: str, store: Any) -> Voiceprints:
+    """The home's enrolled voices, kept beside its data (`voices/<home id>.json`, 0600), matched at the
+    threshold `voice: {speaker_threshold: X}` sets (default: the speaker book's, from bench/speaker_bench.py)."""
+    accounts = store if hasattr(store, "get_user_by_id") else None
+    folder = (settings.data_dir or default_data_dir()) / "voices"
+    return Voiceprints(folder, home_id, accounts, threshold=speaker_threshold(settings))
+
+
+def speaker_threshold(settings: Settings) -> float | None:
+    """`voice: {speaker_threshold: X}`: the cosine similarity at which a voice is an enrolled person's."""
+    value = (settings.adapter_settings.get("voice") or {}).get("speaker_threshold")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < float(value) < 1.0:
+        raise ConfigError(f"voice.speaker_threshold: {value!r} is not a number between 0 and 1 (e.g. 0.74)")
+    return float(value)
 
 
 @dataclass

@@ -7,14 +7,14 @@ sends the same request again marked as a confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from jibsa.answers import describe_outcome, said
 from jibsa.confirmations import Answer, Confirmations, answer_in
 from jibsa.domain import Command, TargetResult
-from jibsa.domain.policy import SAFETY_TYPES, refusal_for_request, refusal_for_role
+from jibsa.domain.policy import SAFETY_TYPES, Role, refusal_for_request, refusal_for_role
 from jibsa.hub import Actor, Hub, Outcome
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
@@ -36,6 +36,7 @@ class Turn:
     language: str = "ko"
     refused: str | None = None
     needs_choice: tuple[str, ...] = ()  # devices the reply asks the person to choose among
+    voice: Mapping[str, Any] | None = None  # whose voice a spoken request was in (jibsa.gate), when matched
 
     @property
     def results(self) -> list[TargetResult]:
@@ -52,6 +53,7 @@ class Turn:
                 {"target": r.target, "ok": r.ok, **({"error": r.error.value} if r.error else {})} for r in self.results
             ],
             "outcomes": outcome_with_words([o.to_dict() for o in self.outcomes]),
+            **({"voice": dict(self.voice)} if self.voice is not None else {}),
         }
 
     def answer(self) -> dict[str, Any]:
@@ -65,6 +67,7 @@ class Turn:
             "results": [
                 {"target": r.target, "ok": r.ok, "error": r.error.value if r.error else None} for r in self.results
             ],
+            **({"voice": dict(self.voice)} if self.voice is not None else {}),
         }
 
 
@@ -106,13 +109,16 @@ class Conversation:
         confirmed: bool = False,
         confirm: bool = False,
         second_word: Callable[[Command], bool] | None = None,
+        speaker: str | None = None,
     ) -> Turn:
         """Understand `text` and carry it out. Safe on any input: bad text gets a reply, not an error.
 
         `confirmed`: the caller has already had the second word (a PIN, `say --yes`). `confirm`: this
         is the person sending the request they were asked to confirm again; it confirms only exactly
         that request. A bare yes or no answers what the person has waiting in this session. `second_word`:
-        commands that wait for a second word through this entrance beyond the policy's (the gate's)."""
+        commands that wait for a second word through this entrance beyond the policy's (the gate's).
+        `speaker`: who is speaking, as the entrance knows it (a voice it recognised; "" when it knows that it
+        does not know, as a satellite); by default the actor, when a person ("내가 집에 오면 …" is about them)."""
         actor = actor or Actor()
         who = self.who(actor, session)
         held = self.confirmations.waiting(who)
@@ -141,7 +147,13 @@ class Conversation:
             return await self._carry_out(
                 text, (command,), str, actor, confirmed=False, session=session, language=matched.language
             )
-        understanding = self.parser.parse(text, room=room, session=session)
+        understanding = self.parser.parse(
+            text,
+            room=room,
+            session=session,
+            state=self.hub.state,
+            speaker=(_speaker(actor) if speaker is None else speaker) or None,
+        )
         commands, language = tuple(understanding.commands), understanding.language
         refusal = next((r for c in commands if (r := refusal_for_request(actor.role, c, self.hub.intents))), None)
         if refusal is not None:
@@ -232,3 +244,11 @@ class Conversation:
             sentence = describe_outcome(self.hub.home, outcome, language, intents=self.hub.intents)
             parts.append(sentence or promised())
         return " ".join(p for p in dict.fromkeys(parts) if p) or promised()
+
+
+def _speaker(actor: Actor) -> str | None:
+    """The person saying a request, when it is a person known by name: not the nameless local actor, a
+    satellite (it does not know who speaks to it) or a skill."""
+    if actor.name == Actor().name or actor.role is Role.SATELLITE or actor.source == "skill":
+        return None
+    return actor.name

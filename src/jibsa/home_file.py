@@ -11,14 +11,14 @@ from typing import Any
 import yaml
 
 from jibsa.domain import HomeFileError, LoadedHome, home_from_mapping
-from jibsa.nlu.josa import josa
+from jibsa.domain.korean import josa, particles
 
 SAMPLE_HOME = "sample_home.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PROBLEMS_KO = "home_file_problems_ko.yaml"
 # A quoted value and the particle after it ("'{type}'는"): the particle follows how the value is read
 # ("'aircon'은", "'lamp'는", "'bedroom'이라는").
-_QUOTED_PARTICLE = re.compile(r"'\{(\w+)\}'(이라는|라는|은|는|이|가|을|를)")
+_QUOTED_PARTICLE = re.compile(r"'\{(\w+)\}'(" + "|".join(particles()) + ")")
 
 
 def sample_home_text() -> str:

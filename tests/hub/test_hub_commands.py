@@ -25,6 +25,14 @@ async def test_out_of_range_value_is_clamped_and_said(home, store, clock, adapte
         assert [(c.property, c.asked, c.applied) for c in result.clamps] == [("temperature", 35, 30)]
 
 
+async def test_keep_power_reaches_the_adapter_and_an_odd_one_is_refused(home, store, clock, adapter) -> None:
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        await hub.execute(Command("set", ("ac",), {"property": "temperature", "value": 23, "keep_power": True}))
+        assert adapter.sent[-1].options == {"keep_power": True}
+        odd = await hub.execute(Command("set", ("ac",), {"property": "temperature", "value": 22, "keep_power": "yes"}))
+        assert odd.results[0].error is ErrorCode.BAD_VALUE and hub.state("ac")["temperature"] == 23
+
+
 async def test_adjust_becomes_an_absolute_value_from_current_state(home, store, clock, adapter) -> None:
     async with Hub(home, store, clock, {"sim": adapter}) as hub:
         await hub.execute(Command("set", ("ac",), {"property": "temperature", "value": 24}))

@@ -111,3 +111,49 @@ async def test_a_setting_already_there_is_not_said_done(running) -> None:
     await running.hub.execute(Command("set", ("master_light",), {"property": "brightness", "value": 50}))
     turn = await running.conversation.handle("안방 조명 밝기 50%로 맞춰")
     assert turn.reply == "안방 조명의 밝기는 이미 50%예요.", turn.reply
+
+
+async def test_too_cold_while_the_air_conditioner_cools_stops_the_cooling_not_turns_on_heating(running) -> None:
+    hub = running.hub
+    await hub.execute(Command("set", ("living_ac",), {"property": "temperature", "value": 24}))  # on, cooling
+    await hub.execute(Command("turn_off", ("boiler",)))
+    turn = await running.conversation.handle("너무 추워", room="living")
+    assert [c.intent for c in turn.commands] == ["turn_off"] and turn.commands[0].targets == ("living_ac",)
+    assert hub.state("living_ac")["power"] is False
+    assert hub.state("boiler")["power"] is False  # the heating is left alone
+    assert "에어컨" in turn.reply and "보일러" not in turn.reply
+
+
+async def test_too_cold_with_the_heating_on_raises_its_target(running) -> None:
+    hub = running.hub
+    await hub.execute(Command("set", ("boiler",), {"property": "temperature", "value": 22}))
+    turn = await running.conversation.handle("너무 추워", room="master_bedroom")
+    assert [c.intent for c in turn.commands] == ["adjust"]
+    assert hub.state("boiler")["temperature"] > 22
+
+
+async def test_dark_with_the_light_on_makes_it_brighter(running) -> None:
+    hub = running.hub
+    await hub.execute(Command("set", ("living_ceiling",), {"property": "brightness", "value": 50}))
+    await hub.execute(Command("turn_off", ("living_stand",)))
+    turn = await running.conversation.handle("좀 어둡네", room="living")
+    assert [(c.intent, c.targets) for c in turn.commands] == [("adjust", ("living_ceiling",))]
+    assert hub.state("living_ceiling")["brightness"] > 50
+    assert "밝기" in turn.reply
+
+
+async def test_dark_with_the_lights_off_turns_them_on(running) -> None:
+    hub = running.hub
+    for light in ("living_ceiling", "living_stand"):
+        await hub.execute(Command("turn_off", (light,)))
+    await running.conversation.handle("좀 어둡네", room="living")
+    assert hub.state("living_ceiling")["power"] is True and hub.state("living_stand")["power"] is True
+
+
+async def test_dark_with_every_light_on_at_full_changes_nothing_and_says_so(running) -> None:
+    hub = running.hub
+    for light in ("living_ceiling", "living_stand"):
+        await hub.execute(Command("set", (light,), {"property": "brightness", "value": 100}))
+    turn = await running.conversation.handle("좀 어둡네", room="living")
+    assert turn.commands == () and turn.outcomes == ()
+    assert turn.reply == "거실 천장등과 거실 스탠드는 이미 가장 밝아요."

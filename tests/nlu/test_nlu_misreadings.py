@@ -139,3 +139,63 @@ def test_english_read_now(parser: Parser, text: str, want: list[Any]) -> None:
 )
 def test_each_request_keeps_its_own_verb(parser: Parser, text: str, want: list[Any]) -> None:
     assert _commands(parser, text) == want
+
+
+SAMDAE = load_home(REPO / "tests" / "nlu" / "corpus" / "homes" / "three_generation.yaml").home
+
+
+@pytest.mark.parametrize(("room", "tv"), [("family", "fm_tv"), ("living", "lv_tv"), ("grandma", "gm_tv")])
+def test_this_rooms_tv_is_the_tv_of_the_room_the_request_comes_from(room: str, tv: str) -> None:
+    """ "할머니 방 티비" is not to be found by "방 티비": half a room's name and a kind are no device's name."""
+    parser = Parser(SAMDAE)
+    assert _commands(parser, "이 방 티비 꺼 줘", room) == [("turn_off", [tv], {})]
+    assert _commands(parser, "할머니 방 티비 꺼 줘", room) == [("turn_off", ["gm_tv"], {})]
+
+
+@pytest.mark.parametrize("text", ["건조기 작동시켜 줘", "건조기 작동해 줘", "건조기 가동시켜"])
+def test_operating_an_appliance_starts_it(parser: Parser, text: str) -> None:
+    assert _commands(parser, text) == [("start", ["dryer"], {})]
+
+
+def test_operating_a_device_without_a_cycle_turns_it_on(parser: Parser) -> None:
+    assert _commands(parser, "거실 에어컨 작동시켜 줘") == [("turn_on", ["living_ac"], {})]
+
+
+SCENE_AND_MODE = """
+id: modes
+name: 모드가 겹치는 집
+rooms: [{id: room, name: 원룸}]
+devices:
+  - {id: boiler, name: 보일러, type: boiler}
+  - {id: purifier, name: 공기청정기, room: room, type: air_purifier}
+  - {id: light, name: 조명, room: room, type: light}
+scenes:
+  - {id: out, name: 외출, actions: [{intent: turn_off, targets: [light]}]}
+  - {id: night, name: 취침, actions: [{intent: turn_off, targets: [light]}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "scene"), [("외출 모드", "out"), ("외출 모드로 해 줘", "out"), ("취침 모드 해 줘", "night")]
+)
+def test_a_scene_said_with_mode_runs_the_scene_not_a_device_mode(tmp_path: Any, text: str, scene: str) -> None:
+    (tmp_path / "home.yaml").write_text(SCENE_AND_MODE, encoding="utf-8")
+    parser = Parser(load_home(tmp_path / "home.yaml").home)
+    assert _commands(parser, text) == [("run_scene", [], {"scene": scene})]
+    assert _commands(parser, "보일러 외출 모드로 해 줘") == [("set", ["boiler"], {"property": "mode", "value": "away"})]
+    assert _commands(parser, "공기청정기 취침 모드로") == [
+        ("set", ["purifier"], {"property": "mode", "value": "sleep"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("선풍기 더 약하게", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "down"})]),
+        ("선풍기 좀 더 약하게 해 줘", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "down"})]),
+        ("선풍기 약하게 해 줘", [("set", ["study_fan"], {"property": "fan_speed", "value": "low"})]),
+    ],
+)
+def test_more_before_a_named_setting_is_a_change_from_now(parser: Parser, text: str, want: list[Any]) -> None:
+    """ "더 약하게": weaker than now; "약하게" alone: the setting named 약."""
+    assert _commands(parser, text) == want

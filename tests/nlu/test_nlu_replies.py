@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jibsa.domain import Command, ErrorCode, TargetResult
+from jibsa.domain.korean import clock_text, duration_text, josa
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser, describe_results
-from jibsa.nlu.josa import clock_text, duration_text, josa
 from jibsa.nlu.numbers import parse_number
 from jibsa.nlu.timing import find_timing, parse_duration
 
@@ -166,3 +166,23 @@ def test_english_questions_are_answered_in_english(text: str, state: dict[str, o
     command = Parser(home).parse(text).commands[0]
     results = [TargetResult(t, True, state=state) for t in command.targets]
     assert describe_results(home, [command], results, "en") == said
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("펜트하우스 에어컨 켜 줘", "'펜트하우스'가 뭔지 모르겠어요."),  # a vowel: 가
+        ("스팀다리미 물통 꺼 줘", "'스팀다리미 물통'이 뭔지 모르겠어요."),  # a final consonant: 이
+        ("욕조 틀어 줘", "'욕조'가 뭔지 모르겠어요."),  # a bathtub is not the bathroom
+        ("turn on the penthouse lights", "I don't know what 'penthouse' is."),
+    ],
+)
+def test_a_word_not_known_is_asked_about_by_its_own_sound(text: str, reply: str) -> None:
+    parsed = Parser(HOME).parse(text)
+    assert parsed.commands == ()
+    assert parsed.reply == reply
+
+
+def test_a_kind_the_home_lacks_is_said_not_found_not_asked_about() -> None:
+    parsed = Parser(HOME).parse("제습기 켜 줘")
+    assert parsed.commands == () and parsed.reply == "제습기를 찾지 못했어요."

@@ -69,3 +69,27 @@ async def test_an_unlocking_rule_is_said_to_need_an_owner_and_taken_only_from_on
     await talk.handle("응", session="o", actor=OWNER)
     [rule] = engine_of(running).rules.values()
     assert rule.confirmed and rule.created_by == "엄마"
+
+
+async def test_when_i_come_home_is_a_rule_about_the_one_who_said_it(running: RunningHome) -> None:
+    talk = running.conversation
+    asked = await talk.handle("내가 집에 오면 거실 불 켜줘", session="me", actor=OWNER)
+    assert asked.needs_confirmation and asked.reply.startswith("엄마가 오면")
+    await talk.handle("응", session="me", actor=OWNER)
+    [rule] = engine_of(running).rules.values()
+    assert rule.when.person == "엄마"  # type: ignore[attr-defined]
+    presence = engine_of(running).presence
+    presence.set("아빠", True)  # someone else coming home does nothing
+    await engine_of(running).settled()
+    assert running.hub.state("living_light")["power"] is False
+    presence.set("엄마", True)
+    await engine_of(running).settled()
+    assert running.hub.state("living_light")["power"] is True
+
+
+async def test_a_satellite_does_not_know_who_i_am(running: RunningHome) -> None:
+    """A satellite cannot tell who speaks to it: "내가" stays anyone, and the read-back says so."""
+    satellite = Actor("부엌 스피커", Role.SATELLITE, "wyoming")
+    asked = await running.conversation.handle("내가 집에 오면 거실 불 켜줘", session="sat", actor=satellite)
+    assert [c.params["rule"]["when"] for c in asked.commands] == [{"kind": "presence", "event": "arrive"}]
+    assert "부엌 스피커" not in asked.reply

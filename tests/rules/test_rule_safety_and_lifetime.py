@@ -343,6 +343,32 @@ async def test_a_skipped_scheduled_command_is_told_as_a_stored_notification(tmp_
     assert told == ["정원등 예약은 집사가 멈춰 있는 동안 50분 지나 버려서 하지 않았어요."]
 
 
+async def test_timers_that_ended_while_jibsa_was_down_are_told_late_or_as_missed(tmp_path: Path, home: Home) -> None:
+    """Issue 20: a countdown timer that ended while jibsa was down rang on restart as if on time. Within
+    the 5-minute grace it now rings saying it is late; past it, a stored notification says when it was due."""
+    clock = ManualClock()  # 08:00
+    owner = Actor("엄마", Role.OWNER, "api")
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        for params in ({"duration_s": 600, "name": "라면"}, {"duration_s": 60}, {"duration_s": 750}):
+            assert (await first.hub.execute(Command("set_timer", (), params), actor=owner)).ok
+    later = ManualClock(datetime(2026, 1, 1, 8, 12, 30, tzinfo=SEOUL).timestamp())
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
+        told = await notifications(again)
+        for _ in range(100):  # the kept jobs are read back through the store's thread: wait, up to 5 s
+            if len(told) >= 2:
+                break
+            await asyncio.sleep(0.05)
+            told = await notifications(again)
+        await later.advance(1)  # the 12½-minute timer is due at 08:12:30 and rings now, on time
+        told = await notifications(again)
+        assert again.hub.pending_jobs() == []
+    assert sorted(told) == sorted([
+        "라면 타이머가 2분 30초 전에 끝났어요. 집사가 멈춰 있어서 늦게 알려 드려요.",
+        "1분 타이머는 1월 1일 오전 8시 1분에 끝났는데, 집사가 멈춰 있어서 울리지 못했어요.",
+        "12분 30초 타이머가 끝났어요.",
+    ])  # fmt: skip
+
+
 async def test_a_for_duration_rule_counting_at_a_restart_still_alerts(tmp_path: Path, home: Home) -> None:
     """Issue 20, item 5: "10분 넘게 열려 있으면" counting at a restart never alerted; the door stayed open."""
     rule = {

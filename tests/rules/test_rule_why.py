@@ -12,8 +12,8 @@ from tests_rules_support import Api, add_rule, engine_of
 
 from jibsa.app import RunningHome
 from jibsa.domain import Command, Role
+from jibsa.domain.korean import clock_text
 from jibsa.hub import Actor, JobFired, ManualClock
-from jibsa.nlu.josa import clock_text
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MOM = Actor("엄마", Role.OWNER, "conversation:192.0.2.1")

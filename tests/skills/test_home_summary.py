@@ -46,7 +46,7 @@ async def test_kept_jobs_are_listed_with_and_and_times_as_people_say_them(runnin
 
 
 def test_time_left_is_rounded_as_people_say_it() -> None:
-    from jibsa.words.korean import about_text
+    from jibsa.domain.korean import about_text
 
     assert about_text(5374) == "1시간 30분쯤"  # 1시간 29분 34초
     assert about_text(600) == "10분" and about_text(42) == "42초" and about_text(3600) == "1시간"

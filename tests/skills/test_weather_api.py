@@ -76,7 +76,7 @@ async def test_a_broken_service_is_said_in_both_languages(client: httpx.AsyncCli
 async def test_not_configured_says_how(gateway: DataGoKrServer, tmp_path: Path) -> None:
     async for client in _client(gateway, tmp_path, {}):
         body = (await client.get("/api/weather")).json()
-        assert body["available"] is False and "jibsa.yaml" in body["message"]
+        assert body["available"] is False and "data.go.kr 서비스 키" in body["message"]
         assert (await client.get("/api/weather", headers={"Authorization": "Bearer wrong"})).status_code == 401
     assert gateway.faults.requests == []
 

@@ -87,5 +87,5 @@ async def test_no_values_at_all_is_a_plain_korean_failure(gateway: DataGoKrServe
     ) as running:
         turn = await running.conversation.handle("내일 부산 비 와?")
     assert turn.reply == (
-        "기상청 서비스 키가 등록되지 않았거나 만료되었어요. jibsa.yaml의 weather.service_key를 확인해 주세요."
+        "기상청 서비스 키가 등록되지 않았거나 만료되었어요. 집 화면의 날씨 설정에서 키를 확인해 주세요."
     )

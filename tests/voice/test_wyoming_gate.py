@@ -161,13 +161,14 @@ def test_listening_beyond_loopback_needs_an_allow_list() -> None:
     assert not allowed("192.168.1.7", lan) and not allowed("10.0.0.2", ())
 
 
-def test_voice_serve_refuses_a_second_hub_beside_a_running_server(tmp_path, capsys) -> None:
+def test_voice_serve_refuses_a_second_hub_beside_a_running_server(tmp_path, capsys, monkeypatch) -> None:
     """Issue 20, item 10: with a `jibsa serve` on the data directory, `voice serve` does not start a hub."""
     import json
     import os
 
     from jibsa.cli.main import main
 
+    monkeypatch.setenv("JIBSA_LANG", "en")  # the command line speaks Korean unless asked otherwise
     (tmp_path / "server.json").write_text(
         json.dumps({"url": "http://127.0.0.1:1", "token": "t", "pid": os.getpid(), "home": None, "home_id": "x"})
     )

@@ -173,9 +173,9 @@ def _open_sheet(page: Any, room: str, device: str) -> None:
     page.wait_for_selector(f'#sheet[open][data-device="{device}"]')
 
 
-def _shoot(page: Any, name: str, scheme: str, full: bool = False) -> Path:
+def _shoot(page: Any, name: str, scheme: str, full: bool = False, width: int = 390) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SHOTS / f"{name}-390-{scheme}.png"
+    shot = SHOTS / f"{name}-{width}-{scheme}.png"
     page.screenshot(path=str(shot), **({"full_page": True} if full else {}))
     assert shot.stat().st_size > 5_000
     return shot
@@ -197,10 +197,14 @@ def test_screens_to_look_at(dashboard: OpenDashboard, scheme: str) -> None:
     _shoot(page, "sheet-front_door", scheme)
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_device_sheet(server: Server, dashboard: OpenDashboard, scheme: str) -> None:
-    """One screenshot a device type, its sheet open; each sheet fits the screen's width."""
-    page = _phone(dashboard, 390, scheme)
+@pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (390, "dark"), (360, "light")])
+def test_every_device_sheet(server: Server, dashboard: OpenDashboard, width: int, scheme: str) -> None:
+    """One screenshot a device type, its sheet open; each sheet fits the screen's width, nothing in it is
+    cut off or wider than the screen, and the page logs no error."""
+    page = _phone(dashboard, width, scheme)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     seen: set[str] = set()
     for device in server.api("GET", "/api/devices"):
         if device["type"] in seen or device["room"] is None:
@@ -208,9 +212,40 @@ def test_every_device_sheet(server: Server, dashboard: OpenDashboard, scheme: st
         seen.add(device["type"])
         _open_sheet(page, device["room"], device["id"])
         sheet = page.locator("#sheet").bounding_box()
-        assert sheet is not None and sheet["x"] >= 0 and sheet["x"] + sheet["width"] <= 390
-        _shoot(page, f"sheet-{device['type']}", scheme)
+        assert sheet is not None and sheet["x"] >= 0 and sheet["x"] + sheet["width"] <= width
+        assert _cut_off(page, "#sheet") == [], device["type"]
+        if device["type"] == "refrigerator":  # its door reads 닫힘, not "문 아니요"
+            assert "문닫힘" in page.locator("#sheet .sheet-readings dl").inner_text().replace("\n", "").replace(" ", "")
+        _shoot(page, f"sheet-{device['type']}", scheme, width=width)
         page.keyboard.press("Escape")
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_weather_setup_sheet_of_a_home_that_has_weather(dashboard: OpenDashboard, width: int) -> None:
+    """The owner's 날씨 설정 at the bottom of the opened strip: the sheet, with the kept key never shown."""
+    page = _phone(dashboard, width)
+    page.click(".wx-line")
+    page.click(".wx-setup-change")
+    page.wait_for_selector("dialog.wx-setup[open] #wx-setup-city")
+    assert page.input_value("#wx-setup-key") == ""
+    assert _cut_off(page, "dialog.wx-setup") == []
+    _shoot(page, "weather-setup-set", "light", width=width)
+
+
+def _cut_off(page: Any, root: str) -> list[str]:
+    """Elements under `root` wider than the screen, or whose text is clipped (more than their box shows)."""
+    found: list[str] = page.evaluate(
+        """(root) => [...document.querySelectorAll(root + ' *')].filter((e) => {
+      const box = e.getBoundingClientRect();
+      if (!box.width) return false;
+      const style = getComputedStyle(e);
+      const clipped = style.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1 && e.tagName !== 'SELECT';
+      return box.right > innerWidth + 0.5 || box.left < -0.5 || clipped;
+    }).map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 30)}`)""",
+        root,
+    )
+    return found
 
 
 def test_before_login_the_console_is_clean(server: Server, browser: Any) -> None:
@@ -226,7 +261,8 @@ def test_before_login_the_console_is_clean(server: Server, browser: Any) -> None
     assert not [p for p in problems if "로그인" in p or "Uncaught" in p or "401" not in p], problems
 
 
-def test_plus_on_an_ac_that_is_off_asks_before_turning_it_on(server: Server, dashboard: OpenDashboard) -> None:
+def test_plus_on_an_ac_that_is_off_sets_the_target_and_leaves_it_off(server: Server, dashboard: OpenDashboard) -> None:
+    """As LG's and Samsung's apps do: the sheet keeps the target the AC will start at, and the AC stays off."""
     from playwright.sync_api import expect
 
     server.api("POST", "/api/devices/master_ac/commands", json={"intent": "turn_off"})
@@ -234,12 +270,13 @@ def test_plus_on_an_ac_that_is_off_asks_before_turning_it_on(server: Server, das
     page = _phone(dashboard, 390)
     _open_sheet(page, "master_bedroom", "master_ac")
     page.click("#sheet .stepper .step-up")
-    ask = page.locator("#sheet .field-ask")
-    expect(ask).to_contain_text(f"꺼져 있어요. {before['temperature'] + 0.5:g}°C로 맞추면서 켤까요?")
-    page.wait_for_timeout(300)
-    assert server.api("GET", "/api/devices/master_ac")["state"]["power"] is False  # nothing sent yet
-    _shoot(page, "sheet-ac-off-asks", "light")
-    page.click("#sheet .field-ask .ask-yes")
+    target = before["temperature"] + 0.5
+    expect(page.locator("#sheet .stepper .step-value")).to_have_text(f"{target:g}°C")  # the stored target
+    state = server.api("GET", "/api/devices/master_ac")["state"]
+    assert state["power"] is False and state["temperature"] == target
+    expect(page.locator("#sheet .power-button")).not_to_have_class(__import__("re").compile(r"\bis-on\b"))
+    _shoot(page, "sheet-ac-off-target", "light")
+    page.click("#sheet .power-button")  # turned on, it starts at the target set while it was off
     expect(page.locator("#sheet .power-button")).to_have_class(__import__("re").compile(r"\bis-on\b"))
     state = server.api("GET", "/api/devices/master_ac")["state"]
-    assert state["power"] is True and state["temperature"] == before["temperature"] + 0.5
+    assert state["power"] is True and state["temperature"] == target

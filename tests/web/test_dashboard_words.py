@@ -27,14 +27,35 @@ def _asked_for(pattern: str, files: list[Path]) -> set[str]:
     return {key for path in files for key in re.findall(pattern, path.read_text(encoding="utf-8"))}
 
 
+def _entries(section: Any, prefix: str) -> dict[str, Any]:
+    """A section's entries by dotted key; a part's nested words ("energy.sure.high") and lists as they are."""
+    if not isinstance(section, dict):
+        return {prefix: section}
+    return {k: v for name, value in section.items() for k, v in _entries(value, f"{prefix}.{name}").items()}
+
+
 def test_both_languages_have_the_same_entries_and_placeholders() -> None:
-    ko, en = _words("ko"), _words("en")
+    ko, en = _entries(_words("ko"), "page"), _entries(_words("en"), "page")
     assert ko.keys() == en.keys()
-    for section in ko:
-        assert ko[section].keys() == en[section].keys(), section
-        for key, text in ko[section].items():
-            assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", en[section][key])), key
-            assert text.strip() and en[section][key].strip(), key
+    for key, text in ko.items():
+        if isinstance(text, list):  # the voice check's sentences; the particles English does without
+            assert len(text) == len(en[key]), key
+            continue
+        assert set(re.findall(r"\{\w+\}", text)) == set(re.findall(r"\{\w+\}", en[key])), key
+        assert text.strip() and en[key].strip(), key
+
+
+def test_every_word_a_page_part_asks_for_exists() -> None:
+    """A part reads its words as `w().name`, `t().name` or `words.name` after `words("part")`: each name is in
+    both languages."""
+    for path in sorted(WEB.glob("*.js")):
+        code = path.read_text(encoding="utf-8")
+        for part in re.findall(r'(?:\bw|W)ords\("(\w+)"\)', code):  # words("voice"), pageWords("energy")
+            asked = set(re.findall(r"\b[wt]\(\)\.(\w+)", code)) | set(re.findall(r"\b(?:w|words)\.(\w+)", code))
+            assert asked or part == "particles", path.name
+            for lang in LANGUAGES:
+                missing = asked - _words(lang)[part].keys() if part != "particles" else set()
+                assert not missing, f"{path.name}: page.{part} in {lang}.yaml lacks {sorted(missing)}"
 
 
 def test_every_sentence_the_page_asks_for_exists() -> None:

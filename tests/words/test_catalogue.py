@@ -10,8 +10,9 @@ import pytest
 
 import jibsa
 from jibsa.api.errors import STATUS, error_body
+from jibsa.domain import korean
 from jibsa.domain.said import Said
-from jibsa.words import LANGUAGES, MissingWords, catalogue, english, korean, say, sentences
+from jibsa.words import LANGUAGES, MissingWords, catalogue, english, say, sentences
 
 SRC = Path(jibsa.__file__).parent
 _FIELDS = re.compile(r"\{(\w+)(?:\|[^}]+)?\}")

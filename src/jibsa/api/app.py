@@ -27,6 +27,7 @@ from jibsa.api import (
     routes_rules,
     routes_session,
     routes_users,
+    routes_voices,
 )
 from jibsa.api.accounts import AccountStore, verify_password
 from jibsa.api.audit import record_refusal
@@ -131,7 +132,7 @@ def create_app(
     app.include_router(routes_local.router)  # `jibsa say/chat/status` on this machine (server.json's token)
     app.include_router(voice_router)
     app.include_router(weather_router)
-    for module in (routes_rules, routes_notifications, routes_matter, routes_energy):
+    for module in (routes_rules, routes_notifications, routes_matter, routes_energy, routes_voices):
         app.include_router(module.router)
     _document_rooms(app, running.hub.home.rooms)
     _mount_dashboard(app)

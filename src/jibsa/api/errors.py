@@ -56,6 +56,8 @@ STATUS: dict[str, int] = {
     "payload_too_large": 413,
     "too_many_requests": 429,
     "not_answering": 504,
+    "home_not_answering": 504,  # the provider gateway: the home's worker did not answer in time
+    "bad_invite": 404,  # the provider gateway: an invitation code unknown, used or expired
     "unconfirmed": 504,
     "matter_not_set_up": 409,
     "energy_not_kept": 409,

@@ -13,11 +13,11 @@ from typing import Any, ClassVar
 from jibsa.answers import said
 from jibsa.domain import Home
 from jibsa.domain.events import EVERYONE, Audience, PublicEvent
+from jibsa.domain.korean import duration_text, join_names
 from jibsa.domain.policy import may_see
 from jibsa.domain.said import Said
 from jibsa.presentation.state_words import summary
 from jibsa.words import say
-from jibsa.words.korean import duration_text, join_names
 from jibsa.words.results import outcome_with_words
 
 __all__ = [

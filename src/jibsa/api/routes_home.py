@@ -15,6 +15,7 @@ from jibsa.api.schemas import ERROR_RESPONSES, HistoryBody, JobBody, OutcomeBody
 from jibsa.domain import Command, Role, needs_confirmation
 from jibsa.gate import GateRefused
 from jibsa.hub import Hub, PendingJob
+from jibsa.words import Said, say
 from jibsa.words.results import outcome_with_words
 
 router = APIRouter(prefix="/api", tags=["home"], responses=ERROR_RESPONSES)
@@ -33,7 +34,8 @@ async def list_rooms(request: Request, _: Principal = Depends(anyone)) -> list[d
              for r in home.rooms]  # fmt: skip
     whole = home.devices_in(None)
     if whole:
-        rooms.append({"id": "", "name": "집 전체", "aliases": ["whole home"], "devices": [d.id for d in whole]})
+        named = {lang: say(Said("state.cli.whole_home"), lang) for lang in ("ko", "en")}  # "집 전체", "whole home"
+        rooms.append({"id": "", "name": named["ko"], "aliases": [named["en"]], "devices": [d.id for d in whole]})
     return rooms
 
 

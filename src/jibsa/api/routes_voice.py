@@ -5,7 +5,9 @@ the utterance as binary frames of 16 kHz mono 16-bit little-endian PCM, then `{"
 nothing: the end of speech is found by the VAD). The server answers `{"type": "partial", "text"}` while
 the person speaks, then `{"type": "transcript", "text", "alternatives", "stt_ms"}`, the conversation's
 `{"type": "turn", …}` and, when asked to speak, `{"type": "audio", "rate", "bytes"}` followed by one
-binary WAV frame. Problems are `{"type": "error"|"notice"|"busy", "code", "message", "message_en"}`.
+binary WAV frame. With `"enrol": true` in `start` (and `"for"`: whose voice, `"my_room"`: their room),
+the utterance is a sentence read to enrol a voice, answered `{"type": "enrolled", "name", "sample",
+"samples"}`. Problems are `{"type": "error"|"notice"|"busy", "code", "message", "message_en"}`.
 The socket stays open for the next `start`.
 """
 
@@ -16,6 +18,7 @@ import contextlib
 import json
 import logging
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,8 @@ from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError, error_body, refused_by_gate
 from jibsa.api.routes_conversation import room_id, told
 from jibsa.api.routes_events import accept_socket
-from jibsa.gate import GateRefused, Turn, Via
+from jibsa.api.routes_voices import enrol_heard
+from jibsa.gate import GateRefused, HeardVoice, Turn, Via
 from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.listener import Listener
@@ -115,6 +119,9 @@ async def _one_turn(
     try:
         if not await _listen(websocket, listener):
             return False
+        if start.get("enrol"):  # a sentence read to enrol the voice: kept as a voiceprint, not carried out
+            await _send(websocket, "enrolled", await enrol_heard(context, principal, listener.audio(), start))
+            return True
         check = str(start["expected_text"]) if start.get("check") and start.get("expected_text") else None
         await _answer(
             websocket,
@@ -201,7 +208,17 @@ async def _answer(
     async def tell_busy() -> None:
         await _send(websocket, "busy", VoiceError("busy").to_dict())
 
-    recognition = await listener.final(tell_busy)
+    voices = context.running.voices
+    heard_voice = (  # whose voice: matched while the words are recognised
+        asyncio.create_task(voices.identify(listener.audio())) if voices is not None and check is None else None
+    )
+    try:
+        recognition = await listener.final(tell_busy)
+    except BaseException:
+        if heard_voice is not None:
+            heard_voice.cancel()
+        raise
+    voice = await heard_voice if heard_voice is not None else None
     if not recognition.heard_speech:
         raise VoiceError("no_speech")
     conversation = context.running.conversation
@@ -226,7 +243,7 @@ async def _answer(
         language = heard.choice.asks[0].language
         turn = Turn(heard.transcript, (), heard.question, False, language=language)
     else:
-        turn = await carry_out(context, principal, heard.transcript, room, session)
+        turn = await carry_out(context, principal, heard.transcript, room, session, voice=voice)
     await _send(websocket, "turn", turn.to_dict())
     if speak and turn.reply:
         speech = await service.speak(turn.reply, turn.language)
@@ -243,14 +260,20 @@ def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[
 
 
 async def carry_out(
-    context: ApiContext, principal: Principal, text: str, room: str | None, session: str | None
+    context: ApiContext,
+    principal: Principal,
+    text: str,
+    room: str | None,
+    session: str | None,
+    *,
+    voice: HeardVoice | None = None,
 ) -> Turn:
     """What the conversation endpoint does with a sentence, through the gate as a spoken entrance (a PIN
-    is said in the same connection): carry it out, and tell it as the endpoint does (`told`)."""
+    is said in the same connection): carry it out, and tell it as the endpoint does (`told`). `voice`:
+    whose voice it was in, which the gate uses only to narrow the session's role."""
+    spoken = replace(principal.at(Via.VOICE, session), voice=voice)
     try:
-        turn = await context.running.gate.say(
-            principal.at(Via.VOICE, session), text, room=room_id(context, room), detail={"via": "voice"}
-        )
+        turn = await context.running.gate.say(spoken, text, room=room_id(context, room), detail={"via": "voice"})
     except GateRefused as refused:
         raise refused_by_gate(refused) from None
     told(context, principal, turn, text)

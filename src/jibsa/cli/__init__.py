@@ -1,1 +1,1 @@
-"""The `jibsa` command: one module per sub-command group, each with a `register(subparsers)`."""
+"""The `jibsa` command: one module per sub-command group, each with a `register(subparsers, words)`."""

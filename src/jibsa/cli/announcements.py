@@ -16,7 +16,7 @@ def announcer(hub: Hub, language: str) -> Callable[[object], None]:
     words = state_words(language)
 
     def announce(event: object) -> None:
-        if isinstance(event, TimerFinished):
+        if isinstance(event, TimerFinished) and not event.missed:  # a missed one is a stored notification
             name = f"{event.job.name} " if event.job.name else ""
             print("\n" + words.phrase("timer_finished", name=name), flush=True)
         elif isinstance(event, JobFired):

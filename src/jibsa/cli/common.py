@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,32 +24,32 @@ def default_data_dir() -> Path:
     return Path(base) / "jibsa"
 
 
-def add_home_options(parser: argparse.ArgumentParser, *, data: bool = True) -> None:
-    parser.add_argument(
-        "--home",
-        metavar="FILE",
-        default=os.environ.get("JIBSA_HOME"),
-        help="home file (YAML); default: the built-in sample home",
-    )
+def add_home_options(parser: argparse.ArgumentParser, words: Callable[[str], str], *, data: bool = True) -> None:
+    parser.add_argument("--home", metavar="FILE", default=os.environ.get("JIBSA_HOME"), help=words("common.home"))
     if data:
-        parser.add_argument(
-            "--data", metavar="DIR", type=Path, default=None, help="data directory (default: ~/.local/share/jibsa)"
-        )
+        add_data_option(parser, words)
 
 
-def add_language_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=None,
-        help="language of jibsa's own words (default: $JIBSA_LANG, else $LANG's, else ko)",
-    )
+def add_data_option(parser: argparse.ArgumentParser, words: Callable[[str], str]) -> None:
+    parser.add_argument("--data", metavar="DIR", type=Path, default=None, help=words("common.data"))
+
+
+def add_language_option(parser: argparse.ArgumentParser, words: Callable[[str], str]) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=words("common.lang"))
+
+
+def _locale_language() -> str:
+    """The language of the locale that names messages (LC_ALL, else LC_MESSAGES, else LANG): 'en_US.UTF-8' -> 'en'."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name):
+            return value[:2]
+    return ""
 
 
 def cli_language(args: argparse.Namespace | None) -> str:
-    """--lang, else $JIBSA_LANG, else the language of $LANG (en_US.UTF-8 -> en) when jibsa speaks it, else ko."""
+    """--lang, else $JIBSA_LANG, else the locale's language when jibsa speaks it (en_US.UTF-8 -> en), else ko."""
     asked = getattr(args, "lang", None) if args is not None else None
-    for choice in (asked, os.environ.get("JIBSA_LANG"), os.environ.get("LANG", "")[:2]):
+    for choice in (asked, os.environ.get("JIBSA_LANG"), _locale_language()):
         if choice in LANGUAGES:
             return str(choice)
     return "ko"

@@ -10,31 +10,32 @@ import sys
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_language_option, cli_language
+from jibsa.cli.help_words import HelpWords
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-def register(subparsers: Any) -> None:
-    energy = subparsers.add_parser("energy", help="electricity: a month's bill under the KEPCO tariff")
+def register(subparsers: Any, words: HelpWords) -> None:
+    energy = subparsers.add_parser("energy", help=words("energy.command"))
     sub = energy.add_subparsers(dest="energy_command", metavar="ACTION", required=True)
-    bill = sub.add_parser("bill", help="the bill for N kWh used in a month")
-    bill.add_argument("--kwh", required=True, type=float, help="electricity used, kWh")
+    bill = sub.add_parser("bill", help=words("energy.bill"))
+    bill.add_argument("--kwh", required=True, type=float, help=words("energy.kwh"))
     bill.add_argument(
         "--month",
         required=True,
         metavar="YYYY-MM",
-        help="the month of use (the billing period starting on its reading day)",
+        help=words("energy.month"),
     )
-    bill.add_argument("--voltage", choices=("low", "high"), default="low", help="저압 (low, default) or 고압 (high)")
+    bill.add_argument("--voltage", choices=("low", "high"), default="low", help=words("energy.voltage"))
     bill.add_argument(
         "--reading-day",
         type=int,
         default=1,
         metavar="D",
-        help="검침일, 1–31 (31: the month's last day); default 1, the calendar month",
+        help=words("energy.reading_day"),
     )
-    bill.add_argument("--json", action="store_true", help="one JSON object with every part and total_won")
-    add_language_option(bill)
+    bill.add_argument("--json", action="store_true", help=words("energy.json"))
+    add_language_option(bill, words)
     bill.set_defaults(handler=_bill)
 
 

@@ -10,19 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_language_option, cli_language
+from jibsa.cli.help_words import HelpWords
 
 
-def register(subparsers: Any) -> None:
-    home = subparsers.add_parser("home", help="check or create a home file")
+def register(subparsers: Any, words: HelpWords) -> None:
+    home = subparsers.add_parser("home", help=words("home.command"))
     sub = home.add_subparsers(dest="home_command", metavar="ACTION", required=True)
-    check = sub.add_parser("check", help="validate a home file")
-    check.add_argument("file", help="the home file (YAML)")
-    add_language_option(check)
+    check = sub.add_parser("check", help=words("home.check"))
+    check.add_argument("file", help=words("home.file"))
+    add_language_option(check, words)
     check.set_defaults(handler=_check)
-    init = sub.add_parser("init", help="write a copy of the sample home to edit")
-    init.add_argument("path", help="where to write it")
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    add_language_option(init)
+    init = sub.add_parser("init", help=words("home.init"))
+    init.add_argument("path", help=words("home.path"))
+    init.add_argument("--force", action="store_true", help=words("home.force"))
+    add_language_option(init, words)
     init.set_defaults(handler=_init)
 
 

@@ -1,7 +1,8 @@
 """Entry point of the `jibsa` command.
 
-Each sub-command lives in its own module exposing `register(subparsers)`; the module's handler is
-imported only when its command runs, so `jibsa parse` does not pay for the web server's imports.
+Each sub-command lives in its own module exposing `register(subparsers, words)` (`words`: the help in the
+reader's language); the module's handler is imported only when its command runs, so `jibsa parse` does not
+pay for the web server's imports.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from jibsa import __version__
+from jibsa.cli.common import cli_language
+from jibsa.cli.help_words import HelpWords, WordedParser, help_language
 from jibsa.redaction import install_redaction
 
 # Each command, and the module under jibsa.cli that adds it.
@@ -33,26 +36,28 @@ COMMAND_MODULES: dict[str, str] = {
     "speak": "voice_cmd",
     "voice": "voice_cmd",
     "matter": "matter_cmd",
+    "provider": "provider_cmd",
 }
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line parser: with `command`, only that command's module is imported (a one-shot
-    command starts faster); without, every command (for --help)."""
-    parser = argparse.ArgumentParser(prog="jibsa", description="jibsa (집사): a home assistant that speaks Korean")
-    parser.add_argument("--version", action="version", version=f"jibsa {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+def build_parser(command: str | None = None, language: str | None = None) -> argparse.ArgumentParser:
+    """The command line parser, its help in `language` (default: the environment's): with `command`, only
+    that command's module is imported (a one-shot command starts faster); without, every command (for --help)."""
+    words = HelpWords(language or cli_language(None))
+    parser = WordedParser(prog="jibsa", description=words("jibsa"), words=words)
+    parser.add_argument("--version", action="version", version=f"jibsa {__version__}", help=words("version"))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title=words("commands"))
     wanted = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else COMMAND_MODULES.values()
     for name in dict.fromkeys(wanted):
         module = importlib.import_module(f"jibsa.cli.{name}")
-        module.register(subparsers)
+        module.register(subparsers, words)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     install_redaction()  # before any command logs: no credential reaches a log
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(arguments[0] if arguments else None)
+    parser = build_parser(arguments[0] if arguments else None, help_language(arguments))
     args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:

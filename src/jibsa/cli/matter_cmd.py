@@ -12,25 +12,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jibsa.cli.common import EXIT_REFUSED, data_dir
+from jibsa.cli.common import EXIT_REFUSED, add_data_option, data_dir
+from jibsa.cli.help_words import HelpWords
 
 
-def register(subparsers: Any) -> None:
-    matter = subparsers.add_parser("matter", help="the Matter controller jibsa talks to")
+def register(subparsers: Any, words: HelpWords) -> None:
+    matter = subparsers.add_parser("matter", help=words("matter.command"))
     commands = matter.add_subparsers(dest="matter_command", metavar="COMMAND", required=True)
-    serve = commands.add_parser("serve", help="run a Matter controller for jibsa (storage: DATA/matter/controller)")
-    serve.add_argument(
-        "--data", metavar="DIR", type=Path, default=None, help="data directory (default: ~/.local/share/jibsa)"
-    )
-    serve.add_argument(
-        "--config", metavar="FILE", help="settings (YAML; default: DATA/jibsa.yaml): its matter: section"
-    )
-    serve.add_argument("--port", type=int, help="WebSocket port (default: matter.port, else 5580)")
-    serve.add_argument("--listen", help="address to listen on (default: 127.0.0.1; the API has no login)")
+    serve = commands.add_parser("serve", help=words("matter.serve"))
+    add_data_option(serve, words)
+    serve.add_argument("--config", metavar="FILE", help=words("matter.config"))
+    serve.add_argument("--port", type=int, help=words("matter.port"))
+    serve.add_argument("--listen", help=words("matter.listen"))
     serve.add_argument(
         "--paa-root-cert-dir",
         metavar="DIR",
-        help="trust these PAA root certificates offline instead of fetching the production roots",
+        help=words("matter.paa_root_cert_dir"),
     )
     serve.set_defaults(handler=_serve)
 

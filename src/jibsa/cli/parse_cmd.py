@@ -8,6 +8,7 @@ import sys
 from typing import IO, Any, Protocol
 
 from jibsa.cli.common import add_home_options, load_home_or_exit
+from jibsa.cli.help_words import HelpWords
 from jibsa.nlu.replies import refusal
 
 
@@ -15,11 +16,11 @@ class _Understands(Protocol):
     def parse(self, text: str, room: str | None = None, session: str | None = None) -> Any: ...
 
 
-def register(subparsers: Any) -> None:
-    parse = subparsers.add_parser("parse", help="understand requests from stdin, one JSON line out per line in")
-    add_home_options(parse, data=False)
-    parse.add_argument("--room", default=None, help="the room requests come from (a room id)")
-    parse.add_argument("--lang", choices=("ko", "en"), default=None, help="reply language (default: the home's)")
+def register(subparsers: Any, words: HelpWords) -> None:
+    parse = subparsers.add_parser("parse", help=words("parse.command"))
+    add_home_options(parse, words, data=False)
+    parse.add_argument("--room", default=None, help=words("common.room"))
+    parse.add_argument("--lang", choices=("ko", "en"), default=None, help=words("parse.lang"))
     parse.set_defaults(handler=_run)
 
 

@@ -8,19 +8,20 @@ from dataclasses import replace
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, load_home_or_exit
+from jibsa.cli.help_words import HelpWords
 from jibsa.rules.model import RuleFormatError
 
 
-def register(subparsers: Any) -> None:
-    rules = subparsers.add_parser("rules", help="check or import a rules file")
+def register(subparsers: Any, words: HelpWords) -> None:
+    rules = subparsers.add_parser("rules", help=words("rules.command"))
     sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    check = sub.add_parser("check", help="validate a rules file against the home")
-    check.add_argument("file", help="the rules file (YAML)")
-    add_home_options(check, data=False)
+    check = sub.add_parser("check", help=words("rules.check"))
+    check.add_argument("file", help=words("rules.file"))
+    add_home_options(check, words, data=False)
     check.set_defaults(handler=_check)
-    load = sub.add_parser("import", help="add (or replace) the file's rules in the home's store")
-    load.add_argument("file", help="the rules file (YAML)")
-    add_home_options(load)
+    load = sub.add_parser("import", help=words("rules.import"))
+    load.add_argument("file", help=words("rules.file"))
+    add_home_options(load, words)
     load.set_defaults(handler=_import)
 
 

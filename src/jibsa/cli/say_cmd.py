@@ -15,26 +15,29 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language, data_dir
+from jibsa.cli.gateway_say import add_gateway_options, say_through_gateway
+from jibsa.cli.help_words import HelpWords
 from jibsa.cli.local_server import LocalServer, ServerGone, ServerRefused, find_server
 
 EXIT_FAILED = 1
 
 
-def register(subparsers: Any) -> None:
-    say = subparsers.add_parser("say", help="say one sentence to the home and carry it out")
-    add_home_options(say)
-    add_language_option(say)
-    say.add_argument("--room", help="the room the request comes from (a room id)")
-    say.add_argument("--yes", action="store_true", help="confirm what needs confirming (unlocking a door)")
-    say.add_argument("--pin", help="the home's unlock PIN, which --yes needs when the home has one")
-    say.add_argument("--json", action="store_true", help="print the whole turn as JSON")
-    say.add_argument("text", nargs="?", help='what you say, e.g. "거실 불 꺼줘"')
-    say.add_argument("--audio", type=Path, metavar="FILE.wav", help="say it with a recording instead (jibsa.voice)")
+def register(subparsers: Any, words: HelpWords) -> None:
+    say = subparsers.add_parser("say", help=words("say.command"))
+    add_home_options(say, words)
+    add_language_option(say, words)
+    say.add_argument("--room", help=words("common.room"))
+    say.add_argument("--yes", action="store_true", help=words("say.yes"))
+    say.add_argument("--pin", help=words("say.pin"))
+    say.add_argument("--json", action="store_true", help=words("say.json"))
+    say.add_argument("text", nargs="?", help=words("say.text"))
+    say.add_argument("--audio", type=Path, metavar="FILE.wav", help=words("say.audio"))
+    add_gateway_options(say)
     say.set_defaults(handler=_say)
-    chat = subparsers.add_parser("chat", help="talk to the home interactively (Ctrl-D to leave)")
-    add_home_options(chat)
-    add_language_option(chat)
-    chat.add_argument("--room", help="the room you are in (a room id)")
+    chat = subparsers.add_parser("chat", help=words("chat.command"))
+    add_home_options(chat, words)
+    add_language_option(chat, words)
+    chat.add_argument("--room", help=words("chat.room"))
     chat.set_defaults(handler=_chat)
 
 
@@ -49,6 +52,8 @@ def _say(args: argparse.Namespace) -> int:
 
         print(state_words(language).phrase("empty_request"), file=sys.stderr)
         return EXIT_REFUSED
+    if args.home_id is not None:
+        return say_through_gateway(args, language)
     if not _room_known(args, language):
         return EXIT_REFUSED
     request = {"text": args.text, "room": args.room, "confirm": args.yes, "pin": args.pin, "lang": language}

@@ -17,45 +17,48 @@ from collections.abc import Callable
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language
+from jibsa.cli.help_words import HelpWords
 
 DEFAULT_PORT = 8700
 PIN_VARIABLE = "JIBSA_UNLOCK_PIN"
 
 
-def register(subparsers: Any) -> None:
-    serve = subparsers.add_parser("serve", help="serve the home: HTTP API, live events and the dashboard")
-    add_home_options(serve)
-    add_language_option(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
-    serve.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
-    serve.add_argument("--config", metavar="FILE", help="adapter settings (YAML; default: DATA/jibsa.yaml)")
-    serve.add_argument("--mqtt", metavar="URL", help="MQTT broker, e.g. mqtt://user:pass@broker:1883")
+def register(subparsers: Any, words: HelpWords) -> None:
+    serve = subparsers.add_parser("serve", help=words("serve.command"))
+    add_home_options(serve, words)
+    add_language_option(serve, words)
+    serve.add_argument("--host", default="127.0.0.1", help=words("serve.host"))
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=words("serve.port", port=DEFAULT_PORT))
+    serve.add_argument("--db", metavar="URL", help=words("common.db"))
+    serve.add_argument("--config", metavar="FILE", help=words("serve.config"))
+    serve.add_argument("--mqtt", metavar="URL", help=words("serve.mqtt"))
     serve.add_argument(
         "--matter",
         action="store_true",
-        help="start a Matter controller beside the home (storage: DATA/matter; docs/matter.md)",
+        help=words("serve.matter"),
     )
-    serve.add_argument("--tls-cert", metavar="FILE", help="TLS certificate chain (PEM)")
-    serve.add_argument("--tls-key", metavar="FILE", help="TLS private key (PEM)")
+    serve.add_argument("--tls-cert", metavar="FILE", help=words("serve.tls_cert"))
+    serve.add_argument("--tls-key", metavar="FILE", help=words("serve.tls_key"))
     serve.add_argument(
         "--insecure",
         action="store_true",
-        help="allow a non-loopback --host without TLS (only behind a TLS reverse proxy)",
+        help=words("serve.insecure"),
     )
     serve.add_argument(
         "--trusted-proxy",
         action="append",
         default=[],
         metavar="ADDR",
-        help="believe X-Forwarded-For from this address (the reverse proxy); repeatable",
+        help=words("serve.trusted_proxy"),
     )
     serve.add_argument(
         "--secure-cookies",
         action="store_true",
-        help="mark session cookies Secure (automatic with --tls-cert; use behind a TLS proxy)",
+        help=words("serve.secure_cookies"),
     )
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
+    )
     serve.set_defaults(handler=_serve)
 
 

@@ -7,16 +7,17 @@ import sys
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_language_option, cli_language
+from jibsa.cli.help_words import HelpWords
 
 
-def register(subparsers: Any) -> None:
-    simulate = subparsers.add_parser("simulate", help="run simulated appliances that speak MQTT with discovery")
-    simulate.add_argument("--mqtt", required=True, metavar="URL", help="broker, e.g. mqtt://127.0.0.1:1883")
+def register(subparsers: Any, words: HelpWords) -> None:
+    simulate = subparsers.add_parser("simulate", help=words("simulate.command"))
+    simulate.add_argument("--mqtt", required=True, metavar="URL", help=words("simulate.mqtt"))
     which = simulate.add_mutually_exclusive_group()
-    which.add_argument("--home", metavar="FILE", help="simulate this home's devices (default: the sample home)")
-    which.add_argument("--devices", type=int, metavar="N", help="simulate N generated devices instead")
-    simulate.add_argument("--node", default="jibsa_sim", help="node id in the topics (default: jibsa_sim)")
-    add_language_option(simulate)
+    which.add_argument("--home", metavar="FILE", help=words("simulate.home"))
+    which.add_argument("--devices", type=int, metavar="N", help=words("simulate.devices"))
+    simulate.add_argument("--node", default="jibsa_sim", help=words("simulate.node"))
+    add_language_option(simulate, words)
     simulate.set_defaults(handler=_simulate)
 
 

@@ -8,15 +8,16 @@ import sys
 from typing import Any
 
 from jibsa.cli.common import add_home_options, add_language_option, cli_language, data_dir
+from jibsa.cli.help_words import HelpWords
 from jibsa.cli.local_server import ServerGone, ServerRefused, find_server
 
 EXIT_FAILED = 1
 
 
-def register(subparsers: Any) -> None:
-    status = subparsers.add_parser("status", help="show every device's state, by room")
-    add_home_options(status)
-    add_language_option(status)
+def register(subparsers: Any, words: HelpWords) -> None:
+    status = subparsers.add_parser("status", help=words("status.command"))
+    add_home_options(status, words)
+    add_language_option(status, words)
     status.set_defaults(handler=_status)
 
 

@@ -13,46 +13,45 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language
+from jibsa.cli.help_words import HelpWords
 from jibsa.domain import Role
 
 EXIT_NOT_FOUND = 1
 
 
-def register(subparsers: Any) -> None:
-    user = subparsers.add_parser("user", help="manage the people who may use the home")
+def register(subparsers: Any, words: HelpWords) -> None:
+    user = subparsers.add_parser("user", help=words("user.command"))
     actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a person; prints their access token once")
-    add.add_argument("name")
-    add.add_argument("--role", choices=[r.value for r in Role], default="member")
-    add.add_argument("--password", action="store_true", help="also set a password for the web page (asked)")
+    add = actions.add_parser("add", help=words("user.add"))
+    add.add_argument("name", help=words("user.name"))
+    add.add_argument("--role", choices=[r.value for r in Role], default="member", help=words("user.role"))
+    add.add_argument("--password", action="store_true", help=words("user.password"))
     add.set_defaults(handler=_add)
-    listing = actions.add_parser("list", help="list the people and their roles")
+    listing = actions.add_parser("list", help=words("user.list"))
     listing.set_defaults(handler=_list)
-    passwd = actions.add_parser("passwd", help="set a person's password for the web page (asked)")
-    passwd.add_argument("name")
+    passwd = actions.add_parser("passwd", help=words("user.passwd"))
+    passwd.add_argument("name", help=words("user.name"))
     passwd.set_defaults(handler=_passwd)
-    token = actions.add_parser(
-        "token", help="issue a new access token (--revoke: first end the old tokens and the login sessions)"
-    )
-    token.add_argument("name")
-    token.add_argument("--revoke", action="store_true")
+    token = actions.add_parser("token", help=words("user.token"))
+    token.add_argument("name", help=words("user.name"))
+    token.add_argument("--revoke", action="store_true", help=words("user.revoke"))
     token.set_defaults(handler=_token)
-    remove = actions.add_parser("remove", help="remove a person and their tokens and sessions")
-    remove.add_argument("name")
+    remove = actions.add_parser("remove", help=words("user.remove"))
+    remove.add_argument("name", help=words("user.name"))
     remove.set_defaults(handler=_remove)
     for parser in (add, listing, passwd, token, remove):
-        add_home_options(parser)
-        add_language_option(parser)
-        parser.add_argument("--db", metavar="URL", help="postgresql://… (default: SQLite in the data directory)")
+        add_home_options(parser, words)
+        add_language_option(parser, words)
+        parser.add_argument("--db", metavar="URL", help=words("common.db"))
 
 
-def ask_password(prompt: str = "비밀번호 (password): ") -> str:
+def ask_password(args: argparse.Namespace) -> str:
     """Asked twice on a terminal; read as one line from standard input otherwise (scripts, tests)."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass(prompt)
-    if first != getpass.getpass("한 번 더 (again): "):
-        raise SystemExit("passwords differ")
+    first = getpass.getpass(_words(args, "password_prompt"))
+    if first != getpass.getpass(_words(args, "password_again")):
+        raise SystemExit(_words(args, "passwords_differ"))
     return first
 
 
@@ -89,7 +88,7 @@ def _add(args: argparse.Namespace) -> int:
     from jibsa.api.accounts import add_user_with_token
     from jibsa.storage.errors import StorageConflict
 
-    password = ask_password() if args.password else None
+    password = ask_password(args) if args.password else None
     if password is not None and len(password) < 8:
         print(_words(args, "password_short"), file=sys.stderr)
         return EXIT_REFUSED
@@ -122,7 +121,7 @@ def _list(args: argparse.Namespace) -> int:
 def _passwd(args: argparse.Namespace) -> int:
     from jibsa.api.accounts import hash_password
 
-    password = ask_password()
+    password = ask_password(args)
     if len(password) < 8:
         print(_words(args, "password_short"), file=sys.stderr)
         return EXIT_REFUSED

@@ -11,34 +11,35 @@ from pathlib import Path
 from typing import Any
 
 from jibsa.cli.common import EXIT_REFUSED, add_home_options, data_dir, load_home_or_exit
+from jibsa.cli.help_words import HelpWords
 
 DEFAULT_URI = "tcp://127.0.0.1:10300"
 
 
-def register(subparsers: Any) -> None:
-    hear = subparsers.add_parser("hear", help="understand spoken requests (WAV files), one JSON line each")
-    add_home_options(hear)
-    hear.add_argument("--room", help="the room requests come from (a room id)")
-    hear.add_argument("--lang", choices=("ko", "en"), default=None, help="spoken language (default: the home's)")
-    hear.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
+def register(subparsers: Any, words: HelpWords) -> None:
+    hear = subparsers.add_parser("hear", help=words("hear.command"))
+    add_home_options(hear, words)
+    hear.add_argument("--room", help=words("common.room"))
+    hear.add_argument("--lang", choices=("ko", "en"), default=None, help=words("hear.lang"))
+    hear.add_argument("files", nargs="+", type=Path, metavar="FILE.wav", help=words("hear.files"))
     hear.set_defaults(handler=_hear)
-    speak = subparsers.add_parser("speak", help="say TEXT into a 16-bit PCM WAV file")
-    speak.add_argument("text")
-    speak.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav")
-    speak.add_argument("--lang", choices=("ko", "en"), default="ko")
+    speak = subparsers.add_parser("speak", help=words("speak.command"))
+    speak.add_argument("text", help=words("speak.text"))
+    speak.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.wav", help=words("speak.output"))
+    speak.add_argument("--lang", choices=("ko", "en"), default="ko", help=words("speak.lang"))
     speak.set_defaults(handler=_speak)
-    voice = subparsers.add_parser("voice", help="voice services")
+    voice = subparsers.add_parser("voice", help=words("voice.command"))
     actions = voice.add_subparsers(dest="voice_command", metavar="ACTION", required=True)
-    serve = actions.add_parser("serve", help="speech to text, voice and understanding over Wyoming")
-    add_home_options(serve)
-    serve.add_argument("--uri", default=DEFAULT_URI, help=f"where to listen (default {DEFAULT_URI})")
-    serve.add_argument("--room", help="the room the satellite is in (a room id)")
-    serve.add_argument("--zeroconf", action="store_true", help="announce the service for Home Assistant (mDNS)")
+    serve = actions.add_parser("serve", help=words("voice.serve"))
+    add_home_options(serve, words)
+    serve.add_argument("--uri", default=DEFAULT_URI, help=words("voice.uri", uri=DEFAULT_URI))
+    serve.add_argument("--room", help=words("voice.room"))
+    serve.add_argument("--zeroconf", action="store_true", help=words("voice.zeroconf"))
     serve.add_argument(
         "--satellite",
         required=True,
         metavar="NAME",
-        help="the account it acts as (made with `jibsa user add NAME --role satellite`)",
+        help=words("voice.satellite"),
     )
     serve.add_argument(
         "--allow",
@@ -46,10 +47,12 @@ def register(subparsers: Any) -> None:
         default=[],
         type=_network,
         metavar="CIDR",
-        help="client addresses allowed beyond this machine (e.g. 192.168.0.0/24); "
-        "needed to listen on anything but loopback",
+        help=words("voice.allow"),
     )
     serve.set_defaults(handler=_serve)
+    from jibsa.cli import voice_enrol_cmd
+
+    voice_enrol_cmd.register(actions, words)
 
 
 def _voice_service(args: argparse.Namespace, *, with_voice: bool = False) -> Any:
@@ -152,7 +155,7 @@ def say_audio(args: argparse.Namespace) -> int:
     from jibsa.presentation.lines import turn_lines
 
     if args.audio is None:
-        print("무엇을 말할지 적거나 --audio FILE.wav 를 주세요 / give TEXT or --audio FILE.wav", file=sys.stderr)
+        print(_said(args, "voice_needs_text"), file=sys.stderr)
         return EXIT_REFUSED
     service = _voice_service(args)
 
@@ -198,17 +201,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         check_bind(args.uri, args.allow)
-    except NotLoopback as exc:
-        print(f"말소리 서비스를 열 수 없어요 / {exc}", file=sys.stderr)
+    except NotLoopback:
+        print(_said(args, "voice_not_loopback", uri=args.uri), file=sys.stderr)
         return EXIT_REFUSED
     server = find_server(data_dir(args), args.home)
     if server is not None:  # one home state: a second hub would fire every timer and rule twice
-        print(
-            f"이 집은 이미 jibsa serve가 돌리고 있어요 ({server.url}). 그 서버를 멈춘 뒤에 다시 해 주세요. / "
-            f"a jibsa serve already runs this home ({server.url}) on this data directory: stop it first, "
-            "or use its /api/voice",
-            file=sys.stderr,
-        )
+        print(_said(args, "voice_server_running", url=server.url), file=sys.stderr)
         return EXIT_REFUSED
     service = _voice_service(args, with_voice=True)
 
@@ -216,14 +214,17 @@ def _serve(args: argparse.Namespace) -> int:
         satellite = await satellite_principal(running, args.satellite)
         if satellite is None:
             make = f"jibsa user add {args.satellite} --role satellite"
-            print(
-                f"'{args.satellite}' 계정이 없어요. 먼저 만들어 주세요: {make} / no account {args.satellite!r}: "
-                f"make it with `{make}`",
-                file=sys.stderr,
-            )
+            print(_said(args, "satellite_missing", name=args.satellite, command=make), file=sys.stderr)
             return EXIT_REFUSED
         await serve_wyoming(
-            service, running.gate, satellite, args.uri, room=args.room, zeroconf=args.zeroconf, allow=args.allow
+            service,
+            running.gate,
+            satellite,
+            args.uri,
+            room=args.room,
+            zeroconf=args.zeroconf,
+            allow=args.allow,
+            voices=running.voices,
         )
         return 0
 
@@ -240,6 +241,14 @@ async def satellite_principal(running: Any, name: str) -> Any:
     if user is None:
         return None
     return Principal(user.name, role_of(user), Via.WYOMING, key=f"satellite:{user.id}")
+
+
+def _said(args: argparse.Namespace, key: str, **fields: object) -> str:
+    """One of the CLI's sentences (words' `state.cli`) in the language asked for."""
+    from jibsa.cli.common import cli_language
+    from jibsa.words import Said, say
+
+    return say(Said(f"state.cli.{key}", fields), cli_language(args))
 
 
 def _both(exc: Exception) -> str:

@@ -82,7 +82,7 @@ def plan_action(device: Device, command: Command, state: Mapping[str, Any]) -> P
     if intent == "query_state":
         return _plan_query(device, params.get("property"))
     if intent == "set":
-        return _plan_set(device, params.get("property"), params.get("value"))
+        return _plan_set(device, params.get("property"), params.get("value"), params.get("keep_power"))
     if intent == "adjust":
         return _plan_adjust(device, params, state)
     options = {k: params[k] for k in ("cycle", "area") if params.get(k) is not None}
@@ -107,15 +107,20 @@ def _writable(device: Device, prop: Any) -> PropertySpec | Plan:
     return spec
 
 
-def _plan_set(device: Device, prop: Any, value: Any) -> Plan:
+def _plan_set(device: Device, prop: Any, value: Any, keep_power: Any = None) -> Plan:
+    """`keep_power: true` sets the value on a device that is off without switching it on (the vendors' apps
+    do so for an AC's target); without it, setting a target may switch the device on."""
     spec = _writable(device, prop)
     if isinstance(spec, Plan):
         return spec
+    if keep_power not in (None, True, False):
+        return _refuse(ErrorCode.BAD_VALUE, f"keep_power is true or false, not {keep_power!r}", property="keep_power")
     coerced = coerce_value(spec, value)
     if isinstance(coerced, Refusal):
         return Plan(refusal=coerced)
     applied, clamps = coerced
-    return Plan(action=DeviceAction(device.id, "set", spec.name, applied), clamps=clamps)
+    options = {"keep_power": True} if keep_power is True else {}
+    return Plan(action=DeviceAction(device.id, "set", spec.name, applied, options), clamps=clamps)
 
 
 def coerce_value(spec: PropertySpec, value: Any) -> tuple[Any, tuple[Clamp, ...]] | Refusal:

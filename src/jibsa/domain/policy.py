@@ -52,6 +52,25 @@ SAFETY_LATE_GRACE_S = 30.0  # ... and for commands to SAFETY_TYPES, later than t
 MAX_PENDING_JOBS: dict[Role, int] = {Role.OWNER: 500, Role.MEMBER: 200, Role.GUEST: 10, Role.SATELLITE: 10}
 
 
+# How far each role reaches, for narrowing: a satellite reaches least (everyday devices, nothing deferred).
+_REACH = {Role.SATELLITE: 0, Role.GUEST: 1, Role.MEMBER: 2, Role.OWNER: 3}
+
+
+def spoken_role(session: Role, voice: Role | None, *, strangers_as_guests: bool) -> Role:
+    """The role a spoken request is judged with: the lower of the session's and the voice's. A voice no
+    enrolled person matches (`voice` None) counts as a guest's when the household says so ("낯선 목소리는
+    손님으로"), else leaves the session's role. A voice never raises the role: it only narrows."""
+    if voice is None:
+        voice = Role.GUEST if strangers_as_guests else session
+    return min(session, voice, key=_REACH.__getitem__)
+
+
+def may_manage_voice(role: Role, person: str, voice_owner: str) -> bool:
+    """Enrolled voices are listed, added and deleted by the person they belong to, or by an owner (a
+    satellite is an account, not a person: it has no voice of its own)."""
+    return role is Role.OWNER or (role is not Role.SATELLITE and person == voice_owner)
+
+
 def may_see(event: PublicEvent, user: str, role: Role) -> bool:
     """Whether `user` (with `role`) is sent `event`. What someone said and was answered goes to them and
     to the home's owners only; a notification only to the person it is for (or everyone, when it names

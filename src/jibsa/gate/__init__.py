@@ -5,6 +5,17 @@ from jibsa.conversation import Turn
 from jibsa.gate.errors import GateRefused
 from jibsa.gate.gate import AuditLog, Gate
 from jibsa.gate.pin import PinLock, spoken_pin
-from jibsa.gate.principal import Principal, Via, machine_owner
+from jibsa.gate.principal import HeardVoice, Principal, Via, machine_owner
 
-__all__ = ["AuditLog", "Gate", "GateRefused", "PinLock", "Principal", "Turn", "Via", "machine_owner", "spoken_pin"]
+__all__ = [
+    "AuditLog",
+    "Gate",
+    "GateRefused",
+    "HeardVoice",
+    "PinLock",
+    "Principal",
+    "Turn",
+    "Via",
+    "machine_owner",
+    "spoken_pin",
+]

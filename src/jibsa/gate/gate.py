@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
 from jibsa.answers import said
@@ -18,6 +19,7 @@ from jibsa.gate.errors import GateRefused
 from jibsa.gate.pin import PinLock, spoken_pin
 from jibsa.gate.principal import SPOKEN, Principal, Via, acting_for
 from jibsa.hub import Actor, Outcome
+from jibsa.nlu.own_room import says_own_room
 from jibsa.storage.records import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -57,18 +59,33 @@ class Gate:
         self.pins = pins or PinLock(None, _NoAttempts())
         self._audit = audit
         self._clock = clock
+        self._strangers_as_guests: Callable[[], bool] = lambda: True
 
     @property
     def home_id(self) -> str:
         return self.conversation.hub.home.id
 
-    def configure(self, *, pins: PinLock | None = None, audit: AuditLog | None = None) -> None:
+    def configure(
+        self,
+        *,
+        pins: PinLock | None = None,
+        audit: AuditLog | None = None,
+        strangers_as_guests: Callable[[], bool] | None = None,
+    ) -> None:
         """The home's PIN, as the server (or `voice serve`) read it from JIBSA_UNLOCK_PIN or jibsa.yaml; the
-        audit log, when the server keeps accounts apart from the home's store."""
+        audit log, when the server keeps accounts apart from the home's store; the household's setting
+        "낯선 목소리는 손님으로" (read at each spoken request: the owner may change it at any time)."""
         if pins is not None:
             self.pins = pins
         if audit is not None:
             self._audit = audit
+        if strangers_as_guests is not None:
+            self._strangers_as_guests = strangers_as_guests
+
+    def judged(self, principal: Principal) -> Principal:
+        """Who a request is judged as: a spoken one with a voice matched against the household's
+        enrolled voices, by the lower of the session's role and the voice's; any other as it is."""
+        return principal.narrowed(strangers_as_guests=self._strangers_as_guests())
 
     # -- conversation ---------------------------------------------------------------------------
 
@@ -86,15 +103,22 @@ class Gate:
 
         A request waiting for a second word is carried out by "응" — with the PIN when the home has one
         (`pin`, with `confirm`; or said with the yes through a spoken entrance). Through a spoken entrance,
-        unlocking and opening the gas need the PIN said in the same connection, whatever the role."""
+        unlocking and opening the gas need the PIN said in the same connection, whatever the role. A voice
+        heard with it only narrows the role (`judged`)."""
+        judged = self.judged(principal)
+        voice = judged.voice
+        if voice is not None and voice.room is not None and says_own_room(text):
+            room = voice.room  # "내 방 불 꺼줘": the room the speaker's enrolled voice names
         detail = {"text": text, "room": room, **(detail or {})}
+        if voice is not None:
+            detail["voice"] = {**voice.to_dict(), "judged_as": judged.role.value}
         try:
-            turn = await self._say(principal, text, room=room, confirm=confirm, pin=pin)
+            turn = _told_why(await self._say(judged, text, room=room, confirm=confirm, pin=pin), principal, judged)
         except GateRefused as refused:
-            await self.audit(principal, "conversation", detail, ok=False, result={"error": refused.code})
+            await self.audit(judged, "conversation", detail, ok=False, result={"error": refused.code})
             raise
         ok = turn.refused is None and all(o.ok for o in turn.outcomes)
-        await self.audit(principal, "conversation", detail, ok=ok, result=turn.answer())
+        await self.audit(judged, "conversation", detail, ok=ok, result=turn.answer())
         return turn
 
     async def _say(self, principal: Principal, text: str, *, room: str | None, confirm: bool, pin: str | None) -> Turn:
@@ -130,8 +154,11 @@ class Gate:
             return self._refused_turn(
                 text, GateRefused("wrong_pin" if self.pins.configured else "pin_required"), waiting
             )
+        # who speaks: the enrolled voice heard; a satellite's account is no person, a tablet's is its owner
+        heard = principal.voice.person if principal.voice is not None else None
+        heard = heard or ("" if principal.via is Via.WYOMING else None)
         return await conversation.handle(
-            text, room=room, session=principal.session, actor=actor, second_word=self._needs_pin_command
+            text, room=room, session=principal.session, actor=actor, second_word=self._needs_pin_command, speaker=heard
         )
 
     def _needs_pin_command(self, command: Command) -> bool:
@@ -219,3 +246,20 @@ class Gate:
         except Exception:
             log.exception("audit write failed for %s by %s", action, principal.person)
             raise
+
+
+_PIN_REFUSALS = frozenset({"wrong_pin", "pin_required", "too_many_requests"})
+
+
+def _told_why(turn: Turn, asked: Principal, judged: Principal) -> Turn:
+    """The turn with whose voice it was; refused because the voice narrowed the role, it says so
+    ("등록된 목소리가 아니라서 …")."""
+    voice = judged.voice
+    if voice is None:
+        return turn
+    turn = replace(turn, voice=voice.to_dict())
+    if turn.refused is None or turn.refused in _PIN_REFUSALS or judged.role is asked.role:
+        return turn
+    if voice.person is None:
+        return replace(turn, reply=said("voice_stranger", turn.language))
+    return replace(turn, reply=said("voice_person", turn.language, person=voice.person))

@@ -3,10 +3,12 @@ their conversation keeps, the entrance it came through and the client's address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from jibsa.domain import Role
+from jibsa.domain.policy import spoken_role
 from jibsa.hub import Actor
 
 
@@ -29,6 +31,20 @@ SPOKEN = frozenset({Via.VOICE, Via.WYOMING})
 
 
 @dataclass(frozen=True, slots=True)
+class HeardVoice:
+    """Whose voice a spoken request was in: an enrolled person (with their role now, and the room they
+    call theirs) or nobody enrolled (`person` None), and the cosine similarity to the closest voiceprint."""
+
+    person: str | None
+    score: float
+    role: Role | None = None
+    room: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person": self.person, "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """One asker. `key` names them for the PIN's attempt limit (a user id, a satellite's name);
     `session` is the conversation session, already scoped to this person (or this connection)."""
@@ -40,6 +56,7 @@ class Principal:
     session: str | None = None
     key: str = ""
     credential: str = ""  # how they proved it over HTTP: "token" or "session"
+    voice: HeardVoice | None = None  # a spoken request's voice, matched against the household's enrolled ones
 
     @property
     def source(self) -> str:
@@ -48,7 +65,17 @@ class Principal:
         return f"{kind}:{self.address}" if self.address else kind
 
     def actor(self) -> Actor:
-        return Actor(self.person, self.role, self.source)
+        voice = None if self.voice is None else self.voice.person or ""
+        return Actor(self.person, self.role, self.source, voice)
+
+    def narrowed(self, *, strangers_as_guests: bool) -> Principal:
+        """This principal judged by its voice too: the lower of its role and the voice's (the policy's
+        `spoken_role`). Without a voice (typed, or no voice enrolled in the home) it stays as it is."""
+        if self.voice is None:
+            return self
+        voice_role = self.voice.role if self.voice.person is not None else None  # None: a stranger's
+        role = spoken_role(self.role, voice_role, strangers_as_guests=strangers_as_guests)
+        return self if role is self.role else replace(self, role=role)
 
 
 _BELOW = {"schedule": Via.TIMER, "rule": Via.RULE, "skill": Via.SKILL, "mqtt": Via.MQTT}

@@ -133,14 +133,28 @@ class Notifier:
         await self.notify((), Said("notification.rule_skipped", {"rule": rule, "late": late_s}), rule_id)
 
     async def timer_finished(self, event: TimerFinished) -> None:
-        """ "10분 타이머가 끝났어요": to everyone, and aloud."""
-        seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
-        name = str(event.job.name or "")
-        if name:
-            said = Said("notification.timer_finished_named", {"name": name})
-        elif seconds:
-            said = Said("notification.timer_finished_after", {"seconds": seconds})
+        """ "10분 타이머가 끝났어요": to everyone, and aloud. One that ended while jibsa was down is told
+        late within the grace, and past it only stored, saying when it was due."""
+        called, fields = _timer_called(event)
+        timer = Said(f"notification.timer_label{called}", fields).to_json()
+        if event.missed and event.due_at is not None:
+            when = {"day": event.due_at.date().isoformat(), "due": event.due_at.strftime("%H:%M")}
+            await self.notify((), Said("notification.timer_missed", {"timer": timer, **when}))
+            return
+        if event.late_s:
+            said = Said("notification.timer_finished_late", {"timer": timer, "late": event.late_s})
         else:
-            said = Said("notification.timer_finished")
+            said = Said(f"notification.timer_finished{called}", fields)
         await self.notify((), said)
         self.announce(said)
+
+
+def _timer_called(event: TimerFinished) -> tuple[str, dict[str, Any]]:
+    """How the timer is called (the ending of its sentence keys) and the fields that say it: by its name,
+    by its length, or plainly."""
+    seconds = float(event.job.command.get("params", {}).get("duration_s") or 0)
+    if event.job.name:
+        return "_named", {"name": str(event.job.name)}
+    if seconds:
+        return "_after", {"seconds": seconds}
+    return "", {}

@@ -19,6 +19,7 @@ class Actor:
     name: str = "local"
     role: Role = Role.OWNER
     source: str = "cli"
+    voice: str | None = None  # a spoken request's voice: the enrolled person's name, "" a stranger's; None: none heard
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,6 +110,8 @@ class TargetRunner:
         if needs_confirmation(device, command) and not confirmed:
             return _failed(target, ErrorCode.NEEDS_CONFIRMATION, f"{target}: needs confirmation", intent="unlock")
         cause = {"by": actor.name, "via": actor.source, "intent": command.intent}
+        if actor.voice is not None:  # for "왜?": whose voice asked
+            cause["voice"] = actor.voice
         self._hub.states.expect_cause(device.id, cause, self._hub.clock.now() + self._timeout + CAUSE_AFTER_S)
         return await self._send(device, plan)
 

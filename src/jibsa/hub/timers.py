@@ -3,7 +3,9 @@
 Every one of them is a `PendingJob` in the scheduler, so they are durable and fire after a restart.
 When a job fires, a `JobFired` (a command carried out) or `TimerFinished` event goes on the bus; a
 command that fell due while jibsa was down and is later than the policy allows is not carried out:
-a `JobSkipped` event says so instead. Who may make, see and cancel what is the policy's to say.
+a `JobSkipped` event says so instead. A timer that ended while jibsa was down follows the same grace:
+within it, it rings late; later, its `TimerFinished` is marked `missed` (told, not rung). Who may
+make, see and cancel what is the policy's to say.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -26,6 +29,7 @@ from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.store import PendingJob
 
 RECENT_FOR_CANCEL_S = 600.0  # "취소" drops what the session asked for in the last ten minutes
+LATE_NOTICE_S = 60.0  # a job or timer later than this fired after a restart, and says it is late
 
 Precheck = Callable[[Command, str, Actor], TargetResult | None]
 Execute = Callable[..., Awaitable[Outcome]]
@@ -68,13 +72,25 @@ class JobSkipped:
 
 @dataclass(frozen=True, slots=True)
 class TimerFinished:
+    """A timer ended. `late_s` > 0 when it ended while jibsa was down; `missed` when that was longer ago
+    than the grace allows, so it is told (when it was due, `due_at`) rather than rung."""
+
     home_id: str
     job: PendingJob
+    late_s: float = 0.0
+    missed: bool = False
+    due_at: datetime | None = None  # in the home's time zone; set when late
 
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "timer_finished", "job": self.job.id, "name": self.job.name}
+        return {
+            "type": "timer_finished",
+            "job": self.job.id,
+            "name": self.job.name,
+            "late_s": round(self.late_s),
+            "missed": self.missed,
+        }
 
 
 class TimerBook:
@@ -206,18 +222,24 @@ class TimerBook:
         return mine >= pending_job_limit(actor.role)
 
     async def fire(self, job: PendingJob, late_s: float) -> None:
-        home_id = self._home().id
-        if job.kind == "timer":
-            self._bus.publish(TimerFinished(home_id, job))
-            return
-        command = Command.from_dict(job.command, self._intents)
         home = self._home()
+        command = Command.from_dict(job.command, self._intents)
+        if job.kind == "timer":
+            self._bus.publish(self._timer_finished(home, command, job, late_s))
+            return
+        home_id = home.id
         if late_s > late_grace_s(home, command):
             self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command)))
             return
         actor = Actor(str(job.meta.get("actor", "scheduler")), _role(job.meta.get("role")), "schedule")
         outcome = await self._execute(command, actor=actor, confirmed=True)
-        self._bus.publish(JobFired(home_id, job, outcome, late_s > 60))
+        self._bus.publish(JobFired(home_id, job, outcome, late_s > LATE_NOTICE_S))
+
+    def _timer_finished(self, home: Home, command: Command, job: PendingJob, late_s: float) -> TimerFinished:
+        if late_s <= LATE_NOTICE_S:
+            return TimerFinished(home.id, job)
+        due_at = datetime.fromtimestamp(job.due, self._tz)
+        return TimerFinished(home.id, job, late_s, late_s > late_grace_s(home, command), due_at)
 
 
 def _names(home: Home, command: Command) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from jibsa.domain import Command, Device, DeviceType, Home
 from jibsa.domain.actions import canonical_intent
 from jibsa.domain.intents import BUILTIN_INTENTS
 from jibsa.nlu.clause import Clause, unread_modifier, unread_words
+from jibsa.nlu.feelings import by_state
 from jibsa.nlu.home_intents import add_item_command, timer_command, weather_command
 from jibsa.nlu.lexicon import Lexicon
 from jibsa.nlu.numbers import as_int_if_whole
@@ -152,6 +153,13 @@ def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Interpre
         if not chosen:
             return Interpretation(reason="choose", devices=devices)
         devices = chosen
+    if ctx.state is not None:
+        where = rooms or ((ctx.room,) if ctx.room else ())
+        eased = by_state(feeling.name, devices, home, where, ctx.state)
+        if eased == []:
+            return Interpretation(reason="already", devices=list(devices), detail=feeling.name)
+        if eased is not None:
+            return Interpretation(commands=eased)
     params: dict[str, Any] = {}
     if feeling.property:
         params = {"property": feeling.property, "direction": feeling.direction}

@@ -49,7 +49,8 @@ class Lexicon:
         return [DeviceType(k) for k in self.section(section).get(key, ())]
 
 
-def _read(name: str) -> Any:
+def read_data(name: str) -> Any:
+    """One of the parser's data files (data/<name>), as YAML."""
     text = resources.files("jibsa.nlu.data").joinpath(name).read_text(encoding="utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
@@ -57,7 +58,7 @@ def _read(name: str) -> Any:
 @cache
 def load_lexicon() -> Lexicon:
     """The lexicon, loaded once per process (it is immutable)."""
-    raw = _read("lexicon.yaml")
+    raw = read_data("lexicon.yaml")
     typos = tuple(sorted(((str(k), str(v)) for k, v in raw["typos"].items()), key=lambda kv: -len(kv[0])))
     kinds = {DeviceType(k): tuple(str(w) for w in v) for k, v in raw["kinds"].items()}
     feelings = tuple(
@@ -72,5 +73,5 @@ def load_lexicon() -> Lexicon:
         )
         for name, spec in raw["feelings"].items()
     )
-    rooms = {str(k): tuple(str(w) for w in v) for k, v in _read("rooms.yaml")["rooms"].items()}
+    rooms = {str(k): tuple(str(w) for w in v) for k, v in read_data("rooms.yaml")["rooms"].items()}
     return Lexicon(raw, typos, kinds, feelings, rooms)

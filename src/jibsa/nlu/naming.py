@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jibsa.domain import Device, Home, Room
-from jibsa.nlu.josa import join_names, josa
+from jibsa.domain.korean import join_names, josa
 
 MAX_NAMED = 3
 

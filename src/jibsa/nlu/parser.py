@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
 from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
 from jibsa.nlu.condition import acts, find_condition, holding
+from jibsa.nlu.feelings import StateReader
 from jibsa.nlu.intents import interpret, previous_of
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.nlu.normalise import MAX_CHARS, looks_english, normalise
@@ -83,9 +85,12 @@ class Understanding:
 class SentenceReader(Protocol):
     """A kind of sentence read before the parser's own requests (rules: "세탁 끝나면 알려줘"). `said` is
     `text` as the parser reads it (normalised; lower case in English); `parser` finds devices and
-    commands in parts of it. None: not one of its sentences."""
+    commands in parts of it; `speaker` is the person saying it, when known ("내가 집에 오면" is about them).
+    None: not one of its sentences."""
 
-    def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None: ...
+    def read(
+        self, text: str, said: str, language: str, parser: Parser, *, speaker: str | None = None
+    ) -> Understanding | None: ...
 
 
 @dataclass(frozen=True)
@@ -150,8 +155,33 @@ class Parser:
         parser._sessions = self._sessions
         return parser
 
-    def parse(self, text: str, room: str | None = None, session: str | None = None) -> Understanding:
-        """Understand one request said in `room` (a room id), continuing `session` when given.
+    def twin(self, home: Home) -> Parser:
+        """A parser of `home`, a home with this parser's rooms, devices and scenes under another id (many
+        homes made from one home file): it shares what was built from them and keeps its own sessions."""
+        if (home.rooms, home.devices, home.scenes, home.language) != (
+            self.home.rooms,
+            self.home.devices,
+            self.home.scenes,
+            self.home.language,
+        ):
+            raise ValueError(f"home {home.id!r} is not a twin of {self.home.id!r}")
+        parser = copy.copy(self)
+        parser.home = home
+        parser._sessions = OrderedDict()
+        return parser
+
+    def parse(
+        self,
+        text: str,
+        room: str | None = None,
+        session: str | None = None,
+        *,
+        state: StateReader | None = None,
+        speaker: str | None = None,
+    ) -> Understanding:
+        """Understand one request said in `room` (a room id), continuing `session` when given. `state`: the
+        devices' state now, when the caller knows it; a feeling ("너무 추워") is then read against it.
+        `speaker`: the person saying it, when known; "내가 집에 오면 …" makes a rule about them.
 
         The one way out: a sentence with a condition ("해 지면 …", "if it rains …") or a question about the
         past ("28도 넘었어?") never leaves with a command that acts now (`jibsa.nlu.condition`)."""
@@ -160,18 +190,29 @@ class Parser:
         named = self.home.find_room(room) if room else None  # a room id, name or alias, in any case
         room = named.id if named is not None else room
         said = text.strip().lower() if language == "en" else normalised
-        understood = self._read(text, normalised, said, language, room, session=session)
+        understood = self._read(
+            text, normalised, said, language, room, session=session, devices_now=state, speaker=speaker
+        )
         return self._held_back(understood, said)
 
     def _read(
-        self, text: str, normalised: str, said: str, language: str, room: str | None, *, session: str | None
+        self,
+        text: str,
+        normalised: str,
+        said: str,
+        language: str,
+        room: str | None,
+        *,
+        session: str | None,
+        devices_now: StateReader | None = None,
+        speaker: str | None = None,
     ) -> Understanding:
         error = self._refused(text, normalised, room)
         if error is not None:
             return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
         room = room or None
         for reader in self.readers:
-            understood = reader.read(text, said, language, self)
+            understood = reader.read(text, said, language, self, speaker=speaker)
             if understood is not None:
                 return understood
         if find_condition(said, language) is not None:  # never read as a request now
@@ -184,8 +225,8 @@ class Parser:
         if state.choice is not None:
             chosen = picked(scan(normalised, self._gazetteer), self.home, state.choice.candidates)
             asked = replace(state.choice, chosen=state.choice.chosen | chosen) if chosen else asked
-        result = self._understand(asked.text, asked.room, state.previous, asked.chosen)
-        result, slip = self._mend(asked, state.previous, result)
+        result = self._understand(asked.text, asked.room, state.previous, asked.chosen, devices_now)
+        result, slip = self._mend(asked, state.previous, result, devices_now)
         choice = replace(asked, candidates=tuple(d.id for d in result.choices)) if result.choices else None
         if session is not None:
             self._remember(session, state, result.commands, choice)
@@ -222,7 +263,9 @@ class Parser:
             note="" if confirm else note,
         )
 
-    def _mend(self, asked: PendingChoice, previous: Previous | None, result: _Result) -> tuple[_Result, Slip | None]:
+    def _mend(
+        self, asked: PendingChoice, previous: Previous | None, result: _Result, devices_now: StateReader | None
+    ) -> tuple[_Result, Slip | None]:
         """A request that did nothing because of a word not understood, read again with the home's words one
         letter away from it: one such word is read as meant, several are asked about (a yes carries it out)."""
         word = next(iter(result.unread), None)
@@ -231,7 +274,9 @@ class Parser:
         options = self._slips.meant(word)
         readings = []
         for option in options:
-            again = self._understand(asked.text.replace(word, option, 1), asked.room, previous, asked.chosen)
+            again = self._understand(
+                asked.text.replace(word, option, 1), asked.room, previous, asked.chosen, devices_now
+            )
             if again.commands and not again.not_found and not again.choices:
                 readings.append((option, again))
         if not readings:
@@ -264,7 +309,12 @@ class Parser:
         return None
 
     def _understand(
-        self, text: str, room: str | None, previous: Previous | None, chosen: frozenset[str] = frozenset()
+        self,
+        text: str,
+        room: str | None,
+        previous: Previous | None,
+        chosen: frozenset[str] = frozenset(),
+        devices_now: StateReader | None = None,
     ) -> _Result:
         timing = find_timing(text)
         blanked = _blank(text, timing.spans)
@@ -274,7 +324,7 @@ class Parser:
         said_from = min((start for start, _ in timing.spans), default=0)
         untimed, said_in = 0, False  # the requests before the one the timing is said in ("맞추고 30분 뒤에 꺼줘")
         for clause in _clauses(tokens, blanked, self.home):
-            ctx = Context(room, carried, self._narrow, self._fillers, chosen)
+            ctx = Context(room, carried, self._narrow, self._fillers, chosen, devices_now)
             outcome: Interpretation = interpret(clause, self.home, self._lexicon, ctx, previous)
             if clause.rooms:
                 carried = tuple(dict.fromkeys(clause.rooms))

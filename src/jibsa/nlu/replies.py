@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, TargetResult
-from jibsa.nlu.josa import clock_text, duration_text, josa, number_text
+from jibsa.domain.korean import clock_text, duration_text, josa, number_text
 from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.reports import describe
@@ -106,13 +106,34 @@ def promise(
     not found, what the devices lack, or why nothing."""
     lang = _lang(language)
     parts = [p for p in (_promise_one(home, c, language, ask=needs_confirmation) for c in commands) if p]
-    if not_found:
-        names = ", ".join(dict.fromkeys(not_found))
-        parts.append(str(lang["not_found"]).format(names=josa(names, "을") if language != "en" else names))
+    parts += _not_found(not_found, why, lang, language)
     parts += [_lacking(home, o, lang, language) for o in why if o.reason in ("no_property", "bad_value")][:1]
+    parts += [
+        str(lang["already_bright"]).format(targets=target_phrase(home, [d.id for d in o.devices], "는", lang, language))
+        for o in why
+        if o.reason == "already"
+    ][:1]
     if not parts:
         parts.append(_nothing(why, lang))
     return " ".join(parts)
+
+
+def _not_found(
+    not_found: Sequence[str], why: Sequence[Interpretation], lang: dict[str, Any], language: str
+) -> list[str]:
+    """What was not found: a word no list knows is asked about ("'펜트하우스'가 뭔지 모르겠어요."), a room or
+    a kind the home lacks is said not found ("식기세척기를 찾지 못했어요.")."""
+    unknown = {name for o in why if o.reason == "not_found" and o.unread for name in o.not_found}
+    names = list(dict.fromkeys(not_found))
+    asked, lacking = [n for n in names if n in unknown], [n for n in names if n not in unknown]
+    parts = []
+    if asked:
+        said = ", ".join(f"'{n}'" for n in asked)
+        parts.append(str(lang["slip_ask"]).format(said=josa(said, "이") if language != "en" else said))
+    if lacking:
+        said = ", ".join(lacking)
+        parts.append(str(lang["not_found"]).format(names=josa(said, "을") if language != "en" else said))
+    return parts
 
 
 def _nothing(why: Sequence[Interpretation], lang: dict[str, Any]) -> str:

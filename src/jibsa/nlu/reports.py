@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Delivery, Device, DeviceType, Home, TargetResult
-from jibsa.nlu.josa import duration_text, join_names, josa, number_text
+from jibsa.domain.korean import duration_text, join_names, josa, number_text
 from jibsa.nlu.naming import target_phrase
 from jibsa.nlu.texts import reply_texts as _lang
 

@@ -52,11 +52,7 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
         if name in ("up", "down"):
             s.direction = name
             s.prop = s.prop or direction_props.get(token.text.replace(" ", ""))
-    for token in clause.tokens:
-        if token.has("extreme") and s.prop is None and "밝" in token.text:
-            s.prop = "brightness"
-    if s.extreme == "max" and s.direction == "down":
-        s.extreme = "min"  # "끝까지 내려": all the way down
+    _extreme(clause, s)
     # A number is a value only when said with a unit, a "to" or a property word ("0" beside "보라색" is not).
     numbers = [n for n in clause.numbers if n[1] not in ("분", "초", "시간") and (n[1] or n[2] or props)]
     if numbers:
@@ -72,9 +68,25 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.prop = "temperature"
         if unit == "번" and s.prop is None:
             s.prop = "channel"  # "9번 틀어줘": a channel
+    _comparison(clause, s, said_number=bool(numbers))
     _freezer(clause, lex, s)
     s.said = s.value is not None or s.extreme is not None or s.direction is not None or s.prop is not None
     return s
+
+
+def _comparison(clause: Clause, s: Setting, *, said_number: bool) -> None:
+    """ "더 약하게": weaker than now, not the setting named 약 that the same word names."""
+    if s.direction and clause.has("more") and not said_number and s.value is not None:
+        s.value = None
+
+
+def _extreme(clause: Clause, s: Setting) -> None:
+    """ "제일 밝게": brightness, when nothing else is named; "끝까지 내려": all the way down."""
+    for token in clause.tokens:
+        if token.has("extreme") and s.prop is None and "밝" in token.text:
+            s.prop = "brightness"
+    if s.extreme == "max" and s.direction == "down":
+        s.extreme = "min"
 
 
 def _freezer(clause: Clause, lex: Lexicon, s: Setting) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from jibsa.domain import Device, DeviceType, Home
 from jibsa.nlu.clause import Clause, TargetSpec
+from jibsa.nlu.feelings import StateReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class Context:
     narrow: frozenset[str] = frozenset()
     fillers: frozenset[str] = frozenset()
     chosen: frozenset[str] = frozenset()  # devices the person picked when asked "which one?"
+    state: StateReader | None = None  # the devices' state now, when the caller knows it (a feeling reads it)
 
 
 @dataclass

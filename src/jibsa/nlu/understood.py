@@ -22,8 +22,9 @@ class Previous:
 @dataclass
 class Interpretation:
     """What one request asks for; `reason` says why there is nothing (negated, keep, unclear, not_found,
-    choose, no_property, bad_value, smalltalk), `devices` the candidates (choose) or the devices named
-    (no_property, bad_value), `detail` the property or the kind of small talk."""
+    choose, no_property, bad_value, smalltalk, already: a feeling with nothing left to do), `devices` the
+    candidates (choose) or the devices named (no_property, bad_value, already), `detail` the property, the
+    kind of small talk or the feeling."""
 
     commands: list[Command] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)

@@ -70,6 +70,9 @@ def _add_scenes(gaz: Gazetteer, home: Home, lexicon: Lexicon) -> None:
     for scene in home.scenes:
         for name in scene.names:
             gaz.add(normalise(name), ("scene", scene.id))
+            for suffix in lexicon.words("scene_suffixes"):
+                if not normalise(name).endswith(suffix):
+                    gaz.add(normalise(f"{name} {suffix}"), ("scene", scene.id))
         for word in _scene_greetings(scene.names, lexicon):
             gaz.add(normalise(word), ("scene", scene.id))
             gaz.add(normalise(word), ("greeting", scene.id))
@@ -90,13 +93,17 @@ def _short_names(home: Home, lexicon: Lexicon, taken: set[str]) -> dict[str, str
     device could be meant and the short name is not just a kind of device."""
     kind_words = {compact(normalise(w)) for words in lexicon.kinds.values() for w in words}
     room_words = {compact(normalise(n)) for r in home.rooms for n in r.names}
+    # the last word of a room's name ("방" of "할머니 방"): a short name starting with it is half a room
+    # name and a kind ("방 TV"), which "이 방 TV" says of another room
+    room_tails = {normalise(n).split()[-1] for r in home.rooms for n in r.names if len(normalise(n).split()) > 1}
     found: dict[str, set[str]] = {}
     for device in home.devices:
         for name in device.names:
             words = normalise(name).split()
             if len(words) < 2:
                 continue
-            for short in {compact(" ".join(words[1:])), words[-1]}:
+            shorts = {words[-1]} if words[1] in room_tails else {compact(" ".join(words[1:])), words[-1]}
+            for short in shorts:
                 if len(short) >= 2 and short not in kind_words and short not in room_words and short not in taken:
                     found.setdefault(short, set()).add(device.id)
     return {short: ids.pop() for short, ids in found.items() if len(ids) == 1}

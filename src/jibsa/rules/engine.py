@@ -95,6 +95,14 @@ class RuleEngine:
         for watcher in self._watchers.values():
             watcher.start()
 
+    async def use_weather(self, weather: WeatherSource) -> None:
+        """Read the weather from `weather` from now on (the household set it up while jibsa runs)."""
+        self.weather = weather
+        watcher = self._watchers.get("weather")
+        if watcher is not None:
+            await watcher.stop()
+            watcher.start()
+
     async def stop(self) -> None:
         self._unlisten()
         for watcher in self._watchers.values():

@@ -17,9 +17,11 @@ class RuleSentences:
     def __init__(self, kinds: TriggerKinds | None = None) -> None:
         self.kinds = kinds or installed_kinds()
 
-    def read(self, text: str, said: str, language: str, parser: Parser) -> Understanding | None:
+    def read(
+        self, text: str, said: str, language: str, parser: Parser, *, speaker: str | None = None
+    ) -> Understanding | None:
         command = RuleReader(
-            parser.home, parser.device_ids, parser.commands, self.kinds, find_rooms=parser.room_ids
+            parser.home, parser.device_ids, parser.commands, self.kinds, find_rooms=parser.room_ids, speaker=speaker
         ).read(said, language)
         if command is None:
             return None

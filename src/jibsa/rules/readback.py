@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from jibsa.domain import Command, Home
-from jibsa.nlu.josa import clock_text, josa
+from jibsa.domain.korean import clock_text
 from jibsa.nlu.replies import promise
 from jibsa.rules.model import RuleFormatError, sensitive_actions
 from jibsa.rules.schema import read_rule
 from jibsa.rules.sentences import rule_words
 from jibsa.rules.triggers import TriggerKinds, installed_kinds
 from jibsa.rules.triggers.base import Wording
+from jibsa.words import word
 
 
 def _texts(language: str) -> Mapping[str, Any]:
@@ -54,25 +55,17 @@ def _sensitive(home: Home, rule: Mapping[str, Any], kinds: TriggerKinds) -> bool
         return False
 
 
-def _names(home: Home, part: Mapping[str, Any], t: Mapping[str, Any], language: str) -> dict[str, str]:
+def _names(home: Home, part: Mapping[str, Any], t: Mapping[str, Any]) -> dict[str, str]:
     device = home.device(str(part.get("device", "")))
-    name = device.name if device else ""
     prop = str(part.get("property", ""))
-    prop_name = str(t.get("properties", {}).get(prop, prop))
-    ko = language != "en"
-    return {
-        "device": name,
-        "device_i": josa(name, "이") if name and ko else name,
-        "property_i": josa(prop_name, "이") if prop_name and ko else prop_name,
-    }
+    return {"device": device.name if device else "", "property": str(t.get("properties", {}).get(prop, prop))}
 
 
 def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], language: str) -> str:
     words, kind = t["conditions"], condition["kind"]
-    fill = _names(home, condition, t, language)
+    fill = _names(home, condition, t)
     if kind == "presence":
-        person = str(condition.get("person") or "")
-        return str(words[condition["presence"]]).format(person=josa(person, "이") if language != "en" else person)
+        return word(str(words[condition["presence"]]), {"person": condition.get("person") or ""}, language)
     if kind == "time":
         return str(words["time"]).format(after=condition.get("after", "00:00"), before=condition.get("before", "24:00"))
     if kind == "weekday":
@@ -81,9 +74,9 @@ def _condition(home: Home, condition: Mapping[str, Any], t: Mapping[str, Any], l
         raise ValueError(f"no words for a {kind!r} condition")
     for side in ("above", "below"):
         if side in condition:
-            return str(words[side]).format(limit=f"{condition[side]:g}", **fill)
+            return word(str(words[side]), {"limit": f"{condition[side]:g}", **fill}, language)
     value = words["values"].get(str(condition.get("is")), str(condition.get("is")))
-    return str(words["state"]).format(value=value, **fill)
+    return word(str(words["state"]), {"value": value, **fill}, language)
 
 
 def _when(home: Home, when: Mapping[str, Any], t: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:
@@ -116,7 +109,11 @@ def _why(answer: Mapping[str, Any], t: Mapping[str, Any], language: str, kinds: 
     if channel == "schedule":
         return str(t["schedule"]).format(person=cause.get("by", ""), time=time, did=did)
     how = t["how"].get(channel, "")
-    return str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
+    said = str(t["person"]).format(person=cause.get("by", ""), how=how, time=time, did=did).replace("  ", " ")
+    voice = cause.get("voice")
+    if voice is None:
+        return said
+    return f"{said} {t['voice'].format(voice=voice) if voice else t['stranger']}"
 
 
 def _because(rule: Mapping[str, Any], words: Mapping[str, Any], language: str, kinds: TriggerKinds) -> str:

@@ -47,8 +47,10 @@ class RuleReader:
         kinds: TriggerKinds | None = None,
         *,
         find_rooms: FindDevices | None = None,
+        speaker: str | None = None,
     ) -> None:
         self.home = home
+        self.speaker = speaker  # the person saying the sentences, when known
         self.kinds = kinds or installed_kinds()
         self._find = find_devices
         self._rooms = find_rooms or (lambda _: [])
@@ -163,10 +165,10 @@ class RuleReader:
         notify = re.search(w["notify"], text)
         if notify:
             to = re.search(w["notify_to"], text)
-            person = to.group(1) if to and to.group(1).lower() not in ("me", "us", "나", "저") else None
+            person = to.group(1) if to and to.group(1).lower() not in w["notify_self"] else None
             actions.append({"kind": "notify", **({"to": [person]} if person else {})})
             text = text[: notify.start()]  # "다용도실 불 켜고 알려줘": what comes before the telling
-            if not re.search(r"[가-힣a-z]{2}", text):
+            if not re.search(r"[\uac00-\ud7a3a-z]{2}", text):  # two letters, Hangul or Latin: something to do
                 return actions
         commands = [
             c.without_timing() for c in self._parse(text, room) if acts(c) and (c.targets or c.intent == "run_scene")
@@ -202,6 +204,7 @@ class _Hearing:
         self._own = own
         self.home = reader.home
         self.language = language
+        self.speaker = reader.speaker
 
     def words(self, key: str) -> Any:
         return self._own[key] if key in self._own else self._words[key]

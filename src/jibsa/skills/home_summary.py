@@ -13,10 +13,9 @@ from typing import Any
 import yaml
 
 from jibsa.domain import Command, Device, DeviceType
+from jibsa.domain.korean import about_text, clock_text, fill, join_names, number_text
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
-from jibsa.words.korean import about_text, clock_text, join_names, josa
-from jibsa.words.numbers import number_text
 
 _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 
@@ -76,21 +75,20 @@ def _temperatures(hub: SkillHost, states: Mapping[str, Mapping[str, Any]]) -> di
 
 def _home_sentence(on: list[Device], opened: list[Device], temperatures: Mapping[str, float], lang: str) -> str:
     texts = _texts()[lang]
-    parts = [str(texts["powered"]).format(names=_names([d.name for d in on], lang)) if on
+    parts = [fill(str(texts["powered"]), {"names": _names([d.name for d in on], lang)}, lang) if on
              else str(texts["none_powered"]),
-             str(texts["opened"]).format(names=_names([d.name for d in opened], lang)) if opened
+             fill(str(texts["opened"]), {"names": _names([d.name for d in opened], lang)}, lang) if opened
              else str(texts["none_opened"])]  # fmt: skip
     if temperatures:
-        unit = "도" if lang == "ko" else "°C"
+        unit = texts["degrees"]
         readings = ", ".join(f"{room} {number_text(value)}{unit}" for room, value in temperatures.items())
-        readings = josa(readings, "이에요") if lang == "ko" else readings
-        parts.append(str(texts["temperatures"]).format(readings=readings))
+        parts.append(fill(str(texts["temperatures"]), {"readings": readings}, lang))
     return " ".join(parts)
 
 
 def _names(names: list[str], lang: str) -> str:
-    """ "거실 TV와 보일러예요" in Korean (the ending agrees with the last name), "거실 TV, 보일러" in English."""
-    return josa(join_names(names), "이에요") if lang == "ko" else ", ".join(names)
+    """ "거실 TV와 보일러" in Korean (the sentence's ending agrees with the last name), "거실 TV, 보일러" in English."""
+    return join_names(names) if lang == "ko" else ", ".join(names)
 
 
 def _jobs_sentence(hub: SkillHost, jobs: list[PendingJob], now: float, lang: str) -> str:

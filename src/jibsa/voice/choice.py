@@ -22,7 +22,6 @@ import yaml
 from jibsa.domain import Home
 from jibsa.domain.policy import SAFETY_TYPES
 from jibsa.nlu import Understanding
-from jibsa.nlu.josa import josa
 from jibsa.nlu.lexicon import load_lexicon
 from jibsa.voice.errors import voice_message
 from jibsa.voice.stt import Hypothesis
@@ -74,9 +73,7 @@ class Choice:
         language = first.language
         names = [_names(home, u) for u in self.asks]
         if names[0] and names[1] and names[0] != names[1]:
-            options = [josa(n, "이요") for n in names] if language != "en" else [f"the {n}" for n in names]
-            joined = (", " if language != "en" else " or ").join(options)
-            return voice_message("ask_which_device", language, options=joined)
+            return voice_message("ask_which_device", language, first=names[0], second=names[1])
         return voice_message("ask_which_words", language, first=first.text.strip(), second=second.text.strip())
 
 

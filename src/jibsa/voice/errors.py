@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from jibsa.domain import JibsaError
+from jibsa.domain.korean import fill
 
 
 @cache
@@ -20,8 +21,8 @@ def _messages() -> dict[str, dict[str, str]]:
 
 def voice_message(code: str, language: str, **details: Any) -> str:
     """The message for `code` in `language` ("ko" or "en"), with `details` filled in."""
-    template = _messages()[code]["en" if language == "en" else "ko"]
-    return template.format(**details)
+    language = "en" if language == "en" else "ko"
+    return fill(_messages()[code][language], details, language)
 
 
 class VoiceError(JibsaError):

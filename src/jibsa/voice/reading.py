@@ -103,7 +103,7 @@ def _unit_alternatives(reading: KoreanReading) -> str:
 def _number_pattern(reading: KoreanReading) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<minus>(?<![\w.])-)?(?P<int>\d[\d,]*)(?:\.(?P<frac>\d+))?\s*"
-        rf"(?P<after>{_unit_alternatives(reading)}|°C?|[가-힣]+|[A-Za-z]+)?"
+        rf"(?P<after>{_unit_alternatives(reading)}|°C?|[\uac00-\ud7a3]+|[A-Za-z]+)?"
     )
 
 
@@ -111,7 +111,7 @@ def _range_pattern(reading: KoreanReading) -> re.Pattern[str]:
     """ "20~25도", "3-4개", "-5~-2°C": two numbers joined by a tilde or a dash between digits."""
     return re.compile(
         rf"(?P<a>-?{_PLAIN})\s*(?:[~～〜]\s*|(?<=\d)[-–](?=\d))(?P<b>-?{_PLAIN})"
-        rf"(?P<after>{_unit_alternatives(reading)}|°C?|[가-힣]+)?"
+        rf"(?P<after>{_unit_alternatives(reading)}|°C?|[\uac00-\ud7a3]+)?"
     )
 
 

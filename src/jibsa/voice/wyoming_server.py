@@ -12,7 +12,9 @@ or stereo, 1 MiB per event, 30 s of audio; anything else is told as an `error`.
 Wyoming carries no credentials (Home Assistant sends none), so the server acts as one named satellite
 account the owner made (`jibsa user add kitchen-speaker --role satellite`): every transcript reaches the
 home through the gate as that account, with the client's address, in a conversation session of its own
-connection. It listens on loopback unless given the client addresses allowed (`allow`)."""
+connection. It listens on loopback unless given the client addresses allowed (`allow`). With the
+household's enrolled voices, each utterance is also matched to a person (or a stranger); the gate uses
+that only to narrow the satellite's role (`HeardVoices` joins the audio to the transcript sent back)."""
 
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ from jibsa.nlu.normalise import looks_english
 from jibsa.voice.audio import MAX_UTTERANCE_S, RATE, Samples, pcm16_samples
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.service import VoiceService
+from jibsa.voice.voiceprints import HeardVoices, Voiceprints
 
 log = logging.getLogger(__name__)
 CHUNK_SAMPLES = 1024
@@ -139,6 +142,7 @@ class JibsaEventHandler(AsyncEventHandler):
         room: str | None,
         allow: Sequence[Network],
         *connection: Any,
+        voices: HeardVoices | None = None,
     ) -> None:
         reader, writer = connection  # as the wyoming server hands them over
         # The wyoming reader trusts each event's stated length; this one refuses more than MAX_EVENT_BYTES.
@@ -155,6 +159,7 @@ class JibsaEventHandler(AsyncEventHandler):
         self._samples = 0
         self._converter = AudioChunkConverter(rate=RATE, width=2, channels=1)
         self._refused: VoiceError | None = None  # this utterance's audio was refused (and the client told)
+        self.voices = voices
 
     async def run(self) -> None:
         if not self.allowed:  # a client outside the allow-list is closed before a word is read
@@ -224,7 +229,15 @@ class JibsaEventHandler(AsyncEventHandler):
             raise VoiceError("too_long", limit=round(MAX_UTTERANCE_S), seconds=round(seconds))
         audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
         self._chunks, self._samples = [], 0
-        heard = await self.service.hear(audio, self._language, self.conversation.parser, self.room)
+        matching = asyncio.create_task(self.voices.identify(audio)) if self.voices is not None else None
+        try:
+            heard = await self.service.hear(audio, self._language, self.conversation.parser, self.room)
+        except BaseException:
+            if matching is not None:
+                matching.cancel()
+            raise
+        if matching is not None and self.voices is not None:  # for the `transcript` Home Assistant sends next
+            self.voices.remember(self.address, heard.transcript, await matching)
         if not heard.recognition.heard_speech:
             raise VoiceError("no_speech")
         await self.write_event(Transcript(text=heard.transcript, language=self._language).event())
@@ -239,7 +252,9 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(AudioStop().event())
 
     async def _handle(self, transcript: Transcript) -> None:
-        turn = await self.gate.say(self.principal, transcript.text, room=self.room, detail={"via": "wyoming"})
+        voice = self.voices.recall(self.address, transcript.text) if self.voices is not None else None
+        principal = replace(self.principal, voice=voice)
+        turn = await self.gate.say(principal, transcript.text, room=self.room, detail={"via": "wyoming"})
         answer = Handled if (turn.commands or turn.outcomes) and turn.refused is None else NotHandled
         await self.write_event(answer(text=turn.reply).event())
 
@@ -344,8 +359,10 @@ async def serve_wyoming(
     room: str | None = None,
     zeroconf: bool = False,
     allow: Sequence[Network] = (),
+    voices: Voiceprints | None = None,
 ) -> None:
-    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) as `satellite` until cancelled."""
+    """Serve Wyoming at `uri` (tcp://HOST:PORT, unix://PATH or stdio://) as `satellite` until cancelled;
+    with `voices`, each utterance heard is matched against the household's enrolled voices."""
     from functools import partial
 
     from wyoming.server import AsyncServer
@@ -359,4 +376,5 @@ async def serve_wyoming(
         port = urlsplit(uri).port or 10300
         await HomeAssistantZeroconf(port=port, name="jibsa").register_server()
     print(f"jibsa voice: Wyoming on {uri}", flush=True)
-    await server.run(partial(JibsaEventHandler, service, gate, satellite, room, tuple(allow)))
+    heard_voices = HeardVoices(voices) if voices is not None else None
+    await server.run(partial(JibsaEventHandler, service, gate, satellite, room, tuple(allow), voices=heard_voices))

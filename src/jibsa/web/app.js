@@ -197,6 +197,7 @@ async function sayText(text) {
   try {
     const turn = await api("POST", "/api/conversation", { text, session: state.session });
     showReply(turn.reply, turn.needs_confirmation);
+    if (turn.commands.some((c) => c.intent === "enrol_voice")) document.dispatchEvent(new Event("jibsa:enrol-voice"));
     return turn;
   } catch (error) {
     showError(error);
@@ -221,6 +222,7 @@ function showError(error) {
 function onEvent(event) {
   if (event.type === "state_changed" || event.type === "availability_changed") deviceChanged(event);
   else if (event.type === "conversation") $("#last-said").textContent = `${event.user}: “${event.text}” → ${event.reply}`;
+  else if (event.type === "timer_finished" && event.missed) loadJobs(); // told as a notification, not rung
   else if (event.type === "timer_finished" || event.type === "job_fired") {
     showNotice(noticeForEvent(event, state.devices, sceneName), event.type === "timer_finished" ? "timer" : "info");
     loadJobs();

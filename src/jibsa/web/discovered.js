@@ -1,10 +1,6 @@
 // Discovered locks, gas valves and garage doors join the home only when an owner adopts them
 // (GET /api/discovered, POST /api/discovered/{id}/adopt). Shown to owners only; empty otherwise.
-
-const WORDS = {
-  ko: { title: "집주인의 승인을 기다리는 기기", adopt: "추가하기", failed: "추가하지 못했어요." },
-  en: { title: "Devices waiting for an owner", adopt: "Adopt", failed: "Could not adopt it." },
-};
+import { words } from "./i18n.js";
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -19,7 +15,7 @@ function el(tag, attrs, ...children) {
 export function mount(container, ctx) {
   if (ctx.user.role !== "owner") return;
   let waiting = [];
-  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const w = () => words("discovered");
 
   function render() {
     if (waiting.length === 0) {

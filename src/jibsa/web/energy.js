@@ -3,37 +3,14 @@
 // minutes); and on every device's sheet, its draw now and its use today (GET /api/energy?device=id).
 //
 // mount(container, ctx) renders into `container`; ctx is the dashboard's extension context
-// (docs/dashboard.md): api, lang, onLanguage. Every word is in WORDS below, Korean and English.
+// (docs/dashboard.md): api, lang, onLanguage. Every word is in the catalogue's page.energy (words/ko.yaml, en.yaml).
 
 import { niceTicks } from "./chart.js";
+import { words as pageWords } from "./i18n.js";
 import { addSheetPart } from "./sheet.js";
 
 const REFRESH_MS = 5 * 60 * 1000;
 const SVG = "http://www.w3.org/2000/svg";
-const WORDS = {
-  ko: {
-    title: "전기", used: "이번 달 사용량", tier: "누진 {n}단계", superTier: "슈퍼유저 요금", billNow: "지금까지 요금",
-    projected: "이대로면", range: "{low}~{high}원", sure: { high: "거의 확실", medium: "대략", low: "많이 달라질 수 있어요" },
-    noProjection: "하루 치가 모이면 이번 달 요금을 어림해 드릴게요.", daily: "날마다 쓴 전기", top: "많이 쓴 기기",
-    none: "아직 잰 전기 사용량이 없어요.", failed: "전기 사용량을 불러오지 못했어요.", day: "{d}일",
-    won: "{n}원", kwh: "{n}kWh", wh: "{n}Wh", watt: "{n}W", period: "{start} ~ {end}", date: "{m}월 {d}일",
-    devicesOnly: "집 전체 계량기가 없어서 사용량을 재는 기기만 더한 값이에요.",
-    meterLabel: "이번 달 {kwh}kWh. 누진 구간 경계: {edges}.", projectedMark: "예상 {kwh}kWh",
-    barsLabel: "날마다 쓴 전기 (kWh): {days}", powerNow: "지금 소비 전력", today: "오늘 사용량", onToday: "오늘 켜진 시간",
-    hours: "{h}시간 {m}분", minutes: "{m}분", share: "{n}%", sheetTitle: "전기",
-  },
-  en: {
-    title: "Electricity", used: "Used this month", tier: "tier {n}", superTier: "super-user rate", billNow: "Bill so far",
-    projected: "At this rate", range: "{low}–{high} won", sure: { high: "almost certain", medium: "roughly", low: "may change a lot" },
-    noProjection: "After a day's use I can estimate this month's bill.", daily: "Use per day", top: "Used the most",
-    none: "No electricity use measured yet.", failed: "Couldn't load the electricity use.", day: "{d}",
-    won: "{n} won", kwh: "{n} kWh", wh: "{n} Wh", watt: "{n} W", period: "{start} – {end}", date: "{m}/{d}",
-    devicesOnly: "No whole-home meter: this adds up the devices that measure themselves.",
-    meterLabel: "{kwh} kWh this month. Tier edges: {edges}.", projectedMark: "projected {kwh} kWh",
-    barsLabel: "Use per day (kWh): {days}", powerNow: "Drawing now", today: "Used today", onToday: "On today",
-    hours: "{h} h {m} min", minutes: "{m} min", share: "{n}%", sheetTitle: "Electricity",
-  },
-};
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
@@ -57,7 +34,7 @@ const number = (value, digits = 1) => new Intl.NumberFormat("ko-KR", { maximumFr
 
 export function mount(container, ctx) {
   const view = { data: null, failed: false };
-  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const w = () => pageWords("energy");
   const panel = el("section", { class: "panel energy", "aria-labelledby": "energy-title" });
   container.replaceChildren(panel);
 

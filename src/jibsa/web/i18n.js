@@ -15,8 +15,17 @@ export async function loadLanguage(lang) {
 
 // A sentence of the page, with {name} placeholders filled from `values`.
 export function t(key, values = {}) {
-  const text = current.text[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  return fill(current.text[key] ?? key, values);
+}
+
+// `template` with its {name} placeholders filled from `values`.
+export function fill(template, values = {}) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+// The words a part of the page keeps together (the catalogue's page.<part>: "energy", "voice", ...).
+export function words(part) {
+  return current[part] ?? {};
 }
 
 // A property's name as people read it ("brightness" -> "밝기").

@@ -1,7 +1,7 @@
 // Timers and schedules where people see them (near the top), and a word when one finishes.
 
 import { $, h, icon } from "./dom.js";
-import { intentWord, label, t, word } from "./i18n.js";
+import { intentWord, label, t, word, words } from "./i18n.js";
 import { remaining } from "./states.js";
 
 // What a pending job will do, in the page's language ("거실 천장등 끄기", "10분 타이머").
@@ -35,15 +35,17 @@ function withTo(text) {
   return document.documentElement.lang === "ko" ? `${text}${toParticle(text)}` : text;
 }
 
-// 으로 after a final consonant other than ㄹ, 로 otherwise; a number by how it is read (3 삼 → 으로).
+// 으로 after a final consonant other than ㄹ, 로 otherwise (the catalogue's page.particles); a number by
+// how it is read (3 삼 → 으로).
 const DIGIT_CLOSED = new Set(["0", "3", "6"]);
 function toParticle(text) {
+  const [closed, open] = words("particles").towards;
   const last = text.trim().slice(-1);
-  if (/[0-9]/.test(last)) return DIGIT_CLOSED.has(last) ? "으로" : "로";
+  if (/[0-9]/.test(last)) return DIGIT_CLOSED.has(last) ? closed : open;
   const code = last.charCodeAt(0) - 0xac00;
-  if (code < 0 || code > 11171) return "로";
+  if (code < 0 || code > 11171) return open;
   const final = code % 28;
-  return final === 0 || final === 8 ? "로" : "으로";
+  return final === 0 || final === 8 ? open : closed;
 }
 
 function when(job, now) {

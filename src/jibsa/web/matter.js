@@ -4,21 +4,8 @@
 // The camera's frames are read by the browser's own BarcodeDetector where it has one, else by ZXing's
 // QR reader (@zxing/library, vendored, loaded only when scanning). The page reloads when the home gains a device, so the job being
 // followed is kept in sessionStorage and the sheet opens again where it was.
+import { words } from "./i18n.js";
 
-const WORDS = {
-  ko: {
-    add: "매터 기기 추가", title: "매터 기기 추가", code: "페어링 코드 (11자리 숫자)", start: "추가하기",
-    scan: "QR 코드 찍기", stopScan: "카메라 끄기", cameraFailed: "카메라를 쓸 수 없어요. 코드를 직접 입력해 주세요.",
-    name: "이름", room: "방", noRoom: "방 없음", save: "저장", close: "닫기", saved: "저장했어요.",
-    hint: "기기나 상자, 설명서에 있는 코드예요. 기기를 켜고 페어링 모드로 두세요.",
-  },
-  en: {
-    add: "Add a Matter device", title: "Add a Matter device", code: "Pairing code (11 digits)", start: "Add",
-    scan: "Scan the QR code", stopScan: "Turn the camera off", cameraFailed: "The camera is not available. Type the code instead.",
-    name: "Name", room: "Room", noRoom: "No room", save: "Save", close: "Close", saved: "Saved.",
-    hint: "The code is on the device, its box or its manual. Switch the device on and put it in pairing mode.",
-  },
-};
 const ZXING = "/static/vendor/zxing.min.js";
 const FOLLOWED = "jibsa-matter-job";
 
@@ -87,7 +74,7 @@ export async function mount(container, ctx) {
   if (ctx.user.role !== "owner") return;
   const status = await ctx.api("GET", "/api/matter").catch(() => ({ configured: false }));
   if (!status.configured) return;
-  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const w = () => words("matter");
   const dialog = el("dialog", { class: "sheet matter-sheet", "aria-labelledby": "matter-title" });
   let stopCamera = null;
 

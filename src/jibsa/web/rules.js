@@ -6,22 +6,8 @@
 //   lang() -> "ko" | "en"                      (read at every render),
 //   onEvent(fn)                                 (fn(event) for every /api/events message),
 //   me: {name}                                  (the person logged in: their notifications)
-// }. Every word is in WORDS below, Korean and English.
-
-const WORDS = {
-  ko: {
-    bell: "알림", rules: "규칙", noRules: "규칙이 없어요. 말로 만들어 보세요: “세탁 끝나면 알려줘”",
-    noNotes: "알림이 없어요.", readAll: "모두 읽음", on: "켜짐", off: "꺼짐", remove: "지우기",
-    recent: "최근 자동 실행", home: "집에 있어요", away: "나갔어요", once: "한 번",
-    phone: "이 기기로 알림 받기", phoneOn: "이 기기로 알림을 받아요",
-  },
-  en: {
-    bell: "Notifications", rules: "Rules", noRules: "No rules yet. Say one: “tell me when the wash is done”",
-    noNotes: "No notifications.", readAll: "Mark all read", on: "On", off: "Off", remove: "Remove",
-    recent: "Recently run by rules", home: "I'm home", away: "I'm out", once: "once",
-    phone: "Notify this device", phoneOn: "This device gets notifications",
-  },
-};
+// }. Every word is in the catalogue's page.rules (words/ko.yaml, en.yaml).
+import { words } from "./i18n.js";
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -45,7 +31,7 @@ function icon(name) {
 
 export function mount(container, ctx) {
   const view = { rules: [], notes: [], unread: 0, open: false, present: null, pushing: false, fired: [] };
-  const w = () => WORDS[ctx.lang === "en" ? "en" : "ko"];
+  const w = () => words("rules");
   const text = (note) => (ctx.lang === "en" ? note.text_en : note.text);
   const mine = (note) => note.person === "" || note.person === ctx.user.name;
 

@@ -88,12 +88,14 @@ function controls(device, ctx) {
   const box = h("div", { class: "sheet-fields" });
   if (!device.intents.includes("set")) return box;
   for (const prop of device.properties.filter((p) => p.writable && p.name !== "power")) {
-    box.append(control(device, prop, (value) => ctx.send(device, "set", { property: prop.name, value })));
+    box.append(control(device, prop, (value, keepPower) => ctx.send(device, "set",
+      { property: prop.name, value, ...(keepPower === true ? { keep_power: true } : {}) })));
   }
   return box;
 }
 
-// Whether a setting would also switch the device on (an AC that is off starts when its target is set).
+// Whether the device is off: "+" then sets the target it will start at and leaves it off, as LG's and
+// Samsung's apps do (`keep_power`); the stepper shows the stored target.
 function isOff(device) {
   return device.state.power === false && device.properties.some((p) => p.name === "power" && p.writable);
 }
@@ -111,7 +113,7 @@ function control(device, prop, set) {
       onchange: (e) => set(e.target.checked) }));
   }
   if (prop.kind === "number" && SLIDERS.has(prop.name)) return slider(id, name, prop, value, set);
-  if (prop.kind === "number") return stepper(name, prop, value, isOff(device) ? askFirst(prop, set) : set);
+  if (prop.kind === "number") return stepper(name, prop, value, isOff(device) ? (next) => set(next, true) : set);
   return field(id, name, h("input", { id, value: value ?? "", onchange: (e) => set(e.target.value) }));
 }
 
@@ -140,20 +142,6 @@ function stepper(name, prop, value, set) {
       disabled: prop.maximum !== null && current >= prop.maximum, onclick: (e) => set(current + step, e.currentTarget) }, "+"));
 }
 
-// "+" on a device that is off does not switch it on unasked: the sheet asks, under the stepper, whether to
-// turn it on at the new value.
-function askFirst(prop, set) {
-  return (value, from) => {
-    const field = from.closest(".field");
-    field.parentElement.querySelector(".field-ask")?.remove();
-    const ask = h("div", { class: "field-ask", role: "alert" },
-      h("p", {}, t("offAsk", { value: reading(prop, value) })),
-      h("button", { type: "button", class: "primary-button ask-yes", onclick: () => set(value) }, t("turnOnAndSet")),
-      h("button", { type: "button", class: "ask-no", onclick: () => ask.remove() }, t("keepOff")));
-    field.after(ask);
-  };
-}
-
 function readings(device) {
   const rows = device.properties.filter((p) => !p.writable && device.state[p.name] !== undefined)
     .flatMap((p) => [h("dt", {}, label(p.name)), h("dd", {}, valueText(p, device.state[p.name]))]);
@@ -161,7 +149,11 @@ function readings(device) {
   return h("section", { class: "sheet-readings" }, h("h3", {}, t("readings")), h("dl", {}, ...rows));
 }
 
+// A door or window that reads true is open: "문 열림", never "문 아니요".
+const OPENINGS = new Set(["door", "window", "opening", "garage_door"]);
+
 function valueText(prop, value) {
+  if (prop.kind === "bool" && OPENINGS.has(prop.name)) return word(value ? "open" : "closed");
   if (prop.kind === "bool") return word(value ? "yes" : "no");
   if (prop.name === "valve") return word(`valve_${value}`);
   return reading(prop, value) || "–";

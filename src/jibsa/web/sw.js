@@ -35,12 +35,20 @@ self.addEventListener("fetch", (event) => {
 // Web Push (jibsa.web_push): show a notification, and open the dashboard when it is tapped. The payload is
 // {title, title_en, body, body_en, id}.
 self.addEventListener("push", (event) => {
-  const data = event.data ? event.data.json() : { title: "집사", body: "" };
   const english = (self.navigator.language || "ko").startsWith("en");
-  event.waitUntil(self.registration.showNotification(english && data.title_en ? data.title_en : data.title, {
-    body: english && data.body_en ? data.body_en : data.body, tag: `jibsa-${data.id}`, icon: "/static/icon.svg",
-  }));
+  event.waitUntil((async () => {
+    const data = event.data ? event.data.json() : { title: await appName(english ? "en" : "ko"), body: "" };
+    await self.registration.showNotification(english && data.title_en ? data.title_en : data.title, {
+      body: english && data.body_en ? data.body_en : data.body, tag: `jibsa-${data.id}`, icon: "/static/icon.svg",
+    });
+  })());
 });
+
+// The app's name from the page's words this worker keeps (a push that came without its payload).
+async function appName(lang) {
+  const cached = await caches.match(`/words/${lang}.json`);
+  return cached ? (await cached.json()).text.appName : "jibsa";
+}
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();

@@ -7,31 +7,13 @@
 //                                showReply(text: string, needsConfirmation: boolean): void }
 // Audio goes over WS /api/voice as 16 kHz mono 16-bit PCM (the server's protocol: src/jibsa/api/routes_voice.py).
 // Browsers give the microphone only on https or localhost (docs/remote-access.md).
+import { fill, words } from "./i18n.js";
 
-const TEXT = {
-  ko: {
-    talk: "말하기", listening: "● 듣는 중… (다시 누르면 끝)", hint: "누르고 말하세요", noMic: "마이크를 쓸 수 없어요",
-    insecure: "마이크는 https 또는 localhost에서만 쓸 수 있어요", check: "목소리 점검", checkStart: "점검 시작",
-    checkNext: "읽고 나서 다시 누르세요", checkDone: (n, total) => `${total}개 중 ${n}개를 알아들었어요.`,
-    download: "녹음 내려받기", heard: "들은 말",
-    sentences: ["거실 불 꺼줘", "주방 불 켜줘", "티비 꺼줘", "거실 커튼 닫아줘", "에어컨 23도로 맞춰줘",
-      "로봇청소기 돌려줘", "현관문 잠가줘", "보일러 켜줘", "안방 불 켜줘", "가스 밸브 잠가줘"],
-  },
-  en: {
-    talk: "Talk", listening: "● Listening… (press again to stop)", hint: "Press and speak", noMic: "No microphone",
-    insecure: "The microphone works only over https or on localhost", check: "Voice check", checkStart: "Start check",
-    checkNext: "Read it, then press again", checkDone: (n, total) => `Understood ${n} of ${total}.`,
-    download: "Download recordings", heard: "Heard",
-    sentences: ["turn off the living room light", "turn on the kitchen light", "turn off the TV",
-      "close the living room curtain", "set the air conditioner to 23 degrees", "start the robot vacuum",
-      "lock the front door", "turn on the boiler", "turn on the bedroom light", "close the gas valve"],
-  },
-};
 const RATE = 16000;
 const HOLD_MS = 400;
 
 export function mount(container, ctx) {
-  const t = () => TEXT[ctx.lang] || TEXT.ko;
+  const t = () => words("voice");
   const mic = el("button", { type: "button", class: "mic", "data-voice": "mic" });
   const heard = el("span", { class: "heard", "data-voice": "heard", role: "status", "aria-live": "polite" });
   const checkBox = el("details", { class: "voice-check" });
@@ -44,7 +26,7 @@ export function mount(container, ctx) {
   function label() { mic.textContent = voice.listening ? t().listening : t().talk; heard.title = t().hint; check.label(); }
   function setListening(on) { mic.classList.toggle("listening", on); label(); }
   function showHeard(text, final) { heard.textContent = text; heard.classList.toggle("final", final); }
-  function onTurn(turn) { ctx.showReply(turn.reply, turn.needs_confirmation); }
+  function onTurn(turn) { ctx.showReply(turn.reply, turn.needs_confirmation); askedToEnrol(turn); }
   function onProblem(message) { heard.textContent = message; heard.classList.add("final"); }
 
   mic.addEventListener("pointerdown", async (event) => {
@@ -117,7 +99,8 @@ class VoiceLink {
   }
 }
 
-async function startCapture(stream, onPcm) {
+// The microphone as 16 kHz PCM16 blocks of 0.1 s, each handed to `onPcm` (voices.js records with it too).
+export async function startCapture(stream, onPcm) {
   const context = new AudioContext({ sampleRate: RATE });
   await context.audioWorklet.addModule("/static/voice-capture.js");
   const source = context.createMediaStreamSource(stream);
@@ -163,6 +146,11 @@ async function playWav(data) {
   source.connect(context.destination);
   source.onended = () => context.close();
   source.start();
+}
+
+// "목소리 등록해줘": the enrolment sheet (voices.js) opens.
+function askedToEnrol(turn) {
+  if ((turn.commands || []).some((c) => c.intent === "enrol_voice")) document.dispatchEvent(new Event("jibsa:enrol-voice"));
 }
 
 function micProblem(error, text) {
@@ -212,7 +200,7 @@ class VoiceCheck {
 
   finish() {
     const understood = this.results.filter((r) => r.ok).length;
-    this.outcome.textContent = this.t().checkDone(understood, this.results.length);
+    this.outcome.textContent = fill(this.t().checkDone, { n: understood, total: this.results.length });
     const link = el("a", { download: "voice-check.jsonl", href: "#" }, this.t().download);
     link.addEventListener("click", () => { link.href = manifestUrl(this.results, this.link.ctx.lang); });
     this.outcome.append(" ", link);

@@ -6,22 +6,15 @@
 //   weather.render();   // again after the language changes (no new request)
 //   weather.refresh();  // ask the server now; weather.stop() ends the timer
 //
-// ctx.api(method, path) is api.js's `api`; every word on the strip is in WORDS below or in the
+// An owner also gets the setup sheet (a city of the 20 and a data.go.kr key, PUT /api/weather/setup): from
+// the line itself while the weather is not set up, from the opened strip afterwards.
+//
+// ctx.api(method, path) is api.js's `api`; every word on the strip is in the catalogue's page.weather or in the
 // server's answer (which carries both languages).
 
+import { words as pageWords } from "./i18n.js";
+
 const REFRESH_MS = 10 * 60 * 1000;
-const WORDS = {
-  ko: {
-    title: "날씨", loading: "날씨를 불러오는 중…", failed: "날씨를 불러오지 못했어요.", high: "최고", low: "최저",
-    rain: "비 올 확률", pm10: "미세먼지", pm25: "초미세먼지", now: "지금", cities: "전국 날씨", noData: "정보 없음",
-    notSet: "날씨를 설정하지 않았어요",
-  },
-  en: {
-    title: "Weather", loading: "Loading the weather…", failed: "Couldn't load the weather.", high: "High",
-    low: "Low", rain: "Chance of rain", pm10: "PM10", pm25: "PM2.5", now: "Now", cities: "Across Korea",
-    noData: "no data", notSet: "Weather is not set up",
-  },
-};
 // Condition -> icon drawn in SVG (emoji fonts are missing on some phones).
 const ICON_OF = {
   clear: "sun", cloudy: "cloud-sun", overcast: "cloud", drizzle: "rain", shower: "rain", rain: "rain",
@@ -88,20 +81,108 @@ function cityTile(tile, lang, w) {
   return item;
 }
 
+// The setup sheet: choose a city of the 20, paste a data.go.kr key (tried by the server before it is kept).
+function setupSheet(ctx, done) {
+  const dialog = el("dialog", "sheet wx-setup");
+  dialog.setAttribute("aria-labelledby", "wx-setup-title");
+  const w = () => pageWords("weather");
+
+  function input(tag, attributes) {
+    const node = el(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    return node;
+  }
+
+  async function open() {
+    const setup = await ctx.api("GET", "/api/weather/setup");
+    const words = w();
+    const lang = ctx.lang === "en" ? "en" : "ko";
+    const city = input("select", { id: "wx-setup-city", name: "city" });
+    city.append(...setup.cities.map((c) => {
+      const option = el("option", null, lang === "en" ? c.name_en : c.name);
+      option.value = c.name;
+      option.selected = c.name === setup.city;
+      return option;
+    }));
+    const key = input("input", { id: "wx-setup-key", name: "service_key", type: "text", autocomplete: "off",
+      autocapitalize: "off", spellcheck: "false", maxlength: "512", "aria-describedby": "wx-setup-how",
+      placeholder: setup.key_set ? words.keyKept : words.keyNew });
+    key.required = !setup.key_set;
+    const link = input("a", { href: setup.key_page, target: "_blank", rel: "noopener noreferrer" });
+    link.textContent = words.keyLink;
+    const problem = input("p", { class: "error wx-setup-error", role: "alert" });
+    const save = input("button", { type: "submit", class: "primary-button" });
+    save.textContent = words.save;
+    const cancel = input("button", { type: "button", class: "wx-setup-cancel" });
+    cancel.textContent = words.cancel;
+    cancel.addEventListener("click", () => dialog.close());
+    const close = input("button", { type: "button", class: "chip" });
+    close.textContent = words.close;
+    close.addEventListener("click", () => dialog.close());
+    const form = el("form", "wx-setup-form",
+      el("label", null, words.city), city,
+      el("label", null, words.key), key,
+      el("p", "muted wx-setup-how", words.keyHow, " ", link), problem,
+      el("div", "wx-setup-actions", save, cancel));
+    form.querySelectorAll("label")[0].htmlFor = "wx-setup-city";
+    form.querySelectorAll("label")[1].htmlFor = "wx-setup-key";
+    form.querySelector(".wx-setup-how").id = "wx-setup-how";
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      problem.textContent = "";
+      save.disabled = true;
+      save.textContent = words.saving;
+      const body = { city: city.value };
+      if (key.value.trim()) body.service_key = key.value;
+      try {
+        await ctx.api("PUT", "/api/weather/setup", body);
+        dialog.close();
+        ctx.notify(words.saved);
+        done();
+      } catch (error) {
+        const detail = error.body && error.body.detail;
+        problem.textContent = (detail && (lang === "en" ? detail.message_en : detail.message)) || error.message;
+      } finally {
+        save.disabled = false;
+        save.textContent = words.save;
+      }
+    });
+    const title = el("h2", "sheet-title", words.settings);
+    title.id = "wx-setup-title";
+    dialog.replaceChildren(el("div", "sheet-head", title, close), form);
+    if (!dialog.open) dialog.showModal();
+  }
+  return { dialog, open };
+}
+
 export function mount(container, ctx) {
   let data = null;
   let failed = false;
   container.classList.add("wx");
+  const owner = ctx.user && ctx.user.role === "owner";
+  const setup = owner ? setupSheet(ctx, () => refresh()) : null;
+
+  function setupButton(w, className) {
+    const button = el("button", `chip ${className}`, className === "wx-setup-open" ? w.setUp : w.settings);
+    button.type = "button";
+    button.addEventListener("click", () => setup.open().catch((error) => ctx.notify(error.message)));
+    return button;
+  }
 
   // One compact line (the home's city now) that opens into the day, the air and the 20 cities; whether it
   // is open survives the 10-minute refresh and a change of language.
   let open = false;
   function render() {
     const lang = ctx.lang === "en" ? "en" : "ko";
-    const w = WORDS[lang];
+    const w = pageWords("weather");
     const heading = el("h2", "wx-title", w.title);
     if (!data) {
       container.replaceChildren(heading, el("p", "wx-note", failed ? w.failed : w.loading));
+      return;
+    }
+    if (!data.available) {  // not set up: the line says so and, for an owner, opens the setup at once
+      container.replaceChildren(el("div", "wx-unset", heading, el("span", "wx-note", w.notSet),
+        setup ? setupButton(w, "wx-setup-open") : el("span", "muted", w.askOwner)), ...(setup ? [setup.dialog] : []));
       return;
     }
     const line = data.home ? homeLine(data.home, lang) : [el("span", "wx-note", w.notSet)];
@@ -115,10 +196,11 @@ export function mount(container, ctx) {
       strip.tabIndex = 0;
       body.push(strip);
     }
+    if (setup) body.push(setupButton(w, "wx-setup-change"));
     const box = el("details", "wx-box", summary, ...body);
     box.open = open;
     box.addEventListener("toggle", () => { open = box.open; });
-    container.replaceChildren(box);
+    container.replaceChildren(box, ...(setup ? [setup.dialog] : []));
   }
 
   async function refresh() {

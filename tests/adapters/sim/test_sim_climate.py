@@ -35,6 +35,20 @@ def test_a_new_air_conditioner_is_off_in_a_warm_room() -> None:
     assert not AC.is_active(state)
 
 
+@pytest.mark.parametrize("kind", [DeviceType.AIR_CONDITIONER, DeviceType.AIR_PURIFIER])
+def test_a_setting_on_a_device_that_is_off_turns_it_on_unless_it_keeps_power(kind: DeviceType) -> None:
+    """ "에어컨 23도로" starts an AC that is off (the conversation's contract); the sheet's "+" sends
+    `keep_power` and only stores the target, as LG's and Samsung's apps do."""
+    prop, value = ("temperature", 23) if kind is DeviceType.AIR_CONDITIONER else ("fan_speed", "high")
+    state = fresh(kind)
+    state.update(
+        simulator_for(kind).apply(DeviceAction(kind.value, "set", prop, value, {"keep_power": True}), state, 0)
+    )
+    assert state["power"] is False and state[prop] == value
+    do(kind, state, "set", prop, value)
+    assert state["power"] is True
+
+
 def test_cooling_approaches_the_target_exponentially_and_settles() -> None:
     state = fresh(DeviceType.AIR_CONDITIONER)
     do(DeviceType.AIR_CONDITIONER, state, "turn_on")

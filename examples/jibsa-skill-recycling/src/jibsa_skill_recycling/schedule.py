@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from jibsa.nlu.josa import josa
+from jibsa.domain.korean import josa
 from jibsa.skills.partner import SkillContext, SkillRequest
 
 WEEKDAY_KEYS = (("월", "mon", "monday"), ("화", "tue", "tuesday"), ("수", "wed", "wednesday"),

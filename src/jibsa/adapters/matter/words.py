@@ -1,4 +1,4 @@
-"""The Matter sentences of `words.yaml`, with particles fitted to the names put into them."""
+"""The Matter sentences of `words.yaml`, with particles fitted to the names put into them (`{device|을}`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from typing import Any
 
 import yaml
 
-from jibsa.nlu.josa import josa
-
-_PARTICLES = ("을", "이", "은", "이에요")
+from jibsa.domain.korean import fill
 
 
 @cache
@@ -21,8 +19,7 @@ def _catalogue() -> dict[str, dict[str, str]]:
 
 
 def say(key: str, language: str = "ko", **fields: Any) -> str:
-    """The sentence `key` in `language` (Korean unless "en"); a text field `x` is also offered as
-    `x_을`, `x_이`, `x_은` and `x_이에요`, the word with the particle its last sound takes."""
-    sentence = _catalogue()["en" if language == "en" else "ko"][key]
-    fitted = {f"{k}_{p}": josa(str(v), p) for k, v in fields.items() if isinstance(v, str) for p in _PARTICLES}
-    return sentence.format(**fields, **fitted)
+    """The sentence `key` in `language` (Korean unless "en"); `{device|을}` gives the name the particle
+    its last sound takes."""
+    language = "en" if language == "en" else "ko"
+    return fill(_catalogue()[language][key], fields, language)

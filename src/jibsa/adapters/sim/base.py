@@ -49,6 +49,12 @@ def refuse_property(kind: str, prop: str | None) -> DeviceError:
     return DeviceError(f"a {kind} has no settable {prop}", "unsupported_property")
 
 
+def waking(action: DeviceAction, change: Mapping[str, Any]) -> dict[str, Any]:
+    """`change` with the device switched on, as setting a value on a device that is off does, unless the
+    command asked to keep its power as it is (`keep_power`: "+" on the sheet of an AC that is off)."""
+    return {**change} if action.options.get("keep_power") else {**change, "power": True}
+
+
 def power_change(action: DeviceAction) -> dict[str, Any] | None:
     """`{"power": …}` for turn_on/turn_off/set power, else None."""
     if action.intent == "turn_on":

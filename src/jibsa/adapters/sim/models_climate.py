@@ -14,7 +14,7 @@ from typing import Any
 
 from jibsa.domain import Device, DeviceAction
 
-from .base import Simulator, approach, changed, exact, power_change, refuse_intent, refuse_property, tidy
+from .base import Simulator, approach, changed, exact, power_change, refuse_intent, refuse_property, tidy, waking
 
 FROST_GUARD = 8.0  # °C a boiler in 외출 (away) mode keeps the home above, so pipes do not freeze
 FAN_FACTOR: Mapping[str, float] = {"low": 1.5, "mid": 1.0, "high": 0.7, "auto": 1.0}  # slower/faster approach
@@ -87,7 +87,7 @@ class ClimateSimulator(Simulator):
         prop = action.property or ""
         if prop not in self._defaults or prop.startswith("_") or prop in (self._current, "power"):
             raise refuse_property(self.kind, action.property)
-        return {prop: action.value, "power": True}  # "에어컨 24도로" on an AC that is off turns it on
+        return waking(action, {prop: action.value})  # "에어컨 24도로" on an AC that is off turns it on
 
     def advance(self, state: Mapping[str, Any], dt: float, rng: random.Random) -> dict[str, Any]:
         value = self._reading(state)
@@ -194,7 +194,7 @@ class AirPurifierSimulator(Simulator):
             raise refuse_intent("air_purifier", action)
         if action.property not in self._SETTABLE:
             raise refuse_property("air_purifier", action.property)
-        return {action.property: action.value, "power": True}
+        return waking(action, {action.property: action.value})
 
     def advance(self, state: Mapping[str, Any], dt: float, rng: random.Random) -> dict[str, Any]:
         goal, tau = self._goal(state)

@@ -8,7 +8,7 @@ from typing import Any
 from jibsa.domain import Device, DeviceAction
 from jibsa.hub.adapter import DeviceError
 
-from .base import Simulator, power_change, refuse_intent, refuse_property
+from .base import Simulator, power_change, refuse_intent, refuse_property, waking
 
 
 class PoweredSimulator(Simulator):
@@ -32,9 +32,7 @@ class PoweredSimulator(Simulator):
         if action.property not in self._defaults:
             raise refuse_property(self.kind, action.property)
         new: dict[str, Any] = {action.property: action.value}
-        if action.property in self._wakes:
-            new["power"] = True
-        return new
+        return waking(action, new) if action.property in self._wakes else new
 
 
 LIGHT = PoweredSimulator("light", {"brightness": 100, "color": "white"}, frozenset({"brightness", "color"}))

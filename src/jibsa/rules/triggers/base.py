@@ -13,8 +13,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Home
+from jibsa.domain.korean import clock_text
 from jibsa.hub.clock import Clock
-from jibsa.nlu.josa import clock_text, josa
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import Rule, Trigger
 from jibsa.words import word
@@ -108,6 +108,11 @@ class Hearing(Protocol):
     @property
     def language(self) -> str: ...
 
+    @property
+    def speaker(self) -> str | None:
+        """The person saying the sentence, when known: "내가 오면" is about them."""
+        ...
+
     def words(self, key: str) -> Any: ...
 
     def named(self, part: str) -> list[str]:
@@ -161,18 +166,13 @@ class Wording:
         return word(str(self.text(*path)), fields, "ko" if self.ko else "en")
 
     def device(self, device_id: str | None, name: str = "") -> dict[str, str]:
-        """{"device": its name, "device_i": its name with 이/가 in Korean}."""
+        """{"device": its name} (a sentence gives it its particle: "{device|이} 끝나면")."""
         device = self.home.device(device_id or "") if self.home is not None else None
-        name = device.name if device is not None else name or (device_id or "")
-        return {"device": name, "device_i": self.subject(name) if name else name}
+        return {"device": device.name if device is not None else name or (device_id or "")}
 
     def property(self, prop: str) -> dict[str, str]:
-        """{"property_i": the property's name in words, with 이/가 in Korean}."""
-        name = str((self.find("properties") or {}).get(prop, prop))
-        return {"property_i": self.subject(name) if name else name}
-
-    def subject(self, word: str) -> str:
-        return josa(word, "이") if self.ko else word
+        """{"property": the property's name in words ("습도")}."""
+        return {"property": str((self.find("properties") or {}).get(prop, prop))}
 
     def clock(self, at: str) -> str:
         return clock_text(at) if self.ko else at

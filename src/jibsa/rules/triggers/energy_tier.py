@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 from jibsa.energy.tally import EnergyCounted
 from jibsa.energy.words import kwh_text, tier_text, words
-from jibsa.nlu.josa import josa
 from jibsa.nlu.numbers import parse_number
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import Trigger
@@ -93,10 +92,7 @@ def _hear(part: str, hearing: Hearing) -> dict[str, Any] | None:
 
 def _tier_words(tier: Any, w: Wording) -> dict[str, str]:
     language = "ko" if w.ko else "en"
-    said = tier_text(int(tier), language) if tier else str(w.text("energy_next_tier"))
-    if not w.ko:
-        return {"tier": said, "tier_ro": said, "tier_ga": said}
-    return {"tier": said, "tier_ro": josa(said, "으로"), "tier_ga": josa(said, "이")}
+    return {"tier": tier_text(int(tier), language) if tier else str(w.text("energy_next_tier"))}
 
 
 def _read_back(when: Mapping[str, Any], w: Wording) -> str:

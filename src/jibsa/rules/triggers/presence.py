@@ -51,13 +51,16 @@ def _hear(part: str, hearing: Hearing) -> dict[str, Any] | None:
         found = re.search(hearing.words(event), part)
         if found:
             person = found.group(1)
-            person = person if person and person.lower() not in hearing.words("people_not") else None
+            if person and person.lower() in hearing.words("speaker"):
+                person = hearing.speaker  # "내가 오면": the one saying it; anyone when that is not known
+            elif person and person.lower() in hearing.words("people_not"):
+                person = None
             return {"kind": "presence", "event": event, **({"person": person} if person else {})}
     return None
 
 
 def _read_back(when: Mapping[str, Any], w: Wording) -> str:
-    return w.say("presence", when["event"], person=w.subject(when.get("person") or w.text("someone")))
+    return w.say("presence", when["event"], person=when.get("person") or w.text("someone"))
 
 
 def _happened(trigger: PresenceTrigger, value: Any, w: Wording) -> str:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from jibsa.domain import DeviceType, StateChanged
-from jibsa.nlu.josa import josa
 from jibsa.nlu.timing import parse_duration
 from jibsa.rules.conditions import value_matches
 from jibsa.rules.fields import Fields
@@ -214,7 +213,7 @@ def _read_back(when: Mapping[str, Any], w: Wording) -> str:
         if side in when:
             unit = (w.find("units") or {}).get(str(when.get("property")), "")
             limit = f"{when[side]:g}{unit}"  # "28도": the unit said, as it was heard
-            return w.say(side, limit=limit, limit_o=josa(limit, "을") if w.ko else limit, **fill)
+            return w.say(side, limit=limit, **fill)
     if when["property"] == "motion":
         return w.say("motion", **fill)
     value = w.text("values").get(str(when.get("to")), str(when.get("to")))

@@ -16,7 +16,7 @@ from astral import Observer
 from astral.sun import sunrise, sunset
 
 from jibsa.domain.home import DEFAULT_CITY
-from jibsa.nlu.josa import duration_text
+from jibsa.domain.korean import duration_text
 from jibsa.nlu.timing import parse_duration
 from jibsa.rules.fields import Fields
 from jibsa.rules.model import DAY_SETS, Trigger, weekday_allowed

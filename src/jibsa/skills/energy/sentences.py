@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from jibsa.domain import Home
+from jibsa.domain.korean import duration_text, fill, join_names
 from jibsa.energy.words import date_text, kwh_text, tier_text, won, words
-from jibsa.words.korean import duration_text, join_names, josa
 
 
 class _Say:
@@ -20,12 +20,12 @@ class _Say:
         self.home = home
 
     def __call__(self, key: str, **fields: Any) -> str:
-        return str(self.s[key]).format(**fields)
+        """The answer `key`, filled; `{name|은}` gives the name the particle that fits how it is read."""
+        return fill(str(self.s[key]), fields, self.lang)
 
-    def name(self, device_id: str, particle: str = "") -> str:
+    def name(self, device_id: str) -> str:
         device = self.home.device(device_id)
-        name = device.name if device is not None else device_id
-        return josa(name, particle) if particle and self.lang == "ko" else name
+        return device.name if device is not None else device_id
 
     def tier(self, tier: int) -> str:
         return tier_text(tier, self.lang)
@@ -113,7 +113,6 @@ def _projection(say: _Say, a: Mapping[str, Any]) -> str:
                 key,
                 edge=kwh_text(a["edge_ahead"]),
                 tier=tier,
-                tier_ga=josa(tier, "가"),
                 tier_now=say.tier(a["tier_now"]),
             )
         )
@@ -142,14 +141,13 @@ def _top(say: _Say, a: Mapping[str, Any]) -> str:
     first = devices[0]
     said = say(
         "top",
-        name_ga=say.name(first["id"], "가"),
         name=say.name(first["id"]),
         kwh=kwh_text(first["kwh"]),
         pct=round(first["share"]),
     )
     if len(devices) > 1:
         items = [say("top_item", name=say.name(d["id"]), kwh=kwh_text(d["kwh"])) for d in devices[1:]]
-        said += " " + say("top_rest", rest=join_names(items, "과") if say.lang == "ko" else ", ".join(items))
+        said += " " + say("top_rest", rest=join_names(items) if say.lang == "ko" else ", ".join(items))
     return said + say.notes()
 
 
@@ -161,16 +159,13 @@ def _run_time(say: _Say, a: Mapping[str, Any]) -> str:
         return _run_one(say, devices[0])
     ran = [d for d in devices if d["on_s"] > 0]
     if not ran:
-        return " ".join(say("run_none", name_eun=say.name(d["id"], "은"), name=say.name(d["id"])) for d in devices)
-    items = [
-        say("run_item", name_eun=say.name(d["id"], "은"), name=say.name(d["id"]), duration=say.duration(d["on_s"]))
-        for d in ran
-    ]
+        return " ".join(say("run_none", name=say.name(d["id"])) for d in devices)
+    items = [say("run_item", name=say.name(d["id"]), duration=say.duration(d["on_s"])) for d in ran]
     return say("run_many", items=", ".join(items), verb=_verb(say, ran[0]["id"]))
 
 
 def _run_one(say: _Say, device: Mapping[str, Any]) -> str:
-    fields = {"name_eun": say.name(device["id"], "은"), "name": say.name(device["id"])}
+    fields = {"name": say.name(device["id"])}
     if device["on_s"] <= 0:
         return say("run_none", **fields)
     key = "run" if device["kwh"] > 0 else "run_unmeasured"

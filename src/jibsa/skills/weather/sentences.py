@@ -10,14 +10,12 @@ from typing import Any
 
 import yaml
 
-from jibsa.words.korean import josa
-from jibsa.words.numbers import number_text
+from jibsa.domain.korean import fill, number_text
 
 RAIN_LIKELY = 60  # % chance of precipitation from which KMA's own wording says rain is expected
 RAIN_POSSIBLE = 30
 HUMID = 80
 BAD_AIR = 3
-WET_WORDS = {"ko": {"snow": "눈", "flurries": "눈", "sleet": "비나 눈"}, "en": {"snow": "snow", "flurries": "snow"}}
 
 
 @cache
@@ -52,12 +50,11 @@ class _Words:
         day = self.day()
         base = {
             "city": self.city,
-            "city_eun": josa(self.city, "은"),
             "day": day,
             "day_cap": day[:1].upper() + day[1:],
             "last_day": self.answer.get("last_day"),
         }
-        return str(self.s[key]).format(**{**base, **fields})
+        return fill(str(self.s[key]), {**base, **fields}, self.lang)  # "{city|은}": the particle by its sound
 
 
 def say_weather(answer: Mapping[str, Any], language: str) -> str:
@@ -79,7 +76,7 @@ def stale_notice(reason: str, as_of: datetime, language: str, source: str = "kma
     """ "기상청에 연결할 수 없어서 14시 00분 기준 마지막 정보로 알려 드려요." and the like, naming the
     service that failed (`source`: "kma", "open_meteo", "airkorea")."""
     words = _sentences()["en" if language == "en" else "ko"]
-    shown = as_of.strftime("%H:%M" if language == "en" else "%H시 %M분")
+    shown = as_of.strftime(str(words["clock"]))
     return str(words["stale"].get(reason, words["stale"]["other"])).format(as_of=shown, source=_source(words, source))
 
 
@@ -99,6 +96,12 @@ def say_failure(reason: str, language: str, source: str = "kma") -> str:
     words = _sentences()["en" if language == "en" else "ko"]
     failed = words["failed"]
     return str(failed.get(reason, failed["other"])).format(source=_source(words, source))
+
+
+def say_setup_failure(reason: str, language: str) -> str:
+    """Why the weather setup was not kept: the key refused, no key, a city not listed, or the service."""
+    setup = _sentences()["en" if language == "en" else "ko"]["setup"]
+    return str(setup.get(reason, setup["other"]))
 
 
 def _source(words: Mapping[str, Any], source: str) -> str:
@@ -165,7 +168,7 @@ def _rain(words: _Words) -> str:
         return words.say("missing")
     now = _wet_now(words)
     verdict, pop = _chance(day, now)
-    wet = WET_WORDS[words.lang].get(now or day.get("condition", ""), "비" if words.lang == "ko" else "rain")
+    wet = words.s["wet"].get(now or day.get("condition", ""), words.s["wet"]["rain"])
     return words.say(f"rain_{verdict}", pop=pop, wet=wet)
 
 

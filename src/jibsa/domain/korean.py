@@ -1,11 +1,18 @@
-"""Korean particles chosen by how the word before them is read (거실 조명을 / 에어컨을 / TV를 /
-'aircon'은, read 에어컨), numbers, durations and times of day as Korean writes them."""
+"""Korean around a word, as pure functions of text: the particle chosen by how the word before it is read
+(거실 조명을 / 에어컨을 / TV를 / 'aircon'은, read 에어컨), durations, times of day and numbers as Korean
+writes them. The one module for this: the words catalogue (`{name|을}`) and the understanding both use it.
+
+The Korean itself (the particles' forms, units, parts of the day) is data: domain/korean.yaml, and the
+readings of Latin words in domain/readings.yaml.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -16,17 +23,36 @@ _DIGIT_RIEUL = {"1", "7", "8"}
 # Latin letters said by name (TV, LED, PC): 엘, 알 end in ㄹ; 엠, 엔 in another consonant; the rest in a vowel.
 _LETTER_NAME_FINAL = {"l": (True, True), "r": (True, True), "m": (True, False), "n": (True, False)}
 _VOWELS = set("aeiou")
-_PAIRS = {"을": ("을", "를"), "를": ("을", "를"), "이": ("이", "가"), "가": ("이", "가"), "은": ("은", "는"),
-          "는": ("은", "는"), "과": ("과", "와"), "와": ("과", "와"), "아": ("아", "야"), "야": ("아", "야"),
-          "이에요": ("이에요", "예요"), "예요": ("이에요", "예요"), "이랑": ("이랑", "랑"),
-          "이요": ("이요", "요")}  # fmt: skip
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _data(name: str) -> Any:
+    return yaml.load(resources.files("jibsa.domain").joinpath(name).read_text(encoding="utf-8"), Loader=_LOADER)
+
+
+@cache
+def _korean() -> Mapping[str, Any]:
+    data: Mapping[str, Any] = _data("korean.yaml")
+    return data
+
+
+@cache
+def _pairs() -> Mapping[str, tuple[str, str]]:
+    """Each form of a particle -> (after a final consonant, after a vowel)."""
+    pairs = [(str(a), str(b)) for a, b in _korean()["particles"]]
+    return {form: pair for pair in pairs for form in pair}
+
+
+def particles() -> tuple[str, ...]:
+    """Every form of every particle `josa` chooses between, longest first (for patterns)."""
+    towards = tuple(str(form) for form in _korean()["towards"])
+    return tuple(sorted({*_pairs(), *towards}, key=len, reverse=True))
 
 
 @cache
 def _readings() -> dict[str, str]:
     """Latin words as Korean reads them (readings.yaml): 'aircon' -> '에어컨'."""
-    text = resources.files("jibsa.words").joinpath("readings.yaml").read_text(encoding="utf-8")
-    data: dict[str, str] = yaml.safe_load(text)
+    data: dict[str, str] = _data("readings.yaml")
     return {str(word).lower(): str(reading) for word, reading in data.items()}
 
 
@@ -84,31 +110,40 @@ def _final(word: str) -> tuple[bool, bool]:
 
 def josa(word: str, particle: str) -> str:
     """`word` followed by the right form of `particle`: josa("TV", "을") -> "TV를"."""
-    if particle in ("으로", "로"):
+    towards = _korean()["towards"]
+    if particle in towards:
         final, rieul = _final(word)
-        return word + ("으로" if final and not rieul else "로")
-    pair = _PAIRS.get(particle)
+        return word + str(towards[0] if final and not rieul else towards[1])
+    pair = _pairs().get(particle)
     if pair is None:
         return word + particle
     final, _ = _final(word)
     return word + (pair[0] if final else pair[1])
 
 
-def join_names(names: list[str], particle: str = "과") -> str:
-    """ "거실 천장등과 거실 스탠드": names joined with 과/와, as Korean lists them."""
+def join_names(names: list[str], particle: str | None = None) -> str:
+    """ "거실 천장등과 거실 스탠드": names joined with 과/와 (or `particle`), as Korean lists them."""
     if not names:
         return ""
+    particle = particle or str(_korean()["join"])
     out = names[0]
     for name in names[1:]:
         out = josa(out, particle) + " " + name
     return out
 
 
+def number_text(value: float) -> str:
+    """24.0 -> '24', 24.5 -> '24.5' (as both languages write them)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def duration_text(seconds: float) -> str:
     """5400 -> '1시간 30분', 90 -> '1분 30초'."""
-    hours, minutes, secs = _hms(seconds)
-    parts = [f"{hours}시간" if hours else "", f"{minutes}분" if minutes else "", f"{secs}초" if secs else ""]
-    return " ".join(p for p in parts if p) or "0초"
+    units = _korean()["units"]
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n}{units[unit]}" for n, unit in ((hours, "hour"), (minutes, "minute"), (secs, "second")) if n]
+    return " ".join(parts) or f"0{units['second']}"
 
 
 def about_text(seconds: float) -> str:
@@ -118,23 +153,31 @@ def about_text(seconds: float) -> str:
         return duration_text(seconds)
     minutes = round(seconds / 60)
     said = duration_text(minutes * 60)
-    return said if abs(minutes * 60 - seconds) < 1 else f"{said}쯤"
-
-
-def _hms(seconds: float) -> tuple[int, int, int]:
-    hours, rest = divmod(round(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return hours, minutes, secs
-
-
-_PERIODS = ((6, "새벽"), (12, "오전"), (13, "낮"), (18, "오후"), (22, "저녁"), (25, "밤"))
+    return said if abs(minutes * 60 - seconds) < 1 else f"{said}{_korean()['units']['about']}"
 
 
 def clock_text(at: str) -> str:
     """'21:00' -> '저녁 9시', '06:30' -> '오전 6시 30분'."""
+    units = _korean()["units"]
     hour, _, minute = at.partition(":")
     h, m = int(hour), int(minute or 0)
-    period = next(name for limit, name in _PERIODS if h < limit)
+    period = next(str(name) for limit, name in _korean()["periods"] if h < limit)
     shown = h if h <= 12 else h - 12
     shown = 12 if shown == 0 else shown
-    return f"{period} {shown}시" + (f" {m}분" if m else "")
+    return f"{period} {shown}{units['o_clock']}" + (f" {m}{units['minute']}" if m else "")
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?:\|([^}]+))?\}")
+
+
+def fill(template: str, fields: Mapping[str, Any], language: str) -> str:
+    """`template` with `{name}` and `{name|을}` filled from `fields`: in Korean the particle after `name`
+    fits how it is read; in another language `{name|을}` is the name alone. For the sentence tables of the
+    layers that may not use the words catalogue (adapters, voice)."""
+
+    def filled(match: re.Match[str]) -> str:
+        name, particle = match.groups()
+        value = str(fields[name])
+        return josa(value, particle) if particle and language == "ko" else value
+
+    return _PLACEHOLDER.sub(filled, template)

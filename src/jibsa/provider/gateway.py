@@ -1,0 +1,362 @@
+"""The gateway: a stateless HTTP and WebSocket front for every home. It authenticates, takes the home
+from the account the token belongs to (never from anything the client says), and asks that home's
+worker over NATS request/reply (`jibsa.provider.wire`); the WebSocket relays that home's events only.
+
+Routes (a token is `Authorization: Bearer …`, or `?token=` on the WebSocket):
+
+    POST /api/login            {home, name, password} -> a session token for that home
+    POST /api/logout
+    GET  /api/me               who the token is: home, name, role
+    POST /api/say              {text, room?, confirm?, session?}   -> the worker's answer
+    POST /api/command          a command (docs/home-and-commands.md) -> the outcome
+    GET  /api/state, /api/devices
+    POST /api/invites          {role} (owner) -> a code for one person, with its expiry
+    POST /api/invites/accept   {code, name, password} -> an access token of the inviting home
+    WS   /api/events           the home's events as JSON text
+    GET  /healthz, /metrics    NATS and PostgreSQL reachable; Prometheus text
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import time
+import uuid
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import nats
+import nats.errors
+from fastapi import Depends, FastAPI, Header, Request, WebSocket
+from fastapi.responses import JSONResponse, Response
+from nats.aio.client import Client as Nats
+from nats.aio.msg import Msg
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocketDisconnect
+
+from jibsa.api.accounts import role_of, secret_hash, verify_password
+from jibsa.api.body_limit import BodyLimit
+from jibsa.api.errors import STATUS, ApiError, install_error_handlers
+from jibsa.api.limits import LoginThrottle
+from jibsa.domain import Role
+from jibsa.domain.commands import Command, CommandFormatError
+from jibsa.provider import wire
+from jibsa.provider.gateway_settings import GatewaySettings
+from jibsa.provider.shards import command_subject, event_subject
+from jibsa.provider.tenancy import HomeDirectory, TenancyError
+from jibsa.storage import SqlStore
+
+log = logging.getLogger(__name__)
+
+_HOME = r"^[A-Za-z0-9_-]{1,64}$"
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_WORKER_CODES = {"bad_request": "invalid_request"}  # the worker's codes that the API spells otherwise
+CLOSE_NOT_AUTHENTICATED = 4401
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginBody(_Strict):
+    home: str = Field(pattern=_HOME)
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SayBody(_Strict):
+    text: str = Field(min_length=1, max_length=500)
+    room: str | None = Field(default=None, max_length=64)
+    confirm: bool = False
+    session: str | None = Field(default=None, max_length=64)
+
+
+class InviteBody(_Strict):
+    role: Role = Role.MEMBER
+    ttl_s: float = Field(default=7 * 86_400.0, gt=0, le=30 * 86_400.0)
+
+
+class AcceptBody(_Strict):
+    code: str = Field(min_length=1, max_length=128)
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8, max_length=1024)
+
+
+class GatewayMetrics:
+    """What Prometheus scrapes from one gateway."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "jibsa_gateway_requests", "Requests sent to homes' workers", ["kind", "outcome"], registry=self.registry
+        )
+        self.seconds = Histogram(
+            "jibsa_gateway_request_seconds", "Time for a home's worker to answer", ["kind"], registry=self.registry,
+            buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
+        )  # fmt: skip
+        self.logins = Counter("jibsa_gateway_logins", "Logins", ["outcome"], registry=self.registry)
+        self.sockets = Gauge("jibsa_gateway_websockets", "Open event WebSockets", registry=self.registry)
+
+
+@dataclass
+class Gateway:
+    """What the routes share; nothing in it belongs to one home."""
+
+    settings: GatewaySettings
+    engine: AsyncEngine
+    nats: Nats
+    accounts: SqlStore
+    directory: HomeDirectory
+    throttle: LoginThrottle
+    metrics: GatewayMetrics
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated person and their one home."""
+
+    user: Any
+    role: Role
+
+    @property
+    def home_id(self) -> str:
+        return str(self.user.home_id)
+
+
+def _gateway(connection: HTTPConnection) -> Gateway:
+    gateway: Gateway = connection.app.state.gateway
+    return gateway
+
+
+async def identify(connection: HTTPConnection, *, query_token: bool = False) -> Caller:
+    """The caller behind an access token or a login session; `ApiError("not_authenticated")` otherwise."""
+    header = connection.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" else ""
+    if not token and query_token:
+        token = connection.query_params.get("token", "")
+    if not token or len(token) > 256:
+        raise ApiError("not_authenticated")
+    accounts = _gateway(connection).accounts
+    token_hash = secret_hash(token)
+    user = await accounts.find_token(token_hash)
+    if user is None:
+        found = await accounts.find_session(token_hash, time.time())
+        user = found[0] if found is not None else None
+    if user is None:
+        raise ApiError("not_authenticated")
+    return Caller(user, role_of(user))
+
+
+async def _caller(request: Request) -> Caller:
+    return await identify(request)
+
+
+Authenticated = Annotated[Caller, Depends(_caller)]
+_Key = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any], key: str | None = None) -> Any:
+    """Ask the caller's home's worker; its result, or the `ApiError` its refusal or its silence is."""
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise ApiError("invalid_request", {"header": "Idempotency-Key", "rule": "1-64 of A-Z a-z 0-9 - _"})
+    request_id = f"{caller.user.id}:{key}" if key else uuid.uuid4().hex
+    asker = wire.Asker(str(caller.user.name), caller.role, "http")
+    data = wire.Request(request_id, caller.home_id, asker, kind, body).to_bytes()
+    if len(data) > wire.MAX_BYTES:
+        raise ApiError("payload_too_large", {"max_bytes": wire.MAX_BYTES})
+    timeout = gateway.settings.request_timeout_s
+    started = time.perf_counter()
+    try:
+        message = await gateway.nats.request(command_subject(caller.home_id), data, timeout=timeout)
+    except (nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.ConnectionClosedError) as error:
+        gateway.metrics.requests.labels(kind, "not_answering").inc()
+        log.warning("home %s: no answer to %s within %.1f s (%s)", caller.home_id, kind, timeout, type(error).__name__)
+        raise ApiError("home_not_answering", {"seconds": timeout}) from None
+    gateway.metrics.seconds.labels(kind).observe(time.perf_counter() - started)
+    try:
+        reply = wire.Reply.from_bytes(message.data)
+    except ValueError:
+        gateway.metrics.requests.labels(kind, "bad_reply").inc()
+        log.error("home %s: the worker's reply to %s is not JSON", caller.home_id, kind)
+        raise ApiError("internal_error") from None
+    gateway.metrics.requests.labels(kind, "ok" if reply.ok else "refused").inc()
+    if reply.ok:
+        return reply.result
+    code = _WORKER_CODES.get(reply.code, reply.code)
+    raise ApiError(code if code in STATUS else "internal_error", {"reason": reply.message} if reply.message else None)
+
+
+def create_gateway(settings: GatewaySettings, engine: AsyncEngine, connection: Nats) -> FastAPI:
+    """The gateway's ASGI application on an open database engine and NATS connection."""
+    app = FastAPI(title="jibsa provider gateway", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.gateway = Gateway(
+        settings, engine, connection, SqlStore(engine), HomeDirectory(engine),
+        LoginThrottle(settings.login_attempts, settings.login_window_s), GatewayMetrics(),
+    )  # fmt: skip
+    install_error_handlers(app)
+    _home_routes(app)
+    _account_routes(app)
+    _operation_routes(app)
+    app.add_api_websocket_route("/api/events", relay_events)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _home_routes(app: FastAPI) -> None:
+    @app.post("/api/say")
+    async def say(body: SayBody, request: Request, caller: Authenticated, key: _Key = None) -> Any:
+        return await ask(_gateway(request), caller, "say", body.model_dump(exclude_none=True), key)
+
+    @app.post("/api/command")
+    async def command(body: dict[str, Any], request: Request, caller: Authenticated, key: _Key = None) -> Any:
+        try:  # read as the worker will read it, so a malformed command never leaves the gateway
+            Command.from_dict(body)
+        except CommandFormatError as error:
+            raise ApiError("invalid_request", {"command": str(error)}) from None
+        return await ask(_gateway(request), caller, "command", body, key)
+
+    @app.get("/api/state")
+    async def state(request: Request, caller: Authenticated) -> Any:
+        return await ask(_gateway(request), caller, "state", {})
+
+    @app.get("/api/devices")
+    async def devices(request: Request, caller: Authenticated) -> Any:
+        return await ask(_gateway(request), caller, "devices", {})
+
+
+def _account_routes(app: FastAPI) -> None:
+    @app.post("/api/login")
+    async def login(body: LoginBody, request: Request) -> dict[str, Any]:
+        """A session token for the home's account; failures are limited per address (429) and slow down
+        further tries at the same name (never a lock-out), as `jibsa serve` does."""
+        gateway = _gateway(request)
+        address = request.client.host if request.client else "?"
+        if wait := gateway.throttle.retry_after(address):
+            gateway.metrics.logins.labels("throttled").inc()
+            raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
+        gateway.throttle.attempt(address)
+        name_key = f"{body.home}/{body.name}"
+        if delay := gateway.throttle.delay(name_key):
+            await asyncio.sleep(delay)
+        user = await gateway.accounts.get_user(body.home, body.name)
+        if not verify_password(user.password_hash if user is not None else None, body.password):
+            gateway.throttle.failed(name_key)
+            gateway.metrics.logins.labels("failed").inc()
+            log.warning("failed login from %s", address)  # neither the home nor the name: a guess names anything
+            raise ApiError("bad_credentials")
+        assert user is not None
+        gateway.throttle.succeeded(address, name_key)
+        gateway.metrics.logins.labels("ok").inc()
+        session, expires = secrets.token_urlsafe(32), time.time() + gateway.settings.session_ttl_s
+        await gateway.accounts.create_session(secret_hash(session), user.id, expires, secrets.token_urlsafe(16))
+        return {"token": session, "expires": expires, **_me(Caller(user, role_of(user)))}
+
+    @app.post("/api/logout")
+    async def logout(request: Request, caller: Authenticated) -> dict[str, Any]:
+        token = request.headers.get("authorization", "").partition(" ")[2].strip()
+        await _gateway(request).accounts.delete_session(secret_hash(token))
+        return {"ok": True}
+
+    @app.get("/api/me")
+    async def me(caller: Authenticated) -> dict[str, Any]:
+        return _me(caller)
+
+    @app.post("/api/invites")
+    async def invite(body: InviteBody, request: Request, caller: Authenticated) -> dict[str, Any]:
+        try:
+            code, expires = await _gateway(request).directory.invite(caller.user, body.role, body.ttl_s)
+        except TenancyError as error:
+            raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
+        return {"code": code, "expires": expires, "role": body.role.value}
+
+    @app.post("/api/invites/accept")
+    async def accept(body: AcceptBody, request: Request) -> dict[str, Any]:
+        gateway = _gateway(request)
+        address = request.client.host if request.client else "?"
+        if wait := gateway.throttle.retry_after(address):  # a code is a secret to guess, as a password is
+            raise ApiError("too_many_requests", headers={"Retry-After": str(wait)})
+        gateway.throttle.attempt(address)
+        try:
+            joined = await gateway.directory.accept(body.code, body.name, body.password)
+        except TenancyError as error:
+            raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
+        gateway.throttle.succeeded(address, "")
+        return {"token": joined.token, "home": joined.home_id, "name": body.name, "role": joined.role.value}
+
+
+def _me(caller: Caller) -> dict[str, Any]:
+    return {"home": caller.home_id, "name": str(caller.user.name), "role": caller.role.value}
+
+
+def _operation_routes(app: FastAPI) -> None:
+    @app.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        gateway = _gateway(request)
+        database = True
+        try:
+            async with gateway.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError):
+            database = False
+        ok = database and gateway.nats.is_connected
+        body = {"ok": ok, "nats": gateway.nats.is_connected, "database": database}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics")
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(_gateway(request).metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def relay_events(websocket: WebSocket) -> None:
+    """The caller's home's events, as the worker published them, until either side leaves. The subject
+    is the caller's home's exactly (no wildcard), so no other home's event can arrive here."""
+    try:
+        caller = await identify(websocket, query_token=True)
+    except ApiError:
+        await websocket.close(code=CLOSE_NOT_AUTHENTICATED)
+        return
+    gateway = _gateway(websocket)
+    subject = event_subject(caller.home_id)
+    waiting: asyncio.Queue[bytes | None] = asyncio.Queue(gateway.settings.events_queue)
+
+    async def arrived(message: Msg) -> None:
+        if message.subject != subject:
+            return
+        try:
+            waiting.put_nowait(message.data)
+        except asyncio.QueueFull:  # a client that does not read: close rather than hold memory for it
+            with suppress(asyncio.QueueFull):
+                waiting.get_nowait()
+                waiting.put_nowait(None)
+
+    await websocket.accept()
+    subscription = await gateway.nats.subscribe(subject, cb=arrived)
+    gateway.metrics.sockets.inc()
+    sender = asyncio.create_task(_send(websocket, waiting))
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        sender.cancel()
+        gateway.metrics.sockets.dec()
+        with suppress(nats.errors.Error):
+            await subscription.unsubscribe()
+
+
+async def _send(websocket: WebSocket, waiting: asyncio.Queue[bytes | None]) -> None:
+    while (data := await waiting.get()) is not None:
+        await websocket.send_text(data.decode("utf-8", "replace"))
+    await websocket.close(code=1013)  # try again later: this client fell too far behind

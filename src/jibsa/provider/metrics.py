@@ -1,0 +1,88 @@
+"""A worker's Prometheus metrics and its /metrics and /healthz endpoints (aiohttp)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+# Up to 2 s; p50/p99 come from the buckets (histogram_quantile).
+_LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.2, 0.5, 1.0, 2.0)
+
+
+class WorkerMetrics:
+    def __init__(self, worker: str) -> None:
+        self.registry = CollectorRegistry()
+        labels = {"worker": worker}
+        self.shards = Gauge("jibsa_worker_shards", "Shards this worker leases", ["worker"], registry=self.registry)
+        self.requests = Counter(
+            "jibsa_worker_requests", "Requests answered, by kind and outcome", ["worker", "kind", "ok"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "jibsa_worker_request_seconds", "From receiving a request to sending its reply", ["worker", "kind"],
+            buckets=_LATENCY_BUCKETS, registry=self.registry,
+        )  # fmt: skip
+        self.lease_changes = Counter(
+            "jibsa_worker_lease_changes", "Shards taken or given up", ["worker"], registry=self.registry
+        )
+        self.replayed = Counter(
+            "jibsa_worker_replayed",
+            "Requests applied from the stream (no live request reached this worker)",
+            ["worker"],
+            registry=self.registry,
+        )
+        self.duplicates = Counter(
+            "jibsa_worker_duplicates", "Requests answered from a stored reply, not applied again", ["worker"],
+            registry=self.registry,
+        )  # fmt: skip
+        self._labels = labels
+        self._homes_gauge = Gauge(
+            "jibsa_worker_homes", "Homes running in this worker", ["worker"], registry=self.registry
+        )
+
+    def set_homes(self, count: int) -> None:
+        self._homes_gauge.labels(**self._labels).set(count)
+
+    def set_shards(self, count: int) -> None:
+        self.shards.labels(**self._labels).set(count)
+
+    def answered(self, kind: str, ok: bool, seconds: float) -> None:
+        self.requests.labels(kind=kind, ok=str(ok).lower(), **self._labels).inc()
+        self.latency.labels(kind=kind, **self._labels).observe(seconds)
+
+    def lease_changed(self, count: int = 1) -> None:
+        self.lease_changes.labels(**self._labels).inc(count)
+
+    def replay(self) -> None:
+        self.replayed.labels(**self._labels).inc()
+
+    def duplicate(self) -> None:
+        self.duplicates.labels(**self._labels).inc()
+
+    def text(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+async def serve_metrics(bind: str, metrics: WorkerMetrics, health: Callable[[], Mapping[str, Any]]) -> web.AppRunner:
+    """/metrics (Prometheus text) and /healthz (200 with the worker's shards and homes; 503 when it is not
+    connected to NATS) on `bind` (HOST:PORT)."""
+
+    async def get_metrics(_: web.Request) -> web.Response:
+        return web.Response(body=metrics.text(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def get_health(_: web.Request) -> web.Response:
+        state = dict(health())
+        return web.json_response(state, status=200 if state.get("ok") else 503)
+
+    app = web.Application()
+    app.router.add_get("/metrics", get_metrics)
+    app.router.add_get("/healthz", get_health)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    host, _, port = bind.rpartition(":")
+    await web.TCPSite(runner, host, int(port)).start()
+    return runner
