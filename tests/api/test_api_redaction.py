@@ -21,6 +21,8 @@ WITH_PIN = [{"unlock_pin_hash": hash_password(PIN)}]
 
 
 def _clean(where: str, value: Any) -> None:
+    if isinstance(value, dict):  # a row's time is a float whose digits may hold "2468" by chance
+        value = {key: field for key, field in value.items() if not (key == "at" and isinstance(field, float))}
     text = json.dumps(value, ensure_ascii=False, default=str)
     leaked = [s for s in SECRETS if s in text or s in text.replace(" ", "")]
     assert not leaked, f"{where} carries {leaked}: {text[:500]}"

@@ -6,7 +6,7 @@ const SHELL = [
   "/", "/static/style.css", "/static/manifest.json", "/static/icon.svg", "/static/vendor/icons.svg",
   "/words/ko.json", "/words/en.json",
   ...["app", "api", "dom", "i18n", "states", "tiles", "sheet", "home-view", "history", "chart", "jobs", "theme",
-    "extensions", "voice", "voice-capture", "weather", "energy", "rules", "discovered", "matter"].map((name) => `/static/${name}.js`),
+    "extensions", "voice", "voice-capture", "voices", "weather", "energy", "rules", "discovered", "matter"].map((name) => `/static/${name}.js`),
   "/static/voice.css", "/static/weather.css", "/static/rules.css", "/static/energy.css",
 ];
 
