@@ -51,3 +51,4 @@ HIGH, OTHER, HALF_UP_WON
 _.intra_op_num_threads, _.inter_op_num_threads
 # argparse calls its formatter's _split_lines and reads its groups' titles (cli/help_words.py).
 _split_lines, title
+DataclassInstance  # a TypeVar's bound, named in a string (provider/settings.py)

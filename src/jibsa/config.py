@@ -58,7 +58,9 @@ def load_adapter_settings(
     return settings
 
 
-def _read(file: Path) -> dict[str, dict[str, Any]]:
+def read_mapping(file: Path, expected: str) -> Mapping[str, Any]:
+    """A YAML file holding one mapping (an empty file is an empty one); `ConfigError` naming the file
+    otherwise, with `expected` saying what the mapping holds."""
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -68,7 +70,12 @@ def _read(file: Path) -> dict[str, dict[str, Any]]:
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise ConfigError(f"{file}: expected a mapping of adapter names to settings")
+        raise ConfigError(f"{file}: expected a mapping of {expected}")
+    return data
+
+
+def _read(file: Path) -> dict[str, dict[str, Any]]:
+    data = read_mapping(file, "adapter names to settings")
     out: dict[str, dict[str, Any]] = {}
     for name, section in data.items():
         if not isinstance(section, Mapping):

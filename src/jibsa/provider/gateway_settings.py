@@ -12,17 +12,12 @@ history_days: 30             # state history kept, unless a home has its own (ho
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from jibsa.config import ConfigError
-
-ENV_PREFIX = "JIBSA_PROVIDER_"
+from jibsa.provider.settings import ENV_PREFIX, is_bind, overlaid
 
 
 @dataclass(frozen=True)
@@ -56,48 +51,15 @@ class GatewaySettings:
     def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> GatewaySettings:
         """The file's settings (if `path`), then the environment's; `ConfigError` naming the file or
         variable and the field for one that cannot be used."""
-        environ = os.environ if environ is None else environ
-        settings = cls()
-        if path is not None:
-            settings = settings._updated(_read(Path(path)), str(path))
-        names = {f.name for f in fields(cls)}
-        from_env = {name: environ[ENV_PREFIX + name.upper()] for name in names if ENV_PREFIX + name.upper() in environ}
-        return settings._updated(from_env, f"environment {ENV_PREFIX}*")._checked()
-
-    def _updated(self, values: Mapping[str, Any], source: str) -> GatewaySettings:
-        changes: dict[str, Any] = {}
-        for item in fields(self):
-            if item.name not in values:
-                continue  # fields of the workers share the file
-            raw, kind = values[item.name], type(getattr(self, item.name))
-            try:
-                changes[item.name] = kind(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(f"{source}: {item.name}: {raw!r} is not a {kind.__name__}") from None
-        return replace(self, **changes)
+        return overlaid(cls(), path, environ)._checked()
 
     def _checked(self) -> GatewaySettings:
         if not self.database_url:
             raise ConfigError(f"database_url: the gateway needs the provider's PostgreSQL ({ENV_PREFIX}DATABASE_URL)")
-        host, _, port = self.gateway_bind.rpartition(":")
-        if not host or not port.isdigit() or int(port) > 65535:
+        if not is_bind(self.gateway_bind):
             raise ConfigError(f"gateway_bind: {self.gateway_bind!r} must be HOST:PORT")
         if not 0.05 <= self.request_timeout_s <= 60:
             raise ConfigError(f"request_timeout_s: {self.request_timeout_s} must be between 0.05 and 60 seconds")
         if not 256 <= self.max_body_bytes <= 60 * 1024:
             raise ConfigError(f"max_body_bytes: {self.max_body_bytes} must be between 256 and 61440")
         return self
-
-
-def _read(file: Path) -> Mapping[str, Any]:
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{file}: cannot be read: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{file}: expected a mapping of setting names to values")
-    return data

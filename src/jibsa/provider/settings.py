@@ -21,12 +21,13 @@ import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
-
-from jibsa.config import ConfigError
+from jibsa.config import ConfigError, read_mapping
 from jibsa.provider.shards import SHARDS
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 ENV_PREFIX = "JIBSA_PROVIDER_"
 _WORKER = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a key token in the leases bucket
@@ -57,28 +58,7 @@ class ProviderSettings:
     def load(cls, path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> ProviderSettings:
         """The file's settings (if `path`), then the environment's; `ConfigError` naming the file or
         variable and the field for one that cannot be used."""
-        environ = os.environ if environ is None else environ
-        settings = cls()
-        if path is not None:
-            settings = settings.updated(_read(Path(path)), str(path))
-        from_env = {
-            f.name: environ[ENV_PREFIX + f.name.upper()] for f in fields(cls) if ENV_PREFIX + f.name.upper() in environ
-        }
-        return settings.updated(from_env, "environment " + ENV_PREFIX + "*").checked()
-
-    def updated(self, values: Mapping[str, Any], source: str) -> ProviderSettings:
-        """These settings with `values` (by field name) taken over, each converted to the field's type."""
-        known = {f.name: f for f in fields(self)}
-        changes: dict[str, Any] = {}
-        for name, raw in values.items():
-            if name not in known:
-                continue  # other parts of the deployment (the gateway) read their own fields from the same file
-            convert = _CONVERT[type(getattr(self, name))]
-            try:
-                changes[name] = convert(raw)
-            except (TypeError, ValueError):
-                raise ConfigError(f"{source}: {name}: {raw!r} is not a {convert.__name__}") from None
-        return replace(self, **changes)
+        return overlaid(cls(), path, environ).checked()
 
     def checked(self) -> ProviderSettings:
         if self.shards != SHARDS:  # the subjects name a home's shard among SHARDS (jibsa.provider.shards)
@@ -91,7 +71,7 @@ class ProviderSettings:
             raise ConfigError(f"command_timeout_s: {self.command_timeout_s} must be between 0.1 and 60 seconds")
         if not 1 <= self.database_pool <= 500:
             raise ConfigError(f"database_pool: {self.database_pool} must be between 1 and 500")
-        if self.metrics_bind and not _is_bind(self.metrics_bind):
+        if self.metrics_bind and not is_bind(self.metrics_bind):
             raise ConfigError(f"metrics_bind: {self.metrics_bind!r} must be HOST:PORT")
         return self
 
@@ -99,20 +79,35 @@ class ProviderSettings:
 _CONVERT: dict[type, Callable[[Any], Any]] = {str: str, int: int, float: float}
 
 
-def _is_bind(text: str) -> bool:
+def is_bind(text: str) -> bool:
+    """`HOST:PORT`, a port 0-65535."""
     host, _, port = text.rpartition(":")
     return bool(host) and port.isdigit() and 0 <= int(port) <= 65535
 
 
-def _read(file: Path) -> Mapping[str, Any]:
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{file}: cannot be read: {exc}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{file}: expected a mapping of setting names to values")
-    return data
+Settings = TypeVar("Settings", bound="DataclassInstance")
+
+
+def overlaid(settings: Settings, path: str | Path | None, environ: Mapping[str, str] | None) -> Settings:
+    """`settings` (a dataclass) with the values of its fields from the YAML file at `path` (if any), then
+    from `JIBSA_PROVIDER_<FIELD>` in `environ` (default: the process's), each converted to the field's
+    type. Names it does not have are left to the other parts of the deployment that share the file."""
+    environ = os.environ if environ is None else environ
+    if path is not None:
+        settings = _with(settings, read_mapping(Path(path), "setting names to values"), str(path))
+    names = [f.name for f in fields(settings)]
+    from_env = {name: environ[ENV_PREFIX + name.upper()] for name in names if ENV_PREFIX + name.upper() in environ}
+    return _with(settings, from_env, f"environment {ENV_PREFIX}*")
+
+
+def _with(settings: Settings, values: Mapping[str, Any], source: str) -> Settings:
+    changes: dict[str, Any] = {}
+    for item in fields(settings):
+        if item.name not in values:
+            continue
+        raw, convert = values[item.name], _CONVERT[type(getattr(settings, item.name))]
+        try:
+            changes[item.name] = convert(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{source}: {item.name}: {raw!r} is not a {convert.__name__}") from None
+    return replace(settings, **changes)
