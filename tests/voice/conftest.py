@@ -10,6 +10,7 @@ import socket
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import uvicorn
@@ -25,9 +26,16 @@ from jibsa.voice.model import model_folder
 from jibsa.voice.service import VoiceService
 from jibsa.voice.stt import WhisperRecognizer
 from jibsa.voice.tts import EspeakSynthesizer
+from jibsa.voice.voiceprints import Voiceprints
 from jibsa.voice.wyoming_server import serve_wyoming
 
-ServeWyoming = Callable[[VoiceService, Principal], Awaitable[int]]
+
+class ServeWyoming(Protocol):
+    """The `serve_wyoming_as` fixture: serve as `principal`, matching voices against `voices` if given."""
+
+    def __call__(
+        self, service: VoiceService, principal: Principal, *, voices: Voiceprints | None = None
+    ) -> Awaitable[int]: ...
 
 
 @pytest.fixture(scope="session")
@@ -113,9 +121,10 @@ async def serve_wyoming_as(running: RunningHome) -> AsyncIterator[ServeWyoming]:
     (returned once it accepts connections); stopped when the test ends."""
     tasks: list[asyncio.Task[None]] = []
 
-    async def serve(service: VoiceService, principal: Principal) -> int:
+    async def serve(service: VoiceService, principal: Principal, *, voices: Voiceprints | None = None) -> int:
         port = free_port()
-        tasks.append(asyncio.create_task(serve_wyoming(service, running.gate, principal, f"tcp://127.0.0.1:{port}")))
+        uri = f"tcp://127.0.0.1:{port}"
+        tasks.append(asyncio.create_task(serve_wyoming(service, running.gate, principal, uri, voices=voices)))
         for _ in range(500):
             try:
                 _, writer = await asyncio.open_connection("127.0.0.1", port)

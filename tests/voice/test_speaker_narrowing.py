@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from jibsa.domain import Role
 from jibsa.voice.audio import RATE, float_to_pcm16, read_wav
 from jibsa.voice.service import VoiceService
 from jibsa.voice.voiceprints import HeardVoices
-from jibsa.voice.wyoming_server import serve_wyoming
 
 # (espeak voice, speed, pitch, sox effects): the owner's stand-in and a stranger's, chosen well apart
 # on bench/speaker_bench.py's curve (the stranger scores 0.52–0.68 against the owner's voiceprint).
@@ -122,34 +120,18 @@ Serve = Callable[[Role, str], Awaitable[int]]
 
 
 @pytest.fixture
-async def satellite(running: RunningHome) -> AsyncIterator[Serve]:
+def satellite(running: RunningHome, serve_wyoming_as: Any) -> Serve:
     """Serve Wyoming as an account of `role` ("living-speaker"), hearing `transcript` in any audio."""
     from jibsa.cli.voice_cmd import satellite_principal
-
-    tasks: list[asyncio.Task[None]] = []
 
     async def serve(role: Role, transcript: str) -> int:
         await add_user_with_token(running.store, running.hub.home.id, "living-speaker", role)  # type: ignore[arg-type]
         principal = await satellite_principal(running, "living-speaker")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
         service = VoiceService(ScriptedRecognizer(transcript), None)
-        uri = f"tcp://127.0.0.1:{port}"
-        tasks.append(asyncio.create_task(serve_wyoming(service, running.gate, principal, uri, voices=running.voices)))
-        for _ in range(500):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-            except OSError:
-                await asyncio.sleep(0.01)
-                continue
-            writer.close()
-            return port
-        raise AssertionError("Wyoming server did not start")
+        port: int = await serve_wyoming_as(service, principal, voices=running.voices)
+        return port
 
-    yield serve
-    for task in tasks:
-        task.cancel()
+    return serve
 
 
 async def heard_then_handled(port: int, samples: np.ndarray) -> Event:
