@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
+from jibsa.words.replies import understood_json
 
 
 class Said(BaseModel):
@@ -30,7 +31,7 @@ def bare_app() -> FastAPI:
 
     @app.post("/api/conversation")
     async def conversation(said: Said) -> dict[str, Any]:
-        return parser.parse(said.text, room=said.room, session=said.session).to_json()
+        return understood_json(parser.parse(said.text, room=said.room, session=said.session))
 
     return app
 

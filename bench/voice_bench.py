@@ -40,7 +40,7 @@ from jibsa.voice.audio import RATE, read_wav
 from jibsa.voice.choice import choose_understood
 from jibsa.voice.home_words import home_words
 from jibsa.voice.model import model_folder
-from jibsa.voice.stt import NOISE_SUPPRESSION, WhisperRecognizer
+from jibsa.voice.stt import HOTWORD_BEAM, NOISE_SUPPRESSION, WINDOW_S, WhisperRecognizer
 
 HERE = Path(__file__).parent
 CACHE = HERE / ".voice-cache"
@@ -78,15 +78,12 @@ def generate(cache: Path) -> Path:
 
 def _variants(cache: Path, language: str, index: int, text: str, rng: np.random.Generator) -> list[tuple[str, Path]]:
     made = []
-    clean = CLEAN if language == "en" else CLEAN[1:2]
-    for name, speed, pitch in clean:
+    for name, speed, pitch in CLEAN:
         path = cache / f"{language}{index:02d}-{name}.wav"
         subprocess.run(
             ["espeak-ng", "-v", VOICES[language], "-s", str(speed), "-p", str(pitch), "-w", str(path), text], check=True
         )
         made.append((f"clean-{name}", path))
-    if language != "en":
-        return made
     base = made[1][1]
     for snr in NOISE_DB:
         made.append((f"noise-{snr}dB", _with_noise(base, cache / f"{base.stem}-n{snr}.wav", snr, rng)))
@@ -162,11 +159,12 @@ def score_one(
     choice_ms = (time.perf_counter() - chose) * 1000
     expected = item["expected"]
     plain_done = list(understand(recognition.text).commands)
-    aware_done = [] if aware.asks or aware.understanding is None else list(aware.understanding.commands)
+    aware_done = list(aware.understanding.commands) if aware.acts and aware.understanding else []
     return {
         "variant": item.get("variant", "recorded"),
         "text": item["text"],
         "heard": recognition.text,
+        "alternatives": [[h.text, round(h.score, 3)] for h in recognition.alternatives],
         "chosen": aware.text,
         "score": recognition.alternatives[aware.rank].score if recognition.alternatives else None,
         "typed": matches(list(understand(item["text"]).commands), expected),
@@ -174,7 +172,8 @@ def score_one(
         "plain_wrong": _wrong(plain_done, expected),
         "aware": matches(aware_done, expected),
         "aware_wrong": _wrong(aware_done, expected),
-        "asked": bool(aware.asks),
+        "asked": bool(aware.asks) or aware.doubtful,
+        "doubted": aware.doubtful,
         "expected": _said(expected),
         "done": _said(c.to_dict() for c in aware_done),
         "cer": cer(recognition.text, item["text"]),
@@ -183,6 +182,7 @@ def score_one(
         "vad_ms": recognition.vad_ms,
         "denoise_ms": recognition.denoise_ms,
         "stt_ms": recognition.stt_ms,
+        "stages_ms": list(recognition.stages_ms),
         "choice_ms": choice_ms,
     }
 
@@ -241,7 +241,8 @@ def report(results: list[dict[str, Any]]) -> None:
 
 def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
     """One line for the record: per variant group, understood (home-aware) %, wrong actions, asked, and
-    the time per request; with the machine's load average."""
+    the time per request; the time of each stage (p50 over all requests); the process's memory; with the
+    machine's load average."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for result in results:
         groups[_group(result["variant"])].append(result)
@@ -255,12 +256,52 @@ def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
                 "wrong": sum(r["aware_wrong"] for r in rows),
                 "asked": sum(r["asked"] for r in rows),
                 "ms_p50": round(1000 * statistics.median(r["seconds"] for r in rows)),
+                "ms_p95": round(1000 * _p95([r["seconds"] for r in rows])),
             }
             for name, rows in sorted(groups.items())
         },
+        "stages_ms_p50": _stages(results),
+        "rss_mb": round(rss_mb()),
         "load_average": [round(x, 1) for x in os.getloadavg()],
         "cpus": os.cpu_count(),
     }
+
+
+def _stages(results: list[dict[str, Any]]) -> dict[str, float]:
+    """The p50 of each stage of a request, in milliseconds."""
+    decoded = [r["stages_ms"] for r in results if r["stages_ms"]]
+    parts = {"denoise": [r["denoise_ms"] for r in results], "vad": [r["vad_ms"] for r in results]}
+    for index, name in enumerate(("encode", "beam", "hotword_beam")):
+        parts[name] = [s[index] for s in decoded if len(s) > index]
+    parts["choice"] = [r["choice_ms"] for r in results]
+    return {name: round(statistics.median(values), 1) for name, values in parts.items() if values}
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def rss_mb() -> float:
+    """This process's resident memory (MB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def latency(rounds: int) -> dict[str, Any]:
+    """bench/voice_latency.py's summary line: end of speech → device state change over the dashboard's socket,
+    its split, and the server's memory after the run."""
+    run = subprocess.run(
+        [sys.executable, str(HERE / "voice_latency.py"), "--rounds", str(rounds)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    print(run.stdout, end="")
+    found: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return found
 
 
 def _p50(rows: list[dict[str, Any]], key: str) -> float:
@@ -277,18 +318,38 @@ def main() -> int:
         default=NOISE_SUPPRESSION,
         help=f"noise suppression level 0-4 (default {NOISE_SUPPRESSION})",
     )
+    options.add_argument("--window", type=float, default=WINDOW_S, help=f"encoder window, s (default {WINDOW_S})")
+    options.add_argument(
+        "--hot-beam", type=int, default=HOTWORD_BEAM, help=f"beam with the home's words (default {HOTWORD_BEAM})"
+    )
     options.add_argument("--no-home-words", action="store_true", help="recognise without the home's words")
     options.add_argument("--only", default="", help="score only variants starting with this (e.g. en-clean)")
     options.add_argument("--json", type=Path, help="also write every result here")
+    options.add_argument(
+        "--latency",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="then also run bench/voice_latency.py (ROUNDS utterances) and put its figures in the summary line",
+    )
     args = options.parse_args()
     if args.manifest is None and not (shutil.which("espeak-ng") and shutil.which("sox")):
         print("needs espeak-ng and sox (apt-get install espeak-ng sox)", file=sys.stderr)
         return 2
     manifest = args.manifest or generate(CACHE)
-    recognizer = WhisperRecognizer(model_folder(CACHE / "data"), beam_size=args.beam, noise_suppression=args.denoise)
+    recognizer = WhisperRecognizer(
+        model_folder(CACHE / "data"),
+        beam_size=args.beam,
+        noise_suppression=args.denoise,
+        window_s=args.window,
+        hotword_beam=args.hot_beam,
+    )
     results = score(manifest, recognizer, args.only, with_home_words=not args.no_home_words)
     report(results)
-    print(json.dumps(summary(results)))
+    line = summary(results)
+    if args.latency:  # in a process of its own: its memory is the server's alone
+        line["latency"] = latency(args.latency)
+    print(json.dumps(line))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -177,20 +177,22 @@ async def main(rounds: int) -> None:
     print(summary("decode of the final (ms)", [r["stt_ms"] for r in results], "ms"))
     print(f"memory: {before:.0f} MB before the model, {loaded:.0f} MB loaded, {rss_mb():.0f} MB after the run")
     latencies = sorted(r["latency"] for r in results)
-    print(
-        json.dumps(
-            {
-                "bench": "voice_latency",
-                "rounds": len(results),
-                "p50_s": round(statistics.median(latencies), 3),
-                "p95_s": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 3),
-                "decode_p50_ms": round(statistics.median(r["stt_ms"] for r in results)),
-                "rss_mb": round(rss_mb()),
-                "load_average": [round(x, 1) for x in os.getloadavg()],
-                "cpus": os.cpu_count(),
-            }
-        )
-    )
+    line = {
+        "bench": "voice_latency",
+        "rounds": len(results),
+        "p50_s": round(statistics.median(latencies), 3),
+        "p95_s": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 3),
+        "stages_s_p50": {
+            key: round(statistics.median(r[key] for r in results), 3) for key in ("transcript", "execute")
+        },
+        "vad_ms_p50": round(statistics.median(r["vad_ms"] for r in results)),
+        "decode_p50_ms": round(statistics.median(r["stt_ms"] for r in results)),
+        "decoded_while_speaking": int(sum(r["reused"] for r in results)),
+        "rss_mb": round(rss_mb()),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(line))
     watcher.cancel()
     server.should_exit = True
     await serving

@@ -11,6 +11,7 @@ import pytest
 
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
+from jibsa.words.replies import understood_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 HANGUL = re.compile(r"[가-힣]")
@@ -44,8 +45,9 @@ def parser() -> Parser:
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_each_example_is_understood_in_the_sample_home(parser: Parser, sentence: str) -> None:
     understood = parser.parse(sentence)
-    assert understood.commands, f"{sentence!r}: {understood.reply}"
-    assert "찾지 못했어요" not in understood.reply and "없어요" not in understood.reply, understood.reply
+    reply = understood_reply(understood)
+    assert understood.commands, f"{sentence!r}: {reply}"
+    assert "찾지 못했어요" not in reply and "없어요" not in reply, reply
 
 
 def test_the_zigbee2mqtt_walkthrough_home_file_line_takes_the_bulb_over(tmp_path: Path) -> None:

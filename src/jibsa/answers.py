@@ -65,9 +65,11 @@ def describe_outcome(home: Home, outcome: Outcome, language: str, *, intents: In
 
 
 def _skills_own_words(answer: Mapping[str, Any], language: str) -> str:
-    """A skill that words its own answer: `said` in each language ({"ko", "en"}), or `reply` already in
-    the language it was asked in (partner skills)."""
+    """A skill that words its own answer: `said`, a key of the catalogue (a `Said`'s JSON) or a sentence
+    in each language ({"ko", "en"}), or `reply` already in the language it was asked in (partner skills)."""
     told = answer.get("said")
+    if isinstance(told, Mapping) and "key" in told:
+        return say(Said.from_json(told), _lang(language))
     if isinstance(told, Mapping) and told:
         return str(told.get("en" if language == "en" else "ko", ""))
     reply = answer.get("reply")

@@ -20,6 +20,7 @@ from jibsa.nlu import Parser
 from jibsa.nlu.parser import Understanding
 from jibsa.nlu.phrases import PhraseBook, PhraseMatch
 from jibsa.nlu.replies import describe_results, promise
+from jibsa.words.replies import reply_text, understood_note, understood_reply
 from jibsa.words.results import outcome_with_words, worded
 
 
@@ -165,26 +166,34 @@ class Conversation:
                 confirmed = True
             else:
                 home = self.hub.home
-                promised = promise(home, commands, (), (), language=language)
+                promised = reply_text(promise(home, commands), language)
                 self.confirmations.hold(who, commands, promised, language)
                 reply = (
-                    understanding.reply
+                    understood_reply(understanding)
                     if understanding.needs_confirmation
                     else " ".join(
                         (
-                            promise(home, commands, (), (), language=language, needs_confirmation=True),
+                            reply_text(promise(home, commands, needs_confirmation=True), language),
                             said("say_pin", language),
                         )
                     )
                 )
                 return Turn(text, commands, reply, True, (), language)
         if not commands:
-            return Turn(text, (), understanding.reply, False, (), language, needs_choice=understanding.needs_choice)
+            reply = understood_reply(understanding)
+            return Turn(text, (), reply, False, (), language, needs_choice=understanding.needs_choice)
         turn = await self._carry_out(
-            text, commands, lambda: understanding.reply, actor, confirmed=confirmed, session=session, language=language
+            text,
+            commands,
+            lambda: understood_reply(understanding),
+            actor,
+            confirmed=confirmed,
+            session=session,
+            language=language,
         )
-        if understanding.note and not turn.reply.startswith(understanding.note):  # a slip read: say how
-            turn = replace(turn, reply=f"{understanding.note} {turn.reply}")
+        note = understood_note(understanding)
+        if note and not turn.reply.startswith(note):  # a slip read: say how
+            turn = replace(turn, reply=f"{note} {turn.reply}")
         return turn
 
     def _skill_claim(
@@ -246,7 +255,7 @@ class Conversation:
         if device_outcomes:
             commands = [o.command for o in device_outcomes]
             results = [worded(r, language) for o in device_outcomes for r in o.results]
-            parts.append(describe_results(self.hub.home, commands, results, language))
+            parts.append(reply_text(describe_results(self.hub.home, commands, results), language))
         for outcome in outcomes:
             if outcome in device_outcomes:
                 continue

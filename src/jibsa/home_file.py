@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from jibsa.domain import HomeFileError, LoadedHome, home_from_mapping
-from jibsa.domain.korean import josa, particles
 
 SAMPLE_HOME = "sample_home.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-PROBLEMS_KO = "home_file_problems_ko.yaml"
-# A quoted value and the particle after it ("'{type}'는"): the particle follows how the value is read
-# ("'aircon'은", "'lamp'는", "'bedroom'이라는").
-_QUOTED_PARTICLE = re.compile(r"'\{(\w+)\}'(" + "|".join(particles()) + ")")
 
 
 def sample_home_text() -> str:
@@ -58,35 +50,8 @@ def parse_home_text(text: str, source: str) -> LoadedHome:
         mark = getattr(exc, "problem_mark", None)
         place = {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
         where = "line {line}, column {column}".format(**place) if place else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise HomeFileError(source, where, f"not valid YAML: {problem}", "bad_yaml", place) from None
+        # The parser's own words ("found character that cannot start any token") say what to fix.
+        problem = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        values = {**place, "detail": problem}
+        raise HomeFileError(source, where, f"not valid YAML: {problem}", "bad_yaml", values) from None
     return home_from_mapping(data, source)
-
-
-def _with_particles(template: str, values: dict[str, Any]) -> str:
-    def chosen(match: re.Match[str]) -> str:
-        name, particle = match.groups()
-        if name not in values:
-            return match.group(0)
-        return josa(f"'{values[name]}'", particle).replace("{", "{{").replace("}", "}}")
-
-    return _QUOTED_PARTICLE.sub(chosen, template)
-
-
-def describe_problem(error: HomeFileError, language: str) -> str:
-    """The error's one line in `language`: file and field path as they are, the problem in words
-    (English is the error's own text)."""
-    if language == "en" or not error.code:
-        return str(error)
-    table = _korean_problems()
-    values = {k: table["kinds"].get(v, v) if k == "kind" else v for k, v in error.values.items()}
-    problem = _with_particles(str(table["problems"][error.code]), values).format(**values)
-    path = str(table["yaml_where"]).format(**values) if error.code == "bad_yaml" and values else error.path
-    return f"{error.source}: {path}: {problem}" if path else f"{error.source}: {problem}"
-
-
-@cache
-def _korean_problems() -> dict[str, Any]:
-    text = resources.files("jibsa.data").joinpath(PROBLEMS_KO).read_text(encoding="utf-8")
-    table: dict[str, Any] = yaml.load(text, Loader=SAFE_LOADER)
-    return table

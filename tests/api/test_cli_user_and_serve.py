@@ -20,7 +20,7 @@ from jibsa.api.accounts import secret_hash, verify_password
 from jibsa.app import RunningHome, Settings, open_store
 from jibsa.cli.main import main
 from jibsa.cli.serve_cmd import first_run
-from jibsa.testing.processes import free_port, lines_until
+from jibsa.testing.processes import free_port, lines_until, stop
 
 
 def _user(tmp_path: Path, *args: str) -> int:
@@ -102,14 +102,7 @@ def serve(tmp_path: Path) -> Iterator[object]:
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if process.stdout:
-            process.stdout.close()
+        stop(process)
 
 
 async def test_processes_starting_at_once_on_one_database_make_one_owner(

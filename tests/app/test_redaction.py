@@ -7,8 +7,10 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jibsa.redaction import install_redaction, redact
+from jibsa.redaction import install_redaction, redact, redact_fully, redact_value
 
 SERVICE_KEY = "Abc%2BdEf123456789%3D%3D"
 SECRETS = [
@@ -64,3 +66,79 @@ def test_every_logger_and_its_exceptions_are_redacted(caplog: pytest.LogCaptureF
     assert SERVICE_KEY not in caplog.text and "st-0123456789abcdef" not in caplog.text
     assert caplog.text.count("[redacted]") >= 3
     assert "serviceKey=[redacted]&pageNo=1" in caplog.text
+
+
+@pytest.mark.usefixtures("redacting")
+def test_a_formatter_that_reads_the_arguments_still_can(capsys: pytest.CaptureFixture[str]) -> None:
+    """uvicorn's access log unpacks record.args: every request printed 'Logging error' when redaction
+    dropped them."""
+    from uvicorn.logging import AccessFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False))
+    access = logging.getLogger("test.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        for path in ("/", f"/api/events?token=jibsa_AbCdEfGhIjKlMnOpQrStUv0123&x={SERVICE_KEY}"):
+            access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", path, "1.1", 200)
+    finally:
+        access.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert "Logging error" not in err
+    assert '127.0.0.1:5 - "GET / HTTP/1.1" 200' in err
+    assert "AbCdEfGhIjKlMnOpQrStUv0123" not in err and "/api/events?token=" in err
+
+
+# The pieces every rule is built from, so that generated text often comes close to a credential.
+_NEAR_CREDENTIALS = [
+    "=",
+    ":",
+    "?",
+    "&",
+    ";",
+    '"',
+    "'",
+    " ",
+    "\n",
+    "@",
+    "/",
+    "://",
+    "-----BEGIN ",
+    "-----END ",
+    "PRIVATE KEY-----",
+    "bearer ",
+    "Basic ",
+    "BEARER",
+    "ba\u017fic ",
+    "authorization",
+    "Authorization: ",
+    "token",
+    "access_token",
+    "serviceKey",
+    "jibsa_",
+    "AbCdEfGhIjKlMnOpQrStUv0123",
+    "거실",
+    "\u200b",
+    "ｐｉｎ",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_NEAR_CREDENTIALS), st.text(max_size=6)), max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_the_quick_look_never_lets_a_credential_through(pieces: list[str]) -> None:
+    """`redact` skips text in which no rule can match; whatever the text, it cleans exactly what every rule
+    applied in full cleans."""
+    text = "".join(pieces)
+    assert redact(text) == redact_fully(text)
+
+
+def test_a_document_of_a_command_is_cleaned_as_before() -> None:
+    detail = {
+        "request": "r1", "intent": "set", "targets": ["light"], "params": {"property": "brightness", "value": 40},
+        "note": "Authorization: Bearer st-0123456789abcdef", "ｐｉｎ": "1234", "pin": True,
+    }  # fmt: skip
+    cleaned = redact_value(detail)
+    assert cleaned["params"] == {"property": "brightness", "value": 40} and cleaned["targets"] == ["light"]
+    assert "st-0123456789abcdef" not in cleaned["note"] and cleaned["ｐｉｎ"] == "[redacted]"
+    assert cleaned["pin"] is True  # only says whether one was given

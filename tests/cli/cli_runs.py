@@ -4,7 +4,6 @@ test folders have helpers): one-shot commands, and `jibsa serve` on a free port 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jibsa.testing.processes import free_port, lines_until
+from jibsa.testing.processes import free_port, lines_until, stop
 
 
 def jibsa(
@@ -68,15 +67,7 @@ def serving(data: Path, *args: str, lang: str | None = None) -> Iterator[Serving
     try:
         yield Serving(process, port, lines_until(process, "jibsa: "))
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout:
-            process.stdout.close()
+        stop(process)
 
 
 def owner_only(path: Path) -> bool:

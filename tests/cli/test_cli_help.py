@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from jibsa.cli.help_words import HelpWords, help_language
+from jibsa.cli.help_words import ARGPARSE_MESSAGES, HelpWords, help_language
 from jibsa.cli.main import build_parser
 from jibsa.words import MissingWords
 
@@ -115,3 +115,45 @@ def test_korean_help_wraps_by_the_columns_hangul_takes() -> None:
     page = _help("say", "--help", env={"COLUMNS": "60"}).stdout
     widths = [sum(2 if HANGUL.match(ch) else 1 for ch in line) for line in page.splitlines()]
     assert max(widths) <= 60, page
+
+
+def _refusal(lang: str, *arguments: str, capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        build_parser(None, lang).parse_args(list(arguments))
+    assert exited.value.code == 2
+    return capsys.readouterr().err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "korean", "english"),
+    [
+        (["say", "--bad"], "jibsa: 오류: 알 수 없는 인자: --bad", "jibsa: error: unrecognized arguments: --bad"),
+        (["user", "add"], "jibsa user add: 오류: 이 인자가 꼭 있어야 해요: name",
+         "jibsa user add: error: the following arguments are required: name"),
+        (["energy", "bill", "--kwh", "x"], "jibsa energy bill: 오류: --kwh 인자: float 값이 아니에요: 'x'",
+         "jibsa energy bill: error: argument --kwh: invalid float value: 'x'"),
+        (["energy", "bill", "--kwh"], "jibsa energy bill: 오류: --kwh 인자: 값이 하나 있어야 해요",
+         "jibsa energy bill: error: argument --kwh: expected one argument"),
+        (["energy", "bill", "--kwh", "3", "--voltage", "mid"],
+         "jibsa energy bill: 오류: --voltage 인자: 고를 수 없는 값 'mid' (고를 수 있는 것: 'low', 'high')",
+         "jibsa energy bill: error: argument --voltage: invalid choice: 'mid' (choose from 'low', 'high')"),
+    ],
+)  # fmt: skip
+def test_argparse_says_what_is_wrong_in_the_readers_language(
+    arguments: list[str], korean: str, english: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _refusal("ko", *arguments, capsys=capsys) == korean
+    assert _refusal("en", *arguments, capsys=capsys) == english
+    assert argparse._("unrecognized arguments: %s") == "unrecognized arguments: %s"  # type: ignore[attr-defined]
+
+
+def test_every_argparse_message_translated_is_one_argparse_says_with_the_same_fields() -> None:
+    import inspect
+
+    source = inspect.getsource(argparse)
+    fields = re.compile(r"%(?:\(\w+\))?[sr]")
+    for message, key in ARGPARSE_MESSAGES.items():
+        assert repr(message)[1:-1] in source or message in source, f"argparse no longer says {message!r}"
+        for lang in ("ko", "en"):
+            worded = HelpWords(lang).sentence(f"argparse.{key}")
+            assert sorted(fields.findall(worded)) == sorted(fields.findall(message)), (lang, key)

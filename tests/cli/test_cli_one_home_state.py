@@ -47,6 +47,18 @@ def test_say_changes_the_state_the_server_shows(tmp_path: Path) -> None:
         assert "꺼짐" in next(line for line in status if "거실 천장등" in line)
 
 
+def test_a_running_server_answers_say_wholly_in_the_language_it_was_spoken_to(tmp_path: Path) -> None:
+    with serving(tmp_path):
+        korean = jibsa(tmp_path, "say", "거실 불 켜줘", lang="en").stdout.splitlines()
+        assert korean == ["거실 천장등과 거실 스탠드를 켰어요.", "  ✓ 거실 천장등: 켜짐", "  ✓ 거실 스탠드: 켜짐"]
+        english = jibsa(tmp_path, "say", "turn off the living room lights", lang="ko").stdout.splitlines()
+        assert english == [
+            "I turned off the ceiling light and the floor lamp.", "  ✓ ceiling light: off", "  ✓ floor lamp: off"
+        ]  # fmt: skip
+        asked = jibsa(tmp_path, "chat", stdin="unlock the front door\n", lang="ko").stdout
+        assert "Say 'yes' to go ahead" in asked and "'응'" not in asked
+
+
 def test_chat_talks_to_the_server_and_keeps_its_context(tmp_path: Path) -> None:
     with serving(tmp_path) as server:
         token = _token(server.lines)
@@ -65,7 +77,7 @@ def test_the_local_endpoint_wants_the_token_of_server_json(tmp_path: Path) -> No
         assert wrong.status_code == 401
         token = json.loads((tmp_path / "server.json").read_text(encoding="utf-8"))["token"]
         right = httpx.post(url, json={"text": "거실 불 꺼줘"}, headers={"X-Jibsa-Local-Token": token})
-        assert right.status_code == 200 and right.json()["lines"][0] == "거실 천장등과 거실 스탠드를 껐어요."
+        assert right.status_code == 200 and right.json()["lines"][0] == "거실 천장등과 거실 스탠드는 이미 꺼져 있어요."
 
 
 def test_when_the_server_stops_commands_run_on_their_own(tmp_path: Path) -> None:

@@ -119,3 +119,36 @@ def test_home_init_gives_the_copy_its_own_id(tmp_path: Path) -> None:
         home_id = load_home(tmp_path / name).home.id
         assert home_id != "sample" and (wanted is None or home_id == wanted), home_id
         assert home_id in made.stdout
+
+
+# A person answers in the language they spoke, whatever the command line's language: the reply and every
+# line under it (what changed, what to say to confirm) in that one language.
+KOREAN_ON = ["거실 천장등과 거실 스탠드를 켰어요.", "  ✓ 거실 천장등: 켜짐", "  ✓ 거실 스탠드: 켜짐"]
+ENGLISH_OFF = ["I turned off the ceiling light and the floor lamp.", "  ✓ ceiling light: off", "  ✓ floor lamp: off"]
+
+
+def test_say_answers_wholly_in_the_language_it_was_spoken_to(tmp_path: Path) -> None:
+    korean_in_english = jibsa(tmp_path, "say", "--lang", "en", "거실 불 켜줘")
+    assert korean_in_english.stdout.splitlines() == KOREAN_ON
+    english_in_korean = jibsa(tmp_path, "say", "--lang", "ko", "turn off the living room lights")
+    assert english_in_korean.stdout.splitlines() == ENGLISH_OFF
+    asked = jibsa(tmp_path, "say", "--lang", "en", "현관문 열어줘").stdout.splitlines()
+    assert asked == ["현관문을 열까요?", "  확인하려면 --yes 를 붙여 다시 말씀해 주세요."]
+    asked = jibsa(tmp_path, "say", "--lang", "ko", "unlock the front door").stdout.splitlines()
+    assert asked == ["Shall I unlock the front door?", "  Say it again with --yes to confirm."]
+
+
+def test_chat_answers_each_request_in_its_own_language(tmp_path: Path) -> None:
+    chat = jibsa(tmp_path, "chat", "--lang", "en", stdin="현관문 열어줘\n응\nturn off the living room lights\n")
+    assert chat.returncode == 0, chat.stderr
+    said = [line.removeprefix("> ") for line in chat.stdout.splitlines()[1:] if line.strip("> ")]
+    assert said == [
+        "현관문을 열까요?",
+        "  진행하려면 '응', 그만두려면 '아니'라고 말씀해 주세요.",
+        "현관문을 잠금 해제했어요.",
+        "  ✓ 현관문: 열림",
+        "Already off: the ceiling light and the floor lamp.",
+    ]  # the lights were off: nothing done, said so, no line
+    chat = jibsa(tmp_path, "chat", "--lang", "ko", stdin="turn on the living room lights\n")
+    said = [line.removeprefix("> ") for line in chat.stdout.splitlines()[1:] if line.strip("> ")]
+    assert said == ["I turned on the ceiling light and the floor lamp.", "  ✓ ceiling light: on", "  ✓ floor lamp: on"]

@@ -9,6 +9,7 @@ import pytest
 from jibsa.domain import DeviceType
 from jibsa.domain.device_types import COLORS, TYPE_SPECS, ValueKind
 from jibsa.presentation.state_words import LANGUAGES, state_words, summary
+from jibsa.words import catalogue
 
 KO, EN = state_words("ko"), state_words("en")
 
@@ -20,7 +21,8 @@ KO, EN = state_words("ko"), state_words("en")
         (DeviceType.DOOR_LOCK, {"lock": "unlocked"}, "열림", "unlocked"),
         (DeviceType.CURTAIN, {"position": 0}, "닫힘", "closed"),
         (DeviceType.BLIND, {"position": 40}, "열림 40%", "open 40%"),
-        (DeviceType.GAS_VALVE, {"valve": "closed"}, "닫힘", "closed"),
+        (DeviceType.GAS_VALVE, {"valve": "closed"}, "잠김", "closed"),  # locked shut, as the page says
+        (DeviceType.GAS_VALVE, {"valve": "open"}, "열림", "open"),
         (
             DeviceType.LIGHT,
             {"power": True, "brightness": 80, "color": "white"},
@@ -88,3 +90,12 @@ def test_roles_intents_and_errors_have_korean_words() -> None:
     assert [KO.role(r) for r in ("owner", "member", "guest")] == ["소유자", "구성원", "손님"]
     assert KO.intent("turn_off") == "끄기"
     assert KO.error("refused_for_safety") == "안전을 위해 원격으로는 할 수 없어요"
+
+
+@pytest.mark.parametrize("mode", TYPE_SPECS[DeviceType.AIR_CONDITIONER].property_spec("mode").choices)  # type: ignore[union-attr]
+def test_a_mode_reads_as_the_replies_say_it(mode: str) -> None:
+    """An English state line says a mode as a reply does ("dry mode", not "mode drying"); Korean keeps "모드 제습"."""
+    replied = catalogue("en")["reply"]["values"][mode]
+    line = EN.describe(DeviceType.AIR_CONDITIONER, {"power": True, "mode": mode})
+    assert replied in line and "mode mode" not in line and not line.split(" · ")[1].startswith("mode ")
+    assert KO.property(DeviceType.AIR_CONDITIONER, "mode", mode) == f"모드 {catalogue('ko')['state']['values'][mode]}"

@@ -9,7 +9,8 @@ import pytest
 from jibsa.domain import HomeFileError, home_from_mapping
 from jibsa.domain.home_energy import TARIFFS
 from jibsa.energy.tariff import load_tariff
-from jibsa.home_file import describe_problem, load_home
+from jibsa.home_file import load_home
+from jibsa.words.home_file import describe_problem
 
 DEVICES = [
     {"id": "washer", "name": "세탁기", "type": "washer"},

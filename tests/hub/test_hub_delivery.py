@@ -11,6 +11,7 @@ import pytest
 from jibsa.domain import Command, Delivery, Device, DeviceAction, ErrorCode
 from jibsa.hub import AdapterSink, Hub, Receipt
 from jibsa.nlu.replies import describe_results
+from jibsa.words.replies import reply_text
 
 
 class BrokerLikeAdapter:
@@ -124,14 +125,14 @@ async def test_replies_say_sent_and_unconfirmed_never_done(home, store, clock, b
     async with Hub(home, store, clock, {"sim": broker_like}, confirm_timeout=0.2) as hub:
         sent = await hub.execute(Command("turn_on", ("lamp",)))
         lost = await hub.execute(Command("lock", ("door",)))
-    assert describe_results(home, [sent.command], [sent.results]) == (
-        "거실 스탠드에 명령을 보냈어요 (기기가 상태를 알려 주지 않아 확인은 못 해요)."
-    )
-    korean = describe_results(home, [lost.command], [lost.results])
+    sent_said = describe_results(home, [sent.command], [sent.results])
+    lost_said = describe_results(home, [lost.command], [lost.results])
+    assert reply_text(sent_said, "ko") == "거실 스탠드에 명령을 보냈어요 (기기가 상태를 알려 주지 않아 확인은 못 해요)."
+    korean = reply_text(lost_said, "ko")
     assert korean == "현관문에 명령을 보냈지만 기기 상태로 확인하지 못했어요."
     assert "잠갔어요" not in korean
-    assert describe_results(home, [sent.command], [sent.results], "en").startswith("Sent to 거실 스탠드")
-    assert "did not confirm" in describe_results(home, [lost.command], [lost.results], "en")
+    assert reply_text(sent_said, "en").startswith("Sent to 거실 스탠드")
+    assert "did not confirm" in reply_text(lost_said, "en")
 
 
 async def test_after_an_unconfirmed_command_the_state_last_heard_proves_nothing(

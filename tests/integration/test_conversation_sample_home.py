@@ -45,6 +45,21 @@ async def test_talk_that_asks_for_nothing_changes_nothing(running) -> None:
 async def test_english_request_gets_an_english_reply(running) -> None:
     turn = await running.conversation.handle("turn on the living room lights")
     assert running.hub.state("living_ceiling")["power"] is True
-    assert turn.language == "en" and turn.reply == "I turned on 거실 천장등 and 거실 스탠드.", turn.reply
+    assert turn.language == "en" and turn.reply == "I turned on the ceiling light and the floor lamp.", turn.reply
     korean = await running.conversation.handle("거실 불 꺼줘")
     assert korean.language == "ko" and korean.reply.endswith("요.")
+
+
+async def test_what_is_already_so_is_said_to_be_so_not_done(running) -> None:
+    """ "거실 불 꺼줘" with the lights off said "껐어요": nothing was done, and a Korean speaker hears a lie."""
+    hub = running.hub
+    off = await running.conversation.handle("거실 불 꺼줘")
+    assert off.reply == "거실 천장등과 거실 스탠드는 이미 꺼져 있어요.", off.reply
+    on = await running.conversation.handle("거실 불 켜줘")
+    assert hub.state("living_ceiling")["power"] is True and on.reply == "거실 천장등과 거실 스탠드를 켰어요."
+    again = await running.conversation.handle("거실 불 켜줘")
+    assert again.reply == "거실 천장등과 거실 스탠드는 이미 켜져 있어요."
+    locked = await running.conversation.handle("현관문 잠가줘")
+    assert hub.state("front_door")["lock"] == "locked" and locked.reply == "현관문은 이미 잠겨 있어요."
+    english = await running.conversation.handle("turn on the living room lights")
+    assert english.reply == "Already on: the ceiling light and the floor lamp."

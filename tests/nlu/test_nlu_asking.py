@@ -7,6 +7,7 @@ import pytest
 
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
+from jibsa.words.replies import understood_reply
 
 HOME = load_home(None).home
 ACS = ("living_ac", "master_ac")
@@ -21,7 +22,7 @@ def _commands(parser: Parser, text: str, **kw: str) -> list[tuple[str, tuple[str
 def test_a_kind_in_two_rooms_with_no_room_is_asked_about() -> None:
     parsed = Parser(HOME).parse("에어컨 켜서 23도로")
     assert parsed.commands == ()
-    assert parsed.reply == "거실 에어컨이요, 안방 에어컨이요?"
+    assert understood_reply(parsed) == "거실 에어컨이요, 안방 에어컨이요?"
     assert parsed.needs_choice == ACS
     assert parsed.to_json()["needs_choice"] == list(ACS)
 
@@ -74,7 +75,7 @@ def test_a_room_or_all_word_needs_no_question() -> None:
 def test_many_rooms_are_listed_by_name() -> None:
     parsed = Parser(HOME).parse("불 꺼")
     assert parsed.commands == () and parsed.needs_choice == LIGHTS
-    assert parsed.reply.startswith("어느 방 불 말씀이세요? 거실, 안방, 아이방")
+    assert understood_reply(parsed).startswith("어느 방 불 말씀이세요? 거실, 안방, 아이방")
 
 
 def test_implied_kinds_and_feelings_ask_too() -> None:
@@ -91,5 +92,5 @@ def test_questions_about_several_rooms_are_answered_not_asked() -> None:
 def test_english_asks_in_english() -> None:
     parser = Parser(HOME)
     parsed = parser.parse("turn on the air conditioner", session="e")
-    assert parsed.commands == () and parsed.reply.startswith("Which one")
+    assert parsed.commands == () and understood_reply(parsed).startswith("Which one")
     assert _commands(parser, "the living room one", session="e") == [("turn_on", ("living_ac",), {})]

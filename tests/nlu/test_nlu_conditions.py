@@ -16,6 +16,7 @@ from jibsa.nlu import Parser
 from jibsa.nlu.condition import acts, find_condition
 from jibsa.rules.conditions import value_matches
 from jibsa.rules.triggers.finished import FINISHED_STATES
+from jibsa.words.replies import understood_reply
 
 SAMPLE = REPO / "src" / "jibsa" / "data" / "sample_home.yaml"
 
@@ -100,13 +101,13 @@ def test_words_that_only_look_conditional_still_act(parser: Parser, text: str, i
 def test_questions_never_act_nor_propose_a_rule(parser: Parser, text: str) -> None:
     understood = parser.parse(text)
     assert not any(acts(c) or c.intent == "add_rule" for c in understood.commands), understood.commands
-    assert understood.reply
+    assert understood_reply(understood)
 
 
 def test_an_unreadable_condition_says_it_did_nothing(parser: Parser) -> None:
     understood = parser.parse("거실이 어두우면 스탠드 켜줘")
     assert understood.commands == ()
-    assert "지금 바로 하지는 않을게요" in understood.reply
+    assert "지금 바로 하지는 않을게요" in understood_reply(understood)
 
 
 def test_sun_offsets_become_sun_rules_and_are_said_back(parser: Parser) -> None:
@@ -114,7 +115,7 @@ def test_sun_offsets_become_sun_rules_and_are_said_back(parser: Parser) -> None:
     rule = before.commands[0].params["rule"]
     assert rule["when"] == {"kind": "sun", "event": "sunset", "offset_s": -1800.0, "days": "daily"}
     assert rule["do"][0]["targets"] == ["living_stand"]
-    assert before.reply.startswith("해 지기 30분 전에")
+    assert understood_reply(before).startswith("해 지기 30분 전에")
     after = _rule(parser, "해 지고 10분 뒤에 커튼 닫아줘")
     assert after["when"]["offset_s"] == 600.0
     assert _rule(parser, "해 뜨고 한 시간 뒤에 알려줘")["when"]["offset_s"] == 3600.0
@@ -138,7 +139,7 @@ def test_a_sensor_triggers_and_the_device_of_its_room_acts(parser: Parser) -> No
     rule = understood.commands[0].params["rule"]
     assert rule["when"] == {"kind": "state", "device": "living_sensor", "property": "temperature", "above": 28.0}
     assert [a["targets"] for a in rule["do"]] == [["living_ac"]]
-    assert "28도를 넘으면" in understood.reply
+    assert "28도를 넘으면" in understood_reply(understood)
 
 
 def test_a_robot_vacuum_finishes_when_it_stops_cleaning() -> None:
@@ -199,3 +200,35 @@ def test_why_names_the_sun_offset() -> None:
     }
     said = describe_rule_outcome("why", answer, None, "ko")
     assert said.startswith("해 지기 30분 전이 되어서") and "켰어요" in said
+
+
+@pytest.mark.parametrize(
+    ("when", "ko", "en"),
+    [
+        (
+            {"kind": "sun", "event": "sunset", "offset_s": 30},
+            "해가 지고 30초가 지나서",
+            "It was 30 seconds after sunset",
+        ),
+        (
+            {"kind": "sun", "event": "sunset", "offset_s": 600},
+            "해가 지고 10분이 지나서",
+            "It was 10 minutes after sunset",
+        ),
+        (
+            {"kind": "sun", "event": "sunrise", "offset_s": 3600},
+            "해가 뜨고 1시간이 지나서",
+            "It was 1 hour after sunrise",
+        ),
+        ({"kind": "clock", "at": "19:00"}, "저녁 7시가 되어서", "It was 19:00"),
+        ({"kind": "clock", "at": "18:12"}, "저녁 6시 12분이 되어서", "It was 18:12"),
+    ],
+)
+def test_why_takes_the_particle_the_time_is_read_with(when: dict[str, Any], ko: str, en: str) -> None:
+    """ "30초가 지나서", never "30초이 지나서": the particle follows the sound of the last syllable."""
+    from jibsa.rules.readback import describe_rule_outcome
+
+    rule = {"name": "정원등 켜기", "when": when}
+    answer = {"at": 1.0, "time": "19:00", "changed": {"power": True}, "cause": {"via": "rule:r1"}, "rule": rule}
+    assert describe_rule_outcome("why", {**answer, "name": "정원등"}, None, "ko").startswith(ko)
+    assert describe_rule_outcome("why", {**answer, "name": "정원등"}, None, "en").startswith(en)

@@ -10,6 +10,7 @@ from nlu_scoring import REPO
 
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
+from jibsa.words.replies import understood_reply
 
 SAMPLE = load_home(REPO / "src" / "jibsa" / "data" / "sample_home.yaml").home
 OFFICETEL = load_home(REPO / "tests" / "nlu" / "corpus" / "homes" / "officetel.yaml").home
@@ -57,7 +58,7 @@ def test_nonsense_never_acts(parser: Parser, text: str) -> None:
 def test_an_unknown_word_before_a_kind_is_reported_not_dropped() -> None:
     understood = Parser(OFFICETEL).parse("펜트하우스 에어컨 켜 줄래?")
     assert understood.to_json()["commands"] == []
-    assert "펜트하우스" in understood.reply
+    assert "펜트하우스" in understood_reply(understood)
 
 
 def test_a_favour_asked_for_is_not_a_feeling(parser: Parser) -> None:
@@ -199,3 +200,59 @@ def test_a_scene_said_with_mode_runs_the_scene_not_a_device_mode(tmp_path: Any, 
 def test_more_before_a_named_setting_is_a_change_from_now(parser: Parser, text: str, want: list[Any]) -> None:
     """ "더 약하게": weaker than now; "약하게" alone: the setting named 약."""
     assert _commands(parser, text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("한 번 더", []),  # once more: never "TV channel 1"
+        ("한 번 켜 봐", []),  # try turning it on: which device is not said
+        ("한 번 틀어줘", []),
+        ("두 번 눌러", []),
+        ("TV 한 번 틀어줘", [("turn_on", ["living_tv"], {})]),  # "한 번": once, with the TV named
+        ("거실 불 한 번 꺼 줘", [("turn_off", ["living_ceiling", "living_stand"], {})]),
+        # A channel is said as a number ("1번", "칠번"), as the third, or with the word 채널.
+        ("1번 틀어줘", [("set", ["living_tv"], {"property": "channel", "value": 1})]),
+        ("티비 칠번 틀어줘", [("set", ["living_tv"], {"property": "channel", "value": 7})]),
+        ("세 번째 채널 틀어줘", [("set", ["living_tv"], {"property": "channel", "value": 3})]),
+        ("채널 두 번으로", [("set", ["living_tv"], {"property": "channel", "value": 2})]),
+    ],
+)
+def test_once_is_not_channel_one(parser: Parser, text: str, want: list[Any]) -> None:
+    assert _commands(parser, text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "좀 약하게": a step weaker than now, as "더 약하게"; "약하게" alone names the setting 약.
+        ("선풍기 좀 약하게 해 줘", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "down"})]),
+        ("선풍기 살짝 세게", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "up"})]),
+        # "더 세게" is looked up without its space, as every direction word is: the fan's speed, a step up.
+        ("선풍기 더 세게", [("adjust", ["study_fan"], {"property": "fan_speed", "direction": "up"})]),
+        ("거실 에어컨 더 세게 해 줘", [("adjust", ["living_ac"], {"property": "fan_speed", "direction": "up"})]),
+        ("선풍기 약하게 해 줘", [("set", ["study_fan"], {"property": "fan_speed", "value": "low"})]),
+        # "덜 춥게": less cold, a warmer target; "덜 덥게": a cooler one.
+        ("거실 에어컨 덜 춥게 해 줘", [("adjust", ["living_ac"], {"property": "temperature", "direction": "up"})]),
+        ("안방 에어컨 좀 덜 덥게", [("adjust", ["master_ac"], {"property": "temperature", "direction": "down"})]),
+    ],
+)
+def test_a_little_weaker_is_a_step(parser: Parser, text: str, want: list[Any]) -> None:
+    assert _commands(parser, text) == want
+
+
+def test_less_cold_moves_the_air_conditioner_that_cools(parser: Parser) -> None:
+    """Two air conditioners, one cooling: "에어컨 좀 덜 춥게" raises that one's target, as "너무 추워" eases the
+    one that cools; with both off (or both on) it asks which."""
+
+    def cooling(on: set[str]) -> Any:
+        return lambda device: {"power": device in on, "mode": "cool", "temperature": 24}
+
+    said = "에어컨 좀 덜 춥게 해 줘"
+    one = parser.parse(said, state=cooling({"master_ac"})).to_json()
+    assert one["commands"] == [
+        {"intent": "adjust", "targets": ["master_ac"], "params": {"property": "temperature", "direction": "up"}}
+    ]
+    for on in (set(), {"living_ac", "master_ac"}):
+        asked = parser.parse(said, state=cooling(on)).to_json()
+        assert asked["commands"] == [] and sorted(asked["needs_choice"]) == ["living_ac", "master_ac"]

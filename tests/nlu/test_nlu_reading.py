@@ -10,6 +10,7 @@ from nlu_scoring import REPO
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
 from jibsa.nlu.parser import Understanding
+from jibsa.words.replies import understood_note, understood_reply
 
 SAMPLE = load_home(REPO / "src" / "jibsa" / "data" / "sample_home.yaml").home
 
@@ -67,9 +68,9 @@ def test_a_one_letter_slip_is_read_as_the_one_word_it_is_near_and_said(
 ) -> None:
     understood = parser.parse(text)
     assert _commands(understood) == want
-    assert understood.note == note
-    assert understood.reply.startswith(note)
-    assert "보일러" not in understood.reply
+    assert understood_note(understood) == note
+    assert understood_reply(understood).startswith(note)
+    assert "보일러" not in understood_reply(understood)
 
 
 @pytest.mark.parametrize("text", ["거실 꿿 켜줘", "거실 스팀다리미 꺼줘", "안방 뷁 꺼"])
@@ -81,14 +82,14 @@ def test_a_slip_near_several_words_is_asked_not_done(parser: Parser) -> None:
     """'당' is one letter from 등 and from 창: the reading that makes sense is asked about, not done."""
     understood = parser.parse("거실 당 켜줘")
     assert understood.needs_confirmation
-    assert understood.reply == "'당'이 뭔지 모르겠어요. 거실 천장등과 거실 스탠드를 켤까요?"
+    assert understood_reply(understood) == "'당'이 뭔지 모르겠어요. 거실 천장등과 거실 스탠드를 켤까요?"
 
 
 def test_an_absent_kind_is_said_to_be_absent(parser: Parser) -> None:
     understood = parser.parse("제습기 온")
     assert understood.commands == ()
     assert understood.not_found == ("제습기",)
-    assert "에어컨" not in understood.reply
+    assert "에어컨" not in understood_reply(understood)
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,7 @@ def test_small_talk_and_questions_run_nothing(parser: Parser, text: str) -> None
 
 def test_a_word_not_understood_is_quoted_whole(parser: Parser) -> None:
     home = load_home(REPO / "tests" / "nlu" / "corpus" / "homes" / "officetel.yaml").home
-    reply = Parser(home).parse("다녀왔습니다").reply
+    reply = understood_reply(Parser(home).parse("다녀왔습니다"))
     assert "다녀왔습니를" not in reply
 
 
@@ -205,6 +206,36 @@ def test_what_was_misread(
 def test_also_after_a_device_repeats_the_last_request_for_it(parser: Parser) -> None:
     parser.parse("세탁기 돌려줘", session="also")
     assert _commands(parser.parse("식기세척기도", session="also")) == [("start", ["dishwasher"], {})]
+
+
+@pytest.mark.parametrize(
+    ("also", "want"),
+    [
+        ("the washer too", [("start", ["washer"], {})]),
+        ("the washer as well", [("start", ["washer"], {})]),
+        ("also the washer", [("start", ["washer"], {})]),
+        ("the master bedroom too", [("turn_on", ["master_light"], {})]),
+        ("the master bedroom as well", [("turn_on", ["master_light"], {})]),
+    ],
+)
+def test_also_in_english_repeats_the_last_request_and_is_no_unknown_word(
+    parser: Parser, also: str, want: list[tuple[str, list[str], dict[str, Any]]]
+) -> None:
+    first = "start the dishwasher" if "washer" in also else "turn on the living room light"
+    parser.parse(first, session=also)
+    assert _commands(parser.parse(also, session=also)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("가스 밸브 잠가줘", "가스 밸브를 잠글게요."),
+        ("shut off the gas valve", "I'll shut off the gas valve."),
+        ("거실 커튼 닫아줘", "거실 커튼을 닫을게요."),
+    ],
+)
+def test_a_gas_valve_is_shut_not_closed_like_a_curtain(parser: Parser, text: str, reply: str) -> None:
+    assert understood_reply(parser.parse(text)) == reply
 
 
 def test_everything_off_is_everything_not_the_last_device(parser: Parser) -> None:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from jibsa.domain import Command, ErrorCode, TargetResult
+from jibsa.domain import Command, ErrorCode, Home, TargetResult
 from jibsa.domain.korean import clock_text, duration_text, josa
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser, describe_results
 from jibsa.nlu.numbers import parse_number
 from jibsa.nlu.timing import find_timing, parse_duration
+from jibsa.words.replies import reply_text, understood_reply
 
 HOME = load_home(None).home
+
+
+def described(home: Home, commands: list[Command], results: list[Any], language: str = "ko") -> str:
+    """The report after acting, worded (the nlu hands out its facts; the words package words them)."""
+    return reply_text(describe_results(home, commands, results), language)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +55,7 @@ def test_durations_and_clock_times() -> None:
 
 def test_promise_reply_matches_the_contract_example() -> None:
     parsed = Parser(HOME).parse("거실 불 꺼줘")
-    assert parsed.reply == "거실 천장등과 거실 스탠드를 끌게요."
+    assert understood_reply(parsed) == "거실 천장등과 거실 스탠드를 끌게요."
     assert not parsed.needs_confirmation
 
 
@@ -57,31 +65,31 @@ def test_unlocking_needs_confirmation_and_not_found_is_said() -> None:
     parsed = parser.parse("안방 TV 꺼줘")
     assert parsed.commands == ()
     assert parsed.not_found == ("안방 TV",)
-    assert "안방 TV를 찾지 못했어요" in parsed.reply
+    assert "안방 TV를 찾지 못했어요" in understood_reply(parsed)
 
 
 def test_reply_after_acting_names_clamps_and_failures() -> None:
     set_ac = Command("set", ("living_ac",), {"property": "temperature", "value": 35})
-    text = describe_results(HOME, [set_ac], [[TargetResult("living_ac", True, changes={"temperature": 30})]], "ko")
+    text = described(HOME, [set_ac], [[TargetResult("living_ac", True, changes={"temperature": 30})]], "ko")
     assert text == "거실 에어컨의 온도를 30도로 맞췄어요. (최고 온도가 30도예요)"
-    failed = describe_results(
+    failed = described(
         HOME, [Command("turn_on", ("master_ac",))], [[TargetResult("master_ac", False, ErrorCode.NOT_ANSWERING)]], "ko"
     )
     assert failed == "안방 에어컨이 응답하지 않아요."
 
 
 def test_answers_to_questions() -> None:
-    washer = describe_results(
+    washer = described(
         HOME,
         [Command("query_state", ("washer",), {"property": "remaining_time"})],
         [TargetResult("washer", True, state={"remaining_time": 1500, "run_state": "running"})],
     )
     assert washer == "세탁이 25분 뒤에 끝나요."
-    door = describe_results(
+    door = described(
         HOME, [Command("query_state", ("front_door",))], [TargetResult("front_door", True, state={"lock": "locked"})]
     )
     assert door == "현관문은 잠겨 있어요."
-    sensor = describe_results(
+    sensor = described(
         HOME,
         [Command("query_state", ("living_sensor",))],
         [TargetResult("living_sensor", True, state={"temperature": 26.5, "humidity": 48})],
@@ -95,7 +103,7 @@ def test_flat_results_are_shared_out_by_command() -> None:
         Command("set", ("living_ac",), {"property": "temperature", "value": 24}),
     ]
     results = [TargetResult("living_ac", True), TargetResult("living_ac", True, changes={"temperature": 24})]
-    assert describe_results(HOME, commands, results) == "거실 에어컨을 켰어요. 거실 에어컨의 온도를 24도로 맞췄어요."
+    assert described(HOME, commands, results) == "거실 에어컨을 켰어요. 거실 에어컨의 온도를 24도로 맞췄어요."
 
 
 LIGHTS = [d.id for d in HOME.devices if d.type.value == "light"]
@@ -104,29 +112,29 @@ LIGHTS = [d.id for d in HOME.devices if d.type.value == "light"]
 def test_many_devices_of_one_kind_are_named_by_kind() -> None:
     off = Command("turn_off", tuple(LIGHTS))
     results = [TargetResult(i, True) for i in LIGHTS]
-    assert describe_results(HOME, [off], results) == "불을 모두 껐어요."
-    assert Parser(HOME).parse("불 다 꺼").reply == "불을 모두 끌게요."
+    assert described(HOME, [off], results) == "불을 모두 껐어요."
+    assert understood_reply(Parser(HOME).parse("불 다 꺼")) == "불을 모두 끌게요."
     dim = Command("set", tuple(LIGHTS), {"property": "brightness", "value": 30})
-    assert describe_results(HOME, [dim], results) == "모든 불의 밝기를 30%로 맞췄어요."
+    assert described(HOME, [dim], results) == "모든 불의 밝기를 30%로 맞췄어요."
     some = Command("turn_off", tuple(LIGHTS[:5]))
-    assert describe_results(HOME, [some], results[:5]) == "불 5개를 껐어요."
+    assert described(HOME, [some], results[:5]) == "불 5개를 껐어요."
 
 
 def test_a_scene_says_it_ran() -> None:
     scene = Command("run_scene", (), {"scene": "sleep"})
     results = [TargetResult("living_ceiling", True), TargetResult("master_light", True)]
-    assert describe_results(HOME, [scene], results) == "취침 모드를 실행했어요."
+    assert described(HOME, [scene], results) == "취침 모드를 실행했어요."
 
 
 def test_english_replies_say_what_was_done() -> None:
     off = Command("turn_off", ("living_tv",))
-    assert describe_results(HOME, [off], [TargetResult("living_tv", True)], "en") == "I turned off 거실 TV."
+    assert described(HOME, [off], [TargetResult("living_tv", True)], "en") == "I turned off the living room TV."
 
 
 def test_unlocking_is_asked_first() -> None:
     parsed = Parser(HOME).parse("현관문 열어줘")
-    assert parsed.needs_confirmation and parsed.reply == "현관문을 열까요?"
-    assert Parser(HOME).parse("unlock the front door").reply == "Shall I unlock 현관문?"
+    assert parsed.needs_confirmation and understood_reply(parsed) == "현관문을 열까요?"
+    assert understood_reply(Parser(HOME).parse("unlock the front door")) == "Shall I unlock the front door?"
 
 
 @pytest.mark.parametrize(
@@ -136,7 +144,7 @@ def test_unlocking_is_asked_first() -> None:
 )  # fmt: skip
 def test_small_talk_gets_a_short_friendly_answer(text: str, reply: str) -> None:
     parsed = Parser(HOME).parse(text)
-    assert parsed.commands == () and parsed.reply == reply
+    assert parsed.commands == () and understood_reply(parsed) == reply
 
 
 @pytest.mark.parametrize(
@@ -154,10 +162,11 @@ def test_scheduling_with_the_word_for_it_still_schedules() -> None:
 
 
 @pytest.mark.parametrize(("text", "state", "said"), [
-    ("what is left on the washer", {"run_state": "running", "remaining_time": 1500}, "세탁기 will finish in 25 min."),
-    ("what is left on the washer", {"run_state": "idle", "remaining_time": 0}, "세탁기 is not running."),
-    ("is the front door locked", {"lock": "locked"}, "현관문 is locked."),
-    ("is the living room curtain open", {"position": 0}, "거실 커튼 is closed."),
+    ("what is left on the washer", {"run_state": "running", "remaining_time": 1500},
+     "The washer will finish in 25 minutes."),
+    ("what is left on the washer", {"run_state": "idle", "remaining_time": 0}, "The washing machine is not running."),
+    ("is the front door locked", {"lock": "locked"}, "The front door is locked."),
+    ("is the living room curtain open", {"position": 0}, "The living room curtain is closed."),
 ])  # fmt: skip
 def test_english_questions_are_answered_in_english(text: str, state: dict[str, object], said: str) -> None:
     from jibsa.domain import TargetResult
@@ -165,7 +174,7 @@ def test_english_questions_are_answered_in_english(text: str, state: dict[str, o
     home = load_home(None).home
     command = Parser(home).parse(text).commands[0]
     results = [TargetResult(t, True, state=state) for t in command.targets]
-    assert describe_results(home, [command], results, "en") == said
+    assert described(home, [command], results, "en") == said
 
 
 @pytest.mark.parametrize(
@@ -180,9 +189,9 @@ def test_english_questions_are_answered_in_english(text: str, state: dict[str, o
 def test_a_word_not_known_is_asked_about_by_its_own_sound(text: str, reply: str) -> None:
     parsed = Parser(HOME).parse(text)
     assert parsed.commands == ()
-    assert parsed.reply == reply
+    assert understood_reply(parsed) == reply
 
 
 def test_a_kind_the_home_lacks_is_said_not_found_not_asked_about() -> None:
     parsed = Parser(HOME).parse("제습기 켜 줘")
-    assert parsed.commands == () and parsed.reply == "제습기를 찾지 못했어요."
+    assert parsed.commands == () and understood_reply(parsed) == "제습기를 찾지 못했어요."

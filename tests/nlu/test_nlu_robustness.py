@@ -16,6 +16,7 @@ from nlu_scoring import DATA
 from jibsa.cli.parse_cmd import answer_line, serve
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser
+from jibsa.words.replies import understood_json
 
 PARSER = Parser(load_home(DATA / "natural_home.yaml").home)
 KOREAN_WORDS = ["거실", "불", "꺼줘", "켜", "에어컨", "이십삼", "도로", "그리고", "안방도", "됐어", "더워",
@@ -42,7 +43,7 @@ def _check(line: dict[str, object]) -> None:
 @given(text=texts, room=st.sampled_from([None, "living", "bath", "nowhere"]), session=st.sampled_from([None, "a", "b"]))
 def test_parse_never_fails(text: str, room: str | None, session: str | None) -> None:
     understanding = PARSER.parse(text, room=room, session=session)
-    _check(understanding.to_json())
+    _check(understood_json(understanding))  # the line `jibsa parse` prints: the facts worded
     for command in understanding.commands:
         assert all(PARSER.home.device(t) is not None for t in command.targets)
 

@@ -11,7 +11,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import nats
 import pytest
+from nats.aio.client import Client as NATS
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.provider.database import prepare_database
@@ -74,28 +76,6 @@ async def provider_db(provider_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def nats_url(tmp_path: Path) -> Iterator[str]:
-    """A nats-server of the test's own: JetStream on, its store in `tmp_path`, on a free port."""
-    import shutil
-    import subprocess
-
-    from jibsa.testing.processes import free_port, lines_until
-
-    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
-    port = free_port()
-    argv = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "--store_dir", str(tmp_path / "nats")]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        lines_until(process, "Server is ready", timeout=20)
-        yield f"nats://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-@pytest.fixture
 def empty_database_url() -> Iterator[str]:
     """A new, empty database (not yet a provider's), dropped after the test."""
     support: Any = _storage_support()
@@ -121,3 +101,11 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
     server = NatsServer(tmp_path / "nats").start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+async def client(nats_server: NatsServer) -> AsyncIterator[NATS]:
+    """A NATS connection to the test's own server."""
+    connection = await nats.connect(nats_server.url)
+    yield connection
+    await connection.close()

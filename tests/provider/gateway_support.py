@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jibsa.api.accounts import hash_password
 from jibsa.home_file import sample_home_text
 from jibsa.provider.gateway_process import READY, run_gateway
-from jibsa.provider.gateway_settings import GatewaySettings
 from jibsa.provider.home_data import home_from_file, import_homes
+from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import home_of_subject
 from jibsa.provider.wire import Reply, Request
 from jibsa.storage import SqlStore
@@ -93,7 +93,7 @@ async def running_gateway(
     if stand_in:
         await connection.subscribe("jibsa.*.*.cmd", cb=responder.answer)
     options = {"gateway_bind": "127.0.0.1:0", "request_timeout_s": 0.5, **settings}
-    config = GatewaySettings(nats_url=nats_url, database_url=database, **options)
+    config = ProviderSettings(nats_url=nats_url, database_url=database, **options)
     stop, lines = asyncio.Event(), asyncio.Queue[str]()
     serving = asyncio.create_task(run_gateway(config, stop, lines.put_nowait))
     line = await asyncio.wait_for(lines.get(), 30)

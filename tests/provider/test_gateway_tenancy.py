@@ -19,16 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.asyncio.client import connect
 
 from jibsa.provider.shards import command_subject, event_subject
+from jibsa.testing.nats_server import NatsServer
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 async def gateway(
-    provider_db: AsyncEngine, provider_url: str, nats_url: str, caplog: pytest.LogCaptureFixture
+    provider_db: AsyncEngine, provider_url: str, nats_server: NatsServer, caplog: pytest.LogCaptureFixture
 ) -> AsyncIterator[RunningGateway]:
     caplog.set_level(logging.DEBUG)
-    async with running_gateway(provider_db, provider_url, nats_url) as running:
+    async with running_gateway(provider_db, provider_url, nats_server.url) as running:
         yield running
     text = caplog.text
     for marker in B_MARKERS:
@@ -178,8 +179,8 @@ async def test_the_websocket_relays_the_tokens_home_only(gateway: RunningGateway
     )
     await asyncio.wait_for(asyncio.gather(ready_a.wait(), ready_b.wait()), 10)
     await asyncio.sleep(0.2)  # the gateway subscribes right after accepting
-    await gateway.nats.publish(event_subject("h_b"), json.dumps({"device": "b_safe", "locked": False}).encode())
-    await gateway.nats.publish(event_subject("h_a"), json.dumps({"device": "a_lamp", "power": "off"}).encode())
+    await gateway.nats.publish(event_subject("h_b"), _published({"device": "b_safe", "locked": False}))
+    await gateway.nats.publish(event_subject("h_a"), _published({"device": "a_lamp", "power": "off"}))
     await gateway.nats.flush()
     await asyncio.wait_for(asyncio.gather(got_one_a.wait(), got_one_b.wait()), 10)
     await asyncio.sleep(0.3)  # anything else that was going to arrive has
@@ -187,6 +188,60 @@ async def test_the_websocket_relays_the_tokens_home_only(gateway: RunningGateway
     socket_b.cancel()
     assert [json.loads(m)["device"] for m in got_a] == ["a_lamp"]
     assert [json.loads(m)["device"] for m in got_b] == ["b_safe"]
+
+
+def _published(event: dict[str, object], person: str | None = None, owners: bool = False) -> bytes:
+    """An event as a worker publishes it, with who may see it."""
+    return json.dumps({"audience": {"person": person, "owners": owners}, "event": event}).encode()
+
+
+async def _member_token(gateway: RunningGateway, name: str) -> str:
+    async with _client(gateway) as owner, _client(gateway, None) as anyone:
+        code = (await owner.post("/api/invites", json={"role": "member"})).json()["code"]
+        joined = await anyone.post("/api/invites/accept", json={"code": code, "name": name, "password": PASSWORD})
+    return str(joined.json()["token"])
+
+
+async def test_each_listener_of_a_home_gets_only_the_events_meant_for_them(gateway: RunningGateway) -> None:
+    ws = gateway.base.replace("http://", "ws://") + "/api/events"
+    listeners = {"owner_a": gateway.tokens["h_a"], "member_a": await _member_token(gateway, "딸"),
+                 "owner_b": gateway.tokens["h_b"]}  # fmt: skip
+    got: dict[str, list[str]] = {name: [] for name in listeners}
+    ready = {name: asyncio.Event() for name in listeners}
+    ended = {name: asyncio.Event() for name in listeners}
+
+    async def listen(name: str) -> None:
+        async with connect(f"{ws}?token={listeners[name]}") as socket:
+            ready[name].set()
+            async for message in socket:
+                got[name].append(json.loads(message)["type"])
+                if got[name][-1] == "end":
+                    ended[name].set()
+
+    tasks = [asyncio.create_task(listen(name)) for name in listeners]
+    await asyncio.wait_for(asyncio.gather(*(e.wait() for e in ready.values())), 10)
+    await asyncio.sleep(0.2)  # the gateway subscribes right after accepting
+    a, b = event_subject("h_a"), event_subject("h_b")
+    for subject, data in [
+        (a, _published({"type": "state_changed"})),
+        (a, _published({"type": "conversation", "said": "엄마가 한 말"}, person="엄마", owners=True)),
+        (a, _published({"type": "notification", "for": "딸"}, person="딸")),
+        (a, json.dumps({"type": "no_audience"}).encode()),  # not a worker's document: never sent
+        (a, b"{not json"),
+        (b, _published({"type": "b_only"})),
+        (a, _published({"type": "end"})),
+        (b, _published({"type": "end"})),
+    ]:
+        await gateway.nats.publish(subject, data)
+    await gateway.nats.flush()
+    await asyncio.wait_for(asyncio.gather(*(e.wait() for e in ended.values())), 10)
+    for task in tasks:
+        task.cancel()
+    assert got == {
+        "owner_a": ["state_changed", "conversation", "end"],
+        "member_a": ["state_changed", "notification", "end"],
+        "owner_b": ["b_only", "end"],
+    }
 
 
 async def test_a_websocket_without_a_real_token_is_closed(gateway: RunningGateway) -> None:
@@ -258,10 +313,10 @@ async def test_jibsa_say_talks_to_the_chosen_home_through_the_gateway(gateway: R
 
 
 async def test_behind_a_trusted_load_balancer_guesses_are_limited_per_client_not_for_everyone(
-    provider_db: AsyncEngine, provider_url: str, nats_url: str
+    provider_db: AsyncEngine, provider_url: str, nats_server: NatsServer
 ) -> None:
     async with (
-        running_gateway(provider_db, provider_url, nats_url, trusted_proxies="127.0.0.1") as gateway,
+        running_gateway(provider_db, provider_url, nats_server.url, trusted_proxies="127.0.0.1") as gateway,
         _client(gateway, None) as anyone,
     ):
 

@@ -16,6 +16,8 @@ from jibsa.provider.shards import (
     shard_commands,
     shard_events,
     shard_of,
+    shard_watches,
+    watch_subject,
 )
 from jibsa.provider.wire import MAX_BYTES, Asker, BadRequest, Reply, Request
 
@@ -30,6 +32,9 @@ def test_a_home_keeps_its_shard_and_its_subjects_name_it() -> None:
     assert home_of_subject(event_subject("h-00042")) == "h-00042"
     assert shard_commands(3) == "jibsa.3.*.cmd"
     assert shard_events(3) == "jibsa.3.*.evt"
+    assert home_of_subject(watch_subject("h-00042")) == "h-00042"
+    assert watch_subject("h-00042") == f"jibsa.{shard_of('h-00042')}.h-00042.watch"
+    assert shard_watches(3) == "jibsa.3.*.watch"
 
 
 @pytest.mark.parametrize("home_id", ["", "a.b", "*", ">", "h 1", "집", "x" * 65, "h-1.*"])
@@ -42,7 +47,15 @@ _WRONG_SHARD = (shard_of("h-1") + 1) % SHARDS
 
 
 @pytest.mark.parametrize(
-    "subject", ["jibsa.*.h-1.cmd", "jibsa.>", f"jibsa.{_WRONG_SHARD}.h-1.cmd", f"jibsa.{shard_of('h-1')}.h-1.cmd.x"]
+    "subject",
+    [
+        "jibsa.*.h-1.cmd",
+        "jibsa.>",
+        f"jibsa.{_WRONG_SHARD}.h-1.cmd",
+        f"jibsa.{shard_of('h-1')}.h-1.cmd.x",
+        f"jibsa.{_WRONG_SHARD}.h-1.watch",
+        "jibsa.*.*.watch",
+    ],
 )
 def test_a_subject_with_a_wildcard_or_the_wrong_shard_names_no_home(subject: str) -> None:
     with pytest.raises(BadHomeId):

@@ -21,6 +21,7 @@ from jibsa.nlu import Parser
 from jibsa.rules.model import Rule, RuleFormatError
 from jibsa.rules.schema import read_rule
 from jibsa.words.energy import kwh_text
+from jibsa.words.replies import understood_reply
 
 OWNER = Actor("엄마", Role.OWNER, "cli")
 HEATER_W = 3000.0
@@ -49,7 +50,7 @@ def _when(home: Home, said: str) -> tuple[dict[str, object], str]:
     understood = Parser(home).parse(said)
     [command] = understood.commands
     assert command.intent == "add_rule", said
-    return command.params["rule"]["when"], understood.reply
+    return command.params["rule"]["when"], understood_reply(understood)
 
 
 def test_the_three_sentences_are_heard_and_read_back(home: Home) -> None:

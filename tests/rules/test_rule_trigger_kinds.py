@@ -19,6 +19,7 @@ from jibsa.rules.grammar import RuleSentences
 from jibsa.rules.model import RuleFormatError
 from jibsa.rules.schema import read_rule
 from jibsa.rules.triggers import installed_kinds
+from jibsa.words.replies import understood_reply
 
 KINDS = installed_kinds().adding(BATTERY_LOW)
 OWNER = Actor("엄마", Role.OWNER, "cli")
@@ -54,10 +55,10 @@ def test_the_kind_is_heard_and_read_back(home: Home) -> None:
     understood = Parser(home, readers=(RuleSentences(KINDS),)).parse("배터리 부족하면 알려줘")
     [command] = understood.commands
     assert command.params["rule"]["when"] == {"kind": "battery_low"}
-    assert understood.reply == "배터리가 부족하면 알려 드릴게요. 이렇게 저장할까요?"
+    assert understood_reply(understood) == "배터리가 부족하면 알려 드릴게요. 이렇게 저장할까요?"
     english = Parser(home, readers=(RuleSentences(KINDS),)).parse("when a battery runs low, notify me")
     assert english.commands[0].params["rule"]["when"] == {"kind": "battery_low"}
-    assert english.reply == "When a battery runs low, I'll let you know. Shall I save it?"
+    assert understood_reply(english) == "When a battery runs low, I'll let you know. Shall I save it?"
     unknown = Parser(home).parse("배터리 부족하면 알려줘")  # where the kind is not installed
     assert all(c.intent != "add_rule" for c in unknown.commands)
 

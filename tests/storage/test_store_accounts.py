@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from tests_storage_support import empty_every_table
 
-from jibsa.storage import AuditEntry, SqlStore, StorageConflict, StorageNotFound, User
+from jibsa.storage import AuditEntry, SqlStore, StorageConflict, StorageNotFound, User, open_store
+from jibsa.storage.accounts import TOKEN_USE_NOTED_EVERY_S
+from jibsa.storage.schema import access_tokens
 
 
 async def test_users_are_created_found_listed_and_deleted(store: SqlStore) -> None:
@@ -66,6 +70,17 @@ async def test_sessions_expire_and_can_be_deleted(store: SqlStore) -> None:
     assert await store.find_session("s-1", now=100.0) is None
 
 
+async def test_a_sessions_user_comes_with_its_end(store: SqlStore) -> None:
+    user = await store.create_user("home", "아빠", "member")
+    await store.create_session("s-3", user.id, expires=200.0, csrf_token="csrf-3")
+    assert await store.session_user("s-3", now=100.0) == (user, 200.0)
+    assert await store.session_user("s-3", now=200.0) is None
+    assert await store.session_user("s-none", now=100.0) is None
+    # The same session as find_session reads it (one query for both), but asking writes nothing: the
+    # session ended at 200 is still there to be found at 100, where find_session would have deleted it.
+    assert await store.find_session("s-3", now=100.0) == (user, "csrf-3")
+
+
 async def test_deleting_a_user_ends_their_tokens_and_sessions(store: SqlStore) -> None:
     user = await store.create_user("home", "손님", "guest")
     await store.add_token(user.id, "sha-guest")
@@ -106,3 +121,29 @@ async def test_audit_is_newest_first_by_home_with_since_and_limit(store: SqlStor
     assert [e.at for e in await store.audit("home", limit=2)] == [4.0, 3.0]
     assert [e.at for e in await store.audit("home", since=3.0)] == [4.0, 3.0]
     assert [e.action for e in await store.audit("other")] == ["login"]
+
+
+async def test_a_tokens_use_is_noted_at_most_once_a_minute(target: str) -> None:
+    now = [1000.0]
+    opened = await open_store(target, clock=lambda: now[0])
+    try:
+        user = await opened.create_user("home", "엄마", "owner")
+        await opened.add_token(user.id, "sha-used")
+        used = sa.select(access_tokens.c.last_used).where(access_tokens.c.token_hash == "sha-used")
+
+        async def last_used() -> float | None:
+            async with opened.engine.connect() as connection:
+                return await connection.scalar(used)
+
+        assert await opened.find_token("sha-used") == user and await last_used() == 1000.0
+        now[0] = 1000.0 + TOKEN_USE_NOTED_EVERY_S - 1
+        assert await opened.find_token("sha-used") == user and await last_used() == 1000.0  # noted lately
+        now[0] = 1000.0 + TOKEN_USE_NOTED_EVERY_S
+        assert await opened.find_token("sha-used") == user and await last_used() == now[0]
+        if opened.dialect == "postgresql":  # the note skipped waiting for the disk in its own transaction only
+            async with opened.engine.connect() as connection:
+                assert await connection.scalar(sa.text("SHOW synchronous_commit")) == "on"
+    finally:
+        if opened.dialect == "postgresql":
+            await empty_every_table(opened)
+        await opened.close()

@@ -56,10 +56,15 @@ def espeak(tmp_path: Path) -> Callable[..., Path]:
         name: str = "said.wav",
         output: tuple[str, ...] = (),
         effects: tuple[str, ...] = (),
+        *,
+        speed: int = 150,
+        pitch: int = 50,
     ) -> Path:
-        """`output`: sox's options for the written file (-r 48000 -c 2 -b 8); `effects`: sox effects."""
+        """`output`: sox's options for the written file (-r 48000 -c 2 -b 8); `effects`: sox effects;
+        `speed` (words a minute) and `pitch` (0-99): espeak-ng's."""
         out = tmp_path / name
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(out), text], check=True)
+        command = ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(out), text]
+        subprocess.run(command, check=True)
         if output or effects:
             if shutil.which("sox") is None:
                 pytest.skip("needs sox (Debian package)")

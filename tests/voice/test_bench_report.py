@@ -43,6 +43,7 @@ def row(variant: str, *, aware: bool, wrong: bool, done: str) -> dict[str, Any]:
         "denoise_ms": 5.0,
         "vad_ms": 10.0,
         "stt_ms": 400.0,
+        "stages_ms": [250.0, 100.0, 50.0],
         "choice_ms": 2.0,
     }
 
@@ -83,5 +84,14 @@ def test_the_summary_line_counts_each_variant_and_names_the_load() -> None:
         ]
     )
     noisy = line["variants"]["en-noise-10dB"]
-    assert noisy == {"n": 2, "understood_pct": 50.0, "wrong": 1, "asked": 0, "ms_p50": 500}
+    assert noisy == {"n": 2, "understood_pct": 50.0, "wrong": 1, "asked": 0, "ms_p50": 500, "ms_p95": 500}
     assert line["variants"]["en-noise (all)"]["n"] == 2 and len(line["load_average"]) == 3
+    assert line["stages_ms_p50"] == {
+        "denoise": 5.0,
+        "vad": 10.0,
+        "encode": 250.0,
+        "beam": 100.0,
+        "hotword_beam": 50.0,
+        "choice": 2.0,
+    }
+    assert line["rss_mb"] > 0

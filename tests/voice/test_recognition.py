@@ -46,6 +46,19 @@ async def test_silence_and_noise_command_nothing(whisper: WhisperRecognizer, hom
     assert heard.choice.understanding is None or not heard.choice.understanding.commands
 
 
+async def test_garbled_korean_audio_is_never_acted_on(whisper: WhisperRecognizer, espeak, home: Home) -> None:  # type: ignore[no-untyped-def]
+    # espeak-ng's Korean is unintelligible to Whisper: fast and high, "안방 가습기 꺼줘" was heard as
+    # "한 번 가수, 피꼬주와", which the parser once read as "TV channel 1" ("한 번" is "once" now). Nothing may be
+    # carried out but what was said; asking to say it again is fine.
+    path = espeak("안방 가습기 꺼줘", voice="ko", speed=190, pitch=65)
+    heard = await VoiceService(whisper, None).hear(read_wav(path.read_bytes()), "ko", Parser(home))
+    done = [(c.intent, c.targets) for c in heard.choice.understanding.commands] if heard.choice.understanding else []
+    if heard.choice.acts and done:
+        assert done == [("turn_off", ("master_humidifier",))], heard.recognition.alternatives
+    else:
+        assert heard.question is None or "말씀해 주세요" in heard.question
+
+
 def test_the_understood_hypothesis_wins_over_a_likelier_near_miss(home: Home) -> None:
     parser = Parser(home)
     alternatives = [Hypothesis("거실 커 열어줘", -0.1), Hypothesis("거실 커튼 열어줘", -0.3), Hypothesis("커튼", -0.4)]

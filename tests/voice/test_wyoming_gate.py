@@ -12,15 +12,18 @@ from typing import Any
 
 import pytest
 from voice_doubles import ScriptedRecognizer
-from wyoming.asr import Transcript
+from wyoming.asr import Transcribe, Transcript
+from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
+from wyoming.error import Error
 from wyoming.event import Event
 
 from jibsa.api.accounts import add_user_with_token
 from jibsa.app import RunningHome
 from jibsa.cli.runtime import pin_lock
 from jibsa.domain import Role
-from jibsa.gate import Principal
+from jibsa.gate import Principal, Via
+from jibsa.voice.audio import RATE
 from jibsa.voice.service import VoiceService
 from jibsa.voice.wyoming_server import NotLoopback, allowed, check_bind
 
@@ -167,3 +170,23 @@ def test_voice_serve_refuses_the_network_without_an_allow_list(tmp_path, capsys)
 
     status = main(["voice", "serve", "--data", str(tmp_path), "--satellite", "s", "--uri", "tcp://0.0.0.0:10300"])
     assert status == 2 and "--allow" in capsys.readouterr().err
+
+
+async def test_words_the_recogniser_doubts_reach_home_assistant_as_an_empty_transcript(
+    serve_wyoming_as: Callable[..., Awaitable[int]], running: RunningHome
+) -> None:
+    # Whisper's words for espeak-ng's Korean, with its own low score, the number heard as "1번" (made, not heard:
+    # "한 번" is now "once"): the parser would set the TV's channel.
+    recognizer = ScriptedRecognizer("1번 가수, 피꼬주와", first=-1.43, step=0.05)
+    port = await serve_wyoming_as(VoiceService(recognizer, None), Principal("satellite", Role.MEMBER, Via.WYOMING))
+    before = running.hub.state("living_tv")
+    async with AsyncTcpClient("127.0.0.1", port) as client:
+        for event in (Transcribe(language="ko"), AudioStart(rate=RATE, width=2, channels=1)):
+            await client.write_event(event.event())
+        await client.write_event(AudioChunk(rate=RATE, width=2, channels=1, audio=b"\0\x10" * RATE).event())
+        await client.write_event(AudioStop().event())
+        seen = [await asyncio.wait_for(client.read_event(), 30) for _ in range(3)]
+    assert [e.type if e else None for e in seen] == ["error", "transcript", None]  # then closed
+    error, transcript = Error.from_event(seen[0]), Transcript.from_event(seen[1])  # type: ignore[arg-type]
+    assert error.code == "say_again" and "다시 한 번 말씀해 주세요" in error.text and transcript.text == ""
+    assert running.hub.state("living_tv") == before

@@ -20,9 +20,12 @@ class ScriptedRecognizer:
 
     languages: tuple[str, ...] = ("ko", "en")
 
-    def __init__(self, *alternatives: str, gate: threading.Event | None = None, step: float = 1.0) -> None:
+    def __init__(
+        self, *alternatives: str, gate: threading.Event | None = None, step: float = 1.0, first: float = 0.0
+    ) -> None:
         self.alternatives = alternatives
         self.step = step  # how much less likely each hypothesis is than the one before
+        self.first = first  # the likeliest hypothesis's score
         self.gate = gate
         self.calls = 0
         self.hotwords: str | None = None  # what the latest recognition was told to listen for
@@ -39,4 +42,5 @@ class ScriptedRecognizer:
             self.gate.wait(30)
         if self.speech_end(audio) is None:
             return Recognition(())
-        return Recognition(tuple(Hypothesis(text, -rank * self.step) for rank, text in enumerate(self.alternatives)))
+        scored = (Hypothesis(text, self.first - rank * self.step) for rank, text in enumerate(self.alternatives))
+        return Recognition(tuple(scored))

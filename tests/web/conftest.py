@@ -11,6 +11,12 @@ import httpx
 import pytest
 from tests_web_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OpenDashboard, Server, start_server, stop_server
 
+NOT_ENTERED = ("#login:not([hidden])", "#unreachable:not([hidden])")
+# How long `expect(...)` waits for what the page shows (a device's state event redrawing a tile, a sheet
+# opening) before failing: as long as any other wait on the page. Playwright's 5 s default is a deadline,
+# not a wait for the event, and a loaded machine (the load average at 12-20 on 2 cores) misses it.
+EXPECT_MS = 30_000
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -24,8 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
@@ -70,8 +77,14 @@ def dashboard(browser: Any, server: Server, session_cookies: list[dict[str, Any]
         context.add_cookies(session_cookies)
         context.add_init_script(f"localStorage.getItem('jibsa.lang') || localStorage.setItem('jibsa.lang', '{lang}')")
         page = context.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("pageerror", lambda error: failed.append(f"error: {error}"))
         page.goto(server.base + "/")
-        page.wait_for_selector("body[data-ready]", state="attached")
+        # The page's own outcome, whichever comes: the home on screen, or the login or "unreachable" shown.
+        page.wait_for_selector(f"body[data-ready], {', '.join(NOT_ENTERED)}", state="attached")
+        shown = [selector for selector in NOT_ENTERED if page.locator(selector).count()]
+        assert not shown, f"the dashboard showed {shown} instead of the home: {failed}"
         return page
 
     yield open_page

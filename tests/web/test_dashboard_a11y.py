@@ -46,9 +46,9 @@ def test_home(dashboard: OpenDashboard, viewport: dict[str, int], scheme: str) -
 
 def test_the_home_is_whole_before_the_page_parts_data_come(dashboard: OpenDashboard) -> None:
     """Page parts are whole from the start; on a slow server the bell had no name until the
-    notifications came (CI). Their data (notifications, rules, weather, devices awaiting adoption)
-    never comes here."""
-    slow = re.compile(r"/api/(notifications|rules|weather|discovered)$")
+    notifications came (CI), the voices' button until the voices came. Their data (notifications, rules,
+    weather, devices awaiting adoption, voices) never comes here."""
+    slow = re.compile(r"/api/(notifications|rules|weather|discovered|voices)(\?.*)?$")
     page = dashboard(PHONE, prepare=lambda context: context.route(slow, lambda route: None))
     page.wait_for_selector(".bell")
     assert _serious_violations(page) == []

@@ -114,6 +114,10 @@ def test_chart_has_time_and_value_axes(server: Server, dashboard: OpenDashboard)
     assert chart.locator("text.tick.x").count() >= 3  # a clock time every six hours over the last day
     for label in chart.locator("text.tick.x").all_text_contents():
         assert re.fullmatch(r"\d\d:00", label)
+    whole = chart.bounding_box()
+    for tick in chart.locator("text.tick.x").all():  # none cut off at the chart's edges
+        box = tick.bounding_box()
+        assert whole and box and whole["x"] <= box["x"] and box["x"] + box["width"] <= whole["x"] + whole["width"] + 0.5
     values = chart.locator("text.tick.y").all_text_contents()
     assert len(values) >= 2 and all(v.endswith("°C") for v in values)
 

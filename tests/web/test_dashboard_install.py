@@ -4,6 +4,7 @@ working offline, and the cache headers and Content-Security-Policy the static fi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 from tests_web_support import PHONE, OpenDashboard, Server, needs_chromium
@@ -80,3 +81,47 @@ def test_service_worker_keeps_every_part_of_the_shell() -> None:
     assert {p.stem for p in root.glob("*.js")} - {"sw"} == modules
     for path in ("/static/style.css", "/words/ko.json", "/words/en.json", "/static/vendor/icons.svg"):
         assert f'"{path}"' in worker
+
+
+# The worker's own script run in the page against a stand-in (a fake: a service worker's CacheStorage cannot
+# be watched from outside) that counts the files being fetched at once. `addAll` fetches all of its list at
+# once, as a browser's does; `add` one file; `match` finds what an earlier worker kept (`kept`).
+INSTALL_WITH_A_COUNTING_CACHE = """async ({ source, kept }) => {
+  const handlers = {};
+  const worker = { addEventListener: (type, handler) => { handlers[type] = handler; }, skipWaiting: async () => {},
+    location: self.location };
+  const seen = { now: 0, most: 0, fetched: [] };
+  const fetching = async (urls) => {
+    seen.now += urls.length;
+    seen.most = Math.max(seen.most, seen.now);
+    seen.fetched.push(...urls);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    seen.now -= urls.length;
+  };
+  const cache = { addAll: fetching, add: (url) => fetching([url]), put: async () => {},
+    match: async (url) => (kept.includes(url) ? new Response("kept") : undefined) };
+  const storage = { open: async () => cache, keys: async () => [], delete: async () => true,
+    match: async () => undefined };
+  new Function("self", "caches", source)(worker, storage);
+  let installed;
+  handlers.install({ waitUntil: (promise) => { installed = promise; } });
+  await installed;
+  return seen;
+}"""
+
+
+def test_the_worker_fetches_the_shell_a_few_files_at_a_time(server: Server, browser: Any) -> None:
+    """Installed just after the page is ready, the worker keeps the shell without ~30 requests at once, and
+    fetches only what its cache lacks. (A blank page runs it: the dashboard's CSP rightly allows no eval.)"""
+    worker = httpx.get(server.base + "/sw.js").text
+    page = browser.new_page()
+    modules = re.findall(r'"([\w-]+)"', worker.split("...[", 1)[1].split("]", 1)[0])
+    shell = {f"/static/{name}.js" for name in modules} | {"/", "/words/ko.json", "/static/style.css"}
+    try:
+        seen = page.evaluate(INSTALL_WITH_A_COUNTING_CACHE, {"source": worker, "kept": []})
+        again = page.evaluate(INSTALL_WITH_A_COUNTING_CACHE, {"source": worker, "kept": ["/", "/static/app.js"]})
+    finally:
+        page.close()
+    assert shell <= set(seen["fetched"]) and len(seen["fetched"]) == len(set(seen["fetched"]))
+    assert 1 <= seen["most"] <= 4, seen["most"]
+    assert set(seen["fetched"]) - set(again["fetched"]) == {"/", "/static/app.js"}

@@ -50,3 +50,74 @@ def test_a_tile_shows_the_apis_summary(server: Server, dashboard: OpenDashboard)
     expect(page.locator('#tiles [data-device="front_door"] .tile-state')).to_have_text("잠김 · 배터리 80%")
     page.click("#lang")
     expect(page.locator('#tiles [data-device="front_door"] .tile-state')).to_have_text("Locked · battery 80%")
+
+
+def _tile_state(page: Any, device: str) -> Any:
+    return page.locator(f'#tiles [data-device="{device}"] .tile-state')
+
+
+@pytest.mark.parametrize(("lang", "set_to"), [("ko", "설정"), ("en", "set to")])
+def test_an_off_air_conditioner_shows_the_temperature_it_keeps(
+    server: Server, dashboard: OpenDashboard, lang: str, set_to: str
+) -> None:
+    """Off, the air conditioner still keeps its target: the tile says it after "꺼짐", dimmed."""
+    from playwright.sync_api import expect
+
+    ac = next(d for d in server.api("GET", "/api/devices") if d["id"] == "master_ac")
+    assert ac["state"]["power"] is False
+    parts = ac["summary"][lang].split(" · ")
+    parts.insert(1, f"{set_to} {ac['state']['temperature']:g}°C")
+    page = dashboard(PHONE, lang=lang)
+    expect(_tile_state(page, "master_ac")).to_have_text(" · ".join(parts))
+    idle = _tile_state(page, "master_ac").locator(".tile-idle")
+    assert idle.inner_text() == parts[1]
+    colour = "e => getComputedStyle(e).color"
+    assert idle.evaluate(colour) != _tile_state(page, "master_ac").locator(".tile-part").first.evaluate(colour)
+
+
+def test_turned_on_the_target_is_said_as_it_is_used(server: Server, dashboard: OpenDashboard) -> None:
+    """Turned on from its tile, the air conditioner's target is no longer dimmed: it is what it runs at."""
+    from playwright.sync_api import expect
+
+    page = dashboard(PHONE)
+    tile = page.locator('#tiles [data-device="master_ac"]')
+    tile.locator(".tile-main").click()
+    expect(tile.locator(".tile-main")).to_have_attribute("aria-pressed", "true")  # the device's own state says so
+    target = next(d for d in server.api("GET", "/api/devices") if d["id"] == "master_ac")["state"]["temperature"]
+    expect(tile.locator(".tile-state")).to_contain_text(f"켜짐 · 설정 {target:g}°C")
+    assert tile.locator(".tile-idle").count() == 0
+    tile.locator(".tile-main").click()  # off again, as the module's other tests found it
+    expect(tile.locator(".tile-main")).to_have_attribute("aria-pressed", "false")
+
+
+# Each glyph of each tile's state with the top of its line: whether a " · " ends a line, and whether the
+# state wraps at all (a check on states that never wrap would say nothing).
+SEPARATORS_AT_LINE_ENDS = """() => [...document.querySelectorAll("#tiles .tile-state")].map((state) => {
+  const glyphs = [];
+  const walker = document.createTreeWalker(state, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      if (!node.data[i].trim()) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      glyphs.push({ ch: node.data[i], top: box.top, half: box.height / 2 });
+    }
+  }
+  const below = (a, b) => b.top > a.top + a.half;
+  return { text: state.textContent, wraps: glyphs.length > 1 && below(glyphs[0], glyphs[glyphs.length - 1]),
+    dangling: glyphs.some((g, i) => g.ch === "·" && (i + 1 === glyphs.length || below(g, glyphs[i + 1]))) };
+})"""
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("width", [360, 390])  # phone widths where tiles sit two abreast and states wrap
+def test_a_wrapped_tile_state_never_ends_a_line_with_its_separator(
+    dashboard: OpenDashboard, lang: str, width: int
+) -> None:
+    page = dashboard({"width": width, "height": 844}, lang=lang)
+    page.wait_for_selector('#tiles [data-device="master_ac"] .tile-idle')
+    states = page.evaluate(SEPARATORS_AT_LINE_ENDS)  # the favourites: an off air conditioner's long state among them
+    assert any(s["wraps"] for s in states), states  # some state is long enough to wrap on a phone
+    assert [s["text"] for s in states if s["dangling"]] == []

@@ -15,7 +15,7 @@ from jibsa.domain.said import Said
 from jibsa.words import LANGUAGES, MissingWords, catalogue, english, say, sentences
 
 SRC = Path(jibsa.__file__).parent
-_FIELDS = re.compile(r"\{(\w+)(?:\|[^}]+)?\}")
+_FIELDS = re.compile(r"\{(\w+)(?:[|:][^}]+)?\}")  # {name}, {name|을}, {month:02d}
 
 
 def test_both_languages_have_the_same_keys() -> None:

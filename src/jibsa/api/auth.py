@@ -8,12 +8,14 @@ SameSite=Strict as well. Bearer-token requests need no CSRF token: a browser nev
 from __future__ import annotations
 
 import hmac
+import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, WebSocket
 from starlette.requests import HTTPConnection
 
 from jibsa.api.accounts import role_of, secret_hash
@@ -24,6 +26,7 @@ from jibsa.gate import Principal as GatePrincipal
 from jibsa.gate import Via
 from jibsa.hub import Actor
 
+log = logging.getLogger(__name__)
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -120,3 +123,30 @@ def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 anyone = current_principal
 owner_only = require_role(Role.OWNER)
 member_or_owner = require_role(Role.OWNER, Role.MEMBER)
+
+
+def watch_socket(context: ApiContext, principal: Principal, websocket: WebSocket) -> AbstractAsyncContextManager[None]:
+    """Keep `websocket` among its person's open sockets; it closes, audited, once the token or session
+    that opened it no longer holds."""
+
+    async def holds() -> bool:
+        return await still_holds(context, principal)
+
+    async def ended() -> None:
+        log.info("closing a socket of %s: their access ended", principal.name)
+        details = {"path": websocket.url.path}
+        await context.running.gate.audit(
+            principal.at(Via.WS), "socket_closed", details, ok=True, result={"why": "access ended"}
+        )
+
+    return context.sockets.watched(principal.user_key, websocket, holds, ended)
+
+
+async def still_holds(context: ApiContext, principal: Principal) -> bool:
+    """Whether the token or session that opened a socket is still valid, for the same person."""
+    if principal.token_hash is not None:
+        user = await context.accounts.find_token(principal.token_hash)
+        return user is not None and user.id == principal.user.id
+    if principal.session_hash is not None:
+        return await context.accounts.find_session(principal.session_hash, time.time()) is not None
+    return False

@@ -7,17 +7,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import WebSocket
-
-from jibsa.gate import Via
-
-if TYPE_CHECKING:
-    from jibsa.api.auth import Principal
-    from jibsa.api.context import ApiContext
 
 log = logging.getLogger(__name__)
 RECHECK_S = 5.0
@@ -39,11 +31,13 @@ class OpenSockets:
         return len(sockets)
 
     @contextlib.asynccontextmanager
-    async def watched(self, context: ApiContext, principal: Principal, websocket: WebSocket) -> AsyncIterator[None]:
-        """Keep `websocket` known under its person while the body runs, re-checking its credential."""
-        key = principal.user_key
+    async def watched(
+        self, key: str, websocket: WebSocket, holds: Callable[[], Awaitable[bool]], ended: Callable[[], Awaitable[None]]
+    ) -> AsyncIterator[None]:
+        """Keep `websocket` known under its person's `key` while the body runs; every `recheck_s` ask
+        `holds` whether its credential still does, and when not, close it and tell `ended`."""
         self._by_user.setdefault(key, set()).add(websocket)
-        watch = asyncio.create_task(self._watch(context, principal, websocket))
+        watch = asyncio.create_task(self._watch(websocket, holds, ended))
         try:
             yield
         finally:
@@ -56,30 +50,15 @@ class OpenSockets:
                 if not held:
                     del self._by_user[key]
 
-    async def _watch(self, context: ApiContext, principal: Principal, websocket: WebSocket) -> None:
+    async def _watch(
+        self, websocket: WebSocket, holds: Callable[[], Awaitable[bool]], ended: Callable[[], Awaitable[None]]
+    ) -> None:
         while True:
             await asyncio.sleep(self.recheck_s)
-            if not await still_holds(context, principal):
-                log.info("closing a socket of %s: their access ended", principal.name)
+            if not await holds():
                 await _close(websocket)
-                await context.running.gate.audit(
-                    principal.at(Via.WS),
-                    "socket_closed",
-                    {"path": websocket.url.path},
-                    ok=True,
-                    result={"why": "access ended"},
-                )
+                await ended()
                 return
-
-
-async def still_holds(context: ApiContext, principal: Principal) -> bool:
-    """Whether the token or session that opened a socket is still valid, for the same person."""
-    if principal.token_hash is not None:
-        user = await context.accounts.find_token(principal.token_hash)
-        return user is not None and user.id == principal.user.id
-    if principal.session_hash is not None:
-        return await context.accounts.find_session(principal.session_hash, time.time()) is not None
-    return False
 
 
 async def _close(websocket: WebSocket) -> None:

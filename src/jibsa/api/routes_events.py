@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from jibsa.api.auth import Principal, identify
+from jibsa.api.auth import Principal, identify, watch_socket
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError
 from jibsa.api.events import EventEncoder
@@ -36,7 +36,7 @@ async def events(websocket: WebSocket) -> None:
     principal = await accept_socket(websocket, context)
     if principal is None:
         return
-    async with context.sockets.watched(context, principal, websocket):
+    async with watch_socket(context, principal, websocket):
         await _stream(websocket, context, principal)
 
 

@@ -60,7 +60,8 @@ async def local_say(body: LocalSay, request: Request) -> dict[str, Any]:
     except GateRefused as refused:
         raise refused_by_gate(refused) from None
     answer = turn.to_dict()
-    language = body.lang if body.lang in LANGUAGES else "ko"
+    # The lines follow the reply: in the language the person spoke (the chat's own language otherwise).
+    language = next((lang for lang in (turn.language, body.lang) if lang in LANGUAGES), "ko")
     lines = turn_lines(running.hub.home, answer, language, running.hub.timezone, in_chat=body.session is not None)
     return {"turn": answer, "lines": lines}
 

@@ -15,6 +15,7 @@ from jibsa.api.context import api_context
 from jibsa.api.errors import ApiError
 from jibsa.api.schemas import ERROR_RESPONSES, ErrorBody
 from jibsa.hub import DeviceError
+from jibsa.words import Said, say
 
 router = APIRouter(prefix="/api/matter", tags=["matter"], responses=ERROR_RESPONSES)
 WAIT_S = 20.0  # how long a progress request with `after` waits for the next stage
@@ -64,8 +65,7 @@ async def commission(
         ok=True,
         result={"stage": progress.stage.value},
     )
-    body_out: dict[str, Any] = progress.to_dict()
-    return body_out
+    return _worded(progress.to_dict())
 
 
 @router.get("/commission/{job_id}", summary="How adding a Matter device is going")
@@ -84,8 +84,7 @@ async def commission_progress(
         progress = commissioner.progress(job_id)
     if progress is None:
         raise ApiError("not_found", {"job": job_id})
-    body: dict[str, Any] = progress.to_dict()
-    return body
+    return _worded(progress.to_dict())
 
 
 @router.post("/devices/{device_id}/name", summary="Name a Matter device and put it in a room")
@@ -139,3 +138,9 @@ async def remove_device(device_id: str, request: Request, principal: Principal =
     )
     if not removed:
         raise ApiError("unknown_device", {"device": device_id}, audited=True)
+
+
+def _worded(progress: dict[str, Any]) -> dict[str, Any]:
+    """A commissioning's progress with what it says, in Korean (`message`) and English (`message_en`)."""
+    said = Said.from_json(progress.pop("said"))
+    return {**progress, "message": say(said, "ko"), "message_en": say(said, "en")}

@@ -24,7 +24,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 
-from jibsa.api.auth import Principal
+from jibsa.api.auth import Principal, watch_socket
 from jibsa.api.context import ApiContext
 from jibsa.api.errors import ApiError, error_body, refused_by_gate
 from jibsa.api.routes_conversation import room_id, told
@@ -35,6 +35,7 @@ from jibsa.nlu import Parser
 from jibsa.voice.errors import VoiceError
 from jibsa.voice.listener import Listener
 from jibsa.voice.service import VoiceService, load_voice_service
+from jibsa.words.replies import understood_json
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
@@ -75,7 +76,7 @@ async def voice(websocket: WebSocket) -> None:
     principal = await accept_socket(websocket, context)
     if principal is None:
         return
-    async with context.sockets.watched(context, principal, websocket):
+    async with watch_socket(context, principal, websocket):
         await _talk(websocket, context, principal)
 
 
@@ -239,9 +240,8 @@ async def _answer(
     if check is not None:  # the voice check: understand only, and compare with the sentence as typed
         await _send(websocket, "understood", _compared(conversation.parser, heard.transcript, check, room))
         return
-    if heard.question is not None:  # the hypotheses disagree on the direction or the device: ask, do nothing
-        language = heard.choice.asks[0].language
-        turn = Turn(heard.transcript, (), heard.question, False, language=language)
+    if heard.question is not None:  # hypotheses disagree on the direction or device, or words doubted: ask
+        turn = Turn(heard.transcript, (), heard.question, False, language=heard.choice.language)
     else:
         turn = await carry_out(context, principal, heard.transcript, room, session, voice=voice)
     await _send(websocket, "turn", turn.to_dict())
@@ -254,7 +254,7 @@ async def _answer(
 
 def _compared(parser: Parser, heard: str, typed: str, room: str | None) -> dict[str, Any]:
     """What the heard words mean beside what the typed sentence means (the voice check's line)."""
-    understood = parser.parse(heard, room=room).to_json()
+    understood = understood_json(parser.parse(heard, room=room))
     expected = parser.parse(typed, room=room).to_json()["commands"]
     return {**understood, "expected": expected, "matches": bool(expected) and understood["commands"] == expected}
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jibsa.domain import LoadedHome
 
+EXIT_FAILED = 1
 EXIT_REFUSED = 2
 LANGUAGES = ("ko", "en")  # as jibsa.presentation.state_words.LANGUAGES, without importing it
 
@@ -59,8 +60,9 @@ def load_home_or_exit(path: str | None, language: str | None = None) -> LoadedHo
     """Load the home file; on a refused file print its one-line reason (in `language`, else the
     environment's) and exit with status 2."""
     from jibsa.domain import HomeFileError
-    from jibsa.home_file import describe_problem, load_home
+    from jibsa.home_file import load_home
     from jibsa.presentation.state_words import state_words
+    from jibsa.words.home_file import describe_problem
 
     language = language or cli_language(None)
     try:
@@ -77,3 +79,21 @@ def data_dir(args: argparse.Namespace) -> Path:
     path: Path = args.data if getattr(args, "data", None) is not None else default_data_dir()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def refused_here(refused: Exception, language: str) -> int:
+    """The gate refused (a wrong PIN, too many tries): said as the server's refusal is."""
+    from jibsa.api.errors import STATUS
+    from jibsa.words import Said, say
+
+    code = str(getattr(refused, "code", refused))
+    message = say(Said(f"error.{code if code in STATUS else 'not_allowed'}"), "en")
+    return server_refused(Exception(message), language)
+
+
+def server_refused(reason: Exception, language: str) -> int:
+    """Print that the server (or the gate) refused, for `reason`; the exit status of a failed command."""
+    from jibsa.presentation.state_words import state_words
+
+    print(state_words(language).phrase("server_refused", reason=reason), file=sys.stderr)
+    return EXIT_FAILED

@@ -1,18 +1,41 @@
 """The command line's help in the reader's language: every help text, and argparse's own words (usage,
-section titles, -h, error), come from the catalogue's `help` section (words/ko.yaml, en.yaml)."""
+section titles, -h, error, and what it says of a wrong command line), come from the catalogue's `help`
+section (words/ko.yaml, en.yaml)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from jibsa.cli.common import LANGUAGES, cli_language
 from jibsa.words import Said, say
+
+# argparse's messages about a wrong command line (its gettext msgids), and their keys under help.argparse.
+ARGPARSE_MESSAGES: dict[str, str] = {
+    "argument %(argument_name)s: %(message)s": "argument",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unknown_parser",
+    "can't open '%(filename)s': %(error)s": "cannot_open",
+    "unrecognized arguments: %s": "unrecognized",
+    "not allowed with argument %s": "not_allowed_with",
+    "ignored explicit argument %r": "ignored_explicit",
+    "the following arguments are required: %s": "required",
+    "one of the arguments %s is required": "one_required",
+    "expected one argument": "expected_one",
+    "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one",
+    "expected %s argument": "expected_count_one",
+    "expected %s arguments": "expected_count",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "unexpected option string: %s": "unexpected_option",
+    "invalid %(type)s value: %(value)r": "invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +50,27 @@ class HelpWords:
     def sentence(self, key: str, **fields: object) -> str:
         """The sentence as it is printed (not a help text argparse formats)."""
         return say(Said(f"help.{key}", fields), self.language)
+
+    def argparse_message(self, message: str) -> str:
+        """argparse's `message` (a %-format it fills in) in this language; one it has not listed, as it is."""
+        key = ARGPARSE_MESSAGES.get(message)
+        return message if key is None else self.sentence(f"argparse.{key}")
+
+
+@contextlib.contextmanager
+def argparse_speaks(words: HelpWords) -> Iterator[None]:
+    """While the body runs, argparse's messages are `words`'. argparse words them through gettext, with the
+    `_` and `ngettext` it imported from it; those are swapped for the catalogue's, then put back."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return words.argparse_message(singular if n == 1 else plural)
+
+    argparse._, argparse.ngettext = words.argparse_message, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 def help_language(arguments: Sequence[str]) -> str:
@@ -79,6 +123,14 @@ class WordedParser(argparse.ArgumentParser):
     def add_subparsers(self, **kwargs: Any) -> Any:
         kwargs.setdefault("parser_class", functools.partial(WordedParser, words=self.words))
         return super().add_subparsers(**kwargs)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with argparse_speaks(self.words):
+            return super().parse_known_args(args, namespace)
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:  # it words "unrecognized arguments"
+        with argparse_speaks(self.words):
+            return super().parse_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

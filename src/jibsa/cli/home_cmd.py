@@ -30,8 +30,9 @@ def register(subparsers: Any, words: HelpWords) -> None:
 def _check(args: argparse.Namespace) -> int:
     """One line: the file is fine (with its counts), or the file, field path and problem."""
     from jibsa.domain import HomeFileError
-    from jibsa.home_file import describe_problem, load_home
+    from jibsa.home_file import load_home
     from jibsa.presentation.state_words import state_words
+    from jibsa.words.home_file import describe_problem
 
     language = cli_language(args)
     words = state_words(language)

@@ -10,6 +10,7 @@ from typing import IO, Any, Protocol
 from jibsa.cli.common import add_home_options, load_home_or_exit
 from jibsa.cli.help_words import HelpWords
 from jibsa.nlu.replies import refusal
+from jibsa.words.replies import refused_json, sentence, understood_json
 
 
 class _Understands(Protocol):
@@ -58,7 +59,7 @@ def answer_line(parser: _Understands, raw: bytes, room: str | None, language: st
         line_room = request["room"] if isinstance(request.get("room"), str) else room
         session = str(request["session"]) if request.get("session") is not None else None
     try:
-        result: dict[str, Any] = parser.parse(text, room=line_room, session=session).to_json()
+        result = understood_json(parser.parse(text, room=line_room, session=session))
     except Exception as exc:
         print(f"jibsa parse: {type(exc).__name__}: {exc}", file=sys.stderr)
         return _refused(text, "failed", language)
@@ -67,5 +68,12 @@ def answer_line(parser: _Understands, raw: bytes, room: str | None, language: st
 
 def _refused(text: str, code: str, language: str) -> dict[str, Any]:
     """The line for a request that was not understood, with the usual fields and an `error`."""
-    error = {"code": code, "message": refusal(code, "ko"), "message_en": refusal(code, "en")}
-    return {"text": text, "commands": [], "reply": refusal(code, language), "needs_confirmation": False, "error": error}
+    said = refusal(code)
+    reply = sentence(said, language)
+    return {
+        "text": text,
+        "commands": [],
+        "reply": reply,
+        "needs_confirmation": False,
+        "error": refused_json(code, said),
+    }

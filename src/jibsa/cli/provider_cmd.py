@@ -10,66 +10,58 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import logging
 import os
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from jibsa.cli.help_words import HelpWords
+from jibsa.cli.common import add_language_option, cli_language
 from jibsa.config import ConfigError
 
 if TYPE_CHECKING:
     from jibsa.cli.help_words import HelpWords
+    from jibsa.provider.settings import ProviderSettings
 
 EXIT_FAILED = 1
+Result = TypeVar("Result")
 
 
 def register(subparsers: Any, words: HelpWords) -> None:
     provider = subparsers.add_parser("provider", help=words("provider.command"))
     commands = provider.add_subparsers(dest="provider_command", metavar="COMMAND", required=True)
-    _add_worker(commands, words)
-    _add_gateway(commands, words)
+    _add_process(commands, words, "worker", _worker)
+    _add_process(commands, words, "gateway", _gateway)
     _add_homes(commands, words)
 
 
-def _add_worker(commands: Any, words: HelpWords) -> None:
-    worker = commands.add_parser("worker", help=words("provider.worker"))
-    worker.add_argument("--config", help=words("provider.config"))
-    worker.add_argument(
+def _add_process(commands: Any, words: HelpWords, name: str, handler: Callable[[argparse.Namespace], int]) -> None:
+    """A long-running process of the provider (worker, gateway): its settings file and how much it logs."""
+    process = commands.add_parser(name, help=words(f"provider.{name}"))
+    process.add_argument("--config", help=words("provider.config"))
+    add_language_option(process, words)
+    process.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
     )
-    worker.set_defaults(handler=_worker)
+    process.set_defaults(handler=handler)
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from jibsa.provider.settings import ProviderSettings
     from jibsa.provider.worker import run_worker
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = ProviderSettings.load(args.config)
-        if not settings.database_url:
-            raise ConfigError("database_url: the PostgreSQL the homes are kept in must be given")
-        if not settings.homes_dir and not settings.home_template:
-            raise ConfigError("homes_dir or home_template: where the homes' home files are must be given")
-    except ConfigError as error:
-        print(error, file=sys.stderr)
+        settings = _database_settings(args)
+        _run_process(_until_signal(lambda stop: run_worker(settings, stop)))
+    except ConfigError as error:  # the settings, or NATS out of reach at start-up
+        print(_error_words(args, error), file=sys.stderr)
         return EXIT_FAILED
-    asyncio.run(_until_signal(lambda stop: run_worker(settings, stop)))
     return 0
-
-
-def _add_gateway(commands: Any, words: HelpWords) -> None:
-    gateway = commands.add_parser("gateway", help=words("provider.gateway"))
-    gateway.add_argument("--config", help=words("provider.config"))
-    gateway.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help=words("serve.log_level")
-    )
-    gateway.set_defaults(handler=_gateway)
 
 
 def _add_homes(commands: Any, words: HelpWords) -> None:
@@ -96,15 +88,37 @@ def _add_homes(commands: Any, words: HelpWords) -> None:
     for parser in (add, export, delete, keep):
         parser.add_argument("--config", help=words("provider.config"))
         parser.add_argument("--db", metavar="URL", help=words("provider.db"))
+        add_language_option(parser, words)
 
 
-def _settings(args: argparse.Namespace) -> Any:
-    from jibsa.provider.gateway_settings import GatewaySettings
+def _said(args: argparse.Namespace, key: str, **fields: Any) -> str:
+    """One of the operator's sentences (words/<lang>.yaml, `provider_cli`), in the command line's language."""
+    from jibsa.words import Said, say
+
+    return say(Said(f"provider_cli.{key}", fields), cli_language(args))
+
+
+def _settings(args: argparse.Namespace) -> ProviderSettings:
+    """The `--config` file and the environment (`--db`, where given, over both)."""
+    from jibsa.provider.settings import ProviderSettings
 
     environ = dict(os.environ)
     if getattr(args, "db", None):
         environ["JIBSA_PROVIDER_DATABASE_URL"] = args.db
-    return GatewaySettings.load(args.config, environ)
+    return ProviderSettings.load(args.config, environ)
+
+
+def _database_settings(args: argparse.Namespace) -> ProviderSettings:
+    """The settings, if they name the provider's PostgreSQL (`SettingsError` naming the file otherwise)."""
+    return _settings(args).with_database(str(args.config or ""))
+
+
+def _error_words(args: argparse.Namespace, error: BaseException) -> str:
+    """What stopped the command, in the command line's language (the provider's own errors are worded from
+    the catalogue, `provider_errors`)."""
+    from jibsa.provider.told import worded
+
+    return worded(error, cli_language(args))
 
 
 def _gateway(args: argparse.Namespace) -> int:
@@ -112,12 +126,21 @@ def _gateway(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = _settings(args)
-        asyncio.run(_until_signal(lambda stop: run_gateway(settings, stop, lambda line: print(line, flush=True))))
+        settings = _database_settings(args)
+        _run_process(_until_signal(lambda stop: run_gateway(settings, stop, lambda line: print(line, flush=True))))
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(_error_words(args, error), file=sys.stderr)
         return EXIT_FAILED
     return 0
+
+
+def _run_process(main: Coroutine[Any, Any, None]) -> None:
+    """A worker or gateway on uvloop where it is installed, as `jibsa serve` runs: the event loop's own
+    work was a fifth of a worker's CPU per command (bench/provider_cpu_bench.py --profile)."""
+    from jibsa.cli.serve_cmd import event_loop_factory
+
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main)
 
 
 async def _until_signal(run: Any) -> None:
@@ -128,82 +151,109 @@ async def _until_signal(run: Any) -> None:
     await run(stop)
 
 
-def _import(args: argparse.Namespace) -> int:
-    from jibsa.domain import HomeFileError
-    from jibsa.provider.home_data import generated_homes, home_from_file
+def _homes_action(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """`action`, with what stops it (settings, a home file, no such home, a refused change) printed as one
+    line and exit status 1."""
 
-    try:
-        settings = _settings(args)
-        if args.generate is not None:
-            if len(args.files) != 1 or args.generate < 1:
-                raise ConfigError("--generate N takes exactly one home file, the template, and N ≥ 1")
-            template = home_from_file(_read(args.files[0]), str(args.files[0]))
-            new_homes: Any = generated_homes(template, args.generate, args.prefix)
-        else:
-            if not args.files:
-                raise ConfigError("give home files to import (or --generate N with one)")
-            new_homes = [home_from_file(_read(file), str(file)) for file in args.files]
-    except (ConfigError, HomeFileError, ValueError) as error:
-        print(error, file=sys.stderr)
+    @functools.wraps(action)
+    def run(args: argparse.Namespace) -> int:
+        from jibsa.domain import HomeFileError
+        from jibsa.provider.outages import DOWN_ERRORS, database_down
+        from jibsa.provider.tenancy import TenancyError
+        from jibsa.words.home_file import describe_problem
+
+        try:
+            return action(args)
+        except KeyError:  # home_data's word for a home that is not there
+            print(_said(args, "no_home", home=getattr(args, "home", "")), file=sys.stderr)
+        except TenancyError as error:  # the only one a homes action meets: the home is not there
+            print(_said(args, "no_home", home=getattr(args, "home", "")) if error.code == "unknown_home" else error,
+                  file=sys.stderr)  # fmt: skip
+        except HomeFileError as error:
+            print(describe_problem(error, cli_language(args)), file=sys.stderr)
+        except (ConfigError, ValueError) as error:
+            print(_error_words(args, error), file=sys.stderr)
+        except DOWN_ERRORS as error:
+            if not database_down(error):
+                raise
+            print(_said(args, "database_down", error=error), file=sys.stderr)
         return EXIT_FAILED
+
+    return run
+
+
+def _on_database(args: argparse.Namespace, work: Callable[[Any], Awaitable[Result]]) -> Result:
+    """`work(engine)` on the provider database the settings name (prepared first)."""
+    return asyncio.run(_with_engine(_database_settings(args), work))
+
+
+@_homes_action
+def _import(args: argparse.Namespace) -> int:
+    from jibsa.provider.home_data import generated_homes, home_from_file, import_homes
+
+    _database_settings(args)  # a settings problem is told before any home file is read
+    if args.generate is not None:
+        if len(args.files) != 1 or args.generate < 1:
+            raise ConfigError(_said(args, "generate_one_file"))
+        template = home_from_file(_read(args, args.files[0]), str(args.files[0]))
+        new_homes: Any = generated_homes(template, args.generate, args.prefix)
+    else:
+        if not args.files:
+            raise ConfigError(_said(args, "no_files"))
+        new_homes = [home_from_file(_read(args, file), str(file)) for file in args.files]
     started = time.perf_counter()
-    imported = asyncio.run(_with_engine(settings, lambda engine: _import_into(engine, new_homes, args.owner)))
+    imported = _on_database(args, lambda engine: import_homes(engine, new_homes, owner=args.owner, actor="cli"))
     if args.tokens is not None:
         descriptor = os.open(args.tokens, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.writelines(f"{home}\t{token}\n" for home, token in imported.tokens.items())
-    print(f"imported {imported.homes} homes in {time.perf_counter() - started:.1f} s")
+    print(_said(args, "imported", count=imported.homes, seconds=f"{time.perf_counter() - started:.1f}"))
     return 0
 
 
-def _read(file: Path) -> str:
+def _read(args: argparse.Namespace, file: Path) -> str:
     try:
         return file.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise ConfigError(f"{file}: cannot be read: {error.strerror}") from None
+        raise ConfigError(_said(args, "unreadable", file=file, reason=error.strerror)) from None
 
 
-async def _import_into(engine: Any, new_homes: Any, owner: str | None) -> Any:
-    from jibsa.provider.home_data import import_homes
-
-    return await import_homes(engine, new_homes, owner=owner, actor="cli")
-
-
+@_homes_action
 def _export(args: argparse.Namespace) -> int:
     from jibsa.provider.home_data import export_home
 
-    try:
-        rows = asyncio.run(_with_engine(_settings(args), lambda engine: export_home(engine, args.home, actor="cli")))
-    except (ConfigError, KeyError, ValueError) as error:
-        print(f"no home {args.home!r}" if isinstance(error, KeyError) else error, file=sys.stderr)
-        return EXIT_FAILED
+    rows = _on_database(args, lambda engine: export_home(engine, args.home, actor="cli"))
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
     print()
     return 0
 
 
+@_homes_action
 def _delete(args: argparse.Namespace) -> int:
     from jibsa.provider.home_data import delete_home, export_home
 
     if not args.yes:
-        try:
-            rows = asyncio.run(_with_engine(_settings(args), lambda engine: export_home(engine, args.home)))
-        except (ConfigError, KeyError, ValueError) as error:
-            print(f"no home {args.home!r}" if isinstance(error, KeyError) else error, file=sys.stderr)
-            return EXIT_FAILED
+        rows = _on_database(args, lambda engine: export_home(engine, args.home))
         counts = {name: len(found) for name, found in rows.items() if found}
-        print(f"would delete from {args.home}: {json.dumps(counts)}; run again with --yes to delete")
+        print(_said(args, "would_delete", home=args.home, counts=json.dumps(counts)))
         return EXIT_FAILED
-    try:
-        deleted = asyncio.run(_with_engine(_settings(args), lambda engine: delete_home(engine, args.home)))
-    except (ConfigError, KeyError, ValueError) as error:
-        print(f"no home {args.home!r}" if isinstance(error, KeyError) else error, file=sys.stderr)
-        return EXIT_FAILED
-    print(f"deleted {args.home}: {json.dumps(deleted)}")
+    deleted = _on_database(args, lambda engine: delete_home(engine, args.home))
+    print(_said(args, "deleted", home=args.home, counts=json.dumps(deleted)))
+    _announce_deleted(args)
     return 0
 
 
-async def _with_engine(settings: Any, work: Any) -> Any:
+def _announce_deleted(args: argparse.Namespace) -> None:
+    """Every gateway forgets the deleted home's tokens now (unannounced, within `token_cache_s`)."""
+    from jibsa.provider.token_cache import announce
+
+    settings = _settings(args)
+    if not asyncio.run(announce(settings.nats_url, home_id=args.home)):
+        seconds = f"{settings.token_cache_s:g}"
+        print(_said(args, "gateways_not_told", nats=settings.nats_url, seconds=seconds))
+
+
+async def _with_engine(settings: ProviderSettings, work: Callable[[Any], Awaitable[Result]]) -> Result:
     from jibsa.provider.database import prepare_database
     from jibsa.storage.engine import create_engine, database_url
 
@@ -216,21 +266,19 @@ async def _with_engine(settings: Any, work: Any) -> Any:
         await engine.dispose()
 
 
+@_homes_action
 def _retention(args: argparse.Namespace) -> int:
-    from jibsa.provider.tenancy import HomeDirectory, TenancyError
+    from jibsa.provider.tenancy import HomeDirectory
 
     try:
         days = None if args.days == "default" else float(args.days)
         if days is not None and not 0 < days <= 3650:
             raise ValueError
     except ValueError:
-        print(f"days: {args.days!r}: a number of days from 1 to 3650, or 'default'", file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        settings = _settings(args)
-        asyncio.run(_with_engine(settings, lambda engine: HomeDirectory(engine).set_history_days(args.home, days)))
-    except (ConfigError, TenancyError) as error:
-        print(error, file=sys.stderr)
-        return EXIT_FAILED
-    print(f"{args.home}: state history kept {'as the default' if days is None else f'{days:g} days'}")
+        raise ValueError(_said(args, "bad_days", days=args.days)) from None
+    _on_database(args, lambda engine: HomeDirectory(engine).set_history_days(args.home, days))
+    if days is None:
+        print(_said(args, "history_default", home=args.home))
+    else:
+        print(_said(args, "history_days", home=args.home, days=f"{days:g}"))
     return 0

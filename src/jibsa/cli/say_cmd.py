@@ -14,12 +14,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jibsa.cli.common import EXIT_REFUSED, add_home_options, add_language_option, cli_language, data_dir
+from jibsa.cli.common import (
+    EXIT_REFUSED,
+    add_home_options,
+    add_language_option,
+    cli_language,
+    data_dir,
+    refused_here,
+    server_refused,
+)
 from jibsa.cli.gateway_say import add_gateway_options, say_through_gateway
 from jibsa.cli.help_words import HelpWords
 from jibsa.cli.local_server import LocalServer, ServerGone, ServerRefused, find_server
-
-EXIT_FAILED = 1
 
 
 def register(subparsers: Any, words: HelpWords) -> None:
@@ -64,7 +70,7 @@ def _say(args: argparse.Namespace) -> int:
         except ServerGone:
             server.forget()
         except ServerRefused as exc:
-            return _refused(exc, language)
+            return server_refused(exc, language)
         else:
             _print_answer(answer, args.json)
             return 0
@@ -78,6 +84,7 @@ def _room_known(args: argparse.Namespace, language: str) -> bool:
         return True
     from jibsa.cli.common import load_home_or_exit
     from jibsa.nlu.replies import refusal
+    from jibsa.words.replies import sentence
 
     home = load_home_or_exit(args.home, language).home
     wanted = args.room.strip().casefold()
@@ -86,7 +93,7 @@ def _room_known(args: argparse.Namespace, language: str) -> bool:
             args.room = room.id  # "거실" and "living room" name the room whose id the parser reads
             return True
     rooms = ", ".join(room.id for room in home.rooms)
-    print(f"{refusal('unknown_room', language)} (--room {args.room}: {rooms})", file=sys.stderr)
+    print(f"{sentence(refusal('unknown_room'), language)} (--room {args.room}: {rooms})", file=sys.stderr)
     return False
 
 
@@ -101,9 +108,9 @@ def _say_here(args: argparse.Namespace, language: str) -> int:
             said = await running.gate.say(machine_owner(), args.text, room=args.room, confirm=args.yes, pin=args.pin)
         except GateRefused as refused:
             return refused_here(refused, language)
-        turn = said.to_dict()
+        turn = said.to_dict()  # its lines in the language it was said in, as its reply is
         _print_answer(
-            {"turn": turn, "lines": turn_lines(running.hub.home, turn, language, running.hub.timezone)}, args.json
+            {"turn": turn, "lines": turn_lines(running.hub.home, turn, said.language, running.hub.timezone)}, args.json
         )
         return 0
 
@@ -116,23 +123,6 @@ def _print_answer(answer: dict[str, Any], as_json: bool) -> None:
         print(json.dumps(answer["turn"], ensure_ascii=False, indent=2))
     else:
         print("\n".join(answer["lines"]), flush=True)
-
-
-def refused_here(refused: Exception, language: str) -> int:
-    """The gate refused (a wrong PIN, too many tries): said as the server's refusal is."""
-    from jibsa.api.errors import STATUS
-    from jibsa.words import Said, say
-
-    code = str(getattr(refused, "code", refused))
-    message = say(Said(f"error.{code if code in STATUS else 'not_allowed'}"), "en")
-    return _refused(Exception(message), language)
-
-
-def _refused(exc: Exception, language: str) -> int:
-    from jibsa.presentation.state_words import state_words
-
-    print(state_words(language).phrase("server_refused", reason=exc), file=sys.stderr)
-    return EXIT_FAILED
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -170,7 +160,7 @@ def _chat_with_server(server: LocalServer, args: argparse.Namespace, language: s
             print(words.phrase("server_unreachable", url=server.url, reason=exc), file=sys.stderr)
             break
         except ServerRefused as exc:
-            _refused(exc, language)
+            server_refused(exc, language)
     return True
 
 
@@ -201,7 +191,7 @@ def _chat_here(args: argparse.Namespace, language: str) -> int:
                 refused_here(refused, language)
                 continue
             turn = said.to_dict()
-            lines = turn_lines(running.hub.home, turn, language, running.hub.timezone, in_chat=True)
+            lines = turn_lines(running.hub.home, turn, said.language, running.hub.timezone, in_chat=True)
             print("\n".join(lines), flush=True)
         return 0
 

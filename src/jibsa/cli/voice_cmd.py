@@ -112,7 +112,7 @@ async def hear_file(service: Any, parser: Any, path: Path, language: str, room: 
         "stt_ms": round(heard.recognition.denoise_ms + heard.recognition.vad_ms + heard.recognition.stt_ms),
         "alternatives": [h.text for h in heard.recognition.alternatives],
     }
-    if heard.question is not None:  # the hypotheses disagree on what to do: ask, carry nothing out
+    if heard.question is not None:  # the hypotheses disagree, or the words taken are doubted: ask, carry nothing out
         return {
             "text": heard.transcript,
             "commands": [],
@@ -121,8 +121,10 @@ async def hear_file(service: Any, parser: Any, path: Path, language: str, room: 
             "question": heard.question,
             **heard_as,
         }
+    from jibsa.words.replies import understood_json
+
     understanding = heard.choice.understanding or parser.parse(heard.transcript, room=room)
-    return {**understanding.to_json(), **heard_as}
+    return {**understood_json(understanding), **heard_as}
 
 
 def _read(path: Path) -> bytes:
@@ -169,7 +171,7 @@ def say_audio(args: argparse.Namespace) -> int:
         if "question" in line:
             print(line["question"])
             return 0
-        from jibsa.cli.say_cmd import refused_here
+        from jibsa.cli.common import refused_here
         from jibsa.gate import GateRefused, machine_owner
 
         try:

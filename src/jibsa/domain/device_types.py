@@ -1,13 +1,20 @@
 """The device types of the contract (section 2): their properties, ranges, units and intents.
 
 This table is the one place that says what a type of device can do. The hub checks every command
-against it, the simulator keeps to it, and the parser uses it to decide which intents make sense.
+against it, the simulator keeps to it, and the parser uses it to decide which intents make sense. Each
+type's names in each language sit beside it, in kind_names.yaml (`kind_names`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
 
 
 class DeviceType(StrEnum):
@@ -247,3 +254,39 @@ TYPE_SPECS: dict[DeviceType, TypeSpec] = {
 
 def type_spec(kind: DeviceType) -> TypeSpec:
     return TYPE_SPECS[kind]
+
+
+KIND_NAMES_FILE = "kind_names.yaml"
+NAME_USES = ("reply", "page")  # what a reply calls several of a kind; what the page calls one
+
+
+def kind_names(lang: str, use: str) -> Mapping[DeviceType, str]:
+    """Every device type's name in `lang` for `use` (`reply`: "불", "lights"; `page`: "조명", "Light")."""
+    return _kind_names()[lang, use]
+
+
+@cache
+def _kind_names() -> Mapping[tuple[str, str], Mapping[DeviceType, str]]:
+    text = resources.files("jibsa.domain").joinpath(KIND_NAMES_FILE).read_text(encoding="utf-8")
+    return read_kind_names(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+def read_kind_names(data: Any) -> Mapping[tuple[str, str], Mapping[DeviceType, str]]:
+    """kind_names.yaml's `data`, checked: every type has every use in every language the file has; a gap
+    or an unknown kind is a ValueError naming the file, the kind and the field."""
+    where = f"domain/{KIND_NAMES_FILE}"
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ValueError(f"{where}: expected each device kind with its names by language")
+    if unknown := sorted(set(data) - {kind.value for kind in DeviceType}):
+        raise ValueError(f"{where}: {unknown[0]}: no such device kind")
+    languages = sorted({lang for names in data.values() for lang in names})
+    found: dict[tuple[str, str], dict[DeviceType, str]] = {}
+    for kind in DeviceType:
+        for lang in languages:
+            names = data.get(kind.value, {}).get(lang)
+            for use in NAME_USES:
+                name = names.get(use) if isinstance(names, dict) else None
+                if not isinstance(name, str) or not name.strip():
+                    raise ValueError(f"{where}: {kind.value}.{lang}.{use}: missing")
+                found.setdefault((lang, use), {})[kind] = name
+    return found

@@ -26,7 +26,8 @@ _ROOM_KEYS = {"id", "name", "aliases"}
 _DEVICE_KEYS = {"id", "name", "aliases", "room", "type", "vendor", "measures", "maker", "options"}
 _SCENE_KEYS = {"id", "name", "aliases", "actions"}
 _ACTION_KEYS = {"intent", "targets", "params"}
-# Every problem a home file can have, by code, in English (jibsa/data/home_file_problems.yaml: Korean).
+# Every problem a home file can have, by code, in English: the error's own text (jibsa.words.home_file says
+# it to people, from the catalogue's home_file section, in Korean or English).
 PROBLEMS: Mapping[str, str] = {
     "not_mapping": "expected a mapping, got {kind}",
     "not_list": "expected a list, got {kind}",

@@ -43,12 +43,6 @@ def _pairs() -> Mapping[str, tuple[str, str]]:
     return {form: pair for pair in pairs for form in pair}
 
 
-def particles() -> tuple[str, ...]:
-    """Every form of every particle `josa` chooses between, longest first (for patterns)."""
-    towards = tuple(str(form) for form in _korean()["towards"])
-    return tuple(sorted({*_pairs(), *towards}, key=len, reverse=True))
-
-
 @cache
 def _readings() -> dict[str, str]:
     """Latin words as Korean reads them (readings.yaml): 'aircon' -> '에어컨'."""

@@ -33,8 +33,8 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that moves only when told to. `advance` wakes every sleeper whose deadline has come,
-    in deadline order, letting each run before the clock moves on."""
+    """A clock that moves only when told to. `advance` lets ready tasks run, then wakes every sleeper
+    whose deadline has come, in deadline order, letting each run before the clock moves on."""
 
     def __init__(self, start: float = 1_767_222_000.0) -> None:  # 2026-01-01 08:00 Asia/Seoul
         self._now = start
@@ -55,6 +55,7 @@ class ManualClock:
     async def advance(self, seconds: float) -> None:
         """Move time forward by `seconds`, waking sleepers in order as their deadlines pass."""
         end = self._now + seconds
+        await settle()  # tasks just started reach their first sleep before time moves
         while self._sleepers and self._sleepers[0][0] <= end:
             deadline, _, future = heapq.heappop(self._sleepers)
             self._now = max(self._now, deadline)

@@ -4,6 +4,10 @@ The hub acknowledges a command only after `flush()` returns, so an acknowledged 
 killed process. `flush()` waits only for the changes enqueued before it was called, never for a
 stream that keeps coming. Changes nobody waits for (a sensor drifting, a flood of reports) linger
 a few milliseconds so that many go into one transaction; the newest state of a device wins.
+
+A store that gathers changes itself (a `StateLog`: a provider worker's journal, for all its homes) is
+handed each change as it happens, every one with its own history row, and nothing lingers here:
+lingering per home would cost a task wake-up per change for what the store batches anyway.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 from typing import Any
 
 from jibsa.domain import StateChanged
-from jibsa.hub.store import HubStore
+from jibsa.hub.store import HubStore, StateLog
 
 log = logging.getLogger(__name__)
 LINGER_S = 0.02
@@ -34,9 +38,12 @@ class StateWriter:
         self._written = 0  # of those, how many are durable (every change enqueued before is)
         self._waiters = 0
         self._task: asyncio.Task[None] | None = None
+        self._log = store if isinstance(store, StateLog) else None
         self.failures = 0
 
     def start(self) -> None:
+        if self._log is not None:
+            return  # the store takes each change at once: there is nothing to write later
         self._task = asyncio.create_task(self._run(), name=f"state-writer:{self._home_id}")
 
     async def stop(self) -> None:
@@ -47,6 +54,9 @@ class StateWriter:
             self._task = None
 
     def enqueue(self, event: StateChanged) -> None:
+        if self._log is not None:
+            self._log.take_state(self._home_id, event)
+            return
         previous = self._pending.get(event.device_id)
         old = previous[0] if previous else dict(event.old)
         self._pending[event.device_id] = (old, dict(event.new), event.at)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+from jibsa.domain import StateChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,17 @@ class HistoryEntry:
     old: Mapping[str, Any]
     new: Mapping[str, Any]
     cause: Mapping[str, Any] | None = None  # {"by", "via", "intent"} of the command behind it; None: the device
+
+
+@runtime_checkable
+class StateLog(Protocol):
+    """A store that gathers state changes itself, many homes' in one transaction (a provider worker's
+    journal): the hub hands it each change as it happens, and the store's own barrier makes them durable
+    (the worker waits for it before a reply acknowledges anything)."""
+
+    def take_state(self, home_id: str, change: StateChanged) -> None:
+        """Keep the change's new state as the device's state and record it in its history (with its cause)."""
+        ...
 
 
 class HubStore(Protocol):

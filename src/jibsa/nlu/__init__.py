@@ -1,7 +1,7 @@
 """Natural-language understanding: Korean and English requests to commands for one home.
 
 `Parser(home).parse(text, room=None, session=None)` gives an `Understanding`; `describe_results`
-turns what the hub did back into a sentence.
+says what the hub did, as facts (`Said`s) that `jibsa.words.replies` words.
 """
 
 from jibsa.nlu.parser import Parser, Understanding

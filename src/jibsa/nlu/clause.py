@@ -18,7 +18,7 @@ _ONLY = re.compile(r"^\s*(?:만|에만)")
 _ALSO_OR_ONLY = re.compile(r"^\s*(?:도|만)")
 # "거실 TV랑 불", "안방 가습기와 에어컨": a room said before things joined in a list is the room of each.
 _JOINED = re.compile(r"^\s*(?:과|와|이랑|랑|하고|및|,|and\b)")
-_ENGLISH_ALSO = re.compile(r"\b(?:too|as well)\b")
+_ENGLISH_ALSO = re.compile(r"\b(?:too|also|as well)\b")
 # An English request that opens like a question asks about state; it never acts ("what is left on the washer").
 _ENGLISH_QUESTION = re.compile(
     r"(?:what|what's|whats|which|when|where|who|how|is|are|was|were|does|do|did|has|have|why)(?![a-z'])"

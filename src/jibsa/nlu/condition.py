@@ -30,6 +30,7 @@ _BEFORE = re.compile(r"기\s*(?:(?:\d+|[일이삼사오육칠팔구십]+|한|두
 _EVENT_THEN_DELAY = re.compile(
     r"([가-힣]+)고\s*(?:나서\s*)?(?:\d+|[일이삼사오육칠팔구십]+|한|두|세)\s*(?:분|시간|초)(?:\s*반)?\s*(?:뒤|후)(?:에|엔)?"
 )
+_RUN_START = re.compile(r"[^가-힣][가-힣]")  # a letter of Hangul after something else: one before it
 _DURATION_WORD = re.compile(r"\d|(?:분|시간|초|일|주|달|년|잠깐|잠시|한참)$")
 _ENGLISH = re.compile(
     r"\b(?:if|when|whenever|once|as soon as|while|every time)\b(?!\s+(?:does|do|did|is|are|was|will|can)\b)"
@@ -181,7 +182,24 @@ def _before_clause(text: str) -> list[Span]:
 
 def _event_then_delay(text: str) -> list[Span]:
     """Something that happens, then a delay: "해 지고 10분 뒤에" (not a request: "맞추고 30분 뒤에 꺼줘")."""
-    return [m.span() for m in _EVENT_THEN_DELAY.finditer(text) if not _requests(m.group(1))]
+    return [m.span() for m in _events_then_delays(text) if not _requests(m.group(1))]
+
+
+def _events_then_delays(text: str) -> list[re.Match[str]]:
+    """What `_EVENT_THEN_DELAY.finditer(text)` finds, in linear time. finditer tries every position, and
+    from each letter of a long run of Hangul the stem reads to the run's end (2,000 letters: 2,000² steps);
+    but a match starting inside a run would also match from where the run starts, so only run starts and
+    the end of the last match are tried."""
+    found, pos = [], 0
+    while pos < len(text):
+        if match := _EVENT_THEN_DELAY.match(text, pos):
+            found.append(match)
+            pos = match.end()
+        elif run := _RUN_START.search(text, pos):
+            pos = run.start() + 1
+        else:
+            break
+    return found
 
 
 def _requests(stem: str) -> bool:

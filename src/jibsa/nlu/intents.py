@@ -166,6 +166,16 @@ def _feeling(clause: Clause, home: Home, lex: Lexicon, ctx: Context) -> Interpre
     return Interpretation(commands=_by_intent(devices, feeling.intent, params))
 
 
+def _the_running(devices: Sequence[Device], setting: Setting, ctx: Context) -> list[Device]:
+    """A step asked of a kind in several rooms ("에어컨 좀 덜 춥게"): the devices that are on, when only some
+    are (a target moves on the air conditioner that cools, as "너무 추워" eases the one that cools); else none,
+    and the person is asked."""
+    if ctx.state is None or setting.direction is None:
+        return []
+    running = [d for d in devices if ctx.state(d.id).get("power") is True]
+    return running if len(running) < len(devices) else []
+
+
 def _cleaning(clause: Clause, home: Home) -> Interpretation | None:
     """ "거실 청소해줘": start the robot vacuum, with the room as its area."""
     if not any(n == "start" and ("청소" in t.text or t.text.startswith("clean")) for n, t in clause.verbs):
@@ -211,7 +221,7 @@ def _action(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Pr
     if not devices:
         return Interpretation(reason="unclear")
     if not inherited and unplaced_spread(clause, ctx, devices):
-        devices = [d for d in devices if d.id in ctx.chosen]
+        devices = [d for d in devices if d.id in ctx.chosen] or _the_running(devices, setting, ctx)
         if not devices:
             return Interpretation(
                 reason="choose",

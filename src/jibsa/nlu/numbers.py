@@ -85,6 +85,12 @@ def _parse_native(word: str) -> int | None:
     return _NATIVE_ONES.get(word)
 
 
+def is_native(word: str) -> bool:
+    """Whether `word` is a native Korean number ('한', '두', '스물다섯'): the numbers that count ("한 번": once),
+    where digits and Sino-Korean ones name ("일 번", "1번": number one)."""
+    return _parse_native(word.replace(" ", "")) is not None
+
+
 def _parse_sino(word: str) -> int | None:
     total, digit = 0, None
     for ch in word:

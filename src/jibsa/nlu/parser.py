@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from jibsa.domain import Command, Device, Home, needs_confirmation
 from jibsa.domain.intents import BUILTIN_INTENTS, IntentRegistry
+from jibsa.domain.said import Said
 from jibsa.nlu.choice import PendingChoice, picked
 from jibsa.nlu.clause import Clause, read_clause, split_clauses
 from jibsa.nlu.condition import acts, find_condition, holding
@@ -25,7 +26,6 @@ from jibsa.nlu.replies import choice_question, promise, refusal, slip_note
 from jibsa.nlu.scanner import Token, scan
 from jibsa.nlu.slips import Slip, SlipReader
 from jibsa.nlu.targets import Context
-from jibsa.nlu.texts import reply_texts
 from jibsa.nlu.timing import find_timing
 from jibsa.nlu.understood import Interpretation, Previous
 from jibsa.nlu.vocabulary import build_gazetteer
@@ -42,44 +42,42 @@ _ASKING = frozenset({"verb", "number", "value", "extreme", "prop", "query", "sta
 
 @dataclass(frozen=True)
 class Understanding:
-    """What a request means: the commands, the reply promised before acting, and what was not found.
+    """What a request means: the commands, the reply promised before acting (as facts, `said`: keys of the
+    words catalogue and their fields, worded by `jibsa.words.replies` in the reader's language), and what was
+    not found.
 
-    The reply is said only when asked for (`reply`): a conversation that carries the commands out says
-    what happened instead, and need not word the promise too."""
+    The reply is made only when asked for (`said`): a conversation that carries the commands out says
+    what happened instead, and need not make the promise too."""
 
     text: str
     commands: tuple[Command, ...]
-    wording: Callable[[], str] = field(compare=False, repr=False)
+    saying: Callable[[], Sequence[Said]] = field(compare=False, repr=False)
     needs_confirmation: bool = False
     language: str = "ko"
     not_found: tuple[str, ...] = ()
     error: str | None = None  # why the request was refused: unknown_room, too_long
     needs_choice: tuple[str, ...] = ()  # the devices the reply asks the person to choose among
-    note: str = ""  # said before what was done: a slip read as a word ("'블'을 '불'로 알아들었어요.")
+    note: Said | None = None  # said before what was done: a slip read as a word ("'블'을 '불'로 알아들었어요.")
 
     @cached_property
-    def reply(self) -> str:
-        return self.wording()
+    def said(self) -> tuple[Said, ...]:
+        """The reply, sentence by sentence, as facts."""
+        return tuple(self.saying())
 
     def to_json(self) -> dict[str, Any]:
-        """The line object of `jibsa parse` (contract section 5, plus `error` and `needs_choice` when set)."""
+        """The facts of the line object of `jibsa parse` (contract section 5): `said` where the line has its
+        `reply`, the error's `said` where it has its messages (`jibsa.words.replies.understood_json` words them)."""
         out: dict[str, Any] = {
             "text": self.text,
             "commands": [c.to_dict() for c in self.commands],
-            "reply": self.reply,
+            "said": [s.to_json() for s in self.said],
             "needs_confirmation": self.needs_confirmation,
         }
         if self.needs_choice:
             out["needs_choice"] = list(self.needs_choice)
         if self.error is not None:
-            out["error"] = self.error_json()
+            out["error"] = {"code": self.error, "said": refusal(self.error).to_json()}
         return out
-
-    def error_json(self) -> dict[str, str]:
-        """`{"code", "message" (Korean), "message_en"}` for a refused request; {} when it was not refused."""
-        if self.error is None:
-            return {}
-        return {"code": self.error, "message": refusal(self.error, "ko"), "message_en": refusal(self.error, "en")}
 
 
 class SentenceReader(Protocol):
@@ -209,17 +207,17 @@ class Parser:
     ) -> Understanding:
         error = self._refused(text, normalised, room)
         if error is not None:
-            return Understanding(text, (), lambda: refusal(error, language), language=language, error=error)
+            return Understanding(text, (), lambda: (refusal(error),), language=language, error=error)
         room = room or None
         for reader in self.readers:
             understood = reader.read(text, said, language, self, speaker=speaker)
             if understood is not None:
                 return understood
         if find_condition(said, language) is not None:  # never read as a request now
-            return self._held_back(Understanding(text, (), str, language=language), said, always=True)
+            return self._held_back(Understanding(text, (), tuple, language=language), said, always=True)
         phrased = self._phrases.match(text) if self._phrases is not None else None
         if phrased is not None:
-            return Understanding(text, (Command(phrased.intent, (), phrased.params),), str, language=phrased.language)
+            return Understanding(text, (Command(phrased.intent, (), phrased.params),), tuple, language=phrased.language)
         state = self._sessions.get(session, _Session()) if session is not None else _Session()
         asked = PendingChoice(normalised, room, ())
         if state.choice is not None:
@@ -235,7 +233,7 @@ class Parser:
             return Understanding(
                 text,
                 (),
-                lambda: choice_question(self.home, choices, language),
+                lambda: (choice_question(self.home, choices),),
                 False,
                 language,
                 needs_choice=choice.candidates,
@@ -243,15 +241,11 @@ class Parser:
         # A repeating schedule stands, like a rule: it is read back and kept after a yes ("저녁 7시마다 …").
         standing = any(c.params.get("repeat") for c in result.commands)
         confirm = standing or any(self._confirm(c) for c in result.commands) or (slip is not None and slip.ask)
-        note = slip_note(slip, language) if slip is not None else ""
+        note = slip_note(slip) if slip is not None else None
 
-        def reply() -> str:
-            said = promise(
-                self.home, result.commands, result.not_found, result.why, language=language, needs_confirmation=confirm
-            )
-            if standing:
-                said = f"{said} {reply_texts(language)['ask_standing']}"
-            return f"{note} {said}" if note else said
+        def reply() -> list[Said]:
+            said = promise(self.home, result.commands, result.not_found, result.why, needs_confirmation=confirm)
+            return [*([note] if note else []), *said, *([Said("reply.ask_standing")] if standing else [])]
 
         return Understanding(
             text,
@@ -260,7 +254,7 @@ class Parser:
             confirm,
             language,
             tuple(result.not_found),
-            note="" if confirm else note,
+            note=None if confirm else note,
         )
 
     def _mend(
@@ -293,11 +287,9 @@ class Parser:
         kept = tuple(c for c in understood.commands if not acts(c, self.intents))
         language, (key, condition) = understood.language, why
         if kept:
-            return Understanding(
-                understood.text, kept, lambda: promise(self.home, kept, (), (), language=language), language=language
-            )
+            return Understanding(understood.text, kept, lambda: promise(self.home, kept), language=language)
         return Understanding(
-            understood.text, (), lambda: str(reply_texts(language)[key]).format(condition=condition), language=language
+            understood.text, (), lambda: (Said(f"reply.{key}", {"condition": condition}),), language=language
         )
 
     def _refused(self, text: str, normalised: str, room: str | None) -> str | None:

@@ -1,5 +1,7 @@
-"""What jibsa says: the promise before acting (`promise`) and the report after (`describe_results`),
-in polite Korean with the right particles, or in plain English."""
+"""What jibsa says about a request, as facts: the promise before acting (`promise`), the question back
+(`choice_question`, `slip_note`), why a request was refused (`refusal`) and the report after acting
+(`describe_results`). Each is a list of `Said` (a key of the words catalogue, `reply.*`, and its fields);
+`jibsa.words` words them in the reader's language, with the particles Korean needs."""
 
 from __future__ import annotations
 
@@ -7,120 +9,82 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, TargetResult
-from jibsa.domain.korean import clock_text, duration_text, josa, number_text
-from jibsa.nlu.naming import MAX_NAMED, kind_word, target_phrase
+from jibsa.domain.said import Said
+from jibsa.nlu import naming
+from jibsa.nlu.naming import MAX_NAMED
 from jibsa.nlu.normalise import MAX_CHARS
 from jibsa.nlu.reports import describe
 from jibsa.nlu.slips import Slip
-from jibsa.nlu.texts import reply_texts as _lang
 from jibsa.nlu.understood import Interpretation
 
-
-def _value_text(lang: dict[str, Any], prop: str, value: Any, language: str) -> str:
-    if isinstance(value, bool):
-        return ("on" if value else "off") if language == "en" else ("켬" if value else "끔")
-    if isinstance(value, (int, float)):
-        return number_text(value) + str(lang.get("units", {}).get(prop, ""))
-    return str(lang.get("values", {}).get(str(value), value))
-
-
-def _promise_one(home: Home, command: Command, language: str, *, ask: bool = False) -> str:
-    lang = _lang(language)
-    templates = lang["ask"] if ask and command.intent in lang["ask"] else lang["promise"]
-    params = command.params
-    ko = language != "en"
-    prop = str(params.get("property", ""))
-    prop_name = lang.get("properties", {}).get(prop, prop) if ko else prop.replace("_", " ")
-    key = command.intent
-    if key == "adjust":
-        key = "adjust_down" if params.get("direction") == "down" else "adjust_up"
-    template = templates.get(key)
-    if template is None:
-        return ""
-    value = _value_text(lang, prop, params.get("value"), language)
-    fields = {
-        "targets": target_phrase(home, command.targets, "을", lang, language),
-        "owner": target_phrase(home, command.targets, "의", lang, language),
-        "prop": josa(prop_name, "을") if ko else prop_name,
-        "value": josa(value, "으로") if ko else value,
-        "scene": _scene_name(home, params, ko),
-        "duration": duration_text(float(params.get("duration_s", 0))) if params.get("duration_s") else "",
-        "place": _place(params, lang, ko),
-        "day": lang.get("days", {}).get(params.get("day", ""), "") if ko else "",
-        "item": josa(str(params.get("item", "")), "을") if ko else str(params.get("item", "")),
-        "list": lang["lists"].get(str(params.get("list", "shopping")), ""),
-    }
-    text = " ".join(str(template).format(**fields).split())
-    if key == "set_timer" and not params.get("duration_s"):
-        text = text.replace(" 타이머", "타이머").strip()
-    return _with_timing(text, params, ko)
-
-
-def _scene_name(home: Home, params: Mapping[str, Any], ko: bool) -> str:
-    scene = home.scene(str(params.get("scene", "")))
-    name = scene.name if scene is not None else str(params.get("scene", ""))
-    return josa(name, "을") if ko else name
-
-
-def _place(params: Mapping[str, Any], lang: dict[str, Any], ko: bool) -> str:
-    city = params.get("city")
-    if not city:
-        return ""
-    return f"{city}" if ko else f" in {city}"
-
-
-_REPEAT_WORDS = {
-    "daily": "매일",
-    "weekdays": "평일마다",
-    "weekends": "주말마다",
-    **{
-        day: f"매주 {name}요일"
-        for day, name in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "월화수목금토일", strict=True)
-    },
-}
-
-
-def _with_timing(text: str, params: Mapping[str, Any], ko: bool) -> str:
-    if not ko:
-        return text
-    prefix = []
-    if params.get("repeat"):
-        prefix.append(_REPEAT_WORDS.get(str(params["repeat"]), str(params["repeat"])))
-    if params.get("at"):
-        prefix.append(clock_text(str(params["at"])) + "에")
-    if params.get("delay_s"):
-        prefix.append(duration_text(float(params["delay_s"])) + " 뒤에")
-    return " ".join([*prefix, text]) if prefix else text
+# The intents with a promise (reply.promise.*) and with a question before a yes (reply.ask.*) in the catalogue;
+# adjust is said by its direction (adjust_up, adjust_down), a timer without a length as set_timer_bare.
+PROMISED = frozenset({"turn_on", "turn_off", "open", "close", "lock", "unlock", "start", "stop", "pause", "dock",
+                      "query_state", "set", "adjust", "run_scene", "set_timer", "cancel_timer", "query_timer",
+                      "get_weather", "get_time", "get_date", "add_item", "cancel", "list_jobs",
+                      "query_home"})  # fmt: skip
+ASKED = frozenset({"unlock", "turn_on", "turn_off", "open", "close", "start", "stop", "set", "adjust"})
 
 
 def promise(
     home: Home,
     commands: Sequence[Command],
-    not_found: Sequence[str],
-    why: Sequence[Interpretation],
+    not_found: Sequence[str] = (),
+    why: Sequence[Interpretation] = (),
     *,
-    language: str = "ko",
     needs_confirmation: bool = False,
-) -> str:
+) -> list[Said]:
     """The reply given before acting: what will be done (asked first when it needs a yes), what was
     not found, what the devices lack, or why nothing."""
-    lang = _lang(language)
-    parts = [p for p in (_promise_one(home, c, language, ask=needs_confirmation) for c in commands) if p]
-    parts += _not_found(not_found, why, lang, language)
-    parts += [_lacking(home, o, lang, language) for o in why if o.reason in ("no_property", "bad_value")][:1]
+    parts = [p for p in (_promise_one(home, c, ask=needs_confirmation) for c in commands) if p is not None]
+    parts += _not_found(not_found, why)
+    parts += [_lacking(home, o) for o in why if o.reason in ("no_property", "bad_value")][:1]
     parts += [
-        str(lang["already_bright"]).format(targets=target_phrase(home, [d.id for d in o.devices], "는", lang, language))
+        Said("reply.already_bright", {"targets": naming.targets(home, [d.id for d in o.devices])})
         for o in why
         if o.reason == "already"
     ][:1]
     if not parts:
-        parts.append(_nothing(why, lang))
-    return " ".join(parts)
+        parts.append(_nothing(why))
+    return parts
 
 
-def _not_found(
-    not_found: Sequence[str], why: Sequence[Interpretation], lang: dict[str, Any], language: str
-) -> list[str]:
+def _promise_one(home: Home, command: Command, *, ask: bool = False) -> Said | None:
+    params, intent = command.params, command.intent
+    if intent not in PROMISED:
+        return None
+    key = naming.verb_key(home, intent, command.targets)
+    if intent == "adjust":
+        key = "adjust_down" if params.get("direction") == "down" else "adjust_up"
+    if intent == "set_timer" and not params.get("duration_s"):
+        key = "set_timer_bare"
+    if intent == "get_weather":
+        key = "get_weather" + ("_in" if params.get("city") else "") + ("_day" if params.get("day") else "")
+    prop = str(params.get("property", ""))
+    fields = {
+        "targets": naming.targets(home, command.targets),
+        "prop": naming.prop(prop),
+        "value": naming.value(prop, params.get("value")),
+        "scene": _scene_name(home, params),
+        "duration": float(params.get("duration_s") or 0),
+        "city": str(params.get("city") or ""),
+        "day": {"what": "word", "of": "reply.days", "name": str(params.get("day") or "")},
+        "item": str(params.get("item", "")),
+        "list": {"what": "word", "of": "lists", "name": str(params.get("list", "shopping"))},
+    }
+    said = Said(f"reply.{'ask' if ask and intent in ASKED else 'promise'}.{key}", fields)
+    when = {name: params[name] for name in ("repeat", "at", "delay_s") if params.get(name)}
+    if not when:
+        return said
+    return Said("reply.timed", {"when": {"what": "when", **when}, "promise": said.to_json()})
+
+
+def _scene_name(home: Home, params: Mapping[str, Any]) -> str:
+    scene = home.scene(str(params.get("scene", "")))
+    return scene.name if scene is not None else str(params.get("scene", ""))
+
+
+def _not_found(not_found: Sequence[str], why: Sequence[Interpretation]) -> list[Said]:
     """What was not found: a word no list knows is asked about ("'펜트하우스'가 뭔지 모르겠어요."), a room or
     a kind the home lacks is said not found ("식기세척기를 찾지 못했어요.")."""
     unknown = {name for o in why if o.reason == "not_found" and o.unread for name in o.not_found}
@@ -128,68 +92,60 @@ def _not_found(
     asked, lacking = [n for n in names if n in unknown], [n for n in names if n not in unknown]
     parts = []
     if asked:
-        said = ", ".join(f"'{n}'" for n in asked)
-        parts.append(str(lang["slip_ask"]).format(said=josa(said, "이") if language != "en" else said))
+        parts.append(Said("reply.slip_ask", {"said": ", ".join(f"'{n}'" for n in asked)}))
     if lacking:
-        said = ", ".join(lacking)
-        parts.append(str(lang["not_found"]).format(names=josa(said, "을") if language != "en" else said))
+        parts.append(Said("reply.not_found", {"names": ", ".join(lacking)}))
     return parts
 
 
-def _nothing(why: Sequence[Interpretation], lang: dict[str, Any]) -> str:
+def _nothing(why: Sequence[Interpretation]) -> Said:
     reasons = [o.reason for o in why]
     if "negated" in reasons or "keep" in reasons:
-        return str(lang["negated"])
+        return Said("reply.negated")
     talk = next((o.detail for o in why if o.reason == "smalltalk"), None)
     if talk is not None:
-        return str(lang["smalltalk"].get(talk, lang["smalltalk"]["other"]))
-    return str(lang["nothing"])
+        return Said(f"reply.smalltalk.{talk}")
+    return Said("reply.nothing")
 
 
-def _lacking(home: Home, outcome: Interpretation, lang: dict[str, Any], language: str) -> str:
+def _lacking(home: Home, outcome: Interpretation) -> Said:
     """ "거실 TV에는 밝기 설정이 없어요." (or "…의 색을 그 값으로 맞출 수 없어요."): said once, for all."""
-    prop = lang.get("properties", {}).get(outcome.detail, outcome.detail.replace("_", " "))
-    names = target_phrase(home, [d.id for d in outcome.devices], "", lang, language)
-    template = str(lang["lacking" if outcome.reason == "no_property" else "bad_value"])
-    return template.format(targets=names, prop=prop, prop_object=josa(prop, "을") if language != "en" else prop)
+    fields = {"targets": naming.targets(home, [d.id for d in outcome.devices]), "prop": naming.prop(outcome.detail)}
+    return Said("reply.lacking" if outcome.reason == "no_property" else "reply.bad_value", fields)
 
 
-def choice_question(home: Home, devices: Sequence[Device], language: str) -> str:
+def choice_question(home: Home, devices: Sequence[Device]) -> Said:
     """ "거실 에어컨이요, 안방 에어컨이요?": which of the rooms' devices the person means."""
-    lang = _lang(language)
-    kind = kind_word(devices, lang)
-    places: dict[str, str] = {}
+    kind = naming.kind_of(devices)
+    places: dict[str, dict[str, Any]] = {}
     for device in devices:
         room = home.room(device.room) if device.room else None
-        places.setdefault(room.id if room is not None else device.id, room.name if room is not None else device.name)
-    ko = language != "en"
+        place: dict[str, Any] = {"name": device.name}
+        if room is not None:  # the aliases give an English reply the room's English name, when it has one
+            place = {"room": room.name, "aliases": list(room.aliases), "kind": kind}
+        places.setdefault(room.id if room is not None else device.id, place)
     if len(places) > MAX_NAMED:
-        return str(lang["choose_many"]).format(kind=kind, places=", ".join(places.values()))
-    if ko:
-        options = [f"{place} {kind}" if place != kind else place for place in places.values()]
-        return ", ".join(josa(o, "이요") for o in options) + "?"
-    return str(lang["choose"]).format(options=" or ".join(f"the one in {place}" for place in places.values()))
+        names = ", ".join(p.get("room") or p["name"] for p in places.values())
+        return Said("reply.choose_many", {"kind": naming.kind(kind), "places": names})
+    return Said("reply.choose", {"options": {"what": "options", "items": list(places.values())}})
 
 
-def slip_note(slip: Slip, language: str) -> str:
+def slip_note(slip: Slip) -> Said:
     """ "'블'을 '불'로 알아들었어요." (a slip read as meant), or "'블'이 뭔지 모르겠어요." (asked about)."""
-    lang = _lang(language)
     said, meant = f"'{slip.said}'", f"'{slip.meant}'"
-    if language == "en":
-        return str(lang["slip_ask" if slip.ask else "slip_read"]).format(said=said, meant=meant)
-    if slip.ask:
-        return str(lang["slip_ask"]).format(said=josa(said, "이"))
-    return str(lang["slip_read"]).format(said=josa(said, "을"), meant=josa(meant, "로"))
+    return (
+        Said("reply.slip_ask", {"said": said}) if slip.ask else Said("reply.slip_read", {"said": said, "meant": meant})
+    )
 
 
-def refusal(code: str, language: str) -> str:
-    """Why a request was not read (unknown_room, too_long), in `language`."""
-    return str(_lang(language)["refused"][code]).format(limit=f"{MAX_CHARS:,}")
+def refusal(code: str) -> Said:
+    """Why a request was not read (unknown_room, too_long, bad_request, failed)."""
+    return Said(f"reply.refused.{code}", {"limit": f"{MAX_CHARS:,}"})
 
 
-def describe_results(home: Home, commands: Sequence[Command], results: Sequence[Any], language: str = "ko") -> str:
+def describe_results(home: Home, commands: Sequence[Command], results: Sequence[Any]) -> list[Said]:
     """The reply after acting, from each command's `TargetResult`s (a list per command, or one flat list)."""
-    return describe(home, commands, _per_command(commands, results), _lang(language), language)
+    return describe(home, commands, _per_command(commands, results))
 
 
 def _per_command(commands: Sequence[Command], results: Sequence[Any]) -> list[list[TargetResult]]:

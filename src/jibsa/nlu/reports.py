@@ -1,80 +1,68 @@
-"""The reply after acting: what changed, what failed and why, and answers to questions about state."""
+"""The report after acting, as facts (`Said`s of the catalogue's `reply.*`): what changed, what was only sent,
+what failed and why, and answers to questions about state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Delivery, Device, DeviceType, Home, TargetResult
-from jibsa.domain.korean import duration_text, join_names, josa, number_text
-from jibsa.nlu.naming import target_phrase
-from jibsa.nlu.texts import reply_texts as _lang
+from jibsa.domain.said import Said
+from jibsa.nlu import naming
 
-_CYCLE_NOUN = {DeviceType.WASHER: "세탁", DeviceType.DRYER: "건조", DeviceType.DISHWASHER: "세척"}
+# The intents with a sentence of their own after acting (reply.done.*); any other says reply.done.ok.
+DONE = frozenset({"turn_on", "turn_off", "open", "close", "lock", "unlock", "start", "stop", "pause", "dock", "set",
+                  "adjust", "run_scene"})  # fmt: skip
+_CYCLES = frozenset({DeviceType.WASHER, DeviceType.DRYER, DeviceType.DISHWASHER})  # reply.cycles.*: "세탁이 끝났어요"
 _SENSOR_ORDER = ("temperature", "current_temperature", "humidity", "current_humidity", "pm25", "co2",
                  "air_quality", "battery")  # fmt: skip
 
 
-def describe(
-    home: Home,
-    commands: Sequence[Command],
-    per_command: Sequence[Sequence[TargetResult]],
-    lang: dict[str, Any],
-    language: str,
-) -> str:
-    parts: list[str] = []
+def describe(home: Home, commands: Sequence[Command], per_command: Sequence[Sequence[TargetResult]]) -> list[Said]:
+    """What happened to each command, from its results."""
+    parts: list[Said] = []
     for command, results in zip(commands, per_command, strict=False):
-        parts.extend(_describe_command(home, command, results, lang, language))
-    return " ".join(p for p in parts if p) or ("Done." if language == "en" else "처리했어요.")
+        parts.extend(_describe_command(home, command, results))
+    return parts or [Said("reply.done_nothing")]
 
 
-def _name(home: Home, target: str) -> str:
-    device = home.device(target)
-    return device.name if device is not None else target
-
-
-def _describe_command(
-    home: Home, command: Command, results: Sequence[TargetResult], lang: dict[str, Any], language: str
-) -> list[str]:
+def _describe_command(home: Home, command: Command, results: Sequence[TargetResult]) -> list[Said]:
     ok = [r for r in results if r.ok and r.delivery is not Delivery.SENT]
     sent = [r for r in results if r.ok and r.delivery is Delivery.SENT]
     failed = [r for r in results if not r.ok]
-    parts: list[str] = []
+    parts: list[Said] = []
     if command.intent == "query_state":
-        parts += [_answer(home, r, command.params.get("property"), language) for r in ok]
+        parts += [_answer(home, r, command.params.get("property")) for r in ok]
     elif ok:
-        parts.append(_done(home, command, ok, lang, language))
+        parts += _done(home, command, ok)
     if sent:
-        parts.append(_sent(home, sent, lang, language))
-    parts += [_failure(home, r, lang, language) for r in failed]
-    return parts
+        ids = [r.target for r in sent]
+        shown = naming.named(home, ids) if len(ids) <= naming.MAX_NAMED else naming.counted_devices(len(ids))
+        parts.append(Said("reply.sent", {"targets": shown}))  # no state to tell: never "done", only "sent"
+    return parts + _failures(home, failed)
 
 
-def _done(home: Home, command: Command, ok: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
-    ids = [r.target for r in ok]
-    ko = language != "en"
-    template = lang["done"].get(command.intent, lang["done"]["ok"] if not ko else None)
-    if template is None:
-        return "처리했어요."
+def _done(home: Home, command: Command, ok: Sequence[TargetResult]) -> list[Said]:
     prop = str(command.params.get("property", ""))
     applied = _applied(ok, prop, command.params.get("value"))
+    fields = {
+        "targets": naming.targets(home, [r.target for r in ok]),
+        "prop": naming.prop(prop),
+        "value": naming.value(prop, applied),
+        "scene": _scene(home, command),
+    }
     unchanged = all(r.state is not None and not r.changes for r in ok)  # the devices said so themselves
     if command.intent in ("set", "adjust") and unchanged and applied is not None:
-        template = str(lang["already"])  # nothing changed: never "맞췄어요"
-    prop_name = lang["properties"].get(prop, prop) if ko else prop.replace("_", " ")
-    value = _value(lang, prop, applied, language)
-    template = str(template)
-    fields: dict[str, Callable[[], str]] = {  # worded only when the template says them
-        "targets": lambda: target_phrase(home, ids, "을", lang, language),
-        "owner": lambda: target_phrase(home, ids, "의", lang, language),
-        "prop": lambda: josa(prop_name, "을") if ko else prop_name,
-        "value": lambda: josa(value, "으로") if ko else value,
-        "scene": lambda: _scene(home, command, ko),
-        "prop_is": lambda: josa(prop_name, "은") if ko else prop_name,
-        "plain": lambda: josa(value, "이에요") if ko else value,
-    }  # fmt: skip
-    text = template.format(**{name: word() for name, word in fields.items() if f"{{{name}}}" in template})
-    return text + (_clamp_note(command, applied, prop, lang, ok) if ko else "")
+        return [Said("reply.already", fields)]  # nothing changed: never "맞췄어요"
+    key = naming.verb_key(home, command.intent, [r.target for r in ok]) if command.intent in DONE else "ok"
+    if key in _ALREADY_IS and unchanged:  # "이미 꺼져 있어요", not "껐어요": nothing was done
+        return [Said(f"reply.already_is.{key}", fields)]
+    said = [Said(f"reply.done.{key}", fields)]
+    return said + _clamp_note(command, applied, prop, ok)
+
+
+# The intents whose end is a state the devices may be in already ("거실 불 꺼줘" with the lights off).
+_ALREADY_IS = frozenset({"turn_on", "turn_off", "open", "close", "close_valve", "lock", "unlock"})
 
 
 def _applied(ok: Sequence[TargetResult], prop: str, asked: Any) -> Any:
@@ -86,150 +74,93 @@ def _applied(ok: Sequence[TargetResult], prop: str, asked: Any) -> Any:
     return reported if reported is not None else asked
 
 
-def _sent(home: Home, sent: Sequence[TargetResult], lang: dict[str, Any], language: str) -> str:
-    """Delivered to devices that cannot report back: never "done", only "sent"."""
-    names_list = [_name(home, r.target) for r in sent]
-    if language == "en":
-        return str(lang["sent"]).format(targets=", ".join(names_list))
-    names = join_names(names_list) if len(names_list) <= 3 else f"기기 {len(names_list)}개"
-    return str(lang["sent"]).format(targets=names + "에")
-
-
-def _scene(home: Home, command: Command, ko: bool) -> str:
+def _scene(home: Home, command: Command) -> str:
     scene = home.scene(str(command.params.get("scene", "")))
-    name = scene.name if scene is not None else str(command.params.get("scene", ""))
-    return josa(name, "을") if ko else name
+    return scene.name if scene is not None else str(command.params.get("scene", ""))
 
 
-def _clamp_note(command: Command, applied: Any, prop: str, lang: dict[str, Any], ok: Sequence[TargetResult]) -> str:
+def _clamp_note(command: Command, applied: Any, prop: str, ok: Sequence[TargetResult]) -> list[Said]:
+    """ "(최고 온도가 30도예요)" when the devices took less than was asked (or the results' own notes)."""
     asked = command.params.get("value")
-    noted = any(r.notes for r in ok)
+    notes = [n for r in ok for n in r.notes]
     if not isinstance(applied, (int, float)) or not isinstance(asked, (int, float)) or applied == asked:
-        return f" ({'; '.join(n for r in ok for n in r.notes)})" if noted else ""
-    key = "clamp" if asked > applied else "clamp_low"
-    prop_name = lang["properties"].get(prop, prop)
-    return " " + str(lang[key]).format(prop=josa(prop_name, "이"), value=_value(lang, prop, applied))
+        return [Said("reply.notes", {"notes": "; ".join(notes)})] if notes else []
+    key = "reply.clamp" if asked > applied else "reply.clamp_low"
+    return [Said(key, {"prop": naming.prop(prop), "value": naming.value(prop, applied)})]
 
 
-def _value(lang: dict[str, Any], prop: str, value: Any, language: str = "ko") -> str:
-    if isinstance(value, bool):
-        return ("켬" if value else "끔") if language != "en" else ("on" if value else "off")
-    if isinstance(value, (int, float)):
-        return number_text(value) + str(lang.get("units", {}).get(prop, ""))
-    return str(lang.get("values", {}).get(str(value), value))
+def _failures(home: Home, failed: Sequence[TargetResult]) -> list[Said]:
+    """Why each failed, said once for the devices that failed alike: in the adapter's own words when it gave
+    them (the result's `said`), else by the failure's code."""
+    alike: dict[str, tuple[Said | None, str, list[str]]] = {}
+    for result in failed:
+        code = result.error.value if result.error is not None else "device_error"
+        why = str(result.said.to_json()) if result.said is not None else code
+        alike.setdefault(why, (result.said, code, []))[2].append(result.target)
+    return [
+        said if said is not None else Said(f"reply.failed.{code}", {"targets": naming.targets(home, targets)})
+        for said, code, targets in alike.values()
+    ]
 
 
-def _failure(home: Home, result: TargetResult, lang: dict[str, Any], language: str) -> str:
-    name = _name(home, result.target)
-    code = result.error.value if result.error is not None else "device_error"
-    if language == "en":
-        template = lang["errors"].get(code, lang["errors"]["other"])
-        return str(template).format(target=name, message=result.message)
-    template = lang["errors"].get(code, lang["errors"]["device_error"])
-    particle = "을" if code in ("refused_for_safety", "not_allowed", "needs_confirmation", "unknown_device") else "이"
-    if code in ("unsupported_intent", "unsupported_property"):
-        particle = "에는"
-        return str(template).format(target=name + "에는")
-    if code == "unconfirmed":
-        return str(template).format(target=name + "에")
-    return str(template).format(target=josa(name, particle))
-
-
-def _answer(home: Home, result: TargetResult, prop: Any, language: str) -> str:
+def _answer(home: Home, result: TargetResult, prop: Any) -> Said:
     device = home.device(result.target)
     state = dict(result.state or {})
-    name = _name(home, result.target)
-    if language == "en":
-        return _answer_en(device, name, state, prop)
     if device is None:
-        return f"{name}: {state}"
+        return Said("reply.answer.unknown", {"device": result.target, "state": str(state)})
+    if not state:
+        return Said("reply.answer.no_reading", {"device": naming.named(home, [device.id])})
     if isinstance(prop, str) and prop in state and device.type is not DeviceType.SENSOR:
-        return _property_answer(device, prop, state[prop])
+        return _property_answer(home, device, prop, state[prop])
     return _state_answer(home, device, state)
 
 
-def _answer_en(device: Device | None, name: str, state: Mapping[str, Any], prop: Any) -> str:
-    """The same answers in plain English: "The washer is not running.", "현관문 is locked."."""
-    if not state:
-        return f"{name}: no reading yet."
-    if device is not None and (device.type in _CYCLE_NOUN or prop == "remaining_time"):
-        run, left = state.get("run_state"), state.get("remaining_time")
-        if run == "finished":
-            return f"{name} has finished."
-        if run == "idle" or not left:  # a question about the time left is answered with that alone
-            return f"{name} is not running."
-        return f"{name} will finish in {max(1, round(float(left) / 60))} min."
-    if isinstance(prop, str) and prop in state:
-        return f"The {prop.replace('_', ' ')} of {name} is {_en_value(state[prop])}."
-    if "lock" in state:
-        return f"{name} is {state['lock']}."
-    if "position" in state:
-        position = state["position"]
-        shown = "closed" if position == 0 else "open" if position == 100 else f"{number_text(position)}% open"
-        return f"{name} is {shown}."
-    if "valve" in state:
-        return f"{name} is {state['valve']}."
-    if "power" in state:
-        return f"{name} is {'on' if state['power'] else 'off'}."
-    shown = ", ".join(f"{k.replace('_', ' ')} {_en_value(v)}" for k, v in state.items())
-    return f"{name}: {shown}."
-
-
-def _en_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return number_text(value) if isinstance(value, (int, float)) else str(value).replace("_", " ")
-
-
-def _property_answer(device: Device, prop: str, value: Any) -> str:
+def _property_answer(home: Home, device: Device, prop: str, value: Any) -> Said:
     if prop == "remaining_time":
-        return _remaining(device, {"remaining_time": value, "run_state": "running"})
-    lang = _lang("ko")
-    prop_name = lang["properties"].get(prop, prop)
-    return f"{josa(device.name, '의')} {josa(prop_name, '은')} {josa(_value(lang, prop, value), '이에요')}."
+        return _remaining(home, device, {"remaining_time": value, "run_state": "running"})
+    fields = {"device": naming.named(home, [device.id]), "prop": naming.prop(prop), "value": naming.value(prop, value)}
+    return Said("reply.answer.property", fields)
 
 
-def _state_answer(home: Home, device: Device, state: Mapping[str, Any]) -> str:
-    if device.type in _CYCLE_NOUN:
-        return _remaining(device, state)
+def _state_answer(home: Home, device: Device, state: Mapping[str, Any]) -> Said:
+    said: dict[str, Any] = {"device": naming.named(home, [device.id])}
+    if device.type in _CYCLES:
+        return _remaining(home, device, state)
     if device.type is DeviceType.DOOR_LOCK and "lock" in state:
-        return f"{josa(device.name, '은')} {'잠겨' if state['lock'] == 'locked' else '열려'} 있어요."
+        return Said(f"reply.answer.{'locked' if state['lock'] == 'locked' else 'unlocked'}", said)
     if device.type is DeviceType.SENSOR:
         return _sensor_answer(home, device, state)
     if "position" in state:
-        pos = state["position"]
-        shown = "닫혀" if pos == 0 else "열려" if pos == 100 else f"{number_text(pos)}% 열려"
-        return f"{josa(device.name, '은')} {shown} 있어요."
+        position = state["position"]
+        shown = "closed" if position == 0 else "open" if position == 100 else "open_part"
+        return Said(f"reply.answer.{shown}", {**said, "position": position})
     if "power" in state:
-        return f"{josa(device.name, '은')} {'켜져' if state['power'] else '꺼져'} 있어요."
+        return Said(f"reply.answer.{'on' if state['power'] else 'off'}", said)
     if "valve" in state:
-        return f"{josa(device.name, '은')} {'열려' if state['valve'] == 'open' else '잠겨'} 있어요."
-    return f"{josa(device.name, '은')} {state}."
+        return Said(f"reply.answer.{'valve_open' if state['valve'] == 'open' else 'valve_closed'}", said)
+    return _readings(said["device"], state)  # what it reports, each by its name: "거실 TV는 밝기 50%예요."
 
 
-def _remaining(device: Device, state: Mapping[str, Any]) -> str:
-    noun = _CYCLE_NOUN.get(device.type, device.name)
+def _remaining(home: Home, device: Device, state: Mapping[str, Any]) -> Said:
+    """ "세탁이 1시간 뒤에 끝나요.": a cycle by its name (세탁, 건조, 세척), another device by its own."""
+    cycle: Any = naming.named(home, [device.id])
+    if device.type in _CYCLES:
+        cycle = {"what": "word", "of": "reply.cycles", "name": device.type.value}
     run = state.get("run_state")
     if run == "finished":
-        return f"{josa(noun, '이')} 끝났어요."
+        return Said("reply.answer.finished", {"cycle": cycle})
     if run in ("idle", None) or not state.get("remaining_time"):
-        return f"{josa(device.name, '은')} 지금 쉬고 있어요."
-    return f"{josa(noun, '이')} {duration_text(float(state['remaining_time']))} 뒤에 끝나요."
+        return Said("reply.answer.idle", {"device": naming.named(home, [device.id])})
+    return Said("reply.answer.remaining", {"cycle": cycle, "left": float(state["remaining_time"])})
 
 
-def _sensor_answer(home: Home, device: Device, state: Mapping[str, Any]) -> str:
-    lang = _lang("ko")
+def _sensor_answer(home: Home, device: Device, state: Mapping[str, Any]) -> Said:
+    """ "거실은 24.5도, 습도 40%예요.": a sensor's readings, said of its room."""
     room = home.room(device.room) if device.room else None
-    subject = josa(room.name if room is not None else device.name, "은")
-    readings = []
-    for key in [k for k in _SENSOR_ORDER if k in state] + [k for k in state if k not in _SENSOR_ORDER]:
-        value = state[key]
-        if isinstance(value, bool):
-            readings.append(f"{lang['properties'].get(key, key)} {'감지됨' if value else '없음'}")
-        elif key in ("temperature", "current_temperature"):
-            readings.append(_value(lang, key, value))
-        else:
-            readings.append(f"{lang['properties'].get(key, key)} {_value(lang, key, value)}")
-    if not readings:
-        return f"{josa(device.name, '은')} 아직 값이 없어요."
-    return f"{subject} {josa(', '.join(readings), '이에요')}."
+    return _readings(naming.room_named(room) if room is not None else naming.named(home, [device.id]), state)
+
+
+def _readings(place: Any, state: Mapping[str, Any]) -> Said:
+    order = [k for k in _SENSOR_ORDER if k in state] + [k for k in state if k not in _SENSOR_ORDER]
+    readings = {"what": "readings", "items": [[key, state[key]] for key in order]}
+    return Said("reply.answer.readings", {"place": place, "readings": readings})

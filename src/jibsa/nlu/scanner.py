@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jibsa.nlu.numbers import NUMBER_PATTERN, parse_number
+from jibsa.nlu.numbers import NUMBER_PATTERN, is_native, parse_number
 
 Entry = tuple[str, Any]  # (tag, value): ("device", "living_tv"), ("verb", "turn_on"), ...
 
@@ -220,6 +220,11 @@ def _number_at(text: str, i: int, tokens: list[Token]) -> Token | None:
     value = parse_number(word)
     if value is None:
         return None
+    counted = unit == "번" and is_native(word) and not text.startswith("째", match.end("unit"))
+    if counted and not (tokens and tokens[-1].has("prop")):
+        # "한 번 더", "두 번": how many times, read and set aside; not channel 1 or 2 ("채널 두 번" and "세 번째"
+        # still name one)
+        return Token(i, match.end("unit"), text[i : match.end("unit")], (("times", value),))
     return Token(i, match.end(), match.group(0), (("number", (value, unit, to)),))
 
 

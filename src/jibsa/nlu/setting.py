@@ -68,16 +68,30 @@ def read_setting(clause: Clause, lex: Lexicon) -> Setting:
             s.prop = "temperature"
         if unit == "번" and s.prop is None:
             s.prop = "channel"  # "9번 틀어줘": a channel
-    _comparison(clause, s, said_number=bool(numbers))
+    _comparison(clause, s, lex, said_number=bool(numbers))
     _freezer(clause, lex, s)
     s.said = s.value is not None or s.extreme is not None or s.direction is not None or s.prop is not None
     return s
 
 
-def _comparison(clause: Clause, s: Setting, *, said_number: bool) -> None:
-    """ "더 약하게": weaker than now, not the setting named 약 that the same word names."""
-    if s.direction and clause.has("more") and not said_number and s.value is not None:
+def _comparison(clause: Clause, s: Setting, lex: Lexicon, *, said_number: bool) -> None:
+    """ "더 약하게", "좀 약하게": weaker than now, not the setting named 약 that the same word names."""
+    if not s.direction or said_number or s.value is None:
+        return
+    if clause.has("more") or _a_little_before_direction(clause, lex):
         s.value = None
+
+
+def _a_little_before_direction(clause: Clause, lex: Lexicon) -> bool:
+    """ "좀 약하게", "살짝 세게", "a bit lower": a word of a little right before the word that moves."""
+    little = lex.words("a_little_words")
+    for name, token in clause.verbs:
+        if name not in ("up", "down"):
+            continue
+        before = clause.sentence[clause.offset : token.start].split()
+        if any(before[-len(w.split()) :] == w.split() for w in little if len(before) >= len(w.split())):
+            return True
+    return False
 
 
 def _extreme(clause: Clause, s: Setting) -> None:

@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from jibsa.domain import DeviceType, Home
+from jibsa.domain import DeviceType, Home, Room
+from jibsa.nlu import naming
 from jibsa.presentation.state_words import StateWords, state_words
+from jibsa.words.catalogue import word
 
 if TYPE_CHECKING:
     from jibsa.hub import Hub, PendingJob
@@ -35,7 +37,7 @@ def turn_lines(
 
 def command_words(home: Home, command: Mapping[str, Any], words: StateWords) -> str:
     """A command as people say it: "거실 에어컨, 안방 에어컨 끄기"."""
-    names = ", ".join(_name(home, str(t)) for t in command.get("targets", ()))
+    names = ", ".join(_name(home, str(t), words) for t in command.get("targets", ()))
     return words.phrase("command", targets=names, intent=words.intent(str(command.get("intent", "")))).strip()
 
 
@@ -49,7 +51,7 @@ def _scheduled(home: Home, outcome: Mapping[str, Any], words: StateWords, timezo
 
 
 def _result_lines(home: Home, result: Mapping[str, Any], words: StateWords) -> list[str]:
-    name = _name(home, str(result["target"]))
+    name = _name(home, str(result["target"]), words)
     if not result.get("ok"):
         reason = words.error(str(result.get("error", "")))
         detail = result.get("message") if words.language == "en" else None  # adapters explain in English
@@ -60,9 +62,14 @@ def _result_lines(home: Home, result: Mapping[str, Any], words: StateWords) -> l
     return [f"✓ {name}: {s}" for s in said if s]
 
 
-def _name(home: Home, device_id: str) -> str:
-    device = home.device(device_id)
-    return device.name if device else device_id
+def _name(home: Home, device_id: str, words: StateWords) -> str:
+    """A device as a reply in this language names it ("거실 에어컨", "the living room air conditioner")."""
+    return word("{device|label}", {"device": naming.named(home, [device_id])}, words.language)
+
+
+def _room_name(room: Room, words: StateWords) -> str:
+    """A room as this language names it ("거실", "the living room")."""
+    return word("{room|label}", {"room": naming.room_named(room)}, words.language)
 
 
 def hub_status(hub: Hub, language: str) -> list[str]:
@@ -70,14 +77,14 @@ def hub_status(hub: Hub, language: str) -> list[str]:
     words = state_words(language)
     home = hub.home  # the home as it is now, with devices discovered at start (MQTT, ThinQ, SmartThings)
     rows: list[tuple[str, str, str]] = [(words.phrase("room"), words.phrase("device"), words.phrase("state"))]
-    groups = [(room.name, home.devices_in(room.id)) for room in home.rooms]
+    groups = [(_room_name(room, words), home.devices_in(room.id)) for room in home.rooms]
     groups.append((words.phrase("whole_home"), home.devices_in(None)))
     for room_name, devices in groups:
         for i, device in enumerate(devices):
             said = words.describe(device.type, hub.state(device.id))
             if not hub.states.available(device.id):
                 said = f"{words.word('unavailable')} · {said}"
-            rows.append((room_name if i == 0 else "", device.name, said))
+            rows.append((room_name if i == 0 else "", _name(home, device.id, words), said))
     lines = [home.name, *_aligned(rows)]
     jobs = hub.pending_jobs()
     if jobs:

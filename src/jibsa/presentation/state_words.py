@@ -1,7 +1,7 @@
 """A device's state in the words people use, in Korean or English: the catalogue's `state` section (words/<lang>.yaml)
 that the CLI and the API's device summaries share.
 
-"잠김"/"열림" for a lock, "닫힘" for a cover at 0% and "열림 40%" otherwise, "켜짐"/"꺼짐",
+"잠김"/"열림" for a lock and a gas valve, "닫힘" for a cover at 0% and "열림 40%" otherwise, "켜짐"/"꺼짐",
 colours and modes in Korean; numbers with their unit ("밝기 80%", "현재 27.5°C").
 """
 
@@ -97,6 +97,8 @@ class StateWords:
             return None
         if device_type in COVERS and name == "position":
             return self._cover(value)
+        if name == "valve" and value in ("open", "closed"):
+            return self.word(f"valve_{value}")  # locked shut ("잠김"), as the page says, not a cover's "닫힘"
         if name == "power" and device_type is not DeviceType.SENSOR:
             return self.value(bool(value))
         label = self._label(device_type, name)
@@ -107,6 +109,8 @@ class StateWords:
         if name == "remaining_time":
             return f"{label} {self.minutes(value)}" if value else None
         shown = f"{self.value(value)}{self._unit(device_type, name)}"
+        if name == "mode":  # as a reply says it: "dry mode" in English, "모드 제습" in Korean
+            return str(self._words["mode_shown"]).format(value=shown)
         return shown if name in UNLABELLED else f"{label} {shown}"
 
     def describe(self, device_type: DeviceType, state: Mapping[str, Any], *, key_only: bool = False) -> str:

@@ -11,6 +11,7 @@ Not in a cell home (yet): energy recording, Web Push, weather sources, MQTT anno
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ from jibsa.gate import Gate, GateRefused, Principal, Via
 from jibsa.hub import AdapterFactory, Clock, Hub, Skill
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
+from jibsa.provider.home_rows import HomeRows
 from jibsa.provider.homes import HomeSource
+from jibsa.provider.prefetch import PrefetchingStore
 from jibsa.provider.wire import Reply, Request
 from jibsa.rules.commands import RuleCommands
 from jibsa.rules.engine import RuleEngine
@@ -44,6 +47,7 @@ log = logging.getLogger(__name__)
 _WIRE_VIAS = frozenset({Via.HTTP, Via.WS, Via.VOICE, Via.WYOMING, Via.CLI})
 
 OPEN_AT_ONCE = 16
+READ_AHEAD = 256  # homes whose rows are read in one batch when many wait to open (prefetch.py)
 EventSink = Callable[[str, Any], None]  # (home id, event) for every event of every home
 
 
@@ -102,6 +106,7 @@ class Cell:
         # Opening a home takes CPU (its devices, state, rules): a few at a time, so that a burst of homes (a
         # shard taken over) leaves the event loop free for the leases and the homes already running.
         self._open_slots = asyncio.Semaphore(OPEN_AT_ONCE)
+        self._reading: dict[str, asyncio.Future[None]] = {}  # home -> the batch read ahead for it
 
     @property
     def homes(self) -> Mapping[str, CellHome]:
@@ -136,13 +141,40 @@ class Cell:
         await asyncio.gather(*(self.close(h) for h in self.home_ids()))
 
     async def _open(self, home_id: str) -> CellHome:
+        await self._read_ahead(home_id)
         async with self._open_slots:
-            return await self._start(home_id)
+            try:
+                return await self._start(home_id)
+            finally:
+                if isinstance(self.store, PrefetchingStore):
+                    self.store.forget(home_id)
+
+    async def _read_ahead(self, home_id: str) -> None:
+        """Read the rows of this home and of the others waiting to open, one batch for all (prefetch.py)."""
+        if not isinstance(self.store, PrefetchingStore):
+            return
+        reading = self._reading.get(home_id)
+        if reading is None:
+            waiting = (h for h in self._opening if h != home_id and h not in self._reading)
+            batch = [home_id, *itertools.islice((h for h in waiting if not self.store.prefetched(h)), READ_AHEAD - 1)]
+            reading = asyncio.ensure_future(self._read_batch(batch))
+            self._reading.update(dict.fromkeys(batch, reading))
+        try:
+            await asyncio.shield(reading)
+        finally:
+            self._reading.pop(home_id, None)
+
+    async def _read_batch(self, home_ids: list[str]) -> None:
+        assert isinstance(self.store, PrefetchingStore)
+        if isinstance(self._source, HomeRows):
+            await asyncio.gather(self.store.prefetch(home_ids), self._source.prefetch(home_ids))
+        else:
+            await self.store.prefetch(home_ids)
 
     async def _start(self, home_id: str) -> CellHome:
-        home, key = self._source.home(home_id)
-        model = self._models.get(key)
+        home, key = await self._source.home(home_id)
         saved = await self.store.load_states(home.id)
+        model = self._models.get(key)  # after the last wait before it is made: made once, not once per opener
         vendors = {d.vendor for d in home.devices}
         if missing := vendors - set(self._factories):
             self._factories.update(adapter_factories(missing))

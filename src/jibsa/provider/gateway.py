@@ -44,14 +44,19 @@ from starlette.websockets import WebSocketDisconnect
 
 from jibsa.api.accounts import role_of, secret_hash, verify_password
 from jibsa.api.body_limit import BodyLimit
-from jibsa.api.errors import STATUS, ApiError, install_error_handlers
+from jibsa.api.errors import STATUS, ApiError, error_response, install_error_handlers
 from jibsa.api.limits import LoginThrottle
 from jibsa.domain import Role
 from jibsa.domain.commands import Command, CommandFormatError
 from jibsa.provider import wire
-from jibsa.provider.gateway_settings import GatewaySettings
-from jibsa.provider.shards import command_subject, event_subject
+from jibsa.provider.gateway_events import event_for
+from jibsa.provider.inbox import Inboxes
+from jibsa.provider.outages import DOWN_ERRORS, RETRY_AFTER_S, UNAVAILABLE, database_down
+from jibsa.provider.settings import ProviderSettings
+from jibsa.provider.shards import command_subject, event_subject, watch_subject
+from jibsa.provider.socket_access import closer
 from jibsa.provider.tenancy import HomeDirectory, TenancyError
+from jibsa.provider.token_cache import TokenCache, TokenChecker
 from jibsa.storage import SqlStore
 
 log = logging.getLogger(__name__)
@@ -60,6 +65,7 @@ _HOME = r"^[A-Za-z0-9_-]{1,64}$"
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORKER_CODES = {"bad_request": "invalid_request"}  # the worker's codes that the API spells otherwise
 CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 class _Strict(BaseModel):
@@ -100,7 +106,7 @@ class GatewayMetrics:
         )
         self.seconds = Histogram(
             "jibsa_gateway_request_seconds", "Time for a home's worker to answer", ["kind"], registry=self.registry,
-            buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
+            buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10),
         )  # fmt: skip
         self.logins = Counter("jibsa_gateway_logins", "Logins", ["outcome"], registry=self.registry)
         self.sockets = Gauge("jibsa_gateway_websockets", "Open event WebSockets", registry=self.registry)
@@ -110,13 +116,15 @@ class GatewayMetrics:
 class Gateway:
     """What the routes share; nothing in it belongs to one home."""
 
-    settings: GatewaySettings
+    settings: ProviderSettings
     engine: AsyncEngine
     nats: Nats
     accounts: SqlStore
     directory: HomeDirectory
     throttle: LoginThrottle
     metrics: GatewayMetrics
+    tokens: TokenChecker
+    inboxes: Inboxes
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,7 @@ class Caller:
 
     user: Any
     role: Role
+    token_hash: str = ""
 
     @property
     def home_id(self) -> str:
@@ -145,15 +154,10 @@ async def identify(connection: HTTPConnection, *, query_token: bool = False) -> 
         token = connection.query_params.get("token", "")
     if not token or len(token) > 256:
         raise ApiError("not_authenticated")
-    accounts = _gateway(connection).accounts
-    token_hash = secret_hash(token)
-    user = await accounts.find_token(token_hash)
-    if user is None:
-        found = await accounts.find_session(token_hash, time.time())
-        user = found[0] if found is not None else None
+    user = await _gateway(connection).tokens.user(token_hash := secret_hash(token))
     if user is None:
         raise ApiError("not_authenticated")
-    return Caller(user, role_of(user))
+    return Caller(user, role_of(user), token_hash)
 
 
 async def _caller(request: Request) -> Caller:
@@ -173,11 +177,16 @@ async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any],
     data = wire.Request(request_id, caller.home_id, asker, kind, body).to_bytes()
     if len(data) > wire.MAX_BYTES:
         raise ApiError("payload_too_large", {"max_bytes": wire.MAX_BYTES})
-    timeout = gateway.settings.request_timeout_s
+    # A live worker answers within request_timeout_s; one that died leaves the request to the shard's next
+    # owner, which replays it from the stream within the lease TTL and answers the inbox the request names.
+    timeout = gateway.settings.answer_within_s
     started = time.perf_counter()
     try:
-        message = await gateway.nats.request(command_subject(caller.home_id), data, timeout=timeout)
-    except (nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.errors.ConnectionClosedError) as error:
+        async with gateway.inboxes.waiting(caller.home_id, request_id) as waiting:
+            sent = {**wire.stream_once(caller.home_id, request_id), wire.REPLY_TO: waiting.inbox}
+            await gateway.nats.publish(command_subject(caller.home_id), data, reply=waiting.inbox, headers=sent)
+            message = await waiting.reply(timeout)
+    except (nats.errors.Error, TimeoutError) as error:  # no answer in time, NATS away or reconnecting
         gateway.metrics.requests.labels(kind, "not_answering").inc()
         log.warning("home %s: no answer to %s within %.1f s (%s)", caller.home_id, kind, timeout, type(error).__name__)
         raise ApiError("home_not_answering", {"seconds": timeout}) from None
@@ -192,23 +201,40 @@ async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any],
     if reply.ok:
         return reply.result
     code = _WORKER_CODES.get(reply.code, reply.code)
-    raise ApiError(code if code in STATUS else "internal_error", {"reason": reply.message} if reply.message else None)
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if code == UNAVAILABLE else None
+    detail = {"reason": reply.message} if reply.message else None
+    raise ApiError(code if code in STATUS else "internal_error", detail, headers=headers)
 
 
-def create_gateway(settings: GatewaySettings, engine: AsyncEngine, connection: Nats) -> FastAPI:
+def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: Nats) -> FastAPI:
     """The gateway's ASGI application on an open database engine and NATS connection."""
     app = FastAPI(title="jibsa provider gateway", docs_url=None, redoc_url=None, openapi_url=None)
+    accounts = SqlStore(engine)
+    tokens = TokenChecker(accounts, connection, TokenCache(settings.token_cache_s, settings.token_cache_size))
     app.state.gateway = Gateway(
-        settings, engine, connection, SqlStore(engine), HomeDirectory(engine),
-        LoginThrottle(settings.login_attempts, settings.login_window_s), GatewayMetrics(),
+        settings, engine, connection, accounts, HomeDirectory(engine),
+        LoginThrottle(settings.login_attempts, settings.login_window_s), GatewayMetrics(), tokens,
+        Inboxes(connection),
     )  # fmt: skip
     install_error_handlers(app)
+    for kind in DOWN_ERRORS:
+        app.add_exception_handler(kind, _database_away)
     _home_routes(app)
     _account_routes(app)
     _operation_routes(app)
     app.add_api_websocket_route("/api/events", relay_events)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+async def _database_away(request: Request, error: Exception) -> JSONResponse:
+    """PostgreSQL away (down, restarting, our connection killed): 503, try again shortly; not a 500."""
+    if not database_down(error):
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+        return error_response("internal_error")
+    log.warning("the database is not reachable (%s): %s %s answered 503", type(error).__name__, request.method,
+                request.url.path)  # fmt: skip
+    return error_response(UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 def _home_routes(app: FastAPI) -> None:
@@ -263,7 +289,9 @@ def _account_routes(app: FastAPI) -> None:
     @app.post("/api/logout")
     async def logout(request: Request, caller: Authenticated) -> dict[str, Any]:
         token = request.headers.get("authorization", "").partition(" ")[2].strip()
-        await _gateway(request).accounts.delete_session(secret_hash(token))
+        gateway = _gateway(request)
+        await gateway.accounts.delete_session(secret_hash(token))
+        await gateway.tokens.revoke(user_id=str(caller.user.id))  # no gateway answers to it from memory
         return {"ok": True}
 
     @app.get("/api/me")
@@ -293,7 +321,7 @@ def _account_routes(app: FastAPI) -> None:
         return {"token": joined.token, "home": joined.home_id, "name": body.name, "role": joined.role.value}
 
 
-def client_address(request: HTTPConnection, settings: GatewaySettings) -> str:
+def client_address(request: HTTPConnection, settings: ProviderSettings) -> str:
     """Where a request comes from: the peer, or what a trusted load balancer says it forwarded (behind
     one, every login would otherwise share its address, and one person's guesses would lock out all)."""
     peer = request.client.host if request.client else "unknown"
@@ -329,30 +357,48 @@ def _operation_routes(app: FastAPI) -> None:
 
 async def relay_events(websocket: WebSocket) -> None:
     """The caller's home's events, as the worker published them, until either side leaves. The subject
-    is the caller's home's exactly (no wildcard), so no other home's event can arrive here."""
+    is the caller's home's exactly (no wildcard), so no other home's event can arrive here; of those, the
+    caller is sent what they may see (`policy.may_see`, as `jibsa serve` decides it): what someone said
+    goes to them and the home's owners, a notification to the person it is for."""
     try:
         caller = await identify(websocket, query_token=True)
     except ApiError:
         await websocket.close(code=CLOSE_NOT_AUTHENTICATED)
         return
+    except DOWN_ERRORS as error:
+        if not database_down(error):
+            raise
+        await websocket.close(code=CLOSE_TRY_AGAIN_LATER)
+        return
     gateway = _gateway(websocket)
     subject = event_subject(caller.home_id)
-    waiting: asyncio.Queue[bytes | None] = asyncio.Queue(gateway.settings.events_queue)
+    waiting: asyncio.Queue[str | None] = asyncio.Queue(gateway.settings.events_queue)
 
     async def arrived(message: Msg) -> None:
         if message.subject != subject:
             return
+        event = event_for(message.data, str(caller.user.name), caller.role)
+        if event is None:
+            return
         try:
-            waiting.put_nowait(message.data)
+            waiting.put_nowait(event)
         except asyncio.QueueFull:  # a client that does not read: close rather than hold memory for it
             with suppress(asyncio.QueueFull):
                 waiting.get_nowait()
                 waiting.put_nowait(None)
 
-    await websocket.accept()
     subscription = await gateway.nats.subscribe(subject, cb=arrived)
+    try:
+        await _watch(gateway, caller.home_id)  # before the socket is open: what happens after, the worker publishes
+        await websocket.accept()
+    except BaseException:
+        with suppress(nats.errors.Error):
+            await subscription.unsubscribe()
+        raise
     gateway.metrics.sockets.inc()
     sender = asyncio.create_task(_send(websocket, waiting))
+    watching = asyncio.create_task(_keep_watching(gateway, caller.home_id))
+    guarding = asyncio.create_task(gateway.tokens.guard(caller.token_hash, closer(websocket, sender, watching)))
     try:
         while True:
             message = await websocket.receive()
@@ -362,12 +408,30 @@ async def relay_events(websocket: WebSocket) -> None:
         pass
     finally:
         sender.cancel()
+        watching.cancel()
+        guarding.cancel()
         gateway.metrics.sockets.dec()
         with suppress(nats.errors.Error):
             await subscription.unsubscribe()
 
 
-async def _send(websocket: WebSocket, waiting: asyncio.Queue[bytes | None]) -> None:
-    while (data := await waiting.get()) is not None:
-        await websocket.send_text(data.decode("utf-8", "replace"))
-    await websocket.close(code=1013)  # try again later: this client fell too far behind
+async def _watch(gateway: Gateway, home_id: str) -> None:
+    """Tell the home's worker that a WebSocket of the home is open (a worker publishes only the events of
+    homes someone watches), and wait for its word. No worker answering (none holds the shard, NATS away) is
+    not an error: the worker that takes the shard publishes every event until the gateways have said again."""
+    timeout = min(1.0, gateway.settings.request_timeout_s)
+    with suppress(nats.errors.Error):
+        await gateway.nats.request(watch_subject(home_id), b"", timeout=timeout)
+
+
+async def _keep_watching(gateway: Gateway, home_id: str) -> None:
+    """Say it again every third of `events_watch_s` while the socket is open."""
+    while True:
+        await asyncio.sleep(gateway.settings.events_watch_s / 3)
+        await _watch(gateway, home_id)
+
+
+async def _send(websocket: WebSocket, waiting: asyncio.Queue[str | None]) -> None:
+    while (text := await waiting.get()) is not None:
+        await websocket.send_text(text)
+    await websocket.close(code=CLOSE_TRY_AGAIN_LATER)  # this client fell too far behind

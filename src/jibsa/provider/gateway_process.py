@@ -9,37 +9,34 @@ import socket
 import time
 from collections.abc import Callable
 
-import nats
-import nats.errors
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jibsa.config import ConfigError
 from jibsa.provider.database import maintain_history, prepare_database
 from jibsa.provider.gateway import create_gateway
-from jibsa.provider.gateway_settings import GatewaySettings
+from jibsa.provider.nats_connection import connect as connect_nats
+from jibsa.provider.settings import ProviderSettings
+from jibsa.provider.told import SettingsError
 from jibsa.storage.engine import create_engine, database_url
 
 log = logging.getLogger(__name__)
 READY = "jibsa provider gateway: listening on"
 
 
-async def run_gateway(settings: GatewaySettings, stop: asyncio.Event, ready: Callable[[str], None] = print) -> None:
+async def run_gateway(settings: ProviderSettings, stop: asyncio.Event, ready: Callable[[str], None] = print) -> None:
     """Serve until `stop` is set; `ready` hears one line with the address once requests are taken."""
     url = database_url(settings.database_url)
     await prepare_database(url)
     engine = create_engine(url)
     try:
-        connection = await nats.connect(
-            settings.nats_url, name="jibsa-gateway", connect_timeout=5, max_reconnect_attempts=-1,
-            allow_reconnect=True,
-        )  # fmt: skip
-    except (OSError, nats.errors.Error) as error:
+        connection = await connect_nats(settings.nats_url, "jibsa-gateway")
+    except SettingsError:
         await engine.dispose()
-        raise ConfigError(f"nats_url: cannot reach NATS at {settings.nats_url}: {error}") from None
+        raise
     try:
         app = create_gateway(settings, engine, connection)
+        await app.state.gateway.tokens.listen()
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -68,7 +65,7 @@ async def run_gateway(settings: GatewaySettings, stop: asyncio.Event, ready: Cal
         await engine.dispose()
 
 
-async def _keep_history(engine: AsyncEngine, settings: GatewaySettings) -> None:
+async def _keep_history(engine: AsyncEngine, settings: ProviderSettings) -> None:
     """Every `maintain_every_s`: history partitions ahead, each home's retention applied. Any number of
     gateways may do it; they take turns on an advisory lock, and a second one in a row finds little to do."""
     if settings.maintain_every_s <= 0:

@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jibsa.api.accounts import new_token, secret_hash
 from jibsa.domain import Role
+from jibsa.domain.said import Said
 from jibsa.home_file import parse_home_text
 from jibsa.provider.database import access_tokens, homes, login_sessions, metadata, provider_audit, users
 from jibsa.provider.shards import checked_home_id
+from jibsa.provider.told import Told
 
 # Columns holding a secret's hash: an export says that they are there, never what they are.
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "session_hash", "csrf_token", "code_hash"})
@@ -65,11 +67,19 @@ def _with_id(text: str, home_id: str) -> str:
     return _TOP_LEVEL_ID.sub(line, text, count=1) if _TOP_LEVEL_ID.search(text) else f"{line}\n{text}"
 
 
+def without_id(text: str) -> str:
+    """A home file's text with its top-level `id` line blanked: equal for homes that are twins."""
+    return _TOP_LEVEL_ID.sub("id:", text, count=1)
+
+
 async def import_homes(
     engine: AsyncEngine, new_homes: Iterable[NewHome], *, owner: str | None = None, actor: str = "cli"
 ) -> Imported:
     """Add the homes (in batches, each one transaction); with `owner`, each gets an owner account of
-    that name holding one access token (no password: the owner logs in with the token or sets one)."""
+    that name holding one access token (no password: the owner logs in with the token or sets one).
+    `HomesExist` (and nothing imported) when any of them is there already."""
+    new_homes = list(new_homes)
+    await _none_there(engine, [h.id for h in new_homes])
     count, tokens = 0, {}
     batch: list[NewHome] = []
     for home in new_homes:
@@ -81,6 +91,23 @@ async def import_homes(
         tokens.update(await _import_batch(engine, batch, owner, actor))
         count += len(batch)
     return Imported(count, tokens)
+
+
+class HomesExist(Told, ValueError):
+    """Homes to import that are there already."""
+
+
+async def _none_there(engine: AsyncEngine, home_ids: list[str]) -> None:
+    there: list[str] = []
+    async with engine.connect() as connection:
+        for start in range(0, len(home_ids), _BATCH):
+            chunk = home_ids[start : start + _BATCH]
+            there += (await connection.scalars(sa.select(homes.c.id).where(homes.c.id.in_(chunk)))).all()
+    if there:
+        shown = {"count": len(there), "shown": ", ".join(sorted(there)[:5])}
+        if len(there) > 5:
+            raise HomesExist(Said("provider_errors.homes_exist_more", {**shown, "more": len(there) - 5}))
+        raise HomesExist(Said("provider_errors.homes_exist", shown))
 
 
 async def _import_batch(engine: AsyncEngine, batch: list[NewHome], owner: str | None, actor: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""Where a worker finds a home's home file: one file per home in a directory (`<home id>.yaml`), or one
-template every home id is made from (a simulated fleet). Homes made from equal files share one model:
+"""Where a worker finds a home's home file: the provider database's homes table (`home_rows.HomeRows`,
+the default), or for simulated fleets one file per home in a directory (`<home id>.yaml`), or one
+template every home id is made from. Homes made from equal files share one model:
 the home file is read once per file, and homes that differ only in their id are twins (`Parser.twin`)."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class NoSuchHome(LookupError):
 
 
 class HomeSource(Protocol):
-    def home(self, home_id: str) -> tuple[Home, str]:
+    async def home(self, home_id: str) -> tuple[Home, str]:
         """The home of `home_id` and the key of its model (equal for homes that are twins)."""
         ...
 
@@ -35,7 +36,7 @@ class HomeFiles:
         self._template: Home | None = None
         self._models: dict[str, Home] = {}
 
-    def home(self, home_id: str) -> tuple[Home, str]:
+    async def home(self, home_id: str) -> tuple[Home, str]:
         checked_home_id(home_id)  # never a path outside the directory
         if self._dir is not None and (file := self._dir / f"{home_id}.yaml").is_file():
             loaded = load_home(file).home

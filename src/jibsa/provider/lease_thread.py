@@ -49,6 +49,14 @@ class LeaseThread:
         if self._failed is not None:
             raise self._failed
 
+    def serving(self, shard: int) -> bool:
+        """Whether this worker may serve `shard` now: its lease is held and was renewed recently."""
+        return self.leases is not None and self.leases.serving(shard)
+
+    @property
+    def late_renewals(self) -> int:
+        return self.leases.late if self.leases is not None else 0
+
     async def stop(self, *, release: bool) -> None:
         """Stop renewing; with `release`, hand every shard back first (each stops on the worker's loop)."""
         if self._loop is not None and self._stop is not None and self._thread.is_alive():

@@ -13,18 +13,19 @@ import asyncio
 import random
 import time
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from nats.aio.client import Client as NATS
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.domain import Role
+from jibsa.provider.inbox import Inboxes
+from jibsa.provider.outages import UNAVAILABLE
 from jibsa.provider.shards import command_subject
-from jibsa.provider.wire import Asker, Reply, Request
+from jibsa.provider.wire import REPLY_TO, Asker, Reply, Request, stream_once
 
 LIGHT = "study_light"  # a dimmable light of the sample home
 _ASKER = Asker("load", Role.OWNER, "http")
@@ -39,6 +40,7 @@ class Sent:
     answered: float | None = None
     ok: bool = False
     code: str = ""
+    confirmed: float | None = None  # when the device's own state was seen to show `value`
 
 
 @dataclass
@@ -53,21 +55,35 @@ class Load:
         return [s for per_home in self.sent.values() for s in per_home]
 
 
+_INBOXES: weakref.WeakKeyDictionary[NATS, Inboxes] = weakref.WeakKeyDictionary()
+
+
 async def ask(nc: NATS, request: Request, *, try_s: float = 0.5, give_up_s: float = 30.0) -> Reply | None:
-    """The reply to `request`, sent again (same id) until one comes, waiting `try_s` the first time and twice
-    as long each time after (up to 1 s); None after `give_up_s`."""
+    """The reply to `request`, sent again (same id) until one comes that is not "try again shortly", waiting
+    `try_s` the first time and twice as long each time after (up to 1 s); None after `give_up_s`. Every copy
+    names one inbox (as the reply subject and in `Jibsa-Reply-To`): the stream's copy, replayed by the shard's
+    next owner when its worker died, is answered there, as a gateway's request is."""
+    inboxes = _INBOXES.get(nc) or _INBOXES.setdefault(nc, Inboxes(nc))
+    subject, data = command_subject(request.home), request.to_bytes()
     deadline = time.monotonic() + give_up_s
-    wait_s = try_s
     while time.monotonic() < deadline:
-        try:
-            message = await nc.request(command_subject(request.home), request.to_bytes(), timeout=wait_s)
-        except NatsTimeout:
-            wait_s = min(wait_s * 2, 1.0)  # a worker slow to answer is not sent ever more copies
+        async with inboxes.waiting(request.home, request.id) as waiting:
+            headers = {**stream_once(request.home, request.id), REPLY_TO: waiting.inbox}
+            wait_s = try_s
+            while (left_s := deadline - time.monotonic()) > 0:
+                await nc.publish(subject, data, reply=waiting.inbox, headers=headers)
+                try:
+                    message = await waiting.reply(min(wait_s, left_s))
+                    break
+                except TimeoutError:
+                    wait_s = min(wait_s * 2, 1.0)  # a worker slow to answer is not sent ever more copies
+            else:
+                return None
+        reply = Reply.from_bytes(message.data)
+        if reply.code == UNAVAILABLE:  # "try again shortly": the database is away, or the shard is moving
+            await asyncio.sleep(0.2)
             continue
-        except NoRespondersError:
-            await asyncio.sleep(0.1)
-            continue
-        return Reply.from_bytes(message.data)
+        return reply
     return None
 
 

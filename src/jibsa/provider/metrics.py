@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from jibsa.provider.journal import JournalStats
 
 # Up to 2 s; p50/p99 come from the buckets (histogram_quantile).
 _LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.2, 0.5, 1.0, 2.0)
@@ -39,6 +42,27 @@ class WorkerMetrics:
             "jibsa_worker_duplicates", "Requests answered from a stored reply, not applied again", ["worker"],
             registry=self.registry,
         )  # fmt: skip
+        self.steps = Histogram(
+            "jibsa_worker_step_seconds", "A changing request's steps: claim, apply, commit (its journal batch)",
+            ["worker", "step"], buckets=_LATENCY_BUCKETS, registry=self.registry,
+        )  # fmt: skip
+        self.journal = Gauge(
+            "jibsa_worker_journal", "The journal so far: batches, rows, seconds writing, retries, dropped rows",
+            ["worker", "what"], registry=self.registry,
+        )  # fmt: skip
+        self.late_renewals = Gauge(
+            "jibsa_worker_lease_late_renewals",
+            "Lease renewals sent after the lease stopped being served (each kept its shard if it succeeded)",
+            ["worker"], registry=self.registry,
+        )  # fmt: skip
+        self.events_unwatched = Gauge(
+            "jibsa_worker_events_unwatched",
+            "Events not published: no gateway said a WebSocket of their home is open",
+            ["worker"], registry=self.registry,
+        )  # fmt: skip
+        self._unwatched: Callable[[], int] = lambda: 0
+        self._late: Callable[[], int] = lambda: 0
+        self._journal_stats: JournalStats | None = None
         self._labels = labels
         self._homes_gauge = Gauge(
             "jibsa_worker_homes", "Homes running in this worker", ["worker"], registry=self.registry
@@ -63,7 +87,24 @@ class WorkerMetrics:
     def duplicate(self) -> None:
         self.duplicates.labels(**self._labels).inc()
 
+    def step(self, name: str, seconds: float) -> None:
+        self.steps.labels(step=name, **self._labels).observe(seconds)
+
+    def watch_journal(self, stats: JournalStats) -> None:
+        self._journal_stats = stats
+
+    def watch_late_renewals(self, late: Callable[[], int]) -> None:
+        self._late = late
+
+    def watch_unwatched_events(self, unwatched: Callable[[], int]) -> None:
+        self._unwatched = unwatched
+
     def text(self) -> bytes:
+        self.late_renewals.labels(**self._labels).set(self._late())
+        self.events_unwatched.labels(**self._labels).set(self._unwatched())
+        if self._journal_stats is not None:
+            for what, value in asdict(self._journal_stats).items():
+                self.journal.labels(what=what, **self._labels).set(value)
         return generate_latest(self.registry)
 
 

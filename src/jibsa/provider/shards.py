@@ -9,19 +9,22 @@ from __future__ import annotations
 import re
 import zlib
 
+from jibsa.domain.said import Said
+from jibsa.provider.told import Told
+
 SHARDS = 64
 PREFIX = "jibsa"
 
 _HOME_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class BadHomeId(ValueError):
+class BadHomeId(Told, ValueError):
     """A home id that cannot name a home (and so cannot appear in a subject)."""
 
 
 def checked_home_id(home_id: str) -> str:
     if not isinstance(home_id, str) or not _HOME_ID.fullmatch(home_id):
-        raise BadHomeId(f"home id must be 1-64 of A-Z a-z 0-9 - _: {home_id!r:.80}")
+        raise BadHomeId(Said("provider_errors.bad_home_id", {"home": f"{home_id!r:.80}"}))
     return home_id
 
 
@@ -40,6 +43,12 @@ def event_subject(home_id: str) -> str:
     return f"{PREFIX}.{shard_of(home_id)}.{home_id}.evt"
 
 
+def watch_subject(home_id: str) -> str:
+    """A gateway says here that a WebSocket of the home is open (NATS request/reply: the home's worker
+    answers once it publishes the home's events)."""
+    return f"{PREFIX}.{shard_of(home_id)}.{home_id}.watch"
+
+
 def shard_commands(shard: int) -> str:
     """Every home's commands in one shard: what the worker that leases the shard subscribes to."""
     return f"{PREFIX}.{shard}.*.cmd"
@@ -49,12 +58,16 @@ def shard_events(shard: int) -> str:
     return f"{PREFIX}.{shard}.*.evt"
 
 
+def shard_watches(shard: int) -> str:
+    return f"{PREFIX}.{shard}.*.watch"
+
+
 def home_of_subject(subject: str) -> str:
     """The home a concrete subject names; `BadHomeId` for a subject that names none (or a wildcard)."""
     parts = subject.split(".")
-    if len(parts) != 4 or parts[0] != PREFIX or parts[3] not in ("cmd", "evt"):
-        raise BadHomeId(f"not a home subject: {subject!r:.120}")
+    if len(parts) != 4 or parts[0] != PREFIX or parts[3] not in ("cmd", "evt", "watch"):
+        raise BadHomeId(Said("provider_errors.not_a_subject", {"subject": f"{subject!r:.120}"}))
     home_id = checked_home_id(parts[2])
     if str(shard_of(home_id)) != parts[1]:
-        raise BadHomeId(f"home {home_id!r} is not in shard {parts[1]!r}")
+        raise BadHomeId(Said("provider_errors.wrong_shard", {"home": home_id, "shard": f"{parts[1]!r:.20}"}))
     return home_id

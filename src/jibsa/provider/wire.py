@@ -13,6 +13,8 @@ Kinds: `say` (a sentence, as `jibsa say`), `command` (the command format of docs
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,15 @@ from jibsa.provider.shards import BadHomeId, checked_home_id
 
 MAX_BYTES = 64 * 1024
 KINDS = frozenset({"say", "command", "state", "devices"})
+# Where the sender waits for the reply, kept with the request in the workers' stream (JetStream keeps a
+# message's headers but not its reply subject): the worker that replays the request answers there.
+REPLY_TO = "Jibsa-Reply-To"
+# On a reply: the request it answers ("<home>/<request id>"), so a sender can tell a reply meant for another.
+ANSWERS = "Jibsa-Answers"
+# A reply inbox and nothing else: `_INBOX.` (nats-py's prefix for request inboxes, the gateway's included)
+# and one or two tokens of letters and digits. No wildcard, no `jibsa.*` or `$JS.*` subject: a forged header
+# can make a worker publish a reply only where someone waits for replies, never on a home's subjects.
+_INBOX = re.compile(r"_INBOX\.[A-Za-z0-9]{1,64}(?:\.[A-Za-z0-9]{1,64})?")
 
 
 class BadRequest(ValueError):
@@ -107,6 +118,25 @@ class Reply:
             return cls(True, document.get("result"))
         error = document.get("error") or {}
         return cls(False, code=str(error.get("code", "")), message=str(error.get("message", "")))
+
+
+def stream_once(home: str, request_id: str) -> dict[str, str]:
+    """The headers that keep one copy of a request in the workers' stream however often it is sent again:
+    JetStream drops a message whose Nats-Msg-Id it stored within its duplicate window (2 minutes), so a
+    gateway's retries during a failover do not pile up copies for the next worker to replay."""
+    return {"Nats-Msg-Id": f"{home}/{request_id}"}
+
+
+def reply_inbox(headers: Mapping[str, str] | None) -> str | None:
+    """The reply inbox a request's `Jibsa-Reply-To` header names, if it is one (see `_INBOX`); None when the
+    header is missing or names anything else."""
+    value = (headers or {}).get(REPLY_TO)
+    return value if isinstance(value, str) and _INBOX.fullmatch(value) else None
+
+
+def answers(home: str, request_id: str) -> dict[str, str]:
+    """The headers of a reply to the request (home, request_id)."""
+    return {ANSWERS: f"{home}/{request_id}"}
 
 
 def _text(document: dict[str, Any], name: str, limit: int) -> str:

@@ -63,6 +63,7 @@ class RuleEngine:
         self._running: set[asyncio.Task[Any]] = set()
         self._runner = RuleRunner(hub, self.notifier, self._pause_for, self.kinds)
         self._watchers: dict[str, Watcher] = {kind.name: kind.watcher(self) for kind in self.kinds}
+        self._routes: dict[type, tuple[Watcher, ...]] = {}  # event type -> the watchers it is handed to
         self._unlisten: Callable[[], None] = lambda: None
 
     @property
@@ -94,6 +95,8 @@ class RuleEngine:
         self._unlisten = self.hub.bus.listen(self._on_event)
         for watcher in self._watchers.values():
             watcher.start()
+        for watcher in self._watchers.values():
+            await watcher.resumed()
 
     async def use_weather(self, weather: WeatherSource) -> None:
         """Read the weather from `weather` from now on (the household set it up while jibsa runs)."""
@@ -158,15 +161,32 @@ class RuleEngine:
         self._seen.setdefault(rule.id, len(self._seen))  # rules made at the same moment list in that order
         if rule.enabled:
             self._watchers[rule.when.kind].watch(rule)
+        self._routes.clear()
 
     def _drop(self, rule_id: str) -> Rule | None:
         rule = self.rules.pop(rule_id, None)
         for watcher in self._watchers.values():
             watcher.forget(rule_id)
+        self._routes.clear()
         return rule
 
+    def watchers_for(self, kind: type) -> tuple[Watcher, ...]:
+        """The watchers an event of type `kind` is handed to now: those that hear it (`Watcher.hears`) and,
+        unless they hear without rules, watch a rule. A home whose rules no state change concerns hands a
+        state change to none."""
+        routed = self._routes.get(kind)
+        if routed is None:
+            routed = self._routes[kind] = tuple(
+                watcher
+                for watcher in self._watchers.values()
+                if type(watcher).event is not Watcher.event
+                and (watcher.hears is None or issubclass(kind, watcher.hears))
+                and (watcher.rules or watcher.hears_without_rules)
+            )
+        return routed
+
     def _on_event(self, event: object) -> None:
-        for watcher in self._watchers.values():
+        for watcher in self.watchers_for(type(event)):
             watcher.event(event)
         if isinstance(event, HomeChanged) and event.removed:
             self.home_changed()

@@ -3,10 +3,12 @@ back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 
 
 from __future__ import annotations
 
+from jibsa.domain.said import Said
 from jibsa.nlu import Parser, Understanding
 from jibsa.rules.readback import readback
 from jibsa.rules.sentences import RuleReader
 from jibsa.rules.triggers import TriggerKinds, installed_kinds
+from jibsa.words import LANGUAGES
 
 
 class RuleSentences:
@@ -27,6 +29,11 @@ class RuleSentences:
             return None
         asks = command.intent == "add_rule"  # a new rule is read back and saved only after a yes
         home, params, kinds = parser.home, command.params, self.kinds
-        return Understanding(
-            text, (command,), lambda: readback(home, params["rule"], language, kinds) if asks else "", asks, language
-        )
+
+        def read_back() -> tuple[Said, ...]:  # worded here, in each language, as rules' own sentences are
+            if not asks:
+                return ()
+            said = {lang: readback(home, params["rule"], lang, kinds) for lang in LANGUAGES}
+            return (Said("reply.read_back", {"text": said}),)
+
+        return Understanding(text, (command,), read_back, asks, language)

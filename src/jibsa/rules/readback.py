@@ -1,5 +1,5 @@
 """Reading a rule back before it is saved ("세탁기가 끝나면 알려 드릴게요. 이렇게 저장할까요?"), and
-answering the rule commands. The sentences live in rules/data/rule_phrases.yaml."""
+answering the rule commands. The sentences are the catalogue's `readback` section (words/ko.yaml, en.yaml)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from jibsa.domain.korean import clock_text
 from jibsa.nlu.replies import promise
 from jibsa.rules.model import RuleFormatError, sensitive_actions
 from jibsa.rules.schema import read_rule
-from jibsa.rules.sentences import rule_words
 from jibsa.rules.triggers import TriggerKinds, installed_kinds
 from jibsa.rules.triggers.base import Wording
-from jibsa.words import word
+from jibsa.words import catalogue, word
+from jibsa.words.replies import reply_text
 
 
 def _texts(language: str) -> Mapping[str, Any]:
-    texts: Mapping[str, Any] = rule_words()["readback"]["en" if language == "en" else "ko"]
+    texts: Mapping[str, Any] = catalogue("en" if language == "en" else "ko")["readback"]
     return texts
 
 
@@ -37,7 +37,7 @@ def readback(home: Home, rule: Mapping[str, Any], language: str, kinds: TriggerK
                 if action["kind"] == "command"
                 else Command("run_scene", (), {"scene": action["scene"]})
             )
-            actions.append(promise(home, [command], (), (), language=language))
+            actions.append(reply_text(promise(home, [command]), language))
     when = _when(home, rule["when"], t, language, kinds)
     if _sensitive(home, rule, kinds):
         actions.append(str(t["confirm_needed"]))

@@ -29,7 +29,8 @@ FindDevices = Callable[[str], list[str]]
 
 @cache
 def rule_words() -> Mapping[str, Mapping[str, Any]]:
-    """rules/data/rule_phrases.yaml: the words of rule sentences and their read-back, by language."""
+    """rules/data/rule_phrases.yaml: the words of rule sentences, by language (their read-back is the
+    catalogue's `readback`)."""
     text = resources.files("jibsa.rules.data").joinpath("rule_phrases.yaml").read_text(encoding="utf-8")
     data: Mapping[str, Mapping[str, Any]] = yaml.safe_load(text)
     return data

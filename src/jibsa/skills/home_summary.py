@@ -1,31 +1,24 @@
 """list_jobs ("예약 뭐 있어?") and query_home ("지금 집 상태 어때?"): answers from the scheduler and
 the state table. Each answer carries its facts and, under "said", the sentence in Korean and English
-(texts in data/home_summary.yaml)."""
+(the catalogue's `home_summary` section, words/ko.yaml and en.yaml)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from jibsa.domain import Command, Device, DeviceType
 from jibsa.domain.korean import about_text, clock_text, fill, join_names, number_text
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
+from jibsa.words import catalogue
 
 _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 
 
-@cache
 def _texts() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("jibsa.data").joinpath("home_summary.yaml").read_text(encoding="utf-8")
-    )
-    return data
+    return {lang: catalogue(lang)["home_summary"] for lang in ("ko", "en")}
 
 
 async def list_jobs(command: Command, hub: SkillHost) -> Outcome:

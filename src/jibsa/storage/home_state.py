@@ -134,20 +134,7 @@ class HomeStateRecords(StoreBase):
         query = sa.select(t).where(t.c.home_id == home_id).order_by(t.c.due, t.c.id)
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-        return [
-            PendingJob(
-                id=r.id,
-                kind=r.kind,
-                due=r.due,
-                command=dict(r.command),
-                repeat=r.repeat,
-                at=r.repeat_at,
-                name=r.name,
-                created=r.created,
-                meta=dict(r.meta),
-            )
-            for r in rows
-        ]
+        return [job_from_row(r) for r in rows]
 
     async def add_list_item(self, home_id: str, list_name: str, item: str) -> None:
         """Put `item` at the end of the list; an item already on the list stays where it is."""
@@ -189,3 +176,11 @@ def _save_sqlite(connection: Connection, latest: Iterable[dict[str, Any]], histo
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # as the engine writes JSON
+
+
+def job_from_row(r: Any) -> PendingJob:
+    """A `pending_jobs` row as the job it keeps."""
+    return PendingJob(
+        id=r.id, kind=r.kind, due=r.due, command=dict(r.command), repeat=r.repeat, at=r.repeat_at, name=r.name,
+        created=r.created, meta=dict(r.meta),
+    )  # fmt: skip

@@ -31,6 +31,7 @@ class NatsServer:
             lines_until(self.process, "Server is ready", timeout)
         except AssertionError:
             self.process.kill()
+            self.process.wait()
             raise
         return self
 
@@ -39,6 +40,8 @@ class NatsServer:
         if self.process is not None:
             self.process.kill()
             self.process.wait(10)
+            if self.process.stdout:
+                self.process.stdout.close()
 
     def stop(self) -> None:
         if self.process is None:

@@ -3,6 +3,7 @@ process prints until it is ready, and `jibsa serve` with the owner's first-run p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -36,8 +37,9 @@ def lines_until(process: subprocess.Popen[str], marker: str, timeout: float = 60
     stdout, got = process.stdout, queue.Queue[str]()
 
     def pump() -> None:
-        for line in stdout:
-            got.put(line)
+        with contextlib.suppress(ValueError, OSError):  # the pipe closed under us by whoever stopped the process
+            for line in stdout:
+                got.put(line)
         got.put("")  # the process ended
 
     threading.Thread(target=pump, daemon=True).start()
@@ -68,13 +70,20 @@ def start(
         return process, lines_until(process, ready, timeout)
     except AssertionError:
         process.kill()
+        process.wait()
         raise
 
 
 def stop(process: subprocess.Popen[str]) -> None:
-    """Stop `process` as Ctrl-C would, and close its pipe."""
-    process.send_signal(signal.SIGINT)
-    process.wait(30)
+    """Stop `process` as Ctrl-C would (killed if it has not ended within 30 s), and close its pipe. The
+    process is always reaped: a Popen dropped while its process runs is a ResourceWarning, an error here."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
     if process.stdout:
         process.stdout.close()
 

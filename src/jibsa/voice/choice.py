@@ -7,13 +7,19 @@ down is taken when it names the same intents and some of the same devices (a bet
 value), never one that flips a direction (on/off, open/close, lock/unlock, start/stop) or moves to
 another device. When the hypotheses that count disagree on those, the choice asks instead of acting
 ("세탁기요, 식기세척기요?"). A safety device (door lock, gas valve, garage door) is acted on only when the
-likeliest hypothesis names it itself, and no hypothesis in the beam, however unlikely, reads it otherwise."""
+likeliest hypothesis names it itself, and no hypothesis in the beam, however unlikely, reads it otherwise.
+
+Nothing is acted on from words the recogniser itself doubts: a hypothesis it scores below `DOUBTFUL_SCORE`
+that does not name its devices itself, or one that repeats itself (a decoding loop), is not carried out;
+the person is asked to say it again. Espeak-ng's Korean, unintelligible to Whisper, came back as
+"한 번 가수, 피꼬주와" (score -1.43), which the parser reads as "TV channel 1"."""
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
@@ -30,6 +36,13 @@ from jibsa.voice.stt import Hypothesis
 # may be and still win by being more specific. Hypotheses further down are taken only when nothing
 # likelier is understood at all.
 SCORE_MARGIN = 0.5
+# Below this score the words are the recogniser's guess: Whisper itself treats an average log-probability
+# under -1 as a failed decode (its `log_prob_threshold`). In bench/voice_bench.py, espeak's Korean garbles
+# that would have acted scored -1.39 to -1.67; English heard right scored down to -1.39 ("Start the
+# washer."), so a low score alone is not enough to doubt: the words must also fail to name the device.
+DOUBTFUL_SCORE = -1.0
+# Text that compresses this well repeats itself (Whisper's `compression_ratio_threshold`).
+LOOPING_RATIO = 2.4
 
 
 @dataclass(frozen=True)
@@ -65,10 +78,23 @@ class Choice:
     rank: int
     understanding: Understanding | None
     asks: tuple[Understanding, ...] = ()
+    doubtful: bool = False  # the recogniser doubts the words taken: asked to say it again, nothing acted on
+
+    @property
+    def acts(self) -> bool:
+        """Whether what was heard may be carried out (nothing asked, nothing doubted)."""
+        return not self.asks and not self.doubtful and self.understanding is not None
+
+    @property
+    def language(self) -> str:
+        understanding = self.asks[0] if self.asks else self.understanding
+        return understanding.language if understanding is not None else "ko"
 
     def question(self, home: Home) -> str:
         """What to ask when the hypotheses disagree: which device ("세탁기요, 식기세척기요?") when they name
-        different ones, else which of the two sentences was said."""
+        different ones, else which of the two sentences was said; to say it again when the words are doubted."""
+        if not self.asks:
+            return voice_message("say_again", self.language, heard=self.text.strip())
         first, second = self.asks
         language = first.language
         names = [_names(home, u) for u in self.asks]
@@ -84,7 +110,52 @@ def choose_understood(
     understood well enough to ask which device) and agree with what the likeliest says, the most specific
     (fewest devices); when nothing close is understood, such a hypothesis at any distance. Asks when the
     candidates disagree. `understand` must change nothing (parse without a session); `home` tells which
-    devices are safety devices."""
+    devices are safety devices.
+
+    Doubted (`Choice.doubtful`, nothing acted on) when the hypothesis taken would change something and the
+    recogniser doubts its words: no hypothesis that says the same commands scores `DOUBTFUL_SCORE` or more
+    and the words do not name the devices themselves, or the words repeat themselves."""
+    choice = _choose(alternatives, understand, home)
+    taken = choice.understanding
+    if choice.asks or taken is None or not _acts(taken):
+        return choice
+    said = [h for h in alternatives if h.text == choice.text or understand(h.text).commands == taken.commands]
+    unsure = max(h.score for h in said) < DOUBTFUL_SCORE
+    if (unsure and not _names_devices(choice.text, taken, home)) or _loops(choice.text):
+        return replace(choice, doubtful=True)
+    return choice
+
+
+def _names_devices(text: str, understanding: Understanding, home: Home) -> bool:
+    """Whether `text` names each device `understanding` acts on, by its name or its kind's word ("washer"),
+    rather than the parser inferring it ("한 번" read as the channel of the only TV)."""
+    plain = _squeezed(text)
+    kinds = load_lexicon().kinds
+    for target in {t for c in understanding.commands for t in c.targets}:
+        device = home.device(target)
+        words = (*device.names, *kinds.get(device.type, ())) if device is not None else ()
+        if not any(_squeezed(w) in plain for w in words):
+            return False
+    return True
+
+
+def _squeezed(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _acts(understanding: Understanding) -> bool:
+    """Whether carrying `understanding` out would change something (a question changes nothing)."""
+    return any(not c.intent.startswith("query") for c in understanding.commands)
+
+
+def _loops(text: str) -> bool:
+    """Whether `text` repeats itself: it compresses better than `LOOPING_RATIO` (as Whisper judges a loop)."""
+    raw = text.encode("utf-8")
+    return len(raw) > 24 and len(raw) / len(zlib.compress(raw)) > LOOPING_RATIO
+
+
+def _choose(alternatives: Sequence[Hypothesis], understand: Callable[[str], Understanding], home: Home) -> Choice:
+    """The choice before doubt (see `choose_understood`)."""
     if not alternatives:
         return Choice("", 0, None)
     understood = [understand(h.text) for h in alternatives]

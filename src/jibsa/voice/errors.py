@@ -1,28 +1,18 @@
-"""The voice path's one exception type: a code, and what to tell the person in Korean and English."""
+"""The voice path's one exception type: a code, and what to tell the person in Korean and English (the
+catalogue's `voice` section, words/ko.yaml and en.yaml)."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
-import yaml
-
 from jibsa.domain import JibsaError
-from jibsa.domain.korean import fill
-
-
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    text = files("jibsa.voice.data").joinpath("messages.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return loaded
+from jibsa.words import Said, say
 
 
 def voice_message(code: str, language: str, **details: Any) -> str:
     """The message for `code` in `language` ("ko" or "en"), with `details` filled in."""
     language = "en" if language == "en" else "ko"
-    return fill(_messages()[code][language], details, language)
+    return say(Said(f"voice.{code}", details), language)
 
 
 class VoiceError(JibsaError):

@@ -30,7 +30,7 @@ class Heard:
 
     recognition: Recognition
     choice: Choice
-    question: str | None = None  # asked instead of acting when the hypotheses disagree on what to do
+    question: str | None = None  # asked instead of acting: the hypotheses disagree, or the words are doubted
 
     @property
     def transcript(self) -> str:
@@ -97,7 +97,7 @@ class VoiceService:
         the question to ask when the hypotheses disagree on the direction or the device."""
         alternatives = recognition.alternatives if self.home_aware else recognition.alternatives[:1]
         choice = choose_understood(alternatives, lambda text: parser.parse(text, room=room), parser.home)
-        question = choice.question(parser.home) if choice.asks else None
+        question = choice.question(parser.home) if choice.asks or choice.doubtful else None
         return Heard(recognition, choice, question)
 
     async def hear(
@@ -113,20 +113,21 @@ class VoiceService:
 
 
 def voice_settings(adapter_settings: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
-    """The `voice:` section of jibsa.yaml (`stt_model`, `beam_size`, `noise_suppression`, `home_aware`,
-    `home_words`, `parallel`)."""
+    """The `voice:` section of jibsa.yaml (`stt_model`, `beam_size`, `window_s`, `noise_suppression`,
+    `home_aware`, `home_words`, `parallel`)."""
     return adapter_settings.get("voice") or {}
 
 
 def load_voice_service(data_dir: Path, settings: Mapping[str, Any], *, with_voice: bool = True) -> VoiceService:
     """The model (joined from PyPI at first use, or `stt_model`) and espeak-ng, ready to serve."""
     from jibsa.voice.model import model_folder
-    from jibsa.voice.stt import NOISE_SUPPRESSION, WhisperRecognizer
+    from jibsa.voice.stt import NOISE_SUPPRESSION, WINDOW_S, WhisperRecognizer
     from jibsa.voice.tts import EspeakSynthesizer
 
     folder = model_folder(data_dir, settings.get("stt_model"))
     recognizer = WhisperRecognizer(
         folder,
+        window_s=float(settings.get("window_s", WINDOW_S)),
         beam_size=int(settings.get("beam_size", 5)),
         noise_suppression=int(settings.get("noise_suppression", NOISE_SUPPRESSION)),
     )

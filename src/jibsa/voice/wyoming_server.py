@@ -240,6 +240,8 @@ class JibsaEventHandler(AsyncEventHandler):
             self.voices.remember(self.address, heard.transcript, await matching)
         if not heard.recognition.heard_speech:
             raise VoiceError("no_speech")
+        if heard.choice.doubtful:  # words the recogniser doubts are not handed on to be carried out
+            raise VoiceError("say_again", heard=heard.transcript.strip())
         await self.write_event(Transcript(text=heard.transcript, language=self._language).event())
 
     async def _synthesize(self, request: Synthesize) -> None:
@@ -259,7 +261,7 @@ class JibsaEventHandler(AsyncEventHandler):
         await self.write_event(answer(text=turn.reply).event())
 
 
-_ENDS_UTTERANCE = frozenset({"no_speech", "too_long", "too_busy"})
+_ENDS_UTTERANCE = frozenset({"no_speech", "too_long", "too_busy", "say_again"})
 
 
 def format_allowed(rate: int, width: int, channels: int) -> bool:

@@ -59,7 +59,8 @@ export function drawLineChart(container, points, { x0, x1, unit = "", empty = ""
   }
   for (const x of timeTicks(x0, x1, width > 600 ? 3 : 6)) {
     svg.append(el("line", { x1: sx(x), x2: sx(x), y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom + 4, class: "axis" }));
-    svg.append(el("text", { x: sx(x), y: HEIGHT - 8, class: "tick x" }, clock(x)));
+    const end = sx(x) > width - PAD.right - 16;  // "06:00" centred on the last tick would be cut off at the edge
+    svg.append(el("text", { x: end ? width - 2 : sx(x), y: HEIGHT - 8, class: end ? "tick x end" : "tick x" }, clock(x)));
   }
   svg.append(el("line", { x1: PAD.left, x2: width - PAD.right, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom, class: "axis" }));
   // A reading holds until the next one: draw steps, then carry the last value to the right edge.

@@ -32,6 +32,17 @@ function svg(name, attrs = {}, text) {
 
 const number = (value, digits = 1) => new Intl.NumberFormat("ko-KR", { maximumFractionDigits: digits }).format(value);
 
+// An amount of energy as people read it, on the page and to a screen reader alike: under 1 kWh in Wh ("350Wh",
+// "0.4Wh"), else kWh with fewer decimals the larger it is ("1.25kWh", "12.5kWh", "251kWh").
+export function energyAmount(kwh, words) {
+  const wh = Math.round(kwh * 1000);
+  if (wh < 1000) return fill(words.wh, { n: number(kwh * 1000, wh < 10 ? 1 : 0) });
+  return fill(words.kwh, { n: number(kwh, kwh < 10 ? 2 : kwh < 100 ? 1 : 0) });
+}
+
+// A tier edge, a round number of kWh, in the words' unit ("200kWh", "200 kWh").
+const edgeAmount = (kwh, words) => fill(words.kwh, { n: number(kwh, 0) });
+
 export function mount(container, ctx) {
   const view = { data: null, failed: false };
   const w = () => pageWords("energy");
@@ -84,7 +95,7 @@ function dateWord(iso, words) {
 function summary(data, words) {
   return el("div", { class: "energy-summary" },
     el("p", { class: "energy-figure" }, el("span", { class: "energy-label" }, words.used),
-      el("strong", { class: "energy-kwh" }, fill(words.kwh, { n: number(data.kwh) })),
+      el("strong", { class: "energy-kwh" }, energyAmount(data.kwh, words)),
       el("span", { class: "energy-tier" }, tierWord(data.tier, words))),
     el("p", { class: "energy-figure" }, el("span", { class: "energy-label" }, words.billNow),
       el("strong", { class: "energy-won" }, fill(words.won, { n: number(data.won, 0) }))),
@@ -101,21 +112,22 @@ function meter(data, words) {
   const width = 320;
   const x = (kwh) => 8 + (kwh / top) * (width - 16);
   const chart = svg("svg", { viewBox: `0 0 ${width} 64`, class: "energy-meter", role: "img",
-    "aria-label": fill(words.meterLabel, { kwh: number(data.kwh), edges: data.edges.map((e) => `${number(e, 0)}kWh`).join(", ") }) });
+    "aria-label": fill(words.meterLabel, { amount: energyAmount(data.kwh, words),
+      edges: data.edges.map((e) => edgeAmount(e, words)).join(", ") }) });
   chart.append(svg("rect", { x: 8, y: 24, width: width - 16, height: 16, rx: 8, class: "energy-track" }));
   chart.append(svg("rect", { x: 8, y: 24, width: Math.max(x(data.kwh) - 8, 0), height: 16, rx: 8, class: "energy-used" }));
   for (const [index, edge] of data.edges.entries()) {
     if (edge > top) continue;
     chart.append(svg("line", { x1: x(edge), x2: x(edge), y1: 18, y2: 46, class: "energy-edge" }));
     chart.append(svg("text", { x: x(edge), y: 14, "text-anchor": "middle", class: "energy-edge-label" },
-      `${number(edge, 0)}kWh`));
+      edgeAmount(edge, words)));
     const nearEnd = x(edge) > width - 70;  // the label goes left of a line near the right edge
     chart.append(svg("text", { x: x(edge) + (nearEnd ? -3 : 3), y: 58, "text-anchor": nearEnd ? "end" : "start",
       class: "energy-edge-tier" }, tierWord(index + 2, words)));
   }
   if (projected > 0) {
     const mark = svg("line", { x1: x(projected), x2: x(projected), y1: 20, y2: 44, class: "energy-projected" });
-    mark.append(svg("title", {}, fill(words.projectedMark, { kwh: number(projected) })));
+    mark.append(svg("title", {}, fill(words.projectedMark, { amount: energyAmount(projected, words) })));
     chart.append(mark);
   }
   return chart;
@@ -137,7 +149,8 @@ function bars(data, words) {
   const top = ticks[ticks.length - 1] || 1;
   const y = (kwh) => height - bottom - (kwh / top) * (height - bottom - topPad);
   const step = (width - left - 4) / Math.max(days.length, 1);
-  const label = fill(words.barsLabel, { days: days.map((d) => `${dateWord(d.date, words)} ${number(d.kwh)}`).join(", ") });
+  const label = fill(words.barsLabel, { days: days.map((d) => `${dateWord(d.date, words)} ${energyAmount(d.kwh, words)}`)
+    .join(", ") });
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "energy-bars", role: "img", "aria-label": label });
   chart.append(svg("text", { x: 2, y: 9, class: "energy-axis" }, "kWh"));
   for (const tick of ticks) {
@@ -148,9 +161,10 @@ function bars(data, words) {
   days.forEach((day, index) => {
     const bar = svg("rect", { x: left + index * step + step * 0.15, y: y(day.kwh), width: step * 0.7,
       height: Math.max(height - bottom - y(day.kwh), 0), class: "energy-bar" });
-    bar.append(svg("title", {}, `${dateWord(day.date, words)} ${fill(words.kwh, { n: number(day.kwh) })}`));
+    bar.append(svg("title", {}, `${dateWord(day.date, words)} ${energyAmount(day.kwh, words)}`));
     chart.append(bar);
-    if (index % every === 0 || index === days.length - 1) {
+    const last = index === days.length - 1;
+    if ((index % every === 0 && days.length - 1 - index >= every) || last) {  // none crowding the last day's
       chart.append(svg("text", { x: left + index * step + step / 2, y: height - 6, "text-anchor": "middle", class: "energy-axis" },
         fill(words.day, { d: Number(day.date.slice(8)) })));
     }
@@ -163,7 +177,7 @@ function top(data, words) {
   return el("section", { class: "energy-top" }, el("h3", {}, words.top),
     el("ol", {}, ...data.top.map((d) => el("li", {},
       el("span", { class: "energy-device" }, d.name),
-      el("span", { class: "energy-device-kwh" }, `${fill(words.kwh, { n: number(d.kwh) })} · ${fill(words.share, { n: number(d.share, 0) })}`),
+      el("span", { class: "energy-device-kwh" }, `${energyAmount(d.kwh, words)} · ${fill(words.share, { n: number(d.share, 0) })}`),
       share(d.share)))));
 }
 
@@ -188,9 +202,7 @@ function sheetPart(device, ctx, w) {
     if (!mine || (mine.power_w === null && !mine.today_kwh)) return;
     const rows = [];
     if (mine.power_w !== null) rows.push(el("dt", {}, words.powerNow), el("dd", {}, fill(words.watt, { n: number(mine.power_w) })));
-    const today = mine.today_kwh < 0.1 ? fill(words.wh, { n: number(mine.today_kwh * 1000) })
-      : fill(words.kwh, { n: number(mine.today_kwh, 2) });
-    rows.push(el("dt", {}, words.today), el("dd", {}, today));
+    rows.push(el("dt", {}, words.today), el("dd", {}, energyAmount(mine.today_kwh, words)));
     if (mine.today_on_s) rows.push(el("dt", {}, words.onToday), el("dd", {}, duration(mine.today_on_s, words)));
     part.replaceChildren(el("h3", {}, words.sheetTitle), el("dl", {}, ...rows));
     part.hidden = false;

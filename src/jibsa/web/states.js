@@ -43,6 +43,14 @@ export function isWarning(device) {
   return device.type === "door_lock" && device.state.lock === "unlocked";
 }
 
+// What a device that is off keeps for when it is turned on: an air conditioner's or boiler's target
+// temperature ("24°C"), shown dimmed beside "꺼짐"; null for anything else.
+export function idleTarget(device) {
+  const s = device.state;
+  if (!device.available || s.power !== false || KEY_NUMBER[device.type] !== "temperature") return null;
+  return typeof s.temperature === "number" ? degrees(s.temperature) : null;
+}
+
 // The key state: the API's own `summary` in the page's language when it gives one, else ours.
 export function keyState(lang, device) {
   if (!device.available) return t("notAnswering");

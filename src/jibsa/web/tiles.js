@@ -2,8 +2,11 @@
 // press opens its sheet.
 
 import { h, icon } from "./dom.js";
-import { t } from "./i18n.js";
-import { canToggle, deviceIcon, isActive, isWarning, keyState } from "./states.js";
+import { fill, t, words } from "./i18n.js";
+import { canToggle, deviceIcon, idleTarget, isActive, isWarning, keyState } from "./states.js";
+
+const PARTS = " · ";
+const w = () => words("tile");
 
 export function renderTile(lang, device, { onToggle, onOpen }) {
   const toggles = canToggle(device) && device.available;
@@ -15,7 +18,7 @@ export function renderTile(lang, device, { onToggle, onOpen }) {
     oncontextmenu: (event) => { event.preventDefault(); onOpen(device); },  // a long press on a phone
   }, icon(deviceIcon(device), "tile-icon"),
   h("span", { class: "tile-name" }, device.name),
-  h("span", { class: "tile-state", "data-state": device.id }, keyState(lang, device)));
+  h("span", { class: "tile-state", "data-state": device.id }, ...stateParts(lang, device)));
   const classes = ["tile", `type-${device.type}`, isActive(device) ? "on" : "", isWarning(device) ? "warn" : "",
     device.available ? "" : "unavailable"];
   return h("article", { class: classes.filter(Boolean).join(" "), "data-device": device.id },
@@ -24,4 +27,15 @@ export function renderTile(lang, device, { onToggle, onOpen }) {
       type: "button", class: "tile-more", "aria-haspopup": "dialog",
       "aria-label": `${device.name} ${t("details")}`, onclick: () => onOpen(device),
     }, icon("chevron-right")) : null);
+}
+
+// The key state's parts ("꺼짐", "현재 28°C"), each kept on one line, with a device's idle target after
+// the first ("꺼짐 · 설정 24°C · 현재 28°C", the target dimmed). A line breaks only before a " · ", and the
+// "·" goes with the part after it: a line never ends on a separator.
+function stateParts(lang, device) {
+  const parts = keyState(lang, device).split(PARTS).map((part) => h("span", { class: "tile-part" }, part));
+  const target = idleTarget(device);
+  if (target) parts.splice(1, 0, h("span", { class: "tile-part tile-idle" }, fill(w().idleTarget ?? "{n}", { n: target })));
+  const [space, dot] = [PARTS.slice(0, 1), PARTS.slice(1)];
+  return parts.flatMap((part, index) => (index ? [space, h("span", { class: "tile-joined" }, dot, part)] : [part]));
 }

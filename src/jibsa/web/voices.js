@@ -25,7 +25,8 @@ export function mount(container, ctx) {
   const owner = ctx.user.role === "owner";
   const view = { people: [], sentences: [], strangers: true, recording: null, done: new Set(), room: "", rooms: [] };
   const summary = el("p", { class: "muted", "data-voices": "summary" });
-  const open = el("button", { type: "button", class: "chip", "data-voices": "open", onclick: () => show() });
+  const open = el("button", { type: "button", class: "chip", "data-voices": "open", onclick: () => show() },
+    t("voicesEnrol"));  // named from the start: /api/voices may come after the page is read
   const dialog = el("dialog", { class: "sheet voices-sheet", "aria-labelledby": "voices-title", "data-voices": "sheet" });
   container.replaceChildren(el("div", { class: "panel voices-panel" }, el("h2", {}, t("voicesTitle")), summary, open), dialog);
 

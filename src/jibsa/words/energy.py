@@ -1,17 +1,16 @@
-"""Energy in words, from `energy.yaml` beside this module: the lines of a bill, dates and tiers, in Korean or
-English. The energy package hands out facts (a bill's `to_dict()`, an error's code and values); they are
-worded here, at the edges that read them (the CLI, the energy skill, the energy rules)."""
+"""Energy in words, from the catalogue's `energy` section (words/ko.yaml, en.yaml): the lines of a bill,
+dates and tiers, in Korean or English. The energy package hands out facts (a bill's `to_dict()`, an
+error's code and values); they are worded here, at the edges that read them (the CLI, the energy skill,
+the energy rules)."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
-import yaml
+from jibsa.words.catalogue import catalogue
 
 BILL_PARTS = (
     "base_won",
@@ -33,16 +32,9 @@ class CodedError(Protocol):
     values: dict[str, Any]
 
 
-@cache
-def _table() -> dict[str, Any]:
-    text = resources.files("jibsa.words").joinpath("energy.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
 def words(language: str) -> dict[str, Any]:
-    """The words of `language` (Korean unless "en")."""
-    table: dict[str, Any] = _table()["en" if language == "en" else "ko"]
+    """The energy words of `language` (Korean unless "en")."""
+    table: dict[str, Any] = catalogue("en" if language == "en" else "ko")["energy"]
     return table
 
 

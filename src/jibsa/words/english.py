@@ -1,4 +1,4 @@
-"""Durations and lists as English writes them: one way each ('1 hour 30 minutes', 'A, B and C')."""
+"""Durations, lists and names as English writes them: one way each ('1 hour 30 minutes', 'A, B and C')."""
 
 from __future__ import annotations
 
@@ -20,3 +20,10 @@ def join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def common_noun(name: str) -> str:
+    """A name as it stands inside a sentence: 'Air conditioner' -> 'air conditioner'; 'TV' stays."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]

@@ -37,12 +37,12 @@ from matter_server.common.errors import MatterError, NodeNotExists, NodeNotReady
 from matter_server.common.models import EventType, MatterNodeData
 
 from jibsa.domain import Device, DeviceAction
+from jibsa.domain.said import Said
 from jibsa.hub import AdapterSink, DeviceError, DeviceNotAnswering, Receipt
 
 from .kinds import Invoke, Kind, NotSupported, Operation, kind_of
 from .names import NameBook
 from .settings import MatterSettings
-from .words import say
 
 log = logging.getLogger(__name__)
 NODE_OPTION = "matter_node_id"  # home-file device options: the node and endpoint this device is
@@ -258,18 +258,18 @@ class MatterAdapter:
         link = self._links.get(action.device_id)
         client = self._client
         if client is None:
-            raise DeviceNotAnswering(say("controller_down"))
+            raise DeviceNotAnswering(Said("matter.controller_down"))
         name = link.device.name if link is not None else action.device_id
         try:
             node = client.get_node(link.node_id) if link is not None else None
         except NodeNotExists:
             node = None
         if link is None or node is None or not node.available or link.endpoint_id not in node.endpoints:
-            raise DeviceNotAnswering(say("not_answering", device=name))
+            raise DeviceNotAnswering(Said("matter.not_answering", {"device": name}))
         try:
             operations = link.kind.operations(action, node.endpoints[link.endpoint_id])
         except NotSupported:
-            raise DeviceError(say("unsupported", device=name), "unsupported_intent") from None
+            raise DeviceError(Said("matter.unsupported", {"device": name}), "unsupported_intent") from None
         try:
             async with asyncio.timeout(self.settings.command_timeout_s):
                 for operation in operations:
@@ -277,10 +277,10 @@ class MatterAdapter:
                 await self._read_back(client, link, node)
         except (TimeoutError, *_UNREACHABLE) as exc:
             log.warning("matter: %s (node %d): %s", action.device_id, link.node_id, exc or type(exc).__name__)
-            raise DeviceNotAnswering(say("not_answering", device=name)) from None
+            raise DeviceNotAnswering(Said("matter.not_answering", {"device": name})) from None
         except MatterError as exc:
             log.warning("matter: %s (node %d) refused %s: %s", action.device_id, link.node_id, action.intent, exc)
-            raise DeviceError(say("refused", device=name)) from None
+            raise DeviceError(Said("matter.refused", {"device": name})) from None
         return Receipt.AWAIT_STATE
 
     @staticmethod
@@ -313,7 +313,7 @@ class MatterAdapter:
         devices, announced to the hub. Raises MatterError / MatterClientException / TimeoutError."""
         client = self._client
         if client is None:
-            raise DeviceNotAnswering(say("controller_down"))
+            raise DeviceNotAnswering(Said("matter.controller_down"))
         async with asyncio.timeout(self.settings.commission_timeout_s):
             data: MatterNodeData = await client.commission_with_code(code, network_only=True)
         client.subscribe_events(
@@ -354,7 +354,7 @@ class MatterAdapter:
         if link is None:
             return False
         if client is None:
-            raise DeviceNotAnswering(say("controller_down"))
+            raise DeviceNotAnswering(Said("matter.controller_down"))
         async with asyncio.timeout(self.settings.command_timeout_s):
             await client.remove_node(link.node_id)
         self._drop([i for i, other in self._links.items() if other.node_id == link.node_id])

@@ -1,11 +1,12 @@
 """Commissioning a Matter device by its pairing code, the way a person does it: in conversation
 ("매터 기기 추가해줘", then the code), or on the dashboard (the code typed, or its QR code scanned).
 
-One commissioning at a time (the controller does one at a time too). Its progress is a stage with a
-sentence in Korean or English; when it ends, the new device waits a while to be named and placed
-("거실 스탠드로 해줘"). A lock commissioned by an owner is adopted by that act (as the dashboard's
-adopt button does), and unlocking it still needs a confirmation (domain.policy). Who may commission is
-decided by domain.policy (`may_add_devices`); the hub applies it to the conversation's intents too.
+One commissioning at a time (the controller does one at a time too). Its progress is a stage with what
+to tell a person (a `Said` of the catalogue's `matter` section, worded at the edges); when it ends, the
+new device waits a while to be named and placed ("거실 스탠드로 해줘"). A lock commissioned by an owner
+is adopted by that act (as the dashboard's adopt button does), and unlocking it still needs a
+confirmation (domain.policy). Who may commission is decided by domain.policy (`may_add_devices`); the
+hub applies it to the conversation's intents too.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from matter_server.client.exceptions import MatterClientException
 from matter_server.common.errors import MatterError, NodeCommissionFailed
 
 from jibsa.domain import Command, Device, DeviceType, Home
+from jibsa.domain.said import Said
 from jibsa.hub import DeviceError, Outcome, SkillHost
 
 from .adapter import MatterAdapter
 from .codes import pairing_code
 from .phrases import ADD_INTENT, NAME_INTENT
-from .words import say
 
 log = logging.getLogger(__name__)
 NAMING_WINDOW_S = 600.0  # how long after commissioning "거실 스탠드로 해줘" names the new device
@@ -50,16 +51,17 @@ class Progress:
     devices: tuple[Device, ...] = ()
     fields: Mapping[str, Any] = field(default_factory=dict)
 
-    def sentence(self, language: str) -> str:
-        return say(self.key, language, **self.fields)
+    @property
+    def said(self) -> Said:
+        """What to tell a person about this stage."""
+        return Said(f"matter.{self.key}", self.fields)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "stage": self.stage.value,
             "done": self.stage in (Stage.ADDED, Stage.FAILED),
-            "message": self.sentence("ko"),
-            "message_en": self.sentence("en"),
+            "said": self.said.to_json(),
             "devices": [{"id": d.id, "name": d.name, "type": d.type.value} for d in self.devices],
         }
 
@@ -164,14 +166,14 @@ class Commissioner:
         """True while a device commissioned in the last NAMING_WINDOW_S has not been named."""
         return self._to_name is not None and self._now() - self._to_name[0] <= NAMING_WINDOW_S
 
-    def name_new_device(self, home: Home, name: str, room: str | None, language: str) -> str:
-        """Name (and place) the device commissioned last; the sentence to answer with."""
+    def name_new_device(self, home: Home, name: str, room: str | None) -> Said:
+        """Name (and place) the device commissioned last; what to answer."""
         if not self.awaiting_name() or self._to_name is None or not name:
-            return say("nothing_to_name", language)
+            return Said("matter.nothing_to_name")
         device = self.rename(home, self._to_name[1].id, name, room)
         if device is None:
-            return say("nothing_to_name", language)
-        return say("named", language, name=device.name)
+            return Said("matter.nothing_to_name")
+        return Said("matter.named", {"name": device.name})
 
     async def remove(self, device_id: str) -> bool:
         """Take a Matter device out of the home and off the controller; False when it is not one."""
@@ -197,21 +199,19 @@ def commissioning_skills(commissioner: Commissioner) -> dict[str, Skill]:
     """The conversation's two intents: add a device (with or without its code), and name it."""
 
     async def add(command: Command, host: SkillHost) -> Outcome:
-        language = str(command.params.get("language") or "ko")
         code = command.params.get("code")
         if not code:
             key = "not_set_up" if commissioner.adapter is None else "ask_code"
-            return Outcome(command, answer={"reply": say(key, language)})
+            return Outcome(command, answer={"said": Said(f"matter.{key}").to_json()})
         progress = await commissioner.commission(str(code))
         error = None if progress.stage is Stage.ADDED else f"matter_{progress.key}"
-        return Outcome(command, error=error, answer={"reply": progress.sentence(language)})
+        return Outcome(command, error=error, answer={"said": progress.said.to_json()})
 
     async def name(command: Command, host: SkillHost) -> Outcome:
-        language = str(command.params.get("language") or "ko")
         room = command.params.get("room")
-        reply = commissioner.name_new_device(
-            host.home, str(command.params.get("name") or "").strip(), str(room) if room else None, language
+        said = commissioner.name_new_device(
+            host.home, str(command.params.get("name") or "").strip(), str(room) if room else None
         )
-        return Outcome(command, answer={"reply": reply})
+        return Outcome(command, answer={"said": said.to_json()})
 
     return {ADD_INTENT: add, NAME_INTENT: name}

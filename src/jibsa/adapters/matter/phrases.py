@@ -13,10 +13,9 @@ from typing import Any
 import yaml
 
 from jibsa.domain import Command, Home
+from jibsa.domain.said import Said
 from jibsa.hub import Outcome, SkillHost
 from jibsa.nlu.phrases import PhraseRule
-
-from .words import say
 
 ADD_INTENT = "add_matter_device"
 NAME_INTENT = "name_matter_device"
@@ -53,5 +52,4 @@ def matter_phrases(home: Home, *, configured: bool, awaiting_name: Callable[[], 
 
 async def not_set_up(command: Command, host: SkillHost) -> Outcome:
     """What adding a device answers where no Matter controller is configured."""
-    language = str(command.params.get("language") or "ko")
-    return Outcome(command, error="matter_not_set_up", answer={"reply": say("not_set_up", language)})
+    return Outcome(command, error="matter_not_set_up", answer={"said": Said("matter.not_set_up").to_json()})

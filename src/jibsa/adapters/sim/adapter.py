@@ -2,12 +2,20 @@
 actions at once, and ticks on the injected clock, advancing only devices with something going on
 (running cycles, moving curtains, rooms warming or cooling); sensors drift once a minute.
 
+Ticks fall on a grid (every `tick_s` from the start), but the adapter wakes only for the ticks where
+something can change: an active device's next tick after what it shows (or draws) can next change
+(`Simulator.quiet_for`: a room's reading turning over to the next 0.1 °C; every tick for a running
+washer), the drift's tick, the tick after a metered device's duty cycle turns. A home with nothing
+going on sleeps on nothing (no task, no timer), so a worker can hold thousands of idle homes; a command
+or an injected change wakes it.
+
 Reports carry only what changed. Bookkeeping keys ("_…") change on every tick but are reported
 only with a visible change (or with a command), so the hub persists them without being flooded.
 
 A metered home (one whose home file has an `energy:` section, or `sim: {power: true}`) also hears what
 each device draws, `power_w` (power.py), with the change that moved it; devices whose draw changes
-with time alone (a fridge's duty cycle, an air conditioner holding its target) are looked at each tick.
+with time alone (a fridge's duty cycle, an air conditioner holding its target) are looked at on the
+tick after their cycle turns.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -31,6 +40,7 @@ from .rooms import RoomReadings
 log = logging.getLogger(__name__)
 
 UNRESPONSIVE_OPTION = "sim_unresponsive"  # a device option in the home file: this device never answers
+_EARLY = 1e-6  # seconds: a duty cycle that turns this close after a tick is looked at on that tick
 
 
 class SimAdapter:
@@ -57,7 +67,7 @@ class SimAdapter:
         self._states: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, dict[str, Any]] = {}  # bookkeeping changed since the last report
         self._advanced_at: dict[str, float] = {}
-        self._active: dict[str, None] = {}  # an ordered set: ticks run in a repeatable order
+        self._active: dict[str, float] = {}  # device -> when it next needs a tick; ordered: ticks run in order
         self._drifting: list[str] = []
         self._rooms = RoomReadings(self._sims, self._states)  # one temperature and humidity per room
         self._silent: set[str] = set()
@@ -66,7 +76,10 @@ class SimAdapter:
         self._task: asyncio.Task[None] | None = None
         self._metered = metered
         self._devices: dict[str, Device] = {}
-        self._drawing_alone: dict[str, None] = {}  # metered devices whose draw changes with time alone
+        self._drawing: set[str] = set()  # metered devices on the mains (`power.draws`)
+        self._drawing_alone: dict[str, float] = {}  # metered devices whose draw changes with time alone: when
+        self._origin = 0.0  # the tick grid: origin + k * tick_s
+        self._wakes_at = math.inf  # the tick the task sleeps until
 
     # -- DeviceAdapter ---------------------------------------------------------------------------
 
@@ -78,13 +91,13 @@ class SimAdapter:
         for leader in self._rooms.leaders:
             self._share(leader)  # before the sink: the full states reported next already agree
         self._sink = sink
-        self._last_drift = now
+        self._last_drift = self._origin = now
         for device_id, state in self._states.items():
             if device_id in self._silent:
                 sink.availability_reported(device_id, False)
             else:
                 sink.state_reported(device_id, dict(state))
-        self._task = asyncio.create_task(self._run(now + self.tick_s), name="jibsa-sim-ticks")
+        self._schedule()
         await asyncio.sleep(0)  # let the task reach its first sleep, so the very next tick is on time
 
     async def stop(self) -> None:
@@ -108,6 +121,8 @@ class SimAdapter:
         self._merge(device_id, values, command=True)
         self._rooms.changed(device_id)
         self._share(device_id)
+        if self._schedule():
+            await asyncio.sleep(0)  # as in start: the task sleeps before the caller moves on
 
     # -- for tests and demos ---------------------------------------------------------------------
 
@@ -136,6 +151,7 @@ class SimAdapter:
         self._merge(device_id, values, command=True)
         self._rooms.changed(device_id)
         self._share(device_id)
+        self._schedule()
 
     def state(self, device_id: str) -> dict[str, Any]:
         """A copy of a device's full state, bookkeeping included."""
@@ -163,7 +179,8 @@ class SimAdapter:
         self._sims[device.id] = sim
         self._states[device.id] = state
         self._devices[device.id] = device
-        if self._metered:
+        if self._metered and power.draws(device):
+            self._drawing.add(device.id)
             self._draw(device.id, now)
         self._rooms.add(device, sim)
         self._pending[device.id] = {}
@@ -174,21 +191,54 @@ class SimAdapter:
             self._silent.add(device.id)
         self._update_activity(device.id)
 
-    async def _run(self, next_tick: float) -> None:
+    def _schedule(self) -> bool:
+        """Start the ticking task when a tick is due sooner than it wakes (or it is not running); True if
+        it was (re)started. Called after what can wake a device: start, a command, an injected change."""
+        if self._sink is None:
+            return False
+        due = self._next_tick(self.clock.now())
+        running = self._task is not None and not self._task.done()
+        if due is None or (running and self._wakes_at <= due):
+            return False
+        if running and self._task is not asyncio.current_task():
+            assert self._task is not None
+            self._task.cancel()  # asleep until a later tick: sleep until this one instead
+        self._wakes_at = due
+        self._task = asyncio.create_task(self._run(due), name="jibsa-sim-ticks")
+        return True
+
+    async def _run(self, due: float) -> None:
         while True:
-            await self.clock.sleep_until(next_tick)
+            await self.clock.sleep_until(due)
             now = self.clock.now()
             self.tick(now)
-            next_tick += self.tick_s
-            if next_tick <= now:  # the clock jumped (a suspended laptop): do not replay missed ticks
-                next_tick = now + self.tick_s
+            following = self._next_tick(now)
+            if following is None:  # nothing going on: sleep on nothing until a command or a change
+                self._wakes_at = math.inf
+                return
+            due = self._wakes_at = following
+
+    def _next_tick(self, now: float) -> float | None:
+        """The first tick after `now` at which something can change, or None when nothing can."""
+        if not (self._active or self._drawing_alone or self._drifting):
+            return None
+        first = min(min(self._active.values(), default=math.inf), min(self._drawing_alone.values(), default=math.inf))
+        if self._drifting:
+            first = min(first, self._last_drift + self.drift_s)
+        return max(self._grid(now), self._grid(first - _EARLY))
+
+    def _grid(self, t: float) -> float:
+        """The first tick strictly after `t`."""
+        return self._origin + (math.floor((t - self._origin) / self.tick_s) + 1) * self.tick_s
 
     def tick(self, now: float) -> None:
         """Advance the active devices to `now`, and the drifting ones when their minute has come."""
-        for device_id in list(self._active):
-            self._advance_safely(device_id, now)
-        for device_id in list(self._drawing_alone):
-            self._report_draw(device_id, now)
+        for device_id, due in list(self._active.items()):
+            if due <= now + _EARLY:
+                self._advance_safely(device_id, now)
+        for device_id, turns in list(self._drawing_alone.items()):
+            if turns <= now + _EARLY:
+                self._report_draw(device_id, now)
         if now - self._last_drift >= self.drift_s:
             self._last_drift = now
             for device_id in self._drifting:
@@ -207,8 +257,10 @@ class SimAdapter:
         if dt <= 0:
             return
         values = self._sims[device_id].advance(self._states[device_id], dt, self._rng)
-        followed = self._rooms.not_own(device_id)
-        self._merge(device_id, {k: v for k, v in values.items() if k not in followed}, command=False)
+        if values:  # (nothing to filter else; `_share` looks up the same leaders `not_own` would)
+            followed = self._rooms.not_own(device_id)
+            values = {k: v for k, v in values.items() if k not in followed}
+        self._merge(device_id, values, command=False)
         self._share(device_id)
 
     def _share(self, device_id: str) -> None:
@@ -220,12 +272,19 @@ class SimAdapter:
         state = self._states[device_id]
         diff = changed(state, values)
         state.update(diff)
-        drawn = self._draw(device_id, self.clock.now()) if self._metered else {}
+        # A draw that changes with the state alone stays what it was while the state does.
+        drawn = self._draw(device_id, self.clock.now()) if diff or device_id in self._drawing_alone else {}
         self._update_activity(device_id)
+        if not (diff or drawn or command):
+            return
         pending = self._pending[device_id]
-        visible = {k: v for k, v in diff.items() if not k.startswith("_")} | drawn
-        pending.update({k: v for k, v in diff.items() if k.startswith("_")})
-        if device_id in self._silent or self._sink is None or not (visible or command):
+        visible: dict[str, Any] = {}
+        for key, value in diff.items():
+            if key.startswith("_"):
+                pending[key] = value
+            else:
+                visible[key] = value
+        if device_id in self._silent or self._sink is None or not (visible or drawn or command):
             return
         report = {**pending, **(values if command else visible), **drawn}
         pending.clear()
@@ -234,10 +293,13 @@ class SimAdapter:
 
     def _draw(self, device_id: str, now: float) -> dict[str, Any]:
         """`{"power_w": W}` when the device's draw changed (kept in its state), else {}."""
+        if device_id not in self._drawing:  # not metered, or off the mains: never draws, never varies alone
+            return {}
         state = self._states[device_id]
         device = self._devices[device_id]
-        if power.varies_alone(device, state):
-            self._drawing_alone[device_id] = None
+        turns = power.next_change(device, state, now)
+        if turns is not None:
+            self._drawing_alone[device_id] = turns
         else:
             self._drawing_alone.pop(device_id, None)
         watts = power.watts(device, state, now)
@@ -252,10 +314,12 @@ class SimAdapter:
             self._sink.state_reported(device_id, drawn)
 
     def _update_activity(self, device_id: str) -> None:
-        if self._sims[device_id].is_active(self._states[device_id]):
-            self._active[device_id] = None
-        else:
+        sim, state = self._sims[device_id], self._states[device_id]
+        if not sim.is_active(state):
             self._active.pop(device_id, None)
+            return
+        marks = power.reading_marks(self._devices[device_id], state) if self._metered else ()
+        self._active[device_id] = self.clock.now() + sim.quiet_for(state, marks)
 
 
 def create_adapter(ctx: AdapterContext) -> SimAdapter:

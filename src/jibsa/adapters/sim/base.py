@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from jibsa.domain import Device, DeviceAction
@@ -39,6 +39,11 @@ class Simulator(ABC):
     def is_active(self, state: Mapping[str, Any]) -> bool:
         """Whether `advance` could change anything: idle devices are not ticked."""
         return False
+
+    def quiet_for(self, state: Mapping[str, Any], marks: Sequence[float] = ()) -> float:
+        """Seconds during which `advance` changes nothing shown and the reading passes none of `marks`
+        (where the device's draw changes): an active device is ticked again after them. 0: on every tick."""
+        return 0.0
 
 
 def refuse_intent(kind: str, action: DeviceAction) -> DeviceError:
@@ -92,6 +97,14 @@ def approach(value: float, goal: float, dt: float, tau: float) -> float:
     """Where `value` is after `dt` seconds of exponential approach to `goal` with time constant `tau`."""
     following = goal + (value - goal) * math.exp(-dt / tau)
     return goal if abs(following - goal) < SNAP else following
+
+
+def time_to_cross(value: float, goal: float, tau: float, distances: Sequence[float]) -> float:
+    """Seconds until an exponential approach from `value` to `goal` comes within the largest of
+    `distances` (from the goal) smaller than where it is now; 0 when none is."""
+    away = abs(value - goal)
+    nearest = max((d for d in distances if 0 < d < away), default=0.0)
+    return tau * math.log(away / nearest) if nearest > 0 else 0.0
 
 
 def changed(state: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,13 +8,25 @@ value (`_ambient`) when it is off or its mode cannot get there (cooling never he
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jibsa.domain import Device, DeviceAction
 
-from .base import Simulator, approach, changed, exact, power_change, refuse_intent, refuse_property, tidy, waking
+from .base import (
+    SNAP,
+    Simulator,
+    approach,
+    changed,
+    exact,
+    power_change,
+    refuse_intent,
+    refuse_property,
+    tidy,
+    time_to_cross,
+    waking,
+)
 
 FROST_GUARD = 8.0  # °C a boiler in 외출 (away) mode keeps the home above, so pipes do not freeze
 FAN_FACTOR: Mapping[str, float] = {"low": 1.5, "mid": 1.0, "high": 0.7, "auto": 1.0}  # slower/faster approach
@@ -97,6 +109,15 @@ class ClimateSimulator(Simulator):
 
     def is_active(self, state: Mapping[str, Any]) -> bool:
         return abs(self._reading(state) - self._goal(state)[0]) > 1e-9
+
+    def quiet_for(self, state: Mapping[str, Any], marks: Sequence[float] = ()) -> float:
+        """Until the shown reading (to 0.1) next changes, the approach snaps to its goal, or it passes a mark."""
+        value = self._reading(state)
+        goal, tau = self._goal(state)
+        toward = -1.0 if goal < value else 1.0
+        edge = tidy(value) + toward * 0.05  # where the shown reading turns over, towards the goal
+        distances = [SNAP, abs(edge - goal) - 1e-9, *(abs(m - goal) for m in marks)]
+        return time_to_cross(value, goal, tau, [d for d in distances if d > 0])
 
     def _reading(self, state: Mapping[str, Any]) -> float:
         return exact(state, "_current", self._current, 0.051, float(self._defaults[self._current]))
@@ -203,6 +224,12 @@ class AirPurifierSimulator(Simulator):
 
     def is_active(self, state: Mapping[str, Any]) -> bool:
         return abs(self._pm(state) - self._goal(state)[0]) > 1e-9
+
+    def quiet_for(self, state: Mapping[str, Any], marks: Sequence[float] = ()) -> float:
+        """Until the dust crosses into another grade, or settles."""
+        goal, tau = self._goal(state)
+        bounds = [abs(bound - goal) - 1e-9 for bound, _ in AIR_GRADES[:-1]]
+        return time_to_cross(self._pm(state), goal, tau, [SNAP, *(d for d in bounds if d > 0)])
 
     def _pm(self, state: Mapping[str, Any]) -> float:
         kept = state.get("_pm")

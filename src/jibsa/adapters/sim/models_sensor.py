@@ -46,6 +46,7 @@ WALKS: Mapping[str, Walk] = {
 }
 STEADY: Mapping[str, Any] = {"battery": 87, "energy": 120.0, "air_quality": "good"}
 HIDDEN_PM = Walk(12, 1.0, 1, 80, 1)  # the dust behind air_quality when the sensor shows no pm25
+_MOVING = frozenset({*WALKS, "air_quality", "energy"})  # what `advance` looks at
 
 
 class SensorSimulator(Simulator):
@@ -73,7 +74,7 @@ class SensorSimulator(Simulator):
         raise refuse_intent("sensor", action)
 
     def advance(self, state: Mapping[str, Any], dt: float, rng: random.Random) -> dict[str, Any]:
-        if dt <= 0:
+        if dt <= 0 or _MOVING.isdisjoint(state):  # a motion or door sensor: nothing of it moves with time
             return {}
         steps = min(MAX_STEPS, max(1, round(dt / STEP_S)))
         new: dict[str, Any] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Device, DeviceAction
@@ -101,6 +101,21 @@ class VacuumSimulator(Simulator):
     def is_active(self, state: Mapping[str, Any]) -> bool:
         run_state = state.get("run_state")
         return run_state in ("cleaning", "returning") or (run_state == "docked" and _battery(state) < 100)
+
+    def quiet_for(self, state: Mapping[str, Any], marks: Sequence[float] = ()) -> float:
+        """Until the shown battery turns over, or the job, the way home or the charge ends."""
+        run_state, battery = state.get("run_state"), _battery(state)
+        shown = _shown(battery)
+        if run_state == "cleaning":
+            left = float(state.get("_clean_left") or 0.0)
+            ahead = [left, (battery - LOW_BATTERY) / DRAIN_PER_S, (battery - shown) / DRAIN_PER_S]
+        elif run_state == "returning":
+            ahead = [float(state.get("_return_left") or 0.0), (battery - shown) / DRAIN_PER_S]
+        elif run_state == "docked":
+            ahead = [(min(100.0, shown + 1 - 1e-6) - battery) / CHARGE_PER_S, (100.0 - battery) / CHARGE_PER_S]
+        else:
+            return 0.0
+        return max(0.0, min(ahead))
 
 
 def _battery(state: Mapping[str, Any]) -> float:

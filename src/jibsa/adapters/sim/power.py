@@ -51,6 +51,12 @@ def _on_in_cycle(device: Device, now: float, period_s: float, duty: float) -> bo
     return (now / period_s + _phase(device)) % 1.0 < duty
 
 
+def _next_turn(device: Device, now: float, period_s: float, duty: float) -> float:
+    """When a duty cycle next switches on or off (the first time after `now` that `_on_in_cycle` may differ)."""
+    into = (now / period_s + _phase(device)) % 1.0
+    return now + ((duty - into) if into < duty else (1.0 - into)) * period_s
+
+
 def _number(state: Mapping[str, Any], key: str, default: float) -> float:
     value = state.get(key)
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
@@ -96,15 +102,23 @@ def _air_conditioner(device: Device, state: Mapping[str, Any], now: float, p: Pa
         return fan + rated * float(p["dry_share"])
     target = _number(state, "temperature", 24)
     current = _number(state, "_current", _number(state, "current_temperature", target))
-    ambient = _number(state, "_ambient", current)
     sign = {"cool": 1.0, "heat": -1.0}.get(mode, 1.0 if current >= target else -1.0)
     gap = (current - target) * sign
     if gap > 0.5:  # pulling the room down (or up): the compressor at speed, easing as the gap closes
         share = float(p["pull_floor"]) + (1 - float(p["pull_floor"])) * min(1.0, gap / float(p["full_gap"]))
         return fan + rated * round(share * 20) / 20  # an inverter steps its speed: 5 % steps
-    duty = min(float(p["max_duty"]), max(0.0, (ambient - target) * sign * p["duty_per_degree"]))
-    cycling = _on_in_cycle(device, now, p["period_s"], duty)
+    cycling = _on_in_cycle(device, now, p["period_s"], _ac_duty(state, p))
     return fan + (rated * float(p["hold_share"]) if cycling else 0.0)
+
+
+def _ac_duty(state: Mapping[str, Any], p: Params) -> float:
+    """The share of time an air conditioner holding its target runs its compressor."""
+    mode = str(state.get("mode", "cool"))
+    target = _number(state, "temperature", 24)
+    current = _number(state, "_current", _number(state, "current_temperature", target))
+    ambient = _number(state, "_ambient", current)
+    sign = {"cool": 1.0, "heat": -1.0}.get(mode, 1.0 if current >= target else -1.0)
+    return min(float(p["max_duty"]), max(0.0, (ambient - target) * sign * float(p["duty_per_degree"])))
 
 
 def _boiler(device: Device, state: Mapping[str, Any], now: float, p: Params) -> float:
@@ -115,11 +129,18 @@ def _boiler(device: Device, state: Mapping[str, Any], now: float, p: Params) -> 
         return float(p["hot_water_w"])
     target = 8.0 if mode == "away" else _number(state, "temperature", 22)
     current = _number(state, "_current", _number(state, "current_temperature", target))
-    ambient = _number(state, "_ambient", current)
     if target - current > 0.5:
         return _rated(device, p)
-    duty = min(float(p["max_duty"]), max(0.0, (target - ambient) * p["duty_per_degree"]))
-    return _rated(device, p) if _on_in_cycle(device, now, p["period_s"], duty) else float(p["idle_w"])
+    firing = _on_in_cycle(device, now, p["period_s"], _boiler_duty(state, p))
+    return _rated(device, p) if firing else float(p["idle_w"])
+
+
+def _boiler_duty(state: Mapping[str, Any], p: Params) -> float:
+    """The share of time a boiler holding its target fires."""
+    target = 8.0 if str(state.get("mode", "heat")) == "away" else _number(state, "temperature", 22)
+    current = _number(state, "_current", _number(state, "current_temperature", target))
+    ambient = _number(state, "_ambient", current)
+    return min(float(p["max_duty"]), max(0.0, (target - ambient) * float(p["duty_per_degree"])))
 
 
 def _refrigerator(device: Device, state: Mapping[str, Any], now: float, p: Params) -> float:
@@ -176,15 +197,53 @@ _MODELS: Mapping[DeviceType, Model] = {
 }  # fmt: skip
 
 
+def draws(device: Device) -> bool:
+    """Whether `device` is on the mains (`watts` is never None for it, and only it may vary alone)."""
+    return device.type in _MODELS
+
+
 def watts(device: Device, state: Mapping[str, Any], now: float) -> float | None:
     """What `device` draws now, to 0.1 W; None for a device off the mains (locks, valves, sensors)."""
     model = _MODELS.get(device.type)
     return None if model is None else round(model(device, state, now, _params(device)), 1)
 
 
+def next_change(device: Device, state: Mapping[str, Any], now: float) -> float | None:
+    """The first time after `now` at which the draw may change with time alone, the state staying as it
+    is (a duty cycle turning, a defrost starting or ending); None when it never does (`varies_alone`)."""
+    if not varies_alone(device, state):
+        return None
+    p = _params(device)
+    if device.type is DeviceType.REFRIGERATOR:
+        every, defrost = float(p["defrost_every_s"]), float(p["defrost_s"])
+        since = (now + _phase(device) * every) % every
+        defrost_turn = now + ((defrost - since) if since < defrost else (every - since))
+        return min(defrost_turn, _next_turn(device, now, p["period_s"], p["duty"]))
+    duty = _ac_duty(state, p) if device.type is DeviceType.AIR_CONDITIONER else _boiler_duty(state, p)
+    return _next_turn(device, now, p["period_s"], duty)
+
+
+def reading_marks(device: Device, state: Mapping[str, Any]) -> tuple[float, ...]:
+    """The room readings (`_current`) at which the draw of a climate device pulling the room changes
+    (an air conditioner's inverter steps, a boiler easing off): its reading is looked at as it passes them."""
+    p = _params(device) if device.type in (DeviceType.AIR_CONDITIONER, DeviceType.BOILER) else None
+    if p is None or not state.get("power"):
+        return ()
+    if device.type is DeviceType.BOILER:
+        target = 8.0 if str(state.get("mode", "heat")) == "away" else _number(state, "temperature", 22)
+        return (target - 0.5,)
+    target = _number(state, "temperature", 24)
+    current = _number(state, "_current", _number(state, "current_temperature", target))
+    sign = {"cool": 1.0, "heat": -1.0}.get(str(state.get("mode", "cool")), 1.0 if current >= target else -1.0)
+    floor, full = float(p["pull_floor"]), float(p["full_gap"])
+    steps = [(k + 0.5) / 20 for k in range(20) if (k + 0.5) / 20 > floor]  # where round(share * 20) turns
+    gaps = [0.5, *((share - floor) / (1 - floor) * full for share in steps)]
+    return tuple(target + sign * gap for gap in gaps)
+
+
 def varies_alone(device: Device, state: Mapping[str, Any]) -> bool:
     """Whether the draw changes with time alone, the state staying as it is (a duty cycle): such a
-    device is looked at on every tick."""
+    device is looked at when its cycle turns (`next_change`)."""
     if device.type is DeviceType.REFRIGERATOR:
         return True
     if device.type in (DeviceType.AIR_CONDITIONER, DeviceType.BOILER):

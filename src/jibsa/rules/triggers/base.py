@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from jibsa.domain import Home
@@ -71,7 +71,14 @@ class WatchSite(Protocol):
 
 class Watcher:
     """Watches the enabled rules of one trigger kind (one watcher per kind and engine). This base keeps
-    the rules by id and does nothing else; a kind overrides what it needs."""
+    the rules by id and does nothing else; a kind overrides what it needs.
+
+    The engine hands `event` only what the watcher says it hears: the event types in `hears` (None: every
+    event), and only while it watches a rule unless `hears_without_rules` (a watcher that keeps a baseline
+    between events). A watcher that does not override `event` is handed nothing."""
+
+    hears: ClassVar[tuple[type, ...] | None] = None
+    hears_without_rules: ClassVar[bool] = True
 
     def __init__(self, site: WatchSite) -> None:
         self.site = site
@@ -94,6 +101,9 @@ class Watcher:
     def start(self) -> None:
         """The engine has loaded the kept rules and listens now."""
 
+    async def resumed(self) -> None:
+        """What `start` picked up again from before a restart is in place (the engine waits for it)."""
+
     async def stop(self) -> None:
         """The engine stops: end every wait."""
 
@@ -115,6 +125,11 @@ class OncePerPeriodWatcher(Watcher, Generic[C]):
     whether a rule's mark lies between two counts."""
 
     counted: type[C]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "counted" in cls.__dict__:  # a kind names its event: that is all it hears
+            cls.hears = (cls.counted,)
 
     def __init__(self, site: WatchSite) -> None:
         super().__init__(site)

@@ -50,7 +50,7 @@ def _hear(part: str, hearing: Hearing) -> dict[str, Any] | None:
 
 
 def _read_back(when: Mapping[str, Any], w: Wording) -> str:
-    return w.say("clock", at=w.clock(when["at"]), days=w.text("days", when.get("days", "daily")))
+    return w.say("clock", at=w.clock(when["at"]), days=w.find("days", when.get("days", "daily")) or "")
 
 
 def _happened(trigger: ClockTrigger, value: Any, w: Wording) -> str:

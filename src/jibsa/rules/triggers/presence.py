@@ -31,6 +31,9 @@ def _read(fields: Fields) -> PresenceTrigger:
 
 
 class PresenceWatcher(Watcher):
+    hears = (PresenceChanged,)
+    hears_without_rules = False
+
     def event(self, event: object) -> None:
         if not isinstance(event, PresenceChanged):
             return

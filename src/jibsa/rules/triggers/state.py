@@ -68,27 +68,37 @@ class Aim:
 
 
 class ValueWatcher(Watcher):
-    """Rules waiting for a device's value, indexed by (device, property): a state change touches only its
-    own rules. A trigger "for a while" waits on the clock and is dropped when the value stops matching."""
+    """Rules waiting for a device's value, indexed by device and then property: a state change touches only
+    its own rules, and the change of a device no rule watches is not looked into at all. A trigger "for a
+    while" waits on the clock and is dropped when the value stops matching."""
+
+    hears = (StateChanged,)
+    hears_without_rules = False
 
     def __init__(self, site: WatchSite, aim: Callable[[Trigger], Aim]) -> None:
         super().__init__(site)
         self._aim = aim
         self._aims: dict[str, Aim] = {}  # each watched rule's, worked out once
-        self._index: dict[tuple[str, str], list[str]] = {}
+        self._index: dict[str, dict[str, list[str]]] = {}  # device -> property -> rule ids
         self._holding: dict[str, asyncio.Task[None]] = {}
+        self._reading: list[asyncio.Future[float | None]] = []  # since when resumed counts have matched
+        self.examined = 0  # (rule, change) pairs looked at: the work state changes cost the rules
 
     def watch(self, rule: Rule) -> None:
         super().watch(rule)
         aim = self._aims[rule.id] = self._aim(rule.when)
-        self._index.setdefault((aim.device, aim.prop), []).append(rule.id)
+        self._index.setdefault(aim.device, {}).setdefault(aim.prop, []).append(rule.id)
 
     def forget(self, rule_id: str) -> None:
         super().forget(rule_id)
-        self._aims.pop(rule_id, None)
-        for ids in self._index.values():
-            if rule_id in ids:
-                ids.remove(rule_id)
+        aim = self._aims.pop(rule_id, None)
+        if aim is not None:
+            props = self._index[aim.device]
+            props[aim.prop].remove(rule_id)
+            if not props[aim.prop]:
+                del props[aim.prop]
+            if not props:
+                del self._index[aim.device]
         held = self._holding.pop(rule_id, None)
         if held is not None:
             held.cancel()
@@ -96,8 +106,15 @@ class ValueWatcher(Watcher):
     def event(self, event: object) -> None:
         if not isinstance(event, StateChanged):
             return
-        for prop in event.changed:
-            for rule_id in tuple(self._index.get((event.device_id, prop), ())):
+        watched = self._index.get(event.device_id)
+        if watched is None:
+            return
+        old, new = event.old, event.new
+        for prop, ids in tuple(watched.items()):
+            if prop not in new or old.get(prop) == new[prop]:  # as `event.changed` says, without building it
+                continue
+            for rule_id in tuple(ids):
+                self.examined += 1
                 aim = self._aims[rule_id]
                 was = value_matches(event.old.get(prop), aim.to, aim.above, aim.below)
                 now = value_matches(event.new.get(prop), aim.to, aim.above, aim.below)
@@ -114,10 +131,18 @@ class ValueWatcher(Watcher):
         began to match ("10분 넘게 열려 있으면": the door opened before the restart still alerts)."""
         for rule_id, aim in self._aims.items():
             if aim.for_s > 0 and value_matches(self.site.state(aim.device).get(aim.prop), aim.to, aim.above, aim.below):
-                self._holding[rule_id] = asyncio.create_task(self._resume(self.rules[rule_id], aim))
+                reading = asyncio.ensure_future(self.site.changed_at(aim.device, aim.prop))
+                self._reading.append(reading)
+                self._holding[rule_id] = asyncio.create_task(self._resume(self.rules[rule_id], aim, reading))
 
-    async def _resume(self, rule: Rule, aim: Aim) -> None:
-        since = await self.site.changed_at(aim.device, aim.prop)
+    async def resumed(self) -> None:
+        """Every resumed count knows since when its value has matched (read from the kept history), so
+        its deadline is set before the home is said to be open."""
+        await asyncio.gather(*self._reading, return_exceptions=True)
+        self._reading.clear()
+
+    async def _resume(self, rule: Rule, aim: Aim, reading: asyncio.Future[float | None]) -> None:
+        since = await reading
         now = self.site.clock.now()
         await self._hold(rule, self.site.state(aim.device).get(aim.prop), (since or now) + aim.for_s)
 
@@ -211,8 +236,8 @@ def _read_back(when: Mapping[str, Any], w: Wording) -> str:
     fill = {**w.device(when.get("device")), **w.property(str(when.get("property", "")))}
     for side in ("above", "below"):
         if side in when:
-            unit = (w.find("units") or {}).get(str(when.get("property")), "")
-            limit = f"{when[side]:g}{unit}"  # "28도": the unit said, as it was heard
+            number, prop = f"{when[side]:g}", str(when.get("property"))
+            limit = w.say("units", prop, n=number) if w.find("units", prop) else number  # "28도", as heard
             return w.say(side, limit=limit, **fill)
     if when["property"] == "motion":
         return w.say("motion", **fill)

@@ -22,6 +22,7 @@ from jibsa.rules.fields import Fields
 from jibsa.rules.model import DAY_SETS, Trigger, weekday_allowed
 from jibsa.rules.triggers.base import Hearing, TriggerKind, Watcher, WatchSite, Wording
 from jibsa.rules.triggers.timed import TimedWatcher
+from jibsa.words import english, word
 
 SUN_EVENTS = ("sunrise", "sunset")
 
@@ -94,8 +95,8 @@ def _said(when: Mapping[str, Any], w: Wording, table: Any) -> str:
     if not offset:
         return str(table.get(event, ""))
     side = w.find("sun_before" if offset < 0 else "sun_after") or {}
-    amount = duration_text(abs(offset)) if w.ko else f"{abs(offset) / 60:g} minutes"
-    return str(side.get(event, "")).format(offset=amount)
+    amount = duration_text(abs(offset)) if w.ko else english.duration_text(abs(offset))
+    return word(str(side.get(event, "")), {"offset": amount}, "ko" if w.ko else "en")  # "30초가 지나서"
 
 
 def _read_back(when: Mapping[str, Any], w: Wording) -> str:

@@ -1,4 +1,5 @@
-"""The energy answers in words, from a get_energy answer and the sentences of jibsa/words/energy.yaml."""
+"""The energy answers in words, from a get_energy answer and the catalogue's `energy.answers`
+(words/ko.yaml, en.yaml)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,7 @@ class _Say:
 
     def since(self) -> str:
         start = date.fromisoformat(self.answer["start"])
-        return self(
-            "since",
-            month=start.month,
-            day=start.day,
-            month_name=self.s["months"][start.month - 1] if self.lang == "en" else "",
-        )
+        return self("since", month=self.s["months"][start.month - 1], day=start.day)
 
     def duration(self, seconds: float) -> str:
         minutes = round(seconds / 60)

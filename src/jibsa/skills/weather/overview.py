@@ -1,5 +1,5 @@
 """The weather as the dashboard shows it: the home's city in detail and the 20 cities of the strip,
-with every word the page needs in Korean and English (from `sentences.yaml`)."""
+with every word the page needs in Korean and English (the catalogue's `weather` section)."""
 
 from __future__ import annotations
 

@@ -1,16 +1,14 @@
-"""The weather in words, from a get_weather answer and the sentences of `sentences.yaml`."""
+"""The weather in words, from a get_weather answer and the catalogue's `weather` section (words/ko.yaml,
+en.yaml)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from jibsa.domain.korean import fill, number_text
+from jibsa.words import catalogue
 
 RAIN_LIKELY = 60  # % chance of precipitation from which KMA's own wording says rain is expected
 RAIN_POSSIBLE = 30
@@ -18,11 +16,8 @@ HUMID = 80
 BAD_AIR = 3
 
 
-@cache
 def _sentences() -> dict[str, Any]:
-    text = resources.files("jibsa.skills.weather").joinpath("sentences.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
+    return {lang: catalogue(lang)["weather"] for lang in ("ko", "en")}
 
 
 def _num(value: Any) -> str:
@@ -39,6 +34,10 @@ class _Words:
     def condition(self, name: str | None, joined: bool = False) -> str:
         words = self.s["conditions"].get(name or "clear", self.s["conditions"]["clear"])
         return str(words[1] if joined else words[0])
+
+    def sky(self, name: str | None) -> str:
+        """The sky in a day's sentence: joined to what follows in Korean ("맑고"), a noun in English ("clear")."""
+        return self.condition(name, joined=self.lang == "ko")
 
     def day(self, day: Mapping[str, Any] | None = None) -> str:
         return str(self.s["days"].get(self.answer.get("day", "today"), "")) if day is None else self.weekday(day)
@@ -131,8 +130,7 @@ def _general(words: _Words) -> str:
     parts.append(
         words.say(
             "day",
-            condition=words.condition(day["condition"]),
-            condition_and=words.condition(day["condition"], True),
+            sky=words.sky(day["condition"]),
             high=_num(day["high"]),
             low=_num(day["low"]),
         )
@@ -206,8 +204,7 @@ def _weekend(words: _Words) -> str:
     said = [
         str(words.s["weekend_day"]).format(
             weekday=words.weekday(d),
-            condition=words.condition(d["condition"]),
-            condition_and=words.condition(d["condition"], True),
+            sky=words.sky(d["condition"]),
             low=_num(d["low"]),
             high=_num(d["high"]),
             pop=d.get("rain_chance") or 0,
