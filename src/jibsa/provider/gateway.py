@@ -48,7 +48,9 @@ from jibsa.api.errors import STATUS, ApiError, error_response, install_error_han
 from jibsa.api.limits import LoginThrottle
 from jibsa.domain import Role
 from jibsa.domain.commands import Command, CommandFormatError
+from jibsa.domain.said import Said
 from jibsa.provider import wire
+from jibsa.provider.client_language import client_language
 from jibsa.provider.gateway_events import event_for
 from jibsa.provider.inbox import Inboxes
 from jibsa.provider.outages import DOWN_ERRORS, RETRY_AFTER_S, UNAVAILABLE, database_down
@@ -58,12 +60,15 @@ from jibsa.provider.socket_access import closer
 from jibsa.provider.tenancy import HomeDirectory, TenancyError
 from jibsa.provider.token_cache import TokenCache, TokenChecker
 from jibsa.storage import SqlStore
+from jibsa.words import MissingWords, say
 
 log = logging.getLogger(__name__)
 
 _HOME = r"^[A-Za-z0-9_-]{1,64}$"
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORKER_CODES = {"bad_request": "invalid_request"}  # the worker's codes that the API spells otherwise
+# What a refusal says when its worker did not say it as a fact of the catalogue (a worker of an older jibsa).
+_SAID_BY_CODE = {"interrupted": "reply_interrupted", "refused": "reply_refused", "internal": "reply_internal"}
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_TRY_AGAIN_LATER = 1013
 
@@ -168,8 +173,11 @@ Authenticated = Annotated[Caller, Depends(_caller)]
 _Key = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any], key: str | None = None) -> Any:
-    """Ask the caller's home's worker; its result, or the `ApiError` its refusal or its silence is."""
+async def ask(
+    gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any], key: str | None = None, *, language: str = "ko"
+) -> Any:
+    """Ask the caller's home's worker; its result, or the `ApiError` its refusal or its silence is (the
+    refusal's reason worded in `language`, with the worker's own code)."""
     if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
         raise ApiError("invalid_request", {"header": "Idempotency-Key", "rule": "1-64 of A-Z a-z 0-9 - _"})
     request_id = f"{caller.user.id}:{key}" if key else uuid.uuid4().hex
@@ -202,8 +210,24 @@ async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any],
         return reply.result
     code = _WORKER_CODES.get(reply.code, reply.code)
     headers = {"Retry-After": str(RETRY_AFTER_S)} if code == UNAVAILABLE else None
-    detail = {"reason": reply.message} if reply.message else None
-    raise ApiError(code if code in STATUS else "internal_error", detail, headers=headers)
+    raise ApiError(code if code in STATUS else "internal_error", refusal_detail(reply, language), headers=headers)
+
+
+def refusal_detail(reply: wire.Reply, language: str) -> dict[str, str]:
+    """A worker's refusal as a client reads it: the worker's `code` (stable), and its `reason` from the words
+    catalogue in `language` when the worker said one (a worker's English `message` is for logs only)."""
+    detail = {"code": reply.code}
+    said = reply.said
+    if said is None and reply.code in _SAID_BY_CODE:
+        said = Said(f"provider_errors.{_SAID_BY_CODE[reply.code]}")
+    if said is not None and said.key.startswith("provider_errors."):
+        try:
+            detail["reason"] = say(said, language)
+        except (MissingWords, KeyError, ValueError):  # a fact this gateway's catalogue has no words for
+            log.info("a worker's refusal %s has no words here", said.key)
+    elif reply.message:
+        log.debug("a worker's refusal %s: %s", reply.code, reply.message)
+    return detail
 
 
 def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: Nats) -> FastAPI:
@@ -240,7 +264,8 @@ async def _database_away(request: Request, error: Exception) -> JSONResponse:
 def _home_routes(app: FastAPI) -> None:
     @app.post("/api/say")
     async def say(body: SayBody, request: Request, caller: Authenticated, key: _Key = None) -> Any:
-        return await ask(_gateway(request), caller, "say", body.model_dump(exclude_none=True), key)
+        answer = body.model_dump(exclude_none=True)
+        return await ask(_gateway(request), caller, "say", answer, key, language=client_language(request.headers))
 
     @app.post("/api/command")
     async def command(body: dict[str, Any], request: Request, caller: Authenticated, key: _Key = None) -> Any:
@@ -248,15 +273,15 @@ def _home_routes(app: FastAPI) -> None:
             Command.from_dict(body)
         except CommandFormatError as error:
             raise ApiError("invalid_request", {"command": str(error)}) from None
-        return await ask(_gateway(request), caller, "command", body, key)
+        return await ask(_gateway(request), caller, "command", body, key, language=client_language(request.headers))
 
     @app.get("/api/state")
     async def state(request: Request, caller: Authenticated) -> Any:
-        return await ask(_gateway(request), caller, "state", {})
+        return await ask(_gateway(request), caller, "state", {}, language=client_language(request.headers))
 
     @app.get("/api/devices")
     async def devices(request: Request, caller: Authenticated) -> Any:
-        return await ask(_gateway(request), caller, "devices", {})
+        return await ask(_gateway(request), caller, "devices", {}, language=client_language(request.headers))
 
 
 def _account_routes(app: FastAPI) -> None:

@@ -75,9 +75,9 @@ _REMEMBERED = 100_000  # replies kept in memory, so the stream's copy of a live 
 _REFUSED = 10_000  # live requests answered with a failure: their stream copies are not carried out
 _SEEN = 20_000  # requests that came live: their stream copies are not answered again
 _STREAM_MAX_AGE_S = 24 * 3600.0
-_NOT_NOW = Reply(False, code=UNAVAILABLE, message="the home's shard is changing workers; try again shortly")
+_NOT_NOW = Reply.refusal(UNAVAILABLE, "reply_shard_moving")
 _REPLIES_KEPT_S = 2 * _STREAM_MAX_AGE_S
-_NOT_CARRIED_OUT = Reply(False, code="refused", message="answered with a failure when it came in; not carried out")
+_NOT_CARRIED_OUT = Reply.refusal("refused", "reply_refused")
 
 
 @dataclass
@@ -397,7 +397,7 @@ class Worker:
             if live:
                 refusing, inflight = self._came_live(request)
             if home_of_subject(subject) != request.home:
-                raise BadRequest(f"request for home {request.home!r} sent on {subject!r}")
+                raise BadRequest("request_wrong_subject", home=request.home, subject=subject)
             if self._leases is not None and not self._leases.serving(shard_of(request.home, self.settings.shards)):
                 reply = _NOT_NOW  # the lease is late in renewing (or gone): another worker may hold it soon
                 if refusing is not None:
@@ -405,7 +405,7 @@ class Worker:
             else:
                 reply = await self._answer(request, live=live)
         except (BadRequest, BadHomeId) as error:
-            reply = Reply(False, code="bad_request", message=str(error))
+            reply = Reply.told("bad_request", error.said)
         except Exception as error:
             reply = _failed(subject, error)
             if refusing is not None:  # its sender hears it failed: the stream's copy must not carry it out
@@ -454,7 +454,7 @@ class Worker:
         try:
             home = await self.cell.home(request.home)
         except NoSuchHome:
-            return Reply(False, code="not_found", message=f"no home {request.home!r}")
+            return Reply.refusal("not_found", "reply_no_home", home=request.home)
         finally:
             self.metrics.set_homes(len(self.cell.homes))
         if not changing:
@@ -588,9 +588,9 @@ def _failed(subject: str, error: Exception) -> Reply:
     """The reply to a request that raised: "try again shortly" while PostgreSQL is away, else internal."""
     if database_down(error):
         log.warning("request on %s: the database is not reachable (%s)", subject, type(error).__name__)
-        return Reply(False, code=UNAVAILABLE, message="the database is not reachable now")
+        return Reply.refusal(UNAVAILABLE, "reply_database_down")
     log.error("request on %s failed", subject, exc_info=error)
-    return Reply(False, code="internal", message="the worker could not carry this out")
+    return Reply.refusal("internal", "reply_internal")
 
 
 @dataclass(frozen=True, slots=True)
