@@ -12,6 +12,7 @@ Routes (a token is `Authorization: Bearer …`, or `?token=` on the WebSocket):
     GET  /api/state, /api/devices
     POST /api/invites          {role} (owner) -> a code for one person, with its expiry
     POST /api/invites/accept   {code, name, password} -> an access token of the inviting home
+    DELETE /api/members/{name} (owner) an account of the home, its tokens and sessions; its sockets close
     WS   /api/events           the home's events as JSON text
     GET  /healthz, /metrics    NATS and PostgreSQL reachable; Prometheus text
 """
@@ -57,7 +58,7 @@ from jibsa.provider.outages import DOWN_ERRORS, RETRY_AFTER_S, UNAVAILABLE, data
 from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import command_subject, event_subject, watch_subject
 from jibsa.provider.socket_access import closer
-from jibsa.provider.tenancy import HomeDirectory, TenancyError
+from jibsa.provider.tenancy import HomeDirectory, Remover, TenancyError
 from jibsa.provider.token_cache import TokenCache, TokenChecker
 from jibsa.storage import SqlStore
 from jibsa.words import MissingWords, say
@@ -245,6 +246,7 @@ def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: 
         app.add_exception_handler(kind, _database_away)
     _home_routes(app)
     _account_routes(app)
+    _member_routes(app)
     _operation_routes(app)
     app.add_api_websocket_route("/api/events", relay_events)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
@@ -344,6 +346,28 @@ def _account_routes(app: FastAPI) -> None:
             raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
         gateway.throttle.succeeded(address, "")
         return {"token": joined.token, "home": joined.home_id, "name": body.name, "role": joined.role.value}
+
+
+def _member_routes(app: FastAPI) -> None:
+    @app.delete("/api/members/{name}")
+    async def remove_member(name: str, request: Request, caller: Authenticated) -> dict[str, Any]:
+        """An owner removes an account of their own home (the home is the caller's, never from the path):
+        its tokens and sessions end, every gateway forgets them and closes its sockets (`jibsa.auth.revoked`).
+        Audited in the home's audit log and `provider_audit`. Not oneself, and never the last owner."""
+        if caller.role is not Role.OWNER:
+            raise ApiError("forbidden")
+        if not 0 < len(name) <= 200 or not name.isprintable():  # PostgreSQL takes no NUL; no name holds one
+            raise ApiError("invalid_request", {"name": "1-200 printable characters"})
+        if name == str(caller.user.name):
+            raise ApiError("cannot_remove_self")
+        gateway = _gateway(request)
+        by = Remover(str(caller.user.name), caller.role.value, "http")
+        try:
+            removed = await gateway.directory.remove_member(caller.home_id, name, by)
+        except TenancyError as error:
+            raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
+        await gateway.tokens.revoke(user_id=removed.user_id)
+        return {"name": removed.name, "role": removed.role.value}
 
 
 def client_address(request: HTTPConnection, settings: ProviderSettings) -> str:
