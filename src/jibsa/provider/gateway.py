@@ -60,6 +60,7 @@ from jibsa.provider.shards import command_subject, event_subject, watch_subject
 from jibsa.provider.socket_access import closer
 from jibsa.provider.tenancy import HomeDirectory, Remover, TenancyError
 from jibsa.provider.token_cache import TokenCache, TokenChecker
+from jibsa.provider.unhandled import REQUEST_ID, OneErrorLog, request_id_of
 from jibsa.storage import SqlStore
 from jibsa.words import MissingWords, say
 
@@ -250,14 +251,17 @@ def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: 
     _operation_routes(app)
     app.add_api_websocket_route("/api/events", relay_events)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(OneErrorLog)  # the outermost of ours: inside Starlette's, which would log it again
     return app
 
 
 async def _database_away(request: Request, error: Exception) -> JSONResponse:
     """PostgreSQL away (down, restarting, our connection killed): 503, try again shortly; not a 500."""
-    if not database_down(error):
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-        return error_response("internal_error")
+    if not database_down(error):  # a query refused (a bug): as any unhandled error, logged once with its id
+        request_id = request_id_of(request.scope)
+        log.error("unhandled error on %s %s (request %s)", request.method, request.url.path, request_id,
+                  exc_info=error)  # fmt: skip
+        return error_response("internal_error", {"request_id": request_id}, headers={REQUEST_ID: request_id})
     log.warning("the database is not reachable (%s): %s %s answered 503", type(error).__name__, request.method,
                 request.url.path)  # fmt: skip
     return error_response(UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_S)})

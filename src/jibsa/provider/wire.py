@@ -135,6 +135,8 @@ class Reply:
     @classmethod
     def from_bytes(cls, data: bytes) -> Reply:
         document = json.loads(data)
+        if not isinstance(document, dict):  # the gateway answers it as a reply it cannot read (ValueError)
+            raise ValueError("a reply must be a JSON object")
         if document.get("ok"):
             return cls(True, document.get("result"))
         error = document.get("error") or {}
