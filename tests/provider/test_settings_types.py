@@ -36,7 +36,9 @@ def test_every_field_is_a_text_or_a_number() -> None:
 @pytest.mark.parametrize(("written", "shown"), [("yes", "True"), ("off", "False"), ("007", "7"),
                                                 ("2026-12-07", "datetime.date(2026, 12, 7)"), ("[a, b]", "['a', 'b']"),
                                                 ("{a: 1}", "{'a': 1}"), ("1.5", "1.5")])  # fmt: skip
-def test_a_text_setting_given_another_yaml_value_is_refused(tmp_path: Path, name: str, written: str, shown: str) -> None:
+def test_a_text_setting_given_another_yaml_value_is_refused(
+    tmp_path: Path, name: str, written: str, shown: str
+) -> None:
     refused = _refused(tmp_path, f"{name}: {written}\n")
     assert (refused.field, refused.said) == (name, Said("provider_errors.not_a_text"))
     for language in ("ko", "en"):
@@ -58,7 +60,9 @@ def test_the_environment_is_text_and_stays_so(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", _NUMBERS)
 @pytest.mark.parametrize("written", ["yes", "no", ".nan", ".inf", "-.inf", "[1]", "{a: 1}", "2026-12-07", "'1e999'"])
-def test_a_number_setting_given_anything_but_a_finite_number_is_refused(tmp_path: Path, name: str, written: str) -> None:
+def test_a_number_setting_given_anything_but_a_finite_number_is_refused(
+    tmp_path: Path, name: str, written: str
+) -> None:
     refused = _refused(tmp_path, f"{name}: {written}\n")
     assert refused.field == name
     assert refused.said.key in {"provider_errors.not_a_number", "provider_errors.not_a_whole_number"}
