@@ -72,7 +72,7 @@ _TABLE: tuple[IntentSpec, ...] = (
     _device("pause", button=True),
     _device("stop", button=True),
     _device("dock", button=True),
-    _device("query_state", "property", timeable=False, verb=False),
+    _device("query_state", "property", "state", timeable=False, verb=False),
     IntentSpec("run_scene", Handler.SCENE, ("scene",), timeable=True, reply="run_scene"),
     IntentSpec("set_timer", Handler.TIMERS, ("duration_s", "name"), changes_jobs=True, reply="timer_set"),
     IntentSpec("cancel_timer", Handler.TIMERS, ("name",), changes_jobs=True, reply="cancelled_timers"),
