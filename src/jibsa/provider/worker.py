@@ -50,6 +50,7 @@ from jibsa.provider.metrics import WorkerMetrics, serve_metrics
 from jibsa.provider.nats_connection import connect as connect_nats
 from jibsa.provider.outages import RETRY_AFTER_S, UNAVAILABLE, database_down
 from jibsa.provider.prefetch import PrefetchingStore
+from jibsa.provider.replay_progress import kept_in_progress
 from jibsa.provider.replies import INTERRUPTED, Claimed, Replies, claims_pool, libpq_url
 from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import (
@@ -227,7 +228,7 @@ class Worker:
             shard_commands(shard),
             durable=f"shard-{shard}",
             stream=STREAM,
-            config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=max(2.0, self.settings.lease_ttl_s / 2)),
+            config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=self._ack_wait_s),
         )
         self._shards[shard] = _Shard(live, watches, self._spawn(self._replay(shard, consumer)))
         self.metrics.lease_changed()
@@ -276,7 +277,18 @@ class Worker:
             with contextlib.suppress(Exception):
                 await consumer.unsubscribe()
 
+    @property
+    def _ack_wait_s(self) -> float:
+        """How long the shards' replay consumers wait for an acknowledgement before delivering again."""
+        return max(2.0, self.settings.lease_ttl_s / 2)
+
     async def _replay_batch(self, messages: list[Msg]) -> None:
+        """A fetched batch, said to be in progress while it is worked (`kept_in_progress`): a batch that takes
+        longer than `ack_wait` is not delivered again to run beside itself, out of its order."""
+        async with kept_in_progress(messages, self._ack_wait_s / 3):
+            await self._replay_fetched(messages)
+
+    async def _replay_fetched(self, messages: list[Msg]) -> None:
         """A fetched batch. Nobody waits for a replayed reply, so what changes nothing (a query, a request
         this worker remembers, or one claimed before, here or by a worker that died) is acknowledged at once,
         the claims looked up in one statement for the batch, and no home is opened for it. The rest is
