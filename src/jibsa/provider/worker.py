@@ -341,8 +341,10 @@ class Worker:
             inbox = None if replayed.key in self._seen else replayed.inbox
             if (before := claimed.get(replayed.key)) is not None:
                 self.metrics.duplicate()
-                if inbox is not None and before.reply is not None and not before.refused:
-                    await self._reply(inbox, before.reply, replayed.request)  # its worker died before sending it
+                if inbox is not None and not before.refused:  # its worker died before sending the reply, or
+                    # before carrying it out (claimed, no reply): its sender hears "interrupted" now, at the
+                    # takeover, rather than nothing until its wait ends
+                    await self._reply(inbox, before.reply or INTERRUPTED, replayed.request)
                 await message.ack()
                 continue
             request = replayed.request
