@@ -86,3 +86,13 @@ async def test_which_devices_are_on_names_only_those_that_are(running) -> None:
 async def test_a_question_about_one_device_still_says_its_state(running) -> None:
     turn = await running.conversation.handle("현관문 잠겨 있어?")
     assert [dict(c.params) for c in turn.commands] == [{}] and turn.reply == "현관문은 잠겨 있어요."
+
+
+async def test_cancelling_every_schedule_says_so(running) -> None:
+    await running.conversation.handle("30분 뒤에 보일러 꺼")
+    await running.conversation.handle("내일 아침 7시에 거실 불 켜줘")
+    timers = await running.conversation.handle("타이머 뭐 있어?")
+    assert timers.reply.startswith("맞춰 둔 타이머는 없고, 예약해 둔 일이 2개 있어요."), timers.reply
+    turn = await running.conversation.handle("예약 다 취소해")
+    assert [dict(c.params) for c in turn.commands] == [{"all": True}]
+    assert turn.reply == "예약 2개를 모두 취소했어요." and running.hub.pending_jobs() == []

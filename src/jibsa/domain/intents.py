@@ -77,7 +77,7 @@ _TABLE: tuple[IntentSpec, ...] = (
     IntentSpec("set_timer", Handler.TIMERS, ("duration_s", "name"), changes_jobs=True, reply="timer_set"),
     IntentSpec("cancel_timer", Handler.TIMERS, ("name",), changes_jobs=True, reply="cancelled_timers"),
     IntentSpec("query_timer", Handler.TIMERS, reply="timers_left"),
-    IntentSpec("cancel", Handler.TIMERS, changes_jobs=True, reply="cancelled_recent"),
+    IntentSpec("cancel", Handler.TIMERS, ("all",), changes_jobs=True, reply="cancelled_recent"),
     IntentSpec("get_weather", Handler.SKILL, ("city", "day")),
     IntentSpec("get_energy", Handler.SKILL, ("topic", "device", "kind")),
     IntentSpec("get_time", Handler.SKILL),
