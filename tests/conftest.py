@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from jibsa.app import RunningHome, Settings, open_home
+from jibsa.hub import ManualClock
+
 # CI (.ci/run) draws the same examples on every run (a seed fixed by the test's name), so a red CI is a change's
 # doing and not the draw's; a run on a developer's machine draws new examples each time and finds new cases.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("JIBSA_HYPOTHESIS_PROFILE", "default"))
-
-from jibsa.app import RunningHome, Settings, open_home
-from jibsa.hub import ManualClock
 
 
 @pytest.fixture
