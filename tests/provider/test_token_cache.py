@@ -91,6 +91,33 @@ def test_a_full_cache_forgets_the_least_recently_remembered() -> None:
     assert len(cache) == 2 and cache.get("a1") is None and cache.get("b1") is B1
 
 
+def test_by_default_a_token_is_believed_for_minutes_and_a_revocation_still_ends_it_at_once() -> None:
+    clock = _Clock()
+    cache = TokenCache(clock=clock)  # the defaults a gateway runs with
+    cache.put("a1", A1, cache.generation)
+    cache.put("b1", B1, cache.generation)
+    clock.now += 60.0  # far past the few seconds tokens were once remembered
+    assert cache.get("a1") is A1
+    cache.heard(revocation(user_id="u_a1"))
+    assert cache.get("a1") is None and cache.get("b1") is B1
+    cache.heard(revocation(home_id="h_b"))
+    assert cache.get("b1") is None and len(cache) == 0
+
+
+def test_a_token_remembered_again_for_another_account_is_forgotten_with_that_account_only() -> None:
+    """The index by account and home follows what is remembered: a hash put again, a full cache, the TTL."""
+    cache, clock = _cache(size=2)
+    cache.put("k", A1, cache.generation)
+    cache.put("k", B1, cache.generation)  # the same hash, remembered afresh for another account
+    assert cache.forget(user_id="u_a1") == 0 and cache.get("k") is B1
+    cache.put("a2", A2, cache.generation)
+    cache.put("a1", A1, cache.generation)  # full: "k" goes, and with it from home h_b's index
+    assert cache.forget(home_id="h_b") == 0 and len(cache) == 2
+    clock.now += 10.0  # past the TTL: forgotten when next asked
+    assert cache.get("a1") is None
+    assert cache.forget(home_id="h_a") == 1 and len(cache) == 0
+
+
 def test_revocation_messages() -> None:
     cache, _ = _cache()
     for key, user in (("a1", A1), ("a2", A2), ("b1", B1)):

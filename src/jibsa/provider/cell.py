@@ -28,6 +28,7 @@ from jibsa.gate import Gate, GateRefused, Principal, Via
 from jibsa.hub import AdapterFactory, Clock, Hub, Skill
 from jibsa.nlu import Parser
 from jibsa.nlu.phrases import PhraseBook
+from jibsa.provider.heap import FrozenHomes
 from jibsa.provider.home_rows import HomeRows
 from jibsa.provider.homes import HomeSource
 from jibsa.provider.prefetch import PrefetchingStore
@@ -107,6 +108,7 @@ class Cell:
         # shard taken over) leaves the event loop free for the leases and the homes already running.
         self._open_slots = asyncio.Semaphore(OPEN_AT_ONCE)
         self._reading: dict[str, asyncio.Future[None]] = {}  # home -> the batch read ahead for it
+        self._heap = FrozenHomes()  # running homes are left out of the cyclic garbage collector (heap.py)
 
     @property
     def homes(self) -> Mapping[str, CellHome]:
@@ -136,6 +138,7 @@ class Cell:
         if running is not None:
             async with running.lock:  # a request under way finishes first
                 await running.stop()
+            self._heap.closed()
 
     async def close_all(self) -> None:
         await asyncio.gather(*(self.close(h) for h in self.home_ids()))
@@ -207,6 +210,7 @@ class Cell:
             sink = self._on_event
             running.unlisten = hub.bus.listen(lambda event: sink(home_id, event))
         self._homes[home_id] = running
+        self._heap.opened()
         return running
 
     def _skills(self, home: Home) -> dict[str, Skill]:

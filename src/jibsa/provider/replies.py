@@ -12,6 +12,10 @@ is recorded as refused (`refuse`) before the failure is sent: the stream's copy 
 worker, finds the row and is not carried out behind the back of whoever was told it was not. The sender's
 own retry under the same id is live, and its claim takes the refused row over: carried out afresh.
 
+Claims that come together are made together (`ClaimBatches`): one statement for every claim waiting when
+the last one returned, so a backlog (a shard taken over, a burst) costs one round trip per batch, not one
+per request queueing for the pool, and the event loop resumes once per batch.
+
 Claims are committed without waiting for the disk (`synchronous_commit = off`): PostgreSQL writes its
 log in order, so the claim is on disk once the reply's transaction (which waits) is, and a claim lost in
 a crash had nothing of its request committed after it. Other workers see it as soon as it commits.
@@ -21,6 +25,7 @@ the worker creates it if missing. Its name is `provider_replies`."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -75,6 +80,22 @@ WITH claimed AS (
 )
 SELECT EXISTS (SELECT 1 FROM claimed) AS new, r.reply::text AS reply, r.refused
 FROM (SELECT 1) AS one LEFT JOIN provider_replies AS r ON r.home_id = $1 AND r.request_id = $2
+"""
+
+# The same for a batch of claims (no (home, request) twice in one batch): a row per claim, `new` if it is
+# claimed now, else the reply kept (and whether it was refused).
+_CLAIM_MANY = """
+WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $4::boolean[]) AS k (home_id, request_id, live)),
+claimed AS (
+    INSERT INTO provider_replies (home_id, request_id, claimed, reply) SELECT home_id, request_id, $3, NULL FROM k
+    ON CONFLICT (home_id, request_id) DO UPDATE SET claimed = EXCLUDED.claimed, reply = NULL, refused = false
+    WHERE provider_replies.refused AND EXISTS (
+        SELECT 1 FROM k WHERE k.home_id = EXCLUDED.home_id AND k.request_id = EXCLUDED.request_id AND k.live)
+    RETURNING home_id, request_id
+)
+SELECT k.home_id, k.request_id, c.home_id IS NOT NULL AS new, r.reply::text AS reply, r.refused
+FROM k LEFT JOIN claimed AS c ON c.home_id = k.home_id AND c.request_id = k.request_id
+LEFT JOIN provider_replies AS r ON r.home_id = k.home_id AND r.request_id = k.request_id
 """
 
 # A refusal: recorded unless the id was claimed (and so carried out, or being) meanwhile.
@@ -149,6 +170,19 @@ class Replies:
             return None
         return _claimed(row["reply"], bool(row["refused"]))
 
+    async def claim_many(
+        self, claims: asyncpg.Pool, keys: Sequence[tuple[str, str, bool]]
+    ) -> dict[tuple[str, str], Claimed | None]:
+        """`claim` for each of `keys` ((home_id, request_id, live), no (home, request) twice), in one statement."""
+        if not keys:
+            return {}
+        homes, ids, live = [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]
+        rows = await claims.fetch(_CLAIM_MANY, homes, ids, self._clock(), live)
+        return {
+            (row["home_id"], row["request_id"]): None if row["new"] else _claimed(row["reply"], bool(row["refused"]))
+            for row in rows
+        }
+
     async def refuse(self, claims: asyncpg.Pool, home_id: str, request_id: str, reply: Reply) -> Claimed | None:
         """Record that the request was answered `reply` (a failure) and is not to be carried out: None once
         it is committed (and on disk). Else the id was claimed meanwhile (carried out, or being): its row."""
@@ -177,3 +211,69 @@ class Replies:
         async with self._engine.connect() as connection:
             found: Iterable[str] = (await connection.scalars(query)).all()
         return sorted(h for h in found if keep(h))
+
+
+BATCH = 256  # claims in one statement at most
+
+
+class ClaimBatches:
+    """Claims made together: `claim` waits for a batch, which holds every claim asked for while the one before
+    it was under way (one batch at a time). A batch that fails fails each of its claims with its error."""
+
+    def __init__(self, replies: Replies, claims: asyncpg.Pool) -> None:
+        self._replies = replies
+        self._claims = claims
+        self._waiting: dict[tuple[str, str], tuple[bool, list[asyncio.Future[Claimed | None]]]] = {}
+        self._running: asyncio.Task[None] | None = None
+        self.batches = 0
+
+    async def claim(self, home_id: str, request_id: str, *, live: bool = True) -> Claimed | None:
+        """As `Replies.claim`; the same request asked twice at once is claimed once, and the second asker is
+        told it was claimed (answered from the stored reply, or interrupted, as a second claim would be)."""
+        future: asyncio.Future[Claimed | None] = asyncio.get_running_loop().create_future()
+        key = (home_id, request_id)
+        if key in self._waiting:
+            self._waiting[key][1].append(future)
+        else:
+            self._waiting[key] = (live, [future])
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        while self._waiting:
+            batch = dict(list(self._waiting.items())[:BATCH])
+            for key in batch:
+                del self._waiting[key]
+            self.batches += 1
+            try:
+                found = await self._replies.claim_many(
+                    self._claims, [(h, r, live) for (h, r), (live, _) in batch.items()]
+                )
+            except Exception as error:  # each claim's caller hears the error (the database away, say)
+                found = {}
+                failed: Exception | None = error
+            else:
+                failed = None
+            for key, (_, futures) in batch.items():
+                _answer(futures, found, key, failed)
+
+
+def _answer(
+    futures: list[asyncio.Future[Claimed | None]],
+    found: dict[tuple[str, str], Claimed | None],
+    key: tuple[str, str],
+    failed: Exception | None,
+) -> None:
+    """Tell one claim's askers what the batch found (the first asker claimed it; any other was beaten to it)."""
+    if failed is None and key not in found:  # (cannot be: the statement selects a row for every claim)
+        failed = RuntimeError(f"no row for the claim of {key}")
+    for index, future in enumerate(futures):
+        if future.done():
+            continue
+        if failed is not None:
+            future.set_exception(failed)
+        elif index == 0:
+            future.set_result(found[key])
+        else:  # the same request twice at once: claimed by the first
+            future.set_result(found[key] or Claimed(None))

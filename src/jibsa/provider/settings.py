@@ -16,7 +16,7 @@ home_template: ""     # one home file every home id gets; by default the homes t
 gateway_bind: 0.0.0.0:8480   # HTTP, WebSocket, /healthz and /metrics
 request_timeout_s: 3         # how long a home's worker has to answer (plus lease_ttl_s when it died)
 trusted_proxies: ""          # load balancers whose X-Forwarded-For is believed (comma-separated)
-token_cache_s: 5             # a checked token is believed this long without asking PostgreSQL (0: never)
+token_cache_s: 300           # a checked token is believed this long without asking PostgreSQL (0: never)
 history_days: 30             # state history kept, unless a home has its own (homes retention)
 ```
 """
@@ -75,8 +75,8 @@ class ProviderSettings:
     trusted_proxies: str = ""  # load balancers whose X-Forwarded-For is believed (comma-separated addresses)
     history_days: float = 30.0  # state history kept per home unless the home says otherwise
     maintain_every_s: float = 3600.0  # history partitions made ahead and retention applied (0: never here)
-    token_cache_s: float = 5.0  # a checked token is believed this long (revocations reach every gateway at once)
-    token_cache_size: int = 10_000  # tokens a gateway remembers
+    token_cache_s: float = 300.0  # a checked token is believed this long (revocations reach every gateway at once)
+    token_cache_size: int = 100_000  # tokens a gateway remembers
 
     @property
     def worker_name(self) -> str:
@@ -137,7 +137,7 @@ class ProviderSettings:
 
 # Fields that must lie within bounds: (name, lowest, highest), in seconds or as counts.
 _SECONDS = [("lease_ttl_s", 1, 600), ("command_timeout_s", 0.1, 60), ("request_timeout_s", 0.05, 60),
-            ("events_watch_s", 0.5, 3600), ("token_cache_s", 0, 60), ("login_window_s", 1, 86_400),
+            ("events_watch_s", 0.5, 3600), ("token_cache_s", 0, 3600), ("login_window_s", 1, 86_400),
             ("session_ttl_s", 1, 366 * 86_400), ("maintain_every_s", 0, 7 * 86_400)]  # fmt: skip
 _COUNTS = [("database_pool", 1, 500), ("max_body_bytes", 256, 60 * 1024), ("token_cache_size", 1, 10_000_000),
            ("login_attempts", 1, 10_000), ("events_queue", 1, 100_000), ("history_days", 1, 3650)]  # fmt: skip

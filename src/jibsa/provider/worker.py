@@ -51,7 +51,7 @@ from jibsa.provider.nats_connection import connect as connect_nats
 from jibsa.provider.outages import RETRY_AFTER_S, UNAVAILABLE, database_down
 from jibsa.provider.prefetch import PrefetchingStore
 from jibsa.provider.replay_progress import kept_in_progress
-from jibsa.provider.replies import INTERRUPTED, Claimed, Replies, claims_pool, libpq_url
+from jibsa.provider.replies import INTERRUPTED, ClaimBatches, Claimed, Replies, claims_pool, libpq_url
 from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import (
     PREFIX,
@@ -101,6 +101,7 @@ class Worker:
         self._journal: Journal | None = None
         self._claims: asyncpg.Pool | None = None
         self._replies: Replies | None = None
+        self._claim_batches: ClaimBatches | None = None
         self._cell: Cell | None = None
         self._leases: LeaseThread | None = None
         self._shards: dict[int, _Shard] = {}
@@ -138,6 +139,7 @@ class Worker:
         self._claims = await claims_pool(url)
         self._replies = Replies(self._store.engine)
         await self._replies.create_table()
+        self._claim_batches = ClaimBatches(self._replies, self._claims)
         await self._replies.forget_before(time.time() - _REPLIES_KEPT_S)
         self._cell = Cell(
             self._store,
@@ -508,9 +510,9 @@ class Worker:
 
     async def _apply_once(self, home: CellHome, request: Request, *, live: bool) -> Reply:
         """Claim the request, carry it out, and keep its reply with what it changed (one commit, shared)."""
-        assert self._replies is not None and self._claims is not None and self._journal is not None
+        assert self._claim_batches is not None and self._journal is not None
         started = time.perf_counter()
-        claimed = await self._replies.claim(self._claims, request.home, request.id, live=live)
+        claimed = await self._claim_batches.claim(request.home, request.id, live=live)  # with others waiting
         self.metrics.step("claim", time.perf_counter() - started)
         if claimed is not None:
             self.metrics.duplicate()
