@@ -108,7 +108,8 @@ def _timer_set(say: _Say, answer: Mapping[str, Any]) -> str:
 def _timers_left(say: _Say, answer: Mapping[str, Any]) -> str:
     timers = answer.get("timers", [])
     if not timers:
-        return say("timers_none")
+        scheduled = int(answer.get("scheduled", 0))  # a person who said "30분 뒤에 보일러 꺼" asks for "타이머"
+        return say("timers_none_but_scheduled", count=scheduled) if scheduled else say("timers_none")
     return say("timers_left", left=", ".join(say.duration(t["remaining_s"]) for t in timers))
 
 
@@ -137,5 +138,6 @@ def _scene_run(say: _Say, answer: Mapping[str, Any]) -> str:
 _SPEAKERS: dict[str, Callable[[_Say, Mapping[str, Any]], str]] = {
     "get_time": _time, "get_date": _date, "timer_set": _timer_set,
     "timers_left": _timers_left, "cancelled_timers": _counted("cancelled_timers"),
-    "cancelled_recent": _counted("cancelled_recent"), "item_added": _item_added, "run_scene": _scene_run,
+    "cancelled_recent": lambda say, answer: _counted("cancelled_jobs" if answer.get("all") else "cancelled_recent")(
+        say, answer), "item_added": _item_added, "run_scene": _scene_run,
 }  # fmt: skip

@@ -90,6 +90,22 @@ async def test_a_guest_cannot_cancel_someone_elses_timer(home, store, clock, ada
         assert mine.scheduled is not None
 
 
+async def test_cancelling_every_job_cancels_what_the_person_may_and_counts_others(home, store, clock, adapter) -> None:
+    """ "예약 다 취소해" cancelled only the last one asked for (and said "방금 맡기신 일"): the 7 o'clock one rang."""
+    async with Hub(home, store, clock, {"sim": adapter}) as hub:
+        member, guest = Actor("엄마", Role.MEMBER), Actor("손님", Role.GUEST)
+        await hub.execute(Command("turn_on", ("lamp",), {"at": "07:00", "repeat": "daily"}), actor=member)
+        await hub.execute(Command("turn_off", ("lamp",), {"delay_s": 600}), actor=member)
+        await hub.execute(Command("set_timer", (), {"duration_s": 300}), actor=guest)
+        by_guest = await hub.execute(Command("cancel", (), {"all": True}), actor=guest)
+        assert by_guest.answer == {"cancelled": 1, "others": 2, "all": True}
+        assert len(hub.pending_jobs()) == 2
+        by_member = await hub.execute(Command("cancel", (), {"all": True}), actor=member)
+        assert by_member.answer == {"cancelled": 2, "others": 0, "all": True} and hub.pending_jobs() == []
+        await clock.advance(24 * 3600)
+        assert hub.state("lamp")["power"] is False
+
+
 async def test_pending_jobs_per_person_are_bounded(home, store, clock, adapter) -> None:
     async with Hub(home, store, clock, {"sim": adapter}) as hub:
         guest = Actor("손님", Role.GUEST)

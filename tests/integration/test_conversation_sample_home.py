@@ -63,3 +63,36 @@ async def test_what_is_already_so_is_said_to_be_so_not_done(running) -> None:
     assert hub.state("front_door")["lock"] == "locked" and locked.reply == "현관문은 이미 잠겨 있어요."
     english = await running.conversation.handle("turn on the living room lights")
     assert english.reply == "Already on: the ceiling light and the floor lamp."
+
+
+async def test_which_devices_are_on_names_only_those_that_are(running) -> None:
+    """ "켜진 거 있어?" listed all 27 devices' states; before going out a person wants what is left on."""
+    hub = running.hub
+    on_at_start = sorted(d for d, state in hub.snapshot().items() if state.get("power") is True)
+    await hub.execute(Command("turn_on", ("kids_light",)))
+    turn = await running.conversation.handle("켜진 거 있어?")
+    assert [dict(c.params) for c in turn.commands] == [{"state": "on"}]
+    names = [running.home.device(d).name for d in sorted({*on_at_start, "kids_light"})]  # type: ignore[union-attr]
+    assert all(name in turn.reply for name in names) and turn.reply.endswith("켜져 있어요."), turn.reply
+    assert "거실 천장등" not in turn.reply and "현관문" not in turn.reply
+    await hub.execute(Command("turn_off", tuple(d for d in hub.snapshot() if d in (*on_at_start, "kids_light"))))
+    assert (await running.conversation.handle("거실에 켜진 거 있어?")).reply == "켜져 있는 건 없어요."
+    await hub.execute(Command("unlock", ("front_door",)), confirmed=True)
+    assert hub.state("front_door")["lock"] == "unlocked"
+    opened = await running.conversation.handle("is anything open?")
+    assert "front door" in opened.reply.lower() and opened.reply.startswith("Open now:"), opened.reply
+
+
+async def test_a_question_about_one_device_still_says_its_state(running) -> None:
+    turn = await running.conversation.handle("현관문 잠겨 있어?")
+    assert [dict(c.params) for c in turn.commands] == [{}] and turn.reply == "현관문은 잠겨 있어요."
+
+
+async def test_cancelling_every_schedule_says_so(running) -> None:
+    await running.conversation.handle("30분 뒤에 보일러 꺼")
+    await running.conversation.handle("내일 아침 7시에 거실 불 켜줘")
+    timers = await running.conversation.handle("타이머 뭐 있어?")
+    assert timers.reply.startswith("맞춰 둔 타이머는 없고, 예약해 둔 일이 2개 있어요."), timers.reply
+    turn = await running.conversation.handle("예약 다 취소해")
+    assert [dict(c.params) for c in turn.commands] == [{"all": True}]
+    assert turn.reply == "예약 2개를 모두 취소했어요." and running.hub.pending_jobs() == []

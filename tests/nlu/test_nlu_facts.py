@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from jibsa.domain import Command, ErrorCode, TargetResult
+from jibsa.domain.asked_state import ASKED_STATES
 from jibsa.domain.said import Said
 from jibsa.home_file import load_home
 from jibsa.nlu import Parser, describe_results
@@ -31,6 +32,7 @@ def test_the_intents_the_nlu_promises_are_the_catalogues(lang: str) -> None:
     reply = catalogue(lang)["reply"]
     said = PROMISED - {"adjust"} | {"adjust_up", "adjust_down", "set_timer_bare"}
     said |= {"get_weather_day", "get_weather_in", "get_weather_in_day", "close_valve", "set_mode"}
+    said |= {f"query_state_{state}" for state in ASKED_STATES}
     assert set(reply["promise"]) == said
     assert set(reply["ask"]) == ASKED - {"adjust"} | {"adjust_up", "adjust_down", "close_valve", "set_mode"}
     assert set(reply["done"]) == DONE | {"ok", "close_valve", "set_mode"}

@@ -12,6 +12,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jibsa.domain.asked_state import ASKED_STATES
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler
 
 DEVICE_INTENTS = BUILTIN_INTENTS.names(handler=Handler.DEVICE)
@@ -69,6 +70,8 @@ class Command:
         if not isinstance(params, Mapping):
             raise CommandFormatError("params: must be an object")
         check_timing(params)
+        if intent == "query_state" and "state" in params and params["state"] not in ASKED_STATES:
+            raise CommandFormatError(f"params.state: must be one of {', '.join(ASKED_STATES)}")
         return cls(intent, tuple(targets), dict(params))
 
 

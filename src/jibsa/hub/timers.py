@@ -170,7 +170,8 @@ class TimerBook:
         if command.intent == "query_timer":
             now = self._clock.now()
             timers = [{"name": j.name, "remaining_s": max(0, round(j.due - now))} for j in self._timers()]
-            return Outcome(command, answer={"timers": timers})
+            others = sum(1 for j in self._scheduler.pending() if j.kind != "timer")  # "30분 뒤에 보일러 꺼"
+            return Outcome(command, answer={"timers": timers, "scheduled": others})
         return await self._cancel_recent(command, actor, session)
 
     async def _set_timer(self, command: Command, actor: Actor, session: str | None) -> Outcome:
@@ -195,6 +196,12 @@ class TimerBook:
 
     async def _cancel_recent(self, command: Command, actor: Actor, session: str | None) -> Outcome:
         now = self._clock.now()
+        if command.params.get("all") is True:  # "예약 다 취소해": every kept job this person may cancel
+            every = self._scheduler.pending()
+            gone = [j for j in every if _may_cancel(actor, j)]
+            for job in gone:
+                await self._scheduler.cancel(job.id)
+            return Outcome(command, answer={"cancelled": len(gone), "others": len(every) - len(gone), "all": True})
         gone = [
             j for j in self._scheduler.pending()
             if session is not None and j.meta.get("session") == session and not j.repeat

@@ -85,6 +85,8 @@ def _remark(clause: Clause) -> bool:
 def _home_intent(clause: Clause) -> Command | None:
     named = bool(clause.devices or clause.specs or clause.bare_rooms)
     if _cancels(clause) and not clause.has("timer") and not clause.names_targets and not _action_verbs(clause):
+        if clause.has("jobs") and clause.has("all"):  # "예약 다 취소해": every one kept, not only the last
+            return Command("cancel", (), {"all": True})
         return Command("cancel")
     if clause.has("timer"):
         return timer_command(clause, clause.text)

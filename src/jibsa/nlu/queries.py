@@ -31,6 +31,13 @@ def query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Prev
         ids = _query_unnamed(
             clause, home, lex, replace(ctx, carried=rooms), prop=prop, measures=measures, previous=previous
         )
+    asked = clause.tagged("state_is")
+    unnamed = not clause.devices and all(spec.kind is None for spec in clause.specs)
+    if asked and not prop and (unnamed or clause.has("which")):  # "켜진 거 있어?", "what's on?", "어떤 불이…"
+        if not ids and unnamed:  # of the room said, or of the home
+            ids = [d.id for d in (room_devices(home, rooms) if rooms else home.devices)]
+        if len(ids) > 1:
+            params["state"] = asked[0]
     if not ids:
         return Interpretation(reason="unclear")
     return Interpretation(commands=[Command("query_state", tuple(ids), params)])

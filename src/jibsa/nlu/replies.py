@@ -58,6 +58,8 @@ def _promise_one(home: Home, command: Command, *, ask: bool = False) -> Said | N
         key = "adjust_down" if params.get("direction") == "down" else "adjust_up"
     if intent == "set_timer" and not params.get("duration_s"):
         key = "set_timer_bare"
+    if intent == "query_state" and params.get("state"):  # "켜진 거 있어?": which of them are on
+        key = f"query_state_{params['state']}"
     if intent == "get_weather":
         key = "get_weather" + ("_in" if params.get("city") else "") + ("_day" if params.get("day") else "")
     prop = str(params.get("property", ""))

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jibsa.domain import Command, Delivery, Device, DeviceType, Home, TargetResult
+from jibsa.domain.asked_state import ASKED_STATES, in_state
 from jibsa.domain.said import Said
 from jibsa.nlu import naming
 
@@ -31,7 +32,9 @@ def _describe_command(home: Home, command: Command, results: Sequence[TargetResu
     sent = [r for r in results if r.ok and r.delivery is Delivery.SENT]
     failed = [r for r in results if not r.ok]
     parts: list[Said] = []
-    if command.intent == "query_state":
+    if command.intent == "query_state" and command.params.get("state") in ASKED_STATES:
+        parts.append(_which_are(home, ok, str(command.params["state"])))
+    elif command.intent == "query_state":
         parts += [_answer(home, r, command.params.get("property")) for r in ok]
     elif ok:
         parts += _done(home, command, ok)
@@ -101,6 +104,19 @@ def _failures(home: Home, failed: Sequence[TargetResult]) -> list[Said]:
         said if said is not None else Said(f"reply.failed.{code}", {"targets": naming.targets(home, targets)})
         for said, code, targets in alike.values()
     ]
+
+
+def _which_are(home: Home, ok: Sequence[TargetResult], asked: str) -> Said:
+    """ "안방 조명과 보일러가 켜져 있어요.": the devices asked about that are in the state asked, each by name."""
+    ids = [r.target for r in ok if in_state(r.state or {}, asked)]
+    if not ids:
+        return Said(f"reply.answer.none_in_state.{asked}")
+    shown = naming.named(home, ids) if len(ids) <= _NAMED_IN_STATE else naming.targets(home, ids)
+    return Said(f"reply.answer.in_state.{asked}", {"targets": shown})
+
+
+# A question of which devices are on names up to this many (what is left on before going out), then counts.
+_NAMED_IN_STATE = 8
 
 
 def _answer(home: Home, result: TargetResult, prop: Any) -> Said:

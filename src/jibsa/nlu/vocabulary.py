@@ -17,12 +17,12 @@ _PLURAL = re.compile(r"\b([a-z]{2,})s\b")
 _LISTS = {
     "any_device": "any", "all_words": "all", "shadows": "shadow", "query_words": "query", "cancel": "cancel",
     "negation": "neg", "negation_before": "neg_before", "conjunctions": "conj", "jobs_words": "jobs",
-    "home_status_words": "home_status",
+    "home_status_words": "home_status", "state_which": "which",
     "references": "ref", "time_words": "time", "date_words": "date", "more_words": "more",
 }  # fmt: skip
 # Sections that map a name to words.
-_GROUPS = {"verbs": "verb", "states": "state", "properties": "prop", "extremes": "extreme", "measures": "measure",
-           "cities": "city", "smalltalk": "smalltalk"}  # fmt: skip
+_GROUPS = {"verbs": "verb", "states": "state", "state_values": "state_is", "properties": "prop", "extremes": "extreme",
+           "measures": "measure", "cities": "city", "smalltalk": "smalltalk"}  # fmt: skip
 
 
 def build_gazetteer(home: Home, lexicon: Lexicon) -> Gazetteer:

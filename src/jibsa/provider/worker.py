@@ -75,6 +75,7 @@ _REMEMBERED = 100_000  # replies kept in memory, so the stream's copy of a live 
 _REFUSED = 10_000  # live requests answered with a failure: their stream copies are not carried out
 _SEEN = 20_000  # requests that came live: their stream copies are not answered again
 _STREAM_MAX_AGE_S = 24 * 3600.0
+_STOP_WAIT_S = 10.0  # how long a stop waits for a cancelled task
 _NOT_NOW = Reply(False, code=UNAVAILABLE, message="the home's shard is changing workers; try again shortly")
 _REPLIES_KEPT_S = 2 * _STREAM_MAX_AGE_S
 _NOT_CARRIED_OUT = Reply(False, code="refused", message="answered with a failure when it came in; not carried out")
@@ -169,7 +170,7 @@ class Worker:
             await self._events.stop()
         for task in list(self._background):
             task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await _stopped(self._background)
         if self._leases is not None:
             with contextlib.suppress(Exception):  # NATS gone: the leases expire on their own
                 await self._leases.stop(release=True)
@@ -246,7 +247,7 @@ class Worker:
             await taken.watches.unsubscribe()
         self._taken_at.pop(shard, None)
         taken.replay.cancel()
-        await asyncio.gather(taken.replay, return_exceptions=True)
+        await _stopped({taken.replay})
         homes = [h for h in self.cell.home_ids() if shard_of(h, self.settings.shards) == shard]
         await asyncio.gather(*(self.cell.close(h) for h in homes))
         for home_id in homes:
@@ -261,7 +262,7 @@ class Worker:
 
     async def _replay(self, shard: int, consumer: JetStreamContext.PullSubscription) -> None:
         try:
-            while True:
+            while not _stopping():
                 try:
                     messages = await consumer.fetch(_REPLAY_BATCH, timeout=1.0)
                 except TimeoutError:  # nats-py's own, or asyncio's (which its fetch raises too, now and then)
@@ -577,6 +578,27 @@ class Worker:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         return task
+
+
+def _stopping() -> bool:
+    """Whether the running task was told to stop. nats-py's fetch waits with asyncio.wait_for, which on
+    Python 3.11 may turn a cancel into a timeout or a result; the cancel is still counted here, and a loop
+    that checks it stops as asked instead of fetching forever (a worker's stop hung on it)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+async def _stopped(tasks: set[asyncio.Task[Any]], within_s: float = _STOP_WAIT_S) -> None:
+    """Wait for cancelled tasks to end, but not forever: one that ignores its cancel is named in the log and
+    left behind, and the worker's stop goes on."""
+    if not tasks:
+        return
+    done, late = await asyncio.wait(set(tasks), timeout=within_s)
+    for task in done:
+        if not task.cancelled():
+            task.exception()  # retrieved: its failure was logged where it happened
+    for task in late:
+        log.error("a task did not stop within %.0f s of its cancel: %r", within_s, task.get_coro())
 
 
 def _home_source(settings: ProviderSettings, store: JournalStore) -> HomeSource:

@@ -12,7 +12,8 @@ from jibsa.domain import Command, Device, DeviceType
 from jibsa.domain.korean import about_text, clock_text, fill, join_names, number_text
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
-from jibsa.words import catalogue
+from jibsa.nlu import naming
+from jibsa.words import catalogue, word
 
 _OPENABLE = frozenset({DeviceType.DOOR_LOCK, DeviceType.WINDOW, DeviceType.GARAGE_DOOR})
 
@@ -102,9 +103,11 @@ def _job_words(hub: SkillHost, job: PendingJob, now: float, lang: str) -> str:
     if job.repeat:
         when = f"{texts['repeats'].get(job.repeat, job.repeat)} {when}"
     intent = str(job.command.get("intent", ""))
-    targets = [d.name for d in (hub.home.device(t) for t in job.command.get("targets") or []) if d is not None]
+    ids = [t for t in job.command.get("targets") or [] if hub.home.device(t) is not None]
     scene = hub.home.scene(str((job.command.get("params") or {}).get("scene", "")))
-    names = [*targets, *([scene.name] if scene is not None else [])]
-    listed = join_names(names) if lang == "ko" else " and ".join(names)  # "거실 천장등과 거실 스탠드 끄기"
-    what = f"{listed} {texts['actions'].get(intent, intent)}".strip()
-    return f"{when} {what}"
+    action = texts["actions"].get(intent, intent)
+    if lang == "ko":  # "거실 천장등과 거실 스탠드 끄기"
+        names = [*(hub.home.device(t).name for t in ids), *([scene.name] if scene is not None else [])]  # type: ignore[union-attr]
+        return f"{when} {join_names(names)} {action}".replace("  ", " ").strip()
+    named = [word("{devices}", {"devices": naming.named(hub.home, ids)}, "en")] if ids else []  # "turn off the boiler"
+    return " ".join([when, action, " and ".join([*named, *([scene.name] if scene is not None else [])])]).strip()
