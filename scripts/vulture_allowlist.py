@@ -52,3 +52,5 @@ _.intra_op_num_threads, _.inter_op_num_threads
 # argparse calls its formatter's _split_lines and reads its groups' titles (cli/help_words.py).
 _split_lines, title
 DataclassInstance  # a TypeVar's bound, named in a string (provider/settings.py)
+# prometheus_client calls a custom collector's collect when it is scraped (provider/metrics.py).
+collect

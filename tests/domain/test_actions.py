@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from jibsa.domain import Command, Device, DeviceType, ErrorCode, plan_action
+from jibsa.domain import Command, Device, DeviceType, ErrorCode, Plan, plan_action
+from jibsa.domain.actions import DEFAULT_STEPS
 
 FAN = Device("fan", "선풍기", DeviceType.FAN)
 LIGHT = Device("lamp", "스탠드", DeviceType.LIGHT)
@@ -27,6 +28,20 @@ def test_adjust_without_amount_uses_the_default_step_and_clamps() -> None:
     plan = plan_action(LIGHT, Command("adjust", ("lamp",), {"direction": "up"}), {"brightness": 90})
     assert plan.action is not None and plan.action.value == 100
     assert [(c.asked, c.applied) for c in plan.clamps] == [(110, 100)]
+
+
+def test_lowering_a_device_that_is_off_leaves_it_off() -> None:
+    """ "거실 불 어둡게" turned the lights that were off on at 80%: the opposite of darker."""
+    down = Command("adjust", ("lamp",), {"property": "brightness", "direction": "down"})
+    assert plan_action(LIGHT, down, {"power": False, "brightness": 90}) == Plan(query="")
+    lit = plan_action(LIGHT, down, {"power": True, "brightness": 90})
+    assert lit.action is not None and lit.action.value == 90 - DEFAULT_STEPS["brightness"]
+    up = plan_action(LIGHT, Command("adjust", ("lamp",), {"direction": "up"}), {"power": False, "brightness": 50})
+    assert up.action is not None and up.action.value == 50 + DEFAULT_STEPS["brightness"]  # brighter from off: on
+    ac = Device("ac", "에어컨", DeviceType.AIR_CONDITIONER)
+    cooler = Command("adjust", ("ac",), {"property": "temperature", "direction": "down"})
+    colder = plan_action(ac, cooler, {"power": False, "temperature": 26})
+    assert colder.action is not None and colder.action.value == 25  # cooler asks for more of what it does
 
 
 def test_words_for_doors_and_curtains_mean_what_people_mean() -> None:

@@ -96,3 +96,13 @@ async def test_cancelling_every_schedule_says_so(running) -> None:
     turn = await running.conversation.handle("예약 다 취소해")
     assert [dict(c.params) for c in turn.commands] == [{"all": True}]
     assert turn.reply == "예약 2개를 모두 취소했어요." and running.hub.pending_jobs() == []
+
+
+async def test_lowering_what_is_off_leaves_it_off_and_says_so(running) -> None:
+    hub = running.hub
+    await hub.execute(Command("turn_off", ("living_ceiling", "living_stand", "living_tv")))
+    dim = await running.conversation.handle("거실 불 어둡게")
+    assert dim.reply == "거실 천장등과 거실 스탠드는 꺼져 있어서 그대로 뒀어요.", dim.reply
+    quiet = await running.conversation.handle("TV 소리 좀 줄여")
+    assert quiet.reply == "거실 TV는 꺼져 있어서 그대로 뒀어요.", quiet.reply
+    assert [hub.state(d)["power"] for d in ("living_ceiling", "living_stand", "living_tv")] == [False] * 3

@@ -39,7 +39,8 @@ def test_the_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
          Said("provider_errors.between", {"low": 1, "high": 10_000_000}))),
         ("shards: 128\n", {}, ("file", "shards", "128", Said("provider_errors.shards", {"shards": 64}))),
         ("worker: a.b\n", {}, ("file", "worker", "'a.b'", Said("provider_errors.worker"))),
-        ("metrics_bind: 9464\n", {}, ("file", "metrics_bind", "'9464'", Said("provider_errors.bind"))),
+        ("metrics_bind: 9464\n", {}, ("file", "metrics_bind", "9464", Said("provider_errors.not_a_text"))),
+        ("metrics_bind: '9464'\n", {}, ("file", "metrics_bind", "'9464'", Said("provider_errors.bind"))),
         ("- a list\n", {}, ("file", "", "", Said("provider_errors.not_a_mapping"))),
     ],
 )  # fmt: skip

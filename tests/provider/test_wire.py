@@ -85,12 +85,15 @@ def test_a_request_goes_through_bytes_whole() -> None:
     ],
 )
 def test_a_bad_request_is_refused_naming_the_field(document: object, field: str) -> None:
-    with pytest.raises(BadRequest, match=field):
+    with pytest.raises(BadRequest) as raised:
         Request.from_bytes(json.dumps(document).encode())
+    assert field in raised.value.worded("en")
 
 
 def test_a_huge_or_broken_request_is_refused() -> None:
-    with pytest.raises(BadRequest, match="bytes"):
+    with pytest.raises(BadRequest) as huge:
         Request.from_bytes(b"{" + b" " * MAX_BYTES + b"}")
-    with pytest.raises(BadRequest, match="JSON"):
+    assert "bytes" in huge.value.worded("en")
+    with pytest.raises(BadRequest) as broken:
         Request.from_bytes(b"\xff\xfe")
+    assert "JSON" in broken.value.worded("en")

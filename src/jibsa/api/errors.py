@@ -60,6 +60,7 @@ STATUS: dict[str, int] = {
     "home_not_answering": 504,  # the provider gateway: the home's worker did not answer in time
     "bad_invite": 404,  # the provider gateway: an invitation code unknown, used or expired
     "temporarily_unavailable": 503,  # the provider: its PostgreSQL away for now (down, restarting)
+    "last_owner": 409,  # the provider: a home's last owner is never removed
     "unconfirmed": 504,
     "matter_not_set_up": 409,
     "energy_not_kept": 409,

@@ -4,7 +4,8 @@
 and WebSocket for every home, each until Ctrl-C or SIGTERM; `homes import` adds homes from home files (or
 generates many from one), `homes export HOME` prints every row of one home as JSON, `homes delete HOME`
 deletes every row of it (both audited), `homes retention HOME DAYS` sets how long the home's state history
-is kept."""
+is kept, `homes members remove HOME NAME` removes an account of a home, its tokens and sessions (audited,
+announced to every gateway)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,13 @@ def _add_homes(commands: Any, words: HelpWords) -> None:
     keep.add_argument("home", help=words("provider.home"))
     keep.add_argument("days", help=words("provider.days"))
     keep.set_defaults(handler=_retention)
-    for parser in (add, export, delete, keep):
+    members = actions.add_parser("members", help=words("provider.members"))
+    member_actions = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)
+    remove = member_actions.add_parser("remove", help=words("provider.members_remove"))
+    remove.add_argument("home", help=words("provider.home"))
+    remove.add_argument("name", help=words("provider.member_name"))
+    remove.set_defaults(handler=_remove_member)
+    for parser in (add, export, delete, keep, remove):
         parser.add_argument("--config", help=words("provider.config"))
         parser.add_argument("--db", metavar="URL", help=words("provider.db"))
         add_language_option(parser, words)
@@ -166,9 +173,10 @@ def _homes_action(action: Callable[[argparse.Namespace], int]) -> Callable[[argp
             return action(args)
         except KeyError:  # home_data's word for a home that is not there
             print(_said(args, "no_home", home=getattr(args, "home", "")), file=sys.stderr)
-        except TenancyError as error:  # the only one a homes action meets: the home is not there
-            print(_said(args, "no_home", home=getattr(args, "home", "")) if error.code == "unknown_home" else error,
-                  file=sys.stderr)  # fmt: skip
+        except TenancyError as error:
+            home, name = getattr(args, "home", ""), getattr(args, "name", "")
+            told = {"unknown_home": "no_home", "unknown_user": "no_member", "last_owner": "last_owner"}.get(error.code)
+            print(error if told is None else _said(args, told, home=home, name=name), file=sys.stderr)
         except HomeFileError as error:
             print(describe_problem(error, cli_language(args)), file=sys.stderr)
         except (ConfigError, ValueError) as error:
@@ -282,3 +290,24 @@ def _retention(args: argparse.Namespace) -> int:
     else:
         print(_said(args, "history_days", home=args.home, days=f"{days:g}"))
     return 0
+
+
+@_homes_action
+def _remove_member(args: argparse.Namespace) -> int:
+    from jibsa.provider.tenancy import HomeDirectory
+
+    removed = _on_database(args, lambda engine: HomeDirectory(engine).remove_member(args.home, args.name))
+    print(_said(args, "member_removed", home=args.home, name=args.name))
+    _announce_removed(args, removed.user_id)
+    return 0
+
+
+def _announce_removed(args: argparse.Namespace, user_id: str) -> None:
+    """Every gateway forgets the account's tokens and closes its sockets now (unannounced: within
+    `token_cache_s`, and its sockets stay open until something else makes a gateway check them)."""
+    from jibsa.provider.token_cache import announce
+
+    settings = _settings(args)
+    if not asyncio.run(announce(settings.nats_url, user_id=user_id)):
+        seconds = f"{settings.token_cache_s:g}"
+        print(_said(args, "member_gateways_not_told", nats=settings.nats_url, name=args.name, seconds=seconds))

@@ -185,6 +185,8 @@ def _plan_adjust(device: Device, params: Mapping[str, Any], state: Mapping[str, 
     if direction not in ("up", "down"):
         return _refuse(ErrorCode.BAD_VALUE, "direction must be up or down", property=spec.name)
     sign = 1 if direction == "up" else -1
+    if sign < 0 and state.get("power") is False and not _cools(device, spec.name):
+        return Plan(query="")  # "어둡게", "소리 줄여" on a device that is off: left off, not turned on to be lowered
     if spec.kind is ValueKind.CHOICE:
         return _step_choice(device, spec, state.get(spec.name), sign)
     if spec.kind is not ValueKind.NUMBER:
@@ -195,6 +197,11 @@ def _plan_adjust(device: Device, params: Mapping[str, Any], state: Mapping[str, 
     if current is None:
         current = spec.minimum if sign > 0 and spec.minimum is not None else (spec.maximum or 0)
     return _plan_set(device, spec.name, current + sign * abs(step))
+
+
+def _cools(device: Device, prop: str) -> bool:
+    """Lowering the setting asks for more of what the device does: an air conditioner set cooler."""
+    return device.type is DeviceType.AIR_CONDITIONER and prop == "temperature"
 
 
 def _step_choice(device: Device, spec: PropertySpec, current: Any, sign: int) -> Plan:

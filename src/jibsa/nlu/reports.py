@@ -55,6 +55,8 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult]) -> list[Said
         "scene": _scene(home, command),
     }
     unchanged = all(r.state is not None and not r.changes for r in ok)  # the devices said so themselves
+    if command.intent == "adjust" and command.params.get("direction") == "down" and _all_off(ok):
+        return [Said("reply.left_off", fields)]  # "거실 불 어둡게" with the lights off: nothing to lower
     if command.intent in ("set", "adjust") and unchanged and applied is not None:
         return [Said("reply.already", fields)]  # nothing changed: never "맞췄어요"
     key = naming.verb_key(home, command.intent, [r.target for r in ok]) if command.intent in DONE else "ok"
@@ -62,6 +64,10 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult]) -> list[Said
         return [Said(f"reply.already_is.{key}", fields)]
     said = [Said(f"reply.done.{key}", fields)]
     return said + _clamp_note(command, applied, prop, ok)
+
+
+def _all_off(ok: Sequence[TargetResult]) -> bool:
+    return bool(ok) and all(r.state is not None and r.state.get("power") is False and not r.changes for r in ok)
 
 
 # The intents whose end is a state the devices may be in already ("거실 불 꺼줘" with the lights off).

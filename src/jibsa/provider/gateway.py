@@ -12,6 +12,7 @@ Routes (a token is `Authorization: Bearer …`, or `?token=` on the WebSocket):
     GET  /api/state, /api/devices
     POST /api/invites          {role} (owner) -> a code for one person, with its expiry
     POST /api/invites/accept   {code, name, password} -> an access token of the inviting home
+    DELETE /api/members/{name} (owner) an account of the home, its tokens and sessions; its sockets close
     WS   /api/events           the home's events as JSON text
     GET  /healthz, /metrics    NATS and PostgreSQL reachable; Prometheus text
 """
@@ -48,22 +49,28 @@ from jibsa.api.errors import STATUS, ApiError, error_response, install_error_han
 from jibsa.api.limits import LoginThrottle
 from jibsa.domain import Role
 from jibsa.domain.commands import Command, CommandFormatError
+from jibsa.domain.said import Said
 from jibsa.provider import wire
+from jibsa.provider.client_language import client_language
 from jibsa.provider.gateway_events import event_for
 from jibsa.provider.inbox import Inboxes
 from jibsa.provider.outages import DOWN_ERRORS, RETRY_AFTER_S, UNAVAILABLE, database_down
 from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import command_subject, event_subject, watch_subject
 from jibsa.provider.socket_access import closer
-from jibsa.provider.tenancy import HomeDirectory, TenancyError
+from jibsa.provider.tenancy import HomeDirectory, Remover, TenancyError
 from jibsa.provider.token_cache import TokenCache, TokenChecker
+from jibsa.provider.unhandled import REQUEST_ID, OneErrorLog, request_id_of
 from jibsa.storage import SqlStore
+from jibsa.words import MissingWords, say
 
 log = logging.getLogger(__name__)
 
 _HOME = r"^[A-Za-z0-9_-]{1,64}$"
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _WORKER_CODES = {"bad_request": "invalid_request"}  # the worker's codes that the API spells otherwise
+# What a refusal says when its worker did not say it as a fact of the catalogue (a worker of an older jibsa).
+_SAID_BY_CODE = {"interrupted": "reply_interrupted", "refused": "reply_refused", "internal": "reply_internal"}
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_TRY_AGAIN_LATER = 1013
 
@@ -168,8 +175,11 @@ Authenticated = Annotated[Caller, Depends(_caller)]
 _Key = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any], key: str | None = None) -> Any:
-    """Ask the caller's home's worker; its result, or the `ApiError` its refusal or its silence is."""
+async def ask(
+    gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any], key: str | None = None, *, language: str = "ko"
+) -> Any:
+    """Ask the caller's home's worker; its result, or the `ApiError` its refusal or its silence is (the
+    refusal's reason worded in `language`, with the worker's own code)."""
     if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
         raise ApiError("invalid_request", {"header": "Idempotency-Key", "rule": "1-64 of A-Z a-z 0-9 - _"})
     request_id = f"{caller.user.id}:{key}" if key else uuid.uuid4().hex
@@ -202,8 +212,24 @@ async def ask(gateway: Gateway, caller: Caller, kind: str, body: dict[str, Any],
         return reply.result
     code = _WORKER_CODES.get(reply.code, reply.code)
     headers = {"Retry-After": str(RETRY_AFTER_S)} if code == UNAVAILABLE else None
-    detail = {"reason": reply.message} if reply.message else None
-    raise ApiError(code if code in STATUS else "internal_error", detail, headers=headers)
+    raise ApiError(code if code in STATUS else "internal_error", refusal_detail(reply, language), headers=headers)
+
+
+def refusal_detail(reply: wire.Reply, language: str) -> dict[str, str]:
+    """A worker's refusal as a client reads it: the worker's `code` (stable), and its `reason` from the words
+    catalogue in `language` when the worker said one (a worker's English `message` is for logs only)."""
+    detail = {"code": reply.code}
+    said = reply.said
+    if said is None and reply.code in _SAID_BY_CODE:
+        said = Said(f"provider_errors.{_SAID_BY_CODE[reply.code]}")
+    if said is not None and said.key.startswith("provider_errors."):
+        try:
+            detail["reason"] = say(said, language)
+        except (MissingWords, KeyError, ValueError):  # a fact this gateway's catalogue has no words for
+            log.info("a worker's refusal %s has no words here", said.key)
+    elif reply.message:
+        log.debug("a worker's refusal %s: %s", reply.code, reply.message)
+    return detail
 
 
 def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: Nats) -> FastAPI:
@@ -221,17 +247,21 @@ def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: 
         app.add_exception_handler(kind, _database_away)
     _home_routes(app)
     _account_routes(app)
+    _member_routes(app)
     _operation_routes(app)
     app.add_api_websocket_route("/api/events", relay_events)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(OneErrorLog)  # the outermost of ours: inside Starlette's, which would log it again
     return app
 
 
 async def _database_away(request: Request, error: Exception) -> JSONResponse:
     """PostgreSQL away (down, restarting, our connection killed): 503, try again shortly; not a 500."""
-    if not database_down(error):
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-        return error_response("internal_error")
+    if not database_down(error):  # a query refused (a bug): as any unhandled error, logged once with its id
+        request_id = request_id_of(request.scope)
+        log.error("unhandled error on %s %s (request %s)", request.method, request.url.path, request_id,
+                  exc_info=error)  # fmt: skip
+        return error_response("internal_error", {"request_id": request_id}, headers={REQUEST_ID: request_id})
     log.warning("the database is not reachable (%s): %s %s answered 503", type(error).__name__, request.method,
                 request.url.path)  # fmt: skip
     return error_response(UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_S)})
@@ -240,7 +270,8 @@ async def _database_away(request: Request, error: Exception) -> JSONResponse:
 def _home_routes(app: FastAPI) -> None:
     @app.post("/api/say")
     async def say(body: SayBody, request: Request, caller: Authenticated, key: _Key = None) -> Any:
-        return await ask(_gateway(request), caller, "say", body.model_dump(exclude_none=True), key)
+        answer = body.model_dump(exclude_none=True)
+        return await ask(_gateway(request), caller, "say", answer, key, language=client_language(request.headers))
 
     @app.post("/api/command")
     async def command(body: dict[str, Any], request: Request, caller: Authenticated, key: _Key = None) -> Any:
@@ -248,15 +279,15 @@ def _home_routes(app: FastAPI) -> None:
             Command.from_dict(body)
         except CommandFormatError as error:
             raise ApiError("invalid_request", {"command": str(error)}) from None
-        return await ask(_gateway(request), caller, "command", body, key)
+        return await ask(_gateway(request), caller, "command", body, key, language=client_language(request.headers))
 
     @app.get("/api/state")
     async def state(request: Request, caller: Authenticated) -> Any:
-        return await ask(_gateway(request), caller, "state", {})
+        return await ask(_gateway(request), caller, "state", {}, language=client_language(request.headers))
 
     @app.get("/api/devices")
     async def devices(request: Request, caller: Authenticated) -> Any:
-        return await ask(_gateway(request), caller, "devices", {})
+        return await ask(_gateway(request), caller, "devices", {}, language=client_language(request.headers))
 
 
 def _account_routes(app: FastAPI) -> None:
@@ -319,6 +350,28 @@ def _account_routes(app: FastAPI) -> None:
             raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
         gateway.throttle.succeeded(address, "")
         return {"token": joined.token, "home": joined.home_id, "name": body.name, "role": joined.role.value}
+
+
+def _member_routes(app: FastAPI) -> None:
+    @app.delete("/api/members/{name}")
+    async def remove_member(name: str, request: Request, caller: Authenticated) -> dict[str, Any]:
+        """An owner removes an account of their own home (the home is the caller's, never from the path):
+        its tokens and sessions end, every gateway forgets them and closes its sockets (`jibsa.auth.revoked`).
+        Audited in the home's audit log and `provider_audit`. Not oneself, and never the last owner."""
+        if caller.role is not Role.OWNER:
+            raise ApiError("forbidden")
+        if not 0 < len(name) <= 200 or not name.isprintable():  # PostgreSQL takes no NUL; no name holds one
+            raise ApiError("invalid_request", {"name": "1-200 printable characters"})
+        if name == str(caller.user.name):
+            raise ApiError("cannot_remove_self")
+        gateway = _gateway(request)
+        by = Remover(str(caller.user.name), caller.role.value, "http")
+        try:
+            removed = await gateway.directory.remove_member(caller.home_id, name, by)
+        except TenancyError as error:
+            raise ApiError(error.code if error.code in STATUS else "invalid_request") from None
+        await gateway.tokens.revoke(user_id=removed.user_id)
+        return {"name": removed.name, "role": removed.role.value}
 
 
 def client_address(request: HTTPConnection, settings: ProviderSettings) -> str:

@@ -16,8 +16,12 @@ device event: the database saturated long before 200 commands/s. The journal gat
 - When nobody waits, a batch lingers `linger_s` so that a flood of device events costs few commits; a
   waiter (a reply) ends the lingering at once.
 
-A batch that fails for a lost connection is written again, and later batches wait behind it (their
-replies too). A batch the database refuses (a row it cannot take) is written row by row, and the rows it
+A batch that fails for a lost connection is written again, with a growing pause (up to 2 s), for as long
+as it takes, and later batches wait behind it (their replies too): nothing acknowledged is lost, and nothing
+is acknowledged meanwhile. Each try is logged with the pause before the next (the first with its traceback)
+and counted (`JournalStats`, the worker's `jibsa_worker_journal_retries_total{reason}`,
+`jibsa_worker_journal_retried_batches_total` and `jibsa_worker_journal_failing_batches`), so an operator sees
+a journal that cannot write. A batch the database refuses (a row it cannot take) is written row by row, and the rows it
 still refuses are logged and dropped, as a lone write would have failed."""
 
 from __future__ import annotations
@@ -121,8 +125,12 @@ class JournalStats:
     batches: int = 0
     rows: int = 0
     seconds: float = 0.0
-    retries: int = 0
+    retries: int = 0  # tries that failed and were made again, for either reason below
     dropped: int = 0
+    connection_retries: int = 0  # the database out of reach (down, restarting, the connection lost)
+    lock_retries: int = 0  # another batch's locks (a deadlock or a serialization failure)
+    retried_batches: int = 0  # batches written only after more than one try (or being tried still)
+    failing_batches: int = 0  # batches whose last try failed, now
 
 
 class Journal:
@@ -258,35 +266,57 @@ class Journal:
     async def _write(self, batch: _Batch) -> None:
         tables = batch.tables()
         failures = 0
-        while True:
-            started = time.perf_counter()
-            connection = None
-            try:
-                connection = await self._connect()
-                await connection.execute(_WRITE, *_arguments(tables))
-            except (OSError, asyncpg.InterfaceError, asyncpg.exceptions.PostgresConnectionError):
-                failures += 1
-                self.stats.retries += 1
-                log.exception("could not write %d rows; trying again", len(batch))
-                if connection is not None:
-                    connection.terminate()
-                await asyncio.sleep(min(2.0, 0.05 * 2**failures))
-                continue
-            except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):  # another batch's locks: again
-                failures += 1
-                self.stats.retries += 1
-                log.warning("a batch of %d rows met another's locks; trying again", len(batch))
+        first_failed = 0.0
+        try:
+            while True:
+                started = time.perf_counter()
+                connection = None
+                try:
+                    connection = await self._connect()
+                    await connection.execute(_WRITE, *_arguments(tables))
+                except (OSError, asyncpg.InterfaceError, asyncpg.exceptions.PostgresConnectionError) as error:
+                    if connection is not None:
+                        connection.terminate()
+                    failures, first_failed = self._failed(failures, first_failed, started)
+                    self.stats.connection_retries += 1
+                    pause = min(2.0, 0.05 * 2**failures)
+                    log.warning("journal: could not write a batch of %d rows (try %d, failing for %.1f s: %s); "
+                                "trying again in %.2f s", len(batch), failures, time.perf_counter() - first_failed,
+                                type(error).__name__, pause, exc_info=error if failures == 1 else None)  # fmt: skip
+                    await asyncio.sleep(pause)
+                    continue
+                except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):  # another batch's locks: again
+                    self._idle.append(connection)
+                    failures, first_failed = self._failed(failures, first_failed, started)
+                    self.stats.lock_retries += 1
+                    pause = min(2.0, 0.01 * 2**failures)
+                    log.warning("journal: a batch of %d rows met another's locks (try %d); trying again in %.2f s",
+                                len(batch), failures, pause)  # fmt: skip
+                    await asyncio.sleep(pause)
+                    continue
+                except asyncpg.PostgresError:
+                    log.exception("the database refused a batch of %d rows; writing them one by one", len(batch))
+                    await self._write_one_by_one(connection, tables)
                 self._idle.append(connection)
-                await asyncio.sleep(min(2.0, 0.01 * 2**failures))
-                continue
-            except asyncpg.PostgresError:
-                log.exception("the database refused a batch of %d rows; writing them one by one", len(batch))
-                await self._write_one_by_one(connection, tables)
-            self._idle.append(connection)
-            self.stats.batches += 1
-            self.stats.rows += len(batch)
-            self.stats.seconds += time.perf_counter() - started
-            return
+                self.stats.batches += 1
+                self.stats.rows += len(batch)
+                self.stats.seconds += time.perf_counter() - started
+                if failures:
+                    log.warning("journal: a batch of %d rows written after %d failed tries (%.1f s)", len(batch),
+                                failures, time.perf_counter() - first_failed)  # fmt: skip
+                return
+        finally:
+            if failures:
+                self.stats.failing_batches -= 1
+
+    def _failed(self, failures: int, first_failed: float, started: float) -> tuple[int, float]:
+        """Count a failed try of a batch: (its failures so far, when its first one began)."""
+        self.stats.retries += 1
+        if failures == 0:
+            self.stats.retried_batches += 1
+            self.stats.failing_batches += 1
+            first_failed = started
+        return failures + 1, first_failed
 
     async def _write_one_by_one(self, connection: asyncpg.Connection, tables: Mapping[str, list[Row]]) -> None:
         for table, rows in tables.items():

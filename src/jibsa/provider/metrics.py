@@ -8,7 +8,9 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 
 from jibsa.provider.journal import JournalStats
 
@@ -67,6 +69,7 @@ class WorkerMetrics:
         self._homes_gauge = Gauge(
             "jibsa_worker_homes", "Homes running in this worker", ["worker"], registry=self.registry
         )
+        self.registry.register(_JournalTries(worker, lambda: self._journal_stats))
 
     def set_homes(self, count: int) -> None:
         self._homes_gauge.labels(**self._labels).set(count)
@@ -106,6 +109,37 @@ class WorkerMetrics:
             for what, value in asdict(self._journal_stats).items():
                 self.journal.labels(what=what, **self._labels).set(value)
         return generate_latest(self.registry)
+
+
+class _JournalTries(Collector):
+    """The journal's failed tries as Prometheus counters (read from its `JournalStats` when scraped): a batch
+    it cannot write is tried again for as long as it takes, and these say so."""
+
+    def __init__(self, worker: str, stats: Callable[[], JournalStats | None]) -> None:
+        self._worker = worker
+        self._stats = stats
+
+    def collect(self) -> list[Metric]:
+        stats = self._stats()
+        if stats is None:
+            return []
+        retries = CounterMetricFamily(
+            "jibsa_worker_journal_retries", "Journal batch writes that failed and were tried again, by reason",
+            labels=["worker", "reason"],
+        )  # fmt: skip
+        retries.add_metric([self._worker, "connection"], stats.connection_retries)
+        retries.add_metric([self._worker, "locks"], stats.lock_retries)
+        batches = CounterMetricFamily(
+            "jibsa_worker_journal_retried_batches", "Journal batches that needed more than one try",
+            labels=["worker"],
+        )  # fmt: skip
+        batches.add_metric([self._worker], stats.retried_batches)
+        failing = GaugeMetricFamily(
+            "jibsa_worker_journal_failing_batches", "Journal batches whose last try failed (their replies wait)",
+            labels=["worker"],
+        )  # fmt: skip
+        failing.add_metric([self._worker], stats.failing_batches)
+        return [retries, batches, failing]
 
 
 async def serve_metrics(bind: str, metrics: WorkerMetrics, health: Callable[[], Mapping[str, Any]]) -> web.AppRunner:

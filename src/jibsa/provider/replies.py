@@ -141,7 +141,7 @@ def libpq_url(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-INTERRUPTED = Reply(False, code="interrupted", message="the worker stopped while carrying this out; see the state")
+INTERRUPTED = Reply.refusal("interrupted", "reply_interrupted")
 
 
 class Replies:

@@ -24,6 +24,7 @@ history_days: 30             # state history kept, unless a home has its own (ho
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import socket
@@ -136,8 +137,10 @@ class ProviderSettings:
 
 # Fields that must lie within bounds: (name, lowest, highest), in seconds or as counts.
 _SECONDS = [("lease_ttl_s", 1, 600), ("command_timeout_s", 0.1, 60), ("request_timeout_s", 0.05, 60),
-            ("events_watch_s", 0.5, 3600), ("token_cache_s", 0, 3600)]  # fmt: skip
-_COUNTS = [("database_pool", 1, 500), ("max_body_bytes", 256, 60 * 1024), ("token_cache_size", 1, 10_000_000)]
+            ("events_watch_s", 0.5, 3600), ("token_cache_s", 0, 3600), ("login_window_s", 1, 86_400),
+            ("session_ttl_s", 1, 366 * 86_400), ("maintain_every_s", 0, 7 * 86_400)]  # fmt: skip
+_COUNTS = [("database_pool", 1, 500), ("max_body_bytes", 256, 60 * 1024), ("token_cache_size", 1, 10_000_000),
+           ("login_attempts", 1, 10_000), ("events_queue", 1, 100_000), ("history_days", 1, 3650)]  # fmt: skip
 
 
 class _Refusals:
@@ -153,18 +156,34 @@ class _Refusals:
 
 
 def _number(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`kind` (int or float) of a YAML number or a text, refusing true/false and, for int, a fraction (which
-    `int` would silently cut)."""
+    """`kind` (int or float) of a YAML number or a text, refusing true/false (YAML's `yes`, `on`…), a
+    fraction for int (which `int` would silently cut), and what is not a finite number (`.nan`, `.inf`)."""
 
     def convert(raw: Any) -> Any:
         if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
             raise ValueError(raw)
-        return kind(raw)
+        value = kind(raw)
+        if not math.isfinite(value):
+            raise ValueError(raw)
+        return value
 
     return convert
 
 
-_CONVERT: dict[type, Callable[[Any], Any]] = {str: str, int: _number(int), float: _number(float)}
+def _text(raw: Any) -> str:
+    """A text as it was written. YAML reads `yes` as true, `007` as 7 and `2026-01-01` as a date, which
+    `str` would turn into "True", "7" and a date silently: a text setting must be a text (quoted, if YAML
+    would read it otherwise)."""
+    if not isinstance(raw, str):
+        raise _NotAText(raw)
+    return raw
+
+
+class _NotAText(TypeError):
+    """A text setting given something else."""
+
+
+_CONVERT: dict[type, Callable[[Any], Any]] = {str: _text, int: _number(int), float: _number(float)}
 
 
 def is_bind(text: str) -> bool:
@@ -235,7 +254,9 @@ def _with(settings: Settings, values: Mapping[str, Any], where: Mapping[str, str
         raw, convert = values[item.name], _CONVERT[type(getattr(settings, item.name))]
         try:
             changes[item.name] = convert(raw)
-        except (TypeError, ValueError):
+        except _NotAText:
+            raise SettingsError(where[item.name], item.name, raw, Said("provider_errors.not_a_text")) from None
+        except (TypeError, ValueError, OverflowError):
             whole = isinstance(getattr(settings, item.name), int)
             problem = "provider_errors.not_a_whole_number" if whole else "provider_errors.not_a_number"
             raise SettingsError(where[item.name], item.name, raw, Said(problem)) from None

@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jibsa.api.accounts import hash_password, new_token, secret_hash
 from jibsa.domain import Role
-from jibsa.provider.database import access_tokens, home_invites, homes, users
+from jibsa.provider.database import access_tokens, home_invites, homes, login_sessions, metadata, provider_audit, users
 from jibsa.provider.shards import checked_home_id
 
+_AUDIT_LOG = metadata.tables["audit_log"]  # the home's own audit log (partitioned by home)
 INVITE_TTL_S = 7 * 86_400.0
 INVITE_PREFIX = "jibsa_invite_"
 
@@ -50,6 +51,28 @@ class Joined:
     home_id: str
     role: Role
     token: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """An account removed from its home: its id (what a revocation names), home, name and role."""
+
+    user_id: str
+    home_id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Remover:
+    """Who removes a member, as the audit names them: a person of the home (over HTTP), or the operator."""
+
+    name: str
+    role: str
+    source: str
+
+
+OPERATOR = Remover("provider", "operator", "cli")
 
 
 class HomeDirectory:
@@ -127,3 +150,34 @@ class HomeDirectory:
         except IntegrityError:  # the name is taken in that home: the code stays unused
             raise TenancyError("user_exists", f"the home already has a user named {name!r}") from None
         return Joined(user_id, claimed.home_id, Role(claimed.role), token)
+
+    async def remove_member(self, home_id: str, name: str, by: Remover = OPERATOR) -> Removed:
+        """Remove the account `name` from `home_id`, with its access tokens and login sessions, in one
+        transaction that also writes it to the home's audit log and to `provider_audit` (its id and role,
+        nothing of its name). `TenancyError` `unknown_user` for a name the home does not have, `last_owner`
+        for the home's only owner: a home never loses its last owner. The home's owners are locked first, so
+        two owners removing each other at once leave one of them. The caller announces the revocation
+        (`jibsa.auth.revoked`), so that every gateway forgets the account's tokens and closes its sockets."""
+        now = self._clock()
+        async with self._engine.begin() as connection:
+            owners = sa.select(users.c.id).where(users.c.home_id == home_id, users.c.role == Role.OWNER.value)
+            owner_ids = set((await connection.scalars(owners.with_for_update())).all())
+            member = (
+                await connection.execute(
+                    sa.select(users.c.id, users.c.role).where(users.c.home_id == home_id, users.c.name == name)
+                )
+            ).first()
+            if member is None:
+                raise TenancyError("unknown_user", "the home has no such account")
+            if member.role == Role.OWNER.value and owner_ids <= {member.id}:
+                raise TenancyError("last_owner", "the home's last owner cannot be removed")
+            for table in (access_tokens, login_sessions):
+                await connection.execute(sa.delete(table).where(table.c.user_id == member.id))
+            await connection.execute(sa.delete(users).where(users.c.id == member.id, users.c.home_id == home_id))
+            audit = {"home_id": home_id, "at": now, "user_name": by.name, "role": by.role, "source": by.source,
+                     "action": "remove_user", "detail": {"name": name}, "ok": True, "result": {}}  # fmt: skip
+            await connection.execute(sa.insert(_AUDIT_LOG), [audit])
+            provider = {"at": now, "actor": by.source, "action": "member_remove", "home_id": home_id,
+                        "detail": {"user": member.id, "role": member.role}}  # fmt: skip
+            await connection.execute(sa.insert(provider_audit), [provider])
+        return Removed(member.id, home_id, name, Role(member.role))

@@ -8,7 +8,10 @@ the first answer, never applied twice), the principal the gateway authenticated,
 
 Kinds: `say` (a sentence, as `jibsa say`), `command` (the command format of docs/home-and-commands.md),
 `state` (every device's state), `devices` (the home's devices). A reply is `{"ok": true, "result": …}` or
-`{"ok": false, "error": {"code": …, "message": …}}`."""
+`{"ok": false, "error": {"code": …, "message": …, "said": {"key": …, "fields": {…}}}}`: `code` is stable, for
+machines; `said` is the refusal as a fact of the words catalogue (`provider_errors.reply_*`,
+`provider_errors.request_*`), which the gateway words in its client's language; `message` is it in English,
+for logs."""
 
 from __future__ import annotations
 
@@ -19,7 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jibsa.domain import Role
+from jibsa.domain.said import Said
 from jibsa.provider.shards import BadHomeId, checked_home_id
+from jibsa.provider.told import Told
+from jibsa.words import say
 
 MAX_BYTES = 64 * 1024
 KINDS = frozenset({"say", "command", "state", "devices"})
@@ -34,8 +40,11 @@ ANSWERS = "Jibsa-Answers"
 _INBOX = re.compile(r"_INBOX\.[A-Za-z0-9]{1,64}(?:\.[A-Za-z0-9]{1,64})?")
 
 
-class BadRequest(ValueError):
-    """A request a worker refuses to read; the message says which field and why."""
+class BadRequest(Told, ValueError):
+    """A request a worker refuses to read; what it says (`said`) names which field and why."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        super().__init__(Said(f"provider_errors.{key}", fields))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,31 +77,32 @@ class Request:
     @classmethod
     def from_bytes(cls, data: bytes) -> Request:
         if len(data) > MAX_BYTES:
-            raise BadRequest(f"request is {len(data)} bytes; at most {MAX_BYTES}")
+            raise BadRequest("request_too_large", size=len(data), limit=MAX_BYTES)
         try:
             document = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise BadRequest(f"request is not JSON: {error}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise BadRequest("request_not_json") from None
         if not isinstance(document, dict):
-            raise BadRequest("request must be a JSON object")
+            raise BadRequest("request_not_object", name="request")
         request_id = _text(document, "id", 128)
         try:
             home = checked_home_id(document.get("home"))  # type: ignore[arg-type]
         except BadHomeId as error:
-            raise BadRequest(f"home: {error}") from None
+            raise BadRequest("request_home", home=error.said.fields.get("home", "")) from None
         principal = document.get("principal")
         if not isinstance(principal, dict):
-            raise BadRequest("principal must be an object")
+            raise BadRequest("request_not_object", name="principal")
         try:
             role = Role(str(principal.get("role")))
         except ValueError:
-            raise BadRequest(f"principal.role must be one of {[r.value for r in Role]}") from None
+            roles = ", ".join(r.value for r in Role)
+            raise BadRequest("request_choice", name="principal.role", choices=roles) from None
         kind = _text(document, "kind", 32)
         if kind not in KINDS:
-            raise BadRequest(f"kind must be one of {sorted(KINDS)}")
+            raise BadRequest("request_choice", name="kind", choices=", ".join(sorted(KINDS)))
         body = document.get("body", {})
         if not isinstance(body, dict):
-            raise BadRequest("body must be an object")
+            raise BadRequest("request_not_object", name="body")
         asker = Asker(_text(principal, "person", 128), role, _text(principal, "via", 32))
         return cls(request_id, home, asker, kind, body)
 
@@ -102,22 +112,40 @@ class Reply:
     ok: bool
     result: Any = None
     code: str = ""
-    message: str = ""
+    message: str = ""  # in English, for logs; a person is told `said`, in their language
+    said: Said | None = None
+
+    @classmethod
+    def refusal(cls, code: str, key: str, **fields: Any) -> Reply:
+        """A failure with a stable `code`, saying `provider_errors.<key>` (filled with `fields`)."""
+        return cls.told(code, Said(f"provider_errors.{key}", fields))
+
+    @classmethod
+    def told(cls, code: str, said: Said) -> Reply:
+        return cls(False, code=code, message=say(said, "en"), said=said)
 
     def to_bytes(self) -> bytes:
         if self.ok:
             return json.dumps({"ok": True, "result": self.result}, ensure_ascii=False).encode()
-        return json.dumps(
-            {"ok": False, "error": {"code": self.code, "message": self.message}}, ensure_ascii=False
-        ).encode()
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.said is not None:
+            error["said"] = self.said.to_json()
+        return json.dumps({"ok": False, "error": error}, ensure_ascii=False).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Reply:
         document = json.loads(data)
+        if not isinstance(document, dict):  # the gateway answers it as a reply it cannot read (ValueError)
+            raise ValueError("a reply must be a JSON object")
         if document.get("ok"):
             return cls(True, document.get("result"))
         error = document.get("error") or {}
-        return cls(False, code=str(error.get("code", "")), message=str(error.get("message", "")))
+        said = error.get("said")
+        try:
+            told = Said.from_json(said) if isinstance(said, dict) else None
+        except (KeyError, TypeError, ValueError):  # not a fact this jibsa can word: the code still says it
+            told = None
+        return cls(False, code=str(error.get("code", "")), message=str(error.get("message", "")), said=told)
 
 
 def stream_once(home: str, request_id: str) -> dict[str, str]:
@@ -142,5 +170,5 @@ def answers(home: str, request_id: str) -> dict[str, str]:
 def _text(document: dict[str, Any], name: str, limit: int) -> str:
     value = document.get(name)
     if not isinstance(value, str) or not value or len(value) > limit:
-        raise BadRequest(f"{name} must be a text of 1-{limit} characters")
+        raise BadRequest("request_text", name=name, limit=limit)
     return value

@@ -50,6 +50,7 @@ from jibsa.provider.metrics import WorkerMetrics, serve_metrics
 from jibsa.provider.nats_connection import connect as connect_nats
 from jibsa.provider.outages import RETRY_AFTER_S, UNAVAILABLE, database_down
 from jibsa.provider.prefetch import PrefetchingStore
+from jibsa.provider.replay_progress import kept_in_progress
 from jibsa.provider.replies import INTERRUPTED, ClaimBatches, Claimed, Replies, claims_pool, libpq_url
 from jibsa.provider.settings import ProviderSettings
 from jibsa.provider.shards import (
@@ -76,9 +77,9 @@ _REFUSED = 10_000  # live requests answered with a failure: their stream copies 
 _SEEN = 20_000  # requests that came live: their stream copies are not answered again
 _STREAM_MAX_AGE_S = 24 * 3600.0
 _STOP_WAIT_S = 10.0  # how long a stop waits for a cancelled task
-_NOT_NOW = Reply(False, code=UNAVAILABLE, message="the home's shard is changing workers; try again shortly")
+_NOT_NOW = Reply.refusal(UNAVAILABLE, "reply_shard_moving")
 _REPLIES_KEPT_S = 2 * _STREAM_MAX_AGE_S
-_NOT_CARRIED_OUT = Reply(False, code="refused", message="answered with a failure when it came in; not carried out")
+_NOT_CARRIED_OUT = Reply.refusal("refused", "reply_refused")
 
 
 @dataclass
@@ -230,7 +231,7 @@ class Worker:
             shard_commands(shard),
             durable=f"shard-{shard}",
             stream=STREAM,
-            config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=max(2.0, self.settings.lease_ttl_s / 2)),
+            config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=self._ack_wait_s),
         )
         self._shards[shard] = _Shard(live, watches, self._spawn(self._replay(shard, consumer)))
         self.metrics.lease_changed()
@@ -279,7 +280,18 @@ class Worker:
             with contextlib.suppress(Exception):
                 await consumer.unsubscribe()
 
+    @property
+    def _ack_wait_s(self) -> float:
+        """How long the shards' replay consumers wait for an acknowledgement before delivering again."""
+        return max(2.0, self.settings.lease_ttl_s / 2)
+
     async def _replay_batch(self, messages: list[Msg]) -> None:
+        """A fetched batch, said to be in progress while it is worked (`kept_in_progress`): a batch that takes
+        longer than `ack_wait` is not delivered again to run beside itself, out of its order."""
+        async with kept_in_progress(messages, self._ack_wait_s / 3):
+            await self._replay_fetched(messages)
+
+    async def _replay_fetched(self, messages: list[Msg]) -> None:
         """A fetched batch. Nobody waits for a replayed reply, so what changes nothing (a query, a request
         this worker remembers, or one claimed before, here or by a worker that died) is acknowledged at once,
         the claims looked up in one statement for the batch, and no home is opened for it. The rest is
@@ -332,8 +344,10 @@ class Worker:
             inbox = None if replayed.key in self._seen else replayed.inbox
             if (before := claimed.get(replayed.key)) is not None:
                 self.metrics.duplicate()
-                if inbox is not None and before.reply is not None and not before.refused:
-                    await self._reply(inbox, before.reply, replayed.request)  # its worker died before sending it
+                if inbox is not None and not before.refused:  # its worker died before sending the reply, or
+                    # before carrying it out (claimed, no reply): its sender hears "interrupted" now, at the
+                    # takeover, rather than nothing until its wait ends
+                    await self._reply(inbox, before.reply or INTERRUPTED, replayed.request)
                 await message.ack()
                 continue
             request = replayed.request
@@ -400,7 +414,7 @@ class Worker:
             if live:
                 refusing, inflight = self._came_live(request)
             if home_of_subject(subject) != request.home:
-                raise BadRequest(f"request for home {request.home!r} sent on {subject!r}")
+                raise BadRequest("request_wrong_subject", home=request.home, subject=subject)
             if self._leases is not None and not self._leases.serving(shard_of(request.home, self.settings.shards)):
                 reply = _NOT_NOW  # the lease is late in renewing (or gone): another worker may hold it soon
                 if refusing is not None:
@@ -408,7 +422,7 @@ class Worker:
             else:
                 reply = await self._answer(request, live=live)
         except (BadRequest, BadHomeId) as error:
-            reply = Reply(False, code="bad_request", message=str(error))
+            reply = Reply.told("bad_request", error.said)
         except Exception as error:
             reply = _failed(subject, error)
             if refusing is not None:  # its sender hears it failed: the stream's copy must not carry it out
@@ -457,7 +471,7 @@ class Worker:
         try:
             home = await self.cell.home(request.home)
         except NoSuchHome:
-            return Reply(False, code="not_found", message=f"no home {request.home!r}")
+            return Reply.refusal("not_found", "reply_no_home", home=request.home)
         finally:
             self.metrics.set_homes(len(self.cell.homes))
         if not changing:
@@ -612,9 +626,9 @@ def _failed(subject: str, error: Exception) -> Reply:
     """The reply to a request that raised: "try again shortly" while PostgreSQL is away, else internal."""
     if database_down(error):
         log.warning("request on %s: the database is not reachable (%s)", subject, type(error).__name__)
-        return Reply(False, code=UNAVAILABLE, message="the database is not reachable now")
+        return Reply.refusal(UNAVAILABLE, "reply_database_down")
     log.error("request on %s failed", subject, exc_info=error)
-    return Reply(False, code="internal", message="the worker could not carry this out")
+    return Reply.refusal("internal", "reply_internal")
 
 
 @dataclass(frozen=True, slots=True)
