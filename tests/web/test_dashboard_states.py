@@ -102,18 +102,22 @@ SEPARATORS_AT_LINE_ENDS = """() => [...document.querySelectorAll("#tiles .tile-s
       range.setStart(node, i);
       range.setEnd(node, i + 1);
       const box = range.getBoundingClientRect();
-      glyphs.push({ ch: node.data[i], top: box.top, half: box.height / 2 });
+      glyphs.push({ ch: node.data[i], top: box.top, half: box.height / 2, right: box.right });
     }
   }
   const below = (a, b) => b.top > a.top + a.half;
+  const edge = state.getBoundingClientRect().left;  // a glyph left of it is clipped, not seen
+  const seen = (g) => g.right > edge + 0.5;
   return { text: state.textContent, wraps: glyphs.length > 1 && below(glyphs[0], glyphs[glyphs.length - 1]),
-    dangling: glyphs.some((g, i) => g.ch === "·" && (i + 1 === glyphs.length || below(g, glyphs[i + 1]))) };
+    dangling: glyphs.some((g, i) => g.ch === "·" && (i + 1 === glyphs.length || below(g, glyphs[i + 1]))),
+    leading: glyphs.some((g, i) => g.ch === "·" && seen(g) && (i === 0 || below(glyphs[i - 1], g))),
+    clipped: glyphs.some((g) => g.ch !== "·" && !seen(g)) };
 })"""
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize("width", [360, 390])  # phone widths where tiles sit two abreast and states wrap
-def test_a_wrapped_tile_state_never_ends_a_line_with_its_separator(
+def test_a_wrapped_tile_state_neither_ends_nor_starts_a_line_with_its_separator(
     dashboard: OpenDashboard, lang: str, width: int
 ) -> None:
     page = dashboard({"width": width, "height": 844}, lang=lang)
@@ -121,3 +125,5 @@ def test_a_wrapped_tile_state_never_ends_a_line_with_its_separator(
     states = page.evaluate(SEPARATORS_AT_LINE_ENDS)  # the favourites: an off air conditioner's long state among them
     assert any(s["wraps"] for s in states), states  # some state is long enough to wrap on a phone
     assert [s["text"] for s in states if s["dangling"]] == []
+    assert [s["text"] for s in states if s["leading"]] == []  # "· 현재 28°C" opened a wrapped line on a phone
+    assert [s["text"] for s in states if s["clipped"]] == []  # the shift that hides it hides no letter

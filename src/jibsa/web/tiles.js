@@ -31,11 +31,15 @@ export function renderTile(lang, device, { onToggle, onOpen }) {
 
 // The key state's parts ("꺼짐", "현재 28°C"), each kept on one line, with a device's idle target after
 // the first ("꺼짐 · 설정 24°C · 현재 28°C", the target dimmed). A line breaks only before a " · ", and the
-// "·" goes with the part after it: a line never ends on a separator.
+// "·" goes with the part after it: a line never ends on a separator, and the one that would start a wrapped
+// line sits left of the tile's edge, clipped (style.css: .tile-line), so no line starts with one either.
 function stateParts(lang, device) {
   const parts = keyState(lang, device).split(PARTS).map((part) => h("span", { class: "tile-part" }, part));
   const target = idleTarget(device);
   if (target) parts.splice(1, 0, h("span", { class: "tile-part tile-idle" }, fill(w().idleTarget ?? "{n}", { n: target })));
   const [space, dot] = [PARTS.slice(0, 1), PARTS.slice(1)];
-  return parts.flatMap((part, index) => (index ? [space, h("span", { class: "tile-joined" }, dot, part)] : [part]));
+  const sep = () => h("span", { class: "tile-sep", "aria-hidden": "true" }, dot);
+  const gap = () => h("span", { class: "tile-gap" }, space);
+  const line = parts.flatMap((part, index) => (index ? [gap(), h("span", { class: "tile-joined" }, sep(), part)] : [part]));
+  return [h("span", { class: "tile-line" }, ...line)];
 }
