@@ -13,6 +13,7 @@ CASES = [
     ({"power": False, "run_state": "running"}, {"on"}),
     ({"run_state": "docked", "battery": 90}, {"off"}),
     ({"run_state": "cleaning"}, {"on"}),
+    ({"power": True, "run_state": "charging", "battery": 100}, {"off"}),  # a vacuum on its dock
     ({"position": 0}, {"closed"}),
     ({"position": 40}, {"open"}),
     ({"valve": "open"}, {"open"}),

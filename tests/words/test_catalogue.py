@@ -90,7 +90,7 @@ def test_placeholders_take_particles_numbers_durations_and_lists() -> None:
 
     fields = {"name": "aircon", "n": 24.0, "s": 600, "names": ["불", "TV", "에어컨"], "at": "21:00"}
     text = "{name|은} {n|number}도, {s|duration} 뒤, {names|list}, {at|clock}"
-    assert word(text, fields, "ko") == "aircon은 24도, 10분 뒤, 불과 TV와 에어컨, 저녁 9시"
+    assert word(text, fields, "ko") == "aircon은 24도, 10분 뒤, 불, TV와 에어컨, 저녁 9시"
     assert word("{name|은} {n}, {s|duration}, {names|list}, {at|clock}", fields, "en") == (
         "aircon 24, 10 minutes, 불, TV and 에어컨, 21:00"
     )

@@ -23,7 +23,7 @@ EVERY_ROOM = {"what": "every", "kind": "light", "room": "거실"}
         ("{t|을}", {"what": "counted", "kind": "light", "count": 5}, "불 5개를", "5 lights"),
         ("{t|을}", {"what": "counted", "kind": "tv", "count": 2}, "TV 2개를", "2 TVs"),
         ("{t|을}", {"what": "devices", "names": ["거실 TV"]}, "거실 TV를", "거실 TV"),
-        ("{t|이}", {"what": "devices", "names": ["A", "거실 천장등", "스탠드"]}, "A와 거실 천장등과 스탠드가",
+        ("{t|이}", {"what": "devices", "names": ["A", "거실 천장등", "스탠드"]}, "A, 거실 천장등과 스탠드가",
          "A, 거실 천장등 and 스탠드"),
         ("{t|으로}", {"what": "value", "property": "temperature", "value": 24.5}, "24.5도로", "24.5°"),
         ("{t|으로}", {"what": "value", "property": "channel", "value": 7}, "7번으로", "7"),

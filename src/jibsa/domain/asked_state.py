@@ -10,6 +10,7 @@ from typing import Any
 # The states a question may ask about (a query_state command's `state` parameter).
 ASKED_STATES = ("on", "off", "open", "closed", "locked", "unlocked")
 _RUNNING = frozenset({"running", "cleaning", "returning"})
+_RESTING = frozenset({"docked", "charging"})
 _OPENINGS = ("opening", "door", "window", "garage_door")  # a contact sensor's reading: True when open
 
 
@@ -27,6 +28,9 @@ def in_state(state: Mapping[str, Any], asked: str) -> bool:
 
 
 def _is_on(state: Mapping[str, Any]) -> bool | None:
+    """On: powered, or running a cycle. A robot vacuum on its dock (charging) is not on, whatever its power."""
+    if state.get("run_state") in _RESTING:
+        return False
     if isinstance(state.get("power"), bool):
         return bool(state["power"]) or state.get("run_state") in _RUNNING
     if "run_state" in state:

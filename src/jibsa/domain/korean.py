@@ -116,14 +116,14 @@ def josa(word: str, particle: str) -> str:
 
 
 def join_names(names: list[str], particle: str | None = None) -> str:
-    """ "거실 천장등과 거실 스탠드": names joined with 과/와 (or `particle`), as Korean lists them."""
+    """ "거실 천장등과 거실 스탠드", "안방 조명, 보일러와 거실 TV": names as Korean lists them, the last two joined
+    with 과/와 (or `particle`), any before them by commas ("A와 B와 C와 D" reads as a stammer)."""
     if not names:
         return ""
     particle = particle or str(_korean()["join"])
-    out = names[0]
-    for name in names[1:]:
-        out = josa(out, particle) + " " + name
-    return out
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-2] + [josa(names[-2], particle) + " " + names[-1]])
 
 
 def number_text(value: float) -> str:
