@@ -123,7 +123,7 @@ def join_names(names: list[str], particle: str | None = None) -> str:
     particle = particle or str(_korean()["join"])
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-2] + [josa(names[-2], particle) + " " + names[-1]])
+    return ", ".join([*names[:-2], josa(names[-2], particle) + " " + names[-1]])
 
 
 def number_text(value: float) -> str:
