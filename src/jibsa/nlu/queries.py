@@ -35,7 +35,7 @@ def query(clause: Clause, home: Home, lex: Lexicon, ctx: Context, previous: Prev
     unnamed = not clause.devices and all(spec.kind is None for spec in clause.specs)
     if asked and not prop and (unnamed or clause.has("which")):  # "켜진 거 있어?", "what's on?", "어떤 불이…"
         if not ids and unnamed:  # of the room said, or of the home
-            ids = [d.id for d in (room_devices(home, rooms) if rooms else home.devices)]
+            ids = [d.id for d in room_devices(home, rooms)]
         if len(ids) > 1:
             params["state"] = asked[0]
     if not ids:

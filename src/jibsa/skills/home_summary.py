@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from jibsa.domain import Command, Device, DeviceType
+from jibsa.domain.asked_state import in_state
 from jibsa.domain.korean import about_text, clock_text, fill, join_names, number_text
 from jibsa.hub import Outcome, SkillHost
 from jibsa.hub.store import PendingJob
@@ -36,7 +37,7 @@ async def query_home(command: Command, hub: SkillHost) -> Outcome:
     """What is on, what is open, and the temperatures the sensors read."""
     states = {d.id: hub.state(d.id) for d in hub.home.devices}
     on = [d for d in hub.home.devices if d.type is not DeviceType.SENSOR and states[d.id].get("power") is True]
-    opened = [d for d in hub.home.devices if d.type in _OPENABLE and _is_open(states[d.id])]
+    opened = [d for d in hub.home.devices if d.type in _OPENABLE and in_state(states[d.id], "open")]
     temperatures = _temperatures(hub, states)
     said = {lang: _home_sentence(on, opened, temperatures, lang) for lang in ("ko", "en")}
     return Outcome(
@@ -49,11 +50,6 @@ def said(answer: Mapping[str, Any], ko: bool) -> str:
     """The sentence of a list_jobs or query_home answer (the shape of skill_replies' speakers)."""
     sentences = answer.get("said") or {}
     return str(sentences.get("ko" if ko else "en", ""))
-
-
-def _is_open(state: Mapping[str, Any]) -> bool:
-    position = state.get("position")
-    return state.get("lock") == "unlocked" or (isinstance(position, (int, float)) and position > 0)
 
 
 def _temperatures(hub: SkillHost, states: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
