@@ -120,12 +120,12 @@ async def _events(nc: NATS, per_home_s: float) -> None:
     await nc.flush()
 
 
-async def _burst(nc: NATS, at_s: float, window: list[float]) -> None:
+async def _burst(nc: NATS, at_s: float, per_home_s: float, window: list[float]) -> None:
     await asyncio.sleep(at_s)
     window.append(time.monotonic())
-    await _events(nc, EVENTS_PER_HOME_S * BURST_TIMES)
+    await _events(nc, per_home_s * BURST_TIMES)
     await asyncio.sleep(BURST_S)
-    await _events(nc, EVENTS_PER_HOME_S)
+    await _events(nc, per_home_s)
     window.append(time.monotonic())
 
 
@@ -257,7 +257,7 @@ async def _run(args: argparse.Namespace, rig: _Rig, load: Load) -> dict[str, Any
     cpu_before = {kind: cpu_s(pids) for kind, pids in kinds.items()}
     parent_before = time.process_time()
     burst: list[float] = []
-    bursting = asyncio.ensure_future(_burst(nc, began - time.monotonic() + args.seconds * 0.6, burst))
+    bursting = asyncio.ensure_future(_burst(nc, began - time.monotonic() + args.seconds * 0.6, args.events, burst))
     running = asyncio.ensure_future(rig.clients.drive(load, began, args.seconds, args.rate))
     killed_at = taken_s = None
     if args.kill_worker:
@@ -356,7 +356,7 @@ async def _bench(args: argparse.Namespace, folder: Path, db_url: str, db_name: s
         load_s = time.monotonic() - started
         open_cpu_ms = (cpu_s([p.pid for p in processes.workers]) - opening_cpu) * 1000 / args.homes
         loaded_rss = sum(rss_mb(p.pid) for p in processes.workers)
-        await _events(nc, EVENTS_PER_HOME_S)
+        await _events(nc, args.events)
         await asyncio.sleep(2.0)  # the event load settles before the clock starts
         kinds = {"workers": [p.pid for p in processes.workers], "gateway": [processes.gateway.pid],
                  "nats": [server.process.pid] if server.process else [],
@@ -382,7 +382,7 @@ async def _bench(args: argparse.Namespace, folder: Path, db_url: str, db_name: s
         "rss_mb_per_1000_homes": round((loaded_rss - baseline) / args.homes * 1000, 1),
         "rss_mb_workers": round(loaded_rss, 1),
         "rate": args.rate,
-        "events_per_home_s": EVENTS_PER_HOME_S,
+        "events_per_home_s": args.events,
         "load_s": round(load_s, 1),
         "open_cpu_ms_per_home": round(open_cpu_ms, 1),  # the workers' CPU while the homes were opened
         "import_s": round(import_s, 1),
@@ -399,6 +399,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="commands a second, to random homes")
     parser.add_argument("--ttl", type=float, default=6.0, help="the workers' lease TTL (s)")
     parser.add_argument("--kill-worker", action="store_true")
+    parser.add_argument(
+        "--events", type=float, default=EVENTS_PER_HOME_S, help="device events a second per home (10× in the burst)"
+    )
     parser.add_argument("--clients", type=int, default=2, help="load processes, each with a share of the homes")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
