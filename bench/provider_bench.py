@@ -26,7 +26,8 @@ failover_p50_s the median home), rss_mb_per_1000_homes (the workers' resident me
 no homes), cpu (seconds of CPU per second of the run, per process kind; PostgreSQL: this database's server
 processes; bench_clients: the load processes; bench_parent: this process), runnable_waiting (per kind, how
 many of its threads were ready to run but waiting for a core, on average: /proc's schedstat),
-client_cpu_ms_per_command (the load processes' CPU per command), leases (each worker's lease changes and late renewals during the run),
+client_cpu_ms_per_command (the load processes' CPU per command), leases (each worker's lease changes and late
+renewals during the run),
 failover_shards_taken_s (from the kill until the survivor held every shard), load_s, open_cpu_ms_per_home (the
 workers' CPU while the homes were opened, per home), import_s, the workers' step timings (claim, apply,
 commit; mean and p99 from their histograms), the journal's batches, the machine's load average, and a
