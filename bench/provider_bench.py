@@ -22,7 +22,8 @@ with two audit rows, is applied twice.
 Prints one JSON line: homes, commands, p50_ms, p99_ms (steady: outside the burst, before any kill),
 p99_burst_ms, lost, applied_twice, failover_s (from the kill until the last of its homes answered again: per
 home of its shards, its first command answered after the kill, from the kill or from when it was sent;
-failover_p50_s the median home), rss_mb_per_1000_homes (the workers' resident memory over their baseline with
+failover_p50_s the median home, failover_p90_s, failover_late_homes those later than TTL + 2 s),
+rss_mb_per_1000_homes (the workers' resident memory over their baseline with
 no homes), cpu (seconds of CPU per second of the run, per process kind; PostgreSQL: this database's server
 processes; bench_clients: the load processes; bench_parent: this process), runnable_waiting (per kind, how
 many of its threads were ready to run but waiting for a core, on average: /proc's schedstat),
@@ -194,7 +195,7 @@ async def _gateway_wait_ms(http: httpx.AsyncClient, processes: _Processes) -> fl
     return round(found["jibsa_gateway_request_seconds_sum"] / count * 1000, 1) if count else None
 
 
-def _figures(load: Load, burst: list[float], killed_at: float | None, doomed: set[int]) -> dict[str, Any]:
+def _figures(load: Load, burst: list[float], killed_at: float | None, doomed: set[int], ttl: float) -> dict[str, Any]:
     answered = [s for s in load.all if s.ok and s.answered is not None]
 
     def ms(s: Sent) -> float:
@@ -210,11 +211,11 @@ def _figures(load: Load, burst: list[float], killed_at: float | None, doomed: se
         "p50_burst_ms": round(percentile([ms(s) for s in in_burst], 0.5), 1),
         "p99_burst_ms": round(percentile([ms(s) for s in in_burst], 0.99), 1),
         "p99_all_ms": round(percentile([ms(s) for s in answered], 0.99), 1),
-        **_failover(load, killed_at, doomed),
+        **_failover(load, killed_at, doomed, ttl),
     }
 
 
-def _failover(load: Load, killed_at: float | None, doomed: set[int]) -> dict[str, Any]:
+def _failover(load: Load, killed_at: float | None, doomed: set[int], ttl: float) -> dict[str, Any]:
     """failover_s: from the kill until the last of the killed worker's homes answered again. Per home of its
     shards, the first command answered after the kill counts, from the kill (or from when it was sent, if
     later); the later commands of a home that answers again are the steady latency, not the failover."""
@@ -229,6 +230,8 @@ def _failover(load: Load, killed_at: float | None, doomed: set[int]) -> dict[str
     return {
         "failover_s": round(gaps[-1], 2) if gaps else None,
         "failover_p50_s": round(percentile(gaps, 0.5), 2) if gaps else None,
+        "failover_p90_s": round(percentile(gaps, 0.9), 2) if gaps else None,  # a tail of a few homes, or of many
+        "failover_late_homes": sum(1 for gap in gaps if gap > ttl + 2.0),  # homes later than TTL + 2 s
         "failover_homes": len(gaps),  # of failover_homes_asked: its homes asked something after the kill
         "failover_homes_asked": len(asked),
     }
@@ -278,7 +281,7 @@ async def _run(args: argparse.Namespace, rig: _Rig, load: Load) -> dict[str, Any
     cpu["bench_parent"] = round((time.process_time() - parent_before) / drive_s, 2)
     leases_after = await _leases(http, processes)
     return {
-        **_figures(load, burst, killed_at, doomed),
+        **_figures(load, burst, killed_at, doomed, args.ttl),
         "cpu": cpu,
         "runnable_waiting": waited,  # per kind: its threads ready to run but waiting for a core, on average
         "client_cpu_ms_per_command": round(client_cpu_s * 1000 / max(1, len(load.all)), 2),
