@@ -213,13 +213,16 @@ async def ask(
         return reply.result
     code = _WORKER_CODES.get(reply.code, reply.code)
     headers = {"Retry-After": str(RETRY_AFTER_S)} if code == UNAVAILABLE else None
+    if reply.retry_after:  # the home's gate says when (too many wrong PINs): as `jibsa serve` answers it
+        headers = {"Retry-After": str(reply.retry_after)}
     raise ApiError(code if code in STATUS else "internal_error", refusal_detail(reply, language), headers=headers)
 
 
-def refusal_detail(reply: wire.Reply, language: str) -> dict[str, str]:
-    """A worker's refusal as a client reads it: the worker's `code` (stable), and its `reason` from the words
-    catalogue in `language` when the worker said one (a worker's English `message` is for logs only)."""
-    detail = {"code": reply.code}
+def refusal_detail(reply: wire.Reply, language: str) -> dict[str, Any]:
+    """A worker's refusal as a client reads it: what the home's gate said of it (its `detail`, as `jibsa
+    serve`'s API gives it), the worker's `code` (stable), and its `reason` from the words catalogue in
+    `language` when the worker said one (a worker's English `message` is for logs only)."""
+    detail: dict[str, Any] = {**(reply.detail or {}), "code": reply.code}
     said = reply.said
     if said is None and reply.code in _SAID_BY_CODE:
         said = Said(f"provider_errors.{_SAID_BY_CODE[reply.code]}")
