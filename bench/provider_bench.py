@@ -24,8 +24,10 @@ p99_burst_ms, lost, applied_twice, failover_s (from the kill until the last of i
 home of its shards, its first command answered after the kill, from the kill or from when it was sent;
 failover_p50_s the median home), rss_mb_per_1000_homes (the workers' resident memory over their baseline with
 no homes), cpu (seconds of CPU per second of the run, per process kind; PostgreSQL: this database's server
-processes; bench_clients: the load processes; bench_parent: this process), client_cpu_ms_per_command (the load
-processes' CPU per command), leases (each worker's lease changes and late renewals during the run),
+processes; bench_clients: the load processes; bench_parent: this process), runnable_waiting (per kind, how
+many of its threads were ready to run but waiting for a core, on average: /proc's schedstat),
+client_cpu_ms_per_command (the load processes' CPU per command), leases (each worker's lease changes and late
+renewals during the run),
 failover_shards_taken_s (from the kill until the survivor held every shard), load_s, open_cpu_ms_per_home (the
 workers' CPU while the homes were opened, per home), import_s, the workers' step timings (claim, apply,
 commit; mean and p99 from their histograms), the journal's batches, the machine's load average, and a
@@ -60,7 +62,7 @@ from jibsa.storage.engine import create_engine, database_url
 from jibsa.testing.nats_server import NatsServer
 from jibsa.testing.processes import free_port, lines_until
 from provider_load import Clients
-from provider_rig import cpu_s, on_own_database, rss_mb
+from provider_rig import cpu_s, on_own_database, rss_mb, runnable_wait_s
 
 SAMPLE_HOME = Path(__file__).parents[1] / "src" / "jibsa" / "data" / "sample_home.yaml"
 EVENTS_PER_HOME_S = 0.2
@@ -255,6 +257,7 @@ async def _run(args: argparse.Namespace, rig: _Rig, load: Load) -> dict[str, Any
     leases_before = await _leases(http, processes)
     began = time.monotonic() + 1.0  # the load processes start together, on the clock every process shares
     cpu_before = {kind: cpu_s(pids) for kind, pids in kinds.items()}
+    waited_before = {kind: runnable_wait_s(pids) for kind, pids in kinds.items()}
     parent_before = time.process_time()
     burst: list[float] = []
     bursting = asyncio.ensure_future(_burst(nc, began - time.monotonic() + args.seconds * 0.6, args.events, burst))
@@ -270,12 +273,14 @@ async def _run(args: argparse.Namespace, rig: _Rig, load: Load) -> dict[str, Any
     await bursting
     drive_s = time.monotonic() - began
     cpu = {kind: round((cpu_s(pids) - cpu_before[kind]) / drive_s, 2) for kind, pids in kinds.items()}
+    waited = {kind: round((runnable_wait_s(pids) - waited_before[kind]) / drive_s, 2) for kind, pids in kinds.items()}
     cpu["bench_clients"] = round(client_cpu_s / drive_s, 2)
     cpu["bench_parent"] = round((time.process_time() - parent_before) / drive_s, 2)
     leases_after = await _leases(http, processes)
     return {
         **_figures(load, burst, killed_at, doomed),
         "cpu": cpu,
+        "runnable_waiting": waited,  # per kind: its threads ready to run but waiting for a core, on average
         "client_cpu_ms_per_command": round(client_cpu_s * 1000 / max(1, len(load.all)), 2),
         "client_cpu_ms_per_post": round(client_cpu_s * 1000 / max(1, rig.clients.posts), 2),
         "client_processes": args.clients,

@@ -48,6 +48,21 @@ def cpu_s(pids: Iterable[int]) -> float:
 _LAST_SEEN: dict[int, tuple[int, float]] = {}  # pid -> (its start time in clock ticks, CPU seconds last read)
 
 
+def runnable_wait_s(pids: Iterable[int]) -> float:
+    """The seconds the processes' threads have spent ready to run but waiting for a core (the scheduler's
+    run queue, /proc/<pid>/task/<tid>/schedstat), summed over the threads alive now: on a machine with more
+    work than cores, every hop a request makes between processes waits there. A process or thread that
+    has ended is not counted, so compare two readings of processes that lived through both."""
+    total_ns = 0
+    for pid in pids:
+        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total_ns += int(stat.read_text().split()[1])
+            except (OSError, IndexError, ValueError):  # the thread ended meanwhile
+                continue
+    return total_ns / 1e9
+
+
 def on_own_database(
     admin: str, prefix: str, bench: Callable[[Path, str, str], Awaitable[dict[str, Any]]]
 ) -> dict[str, Any]:

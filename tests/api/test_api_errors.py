@@ -77,3 +77,21 @@ async def test_the_openapi_document_describes_the_api(harness) -> None:
     ):
         assert path in paths, path
     assert (await harness.client.get("/docs")).status_code == 404  # Swagger UI would load from a CDN
+
+
+async def test_an_unexpected_failure_is_logged_once_and_kept_from_the_server(harness, monkeypatch, caplog) -> None:
+    """Starlette's own last handler answers 500 and then raises the error again, for the server (uvicorn) to
+    log a second time: the error must stop at jibsa's, which logs it once with the request's id."""
+
+    def broken(device_id: str) -> dict[str, object]:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(harness.running.hub, "state", broken)
+    transport = httpx.ASGITransport(app=harness.app)  # an error that escapes the app is raised here
+    async with httpx.AsyncClient(transport=transport, base_url="http://jibsa.test") as client:
+        response = await client.get("/api/devices", headers={**harness.auth(Role.MEMBER), "X-Request-Id": "r-7"})
+    assert response.status_code == 500 and response.json()["code"] == "internal_error"
+    assert response.json()["detail"] == {"request_id": "r-7"} and response.headers["x-request-id"] == "r-7"
+    assert "secret internals" not in response.text and response.headers["x-content-type-options"] == "nosniff"
+    logged = [r for r in caplog.records if r.exc_info is not None]
+    assert len(logged) == 1 and "r-7" in logged[0].getMessage()

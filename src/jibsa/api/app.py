@@ -37,6 +37,7 @@ from jibsa.api.errors import ApiError, install_error_handlers
 from jibsa.api.limits import LoginThrottle
 from jibsa.api.routes_voice import router as voice_router
 from jibsa.api.routes_weather import router as weather_router
+from jibsa.api.unhandled import OneErrorLog
 from jibsa.app import RunningHome
 from jibsa.domain import Room
 from jibsa.gate import PinLock
@@ -137,6 +138,7 @@ def create_app(
     _document_rooms(app, running.hub.home.rooms)
     _mount_dashboard(app)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(OneErrorLog)  # inside Starlette's own handler, which would log the error a second time
     app.add_middleware(_SecurityHeaders)
     return app
 

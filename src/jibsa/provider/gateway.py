@@ -48,6 +48,7 @@ from jibsa.api.accounts import role_of, secret_hash, verify_password
 from jibsa.api.body_limit import BodyLimit
 from jibsa.api.errors import STATUS, ApiError, error_response, install_error_handlers
 from jibsa.api.limits import LoginThrottle
+from jibsa.api.unhandled import REQUEST_ID, OneErrorLog, request_id_of
 from jibsa.domain import Role
 from jibsa.domain.commands import Command, CommandFormatError
 from jibsa.domain.said import Said
@@ -61,7 +62,6 @@ from jibsa.provider.shards import command_subject, event_subject, watch_subject
 from jibsa.provider.socket_access import closer
 from jibsa.provider.tenancy import HomeDirectory, Remover, TenancyError
 from jibsa.provider.token_cache import TokenCache, TokenChecker
-from jibsa.provider.unhandled import REQUEST_ID, OneErrorLog, request_id_of
 from jibsa.storage import SqlStore
 from jibsa.words import MissingWords, say
 

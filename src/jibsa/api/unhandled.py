@@ -1,6 +1,7 @@
-"""The gateway's last word on an error nobody handled: logged once, with the request's id and its
-traceback, and answered 500 `internal_error` in the catalogue's words (Korean, with its English beside), the
-request id in the body's detail and the `X-Request-Id` header, never a traceback.
+"""The last word on an error nobody handled, in `jibsa serve`'s API and the provider's gateway alike:
+logged once, with the request's id and its traceback, and answered 500 `internal_error` in the catalogue's
+words (Korean, with its English beside), the request id in the body's detail and the `X-Request-Id` header,
+never a traceback.
 
 Starlette's own handler for `Exception` answers too, but then raises the error again for the server, which
 logs it a second time; this middleware sits inside it and keeps the error. The request id is the client's
