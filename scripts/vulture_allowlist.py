@@ -13,6 +13,7 @@ switch_rule, remove_rule, get_presence, set_presence, logout, add_user, remove_u
 page_words
 matter_status, commission_progress, name_device, remove_device
 healthz  # the provider gateway
+list_members  # the provider gateway: GET /api/members
 list_voices, forget_voice, forget_sample
 get_weather_setup, put_weather_setup
 # pydantic reads a model's configuration; a response field the dashboard alone reads (sheet.js).

@@ -123,6 +123,9 @@ SKIPPED: dict[str, str] = {
     'jibsa say --home-id h_00042 --tokens tokens.tsv "거실 불 켜줘"': PROVIDER,
     "jibsa provider homes export h_00042 --config provider.yaml": PROVIDER,
     "jibsa provider homes delete h_00042 --yes --config provider.yaml": PROVIDER,
+    "jibsa provider homes members list h_00042 --config provider.yaml": (
+        PROVIDER + "; tests/provider/test_member_listing.py runs members list"
+    ),
     "jibsa provider homes members remove h_00042 민지 --config provider.yaml": (
         PROVIDER + "; tests/provider/test_member_removal.py runs members remove"
     ),

@@ -12,6 +12,7 @@ from jibsa.domain import Home
 from jibsa.domain.intents import BUILTIN_INTENTS, Handler, IntentRegistry
 from jibsa.domain.korean import duration_text
 from jibsa.hub import Outcome
+from jibsa.nlu import naming
 from jibsa.rules.readback import describe_rule_outcome
 from jibsa.words import Said, catalogue, english, say
 
@@ -132,7 +133,12 @@ def _item_added(say: _Say, answer: Mapping[str, Any]) -> str:
 
 
 def _scene_run(say: _Say, answer: Mapping[str, Any]) -> str:
-    return say("run_scene", scene=str(answer["name"])) if answer.get("name") else ""
+    """ "외출 모드를 실행했어요.", "Away mode is on." (the scene's English name when the home file gives one)."""
+    if not answer.get("name"):
+        return ""
+    scene = {**naming.scene(say.home, str(answer.get("scene", ""))), "name": str(answer["name"])}
+    text = say("run_scene", scene=scene)
+    return text if say.ko else text[:1].upper() + text[1:]  # "Away mode is on.", the English name leading
 
 
 _SPEAKERS: dict[str, Callable[[_Say, Mapping[str, Any]], str]] = {

@@ -51,3 +51,13 @@ def test_time_left_is_rounded_as_people_say_it() -> None:
     assert about_text(5374) == "1시간 30분쯤"  # 1시간 29분 34초
     assert about_text(600) == "10분" and about_text(42) == "42초" and about_text(3600) == "1시간"
     assert about_text(598) == "10분쯤"
+
+
+async def test_a_kept_scene_is_listed_by_its_english_name_in_english(running) -> None:
+    """The home file's `name_en` ("away mode") in English; the scene's name in Korean."""
+    turn = await running.conversation.handle("30분 뒤에 외출 모드 실행해줘")
+    assert [o.command.intent for o in turn.outcomes] == ["run_scene"] and turn.outcomes[0].scheduled is not None
+    listed = (await running.hub.execute(Command("list_jobs"))).answer
+    assert "외출 모드 실행" in said(listed, ko=True)
+    english = said(listed, ko=False)
+    assert english.startswith("1 scheduled") and english.endswith(" run away mode.") and "외출" not in english

@@ -5,7 +5,7 @@ and WebSocket for every home, each until Ctrl-C or SIGTERM; `homes import` adds 
 generates many from one), `homes export HOME` prints every row of one home as JSON, `homes delete HOME`
 deletes every row of it (both audited), `homes retention HOME DAYS` sets how long the home's state history
 is kept, `homes members remove HOME NAME` removes an account of a home, its tokens and sessions (audited,
-announced to every gateway)."""
+announced to every gateway), `homes members list HOME` prints each account of a home with its role."""
 
 from __future__ import annotations
 
@@ -92,7 +92,10 @@ def _add_homes(commands: Any, words: HelpWords) -> None:
     remove.add_argument("home", help=words("provider.home"))
     remove.add_argument("name", help=words("provider.member_name"))
     remove.set_defaults(handler=_remove_member)
-    for parser in (add, export, delete, keep, remove):
+    listed = member_actions.add_parser("list", help=words("provider.members_list"))
+    listed.add_argument("home", help=words("provider.home"))
+    listed.set_defaults(handler=_list_members)
+    for parser in (add, export, delete, keep, remove, listed):
         parser.add_argument("--config", help=words("provider.config"))
         parser.add_argument("--db", metavar="URL", help=words("provider.db"))
         add_language_option(parser, words)
@@ -299,6 +302,18 @@ def _remove_member(args: argparse.Namespace) -> int:
     removed = _on_database(args, lambda engine: HomeDirectory(engine).remove_member(args.home, args.name))
     print(_said(args, "member_removed", home=args.home, name=args.name))
     _announce_removed(args, removed.user_id)
+    return 0
+
+
+@_homes_action
+def _list_members(args: argparse.Namespace) -> int:
+    from jibsa.presentation.state_words import state_words
+    from jibsa.provider.tenancy import HomeDirectory
+
+    members = _on_database(args, lambda engine: HomeDirectory(engine).members(args.home))
+    roles = state_words(cli_language(args))
+    for member in members:
+        print(_said(args, "member_line", name=member.name, role=roles.role(member.role.value)))
     return 0
 
 

@@ -80,10 +80,12 @@ class Scene:
     name: str
     aliases: tuple[str, ...] = ()
     actions: tuple[SceneAction, ...] = ()
+    name_en: str | None = None  # what English replies call it ("away mode"); None: its name as it is
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.name, *self.aliases)
+        """What people call it: its name, its aliases and its English name ("run away mode")."""
+        return (self.name, *self.aliases, *((self.name_en,) if self.name_en else ()))
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,12 @@ from jibsa.domain.home import DEFAULT_CITY, Device, Home, Room, Scene, SceneActi
 from jibsa.domain.home_energy import energy_settings
 
 ID_PATTERN = re.compile(r"[a-z0-9_]+")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 LANGUAGES = ("ko", "en")
 _TOP_KEYS = {"id", "name", "language", "city", "rooms", "devices", "scenes", "energy"}
 _ROOM_KEYS = {"id", "name", "aliases"}
 _DEVICE_KEYS = {"id", "name", "aliases", "room", "type", "vendor", "measures", "maker", "options"}
-_SCENE_KEYS = {"id", "name", "aliases", "actions"}
+_SCENE_KEYS = {"id", "name", "name_en", "aliases", "actions"}
 _ACTION_KEYS = {"intent", "targets", "params"}
 # Every problem a home file can have, by code, in English: the error's own text (jibsa.words.home_file says
 # it to people, from the catalogue's home_file section, in Korean or English).
@@ -50,6 +51,7 @@ PROBLEMS: Mapping[str, str] = {
     "bad_reading_day": "{value!r} is not a meter-reading day (1–31, or 말일 for the month's last day)",
     "bad_voltage": "{value!r} is not a voltage (low/저압 or high/고압)",
     "unknown_tariff": "no tariff '{tariff}' (jibsa has {tariffs})",
+    "not_english": "'{name}' has Korean letters: this is the name English replies use",
 }
 KINDS: Mapping[str, str] = {
     "nothing": "nothing",
@@ -242,8 +244,20 @@ def _scenes(check: _Checker, raw: Any, device_ids: set[str]) -> tuple[Scene, ...
             _action(check, a, f"{path}.actions[{j}]", device_ids)
             for j, a in enumerate(check.sequence(data.get("actions"), f"{path}.actions"))
         )
-        scenes.append(Scene(scene_id, name, check.aliases(data, path), actions))
+        scenes.append(Scene(scene_id, name, check.aliases(data, path), actions, _english_name(check, data, path)))
     return tuple(scenes)
+
+
+def _english_name(check: _Checker, data: Mapping[str, Any], path: str) -> str | None:
+    """`name_en`, the name English replies use ("away mode"): optional, but never empty nor Korean."""
+    name = check.text(data, "name_en", path, required=False)
+    if name is None:
+        return None
+    if not name:
+        raise check.fail(f"{path}.name_en", "empty")
+    if _HANGUL.search(name):
+        raise check.fail(f"{path}.name_en", "not_english", name=name)
+    return name
 
 
 def _action(check: _Checker, raw: Any, path: str, device_ids: set[str]) -> SceneAction:

@@ -40,6 +40,16 @@ def named(home: Home, ids: Sequence[str]) -> dict[str, Any]:
     return {"what": "devices", "names": [_name(home, i) for i in ids], "english": [_english(home, i) for i in ids]}
 
 
+def scene(home: Home, scene_id: str) -> dict[str, Any]:
+    """A scene by its name, with what an English reply calls it: the home file's `name_en`, else its name as
+    it is (its aliases are what people say to start it, "good night", not names); an id the home lacks as
+    it is."""
+    found = home.scene(scene_id)
+    if found is None:
+        return {"what": "scene", "name": scene_id}
+    return {"what": "scene", "name": found.name, **({"english": found.name_en} if found.name_en else {})}
+
+
 def place(room: Room) -> dict[str, Any]:
     """A room by its name, with its aliases: an English reply names it by the first in English letters."""
     return {"room": room.name, "room_aliases": list(room.aliases)}

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from jibsa.domain import Command, Device, Home, TargetResult
@@ -67,7 +67,7 @@ def _promise_one(home: Home, command: Command, *, ask: bool = False) -> Said | N
         "targets": naming.targets(home, command.targets),
         "prop": naming.prop(prop),
         "value": naming.value(prop, params.get("value")),
-        "scene": _scene_name(home, params),
+        "scene": naming.scene(home, str(params.get("scene", ""))),
         "duration": float(params.get("duration_s") or 0),
         "city": str(params.get("city") or ""),
         "day": {"what": "word", "of": "reply.days", "name": str(params.get("day") or "")},
@@ -79,11 +79,6 @@ def _promise_one(home: Home, command: Command, *, ask: bool = False) -> Said | N
     if not when:
         return said
     return Said("reply.timed", {"when": {"what": "when", **when}, "promise": said.to_json()})
-
-
-def _scene_name(home: Home, params: Mapping[str, Any]) -> str:
-    scene = home.scene(str(params.get("scene", "")))
-    return scene.name if scene is not None else str(params.get("scene", ""))
 
 
 def _not_found(not_found: Sequence[str], why: Sequence[Interpretation]) -> list[Said]:

@@ -52,7 +52,7 @@ def _done(home: Home, command: Command, ok: Sequence[TargetResult]) -> list[Said
         "targets": naming.targets(home, [r.target for r in ok]),
         "prop": naming.prop(prop),
         "value": naming.value(prop, applied),
-        "scene": _scene(home, command),
+        "scene": naming.scene(home, str(command.params.get("scene", ""))),
     }
     unchanged = all(r.state is not None and not r.changes for r in ok)  # the devices said so themselves
     if command.intent == "adjust" and command.params.get("direction") == "down" and _all_off(ok):
@@ -81,11 +81,6 @@ def _applied(ok: Sequence[TargetResult], prop: str, asked: Any) -> Any:
         return changed
     reported = next((r.state[prop] for r in ok if r.state and r.state.get(prop) is not None), None)
     return reported if reported is not None else asked
-
-
-def _scene(home: Home, command: Command) -> str:
-    scene = home.scene(str(command.params.get("scene", "")))
-    return scene.name if scene is not None else str(command.params.get("scene", ""))
 
 
 def _clamp_note(command: Command, applied: Any, prop: str, ok: Sequence[TargetResult]) -> list[Said]:

@@ -224,7 +224,8 @@ async def answer(home: CellHome, request: Request) -> Reply:
     except ValueError:
         via = None
     if via not in _WIRE_VIAS or via is None:
-        return Reply(False, code="bad_request", message=f"principal.via must be one of {sorted(_WIRE_VIAS)}")
+        vias = ", ".join(sorted(v.value for v in _WIRE_VIAS))
+        return Reply.refusal("bad_request", "request_choice", name="principal.via", choices=vias)
     session = request.body.get("session")
     principal = Principal(
         request.asker.person,
@@ -236,10 +237,10 @@ async def answer(home: CellHome, request: Request) -> Reply:
     )
     try:
         return await _carry_out(home, principal, request)
-    except GateRefused as refused:
-        return Reply(False, code=refused.code, message=str(refused))
-    except CommandFormatError as error:
-        return Reply(False, code="bad_request", message=str(error))
+    except GateRefused as refused:  # its detail and when to try again reach the client, as `jibsa serve` gives them
+        return Reply.gate_refused(refused.code, refused.detail, refused.retry_after)
+    except CommandFormatError as error:  # the contract's own words for what is wrong ("params: must be an object")
+        return Reply.refusal("bad_request", "request_command", problem=str(error))
 
 
 async def _carry_out(home: CellHome, principal: Principal, request: Request) -> Reply:
@@ -247,7 +248,7 @@ async def _carry_out(home: CellHome, principal: Principal, request: Request) -> 
     if request.kind == "say":
         text, room = body.get("text"), body.get("room")
         if not isinstance(text, str) or not (room is None or isinstance(room, str)):
-            return Reply(False, code="bad_request", message="body.text must be a text (body.room a room id)")
+            return Reply.refusal("bad_request", "request_say_body")
         turn = await home.gate.say(principal, text, room=room, confirm=body.get("confirm") is True)
         return Reply(True, turn.answer())
     if request.kind == "command":

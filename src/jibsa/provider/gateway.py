@@ -12,6 +12,7 @@ Routes (a token is `Authorization: Bearer …`, or `?token=` on the WebSocket):
     GET  /api/state, /api/devices
     POST /api/invites          {role} (owner) -> a code for one person, with its expiry
     POST /api/invites/accept   {code, name, password} -> an access token of the inviting home
+    GET  /api/members          (owner) every account of the home: name, role, created
     DELETE /api/members/{name} (owner) an account of the home, its tokens and sessions; its sockets close
     WS   /api/events           the home's events as JSON text
     GET  /healthz, /metrics    NATS and PostgreSQL reachable; Prometheus text
@@ -212,13 +213,16 @@ async def ask(
         return reply.result
     code = _WORKER_CODES.get(reply.code, reply.code)
     headers = {"Retry-After": str(RETRY_AFTER_S)} if code == UNAVAILABLE else None
+    if reply.retry_after:  # the home's gate says when (too many wrong PINs): as `jibsa serve` answers it
+        headers = {"Retry-After": str(reply.retry_after)}
     raise ApiError(code if code in STATUS else "internal_error", refusal_detail(reply, language), headers=headers)
 
 
-def refusal_detail(reply: wire.Reply, language: str) -> dict[str, str]:
-    """A worker's refusal as a client reads it: the worker's `code` (stable), and its `reason` from the words
-    catalogue in `language` when the worker said one (a worker's English `message` is for logs only)."""
-    detail = {"code": reply.code}
+def refusal_detail(reply: wire.Reply, language: str) -> dict[str, Any]:
+    """A worker's refusal as a client reads it: what the home's gate said of it (its `detail`, as `jibsa
+    serve`'s API gives it), the worker's `code` (stable), and its `reason` from the words catalogue in
+    `language` when the worker said one (a worker's English `message` is for logs only)."""
+    detail: dict[str, Any] = {**(reply.detail or {}), "code": reply.code}
     said = reply.said
     if said is None and reply.code in _SAID_BY_CODE:
         said = Said(f"provider_errors.{_SAID_BY_CODE[reply.code]}")
@@ -234,7 +238,10 @@ def refusal_detail(reply: wire.Reply, language: str) -> dict[str, str]:
 
 def create_gateway(settings: ProviderSettings, engine: AsyncEngine, connection: Nats) -> FastAPI:
     """The gateway's ASGI application on an open database engine and NATS connection."""
-    app = FastAPI(title="jibsa provider gateway", docs_url=None, redoc_url=None, openapi_url=None)
+    # No redirect from "/api/members/" to "/api/members": a path the gateway has not is not found, whatever the method.
+    app = FastAPI(
+        title="jibsa provider gateway", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False
+    )
     accounts = SqlStore(engine)
     tokens = TokenChecker(accounts, connection, TokenCache(settings.token_cache_s, settings.token_cache_size))
     app.state.gateway = Gateway(
@@ -353,6 +360,15 @@ def _account_routes(app: FastAPI) -> None:
 
 
 def _member_routes(app: FastAPI) -> None:
+    @app.get("/api/members")
+    async def list_members(request: Request, caller: Authenticated) -> list[dict[str, Any]]:
+        """An owner's own home's accounts, oldest first, as `jibsa serve`'s `GET /api/users` gives them (name,
+        role) with when each was made; the home is the caller's, never from the request; no hash of anything."""
+        if caller.role is not Role.OWNER:
+            raise ApiError("forbidden")
+        members = await _gateway(request).directory.members(caller.home_id)
+        return [{"name": m.name, "role": m.role.value, "created": m.created} for m in members]
+
     @app.delete("/api/members/{name}")
     async def remove_member(name: str, request: Request, caller: Authenticated) -> dict[str, Any]:
         """An owner removes an account of their own home (the home is the caller's, never from the path):

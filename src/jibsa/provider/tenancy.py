@@ -64,6 +64,16 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Member:
+    """An account of a home as its owner and the operator see it: its name, role and when it was made
+    (epoch seconds); nothing of its password or tokens."""
+
+    name: str
+    role: Role
+    created: float
+
+
+@dataclass(frozen=True)
 class Remover:
     """Who removes a member, as the audit names them: a person of the home (over HTTP), or the operator."""
 
@@ -150,6 +160,16 @@ class HomeDirectory:
         except IntegrityError:  # the name is taken in that home: the code stays unused
             raise TenancyError("user_exists", f"the home already has a user named {name!r}") from None
         return Joined(user_id, claimed.home_id, Role(claimed.role), token)
+
+    async def members(self, home_id: str) -> list[Member]:
+        """Every account of `home_id`, oldest first; `TenancyError` `unknown_home` for a home that is not there."""
+        async with self._engine.connect() as connection:
+            known = await connection.scalar(sa.select(homes.c.id).where(homes.c.id == home_id))
+            if known is None:
+                raise TenancyError("unknown_home", f"no home {home_id!r}")
+            query = sa.select(users.c.name, users.c.role, users.c.created).where(users.c.home_id == home_id)
+            rows = (await connection.execute(query.order_by(users.c.created, users.c.name))).all()
+        return [Member(row.name, Role(row.role), row.created) for row in rows]
 
     async def remove_member(self, home_id: str, name: str, by: Remover = OPERATOR) -> Removed:
         """Remove the account `name` from `home_id`, with its access tokens and login sessions, in one

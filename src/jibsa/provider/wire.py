@@ -11,7 +11,9 @@ Kinds: `say` (a sentence, as `jibsa say`), `command` (the command format of docs
 `{"ok": false, "error": {"code": …, "message": …, "said": {"key": …, "fields": {…}}}}`: `code` is stable, for
 machines; `said` is the refusal as a fact of the words catalogue (`provider_errors.reply_*`,
 `provider_errors.request_*`), which the gateway words in its client's language; `message` is it in English,
-for logs."""
+for logs. A refusal of the home's gate may carry, as `jibsa serve`'s API gives them, `detail` (an object: what
+the gate said of it) and `retry_after` (whole seconds before trying again: too many wrong PINs); the gateway
+answers with both (`detail` in the error's detail, `Retry-After` as a header)."""
 
 from __future__ import annotations
 
@@ -25,9 +27,10 @@ from jibsa.domain import Role
 from jibsa.domain.said import Said
 from jibsa.provider.shards import BadHomeId, checked_home_id
 from jibsa.provider.told import Told
-from jibsa.words import say
+from jibsa.words import MissingWords, say
 
 MAX_BYTES = 64 * 1024
+MAX_RETRY_AFTER_S = 86_400  # a `retry_after` read off the wire is whole seconds in 1..a day, else none
 KINDS = frozenset({"say", "command", "state", "devices"})
 # Where the sender waits for the reply, kept with the request in the workers' stream (JetStream keeps a
 # message's headers but not its reply subject): the worker that replays the request answers there.
@@ -114,6 +117,8 @@ class Reply:
     code: str = ""
     message: str = ""  # in English, for logs; a person is told `said`, in their language
     said: Said | None = None
+    detail: Mapping[str, Any] | None = None  # what the home's gate said of its refusal (`GateRefused.detail`)
+    retry_after: int = 0  # seconds before trying again, when the refusal says (`GateRefused.retry_after`)
 
     @classmethod
     def refusal(cls, code: str, key: str, **fields: Any) -> Reply:
@@ -124,13 +129,27 @@ class Reply:
     def told(cls, code: str, said: Said) -> Reply:
         return cls(False, code=code, message=say(said, "en"), said=said)
 
+    @classmethod
+    def gate_refused(cls, code: str, detail: Mapping[str, Any] | None = None, retry_after: int = 0) -> Reply:
+        """The home's gate refused (`GateRefused`): its code, its detail and when to try again, for the
+        gateway to answer as `jibsa serve` does; said as the API's own error (`error.<code>`)."""
+        try:
+            message = say(Said(f"error.{code}"), "en")
+        except MissingWords:  # a code of a newer gate: the code says it
+            message = code
+        return cls(False, code=code, message=message, detail=dict(detail or {}) or None, retry_after=retry_after)
+
     def to_bytes(self) -> bytes:
         if self.ok:
             return json.dumps({"ok": True, "result": self.result}, ensure_ascii=False).encode()
         error: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.said is not None:
             error["said"] = self.said.to_json()
-        return json.dumps({"ok": False, "error": error}, ensure_ascii=False).encode()
+        if self.detail:
+            error["detail"] = dict(self.detail)
+        if self.retry_after:
+            error["retry_after"] = self.retry_after
+        return json.dumps({"ok": False, "error": error}, ensure_ascii=False, default=str).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Reply:
@@ -145,7 +164,22 @@ class Reply:
             told = Said.from_json(said) if isinstance(said, dict) else None
         except (KeyError, TypeError, ValueError):  # not a fact this jibsa can word: the code still says it
             told = None
-        return cls(False, code=str(error.get("code", "")), message=str(error.get("message", "")), said=told)
+        detail = error.get("detail")
+        return cls(
+            False,
+            code=str(error.get("code", "")),
+            message=str(error.get("message", "")),
+            said=told,
+            detail=detail if isinstance(detail, dict) and detail else None,
+            retry_after=_seconds(error.get("retry_after")),
+        )
+
+
+def _seconds(value: Any) -> int:
+    """A reply's `retry_after`: whole seconds in 1..MAX_RETRY_AFTER_S, else 0 (none)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_RETRY_AFTER_S:
+        return 0
+    return value
 
 
 def stream_once(home: str, request_id: str) -> dict[str, str]:

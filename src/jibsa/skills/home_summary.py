@@ -106,4 +106,6 @@ def _job_words(hub: SkillHost, job: PendingJob, now: float, lang: str) -> str:
         names = [*(hub.home.device(t).name for t in ids), *([scene.name] if scene is not None else [])]  # type: ignore[union-attr]
         return f"{when} {join_names(names)} {action}".replace("  ", " ").strip()
     named = [word("{devices}", {"devices": naming.named(hub.home, ids)}, "en")] if ids else []  # "turn off the boiler"
-    return " ".join([when, action, " and ".join([*named, *([scene.name] if scene is not None else [])])]).strip()
+    if scene is not None:  # "run away mode": its English name when the home file gives one
+        named.append(word("{scene}", {"scene": naming.scene(hub.home, scene.id)}, "en"))
+    return " ".join([when, action, " and ".join(named)]).strip()

@@ -115,6 +115,12 @@ def _devices(p: Phrases, fact: Mapping[str, Any]) -> str:
     return english.join_names([p.device_name(n, e) for n, e in zip(names, parts, strict=True)])
 
 
+def _scene(p: Phrases, fact: Mapping[str, Any]) -> str:
+    """A scene: "외출 모드"; in English, its English name when the home file gives one ("away mode")."""
+    english_name = fact.get("english") if p.lang == "en" else None
+    return str(english_name or fact["name"])
+
+
 def _room(p: Phrases, fact: Mapping[str, Any]) -> str:
     return p.room_name(str(fact["room"]), fact.get("room_aliases", ()))
 
@@ -179,6 +185,7 @@ def _when(p: Phrases, fact: Mapping[str, Any]) -> str:
 
 _SAYERS: dict[str, Callable[[Phrases, Mapping[str, Any]], str]] = {
     "devices": _devices,
+    "scene": _scene,
     "room": _room,
     "counted": _counted,
     "kind": _kind,
