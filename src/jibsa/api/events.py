@@ -101,8 +101,9 @@ def _state_summary(data: dict[str, Any], home: Home | None) -> None:
 def _skipped_words(data: dict[str, Any], _: Home | None) -> None:
     late_s, names = data["late_s"], data["names"]
     late = f"{round(late_s / 60)} min" if late_s >= 60 else f"{round(late_s)} s"
-    data["message"] = said("job_skipped", "ko", what=join_names(names), late=duration_text(late_s))
-    data["message_en"] = said("job_skipped", "en", what=" and ".join(names), late=late)
+    what = data.get("what")  # the devices or the scene as a fact, named in English for English
+    data["message"] = said("job_skipped", "ko", what=what or join_names(names), late=duration_text(late_s))
+    data["message_en"] = said("job_skipped", "en", what=what or " and ".join(names), late=late)
 
 
 def with_words(data: dict[str, Any]) -> dict[str, Any]:

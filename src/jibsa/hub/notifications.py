@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -125,8 +125,12 @@ class Notifier:
         """A known safety device was announced from somewhere else and waits for an owner: to everyone."""
         await self.notify((), Said("notification.adoption_needed", {"device": device}))
 
-    async def job_skipped(self, names: Sequence[str], late_s: float) -> None:
-        """A kept command fell due while jibsa was down and was too late to carry out: to everyone."""
+    async def job_skipped(self, names: Sequence[str], late_s: float, what: Mapping[str, Any] | None = None) -> None:
+        """A kept command fell due while jibsa was down and was too late to carry out: to everyone. `what`
+        names it in either language (English names the devices in English); without it, `names` as they are."""
+        if what is not None:
+            await self.notify((), Said("notification.job_skipped_named", {"what": dict(what), "late": late_s}))
+            return
         await self.notify((), Said("notification.job_skipped", {"what": list(names), "late": late_s}))
 
     async def rule_skipped(self, rule: str, late_s: float, rule_id: str) -> None:

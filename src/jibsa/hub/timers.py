@@ -11,7 +11,7 @@ make, see and cancel what is the policy's to say.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Container
+from collections.abc import Awaitable, Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -27,6 +27,7 @@ from jibsa.hub.outcome import Actor, Outcome
 from jibsa.hub.schedule_time import next_occurrence
 from jibsa.hub.scheduler import Scheduler
 from jibsa.hub.store import PendingJob
+from jibsa.nlu import naming
 
 RECENT_FOR_CANCEL_S = 600.0  # "취소" drops what the session asked for in the last ten minutes
 LATE_NOTICE_S = 60.0  # a job or timer later than this fired after a restart, and says it is late
@@ -62,12 +63,14 @@ class JobSkipped:
     job: PendingJob
     late_s: float
     names: tuple[str, ...]  # what it was for: the devices' names, or the scene's
+    what: Mapping[str, Any] | None = None  # the same as a fact an English sentence names too (nlu.naming)
 
     audience: ClassVar[Audience] = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
         """The facts; the API adds the sentence people read (`message`, `message_en`)."""
-        return {"type": "job_skipped", "job": self.job.id, "late_s": round(self.late_s), "names": list(self.names)}
+        data = {"type": "job_skipped", "job": self.job.id, "late_s": round(self.late_s), "names": list(self.names)}
+        return {**data, "what": dict(self.what)} if self.what is not None else data
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +239,7 @@ class TimerBook:
             return
         home_id = home.id
         if late_s > late_grace_s(home, command):
-            self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command)))
+            self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command), _what(home, command)))
             return
         actor = Actor(str(job.meta.get("actor", "scheduler")), _role(job.meta.get("role")), "schedule")
         outcome = await self._execute(command, actor=actor, confirmed=True)
@@ -254,6 +257,13 @@ def _names(home: Home, command: Command) -> tuple[str, ...]:
     if scene is not None:
         return (scene.name,)
     return tuple(d.name if (d := home.device(t)) is not None else t for t in command.targets)
+
+
+def _what(home: Home, command: Command) -> dict[str, Any]:
+    """What the job was for as a fact the words name in either language: the scene, or the devices."""
+    if command.intent == "run_scene" and home.scene(str(command.params.get("scene", ""))) is not None:
+        return naming.scene(home, str(command.params["scene"]))
+    return naming.named(home, list(command.targets))
 
 
 def _meta(actor: Actor, session: str | None) -> dict[str, Any]:

@@ -193,7 +193,7 @@ class RuleEngine:
         elif isinstance(event, TimerFinished):
             self._spawn(self.notifier.timer_finished(event))
         elif isinstance(event, JobSkipped):
-            self._spawn(self.notifier.job_skipped(event.names, event.late_s))
+            self._spawn(self.notifier.job_skipped(event.names, event.late_s, event.what))
         elif isinstance(event, AdoptionNeeded):
             self._spawn(self.notifier.adoption_needed(event.device.name))
 
