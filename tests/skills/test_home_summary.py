@@ -60,4 +60,4 @@ async def test_a_kept_scene_is_listed_by_its_english_name_in_english(running) ->
     listed = (await running.hub.execute(Command("list_jobs"))).answer
     assert "외출 모드 실행" in said(listed, ko=True)
     english = said(listed, ko=False)
-    assert english.startswith("1 scheduled") and english.endswith(" run away mode.") and "외출" not in english
+    assert english.startswith("1 scheduled") and english.endswith(" start away mode.") and "외출" not in english

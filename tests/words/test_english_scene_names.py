@@ -37,7 +37,7 @@ def _ran(home, scene: str, language: str) -> str:  # type: ignore[no-untyped-def
 def test_asking_in_english_to_run_a_scene_names_it_in_english(said: str) -> None:
     understood = Parser(SAMPLE).parse(said)
     assert [c.params.get("scene") for c in understood.commands] == ["away"]
-    assert understood_reply(understood) == "I'll run away mode."
+    assert understood_reply(understood) == "I'll start away mode."
 
 
 def test_korean_promises_and_reports_say_the_scenes_name_as_ever() -> None:
@@ -46,8 +46,8 @@ def test_korean_promises_and_reports_say_the_scenes_name_as_ever() -> None:
 
 
 def test_the_report_after_running_names_the_scene_in_english() -> None:
-    assert _ran(SAMPLE, "sleep", "en") == "I ran sleep mode."
-    assert _ran(SAMPLE, "movie", "en") == "I ran movie mode."
+    assert _ran(SAMPLE, "sleep", "en") == "I started sleep mode."
+    assert _ran(SAMPLE, "movie", "en") == "I started movie mode."
 
 
 def test_the_scenes_answer_names_it_in_english() -> None:
@@ -57,12 +57,12 @@ def test_the_scenes_answer_names_it_in_english() -> None:
 
 
 def test_without_an_english_name_the_scene_keeps_its_name_not_an_alias() -> None:
-    """ "going out" is what people say to start it; "I'll run going out." would not be a name."""
+    """ "going out" is what people say to start it; "I'll start going out." would not be a name."""
     home = OLD_HOME.home
     assert OLD_HOME.warnings == ()
     assert home.scenes[0].name_en is None
-    assert understood_reply(Parser(home).parse("going out")) == "I'll run 외출 모드."
-    assert _ran(home, "away", "en") == "I ran 외출 모드."
+    assert understood_reply(Parser(home).parse("going out")) == "I'll start 외출 모드."
+    assert _ran(home, "away", "en") == "I started 외출 모드."
     assert _ran(home, "away", "ko") == "외출 모드를 실행했어요."
 
 
@@ -77,7 +77,7 @@ scenes: [{id: tv, name: 티비 모드, name_en: tv time, actions: [{intent: turn
     ).home
     understood = Parser(home).parse("tv time")
     assert [c.params.get("scene") for c in understood.commands] == ["tv"]
-    assert understood_reply(understood) == "I'll run tv time."
+    assert understood_reply(understood) == "I'll start tv time."
 
 
 @pytest.mark.parametrize(
