@@ -239,7 +239,8 @@ class TimerBook:
             return
         home_id = home.id
         if late_s > late_grace_s(home, command):
-            self._bus.publish(JobSkipped(home_id, job, late_s, _names(home, command), _what(home, command)))
+            what = _what(home, command)
+            self._bus.publish(JobSkipped(home_id, job, late_s, _names(what), what))
             return
         actor = Actor(str(job.meta.get("actor", "scheduler")), _role(job.meta.get("role")), "schedule")
         outcome = await self._execute(command, actor=actor, confirmed=True)
@@ -252,18 +253,17 @@ class TimerBook:
         return TimerFinished(home.id, job, late_s, late_s > late_grace_s(home, command), due_at)
 
 
-def _names(home: Home, command: Command) -> tuple[str, ...]:
-    scene = home.scene(str(command.params.get("scene", ""))) if command.intent == "run_scene" else None
-    if scene is not None:
-        return (scene.name,)
-    return tuple(d.name if (d := home.device(t)) is not None else t for t in command.targets)
-
-
 def _what(home: Home, command: Command) -> dict[str, Any]:
     """What the job was for as a fact the words name in either language: the scene, or the devices."""
-    if command.intent == "run_scene" and home.scene(str(command.params.get("scene", ""))) is not None:
-        return naming.scene(home, str(command.params["scene"]))
+    scene_id = str(command.params.get("scene", ""))
+    if command.intent == "run_scene" and home.scene(scene_id) is not None:
+        return naming.scene(home, scene_id)
     return naming.named(home, list(command.targets))
+
+
+def _names(what: Mapping[str, Any]) -> tuple[str, ...]:
+    """The names in `what` as they are: the scene's, or the devices' (an id the home lacks as it is)."""
+    return (str(what["name"]),) if what["what"] == "scene" else tuple(str(n) for n in what["names"])
 
 
 def _meta(actor: Actor, session: str | None) -> dict[str, Any]:
