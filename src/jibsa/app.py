@@ -330,7 +330,7 @@ async def open_home(
     )
     matter = matter_wiring(hub, adapters.get("matter"), clock.now)
     hub.skills.update(matter.skills)
-    await hub.start()
+    await hub.start(jobs=False)  # the kept jobs fire once all that tells of them listens (below)
     rules: RuleEngine | None = None
     if isinstance(store, RuleStore):
         conditions = ForecastConditions(weather.source, weather.city) if weather.source else None
@@ -371,6 +371,7 @@ async def open_home(
     mqtt = settings.adapter_settings.get("mqtt") or {}
     if mqtt.get("url") and str(mqtt.get("announce", "true")).lower() != "false":
         running.services.append(await _announce_on_mqtt(hub, mqtt))
+    await hub.start_jobs()
     return running
 
 

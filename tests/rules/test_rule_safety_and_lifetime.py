@@ -377,6 +377,36 @@ async def test_timers_that_ended_while_jibsa_was_down_are_told_late_or_as_missed
     ])  # fmt: skip
 
 
+async def test_a_timer_that_ended_during_the_stop_is_told_however_slowly_the_rules_load(
+    tmp_path: Path, home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept jobs fired before the rule engine's notifier listened: when its rules were slow to load
+    (a loaded machine), a timer missed during the stop was published to nobody and never told."""
+    clock = ManualClock()  # 08:00
+    async with await open_home(Settings(data_dir=tmp_path), clock=clock, home=home) as first:
+        assert (
+            await first.hub.execute(
+                Command("set_timer", (), {"duration_s": 60}), actor=Actor("엄마", Role.OWNER, "api")
+            )
+        ).ok
+    quick_rules = SqlStore.load_rules
+
+    async def slow_rules(store: SqlStore, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)  # long enough for the scheduler's task to fire the overdue timer first
+        return await quick_rules(store, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "load_rules", slow_rules)
+    later = ManualClock(datetime(2026, 1, 1, 8, 30, tzinfo=SEOUL).timestamp())
+    async with await open_home(Settings(data_dir=tmp_path), clock=later, home=home) as again:
+        told = await notifications(again)
+        deadline = time.monotonic() + 30
+        while not told and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            told = await notifications(again)
+        assert again.hub.pending_jobs() == []
+    assert told == ["1분 타이머는 1월 1일 오전 8시 1분에 끝났는데, 집사가 멈춰 있어서 울리지 못했어요."]
+
+
 async def test_a_for_duration_rule_counting_at_a_restart_still_alerts(
     tmp_path: Path, home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:

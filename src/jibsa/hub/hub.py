@@ -126,9 +126,11 @@ class Hub:
 
     # -- lifetime -------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, *, jobs: bool = True) -> None:
         """Restore saved state, start the adapters (a failing one marks its devices unavailable),
-        then the scheduler, which fires anything that fell due while jibsa was stopped."""
+        then the scheduler, which fires anything that fell due while jibsa was stopped. With `jobs`
+        False the scheduler waits for `start_jobs`: whoever tells of what fired (the rule engine's
+        notifier) listens first, or a timer that ended during the stop is not told."""
         self.states.restore(await self.store.load_states(self.home.id))
         self.adoption.adopted = set(await self.store.list_items(self.home.id, ADOPTED_LIST))
         self._writer.start()
@@ -147,6 +149,11 @@ class Hub:
                 self._mark_unavailable(devices)
                 continue
             self._started.append(adapter)
+        if jobs:
+            await self.start_jobs()
+
+    async def start_jobs(self) -> None:
+        """Load the kept jobs and fire those that fell due while jibsa was stopped."""
         await self.scheduler.start()
 
     async def stop(self) -> None:

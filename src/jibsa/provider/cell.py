@@ -200,7 +200,7 @@ class Cell:
                 matter.phrases.patterns,
             )  # fmt: skip
             model = self._models.setdefault(key, _Model(Parser(home, home.language), phrases, skills))
-        await hub.start()
+        await hub.start(jobs=False)  # the kept jobs fire once the notifier and the gateway's sink listen
         rules = RuleEngine(hub, self.store, kinds=self._kinds)
         hub.rules = RuleCommands(rules)
         await rules.start()
@@ -209,6 +209,7 @@ class Cell:
         if self._on_event is not None:
             sink = self._on_event
             running.unlisten = hub.bus.listen(lambda event: sink(home_id, event))
+        await hub.start_jobs()
         self._homes[home_id] = running
         self._heap.opened()
         return running
