@@ -36,6 +36,8 @@ async def test_rooms_and_scenes(harness) -> None:
     assert any("boiler" in r["devices"] for r in rooms)  # whole-home devices are listed too
     scenes = (await harness.as_(MEMBER, "GET", "/api/scenes")).json()
     assert {"away", "home", "sleep", "movie"} <= {s["id"] for s in scenes}
+    named = {s["id"]: (s["name"], s["name_en"]) for s in scenes}  # what the page says in English (home file's)
+    assert named["movie"] == ("영화 모드", "movie mode")
     assert (await harness.as_(MEMBER, "POST", "/api/scenes/nope/run")).json()["code"] == "unknown_scene"
 
 

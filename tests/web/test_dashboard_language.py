@@ -123,3 +123,13 @@ def test_switching_language_rewrites_the_page(dashboard: OpenDashboard) -> None:
     page.reload()
     page.wait_for_selector("body[data-ready]", state="attached")
     expect(page.locator("#say-input")).to_have_attribute("placeholder", "e.g. turn off the living room light")
+
+
+def test_scenes_are_named_in_the_pages_language(dashboard: OpenDashboard) -> None:
+    """The English page called a scene by its Korean name though the home file gives `name_en`."""
+    from playwright.sync_api import expect
+
+    page = dashboard(PHONE, lang="en")
+    expect(page.locator('#scene-buttons [data-scene="movie"]')).to_have_text("movie mode")
+    page.click("#lang")
+    expect(page.locator('#scene-buttons [data-scene="movie"]')).to_have_text("영화 모드")

@@ -88,3 +88,11 @@ def test_state_lines_name_the_device_in_english() -> None:
     }
     assert turn_lines(SAMPLE, turn, "en", UTC)[1:] == ["  ✓ living room air conditioner: dry mode"]
     assert turn_lines(SAMPLE, turn, "ko", UTC)[1:] == ["  ✓ 거실 에어컨: 모드 제습"]
+
+
+def test_a_scheduled_scene_is_named_on_its_line() -> None:
+    """ "Scheduled: run scene at 04:29" said which scene nowhere: the line names it, in English by `name_en`."""
+    command = {"intent": "run_scene", "targets": [], "params": {"scene": "movie"}}
+    turn = {"reply": "…", "outcomes": [{"command": command, "scheduled": {"id": "4bbbcb98ab", "due": 1_000_000_000.0}}]}
+    assert turn_lines(SAMPLE, turn, "en", UTC)[1:] == ["  Scheduled: start movie mode at 01:46 (job 4bbbcb98)"]
+    assert turn_lines(SAMPLE, turn, "ko", UTC)[1:] == ["  예약했어요: 영화 모드 실행 — 01:46 (예약 번호 4bbbcb98)"]

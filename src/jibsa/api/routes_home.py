@@ -42,7 +42,7 @@ async def list_rooms(request: Request, _: Principal = Depends(anyone)) -> list[d
 @router.get("/scenes", response_model=list[SceneBody], summary="Every scene")
 async def list_scenes(request: Request, _: Principal = Depends(anyone)) -> list[dict[str, Any]]:
     home = api_context(request).running.hub.home
-    return [{"id": s.id, "name": s.name, "aliases": list(s.aliases)} for s in home.scenes]
+    return [{"id": s.id, "name": s.name, "aliases": list(s.aliases), "name_en": s.name_en} for s in home.scenes]
 
 
 @router.post("/scenes/{scene_id}/run", response_model=OutcomeBody, summary="Run a scene")

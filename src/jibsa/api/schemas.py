@@ -129,6 +129,7 @@ class SceneBody(BaseModel):
     id: str
     name: str
     aliases: list[str]
+    name_en: str | None = None  # what an English reply and the page in English call it (the home file's)
 
 
 class OutcomeBody(BaseModel):

@@ -4,7 +4,7 @@ import { api, ApiError, openEvents, setCsrf } from "./api.js";
 import { $, h } from "./dom.js";
 import { mountExtensions } from "./extensions.js";
 import { chartSawChange, drawChart, fillChartChoices, loadChart } from "./history.js";
-import { FAVOURITE_TAB, loadFavourites, renderScenes, renderTabs, renderTiles, rerenderTile, roomName,
+import { FAVOURITE_TAB, loadFavourites, renderScenes, sceneLabel, renderTabs, renderTiles, rerenderTile, roomName,
   saveFavourites } from "./home-view.js";
 import { loadLanguage, roleWord, t } from "./i18n.js";
 import { noticeForEvent, renderJobs, showNotice } from "./jobs.js";
@@ -124,7 +124,7 @@ function showConnection(up) {
 function renderAll() {
   renderTabs(view());
   renderTiles(view());
-  renderScenes(state.scenes, runScene);
+  renderScenes(state.lang, state.scenes, runScene);
   fillChartChoices(state.devices);
   drawChart(state.devices);
   drawJobs();
@@ -178,7 +178,7 @@ async function sendCommand(device, intent, params, extra = {}) {
 async function runScene(scene) {
   try {
     const outcome = await api("POST", `/api/scenes/${encodeURIComponent(scene.id)}/run`, {});
-    showReply(t(outcome.ok ? "sceneDone" : "sceneFailed", { name: scene.name }));
+    showReply(t(outcome.ok ? "sceneDone" : "sceneFailed", { name: sceneLabel(state.lang, scene) }));
   } catch (error) {
     showError(error);
   }
@@ -254,7 +254,7 @@ function deviceChanged(event) {
 }
 
 function sceneName(id) {
-  return (state.scenes.find((s) => s.id === id) || { name: id }).name;
+  return sceneLabel(state.lang, state.scenes.find((s) => s.id === id) || { name: id });
 }
 
 async function loadJobs() {

@@ -71,10 +71,15 @@ export function rerenderTile(view, device) {
   if (focused) tile.querySelector(`.${CSS.escape(focused.split(" ")[0])}`)?.focus();
 }
 
-export function renderScenes(scenes, onRun) {
+// A scene as the page's language calls it: in English its `name_en` when the home file gives one.
+export function sceneLabel(lang, scene) {
+  return lang === "en" && scene.name_en ? scene.name_en : scene.name;
+}
+
+export function renderScenes(lang, scenes, onRun) {
   $("#scene-buttons").replaceChildren(...scenes.map((scene) => h("button", {
     type: "button", class: "chip scene", "data-scene": scene.id, onclick: () => onRun(scene),
-  }, icon("sparkles"), scene.name)));
+  }, icon("sparkles"), sceneLabel(lang, scene))));
 }
 
 export { FAVOURITE_TAB };
