@@ -4,9 +4,11 @@ heater, the clock moved on) crosses."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests_rules_support import engine_of, notifications
@@ -205,3 +207,38 @@ async def test_a_new_month_starts_from_zero(home: Home) -> None:
     ):
         watcher.event(EnergyCounted("h", 0.0, period, 1.0, won, 2, edges))
     assert fired == [{"won": 52_000, "kwh": 1.0}]  # the first count (60,000) is only the baseline
+
+
+async def test_counts_are_told_in_order_when_two_flushes_meet(
+    running: RunningHome, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorder's own flush and another (a test's, a shutdown's) ran side by side: the one that read the
+    month's use first could tell it last, so the rules saw the use go down and a mark passed twice."""
+    from jibsa.energy import recorder
+
+    quick_count = recorder.count_period
+    calls = 0
+
+    async def read_then_dawdle(*args: Any, **kwargs: Any) -> EnergyCounted | None:
+        nonlocal calls
+        calls += 1
+        counted = await quick_count(*args, **kwargs)
+        if calls == 1:  # the first flush's count, read before the second flush writes its hour
+            await asyncio.sleep(0.3)
+        return counted
+
+    monkeypatch.setattr(recorder, "count_period", read_then_dawdle)
+    told: list[EnergyCounted] = []
+    unlisten = running.hub.bus.listen(lambda e: told.append(e) if isinstance(e, EnergyCounted) else None)
+    assert (await running.hub.execute(Command("turn_on", ("heater",)))).ok
+    assert running.energy is not None
+    await clock.advance(HOUR / 2)
+    first = asyncio.create_task(running.energy.flush())
+    await asyncio.sleep(0.1)  # the first has read this month's use and holds it
+    await clock.advance(HOUR / 2)
+    await running.energy.flush()
+    await first
+    unlisten()
+    assert len(told) >= 2
+    kwh = [c.kwh for c in told]
+    assert kwh == sorted(kwh) and kwh[-1] > kwh[0], kwh

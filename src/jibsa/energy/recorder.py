@@ -73,6 +73,7 @@ class EnergyRecorder:
         self._cursors_dirty: set[str] = set()
         self._pruned_at = float("-inf")
         self._task: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Lock()  # one flush at a time: the period's use is told in the order it grew
 
     @property
     def settings(self) -> EnergySettings:
@@ -113,7 +114,13 @@ class EnergyRecorder:
                 self._add(device.id, self._meters[device.id].stop(event.at))
 
     async def flush(self) -> None:
-        """Bring every device up to now and add what was used to the store."""
+        """Bring every device up to now and add what was used to the store. Flushes side by side (the
+        recorder's own and a caller's) take turns, or one could tell the month's use after a later one and
+        the rules would see it fall and a mark pass twice."""
+        async with self._flushing:
+            await self._flush()
+
+    async def _flush(self) -> None:
         now = self._clock.now()
         for device_id, meter in self._meters.items():
             self._add(device_id, meter.until(now))
