@@ -19,7 +19,9 @@ With --kill-worker the first worker is killed with SIGKILL a third of the way in
 read: an acknowledged value missing from the light's history is lost; a value applied twice, or a request
 with two audit rows, is applied twice.
 
-Prints one JSON line: homes, commands, p50_ms, p99_ms (steady: outside the burst, before any kill),
+Prints one JSON line: homes, commands, p50_ms, p99_ms (steady: outside the burst, before any kill;
+p50_before_burst_ms and p99_before_burst_ms of those sent before the burst began, the steady load alone, and
+p99_after_burst_ms of those sent after it ended, while its backlog lasts),
 p99_burst_ms, lost, applied_twice, failover_s (from the kill until the last of its homes answered again: per
 home of its shards, its first command answered after the kill, from the kill or from when it was sent;
 failover_p50_s the median home, failover_p90_s, failover_late_homes those later than TTL + 2 s),
@@ -203,6 +205,8 @@ def _figures(load: Load, burst: list[float], killed_at: float | None, doomed: se
 
     in_burst = [s for s in answered if burst and burst[0] <= s.first_sent < burst[-1]]
     steady = [s for s in answered if s not in in_burst and (killed_at is None or s.first_sent < killed_at)]
+    before = [s for s in steady if not burst or s.first_sent < burst[0]]  # the steady load alone
+    after = [s for s in steady if burst and s.first_sent >= burst[-1]]  # in the backlog the burst left
     return {
         "commands": len(load.all),
         "answered_ok": len(answered),
@@ -211,6 +215,9 @@ def _figures(load: Load, burst: list[float], killed_at: float | None, doomed: se
         "p50_burst_ms": round(percentile([ms(s) for s in in_burst], 0.5), 1),
         "p99_burst_ms": round(percentile([ms(s) for s in in_burst], 0.99), 1),
         "p99_all_ms": round(percentile([ms(s) for s in answered], 0.99), 1),
+        "p50_before_burst_ms": round(percentile([ms(s) for s in before], 0.5), 1),
+        "p99_before_burst_ms": round(percentile([ms(s) for s in before], 0.99), 1),
+        "p99_after_burst_ms": round(percentile([ms(s) for s in after], 0.99), 1),
         **_failover(load, killed_at, doomed, ttl),
     }
 

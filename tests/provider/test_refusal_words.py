@@ -89,7 +89,7 @@ def test_a_refusal_without_words_shows_its_code_and_no_english_sentence() -> Non
     assert refusal_detail(old, "ko") == {"code": "bad_request"}
     older_interrupted = Reply(False, code="interrupted", message="the worker stopped while carrying this out")
     assert _HANGUL.search(refusal_detail(older_interrupted, "ko")["reason"])
-    assert refusal_detail(older_interrupted, "en")["reason"].startswith("the worker stopped")
+    assert refusal_detail(older_interrupted, "en")["reason"].startswith("the server stopped")
 
 
 def test_a_request_the_worker_cannot_read_is_told_from_the_catalogue() -> None:
