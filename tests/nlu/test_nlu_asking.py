@@ -94,3 +94,19 @@ def test_english_asks_in_english() -> None:
     parsed = parser.parse("turn on the air conditioner", session="e")
     assert parsed.commands == () and understood_reply(parsed).startswith("Which one")
     assert _commands(parser, "the living room one", session="e") == [("turn_on", ("living_ac",), {})]
+
+
+def test_a_room_said_earlier_without_the_kind_does_not_make_it_the_whole_home() -> None:
+    """ "아이방 불 끄고 에어컨 켜": 아이방 has no air conditioner, and both the others were turned on. Now it is
+    asked, and the answer completes the whole sentence; a kind in one other room only is still that one."""
+    parser = Parser(HOME)
+    parsed = parser.parse("아이방 불 끄고 에어컨 켜", session="k")
+    assert parsed.commands == () and parsed.needs_choice == ACS
+    assert understood_reply(parsed) == "거실 에어컨이요, 안방 에어컨이요?"
+    assert _commands(parser, "거실", session="k") == [
+        ("turn_off", ("kids_light",), {}),
+        ("turn_on", ("living_ac",), {}),
+    ]
+    assert parser.parse("turn off the kids room light and turn on the air conditioner").needs_choice == ACS
+    assert _commands(parser, "안방 불 끄고 에어컨 켜")[1] == ("turn_on", ("master_ac",), {})  # 안방 has one
+    assert _commands(parser, "서재 불 끄고 커튼 닫아")[1] == ("close", ("living_curtain",), {})  # the only curtain

@@ -147,9 +147,12 @@ def sensors_measuring(home: Home, measures: Sequence[str], rooms: Sequence[str])
 
 
 def unplaced_spread(clause: Clause, ctx: Context, devices: Sequence[Device]) -> bool:
-    """True when a request names no room, no device by name and no "all", none is known from the
-    sentence, and its devices are in several rooms: the person is asked which ones."""
-    said = clause.rooms or clause.bare_rooms or any(s.rooms for s in clause.specs) or ctx.carried
+    """True when a request names no room, no device by name and no "all", the room said earlier in the
+    sentence (rule 5) has none of them, and its devices are in several rooms: the person is asked which
+    ones. ("아이방 불 끄고 에어컨 켜" in a home whose air conditioners are in 거실 and 안방 turned both on.)"""
+    said = clause.rooms or clause.bare_rooms or any(s.rooms for s in clause.specs)
     if said or clause.devices or clause.has("all") or clause.also:
+        return False
+    if ctx.carried and any(d.room in ctx.carried for d in devices):
         return False
     return len({d.room for d in devices}) > 1
