@@ -24,9 +24,10 @@ p50_before_burst_ms and p99_before_burst_ms of those sent before the burst began
 p99_after_burst_ms of those sent after it ended, while its backlog lasts),
 p99_burst_ms, lost, applied_twice, failover_s (from the kill until the last of its homes answered again: per
 home of its shards, its first command answered after the kill, from the kill or from when it was sent;
-failover_p50_s the median home, failover_p90_s, failover_late_homes those later than TTL + 2 s),
-rss_mb_per_1000_homes (the workers' resident memory over their baseline with
-no homes), cpu (seconds of CPU per second of the run, per process kind; PostgreSQL: this database's server
+failover_p50_s the median home, failover_p90_s, failover_late_homes those later than TTL + 2 s,
+failover_late their commands: when each was sent and answered, in seconds from the kill),
+rss_mb_per_1000_homes (the workers' resident memory over their baseline with no homes), cpu (seconds of CPU
+per second of the run, per process kind; PostgreSQL: this database's server
 processes; bench_clients: the load processes; bench_parent: this process), runnable_waiting (per kind, how
 many of its threads were ready to run but waiting for a core, on average: /proc's schedstat),
 client_cpu_ms_per_command (the load processes' CPU per command), leases (each worker's lease changes and late
@@ -229,8 +230,11 @@ def _failover(load: Load, killed_at: float | None, doomed: set[int], ttl: float)
     if killed_at is None:
         return {"failover_s": None}
     first: dict[str, float] = {}
+    late: list[tuple[float, float]] = []  # (sent, answered) from the kill, of the homes later than TTL + 2 s
     for s in sorted(load.all, key=lambda s: s.answered or 0.0):
         if s.ok and s.answered is not None and s.answered > killed_at and shard_of(s.home) in doomed:
+            if s.home not in first and s.answered - max(s.first_sent, killed_at) > ttl + 2.0:
+                late.append((round(s.first_sent - killed_at, 2), round(s.answered - killed_at, 2)))
             first.setdefault(s.home, s.answered - max(s.first_sent, killed_at))
     gaps = sorted(first.values())
     asked = {s.home for s in load.all if shard_of(s.home) in doomed and (s.answered or float("inf")) > killed_at}
@@ -239,6 +243,7 @@ def _failover(load: Load, killed_at: float | None, doomed: set[int], ttl: float)
         "failover_p50_s": round(percentile(gaps, 0.5), 2) if gaps else None,
         "failover_p90_s": round(percentile(gaps, 0.9), 2) if gaps else None,  # a tail of a few homes, or of many
         "failover_late_homes": sum(1 for gap in gaps if gap > ttl + 2.0),  # homes later than TTL + 2 s
+        "failover_late": late[:20],  # their commands: when sent and when answered, from the kill (s)
         "failover_homes": len(gaps),  # of failover_homes_asked: its homes asked something after the kill
         "failover_homes_asked": len(asked),
     }
