@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from jibsa.nlu.phrases import PhraseBook
 from jibsa.provider.heap import FrozenHomes
 from jibsa.provider.home_rows import HomeRows
 from jibsa.provider.homes import HomeSource
+from jibsa.provider.oldest_first import OldestFirst
 from jibsa.provider.prefetch import PrefetchingStore
 from jibsa.provider.wire import Reply, Request
 from jibsa.rules.commands import RuleCommands
@@ -106,7 +108,8 @@ class Cell:
         self._opening: dict[str, asyncio.Task[CellHome]] = {}
         # Opening a home takes CPU (its devices, state, rules): a few at a time, so that a burst of homes (a
         # shard taken over) leaves the event loop free for the leases and the homes already running.
-        self._open_slots = asyncio.Semaphore(OPEN_AT_ONCE)
+        self._open_slots = OldestFirst(OPEN_AT_ONCE)  # a takeover's homes: the one asked first opens first
+        self._asked_at: dict[str, float] = {}  # home -> when the oldest request waiting for it was made
         self._reading: dict[str, asyncio.Future[None]] = {}  # home -> the batch read ahead for it
         self._heap = FrozenHomes()  # running homes are left out of the cyclic garbage collector (heap.py)
 
@@ -118,12 +121,16 @@ class Cell:
         """Homes running or being opened."""
         return [*self._homes, *(h for h in self._opening if h not in self._homes)]
 
-    async def home(self, home_id: str) -> CellHome:
-        """The running home, opened now if it is not running (`NoSuchHome` if there is none)."""
+    async def home(self, home_id: str, *, asked_at: float | None = None) -> CellHome:
+        """The running home, opened now if it is not running (`NoSuchHome` if there is none). Homes waiting
+        to open take their turns by `asked_at` (when their request was made; default now): the oldest first."""
         running = self._homes.get(home_id)
         if running is not None:
             return running
         opening = self._opening.get(home_id)
+        if opening is None or not opening.done():
+            asked = time.time() if asked_at is None else asked_at
+            self._asked_at[home_id] = min(asked, self._asked_at.get(home_id, asked))
         if opening is None:
             opening = asyncio.ensure_future(self._open(home_id))
             self._opening[home_id] = opening
@@ -144,13 +151,16 @@ class Cell:
         await asyncio.gather(*(self.close(h) for h in self.home_ids()))
 
     async def _open(self, home_id: str) -> CellHome:
-        await self._read_ahead(home_id)
-        async with self._open_slots:
-            try:
-                return await self._start(home_id)
-            finally:
-                if isinstance(self.store, PrefetchingStore):
-                    self.store.forget(home_id)
+        try:
+            await self._read_ahead(home_id)
+            async with self._open_slots.slot(self._asked_at.get(home_id, time.time())):
+                try:
+                    return await self._start(home_id)
+                finally:
+                    if isinstance(self.store, PrefetchingStore):
+                        self.store.forget(home_id)
+        finally:
+            self._asked_at.pop(home_id, None)
 
     async def _read_ahead(self, home_id: str) -> None:
         """Read the rows of this home and of the others waiting to open, one batch for all (prefetch.py)."""

@@ -350,8 +350,10 @@ class Worker:
                     await self._reply(inbox, before.reply or INTERRUPTED, replayed.request)
                 await message.ack()
                 continue
-            request = replayed.request
-            reply = await self._serve(message.subject, message.data, inbox, live=False, request=request)
+            request, asked_at = replayed.request, _stored_at(message)  # the gap's oldest open first
+            reply = await self._serve(
+                message.subject, message.data, inbox, live=False, request=request, asked_at=asked_at
+            )
             if reply.code == UNAVAILABLE:  # kept in the stream, tried again once the database is back
                 await message.nak(delay=RETRY_AFTER_S)
             else:
@@ -366,11 +368,8 @@ class Worker:
 
     def _too_old(self, message: Msg) -> bool:
         """Whether a stream message is older than any gateway waits for an answer (the stream's clock)."""
-        try:
-            stored = message.metadata.timestamp.timestamp()
-        except Exception:  # not a JetStream message's reply subject: nobody can say how old
-            return True
-        return time.time() - stored > self.settings.answer_within_s
+        stored = _stored_at(message)
+        return stored is None or time.time() - stored > self.settings.answer_within_s
 
     async def _open_working_homes(self, shard: int) -> None:
         """Homes with timers or rules run without being asked: open them now."""
@@ -399,10 +398,18 @@ class Worker:
         self._spawn(self._serve(message.subject, message.data, reply_to, live=True))
 
     async def _serve(
-        self, subject: str, data: bytes, reply_to: str | None, *, live: bool, request: Request | None = None
+        self,
+        subject: str,
+        data: bytes,
+        reply_to: str | None,
+        *,
+        live: bool,
+        request: Request | None = None,
+        asked_at: float | None = None,
     ) -> Reply:
-        """Answer a request, live or `request` replayed from the stream (read once already), on `reply_to`.
-        A replayed request met by "try again shortly" is not answered: it stays in the stream."""
+        """Answer a request, live or `request` replayed from the stream (read once already, made at
+        `asked_at`), on `reply_to`. A replayed request met by "try again shortly" is not answered: it stays
+        in the stream."""
         started = time.perf_counter()
         kind = "bad"
         refusing: tuple[str, str] | None = None  # a live request that changes a home: refused durably on failure
@@ -420,7 +427,7 @@ class Worker:
                 if refusing is not None:
                     reply = await self._refuse(refusing, reply)
             else:
-                reply = await self._answer(request, live=live)
+                reply = await self._answer(request, live=live, asked_at=asked_at)
         except (BadRequest, BadHomeId) as error:
             reply = Reply.told("bad_request", error.said)
         except Exception as error:
@@ -459,7 +466,7 @@ class Worker:
         event = self._inflight[key] = asyncio.Event()
         return key, event
 
-    async def _answer(self, request: Request, *, live: bool) -> Reply:
+    async def _answer(self, request: Request, *, live: bool, asked_at: float | None = None) -> Reply:
         key = (request.home, request.id)
         changing = request.kind in _CHANGING
         if changing and (kept := self._remembered.get(key)) is not None:
@@ -469,7 +476,7 @@ class Worker:
         if changing and live:
             self._refused.pop(key, None)  # sent again: carried out afresh, whatever the first try met
         try:
-            home = await self.cell.home(request.home)
+            home = await self.cell.home(request.home, asked_at=asked_at)
         except NoSuchHome:
             return Reply.refusal("not_found", "reply_no_home", home=request.home)
         finally:
@@ -650,6 +657,15 @@ class _Replayed:
         except (BadRequest, BadHomeId):
             return None
         return cls(message, request, reply_inbox(message.headers))
+
+
+def _stored_at(message: Msg) -> float | None:
+    """When a stream message was stored (the stream's clock); None when nobody can say (not a JetStream
+    message's reply subject)."""
+    try:
+        return float(message.metadata.timestamp.timestamp())
+    except Exception:
+        return None
 
 
 def _in_shard(home_id: str, shard: int, shards: int) -> bool:
