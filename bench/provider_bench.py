@@ -233,16 +233,18 @@ def _failover(load: Load, killed_at: float | None, doomed: set[int], ttl: float)
     late: list[tuple[float, float]] = []  # (sent, answered) from the kill, of the homes later than TTL + 2 s
     for s in sorted(load.all, key=lambda s: s.answered or 0.0):
         if s.ok and s.answered is not None and s.answered > killed_at and shard_of(s.home) in doomed:
-            if s.home not in first and s.answered - max(s.first_sent, killed_at) > ttl + 2.0:
+            if s.home in first:
+                continue
+            first[s.home] = gap = s.answered - max(s.first_sent, killed_at)
+            if gap > ttl + 2.0:
                 late.append((round(s.first_sent - killed_at, 2), round(s.answered - killed_at, 2)))
-            first.setdefault(s.home, s.answered - max(s.first_sent, killed_at))
     gaps = sorted(first.values())
     asked = {s.home for s in load.all if shard_of(s.home) in doomed and (s.answered or float("inf")) > killed_at}
     return {
         "failover_s": round(gaps[-1], 2) if gaps else None,
         "failover_p50_s": round(percentile(gaps, 0.5), 2) if gaps else None,
         "failover_p90_s": round(percentile(gaps, 0.9), 2) if gaps else None,  # a tail of a few homes, or of many
-        "failover_late_homes": sum(1 for gap in gaps if gap > ttl + 2.0),  # homes later than TTL + 2 s
+        "failover_late_homes": len(late),  # homes later than TTL + 2 s
         "failover_late": late[:20],  # their commands: when sent and when answered, from the kill (s)
         "failover_homes": len(gaps),  # of failover_homes_asked: its homes asked something after the kill
         "failover_homes_asked": len(asked),

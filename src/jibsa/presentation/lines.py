@@ -36,11 +36,12 @@ def turn_lines(
 
 
 def command_words(home: Home, command: Mapping[str, Any], words: StateWords) -> str:
-    """A command as people say it: "거실 에어컨, 안방 에어컨 끄기", "영화 모드 장면 실행"."""
-    names = ", ".join(_name(home, str(t), words) for t in command.get("targets", ()))
+    """A command as people say it: "거실 에어컨, 안방 에어컨 끄기", "영화 모드 실행"."""
     scene_id = (command.get("params") or {}).get("scene")
     if command.get("intent") == "run_scene" and scene_id:  # the scene by its name, in English its `name_en`
         names = word("{scene}", {"scene": naming.scene(home, str(scene_id))}, words.language)
+    else:
+        names = ", ".join(_name(home, str(t), words) for t in command.get("targets", ()))
     return words.phrase("command", targets=names, intent=words.intent(str(command.get("intent", "")))).strip()
 
 
